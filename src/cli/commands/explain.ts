@@ -1,0 +1,59 @@
+/**
+ * `kubectl egress explain POD|KIND/NAME --to DEST`: the full decision trace for one pod.
+ */
+import type { Argv } from 'yargs';
+import { predict } from '../../engine/predict.ts';
+import { selectPods, workloadKind } from '../../engine/select.ts';
+import { renderExplain } from '../../render/explain-view.ts';
+import { egressReport, findingJson } from '../../render/report.ts';
+import { serialize } from '../../render/serialize.ts';
+import { InputError, UsageError } from '../../errors.ts';
+import { resolveDestinations } from '../destinations.ts';
+import type { Io } from '../io.ts';
+import { toNatIP, toOutputFormat, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSourceFlags } from '../options.ts';
+import { loadSnapshot } from '../source.ts';
+
+export const explainExamples: [string, string][] = [
+  ['$0 explain web-7d4b9c-x2x8q --to 8.8.8.8', 'Why this pod reaches 8.8.8.8 with the address it does'],
+  ['$0 explain deployment/web -n shop --to metadata', 'The first pod of a Deployment, to the metadata server'],
+];
+
+export function explainBuilder(y: Argv) {
+  return withOutputFlag(withQueryFlags(withSourceFlags(y)))
+    .positional('target', { type: 'string', describe: 'POD, or KIND/NAME (deployment/web, ds/agent, …)' })
+    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'The namespace of the pod' })
+    .example(explainExamples);
+}
+
+type ExplainArgs = Parameters<typeof toSourceOptions>[0] & { target?: string; to?: string[] };
+
+export async function explainCommand(args: ExplainArgs, io: Io): Promise<number> {
+  const source = toSourceOptions(args);
+  const selection = toSelectionOptions({ ...args, allNamespaces: false });
+  const output = toOutputFormat(args);
+  const natIP = toNatIP(args);
+  const target = parseTarget(args.target);
+  const destinations = await resolveDestinations(args.to ?? [], io);
+  const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
+  const namespace = selection.namespace ?? defaultNamespace;
+  const pods = selectPods(snapshot, { namespace, allNamespaces: false, selector: [], target });
+  const pod = pods[0];
+  if (!pod) throw new InputError(`${target.kind === 'Pod' ? 'pod' : target.kind} "${target.name}" not found in namespace "${namespace}"`);
+  if (pods.length > 1) io.stderr(`Explaining pod ${pod.name} (1 of ${pods.length} pods of ${target.kind}/${target.name})\n`);
+  const decisions = predict(snapshot, [pod], natIP ? { destinations, natIP } : { destinations });
+  if (output === 'json' || output === 'yaml') {
+    const report = egressReport(snapshot, decisions);
+    report.items = report.items.map((item, i) => ({ ...item, trace: decisions[i]!.trace.map((s) => ({ layer: s.layer, outcome: s.outcome, ...findingJson(s) })) }));
+    io.stdout(serialize(report, output));
+  } else io.stdout(renderExplain(decisions));
+  return 0;
+}
+
+function parseTarget(text: string | undefined): { kind: string; name: string } {
+  if (!text) throw new UsageError('explain needs a POD or KIND/NAME, e.g. kubectl egress explain deployment/web --to 8.8.8.8');
+  const slash = text.indexOf('/');
+  if (slash < 0) return { kind: 'Pod', name: text };
+  const kind = workloadKind(text.slice(0, slash));
+  if (!kind || !text.slice(slash + 1)) throw new UsageError(`"${text}" is not POD or KIND/NAME with a known kind (pod, deployment, statefulset, daemonset, job, cronjob, replicaset)`);
+  return { kind, name: text.slice(slash + 1) };
+}

@@ -1,0 +1,50 @@
+/**
+ * `kubectl egress who`: each workload's (or pod's) egress identity per destination.
+ */
+import type { Argv } from 'yargs';
+import { predict } from '../../engine/predict.ts';
+import { selectPods } from '../../engine/select.ts';
+import { egressReport } from '../../render/report.ts';
+import { serialize } from '../../render/serialize.ts';
+import { renderWho } from '../../render/who-view.ts';
+import { messageOf } from '../../render/messages.ts';
+import { UsageError } from '../../errors.ts';
+import { resolveDestinations } from '../destinations.ts';
+import type { Io } from '../io.ts';
+import { toNatIP, toOutputFormat, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { loadSnapshot } from '../source.ts';
+
+export const whoExamples: [string, string][] = [
+  ['$0 who -A', 'Every workload in the cluster, to the default destinations'],
+  ['$0 who -n shop --to 203.0.113.10 --to internet', 'The shop namespace, to a partner firewall and the internet'],
+  ['$0 who -A -f snapshot.yaml --to 8.8.8.8 -o json', 'Offline, from a file, as the JSON contract'],
+  ['$0 who -l app=web --by pod -o wide', 'One row per pod, with the reason'],
+];
+
+export function whoBuilder(y: Argv) {
+  return withOutputFlag(withQueryFlags(withSelectionFlags(withSourceFlags(y))))
+    .option('by', { type: 'string', default: 'workload', requiresArg: true, describe: 'Group table rows by workload or pod: workload|pod' })
+    .example(whoExamples);
+}
+
+type WhoArgs = Parameters<typeof toSourceOptions>[0] & { to?: string[]; by?: string };
+
+export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
+  const source = toSourceOptions(args);
+  const selection = toSelectionOptions(args);
+  const output = toOutputFormat(args);
+  const natIP = toNatIP(args);
+  const by = args.by ?? 'workload';
+  if (by !== 'workload' && by !== 'pod') throw new UsageError(`--by: "${by}" is not one of workload, pod`);
+  const destinations = await resolveDestinations(args.to ?? [], io);
+  const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
+  const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
+  const decisions = predict(snapshot, pods, natIP ? { destinations, natIP } : { destinations });
+  if (output === 'json' || output === 'yaml') {
+    io.stdout(serialize(egressReport(snapshot, decisions), output));
+    return 0;
+  }
+  for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
+  io.stdout(renderWho(decisions, { by, wide: output === 'wide' }));
+  return 0;
+}

@@ -1,0 +1,28 @@
+/** `--to` values → destinations; hostnames are resolved here, locally, as the design asks. */
+import type { Destination } from '../model/decision.ts';
+import { addressDestination, DEFAULT_DESTINATIONS, parseDestination } from '../engine/destinations.ts';
+import { UsageError } from '../errors.ts';
+import type { Io } from './io.ts';
+
+export async function resolveDestinations(values: readonly string[], io: Io): Promise<Destination[]> {
+  const texts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const destinations: Destination[] = [];
+  for (const text of texts.length > 0 ? texts : DEFAULT_DESTINATIONS) {
+    const parsed = parseDestination(text);
+    if (parsed.kind === 'invalid') throw new UsageError(`invalid --to: ${parsed.reason}`);
+    if (parsed.kind === 'resolved') destinations.push(parsed.destination);
+    else destinations.push(...(await resolveHostname(parsed.hostname, io)));
+  }
+  const seen = new Set<string>();
+  return destinations.filter((d) => (seen.has(`${d.text}|${d.name ?? ''}`) ? false : (seen.add(`${d.text}|${d.name ?? ''}`), true)));
+}
+
+async function resolveHostname(hostname: string, io: Io): Promise<Destination[]> {
+  let addresses: string[];
+  try {
+    addresses = await io.lookup(hostname);
+  } catch (error) {
+    throw new UsageError(`invalid --to: cannot resolve "${hostname}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return addresses.flatMap((a) => addressDestination(a, 'hostname', hostname) ?? []);
+}

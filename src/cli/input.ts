@@ -1,0 +1,48 @@
+/**
+ * `-f/--filename`: files, directories (their .yaml/.yml/.json files, like kubectl) and `-` for
+ * standard input, parsed into objects. Any problem is an InputError naming file and document.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KubeObject } from '../model/objects.ts';
+import { parseManifests } from '../config/manifests.ts';
+import { InputError } from '../errors.ts';
+import type { Io } from './io.ts';
+
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+
+export async function readObjectFiles(paths: readonly string[], io: Io): Promise<KubeObject[]> {
+  const objects: KubeObject[] = [];
+  const problems: string[] = [];
+  for (const path of paths) {
+    for (const file of await expand(path)) {
+      const text = file === '-' ? await io.readStdin() : await readText(file);
+      const parsed = parseManifests(text, file === '-' ? '<stdin>' : file);
+      objects.push(...parsed.objects);
+      problems.push(...parsed.problems);
+    }
+  }
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new InputError(`${problems[0]}${more}`);
+  }
+  return objects;
+}
+
+async function expand(path: string): Promise<string[]> {
+  if (path === '-') return ['-'];
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
+  });
+  if (!info.isDirectory()) return [path];
+  const names = (await readdir(path)).filter((n) => MANIFEST_EXTENSIONS.test(n)).sort();
+  return names.map((n) => join(path, n));
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The command table and the one place errors become exit codes (README "Exit codes").
+ */
+import yargs from 'yargs';
+import { EgressError, EXIT, UsageError } from '../errors.ts';
+import { normaliseArgv } from './argv.ts';
+import { explainBuilder, explainCommand } from './commands/explain.ts';
+import { whoBuilder, whoCommand } from './commands/who.ts';
+import type { Io } from './io.ts';
+import { VERSION } from './version.ts';
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const parser = yargs()
+    // Help reads `kubectl egress …`, as krew's best practices ask.
+    .scriptName('kubectl egress')
+    .usage('$0 <command> [flags]\n\nWhich source IP will the firewall see from this workload?')
+    .command('who', 'Each workload\'s egress source IP per destination, with the reason', whoBuilder,
+      async (args) => void (exitCode = await whoCommand(args, io)))
+    .command('explain [target]', 'The full decision trace for one pod and destination', explainBuilder,
+      async (args) => void (exitCode = await explainCommand(args, io)))
+    .demandCommand(1, 'name a command: who or explain (see --help)')
+    .recommendCommands()
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version(VERSION)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    })
+    .exitProcess(false);
+  let printed = '';
+  await parser.parseAsync(normaliseArgv(argv), {}, (_error, _args, output) => void (printed = output));
+  if (printed) io.stdout(`${printed}\n`);
+  return exitCode;
+}
+
+/** Runs the CLI and returns the exit code; any error becomes one line on stderr. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof EgressError) {
+      io.stderr(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`internal error: ${message}\nThis is a bug in kubectl-egress; please report it with the command you ran.\n`);
+    return EXIT.internal;
+  }
+}

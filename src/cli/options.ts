@@ -1,0 +1,98 @@
+/**
+ * Flags shared by the commands, kubectl's names first, and the typed options they parse into.
+ */
+import type { Argv } from 'yargs';
+import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
+import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
+import { parseIp } from '../config/ip.ts';
+import { UsageError } from '../errors.ts';
+
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface SourceOptions {
+  files: string[];
+  kubeconfig?: string;
+  context?: string;
+  noDefaultSnat: boolean;
+}
+
+export interface SelectionOptions {
+  namespace?: string;
+  allNamespaces: boolean;
+  selector: LabelSelector;
+  selectorText?: string;
+}
+
+const CLASS_HELP = Object.entries(DESTINATION_CLASSES).map(([name, c]) => `${name} (${c.address})`).join(', ');
+
+export function withSourceFlags<T>(y: Argv<T>) {
+  return y
+    .option('filename', { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable)' })
+    .option('kubeconfig', { type: 'string', requiresArg: true, describe: 'Path to the kubeconfig file' })
+    .option('context', { type: 'string', requiresArg: true, describe: 'The kubeconfig context to use' })
+    .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' });
+}
+
+export function withSelectionFlags<T>(y: Argv<T>) {
+  return y
+    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'The namespace (default: the context\'s, or "default")' })
+    .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Look at pods in all namespaces' })
+    .option('selector', { alias: 'l', type: 'string', requiresArg: true, describe: 'Label selector, e.g. -l app=web,tier!=db' });
+}
+
+export function withQueryFlags<T>(y: Argv<T>) {
+  return y
+    .option('to', { type: 'string', array: true, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable; default: ${DEFAULT_DESTINATIONS.join(', ')})` })
+    .option('nat-ip', { type: 'string', requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway)' });
+}
+
+export function withOutputFlag<T>(y: Argv<T>) {
+  return y.option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'table', describe: `Output format: ${OUTPUT_FORMATS.join('|')}` });
+}
+
+interface RawArgs {
+  filename?: string[];
+  kubeconfig?: string;
+  context?: string;
+  defaultSnat?: boolean;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  natIp?: string;
+  output?: string;
+}
+
+export function toSourceOptions(args: RawArgs): SourceOptions {
+  const options: SourceOptions = { files: args.filename ?? [], noDefaultSnat: args.defaultSnat === false };
+  if (args.kubeconfig) options.kubeconfig = args.kubeconfig;
+  if (args.context) options.context = args.context;
+  if (options.files.length > 0 && (options.kubeconfig || options.context)) {
+    throw new UsageError('--filename reads objects from files; it cannot be combined with --kubeconfig or --context');
+  }
+  return options;
+}
+
+export function toSelectionOptions(args: RawArgs): SelectionOptions {
+  if (args.allNamespaces && args.namespace) throw new UsageError('--namespace and --all-namespaces cannot be used together');
+  const parsed = parseLabelSelector(args.selector ?? '');
+  if ('error' in parsed) throw new UsageError(parsed.error);
+  const options: SelectionOptions = { allNamespaces: args.allNamespaces === true, selector: args.selector ? parsed.selector : [] };
+  if (args.namespace) options.namespace = args.namespace;
+  if (args.selector) options.selectorText = args.selector;
+  return options;
+}
+
+export function toNatIP(args: RawArgs): string | undefined {
+  if (args.natIp === undefined) return undefined;
+  if (!parseIp(args.natIp)) throw new UsageError(`--nat-ip: "${args.natIp}" is not an IP address`);
+  return args.natIp;
+}
+
+export function toOutputFormat(args: RawArgs): OutputFormat {
+  const output = args.output ?? 'table';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) {
+    throw new UsageError(`--output: "${output}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
+  }
+  return output as OutputFormat;
+}

@@ -1,0 +1,38 @@
+/**
+ * Detects the datapath from the objects a person would look at, and lists its node-SNAT layers in
+ * the order a packet meets them in nat POSTROUTING.
+ */
+import type { Datapath, SnatLayer } from '../model/datapath.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import { gkeDefaultSnatLayer, hasGceNodes } from './gke.ts';
+import { ipMasqAgentLayer, isIpMasqAgentDaemonSet } from './ip-masq-agent.ts';
+import type { ObjectIndex } from './objects.ts';
+
+export interface DatapathOptions {
+  /** --no-default-snat: the GKE cluster was created with --disable-default-snat. */
+  noDefaultSnat?: boolean;
+}
+
+export function detectDatapath(
+  index: ObjectIndex,
+  nodes: readonly NodeInfo[],
+  pods: readonly PodInfo[],
+  options: DatapathOptions,
+  warnings: Finding[],
+): Datapath {
+  const layers: SnatLayer[] = [];
+  // GKE's start-up chain is written at boot, before any agent appends its own jump, so it comes first.
+  if (hasGceNodes(nodes)) layers.push(gkeDefaultSnatLayer(options.noDefaultSnat === true));
+  const agents = index.all('DaemonSet').filter(isIpMasqAgentDaemonSet);
+  for (const ds of agents) layers.push(ipMasqAgentLayer(ds, index, pods, warnings));
+  if (layers.length === 0) {
+    warnings.push({ code: 'DATAPATH_NOT_RECOGNISED', data: {} });
+    layers.push({ mechanism: 'assumed-default', podCIDRs: clusterPodCidrs(nodes), scope: { basis: 'all-nodes' } });
+  }
+  return { mechanisms: [...new Set(layers.map((l) => l.mechanism))], layers };
+}
+
+function clusterPodCidrs(nodes: readonly NodeInfo[]): string[] {
+  return [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort();
+}

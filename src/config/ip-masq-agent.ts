@@ -1,0 +1,104 @@
+/**
+ * The upstream ip-masq-agent (kubernetes-sigs/ip-masq-agent, also GKE's addon): recognises its
+ * DaemonSet and turns DaemonSet + ConfigMap into the layer the engine evaluates.
+ * Facts: reference/snat-mechanisms.md §1 and §2.2.
+ */
+import type { AgentConfig, IpMasqAgentLayer } from '../model/datapath.ts';
+import type { KubeObject } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { PodInfo } from '../model/snapshot.ts';
+import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags, type FileSource } from './daemonset.ts';
+import { agentDefaults, parseAgentFile, type AgentFlags } from './ip-masq-agent-file.ts';
+import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+
+/** The agent's hard-coded `configPath` constant; the reference DaemonSet maps key `config` there. */
+const CONFIG_PATH = '/etc/config/ip-masq-agent';
+const DEFAULT_CHAIN = 'IP-MASQ-AGENT';
+const VALUE_FLAGS = new Set(['masq-chain', 'to-ports', ...KLOG_VALUE_FLAGS]);
+const AGENT_IMAGE = 'ip-masq-agent';
+
+/** The upstream agent, not Azure's ip-masq-agent-v2 (a different image with other semantics). */
+export function isIpMasqAgentDaemonSet(ds: KubeObject): boolean {
+  if (ds.metadata.namespace !== 'kube-system') return false;
+  return ds.metadata.name === 'ip-masq-agent' || containers(ds).some((c) => imageName(c) === AGENT_IMAGE);
+}
+
+export function ipMasqAgentLayer(
+  ds: KubeObject,
+  index: ObjectIndex,
+  pods: readonly PodInfo[],
+  warnings: Finding[],
+): IpMasqAgentLayer {
+  const all = containers(ds);
+  const container = all.find((c) => imageName(c) === AGENT_IMAGE) ?? all[0] ?? {};
+  const flags = parseGoFlags(argvOf(container), VALUE_FLAGS);
+  const agentFlags: AgentFlags = {
+    nomasqAllReservedRanges: goBool(flags.get('nomasq-all-reserved-ranges')) ?? false,
+    enableIPv6: goBool(flags.get('enable-ipv6')) ?? false,
+  };
+  const scope = agentScope(ds, pods);
+  if (scope.basis === 'node-selector') {
+    warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: ds.metadata.name }, source: refOf(ds) });
+  }
+  return {
+    mechanism: 'ip-masq-agent',
+    daemonSet: refOf(ds),
+    chain: flags.get('masq-chain') || DEFAULT_CHAIN,
+    ...agentFlags,
+    config: agentConfig(ds, fileSource(ds, container, CONFIG_PATH), agentFlags, index, warnings),
+    scope,
+  };
+}
+
+function agentConfig(
+  ds: KubeObject,
+  source: FileSource,
+  flags: AgentFlags,
+  index: ObjectIndex,
+  warnings: Finding[],
+): AgentConfig {
+  const defaults = agentDefaults(flags.nomasqAllReservedRanges);
+  if (source.kind === 'not-mounted') {
+    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_NO_CONFIG_VOLUME', rules: defaults, source: refOf(ds) };
+  }
+  const namespace = ds.metadata.namespace;
+  const cm = index.get('ConfigMap', namespace, source.configMap);
+  const cmRef = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
+  // kubelet refuses to start a pod whose non-optional ConfigMap (or listed key) is missing, so the
+  // agent is not running and whatever rules it wrote before are unknown.
+  const required = !source.optional;
+  if (!cm) {
+    return required
+      ? { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: cmRef }
+      : { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING', rules: defaults, source: cmRef };
+  }
+  const text = configMapValue(cm, source.key);
+  if (text === undefined) {
+    if (required && source.keyListed) {
+      return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `key ${source.key} not found`, source: cmRef };
+    }
+    const keys = Object.keys({ ...stringMap(cm['data']), ...stringMap(cm['binaryData']) });
+    if (keys.length > 0) {
+      warnings.push({ code: 'AGENT_CONFIGMAP_KEY_IGNORED', data: { expectedKey: source.key, keys: keys.sort().join(', ') }, source: cmRef });
+    }
+    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_KEY_MISSING', rules: defaults, source: cmRef };
+  }
+  return fromFile(text, flags, cmRef, warnings);
+}
+
+function fromFile(text: string, flags: AgentFlags, source: AgentConfig['source'], warnings: Finding[]): AgentConfig {
+  const parsed = parseAgentFile(text, flags);
+  if (!parsed.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: parsed.detail, source };
+  if (parsed.empty) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_EMPTY_FILE', rules: parsed.rules, source };
+  if (parsed.ignoredKeys.length > 0) {
+    warnings.push({ code: 'AGENT_CONFIG_KEYS_IGNORED', data: { keys: parsed.ignoredKeys.join(', ') }, source });
+  }
+  return { status: 'valid', origin: 'file', rules: parsed.rules, ignoredKeys: parsed.ignoredKeys, source };
+}
+
+function configMapValue(cm: KubeObject, key: string): string | undefined {
+  const text = stringMap(getRecord(cm, 'data'))[key];
+  if (text !== undefined) return text;
+  const binary = stringMap(getRecord(cm, 'binaryData'))[key];
+  return binary === undefined ? undefined : new TextDecoder().decode(Uint8Array.from(atob(binary), (c) => c.charCodeAt(0)));
+}

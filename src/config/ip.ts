@@ -1,0 +1,98 @@
+/**
+ * IP addresses and CIDR blocks as exact integer ranges.
+ *
+ * Every mechanism we model decides by "is this destination inside one of these blocks", so one
+ * small exact representation (bigint bounds) serves all of them, IPv4 and IPv6 alike. Parsing is
+ * strict the way Go's `net.ParseIP`/`net.ParseCIDR` are (no IPv4 leading zeros since Go 1.17,
+ * no zones), because the agents we model validate their configuration with those functions.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Family, IpRange } from '../model/net.ts';
+
+export type { Family, IpRange };
+
+/** A parsed CIDR block; `text` is the block as written (normalised only for destinations). */
+export interface Cidr extends IpRange {
+  prefix: number;
+  text: string;
+}
+
+const WIDTH: Record<Family, number> = { 4: 32, 6: 128 };
+const IPV4_DOTTED = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DECIMAL = /^\d{1,3}$/;
+
+/** Parses an address the way Go's net.ParseIP does; undefined when Go would reject it. */
+export function parseIp(text: string): { family: Family; value: bigint } | undefined {
+  if (IPV4_DOTTED.test(text)) return { family: 4, value: bytesToBigint(ipaddr.IPv4.parse(text).toByteArray()) };
+  if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
+  return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(text).toByteArray()) };
+}
+
+/** Parses `addr/prefix`. `aligned` is false for blocks like 10.0.0.1/8 (host bits set). */
+export function parseCidr(text: string): { cidr: Cidr; aligned: boolean } | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !DECIMAL.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (prefix > WIDTH[ip.family]) return undefined;
+  const hostBits = BigInt(WIDTH[ip.family] - prefix);
+  const first = (ip.value >> hostBits) << hostBits;
+  const last = first + (1n << hostBits) - 1n;
+  return { cidr: { family: ip.family, first, last, prefix, text }, aligned: first === ip.value };
+}
+
+/** A CIDR that is known to be valid (built-in tables). Throws on a typo in our own constants. */
+export function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (!parsed || !parsed.aligned) throw new Error(`internal: bad built-in CIDR ${text}`);
+  return parsed.cidr;
+}
+
+export function singleAddress(text: string): IpRange | undefined {
+  const ip = parseIp(text);
+  return ip && { family: ip.family, first: ip.value, last: ip.value };
+}
+
+export function formatAddress(family: Family, value: bigint): string {
+  const bytes: number[] = [];
+  for (let i = WIDTH[family] / 8 - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+export function isSingleAddress(range: IpRange): boolean {
+  return range.first === range.last;
+}
+
+/** How much of `range` the blocks cover: all of it, none of it, or some of it. */
+export type Coverage = 'all' | 'none' | 'some';
+
+export function coverage(range: IpRange, blocks: readonly IpRange[]): Coverage {
+  const relevant = blocks
+    .filter((b) => b.family === range.family && b.last >= range.first && b.first <= range.last)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  if (relevant.length === 0) return 'none';
+  let covered = range.first;
+  for (const block of relevant) {
+    if (block.first > covered) return 'some';
+    if (block.last >= covered) covered = block.last + 1n;
+    if (covered > range.last) return 'all';
+  }
+  return 'some';
+}
+
+/** The first block (in list order) that contains the whole range, if any. */
+export function firstContaining<T extends IpRange>(range: IpRange, blocks: readonly T[]): T | undefined {
+  return blocks.find((b) => b.family === range.family && b.first <= range.first && b.last >= range.last);
+}
+
+export function sameAddress(a: string, b: string): boolean {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return !!x && !!y && x.family === y.family && x.value === y.value;
+}
+
+function bytesToBigint(bytes: number[]): bigint {
+  return bytes.reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+}

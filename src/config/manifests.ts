@@ -1,0 +1,51 @@
+/**
+ * Text of a `-f` file → Kubernetes objects: a single object, a `kind: List` (or any `*List` with
+ * `items`, as `kubectl get -o yaml` writes), multi-document YAML, or JSON. Problems come back as
+ * data, one line each, naming the file and the document.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../model/objects.ts';
+import { getRecord, isRecord } from './objects.ts';
+
+export interface ParsedManifests {
+  objects: KubeObject[];
+  problems: string[];
+}
+
+export function parseManifests(text: string, origin: string): ParsedManifests {
+  const objects: KubeObject[] = [];
+  const problems: string[] = [];
+  parseAllDocuments(text, { uniqueKeys: false }).forEach((doc, i) => {
+    const where = `${origin}: document ${i + 1}`;
+    if (!('errors' in doc)) return;
+    if (doc.errors.length > 0) return void problems.push(`${where}: invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) collect(value, where, objects, problems);
+  });
+  return { objects, problems };
+}
+
+function collect(value: unknown, where: string, objects: KubeObject[], problems: string[]): void {
+  if (!isRecord(value)) return void problems.push(`${where}: expected a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`);
+  const kind = value['kind'];
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items'])) {
+    value['items'].forEach((item, j) => collect(item, `${where}, items[${j}]`, objects, problems));
+    return;
+  }
+  const problem = objectProblem(value);
+  if (problem) return void problems.push(`${where}: ${problem}`);
+  objects.push(value as KubeObject);
+}
+
+function objectProblem(value: Record<string, unknown>): string | undefined {
+  const kind = typeof value['kind'] === 'string' && value['kind'] ? value['kind'] : undefined;
+  const label = kind ?? 'object';
+  if (!kind) return 'object is missing kind';
+  if (typeof value['apiVersion'] !== 'string' || !value['apiVersion']) return `${label} is missing apiVersion`;
+  const metadata = getRecord(value, 'metadata');
+  if (!metadata || typeof metadata['name'] !== 'string' || !metadata['name']) return `${label} is missing metadata.name`;
+  if (kind === 'ConfigMap' && isRecord(value['data']) && Object.values(value['data']).some((v) => typeof v !== 'string')) {
+    return `ConfigMap ${metadata['name']}: data values must be strings (quote them)`;
+  }
+  return undefined;
+}

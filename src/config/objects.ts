@@ -1,0 +1,66 @@
+/**
+ * Defensive readers over raw Kubernetes objects. Input files are hand-written as often as they are
+ * dumped, so every field is optional until proven otherwise.
+ */
+import type { KubeObject, ObjectRef } from '../model/objects.ts';
+
+export type Json = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `get(obj, 'spec', 'template', 'spec')` → the nested record, or undefined. */
+export function getRecord(value: unknown, ...path: string[]): Json | undefined {
+  let current: unknown = value;
+  for (const key of path) current = isRecord(current) ? current[key] : undefined;
+  return isRecord(current) ? current : undefined;
+}
+
+export function getArray(value: unknown, ...path: string[]): unknown[] {
+  const parent = path.length > 1 ? getRecord(value, ...path.slice(0, -1)) : value;
+  const found = isRecord(parent) ? parent[path[path.length - 1]!] : undefined;
+  return Array.isArray(found) ? found : [];
+}
+
+export function getString(value: unknown, key: string): string | undefined {
+  const found = isRecord(value) ? value[key] : undefined;
+  return typeof found === 'string' ? found : undefined;
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+export function refOf(obj: KubeObject, key?: string): ObjectRef {
+  const ref: ObjectRef = { kind: obj.kind, name: obj.metadata.name };
+  if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
+  if (key !== undefined) ref.key = key;
+  return ref;
+}
+
+/** Objects by kind, with later duplicates (same kind/namespace/name) replacing earlier ones. */
+export class ObjectIndex {
+  private readonly byKind = new Map<string, Map<string, KubeObject>>();
+
+  constructor(objects: readonly KubeObject[]) {
+    for (const obj of objects) {
+      const kind = this.byKind.get(obj.kind) ?? new Map<string, KubeObject>();
+      kind.set(keyOf(obj.metadata.namespace, obj.metadata.name), obj);
+      this.byKind.set(obj.kind, kind);
+    }
+  }
+
+  all(kind: string): KubeObject[] {
+    return [...(this.byKind.get(kind)?.values() ?? [])];
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.byKind.get(kind)?.get(keyOf(namespace, name));
+  }
+}
+
+function keyOf(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}

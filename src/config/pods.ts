@@ -1,0 +1,66 @@
+/** Pod objects → PodInfo, with the owning workload resolved through owner references. */
+import type { KubeObject, OwnerReference } from '../model/objects.ts';
+import type { PodInfo, WorkloadRef } from '../model/snapshot.ts';
+import { getArray, getRecord, getString, isRecord, stringMap, type ObjectIndex } from './objects.ts';
+
+/** Pods that finished send no traffic (kubelet has torn down their sandbox). */
+export function isTerminated(obj: KubeObject): boolean {
+  const phase = getString(getRecord(obj, 'status'), 'phase');
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
+  const spec = getRecord(obj, 'spec');
+  const status = getRecord(obj, 'status');
+  const podIPs = getArray(status, 'podIPs').flatMap((p) => getString(p, 'ip') ?? []);
+  const podIP = getString(status, 'podIP');
+  const pod: PodInfo = {
+    namespace: obj.metadata.namespace ?? 'default',
+    name: obj.metadata.name,
+    podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
+    hostNetwork: isRecord(spec) && spec['hostNetwork'] === true,
+    labels: stringMap(obj.metadata.labels),
+    workload: workloadOf(obj, index),
+  };
+  const nodeName = getString(spec, 'nodeName');
+  if (nodeName) pod.nodeName = nodeName;
+  const phase = getString(status, 'phase');
+  if (phase) pod.phase = phase;
+  return pod;
+}
+
+/**
+ * Deployment/StatefulSet/DaemonSet/Job/CronJob through the controller owner reference. Where the
+ * intermediate ReplicaSet or Job is not among the objects, a ReplicaSet named `<deployment>-<hash>`
+ * whose hash equals the pod's `pod-template-hash` label is the Deployment controller's naming
+ * (kubernetes/kubernetes pkg/controller/deployment/sync.go), so the Deployment is derived from it.
+ */
+function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const owner = controllerOf(pod.metadata.ownerReferences);
+  if (!owner || owner.kind === 'Node') return { kind: 'Pod', name: pod.metadata.name };
+  if (owner.kind === 'ReplicaSet') {
+    const rs = index.get('ReplicaSet', namespace, owner.name);
+    if (rs) return controllerWorkload(rs) ?? { kind: 'ReplicaSet', name: owner.name };
+    const hash = pod.metadata.labels?.['pod-template-hash'];
+    if (hash && owner.name.endsWith(`-${hash}`)) {
+      return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
+    }
+  }
+  if (owner.kind === 'Job') {
+    const job = index.get('Job', namespace, owner.name);
+    const cronJob = job && controllerWorkload(job);
+    if (cronJob?.kind === 'CronJob') return cronJob;
+  }
+  return { kind: owner.kind, name: owner.name };
+}
+
+function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
+  const owner = controllerOf(obj.metadata.ownerReferences);
+  return owner && { kind: owner.kind, name: owner.name };
+}
+
+function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {
+  if (!Array.isArray(refs)) return undefined;
+  return refs.find((r) => r.controller === true) ?? refs[0];
+}

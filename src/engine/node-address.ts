@@ -1,0 +1,26 @@
+/** Which of a node's addresses a packet uses, and which addresses are the node's own. */
+import type { Family } from '../model/net.ts';
+import type { NodeInfo } from '../model/snapshot.ts';
+import { singleAddress, type IpRange } from '../config/ip.ts';
+
+export function familyOf(address: string): Family {
+  return address.includes(':') ? 6 : 4;
+}
+
+/** MASQUERADE picks the egress interface's primary address: the node's InternalIP of that family. */
+export function nodeInternalIP(node: NodeInfo, family: Family): string | undefined {
+  return node.internalIPs.find((ip) => familyOf(ip) === family);
+}
+
+export function nodeExternalIP(node: NodeInfo, family: Family): string | undefined {
+  return node.externalIPs.find((ip) => familyOf(ip) === family);
+}
+
+/**
+ * Addresses the node's kernel treats as LOCAL (`addrtype --dst-type LOCAL`). A cloud node's
+ * ExternalIP is a 1:1 NAT in front of it, not an interface address, so it is not one of them.
+ */
+export function nodeLocalRanges(node: NodeInfo): IpRange[] {
+  const addresses = node.cloud ? node.internalIPs : [...node.internalIPs, ...node.externalIPs];
+  return addresses.flatMap((a) => singleAddress(a) ?? []);
+}

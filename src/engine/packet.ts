@@ -1,0 +1,71 @@
+/**
+ * The state of one packet (one pod, one destination) as the pipeline walks it, and the helpers
+ * steps use to move it on. Steps mutate only the packet they are handed.
+ */
+import type { Decision, Destination, Identity, Query, StepOutcome, TraceStep } from '../model/decision.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { NodeInfo, PodInfo, Snapshot } from '../model/snapshot.ts';
+
+export interface PacketContext {
+  snapshot: Snapshot;
+  query: Query;
+  pod: PodInfo;
+  node: NodeInfo | undefined;
+  destination: Destination;
+}
+
+export interface Packet {
+  sourceIP: string | null;
+  identity: Identity;
+  via: string;
+  /** True once the answer can no longer change (unknown, dropped). */
+  settled: boolean;
+  reasons: Finding[];
+  warnings: Finding[];
+  trace: TraceStep[];
+}
+
+export function newPacket(): Packet {
+  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, reasons: [], warnings: [], trace: [] };
+}
+
+export function record(packet: Packet, layer: string, outcome: StepOutcome, finding: Finding): void {
+  packet.trace.push({ layer, outcome, ...finding });
+}
+
+/** Ends the walk with `unknown`: the finding says what is missing. */
+export function settleUnknown(packet: Packet, layer: string, finding: Finding): void {
+  record(packet, layer, 'unknown', finding);
+  packet.sourceIP = null;
+  packet.identity = 'unknown';
+  packet.reasons.push(finding);
+  packet.settled = true;
+}
+
+export function toDecision(ctx: PacketContext, packet: Packet): Decision {
+  const { pod, node, destination } = ctx;
+  const podIP = pod.podIPs.find((ip) => ip.includes(':') === (destination.range.family === 6)) ?? pod.podIPs[0] ?? null;
+  return {
+    namespace: pod.namespace,
+    pod: pod.name,
+    workload: pod.workload,
+    node: node?.name ?? pod.nodeName ?? null,
+    podIP,
+    hostNetwork: pod.hostNetwork,
+    destination,
+    sourceIP: packet.sourceIP,
+    identity: packet.identity,
+    via: packet.via,
+    reasons: packet.reasons,
+    warnings: dedupe(packet.warnings),
+    trace: packet.trace,
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}:${JSON.stringify(f.data)}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}

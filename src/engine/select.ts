@@ -1,0 +1,41 @@
+/**
+ * Which pods a command looks at: kubectl's -n/-A/-l, and a `POD` or `KIND/NAME` target.
+ */
+import type { PodInfo, Snapshot } from '../model/snapshot.ts';
+import { matchesSelector, type LabelSelector } from './label-selector.ts';
+
+export interface PodSelection {
+  /** undefined with allNamespaces. */
+  namespace?: string;
+  allNamespaces: boolean;
+  selector: LabelSelector;
+  target?: { kind: string; name: string };
+}
+
+/** kubectl's resource names and short names for the workload kinds we group by. */
+const KIND_ALIASES: Record<string, string> = {
+  pod: 'Pod', pods: 'Pod', po: 'Pod',
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+  job: 'Job', jobs: 'Job',
+  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
+  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
+};
+
+export function workloadKind(text: string): string | undefined {
+  return KIND_ALIASES[text.toLowerCase().split('.')[0]!];
+}
+
+export function selectPods(snapshot: Snapshot, selection: PodSelection): PodInfo[] {
+  return snapshot.pods
+    .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
+    .filter((p) => matchesSelector(p.labels, selection.selector))
+    .filter((p) => !selection.target || matchesTarget(p, selection.target))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function matchesTarget(pod: PodInfo, target: { kind: string; name: string }): boolean {
+  if (target.kind === 'Pod') return pod.name === target.name;
+  return pod.workload.kind === target.kind && pod.workload.name === target.name;
+}

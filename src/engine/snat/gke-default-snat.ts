@@ -1,0 +1,31 @@
+/**
+ * GKE default SNAT: the node start-up `IP-MASQ` chain (RETURN for 169.254.0.0/16 and the 11
+ * reserved ranges, then MASQUERADE), IPv4 only (configure-helper.sh `config-ip-firewall`). An agent
+ * running with `--masq-chain=IP-MASQ` (GKE's own addon) rewrites that chain, so it then decides.
+ */
+import type { GkeDefaultSnatLayer } from '../../model/datapath.ts';
+import type { SnatMechanism } from './mechanism.ts';
+import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+
+export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
+  id: 'gke-default-snat',
+  upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
+  evaluate(layer, { destination, layersOnNode }) {
+    const data = { chain: layer.chain };
+    if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };
+    const owner = layersOnNode.find((l) => l.mechanism === 'ip-masq-agent' && l.chain === layer.chain);
+    if (owner?.mechanism === 'ip-masq-agent') {
+      return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT', data, source: owner.daemonSet } };
+    }
+    if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data } };
+    const blocks = [
+      ...exemptBlocks(['169.254.0.0/16'], 'DST_LINK_LOCAL_NOT_MASQUERADED'),
+      ...exemptBlocks(layer.nonMasqueradeCIDRs, 'DST_IN_NON_MASQ_CIDRS'),
+    ];
+    const verdict = evaluateExemptions(destination.range, blocks,
+      { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, data, undefined);
+    // --disable-default-snat is a cluster setting the Kubernetes API does not show (§2.3).
+    if (verdict.outcome === 'masquerade') verdict.warnings = [{ code: 'GKE_DEFAULT_SNAT_ASSUMED', data: {} }];
+    return verdict;
+  },
+};

@@ -1,0 +1,17 @@
+/** The registry: mechanism id → module. Adding a mechanism means one module and one line here. */
+import type { SnatLayer } from '../../model/datapath.ts';
+import { assumedDefault } from './assumed-default.ts';
+import { gkeDefaultSnat } from './gke-default-snat.ts';
+import { ipMasqAgent } from './ip-masq-agent.ts';
+import type { LayerVerdict, SnatPacket } from './mechanism.ts';
+
+export function evaluateLayer(layer: SnatLayer, packet: SnatPacket): LayerVerdict {
+  switch (layer.mechanism) {
+    case 'ip-masq-agent':
+      return ipMasqAgent.evaluate(layer, packet);
+    case 'gke-default-snat':
+      return gkeDefaultSnat.evaluate(layer, packet);
+    case 'assumed-default':
+      return assumedDefault.evaluate(layer, packet);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The one shape every node-SNAT mechanism module has. A layer is a chain the packet passes in nat
+ * POSTROUTING; it either lets the packet go on unchanged (exempt), rewrites its source to the node
+ * (masquerade), cannot be known from the input (unknown), or is not in the packet's way.
+ */
+import type { Destination } from '../../model/decision.ts';
+import type { SnatLayer } from '../../model/datapath.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
+
+export type LayerOutcome = 'exempt' | 'masquerade' | 'unknown' | 'not-applicable';
+
+export interface LayerVerdict {
+  outcome: LayerOutcome;
+  finding: Finding;
+  /** Assumptions the verdict rests on, carried onto the decision when this layer decides it. */
+  warnings?: Finding[];
+}
+
+export interface SnatPacket {
+  node: NodeInfo;
+  destination: Destination;
+  /** Every layer active on the node, so a layer can see who else writes its chain. */
+  layersOnNode: readonly SnatLayer[];
+}
+
+export interface SnatMechanism<L extends SnatLayer> {
+  id: L['mechanism'];
+  /** Where the behaviour comes from, for readers of the code and of `explain`. */
+  upstream: string;
+  evaluate(layer: L, packet: SnatPacket): LayerVerdict;
+}

@@ -1,0 +1,43 @@
+/**
+ * Step 4, beyond the node (design §4), for public destinations only. A cloud's 1:1 NAT maps only a
+ * node's primary address to its ExternalIP, so node-IP packets leave with the ExternalIP; pod-IP
+ * packets, and nodes without one, leave through a NAT whose address the cluster does not show.
+ */
+import { familyOf, nodeExternalIP } from '../node-address.ts';
+import { nonPublicCoverage } from '../address-space.ts';
+import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+
+const LAYER = 'beyond-node';
+
+export function beyondNode(ctx: PacketContext, packet: Packet): void {
+  const node = ctx.node!;
+  const nodeRef = { kind: 'Node', name: node.name };
+  const covered = nonPublicCoverage(ctx.destination.range);
+  if (covered === 'all') return record(packet, LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} });
+  if (covered === 'some') return settleUnknown(packet, LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} });
+  if (!node.cloud) {
+    const finding = { code: 'NO_NAT_ASSUMED_OFF_CLOUD' as const, data: { node: node.name }, source: nodeRef };
+    record(packet, LAYER, 'applied', finding);
+    packet.warnings.push(finding);
+    return;
+  }
+  const family = ctx.destination.range.family;
+  const externalIP = nodeExternalIP(node, family);
+  if (packet.identity === 'node-ip' && externalIP) {
+    const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: packet.sourceIP ?? '' }, source: nodeRef };
+    record(packet, LAYER, 'applied', finding);
+    packet.reasons.push(finding);
+    packet.sourceIP = externalIP;
+    return;
+  }
+  const natIP = ctx.query.natIP;
+  const data = { cloud: node.cloud, from: packet.identity, hasExternalIP: externalIP ? 'true' : 'false' };
+  if (natIP && familyOf(natIP) === family) {
+    const finding = { code: 'NAT_IP_GIVEN' as const, data: { ...data, natIP } };
+    record(packet, LAYER, 'applied', finding);
+    packet.reasons.push(finding);
+    Object.assign(packet, { sourceIP: natIP, identity: 'nat' });
+    return;
+  }
+  settleUnknown(packet, LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef });
+}

@@ -1,0 +1,91 @@
+/**
+ * Step 3, node SNAT. Every active layer is a chain in nat POSTROUTING; RETURN hands the packet to
+ * the next rule and the first MASQUERADE wins (snat-mechanisms.md §8). So the packet keeps the pod
+ * IP only if every active layer exempts it, and any layer that masquerades makes it the node IP —
+ * even when an earlier layer is unknown, since that layer could only masquerade it too.
+ */
+import type { SnatLayer } from '../../model/datapath.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
+import { coverage } from '../../config/ip.ts';
+import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
+import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { isActiveOn } from '../scope.ts';
+import { evaluateLayer } from '../snat/index.ts';
+import type { LayerVerdict } from '../snat/mechanism.ts';
+
+const LAYER = 'node-snat';
+
+export function nodeSnat(ctx: PacketContext, packet: Packet): void {
+  const node = ctx.node!;
+  if (ctx.pod.hostNetwork) {
+    return record(packet, LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} });
+  }
+  // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
+  if (coverage(ctx.destination.range, nodeLocalRanges(node)) === 'all') {
+    const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
+    record(packet, LAYER, 'exempt', finding);
+    packet.reasons.push(finding);
+    return;
+  }
+  const verdicts = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
+  const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
+  if (decisive >= 0) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
+  const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
+  if (unknown.length > 0) {
+    packet.warnings.push(...unknown.flatMap((v) => v.verdict.warnings ?? []));
+    for (const v of unknown) packet.reasons.push(v.verdict.finding);
+    return settleUnknown(packet, LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
+  }
+  keepPodIP(packet, verdicts);
+}
+
+interface LayerResult {
+  layer: SnatLayer;
+  verdict: LayerVerdict;
+}
+
+function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: PacketContext, packet: Packet): LayerResult[] {
+  const onNode = layers.filter((l) => isActiveOn(l.scope, node));
+  const results: LayerResult[] = [];
+  for (const layer of layers) {
+    if (!onNode.includes(layer)) {
+      record(packet, layer.mechanism, 'not-applicable', { code: 'LAYER_NOT_ON_NODE', data: { node: node.name } });
+      continue;
+    }
+    const verdict = evaluateLayer(layer, { node, destination: ctx.destination, layersOnNode: onNode });
+    record(packet, layer.mechanism, verdict.outcome, verdict.finding);
+    if (verdict.outcome !== 'not-applicable') results.push({ layer, verdict });
+  }
+  return results;
+}
+
+function masquerade(packet: Packet, node: NodeInfo, verdicts: LayerResult[], decisive: number, family: 4 | 6): void {
+  const { layer, verdict } = verdicts[decisive]!;
+  const nodeIP = nodeInternalIP(node, family);
+  if (!nodeIP) {
+    return settleUnknown(packet, LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });
+  }
+  const earlierUnknown = verdicts.slice(0, decisive).filter((v) => v.verdict.outcome === 'unknown');
+  if (earlierUnknown.length > 0) {
+    packet.warnings.push({ code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
+  }
+  record(packet, LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } });
+  Object.assign(packet, { sourceIP: nodeIP, identity: 'node-ip', via: layer.mechanism });
+  packet.reasons.push({ ...verdict.finding, data: { ...verdict.finding.data, nodeIP } });
+  packet.warnings.push(...(verdict.warnings ?? []));
+}
+
+function keepPodIP(packet: Packet, verdicts: LayerResult[]): void {
+  if (verdicts.length === 0) {
+    const finding = { code: 'NO_SNAT_LAYER_ON_NODE' as const, data: {} };
+    record(packet, LAYER, 'exempt', finding);
+    packet.reasons.push(finding);
+    return;
+  }
+  record(packet, LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } });
+  packet.via = verdicts.map((v) => v.layer.mechanism).join('+');
+  for (const { verdict } of verdicts) {
+    packet.reasons.push(verdict.finding);
+    packet.warnings.push(...(verdict.warnings ?? []));
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What the datapath does to a pod's packets on its node: the node-SNAT layers that are active,
+ * in the order the packet meets them in nat POSTROUTING. Built by config/datapath.ts.
+ */
+import type { ObjectRef } from './objects.ts';
+import type { CloudProvider } from './snapshot.ts';
+import type { ReasonCode } from './reasons.ts';
+
+/** Which nodes a layer is active on, and how we know. */
+export type NodeScope =
+  | { basis: 'all-nodes' }
+  | { basis: 'cloud-nodes'; cloud: CloudProvider }
+  | { basis: 'agent-pods'; nodes: string[] }
+  | { basis: 'node-selector'; selector: Record<string, string> };
+
+/** The rules an ip-masq-agent writes into its chain (kubernetes-sigs/ip-masq-agent MasqConfig). */
+export interface MasqRules {
+  nonMasqueradeCIDRs: string[];
+  masqLinkLocal: boolean;
+  masqLinkLocalIPv6: boolean;
+  cidrLimit: number;
+}
+
+export type AgentConfig =
+  | { status: 'valid'; origin: 'defaults'; because: ReasonCode; rules: MasqRules; source: ObjectRef }
+  | { status: 'valid'; origin: 'file'; rules: MasqRules; ignoredKeys: string[]; source: ObjectRef }
+  | { status: 'invalid'; because: ReasonCode; detail: string; source: ObjectRef };
+
+export interface IpMasqAgentLayer {
+  mechanism: 'ip-masq-agent';
+  daemonSet: ObjectRef;
+  chain: string;
+  nomasqAllReservedRanges: boolean;
+  enableIPv6: boolean;
+  config: AgentConfig;
+  scope: NodeScope;
+}
+
+export interface GkeDefaultSnatLayer {
+  mechanism: 'gke-default-snat';
+  chain: string;
+  /** false when the cluster was created with --disable-default-snat (flag --no-default-snat). */
+  enabled: boolean;
+  nonMasqueradeCIDRs: string[];
+  scope: NodeScope;
+}
+
+export interface AssumedDefaultLayer {
+  mechanism: 'assumed-default';
+  podCIDRs: string[];
+  scope: NodeScope;
+}
+
+export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer;
+export type SnatMechanismId = SnatLayer['mechanism'];
+
+export interface Datapath {
+  /** Names of the recognised mechanisms, for the report's datapath block. */
+  mechanisms: string[];
+  layers: SnatLayer[];
+}

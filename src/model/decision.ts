@@ -1,0 +1,51 @@
+/**
+ * The engine's output: one decision per pod and destination, with the trace that led to it.
+ */
+import type { Finding } from './reasons.ts';
+import type { IpRange } from './net.ts';
+import type { WorkloadRef } from './snapshot.ts';
+
+/** design §5: the values scripts branch on. */
+export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'nat' | 'dropped' | 'unknown';
+
+export type StepOutcome = 'applied' | 'not-applicable' | 'exempt' | 'masquerade' | 'unknown';
+
+/** One layer's conclusion about one packet. `layer` is a pipeline step or SNAT mechanism id. */
+export interface TraceStep extends Finding {
+  layer: string;
+  outcome: StepOutcome;
+}
+
+export type DestinationKind = 'ip' | 'cidr' | 'class' | 'hostname';
+
+export interface Destination {
+  /** The address or CIDR as reported in `destination`. */
+  text: string;
+  kind: DestinationKind;
+  /** The class or hostname the user named, when the destination came from one. */
+  name?: string;
+  range: IpRange;
+}
+
+export interface Query {
+  destinations: Destination[];
+  /** --nat-ip: the address NATed internet traffic leaves with. */
+  natIP?: string;
+}
+
+export interface Decision {
+  namespace: string;
+  pod: string;
+  workload: WorkloadRef;
+  node: string | null;
+  podIP: string | null;
+  hostNetwork: boolean;
+  destination: Destination;
+  sourceIP: string | null;
+  identity: Identity;
+  via: string;
+  /** The trace steps that decided the answer. */
+  reasons: Finding[];
+  warnings: Finding[];
+  trace: TraceStep[];
+}

@@ -1,0 +1,65 @@
+/**
+ * Stable reason codes. Scripts and tests read these; render/messages.ts turns them into prose.
+ * Add codes freely; never rename or remove one.
+ */
+import type { ObjectRef } from './objects.ts';
+
+export const REASON_CODES = [
+  // 1. pod network
+  'POD_IP',
+  'HOST_NETWORK_NODE_IP',
+  'POD_NOT_SCHEDULED',
+  'POD_HAS_NO_IP',
+  'POD_HAS_NO_IP_OF_FAMILY',
+  'NODE_NOT_FOUND',
+  'NODE_HAS_NO_INTERNAL_IP',
+  // 3. node SNAT
+  'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK',
+  'DST_IS_NODE_ADDRESS',
+  'NO_SNAT_LAYER_ON_NODE',
+  'LAYER_NOT_ON_NODE',
+  'DST_IN_NON_MASQ_CIDRS',
+  'DST_NOT_IN_NON_MASQ_CIDRS',
+  'DST_LINK_LOCAL_NOT_MASQUERADED',
+  'DST_RANGE_PARTIALLY_EXEMPT',
+  'AGENT_IPV6_DISABLED',
+  'AGENT_CONFIG_INVALID',
+  'AGENT_CONFIGMAP_REQUIRED_MISSING',
+  'AGENT_DEFAULTS_NO_CONFIG_VOLUME',
+  'AGENT_DEFAULTS_CONFIGMAP_MISSING',
+  'AGENT_DEFAULTS_KEY_MISSING',
+  'AGENT_DEFAULTS_EMPTY_FILE',
+  'AGENT_CONFIG_FROM_FILE',
+  'GKE_DEFAULT_SNAT_DISABLED',
+  'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT',
+  'GKE_DEFAULT_SNAT_ASSUMED',
+  'LAYER_IPV4_ONLY',
+  'DST_IN_POD_CIDRS',
+  'DST_OUTSIDE_POD_CIDRS',
+  'POD_CIDRS_UNKNOWN',
+  'MASQUERADED_TO_NODE_IP',
+  'ALL_LAYERS_EXEMPT',
+  'UNKNOWN_LAYER_IRRELEVANT',
+  'SNAT_LAYER_UNKNOWN',
+  // 4. beyond the node
+  'DST_NOT_PUBLIC',
+  'DST_RANGE_MIXED_PUBLIC',
+  'NODE_EXTERNAL_IP',
+  'NAT_IP_GIVEN',
+  'NAT_IP_UNKNOWN',
+  'NO_NAT_ASSUMED_OFF_CLOUD',
+  // snapshot-level findings
+  'DATAPATH_NOT_RECOGNISED',
+  'AGENT_CONFIGMAP_KEY_IGNORED',
+  'AGENT_CONFIG_KEYS_IGNORED',
+  'AGENT_SCOPE_FROM_NODE_SELECTOR',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** A reason code with the values that fill its message, and the object it came from. */
+export interface Finding {
+  code: ReasonCode;
+  data: Record<string, string>;
+  source?: ObjectRef;
+}

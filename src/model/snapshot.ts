@@ -1,0 +1,46 @@
+/**
+ * The engine's input: plain data about the cluster, built by config/ from raw objects.
+ */
+import type { ObjectRef } from './objects.ts';
+import type { Datapath } from './datapath.ts';
+import type { Finding } from './reasons.ts';
+
+export type CloudProvider = 'gce' | 'aws' | 'azure';
+
+export interface NodeInfo {
+  name: string;
+  providerID?: string;
+  /** Set only for providerIDs whose 1:1 NAT semantics we model (design §4). */
+  cloud?: CloudProvider;
+  internalIPs: string[];
+  externalIPs: string[];
+  podCIDRs: string[];
+  labels: Record<string, string>;
+}
+
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+}
+
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  nodeName?: string;
+  podIPs: string[];
+  hostNetwork: boolean;
+  labels: Record<string, string>;
+  workload: WorkloadRef;
+  phase?: string;
+}
+
+export interface Snapshot {
+  nodes: NodeInfo[];
+  pods: PodInfo[];
+  namespaces: string[];
+  datapath: Datapath;
+  /** Problems with the input that do not stop the analysis (wrong ConfigMap key, …). */
+  warnings: Finding[];
+}
+
+export type { ObjectRef };

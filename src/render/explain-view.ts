@@ -1,0 +1,32 @@
+/**
+ * `explain`: the decision trace, one line per layer, with the object (and key) each line read.
+ */
+import type { Decision } from '../model/decision.ts';
+import type { ObjectRef } from '../model/objects.ts';
+import { messageOf } from './messages.ts';
+import { renderTable } from './table.ts';
+
+export function renderExplain(decisions: readonly Decision[]): string {
+  return decisions.map(explainOne).join('\n');
+}
+
+function explainOne(d: Decision): string {
+  const header = [
+    `Pod:          ${d.namespace}/${d.pod} (${d.workload.kind}/${d.workload.name})`,
+    `Node:         ${d.node ?? '<none>'}`,
+    `Pod IP:       ${d.podIP ?? '<none>'}${d.hostNetwork ? ' (hostNetwork)' : ''}`,
+    `Destination:  ${d.destination.name ? `${d.destination.text} (${d.destination.name})` : d.destination.text}`,
+    '',
+  ].join('\n');
+  const rows = d.trace.map((step, i) => [String(i + 1), step.layer, step.outcome, messageOf(step), refText(step.source)]);
+  const trace = renderTable(['STEP', 'LAYER', 'OUTCOME', 'WHY', 'SOURCE'], rows);
+  const result = `\nResult:       ${d.sourceIP ?? `<${d.identity}>`} (identity ${d.identity}, via ${d.via})\n`;
+  const warnings = d.warnings.map((w) => `Warning:      ${messageOf(w)}\n`).join('');
+  return header + trace + result + warnings;
+}
+
+function refText(ref: ObjectRef | undefined): string {
+  if (!ref) return '';
+  const name = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+  return `${ref.kind} ${name}${ref.key ? ` key ${ref.key}` : ''}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The only place reason codes become sentences. Tests and scripts use the codes; wording may change.
+ */
+import type { Finding, ReasonCode } from '../model/reasons.ts';
+
+type Data = Record<string, string>;
+
+const DEFAULTS_BECAUSE: Partial<Record<string, string>> = {
+  AGENT_DEFAULTS_NO_CONFIG_VOLUME: 'no config file is mounted',
+  AGENT_DEFAULTS_CONFIGMAP_MISSING: 'the ConfigMap does not exist',
+  AGENT_DEFAULTS_KEY_MISSING: 'the ConfigMap has no key the agent reads',
+  AGENT_DEFAULTS_EMPTY_FILE: 'the config file is empty',
+};
+
+function configOrigin(d: Data): string {
+  if (d['config'] !== 'defaults') return 'from its config file';
+  return `defaults: ${DEFAULTS_BECAUSE[d['defaultsBecause'] ?? ''] ?? 'no config'}`;
+}
+
+const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
+  POD_IP: (d) => `the packet starts with the pod IP ${d['podIP']}`,
+  HOST_NETWORK_NODE_IP: (d) => `hostNetwork pod: it uses node ${d['node']}'s address ${d['nodeIP']}`,
+  POD_NOT_SCHEDULED: () => 'the pod is not scheduled to a node yet',
+  POD_HAS_NO_IP: () => 'the pod has no IP yet (status.podIPs is empty)',
+  POD_HAS_NO_IP_OF_FAMILY: (d) => `the pod has no ${d['family']} address for this destination`,
+  NODE_NOT_FOUND: (d) => `node ${d['node']} is not among the objects read; include the Node to decide`,
+  NODE_HAS_NO_INTERNAL_IP: (d) => `node ${d['node']} reports no ${d['family']} InternalIP in status.addresses`,
+  NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK: () => 'the packet already carries a node address',
+  DST_IS_NODE_ADDRESS: (d) => `the destination is an address of node ${d['node']} (addrtype LOCAL), never masqueraded`,
+  NO_SNAT_LAYER_ON_NODE: () => 'no masquerading layer runs on this node',
+  LAYER_NOT_ON_NODE: (d) => `does not run on node ${d['node']}`,
+  DST_IN_NON_MASQ_CIDRS: (d) => `the destination is in non-masquerade CIDR ${d['cidr']} (${chainOf(d)}${d['config'] ? `, ${configOrigin(d)}` : ''})`,
+  DST_NOT_IN_NON_MASQ_CIDRS: (d) => `the destination is outside every non-masquerade CIDR (${chainOf(d)}${d['config'] ? `, ${configOrigin(d)}` : ''}): masqueraded${d['nodeIP'] ? ` to node IP ${d['nodeIP']}` : ''}`,
+  DST_LINK_LOCAL_NOT_MASQUERADED: (d) => `link-local destinations are not masqueraded (${d['cidr']}; masqLinkLocal is false)`,
+  DST_RANGE_PARTIALLY_EXEMPT: (d) => `only part of the destination range is exempt (${d['cidrs'] || 'none'}); ask about a narrower --to`,
+  AGENT_IPV6_DISABLED: (d) => `the agent writes no IPv6 rules without --enable-ipv6 (DaemonSet ${d['daemonSet']})`,
+  AGENT_CONFIG_INVALID: (d) => `the agent rejects its config (${d['detail']}) and keeps its previous rules, which the cluster does not show; fix the ConfigMap to decide`,
+  AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
+  AGENT_DEFAULTS_NO_CONFIG_VOLUME: () => 'no config file is mounted: the agent uses its defaults',
+  AGENT_DEFAULTS_CONFIGMAP_MISSING: () => 'the ConfigMap does not exist: the agent uses its defaults',
+  AGENT_DEFAULTS_KEY_MISSING: () => 'the ConfigMap has no key the agent reads: the agent uses its defaults',
+  AGENT_DEFAULTS_EMPTY_FILE: () => 'the config file is empty: the agent uses its defaults',
+  AGENT_CONFIG_FROM_FILE: () => 'the agent uses its config file',
+  GKE_DEFAULT_SNAT_DISABLED: () => 'GKE default SNAT is disabled (--no-default-snat)',
+  GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT: (d) => `the ${d['chain']} chain is rewritten by the ip-masq-agent on this node`,
+  GKE_DEFAULT_SNAT_ASSUMED: () => 'assumes GKE default SNAT is enabled (the API does not show it); pass --no-default-snat if the cluster was created with --disable-default-snat',
+  LAYER_IPV4_ONLY: () => 'this layer only has IPv4 rules',
+  DST_IN_POD_CIDRS: (d) => `the destination is in the pod network ${d['cidr']}`,
+  DST_OUTSIDE_POD_CIDRS: (d) => `the destination is outside the pod network (${d['cidrs']}): masqueraded${d['nodeIP'] ? ` to node IP ${d['nodeIP']}` : ''}`,
+  POD_CIDRS_UNKNOWN: () => 'the datapath is not recognised and no Node has spec.podCIDRs, so the pod network is unknown',
+  MASQUERADED_TO_NODE_IP: (d) => `masqueraded by ${d['layer']} to the node's InternalIP ${d['nodeIP']}`,
+  ALL_LAYERS_EXEMPT: (d) => `every active layer exempts the destination (${d['layers']}): the pod IP is kept`,
+  UNKNOWN_LAYER_IRRELEVANT: (d) => `the rules of ${d['layers']} are unknown, but any outcome there still ends with the node IP`,
+  SNAT_LAYER_UNKNOWN: (d) => `no layer masquerades for sure and ${d['layers']} cannot be decided`,
+  DST_NOT_PUBLIC: () => 'the destination is not a public address: no NAT beyond the node',
+  DST_RANGE_MIXED_PUBLIC: () => 'the destination range mixes public and private addresses; ask about a narrower --to',
+  NODE_EXTERNAL_IP: (d) => `the ${d['cloud']} 1:1 NAT maps the node's InternalIP ${d['internalIP']} to its ExternalIP ${d['externalIP']}`,
+  NAT_IP_GIVEN: (d) => `leaves through the NAT given with --nat-ip (${d['natIP']})`,
+  NAT_IP_UNKNOWN: (d) => d['from'] === 'pod-ip'
+    ? `pod-IP packets to the internet leave through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`
+    : `the node has no ExternalIP, so traffic leaves through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`,
+  NO_NAT_ASSUMED_OFF_CLOUD: (d) => `node ${d['node']} has no cloud providerID: assuming no NAT beyond the node`,
+  DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
+  AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
+  AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
+  AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
+};
+
+function chainOf(d: Data): string {
+  return d['chain'] ? `chain ${d['chain']}` : 'pod network';
+}
+
+export function messageOf(finding: Finding): string {
+  return MESSAGES[finding.code](finding.data);
+}

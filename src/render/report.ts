@@ -1,0 +1,51 @@
+/**
+ * The `-o json|yaml` contract of design §5: stable field names; additions only.
+ */
+import type { Decision } from '../model/decision.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { messageOf } from './messages.ts';
+
+export const API_VERSION = 'kubectl-egress/v1alpha1';
+
+export interface EgressReport {
+  apiVersion: string;
+  kind: 'EgressReport';
+  datapath: Record<string, unknown>;
+  items: Record<string, unknown>[];
+  warnings: string[];
+}
+
+export function egressReport(snapshot: Snapshot, decisions: readonly Decision[]): EgressReport {
+  const { datapath } = snapshot;
+  const clouds = [...new Set(snapshot.nodes.flatMap((n) => n.cloud ?? []))].sort();
+  return {
+    apiVersion: API_VERSION,
+    kind: 'EgressReport',
+    datapath: { mechanisms: datapath.mechanisms, clouds, layers: datapath.layers },
+    items: decisions.map(reportItem),
+    warnings: snapshot.warnings.map(messageOf),
+  };
+}
+
+export function reportItem(d: Decision): Record<string, unknown> {
+  return {
+    namespace: d.namespace,
+    pod: d.pod,
+    workload: d.workload,
+    node: d.node,
+    podIP: d.podIP,
+    hostNetwork: d.hostNetwork,
+    destination: d.destination.text,
+    ...(d.destination.name !== undefined ? { destinationName: d.destination.name } : {}),
+    sourceIP: d.sourceIP,
+    identity: d.identity,
+    via: d.via,
+    reasons: d.reasons.map(findingJson),
+    warnings: d.warnings.map((w) => ({ code: w.code, message: messageOf(w) })),
+  };
+}
+
+export function findingJson(f: Finding): Record<string, unknown> {
+  return { code: f.code, message: messageOf(f), data: f.data, ...(f.source ? { source: f.source } : {}) };
+}
