@@ -27,7 +27,8 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
     packet.reasons.push(finding);
     return;
   }
-  const verdicts = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
+  const results = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
+  const verdicts = results.filter((r) => r.verdict.outcome !== 'not-applicable');
   const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
   if (decisive >= 0) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
   const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
@@ -36,7 +37,7 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
     for (const v of unknown) packet.reasons.push(v.verdict.finding);
     return settleUnknown(packet, LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
   }
-  keepPodIP(packet, verdicts);
+  keepPodIP(packet, verdicts, results);
 }
 
 interface LayerResult {
@@ -54,7 +55,7 @@ function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: Packe
     }
     const verdict = evaluateLayer(layer, { node, destination: ctx.destination, layersOnNode: onNode });
     record(packet, layer.mechanism, verdict.outcome, verdict.finding);
-    if (verdict.outcome !== 'not-applicable') results.push({ layer, verdict });
+    results.push({ layer, verdict });
   }
   return results;
 }
@@ -75,11 +76,12 @@ function masquerade(packet: Packet, node: NodeInfo, verdicts: LayerResult[], dec
   packet.warnings.push(...(verdict.warnings ?? []));
 }
 
-function keepPodIP(packet: Packet, verdicts: LayerResult[]): void {
+/** With no layer in the packet's way, the reasons are why each one on the node stood aside. */
+function keepPodIP(packet: Packet, verdicts: LayerResult[], onNode: LayerResult[]): void {
   if (verdicts.length === 0) {
     const finding = { code: 'NO_SNAT_LAYER_ON_NODE' as const, data: {} };
     record(packet, LAYER, 'exempt', finding);
-    packet.reasons.push(finding);
+    packet.reasons.push(...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
     return;
   }
   record(packet, LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } });

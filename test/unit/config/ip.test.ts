@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { cidr, coverage, parseCidr, parseIp, singleAddress } from '../../../src/config/ip.ts';
+
+describe('parsing addresses like Go net.ParseIP', () => {
+  it.each([
+    ['a dotted IPv4 address', '10.4.1.7', 4],
+    ['an IPv6 address', 'fd00::1', 6],
+    ['an IPv4-mapped IPv6 address', '::ffff:10.0.0.1', 6],
+  ])('accepts %s', (_name, text, family) => {
+    expect(parseIp(text)?.family).toBe(family);
+  });
+
+  it.each([
+    ['IPv4 with a leading zero (rejected since Go 1.17)', '010.0.0.1'],
+    ['IPv4 with three parts', '10.0.1'],
+    ['an octet over 255', '10.0.0.256'],
+    ['an IPv6 zone', 'fe80::1%eth0'],
+    ['a hostname', 'example.com'],
+  ])('rejects %s', (_name, text) => {
+    expect(parseIp(text)).toBeUndefined();
+  });
+});
+
+describe('parsing CIDRs like Go net.ParseCIDR', () => {
+  it.each([
+    ['an aligned block', '10.0.0.0/8', true],
+    ['a block with host bits set', '10.0.0.1/8', false],
+    ['an IPv6 block', 'fd00::/8', true],
+    ['a /32', '203.0.113.7/32', true],
+  ])('parses %s', (_name, text, aligned) => {
+    expect(parseCidr(text)?.aligned).toBe(aligned);
+  });
+
+  it.each([['no prefix', '10.0.0.0'], ['a prefix over 32', '10.0.0.0/33'], ['a prefix over 128', 'fd00::/129'], ['garbage', 'ten/8']])(
+    'rejects %s',
+    (_name, text) => {
+      expect(parseCidr(text)).toBeUndefined();
+    },
+  );
+});
+
+describe('coverage of a range by blocks', () => {
+  const blocks = [cidr('10.0.0.0/8'), cidr('11.0.0.0/8')];
+  it.each([
+    ['an address inside one block', singleAddress('10.1.2.3')!, 'all'],
+    ['an address outside every block', singleAddress('12.0.0.1')!, 'none'],
+    ['a range covered by two adjacent blocks', cidr('10.0.0.0/7'), 'all'],
+    ['a range only partly covered', cidr('8.0.0.0/6'), 'some'],
+    ['an address of the other family', singleAddress('::1')!, 'none'],
+  ] as const)('reports %s as %s', (_name, range, expected) => {
+    expect(coverage(range, blocks)).toBe(expected);
+  });
+});

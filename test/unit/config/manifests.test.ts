@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../../src/config/manifests.ts';
+
+describe('reading objects from -f files', () => {
+  it.each([
+    ['a single object', 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}', 1],
+    ['multi-document YAML', 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}', 2],
+    ['a kind: List', 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: n1}}', 1],
+    ['kubectl get output (a NodeList)', '{"apiVersion":"v1","kind":"NodeList","items":[{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1"}}]}', 1],
+    ['an empty file', '', 0],
+  ])('reads %s', (_name, text, count) => {
+    const parsed = parseManifests(text, 'f.yaml');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.objects).toHaveLength(count);
+  });
+
+  it.each([
+    ['broken YAML', 'kind: [', 'f.yaml: document 1: invalid YAML'],
+    ['an object without kind', 'apiVersion: v1\nmetadata: {name: x}', 'f.yaml: document 1: object is missing kind'],
+    ['an object without a name', 'apiVersion: v1\nkind: Pod\nmetadata: {}', 'f.yaml: document 1: Pod is missing metadata.name'],
+    ['a List item without apiVersion', 'kind: List\napiVersion: v1\nitems:\n- {kind: Pod, metadata: {name: x}}', 'f.yaml: document 1, items[0]: Pod is missing apiVersion'],
+    ['a scalar document', 'hello', 'f.yaml: document 1: expected a Kubernetes object'],
+    ['a ConfigMap with a non-string value', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {n: 5}', 'data values must be strings'],
+  ])('reports %s with file and document', (_name, text, problem) => {
+    expect(parseManifests(text, 'f.yaml').problems[0]).toContain(problem);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import type { KubeObject } from '../../../src/model/objects.ts';
+import { build, pod } from '../../support/builders.ts';
+
+function workloadOf(objects: KubeObject[], name: string) {
+  return buildSnapshot(objects).pods.find((p) => p.name === name)?.workload;
+}
+
+const owned = (kind: string, name: string, owner?: { kind: string; name: string }): KubeObject => ({
+  apiVersion: 'apps/v1', kind, metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
+});
+
+describe('resolving a pod\'s workload through owner references', () => {
+  it('derives the Deployment from the ReplicaSet name and pod-template-hash when the ReplicaSet was not read', () => {
+    const p = pod('web-5d8f7c9b4-abcde').ownedBy('ReplicaSet', 'web-5d8f7c9b4').label('pod-template-hash', '5d8f7c9b4');
+    expect(workloadOf(build(p), 'web-5d8f7c9b4-abcde')).toEqual({ kind: 'Deployment', name: 'web' });
+  });
+
+  it('follows a ReplicaSet that was read to its controller', () => {
+    const p = pod('api-1').ownedBy('ReplicaSet', 'api-rs');
+    expect(workloadOf([...build(p), owned('ReplicaSet', 'api-rs', { kind: 'Deployment', name: 'api' })], 'api-1')).toEqual({ kind: 'Deployment', name: 'api' });
+  });
+
+  it('keeps a bare ReplicaSet as the workload', () => {
+    expect(workloadOf(build(pod('x-1').ownedBy('ReplicaSet', 'x')), 'x-1')).toEqual({ kind: 'ReplicaSet', name: 'x' });
+  });
+
+  it('follows a Job that was read to its CronJob', () => {
+    const p = pod('backup-29123-abc').ownedBy('Job', 'backup-29123');
+    expect(workloadOf([...build(p), owned('Job', 'backup-29123', { kind: 'CronJob', name: 'backup' })], 'backup-29123-abc')).toEqual({ kind: 'CronJob', name: 'backup' });
+  });
+
+  it.each([
+    ['a StatefulSet pod', pod('db-0').ownedBy('StatefulSet', 'db'), { kind: 'StatefulSet', name: 'db' }],
+    ['a bare pod', pod('debug'), { kind: 'Pod', name: 'debug' }],
+    ['a static (mirror) pod owned by its Node', pod('etcd-n1').ownedBy('Node', 'n1'), { kind: 'Pod', name: 'etcd-n1' }],
+  ])('reports %s as its own workload kind', (_name, p, expected) => {
+    expect(workloadOf(build(p), p.build().metadata.name)).toEqual(expected);
+  });
+});
