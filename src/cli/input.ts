@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../model/objects.ts';
 import { parseManifests } from '../config/manifests.ts';
 import { InputError } from '../errors.ts';
+import { STDIN_ARG } from './argv.ts';
 import type { Io } from './io.ts';
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -16,8 +17,8 @@ export async function readObjectFiles(paths: readonly string[], io: Io): Promise
   const problems: string[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
-      const text = file === '-' ? await io.readStdin() : await readText(file);
-      const parsed = parseManifests(text, file === '-' ? '<stdin>' : file);
+      const text = file === STDIN_ARG ? await io.readStdin() : await readText(file);
+      const parsed = parseManifests(text, file === STDIN_ARG ? '<stdin>' : file);
       objects.push(...parsed.objects);
       problems.push(...parsed.problems);
     }
@@ -30,7 +31,7 @@ export async function readObjectFiles(paths: readonly string[], io: Io): Promise
 }
 
 async function expand(path: string): Promise<string[]> {
-  if (path === '-') return ['-'];
+  if (path === STDIN_ARG) return [STDIN_ARG];
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
   });

@@ -26,8 +26,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .alias('help', 'h')
     .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 110))
+    // yargs reports its own parse errors as YError; anything else thrown in a handler passes through.
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      if (error && error.name !== 'YError') throw error;
+      throw new UsageError(message ?? error?.message ?? 'invalid arguments');
     })
     .exitProcess(false);
   let printed = '';

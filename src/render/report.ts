@@ -14,6 +14,8 @@ export interface EgressReport {
   datapath: Record<string, unknown>;
   items: Record<string, unknown>[];
   warnings: string[];
+  /** The same warnings with their stable codes and sources, for scripts. */
+  warningDetails: Record<string, unknown>[];
 }
 
 export function egressReport(snapshot: Snapshot, decisions: readonly Decision[]): EgressReport {
@@ -25,6 +27,7 @@ export function egressReport(snapshot: Snapshot, decisions: readonly Decision[])
     datapath: { mechanisms: datapath.mechanisms, clouds, layers: datapath.layers },
     items: decisions.map(reportItem),
     warnings: snapshot.warnings.map(messageOf),
+    warningDetails: snapshot.warnings.map(findingJson),
   };
 }
 

@@ -35,6 +35,7 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   if (unknown.length > 0) {
     packet.warnings.push(...unknown.flatMap((v) => v.verdict.warnings ?? []));
     for (const v of unknown) packet.reasons.push(v.verdict.finding);
+    packet.via = unknown.map((v) => v.layer.mechanism).join('+');
     return settleUnknown(packet, LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
   }
   keepPodIP(packet, verdicts, results);

@@ -1,0 +1,101 @@
+/**
+ * `who` and `explain` through the real entry point, on the example shipped in examples/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runPlugin } from '../support/plugin.ts';
+
+const example = join(import.meta.dirname, '..', '..', 'examples', 'gke-cluster.yaml');
+
+describe('who', () => {
+  it('prints one row per workload and destination, grouped, with kubectl-style columns', async () => {
+    const result = await runPlugin(['who', '-n', 'shop', '-f', example, '--to', '8.8.8.8']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA']);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['shop', 'StatefulSet/postgres', '1', '8.8.8.8', '<unknown>', 'ip-masq-agent'],
+      ['shop', 'Deployment/web', '2', '8.8.8.8', '34.76.10.20, <unknown>', 'ip-masq-agent'],
+    ]);
+  });
+
+  it('accepts kubectl\'s joined short flags (-nshop, -ojson)', async () => {
+    const result = await runPlugin(['who', '-nshop', '-f', example, '--to', '203.0.113.10', '-ojson']);
+    const report = JSON.parse(result.stdout) as { items: { pod: string; sourceIP: string; identity: string }[] };
+    expect(report.items.map((i) => [i.pod, i.sourceIP, i.identity])).toEqual([
+      ['postgres-0', '10.4.2.30', 'pod-ip'],
+      ['web-7d4b9c5f6-q8w2e', '10.4.2.12', 'pod-ip'],
+      ['web-7d4b9c5f6-x2x8q', '10.4.1.7', 'pod-ip'],
+    ]);
+  });
+
+  it('writes the design §5 contract in JSON and YAML alike', async () => {
+    const json = await runPlugin(['who', '-A', '-f', example, '--to', 'internet', '-o', 'json', '--nat-ip', '35.187.0.9']);
+    const yaml = await runPlugin(['who', '-A', '-f', example, '--to', 'internet', '-o', 'yaml', '--nat-ip', '35.187.0.9']);
+    const report = JSON.parse(json.stdout) as Record<string, unknown> & { items: Record<string, unknown>[] };
+    expect(parse(yaml.stdout)).toEqual(report);
+    expect(report).toMatchObject({ apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressReport', datapath: { mechanisms: ['gke-default-snat', 'ip-masq-agent'] } });
+    const web = report.items.find((i) => i['pod'] === 'web-7d4b9c5f6-q8w2e')!;
+    expect(Object.keys(web)).toEqual(['namespace', 'pod', 'workload', 'node', 'podIP', 'hostNetwork', 'destination', 'destinationName',
+      'sourceIP', 'identity', 'via', 'reasons', 'warnings']);
+    expect(web).toMatchObject({ workload: { kind: 'Deployment', name: 'web' }, destination: '8.8.8.8', destinationName: 'internet', sourceIP: '35.187.0.9', identity: 'nat' });
+  });
+
+  it('groups by pod with --by pod and adds the reason with -o wide', async () => {
+    const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', '8.8.8.8', '--by', 'pod', '-o', 'wide']);
+    const [head, row] = result.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
+    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POD IP', 'REASON']);
+    expect(row!.slice(0, 8)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', '10.128.0.5']);
+  });
+
+  it('reads objects from standard input with -f -', async () => {
+    const result = await runPlugin(['who', '-n', 'monitoring', '-f', '-', '--to', '10.1.1.1', '-o', 'json'], { stdin: readFileSync(example, 'utf8') });
+    expect((JSON.parse(result.stdout) as { items: { sourceIP: string }[] }).items.map((i) => i.sourceIP)).toEqual(['10.128.0.5']);
+  });
+
+  it('resolves a hostname locally and reports each address', async () => {
+    const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', 'localhost', '-o', 'json']);
+    const items = (JSON.parse(result.stdout) as { items: { destination: string; destinationName: string }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.destinationName === 'localhost')).toBe(true);
+    expect(items.map((i) => i.destination)).toContain('127.0.0.1');
+  });
+
+  it('says "No pods found." for an empty namespace', async () => {
+    const result = await runPlugin(['who', '-n', 'empty', '-f', example]);
+    expect(result).toMatchObject({ code: 0, stdout: 'No pods found.\n' });
+  });
+});
+
+describe('explain', () => {
+  it('prints one trace line per layer with the object and key each came from', async () => {
+    const result = await runPlugin(['explain', 'web-7d4b9c5f6-x2x8q', '-n', 'shop', '-f', example, '--to', '8.8.8.8', '-o', 'json']);
+    const [item] = (JSON.parse(result.stdout) as { items: { trace: { layer: string; outcome: string; code: string; source?: object }[] }[] }).items;
+    expect(item!.trace.map((s) => [s.layer, s.outcome, s.code])).toEqual([
+      ['pod-network', 'applied', 'POD_IP'],
+      ['gke-default-snat', 'not-applicable', 'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT'],
+      ['ip-masq-agent', 'masquerade', 'DST_NOT_IN_NON_MASQ_CIDRS'],
+      ['node-snat', 'masquerade', 'MASQUERADED_TO_NODE_IP'],
+      ['beyond-node', 'applied', 'NODE_EXTERNAL_IP'],
+    ]);
+    expect(item!.trace[2]!.source).toEqual({ kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config' });
+  });
+
+  it('explains the first pod of a workload named KIND/NAME and says which', async () => {
+    const result = await runPlugin(['explain', 'deploy/web', '-n', 'shop', '-f', example, '--to', 'metadata']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('Explaining pod web-7d4b9c5f6-q8w2e (1 of 2 pods of Deployment/web)\n');
+    expect(result.stdout).toContain('Result:       10.4.2.12 (identity pod-ip, via ip-masq-agent)');
+    expect(result.stdout).toMatch(/ip-masq-agent\s+exempt\s+link-local destinations are not masqueraded/);
+  });
+});
+
+describe('help', () => {
+  it('reads as kubectl egress and exits 0', async () => {
+    const result = await runPlugin(['who', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('kubectl egress who -A');
+  });
+});

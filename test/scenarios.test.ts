@@ -1,0 +1,71 @@
+/**
+ * Runs every scenario folder through the real entry point (`plugin/kubectl-egress who -A -f
+ * objects.yaml -o json`) and checks each decision against expected.yaml — exactly the listed
+ * pod/destination pairs, with their source IP, identity, via, reason codes and warning codes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runPlugin } from './support/plugin.ts';
+
+interface ExpectedDecision {
+  pod: string;
+  to: string;
+  sourceIP: string | null;
+  identity: string;
+  via: string;
+  reasons: string[];
+  warnings: string[];
+}
+
+interface Expected {
+  description: string;
+  flags?: { natIP?: string; noDefaultSnat?: boolean };
+  snapshotWarnings: string[];
+  decisions: ExpectedDecision[];
+}
+
+interface ReportItem {
+  namespace: string;
+  pod: string;
+  destination: string;
+  sourceIP: string | null;
+  identity: string;
+  via: string;
+  reasons: { code: string }[];
+  warnings: { code: string }[];
+}
+
+const root = join(import.meta.dirname, 'scenarios');
+const scenarios = readdirSync(root).sort();
+
+describe('scenarios', () => {
+  it('has scenario folders to run', () => {
+    expect(scenarios.length).toBeGreaterThan(10);
+  });
+
+  describe.each(scenarios)('%s', (name) => {
+    const expected = parse(readFileSync(join(root, name, 'expected.yaml'), 'utf8')) as Expected;
+    const args = ['who', '-A', '-f', join(root, name, 'objects.yaml'), '-o', 'json',
+      ...[...new Set(expected.decisions.map((d) => String(d.to)))].flatMap((to) => ['--to', to]),
+      ...(expected.flags?.natIP ? ['--nat-ip', expected.flags.natIP] : []),
+      ...(expected.flags?.noDefaultSnat ? ['--no-default-snat'] : [])];
+
+    it(expected.description, async () => {
+      const result = await runPlugin(args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { items: ReportItem[]; warningDetails: { code: string }[] };
+      const actual = report.items.map((i) => ({
+        pod: `${i.namespace}/${i.pod}`, to: i.destination, sourceIP: i.sourceIP, identity: i.identity, via: i.via,
+        reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code),
+      }));
+      const wanted = expected.decisions.map((d) => ({ ...d, to: String(d.to) }));
+      const key = (d: { pod: string; to: string }) => `${d.pod} → ${d.to}`;
+      expect(actual.map(key).sort()).toEqual(wanted.map(key).sort());
+      for (const want of wanted) expect(actual.find((a) => key(a) === key(want))).toEqual(want);
+      expect(report.warningDetails.map((w) => w.code).sort()).toEqual([...expected.snapshotWarnings].sort());
+    });
+  });
+});
