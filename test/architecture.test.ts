@@ -74,7 +74,7 @@ describe('architecture', () => {
   });
 
   it('keeps every import pointing the allowed way', () => {
-    expect(files.flatMap(violations)).toEqual([]);
+    expect(files.flatMap((f) => violations(f))).toEqual([]);
   });
 
   it('uses cli-table3 only in render/table.ts', () => {
@@ -85,7 +85,8 @@ describe('architecture', () => {
   it('catches forbidden imports and impure calls (the check itself can fail)', () => {
     const text = "import { readFileSync } from 'node:fs';\nimport * as k8s from '@kubernetes/client-node';\nimport { x } from '../cli/main.ts';\nconst t = Date.now();\n";
     const problems = violations(join(SRC, 'engine', 'imaginary.ts'), text);
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['engine/imaginary.ts', 'engine/imaginary.ts', 'engine/imaginary.ts', 'engine/imaginary.ts']);
+    expect(problems).toHaveLength(4);
+    expect(problems.every((p) => p.startsWith('engine/imaginary.ts '))).toBe(true);
     expect(problems.join('\n')).toMatch(/node:fs[\s\S]*client-node[\s\S]*cli\/main\.ts[\s\S]*clock/);
   });
 });
