@@ -1,0 +1,45 @@
+// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl the plugin-discovery test
+// runs, then the whole vitest suite; ends with one "N passed, N failed, N skipped" line.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  console.error(`error: the tests need Node.js >= 22.19 (this is ${process.version}); run them with \`npm test\`, which uses the Node.js that \`npm ci\` installs`);
+  process.exit(2);
+}
+
+function step(title, command, args, options = {}) {
+  console.error(`\n== ${title}`);
+  const result = spawnSync(command, args, { stdio: ['ignore', options.capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8', ...options });
+  if (result.status !== 0) {
+    console.error(`error: ${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+  return result.stdout ?? '';
+}
+
+step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
+step('build', 'node', ['scripts/build.mjs']);
+const binDir = step('kubectl from its Go module (cached after the first build)', 'bash', ['test/lab/build-k8s.sh', 'kubectl'], { capture: true })
+  .trim().split('\n').pop();
+
+const report = join(mkdtempSync(join(tmpdir(), 'kubectl-egress-test-')), 'vitest.json');
+console.error('\n== tests');
+const vitest = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, KUBECTL: join(binDir, 'kubectl') },
+});
+
+let summary = 'tests: 0 passed, 0 failed';
+try {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = results.numPendingTests + results.numTodoTests;
+  summary = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`;
+} catch {
+  summary = 'tests: 0 passed, 1 failed';
+}
+console.log(summary);
+process.exit(vitest.status ?? 1);
