@@ -14,7 +14,8 @@ const STEPS: readonly Step[] = [
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` early when the pod has no node or no IP yet.
   podNetwork,
-  // 2. (Egress gateways will sit here: they reroute selected traffic before node SNAT sees it.)
+  // Design §4 step 2, egress gateways, belongs between these two: gateway traffic is rerouted
+  // before node SNAT sees it. It arrives with Cilium support.
   // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order.
   nodeSnat,
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
