@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { parseManifests } from '../config/manifests.ts';
 import { InputError } from '../errors.ts';
@@ -12,14 +13,16 @@ import type { Io } from './io.ts';
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 
-export async function readObjectFiles(paths: readonly string[], io: Io): Promise<KubeObject[]> {
+export async function readObjectFiles(paths: readonly string[], io: Io): Promise<{ objects: KubeObject[]; gaps: ReadGap[] }> {
   const objects: KubeObject[] = [];
+  const gaps: ReadGap[] = [];
   const problems: string[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
       const text = file === STDIN_ARG ? await io.readStdin() : await readText(file);
       const parsed = parseManifests(text, file === STDIN_ARG ? '<stdin>' : file);
       objects.push(...parsed.objects);
+      gaps.push(...parsed.gaps);
       problems.push(...parsed.problems);
     }
   }
@@ -27,7 +30,7 @@ export async function readObjectFiles(paths: readonly string[], io: Io): Promise
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
     throw new InputError(`${problems[0]}${more}`);
   }
-  return objects;
+  return { objects, gaps };
 }
 
 async function expand(path: string): Promise<string[]> {

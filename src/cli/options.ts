@@ -14,6 +14,10 @@ export interface SourceOptions {
   files: string[];
   kubeconfig?: string;
   context?: string;
+  cluster?: string;
+  user?: string;
+  requestTimeoutMs: number;
+  chunkSize: number;
   noDefaultSnat: boolean;
 }
 
@@ -31,6 +35,10 @@ export function withSourceFlags<T>(y: Argv<T>) {
     .option('filename', { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable)' })
     .option('kubeconfig', { type: 'string', requiresArg: true, describe: 'Path to the kubeconfig file' })
     .option('context', { type: 'string', requiresArg: true, describe: 'The kubeconfig context to use' })
+    .option('cluster', { type: 'string', requiresArg: true, describe: 'The kubeconfig cluster to use (replaces the context\'s)' })
+    .option('user', { type: 'string', requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
+    .option('request-timeout', { type: 'string', requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0 waits forever)' })
+    .option('chunk-size', { type: 'number', requiresArg: true, default: 500, describe: 'List large collections in pages of this many objects (0 disables paging)' })
     .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' });
 }
 
@@ -55,6 +63,10 @@ interface RawArgs {
   filename?: string[];
   kubeconfig?: string;
   context?: string;
+  cluster?: string;
+  user?: string;
+  requestTimeout?: string;
+  chunkSize?: number;
   defaultSnat?: boolean;
   namespace?: string;
   allNamespaces?: boolean;
@@ -64,13 +76,32 @@ interface RawArgs {
 }
 
 export function toSourceOptions(args: RawArgs): SourceOptions {
-  const options: SourceOptions = { files: args.filename ?? [], noDefaultSnat: args.defaultSnat === false };
-  if (args.kubeconfig) options.kubeconfig = args.kubeconfig;
-  if (args.context) options.context = args.context;
-  if (options.files.length > 0 && (options.kubeconfig || options.context)) {
-    throw new UsageError('--filename reads objects from files; it cannot be combined with --kubeconfig or --context');
+  const chunkSize = args.chunkSize ?? 500;
+  if (!Number.isInteger(chunkSize) || chunkSize < 0) throw new UsageError(`--chunk-size: "${args.chunkSize}" is not a whole number >= 0`);
+  const options: SourceOptions = {
+    files: args.filename ?? [], noDefaultSnat: args.defaultSnat === false, chunkSize,
+    requestTimeoutMs: parseRequestTimeout(args.requestTimeout ?? '0'),
+  };
+  for (const key of ['kubeconfig', 'context', 'cluster', 'user'] as const) {
+    const value = args[key];
+    if (value) options[key] = value;
+  }
+  if (options.files.length > 0 && (options.kubeconfig || options.context || options.cluster || options.user)) {
+    throw new UsageError('--filename reads objects from files; it cannot be combined with --kubeconfig, --context, --cluster or --user');
   }
   return options;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** kubectl's --request-timeout: a Go duration (1s, 2m, 1h30m) or a bare number of seconds; 0 = none. */
+export function parseRequestTimeout(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new UsageError(`--request-timeout: "${text}" is not a duration (e.g. 5s, 2m, 1h; 0 waits forever)`);
+  }
+  return parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
 }
 
 export function toSelectionOptions(args: RawArgs): SelectionOptions {

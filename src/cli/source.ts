@@ -2,33 +2,50 @@
  * Objects from -f files or the live cluster, turned into a snapshot. The cluster code is imported
  * only when it is needed, so file-only runs never load the API client.
  */
+import { homedir } from 'node:os';
+import { delimiter } from 'node:path';
+import type { KubeObject } from '../model/objects.ts';
+import type { ReadGap } from '../model/gaps.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { ClusterError } from '../errors.ts';
 import { buildSnapshot } from '../config/snapshot.ts';
+import { ClusterError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { readObjectFiles } from './input.ts';
 import type { SelectionOptions, SourceOptions } from './options.ts';
 
-export interface LoadedSnapshot {
-  snapshot: Snapshot;
+export interface LoadedObjects {
+  objects: KubeObject[];
+  gaps: ReadGap[];
   /** The namespace `-n` defaults to: the context's for the cluster, "default" for files. */
   defaultNamespace: string;
 }
 
+export interface LoadedSnapshot {
+  snapshot: Snapshot;
+  defaultNamespace: string;
+}
+
 export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedSnapshot> {
-  const options = { noDefaultSnat: source.noDefaultSnat };
-  if (source.files.length > 0) {
-    return { snapshot: buildSnapshot(await readObjectFiles(source.files, io), options), defaultNamespace: 'default' };
-  }
+  const { objects, gaps, defaultNamespace } = await loadObjects(source, selection, io);
+  return { snapshot: buildSnapshot(objects, { noDefaultSnat: source.noDefaultSnat, gaps }), defaultNamespace };
+}
+
+export async function loadObjects(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedObjects> {
+  if (source.files.length > 0) return { ...(await readObjectFiles(source.files, io)), defaultNamespace: 'default' };
   requireLiveReadRuntime();
   const { loadKubeconfig, contextNamespace } = await import('../cluster/kubeconfig.ts');
+  const { ApiClient } = await import('../cluster/http.ts');
   const { readCluster } = await import('../cluster/read.ts');
-  const kc = loadKubeconfig(source);
+  const kc = loadKubeconfig(source, { env: process.env, home: homedir(), pathDelimiter: delimiter });
   const defaultNamespace = contextNamespace(kc);
   const namespace = selection.allNamespaces ? undefined : (selection.namespace ?? defaultNamespace);
-  const scope = namespace === undefined ? {} : { namespace };
-  const objects = await readCluster(kc, selection.selectorText ? { ...scope, labelSelector: selection.selectorText } : scope);
-  return { snapshot: buildSnapshot(objects, options), defaultNamespace };
+  const client = new ApiClient(kc, { timeoutMs: source.requestTimeoutMs });
+  const read = await readCluster(client, {
+    chunkSize: source.chunkSize,
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(selection.selectorText ? { labelSelector: selection.selectorText } : {}),
+  });
+  return { ...read, defaultNamespace };
 }
 
 /** @kubernetes/client-node 2.x (through undici 8) crashes on import below Node.js 22.19. */

@@ -1,40 +1,96 @@
 /**
- * Loading the kubeconfig the way kubectl would for the flags this release supports, without
- * client-node's silent fallback to http://localhost:8080 (reference/kubectl-plugin-ecosystem.md §5.2).
+ * The kubeconfig, loaded the way kubectl loads it (k8s.io/client-go tools/clientcmd loader.go):
+ * KUBECONFIG files merged with the first occurrence of each name winning and the first
+ * current-context winning — client-node's own loader throws on duplicates and takes the last
+ * file's context (reference/kubectl-plugin-ecosystem.md §5.6) — then --context/--cluster/--user,
+ * then in-cluster config, and never client-node's silent fallback to http://localhost:8080.
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../errors.ts';
+import { applyProxyFromEnvironment } from './proxy.ts';
 
 export interface KubeconfigOptions {
   kubeconfig?: string;
   context?: string;
+  cluster?: string;
+  user?: string;
+}
+
+export interface KubeconfigEnvironment {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  pathDelimiter: string;
 }
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else if (process.env['KUBECONFIG']) kc.loadFromDefault(undefined, true);
-    else if (existsSync(join(homedir(), '.kube', 'config'))) kc.loadFromFile(join(homedir(), '.kube', 'config'));
-    else if (existsSync(IN_CLUSTER_TOKEN)) kc.loadFromCluster();
-    else throw new ClusterError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or read objects from a file with -f');
-  } catch (error) {
-    if (error instanceof ClusterError) throw error;
-    throw new ClusterError(`cannot load kubeconfig: ${(error as Error).message}`);
-  }
-  if (options.context) {
-    if (!kc.getContextObject(options.context)) throw new ClusterError(`context "${options.context}" does not exist in the kubeconfig`);
-    kc.setCurrentContext(options.context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new ClusterError('the kubeconfig has no current context with a cluster: pass --context or set current-context');
-  }
+export function loadKubeconfig(options: KubeconfigOptions, environment: KubeconfigEnvironment): KubeConfig {
+  const files = kubeconfigFiles(options, environment);
+  const kc = files.length > 0 ? mergeFiles(files) : inClusterConfig(environment);
+  applyOverrides(kc, options);
+  applyProxyFromEnvironment(kc, environment.env);
   return kc;
+}
+
+function kubeconfigFiles(options: KubeconfigOptions, { env, home, pathDelimiter }: KubeconfigEnvironment): string[] {
+  if (options.kubeconfig) {
+    if (!existsSync(options.kubeconfig)) throw new ClusterError(`cannot load kubeconfig: ${options.kubeconfig} does not exist`);
+    return [options.kubeconfig];
+  }
+  // Like clientcmd, KUBECONFIG entries that do not exist are skipped.
+  if (env['KUBECONFIG']) return env['KUBECONFIG'].split(pathDelimiter).filter((f) => f && existsSync(f));
+  const fallback = join(home, '.kube', 'config');
+  return existsSync(fallback) ? [fallback] : [];
+}
+
+function mergeFiles(files: string[]): KubeConfig {
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let currentContext = '';
+  for (const file of files) {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromFile(file);
+    } catch (error) {
+      throw new ClusterError(`cannot load kubeconfig ${file}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    currentContext ||= kc.getCurrentContext() ?? '';
+  }
+  const merged = new KubeConfig();
+  merged.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  return merged;
+}
+
+function inClusterConfig({ env }: KubeconfigEnvironment): KubeConfig {
+  if (!env['KUBERNETES_SERVICE_HOST'] || !existsSync(IN_CLUSTER_TOKEN)) {
+    throw new ClusterError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or read objects from a file with -f');
+  }
+  const kc = new KubeConfig();
+  kc.loadFromCluster();
+  return kc;
+}
+
+/** --context picks a context; --cluster and --user replace the ones it names, as in kubectl. */
+function applyOverrides(kc: KubeConfig, options: KubeconfigOptions): void {
+  const name = options.context ?? kc.getCurrentContext();
+  if (options.context && !kc.getContextObject(options.context)) throw new ClusterError(`context "${options.context}" does not exist in the kubeconfig`);
+  if (options.cluster && !kc.getCluster(options.cluster)) throw new ClusterError(`cluster "${options.cluster}" does not exist in the kubeconfig`);
+  if (options.user && !kc.getUser(options.user)) throw new ClusterError(`user "${options.user}" does not exist in the kubeconfig`);
+  const context = name ? kc.getContextObject(name) : null;
+  if (!context && !(options.cluster && options.user)) {
+    throw new ClusterError(name ? `context "${name}" does not exist in the kubeconfig` : 'the kubeconfig has no current-context: pass --context');
+  }
+  const effective: Context = { name: name || 'kubectl-egress', cluster: options.cluster ?? context!.cluster, user: options.user ?? context!.user, ...(context?.namespace ? { namespace: context.namespace } : {}) };
+  kc.contexts = [...kc.getContexts().filter((c) => c.name !== effective.name), effective];
+  kc.setCurrentContext(effective.name);
+  if (!kc.getCurrentCluster()) throw new ClusterError(`context "${effective.name}" names cluster "${effective.cluster}", which does not exist in the kubeconfig`);
+  if (!kc.getCurrentUser()) throw new ClusterError(`context "${effective.name}" names user "${effective.user}", which does not exist in the kubeconfig`);
 }
 
 /** The namespace kubectl would use: the context's, else "default". */

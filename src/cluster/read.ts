@@ -1,73 +1,102 @@
 /**
- * The live read: Nodes, Pods, Namespaces, and the ConfigMaps and DaemonSets of kube-system where
- * the datapath agents live, turned into the raw object form `-f` files have.
- * Any refusal or failure stops the read with one clear line; partial views come with issue 3's RBAC work.
+ * The live read: what `who` needs and nothing more, the independent lists in parallel, each
+ * checked first with a SelfSubjectAccessReview. A refused or unserved read becomes a gap that
+ * config/ turns into warnings and `unknown` answers; only refusing the pods asked about is fatal.
  */
-import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { ClusterError } from '../errors.ts';
+import { canList, servedVersion } from './access.ts';
+import { ApiStatusError, type ApiClient } from './http.ts';
+import { listAll } from './list.ts';
+import { resolveOwners } from './owners.ts';
+import { CONFIGMAPS, CUSTOM_RESOURCES, DAEMONSETS, DATAPATH_NAMESPACES, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
 
 export interface ReadScope {
   /** undefined means all namespaces. */
   namespace?: string;
   labelSelector?: string;
+  chunkSize: number;
+  onPage?: (resource: string, page: number, items: number) => void;
 }
 
-const DATAPATH_NAMESPACE = 'kube-system';
-const PAGE = 500;
-
-interface Page {
-  items: unknown[];
-  metadata?: { _continue?: string };
+export interface ReadResult {
+  objects: KubeObject[];
+  gaps: ReadGap[];
 }
 
-export async function readCluster(kc: KubeConfig, scope: ReadScope): Promise<KubeObject[]> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const server = kc.getCurrentCluster()?.server ?? '';
+export async function readCluster(client: ApiClient, scope: ReadScope): Promise<ReadResult> {
+  const gaps: ReadGap[] = [];
+  const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!) =>
+    readOrGap(client, spec, version, { namespace, scope, gaps });
+  const [targetPods, namespaces] = await Promise.all([readTargetPods(client, scope), read(NAMESPACES)]);
+  const existing = new Set(namespaces.map((n) => n.metadata.name));
+  const datapathNamespaces = DATAPATH_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
   const lists = await Promise.all([
-    listAll('v1', 'Node', 'nodes', (c) => core.listNode({ limit: PAGE, _continue: c }), server),
-    listAll('v1', 'Namespace', 'namespaces', (c) => core.listNamespace({ limit: PAGE, _continue: c }), server),
-    listAll('v1', 'Pod', 'pods', (c) => scope.namespace === undefined
-      ? core.listPodForAllNamespaces({ limit: PAGE, _continue: c, labelSelector: scope.labelSelector })
-      : core.listNamespacedPod({ namespace: scope.namespace, limit: PAGE, _continue: c, labelSelector: scope.labelSelector }), server),
-    // The agents' own pods tell which nodes they run on, whatever namespace the user asked about.
-    listAll('v1', 'Pod', `pods in ${DATAPATH_NAMESPACE}`, (c) => core.listNamespacedPod({ namespace: DATAPATH_NAMESPACE, limit: PAGE, _continue: c }), server),
-    listAll('v1', 'ConfigMap', `configmaps in ${DATAPATH_NAMESPACE}`, (c) => core.listNamespacedConfigMap({ namespace: DATAPATH_NAMESPACE, limit: PAGE, _continue: c }), server),
-    listAll('apps/v1', 'DaemonSet', `daemonsets in ${DATAPATH_NAMESPACE}`, (c) => apps.listNamespacedDaemonSet({ namespace: DATAPATH_NAMESPACE, limit: PAGE, _continue: c }), server),
+    read(NODES),
+    // The agents' own pods say which nodes they run on, whatever pods the user asked about.
+    ...datapathNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]),
+    ...CUSTOM_RESOURCES.map(async (spec) => {
+      const version = await servedVersion(client, spec);
+      if (version) return read(spec, undefined, version);
+      gaps.push({ resource: resourceName(spec), reason: 'not-served' });
+      return [];
+    }),
   ]);
-  return lists.flat();
+  const objects = [...targetPods, ...namespaces, ...lists.flat()];
+  objects.push(...(await resolveOwners(client, targetPods)));
+  return { objects, gaps: gaps.sort(compareGaps) };
 }
 
-async function listAll(
-  apiVersion: string,
-  kind: string,
-  what: string,
-  list: (continueToken: string | undefined) => Promise<Page>,
-  server: string,
-): Promise<KubeObject[]> {
-  const objects: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    let page: Page;
-    try {
-      page = await list(token);
-    } catch (error) {
-      throw new ClusterError(describeFailure(error, what, server));
-    }
-    // Typed client-node models serialise to the wire form for every field we read; list items lack kind.
-    for (const item of page.items) objects.push({ ...(JSON.parse(JSON.stringify(item)) as KubeObject), apiVersion, kind });
-    token = page.metadata?._continue || undefined;
-  } while (token);
-  return objects;
+async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<KubeObject[]> {
+  const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
+  if ((await canList(client, PODS, scope.namespace)) === false) {
+    throw new ClusterError(`forbidden: you may not list pods ${where}; the README lists the ClusterRole kubectl egress needs`);
+  }
+  try {
+    return await listAll(client, PODS, 'v1', { ...listOptions(scope, 'pods'), namespace: scope.namespace, labelSelector: scope.labelSelector });
+  } catch (error) {
+    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, `listing pods ${where}`, client.server));
+    throw error;
+  }
 }
 
-function describeFailure(error: unknown, what: string, server: string): string {
-  const status = (error as { code?: number }).code;
-  if (status === 401) return `the API server at ${server} rejected the credentials (401 Unauthorized) while listing ${what}`;
-  if (status === 403) return `forbidden: cannot list ${what} (403); see the README for the ClusterRole kubectl egress needs`;
-  if (typeof status === 'number') return `listing ${what} failed with HTTP ${status}`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error).message;
-  return `cannot reach the API server at ${server}: ${detail}`;
+interface ReadContext {
+  namespace: string | undefined;
+  scope: ReadScope;
+  gaps: ReadGap[];
+}
+
+async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps }: ReadContext): Promise<KubeObject[]> {
+  const gap: ReadGap = { resource: resourceName(spec), reason: 'forbidden', ...(namespace ? { namespace } : {}) };
+  const refused = () => {
+    gaps.push(gap);
+    return [];
+  };
+  if ((await canList(client, spec, namespace)) === false) return refused();
+  try {
+    return await listAll(client, spec, version, { ...listOptions(scope, gap.resource), namespace });
+  } catch (error) {
+    if (error instanceof ApiStatusError && error.status === 403) return refused();
+    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, `listing ${gap.resource}`, client.server));
+    throw error;
+  }
+}
+
+function targetCoversAll(scope: ReadScope): boolean {
+  return scope.namespace === undefined && !scope.labelSelector;
+}
+
+function listOptions(scope: ReadScope, resource: string) {
+  return { chunkSize: scope.chunkSize, onPage: (page: number, items: number) => scope.onPage?.(resource, page, items) };
+}
+
+function describeStatus(error: ApiStatusError, doing: string, server: string): string {
+  if (error.status === 401) return `the API server at ${server} rejected the credentials (401 Unauthorized)`;
+  if (error.status === 403) return `forbidden while ${doing}: ${error.message}`;
+  return `${doing} failed: HTTP ${error.status}${error.reason ? ` ${error.reason}` : ''}: ${error.message}`;
+}
+
+function compareGaps(a: ReadGap, b: ReadGap): number {
+  return a.resource.localeCompare(b.resource) || (a.namespace ?? '').localeCompare(b.namespace ?? '');
 }

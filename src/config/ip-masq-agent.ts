@@ -4,11 +4,13 @@
  * Facts: reference/snat-mechanisms.md §1 and §2.2.
  */
 import type { AgentConfig, IpMasqAgentLayer } from '../model/datapath.ts';
+import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags, type FileSource } from './daemonset.ts';
 import { agentDefaults, parseAgentFile, type AgentFlags } from './ip-masq-agent-file.ts';
+import { isForbidden } from './gaps.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
 
 /** The agent's hard-coded `configPath` constant; the reference DaemonSet maps key `config` there. */
@@ -23,12 +25,13 @@ export function isIpMasqAgentDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'ip-masq-agent' || containers(ds).some((c) => imageName(c) === AGENT_IMAGE);
 }
 
-export function ipMasqAgentLayer(
-  ds: KubeObject,
-  index: ObjectIndex,
-  pods: readonly PodInfo[],
-  warnings: Finding[],
-): IpMasqAgentLayer {
+export interface AgentInputs {
+  index: ObjectIndex;
+  pods: readonly PodInfo[];
+  gaps: readonly ReadGap[];
+}
+
+export function ipMasqAgentLayer(ds: KubeObject, inputs: AgentInputs, warnings: Finding[]): IpMasqAgentLayer {
   const all = containers(ds);
   const container = all.find((c) => imageName(c) === AGENT_IMAGE) ?? all[0] ?? {};
   const flags = parseGoFlags(argvOf(container), VALUE_FLAGS);
@@ -36,7 +39,7 @@ export function ipMasqAgentLayer(
     nomasqAllReservedRanges: goBool(flags.get('nomasq-all-reserved-ranges')) ?? false,
     enableIPv6: goBool(flags.get('enable-ipv6')) ?? false,
   };
-  const scope = agentScope(ds, pods);
+  const scope = agentScope(ds, inputs.pods);
   if (scope.basis === 'node-selector') {
     warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: ds.metadata.name }, source: refOf(ds) });
   }
@@ -45,18 +48,12 @@ export function ipMasqAgentLayer(
     daemonSet: refOf(ds),
     chain: flags.get('masq-chain') || DEFAULT_CHAIN,
     ...agentFlags,
-    config: agentConfig(ds, fileSource(ds, container, CONFIG_PATH), agentFlags, index, warnings),
+    config: agentConfig(ds, fileSource(ds, container, CONFIG_PATH), agentFlags, inputs, warnings),
     scope,
   };
 }
 
-function agentConfig(
-  ds: KubeObject,
-  source: FileSource,
-  flags: AgentFlags,
-  index: ObjectIndex,
-  warnings: Finding[],
-): AgentConfig {
+function agentConfig(ds: KubeObject, source: FileSource, flags: AgentFlags, { index, gaps }: AgentInputs, warnings: Finding[]): AgentConfig {
   const defaults = agentDefaults(flags.nomasqAllReservedRanges);
   if (source.kind === 'not-mounted') {
     return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_NO_CONFIG_VOLUME', rules: defaults, source: refOf(ds) };
@@ -64,6 +61,9 @@ function agentConfig(
   const namespace = ds.metadata.namespace;
   const cm = index.get('ConfigMap', namespace, source.configMap);
   const cmRef = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
+  if (!cm && isForbidden(gaps, 'configmaps', namespace)) {
+    return { status: 'invalid', because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}`, source: cmRef };
+  }
   // kubelet refuses to start a pod whose non-optional ConfigMap (or listed key) is missing, so the
   // agent is not running and whatever rules it wrote before are unknown.
   const required = !source.optional;

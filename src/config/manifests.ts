@@ -4,25 +4,49 @@
  * data, one line each, naming the file and the document.
  */
 import { parseAllDocuments } from 'yaml';
+import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { getRecord, isRecord } from './objects.ts';
 
+/** `kubectl egress snapshot` records what the live read could not see here, on the List. */
+export const GAPS_ANNOTATION = 'kubectl-egress.io/read-gaps';
+
 export interface ParsedManifests {
   objects: KubeObject[];
+  gaps: ReadGap[];
   problems: string[];
 }
 
 export function parseManifests(text: string, origin: string): ParsedManifests {
   const objects: KubeObject[] = [];
+  const gaps: ReadGap[] = [];
   const problems: string[] = [];
   parseAllDocuments(text, { uniqueKeys: false }).forEach((doc, i) => {
     const where = `${origin}: document ${i + 1}`;
     if (!('errors' in doc)) return;
     if (doc.errors.length > 0) return void problems.push(`${where}: invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
     const value: unknown = doc.toJS();
-    if (value !== null && value !== undefined) collect(value, where, objects, problems);
+    if (value === null || value === undefined) return;
+    const recorded = recordedGaps(value, where, problems);
+    gaps.push(...recorded);
+    collect(value, where, objects, problems);
   });
-  return { objects, problems };
+  return { objects, gaps, problems };
+}
+
+function recordedGaps(value: unknown, where: string, problems: string[]): ReadGap[] {
+  const text = getRecord(value, 'metadata', 'annotations')?.[GAPS_ANNOTATION];
+  if (typeof text !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.every((g) => isRecord(g) && typeof g['resource'] === 'string' && (g['reason'] === 'forbidden' || g['reason'] === 'not-served'))) {
+      return parsed as ReadGap[];
+    }
+  } catch {
+    // reported below
+  }
+  problems.push(`${where}: annotation ${GAPS_ANNOTATION} is not a list of read gaps`);
+  return [];
 }
 
 function collect(value: unknown, where: string, objects: KubeObject[], problems: string[]): void {

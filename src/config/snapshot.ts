@@ -1,6 +1,7 @@
 /**
  * Raw objects (from -f files or the live reader) → the engine's Snapshot.
  */
+import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
@@ -9,14 +10,18 @@ import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex } from './objects.ts';
 import { isTerminated, toPodInfo } from './pods.ts';
 
-export type SnapshotOptions = DatapathOptions;
+export interface SnapshotOptions extends DatapathOptions {
+  gaps?: ReadGap[];
+}
 
 export function buildSnapshot(objects: readonly KubeObject[], options: SnapshotOptions = {}): Snapshot {
+  const gaps = options.gaps ?? [];
   const index = new ObjectIndex(objects);
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
-  const warnings: Finding[] = [];
-  const datapath = detectDatapath(index, nodes, pods, options, warnings);
+  const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
+    .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
+  const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
-  return { nodes, pods, namespaces: [...namespaces].sort(), datapath, warnings };
+  return { nodes, pods, namespaces: [...namespaces].sort(), datapath, warnings, gaps };
 }

@@ -51,7 +51,18 @@ export interface AssumedDefaultLayer {
   scope: NodeScope;
 }
 
-export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer;
+/**
+ * The datapath's agents could not be read (RBAC): any chain could be on the node, so no node-SNAT
+ * answer can be given except where none applies (hostNetwork pods, the node's own addresses).
+ */
+export interface UnreadableDatapathLayer {
+  mechanism: 'unreadable-datapath';
+  resource: string;
+  namespace: string;
+  scope: NodeScope;
+}
+
+export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer;
 export type SnatMechanismId = SnatLayer['mechanism'];
 
 export interface Datapath {

@@ -4,6 +4,7 @@
 import type { ObjectRef } from './objects.ts';
 import type { Datapath } from './datapath.ts';
 import type { Finding } from './reasons.ts';
+import type { ReadGap } from './gaps.ts';
 
 export type CloudProvider = 'gce' | 'aws' | 'azure';
 
@@ -41,6 +42,8 @@ export interface Snapshot {
   datapath: Datapath;
   /** Problems with the input that do not stop the analysis (wrong ConfigMap key, …). */
   warnings: Finding[];
+  /** What the live read could not see (RBAC refusals, APIs not served). */
+  gaps: ReadGap[];
 }
 
 export type { ObjectRef };

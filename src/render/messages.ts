@@ -24,6 +24,7 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   POD_HAS_NO_IP: () => 'the pod has no IP yet (status.podIPs is empty)',
   POD_HAS_NO_IP_OF_FAMILY: (d) => `the pod has no ${d['family']} address for this destination`,
   NODE_NOT_FOUND: (d) => `node ${d['node']} is not among the objects read; include the Node to decide`,
+  NODES_UNREADABLE: (d) => `node ${d['node']} could not be read (listing nodes is forbidden), so its addresses are unknown`,
   NODE_HAS_NO_INTERNAL_IP: (d) => `node ${d['node']} reports no ${d['family']} InternalIP in status.addresses`,
   NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK: () => 'the packet already carries a node address',
   DST_IS_NODE_ADDRESS: (d) => `the destination is an address of node ${d['node']} (addrtype LOCAL), never masqueraded`,
@@ -36,6 +37,8 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   AGENT_IPV6_DISABLED: (d) => `the agent writes no IPv6 rules without --enable-ipv6 (DaemonSet ${d['daemonSet']})`,
   AGENT_CONFIG_INVALID: (d) => `the agent rejects its config (${d['detail']}) and keeps its previous rules, which the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
+  AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
+  DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown`,
   AGENT_DEFAULTS_NO_CONFIG_VOLUME: () => 'no config file is mounted: the agent uses its defaults',
   AGENT_DEFAULTS_CONFIGMAP_MISSING: () => 'the ConfigMap does not exist: the agent uses its defaults',
   AGENT_DEFAULTS_KEY_MISSING: () => 'the ConfigMap has no key the agent reads: the agent uses its defaults',
@@ -63,6 +66,7 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
+  READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
 };
 

@@ -4,6 +4,7 @@ import { assumedDefault } from './assumed-default.ts';
 import { gkeDefaultSnat } from './gke-default-snat.ts';
 import { ipMasqAgent } from './ip-masq-agent.ts';
 import type { LayerVerdict, SnatPacket } from './mechanism.ts';
+import { unreadableDatapath } from './unreadable-datapath.ts';
 
 export function evaluateLayer(layer: SnatLayer, packet: SnatPacket): LayerVerdict {
   switch (layer.mechanism) {
@@ -13,5 +14,7 @@ export function evaluateLayer(layer: SnatLayer, packet: SnatPacket): LayerVerdic
       return gkeDefaultSnat.evaluate(layer, packet);
     case 'assumed-default':
       return assumedDefault.evaluate(layer, packet);
+    case 'unreadable-datapath':
+      return unreadableDatapath.evaluate(layer, packet);
   }
 }

@@ -15,6 +15,8 @@ export interface LayerVerdict {
   finding: Finding;
   /** Assumptions the verdict rests on, carried onto the decision when this layer decides it. */
   warnings?: Finding[];
+  /** An unknown that could change what the other layers do, so even their masquerade is not sure. */
+  opaque?: boolean;
 }
 
 export interface SnatPacket {

@@ -29,9 +29,9 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   }
   const results = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
   const verdicts = results.filter((r) => r.verdict.outcome !== 'not-applicable');
-  const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
-  if (decisive >= 0) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
   const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
+  const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
+  if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque)) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
   if (unknown.length > 0) {
     packet.warnings.push(...unknown.flatMap((v) => v.verdict.warnings ?? []));
     for (const v of unknown) packet.reasons.push(v.verdict.finding);

@@ -11,7 +11,10 @@ export function podNetwork(ctx: PacketContext, packet: Packet): void {
   const { pod, node, destination } = ctx;
   const family = destination.range.family;
   if (!pod.nodeName) return settleUnknown(packet, LAYER, { code: 'POD_NOT_SCHEDULED', data: { pod: pod.name } });
-  if (!node) return settleUnknown(packet, LAYER, { code: 'NODE_NOT_FOUND', data: { node: pod.nodeName } });
+  if (!node) {
+    const unreadable = ctx.snapshot.gaps.some((g) => g.resource === 'nodes' && g.reason === 'forbidden');
+    return settleUnknown(packet, LAYER, { code: unreadable ? 'NODES_UNREADABLE' : 'NODE_NOT_FOUND', data: { node: pod.nodeName } });
+  }
   const nodeRef = { kind: 'Node', name: node.name };
   if (pod.hostNetwork) {
     const nodeIP = nodeInternalIP(node, family);

@@ -1,0 +1,55 @@
+/**
+ * Paginated lists as kubectl does them (limit/continue, --chunk-size, default 500), restarting
+ * from the beginning when the continue token has expired (410 Gone: "The provided continue
+ * parameter is too old"), which happens when etcd compacts past the list's resourceVersion.
+ */
+import type { KubeObject } from '../model/objects.ts';
+import { ClusterError } from '../errors.ts';
+import { ApiStatusError, type ApiClient } from './http.ts';
+import { apiVersionOf, collectionPath, resourceName, type ResourceSpec } from './resources.ts';
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  chunkSize: number;
+  /** Called after each page; progress reporting and tests hook in here. */
+  onPage?: (page: number, items: number) => Promise<void> | void;
+}
+
+interface ListBody {
+  items?: KubeObject[];
+  metadata?: { continue?: string };
+}
+
+const MAX_RESTARTS = 3;
+
+export async function listAll(client: ApiClient, spec: ResourceSpec, version: string, options: ListOptions): Promise<KubeObject[]> {
+  for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
+    try {
+      return await listOnce(client, spec, version, options);
+    } catch (error) {
+      if (!(error instanceof ApiStatusError && error.status === 410)) throw error;
+    }
+  }
+  throw new ClusterError(`listing ${resourceName(spec)} kept expiring (410 Gone) after ${MAX_RESTARTS} restarts; try a larger --chunk-size`);
+}
+
+async function listOnce(client: ApiClient, spec: ResourceSpec, version: string, options: ListOptions): Promise<KubeObject[]> {
+  const path = collectionPath(spec, version, options.namespace);
+  const apiVersion = apiVersionOf(spec, version);
+  const objects: KubeObject[] = [];
+  let token: string | undefined;
+  let page = 0;
+  do {
+    const body = await client.get<ListBody>(path, {
+      limit: options.chunkSize > 0 ? String(options.chunkSize) : undefined,
+      continue: token,
+      labelSelector: options.labelSelector,
+    });
+    // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
+    for (const item of body.items ?? []) objects.push({ ...item, apiVersion, kind: spec.kind });
+    token = body.metadata?.continue || undefined;
+    await options.onPage?.(++page, objects.length);
+  } while (token);
+  return objects;
+}
