@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../errors.ts';
 import { normaliseArgv } from './argv.ts';
 import { explainBuilder, explainCommand } from './commands/explain.ts';
+import { snapshotBuilder, snapshotCommand } from './commands/snapshot.ts';
 import { whoBuilder, whoCommand } from './commands/who.ts';
 import type { Io } from './io.ts';
 import { VERSION } from './version.ts';
@@ -19,7 +20,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       async (args) => void (exitCode = await whoCommand(args, io)))
     .command('explain [target]', 'The full decision trace for one pod and destination', explainBuilder,
       async (args) => void (exitCode = await explainCommand(args, io)))
-    .demandCommand(1, 'name a command: who or explain (see --help)')
+    .command('snapshot', 'Write the objects who reads as one YAML List, for offline use and bug reports', snapshotBuilder,
+      async (args) => void (exitCode = await snapshotCommand(args, io)))
+    .demandCommand(1, 'name a command: who, explain or snapshot (see --help)')
     .recommendCommands()
     .strict()
     .help('help')

@@ -4,6 +4,7 @@
  */
 import type { Datapath, SnatLayer } from '../model/datapath.ts';
 import type { ReadGap } from '../model/gaps.ts';
+import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import { gkeDefaultSnatLayer, hasGceNodes } from './gke.ts';
@@ -40,6 +41,11 @@ export function detectDatapath(
     layers.push({ mechanism: 'assumed-default', podCIDRs: clusterPodCidrs(nodes), scope: { basis: 'all-nodes' } });
   }
   return { mechanisms: [...new Set(layers.map((l) => l.mechanism))], layers };
+}
+
+/** The DaemonSets whose settings decide egress (later mechanisms add theirs here). */
+export function isDatapathDaemonSet(ds: KubeObject): boolean {
+  return isIpMasqAgentDaemonSet(ds);
 }
 
 function clusterPodCidrs(nodes: readonly NodeInfo[]): string[] {

@@ -1,0 +1,34 @@
+/**
+ * `kubectl egress snapshot`: the objects `who` reads, as one YAML (or JSON) List, for offline
+ * analysis and bug reports; `who -f snapshot.yaml` gives the live answer.
+ */
+import type { Argv } from 'yargs';
+import { snapshotList } from '../../config/snapshot-file.ts';
+import { serialize } from '../../render/serialize.ts';
+import { UsageError } from '../../errors.ts';
+import type { Io } from '../io.ts';
+import { toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { loadObjects } from '../source.ts';
+
+export const snapshotExamples: [string, string][] = [
+  ['$0 snapshot -A > cluster.yaml', 'Everything who -A reads, to analyse offline'],
+  ['$0 who -A -f cluster.yaml --to 8.8.8.8', 'The same answer as live, from the file'],
+];
+
+export function snapshotBuilder(y: Argv) {
+  return withSelectionFlags(withSourceFlags(y))
+    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'yaml', describe: 'Output format: yaml|json' })
+    .example(snapshotExamples);
+}
+
+type SnapshotArgs = Parameters<typeof toSourceOptions>[0] & { output?: string };
+
+export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<number> {
+  const source = toSourceOptions(args);
+  const selection = toSelectionOptions(args);
+  const output = args.output ?? 'yaml';
+  if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: "${output}" is not one of yaml, json`);
+  const { objects, gaps } = await loadObjects(source, selection, io);
+  io.stdout(serialize(snapshotList(objects, gaps), output));
+  return 0;
+}

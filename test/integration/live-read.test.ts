@@ -1,0 +1,107 @@
+/**
+ * `who` against a real kube-apiserver: the answers, RBAC (the shipped ClusterRole, a user without
+ * kube-system ConfigMaps), CRDs that exist and that do not, owners, pagination, and snapshots.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { writeKubeconfig } from '../support/lab.ts';
+import { runPlugin } from '../support/plugin.ts';
+import { PAGINATED_PODS } from './fixtures.ts';
+
+const lab = inject('lab');
+
+interface Item {
+  namespace: string;
+  pod: string;
+  workload: { kind: string; name: string };
+  destination: string;
+  sourceIP: string | null;
+  identity: string;
+  reasons: { code: string }[];
+}
+interface Report {
+  items: Item[];
+  warnings: string[];
+}
+
+async function whoAs(user: 'admin' | 'who-user' | 'nocm-user', args: string[]): Promise<Report> {
+  const result = await runPlugin(['who', '--kubeconfig', writeKubeconfig(lab, user), '-o', 'json', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Report;
+}
+
+const answer = (r: Report, pod: string, to: string) => r.items.find((i) => i.pod === pod && i.destination === to);
+
+describe('who against a real API server', () => {
+  it('answers from the live objects: ip-masq-agent ConfigMap, nodes and pods', async () => {
+    const report = await whoAs('admin', ['-n', 'shop', '--to', '203.0.113.10', '--to', '172.16.0.1']);
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '203.0.113.10')).toMatchObject({ sourceIP: '10.4.1.7', identity: 'pod-ip' });
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.5', identity: 'node-ip' });
+    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.6', identity: 'node-ip' });
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('groups pods by their real owners: a Deployment by name, another through a fetched ReplicaSet, a CronJob through its Job', async () => {
+    const report = await whoAs('admin', ['-n', 'shop', '--to', '10.0.0.1']);
+    expect(Object.fromEntries(report.items.map((i) => [i.pod, `${i.workload.kind}/${i.workload.name}`]))).toEqual({
+      'backup-29400000-q7w8e': 'CronJob/backup',
+      'legacy-frontend-x1y2z': 'Deployment/legacy',
+      'web-5f7d8c9b6-aaaaa': 'Deployment/web',
+      'web-5f7d8c9b6-bbbbb': 'Deployment/web',
+    });
+  });
+
+  it('gives a user bound to the shipped ClusterRole the same answer as an admin', async () => {
+    const args = ['-A', '--to', '203.0.113.10', '--to', '8.8.8.8'];
+    expect(await whoAs('who-user', args)).toEqual(await whoAs('admin', args));
+  });
+
+  it('turns a refused read into a warning and unknown answers, never a crash', async () => {
+    const report = await whoAs('nocm-user', ['-n', 'shop', '--to', '203.0.113.10']);
+    expect(report.warnings).toEqual(['cannot list configmaps in kube-system: results may be incomplete']);
+    for (const item of report.items) {
+      expect(item).toMatchObject({ sourceIP: null, identity: 'unknown' });
+      expect(item.reasons.map((r) => r.code)).toContain('AGENT_CONFIGMAP_UNREADABLE');
+    }
+  });
+
+  it('reads every page of a large list with a small --chunk-size', async () => {
+    const report = await whoAs('admin', ['-n', 'many', '--chunk-size', '5', '--to', '10.0.0.1']);
+    expect(report.items).toHaveLength(PAGINATED_PODS);
+  });
+});
+
+describe('snapshot', () => {
+  it('reproduces the live answer offline with who -f', async () => {
+    const kubeconfig = writeKubeconfig(lab, 'admin');
+    const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', kubeconfig]);
+    expect(snapshot.code).toBe(0);
+    const file = join(lab.dir, 'snapshot.yaml');
+    writeFileSync(file, snapshot.stdout);
+    const args = ['who', '-A', '-o', 'json', '--to', '203.0.113.10', '--to', '8.8.8.8', '--to', 'metadata'];
+    const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
+    const offline = await runPlugin([...args, '-f', file]);
+    expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+  });
+
+  it('keeps a refused read in the snapshot, so the offline answer is unknown too', async () => {
+    const kubeconfig = writeKubeconfig(lab, 'nocm-user');
+    const file = join(lab.dir, 'snapshot-nocm.yaml');
+    writeFileSync(file, (await runPlugin(['snapshot', '-n', 'shop', '--kubeconfig', kubeconfig])).stdout);
+    const args = ['who', '-n', 'shop', '-o', 'json', '--to', '203.0.113.10'];
+    const offline = await runPlugin([...args, '-f', file]);
+    const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
+    expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+  });
+
+  it('writes the objects it reads, custom resources included, and no Secrets or container env', async () => {
+    const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', writeKubeconfig(lab, 'admin'), '-o', 'json']);
+    const list = JSON.parse(snapshot.stdout) as { kind: string; items: { kind: string; metadata: { name: string }; spec?: { containers?: unknown } }[] };
+    expect(list.kind).toBe('List');
+    const kinds = new Set(list.items.map((i) => i.kind));
+    expect([...kinds].sort()).toEqual(['CiliumNode', 'ConfigMap', 'DaemonSet', 'Job', 'Namespace', 'Node', 'Pod', 'ReplicaSet']);
+    expect(list.items.filter((i) => i.kind === 'Pod').every((p) => p.spec?.containers === undefined)).toBe(true);
+  });
+});
