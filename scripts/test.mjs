@@ -1,5 +1,6 @@
-// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl the plugin-discovery test
-// runs, then the whole vitest suite; ends with one "N passed, N failed, N skipped" line.
+// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver and etcd the
+// integration tests run, then the whole vitest suite (unit and integration projects); ends with one
+// "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +24,14 @@ function step(title, command, args, options = {}) {
 
 step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 step('build', 'node', ['scripts/build.mjs']);
-const binDir = step('kubectl from its Go module (cached after the first build)', 'bash', ['test/lab/build-k8s.sh', 'kubectl'], { capture: true })
-  .trim().split('\n').pop();
+const binDir = step('kubectl, kube-apiserver and etcd from their Go modules (cached after the first build)', 'bash',
+  ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'etcd'], { capture: true }).trim().split('\n').pop();
 
 const report = join(mkdtempSync(join(tmpdir(), 'kubectl-egress-test-')), 'vitest.json');
 console.error('\n== tests');
 const vitest = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, KUBECTL: join(binDir, 'kubectl') },
+  env: { ...process.env, KUBECTL: join(binDir, 'kubectl'), LAB_BIN_DIR: binDir },
 });
 
 let summary = 'tests: 0 passed, 0 failed';

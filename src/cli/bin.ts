@@ -19,4 +19,6 @@ const code = await main(process.argv.slice(2), {
   lookup: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
   readStdin: () => text(process.stdin),
 });
-process.exitCode = code;
+// Exit now rather than when the event loop drains: a request abandoned by --request-timeout can keep
+// a socket open for the connect timeout. Wait for stdout/stderr to flush first.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

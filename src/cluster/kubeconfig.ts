@@ -22,6 +22,8 @@ export interface KubeconfigEnvironment {
   env: NodeJS.ProcessEnv;
   home: string;
   pathDelimiter: string;
+  /** Prefix of the service-account files (client-node's loadFromCluster pathPrefix); "" in a pod. */
+  inClusterRoot?: string;
 }
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -67,12 +69,13 @@ function mergeFiles(files: string[]): KubeConfig {
   return merged;
 }
 
-function inClusterConfig({ env }: KubeconfigEnvironment): KubeConfig {
-  if (!env['KUBERNETES_SERVICE_HOST'] || !existsSync(IN_CLUSTER_TOKEN)) {
+/** Like clientcmd's InClusterConfig: only inside a pod (service host set and token mounted). */
+function inClusterConfig({ env, inClusterRoot = '' }: KubeconfigEnvironment): KubeConfig {
+  if (!env['KUBERNETES_SERVICE_HOST'] || !existsSync(`${inClusterRoot}${IN_CLUSTER_TOKEN}`)) {
     throw new ClusterError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or read objects from a file with -f');
   }
   const kc = new KubeConfig();
-  kc.loadFromCluster();
+  kc.loadFromCluster(inClusterRoot);
   return kc;
 }
 

@@ -3,10 +3,10 @@
  * kube-system ConfigMaps), CRDs that exist and that do not, owners, pagination, and snapshots.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { writeKubeconfig } from '../support/lab.ts';
-import { runPlugin } from '../support/plugin.ts';
+import { PLUGIN, runPlugin } from '../support/plugin.ts';
 import { PAGINATED_PODS } from './fixtures.ts';
 
 const lab = inject('lab');
@@ -70,6 +70,16 @@ describe('who against a real API server', () => {
   it('reads every page of a large list with a small --chunk-size', async () => {
     const report = await whoAs('admin', ['-n', 'many', '--chunk-size', '5', '--to', '10.0.0.1']);
     expect(report.items).toHaveLength(PAGINATED_PODS);
+  });
+});
+
+describe('through kubectl', () => {
+  it('runs `kubectl egress who` against the cluster through kubectl\'s plugin discovery', async () => {
+    const env = { ...process.env, KUBECONFIG: writeKubeconfig(lab, 'admin'), PATH: [dirname(PLUGIN), '/usr/bin', '/bin'].join(delimiter) };
+    const result = await runPlugin(['egress', 'who', '-n', 'shop', '--to', '172.16.0.1', '-o', 'json'], { command: join(lab.binDir, 'kubectl'), env });
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as Report;
+    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.6', identity: 'node-ip' });
   });
 });
 

@@ -25,3 +25,15 @@ describe('reading objects from -f files', () => {
     expect(parseManifests(text, 'f.yaml').problems[0]).toContain(problem);
   });
 });
+
+describe('read gaps recorded by kubectl egress snapshot', () => {
+  it('reads them from the List annotation', () => {
+    const text = 'apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: \'[{"resource":"configmaps","namespace":"kube-system","reason":"forbidden"}]\'\nitems: []';
+    expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], problems: [], gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
+  });
+
+  it('reports an annotation that is not a list of gaps', () => {
+    const text = 'apiVersion: v1\nkind: List\nmetadata: {annotations: {kubectl-egress.io/read-gaps: "nope"}}\nitems: []';
+    expect(parseManifests(text, 'snap.yaml').problems).toEqual(['snap.yaml: document 1: annotation kubectl-egress.io/read-gaps is not a list of read gaps']);
+  });
+});
