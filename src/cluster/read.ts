@@ -38,7 +38,7 @@ export async function readCluster(client: ApiClient, scope: ReadScope): Promise<
     ...datapathNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]),
     ...CUSTOM_RESOURCES.map(async (spec) => {
       const version = await servedVersion(client, spec);
-      if (version) return read(spec, undefined, version);
+      if (version) return read(spec, spec.namespaced ? scope.namespace : undefined, version);
       gaps.push({ resource: resourceName(spec), reason: 'not-served' });
       return [];
     }),

@@ -22,6 +22,8 @@ export const JOBS: ResourceSpec = { group: 'batch', versions: ['v1'], plural: 'j
 export const CUSTOM_RESOURCES: ResourceSpec[] = [
   { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumegressgatewaypolicies', kind: 'CiliumEgressGatewayPolicy', namespaced: false },
   { group: 'cilium.io', versions: ['v2'], plural: 'ciliumnodes', kind: 'CiliumNode', namespaced: false },
+  // Multi-gateway policies pick a gateway by hashing the endpoint's UID.
+  { group: 'cilium.io', versions: ['v2'], plural: 'ciliumendpoints', kind: 'CiliumEndpoint', namespaced: true },
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
   { group: 'projectcalico.org', versions: ['v3'], plural: 'ippools', kind: 'IPPool', namespaced: false },

@@ -7,6 +7,8 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import { isCiliumDaemonSet } from './cilium.ts';
+import { detectCilium } from './cilium-datapath.ts';
 import { gkeDefaultSnatLayer, hasGceNodes } from './gke.ts';
 import { ipMasqAgentLayer, isIpMasqAgentDaemonSet } from './ip-masq-agent.ts';
 import { isForbidden } from './gaps.ts';
@@ -36,16 +38,19 @@ export function detectDatapath(
   if (hasGceNodes(nodes)) layers.push(gkeDefaultSnatLayer(options.noDefaultSnat === true));
   const agents = index.all('DaemonSet').filter(isIpMasqAgentDaemonSet);
   for (const ds of agents) layers.push(ipMasqAgentLayer(ds, { index, pods, gaps }, warnings));
+  const cilium = detectCilium(index, nodes, pods, warnings);
+  if (cilium) layers.push(cilium.layer);
   if (layers.length === 0) {
     warnings.push({ code: 'DATAPATH_NOT_RECOGNISED', data: {} });
     layers.push({ mechanism: 'assumed-default', podCIDRs: clusterPodCidrs(nodes), scope: { basis: 'all-nodes' } });
   }
-  return { mechanisms: [...new Set(layers.map((l) => l.mechanism))], layers };
+  const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
+  return cilium ? { mechanisms, layers, cilium: cilium.datapath } : { mechanisms, layers };
 }
 
 /** The DaemonSets whose settings decide egress (later mechanisms add theirs here). */
 export function isDatapathDaemonSet(ds: KubeObject): boolean {
-  return isIpMasqAgentDaemonSet(ds);
+  return isIpMasqAgentDaemonSet(ds) || isCiliumDaemonSet(ds);
 }
 
 function clusterPodCidrs(nodes: readonly NodeInfo[]): string[] {

@@ -3,8 +3,8 @@
  * parses it: kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go, `syncConfig`,
  * `NewMasqConfig`, `validate`, `validateCIDR` (reference/snat-mechanisms.md §1).
  */
-import { parseAllDocuments } from 'yaml';
 import type { MasqRules } from '../model/datapath.ts';
+import { decodeGoYaml, jsonType } from './go-yaml.ts';
 import { parseCidr } from './ip.ts';
 
 export interface AgentFlags {
@@ -46,13 +46,12 @@ export function agentDefaults(nomasqAllReservedRanges: boolean): MasqRules {
  * omits keep their default, an explicit `nonMasqueradeCIDRs: []` or `null` clears the list.
  */
 export function parseAgentFile(text: string, flags: AgentFlags): ParsedAgentFile {
-  const [doc] = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  const decoded = decodeGoYaml(text);
   const rules = agentDefaults(flags.nomasqAllReservedRanges);
-  if (doc === undefined || !('errors' in doc)) return { ok: true, empty: true, rules, ignoredKeys: [] };
-  if (doc.errors.length > 0) return { ok: false, detail: `invalid YAML: ${firstLine(doc.errors[0]!.message)}` };
-  const value: unknown = doc.toJS();
+  if (!decoded.ok) return decoded;
+  const { value } = decoded;
   // encoding/json: unmarshaling null into a struct pointer is a no-op, so an empty file means defaults.
-  if (value === null || value === undefined) return { ok: true, empty: true, rules, ignoredKeys: [] };
+  if (value === null) return { ok: true, empty: true, rules, ignoredKeys: [] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, detail: `cannot unmarshal ${jsonType(value)} into Go value of type main.MasqConfig` };
   }
@@ -97,7 +96,7 @@ function applyField(rules: MasqRules, key: string, value: unknown, ignoredKeys: 
 /** `validate` and `validateCIDR`, in the agent's order: count, then per CIDR parse, align, family. */
 function validate(rules: MasqRules, enableIPv6: boolean): string | undefined {
   const n = rules.nonMasqueradeCIDRs.length;
-  if (n > rules.cidrLimit) {
+  if (rules.cidrLimit !== undefined && n > rules.cidrLimit) {
     return `the daemon can only accept up to ${rules.cidrLimit} CIDRs (excluding link-local), but got ${n} CIDRs (excluding link local)`;
   }
   for (const text of rules.nonMasqueradeCIDRs) {
@@ -120,12 +119,3 @@ function typeError(key: string, value: unknown, goType: string): string {
   return `cannot unmarshal ${jsonType(value)} into Go struct field MasqConfig.${key} of type ${goType}`;
 }
 
-function jsonType(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'object' : typeof value;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
-}

@@ -44,6 +44,9 @@ function trim(obj: KubeObject): Json {
     case 'ReplicaSet':
     case 'Job':
       return head;
+    case 'CiliumEndpoint':
+      // Multi-gateway egress policies hash the endpoint's UID.
+      return { ...head, metadata: { ...metadata, uid: obj.metadata.uid } };
     default:
       return { ...head, ...pick(obj as unknown as Json, ['spec', 'status']) };
   }

@@ -7,7 +7,7 @@ import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { detectDatapath, type DatapathOptions } from './datapath.ts';
 import { toNodeInfo } from './nodes.ts';
-import { ObjectIndex } from './objects.ts';
+import { ObjectIndex, stringMap } from './objects.ts';
 import { isTerminated, toPodInfo } from './pods.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
@@ -23,5 +23,6 @@ export function buildSnapshot(objects: readonly KubeObject[], options: SnapshotO
     .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
-  return { nodes, pods, namespaces: [...namespaces].sort(), datapath, warnings, gaps };
+  const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
+  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, datapath, warnings, gaps };
 }

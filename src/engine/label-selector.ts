@@ -2,11 +2,9 @@
  * Label selectors as kubectl's `-l` takes them (k8s.io/apimachinery pkg/labels `Parse`):
  * `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by commas.
  */
-export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | 'doesnotexist' };
+import type { LabelSelector, Requirement } from '../model/selector.ts';
 
-export type LabelSelector = Requirement[];
+export type { LabelSelector, Requirement };
 
 const KEY = String.raw`([A-Za-z0-9][-A-Za-z0-9_./]*)`;
 const VALUE = String.raw`([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?`;

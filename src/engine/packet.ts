@@ -20,6 +20,8 @@ export interface Packet {
   via: string;
   /** True once the answer can no longer change (unknown, dropped). */
   settled: boolean;
+  /** Set when an egress gateway took the packet: node SNAT is skipped, the gateway node is where it leaves. */
+  gateway?: { node: string; policy: string };
   reasons: Finding[];
   warnings: Finding[];
   trace: TraceStep[];
@@ -56,6 +58,7 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     sourceIP: packet.sourceIP,
     identity: packet.identity,
     via: packet.via,
+    ...(packet.gateway ? { gateway: packet.gateway } : {}),
     reasons: packet.reasons,
     warnings: dedupe(packet.warnings),
     trace: packet.trace,

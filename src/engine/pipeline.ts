@@ -5,6 +5,7 @@
 import type { Decision } from '../model/decision.ts';
 import { newPacket, toDecision, type Packet, type PacketContext } from './packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
+import { egressGateway } from './steps/egress-gateway.ts';
 import { nodeSnat } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
 
@@ -14,8 +15,9 @@ const STEPS: readonly Step[] = [
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` early when the pod has no node or no IP yet.
   podNetwork,
-  // Design §4 step 2, egress gateways, belongs between these two: gateway traffic is rerouted
-  // before node SNAT sees it. It arrives with Cilium support.
+  // 2. Egress gateways (Cilium): a matching policy reroutes the packet before node SNAT sees it —
+  //    bpf/lib/nat.h checks the gateway map before the exclusion CIDR and ip-masq-agent.
+  egressGateway,
   // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order.
   nodeSnat,
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.

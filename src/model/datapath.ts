@@ -5,6 +5,7 @@
 import type { ObjectRef } from './objects.ts';
 import type { CloudProvider } from './snapshot.ts';
 import type { ReasonCode } from './reasons.ts';
+import type { CiliumConfig, CiliumEgressPolicy, CiliumNodeInfo } from './cilium.ts';
 
 /** Which nodes a layer is active on, and how we know. */
 export type NodeScope =
@@ -18,7 +19,8 @@ export interface MasqRules {
   nonMasqueradeCIDRs: string[];
   masqLinkLocal: boolean;
   masqLinkLocalIPv6: boolean;
-  cidrLimit: number;
+  /** The upstream agent's limit; Cilium's agent has none. */
+  cidrLimit?: number;
 }
 
 export type AgentConfig =
@@ -62,11 +64,30 @@ export interface UnreadableDatapathLayer {
   scope: NodeScope;
 }
 
-export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer;
+/** Cilium's masquerading (BPF or iptables) on the nodes its agent runs on; settings in Datapath.cilium. */
+export interface CiliumMasqueradeLayer {
+  mechanism: 'cilium';
+  mode: 'bpf' | 'iptables';
+  /** Cilium's BPF ip-masq-agent map, when enable-ip-masq-agent is on (it has no effect in iptables mode). */
+  ipMasqAgent?: AgentConfig;
+  scope: NodeScope;
+}
+
+export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer | CiliumMasqueradeLayer;
 export type SnatMechanismId = SnatLayer['mechanism'];
+
+export interface CiliumDatapath {
+  namespace: string;
+  config: CiliumConfig;
+  nodes: CiliumNodeInfo[];
+  egressPolicies: CiliumEgressPolicy[];
+  /** CiliumEndpoint UIDs by `namespace/name`: multi-gateway policies hash them to pick a gateway. */
+  endpointUIDs: Record<string, string>;
+}
 
 export interface Datapath {
   /** Names of the recognised mechanisms, for the report's datapath block. */
   mechanisms: string[];
   layers: SnatLayer[];
+  cilium?: CiliumDatapath;
 }

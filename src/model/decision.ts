@@ -31,6 +31,8 @@ export interface Query {
   destinations: Destination[];
   /** --nat-ip: the address NATed internet traffic leaves with. */
   natIP?: string;
+  /** --vpc-cidr: the VPC/VNet ranges, which the cluster does not show. */
+  vpcCIDRs?: string[];
 }
 
 export interface Decision {
@@ -44,6 +46,8 @@ export interface Decision {
   sourceIP: string | null;
   identity: Identity;
   via: string;
+  /** The egress gateway the traffic goes through, when a policy sends it there. */
+  gateway?: { node: string; policy: string };
   /** The trace steps that decided the answer. */
   reasons: Finding[];
   warnings: Finding[];

@@ -39,6 +39,8 @@ export interface Snapshot {
   nodes: NodeInfo[];
   pods: PodInfo[];
   namespaces: string[];
+  /** Labels of the Namespace objects read, by name (egress policies select on them). */
+  namespaceLabels: Record<string, Record<string, string>>;
   datapath: Datapath;
   /** Problems with the input that do not stop the analysis (wrong ConfigMap key, …). */
   warnings: Finding[];

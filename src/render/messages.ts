@@ -2,6 +2,7 @@
  * The only place reason codes become sentences. Tests and scripts use the codes; wording may change.
  */
 import type { Finding, ReasonCode } from '../model/reasons.ts';
+import { CILIUM_MESSAGES } from './cilium-messages.ts';
 
 type Data = Record<string, string>;
 
@@ -18,6 +19,8 @@ function configOrigin(d: Data): string {
 }
 
 const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
+  ...CILIUM_MESSAGES,
+  NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY: (d) => `the egress gateway ${d['gatewayNode']} SNATs the packet; node SNAT does not apply`,
   POD_IP: (d) => `the packet starts with the pod IP ${d['podIP']}`,
   HOST_NETWORK_NODE_IP: (d) => `hostNetwork pod: it uses node ${d['node']}'s address ${d['nodeIP']}`,
   POD_NOT_SCHEDULED: () => 'the pod is not scheduled to a node yet',

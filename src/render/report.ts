@@ -24,7 +24,10 @@ export function egressReport(snapshot: Snapshot, decisions: readonly Decision[])
   return {
     apiVersion: API_VERSION,
     kind: 'EgressReport',
-    datapath: { mechanisms: datapath.mechanisms, clouds, layers: datapath.layers },
+    datapath: {
+      mechanisms: datapath.mechanisms, clouds, layers: datapath.layers,
+      ...(datapath.cilium ? { cilium: { namespace: datapath.cilium.namespace, config: datapath.cilium.config, egressPolicies: datapath.cilium.egressPolicies } } : {}),
+    },
     items: decisions.map(reportItem),
     warnings: snapshot.warnings.map(messageOf),
     warningDetails: snapshot.warnings.map(findingJson),
@@ -44,6 +47,7 @@ export function reportItem(d: Decision): Record<string, unknown> {
     sourceIP: d.sourceIP,
     identity: d.identity,
     via: d.via,
+    ...(d.gateway ? { gateway: d.gateway } : {}),
     reasons: d.reasons.map(findingJson),
     warnings: d.warnings.map((w) => ({ code: w.code, message: messageOf(w) })),
   };

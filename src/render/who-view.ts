@@ -16,10 +16,10 @@ export function renderWho(decisions: readonly Decision[], options: WhoViewOption
 }
 
 function byPod(decisions: readonly Decision[], wide: boolean): string {
-  const head = ['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', ...(wide ? ['POD IP', 'REASON'] : [])];
+  const head = ['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', ...(wide ? ['POD IP', 'GATEWAY', 'REASON'] : [])];
   const rows = decisions.map((d) => [
     d.namespace, d.pod, d.node ?? '<none>', destinationCell(d), sourceCell(d), d.identity, d.via,
-    ...(wide ? [d.podIP ?? '<none>', reasonCell([d])] : []),
+    ...(wide ? [d.podIP ?? '<none>', gatewayCell(d), reasonCell([d])] : []),
   ]);
   return renderTable(head, rows);
 }
@@ -30,13 +30,13 @@ function byWorkload(decisions: readonly Decision[], wide: boolean): string {
     const key = [d.namespace, d.workload.kind, d.workload.name, d.destination.text, d.destination.name ?? ''].join('\u0000');
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
-  const head = ['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', ...(wide ? ['IDENTITY', 'NODES', 'REASON'] : [])];
+  const head = ['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', ...(wide ? ['IDENTITY', 'NODES', 'GATEWAY', 'REASON'] : [])];
   const rows = [...groups.values()].map((group) => {
     const first = group[0]!;
     return [
       first.namespace, `${first.workload.kind}/${first.workload.name}`, String(new Set(group.map((d) => d.pod)).size),
       destinationCell(first), unique(group.map(sourceCell)), unique(group.map((d) => d.via)),
-      ...(wide ? [unique(group.map((d) => d.identity)), unique(group.map((d) => d.node ?? '<none>')), reasonCell(group)] : []),
+      ...(wide ? [unique(group.map((d) => d.identity)), unique(group.map((d) => d.node ?? '<none>')), unique(group.map(gatewayCell)), reasonCell(group)] : []),
     ];
   });
   return renderTable(head, rows);
@@ -44,6 +44,10 @@ function byWorkload(decisions: readonly Decision[], wide: boolean): string {
 
 function destinationCell(d: Decision): string {
   return d.destination.name ? `${d.destination.text} (${d.destination.name})` : d.destination.text;
+}
+
+function gatewayCell(d: Decision): string {
+  return d.gateway ? `${d.gateway.node} (${d.gateway.policy})` : '<none>';
 }
 
 function sourceCell(d: Decision): string {

@@ -46,8 +46,8 @@ describe('who', () => {
   it('groups by pod with --by pod and adds the reason with -o wide', async () => {
     const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', '8.8.8.8', '--by', 'pod', '-o', 'wide']);
     const [head, row] = result.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
-    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POD IP', 'REASON']);
-    expect(row!.slice(0, 8)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', '10.128.0.5']);
+    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POD IP', 'GATEWAY', 'REASON']);
+    expect(row!.slice(0, 9)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', '10.128.0.5', '<none>']);
   });
 
   it('reads objects from standard input with -f -', async () => {

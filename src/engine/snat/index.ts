@@ -1,6 +1,7 @@
 /** The registry: mechanism id → module. Adding a mechanism means one module and one line here. */
 import type { SnatLayer } from '../../model/datapath.ts';
 import { assumedDefault } from './assumed-default.ts';
+import { cilium } from './cilium.ts';
 import { gkeDefaultSnat } from './gke-default-snat.ts';
 import { ipMasqAgent } from './ip-masq-agent.ts';
 import type { LayerVerdict, SnatPacket } from './mechanism.ts';
@@ -16,5 +17,7 @@ export function evaluateLayer(layer: SnatLayer, packet: SnatPacket): LayerVerdic
       return assumedDefault.evaluate(layer, packet);
     case 'unreadable-datapath':
       return unreadableDatapath.evaluate(layer, packet);
+    case 'cilium':
+      return cilium.evaluate(layer, packet);
   }
 }

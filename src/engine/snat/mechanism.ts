@@ -3,8 +3,8 @@
  * POSTROUTING; it either lets the packet go on unchanged (exempt), rewrites its source to the node
  * (masquerade), cannot be known from the input (unknown), or is not in the packet's way.
  */
-import type { Destination } from '../../model/decision.ts';
-import type { SnatLayer } from '../../model/datapath.ts';
+import type { Destination, Query } from '../../model/decision.ts';
+import type { Datapath, SnatLayer } from '../../model/datapath.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 
@@ -21,9 +21,13 @@ export interface LayerVerdict {
 
 export interface SnatPacket {
   node: NodeInfo;
+  /** The pod IP the packet carries into node SNAT. */
+  sourceIP: string;
   destination: Destination;
   /** Every layer active on the node, so a layer can see who else writes its chain. */
   layersOnNode: readonly SnatLayer[];
+  datapath: Datapath;
+  query: Query;
 }
 
 export interface SnatMechanism<L extends SnatLayer> {

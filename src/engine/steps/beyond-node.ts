@@ -3,14 +3,15 @@
  * node's primary address to its ExternalIP, so node-IP packets leave with the ExternalIP; pod-IP
  * packets, and nodes without one, leave through a NAT whose address the cluster does not show.
  */
-import { familyOf, nodeExternalIP } from '../node-address.ts';
+import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'beyond-node';
 
 export function beyondNode(ctx: PacketContext, packet: Packet): void {
-  const node = ctx.node!;
+  // Gateway traffic leaves the cluster from the gateway node, not the pod's.
+  const node = (packet.gateway && ctx.snapshot.nodes.find((n) => n.name === packet.gateway!.node)) || ctx.node!;
   const nodeRef = { kind: 'Node', name: node.name };
   const covered = nonPublicCoverage(ctx.destination.range);
   if (covered === 'all') return record(packet, LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} });
@@ -23,7 +24,8 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   }
   const family = ctx.destination.range.family;
   const externalIP = nodeExternalIP(node, family);
-  if (packet.identity === 'node-ip' && externalIP) {
+  const primary = nodeInternalIP(node, family);
+  if (externalIP && packet.sourceIP !== null && packet.sourceIP === primary && packet.identity !== 'pod-ip') {
     const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: packet.sourceIP ?? '' }, source: nodeRef };
     record(packet, LAYER, 'applied', finding);
     packet.reasons.push(finding);

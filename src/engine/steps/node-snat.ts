@@ -20,6 +20,9 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   if (ctx.pod.hostNetwork) {
     return record(packet, LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} });
   }
+  if (packet.gateway) {
+    return record(packet, LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: packet.gateway.node } });
+  }
   // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
   if (coverage(ctx.destination.range, nodeLocalRanges(node)) === 'all') {
     const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
@@ -54,7 +57,9 @@ function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: Packe
       record(packet, layer.mechanism, 'not-applicable', { code: 'LAYER_NOT_ON_NODE', data: { node: node.name } });
       continue;
     }
-    const verdict = evaluateLayer(layer, { node, destination: ctx.destination, layersOnNode: onNode });
+    const verdict = evaluateLayer(layer, {
+      node, sourceIP: packet.sourceIP ?? '', destination: ctx.destination, layersOnNode: onNode, datapath: ctx.snapshot.datapath, query: ctx.query,
+    });
     record(packet, layer.mechanism, verdict.outcome, verdict.finding);
     results.push({ layer, verdict });
   }

@@ -1,0 +1,57 @@
+/**
+ * Everything Cilium contributes: its settings, nodes, egress gateway policies and endpoint UIDs,
+ * and its masquerading layer.
+ */
+import type { CiliumDatapath, CiliumMasqueradeLayer } from '../model/datapath.ts';
+import type { KubeObject } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import { CILIUM_CONFIG_MAP, findCilium, parseCiliumConfig } from './cilium.ts';
+import { parseEgressPolicy } from './cilium-egress-policy.ts';
+import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
+import { ciliumNodes } from './cilium-nodes.ts';
+import { agentScope, containers, fileSource, imageName } from './daemonset.ts';
+import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+
+/** The path pkg/ipmasq reads (`ip-masq-agent-config-path` default). */
+const IP_MASQ_CONFIG_PATH = '/etc/config/ip-masq-agent';
+
+export interface CiliumDetection {
+  datapath: CiliumDatapath;
+  layer: CiliumMasqueradeLayer;
+}
+
+export function detectCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection | undefined {
+  const found = findCilium(index);
+  if (!found) return undefined;
+  const { daemonSet, namespace } = found;
+  const config = parseCiliumConfig(index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP), namespace);
+  const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
+  if (daemonSet && scope.basis === 'node-selector') {
+    warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: daemonSet.metadata.name }, source: refOf(daemonSet) });
+  }
+  const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
+  if (config.enableIPMasqAgent) layer.ipMasqAgent = ipMasqAgentMap(daemonSet, namespace, index);
+  const datapath: CiliumDatapath = {
+    namespace,
+    config,
+    nodes: ciliumNodes(index, nodes),
+    egressPolicies: index.all('CiliumEgressGatewayPolicy').map(parseEgressPolicy).sort((a, b) => a.name.localeCompare(b.name)),
+    endpointUIDs: Object.fromEntries(index.all('CiliumEndpoint').flatMap((cep) =>
+      cep.metadata.uid ? [[`${cep.metadata.namespace}/${cep.metadata.name}`, cep.metadata.uid]] : [])),
+  };
+  return { datapath, layer };
+}
+
+/** The file the agent's container sees at /etc/config/ip-masq-agent (Helm: ConfigMap ip-masq-agent, key config). */
+function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, index: ObjectIndex) {
+  const agent = daemonSet && (containers(daemonSet).find((c) => imageName(c) === 'cilium') ?? containers(daemonSet)[0]);
+  const source = daemonSet && agent ? fileSource(daemonSet, agent, IP_MASQ_CONFIG_PATH)
+    : { kind: 'configmap' as const, configMap: 'ip-masq-agent', key: 'config', optional: true, keyListed: true };
+  if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
+  const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
+  const cm = index.get('ConfigMap', namespace, source.configMap);
+  if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');
+  const text = stringMap(getRecord(cm, 'data'))[source.key];
+  return ciliumIpMasqConfig(text, ref, text === undefined ? 'AGENT_DEFAULTS_KEY_MISSING' : 'AGENT_DEFAULTS_EMPTY_FILE');
+}

@@ -1,0 +1,81 @@
+/**
+ * CiliumEgressGatewayPolicy (cilium.io/v2), parsed as the agent's ParseCEGP does
+ * (reference/cilium-egress.md §3.1; cilium/cilium pkg/egressgateway/policy.go). A policy the
+ * parser rejects keeps `invalid` and has no effect.
+ */
+import type { CiliumEgressPolicy, CiliumGateway } from '../model/cilium.ts';
+import type { KubeObject } from '../model/objects.ts';
+import type { LabelSelector } from '../model/selector.ts';
+import { parseCidr, parseIp } from './ip.ts';
+import { toLabelSelector } from './label-selector.ts';
+import { getArray, getRecord, getString, isRecord, type Json } from './objects.ts';
+
+/** Namespace labels are matched as identity labels with this prefix (k8s/utils: io.cilium.k8s.namespace.labels). */
+export const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
+export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+
+export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
+  const spec = getRecord(obj, 'spec') ?? {};
+  const policy: CiliumEgressPolicy = {
+    name: obj.metadata.name, selectors: [], nodeSelectors: [], destinationCIDRs: [], excludedCIDRs: [], gateways: [], multiGateway: false,
+  };
+  const problem = parseInto(policy, spec);
+  if (problem) policy.invalid = problem;
+  return policy;
+}
+
+function parseInto(policy: CiliumEgressPolicy, spec: Json): string | undefined {
+  if (!Array.isArray(spec['destinationCIDRs'])) return 'destinationCIDRs is missing';
+  const cidrs = (key: string) => getArray(spec, key).map(String);
+  policy.destinationCIDRs = cidrs('destinationCIDRs');
+  policy.excludedCIDRs = cidrs('excludedCIDRs');
+  const badCidr = [...policy.destinationCIDRs, ...policy.excludedCIDRs].find((c) => !parseCidr(c));
+  if (badCidr) return `cannot parse CIDR ${JSON.stringify(badCidr)}`;
+  for (const entry of getArray(spec, 'selectors')) {
+    const parsed = parseSelectorEntry(entry);
+    if (typeof parsed === 'string') return parsed;
+    policy.selectors.push(parsed.endpoint);
+    if (parsed.node) policy.nodeSelectors.push(parsed.node);
+  }
+  const plural = getArray(spec, 'egressGateways');
+  policy.multiGateway = plural.length > 0;
+  const single = getRecord(spec, 'egressGateway');
+  // `egressGateways`, when non-empty, replaces `egressGateway`.
+  const gateways = plural.length > 0 ? plural : single ? [single] : [];
+  if (gateways.length === 0) return 'neither egressGateway nor egressGateways is set';
+  for (const g of gateways) {
+    const gateway = parseGateway(g);
+    if (typeof gateway === 'string') return gateway;
+    policy.gateways.push(gateway);
+  }
+  return undefined;
+}
+
+function parseSelectorEntry(entry: unknown): { endpoint: LabelSelector; node?: LabelSelector } | string {
+  const pods = isRecord(entry) ? entry['podSelector'] : undefined;
+  const namespaces = isRecord(entry) ? entry['namespaceSelector'] : undefined;
+  if (pods == null && namespaces == null) return 'a selector has neither podSelector nor namespaceSelector';
+  const podSelector = toLabelSelector(pods);
+  // An empty namespaceSelector selects every namespace: "io.kubernetes.pod.namespace exists".
+  const namespaceSelector = namespaces == null ? [] : toLabelSelector(namespaces, NAMESPACE_LABEL_PREFIX);
+  if (!podSelector || !namespaceSelector) return 'a selector is not a valid label selector';
+  const endpoint: LabelSelector = [...podSelector, ...namespaceSelector];
+  if (namespaces != null && namespaceSelector.length === 0) endpoint.push({ key: POD_NAMESPACE_LABEL, op: 'exists' });
+  const nodeValue = isRecord(entry) ? entry['nodeSelector'] : undefined;
+  if (nodeValue == null) return { endpoint };
+  const node = toLabelSelector(nodeValue);
+  return node ? { endpoint, node } : 'a nodeSelector is not a valid label selector';
+}
+
+function parseGateway(value: unknown): CiliumGateway | string {
+  const nodeSelector = toLabelSelector(isRecord(value) ? value['nodeSelector'] : undefined);
+  if (!nodeSelector) return 'an egress gateway nodeSelector is not a valid label selector';
+  const gateway: CiliumGateway = { nodeSelector };
+  const iface = getString(value, 'interface');
+  const egressIP = getString(value, 'egressIP');
+  if (iface && egressIP) return 'egressIP and interface are both set';
+  if (egressIP && !parseIp(egressIP)) return `cannot parse egressIP ${JSON.stringify(egressIP)}`;
+  if (iface) gateway.interface = iface;
+  if (egressIP) gateway.egressIP = egressIP;
+  return gateway;
+}

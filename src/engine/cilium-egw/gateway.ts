@@ -1,0 +1,84 @@
+/**
+ * Where a policy sends a pod's traffic and with which address (reference/cilium-egress.md §3.2,
+ * §3.3; pkg/egressgateway/policy.go). The gateway is the first CiliumNode by name matching the
+ * gateway's nodeSelector; with `egressGateways` the gateways are sorted by IP and the endpoint's
+ * CiliumEndpoint UID, hashed with FNV-1a, picks one.
+ */
+import type { CiliumGateway, CiliumEgressPolicy, CiliumNodeInfo } from '../../model/cilium.ts';
+import type { CiliumDatapath } from '../../model/datapath.ts';
+import type { Family } from '../../model/net.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { PodInfo } from '../../model/snapshot.ts';
+import { singleAddress } from '../../config/ip.ts';
+import { matchesSelector } from '../label-selector.ts';
+import { familyOf } from '../node-address.ts';
+import { fnv1a32 } from './fnv.ts';
+
+export type GatewayOutcome =
+  | { kind: 'egress'; sourceIP: string | null; node: string; finding: Finding; warnings: Finding[] }
+  | { kind: 'dropped'; finding: Finding }
+  | { kind: 'unknown'; finding: Finding };
+
+interface ResolvedGateway {
+  gateway: CiliumGateway;
+  node: CiliumNodeInfo | undefined;
+  /** The IPv4 gateway IP the BPF map holds: InternalIP, else ExternalIP; 0.0.0.0 when no node matched. */
+  gatewayIP: string;
+}
+
+export function resolveGateway(policy: CiliumEgressPolicy, pod: PodInfo, dp: CiliumDatapath, family: Family): GatewayOutcome {
+  const resolved = policy.gateways.map((gateway) => resolve(gateway, dp.nodes));
+  if (!policy.multiGateway) return egressThrough(resolved[0]!, policy, family);
+  const sorted = [...resolved].sort((a, b) => compareIPv4(a.gatewayIP, b.gatewayIP));
+  const uid = dp.endpointUIDs[`${pod.namespace}/${pod.name}`];
+  if (uid) {
+    const chosen = sorted[fnv1a32(uid) % sorted.length]!;
+    const outcome = egressThrough(chosen, policy, family);
+    if (outcome.kind === 'egress') outcome.warnings.push({ code: 'CILIUM_EGW_GATEWAY_BY_ENDPOINT_HASH', data: { uid, gateways: String(sorted.length) } });
+    return outcome;
+  }
+  const outcomes = sorted.map((g) => egressThrough(g, policy, family));
+  const texts = [...new Set(outcomes.map(describe))];
+  if (texts.length === 1) return outcomes[0]!;
+  return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: 'the CiliumEndpoint of the pod' } } };
+}
+
+function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): ResolvedGateway {
+  const node = nodes.find((n) => matchesSelector(n.labels, gateway.nodeSelector));
+  const ipv4 = (ips: string[]) => ips.find((ip) => familyOf(ip) === 4);
+  return { gateway, node, gatewayIP: (node && (ipv4(node.internalIPs) ?? ipv4(node.externalIPs))) ?? '0.0.0.0' };
+}
+
+function egressThrough({ gateway, node }: ResolvedGateway, policy: CiliumEgressPolicy, family: Family): GatewayOutcome {
+  const data = { policy: policy.name };
+  if (!node) return { kind: 'dropped', finding: { code: 'CILIUM_EGW_NO_GATEWAY_NODE', data } };
+  const at = { ...data, gatewayNode: node.name };
+  if (gateway.egressIP) {
+    if (familyOf(gateway.egressIP) === family) {
+      return { kind: 'egress', sourceIP: gateway.egressIP, node: node.name, finding: { code: 'CILIUM_EGW_EGRESS_IP', data: { ...at, egressIP: gateway.egressIP }, source: node.source }, warnings: [] };
+    }
+    // 1.19 drops the other family ("not found"); 1.20 uses the primary address of the egressIP's device.
+    return { kind: 'unknown', finding: { code: 'CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN', data: { ...at, egressIP: gateway.egressIP, family: `IPv${family}` } } };
+  }
+  if (gateway.interface) {
+    return { kind: 'egress', sourceIP: null, node: node.name, finding: { code: 'CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE', data: { ...at, interface: gateway.interface }, source: node.source }, warnings: [] };
+  }
+  const internal = node.internalIPs.find((ip) => familyOf(ip) === family);
+  if (!internal) return { kind: 'unknown', finding: { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: node.source } };
+  return {
+    kind: 'egress', sourceIP: internal, node: node.name,
+    finding: { code: 'CILIUM_EGW_EGRESS_IP', data: { ...at, egressIP: internal }, source: node.source },
+    warnings: [{ code: 'CILIUM_EGW_DEFAULT_ROUTE_ASSUMED', data: { ...at, egressIP: internal } }],
+  };
+}
+
+function describe(outcome: GatewayOutcome): string {
+  if (outcome.kind === 'egress') return `${outcome.sourceIP ?? 'an address of its interface'} via ${outcome.node}`;
+  return outcome.kind;
+}
+
+function compareIPv4(a: string, b: string): number {
+  const x = singleAddress(a)?.first ?? 0n;
+  const y = singleAddress(b)?.first ?? 0n;
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,132 @@
+/**
+ * Cilium masquerading, in the order the datapath decides (reference/cilium-egress.md §1.3, §1.5).
+ * BPF: bpf/lib/nat.h `snat_v4_needs_masquerade` — SNAT-exclusion CIDR, the ip-masq-agent map, the
+ * remote-node identity, then masquerade. iptables: pkg/datapath/iptables/iptables.go — the
+ * native-routing node ipset ACCEPT, then `! -d <exclusion> -s <alloc CIDR> ! -o cilium_+ -j MASQUERADE`.
+ * Egress gateway matches come before all of this, in the pipeline's own step.
+ */
+import type { CiliumConfig, CiliumNodeInfo } from '../../model/cilium.ts';
+import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath.ts';
+import type { IpRange } from '../../model/net.ts';
+import type { Finding, ReasonCode } from '../../model/reasons.ts';
+import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
+import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+
+export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
+  id: 'cilium',
+  upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
+  evaluate(layer, packet) {
+    const dp = packet.datapath.cilium!;
+    const { config } = dp;
+    const family = packet.destination.range.family;
+    if (config.agentRefuses) return verdict('unknown', 'CILIUM_AGENT_REFUSES_CONFIG', { detail: config.agentRefuses }, config, true);
+    if (!(family === 4 ? config.enableIPv4Masquerade : config.enableIPv6Masquerade)) {
+      return verdict('not-applicable', 'CILIUM_MASQUERADE_DISABLED', { family: `IPv${family}` }, config);
+    }
+    const local = dp.nodes.find((n) => n.name === packet.node.name);
+    const localPods = blocks(local?.podCIDRs ?? []);
+    // Pod-to-pod traffic never reaches the masquerading device: local delivery, or the overlay in tunnel mode.
+    const podPath = check(packet.destination.range, localPods, 'CILIUM_DST_LOCAL_POD', 'exempt', config)
+      ?? (config.routingMode === 'tunnel' ? check(packet.destination.range, blocks(dp.nodes.flatMap((n) => n.podCIDRs)), 'CILIUM_DST_REMOTE_POD_TUNNEL', 'exempt', config) : undefined);
+    if (podPath) return podPath;
+    return layer.mode === 'bpf' ? bpf(layer, dp, packet, local) : iptables(layer, dp, packet, local);
+  },
+};
+
+function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacket, local: CiliumNodeInfo | undefined): LayerVerdict {
+  const { config } = dp;
+  const range = packet.destination.range;
+  // With ip-masq-agent only an explicit native-routing CIDR is excluded; no fallback to the pod CIDR (PR #27747).
+  const exclusion = exclusionCidrs(config, packet, local, !config.enableIPMasqAgent);
+  if (exclusion === 'autodetected') return verdict('unknown', 'CILIUM_NATIVE_ROUTING_CIDR_AUTODETECTED', { missing: '--vpc-cidr', ipam: config.ipam }, config);
+  const excluded = check(range, exclusion, 'CILIUM_DST_IN_EXCLUSION_CIDR', 'exempt', config);
+  if (excluded) return excluded;
+  if (layer.ipMasqAgent) {
+    const map = ipMasqMap(layer, range);
+    if (map.outcome !== 'masquerade') return map;
+  }
+  const remote = remoteNodeBlocks(dp, packet.node.name, 'all');
+  if (coverage(range, remote) === 'all') {
+    if (config.enableRemoteNodeMasquerade) return verdict('masquerade', 'CILIUM_REMOTE_NODE_MASQUERADE', {}, config);
+    return config.routingMode === 'native'
+      ? verdict('exempt', 'CILIUM_DST_REMOTE_NODE_NATIVE', {}, config)
+      : verdict('masquerade', 'CILIUM_DST_REMOTE_NODE_TUNNEL', {}, config);
+  }
+  return verdict('masquerade', 'CILIUM_BPF_MASQUERADE', { mode: 'bpf' }, config);
+}
+
+function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacket, local: CiliumNodeInfo | undefined): LayerVerdict {
+  const { config } = dp;
+  const range = packet.destination.range;
+  const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(local?.podCIDRs ?? [])) === 'all';
+  const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
+  // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
+  if (config.routingMode === 'native' && fromLocalPool) {
+    const toNode = check(range, remoteNodeBlocks(dp, '', 'internal'), 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
+    if (toNode) return { ...toNode, warnings: note };
+  }
+  const exclusion = exclusionCidrs(config, packet, local, true);
+  if (exclusion === 'autodetected') return verdict('unknown', 'CILIUM_NATIVE_ROUTING_CIDR_AUTODETECTED', { missing: '--vpc-cidr', ipam: config.ipam }, config);
+  const excluded = check(range, exclusion, 'CILIUM_DST_IN_EXCLUSION_CIDR', 'exempt', config);
+  if (excluded) return { ...excluded, warnings: note };
+  if (config.egressMasqueradeInterfaces.length > 0) {
+    // `! -d <exclusion> -o eth+ -j MASQUERADE`: no source match, but the interface names are not visible.
+    const interfaces = config.egressMasqueradeInterfaces.join(', ');
+    return { ...verdict('masquerade', 'CILIUM_IPTABLES_MASQUERADE', { mode: 'iptables', interfaces }, config), warnings: [...note, { code: 'CILIUM_EGRESS_INTERFACE_ASSUMED', data: { interfaces } }] };
+  }
+  if (!fromLocalPool) return verdict('not-applicable', 'CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR', { podIP: packet.sourceIP }, config);
+  return { ...verdict('masquerade', 'CILIUM_IPTABLES_MASQUERADE', { mode: 'iptables' }, config), warnings: note };
+}
+
+/**
+ * The SNAT-exclusion CIDR: `ipv4-native-routing-cidr` if set; ENI/Azure/AlibabaCloud IPAM
+ * autodetects it from the VPC, which the cluster does not show (--vpc-cidr supplies it); otherwise
+ * the local node's pod allocation CIDR (pkg/datapath/linux/config/config.go).
+ */
+function exclusionCidrs(config: CiliumConfig, packet: SnatPacket, local: CiliumNodeInfo | undefined, podCidrFallback: boolean): IpRange[] | 'autodetected' {
+  const explicit = packet.destination.range.family === 4 ? config.ipv4NativeRoutingCIDR : config.ipv6NativeRoutingCIDR;
+  if (explicit) return blocks([explicit]);
+  if (['eni', 'azure', 'alibabacloud'].includes(config.ipam)) {
+    if (!podCidrFallback) return [];
+    return packet.query.vpcCIDRs?.length ? blocks(packet.query.vpcCIDRs) : 'autodetected';
+  }
+  return podCidrFallback ? blocks(local?.podCIDRs ?? []) : [];
+}
+
+/** Cilium's ipmasq LPM map: link-local unless masqLinkLocal(IPv6), plus the configured CIDRs. */
+function ipMasqMap(layer: CiliumMasqueradeLayer, range: IpRange): LayerVerdict {
+  const { family } = range;
+  const config = layer.ipMasqAgent!;
+  const data = { layer: 'cilium ip-masq-agent' };
+  if (config.status === 'invalid') return { outcome: 'unknown', finding: { code: 'AGENT_CONFIG_INVALID', data: { ...data, detail: config.detail }, source: config.source } };
+  const linkLocal = family === 4 ? !config.rules.masqLinkLocal && '169.254.0.0/16' : !config.rules.masqLinkLocalIPv6 && 'fe80::/10';
+  const list = [...(linkLocal ? exemptBlocks([linkLocal], 'DST_LINK_LOCAL_NOT_MASQUERADED') : []), ...exemptBlocks(config.rules.nonMasqueradeCIDRs, 'DST_IN_NON_MASQ_CIDRS')];
+  return evaluateExemptions(range, list,
+    { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' },
+    { ...data, config: config.origin, ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}) }, config.source);
+}
+
+/** Every address with the remote-node identity (InternalIP, ExternalIP, CiliumInternalIP), or only InternalIPs. */
+function remoteNodeBlocks(dp: CiliumDatapath, localNode: string, which: 'all' | 'internal'): IpRange[] {
+  return dp.nodes.filter((n) => n.name !== localNode)
+    .flatMap((n) => (which === 'internal' ? n.internalIPs : [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]))
+    .flatMap((ip) => singleAddress(ip) ?? []);
+}
+
+function blocks(cidrs: readonly string[]): IpRange[] {
+  return cidrs.flatMap((c) => parseCidr(c)?.cidr ?? []);
+}
+
+/** Decides when the whole range is inside the blocks, answers unknown when only part is, else passes. */
+function check(range: IpRange, inside: readonly IpRange[], code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {
+  const covered = coverage(range, inside);
+  if (covered === 'all') return verdict(outcome, code, {}, config);
+  if (covered === 'some') return verdict('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: code }, config);
+  return undefined;
+}
+
+function verdict(outcome: LayerVerdict['outcome'], code: ReasonCode, data: Record<string, string>, config: CiliumConfig, opaque = false): LayerVerdict {
+  const finding: Finding = { code, data: { routingMode: config.routingMode, ...data }, source: config.source };
+  return opaque ? { outcome, finding, opaque } : { outcome, finding };
+}

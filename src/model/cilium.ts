@@ -1,0 +1,58 @@
+/**
+ * Cilium's settings as the agent reads them (defaults from the agent, not Helm), and the
+ * CiliumEgressGatewayPolicies parsed as the agent parses them (reference/cilium-egress.md).
+ */
+import type { ObjectRef } from './objects.ts';
+import type { LabelSelector } from './selector.ts';
+
+export type CiliumRoutingMode = 'tunnel' | 'native';
+
+export interface CiliumConfig {
+  source: ObjectRef;
+  enableIPv4Masquerade: boolean;
+  enableIPv6Masquerade: boolean;
+  enableBPFMasquerade: boolean;
+  routingMode: CiliumRoutingMode;
+  ipv4NativeRoutingCIDR?: string;
+  ipv6NativeRoutingCIDR?: string;
+  enableIPMasqAgent: boolean;
+  enableRemoteNodeMasquerade: boolean;
+  egressMasqueradeInterfaces: string[];
+  enableEgressGateway: boolean;
+  kubeProxyReplacement: boolean;
+  ipam: string;
+  /** Set when the agent refuses this configuration and exits (its datapath state is then unknown). */
+  agentRefuses?: string;
+}
+
+export interface CiliumGateway {
+  nodeSelector: LabelSelector;
+  interface?: string;
+  egressIP?: string;
+}
+
+export interface CiliumEgressPolicy {
+  name: string;
+  /** Why the agent's parser rejects the policy (it then has no effect); undefined when valid. */
+  invalid?: string;
+  /** Each entry ORed; within one, podSelector AND namespaceSelector (already in identity-label form). */
+  selectors: LabelSelector[];
+  /** selectors[].nodeSelector from every entry, pooled: the endpoint's node must match any. */
+  nodeSelectors: LabelSelector[];
+  destinationCIDRs: string[];
+  excludedCIDRs: string[];
+  /** egressGateways when non-empty, else [egressGateway]. */
+  gateways: CiliumGateway[];
+  multiGateway: boolean;
+}
+
+/** A node as Cilium knows it: CiliumNode where present, the Node object otherwise. */
+export interface CiliumNodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  internalIPs: string[];
+  externalIPs: string[];
+  ciliumInternalIPs: string[];
+  podCIDRs: string[];
+  source: ObjectRef;
+}
