@@ -17,6 +17,8 @@ interface ExpectedDecision {
   via: string;
   reasons: string[];
   warnings: string[];
+  /** The egress gateway node, when a policy sends the traffic through one. */
+  gateway?: string;
 }
 
 interface Expected {
@@ -35,6 +37,7 @@ interface ReportItem {
   via: string;
   reasons: { code: string }[];
   warnings: { code: string }[];
+  gateway?: { node: string };
 }
 
 const root = join(import.meta.dirname, 'scenarios');
@@ -59,9 +62,9 @@ describe('scenarios', () => {
       const report = JSON.parse(result.stdout) as { items: ReportItem[]; warningDetails: { code: string }[] };
       const actual = report.items.map((i) => ({
         pod: `${i.namespace}/${i.pod}`, to: i.destination, sourceIP: i.sourceIP, identity: i.identity, via: i.via,
-        reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code),
+        reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code), gateway: i.gateway?.node,
       }));
-      const wanted = expected.decisions.map((d) => ({ ...d, to: String(d.to) }));
+      const wanted = expected.decisions.map((d) => ({ ...d, to: String(d.to), gateway: d.gateway }));
       const key = (d: { pod: string; to: string }) => `${d.pod} → ${d.to}`;
       expect(actual.map(key).sort()).toEqual(wanted.map(key).sort());
       for (const want of wanted) expect(actual.find((a) => key(a) === key(want))).toEqual(want);

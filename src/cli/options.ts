@@ -4,7 +4,8 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
 import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
-import { parseIp } from '../config/ip.ts';
+import { parseCidr, parseIp } from '../config/ip.ts';
+import type { Destination, Query } from '../model/decision.ts';
 import { UsageError } from '../errors.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
@@ -52,7 +53,8 @@ export function withSelectionFlags<T>(y: Argv<T>) {
 export function withQueryFlags<T>(y: Argv<T>) {
   return y
     .option('to', { type: 'string', array: true, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable; default: ${DEFAULT_DESTINATIONS.join(', ')})` })
-    .option('nat-ip', { type: 'string', requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway)' });
+    .option('nat-ip', { type: 'string', requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway)' })
+    .option('vpc-cidr', { type: 'string', array: true, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable)' });
 }
 
 export function withOutputFlag<T>(y: Argv<T>) {
@@ -72,6 +74,7 @@ interface RawArgs {
   allNamespaces?: boolean;
   selector?: string;
   natIp?: string;
+  vpcCidr?: string[];
   output?: string;
 }
 
@@ -114,10 +117,18 @@ export function toSelectionOptions(args: RawArgs): SelectionOptions {
   return options;
 }
 
-export function toNatIP(args: RawArgs): string | undefined {
-  if (args.natIp === undefined) return undefined;
-  if (!parseIp(args.natIp)) throw new UsageError(`--nat-ip: "${args.natIp}" is not an IP address`);
-  return args.natIp;
+/** The query's facts the cluster cannot show: --nat-ip and --vpc-cidr. */
+export function toQuery(args: RawArgs, destinations: Destination[]): Query {
+  const query: Query = { destinations };
+  if (args.natIp !== undefined) {
+    if (!parseIp(args.natIp)) throw new UsageError(`--nat-ip: "${args.natIp}" is not an IP address`);
+    query.natIP = args.natIp;
+  }
+  const vpc = (args.vpcCidr ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const bad = vpc.find((c) => !parseCidr(c));
+  if (bad) throw new UsageError(`--vpc-cidr: "${bad}" is not a CIDR`);
+  if (vpc.length > 0) query.vpcCIDRs = vpc;
+  return query;
 }
 
 export function toOutputFormat(args: RawArgs): OutputFormat {

@@ -8,6 +8,7 @@ import { selectPods } from '../../src/engine/select.ts';
 
 export interface PredictOptions extends SnapshotOptions {
   natIP?: string;
+  vpcCIDRs?: string[];
 }
 
 export function destination(text: string) {
@@ -19,7 +20,7 @@ export function destination(text: string) {
 export function decide(objects: KubeObject[], to: string[], options: PredictOptions = {}): Decision[] {
   const snapshot = buildSnapshot(objects, options);
   const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
-  const query = { destinations: to.map(destination), ...(options.natIP ? { natIP: options.natIP } : {}) };
+  const query = { destinations: to.map(destination), ...(options.natIP ? { natIP: options.natIP } : {}), ...(options.vpcCIDRs ? { vpcCIDRs: options.vpcCIDRs } : {}) };
   return predict(snapshot, pods, query);
 }
 

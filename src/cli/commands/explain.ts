@@ -10,7 +10,7 @@ import { serialize } from '../../render/serialize.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { toNatIP, toOutputFormat, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSourceFlags } from '../options.ts';
+import { toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const explainExamples: [string, string][] = [
@@ -31,16 +31,15 @@ export async function explainCommand(args: ExplainArgs, io: Io): Promise<number>
   const source = toSourceOptions(args);
   const selection = toSelectionOptions({ ...args, allNamespaces: false });
   const output = toOutputFormat(args);
-  const natIP = toNatIP(args);
   const target = parseTarget(args.target);
-  const destinations = await resolveDestinations(args.to ?? [], io);
+  const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const namespace = selection.namespace ?? defaultNamespace;
   const pods = selectPods(snapshot, { namespace, allNamespaces: false, selector: [], target });
   const pod = pods[0];
   if (!pod) throw new InputError(`${target.kind === 'Pod' ? 'pod' : target.kind} "${target.name}" not found in namespace "${namespace}"`);
   if (pods.length > 1) io.stderr(`Explaining pod ${pod.name} (1 of ${pods.length} pods of ${target.kind}/${target.name})\n`);
-  const decisions = predict(snapshot, [pod], natIP ? { destinations, natIP } : { destinations });
+  const decisions = predict(snapshot, [pod], query);
   if (output === 'json' || output === 'yaml') {
     const report = egressReport(snapshot, decisions);
     report.items = report.items.map((item, i) => ({ ...item, trace: decisions[i]!.trace.map((s) => ({ layer: s.layer, outcome: s.outcome, ...findingJson(s) })) }));

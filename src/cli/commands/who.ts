@@ -11,7 +11,7 @@ import { messageOf } from '../../render/messages.ts';
 import { UsageError } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { toNatIP, toOutputFormat, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -33,13 +33,12 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
   const output = toOutputFormat(args);
-  const natIP = toNatIP(args);
   const by = args.by ?? 'workload';
   if (by !== 'workload' && by !== 'pod') throw new UsageError(`--by: "${by}" is not one of workload, pod`);
-  const destinations = await resolveDestinations(args.to ?? [], io);
+  const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
-  const decisions = predict(snapshot, pods, natIP ? { destinations, natIP } : { destinations });
+  const decisions = predict(snapshot, pods, query);
   if (output === 'json' || output === 'yaml') {
     io.stdout(serialize(egressReport(snapshot, decisions), output));
     return 0;

@@ -11,7 +11,7 @@ import { identityLabels } from '../cilium-egw/identity.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from '../cilium-egw/match.ts';
 import { resolveGateway, type GatewayOutcome } from '../cilium-egw/gateway.ts';
 import { matchesSelector } from '../label-selector.ts';
-import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'cilium-egress-gateway';
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -107,6 +107,12 @@ function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): stri
   if (!outcome) return 'excluded (normal masquerade)';
   if (outcome.kind === 'egress') return `${outcome.sourceIP ?? `an address of ${outcome.finding.data['interface']}`} via ${outcome.node}`;
   return `${outcome.kind} (${entry.policy.name})`;
+}
+
+/** An unknown decided here is the gateway's doing: `via` says so. */
+function settleUnknown(packet: Packet, layer: string, finding: Parameters<typeof settle>[2]): void {
+  packet.via = LAYER;
+  settle(packet, layer, finding);
 }
 
 function policyRef(p: CiliumEgressPolicy) {

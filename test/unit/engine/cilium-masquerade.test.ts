@@ -1,0 +1,44 @@
+/**
+ * Cilium masquerading rules the E-scenarios do not cover: VPC-autodetected native-routing CIDRs,
+ * pods outside the node's allocation CIDR in iptables mode, IPv6 without masquerading.
+ */
+import { describe, expect, it } from 'vitest';
+import { build, pod } from '../../support/builders.ts';
+import { ciliumAgent, ciliumConfig, clusterNode } from '../../support/cilium-builders.ts';
+import { codes, decide } from '../../support/predict.ts';
+
+function cluster(config: Record<string, string>, podIP = '10.244.1.7') {
+  const n1 = clusterNode('n1', '10.0.0.5', '10.244.1.0/24');
+  return [...build(ciliumAgent(), ciliumConfig(config), n1.node, pod('app').on('n1').ip(podIP)), n1.ciliumNode];
+}
+
+describe('Cilium masquerading', () => {
+  const eni = { ipam: 'eni', 'routing-mode': 'native', 'enable-bpf-masquerade': 'true' };
+
+  it('cannot know the VPC CIDR that ENI IPAM autodetects, and names --vpc-cidr', () => {
+    const [d] = decide(cluster(eni), ['10.50.0.9']);
+    expect(d).toMatchObject({ identity: 'unknown' });
+    expect(d!.reasons[0]).toMatchObject({ code: 'CILIUM_NATIVE_ROUTING_CIDR_AUTODETECTED', data: { missing: '--vpc-cidr' } });
+  });
+
+  it.each([
+    ['keeps the pod IP inside the VPC given with --vpc-cidr', '10.50.0.9', '10.244.1.7', 'CILIUM_DST_IN_EXCLUSION_CIDR'],
+    ['masquerades outside it', '172.31.0.9', '10.0.0.5', 'CILIUM_BPF_MASQUERADE'],
+  ])('%s', (_name, to, sourceIP, code) => {
+    const [d] = decide(cluster(eni), [to], { vpcCIDRs: ['10.0.0.0/8'] });
+    expect(d).toMatchObject({ sourceIP });
+    expect(codes(d!)).toContain(code);
+  });
+
+  it('leaves a pod whose IP is outside the node\'s allocation CIDR alone in iptables mode (the rule matches -s)', () => {
+    const [d] = decide(cluster({}, '10.99.0.4'), ['8.8.8.8']);
+    expect(d).toMatchObject({ sourceIP: '10.99.0.4', identity: 'pod-ip' });
+    expect(codes(d!)).toEqual(['CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR']);
+  });
+
+  it('masquerades nothing when enable-ipv4-masquerade is false', () => {
+    const [d] = decide(cluster({ 'enable-ipv4-masquerade': 'false' }), ['8.8.8.8']);
+    expect(d).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
+    expect(codes(d!)).toEqual(['CILIUM_MASQUERADE_DISABLED']);
+  });
+});
