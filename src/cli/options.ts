@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
 import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
+import { DATAPATH_NAMES, type DatapathName } from '../config/datapath.ts';
 import { parseCidr, parseIp } from '../config/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import { UsageError } from '../errors.ts';
@@ -20,6 +21,7 @@ export interface SourceOptions {
   requestTimeoutMs: number;
   chunkSize: number;
   noDefaultSnat: boolean;
+  datapath?: DatapathName[];
 }
 
 export interface SelectionOptions {
@@ -40,7 +42,8 @@ export function withSourceFlags<T>(y: Argv<T>) {
     .option('user', { type: 'string', requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
     .option('request-timeout', { type: 'string', requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0 waits forever)' })
     .option('chunk-size', { type: 'number', requiresArg: true, default: 500, describe: 'List large collections in pages of this many objects (0 disables paging)' })
-    .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' });
+    .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' })
+    .option('datapath', { type: 'string', requiresArg: true, describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}` });
 }
 
 export function withSelectionFlags<T>(y: Argv<T>) {
@@ -69,6 +72,7 @@ interface RawArgs {
   user?: string;
   requestTimeout?: string;
   chunkSize?: number;
+  datapath?: string;
   defaultSnat?: boolean;
   namespace?: string;
   allNamespaces?: boolean;
@@ -89,10 +93,18 @@ export function toSourceOptions(args: RawArgs): SourceOptions {
     const value = args[key];
     if (value) options[key] = value;
   }
+  if (args.datapath !== undefined) options.datapath = toDatapathNames(args.datapath);
   if (options.files.length > 0 && (options.kubeconfig || options.context || options.cluster || options.user)) {
     throw new UsageError('--filename reads objects from files; it cannot be combined with --kubeconfig, --context, --cluster or --user');
   }
   return options;
+}
+
+function toDatapathNames(text: string): DatapathName[] {
+  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.find((n) => !(DATAPATH_NAMES as readonly string[]).includes(n));
+  if (unknown || names.length === 0) throw new UsageError(`--datapath: "${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
+  return names as DatapathName[];
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

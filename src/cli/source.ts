@@ -27,7 +27,8 @@ export interface LoadedSnapshot {
 
 export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedSnapshot> {
   const { objects, gaps, defaultNamespace } = await loadObjects(source, selection, io);
-  return { snapshot: buildSnapshot(objects, { noDefaultSnat: source.noDefaultSnat, gaps }), defaultNamespace };
+  const options = { noDefaultSnat: source.noDefaultSnat, gaps, ...(source.datapath ? { datapath: source.datapath } : {}) };
+  return { snapshot: buildSnapshot(objects, options), defaultNamespace };
 }
 
 export async function loadObjects(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedObjects> {

@@ -23,7 +23,15 @@ export interface CiliumDetection {
 
 export function detectCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection | undefined {
   const found = findCilium(index);
-  if (!found) return undefined;
+  return found && ciliumFrom(found, index, nodes, pods, warnings);
+}
+
+/** --datapath cilium without a visible agent: cilium-config from kube-system if readable, else the agent's defaults. */
+export function forceCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection {
+  return ciliumFrom(findCilium(index) ?? { namespace: 'kube-system' }, index, nodes, pods, warnings);
+}
+
+function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection {
   const { daemonSet, namespace } = found;
   const config = parseCiliumConfig(index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP), namespace);
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };

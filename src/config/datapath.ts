@@ -1,58 +1,74 @@
 /**
- * Detects the datapath from the objects a person would look at, and lists its node-SNAT layers in
- * the order a packet meets them in nat POSTROUTING.
+ * Detects the datapath from the objects a person would look at (DaemonSets, ConfigMaps, CRDs, node
+ * providerIDs), or takes it from --datapath, and lists its node-SNAT layers in the order a packet
+ * meets them in nat POSTROUTING.
  */
 import type { Datapath, SnatLayer } from '../model/datapath.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import { isAwsNodeDaemonSet } from './aws-vpc-cni.ts';
+import { isAzureIpMasqAgentDaemonSet } from './azure-ip-masq-agent.ts';
+import { isCalicoNodeDaemonSet } from './calico.ts';
 import { isCiliumDaemonSet } from './cilium.ts';
-import { detectCilium } from './cilium-datapath.ts';
-import { gkeDefaultSnatLayer, hasGceNodes } from './gke.ts';
-import { ipMasqAgentLayer, isIpMasqAgentDaemonSet } from './ip-masq-agent.ts';
+import { DATAPATH_BUILDERS, DATAPATH_NAMES, type DatapathName, type DetectInputs } from './datapath-builders.ts';
+import { isFlannelDaemonSet } from './flannel.ts';
 import { isForbidden } from './gaps.ts';
+import { isIpMasqAgentDaemonSet } from './ip-masq-agent.ts';
 import type { ObjectIndex } from './objects.ts';
 
 export interface DatapathOptions {
   /** --no-default-snat: the GKE cluster was created with --disable-default-snat. */
   noDefaultSnat?: boolean;
   gaps?: readonly ReadGap[];
+  /** --datapath: the mechanisms to use instead of detecting them. */
+  datapath?: DatapathName[];
 }
 
 const AGENT_NAMESPACE = 'kube-system';
 
-export function detectDatapath(
-  index: ObjectIndex,
-  nodes: readonly NodeInfo[],
-  pods: readonly PodInfo[],
-  options: DatapathOptions,
-  warnings: Finding[],
-): Datapath {
+export { DATAPATH_NAMES, type DatapathName };
+
+export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], options: DatapathOptions, warnings: Finding[]): Datapath {
+  const inputs: DetectInputs = { index, nodes, pods, gaps: options.gaps ?? [], noDefaultSnat: options.noDefaultSnat === true, warnings };
+  if (options.datapath) return overridden(inputs, options.datapath);
   const layers: SnatLayer[] = [];
-  const gaps = options.gaps ?? [];
-  if (isForbidden(gaps, 'daemonsets.apps', AGENT_NAMESPACE)) {
+  if (isForbidden(inputs.gaps, 'daemonsets.apps', AGENT_NAMESPACE)) {
     layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace: AGENT_NAMESPACE, scope: { basis: 'all-nodes' } });
   }
-  // GKE's start-up chain is written at boot, before any agent appends its own jump, so it comes first.
-  if (hasGceNodes(nodes)) layers.push(gkeDefaultSnatLayer(options.noDefaultSnat === true));
-  const agents = index.all('DaemonSet').filter(isIpMasqAgentDaemonSet);
-  for (const ds of agents) layers.push(ipMasqAgentLayer(ds, { index, pods, gaps }, warnings));
-  const cilium = detectCilium(index, nodes, pods, warnings);
-  if (cilium) layers.push(cilium.layer);
+  let cilium: Datapath['cilium'];
+  for (const name of DATAPATH_NAMES) {
+    const found = DATAPATH_BUILDERS[name].detect(inputs, layers);
+    layers.push(...found.layers);
+    cilium ??= found.cilium;
+  }
   if (layers.length === 0) {
     warnings.push({ code: 'DATAPATH_NOT_RECOGNISED', data: {} });
-    layers.push({ mechanism: 'assumed-default', podCIDRs: clusterPodCidrs(nodes), scope: { basis: 'all-nodes' } });
+    layers.push({ mechanism: 'assumed-default', podCIDRs: [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort(), scope: { basis: 'all-nodes' } });
   }
+  return withMechanisms(layers, cilium);
+}
+
+/** --datapath: the named mechanisms on every node, configured from whatever objects are visible. */
+function overridden(inputs: DetectInputs, names: DatapathName[]): Datapath {
+  inputs.warnings.push({ code: 'DATAPATH_OVERRIDDEN', data: { datapath: names.join(',') } });
+  const layers: SnatLayer[] = [];
+  let cilium: Datapath['cilium'];
+  for (const name of DATAPATH_NAMES.filter((n) => names.includes(n))) {
+    const forced = DATAPATH_BUILDERS[name].force(inputs);
+    layers.push(...forced.layers.map((l) => ({ ...l, scope: { basis: 'all-nodes' as const } })));
+    cilium ??= forced.cilium;
+  }
+  return withMechanisms(layers, cilium);
+}
+
+function withMechanisms(layers: SnatLayer[], cilium: Datapath['cilium']): Datapath {
   const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
-  return cilium ? { mechanisms, layers, cilium: cilium.datapath } : { mechanisms, layers };
+  return cilium ? { mechanisms, layers, cilium } : { mechanisms, layers };
 }
 
-/** The DaemonSets whose settings decide egress (later mechanisms add theirs here). */
+/** The DaemonSets whose settings decide egress; snapshots keep these whole. */
 export function isDatapathDaemonSet(ds: KubeObject): boolean {
-  return isIpMasqAgentDaemonSet(ds) || isCiliumDaemonSet(ds);
-}
-
-function clusterPodCidrs(nodes: readonly NodeInfo[]): string[] {
-  return [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort();
+  return [isIpMasqAgentDaemonSet, isCiliumDaemonSet, isAzureIpMasqAgentDaemonSet, isAwsNodeDaemonSet, isCalicoNodeDaemonSet, isFlannelDaemonSet].some((is) => is(ds));
 }

@@ -45,9 +45,17 @@ export function agentDefaults(nomasqAllReservedRanges: boolean): MasqRules {
  * keys allowed, last wins) and decodes it with encoding/json *onto the defaults*: fields the file
  * omits keep their default, an explicit `nonMasqueradeCIDRs: []` or `null` clears the list.
  */
-export function parseAgentFile(text: string, flags: AgentFlags): ParsedAgentFile {
+export interface AgentFileDialect {
+  /** What the file is decoded onto: the v1 agent's defaults, or v2's empty config. */
+  base: MasqRules;
+  /** v1 knows `cidrLimit` (and `resyncInterval`); v2 ignores both keys. */
+  v1Keys: boolean;
+}
+
+export function parseAgentFile(text: string, flags: AgentFlags, dialect?: AgentFileDialect): ParsedAgentFile {
   const decoded = decodeGoYaml(text);
-  const rules = agentDefaults(flags.nomasqAllReservedRanges);
+  const rules = structuredClone(dialect?.base ?? agentDefaults(flags.nomasqAllReservedRanges));
+  const v1Keys = dialect?.v1Keys ?? true;
   if (!decoded.ok) return decoded;
   const { value } = decoded;
   // encoding/json: unmarshaling null into a struct pointer is a no-op, so an empty file means defaults.
@@ -57,6 +65,10 @@ export function parseAgentFile(text: string, flags: AgentFlags): ParsedAgentFile
   }
   const ignoredKeys: string[] = [];
   for (const [key, field] of Object.entries(value)) {
+    if (!v1Keys && /^(cidrlimit|resyncinterval)$/i.test(key)) {
+      ignoredKeys.push(key);
+      continue;
+    }
     const problem = applyField(rules, key, field, ignoredKeys);
     if (problem) return { ok: false, detail: problem };
   }

@@ -24,6 +24,8 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
     podCIDRs: podCIDRs.length > 0 ? podCIDRs : podCIDR ? [podCIDR] : [],
     labels: stringMap(obj.metadata.labels),
   };
+  const kubeletVersion = getString(getRecord(obj, 'status', 'nodeInfo'), 'kubeletVersion');
+  if (kubeletVersion) node.kubeletVersion = kubeletVersion;
   if (providerID) {
     node.providerID = providerID;
     const scheme = Object.keys(CLOUD_SCHEMES).find((s) => providerID.startsWith(s));

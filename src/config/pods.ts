@@ -20,6 +20,7 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
     podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
     hostNetwork: isRecord(spec) && spec['hostNetwork'] === true,
     labels: stringMap(obj.metadata.labels),
+    annotations: datapathAnnotations(obj.metadata.annotations),
     workload: workloadOf(obj, index),
   };
   const nodeName = getString(spec, 'nodeName');
@@ -53,6 +54,13 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
     if (cronJob?.kind === 'CronJob') return cronJob;
   }
   return { kind: owner.kind, name: owner.name };
+}
+
+/** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
+export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/'];
+
+export function datapathAnnotations(annotations: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))));
 }
 
 function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {

@@ -73,7 +73,85 @@ export interface CiliumMasqueradeLayer {
   scope: NodeScope;
 }
 
-export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer | CiliumMasqueradeLayer;
+/** Azure's ip-masq-agent-v2: every matching file merged (reference/snat-mechanisms.md §3.1). */
+export interface AzureIpMasqAgentLayer {
+  mechanism: 'azure-ip-masq-agent';
+  daemonSet: ObjectRef;
+  chain: string;
+  enableIPv6: boolean;
+  config: AgentConfig;
+  /** The files merged, as ConfigMap refs with their keys. */
+  files: ObjectRef[];
+  scope: NodeScope;
+}
+
+/** GKE EgressNATPolicy (Autopilot, Dataplane V2): NoSNAT destinations keep the pod IP (§2.4). */
+export interface GkeEgressNatPolicyLayer {
+  mechanism: 'gke-egress-nat-policy';
+  policies: { name: string; destinations: string[] }[];
+  /** The cluster's own pod and node ranges, which the GKE-managed policy always keeps. */
+  clusterRanges: string[];
+  scope: NodeScope;
+}
+
+/** Amazon VPC CNI SNAT (aws-node DaemonSet env; §4). */
+export interface AwsVpcCniLayer {
+  mechanism: 'aws-vpc-cni';
+  daemonSet: ObjectRef;
+  externalSNAT: boolean;
+  excludeSnatCIDRs: string[];
+  /** POD_SECURITY_GROUP_ENFORCING_MODE: strict (default) or standard. */
+  podSecurityGroupMode: 'strict' | 'standard';
+  ipv6: boolean;
+  scope: NodeScope;
+}
+
+export interface CalicoPool {
+  name: string;
+  cidr: string;
+  natOutgoing: boolean;
+  disabled: boolean;
+  /** Pools only for LoadBalancer addresses are not in Felix's all-pools set. */
+  loadBalancerOnly: boolean;
+}
+
+export interface CalicoFelixSettings {
+  natOutgoingExclusions: 'IPPoolsOnly' | 'IPPoolsAndHostIPs';
+  natOutgoingAddress?: string;
+  source?: ObjectRef;
+}
+
+/** Calico natOutgoing (Felix cali-nat-outgoing; §5.2). */
+export interface CalicoLayer {
+  mechanism: 'calico';
+  pools: CalicoPool[];
+  felix: CalicoFelixSettings;
+  /** FelixConfiguration node.<name> overrides, by node name. */
+  perNode: Record<string, CalicoFelixSettings>;
+  scope: NodeScope;
+}
+
+/** flannel --ip-masq, or without it the CNI bridge plugin's per-container rule (§6.1, §6.2). */
+export interface FlannelLayer {
+  mechanism: 'flannel';
+  daemonSet?: ObjectRef;
+  ipMasq: boolean;
+  /** net-conf.json Network / IPv6Network; undefined when kube-flannel-cfg could not be read. */
+  network?: string;
+  ipv6Network?: string;
+  configSource: ObjectRef;
+  scope: NodeScope;
+}
+
+/** Legacy kubenet (< 1.24): `! -d <--non-masquerade-cidr> -j MASQUERADE` (§6.3). */
+export interface KubenetLayer {
+  mechanism: 'kubenet';
+  nonMasqueradeCIDR: string;
+  scope: NodeScope;
+}
+
+export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer | CiliumMasqueradeLayer
+  | AzureIpMasqAgentLayer | GkeEgressNatPolicyLayer | AwsVpcCniLayer | CalicoLayer | FlannelLayer | KubenetLayer;
 export type SnatMechanismId = SnatLayer['mechanism'];
 
 export interface CiliumDatapath {

@@ -17,6 +17,8 @@ export interface NodeInfo {
   externalIPs: string[];
   podCIDRs: string[];
   labels: Record<string, string>;
+  /** status.nodeInfo.kubeletVersion, e.g. v1.23.17. */
+  kubeletVersion?: string;
 }
 
 export interface WorkloadRef {
@@ -31,6 +33,8 @@ export interface PodInfo {
   podIPs: string[];
   hostNetwork: boolean;
   labels: Record<string, string>;
+  /** Only the annotations datapaths read (vpc.amazonaws.com/…, egress.projectcalico.org/…). */
+  annotations: Record<string, string>;
   workload: WorkloadRef;
   phase?: string;
 }

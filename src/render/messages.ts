@@ -3,6 +3,7 @@
  */
 import type { Finding, ReasonCode } from '../model/reasons.ts';
 import { CILIUM_MESSAGES } from './cilium-messages.ts';
+import { DATAPATH_MESSAGES } from './datapath-messages.ts';
 
 type Data = Record<string, string>;
 
@@ -20,6 +21,7 @@ function configOrigin(d: Data): string {
 
 const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   ...CILIUM_MESSAGES,
+  ...DATAPATH_MESSAGES,
   NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY: (d) => `the egress gateway ${d['gatewayNode']} SNATs the packet; node SNAT does not apply`,
   POD_IP: (d) => `the packet starts with the pod IP ${d['podIP']}`,
   HOST_NETWORK_NODE_IP: (d) => `hostNetwork pod: it uses node ${d['node']}'s address ${d['nodeIP']}`,
@@ -54,7 +56,7 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   DST_IN_POD_CIDRS: (d) => `the destination is in the pod network ${d['cidr']}`,
   DST_OUTSIDE_POD_CIDRS: (d) => `the destination is outside the pod network (${d['cidrs']}): masqueraded${d['nodeIP'] ? ` to node IP ${d['nodeIP']}` : ''}`,
   POD_CIDRS_UNKNOWN: () => 'the datapath is not recognised and no Node has spec.podCIDRs, so the pod network is unknown',
-  MASQUERADED_TO_NODE_IP: (d) => `masqueraded by ${d['layer']} to the node's InternalIP ${d['nodeIP']}`,
+  MASQUERADED_TO_NODE_IP: (d) => `masqueraded by ${d['layer']} to ${d['nodeIP']}`,
   ALL_LAYERS_EXEMPT: (d) => `every active layer exempts the destination (${d['layers']}): the pod IP is kept`,
   UNKNOWN_LAYER_IRRELEVANT: (d) => `the rules of ${d['layers']} are unknown, but any outcome there still ends with the node IP`,
   SNAT_LAYER_UNKNOWN: (d) => `no layer masquerades for sure and ${d['layers']} cannot be decided`,

@@ -6,6 +6,7 @@ import { predict } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
 import { egressReport } from '../../render/report.ts';
 import { serialize } from '../../render/serialize.ts';
+import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { UsageError } from '../../errors.ts';
@@ -44,6 +45,6 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
-  io.stdout(renderWho(decisions, { by, wide: output === 'wide' }));
+  io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
   return 0;
 }

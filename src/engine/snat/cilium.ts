@@ -17,7 +17,7 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
   evaluate(layer, packet) {
-    const dp = packet.datapath.cilium!;
+    const dp = packet.snapshot.datapath.cilium!;
     const { config } = dp;
     const family = packet.destination.range.family;
     if (config.agentRefuses) return verdict('unknown', 'CILIUM_AGENT_REFUSES_CONFIG', { detail: config.agentRefuses }, config, true);

@@ -4,9 +4,10 @@
  * family in list order, then MASQUERADE. IPv6 rules exist only with --enable-ipv6. An invalid
  * config leaves the previous rules in place, which the input cannot show (snat-mechanisms.md §1.5).
  */
-import type { IpMasqAgentLayer, MasqRules } from '../../model/datapath.ts';
-import type { Family } from '../../model/net.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import type { AgentConfig, IpMasqAgentLayer, MasqRules } from '../../model/datapath.ts';
+import type { Family, IpRange } from '../../model/net.ts';
+import type { ObjectRef } from '../../model/objects.ts';
+import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
 import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
 
 const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10' };
@@ -15,20 +16,27 @@ export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
   evaluate(layer, { destination }) {
-    const { family } = destination.range;
-    const { config } = layer;
-    const layerData = { chain: layer.chain, daemonSet: layer.daemonSet.name };
-    if (family === 6 && !layer.enableIPv6) {
-      return { outcome: 'not-applicable', finding: { code: 'AGENT_IPV6_DISABLED', data: layerData, source: layer.daemonSet } };
-    }
-    if (config.status === 'invalid') {
-      return { outcome: 'unknown', finding: { code: config.because, data: { ...layerData, detail: config.detail }, source: config.source } };
-    }
-    const data = { ...layerData, config: config.origin, ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}) };
-    return evaluateExemptions(destination.range, blocksFor(config.rules, family),
-      { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, data, config.source);
+    return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
   },
 };
+
+/** The rules an ip-masq-agent writes, from its config and --enable-ipv6; shared with Azure's v2 agent. */
+export function evaluateAgentRules(
+  agent: { config: AgentConfig; enableIPv6: boolean; daemonSet: ObjectRef },
+  range: IpRange,
+  layerData: Record<string, string>,
+): LayerVerdict {
+  const { config } = agent;
+  if (range.family === 6 && !agent.enableIPv6) {
+    return { outcome: 'not-applicable', finding: { code: 'AGENT_IPV6_DISABLED', data: layerData, source: agent.daemonSet } };
+  }
+  if (config.status === 'invalid') {
+    return { outcome: 'unknown', finding: { code: config.because, data: { ...layerData, detail: config.detail }, source: config.source } };
+  }
+  const data = { ...layerData, config: config.origin, ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}) };
+  return evaluateExemptions(range, blocksFor(config.rules, range.family),
+    { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, data, config.source);
+}
 
 function blocksFor(rules: MasqRules, family: Family): ExemptBlock[] {
   const masqLinkLocal = family === 4 ? rules.masqLinkLocal : rules.masqLinkLocalIPv6;

@@ -4,9 +4,9 @@
  * (masquerade), cannot be known from the input (unknown), or is not in the packet's way.
  */
 import type { Destination, Query } from '../../model/decision.ts';
-import type { Datapath, SnatLayer } from '../../model/datapath.ts';
+import type { SnatLayer } from '../../model/datapath.ts';
 import type { Finding } from '../../model/reasons.ts';
-import type { NodeInfo } from '../../model/snapshot.ts';
+import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
 
 export type LayerOutcome = 'exempt' | 'masquerade' | 'unknown' | 'not-applicable';
 
@@ -17,16 +17,19 @@ export interface LayerVerdict {
   warnings?: Finding[];
   /** An unknown that could change what the other layers do, so even their masquerade is not sure. */
   opaque?: boolean;
+  /** For `masquerade`: SNAT to this address instead of the node's (Calico natOutgoingAddress). */
+  snatTo?: string;
 }
 
 export interface SnatPacket {
   node: NodeInfo;
+  pod: PodInfo;
   /** The pod IP the packet carries into node SNAT. */
   sourceIP: string;
   destination: Destination;
   /** Every layer active on the node, so a layer can see who else writes its chain. */
   layersOnNode: readonly SnatLayer[];
-  datapath: Datapath;
+  snapshot: Snapshot;
   query: Query;
 }
 

@@ -58,7 +58,7 @@ function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: Packe
       continue;
     }
     const verdict = evaluateLayer(layer, {
-      node, sourceIP: packet.sourceIP ?? '', destination: ctx.destination, layersOnNode: onNode, datapath: ctx.snapshot.datapath, query: ctx.query,
+      node, pod: ctx.pod, sourceIP: packet.sourceIP ?? '', destination: ctx.destination, layersOnNode: onNode, snapshot: ctx.snapshot, query: ctx.query,
     });
     record(packet, layer.mechanism, verdict.outcome, verdict.finding);
     results.push({ layer, verdict });
@@ -68,7 +68,7 @@ function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: Packe
 
 function masquerade(packet: Packet, node: NodeInfo, verdicts: LayerResult[], decisive: number, family: 4 | 6): void {
   const { layer, verdict } = verdicts[decisive]!;
-  const nodeIP = nodeInternalIP(node, family);
+  const nodeIP = verdict.snatTo ?? nodeInternalIP(node, family);
   if (!nodeIP) {
     return settleUnknown(packet, LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });
   }

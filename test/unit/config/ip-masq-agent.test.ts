@@ -22,7 +22,7 @@ describe('recognising the upstream agent', () => {
 
   it('does not take Azure\'s ip-masq-agent-v2 for the upstream agent', () => {
     const snapshot = buildSnapshot(build(daemonSet('azure-ip-masq-agent').image('mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15')));
-    expect(snapshot.datapath.mechanisms).toEqual(['assumed-default']);
+    expect(snapshot.datapath.mechanisms).toEqual(['azure-ip-masq-agent']);
   });
 });
 

@@ -1,0 +1,38 @@
+/**
+ * The Amazon VPC CNI, from its `aws-node` DaemonSet's environment (aws/amazon-vpc-cni-k8s README,
+ * reference/snat-mechanisms.md §4).
+ */
+import type { AwsVpcCniLayer } from '../model/datapath.ts';
+import type { KubeObject } from '../model/objects.ts';
+import type { PodInfo } from '../model/snapshot.ts';
+import { agentScope, containers, imageName } from './daemonset.ts';
+import { getArray, getString, isRecord, refOf } from './objects.ts';
+
+export function isAwsNodeDaemonSet(ds: KubeObject): boolean {
+  return ds.metadata.name === 'aws-node' || containers(ds).some((c) => imageName(c) === 'amazon-k8s-cni');
+}
+
+/** Plain `value` env entries of the CNI container (valueFrom is not a literal the API shows). */
+function envOf(ds: KubeObject): Record<string, string> {
+  const container = containers(ds).find((c) => imageName(c) === 'amazon-k8s-cni') ?? containers(ds)[0];
+  const entries = getArray(container, 'env').filter(isRecord);
+  return Object.fromEntries(entries.flatMap((e) => {
+    const name = getString(e, 'name');
+    const value = getString(e, 'value');
+    return name && value !== undefined ? [[name, value]] : [];
+  }));
+}
+
+export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpcCniLayer {
+  const env = envOf(ds);
+  const truthy = (key: string) => (env[key] ?? '').toLowerCase() === 'true';
+  return {
+    mechanism: 'aws-vpc-cni',
+    daemonSet: refOf(ds),
+    externalSNAT: truthy('AWS_VPC_K8S_CNI_EXTERNALSNAT'),
+    excludeSnatCIDRs: (env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    podSecurityGroupMode: (env['POD_SECURITY_GROUP_ENFORCING_MODE'] ?? 'strict') === 'standard' ? 'standard' : 'strict',
+    ipv6: truthy('ENABLE_IPv6'),
+    scope: agentScope(ds, pods),
+  };
+}

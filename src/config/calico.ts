@@ -1,0 +1,45 @@
+/**
+ * Calico natOutgoing: IP pools (crd.projectcalico.org/v1, or projectcalico.org/v3 — the same
+ * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
+ * (reference/snat-mechanisms.md §5.1, §5.2).
+ */
+import type { CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/datapath.ts';
+import type { KubeObject } from '../model/objects.ts';
+import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
+
+export function isCalicoNodeDaemonSet(ds: KubeObject): boolean {
+  return ds.metadata.name === 'calico-node';
+}
+
+export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
+  const pools = index.all('IPPool').map(toPool);
+  const calicoNode = index.all('DaemonSet').some(isCalicoNodeDaemonSet);
+  if (pools.length === 0 && !calicoNode) return undefined;
+  const felix = index.all('FelixConfiguration');
+  const defaults = felix.find((f) => f.metadata.name === 'default');
+  const perNode = Object.fromEntries(felix.filter((f) => f.metadata.name.startsWith('node.'))
+    .map((f) => [f.metadata.name.slice('node.'.length), settings(f, defaults)]));
+  return { mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' } };
+}
+
+function toPool(obj: KubeObject): CalicoPool {
+  const spec = getRecord(obj, 'spec');
+  const uses = getArray(spec, 'allowedUses').filter((u): u is string => typeof u === 'string');
+  return {
+    name: obj.metadata.name,
+    cidr: getString(spec, 'cidr') ?? '',
+    natOutgoing: spec?.['natOutgoing'] === true,
+    disabled: spec?.['disabled'] === true,
+    loadBalancerOnly: uses.length > 0 && uses.every((u) => u === 'LoadBalancer'),
+  };
+}
+
+/** A node's FelixConfiguration overrides the cluster default field by field (standard Felix precedence). */
+function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFelixSettings {
+  const field = (key: string) => getString(getRecord(obj, 'spec'), key) ?? getString(getRecord(fallback, 'spec'), key);
+  const out: CalicoFelixSettings = { natOutgoingExclusions: field('natOutgoingExclusions') === 'IPPoolsAndHostIPs' ? 'IPPoolsAndHostIPs' : 'IPPoolsOnly' };
+  const address = field('natOutgoingAddress');
+  if (address) out.natOutgoingAddress = address;
+  if (obj) out.source = refOf(obj);
+  return out;
+}

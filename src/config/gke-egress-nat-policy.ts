@@ -1,0 +1,26 @@
+/**
+ * GKE EgressNATPolicy objects (networking.gke.io/v1, cluster-scoped). Only `action: NoSNAT` is
+ * GKE's; Google Distributed Cloud has a kind of the same name with another shape (action SNAT,
+ * gatewayRef), reported and not modelled (reference/snat-mechanisms.md §2.4).
+ */
+import type { GkeEgressNatPolicyLayer } from '../model/datapath.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { NodeInfo } from '../model/snapshot.ts';
+import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
+
+export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[]): GkeEgressNatPolicyLayer | undefined {
+  const objects = index.all('EgressNATPolicy');
+  const policies = objects.flatMap((obj) => {
+    const action = getString(getRecord(obj, 'spec'), 'action') ?? '';
+    if (action !== 'NoSNAT') {
+      warnings.push({ code: 'GKE_EGRESS_NAT_POLICY_OTHER_ACTION', data: { policy: obj.metadata.name, action: action || '(none)' }, source: refOf(obj) });
+      return [];
+    }
+    const destinations = getArray(obj, 'spec', 'destinations').flatMap((d) => getString(d, 'cidr') ?? []);
+    return [{ name: obj.metadata.name, destinations }];
+  });
+  if (policies.length === 0) return undefined;
+  // The GKE-managed gke-… policy lists these itself when it is readable; they are added in case it is not.
+  const clusterRanges = [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
+  return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges, scope: { basis: 'all-nodes' } };
+}

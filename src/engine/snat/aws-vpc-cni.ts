@@ -1,0 +1,53 @@
+/**
+ * Amazon VPC CNI (aws/amazon-vpc-cni-k8s pkg/networkutils/network.go `buildIptablesSNATRules`):
+ * AWS-SNAT-CHAIN-0 RETURNs for every VPC CIDR and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS entry, then
+ * `! -o vlan+ -m addrtype ! --dst-type LOCAL -j SNAT --to-source <primary ENI IP>`. No chain with
+ * EXTERNALSNAT=true or in IPv6 clusters; branch-ENI pods leave through vlan+ (reference §4).
+ */
+import type { AwsVpcCniLayer } from '../../model/datapath.ts';
+import { coverage, parseCidr } from '../../config/ip.ts';
+import { clusterAddresses } from '../cluster-addresses.ts';
+import { nonPublicCoverage } from '../address-space.ts';
+import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
+
+/** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
+const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
+
+export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
+  id: 'aws-vpc-cni',
+  upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
+  evaluate(layer, packet) {
+    const source = layer.daemonSet;
+    const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
+      ({ outcome, finding: { code, data, source } });
+    if (layer.ipv6 || packet.destination.range.family === 6) return say('not-applicable', 'AWS_NO_IPV6_SNAT');
+    if (layer.externalSNAT) return say('not-applicable', 'AWS_EXTERNAL_SNAT');
+    if (packet.pod.annotations[BRANCH_ENI_ANNOTATION] && layer.podSecurityGroupMode === 'strict') return say('not-applicable', 'AWS_BRANCH_ENI_STRICT');
+    const range = packet.destination.range;
+    const excluded = coverage(range, cidrs(layer.excludeSnatCIDRs));
+    if (excluded === 'all') return say('exempt', 'AWS_DST_IN_EXCLUDE_SNAT_CIDRS', { cidrs: layer.excludeSnatCIDRs.join(', ') });
+    return vpcVerdict(packet, say, excluded === 'some');
+  },
+};
+
+function vpcVerdict(packet: SnatPacket, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict, partlyExcluded: boolean): LayerVerdict {
+  const range = packet.destination.range;
+  const vpc = packet.query.vpcCIDRs;
+  if (vpc?.length) {
+    const inVpc = coverage(range, cidrs(vpc));
+    if (inVpc === 'all') return say('exempt', 'AWS_DST_IN_VPC', { cidrs: vpc.join(', ') });
+    if (inVpc === 'some' || partlyExcluded) return say('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: vpc.join(', ') });
+    return say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP');
+  }
+  // Without --vpc-cidr: node and pod addresses are VPC addresses; a public destination is assumed outside.
+  const known = clusterAddresses(packet.snapshot);
+  if (coverage(range, known) === 'all') return say('exempt', 'AWS_DST_IN_VPC_INFERRED');
+  if (nonPublicCoverage(range) === 'none' && !partlyExcluded) {
+    return { ...say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP'), warnings: [{ code: 'AWS_VPC_ASSUMED_PRIVATE', data: { missing: '--vpc-cidr' } }] };
+  }
+  return say('unknown', 'AWS_VPC_CIDRS_UNKNOWN', { missing: '--vpc-cidr' });
+}
+
+function cidrs(texts: readonly string[]) {
+  return texts.flatMap((t) => parseCidr(t)?.cidr ?? []);
+}

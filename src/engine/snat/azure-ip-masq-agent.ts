@@ -1,0 +1,16 @@
+/**
+ * Azure ip-masq-agent-v2 (Azure/ip-masq-agent-v2): the same chain shape as the upstream agent, over
+ * the merge of every config file; a config it cannot read makes it crash-loop, leaving rules the
+ * cluster does not show (reference/snat-mechanisms.md §3.1).
+ */
+import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
+import type { SnatMechanism } from './mechanism.ts';
+import { evaluateAgentRules } from './ip-masq-agent.ts';
+
+export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
+  id: 'azure-ip-masq-agent',
+  upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
+  evaluate(layer, { destination }) {
+    return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * Calico natOutgoing (projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go):
+ * `-m set --match-set masq-ipam-pools src -m set ! --match-set all-ipam-pools dst -j MASQUERADE`
+ * (or SNAT to natOutgoingAddress). Every pool counts as a destination, disabled ones included;
+ * host IPs only with natOutgoingExclusions IPPoolsAndHostIPs (reference/snat-mechanisms.md §5).
+ */
+import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
+import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+
+export const calico: SnatMechanism<CalicoLayer> = {
+  id: 'calico',
+  upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
+  evaluate(layer, packet) {
+    const felix = layer.perNode[packet.node.name] ?? layer.felix;
+    const pool = poolOf(layer.pools, packet.sourceIP);
+    const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
+      ({ outcome, finding: { code, data, ...(felix.source ? { source: felix.source } : {}) } });
+    if (layer.pools.length === 0) return say('unknown', 'CALICO_POOLS_UNKNOWN');
+    if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
+    if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });
+    const range = packet.destination.range;
+    const allPools = layer.pools.filter((p) => !p.loadBalancerOnly).flatMap((p) => parseCidr(p.cidr)?.cidr ?? []);
+    const inPools = coverage(range, allPools);
+    if (inPools === 'all') return say('exempt', 'CALICO_DST_IN_IP_POOL', { pool: pool.name });
+    if (felix.natOutgoingExclusions === 'IPPoolsAndHostIPs') {
+      const hosts = packet.snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs]).flatMap((a) => singleAddress(a) ?? []);
+      if (coverage(range, [...allPools, ...hosts]) === 'all') return say('exempt', 'CALICO_DST_HOST_IP_EXCLUDED', { pool: pool.name });
+    }
+    if (inPools === 'some') return say('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: layer.pools.map((p) => p.cidr).join(', ') });
+    const verdict = say('masquerade', 'CALICO_NAT_OUTGOING', { pool: pool.name, ...(felix.natOutgoingAddress ? { natOutgoingAddress: felix.natOutgoingAddress } : {}) });
+    return felix.natOutgoingAddress ? { ...verdict, snatTo: felix.natOutgoingAddress } : verdict;
+  },
+};
+
+/** The most specific pool holding the pod's address (IPAM allocates from exactly one). */
+function poolOf(pools: readonly CalicoPool[], podIP: string): CalicoPool | undefined {
+  const ip = singleAddress(podIP);
+  if (!ip) return undefined;
+  return pools
+    .map((p) => ({ p, cidr: parseCidr(p.cidr)?.cidr }))
+    .filter((x) => x.cidr && coverage(ip, [x.cidr]) === 'all')
+    .sort((a, b) => b.cidr!.prefix - a.cidr!.prefix)[0]?.p;
+}

@@ -1,0 +1,39 @@
+/**
+ * flannel with --ip-masq (flannel-io/flannel pkg/trafficmngr/iptables `masqRules`): only traffic
+ * inside the flannel Network, and multicast, keeps the pod IP. Without --ip-masq the CNI bridge
+ * plugin masquerades per container (containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go):
+ * only the node's own pod subnet and multicast are exempt (reference §6.1, §6.2).
+ */
+import type { FlannelLayer } from '../../model/datapath.ts';
+import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+
+const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
+
+export const flannel: SnatMechanism<FlannelLayer> = {
+  id: 'flannel',
+  upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
+  evaluate(layer, packet) {
+    const { range } = packet.destination;
+    const network = range.family === 4 ? layer.network : layer.ipv6Network;
+    const multicast = exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST');
+    if (!layer.ipMasq) {
+      const subnet = packet.node.podCIDRs.filter((c) => (parseCidr(c)?.cidr.family ?? 0) === range.family);
+      return evaluateExemptions(range, [...exemptBlocks(subnet, 'BRIDGE_DST_IN_NODE_SUBNET'), ...multicast],
+        { exempt: 'BRIDGE_DST_IN_NODE_SUBNET', masquerade: 'BRIDGE_IP_MASQ' }, { mode: 'bridge ipMasq' }, layer.configSource);
+    }
+    if (!network) return unknownNetwork(layer);
+    // The MASQUERADE rules match `-s <Network>`: a source outside it is not flannel's.
+    const source = singleAddress(packet.sourceIP);
+    if (source && coverage(source, [parseCidr(network)!.cidr]) !== 'all') {
+      return { outcome: 'not-applicable', finding: { code: 'FLANNEL_SOURCE_OUTSIDE_NETWORK', data: { network }, source: layer.configSource } };
+    }
+    return evaluateExemptions(range, [...exemptBlocks([network], 'FLANNEL_DST_IN_NETWORK'), ...multicast],
+      { exempt: 'FLANNEL_DST_IN_NETWORK', masquerade: 'FLANNEL_IP_MASQ' }, { network }, layer.configSource);
+  },
+};
+
+function unknownNetwork(layer: FlannelLayer): LayerVerdict {
+  return { outcome: 'unknown', finding: { code: 'FLANNEL_NETWORK_UNKNOWN', data: {}, source: layer.configSource } };
+}
