@@ -23,7 +23,7 @@ interface ExpectedDecision {
 
 interface Expected {
   description: string;
-  flags?: { natIP?: string; noDefaultSnat?: boolean };
+  flags?: { natIP?: string; noDefaultSnat?: boolean; vpcCIDRs?: string[]; datapath?: string };
   snapshotWarnings: string[];
   decisions: ExpectedDecision[];
 }
@@ -53,7 +53,9 @@ describe('scenarios', () => {
     const args = ['who', '-A', '-f', join(root, name, 'objects.yaml'), '-o', 'json',
       ...[...new Set(expected.decisions.map((d) => String(d.to)))].flatMap((to) => ['--to', to]),
       ...(expected.flags?.natIP ? ['--nat-ip', expected.flags.natIP] : []),
-      ...(expected.flags?.noDefaultSnat ? ['--no-default-snat'] : [])];
+      ...(expected.flags?.noDefaultSnat ? ['--no-default-snat'] : []),
+      ...(expected.flags?.vpcCIDRs ?? []).flatMap((c) => ['--vpc-cidr', c]),
+      ...(expected.flags?.datapath ? ['--datapath', expected.flags.datapath] : [])];
 
     it(expected.description, async () => {
       const result = await runPlugin(args);

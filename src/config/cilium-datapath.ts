@@ -35,10 +35,8 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   const { daemonSet, namespace } = found;
   const config = parseCiliumConfig(index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP), namespace);
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
-  if (daemonSet && scope.basis === 'node-selector') {
-    warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: daemonSet.metadata.name }, source: refOf(daemonSet) });
-  }
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
+  if (daemonSet) layer.daemonSet = refOf(daemonSet);
   if (config.enableIPMasqAgent) layer.ipMasqAgent = ipMasqAgentMap(daemonSet, namespace, index);
   const datapath: CiliumDatapath = {
     namespace,

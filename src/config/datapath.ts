@@ -43,6 +43,12 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
     layers.push(...found.layers);
     cilium ??= found.cilium;
   }
+  for (const layer of layers) {
+    const daemonSet = 'daemonSet' in layer ? layer.daemonSet : undefined;
+    if (daemonSet && layer.scope.basis === 'node-selector') {
+      warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: daemonSet.name }, source: daemonSet });
+    }
+  }
   if (layers.length === 0) {
     warnings.push({ code: 'DATAPATH_NOT_RECOGNISED', data: {} });
     layers.push({ mechanism: 'assumed-default', podCIDRs: [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort(), scope: { basis: 'all-nodes' } });

@@ -40,9 +40,6 @@ export function ipMasqAgentLayer(ds: KubeObject, inputs: AgentInputs, warnings: 
     enableIPv6: goBool(flags.get('enable-ipv6')) ?? false,
   };
   const scope = agentScope(ds, inputs.pods);
-  if (scope.basis === 'node-selector') {
-    warnings.push({ code: 'AGENT_SCOPE_FROM_NODE_SELECTOR', data: { daemonSet: ds.metadata.name }, source: refOf(ds) });
-  }
   return {
     mechanism: 'ip-masq-agent',
     daemonSet: refOf(ds),

@@ -67,6 +67,7 @@ export interface UnreadableDatapathLayer {
 /** Cilium's masquerading (BPF or iptables) on the nodes its agent runs on; settings in Datapath.cilium. */
 export interface CiliumMasqueradeLayer {
   mechanism: 'cilium';
+  daemonSet?: ObjectRef;
   mode: 'bpf' | 'iptables';
   /** Cilium's BPF ip-masq-agent map, when enable-ip-masq-agent is on (it has no effect in iptables mode). */
   ipMasqAgent?: AgentConfig;

@@ -112,6 +112,7 @@ export const REASON_CODES = [
   'DATAPATH_OVERRIDDEN',
   // 4. beyond the node
   'DST_NOT_PUBLIC',
+  'DST_IN_CLUSTER',
   'DST_RANGE_MIXED_PUBLIC',
   'NODE_EXTERNAL_IP',
   'NAT_IP_GIVEN',

@@ -60,6 +60,7 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   ALL_LAYERS_EXEMPT: (d) => `every active layer exempts the destination (${d['layers']}): the pod IP is kept`,
   UNKNOWN_LAYER_IRRELEVANT: (d) => `the rules of ${d['layers']} are unknown, but any outcome there still ends with the node IP`,
   SNAT_LAYER_UNKNOWN: (d) => `no layer masquerades for sure and ${d['layers']} cannot be decided`,
+  DST_IN_CLUSTER: () => 'the destination is inside the cluster (a node, a pod, or a cluster range): no NAT beyond the node',
   DST_NOT_PUBLIC: () => 'the destination is not a public address: no NAT beyond the node',
   DST_RANGE_MIXED_PUBLIC: () => 'the destination range mixes public and private addresses; ask about a narrower --to',
   NODE_EXTERNAL_IP: (d) => `the ${d['cloud']} 1:1 NAT maps the node's InternalIP ${d['internalIP']} to its ExternalIP ${d['externalIP']}`,

@@ -4,7 +4,9 @@
  * packets, and nodes without one, leave through a NAT whose address the cluster does not show.
  */
 import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
+import { coverage } from '../../config/ip.ts';
 import { nonPublicCoverage } from '../address-space.ts';
+import { inClusterRanges } from '../cluster-addresses.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'beyond-node';
@@ -15,6 +17,9 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   const nodeRef = { kind: 'Node', name: node.name };
   const covered = nonPublicCoverage(ctx.destination.range);
   if (covered === 'all') return record(packet, LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} });
+  if (coverage(ctx.destination.range, inClusterRanges(ctx.snapshot)) === 'all') {
+    return record(packet, LAYER, 'not-applicable', { code: 'DST_IN_CLUSTER', data: {} });
+  }
   if (covered === 'some') return settleUnknown(packet, LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} });
   if (!node.cloud) {
     const finding = { code: 'NO_NAT_ASSUMED_OFF_CLOUD' as const, data: { node: node.name }, source: nodeRef };
