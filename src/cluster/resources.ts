@@ -28,6 +28,7 @@ export const CUSTOM_RESOURCES: ResourceSpec[] = [
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
   { group: 'projectcalico.org', versions: ['v3'], plural: 'ippools', kind: 'IPPool', namespaced: false },
   { group: 'projectcalico.org', versions: ['v3'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
+  { group: 'projectcalico.org', versions: ['v3'], plural: 'egressgatewaypolicies', kind: 'EgressGatewayPolicy', namespaced: false },
   { group: 'networking.gke.io', versions: ['v1'], plural: 'egressnatpolicies', kind: 'EgressNATPolicy', namespaced: false },
 ];
 

@@ -3,7 +3,7 @@
  * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
  * (reference/snat-mechanisms.md §5.1, §5.2).
  */
-import type { CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/datapath.ts';
+import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/datapath.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 
@@ -19,7 +19,26 @@ export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
   const defaults = felix.find((f) => f.metadata.name === 'default');
   const perNode = Object.fromEntries(felix.filter((f) => f.metadata.name.startsWith('node.'))
     .map((f) => [f.metadata.name.slice('node.'.length), settings(f, defaults)]));
-  return { mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' } };
+  const support = getString(getRecord(defaults, 'spec'), 'egressIPSupport');
+  return {
+    mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' },
+    egressIPSupport: support === 'EnabledPerNamespace' || support === 'EnabledPerNamespaceOrPerPod' ? support : 'Disabled',
+    egressGatewayPolicies: index.all('EgressGatewayPolicy').map(toEgressPolicy),
+  };
+}
+
+/** calico-enterprise/reference/resources/egressgatewaypolicy.mdx: rules of destination.cidr and gateway. */
+function toEgressPolicy(obj: KubeObject): { name: string; rules: CalicoEgressRule[] } {
+  const rules = getArray(obj, 'spec', 'rules').map((rule): CalicoEgressRule => {
+    const out: CalicoEgressRule = {};
+    const cidr = getString(getRecord(rule, 'destination'), 'cidr');
+    if (cidr) out.cidr = cidr;
+    const gateway = getRecord(rule, 'gateway');
+    const selector = getString(gateway, 'selector');
+    if (gateway) out.gateway = { selector: selector ?? 'all()', ...(getString(gateway, 'namespaceSelector') ? { namespaceSelector: getString(gateway, 'namespaceSelector')! } : {}) };
+    return out;
+  });
+  return { name: obj.metadata.name, rules };
 }
 
 function toPool(obj: KubeObject): CalicoPool {

@@ -61,7 +61,7 @@ const upstreamAgent = () => referenceDaemonSet('ip-masq-agent', 'kube-system', '
 export const DATAPATH_BUILDERS: Record<DatapathName, Builder> = {
   calico: {
     detect: (i) => ({ layers: [calicoLayer(i.index)].filter((l) => l !== undefined) }),
-    force: (i) => ({ layers: [calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' } }] }),
+    force: (i) => ({ layers: [calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }] }),
   },
   'gke-egress-nat-policy': {
     detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings)].filter((l) => l !== undefined) }),

@@ -7,6 +7,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { isDatapathDaemonSet } from './datapath.ts';
 import { GAPS_ANNOTATION } from './manifests.ts';
+import { datapathAnnotations } from './pods.ts';
 import { getArray, getRecord, isRecord, ObjectIndex, type Json } from './objects.ts';
 
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
@@ -30,10 +31,12 @@ export function snapshotList(objects: readonly KubeObject[], gaps: readonly Read
 
 function trim(obj: KubeObject): Json {
   const metadata = pick(obj.metadata as unknown as Json, ['name', 'namespace', 'labels', 'ownerReferences']);
+  const annotations = datapathAnnotations(obj.metadata.annotations);
+  if (Object.keys(annotations).length > 0) metadata['annotations'] = annotations;
   const head = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
   switch (obj.kind) {
     case 'Node':
-      return { ...head, spec: pick(getRecord(obj, 'spec'), ['providerID', 'podCIDR', 'podCIDRs', 'taints', 'unschedulable']), status: pick(getRecord(obj, 'status'), ['addresses']) };
+      return { ...head, spec: pick(getRecord(obj, 'spec'), ['providerID', 'podCIDR', 'podCIDRs', 'taints', 'unschedulable']), status: nodeStatus(obj) };
     case 'Pod':
       return { ...head, spec: pick(getRecord(obj, 'spec'), ['nodeName', 'hostNetwork', 'nodeSelector', 'affinity', 'tolerations']), status: pick(getRecord(obj, 'status'), ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs']) };
     case 'ConfigMap':
@@ -59,6 +62,13 @@ function agentPodSpec(spec: Json | undefined): Json {
     env: getArray(c, 'env').filter((e) => isRecord(e) && typeof e['value'] === 'string'),
   }));
   return { ...pick(spec, ['hostNetwork', 'nodeSelector', 'tolerations', 'volumes']), containers };
+}
+
+function nodeStatus(node: KubeObject): Json {
+  const status = pick(getRecord(node, 'status'), ['addresses']);
+  const kubeletVersion = getRecord(node, 'status', 'nodeInfo')?.['kubeletVersion'];
+  if (typeof kubeletVersion === 'string') status['nodeInfo'] = { kubeletVersion };
+  return status;
 }
 
 function configMapsMounted(ds: KubeObject): string[] {

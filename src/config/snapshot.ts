@@ -8,7 +8,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { detectDatapath, type DatapathOptions } from './datapath.ts';
 import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex, stringMap } from './objects.ts';
-import { isTerminated, toPodInfo } from './pods.ts';
+import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
   gaps?: ReadGap[];
@@ -24,5 +24,6 @@ export function buildSnapshot(objects: readonly KubeObject[], options: SnapshotO
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
-  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, datapath, warnings, gaps };
+  const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
+  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps };
 }

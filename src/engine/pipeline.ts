@@ -15,8 +15,8 @@ const STEPS: readonly Step[] = [
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` early when the pod has no node or no IP yet.
   podNetwork,
-  // 2. Egress gateways (Cilium): a matching policy reroutes the packet before node SNAT sees it —
-  //    bpf/lib/nat.h checks the gateway map before the exclusion CIDR and ip-masq-agent.
+  // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before
+  //    node SNAT sees it — bpf/lib/nat.h checks the gateway map before the exclusion CIDR.
   egressGateway,
   // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order.
   nodeSnat,

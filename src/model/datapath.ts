@@ -122,10 +122,19 @@ export interface CalicoFelixSettings {
   source?: ObjectRef;
 }
 
-/** Calico natOutgoing (Felix cali-nat-outgoing; §5.2). */
+/** A Calico Enterprise EgressGatewayPolicy rule (projectcalico.org/v3): no destination = default, no gateway = none. */
+export interface CalicoEgressRule {
+  cidr?: string;
+  gateway?: { selector: string; namespaceSelector?: string };
+}
+
+/** Calico natOutgoing (Felix cali-nat-outgoing; §5.2), and Calico Enterprise egress gateways (§5.3). */
 export interface CalicoLayer {
   mechanism: 'calico';
   pools: CalicoPool[];
+  /** FelixConfiguration egressIPSupport. */
+  egressIPSupport: 'Disabled' | 'EnabledPerNamespace' | 'EnabledPerNamespaceOrPerPod';
+  egressGatewayPolicies: { name: string; rules: CalicoEgressRule[] }[];
   felix: CalicoFelixSettings;
   /** FelixConfiguration node.<name> overrides, by node name. */
   perNode: Record<string, CalicoFelixSettings>;

@@ -45,6 +45,8 @@ export interface Snapshot {
   namespaces: string[];
   /** Labels of the Namespace objects read, by name (egress policies select on them). */
   namespaceLabels: Record<string, Record<string, string>>;
+  /** The datapath annotations of the Namespace objects read (Calico egress gateways select with them). */
+  namespaceAnnotations: Record<string, Record<string, string>>;
   datapath: Datapath;
   /** Problems with the input that do not stop the analysis (wrong ConfigMap key, …). */
   warnings: Finding[];

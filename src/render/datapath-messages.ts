@@ -22,6 +22,14 @@ export const DATAPATH_MESSAGES: Record<Code, (d: Data) => string> = {
   CALICO_NAT_OUTGOING: (d) => d['natOutgoingAddress']
     ? `pool ${d['pool']} has natOutgoing: SNATed to FelixConfiguration natOutgoingAddress ${d['natOutgoingAddress']}`
     : `pool ${d['pool']} has natOutgoing and the destination is outside every pool (host IPs included): masqueraded`,
+  CALICO_EGW_DISABLED: (d) => `egress gateway annotations (selector ${d['selector'] ?? d['egressGatewayPolicy']}) have no effect: FelixConfiguration egressIPSupport is Disabled`,
+  CALICO_EGW_DST_IN_CLUSTER: () => 'the destination is inside a Calico IP pool: not sent to an egress gateway',
+  CALICO_EGW_POLICY_NOT_FOUND: (d) => `EgressGatewayPolicy ${d['policy']} named by the annotation was not read`,
+  CALICO_EGW_RULE_NO_GATEWAY: (d) => `EgressGatewayPolicy ${d['policy']} rule ${d['cidr']} names no gateway: normal routing`,
+  CALICO_EGW_NO_GATEWAY_PODS: (d) => `no egress gateway pod matching ${d['selector']} was read (read the gateways' namespace, e.g. with -A)`,
+  CALICO_EGW_GATEWAY: (d) => `Calico egress gateway ${d['gateways']} (selector ${d['selector']}) carries the traffic: the destination sees ${d['sourceIP']}`,
+  CALICO_EGW_GATEWAY_SET: (d) => `traffic is spread over several egress gateways (${d['candidates']}); any of them may be seen`,
+  CALICO_SELECTOR_UNSUPPORTED: (d) => `the Calico selector ${d['selector']} uses syntax this tool does not evaluate`,
   FLANNEL_DST_IN_NETWORK: (d) => `the destination is inside the flannel network ${d['network']}`,
   FLANNEL_DST_MULTICAST: () => 'multicast destinations are not masqueraded',
   FLANNEL_IP_MASQ: (d) => `flannel --ip-masq masquerades everything outside its network ${d['network']} (there is no RFC 1918 exemption)`,

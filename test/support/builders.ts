@@ -53,6 +53,11 @@ export class NodeBuilder extends Builder {
     return this;
   }
 
+  kubelet(version: string): this {
+    this.status()['nodeInfo'] = { kubeletVersion: version };
+    return this;
+  }
+
   providerID(id: string): this {
     this.spec()['providerID'] = id;
     return this;
@@ -87,6 +92,11 @@ export class PodBuilder extends Builder {
 
   hostNetwork(): this {
     this.spec()['hostNetwork'] = true;
+    return this;
+  }
+
+  annotate(key: string, value: string): this {
+    this.obj.metadata.annotations = { ...this.obj.metadata.annotations, [key]: value };
     return this;
   }
 
@@ -127,6 +137,11 @@ export class DaemonSetBuilder extends Builder {
 
   args(...args: string[]): this {
     this.container()['args'] = args;
+    return this;
+  }
+
+  env(vars: Record<string, string>): this {
+    this.container()['env'] = Object.entries(vars).map(([name, value]) => ({ name, value }));
     return this;
   }
 

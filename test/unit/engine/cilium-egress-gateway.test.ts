@@ -3,8 +3,8 @@
  * longest-prefix matching, and what the API cannot show.
  */
 import { describe, expect, it } from 'vitest';
-import { fnv1a32 } from '../../../src/engine/cilium-egw/fnv.ts';
-import { longestPrefixMatch, entriesOf } from '../../../src/engine/cilium-egw/match.ts';
+import { fnv1a32 } from '../../../src/engine/gateways/fnv.ts';
+import { longestPrefixMatch, entriesOf } from '../../../src/engine/gateways/cilium-match.ts';
 import { parseEgressPolicy } from '../../../src/config/cilium-egress-policy.ts';
 import { singleAddress, parseCidr } from '../../../src/config/ip.ts';
 import { build, pod } from '../../support/builders.ts';

@@ -1,0 +1,23 @@
+/** Builders for the other datapaths' objects: Calico pools and Felix settings, flannel's config, GKE policies. */
+import type { KubeObject } from '../../src/model/objects.ts';
+import { configMap, daemonSet, type ConfigMapBuilder, type DaemonSetBuilder } from './builders.ts';
+
+export function ipPool(name: string, cidr: string, spec: { natOutgoing?: boolean; disabled?: boolean; allowedUses?: string[] } = {}): KubeObject {
+  return { apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name }, spec: { cidr, ...spec } };
+}
+
+export function felixConfiguration(name: string, spec: Record<string, string>): KubeObject {
+  return { apiVersion: 'crd.projectcalico.org/v1', kind: 'FelixConfiguration', metadata: { name }, spec };
+}
+
+export const awsNode = (): DaemonSetBuilder => daemonSet('aws-node').image('602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.0');
+export const calicoNode = (): DaemonSetBuilder => daemonSet('calico-node', 'calico-system').image('docker.io/calico/node:v3.31.0');
+export const flannelAgent = (...args: string[]): DaemonSetBuilder => daemonSet('kube-flannel-ds', 'kube-flannel').image('ghcr.io/flannel-io/flannel:v0.28.9').args(...args);
+
+export function flannelConfig(network: string): ConfigMapBuilder {
+  return configMap('kube-flannel-cfg', 'kube-flannel').data('net-conf.json', JSON.stringify({ Network: network, Backend: { Type: 'vxlan' } }));
+}
+
+export function egressNatPolicy(name: string, cidrs: string[], action = 'NoSNAT'): KubeObject {
+  return { apiVersion: 'networking.gke.io/v1', kind: 'EgressNATPolicy', metadata: { name }, spec: { action, destinations: cidrs.map((cidr) => ({ cidr })) } };
+}
