@@ -55,6 +55,10 @@ function referenceDaemonSet(name: string, namespace: string, image: string, args
   return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { spec: { containers: [{ name, image, args, volumeMounts: mounts }], volumes } } } };
 }
 
+function orReference(found: KubeObject[], reference: () => KubeObject): KubeObject[] {
+  return found.length > 0 ? found : [reference()];
+}
+
 const upstreamAgent = () => referenceDaemonSet('ip-masq-agent', 'kube-system', 'registry.k8s.io/networking/ip-masq-agent:v2.12.6', [],
   [{ name: 'config', configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] } }]);
 
@@ -79,11 +83,12 @@ export const DATAPATH_BUILDERS: Record<DatapathName, Builder> = {
       // GKE's own agent (chain IP-MASQ) follows EgressNATPolicy where that API is used.
       return { layers: policyGoverned ? layers.filter((l) => l.chain !== GKE_MASQ_CHAIN) : layers };
     },
-    force: (i) => ({ layers: (daemonSets(i, isIpMasqAgentDaemonSet).length > 0 ? daemonSets(i, isIpMasqAgentDaemonSet) : [upstreamAgent()]).map((ds) => ipMasqAgentLayer(ds, i, i.warnings)) }),
+    force: (i) => ({ layers: orReference(daemonSets(i, isIpMasqAgentDaemonSet), upstreamAgent).map((ds) => ipMasqAgentLayer(ds, i, i.warnings)) }),
   },
   'azure-ip-masq-agent': {
     detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
-    force: (i) => ({ layers: (daemonSets(i, isAzureIpMasqAgentDaemonSet)[0] ? daemonSets(i, isAzureIpMasqAgentDaemonSet) : [referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15')]).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
+    force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15'))
+      .map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
   },
   'aws-vpc-cni': {
     detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods)) }),

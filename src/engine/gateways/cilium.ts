@@ -93,10 +93,17 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
   if (outcome.sourceIP === null) packet.settled = true;
 }
 
-/** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h). */
+const identities = new WeakMap<CiliumDatapath, IpRange[]>();
+
+/** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per snapshot. */
 function inClusterBlocks(ctx: PacketContext, dp: CiliumDatapath): IpRange[] {
-  const addresses = [...ctx.snapshot.pods.flatMap((p) => p.podIPs), ...dp.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
-  return [...addresses.flatMap((a) => singleAddress(a) ?? []), ...dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])];
+  let found = identities.get(dp);
+  if (!found) {
+    const addresses = [...ctx.snapshot.pods.flatMap((p) => p.podIPs), ...dp.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
+    found = [...addresses.flatMap((a) => singleAddress(a) ?? []), ...dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])];
+    identities.set(dp, found);
+  }
+  return found;
 }
 
 function usesNamespaceLabels(p: CiliumEgressPolicy): boolean {

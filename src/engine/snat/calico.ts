@@ -5,6 +5,8 @@
  * host IPs only with natOutgoingExclusions IPPoolsAndHostIPs (reference/snat-mechanisms.md §5).
  */
 import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
+import type { IpRange } from '../../model/net.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
 
@@ -24,14 +26,25 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const inPools = coverage(range, allPools);
     if (inPools === 'all') return say('exempt', 'CALICO_DST_IN_IP_POOL', { pool: pool.name });
     if (felix.natOutgoingExclusions === 'IPPoolsAndHostIPs') {
-      const hosts = packet.snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs]).flatMap((a) => singleAddress(a) ?? []);
-      if (coverage(range, [...allPools, ...hosts]) === 'all') return say('exempt', 'CALICO_DST_HOST_IP_EXCLUDED', { pool: pool.name });
+      if (coverage(range, [...allPools, ...hostAddresses(packet.snapshot)]) === 'all') return say('exempt', 'CALICO_DST_HOST_IP_EXCLUDED', { pool: pool.name });
     }
     if (inPools === 'some') return say('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: layer.pools.map((p) => p.cidr).join(', ') });
     const verdict = say('masquerade', 'CALICO_NAT_OUTGOING', { pool: pool.name, ...(felix.natOutgoingAddress ? { natOutgoingAddress: felix.natOutgoingAddress } : {}) });
     return felix.natOutgoingAddress ? { ...verdict, snatTo: felix.natOutgoingAddress } : verdict;
   },
 };
+
+const hosts = new WeakMap<Snapshot, IpRange[]>();
+
+/** Felix's all-hosts-net IP set: every node address; computed once per snapshot. */
+function hostAddresses(snapshot: Snapshot): IpRange[] {
+  let found = hosts.get(snapshot);
+  if (!found) {
+    found = snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs]).flatMap((a) => singleAddress(a) ?? []);
+    hosts.set(snapshot, found);
+  }
+  return found;
+}
 
 /** The most specific pool holding the pod's address (IPAM allocates from exactly one). */
 function poolOf(pools: readonly CalicoPool[], podIP: string): CalicoPool | undefined {
