@@ -102,7 +102,7 @@ export const DATAPATH_BUILDERS: Record<DatapathName, Builder> = {
     // kubenet left with dockershim in 1.24; before that it is the default when no CNI is visible.
     detect: (i, earlier) => {
       const old = i.nodes.length > 0 && i.nodes.every((n) => /^v1\.(1\d|2[0-3])\./.test(n.kubeletVersion ?? ''));
-      if (earlier.length > 0 || !old || i.index.all('DaemonSet').length > 0) return none;
+      if (earlier.length > 0 || !old) return none;
       i.warnings.push({ code: 'KUBENET_ASSUMED', data: { cidr: KUBENET_DEFAULT_CIDR } });
       return { layers: [{ mechanism: 'kubenet', nonMasqueradeCIDR: KUBENET_DEFAULT_CIDR, scope: { basis: 'all-nodes' } }] };
     },
