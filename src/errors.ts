@@ -10,6 +10,8 @@ export const EXIT = {
   input: 3,
   cluster: 4,
   internal: 5,
+  /** verify: a probe could not run (image pull, rejected, never started); see its verdict. */
+  probeError: 6,
   interrupted: 130,
 } as const;
 

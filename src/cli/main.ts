@@ -5,7 +5,9 @@ import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../errors.ts';
 import { normaliseArgv } from './argv.ts';
 import { explainBuilder, explainCommand } from './commands/explain.ts';
+import { serveEchoBuilder, serveEchoCommand } from './commands/serve-echo.ts';
 import { snapshotBuilder, snapshotCommand } from './commands/snapshot.ts';
+import { verifyBuilder, verifyCommand } from './commands/verify.ts';
 import { whoBuilder, whoCommand } from './commands/who.ts';
 import type { Io } from './io.ts';
 import { VERSION } from './version.ts';
@@ -22,7 +24,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       async (args) => void (exitCode = await explainCommand(args, io)))
     .command('snapshot', 'Write the objects who reads as one YAML List, for offline use and bug reports', snapshotBuilder,
       async (args) => void (exitCode = await snapshotCommand(args, io)))
-    .demandCommand(1, 'name a command: who, explain or snapshot (see --help)')
+    .command('verify [target]', 'Probe pods call an echo endpoint: predicted vs observed source IP', verifyBuilder,
+      async (args) => void (exitCode = await verifyCommand(args, io)))
+    .command('serve-echo', 'Answer each request with the caller\'s IP (the echo endpoint verify calls)', serveEchoBuilder,
+      async (args) => void (exitCode = await serveEchoCommand(args, io)))
+    .demandCommand(1, 'name a command: who, explain, verify, snapshot or serve-echo (see --help)')
     .recommendCommands()
     .strict()
     .help('help')

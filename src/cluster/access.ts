@@ -10,12 +10,20 @@ interface AccessReview {
 }
 
 /** true/false from the API server; undefined when the review itself could not be made. */
-export async function canList(client: ApiClient, spec: ResourceSpec, namespace?: string): Promise<boolean | undefined> {
-  const review = {
-    apiVersion: 'authorization.k8s.io/v1',
-    kind: 'SelfSubjectAccessReview',
-    spec: { resourceAttributes: { verb: 'list', group: spec.group, resource: spec.plural, ...(namespace ? { namespace } : {}) } },
-  };
+export function canList(client: ApiClient, spec: ResourceSpec, namespace?: string): Promise<boolean | undefined> {
+  return canI(client, { verb: 'list', group: spec.group, resource: spec.plural, ...(namespace ? { namespace } : {}) });
+}
+
+export interface ResourceAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+}
+
+export async function canI(client: ApiClient, attributes: ResourceAttributes): Promise<boolean | undefined> {
+  const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attributes } };
   try {
     const answer = await client.post<AccessReview>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review);
     return answer.status?.allowed === true;

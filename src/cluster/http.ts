@@ -44,7 +44,16 @@ export class ApiClient {
     return this.request<T>(HttpMethod.POST, path, {}, body);
   }
 
-  private async request<T>(method: HttpMethod, path: string, query: Record<string, string | undefined>, body?: unknown): Promise<T> {
+  async delete(path: string, query: Record<string, string | undefined> = {}): Promise<void> {
+    await this.request<unknown>(HttpMethod.DELETE, path, query);
+  }
+
+  /** A plain-text body, such as a container log. */
+  getText(path: string, query: Record<string, string | undefined> = {}): Promise<string> {
+    return this.request<string>(HttpMethod.GET, path, query, undefined, 'text');
+  }
+
+  private async request<T>(method: HttpMethod, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     const ctx = new RequestContext(url.toString(), method);
@@ -62,7 +71,7 @@ export class ApiClient {
     try {
       const response = await this.http.send(ctx).toPromise();
       const text = await response.body.text();
-      if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return JSON.parse(text) as T;
+      if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return (as === 'text' ? text : JSON.parse(text)) as T;
       throw statusError(response.httpStatusCode, text);
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError) throw error;

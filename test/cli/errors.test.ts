@@ -45,6 +45,8 @@ describe('bad input gets one line and a documented exit code', () => {
     ['explain without a target', ['explain', '-f', example], 2, /^error: explain needs a POD or KIND\/NAME/],
     ['explain of a pod that does not exist', ['explain', 'nope', '-n', 'shop', '-f', example], 3, /^error: pod "nope" not found in namespace "shop"$/],
     ['no command', [], 2, /^error: name a command/],
+    ['verify without --echo', ['verify', '-f', example], 2, /^error: verify needs --echo URL/],
+    ['verify with an --echo that is not a URL', ['verify', '--echo', 'echo.example'], 2, /^error: --echo: "echo.example" is not a URL$/],
     ['-f without a value', ['who', '-f'], 2, /^error: Not enough arguments following: f$/],
   ])('%s', async (_name, args, code, message) => {
     const result = await runPlugin(args);

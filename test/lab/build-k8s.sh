@@ -4,7 +4,7 @@
 # directory that holds them.
 #
 #   BIN=$(bash test/lab/build-k8s.sh)                          # kubectl only
-#   BIN=$(bash test/lab/build-k8s.sh kubectl kube-apiserver etcd)
+#   BIN=$(bash test/lab/build-k8s.sh kubectl kube-apiserver kubelet etcd ip-masq-agent)
 #
 # stdout: exactly one line, the absolute bin directory. Progress goes to stderr.
 # See test/lab/README.md and the lab reference (test-lab.md §1, §6, §8) for the background.
@@ -24,7 +24,8 @@ set -euo pipefail
 # (v1.34.11/12 resolve on the proxy but sum.golang.org lookups 404 there, v1.34.13 is 403).
 K8S_VERSION=1.34.10            # staging modules k8s.io/* are replaced with v0.34.10
 ETCD_VERSION=3.6.16            # go.etcd.io/etcd/server/v3
-SUPPORTED=(kubectl kube-apiserver etcd)
+IP_MASQ_AGENT_COMMIT=476bc3b6798f27b8cf4c47447063a04224eaee67   # tag v2.12.6 (test-lab.md §1.8)
+SUPPORTED=(kubectl kube-apiserver kubelet etcd ip-masq-agent)
 
 # Everything that is not the final path goes to stderr.
 exec 3>&1 1>&2
@@ -41,7 +42,7 @@ COMPONENTS=()
 for a in "$@"; do
   case "$a" in
     -h|--help) usage; exit 0 ;;
-    kubectl|kube-apiserver|etcd) COMPONENTS+=("$a") ;;
+    kubectl|kube-apiserver|kubelet|etcd|ip-masq-agent) COMPONENTS+=("$a") ;;
     *) usage; die "unknown component '$a'" ;;
   esac
 done
@@ -76,6 +77,7 @@ K8S_MINOR=$(cut -d. -f2 <<<"$K8S_VERSION")
 STAGING_VERSION="0.${K8S_VERSION#1.}"
 K8S_DIR="$ROOT/bin/k8s-v$K8S_VERSION-$GOVER"      # the directory printed at the end
 ETCD_DIR="$ROOT/bin/etcd-v$ETCD_VERSION-$GOVER"   # etcd/ is symlinked into K8S_DIR
+IMA_DIR="$ROOT/bin/ip-masq-agent-$IP_MASQ_AGENT_COMMIT-$GOVER"   # likewise
 PAR=${LAB_BUILD_PARALLELISM:-2}                   # go build -p; 2 cores on CI
 
 # ---- cache check -----------------------------------------------------------------
@@ -86,8 +88,9 @@ version_ok() {  # <component> <path>
   case "$1" in
     kubectl)        out=$(KUBECONFIG=/dev/null timeout 60 "$2" version --client 2>&1) || return 1
                     grep -q "Client Version: v$K8S_VERSION\$" <<<"$out" ;;
-    kube-apiserver) out=$(timeout 60 "$2" --version 2>&1) || return 1
+    kube-apiserver|kubelet) out=$(timeout 60 "$2" --version 2>&1) || return 1
                     grep -q "^Kubernetes v$K8S_VERSION\$" <<<"$out" ;;
+    ip-masq-agent)  [ "$(cat "$(dirname "$(readlink -f "$2")")/.commit" 2>/dev/null)" = "$IP_MASQ_AGENT_COMMIT" ] ;;
     etcd)           out=$(timeout 60 "$2" --version 2>&1) || return 1
                     grep -q "^etcd Version: $ETCD_VERSION\$" <<<"$out" ;;
   esac
@@ -119,9 +122,9 @@ fi
 TODO=$(echo $(missing))                 # one line; re-check: the other builder may have done it
 [ -n "$TODO" ] || { log "built by a concurrent caller"; echo "$K8S_DIR" >&3; exit 0; }
 
-K8S_TODO=() WANT_ETCD=0
+K8S_TODO=() WANT_ETCD=0 WANT_IMA=0
 for c in $TODO; do
-  case "$c" in etcd) WANT_ETCD=1 ;; *) K8S_TODO+=("$c") ;; esac
+  case "$c" in etcd) WANT_ETCD=1 ;; ip-masq-agent) WANT_IMA=1 ;; *) K8S_TODO+=("$c") ;; esac
 done
 log "building: $TODO (Kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION, $GOVER, GOTOOLCHAIN=$GOTOOLCHAIN)"
 log "cache root: $ROOT"
@@ -157,7 +160,7 @@ EOF
   # Import every supported command so go.sum does not depend on what was requested.
   {
     printf '//go:build tools\n\npackage tools\n\nimport (\n'
-    printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' kube-apiserver kubectl
+    printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' kube-apiserver kubectl kubelet
     printf ')\n'
   } >"$w/tools.go"
   log "go mod tidy (downloads modules on a cold cache)..."
@@ -217,8 +220,24 @@ build_etcd() {
   link_etcd
 }
 
+# ---- ip-masq-agent: go install by commit (test-lab.md §1.8) ------------------------
+# The module path has no /v2 although releases are tagged v2.x, so the tag is not a valid
+# version for it; its go.mod has no replace directives, so installing by commit works.
+build_ip_masq_agent() {
+  local t0
+  t0=$(date +%s)
+  mkdir -p "$IMA_DIR"
+  GOBIN="$IMA_DIR" "$GO" install -trimpath -ldflags="-s -w" "k8s.io/ip-masq-agent/cmd/ip-masq-agent@$IP_MASQ_AGENT_COMMIT" \
+    || die "go install failed for ip-masq-agent@$IP_MASQ_AGENT_COMMIT"
+  echo "$IP_MASQ_AGENT_COMMIT" >"$IMA_DIR/.commit"
+  ln -sfn "../$(basename "$IMA_DIR")/ip-masq-agent" "$K8S_DIR/.ima.$$"
+  mv -Tf "$K8S_DIR/.ima.$$" "$K8S_DIR/ip-masq-agent"
+  log "ip-masq-agent $IP_MASQ_AGENT_COMMIT done in $(elapsed "$t0")"
+}
+
 [ ${#K8S_TODO[@]} -eq 0 ] || build_k8s
 [ "$WANT_ETCD" -eq 0 ] || build_etcd
+[ "$WANT_IMA" -eq 0 ] || build_ip_masq_agent
 
 left=$(missing)
 [ -z "$left" ] || die "still not usable after the build: $left"

@@ -3,15 +3,16 @@
  */
 import type { Argv } from 'yargs';
 import { predict } from '../../engine/predict.ts';
-import { selectPods, workloadKind } from '../../engine/select.ts';
+import { selectPods } from '../../engine/select.ts';
 import { renderExplain } from '../../render/explain-view.ts';
 import { egressReport, findingJson } from '../../render/report.ts';
 import { serialize } from '../../render/serialize.ts';
-import { InputError, UsageError } from '../../errors.ts';
+import { InputError } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
 import { toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
+import { parseTarget } from '../target.ts';
 
 export const explainExamples: [string, string][] = [
   ['$0 explain web-7d4b9c-x2x8q --to 8.8.8.8', 'Why this pod reaches 8.8.8.8 with the address it does'],
@@ -46,13 +47,4 @@ export async function explainCommand(args: ExplainArgs, io: Io): Promise<number>
     io.stdout(serialize(report, output));
   } else io.stdout(renderExplain(decisions));
   return 0;
-}
-
-function parseTarget(text: string | undefined): { kind: string; name: string } {
-  if (!text) throw new UsageError('explain needs a POD or KIND/NAME, e.g. kubectl egress explain deployment/web --to 8.8.8.8');
-  const slash = text.indexOf('/');
-  if (slash < 0) return { kind: 'Pod', name: text };
-  const kind = workloadKind(text.slice(0, slash));
-  if (!kind || !text.slice(slash + 1)) throw new UsageError(`"${text}" is not POD or KIND/NAME with a known kind (pod, deployment, statefulset, daemonset, job, cronjob, replicaset)`);
-  return { kind, name: text.slice(slash + 1) };
 }

@@ -1,0 +1,87 @@
+/** verify's flags and their validation (parse → validate happens here, the run in verify.ts). */
+import type { Argv } from 'yargs';
+import type { Query } from '../../model/decision.ts';
+import { UsageError } from '../../errors.ts';
+import {
+  parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags,
+  type SelectionOptions, type SourceOptions,
+} from '../options.ts';
+
+/** busybox with wget, pinned; `--image` for mirrors and air-gapped registries. */
+export const DEFAULT_PROBE_IMAGE = 'docker.io/library/busybox:1.36.1';
+
+export function verifyFlags(y: Argv) {
+  return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
+    .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD to probe' })
+    .option('echo', { type: 'string', requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
+    .option('node', { type: 'string', requiresArg: true, describe: 'Only pods on this node' })
+    .option('by', { type: 'string', default: 'class', requiresArg: true, describe: 'One probe per class of alike pods, or per pod: class|pod' })
+    .option('parallel', { type: 'number', default: 4, requiresArg: true, describe: 'Probes running at once' })
+    .option('image', { type: 'string', default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
+    .option('timeout', { type: 'string', default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
+    .option('start-timeout', { type: 'string', default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
+    .option('keep', { type: 'boolean', default: false, describe: 'Keep the probe pods afterwards' })
+    .option('cleanup', { type: 'boolean', default: false, describe: 'Delete probe pods left by earlier runs, then exit' })
+    .option('output', { alias: 'o', type: 'string', default: 'table', requiresArg: true, describe: 'Output format: table|json|yaml' });
+}
+
+export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<typeof toQuery>[0] & {
+  target?: string; echo?: string; node?: string; by?: string; parallel?: number; image?: string; timeout?: string; startTimeout?: string;
+  keep?: boolean; cleanup?: boolean; output?: string;
+};
+
+export interface VerifyOptions {
+  source: SourceOptions;
+  /** kubeconfig flags: verify always needs the cluster, even when predictions come from -f. */
+  cluster: Pick<SourceOptions, 'kubeconfig' | 'context' | 'cluster' | 'user'>;
+  selection: SelectionOptions;
+  query: Omit<Query, 'destinations'>;
+  target?: string;
+  echoURL: string;
+  echoHost: string;
+  node?: string;
+  by: 'class' | 'pod';
+  parallel: number;
+  image: string;
+  timeoutSeconds: number;
+  startTimeoutSeconds: number;
+  keep: boolean;
+  cleanup: boolean;
+  output: 'table' | 'json' | 'yaml';
+}
+
+export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
+  const { kubeconfig, context, cluster, user, ...fileArgs } = args;
+  const source = toSourceOptions(fileArgs);
+  const clusterFlags = Object.fromEntries(Object.entries({ kubeconfig, context, cluster, user }).filter(([, v]) => v)) as VerifyOptions['cluster'];
+  const selection = toSelectionOptions(args);
+  const { destinations: _, ...query } = toQuery(args, []);
+  const echo = args.cleanup ? { url: '', host: '' } : parseEcho(args.echo);
+  const by = args.by ?? 'class';
+  if (by !== 'class' && by !== 'pod') throw new UsageError(`--by: "${by}" is not one of class, pod`);
+  const parallel = args.parallel ?? 4;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: "${args.parallel}" is not a whole number >= 1`);
+  const output = args.output ?? 'table';
+  if (output !== 'table' && output !== 'json' && output !== 'yaml') throw new UsageError(`--output: "${output}" is not one of table, json, yaml`);
+  const timeoutSeconds = Math.ceil(parseRequestTimeout(args.timeout ?? '30s') / 1000);
+  if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1s');
+  const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s') / 1000);
+  if (startTimeoutSeconds < 1) throw new UsageError('--start-timeout must be at least 1s');
+  return {
+    source: { ...source, ...clusterFlags }, cluster: clusterFlags, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,
+    image: args.image ?? DEFAULT_PROBE_IMAGE, timeoutSeconds, startTimeoutSeconds, keep: args.keep === true, cleanup: args.cleanup === true, output,
+    ...(args.target ? { target: args.target } : {}), ...(args.node ? { node: args.node } : {}),
+  };
+}
+
+function parseEcho(text: string | undefined): { url: string; host: string } {
+  if (!text) throw new UsageError('verify needs --echo URL: an endpoint outside the cluster that answers the caller\'s IP (see serve-echo)');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--echo: "${text}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--echo: "${text}" is not an http(s) URL`);
+  return { url: url.toString(), host: url.hostname.replace(/^\[|\]$/g, '') };
+}

@@ -1,0 +1,78 @@
+/**
+ * `kubectl egress verify`: predicted vs observed source IPs, with probe pods calling an echo
+ * endpoint outside the cluster. Exit 0 all match, 1 a mismatch, 6 a probe error (kubectl diff style).
+ */
+import type { Argv } from 'yargs';
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { delimiter } from 'node:path';
+import { compare } from '../../engine/compare.ts';
+import { predict } from '../../engine/predict.ts';
+import { planProbes } from '../../engine/probe-plan.ts';
+import { selectPods } from '../../engine/select.ts';
+import { buildSnapshot } from '../../config/snapshot.ts';
+import { MANAGED_BY } from '../../probe/manifest.ts';
+import { runProbes } from '../../probe/run.ts';
+import { serialize } from '../../render/serialize.ts';
+import { renderVerify, summary, verificationReport } from '../../render/verify-view.ts';
+import { EXIT } from '../../errors.ts';
+import { resolveDestinations } from '../destinations.ts';
+import type { Io } from '../io.ts';
+import { loadObjects } from '../source.ts';
+import { parseTarget } from '../target.ts';
+import { toVerifyOptions, verifyFlags, type VerifyArgs } from './verify-options.ts';
+
+export const verifyExamples: [string, string][] = [
+  ['$0 verify -n shop --echo http://203.0.113.10:8080/', 'One probe per class of pods in a namespace'],
+  ['$0 verify deployment/web --echo http://echo.example.net/ --by pod -o json', 'Every pod of a Deployment, as JSON'],
+  ['$0 verify --cleanup -A', 'Delete probe pods left by interrupted runs'],
+];
+
+export function verifyBuilder(y: Argv) {
+  return verifyFlags(y).example(verifyExamples);
+}
+
+export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
+  const options = toVerifyOptions(args);
+  const { loadKubeconfig, contextNamespace } = await import('../../cluster/kubeconfig.ts');
+  const { ApiClient } = await import('../../cluster/http.ts');
+  const access = await import('../../cluster/probe-access.ts');
+  const kc = loadKubeconfig(options.cluster, { env: process.env, home: homedir(), pathDelimiter: delimiter });
+  const client = new ApiClient(kc, { timeoutMs: options.source.requestTimeoutMs });
+  const namespace = options.selection.allNamespaces ? undefined : (options.selection.namespace ?? contextNamespace(kc));
+  if (options.cleanup) {
+    const deleted = await access.deleteProbePods(client, namespace, selectorText(MANAGED_BY));
+    io.stdout(`deleted ${deleted.length} probe pod${deleted.length === 1 ? '' : 's'}${deleted.map((d) => `\n  ${d}`).join('')}\n`);
+    return EXIT.ok;
+  }
+  const destinations = await resolveDestinations([options.echoHost], io);
+  const loaded = await loadObjects(options.source, options.selection, io);
+  const snapshot = buildSnapshot(loaded.objects, { noDefaultSnat: options.source.noDefaultSnat, gaps: loaded.gaps, ...(options.source.datapath ? { datapath: options.source.datapath } : {}) });
+  const target = options.target ? parseTarget(options.target) : undefined;
+  const pods = selectPods(snapshot, { ...options.selection, namespace: namespace ?? loaded.defaultNamespace, ...(target ? { target } : {}) })
+    .filter((p) => !options.node || p.nodeName === options.node);
+  const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1) }), pods, options.by);
+  const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();
+  await access.checkProbeAccess(client, namespaces);
+  const release = io.hold();
+  const runId = randomBytes(3).toString('hex');
+  const observations = await runProbes(client, plans, {
+    runId, image: options.image, echoURL: options.echoURL, timeoutSeconds: options.timeoutSeconds, startTimeoutSeconds: options.startTimeoutSeconds,
+    parallel: options.parallel, keep: options.keep,
+    signal: io.signal, namespaceUIDs: await access.namespaceUIDs(client, namespaces),
+    ...(io.stderrIsTTY ? { onProgress: (done: number, total: number) => io.stderr(`\rprobing: ${done}/${total}`) } : {}),
+  }).finally(release);
+  if (io.stderrIsTTY && plans.length > 0) io.stderr('\n');
+  if (io.signal.aborted) {
+    io.stderr(`interrupted: ${options.keep ? 'kept' : 'deleted'} the probe pods of run ${runId}\n`);
+    return EXIT.interrupted;
+  }
+  const verdicts = plans.map((plan, i) => compare(plan, observations[i]!));
+  io.stdout(options.output === 'table' ? renderVerify(verdicts) : serialize(verificationReport(verdicts), options.output));
+  const counts = summary(verdicts);
+  return counts.error > 0 ? EXIT.probeError : counts.mismatch > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function selectorText(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}

@@ -1,0 +1,23 @@
+/**
+ * Predicted vs observed (cyclonus's ComparisonTable, cilium-cli's "observed client-ip must equal
+ * the expected egress IP"): pure, one verdict per probe.
+ */
+import type { Observation, ProbePlan, Verdict } from '../model/verification.ts';
+import { sameAddress } from '../config/ip.ts';
+
+export function compare(plan: ProbePlan, observation: Observation): Verdict {
+  const base = { plan, observation };
+  const predicted = plan.decision;
+  if (observation.code === 'ECHO_UNREACHABLE') {
+    return predicted.identity === 'dropped'
+      ? { ...base, verdict: 'match', code: 'DROPPED_AS_PREDICTED' }
+      : { ...base, verdict: 'inconclusive', code: 'NOTHING_OBSERVED' };
+  }
+  if (observation.code !== 'OBSERVED') return { ...base, verdict: 'error', code: 'PROBE_ERROR' };
+  if (predicted.identity === 'unknown') return { ...base, verdict: 'inconclusive', code: 'PREDICTION_UNKNOWN' };
+  if (predicted.identity === 'dropped') return { ...base, verdict: 'mismatch', code: 'PREDICTED_DROP_BUT_REACHED' };
+  if (predicted.sourceIP === null) return { ...base, verdict: 'inconclusive', code: 'PREDICTION_HAS_NO_ADDRESS' };
+  return sameAddress(predicted.sourceIP, observation.sourceIP ?? '')
+    ? { ...base, verdict: 'match', code: 'OBSERVED_AS_PREDICTED' }
+    : { ...base, verdict: 'mismatch', code: 'OBSERVED_OTHER_ADDRESS' };
+}

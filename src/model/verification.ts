@@ -1,0 +1,54 @@
+/**
+ * What verify plans, observes and concludes (design §5, §6).
+ */
+import type { Decision } from './decision.ts';
+
+/** One probe: a representative pod of a class of pods the engine treats alike. */
+export interface ProbePlan {
+  namespace: string;
+  /** The pod whose place (node, labels) the probe takes. */
+  pod: string;
+  node: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  decision: Decision;
+  /** Every pod this probe stands for (the representative included). */
+  members: string[];
+}
+
+export type ObservationCode =
+  | 'OBSERVED'
+  | 'ECHO_UNREACHABLE'
+  | 'ECHO_RESPONSE_UNPARSABLE'
+  | 'IMAGE_PULL_FAILED'
+  | 'POD_NEVER_STARTED'
+  | 'PROBE_TIMEOUT'
+  | 'PROBE_REJECTED'
+  | 'PROBE_FAILED'
+  | 'INTERRUPTED';
+
+export interface Observation {
+  sourceIP: string | null;
+  code: ObservationCode;
+  detail: string;
+  probe: { name: string; node: string };
+}
+
+export type VerdictKind = 'match' | 'mismatch' | 'inconclusive' | 'error';
+
+export type VerdictCode =
+  | 'OBSERVED_AS_PREDICTED'
+  | 'OBSERVED_OTHER_ADDRESS'
+  | 'DROPPED_AS_PREDICTED'
+  | 'PREDICTED_DROP_BUT_REACHED'
+  | 'PREDICTION_UNKNOWN'
+  | 'PREDICTION_HAS_NO_ADDRESS'
+  | 'NOTHING_OBSERVED'
+  | 'PROBE_ERROR';
+
+export interface Verdict {
+  plan: ProbePlan;
+  observation: Observation;
+  verdict: VerdictKind;
+  code: VerdictCode;
+}

@@ -1,0 +1,66 @@
+/**
+ * The probe pod (design §6): pinned to the node, wearing the labels policies select on, never
+ * Ready (so no Service routes to it), no service account token, Pod Security `restricted`, a
+ * deadline, small resources, and the managed-by label and run id that `--cleanup` finds it by.
+ */
+import type { KubeObject } from '../model/objects.ts';
+import type { ProbePlan } from '../model/verification.ts';
+
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-egress' };
+export const RUN_LABEL = 'kubectl-egress.io/run';
+export const PROBE_CONTAINER = 'probe';
+
+/** Labels controllers stamp on their pods; copying them could make a controller claim the probe. */
+const CONTROLLER_LABELS = ['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index', 'controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name'];
+
+export interface ProbeOptions {
+  runId: string;
+  index: number;
+  image: string;
+  echoURL: string;
+  timeoutSeconds: number;
+  /** The namespace's uid: a controller owner reference to it keeps ReplicaSets and DaemonSets from adopting the probe. */
+  namespaceUID?: string;
+}
+
+export function probeName(runId: string, index: number): string {
+  return `egress-probe-${runId}-${index}`;
+}
+
+export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObject {
+  const labels = Object.fromEntries(Object.entries(plan.labels).filter(([k]) => !CONTROLLER_LABELS.includes(k)));
+  const metadata = {
+    name: probeName(options.runId, options.index),
+    namespace: plan.namespace,
+    labels: { ...labels, ...MANAGED_BY, [RUN_LABEL]: options.runId },
+    annotations: { ...plan.annotations, 'kubectl-egress.io/probes-for': `${plan.namespace}/${plan.pod}` },
+    ...(options.namespaceUID ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace, uid: options.namespaceUID, controller: true, blockOwnerDeletion: false }] } : {}),
+  };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan.node, options) };
+}
+
+function probeSpec(node: string, options: ProbeOptions): Record<string, unknown> {
+  const script = `wget -q -O - -T ${options.timeoutSeconds} "$ECHO_URL"`;
+  return {
+    nodeName: node,
+    restartPolicy: 'Never',
+    activeDeadlineSeconds: options.timeoutSeconds + 60,
+    terminationGracePeriodSeconds: 1,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    // The probe must run on its node even where taints would keep other pods off.
+    tolerations: [{ operator: 'Exists' }],
+    securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{
+      name: PROBE_CONTAINER,
+      image: options.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', '-c', script],
+      env: [{ name: 'ECHO_URL', value: options.echoURL }],
+      readinessProbe: { exec: { command: ['false'] }, periodSeconds: 3600 },
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    }],
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * verify's output: a comparison table with a summary line (cyclonus's "0 wrong, … correct"), and
+ * the EgressVerification envelope of design §5 for -o json|yaml.
+ */
+import type { Verdict, VerdictKind } from '../model/verification.ts';
+import { API_VERSION, reportItem } from './report.ts';
+import { renderTable } from './table.ts';
+
+const VERDICT_TEXT: Record<Verdict['code'], string> = {
+  OBSERVED_AS_PREDICTED: 'the echo saw the predicted address',
+  OBSERVED_OTHER_ADDRESS: 'the echo saw another address than predicted',
+  DROPPED_AS_PREDICTED: 'the traffic was dropped, as predicted',
+  PREDICTED_DROP_BUT_REACHED: 'the traffic was predicted dropped but reached the echo',
+  PREDICTION_UNKNOWN: 'the prediction is unknown, so nothing to compare',
+  PREDICTION_HAS_NO_ADDRESS: 'the prediction names no address (an interface the API does not show)',
+  NOTHING_OBSERVED: 'the echo endpoint could not be reached',
+  PROBE_ERROR: 'the probe could not run',
+};
+
+export function summary(verdicts: readonly Verdict[]): Record<VerdictKind, number> {
+  const counts: Record<VerdictKind, number> = { match: 0, mismatch: 0, inconclusive: 0, error: 0 };
+  for (const v of verdicts) counts[v.verdict]++;
+  return counts;
+}
+
+export function summaryLine(verdicts: readonly Verdict[]): string {
+  const c = summary(verdicts);
+  return `${c.match} match, ${c.mismatch} mismatch, ${c.inconclusive} inconclusive, ${c.error} error (${verdicts.length} probe${verdicts.length === 1 ? '' : 's'})\n`;
+}
+
+export function renderVerify(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return 'No pods to probe.\n';
+  const rows = verdicts.map((v) => [
+    v.plan.namespace, `${v.plan.pod}${v.plan.members.length > 1 ? ` (+${v.plan.members.length - 1})` : ''}`, v.plan.node,
+    v.plan.decision.sourceIP ?? `<${v.plan.decision.identity}>`, v.observation.sourceIP ?? '<none>', v.verdict,
+    v.observation.code === 'OBSERVED' ? VERDICT_TEXT[v.code] : `${VERDICT_TEXT[v.code]}: ${v.observation.code} ${v.observation.detail}`.trim(),
+  ]);
+  return renderTable(['NAMESPACE', 'POD', 'NODE', 'PREDICTED', 'OBSERVED', 'VERDICT', 'REASON'], rows) + summaryLine(verdicts);
+}
+
+export function verificationReport(verdicts: readonly Verdict[]): Record<string, unknown> {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'EgressVerification',
+    items: verdicts.map((v) => ({
+      ...reportItem(v.plan.decision),
+      members: v.plan.members,
+      predicted: { sourceIP: v.plan.decision.sourceIP, identity: v.plan.decision.identity },
+      observed: v.observation.code === 'OBSERVED' ? { sourceIP: v.observation.sourceIP } : null,
+      verdict: v.verdict,
+      verdictReason: { code: v.code, message: VERDICT_TEXT[v.code], observation: v.observation.code, detail: v.observation.detail },
+      probe: v.observation.probe,
+    })),
+    summary: summary(verdicts),
+  };
+}

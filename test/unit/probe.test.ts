@@ -1,0 +1,95 @@
+/**
+ * verify's pure parts: the probe pod, reading the echo's answer, planning probes, and comparing.
+ */
+import { describe, expect, it } from 'vitest';
+import { compare } from '../../src/engine/compare.ts';
+import { planProbes } from '../../src/engine/probe-plan.ts';
+import { buildSnapshot } from '../../src/config/snapshot.ts';
+import { selectPods } from '../../src/engine/select.ts';
+import { predict } from '../../src/engine/predict.ts';
+import type { Observation, ProbePlan } from '../../src/model/verification.ts';
+import { buildProbePod } from '../../src/probe/manifest.ts';
+import { parseObservedIp } from '../../src/probe/parse.ts';
+import { build, ipMasqAgent, node, pod } from '../support/builders.ts';
+import { destination } from '../support/predict.ts';
+
+describe('reading the echo endpoint\'s answer', () => {
+  it.each([
+    ['a plain IP', '10.128.0.5\n', '10.128.0.5'],
+    ['ip:port (agnhost /clientip)', '10.128.0.5:43122', '10.128.0.5'],
+    ['[v6]:port', '[fd00::5]:443', 'fd00::5'],
+    ['JSON client-ip (cilium-cli json-mock)', '{"client-ip":"203.0.113.1","other":1}', '203.0.113.1'],
+    ['JSON ip', '{"ip": "34.66.1.2"}', '34.66.1.2'],
+    ['JSON origin with a proxy chain (httpbin)', '{"origin": "34.66.1.2, 10.0.0.1"}', '34.66.1.2'],
+    ['an IPv4-mapped IPv6 address', '::ffff:10.4.1.7', '10.4.1.7'],
+  ])('reads %s', (_name, body, ip) => {
+    expect(parseObservedIp(body)).toBe(ip);
+  });
+
+  it.each(['<html>hello</html>', '{"ip": 5}', '{not json', 'wget: bad address'])('finds no address in %j', (body) => {
+    expect(parseObservedIp(body)).toBeUndefined();
+  });
+});
+
+const objects = build(node('n1').internalIP('10.128.0.5').podCIDR('10.4.1.0/24'), ipMasqAgent(),
+  pod('web-1', 'shop').on('n1').ip('10.4.1.7').ownedBy('ReplicaSet', 'web-5f7d').label('app', 'web').label('pod-template-hash', '5f7d'),
+  pod('web-2', 'shop').on('n1').ip('10.4.1.8').ownedBy('ReplicaSet', 'web-5f7d').label('app', 'web').label('pod-template-hash', '5f7d'),
+  pod('db-0', 'shop').on('n1').ip('10.4.1.9').ownedBy('StatefulSet', 'db').label('app', 'db'),
+  pod('agent', 'shop').on('n1').ip('10.128.0.5').hostNetwork());
+
+function plans(by: 'class' | 'pod'): ProbePlan[] {
+  const snapshot = buildSnapshot(objects);
+  const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+  return planProbes(predict(snapshot, pods, { destinations: [destination('203.0.113.10')] }), pods, by);
+}
+
+describe('planning probes', () => {
+  it('probes one pod per class of alike pods, and leaves hostNetwork pods out', () => {
+    expect(plans('class').map((p) => [p.pod, p.members])).toEqual([['db-0', ['db-0']], ['web-1', ['web-1', 'web-2']]]);
+  });
+
+  it('probes every pod with --by pod', () => {
+    expect(plans('pod').map((p) => p.pod)).toEqual(['db-0', 'web-1', 'web-2']);
+  });
+});
+
+describe('the probe pod', () => {
+  const probe = buildProbePod(plans('class')[1]!, { runId: 'abc123', index: 0, image: 'docker.io/library/busybox:1.36.1', echoURL: 'http://203.0.113.10:8080/', timeoutSeconds: 10, namespaceUID: 'uid-1' });
+  const spec = probe['spec'] as Record<string, any>;
+
+  it('is pinned to the pod\'s node in the pod\'s namespace, with its labels but not its controller\'s', () => {
+    expect(probe.metadata).toMatchObject({ namespace: 'shop', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubectl-egress', 'kubectl-egress.io/run': 'abc123' } });
+    expect(probe.metadata.labels).not.toHaveProperty('pod-template-hash');
+    expect(spec['nodeName']).toBe('n1');
+  });
+
+  it('is owned by its namespace, so no ReplicaSet or DaemonSet adopts it', () => {
+    expect(probe.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'shop', uid: 'uid-1', controller: true, blockOwnerDeletion: false }]);
+  });
+
+  it('meets Pod Security restricted, mounts no token, never becomes Ready, and has a deadline', () => {
+    const container = spec['containers'][0];
+    expect(spec).toMatchObject({ automountServiceAccountToken: false, restartPolicy: 'Never', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.readinessProbe.exec.command).toEqual(['false']);
+    expect(spec['activeDeadlineSeconds']).toBeGreaterThan(10);
+  });
+});
+
+describe('predicted vs observed', () => {
+  const plan = plans('class')[1]!;
+  const seen = (sourceIP: string | null, code: Observation['code'] = 'OBSERVED'): Observation => ({ sourceIP, code, detail: '', probe: { name: 'p', node: 'n1' } });
+  const withPrediction = (identity: string, sourceIP: string | null): ProbePlan => ({ ...plan, decision: { ...plan.decision, identity: identity as never, sourceIP } });
+
+  it.each([
+    ['the predicted node IP', withPrediction('node-ip', '10.128.0.5'), seen('10.128.0.5'), 'match', 'OBSERVED_AS_PREDICTED'],
+    ['another address', withPrediction('node-ip', '10.128.0.5'), seen('10.4.1.7'), 'mismatch', 'OBSERVED_OTHER_ADDRESS'],
+    ['an unknown prediction', withPrediction('unknown', null), seen('10.4.1.7'), 'inconclusive', 'PREDICTION_UNKNOWN'],
+    ['a predicted drop that got through', withPrediction('dropped', null), seen('10.4.1.7'), 'mismatch', 'PREDICTED_DROP_BUT_REACHED'],
+    ['a predicted drop that did not', withPrediction('dropped', null), seen(null, 'ECHO_UNREACHABLE'), 'match', 'DROPPED_AS_PREDICTED'],
+    ['an unreachable echo', withPrediction('node-ip', '10.128.0.5'), seen(null, 'ECHO_UNREACHABLE'), 'inconclusive', 'NOTHING_OBSERVED'],
+    ['an image pull failure', withPrediction('node-ip', '10.128.0.5'), seen(null, 'IMAGE_PULL_FAILED'), 'error', 'PROBE_ERROR'],
+  ])('compares %s', (_name, p, observation, verdict, code) => {
+    expect(compare(p, observation)).toMatchObject({ verdict, code });
+  });
+});
