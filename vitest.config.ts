@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**'] },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.
@@ -17,6 +17,17 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
+        },
+      },
+      {
+        // A real kubelet, containerd and CNI with an outside echo host (test/lab/node-lab.ts).
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
         },
       },
     ],

@@ -39,7 +39,7 @@ interface Builder {
 
 // Felix inserts its chain at the top of POSTROUTING; GKE's start-up chain is written at boot,
 // before agents append their jumps; Cilium's BPF masquerading runs at tc egress, after netfilter.
-export const DATAPATH_NAMES = ['calico', 'gke-egress-nat-policy', 'gke-default-snat', 'ip-masq-agent', 'azure-ip-masq-agent', 'aws-vpc-cni', 'flannel', 'kubenet', 'cilium', 'none'] as const;
+export const DATAPATH_NAMES = ['calico', 'gke-egress-nat-policy', 'gke-default-snat', 'ip-masq-agent', 'azure-ip-masq-agent', 'aws-vpc-cni', 'flannel', 'cni-bridge', 'kubenet', 'cilium', 'none'] as const;
 export type DatapathName = (typeof DATAPATH_NAMES)[number];
 
 const KUBENET_DEFAULT_CIDR = '10.0.0.0/8';
@@ -108,6 +108,7 @@ export const DATAPATH_BUILDERS: Record<DatapathName, Builder> = {
     },
     force: () => ({ layers: [{ mechanism: 'kubenet', nonMasqueradeCIDR: KUBENET_DEFAULT_CIDR, scope: { basis: 'all-nodes' } }] }),
   },
+  'cni-bridge': { detect: () => none, force: () => ({ layers: [{ mechanism: 'cni-bridge', scope: { basis: 'all-nodes' } }] }) },
   cilium: {
     detect: (i) => {
       const found = detectCilium(i.index, i.nodes, i.pods, i.warnings);

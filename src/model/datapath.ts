@@ -153,6 +153,12 @@ export interface FlannelLayer {
   scope: NodeScope;
 }
 
+/** The CNI bridge plugin's own ipMasq (only from --datapath cni-bridge: the CNI config is not in the API). */
+export interface CniBridgeLayer {
+  mechanism: 'cni-bridge';
+  scope: NodeScope;
+}
+
 /** Legacy kubenet (< 1.24): `! -d <--non-masquerade-cidr> -j MASQUERADE` (§6.3). */
 export interface KubenetLayer {
   mechanism: 'kubenet';
@@ -161,7 +167,7 @@ export interface KubenetLayer {
 }
 
 export type SnatLayer = IpMasqAgentLayer | GkeDefaultSnatLayer | AssumedDefaultLayer | UnreadableDatapathLayer | CiliumMasqueradeLayer
-  | AzureIpMasqAgentLayer | GkeEgressNatPolicyLayer | AwsVpcCniLayer | CalicoLayer | FlannelLayer | KubenetLayer;
+  | AzureIpMasqAgentLayer | GkeEgressNatPolicyLayer | AwsVpcCniLayer | CalicoLayer | FlannelLayer | KubenetLayer | CniBridgeLayer;
 export type SnatMechanismId = SnatLayer['mechanism'];
 
 export interface CiliumDatapath {

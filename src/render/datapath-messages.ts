@@ -36,7 +36,7 @@ export const DATAPATH_MESSAGES: Record<Code, (d: Data) => string> = {
   FLANNEL_SOURCE_OUTSIDE_NETWORK: (d) => `the source is outside the flannel network ${d['network']}, which flannel's rules match`,
   FLANNEL_NETWORK_UNKNOWN: () => 'the flannel network (net-conf.json in kube-flannel-cfg) could not be read',
   BRIDGE_DST_IN_NODE_SUBNET: () => 'the destination is in the node\'s own pod subnet',
-  BRIDGE_IP_MASQ: () => 'the CNI bridge plugin masquerades everything outside the node\'s own pod subnet (flannel runs without --ip-masq)',
+  BRIDGE_IP_MASQ: () => 'the CNI bridge plugin (ipMasq) masquerades everything outside the node\'s own pod subnet',
   GKE_EGRESS_NAT_POLICY_NO_SNAT: (d) => `an EgressNATPolicy (${d['policies']}) lists the destination as NoSNAT (${d['cidr']})`,
   GKE_CLUSTER_RANGE_NO_SNAT: (d) => `the destination is in the cluster's own ranges (${d['cidr']}), which GKE never SNATs`,
   GKE_EGRESS_NAT_POLICY_SNAT: (d) => `no EgressNATPolicy (${d['policies']}) exempts the destination: SNATed to the node IP`,

@@ -30,6 +30,8 @@ function describeLayer(layer: SnatLayer): string {
       return `aws-vpc-cni (${layer.externalSNAT ? 'external SNAT' : 'SNAT to the primary ENI'})`;
     case 'gke-egress-nat-policy':
       return `gke-egress-nat-policy (${layer.policies.map((p) => p.name).join(', ') || 'no policies'})`;
+    case 'cni-bridge':
+      return 'cni-bridge (ipMasq: masquerade outside the node\'s pod subnet)';
     case 'kubenet':
       return `kubenet (--non-masquerade-cidr ${layer.nonMasqueradeCIDR})`;
     case 'unreadable-datapath':

@@ -7,6 +7,7 @@
 import type { FlannelLayer } from '../../model/datapath.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
@@ -18,11 +19,7 @@ export const flannel: SnatMechanism<FlannelLayer> = {
     const { range } = packet.destination;
     const network = range.family === 4 ? layer.network : layer.ipv6Network;
     const multicast = exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST');
-    if (!layer.ipMasq) {
-      const subnet = packet.node.podCIDRs.filter((c) => (parseCidr(c)?.cidr.family ?? 0) === range.family);
-      return evaluateExemptions(range, [...exemptBlocks(subnet, 'BRIDGE_DST_IN_NODE_SUBNET'), ...multicast],
-        { exempt: 'BRIDGE_DST_IN_NODE_SUBNET', masquerade: 'BRIDGE_IP_MASQ' }, { mode: 'bridge ipMasq' }, layer.configSource);
-    }
+    if (!layer.ipMasq) return bridgeIpMasq(range, packet.node, layer.configSource);
     if (!network) return unknownNetwork(layer);
     // The MASQUERADE rules match `-s <Network>`: a source outside it is not flannel's.
     const source = singleAddress(packet.sourceIP);

@@ -5,6 +5,7 @@ import { awsVpcCni } from './aws-vpc-cni.ts';
 import { azureIpMasqAgent } from './azure-ip-masq-agent.ts';
 import { calico } from './calico.ts';
 import { cilium } from './cilium.ts';
+import { cniBridge } from './cni-bridge.ts';
 import { flannel } from './flannel.ts';
 import { gkeDefaultSnat } from './gke-default-snat.ts';
 import { gkeEgressNatPolicy } from './gke-egress-nat-policy.ts';
@@ -22,6 +23,7 @@ const MECHANISMS: { [Id in SnatMechanismId]: SnatMechanism<Extract<SnatLayer, { 
   calico,
   flannel,
   kubenet,
+  'cni-bridge': cniBridge,
   cilium,
   'assumed-default': assumedDefault,
   'unreadable-datapath': unreadableDatapath,

@@ -1,0 +1,29 @@
+/**
+ * The CNI bridge plugin with `ipMasq: true` (containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go):
+ * a per-container chain that ACCEPTs the node's own pod subnet and MASQUERADEs everything but
+ * multicast. containerd's default CNI config and flannel without --ip-masq both use it (§6.2).
+ * The CNI config is on the node, not in the API: this layer comes only from `--datapath cni-bridge`.
+ */
+import type { CniBridgeLayer } from '../../model/datapath.ts';
+import type { IpRange } from '../../model/net.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
+import type { ObjectRef } from '../../model/objects.ts';
+import { parseCidr } from '../../config/ip.ts';
+import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+
+const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
+
+export const cniBridge: SnatMechanism<CniBridgeLayer> = {
+  id: 'cni-bridge',
+  upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
+  evaluate(_layer, packet) {
+    return bridgeIpMasq(packet.destination.range, packet.node, undefined);
+  },
+};
+
+export function bridgeIpMasq(range: IpRange, node: NodeInfo, source: ObjectRef | undefined): LayerVerdict {
+  const subnet = node.podCIDRs.filter((c) => (parseCidr(c)?.cidr.family ?? 0) === range.family);
+  return evaluateExemptions(range, [...exemptBlocks(subnet, 'BRIDGE_DST_IN_NODE_SUBNET'), ...exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST')],
+    { exempt: 'BRIDGE_DST_IN_NODE_SUBNET', masquerade: 'BRIDGE_IP_MASQ' }, { mode: 'bridge ipMasq' }, source);
+}
