@@ -6,8 +6,11 @@ import type { Observation, ProbePlan, Verdict } from '../model/verification.ts';
 import { sameAddress } from '../config/ip.ts';
 
 export function compare(plan: ProbePlan, observation: Observation): Verdict {
-  const base = { plan, observation };
   const predicted = plan.decision;
+  // The probe stands in for the pod but has its own address: where the pod IP leaves unchanged,
+  // the echo must see the probe's.
+  const expected = predicted.identity === 'pod-ip' ? observation.probe.podIP : predicted.sourceIP;
+  const base = { plan, observation, expected };
   if (observation.code === 'ECHO_UNREACHABLE') {
     return predicted.identity === 'dropped'
       ? { ...base, verdict: 'match', code: 'DROPPED_AS_PREDICTED' }
@@ -17,7 +20,8 @@ export function compare(plan: ProbePlan, observation: Observation): Verdict {
   if (predicted.identity === 'unknown') return { ...base, verdict: 'inconclusive', code: 'PREDICTION_UNKNOWN' };
   if (predicted.identity === 'dropped') return { ...base, verdict: 'mismatch', code: 'PREDICTED_DROP_BUT_REACHED' };
   if (predicted.sourceIP === null) return { ...base, verdict: 'inconclusive', code: 'PREDICTION_HAS_NO_ADDRESS' };
-  return sameAddress(predicted.sourceIP, observation.sourceIP ?? '')
+  if (expected === null) return { ...base, verdict: 'inconclusive', code: 'PROBE_POD_IP_UNKNOWN' };
+  return sameAddress(expected, observation.sourceIP ?? '')
     ? { ...base, verdict: 'match', code: 'OBSERVED_AS_PREDICTED' }
     : { ...base, verdict: 'mismatch', code: 'OBSERVED_OTHER_ADDRESS' };
 }

@@ -31,7 +31,8 @@ export interface Observation {
   sourceIP: string | null;
   code: ObservationCode;
   detail: string;
-  probe: { name: string; node: string };
+  /** podIP: the probe's own address, which the echo sees wherever the pod IP leaves unchanged. */
+  probe: { name: string; node: string; podIP: string | null };
 }
 
 export type VerdictKind = 'match' | 'mismatch' | 'inconclusive' | 'error';
@@ -43,12 +44,15 @@ export type VerdictCode =
   | 'PREDICTED_DROP_BUT_REACHED'
   | 'PREDICTION_UNKNOWN'
   | 'PREDICTION_HAS_NO_ADDRESS'
+  | 'PROBE_POD_IP_UNKNOWN'
   | 'NOTHING_OBSERVED'
   | 'PROBE_ERROR';
 
 export interface Verdict {
   plan: ProbePlan;
   observation: Observation;
+  /** The address the echo should see from the probe: the prediction's, or the probe's own pod IP for `pod-ip`. */
+  expected: string | null;
   verdict: VerdictKind;
   code: VerdictCode;
 }

@@ -40,8 +40,23 @@ export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObjec
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan.node, options) };
 }
 
+/**
+ * wget with a network timeout. Not every wget has `-T` (Debian's busybox-static 1.35 lacks it and
+ * crashes on it), so the help text decides; without it, `timeout` bounds the whole request. Every
+ * failure ends with a `wget:` line on stderr, which is how the runner tells "no answer" from a
+ * probe that could not run (src/probe/run.ts).
+ */
+export function probeScript(timeoutSeconds: number): string {
+  return [
+    'case "$(wget --help 2>&1)" in',
+    `  *'-T '*|*'-T,'*) wget -q -O - -T ${timeoutSeconds} "$ECHO_URL" ;;`,
+    `  *) timeout ${timeoutSeconds} wget -q -O - "$ECHO_URL" || { status=$?; echo "wget: $ECHO_URL failed or gave no answer within ${timeoutSeconds}s (exit $status)" >&2; exit $status; } ;;`,
+    'esac',
+  ].join('\n');
+}
+
 function probeSpec(node: string, options: ProbeOptions): Record<string, unknown> {
-  const script = `wget -q -O - -T ${options.timeoutSeconds} "$ECHO_URL"`;
+  const script = probeScript(options.timeoutSeconds);
   return {
     nodeName: node,
     restartPolicy: 'Never',

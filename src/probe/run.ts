@@ -27,9 +27,12 @@ export interface RunOptions extends Omit<ProbeOptions, 'index' | 'namespaceUID'>
   pollMs?: number;
 }
 
+type Observe = (code: ObservationCode, detail: string, sourceIP?: string | null) => Observation;
+
 interface PodStatus {
   status?: {
     phase?: string;
+    podIP?: string;
     containerStatuses?: { state?: { waiting?: { reason?: string; message?: string }; terminated?: { exitCode?: number; reason?: string } } }[];
   };
 }
@@ -58,7 +61,7 @@ export async function runProbes(api: ProbeApi, plans: readonly ProbePlan[], opti
 async function runOne(api: ProbeApi, plan: ProbePlan, index: number, options: RunOptions, created: Map<string, KubeObject>): Promise<Observation> {
   const uid = options.namespaceUIDs[plan.namespace];
   const pod = buildProbePod(plan, { ...options, index, ...(uid ? { namespaceUID: uid } : {}) });
-  const probe = { name: pod.metadata.name, node: plan.node };
+  const probe: Observation['probe'] = { name: pod.metadata.name, node: plan.node, podIP: null };
   const observe = (code: ObservationCode, detail: string, sourceIP: string | null = null): Observation => ({ sourceIP, code, detail, probe });
   if (options.signal.aborted) return observe('INTERRUPTED', 'interrupted before the probe started');
   try {
@@ -68,7 +71,7 @@ async function runOne(api: ProbeApi, plan: ProbePlan, index: number, options: Ru
   }
   created.set(probe.name, pod);
   try {
-    return await waitAndRead(api, pod, options, observe);
+    return await waitAndRead(api, pod, options, observe, probe);
   } finally {
     if (!options.keep) {
       await deletePod(api, pod);
@@ -77,7 +80,7 @@ async function runOne(api: ProbeApi, plan: ProbePlan, index: number, options: Ru
   }
 }
 
-async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, observe: (c: ObservationCode, d: string, ip?: string | null) => Observation): Promise<Observation> {
+async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, observe: Observe, probe: Observation['probe']): Promise<Observation> {
   const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
   const startDeadline = Date.now() + options.startTimeoutSeconds * 1000;
   let deadline = startDeadline;
@@ -85,6 +88,7 @@ async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, 
   while (Date.now() < deadline) {
     if (options.signal.aborted) return observe('INTERRUPTED', 'interrupted while the probe ran');
     const { status } = await api.get<PodStatus>(path);
+    probe.podIP = status?.podIP ?? probe.podIP;
     const container = status?.containerStatuses?.[0]?.state;
     const waiting = container?.waiting?.reason;
     if (waiting && IMAGE_FAILURES.includes(waiting)) return observe('IMAGE_PULL_FAILED', `${waiting}: ${container?.waiting?.message ?? ''}`.trim());
@@ -99,7 +103,7 @@ async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, 
   return started ? observe('PROBE_TIMEOUT', 'the probe did not finish in time') : observe('POD_NEVER_STARTED', 'the probe pod never started on its node');
 }
 
-async function readLog(api: ProbeApi, path: string, phase: string, observe: (c: ObservationCode, d: string, ip?: string | null) => Observation): Promise<Observation> {
+async function readLog(api: ProbeApi, path: string, phase: string, observe: Observe): Promise<Observation> {
   const log = (await api.getText(`${path}/log`, { container: PROBE_CONTAINER }).catch((e: Error) => `(log unreadable: ${e.message})`)).trim();
   if (phase === 'Failed') return observe(/wget:/.test(log) ? 'ECHO_UNREACHABLE' : 'PROBE_FAILED', log.split('\n').pop() || 'the probe failed');
   const ip = parseObservedIp(log);

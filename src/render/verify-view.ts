@@ -13,6 +13,7 @@ const VERDICT_TEXT: Record<Verdict['code'], string> = {
   PREDICTED_DROP_BUT_REACHED: 'the traffic was predicted dropped but reached the echo',
   PREDICTION_UNKNOWN: 'the prediction is unknown, so nothing to compare',
   PREDICTION_HAS_NO_ADDRESS: 'the prediction names no address (an interface the API does not show)',
+  PROBE_POD_IP_UNKNOWN: 'the probe pod IP, which the echo should have seen, never showed in its status',
   NOTHING_OBSERVED: 'the echo endpoint could not be reached',
   PROBE_ERROR: 'the probe could not run',
 };
@@ -32,10 +33,16 @@ export function renderVerify(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'No pods to probe.\n';
   const rows = verdicts.map((v) => [
     v.plan.namespace, `${v.plan.pod}${v.plan.members.length > 1 ? ` (+${v.plan.members.length - 1})` : ''}`, v.plan.node,
-    v.plan.decision.sourceIP ?? `<${v.plan.decision.identity}>`, v.observation.sourceIP ?? '<none>', v.verdict,
+    predictedCell(v), v.observation.sourceIP ?? '<none>', v.verdict,
     v.observation.code === 'OBSERVED' ? VERDICT_TEXT[v.code] : `${VERDICT_TEXT[v.code]}: ${v.observation.code} ${v.observation.detail}`.trim(),
   ]);
   return renderTable(['NAMESPACE', 'POD', 'NODE', 'PREDICTED', 'OBSERVED', 'VERDICT', 'REASON'], rows) + summaryLine(verdicts);
+}
+
+/** For `pod-ip` the probe's own address is what counts, and the cell says so. */
+function predictedCell(v: Verdict): string {
+  if (v.plan.decision.identity === 'pod-ip') return v.expected ? `${v.expected} (probe pod IP)` : '<probe pod IP>';
+  return v.plan.decision.sourceIP ?? `<${v.plan.decision.identity}>`;
 }
 
 export function verificationReport(verdicts: readonly Verdict[]): Record<string, unknown> {
@@ -45,7 +52,7 @@ export function verificationReport(verdicts: readonly Verdict[]): Record<string,
     items: verdicts.map((v) => ({
       ...reportItem(v.plan.decision),
       members: v.plan.members,
-      predicted: { sourceIP: v.plan.decision.sourceIP, identity: v.plan.decision.identity },
+      predicted: { sourceIP: v.expected, identity: v.plan.decision.identity },
       observed: v.observation.code === 'OBSERVED' ? { sourceIP: v.observation.sourceIP } : null,
       verdict: v.verdict,
       verdictReason: { code: v.code, message: VERDICT_TEXT[v.code], observation: v.observation.code, detail: v.observation.detail },

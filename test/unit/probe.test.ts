@@ -78,7 +78,8 @@ describe('the probe pod', () => {
 
 describe('predicted vs observed', () => {
   const plan = plans('class')[1]!;
-  const seen = (sourceIP: string | null, code: Observation['code'] = 'OBSERVED'): Observation => ({ sourceIP, code, detail: '', probe: { name: 'p', node: 'n1' } });
+  const seen = (sourceIP: string | null, code: Observation['code'] = 'OBSERVED', probeIP: string | null = '10.4.1.9'): Observation =>
+    ({ sourceIP, code, detail: '', probe: { name: 'p', node: 'n1', podIP: probeIP } });
   const withPrediction = (identity: string, sourceIP: string | null): ProbePlan => ({ ...plan, decision: { ...plan.decision, identity: identity as never, sourceIP } });
 
   it.each([
@@ -89,7 +90,15 @@ describe('predicted vs observed', () => {
     ['a predicted drop that did not', withPrediction('dropped', null), seen(null, 'ECHO_UNREACHABLE'), 'match', 'DROPPED_AS_PREDICTED'],
     ['an unreachable echo', withPrediction('node-ip', '10.128.0.5'), seen(null, 'ECHO_UNREACHABLE'), 'inconclusive', 'NOTHING_OBSERVED'],
     ['an image pull failure', withPrediction('node-ip', '10.128.0.5'), seen(null, 'IMAGE_PULL_FAILED'), 'error', 'PROBE_ERROR'],
+    ['the probe\'s own pod IP where the pod IP is kept', withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9'), 'match', 'OBSERVED_AS_PREDICTED'],
+    ['the workload\'s pod IP where the pod IP is kept (the probe has another)', withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.7'), 'mismatch', 'OBSERVED_OTHER_ADDRESS'],
+    ['a kept pod IP while the probe\'s own is unknown', withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9', 'OBSERVED', null), 'inconclusive', 'PROBE_POD_IP_UNKNOWN'],
   ])('compares %s', (_name, p, observation, verdict, code) => {
     expect(compare(p, observation)).toMatchObject({ verdict, code });
+  });
+
+  it('expects the probe\'s own address for pod-ip and the predicted one otherwise', () => {
+    expect(compare(withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9')).expected).toBe('10.4.1.9');
+    expect(compare(withPrediction('node-ip', '10.128.0.5'), seen('10.128.0.5')).expected).toBe('10.128.0.5');
   });
 });
