@@ -1,8 +1,8 @@
-// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver and etcd the
-// integration tests run, then the whole vitest suite (unit and integration projects); ends with one
+// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
+// integration and end-to-end tests run, then the whole vitest suite (unit, integration, e2e); ends with one
 // "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,10 +24,11 @@ function step(title, command, args, options = {}) {
 
 step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 step('build', 'node', ['scripts/build.mjs']);
-const binDir = step('kubectl, kube-apiserver and etcd from their Go modules (cached after the first build)', 'bash',
-  ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'etcd'], { capture: true }).trim().split('\n').pop();
+const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
+  ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
 
-const report = join(mkdtempSync(join(tmpdir(), 'kubectl-egress-test-')), 'vitest.json');
+const reportDir = mkdtempSync(join(tmpdir(), 'kubectl-egress-test-'));
+const report = join(reportDir, 'vitest.json');
 console.error('\n== tests');
 const vitest = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
@@ -42,5 +43,6 @@ try {
 } catch {
   summary = 'tests: 0 passed, 1 failed';
 }
+rmSync(reportDir, { recursive: true, force: true });
 console.log(summary);
 process.exit(vitest.status ?? 1);

@@ -2,18 +2,20 @@
  * `kubectl egress` through the real kubectl's plugin discovery, with plugin/ on PATH. The kubectl
  * binary is built from its Go module by test/lab/build-k8s.sh; scripts/test.mjs passes its path.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PLUGIN, runPlugin } from './support/plugin.ts';
 
 const kubectl = process.env['KUBECTL'];
 const example = join(import.meta.dirname, '..', 'examples', 'gke-cluster.yaml');
+const home = mkdtempSync(join(tmpdir(), 'egress-home-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function viaKubectl(args: string[]) {
   if (!kubectl) throw new Error('KUBECTL is not set: run the suite with `npm test`, which builds kubectl from its Go module');
-  const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'egress-home-')), KUBECONFIG: '', PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter) };
+  const env = { ...process.env, HOME: home, KUBECONFIG: '', PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter) };
   return runPlugin(args, { command: kubectl, env });
 }
 

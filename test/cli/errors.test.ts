@@ -2,14 +2,15 @@
  * Bad input through the real entry point: one clear line on stderr, a documented exit code,
  * never a stack trace (README "Exit codes").
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runPlugin } from '../support/plugin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'egress-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);
