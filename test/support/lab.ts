@@ -52,12 +52,12 @@ function makeCertificates(dir: string): void {
 }
 
 /** Starts a component with its output in a log file, which waitFor shows when it never gets ready. */
-function startProcess(binary: string, args: string[], log: string): ChildProcess {
+export function startProcess(binary: string, args: string[], log: string): ChildProcess {
   const out = openSync(log, 'w');
   return spawn(binary, args, { stdio: ['ignore', out, out] });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, log: string, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean>, log: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -123,10 +123,12 @@ function apiserverArgs(dir: string, etcdURL: string, securePort: number): string
     // Lists straight from etcd, so an etcd compaction really expires a continue token (410 Gone).
     '--watch-cache=false',
     '--profiling=false', '--enable-priority-and-fairness=false',
+    // The node lab's node name is in no DNS: logs and exec reach its kubelet by address.
+    '--kubelet-preferred-address-types=InternalIP,Hostname',
   ];
 }
 
-function terminate(child: ChildProcess): Promise<void> {
+export function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The Debian packages the node lab (test/lab/node-lab.ts) runs on: containerd, runc, the CNI
+# plugins, iptables, iproute2 and a static busybox for the probe image. Installs only what is
+# missing, so a machine that has them all spends no time here. Needs root.
+set -euo pipefail
+
+missing=()
+need() { # need PACKAGE PATH...: the package is missing when any of its paths is
+  local package=$1
+  shift
+  for path in "$@"; do
+    if [ ! -e "$path" ]; then
+      missing+=("$package")
+      return
+    fi
+  done
+}
+need containerd /usr/bin/containerd /usr/bin/ctr
+need runc /usr/sbin/runc
+need containernetworking-plugins /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/loopback
+need iptables /usr/sbin/iptables
+need iproute2 /usr/sbin/ip /bin/ip
+need busybox-static /bin/busybox
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "node lab packages: all present" >&2
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: the node lab needs ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "node lab packages: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,3 @@
+module kubectl-egress.local/lab/pause
+
+go 1.24
