@@ -54,8 +54,13 @@ export function withSelectionFlags<T>(y: Argv<T>) {
 }
 
 export function withQueryFlags<T>(y: Argv<T>) {
+  return withAddressFlags(y)
+    .option('to', { type: 'string', array: true, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
+}
+
+/** What the cluster does not show about addresses; verify takes these but not --to (its destination is --echo). */
+export function withAddressFlags<T>(y: Argv<T>) {
   return y
-    .option('to', { type: 'string', array: true, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable; default: ${DEFAULT_DESTINATIONS.join(', ')})` })
     .option('nat-ip', { type: 'string', requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway)' })
     .option('vpc-cidr', { type: 'string', array: true, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable)' });
 }

@@ -48,6 +48,7 @@ describe('bad input gets one line and a documented exit code', () => {
     ['no command', [], 2, /^error: name a command/],
     ['verify without --echo', ['verify', '-f', example], 2, /^error: verify needs --echo URL/],
     ['verify with an --echo that is not a URL', ['verify', '--echo', 'echo.example'], 2, /^error: --echo: "echo.example" is not a URL$/],
+    ['verify with --to (its destination is the echo endpoint)', ['verify', '--echo', 'http://203.0.113.10/', '--to', '8.8.8.8'], 2, /^error: Unknown argument: to$/],
     ['-f without a value', ['who', '-f'], 2, /^error: Not enough arguments following: f$/],
   ])('%s', async (_name, args, code, message) => {
     const result = await runPlugin(args);

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { Query } from '../../model/decision.ts';
 import { UsageError } from '../../errors.ts';
 import {
-  parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags,
+  parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
   type SelectionOptions, type SourceOptions,
 } from '../options.ts';
 
@@ -11,7 +11,7 @@ import {
 export const DEFAULT_PROBE_IMAGE = 'docker.io/library/busybox:1.36.1';
 
 export function verifyFlags(y: Argv) {
-  return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
+  return withAddressFlags(withSelectionFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD to probe' })
     .option('echo', { type: 'string', requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
     .option('node', { type: 'string', requiresArg: true, describe: 'Only pods on this node' })
