@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**'] },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.
@@ -18,6 +18,11 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
         },
+      },
+      {
+        // The release that `npm run package` made (dist/release/): manifest, archives, the executable.
+        extends: true,
+        test: { name: 'package', include: ['test/package/**/*.test.ts'] },
       },
       {
         // A real kubelet, containerd and CNI with an outside echo host (test/lab/node-lab.ts).

@@ -1,6 +1,6 @@
 // `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
-// integration and end-to-end tests run, then the whole vitest suite (unit, integration, e2e); ends with one
-// "N passed, N failed, N skipped" line.
+// integration and end-to-end tests run, package the release (`npm run package`), then the whole vitest
+// suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 step('build', 'node', ['scripts/build.mjs']);
 const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
+
+step('single executables, archives and the Krew manifest (npm run package)', 'node', ['scripts/package.mjs']);
 
 const reportDir = mkdtempSync(join(tmpdir(), 'kubectl-egress-test-'));
 const report = join(reportDir, 'vitest.json');

@@ -22,7 +22,8 @@ function onSignal(code: number): void {
 process.on('SIGINT', () => onSignal(EXIT.interrupted));
 process.on('SIGTERM', () => onSignal(128 + 15));
 
-const code = await main(process.argv.slice(2), {
+// No top-level await: the single executables run this bundled as CommonJS (scripts/package.mjs).
+void main(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   lookup: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
@@ -33,7 +34,8 @@ const code = await main(process.argv.slice(2), {
     return () => void holds--;
   },
   stderrIsTTY: process.stderr.isTTY === true,
+}).then((code) => {
+  // Exit now rather than when the event loop drains: a request abandoned by --request-timeout can
+  // keep a socket open for the connect timeout. Wait for stdout/stderr to flush first.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(controller.signal.aborted ? EXIT.interrupted : code)));
 });
-// Exit now rather than when the event loop drains: a request abandoned by --request-timeout can keep
-// a socket open for the connect timeout. Wait for stdout/stderr to flush first.
-process.stdout.write('', () => process.stderr.write('', () => process.exit(controller.signal.aborted ? EXIT.interrupted : code)));
