@@ -102,6 +102,9 @@ function platformEntry(target, archive, sha, exe, files) {
 }
 
 async function main() {
+  const missing = ['strip', 'zip', 'tar', 'gzip', 'npm'].filter((c) => !onPath(c));
+  if (missing.length > 0) fail(`npm run package needs ${missing.join(', ')} (apt-get install binutils zip)`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') fail('npm run package runs on linux/amd64, whose Node.js makes the blob');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
@@ -113,7 +116,7 @@ async function main() {
     const { dir, exe } = makeExecutable(target, blob);
     if (!useSigned(target, dir, exe).signed) unsigned.push(`${target.os}/${target.arch}`);
     const files = target.os === 'windows' ? [exe, 'LICENSE', 'NODE-LICENSE'] : [exe, 'kubectl_complete-egress', 'LICENSE', 'NODE-LICENSE'];
-    if (target.os !== 'windows') copyFileSync(join(ROOT, 'scripts', 'sea', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));
+    if (target.os !== 'windows') copyFileSync(join(ROOT, 'plugin', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));
     const archive = `kubectl-egress_${target.os}_${target.arch}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
     const sha = pack(dir, files, [exe, 'kubectl_complete-egress'], join(OUT, archive));
     sums.push(`${sha}  ${archive}`);

@@ -149,9 +149,12 @@ export function toQuery(args: RawArgs, destinations: Destination[]): Query {
 }
 
 export function toOutputFormat(args: RawArgs): OutputFormat {
-  const output = args.output ?? 'table';
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) {
-    throw new UsageError(`--output: "${output}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
-  }
-  return output as OutputFormat;
+  return oneOf(OUTPUT_FORMATS, args.output ?? 'table', '--output');
+}
+
+/** `value` if it is one of `allowed`; else a usage error naming the flag and the choices. */
+export function oneOf<T extends string>(allowed: readonly T[], value: string, flag: string): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new UsageError(`${flag}: "${value}" is not one of ${allowed.join(', ')}`);
+  return found;
 }

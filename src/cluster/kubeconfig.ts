@@ -36,6 +36,14 @@ export function loadKubeconfig(options: KubeconfigOptions, environment: Kubeconf
   return kc;
 }
 
+/** The context, cluster and user names of the merged kubeconfig files (none when there are no files), for shell completion. */
+export function kubeconfigNames(options: Pick<KubeconfigOptions, 'kubeconfig'>, environment: KubeconfigEnvironment): Record<'contexts' | 'clusters' | 'users', string[]> {
+  const files = kubeconfigFiles(options, environment);
+  const kc = files.length > 0 ? mergeFiles(files) : new KubeConfig();
+  const names = (items: { name: string }[]) => items.map((i) => i.name).sort();
+  return { contexts: names(kc.getContexts()), clusters: names(kc.getClusters()), users: names(kc.getUsers()) };
+}
+
 function kubeconfigFiles(options: KubeconfigOptions, { env, home, pathDelimiter }: KubeconfigEnvironment): string[] {
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new ClusterError(`cannot load kubeconfig: ${options.kubeconfig} does not exist`);

@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PLUGIN, runPlugin } from '../support/plugin.ts';
 import { validateManifest } from './krew-rules.ts';
+// @ts-expect-error: a plain JavaScript build script, without types
+import { NODE_VERSION } from '../../scripts/sea/node-binaries.mjs';
 
 const RELEASE = join(import.meta.dirname, '..', '..', 'dist', 'release');
 const MANIFEST = join(RELEASE, 'egress.yaml');
@@ -114,6 +116,12 @@ describe('the linux/amd64 executable installed as the manifest says', () => {
     const result = await viaKubectl(['egress', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^kubectl egress <command>/);
+  });
+
+  it('reports the version of package.json and the pinned Node.js it carries', async () => {
+    const result = await viaKubectl(['egress', 'version', '-o', 'json']);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(JSON.parse(result.stdout)).toMatchObject({ version, node: `v${NODE_VERSION}`, platform: 'linux', arch: 'amd64' });
   });
 
   it('answers `kubectl egress who` exactly as the plugin run from source does', async () => {

@@ -5,9 +5,8 @@
 import type { Argv } from 'yargs';
 import { snapshotList } from '../../config/snapshot-file.ts';
 import { serialize } from '../../render/serialize.ts';
-import { UsageError } from '../../errors.ts';
 import type { Io } from '../io.ts';
-import { toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { oneOf, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadObjects } from '../source.ts';
 
 export const snapshotExamples: [string, string][] = [
@@ -15,9 +14,11 @@ export const snapshotExamples: [string, string][] = [
   ['$0 who -A -f cluster.yaml --to 8.8.8.8', 'The same answer as live, from the file'],
 ];
 
+export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
+
 export function snapshotBuilder(y: Argv) {
   return withSelectionFlags(withSourceFlags(y))
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'yaml', describe: 'Output format: yaml|json' })
+    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'yaml', describe: `Output format: ${SNAPSHOT_OUTPUTS.join('|')}` })
     .example(snapshotExamples);
 }
 
@@ -26,8 +27,7 @@ type SnapshotArgs = Parameters<typeof toSourceOptions>[0] & { output?: string };
 export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = args.output ?? 'yaml';
-  if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: "${output}" is not one of yaml, json`);
+  const output = oneOf(SNAPSHOT_OUTPUTS, args.output ?? 'yaml', '--output');
   const { objects, gaps } = await loadObjects(source, selection, io);
   io.stdout(serialize(snapshotList(objects, gaps), output));
   return 0;

@@ -3,26 +3,30 @@ import type { Argv } from 'yargs';
 import type { Query } from '../../model/decision.ts';
 import { UsageError } from '../../errors.ts';
 import {
-  parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
+  oneOf, parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
   type SelectionOptions, type SourceOptions,
 } from '../options.ts';
 
 /** busybox with wget, pinned; `--image` for mirrors and air-gapped registries. */
 export const DEFAULT_PROBE_IMAGE = 'docker.io/library/busybox:1.36.1';
 
+/** --by: one probe per class of pods the engine treats alike, or one per pod. */
+export const VERIFY_GROUPINGS = ['class', 'pod'] as const;
+export const VERIFY_OUTPUTS = ['table', 'json', 'yaml'] as const;
+
 export function verifyFlags(y: Argv) {
   return withAddressFlags(withSelectionFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD to probe' })
     .option('echo', { type: 'string', requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
     .option('node', { type: 'string', requiresArg: true, describe: 'Only pods on this node' })
-    .option('by', { type: 'string', default: 'class', requiresArg: true, describe: 'One probe per class of alike pods, or per pod: class|pod' })
+    .option('by', { type: 'string', default: 'class', requiresArg: true, describe: `One probe per class of alike pods, or per pod: ${VERIFY_GROUPINGS.join('|')}` })
     .option('parallel', { type: 'number', default: 4, requiresArg: true, describe: 'Probes running at once' })
     .option('image', { type: 'string', default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
     .option('timeout', { type: 'string', default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
     .option('start-timeout', { type: 'string', default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
     .option('keep', { type: 'boolean', default: false, describe: 'Keep the probe pods afterwards' })
     .option('cleanup', { type: 'boolean', default: false, describe: 'Delete probe pods left by earlier runs, then exit' })
-    .option('output', { alias: 'o', type: 'string', default: 'table', requiresArg: true, describe: 'Output format: table|json|yaml' });
+    .option('output', { alias: 'o', type: 'string', default: 'table', requiresArg: true, describe: `Output format: ${VERIFY_OUTPUTS.join('|')}` });
 }
 
 export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<typeof toQuery>[0] & {
@@ -40,14 +44,14 @@ export interface VerifyOptions {
   echoURL: string;
   echoHost: string;
   node?: string;
-  by: 'class' | 'pod';
+  by: (typeof VERIFY_GROUPINGS)[number];
   parallel: number;
   image: string;
   timeoutSeconds: number;
   startTimeoutSeconds: number;
   keep: boolean;
   cleanup: boolean;
-  output: 'table' | 'json' | 'yaml';
+  output: (typeof VERIFY_OUTPUTS)[number];
 }
 
 export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
@@ -57,12 +61,10 @@ export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   const selection = toSelectionOptions(args);
   const { destinations: _, ...query } = toQuery(args, []);
   const echo = args.cleanup ? { url: '', host: '' } : parseEcho(args.echo);
-  const by = args.by ?? 'class';
-  if (by !== 'class' && by !== 'pod') throw new UsageError(`--by: "${by}" is not one of class, pod`);
+  const by = oneOf(VERIFY_GROUPINGS, args.by ?? 'class', '--by');
   const parallel = args.parallel ?? 4;
   if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: "${args.parallel}" is not a whole number >= 1`);
-  const output = args.output ?? 'table';
-  if (output !== 'table' && output !== 'json' && output !== 'yaml') throw new UsageError(`--output: "${output}" is not one of table, json, yaml`);
+  const output = oneOf(VERIFY_OUTPUTS, args.output ?? 'table', '--output');
   const timeoutSeconds = Math.ceil(parseRequestTimeout(args.timeout ?? '30s') / 1000);
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1s');
   const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s') / 1000);

@@ -9,10 +9,9 @@ import { serialize } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
 import { messageOf } from '../../render/messages.ts';
-import { UsageError } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { oneOf, toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -22,9 +21,12 @@ export const whoExamples: [string, string][] = [
   ['$0 who -l app=web --by pod -o wide', 'One row per pod, with the reason'],
 ];
 
+/** --by: one table row per workload, or per pod. */
+export const WHO_GROUPINGS = ['workload', 'pod'] as const;
+
 export function whoBuilder(y: Argv) {
   return withOutputFlag(withQueryFlags(withSelectionFlags(withSourceFlags(y))))
-    .option('by', { type: 'string', default: 'workload', requiresArg: true, describe: 'Group table rows by workload or pod: workload|pod' })
+    .option('by', { type: 'string', default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
     .example(whoExamples);
 }
 
@@ -34,8 +36,7 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
   const output = toOutputFormat(args);
-  const by = args.by ?? 'workload';
-  if (by !== 'workload' && by !== 'pod') throw new UsageError(`--by: "${by}" is not one of workload, pod`);
+  const by = oneOf(WHO_GROUPINGS, args.by ?? 'workload', '--by');
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });

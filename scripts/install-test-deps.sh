@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Debian packages the node lab (test/lab/node-lab.ts) runs on: containerd, runc, the CNI
-# plugins, iptables, iproute2 and a static busybox for the probe image. Installs only what is
-# missing, so a machine that has them all spends no time here. Needs root.
+# The Debian packages some tests need: the node lab (test/lab/node-lab.ts) runs on containerd, runc,
+# the CNI plugins, iptables, iproute2 and a static busybox for the probe image; the completion tests
+# run zsh; the package step uses strip, zip and osslsigncode. Installs only what is missing, so a
+# machine that has them all spends no time here. Needs root.
 set -euo pipefail
 
 missing=()
@@ -21,16 +22,21 @@ need containernetworking-plugins /usr/lib/cni/bridge /usr/lib/cni/host-local /us
 need iptables /usr/sbin/iptables
 need iproute2 /usr/sbin/ip /bin/ip
 need busybox-static /bin/busybox
+need zsh /usr/bin/zsh
+need binutils /usr/bin/strip
+need zip /usr/bin/zip
+need unzip /usr/bin/zipinfo
+need osslsigncode /usr/bin/osslsigncode
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "node lab packages: all present" >&2
+  echo "test packages: all present" >&2
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "error: the node lab needs ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
+  echo "error: the tests need ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
   exit 1
 fi
-echo "node lab packages: installing ${missing[*]}" >&2
+echo "test packages: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
