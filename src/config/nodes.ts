@@ -1,7 +1,7 @@
 /** Node objects → NodeInfo. */
 import type { KubeObject } from '../model/objects.ts';
 import type { CloudProvider, NodeInfo } from '../model/snapshot.ts';
-import { getArray, getRecord, getString, stringMap } from './objects.ts';
+import { getArray, getRecord, getString, isRecord, stringMap } from './objects.ts';
 
 /**
  * The cloud whose 1:1 NAT of a node's ExternalIP we model (design §4), from the providerID scheme
@@ -23,6 +23,13 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
     externalIPs: ofType('ExternalIP'),
     podCIDRs: podCIDRs.length > 0 ? podCIDRs : podCIDR ? [podCIDR] : [],
     labels: stringMap(obj.metadata.labels),
+    taints: getArray(spec, 'taints').flatMap((t) => {
+      const key = getString(t, 'key');
+      const effect = getString(t, 'effect');
+      const value = getString(t, 'value');
+      return key && effect ? [{ key, effect, ...(value ? { value } : {}) }] : [];
+    }),
+    unschedulable: isRecord(spec) && spec['unschedulable'] === true,
   };
   const kubeletVersion = getString(getRecord(obj, 'status', 'nodeInfo'), 'kubeletVersion');
   if (kubeletVersion) node.kubeletVersion = kubeletVersion;

@@ -2,6 +2,7 @@
 import type { KubeObject, OwnerReference } from '../model/objects.ts';
 import type { PodInfo, WorkloadRef } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, isRecord, stringMap, type ObjectIndex } from './objects.ts';
+import { toScheduling } from './scheduling.ts';
 
 /** Pods that finished send no traffic (kubelet has torn down their sandbox). */
 export function isTerminated(obj: KubeObject): boolean {
@@ -27,6 +28,7 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
   if (nodeName) pod.nodeName = nodeName;
   const phase = getString(status, 'phase');
   if (phase) pod.phase = phase;
+  if (isRecord(spec)) pod.scheduling = toScheduling(spec);
   return pod;
 }
 

@@ -5,6 +5,7 @@ import type { ObjectRef } from './objects.ts';
 import type { Datapath } from './datapath.ts';
 import type { Finding } from './reasons.ts';
 import type { ReadGap } from './gaps.ts';
+import type { PodScheduling, Taint } from './scheduling.ts';
 
 export type CloudProvider = 'gce' | 'aws' | 'azure';
 
@@ -19,6 +20,8 @@ export interface NodeInfo {
   labels: Record<string, string>;
   /** status.nodeInfo.kubeletVersion, e.g. v1.23.17. */
   kubeletVersion?: string;
+  taints: Taint[];
+  unschedulable: boolean;
 }
 
 export interface WorkloadRef {
@@ -37,6 +40,8 @@ export interface PodInfo {
   annotations: Record<string, string>;
   workload: WorkloadRef;
   phase?: string;
+  /** Where the pod may be scheduled (allowlist); absent when the input does not show its spec. */
+  scheduling?: PodScheduling;
 }
 
 export interface Snapshot {

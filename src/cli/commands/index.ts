@@ -5,6 +5,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { OUTPUT_FORMATS } from '../options.ts';
 import type { Io } from '../io.ts';
+import { ALLOWLIST_OUTPUTS, allowlistBuilder, allowlistCommand } from './allowlist.ts';
 import { COMPLETION_SHELLS, completionBuilder, completionCommand } from './completion.ts';
 import { explainBuilder, explainCommand } from './explain.ts';
 import { serveEchoBuilder, serveEchoCommand } from './serve-echo.ts';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({ command: 'explain [target]', describe: 'The full decision trace for one pod and destination', builder: explainBuilder, run: explainCommand, values: { output: OUTPUT_FORMATS } }),
   defineCommand({ command: 'snapshot', describe: 'Write the objects who reads as one YAML List, for offline use and bug reports', builder: snapshotBuilder, run: snapshotCommand, values: { output: SNAPSHOT_OUTPUTS } }),
   defineCommand({ command: 'verify [target]', describe: 'Probe pods call an echo endpoint: predicted vs observed source IP', builder: verifyBuilder, run: verifyCommand, values: { output: VERIFY_OUTPUTS, by: VERIFY_GROUPINGS } }),
+  defineCommand({ command: 'allowlist [target]', describe: 'The addresses a destination must allow for a workload, on every node it may run on', builder: allowlistBuilder, run: allowlistCommand, values: { output: ALLOWLIST_OUTPUTS } }),
   defineCommand({ command: 'serve-echo', describe: 'Answer each request with the caller\'s IP (the echo endpoint verify calls)', builder: serveEchoBuilder, run: serveEchoCommand }),
   defineCommand({ command: 'version', describe: 'Print the version, commit and Node.js runtime', builder: versionBuilder, run: versionCommand, values: { output: VERSION_OUTPUTS } }),
   defineCommand({ command: 'completion <shell>', describe: 'Print a bash or zsh completion script (see its --help to complete `kubectl egress`)', builder: completionBuilder, run: completionCommand, positionalValues: COMPLETION_SHELLS }),

@@ -1,0 +1,99 @@
+/**
+ * allowlist: for each destination, every address the selected pods may leave with — on the nodes
+ * they run on now and on every node the scheduler may put them on (eligibility.ts) — aggregated
+ * exactly (cidr-set.ts), with the reasons the set may change or is not complete. Each placement is
+ * decided by the same pipeline as `who`, so the two never disagree.
+ */
+import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allowlist.ts';
+import type { Decision, Destination, Query } from '../../model/decision.ts';
+import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
+import { formatAddress, parseCidr, singleAddress } from '../../config/ip.ts';
+import { runPipeline } from '../pipeline.ts';
+import { aggregate } from './cidr-set.ts';
+import { eligibleNodes } from './eligibility.ts';
+import { collectNotes, type Placement } from './notes.ts';
+
+export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Allowlist[] {
+  return query.destinations.map((destination) => buildOne(snapshot, pods, query, destination));
+}
+
+function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, destination: Destination): Allowlist {
+  const placements = pods.flatMap((pod) => placementsOf(snapshot, pod, query, destination));
+  const sources = sourcesOf(placements, destination);
+  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, (pod) => pod.scheduling !== undefined && eligibleNodes(pod, snapshot.nodes).length === 0);
+  return {
+    destination,
+    workloads: uniqueBy(pods.map((p) => p.workload), (w) => `${w.kind}/${w.name}`),
+    pods: pods.map((p) => `${p.namespace}/${p.name}`).sort(),
+    currentNodes: unique(placements.filter((p) => p.current).map((p) => p.node.name)),
+    eligibleNodes: unique(placements.map((p) => p.node.name)),
+    cidrs: aggregate(sources.flatMap((s) => rangeOf(s.address) ?? [])),
+    sources,
+    notes,
+    complete: !notes.some((n) => n.code === 'PART_UNKNOWN' || n.code === 'NO_ELIGIBLE_NODE' || n.code === 'SCHEDULING_NOT_VISIBLE' || n.code === 'NODE_HAS_NO_POD_CIDR'),
+  };
+}
+
+/** The pod where it runs, plus the pod as it would be on each other node it may land on. */
+function placementsOf(snapshot: Snapshot, pod: PodInfo, query: Query, destination: Destination): Placement[] {
+  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const current = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
+  const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: runPipeline({ snapshot, query, pod, node: current, destination }) }] : [];
+  for (const node of eligibleNodes(pod, snapshot.nodes)) {
+    if (node.name === current?.name) continue;
+    const moved: PodInfo = { ...pod, nodeName: node.name, podIPs: addressesOn(node, pod) };
+    placements.push({ pod: moved, node, current: false, decision: runPipeline({ snapshot, query, pod: moved, node, destination }) });
+  }
+  return placements;
+}
+
+/**
+ * A pod's address on a node it is not on yet: the node's own for hostNetwork, else the address
+ * after each pod CIDR's network address, standing for any pod there (policies select on labels,
+ * not on pod IPs; the kept pod IP becomes the whole CIDR in sourceOf).
+ */
+function addressesOn(node: NodeInfo, pod: PodInfo): string[] {
+  if (pod.hostNetwork) return node.internalIPs;
+  const addresses = node.podCIDRs.flatMap((c) => {
+    const parsed = parseCidr(c);
+    return parsed ? [formatAddress(parsed.cidr.family, parsed.cidr.first + 1n)] : [];
+  });
+  return addresses.length > 0 ? addresses : pod.podIPs;
+}
+
+function sourcesOf(placements: readonly Placement[], destination: Destination): AllowlistSource[] {
+  const byAddress = new Map<string, AllowlistSource>();
+  for (const p of placements) {
+    for (const source of sourceOf(p.decision, p.node, destination)) {
+      const existing = byAddress.get(source.address);
+      if (existing) {
+        existing.nodes = unique([...existing.nodes, p.node.name]);
+        existing.current ||= p.current;
+      } else byAddress.set(source.address, { ...source, nodes: [p.node.name], current: p.current });
+    }
+  }
+  return [...byAddress.values()].sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+}
+
+/** The address a firewall sees for one placement; for a kept pod IP, the whole pod CIDR of the node. */
+function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<AllowlistSource, 'nodes' | 'current'>[] {
+  if (d.identity === 'dropped' || d.identity === 'unknown' || d.sourceIP === null) return [];
+  if (d.identity === 'pod-ip') {
+    const cidrs = node.podCIDRs.filter((c) => parseCidr(c)?.cidr.family === destination.range.family);
+    return (cidrs.length > 0 ? cidrs : [d.sourceIP]).map((address) => ({ address, origin: 'pod-network' as const, identity: d.identity }));
+  }
+  const origin = d.identity === 'egress-gateway' ? 'egress-gateway' : d.identity === 'nat' ? 'nat' : 'node';
+  return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}) }];
+}
+
+function rangeOf(address: string) {
+  return address.includes('/') ? parseCidr(address)?.cidr : singleAddress(address);
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {
+  return [...new Map(values.map((v) => [key(v), v])).values()].sort((a, b) => key(a).localeCompare(key(b)));
+}
