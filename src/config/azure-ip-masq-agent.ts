@@ -73,7 +73,8 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
   for (const file of files) {
     const parsed = parseAgentFile(file.text, flags, dialect);
     if (!parsed.ok) {
-      return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: `${file.ref.name}/${file.ref.key}: ${parsed.detail}; the agent exits and crash-loops`, source: file.ref };
+      const detail = `${file.ref.name}/${file.ref.key}: ${parsed.detail}; the agent exits and crash-loops`;
+      return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail, source: file.ref, ...(parsed.issue ? { issue: parsed.issue } : {}) };
     }
     merged.nonMasqueradeCIDRs.push(...parsed.rules.nonMasqueradeCIDRs);
     merged.masqLinkLocal ||= parsed.rules.masqLinkLocal;

@@ -58,6 +58,11 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, in
   const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
   const cm = index.get('ConfigMap', namespace, source.configMap);
   if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');
-  const text = stringMap(getRecord(cm, 'data'))[source.key];
-  return ciliumIpMasqConfig(text, ref, text === undefined ? 'AGENT_DEFAULTS_KEY_MISSING' : 'AGENT_DEFAULTS_EMPTY_FILE');
+  const data = stringMap(getRecord(cm, 'data'));
+  const text = data[source.key];
+  const config = ciliumIpMasqConfig(text, ref, text === undefined ? 'AGENT_DEFAULTS_KEY_MISSING' : 'AGENT_DEFAULTS_EMPTY_FILE');
+  // A config under another key (e.g. `config.yaml`, cilium/cilium#35501) is never seen: lint says so.
+  const keys = Object.keys(data).sort();
+  if (text === undefined && keys.length > 0 && config.status === 'valid' && config.origin === 'defaults') config.otherKeys = keys;
+  return config;
 }

@@ -21,7 +21,25 @@ export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
   };
   const problem = parseInto(policy, spec);
   if (problem) policy.invalid = problem;
+  const conflicts = conflictingGateways(spec);
+  if (conflicts.length > 0) policy.conflictingGateways = conflicts;
   return policy;
+}
+
+/** Found apart from parseInto, which stops at the first problem: lint names these even behind another. */
+function conflictingGateways(spec: Json): NonNullable<CiliumEgressPolicy['conflictingGateways']> {
+  const plural = getArray(spec, 'egressGateways');
+  const entries = plural.length > 0 ? plural.map((g, i) => [`egressGateways[${i}]`, g] as const) : [['egressGateway', spec['egressGateway']] as const];
+  return entries.flatMap(([field, g]) => {
+    const egressIP = getString(g, 'egressIP');
+    const iface = getString(g, 'interface');
+    return egressIP && iface ? [{ field, egressIP, interface: iface }] : [];
+  });
+}
+
+/** Where gateway `index` of a parsed policy sits in its spec, for messages. */
+export function gatewayField(policy: CiliumEgressPolicy, index: number): string {
+  return policy.multiGateway ? `egressGateways[${index}]` : 'egressGateway';
 }
 
 function parseInto(policy: CiliumEgressPolicy, spec: Json): string | undefined {

@@ -5,7 +5,7 @@
  * content but no CIDRs; host bits are zeroed instead of rejected; link-local added unless
  * masqLinkLocal(IPv6); cidrLimit and resyncInterval are not keys; an invalid file leaves the map as it was.
  */
-import type { AgentConfig, MasqRules } from '../model/datapath.ts';
+import type { AgentConfig, AgentConfigIssue, MasqRules } from '../model/datapath.ts';
 import type { ObjectRef } from '../model/objects.ts';
 import type { ReasonCode } from '../model/reasons.ts';
 import { decodeGoYaml, jsonType } from './go-yaml.ts';
@@ -29,12 +29,13 @@ export function ciliumIpMasqConfig(text: string | undefined, source: ObjectRef, 
   const ignoredKeys: string[] = [];
   for (const [key, field] of Object.entries(value ?? {})) {
     const problem = apply(parsed, key, field, ignoredKeys);
-    if (problem) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: problem, source };
+    if (typeof problem === 'string') return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: problem, source };
+    if (problem) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', ...problem, source };
   }
   return { status: 'valid', origin: 'file', rules: parsed, ignoredKeys, source };
 }
 
-function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[]): string | undefined {
+function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[]): string | { detail: string; issue: AgentConfigIssue } | undefined {
   switch (key.toLowerCase()) {
     case 'nonmasqueradecidrs': {
       if (value === null) return void (r.nonMasqueradeCIDRs = []);
@@ -42,7 +43,7 @@ function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[])
       const canonical: string[] = [];
       for (const text of value as string[]) {
         const parsed = parseCidr(text);
-        if (!parsed) return `invalid CIDR ${JSON.stringify(text)}`;
+        if (!parsed) return { detail: `invalid CIDR ${JSON.stringify(text)}`, issue: { kind: 'unparsable-cidr', cidr: text } };
         canonical.push(`${formatAddress(parsed.cidr.family, parsed.cidr.first)}/${parsed.cidr.prefix}`);
       }
       return void (r.nonMasqueradeCIDRs = canonical);

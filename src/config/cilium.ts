@@ -56,6 +56,7 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
   if (data['ipv6-native-routing-cidr']) config.ipv6NativeRoutingCIDR = data['ipv6-native-routing-cidr'];
   const refuses = agentRefusal(config);
   if (refuses) config.agentRefuses = refuses;
+  if (!cm) config.notFound = true;
   return config;
 }
 

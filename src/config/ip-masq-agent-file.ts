@@ -3,9 +3,9 @@
  * parses it: kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go, `syncConfig`,
  * `NewMasqConfig`, `validate`, `validateCIDR` (reference/snat-mechanisms.md §1).
  */
-import type { MasqRules } from '../model/datapath.ts';
+import type { AgentConfigIssue, MasqRules } from '../model/datapath.ts';
 import { decodeGoYaml, jsonType } from './go-yaml.ts';
-import { parseCidr } from './ip.ts';
+import { formatAddress, parseCidr } from './ip.ts';
 
 export interface AgentFlags {
   nomasqAllReservedRanges: boolean;
@@ -14,7 +14,7 @@ export interface AgentFlags {
 
 export type ParsedAgentFile =
   | { ok: true; empty: boolean; rules: MasqRules; ignoredKeys: string[] }
-  | { ok: false; detail: string };
+  | { ok: false; detail: string; issue?: AgentConfigIssue };
 
 /** RFC 1918 — `NewMasqConfig`; never changed since v1.0.0. */
 export const RFC1918_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -73,7 +73,7 @@ export function parseAgentFile(text: string, flags: AgentFlags, dialect?: AgentF
     if (problem) return { ok: false, detail: problem };
   }
   const invalid = validate(rules, flags.enableIPv6);
-  return invalid ? { ok: false, detail: invalid } : { ok: true, empty: false, rules, ignoredKeys };
+  return invalid ? { ok: false, ...invalid } : { ok: true, empty: false, rules, ignoredKeys };
 }
 
 /** encoding/json matches keys to fields case-insensitively and ignores keys it does not know. */
@@ -105,18 +105,27 @@ function applyField(rules: MasqRules, key: string, value: unknown, ignoredKeys: 
   }
 }
 
-/** `validate` and `validateCIDR`, in the agent's order: count, then per CIDR parse, align, family. */
-function validate(rules: MasqRules, enableIPv6: boolean): string | undefined {
+/**
+ * `validate` and `validateCIDR`, in the agent's order: count, then per CIDR parse, align, family.
+ * The detail is the agent's own error text; the issue is the same, as data for lint's fix.
+ */
+function validate(rules: MasqRules, enableIPv6: boolean): { detail: string; issue: AgentConfigIssue } | undefined {
   const n = rules.nonMasqueradeCIDRs.length;
   if (rules.cidrLimit !== undefined && n > rules.cidrLimit) {
-    return `the daemon can only accept up to ${rules.cidrLimit} CIDRs (excluding link-local), but got ${n} CIDRs (excluding link local)`;
+    return {
+      detail: `the daemon can only accept up to ${rules.cidrLimit} CIDRs (excluding link-local), but got ${n} CIDRs (excluding link local)`,
+      issue: { kind: 'cidr-limit', count: n, limit: rules.cidrLimit },
+    };
   }
   for (const text of rules.nonMasqueradeCIDRs) {
     const parsed = parseCidr(text);
-    if (!parsed) return `CIDR ${JSON.stringify(text)} could not be parsed`;
-    if (!parsed.aligned) return `CIDR ${JSON.stringify(text)} is not aligned to a CIDR block`;
-    if (!enableIPv6 && parsed.cidr.family === 6) {
-      return `ipv6 is not enabled, but ipv6 cidr ${text} provided. Enable ipv6 using --enable-ipv6 agent flag`;
+    if (!parsed) return { detail: `CIDR ${JSON.stringify(text)} could not be parsed`, issue: { kind: 'unparsable-cidr', cidr: text } };
+    const { family, first, prefix } = parsed.cidr;
+    if (!parsed.aligned) {
+      return { detail: `CIDR ${JSON.stringify(text)} is not aligned to a CIDR block`, issue: { kind: 'misaligned-cidr', cidr: text, aligned: `${formatAddress(family, first)}/${prefix}` } };
+    }
+    if (!enableIPv6 && family === 6) {
+      return { detail: `ipv6 is not enabled, but ipv6 cidr ${text} provided. Enable ipv6 using --enable-ipv6 agent flag`, issue: { kind: 'ipv6-disabled', cidr: text } };
     }
   }
   return undefined;

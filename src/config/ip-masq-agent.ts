@@ -71,21 +71,22 @@ function agentConfig(ds: KubeObject, source: FileSource, flags: AgentFlags, { in
   }
   const text = configMapValue(cm, source.key);
   if (text === undefined) {
+    const keys = Object.keys({ ...stringMap(cm['data']), ...stringMap(cm['binaryData']) }).sort();
+    const otherKeys = keys.length > 0 ? { otherKeys: keys } : {};
     if (required && source.keyListed) {
-      return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `key ${source.key} not found`, source: cmRef };
+      return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `key ${source.key} not found`, source: cmRef, ...otherKeys };
     }
-    const keys = Object.keys({ ...stringMap(cm['data']), ...stringMap(cm['binaryData']) });
     if (keys.length > 0) {
-      warnings.push({ code: 'AGENT_CONFIGMAP_KEY_IGNORED', data: { expectedKey: source.key, keys: keys.sort().join(', ') }, source: cmRef });
+      warnings.push({ code: 'AGENT_CONFIGMAP_KEY_IGNORED', data: { expectedKey: source.key, keys: keys.join(', ') }, source: cmRef });
     }
-    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_KEY_MISSING', rules: defaults, source: cmRef };
+    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_KEY_MISSING', rules: defaults, source: cmRef, ...otherKeys };
   }
   return fromFile(text, flags, cmRef, warnings);
 }
 
 function fromFile(text: string, flags: AgentFlags, source: AgentConfig['source'], warnings: Finding[]): AgentConfig {
   const parsed = parseAgentFile(text, flags);
-  if (!parsed.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: parsed.detail, source };
+  if (!parsed.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: parsed.detail, source, ...(parsed.issue ? { issue: parsed.issue } : {}) };
   if (parsed.empty) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_EMPTY_FILE', rules: parsed.rules, source };
   if (parsed.ignoredKeys.length > 0) {
     warnings.push({ code: 'AGENT_CONFIG_KEYS_IGNORED', data: { keys: parsed.ignoredKeys.join(', ') }, source });

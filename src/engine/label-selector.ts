@@ -39,6 +39,21 @@ export function matchesSelector(labels: Record<string, string>, selector: LabelS
   });
 }
 
+/** The selector in the syntax parseLabelSelector reads (kubectl's), for messages. */
+export function formatLabelSelector(selector: LabelSelector): string {
+  return selector.map((r) => {
+    switch (r.op) {
+      case 'exists':
+        return r.key;
+      case 'doesnotexist':
+        return `!${r.key}`;
+      default:
+        if (r.values.length === 1) return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
+        return `${r.key} ${r.op} (${r.values.join(',')})`;
+    }
+  }).join(',');
+}
+
 function parseRequirement(part: string): Requirement | undefined {
   const equality = EQUALITY.exec(part);
   if (equality) return { key: equality[1]!, op: equality[2] === '!=' ? 'notin' : 'in', values: [equality[3] ?? ''] };

@@ -23,6 +23,8 @@ export interface CiliumConfig {
   ipam: string;
   /** Set when the agent refuses this configuration and exits (its datapath state is then unknown). */
   agentRefuses?: string;
+  /** Set when cilium-config was not among the objects read: every value above is the agent's default. */
+  notFound?: true;
 }
 
 export interface CiliumGateway {
@@ -44,6 +46,8 @@ export interface CiliumEgressPolicy {
   /** egressGateways when non-empty, else [egressGateway]. */
   gateways: CiliumGateway[];
   multiGateway: boolean;
+  /** Gateway entries naming both egressIP and interface, which makes the parser reject the policy. */
+  conflictingGateways?: { field: string; egressIP: string; interface: string }[];
 }
 
 /** A node as Cilium knows it: CiliumNode where present, the Node object otherwise. */

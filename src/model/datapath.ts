@@ -23,10 +23,21 @@ export interface MasqRules {
   cidrLimit?: number;
 }
 
+/** Why the agent rejects a config file, for lint's fix; absent for YAML and type errors. */
+export type AgentConfigIssue =
+  | { kind: 'cidr-limit'; count: number; limit: number }
+  | { kind: 'unparsable-cidr'; cidr: string }
+  | { kind: 'misaligned-cidr'; cidr: string; aligned: string }
+  | { kind: 'ipv6-disabled'; cidr: string };
+
+/**
+ * `otherKeys`: the ConfigMap the agent reads exists but lacks the key it reads; these are the keys
+ * it has instead (a config written under the wrong name).
+ */
 export type AgentConfig =
-  | { status: 'valid'; origin: 'defaults'; because: ReasonCode; rules: MasqRules; source: ObjectRef }
+  | { status: 'valid'; origin: 'defaults'; because: ReasonCode; rules: MasqRules; source: ObjectRef; otherKeys?: string[] }
   | { status: 'valid'; origin: 'file'; rules: MasqRules; ignoredKeys: string[]; source: ObjectRef }
-  | { status: 'invalid'; because: ReasonCode; detail: string; source: ObjectRef };
+  | { status: 'invalid'; because: ReasonCode; detail: string; source: ObjectRef; issue?: AgentConfigIssue; otherKeys?: string[] };
 
 export interface IpMasqAgentLayer {
   mechanism: 'ip-masq-agent';

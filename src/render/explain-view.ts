@@ -25,7 +25,8 @@ function explainOne(d: Decision): string {
   return header + trace + result + warnings;
 }
 
-function refText(ref: ObjectRef | undefined): string {
+/** `ConfigMap kube-system/ip-masq-agent key config`: an object as the SOURCE and OBJECT columns show it. */
+export function refText(ref: ObjectRef | undefined): string {
   if (!ref) return '';
   const name = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
   return `${ref.kind} ${name}${ref.key ? ` key ${ref.key}` : ''}`;

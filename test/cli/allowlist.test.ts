@@ -41,3 +41,15 @@ describe('allowlist on the command line', () => {
     expect(result.stdout).toContain('node pools: general');
   });
 });
+
+describe('lint against an allowlist on the command line', () => {
+  it.each([
+    ['--allowed without --to', ['lint', '-n', 'shop', '--allowed', '34.76.10.20', '-f', scheduling], /^error: --allowed and --to go together/],
+    ['--to without --allowed', ['lint', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], /^error: --allowed and --to go together/],
+    ['an --allowed that is no address', ['lint', '-n', 'shop', '--to', '8.8.8.8', '--allowed', 'partner', '-f', scheduling], /^error: --allowed: "partner" is not an IP address or CIDR/],
+  ])('refuses %s with exit 2', async (_name, args, message) => {
+    const result = await runPlugin(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});

@@ -7,7 +7,7 @@ import { DATAPATH_NAMES } from '../../src/config/datapath.ts';
 import { runPlugin } from '../support/plugin.ts';
 import { completion } from '../support/completion.ts';
 
-const COMMANDS = ['who', 'explain', 'snapshot', 'verify', 'serve-echo', 'version', 'completion'];
+const COMMANDS = ['who', 'explain', 'lint', 'snapshot', 'verify', 'allowlist', 'serve-echo', 'version', 'completion'];
 
 describe('__complete offers what the command line allows next', () => {
   it.each([
@@ -20,6 +20,8 @@ describe('__complete offers what the command line allows next', () => {
     ['the output formats of snapshot', ['snapshot', '--output', ''], ['yaml', 'json'], 4],
     ['the output formats of verify', ['verify', '-o', ''], ['table', 'json', 'yaml'], 4],
     ['the output formats of version', ['version', '-o', ''], ['json', 'yaml'], 4],
+    ['the output formats of lint', ['lint', '-o', ''], ['table', 'json', 'yaml'], 4],
+    ['the severities lint --fail-on takes', ['lint', '--fail-on', ''], ['error', 'warning', 'info'], 4],
     ['a value after --flag=, alone, as Cobra does', ['who', '--output=j'], ['json'], 4],
     ['the groupings of who', ['who', '--by', ''], ['workload', 'pod'], 4],
     ['the groupings of verify', ['verify', '--by', 'p'], ['pod'], 4],

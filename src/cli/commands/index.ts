@@ -8,6 +8,7 @@ import type { Io } from '../io.ts';
 import { ALLOWLIST_OUTPUTS, allowlistBuilder, allowlistCommand } from './allowlist.ts';
 import { COMPLETION_SHELLS, completionBuilder, completionCommand } from './completion.ts';
 import { explainBuilder, explainCommand } from './explain.ts';
+import { LINT_FAIL_ON, LINT_OUTPUTS, lintBuilder, lintCommand } from './lint.ts';
 import { serveEchoBuilder, serveEchoCommand } from './serve-echo.ts';
 import { SNAPSHOT_OUTPUTS, snapshotBuilder, snapshotCommand } from './snapshot.ts';
 import { VERIFY_GROUPINGS, VERIFY_OUTPUTS } from './verify-options.ts';
@@ -38,6 +39,7 @@ function defineCommand<A>(spec: Omit<CommandSpec, 'builder' | 'run'> & {
 export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({ command: 'who', describe: 'Each workload\'s egress source IP per destination, with the reason', builder: whoBuilder, run: whoCommand, values: { output: OUTPUT_FORMATS, by: WHO_GROUPINGS } }),
   defineCommand({ command: 'explain [target]', describe: 'The full decision trace for one pod and destination', builder: explainBuilder, run: explainCommand, values: { output: OUTPUT_FORMATS } }),
+  defineCommand({ command: 'lint', describe: 'Configuration mistakes that change egress identity, each with its fix', builder: lintBuilder, run: lintCommand, values: { output: LINT_OUTPUTS, 'fail-on': LINT_FAIL_ON } }),
   defineCommand({ command: 'snapshot', describe: 'Write the objects who reads as one YAML List, for offline use and bug reports', builder: snapshotBuilder, run: snapshotCommand, values: { output: SNAPSHOT_OUTPUTS } }),
   defineCommand({ command: 'verify [target]', describe: 'Probe pods call an echo endpoint: predicted vs observed source IP', builder: verifyBuilder, run: verifyCommand, values: { output: VERIFY_OUTPUTS, by: VERIFY_GROUPINGS } }),
   defineCommand({ command: 'allowlist [target]', describe: 'The addresses a destination must allow for a workload, on every node it may run on', builder: allowlistBuilder, run: allowlistCommand, values: { output: ALLOWLIST_OUTPUTS } }),

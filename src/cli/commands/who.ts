@@ -2,12 +2,14 @@
  * `kubectl egress who`: each workload's (or pod's) egress identity per destination.
  */
 import type { Argv } from 'yargs';
+import { lint } from '../../engine/lint/index.ts';
 import { predict } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
 import { egressReport } from '../../render/report.ts';
 import { serialize } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
+import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
@@ -47,5 +49,8 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
   io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
+  // A pointer, not a verdict: lint's findings never change who's answer or exit code.
+  const hint = lintHint(lint({ snapshot, pods }));
+  if (hint) io.stderr(hint);
   return 0;
 }

@@ -4,7 +4,7 @@
  * but 10.0.0.5/32 + 10.0.0.6/32 stay two blocks).
  */
 import type { Family, IpRange } from '../../model/net.ts';
-import { formatAddress } from '../../config/ip.ts';
+import { formatAddress, parseCidr, singleAddress } from '../../config/ip.ts';
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
@@ -38,4 +38,9 @@ function toCidrs(family: Family, first: bigint, last: bigint): string[] {
     start += 1n << BigInt(size);
   }
   return cidrs;
+}
+
+/** An address ("10.0.0.5") or CIDR ("10.4.1.0/24") as a range. */
+export function addressRange(text: string): IpRange | undefined {
+  return text.includes('/') ? parseCidr(text)?.cidr : singleAddress(text);
 }

@@ -7,9 +7,9 @@
 import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allowlist.ts';
 import type { Decision, Destination, Query } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { formatAddress, parseCidr, singleAddress } from '../../config/ip.ts';
+import { formatAddress, parseCidr } from '../../config/ip.ts';
 import { runPipeline } from '../pipeline.ts';
-import { aggregate } from './cidr-set.ts';
+import { addressRange, aggregate } from './cidr-set.ts';
 import { eligibleNodes } from './eligibility.ts';
 import { collectNotes, type Placement } from './notes.ts';
 
@@ -27,7 +27,7 @@ function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, de
     pods: pods.map((p) => `${p.namespace}/${p.name}`).sort(),
     currentNodes: unique(placements.filter((p) => p.current).map((p) => p.node.name)),
     eligibleNodes: unique(placements.map((p) => p.node.name)),
-    cidrs: aggregate(sources.flatMap((s) => rangeOf(s.address) ?? [])),
+    cidrs: aggregate(sources.flatMap((s) => addressRange(s.address) ?? [])),
     sources,
     notes,
     complete: !notes.some((n) => n.code === 'PART_UNKNOWN' || n.code === 'NO_ELIGIBLE_NODE' || n.code === 'SCHEDULING_NOT_VISIBLE' || n.code === 'NODE_HAS_NO_POD_CIDR'),
@@ -84,10 +84,6 @@ function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<A
   }
   const origin = d.identity === 'egress-gateway' ? 'egress-gateway' : d.identity === 'nat' ? 'nat' : 'node';
   return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}) }];
-}
-
-function rangeOf(address: string) {
-  return address.includes('/') ? parseCidr(address)?.cidr : singleAddress(address);
 }
 
 function unique(values: readonly string[]): string[] {

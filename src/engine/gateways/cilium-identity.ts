@@ -2,6 +2,7 @@
  * What a CiliumEgressGatewayPolicy selector is matched against: the endpoint's security-identity
  * labels, not the raw pod labels (reference/cilium-egress.md §3.1; pkg/egressgateway/endpoint.go).
  */
+import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
 
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -19,4 +20,9 @@ export function identityLabels(pod: PodInfo, namespaceLabels: Record<string, str
   for (const [key, value] of Object.entries(namespaceLabels)) labels[NAMESPACE_LABEL_PREFIX + key] = value;
   labels[POD_NAMESPACE_LABEL] = pod.namespace;
   return labels;
+}
+
+/** Whether a policy selects on namespace labels, which only the Namespace object shows. */
+export function usesNamespaceLabels(p: CiliumEgressPolicy): boolean {
+  return p.selectors.some((s) => s.some((r) => r.key.startsWith(NAMESPACE_LABEL_PREFIX)));
 }

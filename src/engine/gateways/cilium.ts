@@ -7,14 +7,13 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import { coverage, parseCidr, singleAddress, type IpRange } from '../../config/ip.ts';
-import { identityLabels } from './cilium-identity.ts';
+import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'cilium-egress-gateway';
-const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 export function ciliumEgressGateway(ctx: PacketContext, packet: Packet): void {
   const dp = ctx.snapshot.datapath.cilium;
@@ -104,10 +103,6 @@ function inClusterBlocks(ctx: PacketContext, dp: CiliumDatapath): IpRange[] {
     identities.set(dp, found);
   }
   return found;
-}
-
-function usesNamespaceLabels(p: CiliumEgressPolicy): boolean {
-  return p.selectors.some((s) => s.some((r) => r.key.startsWith(NAMESPACE_LABEL_PREFIX)));
 }
 
 function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): string {

@@ -1,0 +1,131 @@
+/**
+ * The only place lint codes become sentences: what is wrong and how to fix it, one line each.
+ * Keyed by LintCode, so a check's new code does not compile without its sentences.
+ */
+import type { LintCode } from '../engine/lint/index.ts';
+import type { LintFinding } from '../model/lint.ts';
+
+type Data = Record<string, string>;
+
+interface LintText {
+  message: (d: Data) => string;
+  fix: (d: Data) => string;
+}
+
+const AGENTS: Record<string, string> = {
+  'ip-masq-agent': 'ip-masq-agent',
+  'azure-ip-masq-agent': 'azure-ip-masq-agent',
+  cilium: 'Cilium\'s ip-masq-agent',
+};
+
+const KEEPS: Record<string, string> = {
+  'ip-masq-agent': 'it keeps the rules it wrote before, which the cluster does not show',
+  // Its detail already says so (config/azure-ip-masq-agent.ts).
+  'azure-ip-masq-agent': '',
+  cilium: 'it keeps its BPF map as it was',
+};
+
+const CONFIG_FIXES: Record<string, (d: Data) => string> = {
+  'misaligned-cidr': (d) => `write ${d['aligned']} instead of ${d['cidr']}`,
+  'unparsable-cidr': (d) => `correct or remove "${d['cidr']}" in nonMasqueradeCIDRs`,
+  'cidr-limit': (d) => `list at most ${d['limit']} CIDRs (there are ${d['count']}): merge adjacent ranges, or raise cidrLimit`,
+  'ipv6-disabled': (d) => `add --enable-ipv6 to the agent's args, or remove ${d['cidr']}`,
+  syntax: () => 'write YAML or JSON with nonMasqueradeCIDRs (a list of CIDRs) and masqLinkLocal (true or false)',
+};
+
+const HELD_BY: Record<string, { message: (d: Data) => string; fix: (d: Data) => string }> = {
+  node: {
+    message: (d) => `egressIP ${d['egressIP']} of ${d['field']} is an address of node ${d['holder']}, but the gateway is ${d['gatewayNode']} (the first node by name matching ${d['nodeSelector']}), which lacks it and drops the traffic`,
+    fix: (d) => `set egressIP to an address on ${d['gatewayNode']}, or narrow the nodeSelector so that ${d['holder']} is the gateway`,
+  },
+  'pod-network': {
+    message: (d) => `egressIP ${d['egressIP']} of ${d['field']} is in the pod CIDR ${d['holder']}, not on gateway node ${d['gatewayNode']}, which lacks it and drops the traffic`,
+    fix: (d) => `set egressIP to an address on a network interface of ${d['gatewayNode']}`,
+  },
+  'cloud-nat': {
+    message: (d) => `egressIP ${d['egressIP']} of ${d['field']} is the ExternalIP of gateway node ${d['gatewayNode']}, held by the ${d['holder']} 1:1 NAT and on no interface of the node, which drops the traffic`,
+    fix: (d) => `set egressIP to the InternalIP of ${d['gatewayNode']}: the 1:1 NAT then shows ${d['egressIP']} to the internet`,
+  },
+};
+
+export const LINT_TEXT: Record<LintCode, LintText> = {
+  IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY: {
+    message: (d) => d['effect'] === 'defaults'
+      ? `${agent(d)} reads key "${d['expectedKey']}", but this ConfigMap has only ${quoted(d['keys'])}: it ignores ${d['keys']?.includes(', ') ? 'them' : 'it'} and uses its defaults`
+      : `${agent(d)} reads key "${d['expectedKey']}", which this ConfigMap lacks (it has ${quoted(d['keys'])}): the agent's pod cannot start`,
+    fix: (d) => d['keys']?.includes(', ') ? `put the config under key "${d['expectedKey']}"` : `rename key "${d['keys']}" to "${d['expectedKey']}"`,
+  },
+  IP_MASQ_AGENT_CONFIG_INVALID: {
+    message: (d) => {
+      const keeps = KEEPS[d['agent'] ?? ''] ?? 'its rules are unknown';
+      return `${agent(d)} rejects this config (${d['detail']})${keeps ? `: ${keeps}` : ''}`;
+    },
+    fix: (d) => (CONFIG_FIXES[d['issue'] ?? ''] ?? CONFIG_FIXES['syntax']!)(d),
+  },
+  POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: {
+    message: (d) => `${agent(d)}'s nonMasqueradeCIDRs (${d['origin'] === 'defaults' ? 'its defaults: ' : ''}${listOf(d['nonMasqueradeCIDRs'] || 'none')}) leave out pod CIDRs ${listOf(d['podCIDRs'])}: pod-to-pod traffic to them leaves with the node IP`,
+    fix: (d) => `add the cluster's pod range (covering ${listOf(d['podCIDRs'])}) to nonMasqueradeCIDRs${d['origin'] === 'defaults' ? ' in the config the agent reads' : ''}`,
+  },
+  CILIUM_EGW_POLICIES_WHILE_DISABLED: {
+    message: (d) => `${d['count']} egress gateway ${plural(d['count'], 'policy', 'policies')} (${listOf(d['policies'])}) ${plural(d['count'], 'exists', 'exist')}, but enable-egress-gateway is off: Cilium ignores them and their pods leave with their usual address`,
+    fix: () => 'set enable-egress-gateway to "true" (it needs enable-bpf-masquerade and kube-proxy-replacement) and restart the agents, or delete the policies',
+  },
+  CILIUM_EGW_EGRESS_IP_AND_INTERFACE: {
+    message: (d) => `${d['field']} sets both egressIP ${d['egressIP']} and interface ${d['interface']}: Cilium rejects the policy, so the pods it selects leave with their usual address`,
+    fix: (d) => `keep only one in ${d['field']}: egressIP ${d['egressIP']} or interface ${d['interface']}`,
+  },
+  CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: {
+    message: (d) => `no node matches the nodeSelector ${d['nodeSelector']} of ${d['field']}: Cilium drops the traffic the policy selects`,
+    fix: (d) => `label the intended gateway node ${d['nodeSelector']}, or correct the nodeSelector`,
+  },
+  CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY: {
+    message: (d) => HELD_BY[d['heldBy'] ?? '']?.message(d) ?? `egressIP ${d['egressIP']} is not on gateway node ${d['gatewayNode']}`,
+    fix: (d) => HELD_BY[d['heldBy'] ?? '']?.fix(d) ?? `set egressIP to an address on ${d['gatewayNode']}`,
+  },
+  CILIUM_EGW_DUPLICATE_MATCH: {
+    message: (d) => `policies ${d['policies']} both match ${d['cidr']} for ${pods(d)} and send that traffic different ways: Cilium keeps whichever it wrote last, so the egress IP can change`,
+    fix: () => 'narrow the selectors or destinationCIDRs so that each pod matches one policy per CIDR',
+  },
+  CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: {
+    message: (d) => `policies ${d['policies']} both match ${d['cidr']} for ${pods(d)} with the same gateway and address: the same result until one of them changes`,
+    fix: () => 'keep one policy per pod and CIDR',
+  },
+  ALLOWLIST_MISSES_NODES: {
+    message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,
+    fix: (d) => `allow ${d['missing']} too, or keep the workload off those nodes (node selector or affinity), or send it through a NAT or an egress gateway with a fixed address`,
+  },
+  CILIUM_EGW_SELECTS_HOST_NETWORK_POD: {
+    message: (d) => `policy ${d['policy']} selects ${d['pods']} hostNetwork ${plural(d['pods'], 'pod', 'pods')} of this workload, but egress gateway policies never apply to hostNetwork pods: they leave with their node's address`,
+    fix: (d) => `run the workload without hostNetwork if it must use the gateway, or exclude it from the selectors of policy ${d['policy']}`,
+  },
+};
+
+export function lintMessage(finding: LintFinding<LintCode>): string {
+  return LINT_TEXT[finding.code].message(finding.data);
+}
+
+export function lintFix(finding: LintFinding<LintCode>): string {
+  return LINT_TEXT[finding.code].fix(finding.data);
+}
+
+function agent(d: Data): string {
+  return AGENTS[d['agent'] ?? ''] ?? 'the agent';
+}
+
+function pods(d: Data): string {
+  return `${d['pods']} ${plural(d['pods'], 'pod', 'pods')} (${listOf(d['workloads'])})`;
+}
+
+function plural(count: string | undefined, one: string, many: string): string {
+  return count === '1' ? one : many;
+}
+
+function quoted(list: string | undefined): string {
+  return (list ?? '').split(', ').map((k) => `"${k}"`).join(', ');
+}
+
+/** A comma-separated list cut to its first three, so a message stays one line. */
+function listOf(list: string | undefined, max = 3): string {
+  const items = (list ?? '').split(', ');
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
