@@ -4,7 +4,7 @@
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../errors.ts';
 import { normaliseArgv } from './argv.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, commandName } from './commands/index.ts';
 import { completeCommand } from './completion/complete.ts';
 import type { Io } from './io.ts';
 import { versionLine } from './version.ts';
@@ -24,7 +24,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     parser.command(spec.command, spec.describe, spec.builder, async (args) => void (exitCode = await spec.run(args, io)));
   }
   parser
-    .demandCommand(1, 'name a command: who, explain, verify, snapshot or serve-echo (see --help)')
+    .demandCommand(1, `name a command: ${COMMANDS.map(commandName).join(', ')} (see --help)`)
     .recommendCommands()
     .strict()
     .help('help')

@@ -45,7 +45,7 @@ describe('bad input gets one line and a documented exit code', () => {
     ['an invalid --nat-ip', ['who', '-f', example, '--nat-ip', 'cloud-nat'], 2, /^error: --nat-ip: "cloud-nat" is not an IP address$/],
     ['explain without a target', ['explain', '-f', example], 2, /^error: explain needs a POD or KIND\/NAME/],
     ['explain of a pod that does not exist', ['explain', 'nope', '-n', 'shop', '-f', example], 3, /^error: pod "nope" not found in namespace "shop"$/],
-    ['no command', [], 2, /^error: name a command/],
+    ['no command', [], 2, /^error: name a command: who, explain, lint, snapshot, verify, allowlist, serve-echo, version, completion \(see --help\)$/],
     ['verify without --echo', ['verify', '-f', example], 2, /^error: verify needs --echo URL/],
     ['verify with an --echo that is not a URL', ['verify', '--echo', 'echo.example'], 2, /^error: --echo: "echo.example" is not a URL$/],
     ['verify with --to (its destination is the echo endpoint)', ['verify', '--echo', 'http://203.0.113.10/', '--to', '8.8.8.8'], 2, /^error: Unknown argument: to$/],

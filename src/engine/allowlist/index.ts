@@ -18,7 +18,8 @@ export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], qu
 }
 
 function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, destination: Destination): Allowlist {
-  const placements = pods.flatMap((pod) => placementsOf(snapshot, pod, query, destination));
+  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const placements = pods.flatMap((pod) => placementsOf(snapshot, nodes, pod, query, destination));
   const sources = sourcesOf(placements, destination);
   const notes: AllowlistNote[] = collectNotes(pods, placements, destination, (pod) => pod.scheduling !== undefined && eligibleNodes(pod, snapshot.nodes).length === 0);
   return {
@@ -35,8 +36,7 @@ function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, de
 }
 
 /** The pod where it runs, plus the pod as it would be on each other node it may land on. */
-function placementsOf(snapshot: Snapshot, pod: PodInfo, query: Query, destination: Destination): Placement[] {
-  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+function placementsOf(snapshot: Snapshot, nodes: ReadonlyMap<string, NodeInfo>, pod: PodInfo, query: Query, destination: Destination): Placement[] {
   const current = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
   const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: runPipeline({ snapshot, query, pod, node: current, destination }) }] : [];
   for (const node of eligibleNodes(pod, snapshot.nodes)) {
