@@ -6,7 +6,7 @@
  */
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
-import { coverage, parseCidr, singleAddress, type IpRange } from '../../config/ip.ts';
+import { coverage, parseCidr, RangeSet, singleAddress, type IpRange } from '../../config/ip.ts';
 import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
@@ -92,14 +92,14 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
   if (outcome.sourceIP === null) packet.settled = true;
 }
 
-const identities = new WeakMap<CiliumDatapath, IpRange[]>();
+const identities = new WeakMap<CiliumDatapath, RangeSet>();
 
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per snapshot. */
-function inClusterBlocks(ctx: PacketContext, dp: CiliumDatapath): IpRange[] {
+function inClusterBlocks(ctx: PacketContext, dp: CiliumDatapath): RangeSet {
   let found = identities.get(dp);
   if (!found) {
     const addresses = [...ctx.snapshot.pods.flatMap((p) => p.podIPs), ...dp.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
-    found = [...addresses.flatMap((a) => singleAddress(a) ?? []), ...dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])];
+    found = new RangeSet([...addresses.flatMap((a) => singleAddress(a) ?? []), ...dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
     identities.set(dp, found);
   }
   return found;

@@ -9,7 +9,7 @@ import type { CiliumConfig, CiliumNodeInfo } from '../../model/cilium.ts';
 import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
-import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { coverage, parseCidr, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
 import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
@@ -46,8 +46,7 @@ function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacke
     const map = ipMasqMap(layer, range);
     if (map.outcome !== 'masquerade') return map;
   }
-  const remote = remoteNodeBlocks(dp, packet.node.name, 'all');
-  if (coverage(range, remote) === 'all') {
+  if (remoteNodeCoverage(dp, packet.node.name, range) === 'all') {
     if (config.enableRemoteNodeMasquerade) return verdict('masquerade', 'CILIUM_REMOTE_NODE_MASQUERADE', {}, config);
     return config.routingMode === 'native'
       ? verdict('exempt', 'CILIUM_DST_REMOTE_NODE_NATIVE', {}, config)
@@ -63,7 +62,7 @@ function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: Snat
   const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
   // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
   if (config.routingMode === 'native' && fromLocalPool) {
-    const toNode = check(range, remoteNodeBlocks(dp, '', 'internal'), 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
+    const toNode = check(range, nodeAddresses(dp).internal, 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
     if (toNode) return { ...toNode, warnings: note };
   }
   const exclusion = exclusionCidrs(config, packet, local, true);
@@ -107,11 +106,34 @@ function ipMasqMap(layer: CiliumMasqueradeLayer, range: IpRange): LayerVerdict {
     { ...data, config: config.origin, ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}) }, config.source);
 }
 
-/** Every address with the remote-node identity (InternalIP, ExternalIP, CiliumInternalIP), or only InternalIPs. */
-function remoteNodeBlocks(dp: CiliumDatapath, localNode: string, which: 'all' | 'internal'): IpRange[] {
-  return dp.nodes.filter((n) => n.name !== localNode)
-    .flatMap((n) => (which === 'internal' ? n.internalIPs : [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]))
-    .flatMap((ip) => singleAddress(ip) ?? []);
+interface NodeAddresses {
+  /** Every address with the remote-node identity (InternalIP, ExternalIP, CiliumInternalIP), by node. */
+  byNode: Map<string, IpRange[]>;
+  all: RangeSet;
+  internal: RangeSet;
+}
+
+const nodeAddressCache = new WeakMap<CiliumDatapath, NodeAddresses>();
+
+/** Parsed once per snapshot: asked for every pod and destination. */
+function nodeAddresses(dp: CiliumDatapath): NodeAddresses {
+  let found = nodeAddressCache.get(dp);
+  if (!found) {
+    const parse = (ips: readonly string[]) => ips.flatMap((ip) => singleAddress(ip) ?? []);
+    const byNode = new Map(dp.nodes.map((n) => [n.name, parse([...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])]));
+    found = { byNode, all: new RangeSet([...byNode.values()].flat()), internal: new RangeSet(parse(dp.nodes.flatMap((n) => n.internalIPs))) };
+    nodeAddressCache.set(dp, found);
+  }
+  return found;
+}
+
+/** How much of the range other nodes' addresses cover; the local node's own are not remote. */
+function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRange): Coverage {
+  const addresses = nodeAddresses(dp);
+  const local = addresses.byNode.get(localNode) ?? [];
+  // Only a destination among the local node's own addresses needs the slow, exact answer.
+  if (coverage(range, local) === 'none') return addresses.all.coverage(range);
+  return coverage(range, [...addresses.byNode].filter(([name]) => name !== localNode).flatMap(([, r]) => r));
 }
 
 function blocks(cidrs: readonly string[]): IpRange[] {
@@ -119,7 +141,7 @@ function blocks(cidrs: readonly string[]): IpRange[] {
 }
 
 /** Decides when the whole range is inside the blocks, answers unknown when only part is, else passes. */
-function check(range: IpRange, inside: readonly IpRange[], code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {
+function check(range: IpRange, inside: readonly IpRange[] | RangeSet, code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {
   const covered = coverage(range, inside);
   if (covered === 'all') return verdict(outcome, code, {}, config);
   if (covered === 'some') return verdict('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: code }, config);

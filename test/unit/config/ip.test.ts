@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, coverage, parseCidr, parseIp, singleAddress } from '../../../src/config/ip.ts';
+import { cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress } from '../../../src/config/ip.ts';
 
 describe('parsing addresses like Go net.ParseIP', () => {
   it.each([
@@ -40,14 +40,25 @@ describe('parsing CIDRs like Go net.ParseCIDR', () => {
 });
 
 describe('coverage of a range by blocks', () => {
-  const blocks = [cidr('10.0.0.0/8'), cidr('11.0.0.0/8')];
-  it.each([
+  const blocks = [cidr('10.0.0.0/8'), cidr('11.0.0.0/8'), cidr('172.16.0.5/32'), cidr('172.16.0.7/32'), cidr('fd00::/64')];
+  const cases = [
     ['an address inside one block', singleAddress('10.1.2.3')!, 'all'],
     ['an address outside every block', singleAddress('12.0.0.1')!, 'none'],
     ['a range covered by two adjacent blocks', cidr('10.0.0.0/7'), 'all'],
     ['a range only partly covered', cidr('8.0.0.0/6'), 'some'],
+    ['a range that only starts inside a block', { family: 4 as const, first: parseIp('11.255.255.255')!.value, last: parseIp('12.0.0.3')!.value }, 'some'],
+    ['a range whose blocks leave a hole', cidr('172.16.0.4/30'), 'some'],
+    ['a range with a block strictly inside', cidr('172.16.0.0/24'), 'some'],
+    ['an address between two single-address blocks', singleAddress('172.16.0.6')!, 'none'],
     ['an address of the other family', singleAddress('::1')!, 'none'],
-  ] as const)('reports %s as %s', (_name, range, expected) => {
+    ['an IPv6 address inside its block', singleAddress('fd00::42')!, 'all'],
+  ] as const;
+
+  it.each(cases)('reports %s as %s', (_name, range, expected) => {
     expect(coverage(range, blocks)).toBe(expected);
+  });
+
+  it.each(cases)('gives the same answer from a RangeSet for %s', (_name, range, expected) => {
+    expect(coverage(range, new RangeSet([...blocks].reverse()))).toBe(expected);
   });
 });
