@@ -23,9 +23,9 @@ export function ciliumEgressGateway(ctx: PacketContext, packet: Packet): void {
   }
   // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
   if (ctx.pod.hostNetwork) return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} });
-  const valid = dp.egressPolicies.filter((p) => !p.invalid);
+  const { valid, anyUsesNamespaceLabels } = policyIndex(dp);
   const namespaceLabels = ctx.snapshot.namespaceLabels[ctx.pod.namespace];
-  if (!namespaceLabels && valid.some(usesNamespaceLabels)) {
+  if (!namespaceLabels && anyUsesNamespaceLabels) {
     return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', data: { namespace: ctx.pod.namespace } });
   }
   const identity = identityLabels(ctx.pod, namespaceLabels ?? {});
@@ -90,6 +90,19 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
   Object.assign(packet, { sourceIP: outcome.sourceIP, identity: 'egress-gateway', via: LAYER, gateway: { node: outcome.node, policy: winner.policy.name } });
   // An interface's address is not in the API: the answer stops at "through this gateway".
   if (outcome.sourceIP === null) packet.settled = true;
+}
+
+const policyIndexes = new WeakMap<CiliumDatapath, { valid: CiliumDatapath['egressPolicies']; anyUsesNamespaceLabels: boolean }>();
+
+/** The valid policies and whether any selects on namespace labels: the same for every packet of a snapshot. */
+function policyIndex(dp: CiliumDatapath) {
+  let found = policyIndexes.get(dp);
+  if (!found) {
+    const valid = dp.egressPolicies.filter((p) => !p.invalid);
+    found = { valid, anyUsesNamespaceLabels: valid.some(usesNamespaceLabels) };
+    policyIndexes.set(dp, found);
+  }
+  return found;
 }
 
 const identities = new WeakMap<CiliumDatapath, RangeSet>();
