@@ -11,17 +11,28 @@ import { formatAddress, parseCidr } from '../../config/ip.ts';
 import { runPipeline } from '../pipeline.ts';
 import { addressRange, aggregate } from './cidr-set.ts';
 import { eligibleNodes } from './eligibility.ts';
-import { collectNotes, type Placement } from './notes.ts';
+import { collectNotes, unique, type Placement } from './notes.ts';
 
-export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Allowlist[] {
-  return query.destinations.map((destination) => buildOne(snapshot, pods, query, destination));
+/** Where each pod runs and may run: the same for every destination. */
+interface Scheduling {
+  nodes: ReadonlyMap<string, NodeInfo>;
+  eligible: ReadonlyMap<PodInfo, NodeInfo[]>;
 }
 
-function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, destination: Destination): Allowlist {
-  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
-  const placements = pods.flatMap((pod) => placementsOf(snapshot, nodes, pod, query, destination));
+export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Allowlist[] {
+  const scheduling: Scheduling = {
+    nodes: new Map(snapshot.nodes.map((n) => [n.name, n])),
+    eligible: new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
+  };
+  return query.destinations.map((destination) => buildOne(snapshot, pods, scheduling, query, destination));
+}
+
+function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], scheduling: Scheduling, query: Query, destination: Destination): Allowlist {
+  const placements = pods.flatMap((pod) => placementsOf(snapshot, scheduling, pod, query, destination));
   const sources = sourcesOf(placements, destination);
-  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, (pod) => pod.scheduling !== undefined && eligibleNodes(pod, snapshot.nodes).length === 0);
+  // A pending pod that no node admits contributes no placement, only this note.
+  const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
+  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, stuck);
   return {
     destination,
     workloads: uniqueBy(pods.map((p) => p.workload), (w) => `${w.kind}/${w.name}`),
@@ -36,10 +47,10 @@ function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, de
 }
 
 /** The pod where it runs, plus the pod as it would be on each other node it may land on. */
-function placementsOf(snapshot: Snapshot, nodes: ReadonlyMap<string, NodeInfo>, pod: PodInfo, query: Query, destination: Destination): Placement[] {
-  const current = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
+function placementsOf(snapshot: Snapshot, scheduling: Scheduling, pod: PodInfo, query: Query, destination: Destination): Placement[] {
+  const current = pod.nodeName ? scheduling.nodes.get(pod.nodeName) : undefined;
   const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: runPipeline({ snapshot, query, pod, node: current, destination }) }] : [];
-  for (const node of eligibleNodes(pod, snapshot.nodes)) {
+  for (const node of scheduling.eligible.get(pod)!) {
     if (node.name === current?.name) continue;
     const moved: PodInfo = { ...pod, nodeName: node.name, podIPs: addressesOn(node, pod) };
     placements.push({ pod: moved, node, current: false, decision: runPipeline({ snapshot, query, pod: moved, node, destination }) });
@@ -84,10 +95,6 @@ function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<A
   }
   const origin = d.identity === 'egress-gateway' ? 'egress-gateway' : d.identity === 'nat' ? 'nat' : 'node';
   return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}) }];
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {

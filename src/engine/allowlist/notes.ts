@@ -18,26 +18,25 @@ export interface Placement {
 /** Labels the managed node pools carry; a pool scales and replaces its nodes, with new addresses. */
 const POOL_LABELS = ['cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool', 'kubernetes.azure.com/agentpool', 'alpha.eksctl.io/nodegroup-name'];
 
-export function collectNotes(pods: readonly PodInfo[], placements: readonly Placement[], destination: Destination, unschedulable: (pod: PodInfo) => boolean): AllowlistNote[] {
+export function collectNotes(pods: readonly PodInfo[], placements: readonly Placement[], destination: Destination, stuck: readonly PodInfo[]): AllowlistNote[] {
   const notes: AllowlistNote[] = [];
-  const nodesWhere = (test: (p: Placement) => boolean) => unique(placements.filter(test).map((p) => p.node.name));
+  const nodesOf = (list: readonly Placement[]) => unique(list.map((p) => p.node.name));
   const nodeIP = placements.filter((p) => p.decision.identity === 'node-ip');
   if (nodeIP.length > 0) {
     const pools = unique(nodeIP.flatMap((p) => POOL_LABELS.flatMap((l) => p.node.labels[l] ?? [])));
-    notes.push({ code: 'NODE_IPS_CHANGE_WITH_NODES', subjects: nodesWhere((p) => p.decision.identity === 'node-ip'), ...(pools.length > 0 ? { pools } : {}) });
+    notes.push({ code: 'NODE_IPS_CHANGE_WITH_NODES', subjects: nodesOf(nodeIP), ...(pools.length > 0 ? { pools } : {}) });
   }
   const podIP = placements.filter((p) => p.decision.identity === 'pod-ip');
-  if (podIP.length > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: unique(podIP.map((p) => p.node.name)) });
+  if (podIP.length > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: nodesOf(podIP) });
   const noPodCidr = podIP.filter((p) => !p.node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === destination.range.family));
-  if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: unique(noPodCidr.map((p) => p.node.name)) });
+  if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: nodesOf(noPodCidr) });
   const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.sourceIP === null));
-  if (unknown.length > 0) notes.push({ code: 'PART_UNKNOWN', subjects: unique(unknown.map((p) => p.node.name)), reasons: distinctReasons(unknown.map((p) => p.decision)) });
-  const dropped = nodesWhere((p) => p.decision.identity === 'dropped');
-  if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: dropped });
+  if (unknown.length > 0) notes.push({ code: 'PART_UNKNOWN', subjects: nodesOf(unknown), reasons: distinctReasons(unknown.map((p) => p.decision)) });
+  const dropped = placements.filter((p) => p.decision.identity === 'dropped');
+  if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: nodesOf(dropped) });
   const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
   if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
-  const stuck = pods.filter((p) => !p.nodeName && unschedulable(p)).map(podName);
-  if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck });
+  if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });
   return notes;
 }
 
@@ -55,6 +54,6 @@ function podName(pod: PodInfo): string {
   return `${pod.namespace}/${pod.name}`;
 }
 
-function unique(values: readonly string[]): string[] {
+export function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
