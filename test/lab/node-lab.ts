@@ -33,10 +33,6 @@ export interface NodeLab extends LabInfo {
   nodeDir: string;
 }
 
-/** Rewrites the CNI config: pods created afterwards get the bridge plugin's ipMasq on or off. */
-export function setBridgeMasquerade(nodeDir: string, on: boolean): void {
-  writeCni(nodeDir, on);
-}
 
 /** Why this machine cannot run the node lab, or undefined when it can. */
 export function nodeLabUnsupported(): string | undefined {
@@ -63,7 +59,7 @@ export async function startNodeLab(binDir: string): Promise<NodeLab & Pick<Lab, 
     const containerdSock = await startContainerd(dir, undo);
     importImages(dir, containerdSock);
     const echoURL = await startOutsideHost(dir, undo);
-    writeCni(dir, false);
+    setBridgeMasquerade(dir, false);
     await startKubelet(dir, binDir, api, containerdSock, undo);
     const { stop: _stop, ...info } = api;
     return { ...info, echoURL, nodeDir: dir, kubeconfig: writeKubeconfig(api, 'admin'), stop };
@@ -153,14 +149,16 @@ async function startOutsideHost(dir: string, undo: Step[]): Promise<string> {
   return url;
 }
 
-/** The bridge CNI: `ipMasq: false` so only the datapath under test masquerades (test-lab.md §3.5). */
-function writeCni(dir: string, ipMasq: boolean, path = join(dir, 'cni', 'net.d', '10-egress-lab.conflist')): string {
-  writeFileSync(path, JSON.stringify({
+/**
+ * The bridge CNI config, rewritten whenever a test changes ipMasq (pods created afterwards get it).
+ * The lab starts with `ipMasq: false` so only the datapath under test masquerades (test-lab.md §3.5).
+ */
+export function setBridgeMasquerade(dir: string, ipMasq: boolean): void {
+  writeFileSync(join(dir, 'cni', 'net.d', '10-egress-lab.conflist'), JSON.stringify({
     cniVersion: '1.0.0', name: NETWORK,
     plugins: [{ type: 'bridge', bridge: BRIDGE, isGateway: true, ipMasq, hairpinMode: true,
       ipam: { type: 'host-local', dataDir: join(dir, 'cni', 'ipam'), ranges: [[{ subnet: POD_CIDR }]], routes: [{ dst: '0.0.0.0/0' }] } }],
   }));
-  return path;
 }
 
 const KERNEL_SYSCTLS = ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops'];
