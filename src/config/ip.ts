@@ -69,18 +69,7 @@ export function isSingleAddress(range: IpRange): boolean {
 export type Coverage = 'all' | 'none' | 'some';
 
 export function coverage(range: IpRange, blocks: readonly IpRange[] | RangeSet): Coverage {
-  if (blocks instanceof RangeSet) return blocks.coverage(range);
-  const relevant = blocks
-    .filter((b) => b.family === range.family && b.last >= range.first && b.first <= range.last)
-    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  if (relevant.length === 0) return 'none';
-  let covered = range.first;
-  for (const block of relevant) {
-    if (block.first > covered) return 'some';
-    if (block.last >= covered) covered = block.last + 1n;
-    if (covered > range.last) return 'all';
-  }
-  return 'some';
+  return (blocks instanceof RangeSet ? blocks : new RangeSet(blocks)).coverage(range);
 }
 
 /** The first block (in list order) that contains the whole range, if any. */
@@ -116,6 +105,11 @@ export class RangeSet {
         else merged.push([b.first, b.last]);
       }
     }
+  }
+
+  /** The merged blocks of one family, ascending: disjoint and not adjacent. */
+  merged(family: Family): readonly (readonly [bigint, bigint])[] {
+    return this.intervals[family];
   }
 
   coverage(range: IpRange): Coverage {

@@ -4,27 +4,13 @@
  * but 10.0.0.5/32 + 10.0.0.6/32 stay two blocks).
  */
 import type { Family, IpRange } from '../../model/net.ts';
-import { formatAddress, parseCidr, singleAddress } from '../../config/ip.ts';
+import { formatAddress, parseCidr, RangeSet, singleAddress } from '../../config/ip.ts';
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 export function aggregate(ranges: readonly IpRange[]): string[] {
-  const blocks: string[] = [];
-  for (const family of [4, 6] as const) {
-    for (const [first, last] of merge(ranges.filter((r) => r.family === family))) blocks.push(...toCidrs(family, first, last));
-  }
-  return blocks;
-}
-
-function merge(ranges: readonly IpRange[]): [bigint, bigint][] {
-  const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  const merged: [bigint, bigint][] = [];
-  for (const r of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && r.first <= last[1] + 1n) last[1] = r.last > last[1] ? r.last : last[1];
-    else merged.push([r.first, r.last]);
-  }
-  return merged;
+  const set = new RangeSet(ranges);
+  return ([4, 6] as const).flatMap((family) => set.merged(family).flatMap(([first, last]) => toCidrs(family, first, last)));
 }
 
 /** The largest aligned block starting at `first` that stays within `last`, repeatedly. */
