@@ -65,9 +65,9 @@ const destinations = DESTINATIONS.map((d) => {
   if (parsed.kind !== 'resolved') throw new Error(`destination ${d}`);
   return parsed.destination;
 });
-const [decisions, engineMs] = timed(() => predict(snapshot, pods, { destinations }));
+const [decisions, engineMs] = timed(() => predict(snapshot, pods, { destinations, trace: false }));
 const viaGateway = decisions.filter((d) => d.identity === 'egress-gateway').length;
 console.log(`engine: ${pods.length} pods × ${destinations.length} destinations × ${POLICIES} policies on ${NODES} nodes`);
 console.log(`  config (objects → snapshot): ${configMs.toFixed(0)} ms`);
-console.log(`  engine (predict): ${engineMs.toFixed(0)} ms for ${decisions.length} decisions (${viaGateway} through a gateway)`);
+console.log(`  engine (predict, no trace, as \`who\` runs it): ${engineMs.toFixed(0)} ms for ${decisions.length} decisions (${viaGateway} through a gateway)`);
 console.log(`  heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (the generated objects included)`);

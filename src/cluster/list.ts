@@ -4,6 +4,7 @@
  * parameter is too old"), which happens when etcd compacts past the list's resourceVersion.
  */
 import type { KubeObject } from '../model/objects.ts';
+import { readFields } from '../config/snapshot-file.ts';
 import { ClusterError } from '../errors.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 import { apiVersionOf, collectionPath, resourceName, type ResourceSpec } from './resources.ts';
@@ -47,7 +48,7 @@ async function listOnce(client: ApiClient, spec: ResourceSpec, version: string, 
       labelSelector: options.labelSelector,
     });
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
-    for (const item of body.items ?? []) objects.push({ ...item, apiVersion, kind: spec.kind });
+    for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));
     token = body.metadata?.continue || undefined;
     await options.onPage?.(++page, objects.length);
   } while (token);

@@ -23,13 +23,28 @@ const DECIMAL = /^\d{1,3}$/;
 
 /** Parses an address the way Go's net.ParseIP does; undefined when Go would reject it. */
 export function parseIp(text: string): { family: Family; value: bigint } | undefined {
-  if (IPV4_DOTTED.test(text)) return { family: 4, value: bytesToBigint(ipaddr.IPv4.parse(text).toByteArray()) };
+  if (IPV4_DOTTED.test(text)) return { family: 4, value: BigInt(text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0)) };
   if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
   return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(text).toByteArray()) };
 }
 
-/** Parses `addr/prefix`. `aligned` is false for blocks like 10.0.0.1/8 (host bits set). */
+/**
+ * Parsed CIDRs by text. Configurations repeat a handful of blocks that every packet is checked
+ * against; the bound keeps a long-running process (the test suite) from growing without end.
+ */
+const parsedCidrs = new Map<string, { cidr: Cidr; aligned: boolean } | undefined>();
+const PARSED_CIDRS_KEPT = 10_000;
+
+/** Parses `addr/prefix`. `aligned` is false for blocks like 10.0.0.1/8 (host bits set). Callers must not mutate the result. */
 export function parseCidr(text: string): { cidr: Cidr; aligned: boolean } | undefined {
+  if (parsedCidrs.has(text)) return parsedCidrs.get(text);
+  if (parsedCidrs.size >= PARSED_CIDRS_KEPT) parsedCidrs.clear();
+  const parsed = parseCidrText(text);
+  parsedCidrs.set(text, parsed);
+  return parsed;
+}
+
+function parseCidrText(text: string): { cidr: Cidr; aligned: boolean } | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
   const ip = parseIp(text.slice(0, slash));
@@ -68,8 +83,23 @@ export function isSingleAddress(range: IpRange): boolean {
 /** How much of `range` the blocks cover: all of it, none of it, or some of it. */
 export type Coverage = 'all' | 'none' | 'some';
 
+const rangeSets = new WeakMap<readonly IpRange[], RangeSet>();
+
+/** A list the caller keeps (a node's addresses, a configuration's blocks) is merged once, on first use. */
 export function coverage(range: IpRange, blocks: readonly IpRange[] | RangeSet): Coverage {
-  return (blocks instanceof RangeSet ? blocks : new RangeSet(blocks)).coverage(range);
+  if (blocks instanceof RangeSet) return blocks.coverage(range);
+  if (blocks.length === 1) return blockCoverage(range, blocks[0]!);
+  let set = rangeSets.get(blocks);
+  if (!set) {
+    set = new RangeSet(blocks);
+    rangeSets.set(blocks, set);
+  }
+  return set.coverage(range);
+}
+
+function blockCoverage(range: IpRange, block: IpRange): Coverage {
+  if (block.family !== range.family || block.last < range.first || block.first > range.last) return 'none';
+  return block.first <= range.first && block.last >= range.last ? 'all' : 'some';
 }
 
 /** The first block (in list order) that contains the whole range, if any. */

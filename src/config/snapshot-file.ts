@@ -20,13 +20,22 @@ export function snapshotList(objects: readonly KubeObject[], gaps: readonly Read
     .filter((o) => o.kind !== 'DaemonSet' || agents.includes(o))
     .filter((o) => o.kind !== 'ConfigMap' || configMaps.has(`${o.metadata.namespace}/${o.metadata.name}`))
     .concat(objects.filter((o) => !KIND_ORDER.includes(o.kind) && o.kind !== 'Secret'))
-    .map(trim);
+    .map(readFields);
   return {
     apiVersion: 'v1',
     kind: 'List',
     metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps) } },
     items,
   };
+}
+
+/**
+ * The object cut down to the fields the tool reads. The live read applies it to every item as its
+ * page arrives, so a 50,000-pod list never sits in memory whole (containers, managedFields,
+ * conditions are most of a pod's bytes).
+ */
+export function readFields(obj: KubeObject): KubeObject {
+  return trim(obj) as unknown as KubeObject;
 }
 
 function trim(obj: KubeObject): Json {

@@ -24,15 +24,16 @@ export interface Packet {
   gateway?: { node: string; policy: string };
   reasons: Finding[];
   warnings: Finding[];
-  trace: TraceStep[];
+  /** undefined when the query asks for no trace. */
+  trace: TraceStep[] | undefined;
 }
 
-export function newPacket(): Packet {
-  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, reasons: [], warnings: [], trace: [] };
+export function newPacket(query: Query): Packet {
+  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, reasons: [], warnings: [], trace: query.trace === false ? undefined : [] };
 }
 
 export function record(packet: Packet, layer: string, outcome: StepOutcome, finding: Finding): void {
-  packet.trace.push({ layer, outcome, ...finding });
+  packet.trace?.push({ layer, outcome, ...finding });
 }
 
 /** Ends the walk with `unknown`: the finding says what is missing. */
@@ -61,11 +62,12 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     ...(packet.gateway ? { gateway: packet.gateway } : {}),
     reasons: packet.reasons,
     warnings: dedupe(packet.warnings),
-    trace: packet.trace,
+    trace: packet.trace ?? [],
   };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.code}:${JSON.stringify(f.data)}`;

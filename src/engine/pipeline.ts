@@ -25,7 +25,7 @@ const STEPS: readonly Step[] = [
 ];
 
 export function runPipeline(ctx: PacketContext): Decision {
-  const packet = newPacket();
+  const packet = newPacket(ctx.query);
   for (const step of STEPS) {
     if (packet.settled) break;
     step(ctx, packet);

@@ -4,22 +4,25 @@
  */
 import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
+import { byName } from './memo.ts';
 import { runPipeline } from './pipeline.ts';
 
 export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
-  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const nodes = byName(snapshot.nodes);
+  const destinations = [...query.destinations].sort(compareDestinations);
   const decisions: Decision[] = [];
-  for (const pod of pods) {
+  // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
+  for (const pod of [...pods].sort(comparePods)) {
     const node = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
-    for (const destination of query.destinations) {
+    for (const destination of destinations) {
       decisions.push(runPipeline({ snapshot, query, pod, node, destination }));
     }
   }
-  return decisions.sort(compareDecisions);
+  return decisions;
 }
 
-export function compareDecisions(a: Decision, b: Decision): number {
-  return a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || compareDestinations(a.destination, b.destination);
+function comparePods(a: PodInfo, b: PodInfo): number {
+  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

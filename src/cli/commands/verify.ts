@@ -51,7 +51,7 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const target = options.target ? parseTarget(options.target) : undefined;
   const pods = selectPods(snapshot, { ...options.selection, namespace: namespace ?? loaded.defaultNamespace, ...(target ? { target } : {}) })
     .filter((p) => !options.node || p.nodeName === options.node);
-  const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1) }), pods, options.by);
+  const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1), trace: false }), pods, options.by);
   const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();
   await access.checkProbeAccess(client, namespaces);
   const release = io.hold();

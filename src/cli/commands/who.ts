@@ -42,7 +42,7 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
-  const decisions = predict(snapshot, pods, query);
+  const decisions = predict(snapshot, pods, { ...query, trace: false });
   if (output === 'json' || output === 'yaml') {
     io.stdout(serialize(egressReport(snapshot, decisions), output));
     return 0;

@@ -11,6 +11,7 @@ import type { Finding } from '../../model/reasons.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
 import { singleAddress } from '../../config/ip.ts';
 import { matchesSelector } from '../label-selector.ts';
+import { perObject } from '../memo.ts';
 import { familyOf } from '../node-address.ts';
 import { fnv1a32 } from './fnv.ts';
 
@@ -27,7 +28,7 @@ interface ResolvedGateway {
 }
 
 export function resolveGateway(policy: CiliumEgressPolicy, pod: PodInfo, dp: CiliumDatapath, family: Family): GatewayOutcome {
-  const resolved = policy.gateways.map((gateway) => resolve(gateway, dp.nodes));
+  const resolved = resolvedGateways(dp)(policy);
   if (!policy.multiGateway) return egressThrough(resolved[0]!, policy, family);
   const sorted = [...resolved].sort((a, b) => compareIPv4(a.gatewayIP, b.gatewayIP));
   const uid = dp.endpointUIDs[`${pod.namespace}/${pod.name}`];
@@ -42,6 +43,9 @@ export function resolveGateway(policy: CiliumEgressPolicy, pod: PodInfo, dp: Cil
   if (texts.length === 1) return outcomes[0]!;
   return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: 'the CiliumEndpoint of the pod' } } };
 }
+
+/** The gateway nodes of each policy, found once per datapath: every packet through the policy asks. */
+const resolvedGateways = perObject((dp: CiliumDatapath) => perObject((policy: CiliumEgressPolicy) => policy.gateways.map((gateway) => resolve(gateway, dp.nodes))));
 
 function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): ResolvedGateway {
   const node = nodes.find((n) => matchesSelector(n.labels, gateway.nodeSelector));

@@ -6,11 +6,13 @@
  */
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
-import { coverage, parseCidr, RangeSet, singleAddress, type IpRange } from '../../config/ip.ts';
-import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { parseCidr, RangeSet, singleAddress, type IpRange } from '../../config/ip.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
+import { policyIndex } from './cilium-policy-index.ts';
 import { matchesSelector } from '../label-selector.ts';
+import { byName, perObject } from '../memo.ts';
 import { record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'cilium-egress-gateway';
@@ -18,31 +20,26 @@ const LAYER = 'cilium-egress-gateway';
 export function ciliumEgressGateway(ctx: PacketContext, packet: Packet): void {
   const dp = ctx.snapshot.datapath.cilium;
   if (!dp || dp.egressPolicies.length === 0) return;
-  for (const p of dp.egressPolicies.filter((p) => p.invalid)) {
+  const index = policyIndex(ctx.snapshot);
+  for (const p of index.invalid) {
     record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_POLICY_INVALID', data: { policy: p.name, detail: p.invalid! }, source: policyRef(p) });
   }
   // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
   if (ctx.pod.hostNetwork) return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} });
-  const { valid, anyUsesNamespaceLabels } = policyIndex(dp);
-  const namespaceLabels = ctx.snapshot.namespaceLabels[ctx.pod.namespace];
-  if (!namespaceLabels && anyUsesNamespaceLabels) {
-    return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', data: { namespace: ctx.pod.namespace } });
-  }
-  const identity = identityLabels(ctx.pod, namespaceLabels ?? {});
-  const selecting = valid.filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+  const selecting = index.selecting(ctx.pod);
+  if (!selecting) return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', data: { namespace: ctx.pod.namespace } });
   if (selecting.length === 0) return;
-  const names = selecting.map((p) => p.name).join(', ');
-  if (!dp.config.enableEgressGateway) return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: names }, source: dp.config.source });
+  if (!dp.config.enableEgressGateway) return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: namesOf(selecting) }, source: dp.config.source });
   if (dp.config.agentRefuses) return settleUnknown(packet, LAYER, { code: 'CILIUM_AGENT_REFUSES_CONFIG', data: { detail: dp.config.agentRefuses }, source: dp.config.source });
-  const nodeLabels = dp.nodes.find((n) => n.name === ctx.pod.nodeName)?.labels ?? ctx.node?.labels ?? {};
+  const nodeLabels = byName(dp.nodes).get(ctx.pod.nodeName ?? '')?.labels ?? ctx.node?.labels ?? {};
   const eligible = selecting.filter((p) => {
     const ok = p.nodeSelectors.length === 0 || p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s));
     if (!ok) record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_NODE_NOT_SELECTED', data: { policy: p.name, node: ctx.pod.nodeName ?? '' }, source: policyRef(p) });
     return ok;
   });
   const range = ctx.destination.range;
-  const inCluster = coverage(range, inClusterBlocks(ctx, dp));
-  if (inCluster === 'all') return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: names } });
+  const inCluster = inClusterBlocks(ctx.snapshot).coverage(range);
+  if (inCluster === 'all') return record(packet, LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: namesOf(selecting) } });
   if (inCluster === 'some') return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_RANGE_SPLIT', data: { by: 'in-cluster addresses' } });
   applyEntries(ctx, packet, dp, eligible, range);
 }
@@ -92,31 +89,12 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
   if (outcome.sourceIP === null) packet.settled = true;
 }
 
-const policyIndexes = new WeakMap<CiliumDatapath, { valid: CiliumDatapath['egressPolicies']; anyUsesNamespaceLabels: boolean }>();
-
-/** The valid policies and whether any selects on namespace labels: the same for every packet of a snapshot. */
-function policyIndex(dp: CiliumDatapath) {
-  let found = policyIndexes.get(dp);
-  if (!found) {
-    const valid = dp.egressPolicies.filter((p) => !p.invalid);
-    found = { valid, anyUsesNamespaceLabels: valid.some(usesNamespaceLabels) };
-    policyIndexes.set(dp, found);
-  }
-  return found;
-}
-
-const identities = new WeakMap<CiliumDatapath, RangeSet>();
-
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per snapshot. */
-function inClusterBlocks(ctx: PacketContext, dp: CiliumDatapath): RangeSet {
-  let found = identities.get(dp);
-  if (!found) {
-    const addresses = [...ctx.snapshot.pods.flatMap((p) => p.podIPs), ...dp.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
-    found = new RangeSet([...addresses.flatMap((a) => singleAddress(a) ?? []), ...dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
-    identities.set(dp, found);
-  }
-  return found;
-}
+const inClusterBlocks = perObject((snapshot: Snapshot): RangeSet => {
+  const nodes = snapshot.datapath.cilium?.nodes ?? [];
+  const addresses = [...snapshot.pods.flatMap((p) => p.podIPs), ...nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
+  return new RangeSet([...addresses.flatMap((a) => singleAddress(a) ?? []), ...nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
+});
 
 function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): string {
   if (!outcome) return 'excluded (normal masquerade)';
@@ -128,6 +106,10 @@ function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): stri
 function settleUnknown(packet: Packet, layer: string, finding: Parameters<typeof settle>[2]): void {
   packet.via = LAYER;
   settle(packet, layer, finding);
+}
+
+function namesOf(policies: readonly CiliumEgressPolicy[]): string {
+  return policies.map((p) => p.name).join(', ');
 }
 
 function policyRef(p: CiliumEgressPolicy) {

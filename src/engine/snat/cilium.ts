@@ -12,6 +12,7 @@ import type { Finding, ReasonCode } from '../../model/reasons.ts';
 import { coverage, parseCidr, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
 import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { byName, perObject } from '../memo.ts';
 
 export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
@@ -24,11 +25,11 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
     if (!(family === 4 ? config.enableIPv4Masquerade : config.enableIPv6Masquerade)) {
       return verdict('not-applicable', 'CILIUM_MASQUERADE_DISABLED', { family: `IPv${family}` }, config);
     }
-    const local = dp.nodes.find((n) => n.name === packet.node.name);
-    const localPods = blocks(local?.podCIDRs ?? []);
+    const local = byName(dp.nodes).get(packet.node.name);
+    const localPods = blocks(local?.podCIDRs ?? NONE);
     // Pod-to-pod traffic never reaches the masquerading device: local delivery, or the overlay in tunnel mode.
     const podPath = check(packet.destination.range, localPods, 'CILIUM_DST_LOCAL_POD', 'exempt', config)
-      ?? (config.routingMode === 'tunnel' ? check(packet.destination.range, blocks(dp.nodes.flatMap((n) => n.podCIDRs)), 'CILIUM_DST_REMOTE_POD_TUNNEL', 'exempt', config) : undefined);
+      ?? (config.routingMode === 'tunnel' ? check(packet.destination.range, allPodCIDRs(dp), 'CILIUM_DST_REMOTE_POD_TUNNEL', 'exempt', config) : undefined);
     if (podPath) return podPath;
     return layer.mode === 'bpf' ? bpf(layer, dp, packet, local) : iptables(layer, dp, packet, local);
   },
@@ -58,7 +59,7 @@ function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacke
 function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacket, local: CiliumNodeInfo | undefined): LayerVerdict {
   const { config } = dp;
   const range = packet.destination.range;
-  const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(local?.podCIDRs ?? [])) === 'all';
+  const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(local?.podCIDRs ?? NONE)) === 'all';
   const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
   // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
   if (config.routingMode === 'native' && fromLocalPool) {
@@ -83,14 +84,14 @@ function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: Snat
  * autodetects it from the VPC, which the cluster does not show (--vpc-cidr supplies it); otherwise
  * the local node's pod allocation CIDR (pkg/datapath/linux/config/config.go).
  */
-function exclusionCidrs(config: CiliumConfig, packet: SnatPacket, local: CiliumNodeInfo | undefined, podCidrFallback: boolean): IpRange[] | 'autodetected' {
+function exclusionCidrs(config: CiliumConfig, packet: SnatPacket, local: CiliumNodeInfo | undefined, podCidrFallback: boolean): readonly IpRange[] | 'autodetected' {
   const explicit = packet.destination.range.family === 4 ? config.ipv4NativeRoutingCIDR : config.ipv6NativeRoutingCIDR;
-  if (explicit) return blocks([explicit]);
+  if (explicit) return blocks(explicit);
   if (['eni', 'azure', 'alibabacloud'].includes(config.ipam)) {
-    if (!podCidrFallback) return [];
+    if (!podCidrFallback) return NONE;
     return packet.query.vpcCIDRs?.length ? blocks(packet.query.vpcCIDRs) : 'autodetected';
   }
-  return podCidrFallback ? blocks(local?.podCIDRs ?? []) : [];
+  return podCidrFallback ? blocks(local?.podCIDRs ?? NONE) : NONE;
 }
 
 /** Cilium's ipmasq LPM map: link-local unless masqLinkLocal(IPv6), plus the configured CIDRs. */
@@ -136,9 +137,18 @@ function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRang
   return coverage(range, [...addresses.byNode].filter(([name]) => name !== localNode).flatMap(([, r]) => r));
 }
 
-function blocks(cidrs: readonly string[]): IpRange[] {
-  return cidrs.flatMap((c) => parseCidr(c)?.cidr ?? []);
+const NONE: readonly never[] = [];
+
+const parsedBlocks = perObject((cidrs: readonly string[]): IpRange[] => cidrs.flatMap((c) => parseCidr(c)?.cidr ?? []));
+
+/** The blocks of a list the snapshot holds (parsed and merged once), or of one CIDR. */
+function blocks(cidrs: readonly string[] | string): readonly IpRange[] {
+  if (typeof cidrs === 'string') return [parseCidr(cidrs)?.cidr ?? []].flat();
+  return parsedBlocks(cidrs);
 }
+
+/** Every node's pod CIDRs, for tunnel mode's pod-to-pod check; once per datapath. */
+const allPodCIDRs = perObject((dp: CiliumDatapath) => new RangeSet(dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])));
 
 /** Decides when the whole range is inside the blocks, answers unknown when only part is, else passes. */
 function check(range: IpRange, inside: readonly IpRange[] | RangeSet, code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {

@@ -7,13 +7,14 @@ import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
 import { coverage } from '../../config/ip.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { inClusterRanges } from '../cluster-addresses.ts';
+import { byName } from '../memo.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'beyond-node';
 
 export function beyondNode(ctx: PacketContext, packet: Packet): void {
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
-  const node = (packet.gateway && ctx.snapshot.nodes.find((n) => n.name === packet.gateway!.node)) || ctx.node!;
+  const node = (packet.gateway && byName(ctx.snapshot.nodes).get(packet.gateway.node)) || ctx.node!;
   const nodeRef = { kind: 'Node', name: node.name };
   const covered = nonPublicCoverage(ctx.destination.range);
   if (covered === 'all') return record(packet, LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} });

@@ -9,6 +9,7 @@ import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { perObject } from '../memo.ts';
 import { isActiveOn } from '../scope.ts';
 import { evaluateLayer } from '../snat/index.ts';
 import type { LayerVerdict } from '../snat/mechanism.ts';
@@ -49,8 +50,11 @@ interface LayerResult {
   verdict: LayerVerdict;
 }
 
+/** The layers active on each node, once per node: every packet from it asks. */
+const layersOnNode = perObject((layers: readonly SnatLayer[]) => perObject((node: NodeInfo) => layers.filter((l) => isActiveOn(l.scope, node))));
+
 function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: PacketContext, packet: Packet): LayerResult[] {
-  const onNode = layers.filter((l) => isActiveOn(l.scope, node));
+  const onNode = layersOnNode(layers)(node);
   const results: LayerResult[] = [];
   for (const layer of layers) {
     if (!onNode.includes(layer)) {

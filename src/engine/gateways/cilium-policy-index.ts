@@ -1,0 +1,62 @@
+/**
+ * Which CiliumEgressGatewayPolicies select a pod, worked out once per pod and snapshot instead of
+ * once per packet. Each selector that requires `key in (values)` is filed under those label pairs,
+ * so a pod is matched only against the policies one of its identity labels names (plus those
+ * whose selectors require no such pair) — not against every policy in the cluster.
+ */
+import type { CiliumEgressPolicy } from '../../model/cilium.ts';
+import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { LabelSelector } from '../../model/selector.ts';
+import { matchesSelector } from '../label-selector.ts';
+import { perObject } from '../memo.ts';
+import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
+
+export interface PolicyIndex {
+  valid: CiliumEgressPolicy[];
+  invalid: CiliumEgressPolicy[];
+  anyUsesNamespaceLabels: boolean;
+  /** The valid policies selecting the pod, in policy order; undefined when its namespace's labels are needed but unread. */
+  selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
+}
+
+export const policyIndex = perObject((snapshot: Snapshot): PolicyIndex => {
+  const policies = snapshot.datapath.cilium?.egressPolicies ?? [];
+  const valid = policies.filter((p) => !p.invalid);
+  const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
+  const candidates = candidateIndex(valid);
+  const selecting = perObject((pod: PodInfo) => {
+    const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
+    if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
+    const identity = identityLabels(pod, namespaceLabels ?? {});
+    return candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+  });
+  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
+});
+
+/** The policies that might select these labels, in policy order; the caller still matches them. */
+function candidateIndex(valid: CiliumEgressPolicy[]): (labels: Record<string, string>) => CiliumEgressPolicy[] {
+  const byPair = new Map<string, Set<number>>();
+  const always: number[] = [];
+  valid.forEach((policy, at) => {
+    for (const selector of policy.selectors) {
+      const pairs = requiredPairs(selector);
+      if (!pairs) always.push(at);
+      else for (const pair of pairs) byPair.set(pair, (byPair.get(pair) ?? new Set()).add(at));
+    }
+  });
+  return (labels) => {
+    const found = new Set(always);
+    for (const [key, value] of Object.entries(labels)) for (const at of byPair.get(pairKey(key, value)) ?? []) found.add(at);
+    return [...found].sort((a, b) => a - b).map((at) => valid[at]!);
+  };
+}
+
+/** The label pairs one of which a matching pod must carry, from the selector's first `in` requirement. */
+function requiredPairs(selector: LabelSelector): string[] | undefined {
+  const requirement = selector.find((r) => r.op === 'in');
+  return requirement && requirement.op === 'in' ? requirement.values.map((v) => pairKey(requirement.key, v)) : undefined;
+}
+
+function pairKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
