@@ -5,6 +5,7 @@
 import type { Decision, Destination, Identity, Query, StepOutcome, TraceStep } from '../model/decision.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../model/snapshot.ts';
+import type { StepMemo } from './replay.ts';
 
 export interface PacketContext {
   snapshot: Snapshot;
@@ -12,6 +13,8 @@ export interface PacketContext {
   pod: PodInfo;
   node: NodeInfo | undefined;
   destination: Destination;
+  /** Step results shared within one predict call; without it every step runs for every packet. */
+  memo?: StepMemo;
 }
 
 export interface Packet {
@@ -60,14 +63,15 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     identity: packet.identity,
     via: packet.via,
     ...(packet.gateway ? { gateway: packet.gateway } : {}),
-    reasons: packet.reasons,
+    // Exact-size copies: a pushed-to array keeps room for 16 more, for each of a cluster's decisions.
+    reasons: packet.reasons.slice(),
     warnings: dedupe(packet.warnings),
     trace: packet.trace ?? [],
   };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings;
+  if (findings.length < 2) return findings.slice();
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.code}:${JSON.stringify(f.data)}`;

@@ -6,16 +6,18 @@ import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { byName } from './memo.ts';
 import { runPipeline } from './pipeline.ts';
+import { StepMemo } from './replay.ts';
 
 export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
   const nodes = byName(snapshot.nodes);
   const destinations = [...query.destinations].sort(compareDestinations);
   const decisions: Decision[] = [];
+  const memo = new StepMemo(destinations);
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
   for (const pod of [...pods].sort(comparePods)) {
     const node = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
     for (const destination of destinations) {
-      decisions.push(runPipeline({ snapshot, query, pod, node, destination }));
+      decisions.push(runPipeline({ snapshot, query, pod, node, destination, memo }));
     }
   }
   return decisions;

@@ -15,8 +15,13 @@ export interface PolicyIndex {
   valid: CiliumEgressPolicy[];
   invalid: CiliumEgressPolicy[];
   anyUsesNamespaceLabels: boolean;
-  /** The valid policies selecting the pod, in policy order; undefined when its namespace's labels are needed but unread. */
+  /**
+   * The valid policies selecting the pod, in policy order; undefined when its namespace's labels
+   * are needed but unread. Pods selected by the same policies get the same array.
+   */
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
+  /** A number naming one of the arrays selecting() gives. */
+  selectionId(selection: CiliumEgressPolicy[]): number;
 }
 
 export const policyIndex = perObject((snapshot: Snapshot): PolicyIndex => {
@@ -24,13 +29,22 @@ export const policyIndex = perObject((snapshot: Snapshot): PolicyIndex => {
   const valid = policies.filter((p) => !p.invalid);
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   const candidates = candidateIndex(valid);
+  const selections = new Map<string, CiliumEgressPolicy[]>();
+  const ids = new Map<CiliumEgressPolicy[], number>();
   const selecting = perObject((pod: PodInfo) => {
     const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
     const identity = identityLabels(pod, namespaceLabels ?? {});
-    return candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+    const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+    const key = selected.map((p) => valid.indexOf(p)).join(',');
+    if (!selections.has(key)) {
+      selections.set(key, selected);
+      ids.set(selected, ids.size);
+    }
+    return selections.get(key)!;
   });
-  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
+  const selectionId = (selection: CiliumEgressPolicy[]) => ids.get(selection) ?? -1;
+  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting, selectionId };
 });
 
 /** The policies that might select these labels, in policy order; the caller still matches them. */

@@ -13,6 +13,7 @@ import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { policyIndex } from './cilium-policy-index.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { byName, perObject } from '../memo.ts';
+import { pair, type StepMemo } from '../replay.ts';
 import { record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'cilium-egress-gateway';
@@ -43,6 +44,25 @@ export function ciliumEgressGateway(ctx: PacketContext, packet: Packet): void {
   if (inCluster === 'some') return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_RANGE_SPLIT', data: { by: 'in-cluster addresses' } });
   applyEntries(ctx, packet, dp, eligible, range);
 }
+
+/**
+ * What the step reads of a packet, as a replay key (engine/replay.ts): the policies selecting the
+ * pod (pods with the same ones share them), its node where a selecting policy has a node selector,
+ * and the destination. None where the step stops early anyway, or where a multi-gateway policy
+ * picks the gateway by the pod's own endpoint UID.
+ */
+export function ciliumEgressGatewayKey(ctx: PacketContext, memo: StepMemo): number | undefined {
+  const dp = ctx.snapshot.datapath.cilium;
+  if (!dp || dp.egressPolicies.length === 0 || ctx.pod.hostNetwork) return undefined;
+  const selecting = policyIndex(ctx.snapshot).selecting(ctx.pod);
+  if (!selecting || selecting.length === 0 || selecting.some((p) => p.multiGateway)) return undefined;
+  const readsNode = selecting.some((p) => p.nodeSelectors.length > 0);
+  if (readsNode && !ctx.node) return undefined;
+  return pair(memo.idOf(selecting), memo.idOf(readsNode ? ctx.node! : ANY_NODE));
+}
+
+/** Stands for "whichever node" in replay keys of pods whose policies select no nodes. */
+const ANY_NODE = {};
 
 function applyEntries(ctx: PacketContext, packet: Packet, dp: CiliumDatapath, eligible: CiliumEgressPolicy[], range: IpRange): void {
   const entries = eligible.flatMap((p) => entriesOf(p, range.family));

@@ -9,6 +9,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 export const assumedDefault: SnatMechanism<AssumedDefaultLayer> = {
   id: 'assumed-default',
   upstream: 'common CNI behaviour (bridge ipMasq, flannel, kubenet): masquerade outside the pod network',
+  readsPod: () => false,
   evaluate(layer, { destination }) {
     const warnings = [{ code: 'DATAPATH_NOT_RECOGNISED' as const, data: {} }];
     if (layer.podCIDRs.length === 0) {

@@ -16,6 +16,7 @@ const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
 export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
   id: 'aws-vpc-cni',
   upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
+  readsPod: () => true,
   evaluate(layer, packet) {
     const source = layer.daemonSet;
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>

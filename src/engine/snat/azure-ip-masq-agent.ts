@@ -10,6 +10,7 @@ import { evaluateAgentRules } from './ip-masq-agent.ts';
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
+  readsPod: () => false,
   evaluate(layer, { destination }) {
     return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
   },

@@ -13,6 +13,7 @@ import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
+  readsPod: () => true,
   evaluate(layer, packet) {
     const felix = layer.perNode[packet.node.name] ?? layer.felix;
     const pool = poolOf(layer.pools, packet.sourceIP);

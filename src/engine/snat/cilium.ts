@@ -17,6 +17,8 @@ import { byName, perObject } from '../memo.ts';
 export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
+  // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
+  readsPod: (layer) => layer.mode !== 'bpf',
   evaluate(layer, packet) {
     const dp = packet.snapshot.datapath.cilium!;
     const { config } = dp;

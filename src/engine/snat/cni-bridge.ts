@@ -17,6 +17,7 @@ const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
+  readsPod: () => false,
   evaluate(_layer, packet) {
     return bridgeIpMasq(packet.destination.range, packet.node, undefined);
   },

@@ -15,6 +15,7 @@ const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 export const flannel: SnatMechanism<FlannelLayer> = {
   id: 'flannel',
   upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
+  readsPod: () => true,
   evaluate(layer, packet) {
     const { range } = packet.destination;
     const network = range.family === 4 ? layer.network : layer.ipv6Network;

@@ -10,6 +10,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   id: 'gke-default-snat',
   upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
+  readsPod: () => false,
   evaluate(layer, { destination, layersOnNode }) {
     const data = { chain: layer.chain };
     if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };

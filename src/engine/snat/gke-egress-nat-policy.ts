@@ -10,6 +10,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
+  readsPod: () => false,
   evaluate(layer, { destination }) {
     const blocks = [
       ...layer.policies.flatMap((p) => exemptBlocks(p.destinations, 'GKE_EGRESS_NAT_POLICY_NO_SNAT')),

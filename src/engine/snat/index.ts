@@ -29,6 +29,10 @@ const MECHANISMS: { [Id in SnatMechanismId]: SnatMechanism<Extract<SnatLayer, { 
   'unreadable-datapath': unreadableDatapath,
 };
 
+export function readsPod(layer: SnatLayer): boolean {
+  return (MECHANISMS[layer.mechanism] as SnatMechanism<SnatLayer>).readsPod(layer);
+}
+
 export function evaluateLayer(layer: SnatLayer, packet: SnatPacket): LayerVerdict {
   // The map is keyed by the layer's own mechanism, so the module always fits the layer.
   const mechanism = MECHANISMS[layer.mechanism] as SnatMechanism<SnatLayer>;

@@ -15,6 +15,7 @@ const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10'
 export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
+  readsPod: () => false,
   evaluate(layer, { destination }) {
     return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
   },

@@ -10,6 +10,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 export const kubenet: SnatMechanism<KubenetLayer> = {
   id: 'kubenet',
   upstream: 'kubernetes/kubernetes pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go (< 1.24)',
+  readsPod: () => false,
   evaluate(layer, { destination }) {
     if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };
     return evaluateExemptions(destination.range, exemptBlocks([layer.nonMasqueradeCIDR], 'DST_IN_NON_MASQ_CIDRS'),

@@ -37,5 +37,10 @@ export interface SnatMechanism<L extends SnatLayer> {
   id: L['mechanism'];
   /** Where the behaviour comes from, for readers of the code and of `explain`. */
   upstream: string;
+  /**
+   * Whether evaluate reads the packet's pod or source address. A layer that does not gives one
+   * verdict per node and destination, which node SNAT then works out once for all the node's pods.
+   */
+  readsPod(layer: L): boolean;
   evaluate(layer: L, packet: SnatPacket): LayerVerdict;
 }

@@ -8,6 +8,7 @@ import type { SnatMechanism } from './mechanism.ts';
 export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {
   id: 'unreadable-datapath',
   upstream: 'design §8: a partial view yields results plus warnings, never a silent wrong answer',
+  readsPod: () => false,
   evaluate(layer) {
     return { outcome: 'unknown', opaque: true, finding: { code: 'DATAPATH_UNREADABLE', data: { resource: layer.resource, namespace: layer.namespace } } };
   },

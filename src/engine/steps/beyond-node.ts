@@ -7,10 +7,15 @@ import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
 import { coverage } from '../../config/ip.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { inClusterRanges } from '../cluster-addresses.ts';
-import { byName } from '../memo.ts';
+import { byName, perObject } from '../memo.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'beyond-node';
+
+/** One finding per node, shared by the decisions of all its pods (each public destination has one). */
+const noNatAssumed = perObject((node: NodeInfo): Finding => ({ code: 'NO_NAT_ASSUMED_OFF_CLOUD', data: { node: node.name }, source: { kind: 'Node', name: node.name } }));
 
 export function beyondNode(ctx: PacketContext, packet: Packet): void {
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
@@ -23,7 +28,7 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   }
   if (covered === 'some') return settleUnknown(packet, LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} });
   if (!node.cloud) {
-    const finding = { code: 'NO_NAT_ASSUMED_OFF_CLOUD' as const, data: { node: node.name }, source: nodeRef };
+    const finding = noNatAssumed(node);
     record(packet, LAYER, 'applied', finding);
     packet.warnings.push(finding);
     return;

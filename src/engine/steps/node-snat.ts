@@ -10,8 +10,9 @@ import { coverage } from '../../config/ip.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
 import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 import { perObject } from '../memo.ts';
+import type { Replay } from '../replay.ts';
 import { isActiveOn } from '../scope.ts';
-import { evaluateLayer } from '../snat/index.ts';
+import { evaluateLayer, readsPod } from '../snat/index.ts';
 import type { LayerVerdict } from '../snat/mechanism.ts';
 
 const LAYER = 'node-snat';
@@ -44,6 +45,19 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   }
   keepPodIP(packet, verdicts, results);
 }
+
+/**
+ * Node SNAT reads the pod only through layers that read it (snat/mechanism.ts `readsPod`); where
+ * none on the node does, the node's verdict for a destination holds for every pod on it.
+ */
+export const nodeSnatReplay: Replay = {
+  podKey(ctx, memo) {
+    if (ctx.pod.hostNetwork || !ctx.node || layersOnNode(ctx.snapshot.datapath.layers)(ctx.node).some(readsPod)) return undefined;
+    return memo.idOf(ctx.node);
+  },
+  // A packet from the pod network that no gateway took; the step reads nothing else of it.
+  when: (packet) => !packet.gateway && packet.identity === 'pod-ip',
+};
 
 interface LayerResult {
   layer: SnatLayer;

@@ -25,12 +25,15 @@ export function podNetwork(ctx: PacketContext, packet: Packet): void {
     packet.reasons.push(finding);
     return;
   }
-  const podRef = { kind: 'Pod', namespace: pod.namespace, name: pod.name };
+  const podRef = () => ({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
   const podIP = pod.podIPs.find((ip) => familyOf(ip) === family);
   if (!podIP) {
     const code = pod.podIPs.length === 0 ? 'POD_HAS_NO_IP' : 'POD_HAS_NO_IP_OF_FAMILY';
-    return settleUnknown(packet, LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef });
+    return settleUnknown(packet, LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef() });
   }
-  record(packet, LAYER, 'applied', { code: 'POD_IP', data: { podIP }, source: podRef });
-  Object.assign(packet, { sourceIP: podIP, identity: 'pod-ip', via: 'pod-network' });
+  // Every packet passes here: its trace line is built only when there is a trace.
+  if (packet.trace) record(packet, LAYER, 'applied', { code: 'POD_IP', data: { podIP }, source: podRef() });
+  packet.sourceIP = podIP;
+  packet.identity = 'pod-ip';
+  packet.via = 'pod-network';
 }
