@@ -56,9 +56,11 @@ function timed<T>(run: () => T): [T, number] {
   return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
-const objects = cluster();
+// Dropped once the snapshot is built, as `who` drops what it read.
+let objects: KubeObject[] | undefined = cluster();
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const [snapshot, configMs] = timed(() => buildSnapshot(objects, {}));
+const [snapshot, configMs] = timed(() => buildSnapshot(objects!, {}));
+objects = undefined;
 const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
 const destinations = DESTINATIONS.map((d) => {
   const parsed = parseDestination(d);

@@ -5,6 +5,7 @@ import type { Decision } from '../model/decision.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { messageOf } from './messages.ts';
+import type { StreamedReport } from './serialize.ts';
 
 export const API_VERSION = 'kubectl-egress/v1alpha1';
 
@@ -19,19 +20,26 @@ export interface EgressReport {
 }
 
 export function egressReport(snapshot: Snapshot, decisions: readonly Decision[]): EgressReport {
+  const { envelope } = streamedEgressReport(snapshot, decisions);
+  return { ...envelope, items: decisions.map(reportItem) } as EgressReport;
+}
+
+/** The same report with its items made as they are written (serialize.ts writeReport). */
+export function streamedEgressReport(snapshot: Snapshot, decisions: readonly Decision[]): StreamedReport {
   const { datapath } = snapshot;
   const clouds = [...new Set(snapshot.nodes.flatMap((n) => n.cloud ?? []))].sort();
-  return {
+  const envelope = {
     apiVersion: API_VERSION,
     kind: 'EgressReport',
     datapath: {
       mechanisms: datapath.mechanisms, clouds, layers: datapath.layers,
       ...(datapath.cilium ? { cilium: { namespace: datapath.cilium.namespace, config: datapath.cilium.config, egressPolicies: datapath.cilium.egressPolicies } } : {}),
     },
-    items: decisions.map(reportItem),
+    items: [],
     warnings: snapshot.warnings.map(messageOf),
     warningDetails: snapshot.warnings.map(findingJson),
   };
+  return { envelope, items: (function* () { for (const d of decisions) yield reportItem(d); })() };
 }
 
 export function reportItem(d: Decision): Record<string, unknown> {

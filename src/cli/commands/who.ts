@@ -5,8 +5,8 @@ import type { Argv } from 'yargs';
 import { lint } from '../../engine/lint/index.ts';
 import { predict } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
-import { egressReport } from '../../render/report.ts';
-import { serialize } from '../../render/serialize.ts';
+import { streamedEgressReport } from '../../render/report.ts';
+import { writeReport } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
 import { lintHint } from '../../render/lint-view.ts';
@@ -44,7 +44,7 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
   const decisions = predict(snapshot, pods, { ...query, trace: false });
   if (output === 'json' || output === 'yaml') {
-    io.stdout(serialize(egressReport(snapshot, decisions), output));
+    writeReport(streamedEgressReport(snapshot, decisions), output, io.stdout);
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);

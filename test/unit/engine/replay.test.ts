@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseManifests } from '../../../src/config/manifests.ts';
+import type { DatapathName } from '../../../src/config/datapath.ts';
 import { buildSnapshot } from '../../../src/config/snapshot.ts';
 import type { Destination, Query } from '../../../src/model/decision.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
@@ -30,7 +31,7 @@ function scenario(name: string) {
   const expectedFile = join(dir, 'expected.yaml');
   const expected = existsSync(expectedFile) ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags; decisions?: { to: string }[] }) : {};
   const flags = expected.flags ?? {};
-  const snapshot = buildSnapshot(objects, { gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}) });
+  const snapshot = buildSnapshot(objects, { gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') as DatapathName[] } : {}) });
   // Every node address and the first addresses of every pod CIDR: the destinations node SNAT keys on.
   const own = snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.podCIDRs.map((c) => c.split('/')[0]!.replace(/0$/, '9'))]);
   const texts = [...new Set([...FIXED, ...own, ...(expected.decisions ?? []).map((d) => d.to)])];
