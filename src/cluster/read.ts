@@ -29,23 +29,31 @@ export async function readCluster(client: ApiClient, scope: ReadScope): Promise<
   const gaps: ReadGap[] = [];
   const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!) =>
     readOrGap(client, spec, version, { namespace, scope, gaps });
-  const [targetPods, namespaces] = await Promise.all([readTargetPods(client, scope), read(NAMESPACES)]);
-  const existing = new Set(namespaces.map((n) => n.metadata.name));
-  const datapathNamespaces = DATAPATH_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
-  const lists = await Promise.all([
+  // Everything at once: the pod list's pages come one after another, the rest fits in beside it.
+  const namespaces = read(NAMESPACES);
+  const [targetPods, namespaceList, nodes, agents, custom] = await Promise.all([
+    readTargetPods(client, scope),
+    namespaces,
     read(NODES),
-    // The agents' own pods say which nodes they run on, whatever pods the user asked about.
-    ...datapathNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]),
-    ...CUSTOM_RESOURCES.map(async (spec) => {
+    namespaces.then((list) => readAgentNamespaces(list, scope, read)),
+    Promise.all(CUSTOM_RESOURCES.map(async (spec) => {
       const version = await servedVersion(client, spec);
       if (version) return read(spec, spec.namespaced ? scope.namespace : undefined, version);
       gaps.push({ resource: resourceName(spec), reason: 'not-served' });
       return [];
-    }),
+    })),
   ]);
-  const objects = [...targetPods, ...namespaces, ...lists.flat()];
+  const objects = [...targetPods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
   objects.push(...(await resolveOwners(client, targetPods)));
   return { objects, gaps: gaps.sort(compareGaps) };
+}
+
+/** The agents' ConfigMaps and DaemonSets, and their own pods, which say which nodes they run on whatever pods the user asked about. */
+async function readAgentNamespaces(namespaces: KubeObject[], scope: ReadScope, read: (spec: ResourceSpec, namespace?: string) => Promise<KubeObject[]>): Promise<KubeObject[]> {
+  const existing = new Set(namespaces.map((n) => n.metadata.name));
+  const agentNamespaces = DATAPATH_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
+  const lists = await Promise.all(agentNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]));
+  return lists.flat();
 }
 
 async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<KubeObject[]> {
