@@ -15,6 +15,8 @@ export interface PacketContext {
   destination: Destination;
   /** Step results shared within one predict call; without it every step runs for every packet. */
   memo?: StepMemo;
+  /** The destination's place in the query, which the memo files results under. */
+  destinationIndex?: number;
 }
 
 export interface Packet {
@@ -63,15 +65,24 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     identity: packet.identity,
     via: packet.via,
     ...(packet.gateway ? { gateway: packet.gateway } : {}),
-    // Exact-size copies: a pushed-to array keeps room for 16 more, for each of a cluster's decisions.
-    reasons: packet.reasons.slice(),
+    reasons: kept(packet.reasons),
     warnings: dedupe(packet.warnings),
     trace: packet.trace ?? [],
   };
 }
 
+const NONE: Finding[] = Object.freeze([]) as unknown as Finding[];
+
+/**
+ * Exact-size copies, and one shared (frozen) empty list: a pushed-to array keeps room for 16 more,
+ * and a cluster has hundreds of thousands of decisions.
+ */
+function kept(findings: Finding[]): Finding[] {
+  return findings.length === 0 ? NONE : findings.slice();
+}
+
 function dedupe(findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings.slice();
+  if (findings.length < 2) return kept(findings);
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.code}:${JSON.stringify(f.data)}`;

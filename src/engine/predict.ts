@@ -5,6 +5,7 @@
 import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { byName } from './memo.ts';
+import type { PacketContext } from './packet.ts';
 import { runPipeline } from './pipeline.ts';
 import { StepMemo } from './replay.ts';
 
@@ -16,8 +17,12 @@ export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Que
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
   for (const pod of [...pods].sort(comparePods)) {
     const node = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
-    for (const destination of destinations) {
-      decisions.push(runPipeline({ snapshot, query, pod, node, destination, memo }));
+    // One context per pod, moved along its destinations: no step keeps it.
+    const ctx: PacketContext = { snapshot, query, pod, node, destination: destinations[0]!, memo };
+    for (const [at, destination] of destinations.entries()) {
+      ctx.destination = destination;
+      ctx.destinationIndex = at;
+      decisions.push(runPipeline(ctx));
     }
   }
   return decisions;

@@ -21,19 +21,30 @@ export interface Replay {
   when?(packet: Packet): boolean;
 }
 
+/** The packet fields a step may assign; the lists it may only push to. */
+type Assignable = 'sourceIP' | 'identity' | 'via' | 'settled' | 'gateway';
+const ASSIGNABLE = new Set<string>(['sourceIP', 'identity', 'via', 'settled', 'gateway'] satisfies Assignable[]);
+
 interface StepEffect {
   trace: TraceStep[];
   reasons: Finding[];
   warnings: Finding[];
-  assigned: Partial<Packet>;
+  /** The copy the step ran on, and which of its fields the step assigned. */
+  after: Packet;
+  assigned: Partial<Record<Assignable, true>>;
 }
 
-const ARRAYS = new Set(['trace', 'reasons', 'warnings']);
+/** One step's kept effects: by pod key, then by the destination's place in the query. */
+interface StepEffects {
+  byPodKey: Map<number, StepEffect[]>;
+  /** The last pod asked about and its effects (predict walks a pod's destinations in a row). */
+  pod?: PodInfo;
+  effects?: StepEffect[] | undefined;
+}
 
 export class StepMemo {
   private readonly destinations: readonly Destination[];
-  private readonly effects = new Map<Step, Map<number, StepEffect>>();
-  private readonly lastPodKeys = new Map<Step, { pod: PodInfo; key: number | undefined }>();
+  private readonly steps = new Map<Step, StepEffects>();
   private readonly ids = new Map<object, number>();
 
   constructor(destinations: readonly Destination[]) {
@@ -49,22 +60,23 @@ export class StepMemo {
 
   /** Runs the step, or replays it for a packet like one it already ran for. */
   run(step: Step, replay: Replay, ctx: PacketContext, packet: Packet): void {
-    const key = replay.when && !replay.when(packet) ? undefined : this.keyOf(step, replay, ctx);
-    if (key === undefined) return step(ctx, packet);
-    let effects = this.effects.get(step);
-    if (!effects) this.effects.set(step, (effects = new Map()));
-    let effect = effects.get(key);
-    if (!effect) effects.set(key, (effect = capture(step, ctx, packet)));
-    apply(effect, packet);
+    const effects = replay.when && !replay.when(packet) ? undefined : this.effectsOf(step, replay, ctx);
+    const at = ctx.destinationIndex ?? this.destinations.indexOf(ctx.destination);
+    if (!effects || at < 0) return step(ctx, packet);
+    apply((effects[at] ??= capture(step, ctx, packet)), packet);
   }
 
-  /** The pod's key, worked out once per pod (predict walks a pod's destinations in a row), with the destination. */
-  private keyOf(step: Step, replay: Replay, ctx: PacketContext): number | undefined {
-    let last = this.lastPodKeys.get(step);
-    if (last?.pod !== ctx.pod) this.lastPodKeys.set(step, (last = { pod: ctx.pod, key: replay.podKey(ctx, this) }));
-    const destination = this.destinations.indexOf(ctx.destination);
-    if (last.key === undefined || destination < 0) return undefined;
-    return last.key * this.destinations.length + destination;
+  /** The effects kept for pods like this one, looked up once per pod; undefined: the pod has no key. */
+  private effectsOf(step: Step, replay: Replay, ctx: PacketContext): StepEffect[] | undefined {
+    let kept = this.steps.get(step);
+    if (!kept) this.steps.set(step, (kept = { byPodKey: new Map() }));
+    if (kept.pod !== ctx.pod) {
+      const key = replay.podKey(ctx, this);
+      kept.pod = ctx.pod;
+      kept.effects = key === undefined ? undefined : kept.byPodKey.get(key);
+      if (key !== undefined && !kept.effects) kept.byPodKey.set(key, (kept.effects = []));
+    }
+    return kept.effects;
   }
 }
 
@@ -75,12 +87,12 @@ export function pair(a: number, b: number): number {
 
 /** Runs the step on a copy of the packet that notes every field the step assigns. */
 function capture(step: Step, ctx: PacketContext, packet: Packet): StepEffect {
-  const effect: StepEffect = { trace: [], reasons: [], warnings: [], assigned: {} };
-  const copy: Packet = { ...packet, trace: effect.trace, reasons: effect.reasons, warnings: effect.warnings };
-  const noting = new Proxy(copy, {
+  const lists = { trace: [], reasons: [], warnings: [] };
+  const effect: StepEffect = { ...lists, after: { ...packet, ...lists }, assigned: {} };
+  const noting = new Proxy(effect.after, {
     set(target, field, value) {
-      if (typeof field === 'string' && ARRAYS.has(field)) throw new Error(`internal: a step replaced packet.${field}`);
-      (effect.assigned as Record<string | symbol, unknown>)[field] = value;
+      if (typeof field !== 'string' || !ASSIGNABLE.has(field)) throw new Error(`internal: a replayed step assigned packet.${String(field)}`);
+      effect.assigned[field as Assignable] = true;
       return Reflect.set(target, field, value);
     },
   });
@@ -92,5 +104,10 @@ function apply(effect: StepEffect, packet: Packet): void {
   for (const step of effect.trace) packet.trace?.push(step);
   for (const reason of effect.reasons) packet.reasons.push(reason);
   for (const warning of effect.warnings) packet.warnings.push(warning);
-  Object.assign(packet, effect.assigned);
+  const { after, assigned } = effect;
+  if (assigned.sourceIP) packet.sourceIP = after.sourceIP;
+  if (assigned.identity) packet.identity = after.identity;
+  if (assigned.via) packet.via = after.via;
+  if (assigned.settled) packet.settled = after.settled;
+  if (assigned.gateway) packet.gateway = after.gateway!;
 }
