@@ -53,7 +53,7 @@ export function settleUnknown(packet: Packet, layer: string, finding: Finding): 
 export function toDecision(ctx: PacketContext, packet: Packet): Decision {
   const { pod, node, destination } = ctx;
   const podIP = pod.podIPs.find((ip) => ip.includes(':') === (destination.range.family === 6)) ?? pod.podIPs[0] ?? null;
-  return {
+  const decision: Decision = {
     namespace: pod.namespace,
     pod: pod.name,
     workload: pod.workload,
@@ -64,12 +64,15 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     sourceIP: packet.sourceIP,
     identity: packet.identity,
     via: packet.via,
-    ...(packet.gateway ? { gateway: packet.gateway } : {}),
     reasons: kept(packet.reasons),
     warnings: dedupe(packet.warnings),
-    trace: packet.trace ?? [],
+    trace: packet.trace ?? NO_TRACE,
   };
+  if (packet.gateway) decision.gateway = packet.gateway;
+  return decision;
 }
+
+const NO_TRACE: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[];
 

@@ -30,13 +30,14 @@ export const policyIndex = perObject((snapshot: Snapshot): PolicyIndex => {
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   const candidates = candidateIndex(valid);
   const selections = new Map<string, CiliumEgressPolicy[]>();
+  const order = new Map(valid.map((p, at) => [p, at]));
   const ids = new Map<CiliumEgressPolicy[], number>();
   const selecting = perObject((pod: PodInfo) => {
     const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
     const identity = identityLabels(pod, namespaceLabels ?? {});
     const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
-    const key = selected.map((p) => valid.indexOf(p)).join(',');
+    const key = selected.map((p) => order.get(p)).join(',');
     if (!selections.has(key)) {
       selections.set(key, selected);
       ids.set(selected, ids.size);

@@ -48,21 +48,23 @@ export function ciliumEgressGateway(ctx: PacketContext, packet: Packet): void {
 /**
  * What the step reads of a packet, as a replay key (engine/replay.ts): the policies selecting the
  * pod (pods with the same ones share them), its node where a selecting policy has a node selector,
- * and the destination. None where the step stops early anyway, or where a multi-gateway policy
- * picks the gateway by the pod's own endpoint UID.
+ * and the destination; hostNetwork pods all alike. None where the step stops at once anyway, or
+ * where a multi-gateway policy picks the gateway by the pod's own endpoint UID.
  */
 export function ciliumEgressGatewayKey(ctx: PacketContext, memo: StepMemo): number | undefined {
   const dp = ctx.snapshot.datapath.cilium;
-  if (!dp || dp.egressPolicies.length === 0 || ctx.pod.hostNetwork) return undefined;
+  if (!dp || dp.egressPolicies.length === 0) return undefined;
+  if (ctx.pod.hostNetwork) return pair(memo.idOf(HOST_NETWORK), memo.idOf(ANY_NODE));
   const selecting = policyIndex(ctx.snapshot).selecting(ctx.pod);
-  if (!selecting || selecting.length === 0 || selecting.some((p) => p.multiGateway)) return undefined;
+  if (!selecting || selecting.some((p) => p.multiGateway)) return undefined;
   const readsNode = selecting.some((p) => p.nodeSelectors.length > 0);
   if (readsNode && !ctx.node) return undefined;
   return pair(memo.idOf(selecting), memo.idOf(readsNode ? ctx.node! : ANY_NODE));
 }
 
-/** Stands for "whichever node" in replay keys of pods whose policies select no nodes. */
+/** Stand for "whichever node" (pods whose policies select no nodes) and for hostNetwork pods in replay keys. */
 const ANY_NODE = {};
+const HOST_NETWORK = {};
 
 function applyEntries(ctx: PacketContext, packet: Packet, dp: CiliumDatapath, eligible: CiliumEgressPolicy[], range: IpRange): void {
   const entries = eligible.flatMap((p) => entriesOf(p, range.family));
