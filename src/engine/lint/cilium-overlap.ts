@@ -28,7 +28,9 @@ export const ciliumOverlap = defineCheck({
     if (!dp) return;
     const overlaps = new Map<string, Overlap>();
     for (const pod of pods.filter((p) => !p.hostNetwork)) {
-      for (const [cidrKey, entries] of entriesByCidr(policiesSelecting(pod, snapshot, dp))) {
+      const selecting = policiesSelecting(pod, snapshot, dp);
+      if (selecting.length < 2) continue;
+      for (const [cidrKey, entries] of entriesByCidr(selecting)) {
         const policies = [...new Set(entries.map((e) => e.policy.name))].sort();
         if (policies.length < 2) continue;
         const key = `${policies.join(',')}|${cidrKey}`;

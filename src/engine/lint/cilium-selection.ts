@@ -8,7 +8,9 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { identityLabels, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
+import { policyIndex } from '../gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../label-selector.ts';
+import { byName } from '../memo.ts';
 
 /**
  * The valid policies that certainly select the pod, hostNetwork or not (the host-network check
@@ -16,15 +18,17 @@ import { matchesSelector } from '../label-selector.ts';
  * the node of an unscheduled pod) is left out rather than guessed.
  */
 export function policiesSelecting(pod: PodInfo, snapshot: Snapshot, dp: CiliumDatapath): CiliumEgressPolicy[] {
-  const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
-  const identity = identityLabels(pod, namespaceLabels ?? {});
-  const nodeLabels = dp.nodes.find((n) => n.name === pod.nodeName)?.labels ?? snapshot.nodes.find((n) => n.name === pod.nodeName)?.labels;
-  return dp.egressPolicies.filter((p) => {
-    if (p.invalid || (!namespaceLabels && usesNamespaceLabels(p))) return false;
-    if (!p.selectors.some((s) => matchesSelector(identity, s))) return false;
-    if (p.nodeSelectors.length === 0) return true;
-    return nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s));
-  });
+  const nodeName = pod.nodeName ?? '';
+  const nodeLabels = byName(dp.nodes).get(nodeName)?.labels ?? byName(snapshot.nodes).get(nodeName)?.labels;
+  // The engine's index answers for the pods whose namespace labels are not in question.
+  const candidates = policyIndex(snapshot).selecting(pod) ?? bySelectorsKnown(pod, snapshot, dp);
+  return candidates.filter((p) => p.nodeSelectors.length === 0 || (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))));
+}
+
+/** Every valid policy whose selectors match without the unread namespace labels. */
+function bySelectorsKnown(pod: PodInfo, snapshot: Snapshot, dp: CiliumDatapath): CiliumEgressPolicy[] {
+  const identity = identityLabels(pod, {});
+  return dp.egressPolicies.filter((p) => !p.invalid && !usesNamespaceLabels(p) && p.selectors.some((s) => matchesSelector(identity, s)));
 }
 
 export function policyRef(policy: CiliumEgressPolicy): ObjectRef {
