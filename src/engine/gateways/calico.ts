@@ -8,7 +8,8 @@
  */
 import type { CalicoEgressRule, CalicoLayer } from '../../model/datapath.ts';
 import type { Finding } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
+import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import { byName, perObject } from '../memo.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
@@ -16,6 +17,17 @@ import { record, settleUnknown, type Packet, type PacketContext } from '../packe
 import { parseCalicoSelector } from './calico-selector.ts';
 
 const LAYER = 'calico-egress-gateway';
+
+/** The gateway pods a selector picks, found once per snapshot: every packet of every annotated pod asks. */
+const gatewayPodsOf = perObject((_snapshot: Snapshot) => {
+  const found = new Map<string, PodInfo[]>();
+  return {
+    get(key: string, compute: () => PodInfo[]): PodInfo[] {
+      if (!found.has(key)) found.set(key, compute());
+      return found.get(key)!;
+    },
+  };
+});
 const PREFIX = 'egress.projectcalico.org/';
 
 export function calicoEgressGateway(ctx: PacketContext, packet: Packet): void {
@@ -33,8 +45,10 @@ export function calicoEgressGateway(ctx: PacketContext, packet: Packet): void {
   if (!selector || (gateway.namespaceSelector && !namespaceSelector)) {
     return settleUnknown(packet, LAYER, { code: 'CALICO_SELECTOR_UNSUPPORTED', data: { selector: gateway.selector } });
   }
-  const gatewayPods = ctx.snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
-    && (namespaceSelector ? matchesSelector(ctx.snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === ctx.pod.namespace));
+  const namespace = namespaceSelector ? undefined : ctx.pod.namespace;
+  const gatewayPods = gatewayPodsOf(ctx.snapshot).get(`${gateway.selector}\u0000${gateway.namespaceSelector ?? ''}\u0000${namespace ?? ''}`, () =>
+    ctx.snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
+      && (namespaceSelector ? matchesSelector(ctx.snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
   if (gatewayPods.length === 0) return settleUnknown(packet, LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } });
   applyGateways(ctx, packet, layer, gatewayPods, gateway.selector);
 }
@@ -89,6 +103,6 @@ function gatewaySourceIP(ctx: PacketContext, layer: CalicoLayer, gateway: PodInf
   if (!address) return undefined;
   const pool = layer.pools.find((p) => { const c = parseCidr(p.cidr)?.cidr; return c && coverage(address, [c]) === 'all'; });
   if (!pool?.natOutgoing) return ip;
-  const node = ctx.snapshot.nodes.find((n) => n.name === gateway.nodeName);
+  const node = byName(ctx.snapshot.nodes).get(gateway.nodeName ?? '');
   return node && nodeInternalIP(node, family);
 }
