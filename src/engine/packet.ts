@@ -27,14 +27,23 @@ export interface Packet {
   settled: boolean;
   /** Set when an egress gateway took the packet: node SNAT is skipped, the gateway node is where it leaves. */
   gateway?: { node: string; policy: string };
-  reasons: Finding[];
-  warnings: Finding[];
+  /** Never pushed to (addReasons makes a new list): a replayed step's lists are shared by many packets. */
+  reasons: readonly Finding[];
+  warnings: readonly Finding[];
   /** undefined when the query asks for no trace. */
   trace: TraceStep[] | undefined;
 }
 
 export function newPacket(query: Query): Packet {
-  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, reasons: [], warnings: [], trace: query.trace === false ? undefined : [] };
+  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, reasons: NONE, warnings: NONE, trace: query.trace === false ? undefined : [] };
+}
+
+export function addReasons(packet: Packet, ...findings: Finding[]): void {
+  packet.reasons = packet.reasons.length === 0 ? findings : [...packet.reasons, ...findings];
+}
+
+export function addWarnings(packet: Packet, ...findings: Finding[]): void {
+  if (findings.length > 0) packet.warnings = packet.warnings.length === 0 ? findings : [...packet.warnings, ...findings];
 }
 
 export function record(packet: Packet, layer: string, outcome: StepOutcome, finding: Finding): void {
@@ -46,7 +55,7 @@ export function settleUnknown(packet: Packet, layer: string, finding: Finding): 
   record(packet, layer, 'unknown', finding);
   packet.sourceIP = null;
   packet.identity = 'unknown';
-  packet.reasons.push(finding);
+  addReasons(packet, finding);
   packet.settled = true;
 }
 
@@ -64,7 +73,7 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
     sourceIP: packet.sourceIP,
     identity: packet.identity,
     via: packet.via,
-    reasons: kept(packet.reasons),
+    reasons: packet.reasons as Finding[],
     warnings: dedupe(packet.warnings),
     trace: packet.trace ?? NO_TRACE,
   };
@@ -74,18 +83,14 @@ export function toDecision(ctx: PacketContext, packet: Packet): Decision {
 
 const NO_TRACE: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 
+/**
+ * The one empty list every packet starts with. Lists are replaced, never pushed to, so decisions
+ * (hundreds of thousands on a large cluster) share them instead of each holding its own copies.
+ */
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[];
 
-/**
- * Exact-size copies, and one shared (frozen) empty list: a pushed-to array keeps room for 16 more,
- * and a cluster has hundreds of thousands of decisions.
- */
-function kept(findings: Finding[]): Finding[] {
-  return findings.length === 0 ? NONE : findings.slice();
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  if (findings.length < 2) return kept(findings);
+function dedupe(findings: readonly Finding[]): Finding[] {
+  if (findings.length < 2) return findings as Finding[];
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.code}:${JSON.stringify(f.data)}`;

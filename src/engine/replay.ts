@@ -24,12 +24,11 @@ export interface Replay {
 /** The packet fields a step may assign; the lists it may only push to. */
 type Assignable = 'sourceIP' | 'identity' | 'via' | 'settled' | 'gateway';
 const ASSIGNABLE = new Set<string>(['sourceIP', 'identity', 'via', 'settled', 'gateway'] satisfies Assignable[]);
+const LISTS = new Set(['reasons', 'warnings']);
 
 interface StepEffect {
   trace: TraceStep[];
-  reasons: Finding[];
-  warnings: Finding[];
-  /** The copy the step ran on, and which of its fields the step assigned. */
+  /** The copy the step ran on (its reasons and warnings are what the step added), and which scalar fields it assigned. */
   after: Packet;
   assigned: Partial<Record<Assignable, true>>;
 }
@@ -87,12 +86,12 @@ export function pair(a: number, b: number): number {
 
 /** Runs the step on a copy of the packet that notes every field the step assigns. */
 function capture(step: Step, ctx: PacketContext, packet: Packet): StepEffect {
-  const lists = { trace: [], reasons: [], warnings: [] };
-  const effect: StepEffect = { ...lists, after: { ...packet, ...lists }, assigned: {} };
+  const trace: TraceStep[] = [];
+  const effect: StepEffect = { trace, after: { ...packet, trace, reasons: [], warnings: [] }, assigned: {} };
   const noting = new Proxy(effect.after, {
     set(target, field, value) {
-      if (typeof field !== 'string' || !ASSIGNABLE.has(field)) throw new Error(`internal: a replayed step assigned packet.${String(field)}`);
-      effect.assigned[field as Assignable] = true;
+      if (typeof field !== 'string' || !(ASSIGNABLE.has(field) || LISTS.has(field))) throw new Error(`internal: a replayed step assigned packet.${String(field)}`);
+      if (ASSIGNABLE.has(field)) effect.assigned[field as Assignable] = true;
       return Reflect.set(target, field, value);
     },
   });
@@ -102,9 +101,10 @@ function capture(step: Step, ctx: PacketContext, packet: Packet): StepEffect {
 
 function apply(effect: StepEffect, packet: Packet): void {
   for (const step of effect.trace) packet.trace?.push(step);
-  for (const reason of effect.reasons) packet.reasons.push(reason);
-  for (const warning of effect.warnings) packet.warnings.push(warning);
   const { after, assigned } = effect;
+  // The effect's own lists are shared as they are where the packet has none yet.
+  if (after.reasons.length > 0) packet.reasons = packet.reasons.length === 0 ? after.reasons : [...packet.reasons, ...after.reasons];
+  if (after.warnings.length > 0) packet.warnings = packet.warnings.length === 0 ? after.warnings : [...packet.warnings, ...after.warnings];
   if (assigned.sourceIP) packet.sourceIP = after.sourceIP;
   if (assigned.identity) packet.identity = after.identity;
   if (assigned.via) packet.via = after.via;

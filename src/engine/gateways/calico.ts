@@ -13,7 +13,7 @@ import { byName, perObject } from '../memo.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
-import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
 
 const LAYER = 'calico-egress-gateway';
@@ -87,11 +87,11 @@ function applyGateways(ctx: PacketContext, packet: Packet, layer: CalicoLayer, g
   const first = outcomes[0]!;
   const finding: Finding = { code: 'CALICO_EGW_GATEWAY', data: { selector, gateways: outcomes.map((o) => `${o.gw.namespace}/${o.gw.name}`).join(', '), sourceIP: distinct.join(', ') } };
   record(packet, LAYER, 'applied', finding);
-  packet.reasons.push(finding);
+  addReasons(packet, finding);
   const single = distinct.length === 1 && first.ip;
   Object.assign(packet, { identity: 'egress-gateway', via: LAYER, sourceIP: single ? first.ip : null, gateway: { node: first.gw.nodeName ?? '', policy: selector } });
   if (!single) {
-    packet.reasons.push({ code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } });
+    addReasons(packet, { code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } });
     packet.settled = true;
   }
 }

@@ -14,7 +14,7 @@ import { policyIndex } from './cilium-policy-index.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { byName, perObject } from '../memo.ts';
 import { pair, type StepMemo } from '../replay.ts';
-import { record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
+import { addWarnings, addReasons, record, settleUnknown as settle, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'cilium-egress-gateway';
 
@@ -85,12 +85,12 @@ function applyEntries(ctx: PacketContext, packet: Packet, dp: CiliumDatapath, el
   if (distinct.size > 1) {
     return settleUnknown(packet, LAYER, { code: 'CILIUM_EGW_AMBIGUOUS_POLICIES', data: { policies, cidr: winner.cidr.text, candidates: [...distinct].join('; ') } });
   }
-  if (match.winners.length > 1) packet.warnings.push({ code: 'CILIUM_EGW_AMBIGUOUS_POLICIES', data: { policies, cidr: winner.cidr.text, candidates: [...distinct].join('; ') } });
+  if (match.winners.length > 1) addWarnings(packet, { code: 'CILIUM_EGW_AMBIGUOUS_POLICIES', data: { policies, cidr: winner.cidr.text, candidates: [...distinct].join('; ') } });
   const { outcome } = outcomes[0]!;
   if (!outcome) {
     const finding = { code: 'CILIUM_EGW_EXCLUDED_CIDR' as const, data: { policy: winner.policy.name, cidr: winner.cidr.text }, source: policyRef(winner.policy) };
     record(packet, LAYER, 'not-applicable', finding);
-    packet.reasons.push(finding);
+    addReasons(packet, finding);
     return;
   }
   applyOutcome(packet, outcome, winner);
@@ -100,12 +100,12 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
   if (outcome.kind === 'unknown') return settleUnknown(packet, LAYER, outcome.finding);
   const finding = { ...outcome.finding, data: { ...outcome.finding.data, cidr: winner.cidr.text } };
   record(packet, LAYER, 'applied', finding);
-  packet.reasons.push(finding);
+  addReasons(packet, finding);
   if (outcome.kind === 'dropped') {
     Object.assign(packet, { sourceIP: null, identity: 'dropped', via: LAYER, settled: true });
     return;
   }
-  packet.warnings.push(...outcome.warnings);
+  addWarnings(packet, ...outcome.warnings);
   Object.assign(packet, { sourceIP: outcome.sourceIP, identity: 'egress-gateway', via: LAYER, gateway: { node: outcome.node, policy: winner.policy.name } });
   // An interface's address is not in the API: the answer stops at "through this gateway".
   if (outcome.sourceIP === null) packet.settled = true;

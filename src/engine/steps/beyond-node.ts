@@ -10,7 +10,7 @@ import { inClusterRanges } from '../cluster-addresses.ts';
 import { byName, perObject } from '../memo.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
-import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { addWarnings, addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'beyond-node';
 
@@ -30,7 +30,7 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   if (!node.cloud) {
     const finding = noNatAssumed(node);
     record(packet, LAYER, 'applied', finding);
-    packet.warnings.push(finding);
+    addWarnings(packet, finding);
     return;
   }
   const family = ctx.destination.range.family;
@@ -39,7 +39,7 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   if (externalIP && packet.sourceIP !== null && packet.sourceIP === primary && packet.identity !== 'pod-ip') {
     const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: packet.sourceIP ?? '' }, source: nodeRef };
     record(packet, LAYER, 'applied', finding);
-    packet.reasons.push(finding);
+    addReasons(packet, finding);
     packet.sourceIP = externalIP;
     return;
   }
@@ -48,7 +48,7 @@ export function beyondNode(ctx: PacketContext, packet: Packet): void {
   if (natIP && familyOf(natIP) === family) {
     const finding = { code: 'NAT_IP_GIVEN' as const, data: { ...data, natIP } };
     record(packet, LAYER, 'applied', finding);
-    packet.reasons.push(finding);
+    addReasons(packet, finding);
     Object.assign(packet, { sourceIP: natIP, identity: 'nat' });
     return;
   }

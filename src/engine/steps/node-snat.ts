@@ -8,7 +8,7 @@ import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
-import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { addWarnings, addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 import { perObject } from '../memo.ts';
 import type { Replay } from '../replay.ts';
 import { isActiveOn } from '../scope.ts';
@@ -29,7 +29,7 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   if (coverage(ctx.destination.range, nodeLocalRanges(node)) === 'all') {
     const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
     record(packet, LAYER, 'exempt', finding);
-    packet.reasons.push(finding);
+    addReasons(packet, finding);
     return;
   }
   const results = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
@@ -38,8 +38,8 @@ export function nodeSnat(ctx: PacketContext, packet: Packet): void {
   const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
   if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque)) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
   if (unknown.length > 0) {
-    packet.warnings.push(...unknown.flatMap((v) => v.verdict.warnings ?? []));
-    for (const v of unknown) packet.reasons.push(v.verdict.finding);
+    addWarnings(packet, ...unknown.flatMap((v) => v.verdict.warnings ?? []));
+    addReasons(packet, ...unknown.map((v) => v.verdict.finding));
     packet.via = unknown.map((v) => v.layer.mechanism).join('+');
     return settleUnknown(packet, LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
   }
@@ -92,12 +92,12 @@ function masquerade(packet: Packet, node: NodeInfo, verdicts: LayerResult[], dec
   }
   const earlierUnknown = verdicts.slice(0, decisive).filter((v) => v.verdict.outcome === 'unknown');
   if (earlierUnknown.length > 0) {
-    packet.warnings.push({ code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
+    addWarnings(packet, { code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
   }
   record(packet, LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } });
   Object.assign(packet, { sourceIP: nodeIP, identity: 'node-ip', via: layer.mechanism });
-  packet.reasons.push({ ...verdict.finding, data: { ...verdict.finding.data, nodeIP } });
-  packet.warnings.push(...(verdict.warnings ?? []));
+  addReasons(packet, { ...verdict.finding, data: { ...verdict.finding.data, nodeIP } });
+  addWarnings(packet, ...(verdict.warnings ?? []));
 }
 
 /** With no layer in the packet's way, the reasons are why each one on the node stood aside. */
@@ -105,13 +105,13 @@ function keepPodIP(packet: Packet, verdicts: LayerResult[], onNode: LayerResult[
   if (verdicts.length === 0) {
     const finding = { code: 'NO_SNAT_LAYER_ON_NODE' as const, data: {} };
     record(packet, LAYER, 'exempt', finding);
-    packet.reasons.push(...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
+    addReasons(packet, ...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
     return;
   }
   record(packet, LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } });
   packet.via = verdicts.map((v) => v.layer.mechanism).join('+');
   for (const { verdict } of verdicts) {
-    packet.reasons.push(verdict.finding);
-    packet.warnings.push(...(verdict.warnings ?? []));
+    addReasons(packet, verdict.finding);
+    addWarnings(packet, ...(verdict.warnings ?? []));
   }
 }

@@ -3,7 +3,7 @@
  * network namespace, so they start from the node's address (kubelet `generateAPIPodStatus`).
  */
 import { familyOf, nodeInternalIP } from '../node-address.ts';
-import { record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import { addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
 const LAYER = 'pod-network';
 
@@ -22,7 +22,7 @@ export function podNetwork(ctx: PacketContext, packet: Packet): void {
     const finding = { code: 'HOST_NETWORK_NODE_IP' as const, data: { node: node.name, nodeIP }, source: nodeRef };
     record(packet, LAYER, 'applied', finding);
     Object.assign(packet, { sourceIP: nodeIP, identity: 'node-ip', via: 'host-network' });
-    packet.reasons.push(finding);
+    addReasons(packet, finding);
     return;
   }
   const podRef = () => ({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
