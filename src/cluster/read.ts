@@ -26,6 +26,16 @@ export interface ReadResult {
 }
 
 export async function readCluster(client: ApiClient, scope: ReadScope): Promise<ReadResult> {
+  try {
+    return await readAll(client, scope);
+  } catch (error) {
+    // The reads run side by side: whichever fails first (a discovery request, say) says why.
+    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, 'reading the cluster', client.server));
+    throw error;
+  }
+}
+
+async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult> {
   const gaps: ReadGap[] = [];
   const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!) =>
     readOrGap(client, spec, version, { namespace, scope, gaps });
