@@ -1,8 +1,11 @@
 // `npm run bench`: measurements, never assertions. The engine micro-benchmark
-// (scripts/bench/engine.ts), then the single executable's startup and size (after
-// `npm run package`): `--help` straight and through kubectl ($KUBECTL or the lab's), against
-// `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes.
-import { spawnSync } from 'node:child_process';
+// (scripts/bench/engine.ts), then the single executable's startup and size (built from the
+// checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
+// `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes; then the cluster
+// benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
+// 50,000-pod kube-apiserver. BENCH_RUNS: startup runs (30); BENCH_CLUSTER_RUNS: cluster runs (5);
+// BENCH_CLUSTER=0 skips the cluster part; BENCH_BUILD=0 measures dist/ without building it first.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +14,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXECUTABLE = join(ROOT, 'dist', 'sea', 'linux_amd64', 'kubectl-egress');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
+// What is measured is the checkout, never an older build left in dist/: the bundle and the
+// linux/amd64 single executable are built first (BENCH_BUILD=0 measures dist/ as it is).
+if (process.env.BENCH_BUILD !== '0') {
+  for (const args of [['scripts/build.mjs'], ['scripts/package.mjs', '--platforms', 'linux/amd64']]) {
+    const built = spawnSync(process.execPath, args.map((a, i) => (i === 0 ? join(ROOT, a) : a)), { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+}
+
 const engine = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], { stdio: 'inherit' });
 if (engine.status !== 0) process.exit(engine.status ?? 1);
-if (!existsSync(EXECUTABLE)) {
-  console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
-  process.exit(0);
-}
 
 /** Wall time of each run in ms, after two warm-up runs (page cache). */
 function time(command, args, env = process.env) {
@@ -39,13 +47,28 @@ function labKubectl() {
 }
 
 const mb = (file) => `${(statSync(file).size / 1e6).toFixed(1)} MB`;
-console.log(`kubectl-egress --help (single executable):   ${time(EXECUTABLE, ['--help'])}`);
-console.log(`plugin/kubectl-egress --help (from source):   ${time(join(ROOT, 'plugin', 'kubectl-egress'), ['--help'])}`);
-const kubectl = labKubectl();
-if (kubectl) {
-  const env = { ...process.env, PATH: `${join(ROOT, 'dist', 'sea', 'linux_amd64')}:/usr/bin:/bin`, KUBECONFIG: '' };
-  console.log(`kubectl egress --help (single executable):   ${time(kubectl, ['egress', '--help'], env)}`);
+
+function executableBench() {
+  console.log(`kubectl-egress --help (single executable):   ${time(EXECUTABLE, ['--help'])}`);
+  console.log(`plugin/kubectl-egress --help (from source):   ${time(join(ROOT, 'plugin', 'kubectl-egress'), ['--help'])}`);
+  const kubectl = labKubectl();
+  if (kubectl) {
+    const env = { ...process.env, PATH: `${join(ROOT, 'dist', 'sea', 'linux_amd64')}:/usr/bin:/bin`, KUBECONFIG: '' };
+    console.log(`kubectl egress --help (single executable):   ${time(kubectl, ['egress', '--help'], env)}`);
+  }
+  console.log(`executable linux/amd64: ${mb(EXECUTABLE)}`);
+  const release = join(ROOT, 'dist', 'release');
+  for (const file of readdirSync(release).filter((f) => /\.(tar\.gz|zip)$/.test(f))) console.log(`${file}: ${mb(join(release, file))}`);
 }
-console.log(`executable linux/amd64: ${mb(EXECUTABLE)}`);
-const release = join(ROOT, 'dist', 'release');
-for (const file of readdirSync(release).filter((f) => /\.(tar\.gz|zip)$/.test(f))) console.log(`${file}: ${mb(join(release, file))}`);
+
+/** Runs the cluster benchmark; Ctrl-C and SIGTERM reach it, and it tears down what it started before exiting. */
+function clusterBench() {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bench', 'cluster.ts')], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+if (existsSync(EXECUTABLE)) executableBench();
+else console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
+if (process.env.BENCH_CLUSTER === '0') console.log('cluster: skipped (BENCH_CLUSTER=0)');
+else process.exitCode = await clusterBench();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages some tests need: the node lab (test/lab/node-lab.ts) runs on containerd, runc,
 # the CNI plugins, iptables, iproute2 and a static busybox for the probe image; the completion tests
-# run zsh; the package step uses strip, zip and osslsigncode. Installs only what is missing, so a
-# machine that has them all spends no time here. Needs root.
+# run zsh; the package step uses strip, zip and osslsigncode; `npm run bench` measures peak RSS with
+# GNU time. Installs only what is missing, so a machine that has them all spends no time here. Needs root.
 set -euo pipefail
 
 missing=()
@@ -27,6 +27,7 @@ need binutils /usr/bin/strip
 need zip /usr/bin/zip
 need unzip /usr/bin/zipinfo
 need osslsigncode /usr/bin/osslsigncode
+need time /usr/bin/time
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test packages: all present" >&2

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Build pinned Kubernetes binaries (kubectl, kube-apiserver) and etcd from their Go
+# Build pinned Kubernetes binaries (kubectl, kube-apiserver), etcd and kwok from their Go
 # modules via the Go module proxy, cache them outside the repository and print the
 # directory that holds them.
 #
 #   BIN=$(bash test/lab/build-k8s.sh)                          # kubectl only
-#   BIN=$(bash test/lab/build-k8s.sh kubectl kube-apiserver kubelet etcd ip-masq-agent)
+#   BIN=$(bash test/lab/build-k8s.sh kubectl kube-apiserver kubelet etcd ip-masq-agent kwok)
 #
 # stdout: exactly one line, the absolute bin directory. Progress goes to stderr.
 # See test/lab/README.md and the lab reference (test-lab.md §1, §6, §8) for the background.
@@ -25,7 +25,8 @@ set -euo pipefail
 K8S_VERSION=1.34.10            # staging modules k8s.io/* are replaced with v0.34.10
 ETCD_VERSION=3.6.16            # go.etcd.io/etcd/server/v3
 IP_MASQ_AGENT_COMMIT=476bc3b6798f27b8cf4c47447063a04224eaee67   # tag v2.12.6 (test-lab.md §1.8)
-SUPPORTED=(kubectl kube-apiserver kubelet etcd ip-masq-agent)
+KWOK_VERSION=0.7.0             # sigs.k8s.io/kwok (test-lab.md §1.6; v0.8.0 also needs Go >= 1.26.0)
+SUPPORTED=(kubectl kube-apiserver kubelet etcd ip-masq-agent kwok)
 
 # Everything that is not the final path goes to stderr.
 exec 3>&1 1>&2
@@ -42,7 +43,7 @@ COMPONENTS=()
 for a in "$@"; do
   case "$a" in
     -h|--help) usage; exit 0 ;;
-    kubectl|kube-apiserver|kubelet|etcd|ip-masq-agent) COMPONENTS+=("$a") ;;
+    kubectl|kube-apiserver|kubelet|etcd|ip-masq-agent|kwok) COMPONENTS+=("$a") ;;
     *) usage; die "unknown component '$a'" ;;
   esac
 done
@@ -78,6 +79,7 @@ STAGING_VERSION="0.${K8S_VERSION#1.}"
 K8S_DIR="$ROOT/bin/k8s-v$K8S_VERSION-$GOVER"      # the directory printed at the end
 ETCD_DIR="$ROOT/bin/etcd-v$ETCD_VERSION-$GOVER"   # etcd/ is symlinked into K8S_DIR
 IMA_DIR="$ROOT/bin/ip-masq-agent-$IP_MASQ_AGENT_COMMIT-$GOVER"   # likewise
+KWOK_DIR="$ROOT/bin/kwok-v$KWOK_VERSION-$GOVER"   # likewise
 PAR=${LAB_BUILD_PARALLELISM:-2}                   # go build -p; 2 cores on CI
 
 # ---- cache check -----------------------------------------------------------------
@@ -93,6 +95,8 @@ version_ok() {  # <component> <path>
     ip-masq-agent)  [ "$(cat "$(dirname "$(readlink -f "$2")")/.commit" 2>/dev/null)" = "$IP_MASQ_AGENT_COMMIT" ] ;;
     etcd)           out=$(timeout 60 "$2" --version 2>&1) || return 1
                     grep -q "^etcd Version: $ETCD_VERSION\$" <<<"$out" ;;
+    kwok)           out=$(timeout 60 "$2" --version 2>&1) || return 1
+                    grep -q "^kwok version v$KWOK_VERSION " <<<"$out" ;;
   esac
 }
 
@@ -108,7 +112,7 @@ link_etcd() {  # relative symlink, replaced atomically
 
 mkdir -p "$K8S_DIR"
 if [ -z "$(missing)" ]; then
-  log "cached: ${COMPONENTS[*]} (Kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION, $GOVER)"
+  log "cached: ${COMPONENTS[*]} (Kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION, kwok v$KWOK_VERSION, $GOVER)"
   echo "$K8S_DIR" >&3
   exit 0
 fi
@@ -122,9 +126,11 @@ fi
 TODO=$(echo $(missing))                 # one line; re-check: the other builder may have done it
 [ -n "$TODO" ] || { log "built by a concurrent caller"; echo "$K8S_DIR" >&3; exit 0; }
 
-K8S_TODO=() WANT_ETCD=0 WANT_IMA=0
+K8S_TODO=() WANT_ETCD=0 WANT_IMA=0 WANT_KWOK=0
 for c in $TODO; do
-  case "$c" in etcd) WANT_ETCD=1 ;; ip-masq-agent) WANT_IMA=1 ;; *) K8S_TODO+=("$c") ;; esac
+  case "$c" in
+    etcd) WANT_ETCD=1 ;; ip-masq-agent) WANT_IMA=1 ;; kwok) WANT_KWOK=1 ;; *) K8S_TODO+=("$c") ;;
+  esac
 done
 log "building: $TODO (Kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION, $GOVER, GOTOOLCHAIN=$GOTOOLCHAIN)"
 log "cache root: $ROOT"
@@ -235,9 +241,27 @@ build_ip_masq_agent() {
   log "ip-masq-agent $IP_MASQ_AGENT_COMMIT done in $(elapsed "$t0")"
 }
 
+# ---- kwok: plain go install (test-lab.md §1.6) --------------------------------------
+# sigs.k8s.io/kwok's go.mod has no replace directives, so the tag installs as is.
+build_kwok() {
+  local t0
+  t0=$(date +%s)
+  if version_ok kwok "$KWOK_DIR/kwok"; then
+    log "kwok v$KWOK_VERSION already in $KWOK_DIR"
+  else
+    mkdir -p "$KWOK_DIR"
+    GOBIN="$KWOK_DIR" "$GO" install -trimpath -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" \
+      || die "go install failed for kwok@v$KWOK_VERSION"
+    log "kwok v$KWOK_VERSION done in $(elapsed "$t0")"
+  fi
+  ln -sfn "../$(basename "$KWOK_DIR")/kwok" "$K8S_DIR/.kwok.$$"
+  mv -Tf "$K8S_DIR/.kwok.$$" "$K8S_DIR/kwok"
+}
+
 [ ${#K8S_TODO[@]} -eq 0 ] || build_k8s
 [ "$WANT_ETCD" -eq 0 ] || build_etcd
 [ "$WANT_IMA" -eq 0 ] || build_ip_masq_agent
+[ "$WANT_KWOK" -eq 0 ] || build_kwok
 
 left=$(missing)
 [ -z "$left" ] || die "still not usable after the build: $left"

@@ -1,10 +1,11 @@
 /**
  * A real control plane on loopback for integration tests: etcd + kube-apiserver built from their
  * Go modules (test/lab/build-k8s.sh), certificates made with openssl at start, static-token users,
- * RBAC on. Everything lives in one temporary directory and is removed by stop().
+ * RBAC on. Everything lives in one temporary directory and is removed by stop(). The scale
+ * benchmark (scripts/bench/scale-cluster.ts) starts the same lab with LabOptions.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,19 @@ export interface LabInfo {
 }
 
 export interface Lab extends LabInfo {
+  pids: { etcd: number; apiserver: number };
   stop(): Promise<void>;
+}
+
+export interface LabOptions {
+  /**
+   * etcd's data directory, owned by the caller and kept by stop(); default: a fresh one in the
+   * lab's directory. One that already holds a member (a restored copy) starts with
+   * --force-new-cluster, so the member's old peer and client ports do not matter.
+   */
+  etcdDataDir?: string;
+  /** The benchmark control plane: watch cache on, no request limits (test-lab.md §2.2, §4.3). */
+  perf?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -78,7 +91,7 @@ function httpsGet(url: string, ca: string, token: string): Promise<{ status: num
   });
 }
 
-export async function startLab(binDir: string): Promise<Lab> {
+export async function startLab(binDir: string, options: LabOptions = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-egress-lab-'));
   makeCertificates(dir);
   const tokens = Object.fromEntries(LAB_USERS.map((u) => [u, `${u}-${Math.random().toString(36).slice(2)}`])) as Record<LabUser, string>;
@@ -86,11 +99,15 @@ export async function startLab(binDir: string): Promise<Lab> {
   const [clientPort, peerPort, securePort] = [await freePort(), await freePort(), await freePort()];
   const etcdURL = `http://127.0.0.1:${clientPort}`;
   const etcdLog = join(dir, 'etcd.log');
+  const dataDir = options.etcdDataDir ?? join(dir, 'etcd');
   const etcd = startProcess(join(binDir, 'etcd'), [
-    '--name', 'lab', '--data-dir', join(dir, 'etcd'), '--log-level', 'warn', '--unsafe-no-fsync',
+    '--name', 'lab', '--data-dir', dataDir, '--log-level', 'warn', '--unsafe-no-fsync',
     '--listen-client-urls', etcdURL, '--advertise-client-urls', etcdURL,
     '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
     '--initial-cluster', `lab=http://127.0.0.1:${peerPort}`,
+    ...(existsSync(join(dataDir, 'member')) ? ['--force-new-cluster'] : []),
+    // 50,000 pods with their history outgrow the default 2 GiB backend quota (test-lab.md §4.3).
+    ...(options.perf ? ['--quota-backend-bytes=8589934592'] : []),
   ], etcdLog);
   const children: ChildProcess[] = [etcd];
   const stop = async () => {
@@ -100,31 +117,49 @@ export async function startLab(binDir: string): Promise<Lab> {
   try {
     await waitFor('etcd', async () => (await fetch(`${etcdURL}/health`)).ok, etcdLog);
     const apiLog = join(dir, 'kube-apiserver.log');
-    children.push(startProcess(join(binDir, 'kube-apiserver'), apiserverArgs(dir, etcdURL, securePort), apiLog));
+    const apiserver = startProcess(join(binDir, 'kube-apiserver'), apiserverArgs(dir, etcdURL, securePort, options.perf === true), apiLog);
+    children.push(apiserver);
     const server = `https://127.0.0.1:${securePort}`;
     const ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
-    await waitFor('kube-apiserver', async () => (await httpsGet(`${server}/readyz`, ca, tokens.admin)).status === 200, apiLog);
-    return { dir, server, etcdURL, caFile: join(dir, 'ca.crt'), binDir, tokens, stop };
+    // With the watch cache on, readyz waits until every resource's cache holds its initial list.
+    const readyTimeoutMs = options.perf ? 600_000 : 90_000;
+    await waitFor('kube-apiserver', async () => (await httpsGet(`${server}/readyz`, ca, tokens.admin)).status === 200, apiLog, readyTimeoutMs);
+    const pids = { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 };
+    return { dir, server, etcdURL, caFile: join(dir, 'ca.crt'), binDir, tokens, pids, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-function apiserverArgs(dir: string, etcdURL: string, securePort: number): string[] {
+function apiserverArgs(dir: string, etcdURL: string, securePort: number, perf: boolean): string[] {
   return [
     `--etcd-servers=${etcdURL}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${securePort}`,
     `--cert-dir=${join(dir, 'apiserver-certs')}`, `--tls-cert-file=${join(dir, 'server.crt')}`, `--tls-private-key-file=${join(dir, 'server.key')}`,
     `--client-ca-file=${join(dir, 'ca.crt')}`, `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
     '--service-cluster-ip-range=10.96.0.0/16', '--service-account-issuer=https://kubernetes.default.svc',
     `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    // No controller-manager runs, so no namespace gets its default ServiceAccount.
-    '--disable-admission-plugins=ServiceAccount',
-    // Lists straight from etcd, so an etcd compaction really expires a continue token (410 Gone).
-    '--watch-cache=false',
+    ...(perf ? perfArgs() : [
+      // No controller-manager runs, so no namespace gets its default ServiceAccount.
+      '--disable-admission-plugins=ServiceAccount',
+      // Lists straight from etcd, so an etcd compaction really expires a continue token (410 Gone).
+      '--watch-cache=false',
+    ]),
     '--profiling=false', '--enable-priority-and-fairness=false',
     // The node lab's node name is in no DNS: logs and exec reach its kubelet by address.
     '--kubelet-preferred-address-types=InternalIP,Hostname',
+  ];
+}
+
+/** The benchmark control plane's own flags; the watch cache stays on, as in production. */
+function perfArgs(): string[] {
+  return [
+    // Without a node-lifecycle controller this taint would stay on every node (test-lab.md §2.2).
+    '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition',
+    // Cilium's agent pods have a privileged init container, as on real clusters.
+    '--allow-privileged=true',
+    // No request limits, as kwokctl --disable-qps-limits (test-lab.md §2.2).
+    '--max-requests-inflight=0', '--max-mutating-requests-inflight=0',
   ];
 }
 
