@@ -23,9 +23,23 @@ const DECIMAL = /^\d{1,3}$/;
 
 /** Parses an address the way Go's net.ParseIP does; undefined when Go would reject it. */
 export function parseIp(text: string): { family: Family; value: bigint } | undefined {
-  if (IPV4_DOTTED.test(text)) return { family: 4, value: BigInt(text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0)) };
+  if (IPV4_DOTTED.test(text)) return { family: 4, value: BigInt(ipv4Number(text)) };
   if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
   return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(text).toByteArray()) };
+}
+
+/** A dotted quad IPV4_DOTTED accepted, as a number: digit by digit, as every pod IP goes through here. */
+function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit === -2) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + digit;
+  }
+  return value * 256 + octet;
 }
 
 /**

@@ -2,20 +2,18 @@
 import type { IpRange } from '../model/net.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { parseCidr, RangeSet, singleAddress } from '../config/ip.ts';
+import { perObject } from './memo.ts';
 
-const addresses = new WeakMap<Snapshot, IpRange[]>();
 const ranges = new WeakMap<Snapshot, RangeSet>();
 
+/** Every pod IP, parsed once per snapshot (a cluster has up to 150,000). */
+export const podAddresses = perObject((snapshot: Snapshot): IpRange[] => snapshot.pods.flatMap((p) => p.podIPs).flatMap((t) => singleAddress(t) ?? []));
+
 /** Every node InternalIP and pod IP: addresses inside the cluster's network (ExternalIPs are NATed in front of it). */
-export function clusterAddresses(snapshot: Snapshot): IpRange[] {
-  let found = addresses.get(snapshot);
-  if (!found) {
-    const texts = [...snapshot.nodes.flatMap((n) => n.internalIPs), ...snapshot.pods.flatMap((p) => p.podIPs)];
-    found = texts.flatMap((t) => singleAddress(t) ?? []);
-    addresses.set(snapshot, found);
-  }
-  return found;
-}
+export const clusterAddresses = perObject((snapshot: Snapshot): IpRange[] => [
+  ...snapshot.nodes.flatMap((n) => n.internalIPs).flatMap((t) => singleAddress(t) ?? []),
+  ...podAddresses(snapshot),
+]);
 
 /**
  * Addresses that never leave the cluster: node InternalIPs, pods, the pod CIDRs, and the ranges GKE's managed

@@ -11,6 +11,7 @@ import { parseCidr, RangeSet, singleAddress, type IpRange } from '../../config/i
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { policyIndex } from './cilium-policy-index.ts';
+import { podAddresses } from '../cluster-addresses.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { byName, perObject } from '../memo.ts';
 import { pair, type StepMemo } from '../replay.ts';
@@ -114,8 +115,8 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per snapshot. */
 const inClusterBlocks = perObject((snapshot: Snapshot): RangeSet => {
   const nodes = snapshot.datapath.cilium?.nodes ?? [];
-  const addresses = [...snapshot.pods.flatMap((p) => p.podIPs), ...nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])];
-  return new RangeSet([...addresses.flatMap((a) => singleAddress(a) ?? []), ...nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
+  const addresses = nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]).flatMap((a) => singleAddress(a) ?? []);
+  return new RangeSet([...podAddresses(snapshot), ...addresses, ...nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
 });
 
 function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): string {

@@ -2,6 +2,7 @@
  * Step 1, the pod network: the address the packet starts with. hostNetwork pods share the node's
  * network namespace, so they start from the node's address (kubelet `generateAPIPodStatus`).
  */
+import type { PodInfo } from '../../model/snapshot.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
 import { addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 
@@ -25,15 +26,18 @@ export function podNetwork(ctx: PacketContext, packet: Packet): void {
     addReasons(packet, finding);
     return;
   }
-  const podRef = () => ({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
   const podIP = pod.podIPs.find((ip) => familyOf(ip) === family);
   if (!podIP) {
     const code = pod.podIPs.length === 0 ? 'POD_HAS_NO_IP' : 'POD_HAS_NO_IP_OF_FAMILY';
-    return settleUnknown(packet, LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef() });
+    return settleUnknown(packet, LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef(pod) });
   }
   // Every packet passes here: its trace line is built only when there is a trace.
-  if (packet.trace) record(packet, LAYER, 'applied', { code: 'POD_IP', data: { podIP }, source: podRef() });
+  if (packet.trace) record(packet, LAYER, 'applied', { code: 'POD_IP', data: { podIP }, source: podRef(pod) });
   packet.sourceIP = podIP;
   packet.identity = 'pod-ip';
   packet.via = 'pod-network';
+}
+
+function podRef(pod: PodInfo) {
+  return { kind: 'Pod', namespace: pod.namespace, name: pod.name };
 }

@@ -11,6 +11,15 @@ describe('parsing addresses like Go net.ParseIP', () => {
   });
 
   it.each([
+    ['0.0.0.0', 0n],
+    ['255.255.255.255', 0xffffffffn],
+    ['10.4.1.7', (10n << 24n) | (4n << 16n) | (1n << 8n) | 7n],
+    ['192.0.2.200', (192n << 24n) | (2n << 8n) | 200n],
+  ])('reads %s as the number its four octets make', (text, value) => {
+    expect(parseIp(text)).toEqual({ family: 4, value });
+  });
+
+  it.each([
     ['IPv4 with a leading zero (rejected since Go 1.17)', '010.0.0.1'],
     ['IPv4 with three parts', '10.0.1'],
     ['an octet over 255', '10.0.0.256'],
