@@ -8,7 +8,6 @@
  * for one predict call, in which the snapshot, the query and the destinations are fixed.
  */
 import type { Destination, TraceStep } from '../model/decision.ts';
-import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import type { Packet, PacketContext } from './packet.ts';
 
@@ -21,7 +20,7 @@ export interface Replay {
   when?(packet: Packet): boolean;
 }
 
-/** The packet fields a step may assign; the lists it may only push to. */
+/** The packet fields a step may assign, and the lists it may replace with longer ones (addReasons, addWarnings). */
 type Assignable = 'sourceIP' | 'identity' | 'via' | 'settled' | 'gateway';
 const ASSIGNABLE = new Set<string>(['sourceIP', 'identity', 'via', 'settled', 'gateway'] satisfies Assignable[]);
 const LISTS = new Set(['reasons', 'warnings']);
