@@ -62,7 +62,8 @@ async function liveNamespaces(given: GivenValues): Promise<string[]> {
   return namespaces.map((n) => n.metadata.name).sort();
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+/** The work's answer, or the fallback once `ms` have passed without one. */
+export function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
