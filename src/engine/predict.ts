@@ -8,6 +8,7 @@ import { byName } from './memo.ts';
 import type { PacketContext } from './packet.ts';
 import { runPipeline } from './pipeline.ts';
 import { StepMemo } from './replay.ts';
+import { comparePods } from './select.ts';
 
 export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
   const nodes = byName(snapshot.nodes);
@@ -26,10 +27,6 @@ export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Que
     }
   }
   return decisions;
-}
-
-function comparePods(a: PodInfo, b: PodInfo): number {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

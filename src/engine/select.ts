@@ -32,7 +32,12 @@ export function selectPods(snapshot: Snapshot, selection: PodSelection): PodInfo
     .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
     .filter((p) => matchesSelector(p.labels, selection.selector))
     .filter((p) => !selection.target || matchesTarget(p, selection.target))
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    .sort(comparePods);
+}
+
+/** The order of pods in every answer: by namespace, then name. */
+export function comparePods(a: PodInfo, b: PodInfo): number {
+  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }
 
 function matchesTarget(pod: PodInfo, target: { kind: string; name: string }): boolean {
