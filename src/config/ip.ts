@@ -79,6 +79,16 @@ export function cidr(text: string): Cidr {
   return parsed.cidr;
 }
 
+/** The valid blocks among CIDR texts; config/ reports the invalid ones, the engine skips them. */
+export function cidrBlocks(texts: readonly string[]): Cidr[] {
+  return texts.flatMap((text) => parseCidr(text)?.cidr ?? []);
+}
+
+/** The valid addresses among texts, each as a one-address range. */
+export function addressRanges(texts: readonly string[]): IpRange[] {
+  return texts.flatMap((text) => singleAddress(text) ?? []);
+}
+
 export function singleAddress(text: string): IpRange | undefined {
   const ip = parseIp(text);
   return ip && { family: ip.family, first: ip.value, last: ip.value };

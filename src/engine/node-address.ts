@@ -1,7 +1,7 @@
 /** Which of a node's addresses a packet uses, and which addresses are the node's own. */
 import type { Family } from '../model/net.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
-import { singleAddress, type IpRange } from '../config/ip.ts';
+import { addressRanges, type IpRange } from '../config/ip.ts';
 import { perObject } from './memo.ts';
 
 export function familyOf(address: string): Family {
@@ -23,5 +23,5 @@ export function nodeExternalIP(node: NodeInfo, family: Family): string | undefin
  */
 export const nodeLocalRanges = perObject((node: NodeInfo): IpRange[] => {
   const addresses = node.cloud ? node.internalIPs : [...node.internalIPs, ...node.externalIPs];
-  return addresses.flatMap((a) => singleAddress(a) ?? []);
+  return addressRanges(addresses);
 });

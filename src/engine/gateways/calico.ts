@@ -10,7 +10,7 @@ import type { CalicoEgressRule, CalicoLayer } from '../../model/datapath.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { byName, perObject } from '../memo.ts';
-import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { matchesSelector } from '../label-selector.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
 import { addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
@@ -36,7 +36,7 @@ export function calicoEgressGateway(ctx: PacketContext, packet: Packet): void {
   if (!layer || ctx.pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return;
   const data = { ...annotations };
   if (layer.egressIPSupport === 'Disabled') return record(packet, LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data });
-  const inPools = layer.pools.flatMap((p) => parseCidr(p.cidr)?.cidr ?? []);
+  const inPools = cidrBlocks(layer.pools.map((p) => p.cidr));
   if (coverage(ctx.destination.range, inPools) === 'all') return record(packet, LAYER, 'not-applicable', { code: 'CALICO_EGW_DST_IN_CLUSTER', data });
   const gateway = annotations['egressGatewayPolicy'] ? gatewayFromPolicy(ctx, packet, layer, annotations['egressGatewayPolicy']) : { selector: annotations['selector']!, namespaceSelector: annotations['namespaceSelector'] };
   if (!gateway) return;

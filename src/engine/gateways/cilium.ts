@@ -7,7 +7,7 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { parseCidr, RangeSet, singleAddress, type IpRange } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, RangeSet, type IpRange } from '../../config/ip.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { policyIndex } from './cilium-policy-index.ts';
@@ -115,8 +115,8 @@ function applyOutcome(packet: Packet, outcome: GatewayOutcome, winner: PolicyEnt
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per snapshot. */
 const inClusterBlocks = perObject((snapshot: Snapshot): RangeSet => {
   const nodes = snapshot.datapath.cilium?.nodes ?? [];
-  const addresses = nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]).flatMap((a) => singleAddress(a) ?? []);
-  return new RangeSet([...podAddresses(snapshot), ...addresses, ...nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])]);
+  const addresses = addressRanges(nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]));
+  return new RangeSet([...podAddresses(snapshot), ...addresses, ...cidrBlocks(nodes.flatMap((n) => n.podCIDRs))]);
 });
 
 function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): string {

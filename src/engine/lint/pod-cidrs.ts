@@ -9,7 +9,7 @@
 import type { AgentConfig } from '../../model/datapath.ts';
 import type { Family } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { coverage, parseCidr, singleAddress, type Cidr } from '../../config/ip.ts';
+import { addressRanges, coverage, parseCidr, type Cidr } from '../../config/ip.ts';
 import { isActiveOn } from '../scope.ts';
 import { agentConfigs, type AgentKind, type AgentOf } from './agents.ts';
 import { defineCheck } from './check.ts';
@@ -72,7 +72,7 @@ function blocks(texts: readonly string[]): Cidr[] {
 
 /** The pod CIDRs, unless the pods read all have addresses outside them (another IPAM hands them out). */
 function inUse(podCIDRs: Cidr[], snapshot: Snapshot): Cidr[] {
-  const podIPs = snapshot.pods.filter((p) => !p.hostNetwork).flatMap((p) => p.podIPs).flatMap((ip) => singleAddress(ip) ?? []);
+  const podIPs = addressRanges(snapshot.pods.filter((p) => !p.hostNetwork).flatMap((p) => p.podIPs));
   if (podIPs.length === 0 || podIPs.some((ip) => coverage(ip, podCIDRs) === 'all')) return podCIDRs;
   return [];
 }

@@ -5,7 +5,7 @@
  * EXTERNALSNAT=true or in IPv6 clusters; branch-ENI pods leave through vlan+ (reference §4).
  */
 import type { AwsVpcCniLayer } from '../../model/datapath.ts';
-import { coverage, parseCidr } from '../../config/ip.ts';
+import { cidrBlocks, coverage } from '../../config/ip.ts';
 import { clusterAddresses } from '../cluster-addresses.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
@@ -25,7 +25,7 @@ export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
     if (layer.externalSNAT) return say('not-applicable', 'AWS_EXTERNAL_SNAT');
     if (packet.pod.annotations[BRANCH_ENI_ANNOTATION] && layer.podSecurityGroupMode === 'strict') return say('not-applicable', 'AWS_BRANCH_ENI_STRICT');
     const range = packet.destination.range;
-    const excluded = coverage(range, cidrs(layer.excludeSnatCIDRs));
+    const excluded = coverage(range, cidrBlocks(layer.excludeSnatCIDRs));
     if (excluded === 'all') return say('exempt', 'AWS_DST_IN_EXCLUDE_SNAT_CIDRS', { cidrs: layer.excludeSnatCIDRs.join(', ') });
     return vpcVerdict(packet, say, excluded === 'some');
   },
@@ -35,7 +35,7 @@ function vpcVerdict(packet: SnatPacket, say: (o: LayerVerdict['outcome'], c: Lay
   const range = packet.destination.range;
   const vpc = packet.query.vpcCIDRs;
   if (vpc?.length) {
-    const inVpc = coverage(range, cidrs(vpc));
+    const inVpc = coverage(range, cidrBlocks(vpc));
     if (inVpc === 'all') return say('exempt', 'AWS_DST_IN_VPC', { cidrs: vpc.join(', ') });
     if (inVpc === 'some' || partlyExcluded) return say('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: vpc.join(', ') });
     return say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP');
@@ -47,8 +47,4 @@ function vpcVerdict(packet: SnatPacket, say: (o: LayerVerdict['outcome'], c: Lay
     return { ...say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP'), warnings: [{ code: 'AWS_VPC_ASSUMED_PRIVATE', data: { missing: '--vpc-cidr' } }] };
   }
   return say('unknown', 'AWS_VPC_CIDRS_UNKNOWN', { missing: '--vpc-cidr' });
-}
-
-function cidrs(texts: readonly string[]) {
-  return texts.flatMap((t) => parseCidr(t)?.cidr ?? []);
 }

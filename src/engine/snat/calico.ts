@@ -7,7 +7,8 @@
 import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { perObject } from '../memo.ts';
 import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
 
 export const calico: SnatMechanism<CalicoLayer> = {
@@ -23,7 +24,7 @@ export const calico: SnatMechanism<CalicoLayer> = {
     if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
     if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });
     const range = packet.destination.range;
-    const allPools = layer.pools.filter((p) => !p.loadBalancerOnly).flatMap((p) => parseCidr(p.cidr)?.cidr ?? []);
+    const allPools = cidrBlocks(layer.pools.filter((p) => !p.loadBalancerOnly).map((p) => p.cidr));
     const inPools = coverage(range, allPools);
     if (inPools === 'all') return say('exempt', 'CALICO_DST_IN_IP_POOL', { pool: pool.name });
     if (felix.natOutgoingExclusions === 'IPPoolsAndHostIPs') {
@@ -35,17 +36,8 @@ export const calico: SnatMechanism<CalicoLayer> = {
   },
 };
 
-const hosts = new WeakMap<Snapshot, IpRange[]>();
-
 /** Felix's all-hosts-net IP set: every node address; computed once per snapshot. */
-function hostAddresses(snapshot: Snapshot): IpRange[] {
-  let found = hosts.get(snapshot);
-  if (!found) {
-    found = snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs]).flatMap((a) => singleAddress(a) ?? []);
-    hosts.set(snapshot, found);
-  }
-  return found;
-}
+const hostAddresses = perObject((snapshot: Snapshot): IpRange[] => addressRanges(snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs])));
 
 /** The most specific pool holding the pod's address (IPAM allocates from exactly one). */
 function poolOf(pools: readonly CalicoPool[], podIP: string): CalicoPool | undefined {

@@ -9,7 +9,7 @@ import type { CiliumConfig, CiliumNodeInfo } from '../../model/cilium.ts';
 import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
-import { coverage, parseCidr, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
 import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { byName, perObject } from '../memo.ts';
@@ -116,19 +116,11 @@ interface NodeAddresses {
   internal: RangeSet;
 }
 
-const nodeAddressCache = new WeakMap<CiliumDatapath, NodeAddresses>();
-
 /** Parsed once per snapshot: asked for every pod and destination. */
-function nodeAddresses(dp: CiliumDatapath): NodeAddresses {
-  let found = nodeAddressCache.get(dp);
-  if (!found) {
-    const parse = (ips: readonly string[]) => ips.flatMap((ip) => singleAddress(ip) ?? []);
-    const byNode = new Map(dp.nodes.map((n) => [n.name, parse([...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])]));
-    found = { byNode, all: new RangeSet([...byNode.values()].flat()), internal: new RangeSet(parse(dp.nodes.flatMap((n) => n.internalIPs))) };
-    nodeAddressCache.set(dp, found);
-  }
-  return found;
-}
+const nodeAddresses = perObject((dp: CiliumDatapath): NodeAddresses => {
+  const byNode = new Map(dp.nodes.map((n) => [n.name, addressRanges([...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])]));
+  return { byNode, all: new RangeSet([...byNode.values()].flat()), internal: new RangeSet(addressRanges(dp.nodes.flatMap((n) => n.internalIPs))) };
+});
 
 /** How much of the range other nodes' addresses cover; the local node's own are not remote. */
 function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRange): Coverage {
@@ -141,16 +133,15 @@ function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRang
 
 const NONE: readonly never[] = [];
 
-const parsedBlocks = perObject((cidrs: readonly string[]): IpRange[] => cidrs.flatMap((c) => parseCidr(c)?.cidr ?? []));
+const parsedBlocks = perObject(cidrBlocks);
 
 /** The blocks of a list the snapshot holds (parsed and merged once), or of one CIDR. */
 function blocks(cidrs: readonly string[] | string): readonly IpRange[] {
-  if (typeof cidrs === 'string') return [parseCidr(cidrs)?.cidr ?? []].flat();
-  return parsedBlocks(cidrs);
+  return typeof cidrs === 'string' ? cidrBlocks([cidrs]) : parsedBlocks(cidrs);
 }
 
 /** Every node's pod CIDRs, for tunnel mode's pod-to-pod check; once per datapath. */
-const allPodCIDRs = perObject((dp: CiliumDatapath) => new RangeSet(dp.nodes.flatMap((n) => n.podCIDRs).flatMap((c) => parseCidr(c)?.cidr ?? [])));
+const allPodCIDRs = perObject((dp: CiliumDatapath) => new RangeSet(cidrBlocks(dp.nodes.flatMap((n) => n.podCIDRs))));
 
 /** Decides when the whole range is inside the blocks, answers unknown when only part is, else passes. */
 function check(range: IpRange, inside: readonly IpRange[] | RangeSet, code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {
