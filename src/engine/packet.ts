@@ -39,11 +39,17 @@ export function newPacket(query: Query): Packet {
 }
 
 export function addReasons(packet: Packet, ...findings: Finding[]): void {
-  packet.reasons = packet.reasons.length === 0 ? findings : [...packet.reasons, ...findings];
+  packet.reasons = joined(packet.reasons, findings);
 }
 
 export function addWarnings(packet: Packet, ...findings: Finding[]): void {
-  if (findings.length > 0) packet.warnings = packet.warnings.length === 0 ? findings : [...packet.warnings, ...findings];
+  packet.warnings = joined(packet.warnings, findings);
+}
+
+/** The list with more after it, as a new list; either one itself where the other is empty (lists are shared, never pushed to). */
+export function joined(list: readonly Finding[], more: readonly Finding[]): readonly Finding[] {
+  if (more.length === 0) return list;
+  return list.length === 0 ? more : [...list, ...more];
 }
 
 export function record(packet: Packet, layer: string, outcome: StepOutcome, finding: Finding): void {

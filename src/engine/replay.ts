@@ -9,7 +9,7 @@
  */
 import type { Destination, TraceStep } from '../model/decision.ts';
 import type { PodInfo } from '../model/snapshot.ts';
-import type { Packet, PacketContext } from './packet.ts';
+import { joined, type Packet, type PacketContext } from './packet.ts';
 
 export type Step = (ctx: PacketContext, packet: Packet) => void;
 
@@ -101,9 +101,8 @@ function capture(step: Step, ctx: PacketContext, packet: Packet): StepEffect {
 function apply(effect: StepEffect, packet: Packet): void {
   for (const step of effect.trace) packet.trace?.push(step);
   const { after, assigned } = effect;
-  // The effect's own lists are shared as they are where the packet has none yet.
-  if (after.reasons.length > 0) packet.reasons = packet.reasons.length === 0 ? after.reasons : [...packet.reasons, ...after.reasons];
-  if (after.warnings.length > 0) packet.warnings = packet.warnings.length === 0 ? after.warnings : [...packet.warnings, ...after.warnings];
+  packet.reasons = joined(packet.reasons, after.reasons);
+  packet.warnings = joined(packet.warnings, after.warnings);
   if (assigned.sourceIP) packet.sourceIP = after.sourceIP;
   if (assigned.identity) packet.identity = after.identity;
   if (assigned.via) packet.via = after.via;

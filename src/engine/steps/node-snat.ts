@@ -110,8 +110,6 @@ function keepPodIP(packet: Packet, verdicts: LayerResult[], onNode: LayerResult[
   }
   record(packet, LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } });
   packet.via = verdicts.map((v) => v.layer.mechanism).join('+');
-  for (const { verdict } of verdicts) {
-    addReasons(packet, verdict.finding);
-    addWarnings(packet, ...(verdict.warnings ?? []));
-  }
+  addReasons(packet, ...verdicts.map((v) => v.verdict.finding));
+  addWarnings(packet, ...verdicts.flatMap((v) => v.verdict.warnings ?? []));
 }
