@@ -3,7 +3,7 @@
  * providerIDs), or takes it from --datapath, and lists its node-SNAT layers in the order a packet
  * meets them in nat POSTROUTING.
  */
-import type { Datapath, SnatLayer } from '../model/datapath.ts';
+import type { Datapath, GatewayLayer, SnatLayer } from '../model/datapath.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -71,7 +71,17 @@ function overridden(inputs: DetectInputs, names: DatapathName[]): Datapath {
 
 function withMechanisms(layers: SnatLayer[], cilium: Datapath['cilium']): Datapath {
   const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
-  return cilium ? { mechanisms, layers, cilium } : { mechanisms, layers };
+  const gateways = gatewayLayers(layers, cilium);
+  return cilium ? { mechanisms, layers, gateways, cilium } : { mechanisms, layers, gateways };
+}
+
+/** Cilium's policies are asked first; a cluster runs one CNI, so at most one of them finds anything to do. */
+function gatewayLayers(layers: readonly SnatLayer[], cilium: Datapath['cilium']): GatewayLayer[] {
+  const gateways: GatewayLayer[] = [];
+  if (cilium && cilium.egressPolicies.length > 0) gateways.push({ mechanism: 'cilium-egress-gateway', cilium });
+  const calico = layers.find((l) => l.mechanism === 'calico');
+  if (calico) gateways.push({ mechanism: 'calico-egress-gateway', pools: calico.pools, egressIPSupport: calico.egressIPSupport, egressGatewayPolicies: calico.egressGatewayPolicies });
+  return gateways;
 }
 
 /** The DaemonSets whose settings decide egress; snapshots keep these whole. */

@@ -1,16 +1,16 @@
-/** The cluster's own addresses, computed once per snapshot. */
+/** The cluster's own addresses, computed once per call. */
 import type { IpRange } from '../model/net.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { addressRanges, cidrBlocks, RangeSet } from '../config/ip.ts';
-import { perObject } from './memo.ts';
+import { derivation } from './context.ts';
 
 /** Every pod IP, parsed once per snapshot (a cluster has up to 150,000). */
-export const podAddresses = perObject((snapshot: Snapshot): IpRange[] => addressRanges(snapshot.pods.flatMap((p) => p.podIPs)));
+export const podAddresses = derivation((snapshot: Snapshot): IpRange[] => addressRanges(snapshot.pods.flatMap((p) => p.podIPs)));
 
 /** Every node InternalIP and pod IP: addresses inside the cluster's network (ExternalIPs are NATed in front of it). */
-export const clusterAddresses = perObject((snapshot: Snapshot): IpRange[] => [
+export const clusterAddresses = derivation((snapshot: Snapshot, ctx): IpRange[] => [
   ...addressRanges(snapshot.nodes.flatMap((n) => n.internalIPs)),
-  ...podAddresses(snapshot),
+  ...ctx.of(podAddresses, snapshot),
 ]);
 
 /**
@@ -18,7 +18,7 @@ export const clusterAddresses = perObject((snapshot: Snapshot): IpRange[] => [
  * `gke-…` EgressNATPolicy lists (pod, Service and node ranges; Autopilot Services use public-looking
  * 34.118.224.0/20).
  */
-export const inClusterRanges = perObject((snapshot: Snapshot): RangeSet => {
+export const inClusterRanges = derivation((snapshot: Snapshot, ctx): RangeSet => {
   const gkeManaged = snapshot.datapath.layers.flatMap((l) => (l.mechanism === 'gke-egress-nat-policy' ? l.policies.filter((p) => p.name.startsWith('gke-')).flatMap((p) => p.destinations) : []));
-  return new RangeSet([...clusterAddresses(snapshot), ...cidrBlocks([...snapshot.nodes.flatMap((n) => n.podCIDRs), ...gkeManaged])]);
+  return new RangeSet([...ctx.of(clusterAddresses, snapshot), ...cidrBlocks([...snapshot.nodes.flatMap((n) => n.podCIDRs), ...gkeManaged])]);
 });

@@ -2,7 +2,7 @@
 import type { Family } from '../model/net.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { addressRanges, type IpRange } from '../config/ip.ts';
-import { perObject } from './memo.ts';
+import { derivation } from './context.ts';
 
 export function familyOf(address: string): Family {
   return address.includes(':') ? 6 : 4;
@@ -21,7 +21,7 @@ export function nodeExternalIP(node: NodeInfo, family: Family): string | undefin
  * Addresses the node's kernel treats as LOCAL (`addrtype --dst-type LOCAL`). A cloud node's
  * ExternalIP is a 1:1 NAT in front of it, not an interface address, so it is not one of them.
  */
-export const nodeLocalRanges = perObject((node: NodeInfo): IpRange[] => {
+export const nodeLocalRanges = derivation((node: NodeInfo): IpRange[] => {
   const addresses = node.cloud ? node.internalIPs : [...node.internalIPs, ...node.externalIPs];
   return addressRanges(addresses);
 });

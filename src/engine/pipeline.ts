@@ -1,35 +1,49 @@
 /**
  * The ordered walk of one packet from the pod to the destination (design §4). The order is the
- * packet's own path; each step records one trace line per layer it looks at. A step with a key
- * runs once per key within a predict call and is replayed for the other packets (replay.ts).
+ * packet's own path. Each step returns its effect as a value and the walk applies it; a step that
+ * settles the packet (unknown, dropped) ends the walk.
  */
-import type { Decision } from '../model/decision.ts';
-import { newPacket, toDecision, type PacketContext } from './packet.ts';
-import type { Replay, Step } from './replay.ts';
+import type { Decision, Destination } from '../model/decision.ts';
+import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import type { EngineContext } from './context.ts';
+import type { Effect } from './effect.ts';
+import { applyEffect, newPacket, toDecision, type PacketState } from './packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
-import { egressGateway, egressGatewayReplay } from './steps/egress-gateway.ts';
-import { nodeSnat, nodeSnatReplay } from './steps/node-snat.ts';
+import { egressGateway } from './steps/egress-gateway.ts';
+import { nodeSnat } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
 
-const STEPS: readonly { run: Step; replay?: Replay }[] = [
-  // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
-  //    and settles `unknown` early when the pod has no node or no IP yet.
-  { run: podNetwork },
+/** Where the packet is: a scheduled pod on a node that was read, and its destination. */
+export interface PacketAt {
+  pod: PodInfo;
+  node: NodeInfo;
+  destination: Destination;
+}
+
+export type Step = (ctx: EngineContext, at: PacketAt, packet: PacketState) => Effect;
+
+const AFTER_POD_NETWORK: readonly Step[] = [
   // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before
   //    node SNAT sees it — bpf/lib/nat.h checks the gateway map before the exclusion CIDR.
-  { run: egressGateway, replay: egressGatewayReplay },
+  egressGateway,
   // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order.
-  { run: nodeSnat, replay: nodeSnatReplay },
+  nodeSnat,
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
-  { run: beyondNode },
+  beyondNode,
 ];
 
-export function runPipeline(ctx: PacketContext): Decision {
-  const packet = newPacket(ctx.query);
-  for (const step of STEPS) {
-    if (packet.settled) break;
-    if (ctx.memo && step.replay) ctx.memo.run(step.run, step.replay, ctx, packet);
-    else step.run(ctx, packet);
+/** The decision for the pod on this node (where it runs, or where allowlist places it) and destination. */
+export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination): Decision {
+  const packet = newPacket(ctx.trace);
+  // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
+  //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
+  applyEffect(packet, podNetwork(ctx, pod, node, destination));
+  if (node) {
+    const at: PacketAt = { pod, node, destination };
+    for (const step of AFTER_POD_NETWORK) {
+      if (packet.settled) break;
+      applyEffect(packet, step(ctx, at, packet));
+    }
   }
-  return toDecision(ctx, packet);
+  return toDecision(pod, node, destination, packet);
 }

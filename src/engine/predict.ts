@@ -4,27 +4,19 @@
  */
 import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
-import { byName } from './memo.ts';
-import type { PacketContext } from './packet.ts';
-import { runPipeline } from './pipeline.ts';
-import { StepMemo } from './replay.ts';
+import { EngineContext } from './context.ts';
+import { decidePacket } from './pipeline.ts';
 import { comparePods } from './select.ts';
 
 export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
-  const nodes = byName(snapshot.nodes);
+  // One context for the call: its indexes and cached verdicts are dropped with it.
+  const ctx = new EngineContext(snapshot, query);
   const destinations = [...query.destinations].sort(compareDestinations);
   const decisions: Decision[] = [];
-  const memo = new StepMemo(destinations);
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
   for (const pod of [...pods].sort(comparePods)) {
-    const node = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
-    // One context per pod, moved along its destinations: no step keeps it.
-    const ctx: PacketContext = { snapshot, query, pod, node, destination: destinations[0]!, memo };
-    for (const [at, destination] of destinations.entries()) {
-      ctx.destination = destination;
-      ctx.destinationIndex = at;
-      decisions.push(runPipeline(ctx));
-    }
+    const node = ctx.node(pod.nodeName);
+    for (const destination of destinations) decisions.push(decidePacket(ctx, pod, node, destination));
   }
   return decisions;
 }

@@ -190,9 +190,27 @@ export interface CiliumDatapath {
   endpointUIDs: Record<string, string>;
 }
 
+/** CiliumEgressGatewayPolicies, decided with the Cilium settings and nodes they refer to (reference/cilium-egress.md §3). */
+export interface CiliumEgressGatewayLayer {
+  mechanism: 'cilium-egress-gateway';
+  cilium: CiliumDatapath;
+}
+
+/** Calico Enterprise egress gateways, selected by Namespace or Pod annotations (§5.3). */
+export interface CalicoEgressGatewayLayer {
+  mechanism: 'calico-egress-gateway';
+  pools: CalicoPool[];
+  egressIPSupport: CalicoLayer['egressIPSupport'];
+  egressGatewayPolicies: CalicoLayer['egressGatewayPolicies'];
+}
+
+/** The egress gateways that may reroute a packet before node SNAT, in the order they are asked. */
+export type GatewayLayer = CiliumEgressGatewayLayer | CalicoEgressGatewayLayer;
+
 export interface Datapath {
   /** Names of the recognised mechanisms, for the report's datapath block. */
   mechanisms: string[];
   layers: SnatLayer[];
+  gateways: GatewayLayer[];
   cilium?: CiliumDatapath;
 }

@@ -8,27 +8,28 @@ import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allo
 import type { Decision, Destination, Query } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { formatAddress, parseCidr } from '../../config/ip.ts';
-import { runPipeline } from '../pipeline.ts';
+import { EngineContext } from '../context.ts';
+import { decidePacket } from '../pipeline.ts';
 import { addressRange, aggregate } from './cidr-set.ts';
 import { eligibleNodes } from './eligibility.ts';
 import { collectNotes, unique, type Placement } from './notes.ts';
 
 /** Where each pod runs and may run: the same for every destination. */
 interface Scheduling {
-  nodes: ReadonlyMap<string, NodeInfo>;
+  ctx: EngineContext;
   eligible: ReadonlyMap<PodInfo, NodeInfo[]>;
 }
 
 export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Allowlist[] {
   const scheduling: Scheduling = {
-    nodes: new Map(snapshot.nodes.map((n) => [n.name, n])),
+    ctx: new EngineContext(snapshot, query),
     eligible: new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
   };
-  return query.destinations.map((destination) => buildOne(snapshot, pods, scheduling, query, destination));
+  return query.destinations.map((destination) => buildOne(pods, scheduling, destination));
 }
 
-function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], scheduling: Scheduling, query: Query, destination: Destination): Allowlist {
-  const placements = pods.flatMap((pod) => placementsOf(snapshot, scheduling, pod, query, destination));
+function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination: Destination): Allowlist {
+  const placements = pods.flatMap((pod) => placementsOf(scheduling, pod, destination));
   const sources = sourcesOf(placements, destination);
   // A pending pod that no node admits contributes no placement, only this note.
   const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
@@ -47,13 +48,13 @@ function buildOne(snapshot: Snapshot, pods: readonly PodInfo[], scheduling: Sche
 }
 
 /** The pod where it runs, plus the pod as it would be on each other node it may land on. */
-function placementsOf(snapshot: Snapshot, scheduling: Scheduling, pod: PodInfo, query: Query, destination: Destination): Placement[] {
-  const current = pod.nodeName ? scheduling.nodes.get(pod.nodeName) : undefined;
-  const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: runPipeline({ snapshot, query, pod, node: current, destination }) }] : [];
-  for (const node of scheduling.eligible.get(pod)!) {
+function placementsOf({ ctx, eligible }: Scheduling, pod: PodInfo, destination: Destination): Placement[] {
+  const current = ctx.node(pod.nodeName);
+  const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: decidePacket(ctx, pod, current, destination) }] : [];
+  for (const node of eligible.get(pod)!) {
     if (node.name === current?.name) continue;
     const moved: PodInfo = { ...pod, nodeName: node.name, podIPs: addressesOn(node, pod) };
-    placements.push({ pod: moved, node, current: false, decision: runPipeline({ snapshot, query, pod: moved, node, destination }) });
+    placements.push({ pod: moved, node, current: false, decision: decidePacket(ctx, moved, node, destination) });
   }
   return placements;
 }

@@ -6,103 +6,107 @@
  * the gateway per destination (longest prefix; a rule without gateway means none). The
  * destination sees the gateway pod's IP, or its node's IP when the gateway's pool has natOutgoing.
  */
-import type { CalicoEgressRule, CalicoLayer } from '../../model/datapath.ts';
+import type { CalicoEgressGatewayLayer, CalicoEgressRule } from '../../model/datapath.ts';
+import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
-import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { byName, perObject } from '../memo.ts';
+import type { PodInfo } from '../../model/snapshot.ts';
 import { cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import type { EngineContext } from '../context.ts';
+import { EffectBuilder } from '../effect.ts';
 import { matchesSelector } from '../label-selector.ts';
+import type { GatewayMechanism } from '../mechanism.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
-import { addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
 
 const LAYER = 'calico-egress-gateway';
-
-/** The gateway pods a selector picks, found once per snapshot: every packet of every annotated pod asks. */
-const gatewayPodsOf = perObject((_snapshot: Snapshot) => {
-  const found = new Map<string, PodInfo[]>();
-  return {
-    get(key: string, compute: () => PodInfo[]): PodInfo[] {
-      if (!found.has(key)) found.set(key, compute());
-      return found.get(key)!;
-    },
-  };
-});
 const PREFIX = 'egress.projectcalico.org/';
 
-export function calicoEgressGateway(ctx: PacketContext, packet: Packet): void {
-  const layer = ctx.snapshot.datapath.layers.find((l): l is CalicoLayer => l.mechanism === 'calico');
-  const annotations = effectiveAnnotations(ctx, layer);
-  if (!layer || ctx.pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return;
-  const data = { ...annotations };
-  if (layer.egressIPSupport === 'Disabled') return record(packet, LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data });
-  const inPools = cidrBlocks(layer.pools.map((p) => p.cidr));
-  if (coverage(ctx.destination.range, inPools) === 'all') return record(packet, LAYER, 'not-applicable', { code: 'CALICO_EGW_DST_IN_CLUSTER', data });
-  const gateway = annotations['egressGatewayPolicy'] ? gatewayFromPolicy(ctx, packet, layer, annotations['egressGatewayPolicy']) : { selector: annotations['selector']!, namespaceSelector: annotations['namespaceSelector'] };
-  if (!gateway) return;
-  const selector = parseCalicoSelector(gateway.selector);
-  const namespaceSelector = gateway.namespaceSelector ? parseCalicoSelector(gateway.namespaceSelector) : undefined;
-  if (!selector || (gateway.namespaceSelector && !namespaceSelector)) {
-    return settleUnknown(packet, LAYER, { code: 'CALICO_SELECTOR_UNSUPPORTED', data: { selector: gateway.selector } });
-  }
-  const namespace = namespaceSelector ? undefined : ctx.pod.namespace;
-  const gatewayPods = gatewayPodsOf(ctx.snapshot).get(`${gateway.selector}\u0000${gateway.namespaceSelector ?? ''}\u0000${namespace ?? ''}`, () =>
-    ctx.snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
-      && (namespaceSelector ? matchesSelector(ctx.snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
-  if (gatewayPods.length === 0) return settleUnknown(packet, LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } });
-  applyGateways(ctx, packet, layer, gatewayPods, gateway.selector);
+/** Everything of a pod the gateway's choice reads: its namespace and the egress annotations in force. */
+export interface CalicoGatewayInput {
+  namespace: string;
+  /** The effective `egress.projectcalico.org/` annotations without the prefix; one shared object per distinct content. */
+  annotations: Readonly<Record<string, string>>;
 }
+
+export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, CalicoGatewayInput> = {
+  id: 'calico-egress-gateway',
+  stage: 'egress-gateway',
+  upstream: 'tigera/docs calico-enterprise egress-gateway-on-prem.mdx, egressgatewaypolicy.mdx',
+  input(layer, { ctx, pod }) {
+    const annotations = effectiveAnnotations(ctx, layer, pod);
+    if (pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return undefined;
+    const key = JSON.stringify(Object.entries(annotations).sort());
+    return { namespace: pod.namespace, annotations: ctx.verdicts.get([LAYER, key], () => annotations) };
+  },
+  decide(layer, { namespace: podNamespace, annotations }, destination, ctx) {
+    const effect = new EffectBuilder(ctx.trace);
+    const data = { ...annotations };
+    if (layer.egressIPSupport === 'Disabled') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data }).build();
+    const inPools = cidrBlocks(layer.pools.map((p) => p.cidr));
+    if (coverage(destination.range, inPools) === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DST_IN_CLUSTER', data }).build();
+    const gateway = annotations['egressGatewayPolicy'] ? gatewayFromPolicy(effect, layer, annotations['egressGatewayPolicy'], destination) : { selector: annotations['selector']!, namespaceSelector: annotations['namespaceSelector'] };
+    if (!gateway) return effect.build();
+    const selector = parseCalicoSelector(gateway.selector);
+    const namespaceSelector = gateway.namespaceSelector ? parseCalicoSelector(gateway.namespaceSelector) : undefined;
+    if (!selector || (gateway.namespaceSelector && !namespaceSelector)) {
+      return effect.unknown(LAYER, { code: 'CALICO_SELECTOR_UNSUPPORTED', data: { selector: gateway.selector } }).build();
+    }
+    const namespace = namespaceSelector ? undefined : podNamespace;
+    const snapshot = ctx.snapshot;
+    const gatewayPods = ctx.verdicts.get([LAYER, gateway.selector, gateway.namespaceSelector ?? '', namespace ?? ''], () =>
+      snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
+        && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
+    if (gatewayPods.length === 0) return effect.unknown(LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } }).build();
+    return applyGateways(effect, ctx, layer, gatewayPods, gateway.selector, destination).build();
+  },
+};
 
 /** Pod annotations count only with EnabledPerNamespaceOrPerPod, and then win over the Namespace's. */
-function effectiveAnnotations(ctx: PacketContext, layer: CalicoLayer | undefined): Record<string, string> {
+function effectiveAnnotations(ctx: EngineContext, layer: CalicoEgressGatewayLayer, pod: PodInfo): Record<string, string> {
   const strip = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
-  const namespace = strip(ctx.snapshot.namespaceAnnotations[ctx.pod.namespace] ?? {});
-  return layer?.egressIPSupport === 'EnabledPerNamespaceOrPerPod' ? { ...namespace, ...strip(ctx.pod.annotations) } : namespace;
+  const namespace = strip(ctx.snapshot.namespaceAnnotations[pod.namespace] ?? {});
+  return layer.egressIPSupport === 'EnabledPerNamespaceOrPerPod' ? { ...namespace, ...strip(pod.annotations) } : namespace;
 }
 
-function gatewayFromPolicy(ctx: PacketContext, packet: Packet, layer: CalicoLayer, name: string): CalicoEgressRule['gateway'] | undefined {
+function gatewayFromPolicy(effect: EffectBuilder, layer: CalicoEgressGatewayLayer, name: string, destination: Destination): CalicoEgressRule['gateway'] | undefined {
   const policy = layer.egressGatewayPolicies.find((p) => p.name === name);
   if (!policy) {
-    settleUnknown(packet, LAYER, { code: 'CALICO_EGW_POLICY_NOT_FOUND', data: { policy: name } });
+    effect.unknown(LAYER, { code: 'CALICO_EGW_POLICY_NOT_FOUND', data: { policy: name } });
     return undefined;
   }
-  const family = ctx.destination.range.family;
+  const family = destination.range.family;
   const candidates = policy.rules
     .map((rule) => ({ rule, cidr: parseCidr(rule.cidr ?? (family === 4 ? '0.0.0.0/0' : '::/0'))?.cidr }))
-    .filter((c) => c.cidr && c.cidr.family === family && coverage(ctx.destination.range, [c.cidr]) === 'all')
+    .filter((c) => c.cidr && c.cidr.family === family && coverage(destination.range, [c.cidr]) === 'all')
     .sort((a, b) => b.cidr!.prefix - a.cidr!.prefix);
   const rule = candidates[0]?.rule;
   if (!rule) return undefined;
   if (!rule.gateway) {
-    record(packet, LAYER, 'not-applicable', { code: 'CALICO_EGW_RULE_NO_GATEWAY', data: { policy: name, cidr: rule.cidr ?? 'default' } });
+    effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_RULE_NO_GATEWAY', data: { policy: name, cidr: rule.cidr ?? 'default' } });
     return undefined;
   }
   return rule.gateway;
 }
 
-function applyGateways(ctx: PacketContext, packet: Packet, layer: CalicoLayer, gateways: PodInfo[], selector: string): void {
-  const family = ctx.destination.range.family;
+function applyGateways(effect: EffectBuilder, ctx: EngineContext, layer: CalicoEgressGatewayLayer, gateways: PodInfo[], selector: string, destination: Destination): EffectBuilder {
+  const family = destination.range.family;
   const outcomes = gateways.map((gw) => ({ gw, ip: gatewaySourceIP(ctx, layer, gw, family) }));
   const distinct = [...new Set(outcomes.map((o) => o.ip ?? '?'))];
   const first = outcomes[0]!;
   const finding: Finding = { code: 'CALICO_EGW_GATEWAY', data: { selector, gateways: outcomes.map((o) => `${o.gw.namespace}/${o.gw.name}`).join(', '), sourceIP: distinct.join(', ') } };
-  record(packet, LAYER, 'applied', finding);
-  addReasons(packet, finding);
+  effect.note(LAYER, 'applied', finding).reason(finding);
   const single = distinct.length === 1 && first.ip;
-  Object.assign(packet, { identity: 'egress-gateway', via: LAYER, sourceIP: single ? first.ip : null, gateway: { node: first.gw.nodeName ?? '', policy: selector } });
-  if (!single) {
-    addReasons(packet, { code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } });
-    packet.settled = true;
-  }
+  effect.set({ identity: 'egress-gateway', via: LAYER, sourceIP: single ? first.ip! : null, gateway: { node: first.gw.nodeName ?? '', policy: selector } });
+  return single ? effect : effect.reason({ code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } }).set({ settled: true });
 }
 
 /** The gateway pod's IP, or its node's when the gateway pod's pool masquerades (natOutgoing). */
-function gatewaySourceIP(ctx: PacketContext, layer: CalicoLayer, gateway: PodInfo, family: 4 | 6): string | undefined {
+function gatewaySourceIP(ctx: EngineContext, layer: CalicoEgressGatewayLayer, gateway: PodInfo, family: 4 | 6): string | undefined {
   const ip = gateway.podIPs.find((a) => familyOf(a) === family);
   const address = ip && singleAddress(ip);
   if (!address) return undefined;
   const pool = layer.pools.find((p) => { const c = parseCidr(p.cidr)?.cidr; return c && coverage(address, [c]) === 'all'; });
   if (!pool?.natOutgoing) return ip;
-  const node = byName(ctx.snapshot.nodes).get(gateway.nodeName ?? '');
+  const node = ctx.node(gateway.nodeName);
   return node && nodeInternalIP(node, family);
 }

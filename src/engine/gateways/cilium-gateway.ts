@@ -8,10 +8,9 @@ import type { CiliumGateway, CiliumEgressPolicy, CiliumNodeInfo } from '../../mo
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Family } from '../../model/net.ts';
 import type { Finding } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import { singleAddress } from '../../config/ip.ts';
 import { matchesSelector } from '../label-selector.ts';
-import { perObject } from '../memo.ts';
+import { derivation, type EngineContext } from '../context.ts';
 import { familyOf } from '../node-address.ts';
 import { fnv1a32 } from './fnv.ts';
 
@@ -27,11 +26,11 @@ interface ResolvedGateway {
   gatewayIP: string;
 }
 
-export function resolveGateway(policy: CiliumEgressPolicy, pod: PodInfo, dp: CiliumDatapath, family: Family): GatewayOutcome {
-  const resolved = resolvedGateways(dp)(policy);
+/** uid: the pod's CiliumEndpoint UID, which only multi-gateway policies read. */
+export function resolveGateway(ctx: EngineContext, policy: CiliumEgressPolicy, uid: string | undefined, dp: CiliumDatapath, family: Family): GatewayOutcome {
+  const resolved = ctx.of(resolvedGateways, dp).get(policy) ?? policy.gateways.map((gateway) => resolve(gateway, dp.nodes));
   if (!policy.multiGateway) return egressThrough(resolved[0]!, policy, family);
   const sorted = [...resolved].sort((a, b) => compareIPv4(a.gatewayIP, b.gatewayIP));
-  const uid = dp.endpointUIDs[`${pod.namespace}/${pod.name}`];
   if (uid) {
     const chosen = sorted[fnv1a32(uid) % sorted.length]!;
     const outcome = egressThrough(chosen, policy, family);
@@ -44,8 +43,8 @@ export function resolveGateway(policy: CiliumEgressPolicy, pod: PodInfo, dp: Cil
   return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: 'the CiliumEndpoint of the pod' } } };
 }
 
-/** The gateway nodes of each policy, found once per datapath: every packet through the policy asks. */
-const resolvedGateways = perObject((dp: CiliumDatapath) => perObject((policy: CiliumEgressPolicy) => policy.gateways.map((gateway) => resolve(gateway, dp.nodes))));
+/** The gateway nodes of each policy, found once per call: every packet through the policy asks. */
+const resolvedGateways = derivation((dp: CiliumDatapath) => new Map(dp.egressPolicies.map((policy) => [policy, policy.gateways.map((gateway) => resolve(gateway, dp.nodes))])));
 
 function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): ResolvedGateway {
   const node = nodes.find((n) => matchesSelector(n.labels, gateway.nodeSelector));

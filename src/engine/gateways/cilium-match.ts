@@ -6,7 +6,6 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { IpRange } from '../../model/net.ts';
 import { parseCidr, type Cidr } from '../../config/ip.ts';
-import { perObject } from '../memo.ts';
 
 export interface PolicyEntry {
   policy: CiliumEgressPolicy;
@@ -19,19 +18,14 @@ export type EntryMatch =
   | { kind: 'split'; entries: PolicyEntry[] }
   | { kind: 'hit'; winners: PolicyEntry[]; losers: PolicyEntry[] };
 
+/** Parsed where asked: the gateway step asks once per distinct input and destination, not per packet. */
 export function entriesOf(policy: CiliumEgressPolicy, family: 4 | 6): PolicyEntry[] {
-  return family === 4 ? policyEntries(policy).v4 : policyEntries(policy).v6;
-}
-
-/** Parsed once per policy: every packet of a selected pod looks them up. */
-const policyEntries = perObject((policy: CiliumEgressPolicy) => {
   const of = (texts: string[], excluded: boolean) => texts.flatMap((text) => {
     const parsed = parseCidr(text);
     return parsed ? [{ policy, cidr: { ...parsed.cidr, text }, excluded }] : [];
   });
-  const all = [...of(policy.destinationCIDRs, false), ...of(policy.excludedCIDRs, true)];
-  return { v4: all.filter((e) => e.cidr.family === 4), v6: all.filter((e) => e.cidr.family === 6) };
-});
+  return [...of(policy.destinationCIDRs, false), ...of(policy.excludedCIDRs, true)].filter((e) => e.cidr.family === family);
+}
 
 export function longestPrefixMatch(range: IpRange, entries: readonly PolicyEntry[]): EntryMatch {
   const containing = entries.filter((e) => e.cidr.first <= range.first && e.cidr.last >= range.last);

@@ -1,5 +1,5 @@
 /**
- * Which CiliumEgressGatewayPolicies select a pod, worked out once per pod and snapshot instead of
+ * Which CiliumEgressGatewayPolicies select a pod, worked out once per pod and call instead of
  * once per packet. Each selector that requires `key in (values)` is filed under those label pairs,
  * so a pod is matched only against the policies one of its identity labels names (plus those
  * whose selectors require no such pair) — not against every policy in the cluster.
@@ -8,7 +8,7 @@ import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import { matchesSelector } from '../label-selector.ts';
-import { perObject } from '../memo.ts';
+import { derivation } from '../context.ts';
 import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
 
 export interface PolicyIndex {
@@ -20,32 +20,30 @@ export interface PolicyIndex {
    * are needed but unread. Pods selected by the same policies get the same array.
    */
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
-  /** A number naming one of the arrays selecting() gives. */
-  selectionId(selection: CiliumEgressPolicy[]): number;
 }
 
-export const policyIndex = perObject((snapshot: Snapshot): PolicyIndex => {
+export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
   const policies = snapshot.datapath.cilium?.egressPolicies ?? [];
   const valid = policies.filter((p) => !p.invalid);
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   const candidates = candidateIndex(valid);
-  const selections = new Map<string, CiliumEgressPolicy[]>();
   const order = new Map(valid.map((p, at) => [p, at]));
-  const ids = new Map<CiliumEgressPolicy[], number>();
-  const selecting = perObject((pod: PodInfo) => {
+  const selections = new Map<string, CiliumEgressPolicy[]>();
+  const byPod = new WeakMap<PodInfo, CiliumEgressPolicy[] | undefined>();
+  const select = (pod: PodInfo): CiliumEgressPolicy[] | undefined => {
     const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
     const identity = identityLabels(pod, namespaceLabels ?? {});
     const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
     const key = selected.map((p) => order.get(p)).join(',');
-    if (!selections.has(key)) {
-      selections.set(key, selected);
-      ids.set(selected, ids.size);
-    }
+    if (!selections.has(key)) selections.set(key, selected);
     return selections.get(key)!;
-  });
-  const selectionId = (selection: CiliumEgressPolicy[]) => ids.get(selection) ?? -1;
-  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting, selectionId };
+  };
+  const selecting = (pod: PodInfo) => {
+    if (!byPod.has(pod)) byPod.set(pod, select(pod));
+    return byPod.get(pod);
+  };
+  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
 });
 
 /** The policies that might select these labels, in policy order; the caller still matches them. */

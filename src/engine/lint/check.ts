@@ -8,6 +8,7 @@ import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { Query } from '../../model/decision.ts';
 import type { IpRange } from '../../model/net.ts';
+import type { EngineContext } from '../context.ts';
 
 export interface LintInput {
   snapshot: Snapshot;
@@ -15,6 +16,11 @@ export interface LintInput {
   pods: readonly PodInfo[];
   /** An allowlist a firewall at these destinations holds (lint --allowed … --to …), to check against. */
   allowlist?: { query: Query; allowed: readonly IpRange[] };
+}
+
+/** What a check is handed: the input, and one engine context for the run (the engine's indexes). */
+export interface CheckInput extends LintInput {
+  ctx: EngineContext;
 }
 
 export type Report<Code extends string> = (code: Code, object: ObjectRef, data: Record<string, string>) => void;
@@ -25,7 +31,7 @@ export interface LintCheck<Code extends string> {
   codes: Readonly<Record<Code, Severity>>;
   /** Where the behaviour it checks comes from, for readers of the code. */
   upstream: string;
-  run(input: LintInput, report: Report<Code>): void;
+  run(input: CheckInput, report: Report<Code>): void;
 }
 
 /** Keeps a check's codes as literal types, so the registry and the messages table see each one. */
@@ -34,7 +40,7 @@ export function defineCheck<const Code extends string>(check: LintCheck<Code>): 
 }
 
 /** Runs one check and attaches each finding's severity from the check's own table. */
-export function runCheck<Code extends string>(check: LintCheck<Code>, input: LintInput): LintFinding<Code>[] {
+export function runCheck<Code extends string>(check: LintCheck<Code>, input: CheckInput): LintFinding<Code>[] {
   const found: LintFinding<Code>[] = [];
   check.run(input, (code, object, data) => found.push({ code, severity: check.codes[code], object, data }));
   return found;

@@ -11,13 +11,13 @@ export const ciliumHostNetwork = defineCheck({
   id: 'cilium-egress-gateway-host-network',
   codes: { CILIUM_EGW_SELECTS_HOST_NETWORK_POD: 'warning' },
   upstream: 'cilium/cilium pkg/egressgateway/endpoint.go, manager.go `addEndpoint`',
-  run({ snapshot, pods }, report) {
+  run({ snapshot, pods, ctx }, report) {
     const dp = snapshot.datapath.cilium;
     if (!dp) return;
     const groups = new Map<string, { workload: ObjectRef; policy: string; pods: number }>();
     for (const pod of pods.filter((p) => p.hostNetwork)) {
       const workload = { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name };
-      for (const policy of policiesSelecting(pod, snapshot, dp)) {
+      for (const policy of policiesSelecting(ctx, pod, dp)) {
         const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}/${policy.name}`;
         const group = groups.get(key) ?? { workload, policy: policy.name, pods: 0 };
         group.pods++;

@@ -23,12 +23,12 @@ export const ciliumOverlap = defineCheck({
   id: 'cilium-egress-gateway-overlap',
   codes: { CILIUM_EGW_DUPLICATE_MATCH: 'error', CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: 'info' },
   upstream: 'cilium/cilium pkg/egressgateway/manager.go, bpf/lib/egress_gateway.h (LPM map keyed by pod IP and CIDR)',
-  run({ snapshot, pods }, report) {
+  run({ snapshot, pods, ctx }, report) {
     const dp = snapshot.datapath.cilium;
     if (!dp) return;
     const overlaps = new Map<string, Overlap>();
     for (const pod of pods.filter((p) => !p.hostNetwork)) {
-      const selecting = policiesSelecting(pod, snapshot, dp);
+      const selecting = policiesSelecting(ctx, pod, dp);
       if (selecting.length < 2) continue;
       for (const [cidrKey, entries] of entriesByCidr(selecting)) {
         const policies = [...new Set(entries.map((e) => e.policy.name))].sort();

@@ -10,23 +10,25 @@ import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { identityLabels, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
 import { policyIndex } from '../gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../label-selector.ts';
-import { byName } from '../memo.ts';
+import type { EngineContext } from '../context.ts';
+import { ciliumNodesByName } from '../cilium-nodes.ts';
 
 /**
  * The valid policies that certainly select the pod, hostNetwork or not (the host-network check
  * asks exactly that). A policy whose answer depends on what was not read (the Namespace's labels,
  * the node of an unscheduled pod) is left out rather than guessed.
  */
-export function policiesSelecting(pod: PodInfo, snapshot: Snapshot, dp: CiliumDatapath): CiliumEgressPolicy[] {
+export function policiesSelecting(ctx: EngineContext, pod: PodInfo, dp: CiliumDatapath): CiliumEgressPolicy[] {
+  const { snapshot } = ctx;
   const nodeName = pod.nodeName ?? '';
-  const nodeLabels = byName(dp.nodes).get(nodeName)?.labels ?? byName(snapshot.nodes).get(nodeName)?.labels;
+  const nodeLabels = ctx.of(ciliumNodesByName, dp).get(nodeName)?.labels ?? ctx.node(nodeName)?.labels;
   // The engine's index answers for the pods whose namespace labels are not in question.
-  const candidates = policyIndex(snapshot).selecting(pod) ?? bySelectorsKnown(pod, snapshot, dp);
+  const candidates = ctx.of(policyIndex, snapshot).selecting(pod) ?? bySelectorsKnown(pod, dp);
   return candidates.filter((p) => p.nodeSelectors.length === 0 || (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))));
 }
 
 /** Every valid policy whose selectors match without the unread namespace labels. */
-function bySelectorsKnown(pod: PodInfo, snapshot: Snapshot, dp: CiliumDatapath): CiliumEgressPolicy[] {
+function bySelectorsKnown(pod: PodInfo, dp: CiliumDatapath): CiliumEgressPolicy[] {
   const identity = identityLabels(pod, {});
   return dp.egressPolicies.filter((p) => !p.invalid && !usesNamespaceLabels(p) && p.selectors.some((s) => matchesSelector(identity, s)));
 }

@@ -13,6 +13,7 @@ import { ciliumOverlap } from './cilium-overlap.ts';
 import { ipMasqAgentConfig } from './ip-masq-agent-config.ts';
 import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
+import { EngineContext } from '../context.ts';
 
 export type { LintInput };
 
@@ -35,7 +36,8 @@ export const LINT_CODES = Object.fromEntries(CHECKS.flatMap((c) => Object.entrie
 /** Every check's findings, most severe first, then by code and object: the same input, the same order. */
 export function lint(input: LintInput): LintFinding<LintCode>[] {
   // Each check reports only its own codes (defineCheck types them), so the union is exact.
-  const findings = (CHECKS as readonly LintCheck<string>[]).flatMap((check) => runCheck(check, input)) as LintFinding<LintCode>[];
+  const checked = { ...input, ctx: new EngineContext(input.snapshot, { destinations: [] }) };
+  const findings = (CHECKS as readonly LintCheck<string>[]).flatMap((check) => runCheck(check, checked)) as LintFinding<LintCode>[];
   return findings.sort(compareFindings);
 }
 

@@ -8,7 +8,7 @@ import type { AwsVpcCniLayer } from '../../model/datapath.ts';
 import { cidrBlocks, coverage } from '../../config/ip.ts';
 import { clusterAddresses } from '../cluster-addresses.ts';
 import { nonPublicCoverage } from '../address-space.ts';
-import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
+import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../mechanism.ts';
 
 /** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
 const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
@@ -16,8 +16,9 @@ const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
 export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
   id: 'aws-vpc-cni',
   upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
-  readsPod: () => true,
-  evaluate(layer, packet) {
+  stage: 'node-snat',
+  // Branch-ENI pods are told apart by their annotation.
+  rule: (layer) => byPod((packet) => {
     const source = layer.daemonSet;
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, source } });
@@ -28,12 +29,12 @@ export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
     const excluded = coverage(range, cidrBlocks(layer.excludeSnatCIDRs));
     if (excluded === 'all') return say('exempt', 'AWS_DST_IN_EXCLUDE_SNAT_CIDRS', { cidrs: layer.excludeSnatCIDRs.join(', ') });
     return vpcVerdict(packet, say, excluded === 'some');
-  },
+  }),
 };
 
-function vpcVerdict(packet: SnatPacket, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict, partlyExcluded: boolean): LayerVerdict {
+function vpcVerdict(packet: PodFacts, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict, partlyExcluded: boolean): LayerVerdict {
   const range = packet.destination.range;
-  const vpc = packet.query.vpcCIDRs;
+  const vpc = packet.ctx.query.vpcCIDRs;
   if (vpc?.length) {
     const inVpc = coverage(range, cidrBlocks(vpc));
     if (inVpc === 'all') return say('exempt', 'AWS_DST_IN_VPC', { cidrs: vpc.join(', ') });
@@ -41,7 +42,7 @@ function vpcVerdict(packet: SnatPacket, say: (o: LayerVerdict['outcome'], c: Lay
     return say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP');
   }
   // Without --vpc-cidr: node and pod addresses are VPC addresses; a public destination is assumed outside.
-  const known = clusterAddresses(packet.snapshot);
+  const known = packet.ctx.of(clusterAddresses, packet.ctx.snapshot);
   if (coverage(range, known) === 'all') return say('exempt', 'AWS_DST_IN_VPC_INFERRED');
   if (nonPublicCoverage(range) === 'none' && !partlyExcluded) {
     return { ...say('masquerade', 'AWS_SNAT_TO_PRIMARY_IP'), warnings: [{ code: 'AWS_VPC_ASSUMED_PRIVATE', data: { missing: '--vpc-cidr' } }] };

@@ -4,14 +4,12 @@
  * cluster does not show (reference/snat-mechanisms.md §3.1).
  */
 import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateAgentRules } from './ip-masq-agent.ts';
 
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
-  readsPod: () => false,
-  evaluate(layer, { destination }) {
-    return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
-  },
+  stage: 'node-snat',
+  rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };

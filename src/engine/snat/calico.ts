@@ -8,14 +8,15 @@ import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
-import { perObject } from '../memo.ts';
-import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { derivation } from '../context.ts';
+import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
-  readsPod: () => true,
-  evaluate(layer, packet) {
+  stage: 'node-snat',
+  // natOutgoing belongs to the pool of the pod's own address.
+  rule: (layer) => byPod((packet) => {
     const felix = layer.perNode[packet.node.name] ?? layer.felix;
     const pool = poolOf(layer.pools, packet.sourceIP);
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
@@ -28,16 +29,16 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const inPools = coverage(range, allPools);
     if (inPools === 'all') return say('exempt', 'CALICO_DST_IN_IP_POOL', { pool: pool.name });
     if (felix.natOutgoingExclusions === 'IPPoolsAndHostIPs') {
-      if (coverage(range, [...allPools, ...hostAddresses(packet.snapshot)]) === 'all') return say('exempt', 'CALICO_DST_HOST_IP_EXCLUDED', { pool: pool.name });
+      if (coverage(range, [...allPools, ...packet.ctx.of(hostAddresses, packet.ctx.snapshot)]) === 'all') return say('exempt', 'CALICO_DST_HOST_IP_EXCLUDED', { pool: pool.name });
     }
     if (inPools === 'some') return say('unknown', 'DST_RANGE_PARTIALLY_EXEMPT', { cidrs: layer.pools.map((p) => p.cidr).join(', ') });
     const verdict = say('masquerade', 'CALICO_NAT_OUTGOING', { pool: pool.name, ...(felix.natOutgoingAddress ? { natOutgoingAddress: felix.natOutgoingAddress } : {}) });
     return felix.natOutgoingAddress ? { ...verdict, snatTo: felix.natOutgoingAddress } : verdict;
-  },
+  }),
 };
 
 /** Felix's all-hosts-net IP set: every node address; computed once per snapshot. */
-const hostAddresses = perObject((snapshot: Snapshot): IpRange[] => addressRanges(snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs])));
+const hostAddresses = derivation((snapshot: Snapshot): IpRange[] => addressRanges(snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs])));
 
 /** The most specific pool holding the pod's address (IPAM allocates from exactly one). */
 function poolOf(pools: readonly CalicoPool[], podIP: string): CalicoPool | undefined {

@@ -10,34 +10,47 @@ import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
 import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
-import type { LayerVerdict, SnatMechanism, SnatPacket } from './mechanism.ts';
+import { byNode, byPod, type LayerVerdict, type NodeFacts, type PodFacts, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
-import { byName, perObject } from '../memo.ts';
+import { ciliumNodesByName } from '../cilium-nodes.ts';
+import { derivation, type EngineContext } from '../context.ts';
 
 export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
+  stage: 'node-snat',
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
-  readsPod: (layer) => layer.mode !== 'bpf',
-  evaluate(layer, packet) {
-    const dp = packet.snapshot.datapath.cilium!;
-    const { config } = dp;
-    const family = packet.destination.range.family;
-    if (config.agentRefuses) return verdict('unknown', 'CILIUM_AGENT_REFUSES_CONFIG', { detail: config.agentRefuses }, config, true);
-    if (!(family === 4 ? config.enableIPv4Masquerade : config.enableIPv6Masquerade)) {
-      return verdict('not-applicable', 'CILIUM_MASQUERADE_DISABLED', { family: `IPv${family}` }, config);
-    }
-    const local = byName(dp.nodes).get(packet.node.name);
-    const localPods = blocks(local?.podCIDRs ?? NONE);
-    // Pod-to-pod traffic never reaches the masquerading device: local delivery, or the overlay in tunnel mode.
-    const podPath = check(packet.destination.range, localPods, 'CILIUM_DST_LOCAL_POD', 'exempt', config)
-      ?? (config.routingMode === 'tunnel' ? check(packet.destination.range, allPodCIDRs(dp), 'CILIUM_DST_REMOTE_POD_TUNNEL', 'exempt', config) : undefined);
-    if (podPath) return podPath;
-    return layer.mode === 'bpf' ? bpf(layer, dp, packet, local) : iptables(layer, dp, packet, local);
-  },
+  rule: (layer) => (layer.mode === 'bpf'
+    ? byNode((facts) => before(facts, (dp, local) => bpf(layer, dp, facts, local)))
+    : byPod((facts) => before(facts, (dp, local) => iptables(layer, dp, facts, local)))),
 };
 
-function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacket, local: CiliumNodeInfo | undefined): LayerVerdict {
+/** What both modes check first: the agent's config, the family's masquerade switch, pod-to-pod paths. */
+function before(facts: NodeFacts, then: (dp: CiliumDatapath, local: CiliumNodeInfo | undefined) => LayerVerdict): LayerVerdict {
+  const { ctx, node, destination } = facts;
+  const dp = ciliumOf(ctx);
+  const { config } = dp;
+  const family = destination.range.family;
+  if (config.agentRefuses) return verdict('unknown', 'CILIUM_AGENT_REFUSES_CONFIG', { detail: config.agentRefuses }, config, true);
+  if (!(family === 4 ? config.enableIPv4Masquerade : config.enableIPv6Masquerade)) {
+    return verdict('not-applicable', 'CILIUM_MASQUERADE_DISABLED', { family: `IPv${family}` }, config);
+  }
+  const local = ctx.of(ciliumNodesByName, dp).get(node.name);
+  const localPods = blocks(ctx, local?.podCIDRs ?? NONE);
+  // Pod-to-pod traffic never reaches the masquerading device: local delivery, or the overlay in tunnel mode.
+  const podPath = check(destination.range, localPods, 'CILIUM_DST_LOCAL_POD', 'exempt', config)
+    ?? (config.routingMode === 'tunnel' ? check(destination.range, ctx.of(allPodCIDRs, dp), 'CILIUM_DST_REMOTE_POD_TUNNEL', 'exempt', config) : undefined);
+  return podPath ?? then(dp, local);
+}
+
+/** config/ builds a Cilium masquerade layer only together with the Cilium settings it reads. */
+function ciliumOf(ctx: EngineContext): CiliumDatapath {
+  const dp = ctx.snapshot.datapath.cilium;
+  if (!dp) throw new Error('internal: a Cilium masquerade layer without Cilium settings');
+  return dp;
+}
+
+function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: NodeFacts, local: CiliumNodeInfo | undefined): LayerVerdict {
   const { config } = dp;
   const range = packet.destination.range;
   // With ip-masq-agent only an explicit native-routing CIDR is excluded; no fallback to the pod CIDR (PR #27747).
@@ -49,7 +62,7 @@ function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacke
     const map = ipMasqMap(layer, range);
     if (map.outcome !== 'masquerade') return map;
   }
-  if (remoteNodeCoverage(dp, packet.node.name, range) === 'all') {
+  if (remoteNodeCoverage(packet.ctx.of(nodeAddresses, dp), packet.node.name, range) === 'all') {
     if (config.enableRemoteNodeMasquerade) return verdict('masquerade', 'CILIUM_REMOTE_NODE_MASQUERADE', {}, config);
     return config.routingMode === 'native'
       ? verdict('exempt', 'CILIUM_DST_REMOTE_NODE_NATIVE', {}, config)
@@ -58,14 +71,14 @@ function bpf(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacke
   return verdict('masquerade', 'CILIUM_BPF_MASQUERADE', { mode: 'bpf' }, config);
 }
 
-function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: SnatPacket, local: CiliumNodeInfo | undefined): LayerVerdict {
+function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: PodFacts, local: CiliumNodeInfo | undefined): LayerVerdict {
   const { config } = dp;
   const range = packet.destination.range;
-  const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(local?.podCIDRs ?? NONE)) === 'all';
+  const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(packet.ctx, local?.podCIDRs ?? NONE)) === 'all';
   const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
   // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
   if (config.routingMode === 'native' && fromLocalPool) {
-    const toNode = check(range, nodeAddresses(dp).internal, 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
+    const toNode = check(range, packet.ctx.of(nodeAddresses, dp).internal, 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
     if (toNode) return { ...toNode, warnings: note };
   }
   const exclusion = exclusionCidrs(config, packet, local, true);
@@ -86,14 +99,14 @@ function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: Snat
  * autodetects it from the VPC, which the cluster does not show (--vpc-cidr supplies it); otherwise
  * the local node's pod allocation CIDR (pkg/datapath/linux/config/config.go).
  */
-function exclusionCidrs(config: CiliumConfig, packet: SnatPacket, local: CiliumNodeInfo | undefined, podCidrFallback: boolean): readonly IpRange[] | 'autodetected' {
+function exclusionCidrs(config: CiliumConfig, packet: NodeFacts, local: CiliumNodeInfo | undefined, podCidrFallback: boolean): readonly IpRange[] | 'autodetected' {
   const explicit = packet.destination.range.family === 4 ? config.ipv4NativeRoutingCIDR : config.ipv6NativeRoutingCIDR;
-  if (explicit) return blocks(explicit);
+  if (explicit) return blocks(packet.ctx, explicit);
   if (['eni', 'azure', 'alibabacloud'].includes(config.ipam)) {
     if (!podCidrFallback) return NONE;
-    return packet.query.vpcCIDRs?.length ? blocks(packet.query.vpcCIDRs) : 'autodetected';
+    return packet.ctx.query.vpcCIDRs?.length ? blocks(packet.ctx, packet.ctx.query.vpcCIDRs) : 'autodetected';
   }
-  return podCidrFallback ? blocks(local?.podCIDRs ?? NONE) : NONE;
+  return podCidrFallback ? blocks(packet.ctx, local?.podCIDRs ?? NONE) : NONE;
 }
 
 /** Cilium's ipmasq LPM map: link-local unless masqLinkLocal(IPv6), plus the configured CIDRs. */
@@ -116,15 +129,14 @@ interface NodeAddresses {
   internal: RangeSet;
 }
 
-/** Parsed once per snapshot: asked for every pod and destination. */
-const nodeAddresses = perObject((dp: CiliumDatapath): NodeAddresses => {
+/** Parsed once per call: asked for every pod and destination. */
+const nodeAddresses = derivation((dp: CiliumDatapath): NodeAddresses => {
   const byNode = new Map(dp.nodes.map((n) => [n.name, addressRanges([...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs])]));
   return { byNode, all: new RangeSet([...byNode.values()].flat()), internal: new RangeSet(addressRanges(dp.nodes.flatMap((n) => n.internalIPs))) };
 });
 
 /** How much of the range other nodes' addresses cover; the local node's own are not remote. */
-function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRange): Coverage {
-  const addresses = nodeAddresses(dp);
+function remoteNodeCoverage(addresses: NodeAddresses, localNode: string, range: IpRange): Coverage {
   const local = addresses.byNode.get(localNode) ?? [];
   // Only a destination among the local node's own addresses needs the slow, exact answer.
   if (coverage(range, local) === 'none') return addresses.all.coverage(range);
@@ -133,15 +145,15 @@ function remoteNodeCoverage(dp: CiliumDatapath, localNode: string, range: IpRang
 
 const NONE: readonly never[] = [];
 
-const parsedBlocks = perObject(cidrBlocks);
+const parsedBlocks = derivation((cidrs: readonly string[]) => cidrBlocks(cidrs));
 
-/** The blocks of a list the snapshot holds (parsed and merged once), or of one CIDR. */
-function blocks(cidrs: readonly string[] | string): readonly IpRange[] {
-  return typeof cidrs === 'string' ? cidrBlocks([cidrs]) : parsedBlocks(cidrs);
+/** The blocks of a list the snapshot holds (parsed and merged once per call), or of one CIDR. */
+function blocks(ctx: EngineContext, cidrs: readonly string[] | string): readonly IpRange[] {
+  return typeof cidrs === 'string' ? cidrBlocks([cidrs]) : ctx.of(parsedBlocks, cidrs);
 }
 
-/** Every node's pod CIDRs, for tunnel mode's pod-to-pod check; once per datapath. */
-const allPodCIDRs = perObject((dp: CiliumDatapath) => new RangeSet(cidrBlocks(dp.nodes.flatMap((n) => n.podCIDRs))));
+/** Every node's pod CIDRs, for tunnel mode's pod-to-pod check; once per call. */
+const allPodCIDRs = derivation((dp: CiliumDatapath) => new RangeSet(cidrBlocks(dp.nodes.flatMap((n) => n.podCIDRs))));
 
 /** Decides when the whole range is inside the blocks, answers unknown when only part is, else passes. */
 function check(range: IpRange, inside: readonly IpRange[] | RangeSet, code: ReasonCode, outcome: 'exempt', config: CiliumConfig): LayerVerdict | undefined {

@@ -9,7 +9,7 @@ import type { IpRange } from '../../model/net.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import { parseCidr } from '../../config/ip.ts';
-import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
@@ -17,10 +17,8 @@ const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
-  readsPod: () => false,
-  evaluate(_layer, packet) {
-    return bridgeIpMasq(packet.destination.range, packet.node, undefined);
-  },
+  stage: 'node-snat',
+  rule: () => byNode(({ destination, node }) => bridgeIpMasq(destination.range, node, undefined)),
 };
 
 export function bridgeIpMasq(range: IpRange, node: NodeInfo, source: ObjectRef | undefined): LayerVerdict {

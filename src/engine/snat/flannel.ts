@@ -6,7 +6,7 @@
  */
 import type { FlannelLayer } from '../../model/datapath.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
-import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
@@ -15,8 +15,9 @@ const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 export const flannel: SnatMechanism<FlannelLayer> = {
   id: 'flannel',
   upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
-  readsPod: () => true,
-  evaluate(layer, packet) {
+  stage: 'node-snat',
+  // The MASQUERADE rules match the packet's source against the flannel Network.
+  rule: (layer) => byPod((packet) => {
     const { range } = packet.destination;
     const network = range.family === 4 ? layer.network : layer.ipv6Network;
     const multicast = exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST');
@@ -29,7 +30,7 @@ export const flannel: SnatMechanism<FlannelLayer> = {
     }
     return evaluateExemptions(range, [...exemptBlocks([network], 'FLANNEL_DST_IN_NETWORK'), ...multicast],
       { exempt: 'FLANNEL_DST_IN_NETWORK', masquerade: 'FLANNEL_IP_MASQ' }, { network }, layer.configSource);
-  },
+  }),
 };
 
 function unknownNetwork(layer: FlannelLayer): LayerVerdict {

@@ -4,14 +4,14 @@
  * running with `--masq-chain=IP-MASQ` (GKE's own addon) rewrites that chain, so it then decides.
  */
 import type { GkeDefaultSnatLayer } from '../../model/datapath.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   id: 'gke-default-snat',
   upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
-  readsPod: () => false,
-  evaluate(layer, { destination, layersOnNode }) {
+  stage: 'node-snat',
+  rule: (layer) => byNode(({ destination, layersOnNode }) => {
     const data = { chain: layer.chain };
     if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };
     const owner = layersOnNode.find((l) => l.mechanism === 'ip-masq-agent' && l.chain === layer.chain);
@@ -28,5 +28,5 @@ export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
     // --disable-default-snat is a cluster setting the Kubernetes API does not show (§2.3).
     if (verdict.outcome === 'masquerade') verdict.warnings = [{ code: 'GKE_DEFAULT_SNAT_ASSUMED', data: {} }];
     return verdict;
-  },
+  }),
 };

@@ -4,19 +4,19 @@
  * policy); everything else is SNATed to the node IP (reference/snat-mechanisms.md §2.4).
  */
 import type { GkeEgressNatPolicyLayer } from '../../model/datapath.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
-  readsPod: () => false,
-  evaluate(layer, { destination }) {
+  stage: 'node-snat',
+  rule: (layer) => byNode(({ destination }) => {
     const blocks = [
       ...layer.policies.flatMap((p) => exemptBlocks(p.destinations, 'GKE_EGRESS_NAT_POLICY_NO_SNAT')),
       ...exemptBlocks(layer.clusterRanges, 'GKE_CLUSTER_RANGE_NO_SNAT'),
     ];
     const policies = layer.policies.map((p) => p.name).join(', ');
     return evaluateExemptions(destination.range, blocks, { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' }, { policies }, { kind: 'EgressNATPolicy', name: policies });
-  },
+  }),
 };

@@ -7,7 +7,7 @@
 import type { AgentConfig, IpMasqAgentLayer, MasqRules } from '../../model/datapath.ts';
 import type { Family, IpRange } from '../../model/net.ts';
 import type { ObjectRef } from '../../model/objects.ts';
-import type { LayerVerdict, SnatMechanism } from './mechanism.ts';
+import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
 
 const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10' };
@@ -15,10 +15,8 @@ const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10'
 export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
-  readsPod: () => false,
-  evaluate(layer, { destination }) {
-    return evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name });
-  },
+  stage: 'node-snat',
+  rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };
 
 /** The rules an ip-masq-agent writes, from its config and --enable-ipv6; shared with Azure's v2 agent. */

@@ -4,16 +4,16 @@
  * (pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go; reference §6.3).
  */
 import type { KubenetLayer } from '../../model/datapath.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 export const kubenet: SnatMechanism<KubenetLayer> = {
   id: 'kubenet',
   upstream: 'kubernetes/kubernetes pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go (< 1.24)',
-  readsPod: () => false,
-  evaluate(layer, { destination }) {
+  stage: 'node-snat',
+  rule: (layer) => byNode(({ destination }) => {
     if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };
     return evaluateExemptions(destination.range, exemptBlocks([layer.nonMasqueradeCIDR], 'DST_IN_NON_MASQ_CIDRS'),
       { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, { chain: 'POSTROUTING (kubenet)' }, undefined);
-  },
+  }),
 };

@@ -3,13 +3,11 @@
  * the answer is unknown even where another layer would masquerade (it might own that chain).
  */
 import type { UnreadableDatapathLayer } from '../../model/datapath.ts';
-import type { SnatMechanism } from './mechanism.ts';
+import { byNode, type SnatMechanism } from '../mechanism.ts';
 
 export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {
   id: 'unreadable-datapath',
   upstream: 'design §8: a partial view yields results plus warnings, never a silent wrong answer',
-  readsPod: () => false,
-  evaluate(layer) {
-    return { outcome: 'unknown', opaque: true, finding: { code: 'DATAPATH_UNREADABLE', data: { resource: layer.resource, namespace: layer.namespace } } };
-  },
+  stage: 'node-snat',
+  rule: (layer) => byNode(() => ({ outcome: 'unknown', opaque: true, finding: { code: 'DATAPATH_UNREADABLE', data: { resource: layer.resource, namespace: layer.namespace } } })),
 };

@@ -3,54 +3,62 @@
  * node's primary address to its ExternalIP, so node-IP packets leave with the ExternalIP; pod-IP
  * packets, and nodes without one, leave through a NAT whose address the cluster does not show.
  */
-import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
+import type { Destination, Identity } from '../../model/decision.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { inClusterRanges } from '../cluster-addresses.ts';
-import { byName, perObject } from '../memo.ts';
-import type { Finding } from '../../model/reasons.ts';
-import type { NodeInfo } from '../../model/snapshot.ts';
-import { addWarnings, addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
+import type { EngineContext } from '../context.ts';
+import { EffectBuilder, type Effect } from '../effect.ts';
+import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
+import type { PacketState } from '../packet.ts';
+import type { PacketAt } from '../pipeline.ts';
 
 const LAYER = 'beyond-node';
 
-/** One finding per node, shared by the decisions of all its pods (each public destination has one). */
-const noNatAssumed = perObject((node: NodeInfo): Finding => ({ code: 'NO_NAT_ASSUMED_OFF_CLOUD', data: { node: node.name }, source: { kind: 'Node', name: node.name } }));
+/** What this step reads: the node the packet leaves from, the destination, and what the packet is so far. */
+interface Leaving {
+  node: NodeInfo;
+  destination: Destination;
+  from: Identity;
+  /** The packet carries the node's primary (InternalIP) address, the one cloud 1:1 NAT maps. */
+  fromPrimary: boolean;
+}
 
-export function beyondNode(ctx: PacketContext, packet: Packet): void {
+export function beyondNode(ctx: EngineContext, at: PacketAt, packet: PacketState): Effect {
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
-  const node = (packet.gateway && byName(ctx.snapshot.nodes).get(packet.gateway.node)) || ctx.node!;
+  const node = (packet.gateway && ctx.node(packet.gateway.node)) || at.node;
+  const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, at.destination.range.family);
+  const { destination } = at;
+  const from = packet.identity;
+  return ctx.verdicts.get([LAYER, node, destination, from, fromPrimary], () => leave(ctx, { node, destination, from, fromPrimary }));
+}
+
+function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Leaving): Effect {
+  const effect = new EffectBuilder(ctx.trace);
   const nodeRef = { kind: 'Node', name: node.name };
-  const covered = nonPublicCoverage(ctx.destination.range);
-  if (covered === 'all') return record(packet, LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} });
-  if (coverage(ctx.destination.range, inClusterRanges(ctx.snapshot)) === 'all') {
-    return record(packet, LAYER, 'not-applicable', { code: 'DST_IN_CLUSTER', data: {} });
+  const covered = nonPublicCoverage(destination.range);
+  if (covered === 'all') return effect.note(LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} }).build();
+  if (coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all') {
+    return effect.note(LAYER, 'not-applicable', { code: 'DST_IN_CLUSTER', data: {} }).build();
   }
-  if (covered === 'some') return settleUnknown(packet, LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} });
+  if (covered === 'some') return effect.unknown(LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} }).build();
   if (!node.cloud) {
-    const finding = noNatAssumed(node);
-    record(packet, LAYER, 'applied', finding);
-    addWarnings(packet, finding);
-    return;
+    const finding = { code: 'NO_NAT_ASSUMED_OFF_CLOUD' as const, data: { node: node.name }, source: nodeRef };
+    return effect.note(LAYER, 'applied', finding).warn(finding).build();
   }
-  const family = ctx.destination.range.family;
+  const family = destination.range.family;
   const externalIP = nodeExternalIP(node, family);
   const primary = nodeInternalIP(node, family);
-  if (externalIP && packet.sourceIP !== null && packet.sourceIP === primary && packet.identity !== 'pod-ip') {
-    const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: packet.sourceIP ?? '' }, source: nodeRef };
-    record(packet, LAYER, 'applied', finding);
-    addReasons(packet, finding);
-    packet.sourceIP = externalIP;
-    return;
+  if (externalIP && fromPrimary && from !== 'pod-ip') {
+    const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: primary ?? '' }, source: nodeRef };
+    return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: externalIP }).build();
   }
   const natIP = ctx.query.natIP;
-  const data = { cloud: node.cloud, from: packet.identity, hasExternalIP: externalIP ? 'true' : 'false' };
+  const data = { cloud: node.cloud, from, hasExternalIP: externalIP ? 'true' : 'false' };
   if (natIP && familyOf(natIP) === family) {
     const finding = { code: 'NAT_IP_GIVEN' as const, data: { ...data, natIP } };
-    record(packet, LAYER, 'applied', finding);
-    addReasons(packet, finding);
-    Object.assign(packet, { sourceIP: natIP, identity: 'nat' });
-    return;
+    return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: natIP, identity: 'nat' }).build();
   }
-  settleUnknown(packet, LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef });
+  return effect.unknown(LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef }).build();
 }

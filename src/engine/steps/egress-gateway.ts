@@ -1,21 +1,42 @@
 /**
- * Step 2, egress gateways: Cilium's CiliumEgressGatewayPolicy and Calico Enterprise's annotations.
- * A cluster runs one CNI, so at most one of them finds anything to do.
+ * Step 2, egress gateways, asked in the order the datapath lists them; the first that takes the
+ * packet (reroutes or settles it) ends the step. A gateway decides from the input it builds of the
+ * pod and the destination alone, so its verdict is cached by exactly those two.
  */
-import { calicoEgressGateway } from '../gateways/calico.ts';
-import { ciliumEgressGateway, ciliumEgressGatewayKey } from '../gateways/cilium.ts';
-import type { Packet, PacketContext } from '../packet.ts';
-import type { Replay } from '../replay.ts';
+import type { GatewayLayer } from '../../model/datapath.ts';
+import type { PodInfo } from '../../model/snapshot.ts';
+import type { EngineContext } from '../context.ts';
+import { joined, NO_EFFECT, type Effect } from '../effect.ts';
+import { gatewayMechanism } from '../mechanisms.ts';
+import type { PacketAt } from '../pipeline.ts';
 
-export function egressGateway(ctx: PacketContext, packet: Packet): void {
-  ciliumEgressGateway(ctx, packet);
-  if (!packet.settled && !packet.gateway) calicoEgressGateway(ctx, packet);
+export function egressGateway(ctx: EngineContext, at: PacketAt): Effect {
+  let effect = NO_EFFECT;
+  for (const layer of ctx.snapshot.datapath.gateways) {
+    const next = gatewayEffect(ctx, layer, at);
+    effect = effect === NO_EFFECT ? next : merged(effect, next);
+    if (effect.set?.gateway || effect.set?.settled) break;
+  }
+  return effect;
 }
 
-/** Cilium's result is shared by pods with the same policies; Calico's reads each pod's annotations. */
-export const egressGatewayReplay: Replay = {
-  podKey(ctx, memo) {
-    if (ctx.snapshot.datapath.layers.some((l) => l.mechanism === 'calico')) return undefined;
-    return ciliumEgressGatewayKey(ctx, memo);
-  },
-};
+function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, { pod, node, destination }: PacketAt): Effect {
+  const mechanism = gatewayMechanism(layer);
+  // Worked out once per pod (a pod meets every destination): the interned input, or none.
+  const input = ctx.verdicts.get([layer, pod as PodInfo], () => {
+    const built = mechanism.input(layer, { ctx, pod, node });
+    return built && ctx.inputs.intern(layer.mechanism, built);
+  });
+  if (!input) return NO_EFFECT;
+  return ctx.verdicts.get([layer, input, destination], () => mechanism.decide(layer, input, destination, ctx));
+}
+
+function merged(first: Effect, then: Effect): Effect {
+  if (then === NO_EFFECT) return first;
+  return {
+    trace: joined(first.trace, then.trace),
+    reasons: joined(first.reasons, then.reasons),
+    warnings: joined(first.warnings, then.warnings),
+    set: first.set || then.set ? { ...first.set, ...then.set } : undefined,
+  };
+}

@@ -7,109 +7,119 @@
 import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
+import { derivation, type EngineContext } from '../context.ts';
+import { EffectBuilder, type Effect } from '../effect.ts';
+import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../mechanism.ts';
+import { snatRule } from '../mechanisms.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
-import { addWarnings, addReasons, record, settleUnknown, type Packet, type PacketContext } from '../packet.ts';
-import { perObject } from '../memo.ts';
-import type { Replay } from '../replay.ts';
+import type { PacketState } from '../packet.ts';
+import type { PacketAt } from '../pipeline.ts';
 import { isActiveOn } from '../scope.ts';
-import { evaluateLayer, readsPod } from '../snat/index.ts';
-import type { LayerVerdict } from '../snat/mechanism.ts';
 
 const LAYER = 'node-snat';
+const HOST_NETWORK = Symbol('host-network');
+const BEHIND_GATEWAY = Symbol('behind-gateway');
 
-export function nodeSnat(ctx: PacketContext, packet: Packet): void {
-  const node = ctx.node!;
-  if (ctx.pod.hostNetwork) {
-    return record(packet, LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} });
+export function nodeSnat(ctx: EngineContext, { pod, node, destination }: PacketAt, packet: PacketState): Effect {
+  if (pod.hostNetwork) {
+    return ctx.verdicts.get([HOST_NETWORK], () => new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }).build());
   }
-  if (packet.gateway) {
-    return record(packet, LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: packet.gateway.node } });
+  const gateway = packet.gateway;
+  if (gateway) {
+    return ctx.verdicts.get([BEHIND_GATEWAY, gateway.node], () =>
+      new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }).build());
   }
-  // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
-  if (coverage(ctx.destination.range, nodeLocalRanges(node)) === 'all') {
-    const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
-    record(packet, LAYER, 'exempt', finding);
-    addReasons(packet, finding);
-    return;
-  }
-  const results = evaluateLayers(ctx.snapshot.datapath.layers, node, ctx, packet);
-  const verdicts = results.filter((r) => r.verdict.outcome !== 'not-applicable');
-  const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
-  const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
-  if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque)) return masquerade(packet, node, verdicts, decisive, ctx.destination.range.family);
-  if (unknown.length > 0) {
-    addWarnings(packet, ...unknown.flatMap((v) => v.verdict.warnings ?? []));
-    addReasons(packet, ...unknown.map((v) => v.verdict.finding));
-    packet.via = unknown.map((v) => v.layer.mechanism).join('+');
-    return settleUnknown(packet, LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
-  }
-  keepPodIP(packet, verdicts, results);
+  const chains = ctx.of(chainsOnNode, node);
+  const facts: NodeFacts = { ctx, node, destination, layersOnNode: chains.active };
+  // Where every chain on the node decides from node facts alone, the verdict holds for all its pods.
+  if (!chains.readsPod) return ctx.verdicts.get([LAYER, node, destination], () => snatEffect(facts, chains, undefined));
+  return snatEffect(facts, chains, { pod, sourceIP: packet.sourceIP ?? '' });
 }
 
-/**
- * Node SNAT reads the pod only through layers that read it (snat/mechanism.ts `readsPod`); where
- * none on the node does, the node's verdict for a destination holds for every pod on it.
- */
-export const nodeSnatReplay: Replay = {
-  podKey(ctx, memo) {
-    if (ctx.pod.hostNetwork || !ctx.node || layersOnNode(ctx.snapshot.datapath.layers)(ctx.node).some(readsPod)) return undefined;
-    return memo.idOf(ctx.node);
-  },
-  // A packet from the pod network that no gateway took; the step reads nothing else of it.
-  when: (packet) => !packet.gateway && packet.identity === 'pod-ip',
-};
+interface Chains {
+  /** Every layer of the datapath, with its rule where it is active on the node. */
+  all: readonly { layer: SnatLayer; rule: LayerRule | undefined }[];
+  active: readonly SnatLayer[];
+  readsPod: boolean;
+}
+
+const chainsOnNode = derivation((node: NodeInfo, ctx): Chains => {
+  const all = ctx.snapshot.datapath.layers.map((layer) => ({ layer, rule: isActiveOn(layer.scope, node) ? snatRule(layer) : undefined }));
+  const active = all.filter((c) => c.rule).map((c) => c.layer);
+  return { all, active, readsPod: all.some((c) => c.rule?.reads === 'pod') };
+});
 
 interface LayerResult {
   layer: SnatLayer;
   verdict: LayerVerdict;
 }
 
-/** The layers active on each node, once per node: every packet from it asks. */
-const layersOnNode = perObject((layers: readonly SnatLayer[]) => perObject((node: NodeInfo) => layers.filter((l) => isActiveOn(l.scope, node))));
-
-function evaluateLayers(layers: readonly SnatLayer[], node: NodeInfo, ctx: PacketContext, packet: Packet): LayerResult[] {
-  const onNode = layersOnNode(layers)(node);
+/** The pod and its address are given only where a pod-level rule is on the node. */
+function snatEffect(facts: NodeFacts, chains: Chains, fromPod: Pick<PodFacts, 'pod' | 'sourceIP'> | undefined): Effect {
+  const { ctx, node, destination } = facts;
+  const effect = new EffectBuilder(ctx.trace);
+  // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
+  if (coverage(destination.range, ctx.of(nodeLocalRanges, node)) === 'all') {
+    const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
+    return effect.note(LAYER, 'exempt', finding).reason(finding).build();
+  }
   const results: LayerResult[] = [];
-  for (const layer of layers) {
-    if (!onNode.includes(layer)) {
-      record(packet, layer.mechanism, 'not-applicable', { code: 'LAYER_NOT_ON_NODE', data: { node: node.name } });
+  for (const { layer, rule } of chains.all) {
+    if (!rule) {
+      effect.note(layer.mechanism, 'not-applicable', { code: 'LAYER_NOT_ON_NODE', data: { node: node.name } });
       continue;
     }
-    const verdict = evaluateLayer(layer, {
-      node, pod: ctx.pod, sourceIP: packet.sourceIP ?? '', destination: ctx.destination, layersOnNode: onNode, snapshot: ctx.snapshot, query: ctx.query,
-    });
-    record(packet, layer.mechanism, verdict.outcome, verdict.finding);
+    const verdict = rule.reads === 'node' ? rule.verdict(facts) : rule.verdict({ ...facts, ...podFacts(fromPod) });
+    effect.note(layer.mechanism, verdict.outcome, verdict.finding);
     results.push({ layer, verdict });
   }
-  return results;
+  return combine(effect, node, results, destination.range.family).build();
 }
 
-function masquerade(packet: Packet, node: NodeInfo, verdicts: LayerResult[], decisive: number, family: 4 | 6): void {
+function podFacts(fromPod: Pick<PodFacts, 'pod' | 'sourceIP'> | undefined): Pick<PodFacts, 'pod' | 'sourceIP'> {
+  // chainsOnNode says a pod-level rule is on the node exactly when nodeSnat passes the pod.
+  if (!fromPod) throw new Error('internal: a pod-level SNAT rule was evaluated without its pod');
+  return fromPod;
+}
+
+function combine(effect: EffectBuilder, node: NodeInfo, results: readonly LayerResult[], family: 4 | 6): EffectBuilder {
+  const verdicts = results.filter((r) => r.verdict.outcome !== 'not-applicable');
+  const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
+  const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
+  if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque)) return masquerade(effect, node, verdicts, decisive, family);
+  if (unknown.length > 0) {
+    effect.warn(...unknown.flatMap((v) => v.verdict.warnings ?? []));
+    effect.reason(...unknown.map((v) => v.verdict.finding));
+    effect.set({ via: unknown.map((v) => v.layer.mechanism).join('+') });
+    return effect.unknown(LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
+  }
+  return keepPodIP(effect, verdicts, results);
+}
+
+function masquerade(effect: EffectBuilder, node: NodeInfo, verdicts: readonly LayerResult[], decisive: number, family: 4 | 6): EffectBuilder {
   const { layer, verdict } = verdicts[decisive]!;
   const nodeIP = verdict.snatTo ?? nodeInternalIP(node, family);
   if (!nodeIP) {
-    return settleUnknown(packet, LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });
+    return effect.unknown(LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });
   }
   const earlierUnknown = verdicts.slice(0, decisive).filter((v) => v.verdict.outcome === 'unknown');
   if (earlierUnknown.length > 0) {
-    addWarnings(packet, { code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
+    effect.warn({ code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
   }
-  record(packet, LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } });
-  Object.assign(packet, { sourceIP: nodeIP, identity: 'node-ip', via: layer.mechanism });
-  addReasons(packet, { ...verdict.finding, data: { ...verdict.finding.data, nodeIP } });
-  addWarnings(packet, ...(verdict.warnings ?? []));
+  return effect.note(LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } })
+    .set({ sourceIP: nodeIP, identity: 'node-ip', via: layer.mechanism })
+    .reason({ ...verdict.finding, data: { ...verdict.finding.data, nodeIP } })
+    .warn(...(verdict.warnings ?? []));
 }
 
 /** With no layer in the packet's way, the reasons are why each one on the node stood aside. */
-function keepPodIP(packet: Packet, verdicts: LayerResult[], onNode: LayerResult[]): void {
+function keepPodIP(effect: EffectBuilder, verdicts: readonly LayerResult[], onNode: readonly LayerResult[]): EffectBuilder {
   if (verdicts.length === 0) {
     const finding = { code: 'NO_SNAT_LAYER_ON_NODE' as const, data: {} };
-    record(packet, LAYER, 'exempt', finding);
-    addReasons(packet, ...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
-    return;
+    return effect.note(LAYER, 'exempt', finding).reason(...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
   }
-  record(packet, LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } });
-  packet.via = verdicts.map((v) => v.layer.mechanism).join('+');
-  addReasons(packet, ...verdicts.map((v) => v.verdict.finding));
-  addWarnings(packet, ...verdicts.flatMap((v) => v.verdict.warnings ?? []));
+  return effect.note(LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } })
+    .set({ via: verdicts.map((v) => v.layer.mechanism).join('+') })
+    .reason(...verdicts.map((v) => v.verdict.finding))
+    .warn(...verdicts.flatMap((v) => v.verdict.warnings ?? []));
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { EngineContext } from '../../../src/engine/context.ts';
 import { identityLabels } from '../../../src/engine/gateways/cilium-identity.ts';
 import { policyIndex } from '../../../src/engine/gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../../../src/engine/label-selector.ts';
@@ -37,7 +38,7 @@ const objects = [...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), no
 
 describe('the Cilium egress policy index', () => {
   const snapshot = buildSnapshot(objects, {});
-  const index = policyIndex(snapshot);
+  const index = new EngineContext(snapshot, { destinations: [] }).of(policyIndex, snapshot);
 
   it.each([
     ['web-front', ['app-and-tier', 'by-app', 'by-namespace', 'by-tier-in', 'by-tier-notin', 'everything']],

@@ -1,0 +1,84 @@
+/**
+ * What a step did to a packet, as a value: the trace lines it adds, the reasons and warnings, and
+ * the packet fields it sets. Steps build one with an EffectBuilder and return it; the pipeline
+ * applies it (packet.ts). A cached effect is applied to many packets, so effects are never changed
+ * after they are built and their lists are shared, never pushed to.
+ */
+import type { Identity, StepOutcome, TraceStep } from '../model/decision.ts';
+import type { Finding } from '../model/reasons.ts';
+
+export interface PacketFields {
+  sourceIP?: string | null;
+  identity?: Identity;
+  via?: string;
+  /** True once the answer can no longer change (unknown, dropped). */
+  settled?: boolean;
+  /** Set when an egress gateway took the packet: node SNAT is skipped, the gateway node is where it leaves. */
+  gateway?: { node: string; policy: string };
+}
+
+export interface Effect {
+  readonly trace: readonly TraceStep[];
+  readonly reasons: readonly Finding[];
+  readonly warnings: readonly Finding[];
+  readonly set: Readonly<PacketFields> | undefined;
+}
+
+/** The one empty list: decisions (hundreds of thousands on a large cluster) share it. */
+export const NONE: readonly never[] = Object.freeze([]);
+
+export const NO_EFFECT: Effect = Object.freeze({ trace: NONE, reasons: NONE, warnings: NONE, set: undefined });
+
+export class EffectBuilder {
+  private readonly traced: boolean;
+  private trace: TraceStep[] | undefined;
+  private reasons: readonly Finding[] = NONE;
+  private warnings: readonly Finding[] = NONE;
+  private fields: PacketFields | undefined;
+
+  /** traced: whether the call keeps traces; without, trace lines are not even built. */
+  constructor(traced: boolean) {
+    this.traced = traced;
+  }
+
+  note(layer: string, outcome: StepOutcome, finding: Finding): this {
+    if (this.traced) (this.trace ??= []).push({ layer, outcome, ...finding });
+    return this;
+  }
+
+  /** A trace line built only when there is a trace (for lines every packet passes). */
+  noteLazily(layer: string, outcome: StepOutcome, finding: () => Finding): this {
+    return this.traced ? this.note(layer, outcome, finding()) : this;
+  }
+
+  reason(...findings: Finding[]): this {
+    this.reasons = joined(this.reasons, findings);
+    return this;
+  }
+
+  warn(...findings: Finding[]): this {
+    this.warnings = joined(this.warnings, findings);
+    return this;
+  }
+
+  set(fields: PacketFields): this {
+    this.fields = { ...this.fields, ...fields };
+    return this;
+  }
+
+  /** Ends the walk with `unknown`: the finding says what is missing. */
+  unknown(layer: string, finding: Finding): this {
+    return this.note(layer, 'unknown', finding).reason(finding).set({ sourceIP: null, identity: 'unknown', settled: true });
+  }
+
+  /** The effect as a value; the builder is not used after this. */
+  build(): Effect {
+    return { trace: this.trace ?? NONE, reasons: this.reasons, warnings: this.warnings, set: this.fields };
+  }
+}
+
+/** The list with more after it, as a new list; either one itself where the other is empty (lists are shared, never pushed to). */
+export function joined<T>(list: readonly T[], more: readonly T[]): readonly T[] {
+  if (more.length === 0) return list;
+  return list.length === 0 ? more : [...list, ...more];
+}

@@ -1,0 +1,56 @@
+/**
+ * The registry: every mechanism the engine knows, in one list. Adding one means its config parser
+ * and layer type, its module with the mechanism shape (mechanism.ts), a scenario folder — and one
+ * line here. Node-SNAT layers are met in the order config/ lists them (nat POSTROUTING order);
+ * egress gateways are asked in the order the datapath lists them.
+ */
+import type { GatewayLayer, SnatLayer } from '../model/datapath.ts';
+import { calicoEgressGateway } from './gateways/calico.ts';
+import { ciliumEgressGateway } from './gateways/cilium.ts';
+import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from './mechanism.ts';
+import { assumedDefault } from './snat/assumed-default.ts';
+import { awsVpcCni } from './snat/aws-vpc-cni.ts';
+import { azureIpMasqAgent } from './snat/azure-ip-masq-agent.ts';
+import { calico } from './snat/calico.ts';
+import { cilium } from './snat/cilium.ts';
+import { cniBridge } from './snat/cni-bridge.ts';
+import { flannel } from './snat/flannel.ts';
+import { gkeDefaultSnat } from './snat/gke-default-snat.ts';
+import { gkeEgressNatPolicy } from './snat/gke-egress-nat-policy.ts';
+import { ipMasqAgent } from './snat/ip-masq-agent.ts';
+import { kubenet } from './snat/kubenet.ts';
+import { unreadableDatapath } from './snat/unreadable-datapath.ts';
+
+export const MECHANISMS = [
+  ciliumEgressGateway,
+  calicoEgressGateway,
+  ipMasqAgent,
+  azureIpMasqAgent,
+  gkeDefaultSnat,
+  gkeEgressNatPolicy,
+  awsVpcCni,
+  calico,
+  flannel,
+  kubenet,
+  cniBridge,
+  cilium,
+  assumedDefault,
+  unreadableDatapath,
+] as const satisfies readonly Mechanism[];
+
+type Registered = (typeof MECHANISMS)[number];
+
+/** Every layer type has its mechanism: a layer id missing from the list fails to compile here, named. */
+type Unregistered = Exclude<(SnatLayer | GatewayLayer)['mechanism'], Registered['id']>;
+export const EVERY_LAYER_HAS_ITS_MECHANISM: [Unregistered] extends [never] ? true : Unregistered = true;
+
+const byId = new Map<string, Registered>(MECHANISMS.map((m) => [m.id, m]));
+
+export function snatRule(layer: SnatLayer): LayerRule {
+  // The registry is keyed by the layer's own mechanism id, so the module always fits the layer.
+  return (byId.get(layer.mechanism) as SnatMechanism<SnatLayer> | undefined)!.rule(layer);
+}
+
+export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayLayer, object> {
+  return byId.get(layer.mechanism) as unknown as GatewayMechanism<GatewayLayer, object>;
+}
