@@ -12,13 +12,15 @@ function descend(level: Level, part: unknown): Level {
   return next;
 }
 
-/** Values computed once per list of key parts. */
+/**
+ * Values computed once per key: a kind (one per call site) and up to four parts. The parts are
+ * parameters, not a list, so a lookup allocates nothing (it runs for every packet).
+ */
 export class KeyedCache {
   private readonly root: Level = new Map();
 
-  get<V>(parts: readonly unknown[], compute: () => V): V {
-    let level = this.root;
-    for (const part of parts) level = descend(level, part);
+  get<V>(compute: () => V, kind: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown): V {
+    const level = descend(descend(descend(descend(descend(this.root, kind), a), b), c), d);
     if (level.has(END)) return level.get(END) as V;
     const value = compute();
     level.set(END, value);

@@ -20,6 +20,8 @@ import { parseCalicoSelector } from './calico-selector.ts';
 
 const LAYER = 'calico-egress-gateway';
 const PREFIX = 'egress.projectcalico.org/';
+const ANNOTATIONS = Symbol('calico egress annotations');
+const GATEWAY_PODS = Symbol('calico gateway pods');
 
 /** Everything of a pod the gateway's choice reads: its namespace and the egress annotations in force. */
 export interface CalicoGatewayInput {
@@ -36,7 +38,7 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
     const annotations = effectiveAnnotations(ctx, layer, pod);
     if (pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return undefined;
     const key = JSON.stringify(Object.entries(annotations).sort());
-    return { namespace: pod.namespace, annotations: ctx.verdicts.get([LAYER, key], () => annotations) };
+    return { namespace: pod.namespace, annotations: ctx.verdicts.get(() => annotations, ANNOTATIONS, key) };
   },
   decide(layer, { namespace: podNamespace, annotations }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
@@ -53,9 +55,9 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
     }
     const namespace = namespaceSelector ? undefined : podNamespace;
     const snapshot = ctx.snapshot;
-    const gatewayPods = ctx.verdicts.get([LAYER, gateway.selector, gateway.namespaceSelector ?? '', namespace ?? ''], () =>
-      snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
-        && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
+    const gatewayPods = ctx.verdicts.get(() => snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
+      && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)),
+    GATEWAY_PODS, gateway.selector, gateway.namespaceSelector, namespace);
     if (gatewayPods.length === 0) return effect.unknown(LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } }).build();
     return applyGateways(effect, ctx, layer, gatewayPods, gateway.selector, destination).build();
   },

@@ -15,6 +15,7 @@ import type { PacketState } from '../packet.ts';
 import type { PacketAt } from '../pipeline.ts';
 
 const LAYER = 'beyond-node';
+const LEAVING = Symbol('leaving');
 
 /** What this step reads: the node the packet leaves from, the destination, and what the packet is so far. */
 interface Leaving {
@@ -31,7 +32,7 @@ export function beyondNode(ctx: EngineContext, at: PacketAt, packet: PacketState
   const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, at.destination.range.family);
   const { destination } = at;
   const from = packet.identity;
-  return ctx.verdicts.get([LAYER, node, destination, from, fromPrimary], () => leave(ctx, { node, destination, from, fromPrimary }));
+  return ctx.verdicts.get(() => leave(ctx, { node, destination, from, fromPrimary }), LEAVING, node, destination, from, fromPrimary);
 }
 
 function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Leaving): Effect {

@@ -4,11 +4,13 @@
  * pod and the destination alone, so its verdict is cached by exactly those two.
  */
 import type { GatewayLayer } from '../../model/datapath.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import type { EngineContext } from '../context.ts';
 import { joined, NO_EFFECT, type Effect } from '../effect.ts';
 import { gatewayMechanism } from '../mechanisms.ts';
 import type { PacketAt } from '../pipeline.ts';
+
+const INPUT = Symbol('gateway input');
+const VERDICT = Symbol('gateway verdict');
 
 export function egressGateway(ctx: EngineContext, at: PacketAt): Effect {
   let effect = NO_EFFECT;
@@ -22,13 +24,13 @@ export function egressGateway(ctx: EngineContext, at: PacketAt): Effect {
 
 function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, { pod, node, destination }: PacketAt): Effect {
   const mechanism = gatewayMechanism(layer);
-  // Worked out once per pod (a pod meets every destination): the interned input, or none.
-  const input = ctx.verdicts.get([layer, pod as PodInfo], () => {
+  // Worked out once per pod and node (a pod meets every destination): the interned input, or none.
+  const input = ctx.verdicts.get(() => {
     const built = mechanism.input(layer, { ctx, pod, node });
     return built && ctx.inputs.intern(layer.mechanism, built);
-  });
+  }, INPUT, layer, pod, node);
   if (!input) return NO_EFFECT;
-  return ctx.verdicts.get([layer, input, destination], () => mechanism.decide(layer, input, destination, ctx));
+  return ctx.verdicts.get(() => mechanism.decide(layer, input, destination, ctx), VERDICT, layer, input, destination);
 }
 
 function merged(first: Effect, then: Effect): Effect {

@@ -19,20 +19,21 @@ import { isActiveOn } from '../scope.ts';
 const LAYER = 'node-snat';
 const HOST_NETWORK = Symbol('host-network');
 const BEHIND_GATEWAY = Symbol('behind-gateway');
+const NODE_VERDICT = Symbol('node verdict');
 
 export function nodeSnat(ctx: EngineContext, { pod, node, destination }: PacketAt, packet: PacketState): Effect {
   if (pod.hostNetwork) {
-    return ctx.verdicts.get([HOST_NETWORK], () => new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }).build());
+    return ctx.verdicts.get(() => new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }).build(), HOST_NETWORK);
   }
   const gateway = packet.gateway;
   if (gateway) {
-    return ctx.verdicts.get([BEHIND_GATEWAY, gateway.node], () =>
-      new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }).build());
+    return ctx.verdicts.get(() => new EffectBuilder(ctx.trace)
+      .note(LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }).build(), BEHIND_GATEWAY, gateway.node);
   }
   const chains = ctx.of(chainsOnNode, node);
   const facts: NodeFacts = { ctx, node, destination, layersOnNode: chains.active };
   // Where every chain on the node decides from node facts alone, the verdict holds for all its pods.
-  if (!chains.readsPod) return ctx.verdicts.get([LAYER, node, destination], () => snatEffect(facts, chains, undefined));
+  if (!chains.readsPod) return ctx.verdicts.get(() => snatEffect(facts, chains, undefined), NODE_VERDICT, node, destination);
   return snatEffect(facts, chains, { pod, sourceIP: packet.sourceIP ?? '' });
 }
 
