@@ -3,7 +3,7 @@
 // checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
 // `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes; then the cluster
 // benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
-// 50,000-pod kube-apiserver. BENCH_RUNS: startup runs (30); BENCH_CLUSTER_RUNS: cluster runs (5);
+// 50,000-pod kube-apiserver. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30); BENCH_CLUSTER_RUNS: cluster runs (5);
 // BENCH_CLUSTER=0 skips the cluster part; BENCH_BUILD=0 measures dist/ without building it first.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -23,8 +23,25 @@ if (process.env.BENCH_BUILD !== '0') {
   }
 }
 
-const engine = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], { stdio: 'inherit' });
-if (engine.status !== 0) process.exit(engine.status ?? 1);
+engineBench();
+
+/**
+ * The engine micro-benchmark, each run a fresh process (as every `who` is): its lines once, then
+ * the median engine time and peak RSS of BENCH_ENGINE_RUNS runs (5).
+ */
+function engineBench() {
+  const runs = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+    if (i === 0) process.stdout.write(run.stdout);
+    samples.push({ ms: Number(/engine \(predict[^:]*: (\d+) ms/.exec(run.stdout)[1]), rss: Number(/peak RSS (\d+) MB/.exec(run.stdout)[1]) });
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const all = samples.map((s) => s.ms).join(', ');
+  console.log(`  engine median of ${runs} runs: ${median(samples.map((s) => s.ms))} ms (${all}), peak RSS median ${median(samples.map((s) => s.rss))} MB`);
+}
 
 /** Wall time of each run in ms, after two warm-up runs (page cache). */
 function time(command, args, env = process.env) {
