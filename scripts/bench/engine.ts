@@ -4,7 +4,7 @@
  * config (raw objects → snapshot) and the engine (predict) and reports heap and peak RSS. Prints
  * measurements only. Run: node scripts/bench/engine.ts (Node ≥ 22.18 runs TypeScript as is).
  */
-import { buildSnapshot } from '../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../src/engine/snapshot.ts';
 import { parseDestination } from '../../src/engine/destinations.ts';
 import { predict } from '../../src/engine/predict.ts';
 import { selectPods } from '../../src/engine/select.ts';

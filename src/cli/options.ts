@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
 import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
-import { DATAPATH_NAMES, type DatapathName } from '../config/datapath.ts';
+import { DATAPATH_NAMES } from '../engine/mechanisms.ts';
 import { parseCidr, parseIp } from '../config/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import { UsageError } from '../errors.ts';
@@ -21,7 +21,7 @@ export interface SourceOptions {
   requestTimeoutMs: number;
   chunkSize: number;
   noDefaultSnat: boolean;
-  datapath?: DatapathName[];
+  datapath?: string[];
 }
 
 export interface SelectionOptions {
@@ -105,11 +105,11 @@ export function toSourceOptions(args: RawArgs): SourceOptions {
   return options;
 }
 
-function toDatapathNames(text: string): DatapathName[] {
+function toDatapathNames(text: string): string[] {
   const names = text.split(',').map((n) => n.trim()).filter(Boolean);
-  const unknown = names.find((n) => !(DATAPATH_NAMES as readonly string[]).includes(n));
+  const unknown = names.find((n) => !DATAPATH_NAMES.includes(n));
   if (unknown || names.length === 0) throw new UsageError(`--datapath: "${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
-  return names as DatapathName[];
+  return names;
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -7,7 +7,7 @@ import { delimiter } from 'node:path';
 import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { buildSnapshot } from '../config/snapshot.ts';
+import { buildSnapshot } from '../engine/snapshot.ts';
 import { ClusterError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { readObjectFiles } from './input.ts';

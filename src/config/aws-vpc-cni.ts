@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, containers, imageName } from './daemonset.ts';
 import { getArray, getString, isRecord, refOf } from './objects.ts';
+import { daemonSets, referenceDaemonSet, type Detection } from './detection.ts';
 
 export function isAwsNodeDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'aws-node' || containers(ds).some((c) => imageName(c) === 'amazon-k8s-cni');
@@ -36,3 +37,9 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpc
     scope: agentScope(ds, pods),
   };
 }
+
+export const awsVpcCniDetection: Detection = {
+  detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods)) }),
+  force: (i) => ({ layers: [awsVpcCniLayer(daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'), i.pods)] }),
+  isAgent: isAwsNodeDaemonSet,
+};

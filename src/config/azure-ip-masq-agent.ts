@@ -10,6 +10,7 @@ import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
 import { agentDefaults, parseAgentFile } from './ip-masq-agent-file.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
+import { daemonSets, orReference, referenceDaemonSet, type Detection } from './detection.ts';
 
 const VALUE_FLAGS = new Set(['masq-chain', 'resync-interval', ...KLOG_VALUE_FLAGS]);
 /** AKS's ConfigMaps (MicrosoftDocs azure-aks-docs update-azure-cni.md): the reconciled one and the user's. */
@@ -83,3 +84,10 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
   merged.nonMasqueradeCIDRs = [...new Set(merged.nonMasqueradeCIDRs)].sort();
   return { status: 'valid', origin: 'file', rules: merged, ignoredKeys: [], source: files[0]!.ref };
 }
+
+export const azureIpMasqAgentDetection: Detection = {
+  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
+  force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15'))
+    .map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
+  isAgent: isAzureIpMasqAgentDaemonSet,
+};

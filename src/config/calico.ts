@@ -6,6 +6,7 @@
 import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/datapath.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
+import { NOTHING, type Built, type Detection } from './detection.ts';
 
 export function isCalicoNodeDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'calico-node';
@@ -61,4 +62,17 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
   if (address) out.natOutgoingAddress = address;
   if (obj) out.source = refOf(obj);
   return out;
+}
+
+/** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
+export const calicoDetection: Detection = {
+  detect: (i) => withGateway(calicoLayer(i.index)),
+  force: (i) => withGateway(calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
+  isAgent: isCalicoNodeDaemonSet,
+};
+
+function withGateway(layer: CalicoLayer | undefined): Built {
+  if (!layer) return NOTHING;
+  const { pools, egressIPSupport, egressGatewayPolicies } = layer;
+  return { layers: [layer], gateways: [{ mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies }] };
 }

@@ -12,6 +12,8 @@ import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
 import { agentScope, containers, fileSource, imageName } from './daemonset.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+import { isCiliumDaemonSet } from './cilium.ts';
+import { NOTHING, type Built, type Detection } from './detection.ts';
 
 /** The path pkg/ipmasq reads (`ip-masq-agent-config-path` default). */
 const IP_MASQ_CONFIG_PATH = '/etc/config/ip-masq-agent';
@@ -65,4 +67,19 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, in
   const keys = Object.keys(data).sort();
   if (text === undefined && keys.length > 0 && config.status === 'valid' && config.origin === 'defaults') config.otherKeys = keys;
   return config;
+}
+
+/** Cilium's BPF masquerading runs at tc egress, after netfilter; its egress gateway policies come with it. */
+export const ciliumDetection: Detection = {
+  detect: (i) => {
+    const found = detectCilium(i.index, i.nodes, i.pods, i.warnings);
+    return found ? built(found) : NOTHING;
+  },
+  force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings)),
+  isAgent: isCiliumDaemonSet,
+};
+
+function built({ layer, datapath }: CiliumDetection): Built {
+  const gateways = datapath.egressPolicies.length > 0 ? [{ mechanism: 'cilium-egress-gateway' as const, cilium: datapath }] : [];
+  return { layers: [layer], gateways, cilium: datapath };
 }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
 import { getRecord, isRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+import { daemonSets, type Detection } from './detection.ts';
 
 const CONFIG_MAP = 'kube-flannel-cfg';
 const VALUE_FLAGS = new Set(['iface', 'iface-regex', 'subnet-file', 'public-ip', 'etcd-endpoints', 'kube-subnet-mgr-namespace', ...KLOG_VALUE_FLAGS]);
@@ -42,3 +43,9 @@ function parseNetConf(text: string | undefined): { network?: string; ipv6Network
     return {};
   }
 }
+
+export const flannelDetection: Detection = {
+  detect: (i) => ({ layers: daemonSets(i, isFlannelDaemonSet).slice(0, 1).map((ds) => flannelLayer(ds, i.index, i.pods)) }),
+  force: (i) => ({ layers: [flannelLayer(daemonSets(i, isFlannelDaemonSet)[0], i.index, i.pods)] }),
+  isAgent: isFlannelDaemonSet,
+};

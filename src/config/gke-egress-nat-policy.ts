@@ -7,6 +7,7 @@ import type { GkeEgressNatPolicyLayer } from '../model/datapath.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
+import type { Detection } from './detection.ts';
 
 export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[]): GkeEgressNatPolicyLayer | undefined {
   const objects = index.all('EgressNATPolicy');
@@ -24,3 +25,8 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
   const clusterRanges = [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
   return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges, scope: { basis: 'all-nodes' } };
 }
+
+export const gkeEgressNatPolicyDetection: Detection = {
+  detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings)].filter((l) => l !== undefined) }),
+  force: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings) ?? { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: [], scope: { basis: 'all-nodes' } }] }),
+};

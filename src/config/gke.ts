@@ -7,6 +7,7 @@
 import type { GkeDefaultSnatLayer } from '../model/datapath.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { RESERVED_RANGE_CIDRS, RFC1918_CIDRS } from './ip-masq-agent-file.ts';
+import { NOTHING, type Detection } from './detection.ts';
 
 /** The chain GKE's start-up script and GKE's own agent (`--masq-chain=IP-MASQ`) both write. */
 export const GKE_MASQ_CHAIN = 'IP-MASQ';
@@ -24,3 +25,9 @@ export function gkeDefaultSnatLayer(noDefaultSnat: boolean): GkeDefaultSnatLayer
     scope: { basis: 'cloud-nodes', cloud: 'gce' },
   };
 }
+
+export const gkeDefaultSnatDetection: Detection = {
+  // On Autopilot and Dataplane V2, EgressNATPolicy governs masquerading instead (§2.1, §2.4).
+  detect: (i, earlier) => (hasGceNodes(i.nodes) && !earlier.some((l) => l.mechanism === 'gke-egress-nat-policy') ? { layers: [gkeDefaultSnatLayer(i.noDefaultSnat)] } : NOTHING),
+  force: (i) => ({ layers: [gkeDefaultSnatLayer(i.noDefaultSnat)] }),
+};

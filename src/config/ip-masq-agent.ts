@@ -12,6 +12,8 @@ import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VAL
 import { agentDefaults, parseAgentFile, type AgentFlags } from './ip-masq-agent-file.ts';
 import { isForbidden } from './gaps.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+import { daemonSets, orReference, referenceDaemonSet, type Detection } from './detection.ts';
+import { GKE_MASQ_CHAIN } from './gke.ts';
 
 /** The agent's hard-coded `configPath` constant; the reference DaemonSet maps key `config` there. */
 const CONFIG_PATH = '/etc/config/ip-masq-agent';
@@ -100,3 +102,17 @@ function configMapValue(cm: KubeObject, key: string): string | undefined {
   const binary = stringMap(getRecord(cm, 'binaryData'))[key];
   return binary === undefined ? undefined : new TextDecoder().decode(Uint8Array.from(atob(binary), (c) => c.charCodeAt(0)));
 }
+
+const upstreamAgent = () => referenceDaemonSet('ip-masq-agent', 'kube-system', 'registry.k8s.io/networking/ip-masq-agent:v2.12.6', [],
+  [{ name: 'config', configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] } }]);
+
+export const ipMasqAgentDetection: Detection = {
+  detect: (i, earlier) => {
+    const policyGoverned = earlier.some((l) => l.mechanism === 'gke-egress-nat-policy');
+    const layers = daemonSets(i, isIpMasqAgentDaemonSet).map((ds) => ipMasqAgentLayer(ds, i, i.warnings));
+    // GKE's own agent (chain IP-MASQ) follows EgressNATPolicy where that API is used.
+    return { layers: policyGoverned ? layers.filter((l) => l.chain !== GKE_MASQ_CHAIN) : layers };
+  },
+  force: (i) => ({ layers: orReference(daemonSets(i, isIpMasqAgentDaemonSet), upstreamAgent).map((ds) => ipMasqAgentLayer(ds, i, i.warnings)) }),
+  isAgent: isIpMasqAgentDaemonSet,
+};

@@ -5,16 +5,16 @@
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
-import { isDatapathDaemonSet } from './datapath.ts';
+import { isDatapathDaemonSet, type DatapathRegistry } from './datapath.ts';
 import { GAPS_ANNOTATION } from './manifests.ts';
 import { datapathAnnotations } from './pods.ts';
 import { getArray, getRecord, isRecord, ObjectIndex, type Json } from './objects.ts';
 
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
 
-export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[]): Json {
+export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Json {
   const index = new ObjectIndex(objects);
-  const agents = index.all('DaemonSet').filter(isDatapathDaemonSet);
+  const agents = index.all('DaemonSet').filter((ds) => isDatapathDaemonSet(ds, registry));
   const configMaps = new Set(agents.flatMap(configMapsMounted));
   const items = KIND_ORDER.flatMap((kind) => index.all(kind))
     .filter((o) => o.kind !== 'DaemonSet' || agents.includes(o))

@@ -1,11 +1,12 @@
 /**
- * Raw objects (from -f files or the live reader) → the engine's Snapshot.
+ * Raw objects (from -f files or the live reader) → the engine's Snapshot, with the mechanisms the
+ * engine's registry knows.
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { detectDatapath, type DatapathOptions } from './datapath.ts';
+import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
@@ -14,14 +15,15 @@ export interface SnapshotOptions extends DatapathOptions {
   gaps?: ReadGap[];
 }
 
-export function buildSnapshot(objects: readonly KubeObject[], options: SnapshotOptions = {}): Snapshot {
+/** The engine's snapshot.ts calls this with its registry's detections. */
+export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
   const gaps = options.gaps ?? [];
   const index = new ObjectIndex(objects);
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
     .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
-  const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings);
+  const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
   const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));

@@ -10,6 +10,7 @@ import type { GatewayLayer, SnatLayer } from '../model/datapath.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { EngineContext } from './context.ts';
+import type { Detection } from '../config/detection.ts';
 import type { Effect } from './effect.ts';
 
 /** What a node-level rule may read: the node, the destination, the layers active on the node, and the call's snapshot and query. */
@@ -62,6 +63,8 @@ interface Described {
 export interface SnatMechanism<L extends SnatLayer = SnatLayer> extends Described {
   readonly id: L['mechanism'];
   readonly stage: 'node-snat';
+  /** How config/ finds it in the objects (absent for the fallbacks config/ adds itself). */
+  readonly detection?: Detection;
   /** How this layer decides: from the node's facts alone, or from the pod's as well. */
   rule(layer: L): LayerRule;
 }

@@ -5,6 +5,7 @@
  * egress gateways are asked in the order the datapath lists them.
  */
 import type { GatewayLayer, SnatLayer } from '../model/datapath.ts';
+import type { DatapathRegistry } from '../config/datapath.ts';
 import { calicoEgressGateway } from './gateways/calico.ts';
 import { ciliumEgressGateway } from './gateways/cilium.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from './mechanism.ts';
@@ -21,18 +22,24 @@ import { ipMasqAgent } from './snat/ip-masq-agent.ts';
 import { kubenet } from './snat/kubenet.ts';
 import { unreadableDatapath } from './snat/unreadable-datapath.ts';
 
+/**
+ * Gateways first, in the order they are asked; then node SNAT in nat POSTROUTING order, which is
+ * also the order detection runs in: Felix inserts its chain at the top of POSTROUTING; GKE's
+ * start-up chain is written at boot, before agents append their jumps; Cilium's BPF masquerading
+ * runs at tc egress, after netfilter. The fallbacks config/ adds itself come last.
+ */
 export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
+  calico,
+  gkeEgressNatPolicy,
+  gkeDefaultSnat,
   ipMasqAgent,
   azureIpMasqAgent,
-  gkeDefaultSnat,
-  gkeEgressNatPolicy,
   awsVpcCni,
-  calico,
   flannel,
-  kubenet,
   cniBridge,
+  kubenet,
   cilium,
   assumedDefault,
   unreadableDatapath,
@@ -54,3 +61,12 @@ export function snatRule(layer: SnatLayer): LayerRule {
 export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayLayer, object> {
   return byId.get(layer.mechanism) as unknown as GatewayMechanism<GatewayLayer, object>;
 }
+
+/** What config/ detects, and in which order (config/datapath.ts). */
+export const DATAPATH_REGISTRY: DatapathRegistry = {
+  detections: MECHANISMS.flatMap((m) => (m.stage === 'node-snat' && 'detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
+  gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
+};
+
+/** The names --datapath takes: every detectable mechanism, and `none` for no masquerading at all. */
+export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.map((d) => d.name), 'none'];

@@ -1,7 +1,7 @@
 /** Runs the real config + lint path on built objects, the way `kubectl egress lint -A` does. */
 import type { KubeObject } from '../../src/model/objects.ts';
 import type { LintFinding } from '../../src/model/lint.ts';
-import { buildSnapshot, type SnapshotOptions } from '../../src/config/snapshot.ts';
+import { buildSnapshot, type SnapshotOptions } from '../../src/engine/snapshot.ts';
 import { lint, type LintCode } from '../../src/engine/lint/index.ts';
 import { selectPods } from '../../src/engine/select.ts';
 

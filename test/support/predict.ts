@@ -1,7 +1,7 @@
 /** Runs the real config + engine path on built objects, the way the CLI does. */
 import type { Decision } from '../../src/model/decision.ts';
 import type { KubeObject } from '../../src/model/objects.ts';
-import { buildSnapshot, type SnapshotOptions } from '../../src/config/snapshot.ts';
+import { buildSnapshot, type SnapshotOptions } from '../../src/engine/snapshot.ts';
 import { parseDestination } from '../../src/engine/destinations.ts';
 import { predict } from '../../src/engine/predict.ts';
 import { selectPods } from '../../src/engine/select.ts';

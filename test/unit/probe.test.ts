@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/engine/compare.ts';
 import { planProbes } from '../../src/engine/probe-plan.ts';
-import { buildSnapshot } from '../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../src/engine/snapshot.ts';
 import { selectPods } from '../../src/engine/select.ts';
 import { predict } from '../../src/engine/predict.ts';
 import type { Observation, ProbePlan } from '../../src/model/verification.ts';

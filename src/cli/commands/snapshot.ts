@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { snapshotList } from '../../config/snapshot-file.ts';
+import { DATAPATH_REGISTRY } from '../../engine/mechanisms.ts';
 import { serialize } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
 import { oneOf, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
@@ -29,6 +30,6 @@ export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<numbe
   const selection = toSelectionOptions(args);
   const output = oneOf(SNAPSHOT_OUTPUTS, args.output ?? 'yaml', '--output');
   const { objects, gaps } = await loadObjects(source, selection, io);
-  io.stdout(serialize(snapshotList(objects, gaps), output));
+  io.stdout(serialize(snapshotList(objects, gaps, DATAPATH_REGISTRY), output));
   return 0;
 }

@@ -10,7 +10,7 @@ import { compare } from '../../engine/compare.ts';
 import { predict } from '../../engine/predict.ts';
 import { planProbes } from '../../engine/probe-plan.ts';
 import { selectPods } from '../../engine/select.ts';
-import { buildSnapshot } from '../../config/snapshot.ts';
+import { buildSnapshot } from '../../engine/snapshot.ts';
 import { MANAGED_BY } from '../../probe/manifest.ts';
 import { runProbes } from '../../probe/run.ts';
 import { serialize } from '../../render/serialize.ts';

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
-import { DATAPATH_NAMES } from '../../config/datapath.ts';
+import { DATAPATH_NAMES } from '../../engine/mechanisms.ts';
 import { DESTINATION_CLASSES } from '../../engine/destinations.ts';
 import type { CommandSpec } from '../commands/index.ts';
 

@@ -9,6 +9,7 @@ import { cidrBlocks, coverage } from '../../config/ip.ts';
 import { clusterAddresses } from '../cluster-addresses.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../mechanism.ts';
+import { awsVpcCniDetection } from '../../config/aws-vpc-cni.ts';
 
 /** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
 const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
@@ -17,6 +18,7 @@ export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
   id: 'aws-vpc-cni',
   upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
   stage: 'node-snat',
+  detection: awsVpcCniDetection,
   // Branch-ENI pods are told apart by their annotation.
   rule: (layer) => byPod((packet) => {
     const source = layer.daemonSet;

@@ -6,10 +6,12 @@
 import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateAgentRules } from './ip-masq-agent.ts';
+import { azureIpMasqAgentDetection } from '../../config/azure-ip-masq-agent.ts';
 
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
   stage: 'node-snat',
+  detection: azureIpMasqAgentDetection,
   rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };

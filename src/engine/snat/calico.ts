@@ -10,11 +10,13 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { derivation } from '../context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
+import { calicoDetection } from '../../config/calico.ts';
 
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
   stage: 'node-snat',
+  detection: calicoDetection,
   // natOutgoing belongs to the pool of the pod's own address.
   rule: (layer) => byPod((packet) => {
     const felix = layer.perNode[packet.node.name] ?? layer.felix;

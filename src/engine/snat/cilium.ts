@@ -14,10 +14,12 @@ import { byNode, byPod, type LayerVerdict, type NodeFacts, type PodFacts, type S
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { ciliumNodesByName } from '../cilium-nodes.ts';
 import { derivation, type EngineContext } from '../context.ts';
+import { ciliumDetection } from '../../config/cilium-datapath.ts';
 
 export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
   stage: 'node-snat',
+  detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
   rule: (layer) => (layer.mode === 'bpf'

@@ -11,6 +11,7 @@ import type { ObjectRef } from '../../model/objects.ts';
 import { parseCidr } from '../../config/ip.ts';
 import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { cniBridgeDetection } from '../../config/cni-bridge.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 
@@ -18,6 +19,7 @@ export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
   stage: 'node-snat',
+  detection: cniBridgeDetection,
   rule: () => byNode(({ destination, node }) => bridgeIpMasq(destination.range, node, undefined)),
 };
 

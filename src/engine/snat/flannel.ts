@@ -9,6 +9,7 @@ import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { flannelDetection } from '../../config/flannel.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 
@@ -16,6 +17,7 @@ export const flannel: SnatMechanism<FlannelLayer> = {
   id: 'flannel',
   upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
   stage: 'node-snat',
+  detection: flannelDetection,
   // The MASQUERADE rules match the packet's source against the flannel Network.
   rule: (layer) => byPod((packet) => {
     const { range } = packet.destination;

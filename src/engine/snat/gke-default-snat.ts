@@ -6,11 +6,13 @@
 import type { GkeDefaultSnatLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { gkeDefaultSnatDetection } from '../../config/gke.ts';
 
 export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   id: 'gke-default-snat',
   upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
   stage: 'node-snat',
+  detection: gkeDefaultSnatDetection,
   rule: (layer) => byNode(({ destination, layersOnNode }) => {
     const data = { chain: layer.chain };
     if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };

@@ -6,11 +6,13 @@
 import type { GkeEgressNatPolicyLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
 
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
   stage: 'node-snat',
+  detection: gkeEgressNatPolicyDetection,
   rule: (layer) => byNode(({ destination }) => {
     const blocks = [
       ...layer.policies.flatMap((p) => exemptBlocks(p.destinations, 'GKE_EGRESS_NAT_POLICY_NO_SNAT')),

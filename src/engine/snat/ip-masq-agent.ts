@@ -9,6 +9,7 @@ import type { Family, IpRange } from '../../model/net.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
+import { ipMasqAgentDetection } from '../../config/ip-masq-agent.ts';
 
 const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10' };
 
@@ -16,6 +17,7 @@ export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
   stage: 'node-snat',
+  detection: ipMasqAgentDetection,
   rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };
 

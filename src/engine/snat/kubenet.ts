@@ -6,11 +6,13 @@
 import type { KubenetLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { kubenetDetection } from '../../config/kubenet.ts';
 
 export const kubenet: SnatMechanism<KubenetLayer> = {
   id: 'kubenet',
   upstream: 'kubernetes/kubernetes pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go (< 1.24)',
   stage: 'node-snat',
+  detection: kubenetDetection,
   rule: (layer) => byNode(({ destination }) => {
     if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };
     return evaluateExemptions(destination.range, exemptBlocks([layer.nonMasqueradeCIDR], 'DST_IN_NON_MASQ_CIDRS'),

@@ -3,7 +3,7 @@
  * ConfigMap key reaches /etc/config/ip-masq-agent, and what happens when it does not.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { IpMasqAgentLayer } from '../../../src/model/datapath.ts';
 import { build, configMap, daemonSet, ipMasqAgent, ipMasqConfig, node, type ConfigMapBuilder, type DaemonSetBuilder } from '../../support/builders.ts';
 

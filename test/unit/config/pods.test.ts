@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import { build, pod } from '../../support/builders.ts';
 

@@ -1,6 +1,6 @@
 /** Where a pod may be scheduled, and exact CIDR aggregation: the two halves of allowlist's set. */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { cidr } from '../../../src/config/ip.ts';
 import { aggregate } from '../../../src/engine/allowlist/cidr-set.ts';
 import { eligibleNodes } from '../../../src/engine/allowlist/eligibility.ts';

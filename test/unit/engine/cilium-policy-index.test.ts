@@ -3,7 +3,7 @@
  * exactly the policies that matching every selector against the pod selects, in policy order.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { EngineContext } from '../../../src/engine/context.ts';
 import { identityLabels } from '../../../src/engine/gateways/cilium-identity.ts';
 import { policyIndex } from '../../../src/engine/gateways/cilium-policy-index.ts';

@@ -2,7 +2,7 @@
  * The other datapaths' rules, one table per mechanism, beyond the reference scenarios.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { parseCalicoSelector } from '../../../src/engine/gateways/calico-selector.ts';
 import { matchesSelector } from '../../../src/engine/label-selector.ts';
 import { build, node, pod } from '../../support/builders.ts';

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseManifests } from '../../../src/config/manifests.ts';
-import type { DatapathName } from '../../../src/config/datapath.ts';
-import { buildSnapshot } from '../../../src/config/snapshot.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { Query } from '../../../src/model/decision.ts';
 import { parseDestination } from '../../../src/engine/destinations.ts';
 import { predict } from '../../../src/engine/predict.ts';
@@ -39,7 +38,7 @@ function scenario(name: string) {
   const expected = existsSync(expectedFile) ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags; decisions?: { to: string }[] }) : {};
   const flags = expected.flags ?? {};
   const snapshot = buildSnapshot(withVariants(parsed.objects), {
-    gaps: parsed.gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') as DatapathName[] } : {}),
+    gaps: parsed.gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}),
   });
   // Every node address and an address in every pod CIDR: the destinations node SNAT keys on.
   const own = snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.podCIDRs.map((c) => c.split('/')[0]!.replace(/0$/, '9'))]);
