@@ -54,9 +54,14 @@ export function byPod(verdict: (facts: PodFacts) => LayerVerdict): LayerRule {
   return { reads: 'pod', verdict };
 }
 
+/** The sentence for each reason code a mechanism reports, from the finding's data. */
+export type Findings = Readonly<Record<string, (data: Record<string, string>) => string>>;
+
 interface Described {
   /** Where the behaviour comes from, for readers of the code and of `explain`. */
   readonly upstream: string;
+  /** Its own reason codes and their sentences; the codes join ReasonCode (model/reasons.ts). */
+  readonly findings: Findings;
 }
 
 /** A chain in nat POSTROUTING (stage 3). */

@@ -1,6 +1,6 @@
 /**
  * Stable reason codes. Scripts and tests read these; render/messages.ts turns them into prose.
- * Add codes freely; never rename or remove one.
+ * Add codes freely; never rename or remove one. The codes of one mechanism live with it (below).
  */
 import type { ObjectRef } from './objects.ts';
 
@@ -33,9 +33,6 @@ export const REASON_CODES = [
   'AGENT_DEFAULTS_KEY_MISSING',
   'AGENT_DEFAULTS_EMPTY_FILE',
   'AGENT_CONFIG_FROM_FILE',
-  'GKE_DEFAULT_SNAT_DISABLED',
-  'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT',
-  'GKE_DEFAULT_SNAT_ASSUMED',
   'LAYER_IPV4_ONLY',
   'DST_IN_POD_CIDRS',
   'DST_OUTSIDE_POD_CIDRS',
@@ -45,78 +42,9 @@ export const REASON_CODES = [
   'UNKNOWN_LAYER_IRRELEVANT',
   'SNAT_LAYER_UNKNOWN',
   // Cilium masquerading
-  'CILIUM_AGENT_REFUSES_CONFIG',
-  'CILIUM_MASQUERADE_DISABLED',
-  'CILIUM_DST_LOCAL_POD',
-  'CILIUM_DST_REMOTE_POD_TUNNEL',
-  'CILIUM_DST_IN_EXCLUSION_CIDR',
-  'CILIUM_NATIVE_ROUTING_CIDR_AUTODETECTED',
-  'CILIUM_DST_REMOTE_NODE_NATIVE',
-  'CILIUM_DST_REMOTE_NODE_TUNNEL',
-  'CILIUM_REMOTE_NODE_MASQUERADE',
-  'CILIUM_BPF_MASQUERADE',
-  'CILIUM_IPTABLES_MASQUERADE',
-  'CILIUM_DST_NODE_INTERNAL_IP_NATIVE',
-  'CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR',
-  'CILIUM_EGRESS_INTERFACE_ASSUMED',
-  'CILIUM_IP_MASQ_AGENT_NO_EFFECT',
   // 2. Cilium egress gateway
-  'CILIUM_EGW_DISABLED',
-  'CILIUM_EGW_POLICY_INVALID',
-  'CILIUM_EGW_HOST_NETWORK',
-  'CILIUM_EGW_NODE_NOT_SELECTED',
-  'CILIUM_EGW_DST_NOT_IN_POLICY',
-  'CILIUM_EGW_LOST_TO_LONGER_PREFIX',
-  'CILIUM_EGW_EXCLUDED_CIDR',
-  'CILIUM_EGW_DST_IN_CLUSTER',
-  'CILIUM_EGW_RANGE_SPLIT',
-  'CILIUM_EGW_AMBIGUOUS_POLICIES',
-  'CILIUM_EGW_NO_GATEWAY_NODE',
-  'CILIUM_EGW_EGRESS_IP',
-  'CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE',
-  'CILIUM_EGW_DEFAULT_ROUTE_ASSUMED',
-  'CILIUM_EGW_GATEWAY_BY_ENDPOINT_HASH',
-  'CILIUM_EGW_GATEWAY_SET',
-  'CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN',
-  'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN',
   'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY',
   // other datapaths
-  'AWS_NO_IPV6_SNAT',
-  'AWS_EXTERNAL_SNAT',
-  'AWS_BRANCH_ENI_STRICT',
-  'AWS_DST_IN_EXCLUDE_SNAT_CIDRS',
-  'AWS_DST_IN_VPC',
-  'AWS_DST_IN_VPC_INFERRED',
-  'AWS_SNAT_TO_PRIMARY_IP',
-  'AWS_VPC_ASSUMED_PRIVATE',
-  'AWS_VPC_CIDRS_UNKNOWN',
-  'CALICO_POD_IP_NOT_IN_POOL',
-  'CALICO_POOLS_UNKNOWN',
-  'CALICO_POOL_NAT_OUTGOING_OFF',
-  'CALICO_DST_IN_IP_POOL',
-  'CALICO_DST_HOST_IP_EXCLUDED',
-  'CALICO_NAT_OUTGOING',
-  'CALICO_EGW_DISABLED',
-  'CALICO_EGW_DST_IN_CLUSTER',
-  'CALICO_EGW_POLICY_NOT_FOUND',
-  'CALICO_EGW_RULE_NO_GATEWAY',
-  'CALICO_EGW_NO_GATEWAY_PODS',
-  'CALICO_EGW_GATEWAY',
-  'CALICO_EGW_GATEWAY_SET',
-  'CALICO_SELECTOR_UNSUPPORTED',
-  'FLANNEL_DST_IN_NETWORK',
-  'FLANNEL_DST_MULTICAST',
-  'FLANNEL_IP_MASQ',
-  'FLANNEL_SOURCE_OUTSIDE_NETWORK',
-  'FLANNEL_NETWORK_UNKNOWN',
-  'BRIDGE_DST_IN_NODE_SUBNET',
-  'BRIDGE_IP_MASQ',
-  'GKE_EGRESS_NAT_POLICY_NO_SNAT',
-  'GKE_CLUSTER_RANGE_NO_SNAT',
-  'GKE_EGRESS_NAT_POLICY_SNAT',
-  'GKE_EGRESS_NAT_POLICY_OTHER_ACTION',
-  'AZURE_AGENT_CONFIG_MERGED',
-  'KUBENET_ASSUMED',
   'DATAPATH_OVERRIDDEN',
   // 4. beyond the node
   'DST_NOT_PUBLIC',
@@ -134,7 +62,17 @@ export const REASON_CODES = [
   'READ_FORBIDDEN',
 ] as const;
 
-export type ReasonCode = (typeof REASON_CODES)[number];
+/**
+ * Codes a mechanism adds are declared by its own module, from the sentences it gives them
+ * (engine/mechanism.ts `findings`), by declaration merging into this interface.
+ */
+export interface MechanismReasonCodes {}
+
+/** The codes of a mechanism's findings table. */
+export type CodesOf<F> = { readonly [Code in keyof F]: true };
+
+export type CoreReasonCode = (typeof REASON_CODES)[number];
+export type ReasonCode = CoreReasonCode | keyof MechanismReasonCodes;
 
 /** A reason code with the values that fill its message, and the object it came from. */
 export interface Finding {

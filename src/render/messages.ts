@@ -1,9 +1,8 @@
 /**
  * The only place reason codes become sentences. Tests and scripts use the codes; wording may change.
  */
-import type { Finding, ReasonCode } from '../model/reasons.ts';
-import { CILIUM_MESSAGES } from './cilium-messages.ts';
-import { DATAPATH_MESSAGES } from './datapath-messages.ts';
+import type { CoreReasonCode, Finding, ReasonCode } from '../model/reasons.ts';
+import { MECHANISMS } from '../engine/mechanisms.ts';
 
 type Data = Record<string, string>;
 
@@ -19,9 +18,8 @@ function configOrigin(d: Data): string {
   return `defaults: ${DEFAULTS_BECAUSE[d['defaultsBecause'] ?? ''] ?? 'no config'}`;
 }
 
-const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
-  ...CILIUM_MESSAGES,
-  ...DATAPATH_MESSAGES,
+/** The pipeline's own codes and those several mechanisms share; each mechanism's own are in its module. */
+const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY: (d) => `the egress gateway ${d['gatewayNode']} SNATs the packet; node SNAT does not apply`,
   POD_IP: (d) => `the packet starts with the pod IP ${d['podIP']}`,
   HOST_NETWORK_NODE_IP: (d) => `hostNetwork pod: it uses node ${d['node']}'s address ${d['nodeIP']}`,
@@ -49,9 +47,6 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   AGENT_DEFAULTS_KEY_MISSING: () => 'the ConfigMap has no key the agent reads: the agent uses its defaults',
   AGENT_DEFAULTS_EMPTY_FILE: () => 'the config file is empty: the agent uses its defaults',
   AGENT_CONFIG_FROM_FILE: () => 'the agent uses its config file',
-  GKE_DEFAULT_SNAT_DISABLED: () => 'GKE default SNAT is disabled (--no-default-snat)',
-  GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT: (d) => `the ${d['chain']} chain is rewritten by the ip-masq-agent on this node`,
-  GKE_DEFAULT_SNAT_ASSUMED: () => 'assumes GKE default SNAT is enabled (the API does not show it); pass --no-default-snat if the cluster was created with --disable-default-snat',
   LAYER_IPV4_ONLY: () => 'this layer only has IPv4 rules',
   DST_IN_POD_CIDRS: (d) => `the destination is in the pod network ${d['cidr']}`,
   DST_OUTSIDE_POD_CIDRS: (d) => `the destination is outside the pod network (${d['cidrs']}): masqueraded${d['nodeIP'] ? ` to node IP ${d['nodeIP']}` : ''}`,
@@ -73,6 +68,7 @@ const MESSAGES: Record<ReasonCode, (d: Data) => string> = {
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
+  DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
 };
 
@@ -80,6 +76,9 @@ function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';
 }
 
+const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings));
+
 export function messageOf(finding: Finding): string {
-  return MESSAGES[finding.code](finding.data);
+  const message = (MESSAGES as Partial<Record<ReasonCode, (d: Data) => string>>)[finding.code] ?? MECHANISM_MESSAGES[finding.code];
+  return message!(finding.data);
 }

@@ -17,6 +17,8 @@ import { matchesSelector } from '../label-selector.ts';
 import type { GatewayMechanism } from '../mechanism.ts';
 import { familyOf, nodeInternalIP } from '../node-address.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
 
 const LAYER = 'calico-egress-gateway';
 const PREFIX = 'egress.projectcalico.org/';
@@ -30,9 +32,26 @@ export interface CalicoGatewayInput {
   annotations: Readonly<Record<string, string>>;
 }
 
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  CALICO_EGW_DISABLED: (d) => `egress gateway annotations (selector ${d['selector'] ?? d['egressGatewayPolicy']}) have no effect: FelixConfiguration egressIPSupport is Disabled`,
+  CALICO_EGW_DST_IN_CLUSTER: () => 'the destination is inside a Calico IP pool: not sent to an egress gateway',
+  CALICO_EGW_POLICY_NOT_FOUND: (d) => `EgressGatewayPolicy ${d['policy']} named by the annotation was not read`,
+  CALICO_EGW_RULE_NO_GATEWAY: (d) => `EgressGatewayPolicy ${d['policy']} rule ${d['cidr']} names no gateway: normal routing`,
+  CALICO_EGW_NO_GATEWAY_PODS: (d) => `no egress gateway pod matching ${d['selector']} was read (read the gateways' namespace, e.g. with -A)`,
+  CALICO_EGW_GATEWAY: (d) => `Calico egress gateway ${d['gateways']} (selector ${d['selector']}) carries the traffic: the destination sees ${d['sourceIP']}`,
+  CALICO_EGW_GATEWAY_SET: (d) => `traffic is spread over several egress gateways (${d['candidates']}); any of them may be seen`,
+  CALICO_SELECTOR_UNSUPPORTED: (d) => `the Calico selector ${d['selector']} uses syntax this tool does not evaluate`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
+
 export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, CalicoGatewayInput> = {
   id: 'calico-egress-gateway',
   stage: 'egress-gateway',
+  findings: FINDINGS,
   upstream: 'tigera/docs calico-enterprise egress-gateway-on-prem.mdx, egressgatewaypolicy.mdx',
   input(layer, { ctx, pod }) {
     const annotations = effectiveAnnotations(ctx, layer, pod);

@@ -18,6 +18,8 @@ import type { GatewayMechanism } from '../mechanism.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { policyIndex } from './cilium-policy-index.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
 
 const LAYER = 'cilium-egress-gateway';
 
@@ -35,9 +37,36 @@ export interface CiliumGatewayInput {
   endpointUID: string | undefined;
 }
 
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  CILIUM_EGW_DISABLED: (d) => `egress gateway policies ${d['policies']} select the pod, but the egress gateway is disabled in cilium-config`,
+  CILIUM_EGW_POLICY_INVALID: (d) => `policy ${d['policy']} is ignored by Cilium: ${d['detail']}`,
+  CILIUM_EGW_HOST_NETWORK: () => 'hostNetwork pods have no Cilium endpoint, so no egress gateway policy applies',
+  CILIUM_EGW_NODE_NOT_SELECTED: (d) => `policy ${d['policy']} selects the pod but not its node ${d['node']} (selectors' nodeSelector)`,
+  CILIUM_EGW_DST_NOT_IN_POLICY: (d) => `policy ${d['policy']} selects the pod but not this destination`,
+  CILIUM_EGW_LOST_TO_LONGER_PREFIX: (d) => `policy ${d['policy']} (${d['cidr']}) loses to the longer prefix ${d['winner']} of policy ${d['winnerPolicy']}`,
+  CILIUM_EGW_EXCLUDED_CIDR: (d) => `the destination is in excludedCIDR ${d['cidr']} of policy ${d['policy']}: normal masquerading applies`,
+  CILIUM_EGW_DST_IN_CLUSTER: (d) => `the destination is inside the cluster, which egress gateways never take (policies ${d['policies']})`,
+  CILIUM_EGW_RANGE_SPLIT: (d) => `egress gateway entries (${d['by']}) decide parts of the destination range differently; ask about a narrower --to`,
+  CILIUM_EGW_AMBIGUOUS_POLICIES: (d) => `policies ${d['policies']} both match ${d['cidr']} for this pod; Cilium keeps whichever it wrote last (${d['candidates']})`,
+  CILIUM_EGW_NO_GATEWAY_NODE: (d) => `no CiliumNode matches the gateway nodeSelector of policy ${d['policy']}: Cilium drops the traffic`,
+  CILIUM_EGW_EGRESS_IP: (d) => `policy ${d['policy']} (${d['cidr']}) sends it through gateway node ${d['gatewayNode']}, which SNATs it to ${d['egressIP']}`,
+  CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE: (d) => `policy ${d['policy']} sends it through gateway node ${d['gatewayNode']} with the address of interface ${d['interface']}, which the API does not show`,
+  CILIUM_EGW_DEFAULT_ROUTE_ASSUMED: (d) => `policy ${d['policy']} names neither egressIP nor interface: assumes the default-route interface of ${d['gatewayNode']} holds its InternalIP ${d['egressIP']}`,
+  CILIUM_EGW_GATEWAY_BY_ENDPOINT_HASH: (d) => `one of ${d['gateways']} gateways, chosen by the FNV-1a hash of CiliumEndpoint UID ${d['uid']}`,
+  CILIUM_EGW_GATEWAY_SET: (d) => `policy ${d['policy']} spreads pods over gateways (${d['candidates']}); which one depends on ${d['missing']}, which was not read`,
+  CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN: (d) => `egressIP ${d['egressIP']} is not ${d['family']}: Cilium 1.19 drops this traffic, 1.20 uses another address of the same device`,
+  CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN: (d) => `a policy selects on namespace labels, but Namespace ${d['namespace']} was not read`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
+
 export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, CiliumGatewayInput> = {
   id: 'cilium-egress-gateway',
   stage: 'egress-gateway',
+  findings: FINDINGS,
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
   input({ cilium: dp }, { ctx, pod, node }) {
     const selection = pod.hostNetwork ? undefined : ctx.of(policyIndex, ctx.snapshot).selecting(pod);

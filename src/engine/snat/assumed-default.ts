@@ -10,6 +10,7 @@ export const assumedDefault: SnatMechanism<AssumedDefaultLayer> = {
   id: 'assumed-default',
   upstream: 'common CNI behaviour (bridge ipMasq, flannel, kubenet): masquerade outside the pod network',
   stage: 'node-snat',
+  findings: {},
   rule: (layer) => byNode(({ destination }) => {
     const warnings = [{ code: 'DATAPATH_NOT_RECOGNISED' as const, data: {} }];
     if (layer.podCIDRs.length === 0) {

@@ -10,14 +10,34 @@ import { clusterAddresses } from '../cluster-addresses.ts';
 import { nonPublicCoverage } from '../address-space.ts';
 import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../mechanism.ts';
 import { awsVpcCniDetection } from '../../config/aws-vpc-cni.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
 
 /** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
 const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  AWS_NO_IPV6_SNAT: () => 'the VPC CNI does not translate IPv6 addresses',
+  AWS_EXTERNAL_SNAT: () => 'AWS_VPC_K8S_CNI_EXTERNALSNAT is true: the VPC CNI writes no SNAT rule, the pod IP leaves the node',
+  AWS_BRANCH_ENI_STRICT: () => 'the pod has its own branch ENI (security groups for pods, strict mode): it leaves through vlan+, which the SNAT rule skips',
+  AWS_DST_IN_EXCLUDE_SNAT_CIDRS: (d) => `the destination is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS (${d['cidrs']})`,
+  AWS_DST_IN_VPC: (d) => `the destination is inside the VPC (${d['cidrs']}): not SNATed`,
+  AWS_DST_IN_VPC_INFERRED: () => 'the destination is a node or pod address of the cluster, so it is inside the VPC: not SNATed',
+  AWS_SNAT_TO_PRIMARY_IP: () => 'the destination is outside the VPC: SNATed to the node\'s primary ENI address',
+  AWS_VPC_ASSUMED_PRIVATE: () => 'assumes the VPC uses no public ranges (the cluster does not show its CIDRs); pass --vpc-cidr to be sure',
+  AWS_VPC_CIDRS_UNKNOWN: () => 'whether the destination is inside the VPC decides it, and the VPC CIDRs are not visible in the cluster; pass --vpc-cidr',
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
   id: 'aws-vpc-cni',
   upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: awsVpcCniDetection,
   // Branch-ENI pods are told apart by their annotation.
   rule: (layer) => byPod((packet) => {

@@ -7,11 +7,23 @@ import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateAgentRules } from './ip-masq-agent.ts';
 import { azureIpMasqAgentDetection } from '../../config/azure-ip-masq-agent.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  AZURE_AGENT_CONFIG_MERGED: (d) => `azure-ip-masq-agent merges ${d['files']}`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: azureIpMasqAgentDetection,
   rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };

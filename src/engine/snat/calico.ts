@@ -11,11 +11,30 @@ import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '.
 import { derivation } from '../context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  CALICO_POD_IP_NOT_IN_POOL: (d) => `the pod IP ${d['podIP']} is in no Calico IP pool, so natOutgoing does not apply (policy-only Calico)`,
+  CALICO_POOLS_UNKNOWN: () => 'calico-node runs but no IPPool was read, so which pods Calico NATs is unknown',
+  CALICO_POOL_NAT_OUTGOING_OFF: (d) => `the pod's IP pool ${d['pool']} has natOutgoing false`,
+  CALICO_DST_IN_IP_POOL: () => 'the destination is inside a Calico IP pool (disabled pools count too): not NATed',
+  CALICO_DST_HOST_IP_EXCLUDED: () => 'the destination is a node address and natOutgoingExclusions is IPPoolsAndHostIPs: not NATed',
+  CALICO_NAT_OUTGOING: (d) => d['natOutgoingAddress']
+    ? `pool ${d['pool']} has natOutgoing: SNATed to FelixConfiguration natOutgoingAddress ${d['natOutgoingAddress']}`
+    : `pool ${d['pool']} has natOutgoing and the destination is outside every pool (host IPs included): masqueraded`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: calicoDetection,
   // natOutgoing belongs to the pool of the pod's own address.
   rule: (layer) => byPod((packet) => {

@@ -15,10 +15,38 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { ciliumNodesByName } from '../cilium-nodes.ts';
 import { derivation, type EngineContext } from '../context.ts';
 import { ciliumDetection } from '../../config/cilium-datapath.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  CILIUM_AGENT_REFUSES_CONFIG: (d) => `the Cilium agent refuses this cilium-config (${d['detail']}) and does not start, so its datapath is unknown`,
+  CILIUM_MASQUERADE_DISABLED: (d) => `Cilium does not masquerade ${d['family']} (enable-${d['family']?.toLowerCase()}-masquerade is false)`,
+  CILIUM_DST_LOCAL_POD: () => 'the destination is a pod on the same node: delivered locally, never masqueraded',
+  CILIUM_DST_REMOTE_POD_TUNNEL: () => 'the destination is a pod on another node, reached through the tunnel, where no masquerading runs',
+  CILIUM_DST_IN_EXCLUSION_CIDR: (d) => `the destination is in Cilium's SNAT exclusion CIDR (native-routing CIDR, or the node's pod CIDR) (${d['routingMode']} routing)`,
+  CILIUM_NATIVE_ROUTING_CIDR_AUTODETECTED: (d) => `Cilium autodetects its native-routing CIDR from the VPC with ipam ${d['ipam']}, which the cluster does not show; pass --vpc-cidr`,
+  CILIUM_DST_REMOTE_NODE_NATIVE: () => 'the destination is another node (remote-node identity): not masqueraded in native routing',
+  CILIUM_DST_REMOTE_NODE_TUNNEL: () => 'the destination is another node (remote-node identity): masqueraded in tunnel mode (Cilium #12624)',
+  CILIUM_REMOTE_NODE_MASQUERADE: () => 'the destination is another node and enable-remote-node-masquerade is on: masqueraded',
+  CILIUM_BPF_MASQUERADE: () => 'Cilium\'s BPF masquerading SNATs it to the node\'s address',
+  CILIUM_IPTABLES_MASQUERADE: (d) => d['interfaces']
+    ? `Cilium's iptables rule masquerades traffic leaving ${d['interfaces']} outside the exclusion CIDR`
+    : 'Cilium\'s iptables rule masquerades pod traffic outside the exclusion CIDR',
+  CILIUM_DST_NODE_INTERNAL_IP_NATIVE: () => 'the destination is a node InternalIP in the native-routing node ipset: accepted without masquerade',
+  CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR: (d) => `the pod IP ${d['podIP']} is outside the node's allocation CIDR, which Cilium's iptables rule matches (-s)`,
+  CILIUM_EGRESS_INTERFACE_ASSUMED: (d) => `assumes the traffic leaves through an interface matching ${d['interfaces']} (egress-masquerade-interfaces)`,
+  CILIUM_IP_MASQ_AGENT_NO_EFFECT: () => 'enable-ip-masq-agent has no effect with iptables masquerading (it needs enable-bpf-masquerade)',
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   id: 'cilium',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.

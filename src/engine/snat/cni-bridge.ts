@@ -12,13 +12,26 @@ import { parseCidr } from '../../config/ip.ts';
 import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { cniBridgeDetection } from '../../config/cni-bridge.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  BRIDGE_DST_IN_NODE_SUBNET: () => 'the destination is in the node\'s own pod subnet',
+  BRIDGE_IP_MASQ: () => 'the CNI bridge plugin (ipMasq) masquerades everything outside the node\'s own pod subnet',
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: cniBridgeDetection,
   rule: () => byNode(({ destination, node }) => bridgeIpMasq(destination.range, node, undefined)),
 };

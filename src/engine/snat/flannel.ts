@@ -10,13 +10,29 @@ import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { flannelDetection } from '../../config/flannel.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  FLANNEL_DST_IN_NETWORK: (d) => `the destination is inside the flannel network ${d['network']}`,
+  FLANNEL_DST_MULTICAST: () => 'multicast destinations are not masqueraded',
+  FLANNEL_IP_MASQ: (d) => `flannel --ip-masq masquerades everything outside its network ${d['network']} (there is no RFC 1918 exemption)`,
+  FLANNEL_SOURCE_OUTSIDE_NETWORK: (d) => `the source is outside the flannel network ${d['network']}, which flannel's rules match`,
+  FLANNEL_NETWORK_UNKNOWN: () => 'the flannel network (net-conf.json in kube-flannel-cfg) could not be read',
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const flannel: SnatMechanism<FlannelLayer> = {
   id: 'flannel',
   upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: flannelDetection,
   // The MASQUERADE rules match the packet's source against the flannel Network.
   rule: (layer) => byPod((packet) => {

@@ -7,11 +7,25 @@ import type { GkeDefaultSnatLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeDefaultSnatDetection } from '../../config/gke.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  GKE_DEFAULT_SNAT_DISABLED: () => 'GKE default SNAT is disabled (--no-default-snat)',
+  GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT: (d) => `the ${d['chain']} chain is rewritten by the ip-masq-agent on this node`,
+  GKE_DEFAULT_SNAT_ASSUMED: () => 'assumes GKE default SNAT is enabled (the API does not show it); pass --no-default-snat if the cluster was created with --disable-default-snat',
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   id: 'gke-default-snat',
   upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: gkeDefaultSnatDetection,
   rule: (layer) => byNode(({ destination, layersOnNode }) => {
     const data = { chain: layer.chain };

@@ -7,11 +7,26 @@ import type { GkeEgressNatPolicyLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  GKE_EGRESS_NAT_POLICY_NO_SNAT: (d) => `an EgressNATPolicy (${d['policies']}) lists the destination as NoSNAT (${d['cidr']})`,
+  GKE_CLUSTER_RANGE_NO_SNAT: (d) => `the destination is in the cluster's own ranges (${d['cidr']}), which GKE never SNATs`,
+  GKE_EGRESS_NAT_POLICY_SNAT: (d) => `no EgressNATPolicy (${d['policies']}) exempts the destination: SNATed to the node IP`,
+  GKE_EGRESS_NAT_POLICY_OTHER_ACTION: (d) => `EgressNATPolicy ${d['policy']} has action ${d['action']} (Google Distributed Cloud's kind of the same name), which is not modelled`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: gkeEgressNatPolicyDetection,
   rule: (layer) => byNode(({ destination }) => {
     const blocks = [

@@ -17,6 +17,7 @@ export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
   stage: 'node-snat',
+  findings: {},
   detection: ipMasqAgentDetection,
   rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };

@@ -7,11 +7,23 @@ import type { KubenetLayer } from '../../model/datapath.ts';
 import { byNode, type SnatMechanism } from '../mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { kubenetDetection } from '../../config/kubenet.ts';
+import type { CodesOf } from '../../model/reasons.ts';
+import type { Findings } from '../mechanism.ts';
+
+/** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
+const FINDINGS = {
+  KUBENET_ASSUMED: (d) => `no CNI was recognised and the kubelets are older than 1.24: assuming kubenet with --non-masquerade-cidr ${d['cidr']}`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof FINDINGS> {}
+}
 
 export const kubenet: SnatMechanism<KubenetLayer> = {
   id: 'kubenet',
   upstream: 'kubernetes/kubernetes pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go (< 1.24)',
   stage: 'node-snat',
+  findings: FINDINGS,
   detection: kubenetDetection,
   rule: (layer) => byNode(({ destination }) => {
     if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };

@@ -9,5 +9,6 @@ export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {
   id: 'unreadable-datapath',
   upstream: 'design §8: a partial view yields results plus warnings, never a silent wrong answer',
   stage: 'node-snat',
+  findings: {},
   rule: (layer) => byNode(() => ({ outcome: 'unknown', opaque: true, finding: { code: 'DATAPATH_UNREADABLE', data: { resource: layer.resource, namespace: layer.namespace } } })),
 };
