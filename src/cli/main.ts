@@ -4,7 +4,8 @@
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../errors.ts';
 import { normaliseArgv } from './argv.ts';
-import { COMMANDS, commandName } from './commands/index.ts';
+import { commandName } from './command-spec.ts';
+import { COMMANDS } from './commands/index.ts';
 import { completeCommand } from './completion/complete.ts';
 import type { Io } from './io.ts';
 import { versionLine } from './version.ts';

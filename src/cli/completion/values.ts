@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import { DATAPATH_NAMES } from '../../config/datapath.ts';
 import { DESTINATION_CLASSES } from '../../engine/destinations.ts';
-import type { CommandSpec } from '../commands/index.ts';
+import type { CommandSpec } from '../command-spec.ts';
 
 /** The flags given so far, by name, with their values: --kubeconfig and --context pick the cluster. */
 export type GivenValues = Readonly<Record<string, string>>;
