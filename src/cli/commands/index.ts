@@ -1,5 +1,5 @@
 /**
- * The command table: main.ts registers it with yargs, and shell completion reads each command's
+ * The command table: entry/main.ts registers it with yargs, and shell completion reads each command's
  * name, flags (from its builder) and flag values from it, so no other list of them exists.
  */
 import type { ArgumentsCamelCase, Argv } from 'yargs';
