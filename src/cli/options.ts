@@ -2,7 +2,7 @@
  * Flags shared by the commands, kubectl's names first, and the typed options they parse into.
  */
 import type { Argv } from 'yargs';
-import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
+import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../config/destinations.ts';
 import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
 import { DATAPATH_NAMES, type DatapathName } from '../config/datapath.ts';
 import { parseCidr, parseIp } from '../config/ip.ts';

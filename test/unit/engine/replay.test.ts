@@ -12,7 +12,7 @@ import type { DatapathName } from '../../../src/config/datapath.ts';
 import { buildSnapshot } from '../../../src/config/snapshot.ts';
 import type { Destination, Query } from '../../../src/model/decision.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
-import { parseDestination } from '../../../src/engine/destinations.ts';
+import { parseDestination } from '../../../src/config/destinations.ts';
 import { runPipeline } from '../../../src/engine/pipeline.ts';
 import { predict } from '../../../src/engine/predict.ts';
 import { selectPods } from '../../../src/engine/select.ts';
