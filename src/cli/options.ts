@@ -3,10 +3,11 @@
  */
 import type { Argv } from 'yargs';
 import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../config/destinations.ts';
-import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
+import { parseLabelSelector } from '../config/label-selector-text.ts';
 import { DATAPATH_NAMES, type DatapathName } from '../config/datapath.ts';
 import { parseCidr, parseIp } from '../config/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
+import type { LabelSelector } from '../model/selector.ts';
 import { UsageError } from '../errors.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;

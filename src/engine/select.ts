@@ -2,7 +2,8 @@
  * Which pods a command looks at: kubectl's -n/-A/-l, and a `POD` or `KIND/NAME` target.
  */
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
-import { matchesSelector, type LabelSelector } from './label-selector.ts';
+import type { LabelSelector } from '../model/selector.ts';
+import { matchesSelector } from './label-selector.ts';
 
 export interface PodSelection {
   /** undefined with allNamespaces. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSelector, parseLabelSelector } from '../../../src/engine/label-selector.ts';
+import { formatLabelSelector, parseLabelSelector } from '../../../src/config/label-selector-text.ts';
+import { matchesSelector } from '../../../src/engine/label-selector.ts';
 
 describe('label selectors as kubectl -l takes them', () => {
   const labels = { app: 'web', tier: 'front', canary: 'true' };
@@ -22,5 +23,11 @@ describe('label selectors as kubectl -l takes them', () => {
 
   it.each(['app=web,', '=web', 'app in web', 'app in (a b)'])('rejects %s as a selector', (text) => {
     expect('error' in parseLabelSelector(text)).toBe(true);
+  });
+
+  it.each(['app=web', 'app!=web', 'tier in (back,front)', 'tier notin (back,front)', 'canary', '!canary', 'app=web,!canary'])('writes %s back as it reads it', (text) => {
+    const parsed = parseLabelSelector(text);
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(formatLabelSelector(parsed.selector)).toBe(text);
   });
 });
