@@ -13,21 +13,6 @@ export interface PodSelection {
   target?: { kind: string; name: string };
 }
 
-/** kubectl's resource names and short names for the workload kinds we group by. */
-const KIND_ALIASES: Record<string, string> = {
-  pod: 'Pod', pods: 'Pod', po: 'Pod',
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
-  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
-  job: 'Job', jobs: 'Job',
-  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
-  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
-};
-
-export function workloadKind(text: string): string | undefined {
-  return KIND_ALIASES[text.toLowerCase().split('.')[0]!];
-}
-
 export function selectPods(snapshot: Snapshot, selection: PodSelection): PodInfo[] {
   return snapshot.pods
     .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
