@@ -17,7 +17,7 @@ function commit() {
 }
 
 const common = () => ({
-  entryPoints: [`${ROOT}src/cli/bin.ts`],
+  entryPoints: [`${ROOT}src/cli/entry/bin.ts`],
   bundle: true,
   platform: 'node',
   target: 'node22',

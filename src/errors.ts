@@ -1,5 +1,5 @@
 /**
- * Typed errors and the exit codes they map to. Only cli/main.ts turns them into an exit; every
+ * Typed errors and the exit codes they map to. Only cli/entry/main.ts turns them into an exit; every
  * other layer throws (or, in config/ and engine/, returns problems as data).
  */
 export const EXIT = {

@@ -5,7 +5,7 @@
  * measurements only. Run: node scripts/bench/engine.ts (Node ≥ 22.18 runs TypeScript as is).
  */
 import { buildSnapshot } from '../../src/engine/snapshot.ts';
-import { parseDestination } from '../../src/engine/destinations.ts';
+import { parseDestination } from '../../src/config/destinations.ts';
 import { predict } from '../../src/engine/predict.ts';
 import { selectPods } from '../../src/engine/select.ts';
 import type { KubeObject } from '../../src/model/objects.ts';

@@ -1,6 +1,6 @@
 /** `--to` values → destinations; hostnames are resolved here, locally, as the design asks. */
 import type { Destination } from '../model/decision.ts';
-import { addressDestination, DEFAULT_DESTINATIONS, parseDestination } from '../engine/destinations.ts';
+import { addressDestination, DEFAULT_DESTINATIONS, parseDestination } from '../config/destinations.ts';
 import { UsageError } from '../errors.ts';
 import type { Io } from './io.ts';
 

@@ -2,11 +2,12 @@
  * Flags shared by the commands, kubectl's names first, and the typed options they parse into.
  */
 import type { Argv } from 'yargs';
-import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../engine/destinations.ts';
-import { parseLabelSelector, type LabelSelector } from '../engine/label-selector.ts';
+import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../config/destinations.ts';
+import { parseLabelSelector } from '../config/label-selector-text.ts';
 import { DATAPATH_NAMES } from '../engine/mechanisms.ts';
 import { parseCidr, parseIp } from '../config/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
+import type { LabelSelector } from '../model/selector.ts';
 import { UsageError } from '../errors.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;

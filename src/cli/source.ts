@@ -1,6 +1,7 @@
 /**
- * Objects from -f files or the live cluster, turned into a snapshot. The cluster code is imported
- * only when it is needed, so file-only runs never load the API client.
+ * The one way commands reach the cluster (the kubeconfig flags' client) and get their objects
+ * (from -f files or that cluster), turned into a snapshot. The cluster code is imported only when
+ * it is needed, so file-only runs never load the API client.
  */
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
@@ -8,6 +9,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { buildSnapshot } from '../engine/snapshot.ts';
+import type { ApiClient } from '../cluster/http.ts';
 import { ClusterError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { readObjectFiles } from './input.ts';
@@ -25,22 +27,33 @@ export interface LoadedSnapshot {
   defaultNamespace: string;
 }
 
-export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedSnapshot> {
-  const { objects, gaps, defaultNamespace } = await loadObjects(source, selection, io);
+export interface ClusterConnection {
+  client: ApiClient;
+  /** The kubeconfig context's namespace. */
+  defaultNamespace: string;
+}
+
+/** The cluster of the kubeconfig flags, with --request-timeout on each request. */
+export async function connectCluster(source: SourceOptions): Promise<ClusterConnection> {
+  requireLiveReadRuntime();
+  const { loadKubeconfig, contextNamespace } = await import('../cluster/kubeconfig.ts');
+  const { ApiClient } = await import('../cluster/http.ts');
+  const kc = loadKubeconfig(source, { env: process.env, home: homedir(), pathDelimiter: delimiter });
+  return { client: new ApiClient(kc, { timeoutMs: source.requestTimeoutMs }), defaultNamespace: contextNamespace(kc) };
+}
+
+/** `cluster`: one already connected (verify's, which it probes), read unless there are -f files. */
+export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io, cluster?: ClusterConnection): Promise<LoadedSnapshot> {
+  const { objects, gaps, defaultNamespace } = await loadObjects(source, selection, io, cluster);
   const options = { noDefaultSnat: source.noDefaultSnat, gaps, ...(source.datapath ? { datapath: source.datapath } : {}) };
   return { snapshot: buildSnapshot(objects, options), defaultNamespace };
 }
 
-export async function loadObjects(source: SourceOptions, selection: SelectionOptions, io: Io): Promise<LoadedObjects> {
+export async function loadObjects(source: SourceOptions, selection: SelectionOptions, io: Io, cluster?: ClusterConnection): Promise<LoadedObjects> {
   if (source.files.length > 0) return { ...(await readObjectFiles(source.files, io)), defaultNamespace: 'default' };
-  requireLiveReadRuntime();
-  const { loadKubeconfig, contextNamespace } = await import('../cluster/kubeconfig.ts');
-  const { ApiClient } = await import('../cluster/http.ts');
+  const { client, defaultNamespace } = cluster ?? (await connectCluster(source));
   const { readCluster } = await import('../cluster/read.ts');
-  const kc = loadKubeconfig(source, { env: process.env, home: homedir(), pathDelimiter: delimiter });
-  const defaultNamespace = contextNamespace(kc);
   const namespace = selection.allNamespaces ? undefined : (selection.namespace ?? defaultNamespace);
-  const client = new ApiClient(kc, { timeoutMs: source.requestTimeoutMs });
   const read = await readCluster(client, {
     chunkSize: source.chunkSize,
     ...(namespace === undefined ? {} : { namespace }),

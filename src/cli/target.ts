@@ -1,6 +1,20 @@
-/** `POD` or `KIND/NAME` as explain and verify take them. */
-import { workloadKind } from '../engine/select.ts';
+/** `POD` or `KIND/NAME` as explain, verify and allowlist take them. */
 import { UsageError } from '../errors.ts';
+
+/** kubectl's resource names and short names for the workload kinds we group by. */
+const KIND_ALIASES: Record<string, string> = {
+  pod: 'Pod', pods: 'Pod', po: 'Pod',
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+  job: 'Job', jobs: 'Job',
+  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
+  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
+};
+
+function workloadKind(text: string): string | undefined {
+  return KIND_ALIASES[text.toLowerCase().split('.')[0]!];
+}
 
 export function parseTarget(text: string | undefined): { kind: string; name: string } {
   if (!text) throw new UsageError('explain needs a POD or KIND/NAME, e.g. kubectl egress explain deployment/web --to 8.8.8.8');

@@ -1,6 +1,7 @@
 /** Node objects → NodeInfo. */
 import type { KubeObject } from '../model/objects.ts';
-import type { CloudProvider, NodeInfo } from '../model/snapshot.ts';
+import type { CloudProvider } from '../model/cloud.ts';
+import type { NodeInfo } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, isRecord, stringMap } from './objects.ts';
 
 /**

@@ -2,7 +2,8 @@
  * Which pods a command looks at: kubectl's -n/-A/-l, and a `POD` or `KIND/NAME` target.
  */
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
-import { matchesSelector, type LabelSelector } from './label-selector.ts';
+import type { LabelSelector } from '../model/selector.ts';
+import { matchesSelector } from './label-selector.ts';
 
 export interface PodSelection {
   /** undefined with allNamespaces. */
@@ -10,21 +11,6 @@ export interface PodSelection {
   allNamespaces: boolean;
   selector: LabelSelector;
   target?: { kind: string; name: string };
-}
-
-/** kubectl's resource names and short names for the workload kinds we group by. */
-const KIND_ALIASES: Record<string, string> = {
-  pod: 'Pod', pods: 'Pod', po: 'Pod',
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
-  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
-  job: 'Job', jobs: 'Job',
-  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
-  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
-};
-
-export function workloadKind(text: string): string | undefined {
-  return KIND_ALIASES[text.toLowerCase().split('.')[0]!];
 }
 
 export function selectPods(snapshot: Snapshot, selection: PodSelection): PodInfo[] {

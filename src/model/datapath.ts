@@ -3,7 +3,7 @@
  * in the order the packet meets them in nat POSTROUTING. Built by config/datapath.ts.
  */
 import type { ObjectRef } from './objects.ts';
-import type { CloudProvider } from './snapshot.ts';
+import type { CloudProvider } from './cloud.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { CiliumConfig, CiliumEgressPolicy, CiliumNodeInfo } from './cilium.ts';
 

@@ -1,13 +1,12 @@
 /**
  * The engine's input: plain data about the cluster, built by config/ from raw objects.
  */
+import type { CloudProvider } from './cloud.ts';
 import type { ObjectRef } from './objects.ts';
 import type { Datapath } from './datapath.ts';
 import type { Finding } from './reasons.ts';
 import type { ReadGap } from './gaps.ts';
 import type { PodScheduling, Taint } from './scheduling.ts';
-
-export type CloudProvider = 'gce' | 'aws' | 'azure';
 
 export interface NodeInfo {
   name: string;

@@ -2,7 +2,7 @@
 import type { Decision } from '../../src/model/decision.ts';
 import type { KubeObject } from '../../src/model/objects.ts';
 import { buildSnapshot, type SnapshotOptions } from '../../src/engine/snapshot.ts';
-import { parseDestination } from '../../src/engine/destinations.ts';
+import { parseDestination } from '../../src/config/destinations.ts';
 import { predict } from '../../src/engine/predict.ts';
 import { selectPods } from '../../src/engine/select.ts';
 

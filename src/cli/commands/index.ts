@@ -1,10 +1,11 @@
 /**
- * The command table: main.ts registers it with yargs, and shell completion reads each command's
+ * The command table: entry/main.ts registers it with yargs, and shell completion reads each command's
  * name, flags (from its builder) and flag values from it, so no other list of them exists.
  */
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { OUTPUT_FORMATS } from '../options.ts';
 import type { Io } from '../io.ts';
+import type { CommandSpec } from '../command-spec.ts';
 import { ALLOWLIST_OUTPUTS, allowlistBuilder, allowlistCommand } from './allowlist.ts';
 import { COMPLETION_SHELLS, completionBuilder, completionCommand } from './completion.ts';
 import { explainBuilder, explainCommand } from './explain.ts';
@@ -15,18 +16,6 @@ import { VERIFY_GROUPINGS, VERIFY_OUTPUTS } from './verify-options.ts';
 import { verifyBuilder, verifyCommand } from './verify.ts';
 import { VERSION_OUTPUTS, versionBuilder, versionCommand } from './version.ts';
 import { WHO_GROUPINGS, whoBuilder, whoCommand } from './who.ts';
-
-export interface CommandSpec {
-  /** yargs' command string: the name, then its positionals (`explain [target]`). */
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv;
-  run: (args: ArgumentsCamelCase, io: Io) => Promise<number>;
-  /** The values this command's own flags take (-o, --by), offered by shell completion. */
-  values?: Readonly<Record<string, readonly string[]>>;
-  /** The values of its first positional, offered by shell completion. */
-  positionalValues?: readonly string[];
-}
 
 /** Checks a command's handler against the arguments its builder declares, then erases the type for the table. */
 function defineCommand<A>(spec: Omit<CommandSpec, 'builder' | 'run'> & {
@@ -47,8 +36,3 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({ command: 'version', describe: 'Print the version, commit and Node.js runtime', builder: versionBuilder, run: versionCommand, values: { output: VERSION_OUTPUTS } }),
   defineCommand({ command: 'completion <shell>', describe: 'Print a bash or zsh completion script (see its --help to complete `kubectl egress`)', builder: completionBuilder, run: completionCommand, positionalValues: COMPLETION_SHELLS }),
 ];
-
-/** A command's name: the first word of its yargs command string. */
-export function commandName(spec: CommandSpec): string {
-  return spec.command.split(' ')[0]!;
-}

@@ -35,9 +35,8 @@ export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<type
 };
 
 export interface VerifyOptions {
+  /** With the kubeconfig flags even beside -f: verify always needs the cluster, to probe it. */
   source: SourceOptions;
-  /** kubeconfig flags: verify always needs the cluster, even when predictions come from -f. */
-  cluster: Pick<SourceOptions, 'kubeconfig' | 'context' | 'cluster' | 'user'>;
   selection: SelectionOptions;
   query: Omit<Query, 'destinations'>;
   target?: string;
@@ -57,7 +56,7 @@ export interface VerifyOptions {
 export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   const { kubeconfig, context, cluster, user, ...fileArgs } = args;
   const source = toSourceOptions(fileArgs);
-  const clusterFlags = Object.fromEntries(Object.entries({ kubeconfig, context, cluster, user }).filter(([, v]) => v)) as VerifyOptions['cluster'];
+  const clusterFlags = Object.fromEntries(Object.entries({ kubeconfig, context, cluster, user }).filter(([, v]) => v)) as Pick<SourceOptions, 'kubeconfig' | 'context' | 'cluster' | 'user'>;
   const selection = toSelectionOptions(args);
   const { destinations: _, ...query } = toQuery(args, []);
   const echo = args.cleanup ? { url: '', host: '' } : parseEcho(args.echo);
@@ -70,7 +69,7 @@ export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s') / 1000);
   if (startTimeoutSeconds < 1) throw new UsageError('--start-timeout must be at least 1s');
   return {
-    source: { ...source, ...clusterFlags }, cluster: clusterFlags, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,
+    source: { ...source, ...clusterFlags }, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,
     image: args.image ?? DEFAULT_PROBE_IMAGE, timeoutSeconds, startTimeoutSeconds, keep: args.keep === true, cleanup: args.cleanup === true, output,
     ...(args.target ? { target: args.target } : {}), ...(args.node ? { node: args.node } : {}),
   };

@@ -4,13 +4,10 @@
  */
 import type { Argv } from 'yargs';
 import { randomBytes } from 'node:crypto';
-import { homedir } from 'node:os';
-import { delimiter } from 'node:path';
 import { compare } from '../../engine/compare.ts';
 import { predict } from '../../engine/predict.ts';
 import { planProbes } from '../../engine/probe-plan.ts';
 import { selectPods } from '../../engine/select.ts';
-import { buildSnapshot } from '../../engine/snapshot.ts';
 import { MANAGED_BY } from '../../probe/manifest.ts';
 import { runProbes } from '../../probe/run.ts';
 import { serialize } from '../../render/serialize.ts';
@@ -18,7 +15,7 @@ import { renderVerify, summary, verificationReport } from '../../render/verify-v
 import { EXIT } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { loadObjects } from '../source.ts';
+import { connectCluster, loadSnapshot } from '../source.ts';
 import { parseTarget } from '../target.ts';
 import { toVerifyOptions, verifyFlags, type VerifyArgs } from './verify-options.ts';
 
@@ -34,22 +31,20 @@ export function verifyBuilder(y: Argv) {
 
 export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const options = toVerifyOptions(args);
-  const { loadKubeconfig, contextNamespace } = await import('../../cluster/kubeconfig.ts');
-  const { ApiClient } = await import('../../cluster/http.ts');
+  // The cluster it probes, even when the predictions come from -f files: -n defaults to its context's namespace.
+  const cluster = await connectCluster(options.source);
+  const { client } = cluster;
   const access = await import('../../cluster/probe-access.ts');
-  const kc = loadKubeconfig(options.cluster, { env: process.env, home: homedir(), pathDelimiter: delimiter });
-  const client = new ApiClient(kc, { timeoutMs: options.source.requestTimeoutMs });
-  const namespace = options.selection.allNamespaces ? undefined : (options.selection.namespace ?? contextNamespace(kc));
+  const namespace = options.selection.allNamespaces ? undefined : (options.selection.namespace ?? cluster.defaultNamespace);
   if (options.cleanup) {
     const deleted = await access.deleteProbePods(client, namespace, selectorText(MANAGED_BY));
     io.stdout(`deleted ${deleted.length} probe pod${deleted.length === 1 ? '' : 's'}${deleted.map((d) => `\n  ${d}`).join('')}\n`);
     return EXIT.ok;
   }
   const destinations = await resolveDestinations([options.echoHost], io);
-  const loaded = await loadObjects(options.source, options.selection, io);
-  const snapshot = buildSnapshot(loaded.objects, { noDefaultSnat: options.source.noDefaultSnat, gaps: loaded.gaps, ...(options.source.datapath ? { datapath: options.source.datapath } : {}) });
+  const { snapshot } = await loadSnapshot(options.source, options.selection, io, cluster);
   const target = options.target ? parseTarget(options.target) : undefined;
-  const pods = selectPods(snapshot, { ...options.selection, namespace: namespace ?? loaded.defaultNamespace, ...(target ? { target } : {}) })
+  const pods = selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) })
     .filter((p) => !options.node || p.nodeName === options.node);
   const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1), trace: false }), pods, options.by);
   const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();

@@ -6,7 +6,7 @@
  * (kubectl passes our stderr to the terminal under the prompt): whatever goes wrong offers nothing.
  */
 import { normaliseArgv } from '../argv.ts';
-import { commandName, type CommandSpec } from '../commands/index.ts';
+import { commandName, type CommandSpec } from '../command-spec.ts';
 import type { Io } from '../io.ts';
 import { findFlag, flagsOf, longForm, type FlagSpec } from './flags.ts';
 import { LIST_FLAGS, valueSource } from './values.ts';

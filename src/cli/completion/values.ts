@@ -6,8 +6,8 @@
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import { DATAPATH_NAMES } from '../../engine/mechanisms.ts';
-import { DESTINATION_CLASSES } from '../../engine/destinations.ts';
-import type { CommandSpec } from '../commands/index.ts';
+import { DESTINATION_CLASSES } from '../../config/destinations.ts';
+import type { CommandSpec } from '../command-spec.ts';
 
 /** The flags given so far, by name, with their values: --kubeconfig and --context pick the cluster. */
 export type GivenValues = Readonly<Record<string, string>>;

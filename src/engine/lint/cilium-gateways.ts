@@ -9,7 +9,8 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { gatewayField } from '../../config/cilium-egress-policy.ts';
 import { coverage, parseCidr, sameAddress, singleAddress } from '../../config/ip.ts';
-import { formatLabelSelector, matchesSelector } from '../label-selector.ts';
+import { formatLabelSelector } from '../../config/label-selector-text.ts';
+import { matchesSelector } from '../label-selector.ts';
 import { defineCheck, type Report } from './check.ts';
 import { policyRef } from './cilium-selection.ts';
 

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { parseManifests } from '../../../src/config/manifests.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { Query } from '../../../src/model/decision.ts';
-import { parseDestination } from '../../../src/engine/destinations.ts';
+import { parseDestination } from '../../../src/config/destinations.ts';
 import { predict } from '../../../src/engine/predict.ts';
 import { selectPods } from '../../../src/engine/select.ts';
 import { generatedCluster } from '../../support/generated-cluster.ts';

@@ -1,13 +1,16 @@
 /**
  * Wires the command table (commands/index.ts) into yargs, and the one place errors become exit codes (README "Exit codes").
+ * It lives in entry/, with bin.ts, because it imports commands/ and completion/, which import the
+ * rest of cli/: so folders import one way.
  */
 import yargs from 'yargs';
-import { EgressError, EXIT, UsageError } from '../errors.ts';
-import { normaliseArgv } from './argv.ts';
-import { COMMANDS, commandName } from './commands/index.ts';
-import { completeCommand } from './completion/complete.ts';
-import type { Io } from './io.ts';
-import { versionLine } from './version.ts';
+import { EgressError, EXIT, UsageError } from '../../errors.ts';
+import { normaliseArgv } from '../argv.ts';
+import { commandName } from '../command-spec.ts';
+import { COMMANDS } from '../commands/index.ts';
+import { completeCommand } from '../completion/complete.ts';
+import type { Io } from '../io.ts';
+import { versionLine } from '../version.ts';
 
 /** The hidden command shell completion calls (plugin/kubectl_complete-egress, the completion scripts). */
 const COMPLETE = '__complete';

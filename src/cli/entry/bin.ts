@@ -5,7 +5,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { text } from 'node:stream/consumers';
-import { EXIT } from '../errors.ts';
+import { EXIT } from '../../errors.ts';
 import { main } from './main.ts';
 
 const controller = new AbortController();
