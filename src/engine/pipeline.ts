@@ -5,22 +5,12 @@
  */
 import type { Decision, Destination } from '../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
-import type { EngineContext } from './context.ts';
-import type { Effect } from './effect.ts';
-import { applyEffect, newPacket, toDecision, type PacketState } from './packet.ts';
+import type { EngineContext } from './core/context.ts';
+import { applyEffect, newPacket, toDecision, type PacketAt, type Step } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway } from './steps/egress-gateway.ts';
 import { nodeSnat } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
-
-/** Where the packet is: a scheduled pod on a node that was read, and its destination. */
-export interface PacketAt {
-  pod: PodInfo;
-  node: NodeInfo;
-  destination: Destination;
-}
-
-export type Step = (ctx: EngineContext, at: PacketAt, packet: PacketState) => Effect;
 
 const AFTER_POD_NETWORK: readonly Step[] = [
   // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before

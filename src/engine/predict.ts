@@ -4,7 +4,7 @@
  */
 import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
-import { EngineContext } from './context.ts';
+import { EngineContext } from './core/context.ts';
 import { decidePacket } from './pipeline.ts';
 import { comparePods } from './select.ts';
 

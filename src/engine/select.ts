@@ -3,7 +3,7 @@
  */
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import type { LabelSelector } from '../model/selector.ts';
-import { matchesSelector } from './label-selector.ts';
+import { matchesSelector } from './core/label-selector.ts';
 
 export interface PodSelection {
   /** undefined with allNamespaces. */

@@ -2,7 +2,7 @@
 import type { KubeObject } from '../model/objects.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { assembleSnapshot, type SnapshotOptions } from '../config/snapshot.ts';
-import { DATAPATH_REGISTRY } from './mechanisms.ts';
+import { DATAPATH_REGISTRY } from './registry/mechanisms.ts';
 
 export type { SnapshotOptions };
 

@@ -2,7 +2,7 @@
  * The only place reason codes become sentences. Tests and scripts use the codes; wording may change.
  */
 import type { CoreReasonCode, Finding, ReasonCode } from '../model/reasons.ts';
-import { MECHANISMS } from '../engine/mechanisms.ts';
+import { MECHANISMS } from '../engine/registry/mechanisms.ts';
 
 type Data = Record<string, string>;
 

@@ -3,7 +3,7 @@
  * entry point: candidates one per line (a tab before any description), then `:<directive>`.
  */
 import { describe, expect, it } from 'vitest';
-import { DATAPATH_NAMES } from '../../src/engine/mechanisms.ts';
+import { DATAPATH_NAMES } from '../../src/engine/registry/mechanisms.ts';
 import { runPlugin } from '../support/plugin.ts';
 import { completion } from '../support/completion.ts';
 

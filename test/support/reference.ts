@@ -6,7 +6,7 @@
 import type { Decision, Query } from '../../src/model/decision.ts';
 import type { KubeObject } from '../../src/model/objects.ts';
 import type { PodInfo, Snapshot } from '../../src/model/snapshot.ts';
-import { EngineContext } from '../../src/engine/context.ts';
+import { EngineContext } from '../../src/engine/core/context.ts';
 import { decidePacket } from '../../src/engine/pipeline.ts';
 import { compareDestinations } from '../../src/engine/predict.ts';
 import { comparePods } from '../../src/engine/select.ts';

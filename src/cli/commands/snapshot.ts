@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { snapshotList } from '../../config/snapshot-file.ts';
-import { DATAPATH_REGISTRY } from '../../engine/mechanisms.ts';
+import { DATAPATH_REGISTRY } from '../../engine/registry/mechanisms.ts';
 import { serialize } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
 import { oneOf, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
-import { DATAPATH_NAMES } from '../../engine/mechanisms.ts';
+import { DATAPATH_NAMES } from '../../engine/registry/mechanisms.ts';
 import { DESTINATION_CLASSES } from '../../config/destinations.ts';
 import type { CommandSpec } from '../command-spec.ts';
 

@@ -9,9 +9,9 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Family } from '../../model/net.ts';
 import type { Finding } from '../../model/reasons.ts';
 import { singleAddress } from '../../config/ip.ts';
-import { matchesSelector } from '../label-selector.ts';
-import { derivation, type EngineContext } from '../context.ts';
-import { familyOf } from '../node-address.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
+import { familyOf } from '../core/node-address.ts';
 import { fnv1a32 } from './fnv.ts';
 
 export type GatewayOutcome =

@@ -7,8 +7,8 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
-import { matchesSelector } from '../label-selector.ts';
-import { derivation } from '../context.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import { derivation } from '../core/context.ts';
 import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
 
 export interface PolicyIndex {

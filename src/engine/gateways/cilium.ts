@@ -9,17 +9,17 @@ import type { CiliumDatapath, CiliumEgressGatewayLayer } from '../../model/datap
 import type { Destination } from '../../model/decision.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, RangeSet } from '../../config/ip.ts';
-import { podAddresses } from '../cluster-addresses.ts';
-import { ciliumNodesByName } from '../cilium-nodes.ts';
-import { derivation, type EngineContext } from '../context.ts';
-import { EffectBuilder, type Effect } from '../effect.ts';
-import { matchesSelector } from '../label-selector.ts';
-import type { GatewayMechanism } from '../mechanism.ts';
+import { podAddresses } from '../core/cluster-addresses.ts';
+import { ciliumNodesByName } from '../core/cilium-nodes.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
+import { EffectBuilder, type Effect } from '../core/effect.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import type { GatewayMechanism } from '../core/mechanism.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
 import { policyIndex } from './cilium-policy-index.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 const LAYER = 'cilium-egress-gateway';
 

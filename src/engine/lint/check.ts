@@ -8,7 +8,7 @@ import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { Query } from '../../model/decision.ts';
 import type { IpRange } from '../../model/net.ts';
-import type { EngineContext } from '../context.ts';
+import type { EngineContext } from '../core/context.ts';
 
 export interface LintInput {
   snapshot: Snapshot;

@@ -10,7 +10,7 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { gatewayField } from '../../config/cilium-egress-policy.ts';
 import { coverage, parseCidr, sameAddress, singleAddress } from '../../config/ip.ts';
 import { formatLabelSelector } from '../../config/label-selector-text.ts';
-import { matchesSelector } from '../label-selector.ts';
+import { matchesSelector } from '../core/label-selector.ts';
 import { defineCheck, type Report } from './check.ts';
 import { policyRef } from './cilium-selection.ts';
 

@@ -7,7 +7,7 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import { entriesOf, type PolicyEntry } from '../gateways/cilium-match.ts';
-import { matchesSelector } from '../label-selector.ts';
+import { matchesSelector } from '../core/label-selector.ts';
 import { defineCheck } from './check.ts';
 import { policiesSelecting } from './cilium-selection.ts';
 

@@ -9,9 +9,9 @@ import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { identityLabels, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
 import { policyIndex } from '../gateways/cilium-policy-index.ts';
-import { matchesSelector } from '../label-selector.ts';
-import type { EngineContext } from '../context.ts';
-import { ciliumNodesByName } from '../cilium-nodes.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import type { EngineContext } from '../core/context.ts';
+import { ciliumNodesByName } from '../core/cilium-nodes.ts';
 
 /**
  * The valid policies that certainly select the pod, hostNetwork or not (the host-network check

@@ -13,7 +13,7 @@ import { ciliumOverlap } from './cilium-overlap.ts';
 import { ipMasqAgentConfig } from './ip-masq-agent-config.ts';
 import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
-import { EngineContext } from '../context.ts';
+import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
 

@@ -3,7 +3,7 @@
  * pod IP inside), always reported with a warning that it is an assumption (design §4).
  */
 import type { AssumedDefaultLayer } from '../../model/datapath.ts';
-import { byNode, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 
 export const assumedDefault: SnatMechanism<AssumedDefaultLayer> = {

@@ -6,12 +6,12 @@
  */
 import type { AwsVpcCniLayer } from '../../model/datapath.ts';
 import { cidrBlocks, coverage } from '../../config/ip.ts';
-import { clusterAddresses } from '../cluster-addresses.ts';
-import { nonPublicCoverage } from '../address-space.ts';
-import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../mechanism.ts';
+import { clusterAddresses } from '../core/cluster-addresses.ts';
+import { nonPublicCoverage } from '../core/address-space.ts';
+import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../core/mechanism.ts';
 import { awsVpcCniDetection } from '../../config/aws-vpc-cni.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
 const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';

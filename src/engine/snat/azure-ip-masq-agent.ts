@@ -4,11 +4,11 @@
  * cluster does not show (reference/snat-mechanisms.md §3.1).
  */
 import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
-import { byNode, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateAgentRules } from './ip-masq-agent.ts';
 import { azureIpMasqAgentDetection } from '../../config/azure-ip-masq-agent.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {

@@ -8,11 +8,11 @@ import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
-import { derivation } from '../context.ts';
-import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
+import { derivation } from '../core/context.ts';
+import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {

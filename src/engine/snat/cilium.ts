@@ -10,13 +10,13 @@ import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
 import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
-import { byNode, byPod, type LayerVerdict, type NodeFacts, type PodFacts, type SnatMechanism } from '../mechanism.ts';
+import { byNode, byPod, type LayerVerdict, type NodeFacts, type PodFacts, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
-import { ciliumNodesByName } from '../cilium-nodes.ts';
-import { derivation, type EngineContext } from '../context.ts';
+import { ciliumNodesByName } from '../core/cilium-nodes.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
 import { ciliumDetection } from '../../config/cilium-datapath.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {

@@ -9,11 +9,11 @@ import type { IpRange } from '../../model/net.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import { parseCidr } from '../../config/ip.ts';
-import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { cniBridgeDetection } from '../../config/cni-bridge.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 

@@ -7,7 +7,7 @@ import type { ObjectRef } from '../../model/objects.ts';
 import type { ReasonCode } from '../../model/reasons.ts';
 import type { IpRange } from '../../model/net.ts';
 import { coverage, firstContaining, parseCidr, type Cidr } from '../../config/ip.ts';
-import type { LayerVerdict } from '../mechanism.ts';
+import type { LayerVerdict } from '../core/mechanism.ts';
 
 export interface ExemptBlock {
   cidr: Cidr;

@@ -6,12 +6,12 @@
  */
 import type { FlannelLayer } from '../../model/datapath.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
-import { byPod, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
+import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { flannelDetection } from '../../config/flannel.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 

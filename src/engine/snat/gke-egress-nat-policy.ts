@@ -4,11 +4,11 @@
  * policy); everything else is SNATed to the node IP (reference/snat-mechanisms.md §2.4).
  */
 import type { GkeEgressNatPolicyLayer } from '../../model/datapath.ts';
-import { byNode, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {

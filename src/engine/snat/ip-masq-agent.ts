@@ -7,7 +7,7 @@
 import type { AgentConfig, IpMasqAgentLayer, MasqRules } from '../../model/datapath.ts';
 import type { Family, IpRange } from '../../model/net.ts';
 import type { ObjectRef } from '../../model/objects.ts';
-import { byNode, type LayerVerdict, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
 import { ipMasqAgentDetection } from '../../config/ip-masq-agent.ts';
 

@@ -4,11 +4,11 @@
  * (pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go; reference §6.3).
  */
 import type { KubenetLayer } from '../../model/datapath.ts';
-import { byNode, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { kubenetDetection } from '../../config/kubenet.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../mechanism.ts';
+import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {

@@ -3,7 +3,7 @@
  * the answer is unknown even where another layer would masquerade (it might own that chain).
  */
 import type { UnreadableDatapathLayer } from '../../model/datapath.ts';
-import { byNode, type SnatMechanism } from '../mechanism.ts';
+import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 
 export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {
   id: 'unreadable-datapath',

@@ -6,13 +6,12 @@
 import type { Destination, Identity } from '../../model/decision.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
-import { nonPublicCoverage } from '../address-space.ts';
-import { inClusterRanges } from '../cluster-addresses.ts';
-import type { EngineContext } from '../context.ts';
-import { EffectBuilder, type Effect } from '../effect.ts';
-import { familyOf, nodeExternalIP, nodeInternalIP } from '../node-address.ts';
-import type { PacketState } from '../packet.ts';
-import type { PacketAt } from '../pipeline.ts';
+import { nonPublicCoverage } from '../core/address-space.ts';
+import { inClusterRanges } from '../core/cluster-addresses.ts';
+import type { EngineContext } from '../core/context.ts';
+import { EffectBuilder, type Effect } from '../core/effect.ts';
+import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
+import type { PacketAt, PacketState } from '../core/packet.ts';
 
 const LAYER = 'beyond-node';
 const LEAVING = Symbol('leaving');

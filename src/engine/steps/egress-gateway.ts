@@ -4,10 +4,10 @@
  * pod and the destination alone, so its verdict is cached by exactly those two.
  */
 import type { GatewayLayer } from '../../model/datapath.ts';
-import type { EngineContext } from '../context.ts';
-import { joined, NO_EFFECT, type Effect } from '../effect.ts';
-import { gatewayMechanism } from '../mechanisms.ts';
-import type { PacketAt } from '../pipeline.ts';
+import type { EngineContext } from '../core/context.ts';
+import { joined, NO_EFFECT, type Effect } from '../core/effect.ts';
+import { gatewayMechanism } from '../registry/mechanisms.ts';
+import type { PacketAt } from '../core/packet.ts';
 
 const INPUT = Symbol('gateway input');
 const VERDICT = Symbol('gateway verdict');

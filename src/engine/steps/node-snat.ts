@@ -7,14 +7,13 @@
 import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../config/ip.ts';
-import { derivation, type EngineContext } from '../context.ts';
-import { EffectBuilder, type Effect } from '../effect.ts';
-import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../mechanism.ts';
-import { snatRule } from '../mechanisms.ts';
-import { nodeInternalIP, nodeLocalRanges } from '../node-address.ts';
-import type { PacketState } from '../packet.ts';
-import type { PacketAt } from '../pipeline.ts';
-import { isActiveOn } from '../scope.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
+import { EffectBuilder, type Effect } from '../core/effect.ts';
+import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../core/mechanism.ts';
+import { snatRule } from '../registry/mechanisms.ts';
+import { nodeInternalIP, nodeLocalRanges } from '../core/node-address.ts';
+import type { PacketAt, PacketState } from '../core/packet.ts';
+import { isActiveOn } from '../core/scope.ts';
 
 const LAYER = 'node-snat';
 const HOST_NETWORK = Symbol('host-network');

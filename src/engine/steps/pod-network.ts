@@ -4,9 +4,9 @@
  */
 import type { Destination } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
-import type { EngineContext } from '../context.ts';
-import { EffectBuilder, NONE, type Effect } from '../effect.ts';
-import { familyOf, nodeInternalIP } from '../node-address.ts';
+import type { EngineContext } from '../core/context.ts';
+import { EffectBuilder, NONE, type Effect } from '../core/effect.ts';
+import { familyOf, nodeInternalIP } from '../core/node-address.ts';
 
 const LAYER = 'pod-network';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatLabelSelector, parseLabelSelector } from '../../../src/config/label-selector-text.ts';
-import { matchesSelector } from '../../../src/engine/label-selector.ts';
+import { matchesSelector } from '../../../src/engine/core/label-selector.ts';
 
 describe('label selectors as kubectl -l takes them', () => {
   const labels = { app: 'web', tier: 'front', canary: 'true' };

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
-import { EngineContext } from '../../../src/engine/context.ts';
+import { EngineContext } from '../../../src/engine/core/context.ts';
 import { identityLabels } from '../../../src/engine/gateways/cilium-identity.ts';
 import { policyIndex } from '../../../src/engine/gateways/cilium-policy-index.ts';
-import { matchesSelector } from '../../../src/engine/label-selector.ts';
+import { matchesSelector } from '../../../src/engine/core/label-selector.ts';
 import { predict } from '../../../src/engine/predict.ts';
 import { selectPods } from '../../../src/engine/select.ts';
 import { build, pod } from '../../support/builders.ts';

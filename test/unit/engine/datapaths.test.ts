@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { parseCalicoSelector } from '../../../src/engine/gateways/calico-selector.ts';
-import { matchesSelector } from '../../../src/engine/label-selector.ts';
+import { matchesSelector } from '../../../src/engine/core/label-selector.ts';
 import { build, node, pod } from '../../support/builders.ts';
 import { awsNode, calicoNode, egressNatPolicy, felixConfiguration, flannelAgent, flannelConfig, ipPool } from '../../support/datapath-builders.ts';
 import { codes, decide, warningCodes } from '../../support/predict.ts';

@@ -4,8 +4,8 @@
  * applies it (packet.ts). A cached effect is applied to many packets, so effects are never changed
  * after they are built and their lists are shared, never pushed to.
  */
-import type { Identity, StepOutcome, TraceStep } from '../model/decision.ts';
-import type { Finding } from '../model/reasons.ts';
+import type { Identity, StepOutcome, TraceStep } from '../../model/decision.ts';
+import type { Finding } from '../../model/reasons.ts';
 
 export interface PacketFields {
   sourceIP?: string | null;

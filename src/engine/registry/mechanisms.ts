@@ -4,23 +4,23 @@
  * line here. Node-SNAT layers are met in the order config/ lists them (nat POSTROUTING order);
  * egress gateways are asked in the order the datapath lists them.
  */
-import type { GatewayLayer, SnatLayer } from '../model/datapath.ts';
-import type { DatapathRegistry } from '../config/datapath.ts';
-import { calicoEgressGateway } from './gateways/calico.ts';
-import { ciliumEgressGateway } from './gateways/cilium.ts';
-import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from './mechanism.ts';
-import { assumedDefault } from './snat/assumed-default.ts';
-import { awsVpcCni } from './snat/aws-vpc-cni.ts';
-import { azureIpMasqAgent } from './snat/azure-ip-masq-agent.ts';
-import { calico } from './snat/calico.ts';
-import { cilium } from './snat/cilium.ts';
-import { cniBridge } from './snat/cni-bridge.ts';
-import { flannel } from './snat/flannel.ts';
-import { gkeDefaultSnat } from './snat/gke-default-snat.ts';
-import { gkeEgressNatPolicy } from './snat/gke-egress-nat-policy.ts';
-import { ipMasqAgent } from './snat/ip-masq-agent.ts';
-import { kubenet } from './snat/kubenet.ts';
-import { unreadableDatapath } from './snat/unreadable-datapath.ts';
+import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
+import type { DatapathRegistry } from '../../config/datapath.ts';
+import { calicoEgressGateway } from '../gateways/calico.ts';
+import { ciliumEgressGateway } from '../gateways/cilium.ts';
+import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
+import { assumedDefault } from '../snat/assumed-default.ts';
+import { awsVpcCni } from '../snat/aws-vpc-cni.ts';
+import { azureIpMasqAgent } from '../snat/azure-ip-masq-agent.ts';
+import { calico } from '../snat/calico.ts';
+import { cilium } from '../snat/cilium.ts';
+import { cniBridge } from '../snat/cni-bridge.ts';
+import { flannel } from '../snat/flannel.ts';
+import { gkeDefaultSnat } from '../snat/gke-default-snat.ts';
+import { gkeEgressNatPolicy } from '../snat/gke-egress-nat-policy.ts';
+import { ipMasqAgent } from '../snat/ip-masq-agent.ts';
+import { kubenet } from '../snat/kubenet.ts';
+import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 
 /**
  * Gateways first, in the order they are asked; then node SNAT in nat POSTROUTING order, which is

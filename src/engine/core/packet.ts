@@ -2,9 +2,10 @@
  * The state of one packet (one pod, one destination) as the pipeline walks it. Only the pipeline
  * changes it, by applying the effects steps return; steps see it read-only.
  */
-import type { Decision, Destination, Identity, TraceStep } from '../model/decision.ts';
-import type { Finding } from '../model/reasons.ts';
-import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import type { Decision, Destination, Identity, TraceStep } from '../../model/decision.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
+import type { EngineContext } from './context.ts';
 import { joined, NONE, type Effect } from './effect.ts';
 
 export interface Packet {
@@ -68,3 +69,12 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }
+
+/** Where the packet is: a scheduled pod on a node that was read, and its destination. */
+export interface PacketAt {
+  pod: PodInfo;
+  node: NodeInfo;
+  destination: Destination;
+}
+
+export type Step = (ctx: EngineContext, at: PacketAt, packet: PacketState) => Effect;

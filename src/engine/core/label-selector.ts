@@ -2,7 +2,7 @@
  * Whether a set of labels matches a selector's requirements (model/selector.ts), however it was
  * written: kubectl's `-l`, a metav1.LabelSelector, a Calico selector.
  */
-import type { LabelSelector } from '../model/selector.ts';
+import type { LabelSelector } from '../../model/selector.ts';
 
 export function matchesSelector(labels: Record<string, string>, selector: LabelSelector): boolean {
   return selector.every((r) => {

@@ -3,8 +3,8 @@
  * query (fixed for the call), values derived from the snapshot's objects, and the verdicts of steps
  * that several packets ask for. Nothing here outlives the call, and nothing is module state.
  */
-import type { Query } from '../model/decision.ts';
-import type { NodeInfo, Snapshot } from '../model/snapshot.ts';
+import type { Query } from '../../model/decision.ts';
+import type { NodeInfo, Snapshot } from '../../model/snapshot.ts';
 import { Interner, KeyedCache } from './keyed.ts';
 
 /**

@@ -1,6 +1,6 @@
 /** Whether a layer is active on a node, from the scope config/ worked out for it. */
-import type { NodeScope } from '../model/datapath.ts';
-import type { NodeInfo } from '../model/snapshot.ts';
+import type { NodeScope } from '../../model/datapath.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
 
 export function isActiveOn(scope: NodeScope, node: NodeInfo): boolean {
   switch (scope.basis) {

@@ -5,12 +5,12 @@
  * every pod on the node and is cached by node and destination; a pod-level rule gets PodFacts; an
  * egress gateway decides from an input it builds from the pod, and is cached by that input.
  */
-import type { Destination } from '../model/decision.ts';
-import type { GatewayLayer, SnatLayer } from '../model/datapath.ts';
-import type { Finding } from '../model/reasons.ts';
-import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import type { Destination } from '../../model/decision.ts';
+import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import type { EngineContext } from './context.ts';
-import type { Detection } from '../config/detection.ts';
+import type { Detection } from '../../config/detection.ts';
 import type { Effect } from './effect.ts';
 
 /** What a node-level rule may read: the node, the destination, the layers active on the node, and the call's snapshot and query. */
