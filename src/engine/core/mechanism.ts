@@ -68,6 +68,8 @@ interface Described {
 export interface SnatMechanism<L extends SnatLayer = SnatLayer> extends Described {
   readonly id: L['mechanism'];
   readonly stage: 'node-snat';
+  /** The words for the layer in `who`'s datapath header. */
+  describe(layer: L): string;
   /** How config/ finds it in the objects (absent for the fallbacks config/ adds itself). */
   readonly detection?: Detection;
   /** How this layer decides: from the node's facts alone, or from the pod's as well. */
@@ -85,6 +87,8 @@ export interface GatewayPodFacts {
 export interface GatewayMechanism<L extends GatewayLayer = GatewayLayer, I extends object = object> extends Described {
   readonly id: L['mechanism'];
   readonly stage: 'egress-gateway';
+  /** The words for it in `who`'s datapath header, if it adds any. */
+  describe(layer: L): string | undefined;
   /**
    * Everything of the pod (and its node) the gateway's choice depends on; undefined: it has
    * nothing to say about this pod. Inputs are interned, so pods with equal inputs share a verdict.

@@ -53,6 +53,8 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
   stage: 'egress-gateway',
   findings: FINDINGS,
   upstream: 'tigera/docs calico-enterprise egress-gateway-on-prem.mdx, egressgatewaypolicy.mdx',
+  // The calico layer's own words already cover the pools; the annotations are per namespace.
+  describe: () => undefined,
   input(layer, { ctx, pod }) {
     const annotations = effectiveAnnotations(ctx, layer, pod);
     if (pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return undefined;

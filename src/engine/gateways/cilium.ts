@@ -68,6 +68,10 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
   stage: 'egress-gateway',
   findings: FINDINGS,
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
+  describe({ cilium: dp }) {
+    const valid = dp.egressPolicies.filter((p) => !p.invalid).length;
+    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
+  },
   input({ cilium: dp }, { ctx, pod, node }) {
     const selection = pod.hostNetwork ? undefined : ctx.of(policyIndex, ctx.snapshot).selecting(pod);
     const readsNode = selection?.some((p) => p.nodeSelectors.length > 0) ?? false;

@@ -70,3 +70,9 @@ export const DATAPATH_REGISTRY: DatapathRegistry = {
 
 /** The names --datapath takes: every detectable mechanism, and `none` for no masquerading at all. */
 export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.map((d) => d.name), 'none'];
+
+/** The layer's words in `who`'s datapath header, from its mechanism. */
+export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefined {
+  // The registry is keyed by the layer's own mechanism id, so the module always fits the layer.
+  return (byId.get(layer.mechanism) as { describe(layer: SnatLayer | GatewayLayer): string | undefined }).describe(layer);
+}

@@ -9,6 +9,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 export const assumedDefault: SnatMechanism<AssumedDefaultLayer> = {
   id: 'assumed-default',
   upstream: 'common CNI behaviour (bridge ipMasq, flannel, kubenet): masquerade outside the pod network',
+  describe: () => 'not recognised (assuming masquerade outside the pod network)',
   stage: 'node-snat',
   findings: {},
   rule: (layer) => byNode(({ destination }) => {

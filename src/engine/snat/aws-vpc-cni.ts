@@ -36,6 +36,7 @@ declare module '../../model/reasons.ts' {
 export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
   id: 'aws-vpc-cni',
   upstream: 'aws/amazon-vpc-cni-k8s pkg/networkutils/network.go',
+  describe: (layer) => `aws-vpc-cni (${layer.externalSNAT ? 'external SNAT' : 'SNAT to the primary ENI'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: awsVpcCniDetection,

@@ -22,6 +22,7 @@ declare module '../../model/reasons.ts' {
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
+  describe: (layer) => `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${layer.config.status === 'valid' ? layer.config.origin : 'invalid'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: azureIpMasqAgentDetection,

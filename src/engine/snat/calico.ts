@@ -33,6 +33,7 @@ declare module '../../model/reasons.ts' {
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
+  describe: (layer) => `calico (${layer.pools.length} IP pool${layer.pools.length === 1 ? '' : 's'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: calicoDetection,

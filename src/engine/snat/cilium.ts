@@ -49,6 +49,7 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   findings: FINDINGS,
   detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
+  describe: (layer) => `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`,
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
   rule: (layer) => (layer.mode === 'bpf'
     ? byNode((facts) => before(facts, (dp, local) => bpf(layer, dp, facts, local)))

@@ -30,6 +30,7 @@ declare module '../../model/reasons.ts' {
 export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
+  describe: () => 'cni-bridge (ipMasq: masquerade outside the node\'s pod subnet)',
   stage: 'node-snat',
   findings: FINDINGS,
   detection: cniBridgeDetection,

@@ -31,6 +31,7 @@ declare module '../../model/reasons.ts' {
 export const flannel: SnatMechanism<FlannelLayer> = {
   id: 'flannel',
   upstream: 'flannel-io/flannel pkg/trafficmngr/iptables/iptables.go; containernetworking/plugins ipmasq',
+  describe: (layer) => `flannel (${layer.ipMasq ? '--ip-masq' : 'bridge ipMasq'}${layer.network ? `, network ${layer.network}` : ''})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: flannelDetection,

@@ -24,6 +24,7 @@ declare module '../../model/reasons.ts' {
 export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   id: 'gke-default-snat',
   upstream: 'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh; GKE ip-masquerade-agent concept page',
+  describe: (layer) => `gke-default-snat (${layer.enabled ? 'on' : 'off: --no-default-snat'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: gkeDefaultSnatDetection,

@@ -25,6 +25,7 @@ declare module '../../model/reasons.ts' {
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
+  describe: (layer) => `gke-egress-nat-policy (${layer.policies.map((p) => p.name).join(', ') || 'no policies'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: gkeEgressNatPolicyDetection,

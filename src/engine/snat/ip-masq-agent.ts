@@ -16,6 +16,7 @@ const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10'
 export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
+  describe: (layer) => `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${layer.config.status === 'valid' ? layer.config.origin : 'invalid'})`,
   stage: 'node-snat',
   findings: {},
   detection: ipMasqAgentDetection,

@@ -22,6 +22,7 @@ declare module '../../model/reasons.ts' {
 export const kubenet: SnatMechanism<KubenetLayer> = {
   id: 'kubenet',
   upstream: 'kubernetes/kubernetes pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go (< 1.24)',
+  describe: (layer) => `kubenet (--non-masquerade-cidr ${layer.nonMasqueradeCIDR})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: kubenetDetection,
