@@ -2,7 +2,7 @@
  * The Amazon VPC CNI, from its `aws-node` DaemonSet's environment (aws/amazon-vpc-cni-k8s README,
  * reference/snat-mechanisms.md §4).
  */
-import type { AwsVpcCniLayer } from '../model/datapath.ts';
+import type { AwsVpcCniLayer } from '../model/layers/aws-vpc-cni.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, containers, imageName } from './daemonset.ts';

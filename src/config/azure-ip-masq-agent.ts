@@ -4,7 +4,8 @@
  * booleans OR'd — starting from an empty config; the defaults apply only when no such file exists;
  * any bad file makes the agent exit, so its rules are unknown (reference/snat-mechanisms.md §3.1).
  */
-import type { AgentConfig, AzureIpMasqAgentLayer, MasqRules } from '../model/datapath.ts';
+import type { AgentConfig, MasqRules } from '../model/datapath.ts';
+import type { AzureIpMasqAgentLayer } from '../model/layers/azure-ip-masq-agent.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';

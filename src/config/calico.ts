@@ -3,7 +3,7 @@
  * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
  * (reference/snat-mechanisms.md §5.1, §5.2).
  */
-import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/datapath.ts';
+import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';

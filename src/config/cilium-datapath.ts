@@ -2,7 +2,8 @@
  * Everything Cilium contributes: its settings, nodes, egress gateway policies and endpoint UIDs,
  * and its masquerading layer.
  */
-import type { CiliumDatapath, CiliumMasqueradeLayer } from '../model/datapath.ts';
+import type { CiliumDatapath } from '../model/datapath.ts';
+import type { CiliumMasqueradeLayer } from '../model/layers/cilium.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';

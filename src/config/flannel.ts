@@ -2,7 +2,7 @@
  * flannel: the kube-flannel DaemonSet's `--ip-masq` and the Network of net-conf.json in the
  * kube-flannel-cfg ConfigMap (flannel-io/flannel Documentation/kube-flannel.yml; reference §6.1).
  */
-import type { FlannelLayer } from '../model/datapath.ts';
+import type { FlannelLayer } from '../model/layers/flannel.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';

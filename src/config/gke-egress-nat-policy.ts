@@ -3,7 +3,7 @@
  * GKE's; Google Distributed Cloud has a kind of the same name with another shape (action SNAT,
  * gatewayRef), reported and not modelled (reference/snat-mechanisms.md §2.4).
  */
-import type { GkeEgressNatPolicyLayer } from '../model/datapath.ts';
+import type { GkeEgressNatPolicyLayer } from '../model/layers/gke-egress-nat-policy.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';

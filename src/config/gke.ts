@@ -4,7 +4,7 @@
  * with --disable-default-snat (reference/snat-mechanisms.md §2.1–2.3; kubernetes/kubernetes
  * cluster/gce/gci/configure-helper.sh `config-ip-firewall`; GoogleCloudPlatform/netd install-cni.sh).
  */
-import type { GkeDefaultSnatLayer } from '../model/datapath.ts';
+import type { GkeDefaultSnatLayer } from '../model/layers/gke-default-snat.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { RESERVED_RANGE_CIDRS, RFC1918_CIDRS } from './ip-masq-agent-file.ts';
 import { NOTHING, type Detection } from './detection.ts';

@@ -3,7 +3,8 @@
  * DaemonSet and turns DaemonSet + ConfigMap into the layer the engine evaluates.
  * Facts: reference/snat-mechanisms.md §1 and §2.2.
  */
-import type { AgentConfig, IpMasqAgentLayer } from '../model/datapath.ts';
+import type { AgentConfig } from '../model/datapath.ts';
+import type { IpMasqAgentLayer } from '../model/layers/ip-masq-agent.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';

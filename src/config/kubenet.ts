@@ -2,7 +2,7 @@
  * Legacy kubenet (kubelet --non-masquerade-cidr, removed in 1.24): nothing in the API shows it, so
  * it is assumed only on clusters old enough to run it with no CNI visible (reference §6.3).
  */
-import type { KubenetLayer } from '../model/datapath.ts';
+import type { KubenetLayer } from '../model/layers/kubenet.ts';
 import { NOTHING, type Detection } from './detection.ts';
 
 const KUBENET_DEFAULT_CIDR = '10.0.0.0/8';

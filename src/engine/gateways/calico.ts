@@ -6,7 +6,7 @@
  * the gateway per destination (longest prefix; a rule without gateway means none). The
  * destination sees the gateway pod's IP, or its node's IP when the gateway's pool has natOutgoing.
  */
-import type { CalicoEgressGatewayLayer, CalicoEgressRule } from '../../model/datapath.ts';
+import type { CalicoEgressGatewayLayer, CalicoEgressRule } from '../../model/layers/calico.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { PodInfo } from '../../model/snapshot.ts';

@@ -5,7 +5,8 @@
  * the entry is an excludedCIDR. Gateway traffic skips node SNAT.
  */
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
-import type { CiliumDatapath, CiliumEgressGatewayLayer } from '../../model/datapath.ts';
+import type { CiliumDatapath } from '../../model/datapath.ts';
+import type { CiliumEgressGatewayLayer } from '../../model/layers/cilium.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, RangeSet } from '../../config/ip.ts';

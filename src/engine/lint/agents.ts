@@ -2,7 +2,10 @@
  * The ip-masq-agent configs a snapshot holds, whichever agent reads them: the upstream agent (and
  * GKE's addon), Azure's ip-masq-agent-v2, and Cilium's BPF ip-masq-agent.
  */
-import type { AgentConfig, IpMasqAgentLayer, AzureIpMasqAgentLayer, CiliumMasqueradeLayer } from '../../model/datapath.ts';
+import type { AgentConfig } from '../../model/datapath.ts';
+import type { IpMasqAgentLayer } from '../../model/layers/ip-masq-agent.ts';
+import type { AzureIpMasqAgentLayer } from '../../model/layers/azure-ip-masq-agent.ts';
+import type { CiliumMasqueradeLayer } from '../../model/layers/cilium.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 
 /** The agent as lint's data names it; render turns it into prose. */

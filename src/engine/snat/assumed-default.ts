@@ -2,7 +2,7 @@
  * No datapath recognised: the behaviour most CNIs share (node IP outside the cluster's pod CIDRs,
  * pod IP inside), always reported with a warning that it is an assumption (design §4).
  */
-import type { AssumedDefaultLayer } from '../../model/datapath.ts';
+import type { AssumedDefaultLayer } from '../../model/layers/assumed-default.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 

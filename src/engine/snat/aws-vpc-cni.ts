@@ -4,7 +4,7 @@
  * `! -o vlan+ -m addrtype ! --dst-type LOCAL -j SNAT --to-source <primary ENI IP>`. No chain with
  * EXTERNALSNAT=true or in IPv6 clusters; branch-ENI pods leave through vlan+ (reference §4).
  */
-import type { AwsVpcCniLayer } from '../../model/datapath.ts';
+import type { AwsVpcCniLayer } from '../../model/layers/aws-vpc-cni.ts';
 import { cidrBlocks, coverage } from '../../config/ip.ts';
 import { clusterAddresses } from '../core/cluster-addresses.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';

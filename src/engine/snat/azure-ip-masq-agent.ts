@@ -3,7 +3,7 @@
  * the merge of every config file; a config it cannot read makes it crash-loop, leaving rules the
  * cluster does not show (reference/snat-mechanisms.md §3.1).
  */
-import type { AzureIpMasqAgentLayer } from '../../model/datapath.ts';
+import type { AzureIpMasqAgentLayer } from '../../model/layers/azure-ip-masq-agent.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateAgentRules } from './ip-masq-agent.ts';
 import { azureIpMasqAgentDetection } from '../../config/azure-ip-masq-agent.ts';

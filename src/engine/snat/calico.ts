@@ -4,7 +4,7 @@
  * (or SNAT to natOutgoingAddress). Every pool counts as a destination, disabled ones included;
  * host IPs only with natOutgoingExclusions IPPoolsAndHostIPs (reference/snat-mechanisms.md §5).
  */
-import type { CalicoLayer, CalicoPool } from '../../model/datapath.ts';
+import type { CalicoLayer, CalicoPool } from '../../model/layers/calico.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';

@@ -6,7 +6,8 @@
  * Egress gateway matches come before all of this, in the pipeline's own step.
  */
 import type { CiliumConfig, CiliumNodeInfo } from '../../model/cilium.ts';
-import type { CiliumDatapath, CiliumMasqueradeLayer } from '../../model/datapath.ts';
+import type { CiliumDatapath } from '../../model/datapath.ts';
+import type { CiliumMasqueradeLayer } from '../../model/layers/cilium.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
 import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';

@@ -4,7 +4,7 @@
  * multicast. containerd's default CNI config and flannel without --ip-masq both use it (§6.2).
  * The CNI config is on the node, not in the API: this layer comes only from `--datapath cni-bridge`.
  */
-import type { CniBridgeLayer } from '../../model/datapath.ts';
+import type { CniBridgeLayer } from '../../model/layers/cni-bridge.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import type { ObjectRef } from '../../model/objects.ts';

@@ -4,7 +4,7 @@
  * plugin masquerades per container (containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go):
  * only the node's own pod subnet and multicast are exempt (reference §6.1, §6.2).
  */
-import type { FlannelLayer } from '../../model/datapath.ts';
+import type { FlannelLayer } from '../../model/layers/flannel.ts';
 import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';

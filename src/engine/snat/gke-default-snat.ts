@@ -3,7 +3,7 @@
  * reserved ranges, then MASQUERADE), IPv4 only (configure-helper.sh `config-ip-firewall`). An agent
  * running with `--masq-chain=IP-MASQ` (GKE's own addon) rewrites that chain, so it then decides.
  */
-import type { GkeDefaultSnatLayer } from '../../model/datapath.ts';
+import type { GkeDefaultSnatLayer } from '../../model/layers/gke-default-snat.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeDefaultSnatDetection } from '../../config/gke.ts';

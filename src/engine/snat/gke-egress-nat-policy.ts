@@ -3,7 +3,7 @@
  * the pod IP, and so do the cluster's own pod, Service and node ranges (the GKE-managed gke-…
  * policy); everything else is SNATed to the node IP (reference/snat-mechanisms.md §2.4).
  */
-import type { GkeEgressNatPolicyLayer } from '../../model/datapath.ts';
+import type { GkeEgressNatPolicyLayer } from '../../model/layers/gke-egress-nat-policy.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';

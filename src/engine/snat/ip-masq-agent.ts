@@ -4,7 +4,8 @@
  * family in list order, then MASQUERADE. IPv6 rules exist only with --enable-ipv6. An invalid
  * config leaves the previous rules in place, which the input cannot show (snat-mechanisms.md §1.5).
  */
-import type { AgentConfig, IpMasqAgentLayer, MasqRules } from '../../model/datapath.ts';
+import type { AgentConfig, MasqRules } from '../../model/datapath.ts';
+import type { IpMasqAgentLayer } from '../../model/layers/ip-masq-agent.ts';
 import type { Family, IpRange } from '../../model/net.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import { byNode, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';

@@ -3,7 +3,7 @@
  * `-m addrtype ! --dst-type LOCAL ! -d <cidr> -j MASQUERADE`, none when the CIDR is 0.0.0.0/0
  * (pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go; reference §6.3).
  */
-import type { KubenetLayer } from '../../model/datapath.ts';
+import type { KubenetLayer } from '../../model/layers/kubenet.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { kubenetDetection } from '../../config/kubenet.ts';

@@ -2,7 +2,7 @@
  * The datapath agents could not be read: any chain, owned by any agent, could be on the node, so
  * the answer is unknown even where another layer would masquerade (it might own that chain).
  */
-import type { UnreadableDatapathLayer } from '../../model/datapath.ts';
+import type { UnreadableDatapathLayer } from '../../model/layers/unreadable-datapath.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 
 export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
-import type { IpMasqAgentLayer } from '../../../src/model/datapath.ts';
+import type { IpMasqAgentLayer } from '../../../src/model/layers/ip-masq-agent.ts';
 import { build, configMap, daemonSet, ipMasqAgent, ipMasqConfig, node, type ConfigMapBuilder, type DaemonSetBuilder } from '../../support/builders.ts';
 
 function agentLayer(ds: DaemonSetBuilder, ...configMaps: ConfigMapBuilder[]) {

@@ -1,0 +1,31 @@
+/**
+ * Cilium's masquerading and its egress gateway policies. Its layer types join the datapath's by
+ * declaration merging (below).
+ */
+import type { NodeScope, AgentConfig, CiliumDatapath } from '../datapath.ts';
+import type { ObjectRef } from '../objects.ts';
+
+/** Cilium's masquerading (BPF or iptables) on the nodes its agent runs on; settings in Datapath.cilium. */
+export interface CiliumMasqueradeLayer {
+  mechanism: 'cilium';
+  daemonSet?: ObjectRef;
+  mode: 'bpf' | 'iptables';
+  /** Cilium's BPF ip-masq-agent map, when enable-ip-masq-agent is on (it has no effect in iptables mode). */
+  ipMasqAgent?: AgentConfig;
+  scope: NodeScope;
+}
+
+/** CiliumEgressGatewayPolicies, decided with the Cilium settings and nodes they refer to (reference/cilium-egress.md §3). */
+export interface CiliumEgressGatewayLayer {
+  mechanism: 'cilium-egress-gateway';
+  cilium: CiliumDatapath;
+}
+
+declare module '../datapath.ts' {
+  interface SnatLayers {
+    'cilium': CiliumMasqueradeLayer;
+  }
+  interface GatewayLayers {
+    'cilium-egress-gateway': CiliumEgressGatewayLayer;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The layer that stands for agents that could not be read. Its layer types join the datapath's by
+ * declaration merging (below).
+ */
+import type { NodeScope } from '../datapath.ts';
+
+/**
+ * The datapath's agents could not be read (RBAC): any chain could be on the node, so no node-SNAT
+ * answer can be given except where none applies (hostNetwork pods, the node's own addresses).
+ */
+export interface UnreadableDatapathLayer {
+  mechanism: 'unreadable-datapath';
+  resource: string;
+  namespace: string;
+  scope: NodeScope;
+}
+
+declare module '../datapath.ts' {
+  interface SnatLayers {
+    'unreadable-datapath': UnreadableDatapathLayer;
+  }
+}
