@@ -10,7 +10,8 @@ import { canList, servedVersion } from './access.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
-import { CONFIGMAPS, CUSTOM_RESOURCES, DAEMONSETS, DATAPATH_NAMESPACES, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
+import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
+import { CONFIGMAPS, DAEMONSETS, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
 
 export interface ReadScope {
   /** undefined means all namespaces. */
@@ -61,7 +62,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
 /** The agents' ConfigMaps and DaemonSets, and their own pods, which say which nodes they run on whatever pods the user asked about. */
 async function readAgentNamespaces(namespaces: KubeObject[], scope: ReadScope, read: (spec: ResourceSpec, namespace?: string) => Promise<KubeObject[]>): Promise<KubeObject[]> {
   const existing = new Set(namespaces.map((n) => n.metadata.name));
-  const agentNamespaces = DATAPATH_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
+  const agentNamespaces = AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
   const lists = await Promise.all(agentNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]));
   return lists.flat();
 }

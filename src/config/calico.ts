@@ -69,6 +69,16 @@ export const calicoDetection: Detection = {
   detect: (i) => withGateway(calicoLayer(i.index)),
   force: (i) => withGateway(calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
   isAgent: isCalicoNodeDaemonSet,
+  reads: {
+    resources: [
+      { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
+      { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
+      { group: 'projectcalico.org', versions: ['v3'], plural: 'ippools', kind: 'IPPool', namespaced: false },
+      { group: 'projectcalico.org', versions: ['v3'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
+      { group: 'projectcalico.org', versions: ['v3'], plural: 'egressgatewaypolicies', kind: 'EgressGatewayPolicy', namespaced: false },
+    ],
+    namespaces: ['calico-system'],
+  },
 };
 
 function withGateway(layer: CalicoLayer | undefined): Built {

@@ -78,6 +78,15 @@ export const ciliumDetection: Detection = {
   },
   force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings)),
   isAgent: isCiliumDaemonSet,
+  reads: {
+    resources: [
+      { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumegressgatewaypolicies', kind: 'CiliumEgressGatewayPolicy', namespaced: false },
+      { group: 'cilium.io', versions: ['v2'], plural: 'ciliumnodes', kind: 'CiliumNode', namespaced: false },
+      // Multi-gateway policies pick a gateway by hashing the endpoint's UID.
+      { group: 'cilium.io', versions: ['v2'], plural: 'ciliumendpoints', kind: 'CiliumEndpoint', namespaced: true },
+    ],
+    namespaces: ['cilium'],
+  },
 };
 
 function built({ layer, datapath }: CiliumDetection): Built {

@@ -9,6 +9,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
+import type { ResourceSpec } from '../model/resources.ts';
 import type { ObjectIndex } from './objects.ts';
 
 export interface DetectInputs {
@@ -31,6 +32,8 @@ export interface Detection {
   /** earlier: the layers found before this one, in chain order (some mechanisms defer to others). */
   detect(inputs: DetectInputs, earlier: readonly SnatLayer[]): Built;
   force(inputs: DetectInputs): Built;
+  /** Where its objects are, beyond kube-system's DaemonSets and ConfigMaps: the live read lists these too. */
+  reads?: { resources?: readonly ResourceSpec[]; namespaces?: readonly string[] };
   /** The DaemonSets whose settings decide its behaviour; snapshots keep these whole. */
   isAgent?(ds: KubeObject): boolean;
 }

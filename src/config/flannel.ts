@@ -48,4 +48,5 @@ export const flannelDetection: Detection = {
   detect: (i) => ({ layers: daemonSets(i, isFlannelDaemonSet).slice(0, 1).map((ds) => flannelLayer(ds, i.index, i.pods)) }),
   force: (i) => ({ layers: [flannelLayer(daemonSets(i, isFlannelDaemonSet)[0], i.index, i.pods)] }),
   isAgent: isFlannelDaemonSet,
+  reads: { namespaces: ['kube-flannel'] },
 };

@@ -29,4 +29,5 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
 export const gkeEgressNatPolicyDetection: Detection = {
   detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings)].filter((l) => l !== undefined) }),
   force: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings) ?? { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: [], scope: { basis: 'all-nodes' } }] }),
+  reads: { resources: [{ group: 'networking.gke.io', versions: ['v1'], plural: 'egressnatpolicies', kind: 'EgressNATPolicy', namespaced: false }] },
 };

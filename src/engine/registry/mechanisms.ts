@@ -6,6 +6,7 @@
  */
 import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
 import type { DatapathRegistry } from '../../config/datapath.ts';
+import type { ResourceSpec } from '../../model/resources.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
@@ -76,3 +77,9 @@ export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefin
   // The registry is keyed by the layer's own mechanism id, so the module always fits the layer.
   return (byId.get(layer.mechanism) as { describe(layer: SnatLayer | GatewayLayer): string | undefined }).describe(layer);
 }
+
+/** The custom resources the live read lists, each only where served: what the detectable mechanisms read. */
+export const CUSTOM_RESOURCES: readonly ResourceSpec[] = DATAPATH_REGISTRY.detections.flatMap((d) => d.detection.reads?.resources ?? []);
+
+/** Where datapath agents and their ConfigMaps live: kube-system, and the namespaces the mechanisms name. */
+export const AGENT_NAMESPACES: readonly string[] = ['kube-system', ...new Set(DATAPATH_REGISTRY.detections.flatMap((d) => d.detection.reads?.namespaces ?? []))];
