@@ -1,5 +1,6 @@
 /**
- * The import rules of design §3, enforced: cli → {cluster, probe, render} → engine → {config, model},
+ * The import rules of design §3, enforced: cli → {cluster, probe, render} → engine → {config, model}, with
+ * net/ (the network-maths library) usable by all of them above model;
  * and, inside a layer, folders that import one way. A failure names the file, the import, and what
  * to do instead.
  */
@@ -18,18 +19,20 @@ interface Rule {
 /** What each layer may import: source layers, npm packages, and whether node:* built-ins. */
 const RULES: Record<string, Rule> = {
   model: { layers: ['model'], packages: [], node: false },
-  config: { layers: ['config', 'model'], packages: ['ipaddr.js', 'yaml'], node: false },
-  engine: { layers: ['engine', 'config', 'model'], packages: [], node: false },
-  render: { layers: ['render', 'engine', 'config', 'model'], packages: ['cli-table3', 'yaml'], node: false },
-  cluster: { layers: ['cluster', 'engine', 'config', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
-  probe: { layers: ['probe', 'engine', 'config', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
-  cli: { layers: ['cli', 'cluster', 'probe', 'render', 'engine', 'config', 'model', 'errors'], packages: ['yargs'], node: true },
+  // The network-maths library (addresses, CIDRs, range sets) every layer above model uses.
+  net: { layers: ['net', 'model'], packages: ['ipaddr.js'], node: false },
+  config: { layers: ['config', 'net', 'model'], packages: ['yaml'], node: false },
+  engine: { layers: ['engine', 'config', 'net', 'model'], packages: [], node: false },
+  render: { layers: ['render', 'engine', 'config', 'net', 'model'], packages: ['cli-table3', 'yaml'], node: false },
+  cluster: { layers: ['cluster', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
+  probe: { layers: ['probe', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
+  cli: { layers: ['cli', 'cluster', 'probe', 'render', 'engine', 'config', 'net', 'model', 'errors'], packages: ['yargs'], node: true },
   errors: { layers: ['errors'], packages: [], node: false },
 };
 
 /** Pure layers must not reach for the process, the clock or randomness either. */
 const IMPURE = /\bprocess\.|Date\.now\(|new Date\(|Math\.random\(/;
-const PURE_LAYERS = ['model', 'config', 'engine'];
+const PURE_LAYERS = ['model', 'net', 'config', 'engine'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

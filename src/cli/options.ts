@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_DESTINATIONS, DESTINATION_CLASSES } from '../config/destinations.ts';
 import { parseLabelSelector } from '../config/label-selector-text.ts';
 import { DATAPATH_NAMES } from '../engine/registry/mechanisms.ts';
-import { parseCidr, parseIp } from '../config/ip.ts';
+import { parseCidr, parseIp } from '../net/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import type { LabelSelector } from '../model/selector.ts';
 import { UsageError } from '../errors.ts';

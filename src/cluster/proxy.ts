@@ -4,7 +4,7 @@
  * unless the kubeconfig already sets one.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { coverage, parseCidr, singleAddress } from '../config/ip.ts';
+import { coverage, parseCidr, singleAddress } from '../net/ip.ts';
 
 export function applyProxyFromEnvironment(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
   const cluster = kc.getCurrentCluster();

@@ -6,7 +6,7 @@
 import type { CiliumEgressPolicy, CiliumGateway } from '../model/cilium.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { LabelSelector } from '../model/selector.ts';
-import { parseCidr, parseIp } from './ip.ts';
+import { parseCidr, parseIp } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord, type Json } from './objects.ts';
 

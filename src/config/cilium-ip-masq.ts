@@ -10,7 +10,7 @@ import type { ObjectRef } from '../model/objects.ts';
 import type { ReasonCode } from '../model/reasons.ts';
 import { decodeGoYaml, jsonType } from './go-yaml.ts';
 import { RESERVED_RANGE_CIDRS, RFC1918_CIDRS } from './ip-masq-agent-file.ts';
-import { formatAddress, parseCidr } from './ip.ts';
+import { formatAddress, parseCidr } from '../net/ip.ts';
 
 /** `defaultNonMasqCIDRs` in pkg/ipmasq: no IPv6 defaults. */
 const CILIUM_DEFAULTS = [...RFC1918_CIDRS, ...RESERVED_RANGE_CIDRS];

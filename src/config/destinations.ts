@@ -3,7 +3,7 @@
  * recognised here but resolved by the CLI, since resolving is I/O.
  */
 import type { Destination } from '../model/decision.ts';
-import { formatAddress, parseCidr, singleAddress } from './ip.ts';
+import { formatAddress, parseCidr, singleAddress } from '../net/ip.ts';
 
 export interface DestinationClass {
   address: string;

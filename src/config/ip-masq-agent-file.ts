@@ -5,7 +5,7 @@
  */
 import type { AgentConfigIssue, MasqRules } from '../model/datapath.ts';
 import { decodeGoYaml, jsonType } from './go-yaml.ts';
-import { formatAddress, parseCidr } from './ip.ts';
+import { formatAddress, parseCidr } from '../net/ip.ts';
 
 export interface AgentFlags {
   nomasqAllReservedRanges: boolean;

@@ -3,7 +3,7 @@
  * the expected egress IP"): pure, one verdict per probe.
  */
 import type { Observation, ProbePlan, Verdict } from '../model/verification.ts';
-import { sameAddress } from '../config/ip.ts';
+import { sameAddress } from '../net/ip.ts';
 
 export function compare(plan: ProbePlan, observation: Observation): Verdict {
   const predicted = plan.decision;

@@ -1,4 +1,4 @@
-/** Address families and inclusive address ranges (bigint bounds); config/ip.ts parses them. */
+/** Address families and inclusive address ranges (bigint bounds); net/ip.ts parses them. */
 export type Family = 4 | 6;
 
 export interface IpRange {

@@ -2,7 +2,7 @@
  * The address an echo endpoint reports: a plain IP, `ip:port` (agnhost /clientip), or JSON with
  * `ip`, `client-ip` (cilium-cli's json-mock) or `origin` (httpbin, possibly "a, b").
  */
-import { parseIp } from '../config/ip.ts';
+import { parseIp } from '../net/ip.ts';
 
 export function parseObservedIp(body: string): string | undefined {
   const text = body.trim();

@@ -4,7 +4,7 @@
  * but 10.0.0.5/32 + 10.0.0.6/32 stay two blocks).
  */
 import type { Family, IpRange } from '../../model/net.ts';
-import { formatAddress, parseCidr, RangeSet, singleAddress } from '../../config/ip.ts';
+import { formatAddress, parseCidr, RangeSet, singleAddress } from '../../net/ip.ts';
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 

@@ -7,7 +7,7 @@
 import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allowlist.ts';
 import type { Decision, Destination, Query } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { formatAddress, parseCidr } from '../../config/ip.ts';
+import { formatAddress, parseCidr } from '../../net/ip.ts';
 import { EngineContext } from '../core/context.ts';
 import { decidePacket } from '../pipeline.ts';
 import { addressRange, aggregate } from './cidr-set.ts';

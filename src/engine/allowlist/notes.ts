@@ -6,7 +6,7 @@ import type { AllowlistNote } from '../../model/allowlist.ts';
 import type { Decision, Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
-import { parseCidr } from '../../config/ip.ts';
+import { parseCidr } from '../../net/ip.ts';
 
 export interface Placement {
   pod: PodInfo;

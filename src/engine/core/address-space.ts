@@ -2,7 +2,7 @@
  * Special-purpose address blocks (IANA IPv4/IPv6 Special-Purpose Address Registries, RFC 6890):
  * destinations inside them never cross the internet, so no cloud NAT applies to them.
  */
-import { cidr, coverage, type Coverage, type IpRange } from '../../config/ip.ts';
+import { cidr, coverage, type Coverage, type IpRange } from '../../net/ip.ts';
 
 const NOT_PUBLIC = [
   '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',

@@ -1,7 +1,7 @@
 /** The cluster's own addresses, computed once per call. */
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { addressRanges, cidrBlocks, RangeSet } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, RangeSet } from '../../net/ip.ts';
 import { derivation } from './context.ts';
 
 /** Every pod IP, parsed once per snapshot (a cluster has up to 150,000). */

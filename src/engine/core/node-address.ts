@@ -1,7 +1,7 @@
 /** Which of a node's addresses a packet uses, and which addresses are the node's own. */
 import type { Family } from '../../model/net.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
-import { addressRanges, type IpRange } from '../../config/ip.ts';
+import { addressRanges, type IpRange } from '../../net/ip.ts';
 import { derivation } from './context.ts';
 
 export function familyOf(address: string): Family {

@@ -10,7 +10,7 @@ import type { CalicoEgressGatewayLayer, CalicoEgressRule } from '../../model/lay
 import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
-import { cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { cidrBlocks, coverage, parseCidr, singleAddress } from '../../net/ip.ts';
 import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import { matchesSelector } from '../core/label-selector.ts';

@@ -8,7 +8,7 @@ import type { CiliumGateway, CiliumEgressPolicy, CiliumNodeInfo } from '../../mo
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Family } from '../../model/net.ts';
 import type { Finding } from '../../model/reasons.ts';
-import { singleAddress } from '../../config/ip.ts';
+import { singleAddress } from '../../net/ip.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import { familyOf } from '../core/node-address.ts';

@@ -5,7 +5,7 @@
  */
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { IpRange } from '../../model/net.ts';
-import { parseCidr, type Cidr } from '../../config/ip.ts';
+import { parseCidr, type Cidr } from '../../net/ip.ts';
 
 export interface PolicyEntry {
   policy: CiliumEgressPolicy;

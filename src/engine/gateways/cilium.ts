@@ -9,7 +9,7 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { CiliumEgressGatewayLayer } from '../../model/layers/cilium.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { addressRanges, cidrBlocks, RangeSet } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, RangeSet } from '../../net/ip.ts';
 import { podAddresses } from '../core/cluster-addresses.ts';
 import { ciliumNodesByName } from '../core/cilium-nodes.ts';
 import { derivation, type EngineContext } from '../core/context.ts';

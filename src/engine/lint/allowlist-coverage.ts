@@ -6,7 +6,7 @@
  * cover at all is left alone: that firewall is not meant for it.
  */
 import type { PodInfo } from '../../model/snapshot.ts';
-import { coverage } from '../../config/ip.ts';
+import { coverage } from '../../net/ip.ts';
 import { addressRange } from '../allowlist/cidr-set.ts';
 import { buildAllowlists } from '../allowlist/index.ts';
 import { defineCheck } from './check.ts';

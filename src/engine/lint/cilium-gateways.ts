@@ -8,7 +8,7 @@ import type { CiliumEgressPolicy, CiliumGateway, CiliumNodeInfo } from '../../mo
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { gatewayField } from '../../config/cilium-egress-policy.ts';
-import { coverage, parseCidr, sameAddress, singleAddress } from '../../config/ip.ts';
+import { coverage, parseCidr, sameAddress, singleAddress } from '../../net/ip.ts';
 import { formatLabelSelector } from '../../config/label-selector-text.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { defineCheck, type Report } from './check.ts';

@@ -9,7 +9,7 @@
 import type { AgentConfig } from '../../model/datapath.ts';
 import type { Family } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { addressRanges, coverage, parseCidr, type Cidr } from '../../config/ip.ts';
+import { addressRanges, coverage, parseCidr, type Cidr } from '../../net/ip.ts';
 import { isActiveOn } from '../core/scope.ts';
 import { agentConfigs, type AgentKind, type AgentOf } from './agents.ts';
 import { defineCheck } from './check.ts';

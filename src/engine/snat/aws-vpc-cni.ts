@@ -5,7 +5,7 @@
  * EXTERNALSNAT=true or in IPv6 clusters; branch-ENI pods leave through vlan+ (reference §4).
  */
 import type { AwsVpcCniLayer } from '../../model/layers/aws-vpc-cni.ts';
-import { cidrBlocks, coverage } from '../../config/ip.ts';
+import { cidrBlocks, coverage } from '../../net/ip.ts';
 import { clusterAddresses } from '../core/cluster-addresses.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
 import { byPod, type LayerVerdict, type PodFacts, type SnatMechanism } from '../core/mechanism.ts';

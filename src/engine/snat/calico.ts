@@ -7,7 +7,7 @@
 import type { CalicoLayer, CalicoPool } from '../../model/layers/calico.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';

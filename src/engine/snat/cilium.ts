@@ -10,7 +10,7 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { CiliumMasqueradeLayer } from '../../model/layers/cilium.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { Finding, ReasonCode } from '../../model/reasons.ts';
-import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../config/ip.ts';
+import { addressRanges, cidrBlocks, coverage, RangeSet, singleAddress, type Coverage } from '../../net/ip.ts';
 import { byNode, byPod, type LayerVerdict, type NodeFacts, type PodFacts, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { ciliumNodesByName } from '../core/cilium-nodes.ts';

@@ -8,7 +8,7 @@ import type { CniBridgeLayer } from '../../model/layers/cni-bridge.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import type { ObjectRef } from '../../model/objects.ts';
-import { parseCidr } from '../../config/ip.ts';
+import { parseCidr } from '../../net/ip.ts';
 import { byNode, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { cniBridgeDetection } from '../../config/cni-bridge.ts';

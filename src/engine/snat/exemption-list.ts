@@ -6,7 +6,7 @@
 import type { ObjectRef } from '../../model/objects.ts';
 import type { ReasonCode } from '../../model/reasons.ts';
 import type { IpRange } from '../../model/net.ts';
-import { coverage, firstContaining, parseCidr, type Cidr } from '../../config/ip.ts';
+import { coverage, firstContaining, parseCidr, type Cidr } from '../../net/ip.ts';
 import type { LayerVerdict } from '../core/mechanism.ts';
 
 export interface ExemptBlock {

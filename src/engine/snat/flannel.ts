@@ -5,7 +5,7 @@
  * only the node's own pod subnet and multicast are exempt (reference §6.1, §6.2).
  */
 import type { FlannelLayer } from '../../model/layers/flannel.ts';
-import { coverage, parseCidr, singleAddress } from '../../config/ip.ts';
+import { coverage, parseCidr, singleAddress } from '../../net/ip.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { bridgeIpMasq } from './cni-bridge.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';

@@ -5,7 +5,7 @@
  */
 import type { Destination, Identity } from '../../model/decision.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
-import { coverage } from '../../config/ip.ts';
+import { coverage } from '../../net/ip.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
 import type { EngineContext } from '../core/context.ts';

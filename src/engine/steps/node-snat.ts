@@ -6,7 +6,7 @@
  */
 import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
-import { coverage } from '../../config/ip.ts';
+import { coverage } from '../../net/ip.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../core/mechanism.ts';

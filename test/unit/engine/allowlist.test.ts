@@ -1,7 +1,7 @@
 /** Where a pod may be scheduled, and exact CIDR aggregation: the two halves of allowlist's set. */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
-import { cidr } from '../../../src/config/ip.ts';
+import { cidr } from '../../../src/net/ip.ts';
 import { aggregate } from '../../../src/engine/allowlist/cidr-set.ts';
 import { eligibleNodes } from '../../../src/engine/allowlist/eligibility.ts';
 import { build } from '../../support/builders.ts';

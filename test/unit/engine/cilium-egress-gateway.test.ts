@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fnv1a32 } from '../../../src/engine/gateways/fnv.ts';
 import { longestPrefixMatch, entriesOf } from '../../../src/engine/gateways/cilium-match.ts';
 import { parseEgressPolicy } from '../../../src/config/cilium-egress-policy.ts';
-import { singleAddress, parseCidr } from '../../../src/config/ip.ts';
+import { singleAddress, parseCidr } from '../../../src/net/ip.ts';
 import { build, pod } from '../../support/builders.ts';
 import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
 import { codes, decide, warningCodes } from '../../support/predict.ts';

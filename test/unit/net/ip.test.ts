@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress } from '../../../src/config/ip.ts';
+import { cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress } from '../../../src/net/ip.ts';
 
 describe('parsing addresses like Go net.ParseIP', () => {
   it.each([
