@@ -6,7 +6,7 @@
 import type { Decision, Destination } from '../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { EngineContext } from './core/context.ts';
-import { applyEffect, newPacket, toDecision, type PacketAt, type Step } from './core/packet.ts';
+import { applyEffect, newPacket, toDecision, type Step } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway } from './steps/egress-gateway.ts';
 import { nodeSnat } from './steps/node-snat.ts';
@@ -29,10 +29,9 @@ export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | 
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
   applyEffect(packet, podNetwork(ctx, pod, node, destination));
   if (node) {
-    const at: PacketAt = { pod, node, destination };
     for (const step of AFTER_POD_NETWORK) {
       if (packet.settled) break;
-      applyEffect(packet, step(ctx, at, packet));
+      applyEffect(packet, step(ctx, pod, node, destination, packet));
     }
   }
   return toDecision(pod, node, destination, packet);

@@ -1,11 +1,14 @@
 /**
  * Everything one predict call shares, passed explicitly and dropped with it: the snapshot and the
- * query (fixed for the call), values derived from the snapshot's objects, and the verdicts of steps
- * that several packets ask for. Nothing here outlives the call, and nothing is module state.
+ * query (fixed for the call), values derived from the snapshot's objects, and the tables of verdicts
+ * that several packets ask for. Nothing here outlives the call, and nothing is module state: a
+ * derivation or a table kind is only a name for a slot in the context.
  */
 import type { Query } from '../../model/decision.ts';
 import type { NodeInfo, Snapshot } from '../../model/snapshot.ts';
-import { Interner, KeyedCache } from './keyed.ts';
+import { Interner } from './keyed.ts';
+
+let slots = 0;
 
 /**
  * A value worked out from one object of the snapshot (a node's addresses, a policy's CIDRs). The
@@ -13,11 +16,22 @@ import { Interner, KeyedCache } from './keyed.ts';
  * is the whole key.
  */
 export interface Derivation<K extends object, V> {
+  readonly slot: number;
   readonly compute: (key: K, ctx: EngineContext) => V;
 }
 
 export function derivation<K extends object, V>(compute: (key: K, ctx: EngineContext) => V): Derivation<K, V> {
-  return { compute };
+  return { slot: slots++, compute };
+}
+
+/** A table of verdicts one step keeps for the call (keyed.ts), made the first time it is asked for. */
+export interface TableKind<T> {
+  readonly slot: number;
+  readonly create: () => T;
+}
+
+export function tableKind<T>(create: () => T): TableKind<T> {
+  return { slot: slots++, create };
 }
 
 export class EngineContext {
@@ -25,11 +39,9 @@ export class EngineContext {
   readonly query: Query;
   /** Whether decisions carry their trace; only explain shows it. */
   readonly trace: boolean;
-  /** Verdicts of steps keyed by exactly the facts they are computed from (steps/*.ts). */
-  readonly verdicts = new KeyedCache();
   /** Canonical copies of step inputs, so equal inputs share one verdict. */
   readonly inputs = new Interner();
-  private readonly derived = new Map<Derivation<object, unknown>, WeakMap<object, unknown>>();
+  private readonly slots: unknown[] = [];
   private nodesByName: Map<string, NodeInfo> | undefined;
 
   constructor(snapshot: Snapshot, query: Query) {
@@ -40,12 +52,15 @@ export class EngineContext {
 
   /** The derivation's value for the object, computed the first time it is asked for. */
   of<K extends object, V>(derivation: Derivation<K, V>, key: K): V {
-    let values = this.derived.get(derivation as Derivation<object, unknown>);
-    if (!values) this.derived.set(derivation as Derivation<object, unknown>, (values = new WeakMap()));
+    const values = (this.slots[derivation.slot] ??= new WeakMap<K, V>()) as WeakMap<K, V>;
     if (values.has(key)) return values.get(key) as V;
     const value = derivation.compute(key, this);
     values.set(key, value);
     return value;
+  }
+
+  table<T>(kind: TableKind<T>): T {
+    return (this.slots[kind.slot] ??= kind.create()) as T;
   }
 
   node(name: string | undefined): NodeInfo | undefined {

@@ -17,24 +17,24 @@ export interface PacketFields {
   gateway?: { node: string; policy: string };
 }
 
-export interface Effect {
+/** The fields a step sets are on the effect itself (absent: unchanged), so most effects are one object. */
+export interface Effect extends Readonly<PacketFields> {
   readonly trace: readonly TraceStep[];
   readonly reasons: readonly Finding[];
   readonly warnings: readonly Finding[];
-  readonly set: Readonly<PacketFields> | undefined;
 }
 
 /** The one empty list: decisions (hundreds of thousands on a large cluster) share it. */
 export const NONE: readonly never[] = Object.freeze([]);
 
-export const NO_EFFECT: Effect = Object.freeze({ trace: NONE, reasons: NONE, warnings: NONE, set: undefined });
+export const NO_EFFECT: Effect = Object.freeze({ trace: NONE, reasons: NONE, warnings: NONE });
 
 export class EffectBuilder {
   private readonly traced: boolean;
   private trace: TraceStep[] | undefined;
   private reasons: readonly Finding[] = NONE;
   private warnings: readonly Finding[] = NONE;
-  private fields: PacketFields | undefined;
+  private fields: PacketFields = {};
 
   /** traced: whether the call keeps traces; without, trace lines are not even built. */
   constructor(traced: boolean) {
@@ -62,7 +62,7 @@ export class EffectBuilder {
   }
 
   set(fields: PacketFields): this {
-    this.fields = { ...this.fields, ...fields };
+    Object.assign(this.fields, fields);
     return this;
   }
 
@@ -73,7 +73,7 @@ export class EffectBuilder {
 
   /** The effect as a value; the builder is not used after this. */
   build(): Effect {
-    return { trace: this.trace ?? NONE, reasons: this.reasons, warnings: this.warnings, set: this.fields };
+    return { ...this.fields, trace: this.trace ?? NONE, reasons: this.reasons, warnings: this.warnings };
   }
 }
 

@@ -1,7 +1,32 @@
 /**
- * The two cache primitives of a predict call. Both compare keys by identity (objects) or value
- * (strings, numbers, booleans), so two keys are equal only when every part is the same.
+ * The cache primitives of a predict call. Keys compare by identity (objects) or value (strings,
+ * numbers, booleans), so two keys are equal only when every part is the same. Each table has a
+ * fixed number of key parts, so a lookup is that many Map reads and allocates nothing (lookups run
+ * for every packet).
  */
+
+export class Table2<A, B, V> {
+  private readonly rows = new Map<A, Map<B, V>>();
+
+  get(a: A, b: B, compute: () => V): V {
+    let row = this.rows.get(a);
+    if (!row) this.rows.set(a, (row = new Map()));
+    if (row.has(b)) return row.get(b) as V;
+    const value = compute();
+    row.set(b, value);
+    return value;
+  }
+}
+
+export class Table3<A, B, C, V> {
+  private readonly rows = new Map<A, Table2<B, C, V>>();
+
+  get(a: A, b: B, c: C, compute: () => V): V {
+    let row = this.rows.get(a);
+    if (!row) this.rows.set(a, (row = new Table2()));
+    return row.get(b, c, compute);
+  }
+}
 
 const END = Symbol('end');
 type Level = Map<unknown, unknown>;
@@ -10,22 +35,6 @@ function descend(level: Level, part: unknown): Level {
   let next = level.get(part) as Level | undefined;
   if (!next) level.set(part, (next = new Map()));
   return next;
-}
-
-/**
- * Values computed once per key: a kind (one per call site) and up to four parts. The parts are
- * parameters, not a list, so a lookup allocates nothing (it runs for every packet).
- */
-export class KeyedCache {
-  private readonly root: Level = new Map();
-
-  get<V>(compute: () => V, kind: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown): V {
-    const level = descend(descend(descend(descend(descend(this.root, kind), a), b), c), d);
-    if (level.has(END)) return level.get(END) as V;
-    const value = compute();
-    level.set(END, value);
-    return value;
-  }
 }
 
 /**

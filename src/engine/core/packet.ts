@@ -31,13 +31,11 @@ export function applyEffect(packet: Packet, effect: Effect): void {
   if (packet.trace) for (const line of effect.trace) packet.trace.push(line);
   packet.reasons = joined(packet.reasons, effect.reasons);
   packet.warnings = joined(packet.warnings, effect.warnings);
-  const set = effect.set;
-  if (!set) return;
-  if (set.sourceIP !== undefined) packet.sourceIP = set.sourceIP;
-  if (set.identity !== undefined) packet.identity = set.identity;
-  if (set.via !== undefined) packet.via = set.via;
-  if (set.settled !== undefined) packet.settled = set.settled;
-  if (set.gateway !== undefined) packet.gateway = set.gateway;
+  if (effect.sourceIP !== undefined) packet.sourceIP = effect.sourceIP;
+  if (effect.identity !== undefined) packet.identity = effect.identity;
+  if (effect.via !== undefined) packet.via = effect.via;
+  if (effect.settled !== undefined) packet.settled = effect.settled;
+  if (effect.gateway !== undefined) packet.gateway = effect.gateway;
 }
 
 export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet): Decision {
@@ -70,11 +68,8 @@ function dedupe(findings: readonly Finding[]): Finding[] {
   });
 }
 
-/** Where the packet is: a scheduled pod on a node that was read, and its destination. */
-export interface PacketAt {
-  pod: PodInfo;
-  node: NodeInfo;
-  destination: Destination;
-}
-
-export type Step = (ctx: EngineContext, at: PacketAt, packet: PacketState) => Effect;
+/**
+ * A step after the pod network: the packet's pod, the node it is on (read: the pod network settles
+ * the packet where there is none), its destination, and what the packet is so far.
+ */
+export type Step = (ctx: EngineContext, pod: PodInfo, node: NodeInfo, destination: Destination, packet: PacketState) => Effect;

@@ -11,7 +11,8 @@ import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
 import { cidrBlocks, coverage, parseCidr, singleAddress } from '../../net/ip.ts';
-import type { EngineContext } from '../core/context.ts';
+import { tableKind, type EngineContext } from '../core/context.ts';
+import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { GatewayMechanism } from '../core/mechanism.ts';
@@ -22,8 +23,10 @@ import type { Findings } from '../core/mechanism.ts';
 
 const LAYER = 'calico-egress-gateway';
 const PREFIX = 'egress.projectcalico.org/';
-const ANNOTATIONS = Symbol('calico egress annotations');
-const GATEWAY_PODS = Symbol('calico gateway pods');
+/** One shared object per distinct set of effective annotations, by its canonical text. */
+const ANNOTATIONS = tableKind(() => new Map<string, Readonly<Record<string, string>>>());
+/** The gateway pods a selector picks, by selector, namespace selector and the pod's namespace when that applies. */
+const GATEWAY_PODS = tableKind(() => new Table3<string, string | undefined, string | undefined, PodInfo[]>());
 
 /** Everything of a pod the gateway's choice reads: its namespace and the egress annotations in force. */
 export interface CalicoGatewayInput {
@@ -59,7 +62,9 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
     const annotations = effectiveAnnotations(ctx, layer, pod);
     if (pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return undefined;
     const key = JSON.stringify(Object.entries(annotations).sort());
-    return { namespace: pod.namespace, annotations: ctx.verdicts.get(() => annotations, ANNOTATIONS, key) };
+    const canonical = ctx.table(ANNOTATIONS);
+    if (!canonical.has(key)) canonical.set(key, annotations);
+    return { namespace: pod.namespace, annotations: canonical.get(key)! };
   },
   decide(layer, { namespace: podNamespace, annotations }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
@@ -76,9 +81,8 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
     }
     const namespace = namespaceSelector ? undefined : podNamespace;
     const snapshot = ctx.snapshot;
-    const gatewayPods = ctx.verdicts.get(() => snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
-      && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)),
-    GATEWAY_PODS, gateway.selector, gateway.namespaceSelector, namespace);
+    const gatewayPods = ctx.table(GATEWAY_PODS).get(gateway.selector, gateway.namespaceSelector, namespace, () => snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
+      && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
     if (gatewayPods.length === 0) return effect.unknown(LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } }).build();
     return applyGateways(effect, ctx, layer, gatewayPods, gateway.selector, destination).build();
   },

@@ -8,13 +8,15 @@ import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../net/ip.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
-import type { EngineContext } from '../core/context.ts';
+import { tableKind, type EngineContext } from '../core/context.ts';
+import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
-import type { PacketAt, PacketState } from '../core/packet.ts';
+import type { Step } from '../core/packet.ts';
 
 const LAYER = 'beyond-node';
-const LEAVING = Symbol('leaving');
+/** By the node the packet leaves from, the destination, and what the packet is so far. */
+const LEAVING = tableKind(() => new Table3<NodeInfo, Destination, string, Effect>());
 
 /** What this step reads: the node the packet leaves from, the destination, and what the packet is so far. */
 interface Leaving {
@@ -25,14 +27,16 @@ interface Leaving {
   fromPrimary: boolean;
 }
 
-export function beyondNode(ctx: EngineContext, at: PacketAt, packet: PacketState): Effect {
+export const beyondNode: Step = (ctx, _pod, podNode, destination, packet) => {
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
-  const node = (packet.gateway && ctx.node(packet.gateway.node)) || at.node;
-  const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, at.destination.range.family);
-  const { destination } = at;
+  const node = (packet.gateway && ctx.node(packet.gateway.node)) || podNode;
+  const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
   const from = packet.identity;
-  return ctx.verdicts.get(() => leave(ctx, { node, destination, from, fromPrimary }), LEAVING, node, destination, from, fromPrimary);
-}
+  return ctx.table(LEAVING).get(node, destination, fromPrimary ? PRIMARY[from] : from, () => leave(ctx, { node, destination, from, fromPrimary }));
+};
+
+/** The identity with a mark for "carries the node's primary address": one string key, made once. */
+const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', nat: 'nat*', dropped: 'dropped*', unknown: 'unknown*' };
 
 function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Leaving): Effect {
   const effect = new EffectBuilder(ctx.trace);

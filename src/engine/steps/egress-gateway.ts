@@ -4,41 +4,45 @@
  * pod and the destination alone, so its verdict is cached by exactly those two.
  */
 import type { GatewayLayer } from '../../model/datapath.ts';
-import type { EngineContext } from '../core/context.ts';
+import { tableKind, type EngineContext } from '../core/context.ts';
+import { Table3 } from '../core/keyed.ts';
+import type { Destination } from '../../model/decision.ts';
+import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import { joined, NO_EFFECT, type Effect } from '../core/effect.ts';
 import { gatewayMechanism } from '../registry/mechanisms.ts';
-import type { PacketAt } from '../core/packet.ts';
+import type { Step } from '../core/packet.ts';
 
-const INPUT = Symbol('gateway input');
-const VERDICT = Symbol('gateway verdict');
+const INPUTS = tableKind(() => new Table3<GatewayLayer, PodInfo, NodeInfo, object | undefined>());
+const VERDICTS = tableKind(() => new Table3<GatewayLayer, object, Destination, Effect>());
 
-export function egressGateway(ctx: EngineContext, at: PacketAt): Effect {
+export const egressGateway: Step = (ctx, pod, node, destination) => {
   let effect = NO_EFFECT;
   for (const layer of ctx.snapshot.datapath.gateways) {
-    const next = gatewayEffect(ctx, layer, at);
+    const next = gatewayEffect(ctx, layer, pod, node, destination);
     effect = effect === NO_EFFECT ? next : merged(effect, next);
-    if (effect.set?.gateway || effect.set?.settled) break;
+    if (effect.gateway || effect.settled) break;
   }
   return effect;
-}
+};
 
-function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, { pod, node, destination }: PacketAt): Effect {
+function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, pod: PodInfo, node: NodeInfo, destination: Destination): Effect {
   const mechanism = gatewayMechanism(layer);
   // Worked out once per pod and node (a pod meets every destination): the interned input, or none.
-  const input = ctx.verdicts.get(() => {
+  const input = ctx.table(INPUTS).get(layer, pod, node, () => {
     const built = mechanism.input(layer, { ctx, pod, node });
     return built && ctx.inputs.intern(layer.mechanism, built);
-  }, INPUT, layer, pod, node);
+  });
   if (!input) return NO_EFFECT;
-  return ctx.verdicts.get(() => mechanism.decide(layer, input, destination, ctx), VERDICT, layer, input, destination);
+  return ctx.table(VERDICTS).get(layer, input, destination, () => mechanism.decide(layer, input, destination, ctx));
 }
 
 function merged(first: Effect, then: Effect): Effect {
   if (then === NO_EFFECT) return first;
   return {
+    ...first,
+    ...then,
     trace: joined(first.trace, then.trace),
     reasons: joined(first.reasons, then.reasons),
     warnings: joined(first.warnings, then.warnings),
-    set: first.set || then.set ? { ...first.set, ...then.set } : undefined,
   };
 }

@@ -7,33 +7,45 @@
 import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../net/ip.ts';
-import { derivation, type EngineContext } from '../core/context.ts';
+import { derivation, tableKind, type EngineContext } from '../core/context.ts';
+import { Table2 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../core/mechanism.ts';
 import { snatRule } from '../registry/mechanisms.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../core/node-address.ts';
-import type { PacketAt, PacketState } from '../core/packet.ts';
+import type { Step } from '../core/packet.ts';
+import type { Destination } from '../../model/decision.ts';
+import type { Finding } from '../../model/reasons.ts';
 import { isActiveOn } from '../core/scope.ts';
 
 const LAYER = 'node-snat';
-const HOST_NETWORK = Symbol('host-network');
-const BEHIND_GATEWAY = Symbol('behind-gateway');
-const NODE_VERDICT = Symbol('node verdict');
 
-export function nodeSnat(ctx: EngineContext, { pod, node, destination }: PacketAt, packet: PacketState): Effect {
-  if (pod.hostNetwork) {
-    return ctx.verdicts.get(() => new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }).build(), HOST_NETWORK);
-  }
+/** The verdict for packets that carry a node address already, and for those behind each gateway node. */
+const HOST_NETWORK = tableKind(() => new Map<string, Effect>());
+const BEHIND_GATEWAY = tableKind(() => new Map<string, Effect>());
+/** Verdicts of nodes whose every chain decides from node facts: by node and destination. */
+const BY_NODE = tableKind(() => new Table2<NodeInfo, Destination, Effect>());
+
+export const nodeSnat: Step = (ctx, pod, node, destination, packet) => {
+  if (pod.hostNetwork) return once(ctx.table(HOST_NETWORK), '', () => skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }));
   const gateway = packet.gateway;
   if (gateway) {
-    return ctx.verdicts.get(() => new EffectBuilder(ctx.trace)
-      .note(LAYER, 'not-applicable', { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }).build(), BEHIND_GATEWAY, gateway.node);
+    return once(ctx.table(BEHIND_GATEWAY), gateway.node, () => skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }));
   }
   const chains = ctx.of(chainsOnNode, node);
-  const facts: NodeFacts = { ctx, node, destination, layersOnNode: chains.active };
   // Where every chain on the node decides from node facts alone, the verdict holds for all its pods.
-  if (!chains.readsPod) return ctx.verdicts.get(() => snatEffect(facts, chains, undefined), NODE_VERDICT, node, destination);
-  return snatEffect(facts, chains, { pod, sourceIP: packet.sourceIP ?? '' });
+  if (!chains.readsPod) return ctx.table(BY_NODE).get(node, destination, () => snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined));
+  return snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, { pod, sourceIP: packet.sourceIP ?? '' });
+};
+
+function skipped(ctx: EngineContext, finding: Finding): Effect {
+  return new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', finding).build();
+}
+
+function once(table: Map<string, Effect>, key: string, compute: () => Effect): Effect {
+  let found = table.get(key);
+  if (!found) table.set(key, (found = compute()));
+  return found;
 }
 
 interface Chains {

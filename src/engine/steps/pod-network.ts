@@ -32,7 +32,7 @@ export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | un
   }
   // Every packet passes here: its effect is made in one piece, its trace line only when there is a trace.
   const trace = ctx.trace ? [{ layer: LAYER, outcome: 'applied' as const, code: 'POD_IP' as const, data: { podIP }, source: podRef(pod) }] : NONE;
-  return { trace, reasons: NONE, warnings: NONE, set: { sourceIP: podIP, identity: 'pod-ip', via: 'pod-network' } };
+  return { trace, reasons: NONE, warnings: NONE, sourceIP: podIP, identity: 'pod-ip', via: 'pod-network' };
 }
 
 function podRef(pod: PodInfo) {
