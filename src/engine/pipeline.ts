@@ -6,7 +6,7 @@
 import type { Decision, Destination } from '../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { EngineContext } from './core/context.ts';
-import { applyEffect, newPacket, toDecision, type Step } from './core/packet.ts';
+import { applyEffect, newPacket, resetPacket, toDecision, type Step } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway } from './steps/egress-gateway.ts';
 import { nodeSnat } from './steps/node-snat.ts';
@@ -22,9 +22,12 @@ const AFTER_POD_NETWORK: readonly Step[] = [
   beyondNode,
 ];
 
-/** The decision for the pod on this node (where it runs, or where allowlist places it) and destination. */
-export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination): Decision {
-  const packet = newPacket(ctx.trace);
+/**
+ * The decision for the pod on this node (where it runs, or where allowlist places it) and
+ * destination. packet: the state to walk with, reset first (predict walks every packet in one).
+ */
+export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet = newPacket(ctx.trace)): Decision {
+  resetPacket(packet, ctx.trace);
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
   applyEffect(packet, podNetwork(ctx, pod, node, destination));

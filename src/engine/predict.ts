@@ -5,6 +5,7 @@
 import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { EngineContext } from './core/context.ts';
+import { newPacket } from './core/packet.ts';
 import { decidePacket } from './pipeline.ts';
 import { comparePods } from './select.ts';
 
@@ -13,12 +14,20 @@ export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Que
   const ctx = new EngineContext(snapshot, query);
   const destinations = [...query.destinations].sort(compareDestinations);
   const decisions: Decision[] = [];
+  // One packet state walked for every decision; each decision copies what it keeps.
+  const packet = newPacket(ctx.trace);
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
-  for (const pod of [...pods].sort(comparePods)) {
+  for (const pod of inOrder(pods)) {
     const node = ctx.node(pod.nodeName);
-    for (const destination of destinations) decisions.push(decidePacket(ctx, pod, node, destination));
+    for (const destination of destinations) decisions.push(decidePacket(ctx, pod, node, destination, packet));
   }
   return decisions;
+}
+
+/** The pods in answer order; selectPods already gives them so, which one pass confirms. */
+function inOrder(pods: readonly PodInfo[]): readonly PodInfo[] {
+  for (let i = 1; i < pods.length; i++) if (comparePods(pods[i - 1]!, pods[i]!) > 0) return [...pods].sort(comparePods);
+  return pods;
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

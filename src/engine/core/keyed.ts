@@ -45,7 +45,7 @@ function descend(level: Level, part: unknown): Level {
 export class Interner {
   private readonly root: Level = new Map();
 
-  intern<T extends object>(kind: string, input: T): T {
+  intern<T extends object>(kind: unknown, input: T): T {
     let level = descend(this.root, kind);
     const fields = input as Record<string, unknown>;
     for (const key of Object.keys(fields).sort()) level = descend(descend(level, key), fields[key]);

@@ -27,6 +27,18 @@ export function newPacket(traced: boolean): Packet {
   return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, gateway: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
 }
 
+/** The packet as new; its trace a new list, since the decision before it keeps the old one. */
+export function resetPacket(packet: Packet, traced: boolean): void {
+  packet.sourceIP = null;
+  packet.identity = 'unknown';
+  packet.via = 'none';
+  packet.settled = false;
+  packet.gateway = undefined;
+  packet.reasons = NONE;
+  packet.warnings = NONE;
+  packet.trace = traced ? [] : undefined;
+}
+
 export function applyEffect(packet: Packet, effect: Effect): void {
   if (packet.trace) for (const line of effect.trace) packet.trace.push(line);
   packet.reasons = joined(packet.reasons, effect.reasons);
@@ -39,7 +51,7 @@ export function applyEffect(packet: Packet, effect: Effect): void {
 }
 
 export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet): Decision {
-  const podIP = pod.podIPs.find((ip) => ip.includes(':') === (destination.range.family === 6)) ?? pod.podIPs[0] ?? null;
+  const podIP = podIPFor(pod, destination.range.family === 6);
   const decision: Decision = {
     namespace: pod.namespace,
     pod: pod.name,
@@ -57,6 +69,12 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
   };
   if (packet.gateway) decision.gateway = packet.gateway;
   return decision;
+}
+
+/** The pod's address of the destination's family, else its first; a loop, since it runs for every decision. */
+function podIPFor(pod: PodInfo, ipv6: boolean): string | null {
+  for (const ip of pod.podIPs) if (ip.includes(':') === ipv6) return ip;
+  return pod.podIPs[0] ?? null;
 }
 
 function dedupe(findings: readonly Finding[]): Finding[] {

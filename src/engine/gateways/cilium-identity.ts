@@ -14,11 +14,21 @@ const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
  */
 const FILTERED = [/^pod-template-hash$/, /^controller-revision-hash$/, /^pod-template-generation$/, /^statefulset\.kubernetes\.io\/pod-name$/];
 
-export function identityLabels(pod: PodInfo, namespaceLabels: Record<string, string>): Record<string, string> {
+/** What of a pod its endpoint's identity labels are made from; pods with equal facts share an identity. */
+export interface EndpointFacts {
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+export function endpointOf(pod: PodInfo): EndpointFacts {
+  return { namespace: pod.namespace, labels: pod.labels };
+}
+
+export function identityLabels(endpoint: EndpointFacts, namespaceLabels: Record<string, string>): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pod.labels)) if (!FILTERED.some((f) => f.test(key))) labels[key] = value;
+  for (const [key, value] of Object.entries(endpoint.labels)) if (!FILTERED.some((f) => f.test(key))) labels[key] = value;
   for (const [key, value] of Object.entries(namespaceLabels)) labels[NAMESPACE_LABEL_PREFIX + key] = value;
-  labels[POD_NAMESPACE_LABEL] = pod.namespace;
+  labels[POD_NAMESPACE_LABEL] = endpoint.namespace;
   return labels;
 }
 

@@ -9,7 +9,7 @@ import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { derivation } from '../core/context.ts';
-import { identityLabels, usesNamespaceLabels } from './cilium-identity.ts';
+import { endpointOf, identityLabels, usesNamespaceLabels, type EndpointFacts } from './cilium-identity.ts';
 
 export interface PolicyIndex {
   valid: CiliumEgressPolicy[];
@@ -30,18 +30,26 @@ export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
   const order = new Map(valid.map((p, at) => [p, at]));
   const selections = new Map<string, CiliumEgressPolicy[]>();
   const byPod = new WeakMap<PodInfo, CiliumEgressPolicy[] | undefined>();
-  const select = (pod: PodInfo): CiliumEgressPolicy[] | undefined => {
-    const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
+  // Pods of one template have equal endpoint facts: the selection is worked out once per such set,
+  // keyed by the whole of what it is computed from.
+  const byEndpoint = new Map<string, CiliumEgressPolicy[] | undefined>();
+  const select = (endpoint: EndpointFacts): CiliumEgressPolicy[] | undefined => {
+    const namespaceLabels = snapshot.namespaceLabels[endpoint.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
-    const identity = identityLabels(pod, namespaceLabels ?? {});
+    const identity = identityLabels(endpoint, namespaceLabels ?? {});
     const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
     const key = selected.map((p) => order.get(p)).join(',');
     if (!selections.has(key)) selections.set(key, selected);
     return selections.get(key)!;
   };
   const selecting = (pod: PodInfo) => {
-    if (!byPod.has(pod)) byPod.set(pod, select(pod));
-    return byPod.get(pod);
+    if (byPod.has(pod)) return byPod.get(pod);
+    const endpoint = endpointOf(pod);
+    const key = JSON.stringify(endpoint);
+    if (!byEndpoint.has(key)) byEndpoint.set(key, select(endpoint));
+    const selection = byEndpoint.get(key);
+    byPod.set(pod, selection);
+    return selection;
   };
   return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
 });

@@ -8,7 +8,7 @@ import type { NodeInfo } from '../../model/snapshot.ts';
 import { coverage } from '../../net/ip.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
-import { tableKind, type EngineContext } from '../core/context.ts';
+import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
@@ -28,6 +28,8 @@ interface Leaving {
 }
 
 export const beyondNode: Step = (ctx, _pod, podNode, destination, packet) => {
+  const inside = ctx.of(staysInside, destination);
+  if (inside) return inside;
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
   const node = (packet.gateway && ctx.node(packet.gateway.node)) || podNode;
   const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
@@ -38,15 +40,21 @@ export const beyondNode: Step = (ctx, _pod, podNode, destination, packet) => {
 /** The identity with a mark for "carries the node's primary address": one string key, made once. */
 const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', nat: 'nat*', dropped: 'dropped*', unknown: 'unknown*' };
 
-function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Leaving): Effect {
+/** What the destination alone decides: no NAT beyond the node for a private or in-cluster one; undefined: it depends on the node. */
+const staysInside = derivation((destination: Destination, ctx): Effect | undefined => {
   const effect = new EffectBuilder(ctx.trace);
-  const nodeRef = { kind: 'Node', name: node.name };
   const covered = nonPublicCoverage(destination.range);
   if (covered === 'all') return effect.note(LAYER, 'not-applicable', { code: 'DST_NOT_PUBLIC', data: {} }).build();
   if (coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all') {
     return effect.note(LAYER, 'not-applicable', { code: 'DST_IN_CLUSTER', data: {} }).build();
   }
   if (covered === 'some') return effect.unknown(LAYER, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} }).build();
+  return undefined;
+});
+
+function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Leaving): Effect {
+  const effect = new EffectBuilder(ctx.trace);
+  const nodeRef = { kind: 'Node', name: node.name };
   if (!node.cloud) {
     const finding = { code: 'NO_NAT_ASSUMED_OFF_CLOUD' as const, data: { node: node.name }, source: nodeRef };
     return effect.note(LAYER, 'applied', finding).warn(finding).build();

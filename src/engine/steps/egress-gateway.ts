@@ -5,35 +5,37 @@
  */
 import type { GatewayLayer } from '../../model/datapath.ts';
 import { tableKind, type EngineContext } from '../core/context.ts';
-import { Table3 } from '../core/keyed.ts';
+import { Table2 } from '../core/keyed.ts';
 import type { Destination } from '../../model/decision.ts';
-import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
+import type { PodInfo } from '../../model/snapshot.ts';
 import { joined, NO_EFFECT, type Effect } from '../core/effect.ts';
 import { gatewayMechanism } from '../registry/mechanisms.ts';
 import type { Step } from '../core/packet.ts';
 
-const INPUTS = tableKind(() => new Table3<GatewayLayer, PodInfo, NodeInfo, object | undefined>());
-const VERDICTS = tableKind(() => new Table3<GatewayLayer, object, Destination, Effect>());
+const INPUTS = tableKind(() => new Table2<GatewayLayer, PodInfo, object | undefined>());
+const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
 
-export const egressGateway: Step = (ctx, pod, node, destination) => {
+export const egressGateway: Step = (ctx, pod, _node, destination) => {
   let effect = NO_EFFECT;
   for (const layer of ctx.snapshot.datapath.gateways) {
-    const next = gatewayEffect(ctx, layer, pod, node, destination);
+    const next = gatewayEffect(ctx, layer, pod, destination);
     effect = effect === NO_EFFECT ? next : merged(effect, next);
     if (effect.gateway || effect.settled) break;
   }
   return effect;
 };
 
-function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, pod: PodInfo, node: NodeInfo, destination: Destination): Effect {
+function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, pod: PodInfo, destination: Destination): Effect {
   const mechanism = gatewayMechanism(layer);
-  // Worked out once per pod and node (a pod meets every destination): the interned input, or none.
-  const input = ctx.table(INPUTS).get(layer, pod, node, () => {
-    const built = mechanism.input(layer, { ctx, pod, node });
-    return built && ctx.inputs.intern(layer.mechanism, built);
+  // Worked out once per pod (a pod meets every destination), from the pod and the node it names:
+  // the input, interned per layer (so the input alone names the layer), or none.
+  const input = ctx.table(INPUTS).get(layer, pod, () => {
+    const node = ctx.node(pod.nodeName);
+    const built = node && mechanism.input(layer, { ctx, pod, node });
+    return built && ctx.inputs.intern(layer, built);
   });
   if (!input) return NO_EFFECT;
-  return ctx.table(VERDICTS).get(layer, input, destination, () => mechanism.decide(layer, input, destination, ctx));
+  return ctx.table(VERDICTS).get(input, destination, () => mechanism.decide(layer, input, destination, ctx));
 }
 
 function merged(first: Effect, then: Effect): Effect {
