@@ -7,9 +7,9 @@ import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { EngineContext } from './core/context.ts';
 import { newPacket } from './core/packet.ts';
 import { decidePacket } from './pipeline.ts';
-import { comparePods } from './select.ts';
+import type { PodsInOrder } from './select.ts';
 
-export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
+export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): Decision[] {
   // One context for the call: its indexes and cached verdicts are dropped with it.
   const ctx = new EngineContext(snapshot, query);
   const destinations = [...query.destinations].sort(compareDestinations);
@@ -17,17 +17,11 @@ export function predict(snapshot: Snapshot, pods: readonly PodInfo[], query: Que
   // One packet state walked for every decision; each decision copies what it keeps.
   const packet = newPacket(ctx.trace);
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
-  for (const pod of inOrder(pods)) {
+  for (const pod of pods) {
     const node = ctx.node(pod.nodeName);
     for (const destination of destinations) decisions.push(decidePacket(ctx, pod, node, destination, packet));
   }
   return decisions;
-}
-
-/** The pods in answer order; selectPods already gives them so, which one pass confirms. */
-function inOrder(pods: readonly PodInfo[]): readonly PodInfo[] {
-  for (let i = 1; i < pods.length; i++) if (comparePods(pods[i - 1]!, pods[i]!) > 0) return [...pods].sort(comparePods);
-  return pods;
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

@@ -13,12 +13,18 @@ export interface PodSelection {
   target?: { kind: string; name: string };
 }
 
-export function selectPods(snapshot: Snapshot, selection: PodSelection): PodInfo[] {
-  return snapshot.pods
+/** Pods in the order of every answer (by namespace, then name), as the type says. */
+export type PodsInOrder = readonly PodInfo[] & { readonly inAnswerOrder: true };
+
+export function selectPods(snapshot: Snapshot, selection: PodSelection): PodsInOrder {
+  return inAnswerOrder(snapshot.pods
     .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
     .filter((p) => matchesSelector(p.labels, selection.selector))
-    .filter((p) => !selection.target || matchesTarget(p, selection.target))
-    .sort(comparePods);
+    .filter((p) => !selection.target || matchesTarget(p, selection.target)));
+}
+
+export function inAnswerOrder(pods: readonly PodInfo[]): PodsInOrder {
+  return [...pods].sort(comparePods) as readonly PodInfo[] as PodsInOrder;
 }
 
 /** String.prototype.localeCompare's own order (ECMA-402 §19.1.1), without making a collator per call. */

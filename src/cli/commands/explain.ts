@@ -3,7 +3,7 @@
  */
 import type { Argv } from 'yargs';
 import { predict } from '../../engine/predict.ts';
-import { selectPods } from '../../engine/select.ts';
+import { inAnswerOrder, selectPods } from '../../engine/select.ts';
 import { renderExplain } from '../../render/explain-view.ts';
 import { egressReport, findingJson } from '../../render/report.ts';
 import { serialize } from '../../render/serialize.ts';
@@ -40,7 +40,7 @@ export async function explainCommand(args: ExplainArgs, io: Io): Promise<number>
   const pod = pods[0];
   if (!pod) throw new InputError(`${target.kind === 'Pod' ? 'pod' : target.kind} "${target.name}" not found in namespace "${namespace}"`);
   if (pods.length > 1) io.stderr(`Explaining pod ${pod.name} (1 of ${pods.length} pods of ${target.kind}/${target.name})\n`);
-  const decisions = predict(snapshot, [pod], query);
+  const decisions = predict(snapshot, inAnswerOrder([pod]), query);
   if (output === 'json' || output === 'yaml') {
     const report = egressReport(snapshot, decisions);
     report.items = report.items.map((item, i) => ({ ...item, trace: decisions[i]!.trace.map((s) => ({ layer: s.layer, outcome: s.outcome, ...findingJson(s) })) }));

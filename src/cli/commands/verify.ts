@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { compare } from '../../engine/compare.ts';
 import { predict } from '../../engine/predict.ts';
 import { planProbes } from '../../engine/probe-plan.ts';
-import { selectPods } from '../../engine/select.ts';
+import { inAnswerOrder, selectPods } from '../../engine/select.ts';
 import { MANAGED_BY } from '../../probe/manifest.ts';
 import { runProbes } from '../../probe/run.ts';
 import { serialize } from '../../render/serialize.ts';
@@ -44,8 +44,8 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const destinations = await resolveDestinations([options.echoHost], io);
   const { snapshot } = await loadSnapshot(options.source, options.selection, io, cluster);
   const target = options.target ? parseTarget(options.target) : undefined;
-  const pods = selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) })
-    .filter((p) => !options.node || p.nodeName === options.node);
+  const pods = inAnswerOrder(selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) })
+    .filter((p) => !options.node || p.nodeName === options.node));
   const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1), trace: false }), pods, options.by);
   const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();
   await access.checkProbeAccess(client, namespaces);

@@ -48,7 +48,9 @@ export class Interner {
   intern<T extends object>(kind: unknown, input: T): T {
     let level = descend(this.root, kind);
     const fields = input as Record<string, unknown>;
-    for (const key of Object.keys(fields).sort()) level = descend(descend(level, key), fields[key]);
+    // Fields in the order the input was built in: inputs built by one function share it, and an
+    // input built in another order is only a miss, never a wrong match.
+    for (const key in fields) level = descend(descend(level, key), fields[key]);
     const found = level.get(END) as T | undefined;
     if (found) return found;
     level.set(END, input);
