@@ -1,41 +1,65 @@
 /**
  * The ordered walk of one packet from the pod to the destination (design §4). The order is the
- * packet's own path. Each step returns its effect as a value and the walk applies it; a step that
- * settles the packet (unknown, dropped) ends the walk.
+ * packet's own path; each step returns its effect as a value and the walk applies it, and a step
+ * that settles the packet (unknown, dropped) ends the walk.
+ * What every packet of a pod shares (its route) is worked out once per pod.
  */
 import type { Decision, Destination } from '../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { EngineContext } from './core/context.ts';
-import { applyEffect, newPacket, resetPacket, toDecision, type Step } from './core/packet.ts';
+import type { Effect } from './core/effect.ts';
+import { applyEffect, newPacket, resetPacket, toDecision, type Packet } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
-import { egressGateway } from './steps/egress-gateway.ts';
-import { nodeSnat } from './steps/node-snat.ts';
+import { egressGateway, gatewayInputs } from './steps/egress-gateway.ts';
+import { chainsReadPod, nodeSnat } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
 
-const AFTER_POD_NETWORK: readonly Step[] = [
-  // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before
-  //    node SNAT sees it — bpf/lib/nat.h checks the gateway map before the exclusion CIDR.
-  egressGateway,
-  // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order.
-  nodeSnat,
-  // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
-  beyondNode,
-];
+/** What every packet of one pod on its node shares. */
+export interface Route {
+  pod: PodInfo;
+  node: NodeInfo;
+  /** The pod's input to each egress gateway layer, in the datapath's order. */
+  gatewayInputs: readonly (object | undefined)[];
+  /** Whether a chain on the node reads the pod, so node SNAT is handed it. */
+  snatReadsPod: boolean;
+  /** The pod network's effect by address family, worked out for the first destination of each. */
+  podNetwork: { 4?: Effect; 6?: Effect };
+}
+
+export function routeOf(ctx: EngineContext, pod: PodInfo, node: NodeInfo): Route {
+  return { pod, node, gatewayInputs: gatewayInputs(ctx, pod, node), snatReadsPod: chainsReadPod(ctx, node), podNetwork: {} };
+}
 
 /**
  * The decision for the pod on this node (where it runs, or where allowlist places it) and
  * destination. packet: the state to walk with, reset first (predict walks every packet in one).
  */
 export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet = newPacket(ctx.trace)): Decision {
+  return decideOnRoute(ctx, pod, node && routeOf(ctx, pod, node), destination, packet);
+}
+
+export function decideOnRoute(ctx: EngineContext, pod: PodInfo, route: Route | undefined, destination: Destination, packet: Packet): Decision {
   resetPacket(packet, ctx.trace);
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
-  applyEffect(packet, podNetwork(ctx, pod, node, destination));
-  if (node) {
-    for (const step of AFTER_POD_NETWORK) {
-      if (packet.settled) break;
-      applyEffect(packet, step(ctx, pod, node, destination, packet));
-    }
-  }
-  return toDecision(pod, node, destination, packet);
+  const family = destination.range.family;
+  applyEffect(packet, route ? (route.podNetwork[family] ??= podNetwork(ctx, pod, route.node, family)) : podNetwork(ctx, pod, undefined, family));
+  if (route) afterPodNetwork(ctx, route, destination, packet);
+  return toDecision(pod, route?.node, destination, packet);
+}
+
+function afterPodNetwork(ctx: EngineContext, route: Route, destination: Destination, packet: Packet): void {
+  const { pod, node } = route;
+  if (packet.settled) return;
+  // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before
+  //    node SNAT sees it — bpf/lib/nat.h checks the gateway map before the exclusion CIDR.
+  applyEffect(packet, egressGateway(ctx, route.gatewayInputs, destination));
+  if (packet.settled) return;
+  // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order; the pod
+  //    and its address are handed over only where a chain there reads them.
+  const fromPod = route.snatReadsPod ? { pod, sourceIP: packet.sourceIP ?? '' } : undefined;
+  applyEffect(packet, nodeSnat(ctx, node, destination, pod.hostNetwork, packet.gateway, fromPod));
+  if (packet.settled) return;
+  // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
+  applyEffect(packet, beyondNode(ctx, node, destination, packet));
 }

@@ -6,7 +6,7 @@ import type { Decision, Destination, Query } from '../model/decision.ts';
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { EngineContext } from './core/context.ts';
 import { newPacket } from './core/packet.ts';
-import { decidePacket } from './pipeline.ts';
+import { decideOnRoute, routeOf } from './pipeline.ts';
 import type { PodsInOrder } from './select.ts';
 
 export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): Decision[] {
@@ -19,7 +19,9 @@ export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): De
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
   for (const pod of pods) {
     const node = ctx.node(pod.nodeName);
-    for (const destination of destinations) decisions.push(decidePacket(ctx, pod, node, destination, packet));
+    // What every packet of the pod shares, once per pod.
+    const route = node && routeOf(ctx, pod, node);
+    for (const destination of destinations) decisions.push(decideOnRoute(ctx, pod, route, destination, packet));
   }
   return decisions;
 }

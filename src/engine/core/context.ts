@@ -52,7 +52,8 @@ export class EngineContext {
 
   /** The derivation's value for the object, computed the first time it is asked for. */
   of<K extends object, V>(derivation: Derivation<K, V>, key: K): V {
-    const values = (this.slots[derivation.slot] ??= new WeakMap<K, V>()) as WeakMap<K, V>;
+    // A Map, not a WeakMap: the context, and every value in it, is dropped after the call anyway.
+    const values = (this.slots[derivation.slot] ??= new Map<K, V>()) as Map<K, V>;
     if (values.has(key)) return values.get(key) as V;
     const value = derivation.compute(key, this);
     values.set(key, value);

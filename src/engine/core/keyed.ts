@@ -2,29 +2,37 @@
  * The cache primitives of a predict call. Keys compare by identity (objects) or value (strings,
  * numbers, booleans), so two keys are equal only when every part is the same. Each table has a
  * fixed number of key parts, so a lookup is that many Map reads and allocates nothing (lookups run
- * for every packet).
+ * for every packet): callers look a value up with `find` and work it out only when it is missing,
+ * instead of handing over a closure on every call.
  */
 
-export class Table2<A, B, V> {
+/** Values are never undefined: undefined from `find` means "not worked out yet". */
+export class Table2<A, B, V extends NonNullable<unknown>> {
   private readonly rows = new Map<A, Map<B, V>>();
 
-  get(a: A, b: B, compute: () => V): V {
+  find(a: A, b: B): V | undefined {
+    return this.rows.get(a)?.get(b);
+  }
+
+  put(a: A, b: B, value: V): V {
     let row = this.rows.get(a);
     if (!row) this.rows.set(a, (row = new Map()));
-    if (row.has(b)) return row.get(b) as V;
-    const value = compute();
     row.set(b, value);
     return value;
   }
 }
 
-export class Table3<A, B, C, V> {
+export class Table3<A, B, C, V extends NonNullable<unknown>> {
   private readonly rows = new Map<A, Table2<B, C, V>>();
 
-  get(a: A, b: B, c: C, compute: () => V): V {
+  find(a: A, b: B, c: C): V | undefined {
+    return this.rows.get(a)?.find(b, c);
+  }
+
+  put(a: A, b: B, c: C, value: V): V {
     let row = this.rows.get(a);
     if (!row) this.rows.set(a, (row = new Table2()));
-    return row.get(b, c, compute);
+    return row.put(b, c, value);
   }
 }
 

@@ -5,8 +5,7 @@
 import type { Decision, Destination, Identity, TraceStep } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
-import type { EngineContext } from './context.ts';
-import { joined, NONE, type Effect } from './effect.ts';
+import { joined, NO_EFFECT, NONE, type Effect } from './effect.ts';
 
 export interface Packet {
   sourceIP: string | null;
@@ -40,6 +39,7 @@ export function resetPacket(packet: Packet, traced: boolean): void {
 }
 
 export function applyEffect(packet: Packet, effect: Effect): void {
+  if (effect === NO_EFFECT) return;
   if (packet.trace) for (const line of effect.trace) packet.trace.push(line);
   packet.reasons = joined(packet.reasons, effect.reasons);
   packet.warnings = joined(packet.warnings, effect.warnings);
@@ -85,9 +85,3 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }
-
-/**
- * A step after the pod network: the packet's pod, the node it is on (read: the pod network settles
- * the packet where there is none), its destination, and what the packet is so far.
- */
-export type Step = (ctx: EngineContext, pod: PodInfo, node: NodeInfo, destination: Destination, packet: PacketState) => Effect;

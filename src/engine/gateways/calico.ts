@@ -81,8 +81,10 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
     }
     const namespace = namespaceSelector ? undefined : podNamespace;
     const snapshot = ctx.snapshot;
-    const gatewayPods = ctx.table(GATEWAY_PODS).get(gateway.selector, gateway.namespaceSelector, namespace, () => snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
-      && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
+    const found = ctx.table(GATEWAY_PODS);
+    const gatewayPods = found.find(gateway.selector, gateway.namespaceSelector, namespace) ?? found.put(gateway.selector, gateway.namespaceSelector, namespace,
+      snapshot.pods.filter((p) => matchesSelector(p.labels, selector)
+        && (namespaceSelector ? matchesSelector(snapshot.namespaceLabels[p.namespace] ?? {}, namespaceSelector) : p.namespace === namespace)));
     if (gatewayPods.length === 0) return effect.unknown(LAYER, { code: 'CALICO_EGW_NO_GATEWAY_PODS', data: { selector: gateway.selector } }).build();
     return applyGateways(effect, ctx, layer, gatewayPods, gateway.selector, destination).build();
   },

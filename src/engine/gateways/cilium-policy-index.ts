@@ -29,7 +29,6 @@ export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
   const candidates = candidateIndex(valid);
   const order = new Map(valid.map((p, at) => [p, at]));
   const selections = new Map<string, CiliumEgressPolicy[]>();
-  const byPod = new WeakMap<PodInfo, CiliumEgressPolicy[] | undefined>();
   // Pods of one template have equal endpoint facts: the selection is worked out once per such set,
   // keyed by the whole of what it is computed from.
   const byEndpoint = new Map<string, CiliumEgressPolicy[] | undefined>();
@@ -43,13 +42,10 @@ export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
     return selections.get(key)!;
   };
   const selecting = (pod: PodInfo) => {
-    if (byPod.has(pod)) return byPod.get(pod);
     const endpoint = endpointOf(pod);
     const key = JSON.stringify(endpoint);
     if (!byEndpoint.has(key)) byEndpoint.set(key, select(endpoint));
-    const selection = byEndpoint.get(key);
-    byPod.set(pod, selection);
-    return selection;
+    return byEndpoint.get(key);
   };
   return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
 });

@@ -12,7 +12,7 @@ import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
-import type { Step } from '../core/packet.ts';
+import type { PacketState } from '../core/packet.ts';
 
 const LAYER = 'beyond-node';
 /** By the node the packet leaves from, the destination, and what the packet is so far. */
@@ -27,15 +27,21 @@ interface Leaving {
   fromPrimary: boolean;
 }
 
-export const beyondNode: Step = (ctx, _pod, podNode, destination, packet) => {
+/**
+ * What leaves the pod's node for the destination. packet.sourceIP is read only once a layer has set
+ * it (not for a pod-IP packet, whose address 1:1 NAT never maps), so it may stand for the pod's.
+ */
+export function beyondNode(ctx: EngineContext, podNode: NodeInfo, destination: Destination, packet: PacketState): Effect {
   const inside = ctx.of(staysInside, destination);
   if (inside) return inside;
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
   const node = (packet.gateway && ctx.node(packet.gateway.node)) || podNode;
-  const fromPrimary = packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
   const from = packet.identity;
-  return ctx.table(LEAVING).get(node, destination, fromPrimary ? PRIMARY[from] : from, () => leave(ctx, { node, destination, from, fromPrimary }));
-};
+  const fromPrimary = from !== 'pod-ip' && packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
+  const key = fromPrimary ? PRIMARY[from] : from;
+  const leaving = ctx.table(LEAVING);
+  return leaving.find(node, destination, key) ?? leaving.put(node, destination, key, leave(ctx, { node, destination, from, fromPrimary }));
+}
 
 /** The identity with a mark for "carries the node's primary address": one string key, made once. */
 const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', nat: 'nat*', dropped: 'dropped*', unknown: 'unknown*' };
@@ -62,7 +68,7 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
   const family = destination.range.family;
   const externalIP = nodeExternalIP(node, family);
   const primary = nodeInternalIP(node, family);
-  if (externalIP && fromPrimary && from !== 'pod-ip') {
+  if (externalIP && fromPrimary) {
     const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: primary ?? '' }, source: nodeRef };
     return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: externalIP }).build();
   }

@@ -3,43 +3,46 @@
  * packet (reroutes or settles it) ends the step. A gateway decides from the input it builds of the
  * pod and the destination alone, so its verdict is cached by exactly those two.
  */
-import type { GatewayLayer } from '../../model/datapath.ts';
 import { tableKind, type EngineContext } from '../core/context.ts';
 import { Table2 } from '../core/keyed.ts';
 import type { Destination } from '../../model/decision.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
+import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import { joined, NO_EFFECT, type Effect } from '../core/effect.ts';
 import { gatewayMechanism } from '../registry/mechanisms.ts';
-import type { Step } from '../core/packet.ts';
 
-const INPUTS = tableKind(() => new Table2<GatewayLayer, PodInfo, object | undefined>());
 const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
 
-export const egressGateway: Step = (ctx, pod, _node, destination) => {
+/**
+ * The pod's input to each gateway layer, in the datapath's order (undefined where a layer has
+ * nothing to say about it), interned per layer so that the input alone names its layer.
+ */
+export function gatewayInputs(ctx: EngineContext, pod: PodInfo, node: NodeInfo): (object | undefined)[] {
+  return ctx.snapshot.datapath.gateways.map((layer) => {
+    const built = gatewayMechanism(layer).input(layer, { ctx, pod, node });
+    return built && ctx.inputs.intern(layer, built);
+  });
+}
+
+/** The gateways' effect from the pod's inputs and the destination alone. */
+export function egressGateway(ctx: EngineContext, inputs: readonly (object | undefined)[], destination: Destination): Effect {
   let effect = NO_EFFECT;
-  for (const layer of ctx.snapshot.datapath.gateways) {
-    const next = gatewayEffect(ctx, layer, pod, destination);
-    effect = effect === NO_EFFECT ? next : merged(effect, next);
+  const layers = ctx.snapshot.datapath.gateways;
+  const verdicts = ctx.table(VERDICTS);
+  for (let at = 0; at < layers.length; at++) {
+    const input = inputs[at];
+    if (!input) continue;
+    const layer = layers[at]!;
+    const verdict = verdicts.find(input, destination) ?? verdicts.put(input, destination, gatewayMechanism(layer).decide(layer, input, destination, ctx));
+    effect = merged(effect, verdict);
     if (effect.gateway || effect.settled) break;
   }
   return effect;
-};
-
-function gatewayEffect(ctx: EngineContext, layer: GatewayLayer, pod: PodInfo, destination: Destination): Effect {
-  const mechanism = gatewayMechanism(layer);
-  // Worked out once per pod (a pod meets every destination), from the pod and the node it names:
-  // the input, interned per layer (so the input alone names the layer), or none.
-  const input = ctx.table(INPUTS).get(layer, pod, () => {
-    const node = ctx.node(pod.nodeName);
-    const built = node && mechanism.input(layer, { ctx, pod, node });
-    return built && ctx.inputs.intern(layer, built);
-  });
-  if (!input) return NO_EFFECT;
-  return ctx.table(VERDICTS).get(input, destination, () => mechanism.decide(layer, input, destination, ctx));
 }
 
-function merged(first: Effect, then: Effect): Effect {
+/** Two effects one after the other, as one. */
+export function merged(first: Effect, then: Effect): Effect {
   if (then === NO_EFFECT) return first;
+  if (first === NO_EFFECT) return then;
   return {
     ...first,
     ...then,

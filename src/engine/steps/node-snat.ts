@@ -13,7 +13,7 @@ import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../core/mechanism.ts';
 import { snatRule } from '../registry/mechanisms.ts';
 import { nodeInternalIP, nodeLocalRanges } from '../core/node-address.ts';
-import type { Step } from '../core/packet.ts';
+import type { PacketState } from '../core/packet.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import { isActiveOn } from '../core/scope.ts';
@@ -26,26 +26,40 @@ const BEHIND_GATEWAY = tableKind(() => new Map<string, Effect>());
 /** Verdicts of nodes whose every chain decides from node facts: by node and destination. */
 const BY_NODE = tableKind(() => new Table2<NodeInfo, Destination, Effect>());
 
-export const nodeSnat: Step = (ctx, pod, node, destination, packet) => {
-  if (pod.hostNetwork) return once(ctx.table(HOST_NETWORK), '', () => skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }));
-  const gateway = packet.gateway;
+/** The pod and the address its packet carries: what a pod-level rule reads beyond the node's facts. */
+export type FromPod = Pick<PodFacts, 'pod' | 'sourceIP'>;
+
+/**
+ * Node SNAT for a packet that left the pod network. fromPod: given exactly where a chain on the node
+ * reads the pod (chainsReadPod); without it the verdict holds for every pod there, once per
+ * node and destination.
+ */
+export function nodeSnat(ctx: EngineContext, node: NodeInfo, destination: Destination, hostNetwork: boolean, gateway: PacketState['gateway'], fromPod: FromPod | undefined): Effect {
+  if (hostNetwork) return ctx.table(HOST_NETWORK).get('') ?? put(ctx.table(HOST_NETWORK), '', skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }));
   if (gateway) {
-    return once(ctx.table(BEHIND_GATEWAY), gateway.node, () => skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }));
+    const behind = ctx.table(BEHIND_GATEWAY);
+    return behind.get(gateway.node) ?? put(behind, gateway.node, skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }));
   }
   const chains = ctx.of(chainsOnNode, node);
-  // Where every chain on the node decides from node facts alone, the verdict holds for all its pods.
-  if (!chains.readsPod) return ctx.table(BY_NODE).get(node, destination, () => snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined));
-  return snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, { pod, sourceIP: packet.sourceIP ?? '' });
-};
+  if (!chains.readsPod) {
+    const byNode = ctx.table(BY_NODE);
+    return byNode.find(node, destination) ?? byNode.put(node, destination, snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined));
+  }
+  return snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, fromPod);
+}
+
+/** Whether a chain active on the node reads the pod (a pod-level rule, mechanism.ts). */
+export function chainsReadPod(ctx: EngineContext, node: NodeInfo): boolean {
+  return ctx.of(chainsOnNode, node).readsPod;
+}
 
 function skipped(ctx: EngineContext, finding: Finding): Effect {
   return new EffectBuilder(ctx.trace).note(LAYER, 'not-applicable', finding).build();
 }
 
-function once(table: Map<string, Effect>, key: string, compute: () => Effect): Effect {
-  let found = table.get(key);
-  if (!found) table.set(key, (found = compute()));
-  return found;
+function put(table: Map<string, Effect>, key: string, effect: Effect): Effect {
+  table.set(key, effect);
+  return effect;
 }
 
 interface Chains {
@@ -66,8 +80,7 @@ interface LayerResult {
   verdict: LayerVerdict;
 }
 
-/** The pod and its address are given only where a pod-level rule is on the node. */
-function snatEffect(facts: NodeFacts, chains: Chains, fromPod: Pick<PodFacts, 'pod' | 'sourceIP'> | undefined): Effect {
+function snatEffect(facts: NodeFacts, chains: Chains, fromPod: FromPod | undefined): Effect {
   const { ctx, node, destination } = facts;
   const effect = new EffectBuilder(ctx.trace);
   // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
@@ -88,8 +101,8 @@ function snatEffect(facts: NodeFacts, chains: Chains, fromPod: Pick<PodFacts, 'p
   return combine(effect, node, results, destination.range.family).build();
 }
 
-function podFacts(fromPod: Pick<PodFacts, 'pod' | 'sourceIP'> | undefined): Pick<PodFacts, 'pod' | 'sourceIP'> {
-  // chainsOnNode says a pod-level rule is on the node exactly when nodeSnat passes the pod.
+function podFacts(fromPod: FromPod | undefined): FromPod {
+  // chainsReadPod says a pod-level rule is on the node exactly when the pipeline passes the pod.
   if (!fromPod) throw new Error('internal: a pod-level SNAT rule was evaluated without its pod');
   return fromPod;
 }

@@ -2,7 +2,7 @@
  * Step 1, the pod network: the address the packet starts with. hostNetwork pods share the node's
  * network namespace, so they start from the node's address (kubelet `generateAPIPodStatus`).
  */
-import type { Destination } from '../../model/decision.ts';
+import type { Family } from '../../model/net.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder, NONE, type Effect } from '../core/effect.ts';
@@ -10,8 +10,8 @@ import { familyOf, nodeInternalIP } from '../core/node-address.ts';
 
 const LAYER = 'pod-network';
 
-export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination): Effect {
-  const family = destination.range.family;
+/** The address a packet of the family starts with: it reads the destination only for its family. */
+export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, family: Family): Effect {
   const effect = new EffectBuilder(ctx.trace);
   if (!pod.nodeName) return effect.unknown(LAYER, { code: 'POD_NOT_SCHEDULED', data: { pod: pod.name } }).build();
   if (!node) {
@@ -25,7 +25,7 @@ export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | un
     const finding = { code: 'HOST_NETWORK_NODE_IP' as const, data: { node: node.name, nodeIP }, source: nodeRef };
     return effect.note(LAYER, 'applied', finding).set({ sourceIP: nodeIP, identity: 'node-ip', via: 'host-network' }).reason(finding).build();
   }
-  const podIP = pod.podIPs.find((ip) => familyOf(ip) === family);
+  const podIP = addressOf(pod.podIPs, family);
   if (!podIP) {
     const code = pod.podIPs.length === 0 ? 'POD_HAS_NO_IP' : 'POD_HAS_NO_IP_OF_FAMILY';
     return effect.unknown(LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef(pod) }).build();
@@ -33,6 +33,12 @@ export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | un
   // Every packet passes here: its effect is made in one piece, its trace line only when there is a trace.
   const trace = ctx.trace ? [{ layer: LAYER, outcome: 'applied' as const, code: 'POD_IP' as const, data: { podIP }, source: podRef(pod) }] : NONE;
   return { trace, reasons: NONE, warnings: NONE, sourceIP: podIP, identity: 'pod-ip', via: 'pod-network' };
+}
+
+/** The first address of the family; a loop, since every packet asks. */
+function addressOf(addresses: readonly string[], family: 4 | 6): string | undefined {
+  for (const ip of addresses) if (familyOf(ip) === family) return ip;
+  return undefined;
 }
 
 function podRef(pod: PodInfo) {
