@@ -1,10 +1,12 @@
 // `npm run bench`: measurements, never assertions. The engine micro-benchmark
-// (scripts/bench/engine.ts), then the single executable's startup and size (built from the
-// checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
+// (scripts/bench/engine.ts) and the output one on its decisions (scripts/bench/table.ts: who's
+// tables, its -o json report and lint hint), then the single executable's startup and size (built
+// from the checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
 // `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes; then the cluster
 // benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
-// 50,000-pod kube-apiserver. BENCH_RUNS: startup runs (30); BENCH_CLUSTER_RUNS: cluster runs (5);
-// BENCH_CLUSTER=0 skips the cluster part; BENCH_BUILD=0 measures dist/ without building it first.
+// 50,000-pod kube-apiserver. BENCH_RUNS: startup runs (30); BENCH_TABLE_RUNS: output runs (3);
+// BENCH_CLUSTER_RUNS: cluster runs (5); BENCH_CLUSTER=0 skips the cluster part; BENCH_BUILD=0
+// measures dist/ without building it first.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,8 @@ if (process.env.BENCH_BUILD !== '0') {
 
 const engine = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], { stdio: 'inherit' });
 if (engine.status !== 0) process.exit(engine.status ?? 1);
+const table = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'table.ts')], { stdio: 'inherit' });
+if (table.status !== 0) process.exit(table.status ?? 1);
 
 /** Wall time of each run in ms, after two warm-up runs (page cache). */
 function time(command, args, env = process.env) {
