@@ -1,10 +1,12 @@
 // `npm run bench`: measurements, never assertions. The engine micro-benchmark
-// (scripts/bench/engine.ts), then the single executable's startup and size (built from the
-// checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
+// (scripts/bench/engine.ts) and the output one on its decisions (scripts/bench/table.ts: who's
+// tables, its -o json report and lint hint), then the single executable's startup and size (built
+// from the checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
 // `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes; then the cluster
 // benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
-// 50,000-pod kube-apiserver. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30); BENCH_CLUSTER_RUNS: cluster runs (5);
-// BENCH_CLUSTER=0 skips the cluster part; BENCH_BUILD=0 measures dist/ without building it first.
+// 50,000-pod kube-apiserver. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30);
+// BENCH_TABLE_RUNS: output runs (3); BENCH_CLUSTER_RUNS: cluster runs (5); BENCH_CLUSTER=0 skips the
+// cluster part; BENCH_BUILD=0 measures dist/ without building it first.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,8 @@ if (process.env.BENCH_BUILD !== '0') {
 }
 
 engineBench();
+const table = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'table.ts')], { stdio: 'inherit' });
+if (table.status !== 0) process.exit(table.status ?? 1);
 
 /**
  * The engine micro-benchmark, each run a fresh process (as every `who` is): its lines once, then

@@ -25,11 +25,8 @@ function byPod(decisions: readonly Decision[], wide: boolean): string {
 }
 
 function byWorkload(decisions: readonly Decision[], wide: boolean): string {
-  const groups = new Map<string, Decision[]>();
-  for (const d of decisions) {
-    const key = [d.namespace, d.workload.kind, d.workload.name, d.destination.text, d.destination.name ?? ''].join('\u0000');
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
+  // Each group grows in place, in the order of its first decision: one pass over the decisions.
+  const groups = Map.groupBy(decisions, (d) => [d.namespace, d.workload.kind, d.workload.name, d.destination.text, d.destination.name ?? ''].join('\u0000'));
   const head = ['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', ...(wide ? ['IDENTITY', 'NODES', 'GATEWAY', 'REASON'] : [])];
   const rows = [...groups.values()].map((group) => {
     const first = group[0]!;

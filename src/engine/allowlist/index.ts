@@ -74,17 +74,20 @@ function addressesOn(node: NodeInfo, pod: PodInfo): string[] {
 }
 
 function sourcesOf(placements: readonly Placement[], destination: Destination): AllowlistSource[] {
-  const byAddress = new Map<string, AllowlistSource>();
+  // An address every placement shares (a gateway's, a NAT's) has one entry per placement: its
+  // nodes go into a set, sorted once at the end rather than copied and sorted on every placement.
+  const byAddress = new Map<string, { source: Omit<AllowlistSource, 'nodes' | 'current'>; nodes: Set<string>; current: boolean }>();
   for (const p of placements) {
     for (const source of sourceOf(p.decision, p.node, destination)) {
-      const existing = byAddress.get(source.address);
-      if (existing) {
-        existing.nodes = unique([...existing.nodes, p.node.name]);
-        existing.current ||= p.current;
-      } else byAddress.set(source.address, { ...source, nodes: [p.node.name], current: p.current });
+      const found = byAddress.get(source.address) ?? { source, nodes: new Set<string>(), current: false };
+      found.nodes.add(p.node.name);
+      found.current ||= p.current;
+      byAddress.set(source.address, found);
     }
   }
-  return [...byAddress.values()].sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+  return [...byAddress.values()]
+    .map(({ source, nodes, current }) => ({ ...source, nodes: unique([...nodes]), current }))
+    .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
 }
 
 /** The address a firewall sees for one placement; for a kept pod IP, the whole pod CIDR of the node. */

@@ -5,7 +5,7 @@
  * computation over every node the pods may be scheduled to. A workload the allowlist does not
  * cover at all is left alone: that firewall is not meant for it.
  */
-import type { PodInfo } from '../../model/snapshot.ts';
+import type { IpRange } from '../../model/net.ts';
 import { coverage } from '../../net/ip.ts';
 import { addressRange } from '../allowlist/cidr-set.ts';
 import { buildAllowlists } from '../allowlist/index.ts';
@@ -17,27 +17,22 @@ export const allowlistCoverage = defineCheck({
   upstream: 'kube-scheduler node eligibility (engine/allowlist/eligibility.ts) and the egress pipeline',
   run({ snapshot, pods, allowlist }, report) {
     if (!allowlist) return;
-    for (const group of byWorkload(pods)) {
+    // Grouped in one pass: each workload's pods are appended in place.
+    for (const group of Map.groupBy(pods, (pod) => `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`).values()) {
       for (const list of buildAllowlists(snapshot, group, allowlist.query)) {
-        const addresses = list.sources.map((s) => ({ source: s, range: addressRange(s.address) }));
-        const covered = addresses.filter((a) => a.range && coverage(a.range, allowlist.allowed) === 'all');
-        const missing = addresses.filter((a) => !covered.includes(a));
-        if (covered.length === 0 || missing.length === 0) continue;
+        const missing = list.sources.filter((s) => !covers(addressRange(s.address), allowlist.allowed));
+        // All covered is fine; none covered means that firewall is not meant for this workload.
+        if (missing.length === 0 || missing.length === list.sources.length) continue;
         const pod = group[0]!;
         report('ALLOWLIST_MISSES_NODES', { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name }, {
           destination: list.destination.text,
-          missing: missing.map((m) => `${m.source.address} (${m.source.nodes.join(', ')})`).join(', '),
+          missing: missing.map((m) => `${m.address} (${m.nodes.join(', ')})`).join(', '),
         });
       }
     }
   },
 });
 
-function byWorkload(pods: readonly PodInfo[]): PodInfo[][] {
-  const groups = new Map<string, PodInfo[]>();
-  for (const pod of pods) {
-    const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), pod]);
-  }
-  return [...groups.values()];
+function covers(range: IpRange | undefined, allowed: readonly IpRange[]): boolean {
+  return range !== undefined && coverage(range, allowed) === 'all';
 }

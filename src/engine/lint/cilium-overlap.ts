@@ -51,13 +51,8 @@ export const ciliumOverlap = defineCheck({
 
 /** The map entries the pod's policies write, grouped by the key the map stores them under. */
 function entriesByCidr(policies: readonly CiliumEgressPolicy[]): Map<string, PolicyEntry[]> {
-  const byCidr = new Map<string, PolicyEntry[]>();
-  for (const entry of policies.flatMap((p) => [...entriesOf(p, 4), ...entriesOf(p, 6)])) {
-    // The agent stores the network address, so 10.0.0.1/8 and 10.0.0.0/8 are one key.
-    const key = `${entry.cidr.family}:${entry.cidr.first}/${entry.cidr.prefix}`;
-    byCidr.set(key, [...(byCidr.get(key) ?? []), entry]);
-  }
-  return byCidr;
+  // The agent stores the network address, so 10.0.0.1/8 and 10.0.0.0/8 are one key.
+  return Map.groupBy(policies.flatMap((p) => [...entriesOf(p, 4), ...entriesOf(p, 6)]), (e) => `${e.cidr.family}:${e.cidr.first}/${e.cidr.prefix}`);
 }
 
 /** What an entry does to the packet: normal masquerading, or these gateways with these addresses. */

@@ -1,10 +1,16 @@
-/** Where a pod may be scheduled, and exact CIDR aggregation: the two halves of allowlist's set. */
+/**
+ * Where a pod may be scheduled, and exact CIDR aggregation: the two halves of allowlist's set; and
+ * the nodes each address is listed with.
+ */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { cidr } from '../../../src/net/ip.ts';
+import { buildAllowlists } from '../../../src/engine/allowlist/index.ts';
 import { aggregate } from '../../../src/engine/allowlist/cidr-set.ts';
 import { eligibleNodes } from '../../../src/engine/allowlist/eligibility.ts';
-import { build } from '../../support/builders.ts';
+import { build, pod } from '../../support/builders.ts';
+import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
+import { destination } from '../../support/predict.ts';
 import { poolNode, scheduledPod, type SchedulingPodBuilder } from '../../support/scheduling-builders.ts';
 
 const nodes = [
@@ -60,5 +66,26 @@ describe('exact CIDR aggregation', () => {
     ['nothing stays nothing', [], []],
   ])('%s', (_name, input, expected) => {
     expect(aggregate(input.map(cidr))).toEqual(expected);
+  });
+});
+
+describe('the nodes an address is listed with', () => {
+  // Listed out of name order, so the list's order comes from sorting, not from the input.
+  const names = ['n-3', 'n-1', 'gw', 'n-2'];
+  const nodes = names.map((name, i) => clusterNode(name, `172.16.0.${i + 1}`, `10.244.${i}.0/24`, name === 'gw' ? { egress: 'yes' } : {}));
+  const pods = Array.from({ length: 40 }, (_, i) => pod(`web-${i}`, 'shop').on(names[i % names.length]!).ip(`10.244.${i % names.length}.${i + 2}`).label('app', 'web'));
+  const snapshot = buildSnapshot([
+    ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), ...nodes.map((n) => n.node), ...pods),
+    ...nodes.map((n) => n.ciliumNode),
+    egressPolicy('web-out').selectPods({ matchLabels: { app: 'web' } }).to('203.0.113.0/24').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '172.16.0.3' }).build(),
+  ]);
+  const [list] = buildAllowlists(snapshot, snapshot.pods, { destinations: [destination('203.0.113.10')] });
+
+  it('lists the gateway address every placement shares with each node once, in name order', () => {
+    expect(list!.sources.map((s) => [s.address, s.nodes])).toEqual([['172.16.0.3', ['gw', 'n-1', 'n-2', 'n-3']]]);
+  });
+
+  it('marks it in use now, since pods run on those nodes', () => {
+    expect(list!.sources[0]!.current).toBe(true);
   });
 });

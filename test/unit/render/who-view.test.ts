@@ -1,0 +1,77 @@
+/**
+ * who's table by workload: one row per workload and destination, in the order each first appears,
+ * however its pods' decisions are interleaved with other workloads' — with the number of pods and
+ * each column's distinct values, sorted.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../src/model/decision.ts';
+import { renderWho } from '../../../src/render/who-view.ts';
+import { destination } from '../../support/predict.ts';
+
+const INTERNET = destination('8.8.8.8');
+const PARTNER = destination('203.0.113.10');
+
+function decision(app: string, i: number, to: typeof INTERNET): Decision {
+  const node = `node-${i % 3}`;
+  return {
+    namespace: 'shop', pod: `${app}-${i}`, workload: { kind: 'Deployment', name: app }, node, podIP: `10.244.${i % 3}.${i % 250}`, hostNetwork: false,
+    destination: to, sourceIP: `172.16.0.${i % 3}`, identity: 'node-ip', via: 'ip-masq-agent',
+    reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }], warnings: [], trace: [],
+  };
+}
+
+/** 300 web pods and 200 api pods, each to two destinations, every workload's decisions interleaved with the other's. */
+function interleaved(): Decision[] {
+  const decisions: Decision[] = [];
+  for (let i = 0; i < 300; i++) {
+    for (const to of [INTERNET, PARTNER]) {
+      decisions.push(decision('web', i, to));
+      if (i < 200) decisions.push(decision('api', i, to));
+    }
+  }
+  return decisions;
+}
+
+/** The table's rows as cells (columns are at least three spaces apart; no cell holds three). */
+function rows(table: string): string[][] {
+  return table.trimEnd().split('\n').map((line) => line.split(/ {3,}/));
+}
+
+describe('who by workload', () => {
+  const [head, ...body] = rows(renderWho(interleaved(), { by: 'workload', wide: false }));
+  const [wideHead, ...wideBody] = rows(renderWho(interleaved(), { by: 'workload', wide: true }));
+
+  it('has one row per workload and destination, in the order each first appears', () => {
+    expect(head).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA']);
+    expect(body.map((r) => `${r[1]} → ${r[3]}`)).toEqual([
+      'Deployment/web → 8.8.8.8', 'Deployment/api → 8.8.8.8', 'Deployment/web → 203.0.113.10', 'Deployment/api → 203.0.113.10',
+    ]);
+  });
+
+  it.each([
+    ['web to the internet', 0, '300'],
+    ['api to the internet', 1, '200'],
+    ['web to the partner', 2, '300'],
+    ['api to the partner', 3, '200'],
+  ])('counts every pod of %s once', (_name, row, pods) => {
+    expect(body[row]![2]).toBe(pods);
+  });
+
+  it('lists each distinct source IP and VIA once, sorted', () => {
+    expect(body.map((r) => r.slice(4))).toEqual(Array(4).fill(['172.16.0.0, 172.16.0.1, 172.16.0.2', 'ip-masq-agent']));
+  });
+
+  it.each([
+    ['IDENTITY', 'node-ip'],
+    ['NODES', 'node-0, node-1, node-2'],
+    ['GATEWAY', '<none>'],
+    ['REASON', 'masqueraded by ip-masq-agent to 172.16.0.0; masqueraded by ip-masq-agent to 172.16.0.1; masqueraded by ip-masq-agent to 172.16.0.2'],
+  ])('wide: lists each distinct %s once, sorted', (column, cell) => {
+    const at = wideHead!.indexOf(column);
+    expect(wideBody.map((r) => r[at])).toEqual(Array(4).fill(cell));
+  });
+
+  it('keeps the same rows and counts when wide', () => {
+    expect(wideBody.map((r) => r.slice(0, 6))).toEqual(body);
+  });
+});
