@@ -10,24 +10,22 @@ import type { EngineContext } from './core/context.ts';
 import type { Effect } from './core/effect.ts';
 import { applyEffect, newPacket, resetPacket, toDecision, type Packet } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
-import { egressGateway, gatewayInputs } from './steps/egress-gateway.ts';
-import { chainsReadPod, nodeSnat } from './steps/node-snat.ts';
+import { egressGateway, gatewayRoute, type GatewayRoute } from './steps/egress-gateway.ts';
+import { nodeSnat, snatRoute, type SnatRoute } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
 
 /** What every packet of one pod on its node shares. */
 export interface Route {
   pod: PodInfo;
   node: NodeInfo;
-  /** The pod's input to each egress gateway layer, in the datapath's order. */
-  gatewayInputs: readonly (object | undefined)[];
-  /** Whether a chain on the node reads the pod, so node SNAT is handed it. */
-  snatReadsPod: boolean;
+  gateways: GatewayRoute;
+  snat: SnatRoute;
   /** The pod network's effect by address family, worked out for the first destination of each. */
   podNetwork: { 4?: Effect; 6?: Effect };
 }
 
 export function routeOf(ctx: EngineContext, pod: PodInfo, node: NodeInfo): Route {
-  return { pod, node, gatewayInputs: gatewayInputs(ctx, pod, node), snatReadsPod: chainsReadPod(ctx, node), podNetwork: {} };
+  return { pod, node, gateways: gatewayRoute(ctx, pod, node), snat: ctx.of(snatRoute, node), podNetwork: {} };
 }
 
 /**
@@ -53,12 +51,12 @@ function afterPodNetwork(ctx: EngineContext, route: Route, destination: Destinat
   if (packet.settled) return;
   // 2. Egress gateways (Cilium, Calico Enterprise): a matching policy reroutes the packet before
   //    node SNAT sees it — bpf/lib/nat.h checks the gateway map before the exclusion CIDR.
-  applyEffect(packet, egressGateway(ctx, route.gatewayInputs, destination));
+  applyEffect(packet, egressGateway(ctx, route.gateways, destination));
   if (packet.settled) return;
   // 3. Node SNAT: the nat POSTROUTING chains on the pod's node, composed in chain order; the pod
   //    and its address are handed over only where a chain there reads them.
-  const fromPod = route.snatReadsPod ? { pod, sourceIP: packet.sourceIP ?? '' } : undefined;
-  applyEffect(packet, nodeSnat(ctx, node, destination, pod.hostNetwork, packet.gateway, fromPod));
+  const fromPod = route.snat.byNode ? undefined : { pod, sourceIP: packet.sourceIP ?? '' };
+  applyEffect(packet, nodeSnat(ctx, route.snat, destination, pod.hostNetwork, packet.gateway, fromPod));
   if (packet.settled) return;
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
   applyEffect(packet, beyondNode(ctx, node, destination, packet));

@@ -15,10 +15,15 @@ export class Table2<A, B, V extends NonNullable<unknown>> {
   }
 
   put(a: A, b: B, value: V): V {
+    this.row(a).set(b, value);
+    return value;
+  }
+
+  /** The values under one first part, to look up by the second many times (a pod's packets). */
+  row(a: A): Map<B, V> {
     let row = this.rows.get(a);
     if (!row) this.rows.set(a, (row = new Map()));
-    row.set(b, value);
-    return value;
+    return row;
   }
 }
 

@@ -12,27 +12,32 @@ import { gatewayMechanism } from '../registry/mechanisms.ts';
 
 const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
 
-/**
- * The pod's input to each gateway layer, in the datapath's order (undefined where a layer has
- * nothing to say about it), interned per layer so that the input alone names its layer.
- */
-export function gatewayInputs(ctx: EngineContext, pod: PodInfo, node: NodeInfo): (object | undefined)[] {
-  return ctx.snapshot.datapath.gateways.map((layer) => {
+/** A pod's side of the gateways, in the datapath's order: its input to each layer and that input's verdicts. */
+export interface GatewayRoute {
+  /** Interned per layer, so that the input alone names its layer; undefined where a layer has nothing to say. */
+  inputs: readonly (object | undefined)[];
+  /** Each input's verdicts by destination, shared by every pod with that input. */
+  verdicts: readonly (Map<Destination, Effect> | undefined)[];
+}
+
+export function gatewayRoute(ctx: EngineContext, pod: PodInfo, node: NodeInfo): GatewayRoute {
+  const inputs = ctx.snapshot.datapath.gateways.map((layer) => {
     const built = gatewayMechanism(layer).input(layer, { ctx, pod, node });
     return built && ctx.inputs.intern(layer, built);
   });
+  return { inputs, verdicts: inputs.map((input) => input && ctx.table(VERDICTS).row(input)) };
 }
 
 /** The gateways' effect from the pod's inputs and the destination alone. */
-export function egressGateway(ctx: EngineContext, inputs: readonly (object | undefined)[], destination: Destination): Effect {
+export function egressGateway(ctx: EngineContext, route: GatewayRoute, destination: Destination): Effect {
   let effect = NO_EFFECT;
   const layers = ctx.snapshot.datapath.gateways;
-  const verdicts = ctx.table(VERDICTS);
   for (let at = 0; at < layers.length; at++) {
-    const input = inputs[at];
+    const input = route.inputs[at];
     if (!input) continue;
-    const layer = layers[at]!;
-    const verdict = verdicts.find(input, destination) ?? verdicts.put(input, destination, gatewayMechanism(layer).decide(layer, input, destination, ctx));
+    const verdicts = route.verdicts[at]!;
+    let verdict = verdicts.get(destination);
+    if (!verdict) verdicts.set(destination, (verdict = gatewayMechanism(layers[at]!).decide(layers[at]!, input, destination, ctx)));
     effect = merged(effect, verdict);
     if (effect.gateway || effect.settled) break;
   }

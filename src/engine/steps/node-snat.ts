@@ -29,28 +29,37 @@ const BY_NODE = tableKind(() => new Table2<NodeInfo, Destination, Effect>());
 /** The pod and the address its packet carries: what a pod-level rule reads beyond the node's facts. */
 export type FromPod = Pick<PodFacts, 'pod' | 'sourceIP'>;
 
+/** A node's side of node SNAT: its chains, and its verdicts by destination where no chain reads the pod. */
+export interface SnatRoute {
+  node: NodeInfo;
+  chains: Chains;
+  byNode: Map<Destination, Effect> | undefined;
+}
+
+/** Once per node: every pod on it shares it. */
+export const snatRoute = derivation((node: NodeInfo, ctx): SnatRoute => {
+  const chains = ctx.of(chainsOnNode, node);
+  return { node, chains, byNode: chains.readsPod ? undefined : ctx.table(BY_NODE).row(node) };
+});
+
 /**
  * Node SNAT for a packet that left the pod network. fromPod: given exactly where a chain on the node
- * reads the pod (chainsReadPod); without it the verdict holds for every pod there, once per
- * node and destination.
+ * reads the pod (route.byNode is undefined); without it the verdict holds for every pod there, once
+ * per node and destination.
  */
-export function nodeSnat(ctx: EngineContext, node: NodeInfo, destination: Destination, hostNetwork: boolean, gateway: PacketState['gateway'], fromPod: FromPod | undefined): Effect {
+export function nodeSnat(ctx: EngineContext, route: SnatRoute, destination: Destination, hostNetwork: boolean, gateway: PacketState['gateway'], fromPod: FromPod | undefined): Effect {
   if (hostNetwork) return ctx.table(HOST_NETWORK).get('') ?? put(ctx.table(HOST_NETWORK), '', skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }));
   if (gateway) {
     const behind = ctx.table(BEHIND_GATEWAY);
     return behind.get(gateway.node) ?? put(behind, gateway.node, skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }));
   }
-  const chains = ctx.of(chainsOnNode, node);
-  if (!chains.readsPod) {
-    const byNode = ctx.table(BY_NODE);
-    return byNode.find(node, destination) ?? byNode.put(node, destination, snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined));
+  const { node, chains, byNode } = route;
+  if (byNode) {
+    let verdict = byNode.get(destination);
+    if (!verdict) byNode.set(destination, (verdict = snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined)));
+    return verdict;
   }
   return snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, fromPod);
-}
-
-/** Whether a chain active on the node reads the pod (a pod-level rule, mechanism.ts). */
-export function chainsReadPod(ctx: EngineContext, node: NodeInfo): boolean {
-  return ctx.of(chainsOnNode, node).readsPod;
 }
 
 function skipped(ctx: EngineContext, finding: Finding): Effect {
