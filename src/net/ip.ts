@@ -161,6 +161,11 @@ export class RangeSet {
     }
   }
 
+  /** Every merged block as a range, to build a larger set from without sorting these again. */
+  blocks(): IpRange[] {
+    return ([4, 6] as const).flatMap((family) => this.intervals[family].map(([first, last]) => ({ family, first, last })));
+  }
+
   /** The merged blocks of one family, ascending: disjoint and not adjacent. */
   merged(family: Family): readonly (readonly [bigint, bigint])[] {
     return this.intervals[family];

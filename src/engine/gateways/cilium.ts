@@ -153,7 +153,7 @@ function applyOutcome(effect: EffectBuilder, outcome: GatewayOutcome, winner: Po
 const inClusterBlocks = derivation((snapshot: Snapshot, ctx): RangeSet => {
   const nodes = snapshot.datapath.cilium?.nodes ?? [];
   const addresses = addressRanges(nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]));
-  return new RangeSet([...ctx.of(podAddresses, snapshot), ...addresses, ...cidrBlocks(nodes.flatMap((n) => n.podCIDRs))]);
+  return new RangeSet([...ctx.of(podAddresses, snapshot).blocks(), ...addresses, ...cidrBlocks(nodes.flatMap((n) => n.podCIDRs))]);
 });
 
 function describe(entry: PolicyEntry, outcome: GatewayOutcome | undefined): string {
