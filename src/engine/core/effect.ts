@@ -71,8 +71,9 @@ export class EffectBuilder {
     return this.note(layer, 'unknown', finding).reason(finding).set({ sourceIP: null, identity: 'unknown', settled: true });
   }
 
-  /** The effect as a value; the builder is not used after this. */
+  /** The effect as a value; the builder is not used after this. One that changes nothing is NO_EFFECT, which the pipeline skips. */
   build(): Effect {
+    if (!this.trace && this.reasons === NONE && this.warnings === NONE && Object.keys(this.fields).length === 0) return NO_EFFECT;
     return { ...this.fields, trace: this.trace ?? NONE, reasons: this.reasons, warnings: this.warnings };
   }
 }
