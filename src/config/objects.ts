@@ -43,6 +43,7 @@ export function refOf(obj: KubeObject, key?: string): ObjectRef {
 /** Objects by kind, with later duplicates (same kind/namespace/name) replacing earlier ones. */
 export class ObjectIndex {
   private readonly byKind = new Map<string, Map<string, KubeObject>>();
+  private readonly labelSets = new Map<string, Record<string, string>>();
 
   constructor(objects: readonly KubeObject[]) {
     for (const obj of objects) {
@@ -58,6 +59,18 @@ export class ObjectIndex {
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.byKind.get(kind)?.get(keyOf(namespace, name));
+  }
+
+  /**
+   * One object per distinct label map: the pods of a workload carry the same labels, so a cluster
+   * of 150,000 pods holds a few thousand maps, and work per label set is done once per set.
+   */
+  sharedLabels(labels: Record<string, string>): Record<string, string> {
+    const key = JSON.stringify(labels);
+    const found = this.labelSets.get(key);
+    if (found) return found;
+    this.labelSets.set(key, labels);
+    return labels;
   }
 }
 

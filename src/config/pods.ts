@@ -20,7 +20,7 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
     name: obj.metadata.name,
     podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
     hostNetwork: isRecord(spec) && spec['hostNetwork'] === true,
-    labels: stringMap(obj.metadata.labels),
+    labels: index.sharedLabels(stringMap(obj.metadata.labels)),
     annotations: datapathAnnotations(obj.metadata.annotations),
     workload: workloadOf(obj, index),
   };

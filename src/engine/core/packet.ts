@@ -66,8 +66,9 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
     reasons: packet.reasons as Finding[],
     warnings: dedupe(packet.warnings),
     trace: packet.trace ?? (NONE as unknown as TraceStep[]),
+    // Always present (undefined where no gateway took the packet): every decision has one shape.
+    gateway: packet.gateway,
   };
-  if (packet.gateway) decision.gateway = packet.gateway;
   return decision;
 }
 

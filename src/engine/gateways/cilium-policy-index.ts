@@ -22,16 +22,16 @@ export interface PolicyIndex {
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
 }
 
-export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
+export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => {
   const policies = snapshot.datapath.cilium?.egressPolicies ?? [];
   const valid = policies.filter((p) => !p.invalid);
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   const candidates = candidateIndex(valid);
   const order = new Map(valid.map((p, at) => [p, at]));
   const selections = new Map<string, CiliumEgressPolicy[]>();
-  // Pods of one template have equal endpoint facts: the selection is worked out once per such set,
-  // keyed by the whole of what it is computed from.
-  const byEndpoint = new Map<string, CiliumEgressPolicy[] | undefined>();
+  // Pods of one template have equal endpoint facts (config shares their label maps): the selection
+  // is worked out once per set of facts, interned field by field, so keyed by the whole of them.
+  const byEndpoint = new Map<EndpointFacts, CiliumEgressPolicy[] | undefined>();
   const select = (endpoint: EndpointFacts): CiliumEgressPolicy[] | undefined => {
     const namespaceLabels = snapshot.namespaceLabels[endpoint.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
@@ -42,10 +42,9 @@ export const policyIndex = derivation((snapshot: Snapshot): PolicyIndex => {
     return selections.get(key)!;
   };
   const selecting = (pod: PodInfo) => {
-    const endpoint = endpointOf(pod);
-    const key = JSON.stringify(endpoint);
-    if (!byEndpoint.has(key)) byEndpoint.set(key, select(endpoint));
-    return byEndpoint.get(key);
+    const endpoint = ctx.inputs.intern(byEndpoint, endpointOf(pod));
+    if (!byEndpoint.has(endpoint)) byEndpoint.set(endpoint, select(endpoint));
+    return byEndpoint.get(endpoint);
   };
   return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
 });
