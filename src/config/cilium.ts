@@ -6,6 +6,7 @@ import type { CiliumConfig } from '../model/cilium.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import { containers, imageName } from './daemonset.ts';
 import { stringMap, type ObjectIndex } from './objects.ts';
+import { parseLabelFilter } from './cilium-labels.ts';
 
 export const CILIUM_CONFIG_MAP = 'cilium-config';
 
@@ -50,6 +51,9 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
     enableEgressGateway: bool(data, 'enable-egress-gateway', false) || bool(data, 'enable-ipv4-egress-gateway', false),
     kubeProxyReplacement: ['true', 'strict'].includes(data['kube-proxy-replacement'] ?? 'false'),
     ipam: data['ipam'] || 'cluster-pool',
+    // pkg/option/config.go: ClusterName defaults to "default"; the endpoint label io.cilium.k8s.policy.cluster.
+    clusterName: data['cluster-name'] || 'default',
+    labelFilter: parseLabelFilter(data),
   };
   const v4 = data['ipv4-native-routing-cidr'] || data['native-routing-cidr'];
   if (v4) config.ipv4NativeRoutingCIDR = v4;

@@ -21,6 +21,8 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
     podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
     hostNetwork: isRecord(spec) && spec['hostNetwork'] === true,
     labels: index.sharedLabels(stringMap(obj.metadata.labels)),
+    // The ServiceAccount admission plugin sets `default` on a pod that names none.
+    serviceAccount: getString(spec, 'serviceAccountName') || getString(spec, 'serviceAccount') || 'default',
     annotations: datapathAnnotations(obj.metadata.annotations),
     workload: workloadOf(obj, index),
   };

@@ -47,7 +47,7 @@ function trim(obj: KubeObject): Json {
     case 'Node':
       return { ...head, spec: pick(getRecord(obj, 'spec'), ['providerID', 'podCIDR', 'podCIDRs', 'taints', 'unschedulable']), status: nodeStatus(obj) };
     case 'Pod':
-      return { ...head, spec: pick(getRecord(obj, 'spec'), ['nodeName', 'hostNetwork', 'nodeSelector', 'affinity', 'tolerations']), status: pick(getRecord(obj, 'status'), ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs']) };
+      return { ...head, spec: pick(getRecord(obj, 'spec'), ['nodeName', 'hostNetwork', 'serviceAccountName', 'serviceAccount', 'nodeSelector', 'affinity', 'tolerations']), status: pick(getRecord(obj, 'status'), ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs']) };
     case 'ConfigMap':
       return { ...head, ...pick(obj as unknown as Json, ['data', 'binaryData']) };
     case 'DaemonSet':

@@ -21,10 +21,33 @@ export interface CiliumConfig {
   enableEgressGateway: boolean;
   kubeProxyReplacement: boolean;
   ipam: string;
+  /** `cluster-name` (default `default`): the endpoint label io.cilium.k8s.policy.cluster. */
+  clusterName: string;
+  /** The identity-label filter: the agent's defaults plus the `labels` option. */
+  labelFilter: CiliumLabelFilter;
   /** Set when the agent refuses this configuration and exits (its datapath state is then unknown). */
   agentRefuses?: string;
   /** Set when cilium-config was not among the objects read: every value above is the agent's default. */
   notFound?: true;
+}
+
+/** One pattern of the identity-label filter, as pkg/labelsfilter `parseLabelPrefix` splits it. */
+export interface CiliumLabelPrefix {
+  /** The text before the first `:`; '' matches every source. */
+  source: string;
+  /** A regular expression matched at the start of the label key. */
+  pattern: string;
+  /** `!`: labels it matches are left out of the identity. */
+  ignore: boolean;
+}
+
+/** Which endpoint labels go into the security identity, so which labels policies can select on. */
+export interface CiliumLabelFilter {
+  prefixes: CiliumLabelPrefix[];
+  /** An inclusive pattern came from the `labels` option: only labels an include matches are kept. */
+  whitelist: boolean;
+  /** Why the filter cannot be modelled (a label-prefix-file, a pattern outside the modelled syntax). */
+  unmodelled?: string;
 }
 
 export interface CiliumGateway {

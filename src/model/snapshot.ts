@@ -35,6 +35,8 @@ export interface PodInfo {
   podIPs: string[];
   hostNetwork: boolean;
   labels: Record<string, string>;
+  /** spec.serviceAccountName (else the deprecated spec.serviceAccount, else `default` as admission sets it). */
+  serviceAccount: string;
   /** Only the annotations datapaths read (vpc.amazonaws.com/…, egress.projectcalico.org/…). */
   annotations: Record<string, string>;
   workload: WorkloadRef;

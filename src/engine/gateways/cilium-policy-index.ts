@@ -9,22 +9,29 @@ import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { derivation } from '../core/context.ts';
-import { endpointOf, identityLabels, usesNamespaceLabels, type EndpointFacts } from './cilium-identity.ts';
+import { endpointOf, identityLabels, labelView, usesNamespaceLabels, type EndpointFacts } from './cilium-identity.ts';
 
 export interface PolicyIndex {
   valid: CiliumEgressPolicy[];
   invalid: CiliumEgressPolicy[];
   anyUsesNamespaceLabels: boolean;
+  /** Why no selection is certain: the identity-label filter is not modelled (cilium-config). */
+  labelFilterUnmodelled: string | undefined;
   /**
    * The valid policies selecting the pod, in policy order; undefined when its namespace's labels
-   * are needed but unread. Pods selected by the same policies get the same array.
+   * are needed but unread, or the label filter is unmodelled. Pods selected by the same policies
+   * get the same array.
    */
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
 }
 
 export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => {
-  const policies = snapshot.datapath.cilium?.egressPolicies ?? [];
+  const cilium = snapshot.datapath.cilium;
+  const policies = cilium?.egressPolicies ?? [];
   const valid = policies.filter((p) => !p.invalid);
+  // The label view is cilium-config's, fixed for the call; without Cilium no policy selects anyway.
+  const view = cilium ? ctx.of(labelView, cilium.config) : undefined;
+  const labelFilterUnmodelled = valid.length > 0 ? view?.unmodelled : undefined;
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   const candidates = candidateIndex(valid);
   const order = new Map(valid.map((p, at) => [p, at]));
@@ -33,9 +40,11 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
   // is worked out once per set of facts, interned field by field, so keyed by the whole of them.
   const byEndpoint = new Map<EndpointFacts, CiliumEgressPolicy[] | undefined>();
   const select = (endpoint: EndpointFacts): CiliumEgressPolicy[] | undefined => {
+    if (!view || valid.length === 0) return [];
+    if (labelFilterUnmodelled) return undefined;
     const namespaceLabels = snapshot.namespaceLabels[endpoint.namespace];
     if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
-    const identity = identityLabels(endpoint, namespaceLabels ?? {});
+    const identity = identityLabels(endpoint, namespaceLabels ?? {}, view);
     const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
     const key = selected.map((p) => order.get(p)).join(',');
     if (!selections.has(key)) selections.set(key, selected);
@@ -46,7 +55,7 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
     if (!byEndpoint.has(endpoint)) byEndpoint.set(endpoint, select(endpoint));
     return byEndpoint.get(endpoint);
   };
-  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selecting };
+  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, labelFilterUnmodelled, selecting };
 });
 
 /** The policies that might select these labels, in policy order; the caller still matches them. */

@@ -7,7 +7,7 @@ import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { identityLabels, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
+import { endpointOf, identityLabels, labelView, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
 import { policyIndex } from '../gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { EngineContext } from '../core/context.ts';
@@ -23,13 +23,16 @@ export function policiesSelecting(ctx: EngineContext, pod: PodInfo, dp: CiliumDa
   const nodeName = pod.nodeName ?? '';
   const nodeLabels = ctx.of(ciliumNodesByName, dp).get(nodeName)?.labels ?? ctx.node(nodeName)?.labels;
   // The engine's index answers for the pods whose namespace labels are not in question.
-  const candidates = ctx.of(policyIndex, snapshot).selecting(pod) ?? bySelectorsKnown(pod, dp);
+  const index = ctx.of(policyIndex, snapshot);
+  // With the label filter unmodelled no selection is certain.
+  if (index.labelFilterUnmodelled) return [];
+  const candidates = index.selecting(pod) ?? bySelectorsKnown(ctx, pod, dp);
   return candidates.filter((p) => p.nodeSelectors.length === 0 || (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))));
 }
 
 /** Every valid policy whose selectors match without the unread namespace labels. */
-function bySelectorsKnown(pod: PodInfo, dp: CiliumDatapath): CiliumEgressPolicy[] {
-  const identity = identityLabels(pod, {});
+function bySelectorsKnown(ctx: EngineContext, pod: PodInfo, dp: CiliumDatapath): CiliumEgressPolicy[] {
+  const identity = identityLabels(endpointOf(pod), {}, ctx.of(labelView, dp.config));
   return dp.egressPolicies.filter((p) => !p.invalid && !usesNamespaceLabels(p) && p.selectors.some((s) => matchesSelector(identity, s)));
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { EngineContext } from '../../../src/engine/core/context.ts';
-import { identityLabels } from '../../../src/engine/gateways/cilium-identity.ts';
+import { endpointOf, identityLabels, labelView } from '../../../src/engine/gateways/cilium-identity.ts';
 import { policyIndex } from '../../../src/engine/gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../../../src/engine/core/label-selector.ts';
 import { predict } from '../../../src/engine/predict.ts';
@@ -49,7 +49,7 @@ describe('the Cilium egress policy index', () => {
     ['bare', ['by-tier-notin', 'everything']],
   ])('selects for %s exactly the policies whose selectors match, in the snapshot\'s policy order', (name, expected) => {
     const p = snapshot.pods.find((x) => x.name === name)!;
-    const everyPolicy = index.valid.filter((policy) => policy.selectors.some((s) => matchesSelector(identityLabels(p, {}), s)));
+    const everyPolicy = index.valid.filter((policy) => policy.selectors.some((s) => matchesSelector(identityLabels(endpointOf(p), {}, new EngineContext(snapshot, { destinations: [] }).of(labelView, snapshot.datapath.cilium!.config)), s)));
     expect(index.selecting(p)!.map((x) => x.name)).toEqual(expected);
     expect(index.selecting(p)).toEqual(everyPolicy);
   });
