@@ -58,7 +58,7 @@ const FINDINGS = {
   CILIUM_EGW_GATEWAY_SET: (d) => `policy ${d['policy']} spreads pods over gateways (${d['candidates']}); which one depends on ${d['missing']}, which was not read`,
   CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN: (d) => `egressIP ${d['egressIP']} is not ${d['family']}: Cilium 1.19 drops this traffic, 1.20 uses another address of the same device`,
   CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN: (d) => `a policy selects on namespace labels, but Namespace ${d['namespace']} was not read`,
-  CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `which pod labels Cilium's identities keep is not known (${d['detail']}), so which egress gateway policies select the pod is not known`,
+  CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `Cilium's identity-label filter is not known (${d['detail']}), so which egress gateway policies select the pod is not known`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
