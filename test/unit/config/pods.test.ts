@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
+import { readFields } from '../../../src/config/snapshot-file.ts';
 import { build, pod } from '../../support/builders.ts';
 
 function workloadOf(objects: KubeObject[], name: string) {
@@ -37,5 +38,21 @@ describe('resolving a pod\'s workload through owner references', () => {
     ['a static (mirror) pod owned by its Node', pod('etcd-n1').ownedBy('Node', 'n1'), { kind: 'Pod', name: 'etcd-n1' }],
   ])('reports %s as its own workload kind', (_name, p, expected) => {
     expect(workloadOf(build(p), p.build().metadata.name)).toEqual(expected);
+  });
+});
+
+describe('a pod\'s service account (Cilium\'s io.cilium.k8s.policy.serviceaccount label)', () => {
+  const withSpec = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec });
+  const serviceAccountOf = (objects: KubeObject[], name: string) => buildSnapshot(objects).pods.find((p) => p.name === name)?.serviceAccount;
+
+  it('is spec.serviceAccountName, else the deprecated spec.serviceAccount, else default as admission sets it', () => {
+    const objects = [withSpec('a', { serviceAccountName: 'robot', serviceAccount: 'old' }), withSpec('b', { serviceAccount: 'old' }), withSpec('c', {})];
+    expect(['a', 'b', 'c'].map((n) => serviceAccountOf(objects, n))).toEqual(['robot', 'old', 'default']);
+  });
+
+  it('survives the snapshot file', () => {
+    const cut = readFields(withSpec('a', { serviceAccountName: 'robot', containers: [{ name: 'c', env: [{ name: 'SECRET', value: 'x' }] }] }));
+    expect(cut.spec).toEqual({ serviceAccountName: 'robot' });
+    expect(serviceAccountOf([cut], 'a')).toBe('robot');
   });
 });
