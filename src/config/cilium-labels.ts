@@ -7,34 +7,34 @@
 import type { CiliumLabelFilter, CiliumLabelPrefix } from '../model/cilium.ts';
 
 /**
- * `defaultLabelPrefixCfg` in order. The includes only win over a shorter ignore (or, with an
- * inclusive `labels` entry, are the only labels kept besides it). The code read (filter.go
- * @0b22469d) lists the ignores up to `batch.kubernetes.io/job-completion-index`; the newest
- * identity-relevant-labels.rst adds `batch.kubernetes.io/controller-uid` and `controller-uid`, kept
- * here. Older agents (filter.go @82241fa5) lack the pod-name, pod-index, job-completion-index and
- * cluster entries, so selectors on those keys match there.
+ * `defaultLabelPrefixCfg` in order, with the release that added each newer entry. The code read
+ * (filter.go @0b22469d) lists the ignores up to `batch.kubernetes.io/job-completion-index`; the
+ * newest identity-relevant-labels.rst adds `batch.kubernetes.io/controller-uid` and
+ * `controller-uid`. Releases from the merged pull requests: #28003 (StatefulSet labels, 2023-09)
+ * and #28897 (job-completion-index, 2023-10) in 1.15; #31178 (cluster include) and #31964
+ * (controller-uid, 2024-04) in 1.16. Older agents keep what those entries drop.
  */
-export const DEFAULT_LABEL_PATTERNS = [
-  'reserved:.*',
-  'io\\.kubernetes\\.pod\\.namespace',
-  'io\\.cilium\\.k8s\\.namespace\\.labels',
-  'app\\.kubernetes\\.io',
-  'io\\.cilium\\.k8s\\.policy\\.cluster',
-  '!io\\.kubernetes',
-  '!kubernetes\\.io',
-  '!statefulset\\.kubernetes\\.io/pod-name',
-  '!apps\\.kubernetes\\.io/pod-index',
-  '!batch\\.kubernetes\\.io/job-completion-index',
-  '!batch\\.kubernetes\\.io/controller-uid',
-  '!.*beta\\.kubernetes\\.io',
-  '!k8s\\.io',
-  '!pod-template-generation',
-  '!pod-template-hash',
-  '!controller-revision-hash',
-  '!annotation.*',
-  '!controller-uid',
-  '!etcd_node',
-] as const;
+export const DEFAULT_LABEL_PATTERNS: readonly (readonly [string, string?])[] = [
+  ['reserved:.*'],
+  ['io\\.kubernetes\\.pod\\.namespace'],
+  ['io\\.cilium\\.k8s\\.namespace\\.labels'],
+  ['app\\.kubernetes\\.io'],
+  ['io\\.cilium\\.k8s\\.policy\\.cluster', '1.16'],
+  ['!io\\.kubernetes'],
+  ['!kubernetes\\.io'],
+  ['!statefulset\\.kubernetes\\.io/pod-name', '1.15'],
+  ['!apps\\.kubernetes\\.io/pod-index', '1.15'],
+  ['!batch\\.kubernetes\\.io/job-completion-index', '1.15'],
+  ['!batch\\.kubernetes\\.io/controller-uid', '1.16'],
+  ['!.*beta\\.kubernetes\\.io'],
+  ['!k8s\\.io'],
+  ['!pod-template-generation'],
+  ['!pod-template-hash'],
+  ['!controller-revision-hash'],
+  ['!annotation.*'],
+  ['!controller-uid', '1.16'],
+  ['!etcd_node'],
+];
 
 /**
  * The regular-expression syntax whose meaning Go's regexp (RE2) and JavaScript's RegExp share for
@@ -77,10 +77,10 @@ export function parseLabelPrefix(text: string): CiliumLabelPrefix | { error: str
  */
 export function parseLabelFilter(data: Record<string, string>): CiliumLabelFilter {
   const prefixes: CiliumLabelPrefix[] = [];
-  for (const text of DEFAULT_LABEL_PATTERNS) {
+  for (const [text, since] of DEFAULT_LABEL_PATTERNS) {
     const p = parseLabelPrefix(text);
     if ('error' in p) throw new Error(`default label pattern ${text}: ${p.error}`);
-    prefixes.push(p);
+    prefixes.push(since ? { ...p, since } : p);
   }
   const filter: CiliumLabelFilter = { prefixes, whitelist: false };
   if (data['label-prefix-file']?.trim()) {

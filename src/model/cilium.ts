@@ -39,6 +39,8 @@ export interface CiliumLabelPrefix {
   pattern: string;
   /** `!`: labels it matches are left out of the identity. */
   ignore: boolean;
+  /** The Cilium release whose default list added it (older agents lack it). */
+  since?: string;
 }
 
 /** Which endpoint labels go into the security identity, so which labels policies can select on. */

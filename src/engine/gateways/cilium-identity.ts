@@ -35,6 +35,10 @@ export interface LabelView {
   clusterName: string;
   /** Whether a label key (of the k8s source) is kept in the identity. */
   keeps(key: string): boolean;
+  /** Whether an agent older than every `since` default entry keeps it. */
+  keepsBefore(key: string): boolean;
+  /** The newest release whose default entries changed whether the key is kept; undefined: none did. */
+  changedIn(key: string): string | undefined;
   /** Why the filter is not modelled; then no selection by labels is certain. */
   unmodelled: string | undefined;
 }
@@ -69,22 +73,36 @@ export function labelFilter(filter: CiliumLabelFilter): (key: string) => boolean
   };
 }
 
-export const labelView = derivation((config: CiliumConfig): LabelView => {
-  const keeps = labelFilter(config.labelFilter);
+/** One answer per key for the call: a filter depends on nothing else. */
+function memo(keeps: (key: string) => boolean): (key: string) => boolean {
   const kept = new Map<string, boolean>();
+  return (key) => {
+    let answer = kept.get(key);
+    if (answer === undefined) kept.set(key, (answer = keeps(key)));
+    return answer;
+  };
+}
+
+export const labelView = derivation((config: CiliumConfig): LabelView => {
+  const filter = config.labelFilter;
+  const keeps = memo(labelFilter(filter));
+  const keepsBefore = memo(labelFilter({ ...filter, prefixes: filter.prefixes.filter((p) => !p.since) }));
+  const versioned = filter.prefixes.filter((p) => p.since).map((p) => ({ since: p.since!, expr: new RegExp(p.pattern) }));
   return {
     clusterName: config.clusterName,
-    // One answer per key for the call: the filter depends on nothing else.
-    keeps: (key) => {
-      let answer = kept.get(key);
-      if (answer === undefined) kept.set(key, (answer = keeps(key)));
-      return answer;
+    keeps,
+    keepsBefore,
+    changedIn: (key) => {
+      if (keeps(key) === keepsBefore(key)) return undefined;
+      const matching = versioned.filter((v) => v.expr.exec(key)?.index === 0).map((v) => v.since);
+      return matching.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
     },
-    unmodelled: config.labelFilter.unmodelled,
+    unmodelled: filter.unmodelled,
   };
 });
 
-export function identityLabels(endpoint: EndpointFacts, namespaceLabels: Record<string, string>, view: LabelView): Record<string, string> {
+/** The identity labels; `keeps` picks the filter (an older agent's, to ask whether the answer depends on it). */
+export function identityLabels(endpoint: EndpointFacts, namespaceLabels: Record<string, string>, view: LabelView, keeps = view.keeps): Record<string, string> {
   const all: Record<string, string> = {};
   // filterPodLabels: a pod cannot set Cilium's own labels itself.
   for (const [key, value] of Object.entries(endpoint.labels)) if (!key.startsWith(CILIUM_LABEL_PREFIX)) all[key] = value;
@@ -93,7 +111,7 @@ export function identityLabels(endpoint: EndpointFacts, namespaceLabels: Record<
   if (endpoint.serviceAccount !== '') all[SERVICE_ACCOUNT_LABEL] = endpoint.serviceAccount;
   all[CLUSTER_LABEL] = view.clusterName;
   const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(all)) if (view.keeps(key)) labels[key] = value;
+  for (const [key, value] of Object.entries(all)) if (keeps(key)) labels[key] = value;
   return labels;
 }
 

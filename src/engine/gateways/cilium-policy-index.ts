@@ -11,18 +11,25 @@ import { matchesSelector } from '../core/label-selector.ts';
 import { derivation } from '../core/context.ts';
 import { endpointOf, identityLabels, labelView, usesNamespaceLabels, type EndpointFacts } from './cilium-identity.ts';
 
+/** Why which policies select a pod is not known; one object per endpoint, so inputs holding it intern. */
+export type SelectionUnknown =
+  | { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN'; namespace: string }
+  | { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN'; detail: string };
+
 export interface PolicyIndex {
   valid: CiliumEgressPolicy[];
   invalid: CiliumEgressPolicy[];
   anyUsesNamespaceLabels: boolean;
-  /** Why no selection is certain: the identity-label filter is not modelled (cilium-config). */
-  labelFilterUnmodelled: string | undefined;
   /**
-   * The valid policies selecting the pod, in policy order; undefined when its namespace's labels
-   * are needed but unread, or the label filter is unmodelled. Pods selected by the same policies
-   * get the same array.
+   * The valid policies selecting the pod, in policy order, or why that is not known (its
+   * namespace's labels are needed but unread; the label filter is unmodelled or its answer depends
+   * on the agent's release). Pods selected by the same policies get the same array.
    */
+  selection(pod: PodInfo): CiliumEgressPolicy[] | SelectionUnknown;
+  /** The policies, or undefined where selection() does not know. */
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
+  /** The valid policies that select the pod whatever selection() does not know (lint reports only those). */
+  certainlySelecting(pod: PodInfo): CiliumEgressPolicy[];
 }
 
 export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => {
@@ -31,31 +38,62 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
   const valid = policies.filter((p) => !p.invalid);
   // The label view is cilium-config's, fixed for the call; without Cilium no policy selects anyway.
   const view = cilium ? ctx.of(labelView, cilium.config) : undefined;
-  const labelFilterUnmodelled = valid.length > 0 ? view?.unmodelled : undefined;
+  const unmodelled: SelectionUnknown | undefined = valid.length > 0 && view?.unmodelled ? { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', detail: view.unmodelled } : undefined;
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
+  // Selector keys whose keeping changed across releases: only then is the older filter asked too.
+  const versioned = view ? new Map(valid.flatMap((p) => p.selectors.flatMap((s) => s.flatMap((r) => {
+    const since = view.changedIn(r.key);
+    return since ? [[r.key, since] as const] : [];
+  })))) : new Map<string, string>();
   const candidates = candidateIndex(valid);
   const order = new Map(valid.map((p, at) => [p, at]));
   const selections = new Map<string, CiliumEgressPolicy[]>();
+  const matching = (identity: Record<string, string>) => candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
   // Pods of one template have equal endpoint facts (config shares their label maps): the selection
   // is worked out once per set of facts, interned field by field, so keyed by the whole of them.
-  const byEndpoint = new Map<EndpointFacts, CiliumEgressPolicy[] | undefined>();
-  const select = (endpoint: EndpointFacts): CiliumEgressPolicy[] | undefined => {
+  const byEndpoint = new Map<EndpointFacts, CiliumEgressPolicy[] | SelectionUnknown>();
+  const select = (endpoint: EndpointFacts): CiliumEgressPolicy[] | SelectionUnknown => {
     if (!view || valid.length === 0) return [];
-    if (labelFilterUnmodelled) return undefined;
+    if (unmodelled) return unmodelled;
     const namespaceLabels = snapshot.namespaceLabels[endpoint.namespace];
-    if (!namespaceLabels && anyUsesNamespaceLabels) return undefined;
-    const identity = identityLabels(endpoint, namespaceLabels ?? {}, view);
-    const selected = candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+    if (!namespaceLabels && anyUsesNamespaceLabels) return { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', namespace: endpoint.namespace };
+    const selected = matching(identityLabels(endpoint, namespaceLabels ?? {}, view));
+    if (versioned.size > 0) {
+      const before = matching(identityLabels(endpoint, namespaceLabels ?? {}, view, view.keepsBefore));
+      const differing = valid.find((p) => selected.includes(p) !== before.includes(p));
+      if (differing) {
+        const [key, since] = [...versioned].find(([k]) => differing.selectors.some((s) => s.some((r) => r.key === k)))!;
+        return { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', detail: `policy ${differing.name} selects on ${key}, which agents before Cilium ${since} filter differently, and the agent's release is not read` };
+      }
+    }
     const key = selected.map((p) => order.get(p)).join(',');
     if (!selections.has(key)) selections.set(key, selected);
     return selections.get(key)!;
   };
-  const selecting = (pod: PodInfo) => {
+  const selection = (pod: PodInfo) => {
     const endpoint = ctx.inputs.intern(byEndpoint, endpointOf(pod));
-    if (!byEndpoint.has(endpoint)) byEndpoint.set(endpoint, select(endpoint));
-    return byEndpoint.get(endpoint);
+    let found = byEndpoint.get(endpoint);
+    if (!found) byEndpoint.set(endpoint, (found = select(endpoint)));
+    return found;
   };
-  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, labelFilterUnmodelled, selecting };
+  const selecting = (pod: PodInfo) => {
+    const found = selection(pod);
+    return Array.isArray(found) ? found : undefined;
+  };
+  const certainlySelecting = (pod: PodInfo): CiliumEgressPolicy[] => {
+    const found = selection(pod);
+    if (Array.isArray(found)) return found;
+    if (!view || found === unmodelled) return [];
+    // Without the namespace's labels only policies that do not read them; across releases only
+    // policies both filters' labels match.
+    const namespaceLabels = snapshot.namespaceLabels[pod.namespace];
+    const endpoint = endpointOf(pod);
+    const known = (p: CiliumEgressPolicy) => namespaceLabels !== undefined || !usesNamespaceLabels(p);
+    const now = matching(identityLabels(endpoint, namespaceLabels ?? {}, view));
+    const before = matching(identityLabels(endpoint, namespaceLabels ?? {}, view, view.keepsBefore));
+    return now.filter((p) => before.includes(p) && known(p));
+  };
+  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selection, selecting, certainlySelecting };
 });
 
 /** The policies that might select these labels, in policy order; the caller still matches them. */

@@ -18,19 +18,18 @@ import { matchesSelector } from '../core/label-selector.ts';
 import type { GatewayMechanism } from '../core/mechanism.ts';
 import { resolveGateway, type GatewayOutcome } from './cilium-gateway.ts';
 import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.ts';
-import { policyIndex } from './cilium-policy-index.ts';
+import { policyIndex, type SelectionUnknown } from './cilium-policy-index.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
 const LAYER = 'cilium-egress-gateway';
+const NO_POLICIES: readonly CiliumEgressPolicy[] = [];
 
 /** Everything of a pod the gateway's choice reads. */
 export interface CiliumGatewayInput {
   hostNetwork: boolean;
-  /** The valid policies selecting the pod (one shared array per distinct set); undefined: its namespace's labels are unread. */
-  selection: readonly CiliumEgressPolicy[] | undefined;
-  /** The pod's namespace, only where its labels are unread (the finding names it). */
-  namespace: string | undefined;
+  /** The valid policies selecting the pod (one shared array per distinct set), or why that is not known. */
+  selection: readonly CiliumEgressPolicy[] | SelectionUnknown;
   /** The pod's node and its labels, only where a selecting policy selects nodes. */
   node: string | undefined;
   nodeLabels: Record<string, string> | undefined;
@@ -58,7 +57,7 @@ const FINDINGS = {
   CILIUM_EGW_GATEWAY_SET: (d) => `policy ${d['policy']} spreads pods over gateways (${d['candidates']}); which one depends on ${d['missing']}, which was not read`,
   CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN: (d) => `egressIP ${d['egressIP']} is not ${d['family']}: Cilium 1.19 drops this traffic, 1.20 uses another address of the same device`,
   CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN: (d) => `a policy selects on namespace labels, but Namespace ${d['namespace']} was not read`,
-  CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `Cilium's identity-label filter is not known (${d['detail']}), so which egress gateway policies select the pod is not known`,
+  CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `which egress gateway policies select the pod is not known: ${d['detail']}`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -75,13 +74,13 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
   },
   input({ cilium: dp }, { ctx, pod, node }) {
-    const selection = pod.hostNetwork ? undefined : ctx.of(policyIndex, ctx.snapshot).selecting(pod);
-    const readsNode = selection?.some((p) => p.nodeSelectors.length > 0) ?? false;
-    const multiGateway = selection?.some((p) => p.multiGateway) ?? false;
+    const selection = pod.hostNetwork ? NO_POLICIES : ctx.of(policyIndex, ctx.snapshot).selection(pod);
+    const policies = 'code' in selection ? [] : selection;
+    const readsNode = policies.some((p) => p.nodeSelectors.length > 0);
+    const multiGateway = policies.some((p) => p.multiGateway);
     return {
       hostNetwork: pod.hostNetwork,
-      selection: pod.hostNetwork ? [] : selection,
-      namespace: selection === undefined && !pod.hostNetwork ? pod.namespace : undefined,
+      selection,
       node: readsNode ? node.name : undefined,
       nodeLabels: readsNode ? (ctx.of(ciliumNodesByName, dp).get(node.name)?.labels ?? node.labels) : undefined,
       endpointUID: multiGateway ? dp.endpointUIDs[`${pod.namespace}/${pod.name}`] : undefined,
@@ -95,9 +94,11 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
     if (input.hostNetwork) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} }).build();
     const selecting = input.selection;
-    const unmodelled = ctx.of(policyIndex, ctx.snapshot).labelFilterUnmodelled;
-    if (!selecting && unmodelled) return unknown(effect, { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', data: { detail: unmodelled }, source: dp.config.source });
-    if (!selecting) return unknown(effect, { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', data: { namespace: input.namespace ?? '' } });
+    if ('code' in selecting) {
+      return selecting.code === 'CILIUM_EGW_LABEL_FILTER_UNKNOWN'
+        ? unknown(effect, { code: selecting.code, data: { detail: selecting.detail }, source: dp.config.source })
+        : unknown(effect, { code: selecting.code, data: { namespace: selecting.namespace } });
+    }
     if (selecting.length === 0) return effect.build();
     if (!dp.config.enableEgressGateway) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: namesOf(selecting) }, source: dp.config.source }).build();
     if (dp.config.agentRefuses) return unknown(effect, { code: 'CILIUM_AGENT_REFUSES_CONFIG', data: { detail: dp.config.agentRefuses }, source: dp.config.source });

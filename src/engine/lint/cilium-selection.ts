@@ -7,7 +7,6 @@ import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { endpointOf, identityLabels, labelView, usesNamespaceLabels } from '../gateways/cilium-identity.ts';
 import { policyIndex } from '../gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { EngineContext } from '../core/context.ts';
@@ -22,18 +21,9 @@ export function policiesSelecting(ctx: EngineContext, pod: PodInfo, dp: CiliumDa
   const { snapshot } = ctx;
   const nodeName = pod.nodeName ?? '';
   const nodeLabels = ctx.of(ciliumNodesByName, dp).get(nodeName)?.labels ?? ctx.node(nodeName)?.labels;
-  // The engine's index answers for the pods whose namespace labels are not in question.
-  const index = ctx.of(policyIndex, snapshot);
-  // With the label filter unmodelled no selection is certain.
-  if (index.labelFilterUnmodelled) return [];
-  const candidates = index.selecting(pod) ?? bySelectorsKnown(ctx, pod, dp);
+  // The engine's index, with the one label view; where it does not know, only the certain policies.
+  const candidates = ctx.of(policyIndex, snapshot).certainlySelecting(pod);
   return candidates.filter((p) => p.nodeSelectors.length === 0 || (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))));
-}
-
-/** Every valid policy whose selectors match without the unread namespace labels. */
-function bySelectorsKnown(ctx: EngineContext, pod: PodInfo, dp: CiliumDatapath): CiliumEgressPolicy[] {
-  const identity = identityLabels(endpointOf(pod), {}, ctx.of(labelView, dp.config));
-  return dp.egressPolicies.filter((p) => !p.invalid && !usesNamespaceLabels(p) && p.selectors.some((s) => matchesSelector(identity, s)));
 }
 
 export function policyRef(policy: CiliumEgressPolicy): ObjectRef {

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLabelFilter, parseLabelPrefix } from '../../../src/config/cilium-labels.ts';
-import { identityLabels, labelFilter, type LabelView } from '../../../src/engine/gateways/cilium-identity.ts';
+import { identityLabels, labelFilter, labelView, type LabelView } from '../../../src/engine/gateways/cilium-identity.ts';
+import { parseCiliumConfig } from '../../../src/config/cilium.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
+import { EngineContext } from '../../../src/engine/core/context.ts';
 
 const keepsWith = (labels?: string) => labelFilter(parseLabelFilter(labels === undefined ? {} : { labels }));
 
@@ -118,7 +121,7 @@ describe('the labels option', () => {
 describe('identity labels (SanitizePodLabels, then the filter)', () => {
   const view = (clusterName = 'default', labels?: string): LabelView => {
     const keeps = keepsWith(labels);
-    return { clusterName, keeps, unmodelled: undefined };
+    return { clusterName, keeps, keepsBefore: keeps, changedIn: () => undefined, unmodelled: undefined };
   };
 
   it('adds namespace, namespace labels, service account and cluster; drops filtered and io.cilium.k8s* pod labels', () => {
@@ -153,5 +156,34 @@ describe('identity labels (SanitizePodLabels, then the filter)', () => {
     const labels = Object.freeze({ app: 'web', 'io.cilium.k8s.policy.serviceaccount': 'admin' });
     identityLabels({ namespace: 'shop', labels, serviceAccount: 'robot' }, {}, view());
     expect(labels).toEqual({ app: 'web', 'io.cilium.k8s.policy.serviceaccount': 'admin' });
+  });
+});
+
+describe('labels whose keeping changed across releases', () => {
+  const viewOf = (data: Record<string, string>) => {
+    const config = parseCiliumConfig({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data }, 'kube-system');
+    const snapshot = buildSnapshot([]);
+    return new EngineContext(snapshot, { destinations: [] }).of(labelView, config);
+  };
+
+  it.each([
+    ['statefulset.kubernetes.io/pod-name', {}, '1.15'],
+    ['apps.kubernetes.io/pod-index', {}, '1.15'],
+    ['batch.kubernetes.io/job-completion-index', {}, '1.15'],
+    ['controller-uid', {}, '1.16'],
+    ['batch.kubernetes.io/controller-uid', {}, '1.16'],
+    ['pod-template-hash', {}, undefined],
+    ['app', {}, undefined],
+    ['io.cilium.k8s.policy.cluster', {}, undefined],
+    ['io.cilium.k8s.policy.cluster', { labels: 'team' }, '1.16'],
+    ['controller-uid', { labels: '!controller-uid' }, undefined],
+    ['statefulset.kubernetes.io/pod-name', { labels: 'team' }, undefined],
+  ] as [string, Record<string, string>, string | undefined][])('%s with %j: changed in %s', (key, data, since) => {
+    expect(viewOf(data).changedIn(key)).toBe(since);
+  });
+
+  it('reads cluster-name, default `default`', () => {
+    expect(viewOf({}).clusterName).toBe('default');
+    expect(viewOf({ 'cluster-name': 'east' }).clusterName).toBe('east');
   });
 });
