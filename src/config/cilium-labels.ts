@@ -83,6 +83,14 @@ export function parseLabelFilter(data: Record<string, string>): CiliumLabelFilte
     prefixes.push(since ? { ...p, since } : p);
   }
   const filter: CiliumLabelFilter = { prefixes, whitelist: false };
+  // pkg/labelsfilter/dynamic: with the dynamic label filter the agent adds the selector keys of
+  // every network policy as inclusive patterns, which this reading does not follow. The option's
+  // key is not confirmed (option.EnableDynamicLabelFilter), so any key naming it counts.
+  const dynamic = Object.keys(data).find((k) => k.includes('dynamic-label-filter') && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(data[k]!.trim()));
+  if (dynamic) {
+    filter.unmodelled = `${dynamic} derives the identity labels from the network policies' selectors, which is not modelled`;
+    return filter;
+  }
   if (data['label-prefix-file']?.trim()) {
     filter.unmodelled = `label-prefix-file ${data['label-prefix-file'].trim()} replaces the default identity-label patterns and is not read`;
     return filter;

@@ -115,6 +115,8 @@ describe('the labels option', () => {
   it('splits on any whitespace and is unmodelled with a label-prefix-file', () => {
     expect(parseLabelFilter({ labels: ' a\n\t!b ' }).prefixes.slice(-2)).toEqual([{ source: '', pattern: 'a', ignore: false }, { source: '', pattern: 'b', ignore: true }]);
     expect(parseLabelFilter({ 'label-prefix-file': '/etc/labels.json' }).unmodelled).toContain('label-prefix-file');
+    expect(parseLabelFilter({ 'enable-dynamic-label-filter': 'true' }).unmodelled).toContain('network policies');
+    expect(parseLabelFilter({ 'enable-dynamic-label-filter': 'false' }).unmodelled).toBeUndefined();
   });
 });
 
