@@ -66,3 +66,30 @@ describe('decisions without a trace', () => {
     expect(untraced).toEqual(traced.map((d) => ({ ...d, trace: [] })));
   });
 });
+
+describe('selection where an older agent would select differently', () => {
+  const versioned = [
+    egressPolicy('by-pod-name').selectPods({ matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }),
+    egressPolicy('by-app').selectPods({ matchLabels: { app: 'db' } }),
+  ].map((p) => p.to('0.0.0.0/0').gateway(gateway).build());
+  const statefulPods = [
+    pod('db-0', 'default').on('n1').ip('10.244.1.7').label('app', 'db').label('statefulset.kubernetes.io/pod-name', 'db-0'),
+    pod('db-1', 'default').on('n1').ip('10.244.1.8').label('app', 'db').label('statefulset.kubernetes.io/pod-name', 'db-1'),
+  ];
+  const snapshot = buildSnapshot([...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), node.node, ...statefulPods), node.ciliumNode, ...versioned], {});
+  const index = new EngineContext(snapshot, { destinations: [] }).of(policyIndex, snapshot);
+  const of = (name: string) => snapshot.pods.find((x) => x.name === name)!;
+
+  it('is unknown, naming the policy, key and release, only for the pod it would change', () => {
+    expect(index.selection(of('db-0'))).toEqual({
+      code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN',
+      detail: 'policy by-pod-name selects on statefulset.kubernetes.io/pod-name, which agents before Cilium 1.15 filter differently, and the agent\'s release is not read',
+    });
+    expect(index.selecting(of('db-0'))).toBeUndefined();
+    expect(index.selecting(of('db-1'))!.map((p) => p.name)).toEqual(['by-app']);
+  });
+
+  it('leaves lint only the policies both releases select', () => {
+    expect(index.certainlySelecting(of('db-0')).map((p) => p.name)).toEqual(['by-app']);
+  });
+});
