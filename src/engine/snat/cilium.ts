@@ -109,7 +109,9 @@ function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: PodF
   const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(packet.ctx, local?.podCIDRs ?? NONE)) === 'all';
   const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
   // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
-  if (config.routingMode === 'native' && fromLocalPool) {
+  // With egress-masquerade-interfaces the rule is `-o <interfaces> -m set ... -j ACCEPT`, without a source match
+  // (iptables.go installMasqueradeRules "mirror base condition"; iptables_test.go TestNodeIpsetNATCmds).
+  if (config.routingMode === 'native' && (fromLocalPool || config.egressMasqueradeInterfaces.length > 0)) {
     const toNode = check(range, packet.ctx.of(nodeAddresses, dp).internal, 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
     if (toNode) return { ...toNode, warnings: note };
   }
