@@ -2,7 +2,7 @@
  * Everything Cilium contributes: its settings, nodes, egress gateway policies and endpoint UIDs,
  * and its masquerading layer.
  */
-import type { CiliumDatapath } from '../model/datapath.ts';
+import type { AgentConfig, CiliumDatapath } from '../model/datapath.ts';
 import type { CiliumMasqueradeLayer } from '../model/layers/cilium.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -11,13 +11,11 @@ import { CILIUM_CONFIG_MAP, findCilium, parseCiliumConfig } from './cilium.ts';
 import { parseEgressPolicy } from './cilium-egress-policy.ts';
 import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
-import { agentScope, containers, fileSource, imageName } from './daemonset.ts';
+import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
-/** The path pkg/ipmasq reads (`ip-masq-agent-config-path` default). */
-const IP_MASQ_CONFIG_PATH = '/etc/config/ip-masq-agent';
 
 export interface CiliumDetection {
   datapath: CiliumDatapath;
@@ -40,7 +38,15 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
-  if (config.enableIPMasqAgent) layer.ipMasqAgent = ipMasqAgentMap(daemonSet, namespace, index);
+  if (config.enableIPMasqAgent) {
+    layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index);
+    // The agent watches the file's directory; without it the ip-masq-agent cell fails to start,
+    // and with it the whole agent (pkg/ipmasq/ipmasq.go `watcher.Add(configDir)`; cell.go OnStart).
+    const map = layer.ipMasqAgent;
+    if (map.status === 'invalid' && (map.because === 'AGENT_CONFIG_DIR_NOT_MOUNTED' || map.because === 'AGENT_CONFIGMAP_REQUIRED_MISSING')) {
+      config.agentRefuses ??= map.because === 'AGENT_CONFIG_DIR_NOT_MOUNTED' ? map.detail : `its pod cannot start: ${map.detail}, and the ip-masq-agent volume is not optional`;
+    }
+  }
   const datapath: CiliumDatapath = {
     namespace,
     config,
@@ -52,14 +58,25 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   return { datapath, layer };
 }
 
-/** The file the agent's container sees at /etc/config/ip-masq-agent (Helm: ConfigMap ip-masq-agent, key config). */
-function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, index: ObjectIndex) {
+/**
+ * The file the agent's container sees at `ip-masq-agent-config-path` (default /etc/config/ip-masq-agent;
+ * Helm: ConfigMap ip-masq-agent, key config, optional). A missing file or ConfigMap gives the
+ * defaults; a missing directory stops the agent.
+ */
+function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespace: string, index: ObjectIndex): AgentConfig {
   const agent = daemonSet && (containers(daemonSet).find((c) => imageName(c) === 'cilium') ?? containers(daemonSet)[0]);
-  const source = daemonSet && agent ? fileSource(daemonSet, agent, IP_MASQ_CONFIG_PATH)
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  if (daemonSet && agent && !directoryMounted(daemonSet, agent, dir)) {
+    return { status: 'invalid', because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', source: refOf(daemonSet),
+      detail: `enable-ip-masq-agent is on but nothing is mounted at ${dir} in DaemonSet ${daemonSet.metadata.name}, so the ip-masq-agent's directory watcher cannot start` };
+  }
+  const source = daemonSet && agent ? fileSource(daemonSet, agent, path)
     : { kind: 'configmap' as const, configMap: 'ip-masq-agent', key: 'config', optional: true, keyListed: true };
   if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
   const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
   const cm = index.get('ConfigMap', namespace, source.configMap);
+  // kubelet does not start a pod whose non-optional ConfigMap is missing.
+  if (!cm && !source.optional) return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: ref };
   if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');
   const data = stringMap(getRecord(cm, 'data'));
   const text = data[source.key];
