@@ -96,7 +96,7 @@ function listConfigDir(ds: KubeObject, container: Json, index: ObjectIndex, gaps
     files.push(...listed.files);
   }
   if (!exists) {
-    return { ok: false, because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', detail: `nothing is mounted at ${CONFIG_DIR} in DaemonSet ${ds.metadata.name}: ReadDir fails and the agent exits`, source: dsRef };
+    return { ok: false, because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', detail: `nothing is mounted at ${CONFIG_DIR} in DaemonSet ${ds.metadata.name}: ReadDir("/etc/config/") fails`, source: dsRef };
   }
   return { ok: true, files: files.sort((a, b) => `${a.ref.name}/${a.ref.key}`.localeCompare(`${b.ref.name}/${b.ref.key}`)) };
 }
