@@ -12,7 +12,7 @@ import { parseEgressPolicy } from './cilium-egress-policy.ts';
 import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
 import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
-import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
@@ -70,6 +70,12 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespa
     return { status: 'invalid', because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', source: refOf(daemonSet),
       detail: `enable-ip-masq-agent is on but nothing is mounted at ${dir} in DaemonSet ${daemonSet.metadata.name}, so the ip-masq-agent's directory watcher cannot start` };
   }
+  // A volume mounted at (or below) the file's own path makes it a directory: ReadFile fails, `Update`
+  // returns the error, and the map keeps whatever it held (Start only logs "Failed to update").
+  if (daemonSet && agent && mountsMakeDirectory(agent, path)) {
+    return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', source: refOf(daemonSet),
+      detail: `${path} is a directory in DaemonSet ${daemonSet.metadata.name} (a volume is mounted there), which the agent cannot read as its config file` };
+  }
   const source = daemonSet && agent ? fileSource(daemonSet, agent, path)
     : { kind: 'configmap' as const, configMap: 'ip-masq-agent', key: 'config', optional: true, keyListed: true };
   if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
@@ -85,6 +91,14 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespa
   const keys = Object.keys(data).sort();
   if (text === undefined && keys.length > 0 && config.status === 'valid' && config.origin === 'defaults') config.otherKeys = keys;
   return config;
+}
+
+/** A volume mounted at `path` itself (not a subPath file) or below it. */
+function mountsMakeDirectory(container: Json, path: string): boolean {
+  return getArray(container, 'volumeMounts').filter(isRecord).some((m) => {
+    const mountPath = (getString(m, 'mountPath') ?? '').replace(/\/+$/, '');
+    return (mountPath === path && !getString(m, 'subPath')) || mountPath.startsWith(`${path}/`);
+  });
 }
 
 /** Cilium's BPF masquerading runs at tc egress, after netfilter; its egress gateway policies come with it. */

@@ -47,6 +47,14 @@ describe('Cilium ip-masq-agent: the config directory and file as mounted', () =>
     }
   });
 
+  it('cannot read a config path that a volume turned into a directory: the map keeps its unknown previous contents', () => {
+    // ipmasq.go readConfig: os.ReadFile fails (not IsNotExist), Update returns the error, Start only logs it.
+    const agent = ciliumAgent().mount('ip-masq-agent', { configMap: { name: 'ip-masq-agent' } }, '/etc/config/ip-masq-agent');
+    const [d] = decide(cluster(agent, BPF_IP_MASQ, explicit), ['172.20.0.5']);
+    expect(d).toMatchObject({ identity: 'unknown', sourceIP: null });
+    expect(codes(d!)).toContain('AGENT_CONFIG_INVALID');
+  });
+
   it('does not look for the directory while enable-ip-masq-agent is off', () => {
     const [d] = decide(cluster(ciliumAgent(), { 'enable-bpf-masquerade': 'true' }), ['8.8.8.8']);
     expect(d).toMatchObject({ identity: 'node-ip', sourceIP: '192.168.1.1' });
