@@ -118,7 +118,11 @@ function volumeFiles(volume: Json, namespace: string, index: ObjectIndex, gaps: 
       continue;
     }
     // Other sources (secret, downwardAPI, serviceAccountToken): only their declared paths are known.
-    const paths = Object.values(source).filter(isRecord).flatMap((s) => [getString(s, 'path'), ...getArray(s, 'items').filter(isRecord).map((i) => getString(i, 'path'))]);
+    const paths = Object.values(source).filter(isRecord).flatMap((s) => {
+      const own = getString(s, 'path');
+      const items = getArray(s, 'items').filter(isRecord).map((i) => getString(i, 'path'));
+      return own !== undefined ? [own, ...items] : items.length > 0 ? items : [undefined];
+    });
     const declared = paths.length > 0 && paths.every((p) => p !== undefined);
     if (!declared || paths.some((p) => p!.startsWith(FILE_PREFIX))) {
       return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `volume ${getString(volume, 'name')} projects ${Object.keys(source).join(', ')} content that the cluster objects read do not show`, source: dsRef };

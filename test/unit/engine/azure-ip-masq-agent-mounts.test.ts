@@ -36,6 +36,9 @@ describe('Azure ip-masq-agent-v2: the files in /etc/config as the DaemonSet moun
     ['an emptyDir at /etc/config: the defaults',
       agent().mount('config', { emptyDir: {} }, '/etc/config'),
       [], { '10.1.1.1': '10.4.1.7' }],
+    ['other projected sources with declared, non-ip-masq paths add no config file',
+      agent().mount('config', { projected: { sources: [{ configMap: { name: 'masq-custom' } }, { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }, { serviceAccountToken: { path: 'token' } }] } }, '/etc/config'),
+      [custom], { '192.168.50.9': '10.4.1.7', '10.1.1.1': '10.128.0.5' }],
     ['AKS-named ConfigMaps that are not mounted are not read',
       agent().mount('config', { configMap: { name: 'masq-custom' } }, '/etc/config'),
       [custom, aksNamed], { '192.168.50.9': '10.4.1.7', '192.168.1.1': '10.128.0.5' }],
@@ -49,6 +52,7 @@ describe('Azure ip-masq-agent-v2: the files in /etc/config as the DaemonSet moun
     ['a volume mounted elsewhere, not at /etc/config', agent().mount('config', { configMap: { name: 'masq-custom' } }, '/etc/ip-masq'), [custom], 'AGENT_CONFIG_DIR_NOT_MOUNTED'],
     ['a ConfigMap volume mounted at /etc/config/ip-masq-agent (a directory the agent reads as a file)', agent().mount('config', { configMap: { name: 'masq-custom' } }, '/etc/config/ip-masq-agent'), [custom], 'AGENT_CONFIG_DIR_UNSURE'],
     ['a non-optional ConfigMap that does not exist: the pod does not start', agent().mount('config', { configMap: { name: 'masq-custom' } }, '/etc/config'), [], 'AGENT_CONFIGMAP_REQUIRED_MISSING'],
+    ['a projected Secret without items: its file names are not visible', agent().mount('config', { projected: { sources: [{ secret: { name: 'masq' } }] } }, '/etc/config'), [], 'AGENT_CONFIG_DIR_UNSURE'],
     ['a hostPath at /etc/config: its files are not visible', agent().mount('config', { hostPath: { path: '/etc/masq' } }, '/etc/config'), [], 'AGENT_CONFIG_DIR_UNSURE'],
   ])('%s: unknown', (_name, ds, maps, code) => {
     const [d] = decide(cluster(ds, ...maps), ['10.1.1.1']);
