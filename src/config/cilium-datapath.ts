@@ -2,7 +2,7 @@
  * Everything Cilium contributes: its settings, nodes, egress gateway policies and endpoint UIDs,
  * and its masquerading layer.
  */
-import type { CiliumDatapath } from '../model/datapath.ts';
+import type { AgentConfig, CiliumDatapath } from '../model/datapath.ts';
 import type { CiliumMasqueradeLayer } from '../model/layers/cilium.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -11,13 +11,11 @@ import { CILIUM_CONFIG_MAP, findCilium, parseCiliumConfig } from './cilium.ts';
 import { parseEgressPolicy } from './cilium-egress-policy.ts';
 import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
-import { agentScope, containers, fileSource, imageName } from './daemonset.ts';
-import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
+import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
+import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
-/** The path pkg/ipmasq reads (`ip-masq-agent-config-path` default). */
-const IP_MASQ_CONFIG_PATH = '/etc/config/ip-masq-agent';
 
 export interface CiliumDetection {
   datapath: CiliumDatapath;
@@ -40,7 +38,15 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
-  if (config.enableIPMasqAgent) layer.ipMasqAgent = ipMasqAgentMap(daemonSet, namespace, index);
+  if (config.enableIPMasqAgent) {
+    layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index);
+    // The agent watches the file's directory; without it the ip-masq-agent cell fails to start,
+    // and with it the whole agent (pkg/ipmasq/ipmasq.go `watcher.Add(configDir)`; cell.go OnStart).
+    const map = layer.ipMasqAgent;
+    if (map.status === 'invalid' && (map.because === 'AGENT_CONFIG_DIR_NOT_MOUNTED' || map.because === 'AGENT_CONFIGMAP_REQUIRED_MISSING')) {
+      config.agentRefuses ??= map.because === 'AGENT_CONFIG_DIR_NOT_MOUNTED' ? map.detail : `its pod cannot start: ${map.detail}, and the ip-masq-agent volume is not optional`;
+    }
+  }
   const datapath: CiliumDatapath = {
     namespace,
     config,
@@ -52,14 +58,31 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   return { datapath, layer };
 }
 
-/** The file the agent's container sees at /etc/config/ip-masq-agent (Helm: ConfigMap ip-masq-agent, key config). */
-function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, index: ObjectIndex) {
+/**
+ * The file the agent's container sees at `ip-masq-agent-config-path` (default /etc/config/ip-masq-agent;
+ * Helm: ConfigMap ip-masq-agent, key config, optional). A missing file or ConfigMap gives the
+ * defaults; a missing directory stops the agent.
+ */
+function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespace: string, index: ObjectIndex): AgentConfig {
   const agent = daemonSet && (containers(daemonSet).find((c) => imageName(c) === 'cilium') ?? containers(daemonSet)[0]);
-  const source = daemonSet && agent ? fileSource(daemonSet, agent, IP_MASQ_CONFIG_PATH)
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  if (daemonSet && agent && !directoryMounted(daemonSet, agent, dir)) {
+    return { status: 'invalid', because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', source: refOf(daemonSet),
+      detail: `enable-ip-masq-agent is on but nothing is mounted at ${dir} in DaemonSet ${daemonSet.metadata.name}, so the ip-masq-agent's directory watcher cannot start` };
+  }
+  // A volume mounted at (or below) the file's own path makes it a directory: ReadFile fails, `Update`
+  // returns the error, and the map keeps whatever it held (Start only logs "Failed to update").
+  if (daemonSet && agent && mountsMakeDirectory(agent, path)) {
+    return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', source: refOf(daemonSet),
+      detail: `${path} is a directory in DaemonSet ${daemonSet.metadata.name} (a volume is mounted there), which the agent cannot read as its config file` };
+  }
+  const source = daemonSet && agent ? fileSource(daemonSet, agent, path)
     : { kind: 'configmap' as const, configMap: 'ip-masq-agent', key: 'config', optional: true, keyListed: true };
   if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
   const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
   const cm = index.get('ConfigMap', namespace, source.configMap);
+  // kubelet does not start a pod whose non-optional ConfigMap is missing.
+  if (!cm && !source.optional) return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: ref };
   if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');
   const data = stringMap(getRecord(cm, 'data'));
   const text = data[source.key];
@@ -68,6 +91,14 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, namespace: string, in
   const keys = Object.keys(data).sort();
   if (text === undefined && keys.length > 0 && config.status === 'valid' && config.origin === 'defaults') config.otherKeys = keys;
   return config;
+}
+
+/** A volume mounted at `path` itself (not a subPath file) or below it. */
+function mountsMakeDirectory(container: Json, path: string): boolean {
+  return getArray(container, 'volumeMounts').filter(isRecord).some((m) => {
+    const mountPath = (getString(m, 'mountPath') ?? '').replace(/\/+$/, '');
+    return (mountPath === path && !getString(m, 'subPath')) || mountPath.startsWith(`${path}/`);
+  });
 }
 
 /** Cilium's BPF masquerading runs at tc egress, after netfilter; its egress gateway policies come with it. */

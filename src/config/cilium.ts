@@ -46,6 +46,7 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
     // Before routing-mode (1.14), `tunnel: disabled` meant native routing.
     routingMode: (data['routing-mode'] ?? (data['tunnel'] === 'disabled' ? 'native' : 'tunnel')) === 'native' ? 'native' : 'tunnel',
     enableIPMasqAgent: bool(data, 'enable-ip-masq-agent', false),
+    ipMasqAgentConfigPath: data['ip-masq-agent-config-path'] || '/etc/config/ip-masq-agent',
     enableRemoteNodeMasquerade: bool(data, 'enable-remote-node-masquerade', false),
     egressMasqueradeInterfaces: (data['egress-masquerade-interfaces'] ?? '').split(/[\s,]+/).filter(Boolean),
     enableEgressGateway: bool(data, 'enable-egress-gateway', false) || bool(data, 'enable-ipv4-egress-gateway', false),

@@ -85,6 +85,25 @@ export function fileSource(ds: KubeObject, container: Json, filePath: string): F
   return { kind: 'not-mounted' };
 }
 
+/**
+ * Whether a directory exists in the container: something is mounted at it or below it (the runtime
+ * creates the mount point's parents), or a volume mounted above it projects a file under it. An
+ * image may ship the directory itself; the agents here (Cilium, ip-masq-agent-v2) do not.
+ */
+export function directoryMounted(ds: KubeObject, container: Json, dir: string): boolean {
+  const target = dir.replace(/\/+$/, '');
+  return getArray(container, 'volumeMounts').filter(isRecord).some((mount) => {
+    const mountPath = (getString(mount, 'mountPath') ?? '').replace(/\/+$/, '');
+    if (mountPath === target || mountPath.startsWith(`${target}/`)) return true;
+    if (!target.startsWith(`${mountPath}/`) || getString(mount, 'subPath')) return false;
+    const volumes = getArray(ds, 'spec', 'template', 'spec', 'volumes').filter(isRecord);
+    const volume = volumes.find((v) => getString(v, 'name') === getString(mount, 'name'));
+    const under = `${target.slice(mountPath.length + 1)}/`;
+    return (volume ? volumeSources(volume) : []).some((source) => getArray(source, 'items').filter(isRecord)
+      .some((item) => (getString(item, 'path') ?? '').startsWith(under)));
+  });
+}
+
 function volumeSources(volume: Json): Json[] {
   const direct = getRecord(volume, 'configMap');
   if (direct) return [direct];

@@ -16,6 +16,8 @@ export interface CiliumConfig {
   ipv4NativeRoutingCIDR?: string;
   ipv6NativeRoutingCIDR?: string;
   enableIPMasqAgent: boolean;
+  /** `ip-masq-agent-config-path` (pkg/ipmasq/cell/config.go): the agent watches its directory. */
+  ipMasqAgentConfigPath: string;
   enableRemoteNodeMasquerade: boolean;
   egressMasqueradeInterfaces: string[];
   enableEgressGateway: boolean;

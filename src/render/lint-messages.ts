@@ -75,7 +75,7 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     fix: (d) => `keep only one in ${d['field']}: egressIP ${d['egressIP']} or interface ${d['interface']}`,
   },
   CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: {
-    message: (d) => `no node matches the nodeSelector ${d['nodeSelector']} of ${d['field']}: Cilium drops the traffic the policy selects`,
+    message: (d) => `no node with an IPv4 node address matches the nodeSelector ${d['nodeSelector']} of ${d['field']}: Cilium drops the traffic the policy selects`,
     fix: (d) => `label the intended gateway node ${d['nodeSelector']}, or correct the nodeSelector`,
   },
   CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY: {

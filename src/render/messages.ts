@@ -41,6 +41,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   AGENT_CONFIG_INVALID: (d) => `the agent rejects its config (${d['detail']}) and keeps its previous rules, which the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
   AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
+  AGENT_CONFIG_DIR_NOT_MOUNTED: (d) => `the agent does not run: ${d['detail']}; the rules it wrote before, if any, are not visible, so the answer is unknown`,
+  AGENT_CONFIG_DIR_UNSURE: (d) => `what the agent's config directory holds cannot be told (${d['detail']}), so its rules are unknown`,
   DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown`,
   AGENT_DEFAULTS_NO_CONFIG_VOLUME: () => 'no config file is mounted: the agent uses its defaults',
   AGENT_DEFAULTS_CONFIGMAP_MISSING: () => 'the ConfigMap does not exist: the agent uses its defaults',

@@ -157,6 +157,14 @@ export class DaemonSetBuilder extends Builder {
     this.container()['volumeMounts'] = [{ name: 'config', mountPath }];
     return this;
   }
+
+  /** Adds a volume (any source: `{ configMap: … }`, `{ projected: … }`, `{ emptyDir: {} }`) and mounts it, beside any others. */
+  mount(name: string, source: Json, mountPath: string, subPath?: string): this {
+    (this.podSpec()['volumes'] as Json[]).push({ name, ...source });
+    const mounts = (this.container()['volumeMounts'] ??= []) as Json[];
+    mounts.push({ name, mountPath, ...(subPath ? { subPath } : {}) });
+    return this;
+  }
 }
 
 export class ConfigMapBuilder extends Builder {

@@ -46,10 +46,28 @@ export function resolveGateway(ctx: EngineContext, policy: CiliumEgressPolicy, u
 /** The gateway nodes of each policy, found once per call: every packet through the policy asks. */
 const resolvedGateways = derivation((dp: CiliumDatapath) => new Map(dp.egressPolicies.map((policy) => [policy, policy.gateways.map((gateway) => resolve(gateway, dp.nodes))])));
 
+/**
+ * regenerateGatewayConfig: the first node by name that the selector matches *and* that has an IPv4
+ * node address (InternalIP, else ExternalIP); a matching node without one is skipped (`continue`),
+ * so the next match is the gateway, and with none left the gateway is 0.0.0.0 (not found).
+ */
 function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): ResolvedGateway {
-  const node = nodes.find((n) => matchesSelector(n.labels, gateway.nodeSelector));
-  const ipv4 = (ips: string[]) => ips.find((ip) => familyOf(ip) === 4);
-  return { gateway, node, gatewayIP: (node && (ipv4(node.internalIPs) ?? ipv4(node.externalIPs))) ?? '0.0.0.0' };
+  const found = gatewayNodeFor(gateway, nodes);
+  return { gateway, node: found?.node, gatewayIP: found?.gatewayIP ?? '0.0.0.0' };
+}
+
+/** The gateway node and its IPv4 gateway IP (nodes sorted by name), or undefined when none qualifies. Lint reads it too. */
+export function gatewayNodeFor(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): { node: CiliumNodeInfo; gatewayIP: string } | undefined {
+  for (const node of nodes) {
+    if (!matchesSelector(node.labels, gateway.nodeSelector)) continue;
+    const gatewayIP = ipv4(node.internalIPs) ?? ipv4(node.externalIPs);
+    if (gatewayIP) return { node, gatewayIP };
+  }
+  return undefined;
+}
+
+function ipv4(ips: readonly string[]): string | undefined {
+  return ips.find((ip) => familyOf(ip) === 4);
 }
 
 function egressThrough({ gateway, node }: ResolvedGateway, policy: CiliumEgressPolicy, family: Family): GatewayOutcome {

@@ -10,7 +10,7 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { gatewayField } from '../../config/cilium-egress-policy.ts';
 import { coverage, parseCidr, sameAddress, singleAddress } from '../../net/ip.ts';
 import { formatLabelSelector } from '../../config/label-selector-text.ts';
-import { matchesSelector } from '../core/label-selector.ts';
+import { gatewayNodeFor } from '../gateways/cilium-gateway.ts';
 import { defineCheck, type Report } from './check.ts';
 import { policyRef } from './cilium-selection.ts';
 
@@ -39,8 +39,8 @@ export const ciliumGateways = defineCheck({
 });
 
 function checkGateway(policy: CiliumEgressPolicy, gateway: CiliumGateway, field: string, inputs: { dp: CiliumDatapath; snapshot: Snapshot }, report: Report<keyof typeof CODES>): void {
-  // The gateway is the first CiliumNode by name that matches (§3.2); dp.nodes is sorted by name.
-  const node = inputs.dp.nodes.find((n) => matchesSelector(n.labels, gateway.nodeSelector));
+  // The gateway is the first CiliumNode by name that matches and has an IPv4 node address (§3.2).
+  const node = gatewayNodeFor(gateway, inputs.dp.nodes)?.node;
   const data = { policy: policy.name, field, nodeSelector: formatLabelSelector(gateway.nodeSelector) };
   if (!node) return report('CILIUM_EGW_GATEWAY_MATCHES_NO_NODE', policyRef(policy), data);
   if (!gateway.egressIP) return;

@@ -7,7 +7,7 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import { entriesOf, type PolicyEntry } from '../gateways/cilium-match.ts';
-import { matchesSelector } from '../core/label-selector.ts';
+import { gatewayNodeFor } from '../gateways/cilium-gateway.ts';
 import { defineCheck } from './check.ts';
 import { policiesSelecting } from './cilium-selection.ts';
 
@@ -59,6 +59,6 @@ function entriesByCidr(policies: readonly CiliumEgressPolicy[]): Map<string, Pol
 function outcomeOf(entry: PolicyEntry, dp: CiliumDatapath): string {
   if (entry.excluded) return 'excluded';
   return JSON.stringify(entry.policy.gateways.map((g) => [
-    dp.nodes.find((n) => matchesSelector(n.labels, g.nodeSelector))?.name ?? '', g.egressIP ?? '', g.interface ?? '',
+    gatewayNodeFor(g, dp.nodes)?.node.name ?? '', g.egressIP ?? '', g.interface ?? '',
   ]).sort());
 }

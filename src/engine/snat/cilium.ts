@@ -21,7 +21,7 @@ import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  CILIUM_AGENT_REFUSES_CONFIG: (d) => `the Cilium agent refuses this cilium-config (${d['detail']}) and does not start, so its datapath is unknown`,
+  CILIUM_AGENT_REFUSES_CONFIG: (d) => `the Cilium agent does not start (${d['detail']}), so its datapath is unknown`,
   CILIUM_MASQUERADE_DISABLED: (d) => `Cilium does not masquerade ${d['family']} (enable-${d['family']?.toLowerCase()}-masquerade is false)`,
   CILIUM_DST_LOCAL_POD: () => 'the destination is a pod on the same node: delivered locally, never masqueraded',
   CILIUM_DST_REMOTE_POD_TUNNEL: () => 'the destination is a pod on another node, reached through the tunnel, where no masquerading runs',
@@ -109,7 +109,9 @@ function iptables(layer: CiliumMasqueradeLayer, dp: CiliumDatapath, packet: PodF
   const fromLocalPool = coverage(singleAddress(packet.sourceIP) ?? range, blocks(packet.ctx, local?.podCIDRs ?? NONE)) === 'all';
   const note = layer.ipMasqAgent ? [{ code: 'CILIUM_IP_MASQ_AGENT_NO_EFFECT' as const, data: {} }] : [];
   // Native routing: `-s <alloc CIDR> -m set --match-set <node ipset> dst -j ACCEPT`; the ipset holds InternalIPs only.
-  if (config.routingMode === 'native' && fromLocalPool) {
+  // With egress-masquerade-interfaces the rule is `-o <interfaces> -m set ... -j ACCEPT`, without a source match
+  // (iptables.go installMasqueradeRules "mirror base condition"; iptables_test.go TestNodeIpsetNATCmds).
+  if (config.routingMode === 'native' && (fromLocalPool || config.egressMasqueradeInterfaces.length > 0)) {
     const toNode = check(range, packet.ctx.of(nodeAddresses, dp).internal, 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE', 'exempt', config);
     if (toNode) return { ...toNode, warnings: note };
   }
@@ -146,7 +148,7 @@ function ipMasqMap(layer: CiliumMasqueradeLayer, range: IpRange): LayerVerdict {
   const { family } = range;
   const config = layer.ipMasqAgent!;
   const data = { layer: 'cilium ip-masq-agent' };
-  if (config.status === 'invalid') return { outcome: 'unknown', finding: { code: 'AGENT_CONFIG_INVALID', data: { ...data, detail: config.detail }, source: config.source } };
+  if (config.status === 'invalid') return { outcome: 'unknown', finding: { code: config.because, data: { ...data, detail: config.detail }, source: config.source } };
   const linkLocal = family === 4 ? !config.rules.masqLinkLocal && '169.254.0.0/16' : !config.rules.masqLinkLocalIPv6 && 'fe80::/10';
   const list = [...(linkLocal ? exemptBlocks([linkLocal], 'DST_LINK_LOCAL_NOT_MASQUERADED') : []), ...exemptBlocks(config.rules.nonMasqueradeCIDRs, 'DST_IN_NON_MASQ_CIDRS')];
   return evaluateExemptions(range, list,

@@ -66,3 +66,32 @@ describe('gateway selection', () => {
     expect(codes(d!)).toEqual(['CILIUM_AGENT_REFUSES_CONFIG']);
   });
 });
+
+/**
+ * cilium/cilium pkg/egressgateway/policy.go `regenerateGatewayConfig`: for each node (sorted by name)
+ * the selector matches, `addr, ok := netipx.FromStdIP(node.GetK8sNodeIP()); if !ok { continue }` —
+ * a matching node without an IPv4 node address is skipped and the next match becomes the gateway;
+ * with no match left the gateway stays GatewayNotFoundIPv4 and the source node drops the traffic.
+ */
+describe('gateway nodes without an IPv4 node address are skipped', () => {
+  const v6Only = clusterNode('a-node', 'fd00::1', '10.244.1.0/24', { egress: 'yes' });
+  const v4 = clusterNode('b-node', '10.0.0.2', '10.244.2.0/24', { egress: 'yes' });
+  const client = clusterNode('c-node', '10.0.0.3', '10.244.3.0/24');
+  const objects = (gatewayNodes: ReturnType<typeof clusterNode>[]) => {
+    const nodes = [...gatewayNodes, client];
+    return [
+      ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), ...nodes.map((n) => n.node), pod('web', 'default').on('c-node').ip('10.244.3.7').label('app', 'web')),
+      ...nodes.map((n) => n.ciliumNode),
+      egressPolicy('p').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' }).build(),
+    ];
+  };
+
+  it.each([
+    ['an IPv6-only first match gives way to the next node by name', [v6Only, v4], { identity: 'egress-gateway', sourceIP: '203.0.113.50', gateway: { node: 'b-node' } }, 'CILIUM_EGW_EGRESS_IP'],
+    ['only IPv6-only matches: no gateway, the traffic is dropped', [v6Only], { identity: 'dropped', sourceIP: null }, 'CILIUM_EGW_NO_GATEWAY_NODE'],
+  ])('%s', (_name, gatewayNodes, expected, code) => {
+    const [d] = decide(objects(gatewayNodes), ['8.8.8.8']);
+    expect(d).toMatchObject(expected);
+    expect(codes(d!)).toContain(code);
+  });
+});

@@ -41,4 +41,29 @@ describe('Cilium masquerading', () => {
     expect(d).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
     expect(codes(d!)).toEqual(['CILIUM_MASQUERADE_DISABLED']);
   });
+
+  /**
+   * cilium/cilium pkg/datapath/iptables/iptables.go `installMasqueradeRules` and iptables_test.go
+   * `TestNodeIpsetNATCmds`: the node-ipset ACCEPT rule is `-s <alloc CIDR> -m set --match-set <ipset> dst`,
+   * but with egress-masquerade-interfaces it is `-o eth+ -m set --match-set <ipset> dst` — no source
+   * match, mirroring the masquerade rule, because the alloc CIDR may not hold the pod (ENI).
+   */
+  describe('the native-routing node ipset rule in iptables mode', () => {
+    const native = { 'routing-mode': 'native', 'ipv4-native-routing-cidr': '10.244.0.0/16' };
+    const twoNodes = (config: Record<string, string>) => {
+      const n1 = clusterNode('n1', '10.0.0.5', '10.244.1.0/24');
+      const n2 = clusterNode('n2', '10.0.0.6', '10.244.2.0/24');
+      return [...build(ciliumAgent(), ciliumConfig(config), n1.node, n2.node, pod('app').on('n1').ip('10.99.0.4')), n1.ciliumNode, n2.ciliumNode];
+    };
+
+    it.each([
+      ['without interfaces, a pod outside the alloc CIDR matches neither rule (-s): its IP is kept', native, '10.0.0.6', '10.99.0.4', 'CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR'],
+      ['with egress-masquerade-interfaces, traffic to another node\'s InternalIP is accepted whatever its source', { ...native, 'egress-masquerade-interfaces': 'eth+' }, '10.0.0.6', '10.99.0.4', 'CILIUM_DST_NODE_INTERNAL_IP_NATIVE'],
+      ['with egress-masquerade-interfaces, traffic outside the cluster is still masqueraded', { ...native, 'egress-masquerade-interfaces': 'eth+' }, '8.8.8.8', '10.0.0.5', 'CILIUM_IPTABLES_MASQUERADE'],
+    ])('%s', (_name, config, to, sourceIP, code) => {
+      const [d] = decide(twoNodes(config), [to]);
+      expect(d).toMatchObject({ sourceIP });
+      expect(codes(d!)).toContain(code);
+    });
+  });
 });
