@@ -13,7 +13,7 @@ import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
 import { agentScope, containers, fileSource, imageName } from './daemonset.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
-import { isCiliumDaemonSet } from './cilium.ts';
+import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
 /** The path pkg/ipmasq reads (`ip-masq-agent-config-path` default). */
@@ -40,6 +40,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
+  if (daemonSet && isGkeAnetd(daemonSet)) layer.gkeDataplaneV2 = true;
   if (config.enableIPMasqAgent) layer.ipMasqAgent = ipMasqAgentMap(daemonSet, namespace, index);
   const datapath: CiliumDatapath = {
     namespace,
