@@ -24,6 +24,17 @@ function envOf(ds: KubeObject): Record<string, string> {
   }));
 }
 
+/**
+ * utils/utils.go `GetBoolAsStringEnvVar`: strconv.ParseBool of the value, and the default when it
+ * is unset or does not parse.
+ */
+function goBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return fallback;
+}
+
 export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpcCniLayer {
   const env = envOf(ds);
   const truthy = (key: string) => (env[key] ?? '').toLowerCase() === 'true';
@@ -34,6 +45,8 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpc
     excludeSnatCIDRs: (env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     podSecurityGroupMode: (env['POD_SECURITY_GROUP_ENFORCING_MODE'] ?? 'strict') === 'standard' ? 'standard' : 'strict',
     ipv6: truthy('ENABLE_IPv6'),
+    // cmd/aws-vpc-cni/main.go: `defaultEnableIPv4Egress = true`, read only when ENABLE_IPv6 is on.
+    v4Egress: goBool(env['ENABLE_V4_EGRESS'], true),
     scope: agentScope(ds, pods),
   };
 }
