@@ -44,8 +44,9 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpc
     externalSNAT: truthy('AWS_VPC_K8S_CNI_EXTERNALSNAT'),
     excludeSnatCIDRs: (env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     podSecurityGroupMode: (env['POD_SECURITY_GROUP_ENFORCING_MODE'] ?? 'strict') === 'standard' ? 'standard' : 'strict',
-    ipv6: truthy('ENABLE_IPv6'),
-    // cmd/aws-vpc-cni/main.go: `defaultEnableIPv4Egress = true`, read only when ENABLE_IPv6 is on.
+    // cmd/aws-vpc-cni/main.go reads both with GetBoolAsStringEnvVar: ENABLE_IPv6 defaults to false,
+    // ENABLE_V4_EGRESS (`defaultEnableIPv4Egress`) to true and is read only when ENABLE_IPv6 is on.
+    ipv6: goBool(env['ENABLE_IPv6'], false),
     v4Egress: goBool(env['ENABLE_V4_EGRESS'], true),
     scope: agentScope(ds, pods),
   };

@@ -55,6 +55,7 @@ describe('EKS IPv6 clusters (the egress-v4 plugin)', () => {
     ['answers unknown for multicast, which the chain ACCEPTs with the unseen 169.254.172.x source', {}, '224.0.0.251', null, 'unknown', 'AWS_V4_EGRESS_MULTICAST'],
     ['answers unknown for the node\'s own IPv4, reached with the unseen 169.254.172.x source', {}, '192.168.1.123', null, 'unknown', 'POD_SOURCE_ADDRESS_NOT_VISIBLE'],
     ['answers unknown for IPv4 when ENABLE_V4_EGRESS is false: the pod has no IPv4 interface', { ENABLE_V4_EGRESS: 'false' }, '192.0.2.10', null, 'unknown', 'POD_HAS_NO_IP_OF_FAMILY'],
+    ['reads ENABLE_IPv6 as strconv.ParseBool does ("1" is true)', { ENABLE_IPv6: '1' }, '192.0.2.10', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
     ['keeps the default (on) for a value strconv.ParseBool rejects', { ENABLE_V4_EGRESS: 'yes' }, '192.0.2.10', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
     ['keeps the pod\'s own address to an IPv6 destination', {}, 'fd00:10::9', '2600:1f14:abc:1::77', 'pod-ip', 'AWS_NO_IPV6_SNAT'],
   ])('%s', (_name, env, to, sourceIP, identity, code) => {
