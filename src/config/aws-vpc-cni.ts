@@ -24,6 +24,15 @@ function envOf(ds: KubeObject): Record<string, string> {
   }));
 }
 
+/** Env entries of the CNI container set through valueFrom: their values are not visible. */
+function envFromRefs(ds: KubeObject): Set<string> {
+  const container = containers(ds).find((c) => imageName(c) === 'amazon-k8s-cni') ?? containers(ds)[0];
+  return new Set(getArray(container, 'env').filter(isRecord).flatMap((e) => {
+    const name = getString(e, 'name');
+    return name && getString(e, 'value') === undefined && isRecord(e['valueFrom']) ? [name] : [];
+  }));
+}
+
 /**
  * utils/utils.go `GetBoolAsStringEnvVar`: strconv.ParseBool of the value, and the default when it
  * is unset or does not parse.
@@ -47,7 +56,7 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpc
     // cmd/aws-vpc-cni/main.go reads both with GetBoolAsStringEnvVar: ENABLE_IPv6 defaults to false,
     // ENABLE_V4_EGRESS (`defaultEnableIPv4Egress`) to true and is read only when ENABLE_IPv6 is on.
     ipv6: goBool(env['ENABLE_IPv6'], false),
-    v4Egress: goBool(env['ENABLE_V4_EGRESS'], true),
+    v4Egress: envFromRefs(ds).has('ENABLE_V4_EGRESS') ? 'not-visible' : goBool(env['ENABLE_V4_EGRESS'], true),
     scope: agentScope(ds, pods),
   };
 }

@@ -35,6 +35,7 @@ const FINDINGS = {
   AWS_V4_EGRESS_SNAT_TO_NODE_IPV4: () => 'the egress-v4 plugin SNATs the pod\'s IPv4 traffic (169.254.172.0/22) to the node\'s primary IPv4 address, VPC destinations included',
   AWS_V4_EGRESS_MULTICAST: () => 'the egress-v4 chain ACCEPTs multicast (224.0.0.0/4) without SNAT: it leaves with the pod\'s 169.254.172.0/22 address, which the API does not show',
   AWS_V4_EGRESS_DISABLED: () => 'ENABLE_V4_EGRESS is false: IPv6 pods get no IPv4 interface',
+  AWS_V4_EGRESS_NOT_VISIBLE: () => 'ENABLE_V4_EGRESS is set through valueFrom, so whether IPv6 pods have an IPv4 interface is not known',
   AWS_V4_EGRESS_BRANCH_ENI: () => 'the pod has its own branch ENI (security groups for pods) in an IPv6 cluster; how its IPv4 egress leaves is not modelled',
 } satisfies Findings;
 
@@ -76,6 +77,8 @@ const MULTICAST_V4 = cidrBlocks(['224.0.0.0/4']);
  */
 function v4EgressVerdict(layer: AwsVpcCniLayer, packet: PodFacts, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict): LayerVerdict {
   if (!layer.v4Egress) return say('not-applicable', 'AWS_V4_EGRESS_DISABLED');
+  // Opaque: whether the packet exists at all is unknown, so no other layer's masquerade decides it.
+  if (layer.v4Egress === 'not-visible') return { ...say('unknown', 'AWS_V4_EGRESS_NOT_VISIBLE', { missing: 'ENABLE_V4_EGRESS' }), opaque: true };
   if (packet.pod.annotations[BRANCH_ENI_ANNOTATION]) return say('unknown', 'AWS_V4_EGRESS_BRANCH_ENI');
   const multicast = coverage(packet.destination.range, MULTICAST_V4);
   if (multicast === 'all') return say('unknown', 'AWS_V4_EGRESS_MULTICAST');
@@ -85,7 +88,7 @@ function v4EgressVerdict(layer: AwsVpcCniLayer, packet: PodFacts, say: (o: Layer
 
 /** The VPC CNI layer that gives IPv6 pods on the node an egress-v4 interface, if one is active there. */
 export function v4EgressLayerOn(layers: readonly SnatLayer[], node: NodeInfo): AwsVpcCniLayer | undefined {
-  for (const l of layers) if (l.mechanism === 'aws-vpc-cni' && l.ipv6 && l.v4Egress && isActiveOn(l.scope, node)) return l;
+  for (const l of layers) if (l.mechanism === 'aws-vpc-cni' && l.ipv6 && l.v4Egress !== false && isActiveOn(l.scope, node)) return l;
   return undefined;
 }
 

@@ -16,8 +16,9 @@ export interface AwsVpcCniLayer {
   /**
    * ENABLE_V4_EGRESS (default true; only read in IPv6 clusters): IPv6 pods get an egress-v4
    * interface from 169.254.172.0/22 whose IPv4 traffic is SNATed to the node's primary IPv4.
+   * 'not-visible': set through valueFrom, so whether pods have that interface is not known.
    */
-  v4Egress: boolean;
+  v4Egress: boolean | 'not-visible';
   scope: NodeScope;
 }
 

@@ -73,6 +73,14 @@ describe('EKS IPv6 clusters (the egress-v4 plugin)', () => {
     expect(decide(ipv6Cluster({}, p), ['192.0.2.10'])[0]).toMatchObject({ sourceIP: null, identity: 'unknown' });
   });
 
+  it('answers unknown when ENABLE_V4_EGRESS comes from valueFrom, whose value is not visible', () => {
+    const objects = build(node('n1').aws().internalIP('192.168.1.123'), pod('web').on('n1').ip('2600:1f14:abc:1::77'),
+      awsNode().env({ ENABLE_IPv6: 'true' }).envFromConfigMap('ENABLE_V4_EGRESS', 'cni-settings', 'v4egress'));
+    const d = decide(objects, ['192.0.2.10'])[0]!;
+    expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(codes(d)).toContain('AWS_V4_EGRESS_NOT_VISIBLE');
+  });
+
   it('leaves hostNetwork pods on the node\'s IPv4', () => {
     const p = pod('agent').on('n1').hostNetwork();
     expect(decide(ipv6Cluster({}, p), ['192.0.2.10'])[0]).toMatchObject({ sourceIP: '192.168.1.123', identity: 'node-ip' });
