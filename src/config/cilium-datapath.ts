@@ -13,7 +13,7 @@ import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
 import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
-import { isCiliumDaemonSet } from './cilium.ts';
+import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
 
@@ -38,6 +38,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
+  if (daemonSet && isGkeAnetd(daemonSet)) layer.gkeDataplaneV2 = true;
   if (config.enableIPMasqAgent) {
     layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index);
     // The agent watches the file's directory; without it the ip-masq-agent cell fails to start,

@@ -11,7 +11,16 @@ import { parseLabelFilter } from './cilium-labels.ts';
 export const CILIUM_CONFIG_MAP = 'cilium-config';
 
 export function isCiliumDaemonSet(ds: KubeObject): boolean {
-  return ds.metadata.name === 'cilium' || containers(ds).some((c) => imageName(c) === 'cilium');
+  return ds.metadata.name === 'cilium' || isGkeAnetd(ds) || containers(ds).some((c) => imageName(c) === 'cilium');
+}
+
+/**
+ * GKE Dataplane V2 runs Cilium as the `anetd` DaemonSet in kube-system ("GKE deploys the GKE
+ * Dataplane V2 controller as a DaemonSet named anetd … in the kube-system namespace … implemented
+ * using Cilium": https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2).
+ */
+export function isGkeAnetd(ds: KubeObject): boolean {
+  return ds.metadata.name === 'anetd' && (ds.metadata.namespace ?? 'kube-system') === 'kube-system';
 }
 
 /** The agent DaemonSet and the namespace it (or, without read access to it, cilium-config) lives in. */

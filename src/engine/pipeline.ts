@@ -7,7 +7,7 @@
 import type { Decision, Destination } from '../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { EngineContext } from './core/context.ts';
-import type { Effect } from './core/effect.ts';
+import { EffectBuilder, type Effect } from './core/effect.ts';
 import { applyEffect, newPacket, resetPacket, toDecision, type Packet } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway, gatewayRoute, type GatewayRoute } from './steps/egress-gateway.ts';
@@ -58,6 +58,11 @@ function afterPodNetwork(ctx: EngineContext, route: Route, destination: Destinat
   const fromPod = route.snat.byNode ? undefined : { pod, sourceIP: packet.sourceIP ?? '' };
   applyEffect(packet, nodeSnat(ctx, route.snat, destination, pod.hostNetwork, packet.gateway, fromPod));
   if (packet.settled) return;
+  // A pod address the API does not show (EKS IPv6 pods' egress-v4 address) that no layer rewrote.
+  if (packet.identity === 'pod-ip' && packet.sourceIP === null) {
+    applyEffect(packet, new EffectBuilder(ctx.trace).unknown('node-snat', { code: 'POD_SOURCE_ADDRESS_NOT_VISIBLE', data: {} }).build());
+    return;
+  }
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.
   applyEffect(packet, beyondNode(ctx, node, destination, packet));
 }

@@ -31,6 +31,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NODE_HAS_NO_INTERNAL_IP: (d) => `node ${d['node']} reports no ${d['family']} InternalIP in status.addresses`,
   NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK: () => 'the packet already carries a node address',
   DST_IS_NODE_ADDRESS: (d) => `the destination is an address of node ${d['node']} (addrtype LOCAL), never masqueraded`,
+  POD_SOURCE_ADDRESS_NOT_VISIBLE: () => 'the packet keeps a pod address the API does not show (e.g. an EKS IPv6 pod\'s 169.254.172.0/22 egress-v4 address), so its source is unknown',
   NO_SNAT_LAYER_ON_NODE: () => 'no masquerading layer runs on this node',
   LAYER_NOT_ON_NODE: (d) => `does not run on node ${d['node']}`,
   DST_IN_NON_MASQ_CIDRS: (d) => `the destination is in non-masquerade CIDR ${d['cidr']} (${chainOf(d)}${d['config'] ? `, ${configOrigin(d)}` : ''})`,

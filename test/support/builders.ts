@@ -145,6 +145,13 @@ export class DaemonSetBuilder extends Builder {
     return this;
   }
 
+  /** Adds an env entry read from a ConfigMap key (valueFrom), whose value the DaemonSet does not show. */
+  envFromConfigMap(name: string, configMap: string, key: string): this {
+    const env = (this.container()['env'] ??= []) as Json[];
+    env.push({ name, valueFrom: { configMapKeyRef: { name: configMap, key } } });
+    return this;
+  }
+
   nodeSelector(selector: Record<string, string>): this {
     this.podSpec()['nodeSelector'] = selector;
     return this;

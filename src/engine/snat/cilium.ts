@@ -38,6 +38,8 @@ const FINDINGS = {
   CILIUM_POD_IP_OUTSIDE_ALLOC_CIDR: (d) => `the pod IP ${d['podIP']} is outside the node's allocation CIDR, which Cilium's iptables rule matches (-s)`,
   CILIUM_EGRESS_INTERFACE_ASSUMED: (d) => `assumes the traffic leaves through an interface matching ${d['interfaces']} (egress-masquerade-interfaces)`,
   CILIUM_IP_MASQ_AGENT_NO_EFFECT: () => 'enable-ip-masq-agent has no effect with iptables masquerading (it needs enable-bpf-masquerade)',
+  CILIUM_GKE_DATAPLANE_V2: (d) => `GKE Dataplane V2 (anetd): GKE's own rules (${d['governedBy']}) decide masquerading, not cilium-config`,
+  CILIUM_GKE_DATAPLANE_V2_UNDOCUMENTED: () => 'GKE Dataplane V2 (anetd) masquerades by GKE\'s rules, and none is visible for this node (no EgressNATPolicy, no ip-masq-agent, not a gce:// node); GKE does not document what anetd does then',
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -50,12 +52,30 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   findings: FINDINGS,
   detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
-  describe: (layer) => `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`,
+  describe: (layer) => (layer.gkeDataplaneV2 ? 'cilium (GKE Dataplane V2 anetd: GKE\'s rules decide masquerading)' : `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`),
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
-  rule: (layer) => (layer.mode === 'bpf'
+  rule: (layer) => (layer.gkeDataplaneV2 ? byNode((facts) => gkeDataplaneV2(layer, facts))
+    : layer.mode === 'bpf'
     ? byNode((facts) => before(facts, (dp, local) => bpf(layer, dp, facts, local)))
     : byPod((facts) => before(facts, (dp, local) => iptables(layer, dp, facts, local)))),
 };
+
+/** The GKE mechanisms whose rules GKE documents as deciding masquerading (reference/snat-mechanisms.md §2.1, §2.4). */
+const GKE_RULES = new Set(['gke-egress-nat-policy', 'gke-default-snat', 'ip-masq-agent']);
+
+/**
+ * GKE Dataplane V2: GKE documents masquerading by EgressNATPolicy (Autopilot: "masquerading is
+ * controlled with EgressNATPolicy") and, for Standard clusters, by the ip-masq-agent DaemonSet, its
+ * ConfigMap and --disable-default-snat — never by cilium-config, whose content GKE does not publish
+ * (https://cloud.google.com/kubernetes-engine/docs/concepts/ip-masquerade-agent). So those layers
+ * decide; without one of them on the node GKE's behaviour is not documented: unknown.
+ */
+function gkeDataplaneV2(layer: CiliumMasqueradeLayer, facts: NodeFacts): LayerVerdict {
+  const source = layer.daemonSet;
+  const governedBy = [...new Set(facts.layersOnNode.filter((l) => GKE_RULES.has(l.mechanism)).map((l) => l.mechanism))];
+  if (governedBy.length > 0) return { outcome: 'not-applicable', finding: { code: 'CILIUM_GKE_DATAPLANE_V2', data: { governedBy: governedBy.join(', ') }, source } };
+  return { outcome: 'unknown', finding: { code: 'CILIUM_GKE_DATAPLANE_V2_UNDOCUMENTED', data: {}, source } };
+}
 
 /** What both modes check first: the agent's config, the family's masquerade switch, pod-to-pod paths. */
 function before(facts: NodeFacts, then: (dp: CiliumDatapath, local: CiliumNodeInfo | undefined) => LayerVerdict): LayerVerdict {

@@ -7,6 +7,7 @@ import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder, NONE, type Effect } from '../core/effect.ts';
 import { familyOf, nodeInternalIP } from '../core/node-address.ts';
+import { v4EgressLayerOn } from '../snat/aws-vpc-cni.ts';
 
 const LAYER = 'pod-network';
 
@@ -26,6 +27,14 @@ export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | un
     return effect.note(LAYER, 'applied', finding).set({ sourceIP: nodeIP, identity: 'node-ip', via: 'host-network' }).reason(finding).build();
   }
   const podIP = addressOf(pod.podIPs, family);
+  if (!podIP && family === 4 && addressOf(pod.podIPs, 6)) {
+    // EKS IPv6: the egress-v4 plugin gives the pod an IPv4 address the API does not show; the VPC CNI's rule SNATs it.
+    const layer = v4EgressLayerOn(ctx.snapshot.datapath.layers, node);
+    if (layer) {
+      const finding = { code: 'AWS_V4_EGRESS_INTERFACE' as const, data: { pod: pod.name }, source: layer.daemonSet };
+      return effect.note(LAYER, 'applied', finding).set({ sourceIP: null, identity: 'pod-ip', via: 'pod-network' }).reason(finding).build();
+    }
+  }
   if (!podIP) {
     const code = pod.podIPs.length === 0 ? 'POD_HAS_NO_IP' : 'POD_HAS_NO_IP_OF_FAMILY';
     return effect.unknown(LAYER, { code, data: { pod: pod.name, family: `IPv${family}` }, source: podRef(pod) }).build();

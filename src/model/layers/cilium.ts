@@ -12,6 +12,11 @@ export interface CiliumMasqueradeLayer {
   mode: 'bpf' | 'iptables';
   /** Cilium's BPF ip-masq-agent map, when enable-ip-masq-agent is on (it has no effect in iptables mode). */
   ipMasqAgent?: AgentConfig;
+  /**
+   * The agent is GKE Dataplane V2's `anetd` (kube-system): GKE's own rules (EgressNATPolicy,
+   * ip-masq-agent, default SNAT) decide masquerading there, not cilium-config's (GKE docs).
+   */
+  gkeDataplaneV2?: true;
   scope: NodeScope;
 }
 

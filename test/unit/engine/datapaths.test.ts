@@ -35,6 +35,58 @@ describe('Amazon VPC CNI', () => {
   });
 });
 
+/**
+ * EKS IPv6 clusters: the egress-v4 CNI plugin gives each IPv6 pod an address from 169.254.172.0/22
+ * and SNATs its IPv4 traffic to the node's primary IPv4 (aws/amazon-vpc-cni-k8s @b5218838:
+ * cmd/egress-cni-plugin/snat/snat_test.go `TestAddV4` — `-d 224.0.0.0/4 -j ACCEPT`, `-j SNAT
+ * --to-source 192.168.1.123`, `POSTROUTING -s 169.254.172.10`; main_test.go `TestCmdAddV4` — IPAM
+ * subnet 169.254.172.0/22, route 0.0.0.0, nodeIP 192.168.1.123; cmd/aws-vpc-cni/main.go —
+ * ENABLE_V4_EGRESS defaults to true). IPv6 is never translated.
+ */
+describe('EKS IPv6 clusters (the egress-v4 plugin)', () => {
+  const ipv6Cluster = (env: Record<string, string> = {}, p = pod('web').on('n1').ip('2600:1f14:abc:1::77')) =>
+    build(node('n1').aws().internalIP('192.168.1.123').internalIP('2600:1f14:abc:1::10').externalIP('54.1.2.3'), p, awsNode().env({ ENABLE_IPv6: 'true', ...env }));
+
+  it.each([
+    ['SNATs an IPv4 destination outside the VPC to the node\'s primary IPv4', {}, '192.0.2.10', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
+    ['SNATs an IPv4 destination inside the VPC too (the chain has no VPC exemption)', {}, '192.168.7.7', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
+    ['ignores AWS_VPC_K8S_CNI_EXTERNALSNAT, which only IPv4 clusters read', { AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true' }, '192.168.7.7', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
+    ['sends IPv4 internet traffic with the node\'s ExternalIP, the 1:1 NAT of its primary IPv4', {}, '8.8.8.8', '54.1.2.3', 'node-ip', 'NODE_EXTERNAL_IP'],
+    ['answers unknown for multicast, which the chain ACCEPTs with the unseen 169.254.172.x source', {}, '224.0.0.251', null, 'unknown', 'AWS_V4_EGRESS_MULTICAST'],
+    ['answers unknown for the node\'s own IPv4, reached with the unseen 169.254.172.x source', {}, '192.168.1.123', null, 'unknown', 'POD_SOURCE_ADDRESS_NOT_VISIBLE'],
+    ['answers unknown for IPv4 when ENABLE_V4_EGRESS is false: the pod has no IPv4 interface', { ENABLE_V4_EGRESS: 'false' }, '192.0.2.10', null, 'unknown', 'POD_HAS_NO_IP_OF_FAMILY'],
+    ['reads ENABLE_IPv6 as strconv.ParseBool does ("1" is true)', { ENABLE_IPv6: '1' }, '192.0.2.10', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
+    ['keeps the default (on) for a value strconv.ParseBool rejects', { ENABLE_V4_EGRESS: 'yes' }, '192.0.2.10', '192.168.1.123', 'node-ip', 'AWS_V4_EGRESS_SNAT_TO_NODE_IPV4'],
+    ['keeps the pod\'s own address to an IPv6 destination', {}, 'fd00:10::9', '2600:1f14:abc:1::77', 'pod-ip', 'AWS_NO_IPV6_SNAT'],
+  ])('%s', (_name, env, to, sourceIP, identity, code) => {
+    const d = decide(ipv6Cluster(env), [to])[0]!;
+    expect(d).toMatchObject({ sourceIP, identity });
+    expect(codes(d)).toContain(code);
+  });
+
+  it('says where the pod\'s IPv4 packet starts: the egress-v4 interface', () => {
+    expect(codes(decide(ipv6Cluster(), ['192.0.2.10'])[0]!)[0]).toBe('AWS_V4_EGRESS_INTERFACE');
+  });
+
+  it('answers unknown for a branch-ENI pod\'s IPv4 egress, which is not modelled', () => {
+    const p = pod('web').on('n1').ip('2600:1f14:abc:1::77').annotate('vpc.amazonaws.com/pod-eni', '[{"eniId":"eni-1"}]');
+    expect(decide(ipv6Cluster({}, p), ['192.0.2.10'])[0]).toMatchObject({ sourceIP: null, identity: 'unknown' });
+  });
+
+  it('answers unknown when ENABLE_V4_EGRESS comes from valueFrom, whose value is not visible', () => {
+    const objects = build(node('n1').aws().internalIP('192.168.1.123'), pod('web').on('n1').ip('2600:1f14:abc:1::77'),
+      awsNode().env({ ENABLE_IPv6: 'true' }).envFromConfigMap('ENABLE_V4_EGRESS', 'cni-settings', 'v4egress'));
+    const d = decide(objects, ['192.0.2.10'])[0]!;
+    expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(codes(d)).toContain('AWS_V4_EGRESS_NOT_VISIBLE');
+  });
+
+  it('leaves hostNetwork pods on the node\'s IPv4', () => {
+    const p = pod('agent').on('n1').hostNetwork();
+    expect(decide(ipv6Cluster({}, p), ['192.0.2.10'])[0]).toMatchObject({ sourceIP: '192.168.1.123', identity: 'node-ip' });
+  });
+});
+
 describe('Calico natOutgoing', () => {
   const cluster = (...extra: ReturnType<typeof ipPool>[]) => [
     ...build(node('n1').internalIP('10.128.0.5'), node('n2').internalIP('10.128.0.6'), pod('web').on('n1').ip('192.168.3.4'), calicoNode()), ...extra,

@@ -3,7 +3,9 @@
  * second chain (the intersection rule), and --no-default-snat (reference/snat-mechanisms.md §2, §9).
  */
 import { describe, expect, it } from 'vitest';
-import { build, ipMasqAgent, ipMasqConfig, node, pod } from '../../support/builders.ts';
+import { build, daemonSet, ipMasqAgent, ipMasqConfig, node, pod } from '../../support/builders.ts';
+import { ciliumConfig } from '../../support/cilium-builders.ts';
+import { egressNatPolicy } from '../../support/datapath-builders.ts';
 import { codes, decide, decisionFor, warningCodes } from '../../support/predict.ts';
 
 const publicNode = node('gke-1').gce().internalIP('10.128.0.5').externalIP('34.66.1.2').podCIDR('10.4.1.0/24');
@@ -78,5 +80,48 @@ describe('a user-deployed agent beside GKE default SNAT (two chains, scenario 13
     expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
     const e = decisionFor(decide(objects, ['8.8.8.8']), 'p', '8.8.8.8');
     expect(e).toMatchObject({ sourceIP: '34.66.1.2', identity: 'node-ip' });
+  });
+});
+
+/**
+ * GKE Dataplane V2 runs Cilium as `anetd` in kube-system; GKE documents masquerading there by
+ * EgressNATPolicy (Autopilot) and by the ip-masq-agent table (Standard), never by cilium-config
+ * (cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2, …/concepts/ip-masquerade-agent).
+ */
+describe('GKE Dataplane V2 (anetd)', () => {
+  const anetd = () => daemonSet('anetd').image('gke.gcr.io/cilium/cilium:v1.14.4-gke.100');
+  // cilium-config as vanilla Cilium reads it: iptables masquerading outside the native-routing CIDR.
+  const config = () => ciliumConfig({ 'routing-mode': 'native', 'ipv4-native-routing-cidr': '10.4.0.0/14' });
+  const policies = [egressNatPolicy('default', ['172.16.0.0/12']), egressNatPolicy('gke-abc-1', ['10.4.0.0/14', '34.118.224.0/20', '10.128.0.0/20'])];
+  const withPolicies = [...build(publicNode, pods[0]!, anetd(), config()), ...policies];
+
+  it.each([
+    ['keeps the pod IP to a destination an EgressNATPolicy lists as NoSNAT', '172.16.5.5', '10.4.1.7', 'pod-ip', 'gke-egress-nat-policy'],
+    ['keeps the pod IP to the cluster\'s own pod range', '10.4.2.9', '10.4.1.7', 'pod-ip', 'gke-egress-nat-policy'],
+    ['SNATs a destination no policy lists to the node IP', '192.168.7.7', '10.128.0.5', 'node-ip', 'gke-egress-nat-policy'],
+    ['sends internet traffic with the node\'s ExternalIP', '8.8.8.8', '34.66.1.2', 'node-ip', 'gke-egress-nat-policy'],
+  ])('%s', (_name, to, sourceIP, identity, via) => {
+    expect(decisionFor(decide(withPolicies, [to]), 'p', to)).toMatchObject({ sourceIP, identity, via });
+  });
+
+  it('says in the trace that GKE\'s rules, not cilium-config, decide', () => {
+    const d = decisionFor(decide(withPolicies, ['172.16.5.5']), 'p', '172.16.5.5');
+    expect(d.trace.find((s) => s.layer === 'cilium')).toMatchObject({ outcome: 'not-applicable', code: 'CILIUM_GKE_DATAPLANE_V2' });
+  });
+
+  it('follows GKE default SNAT on a Standard cluster with no policy and no ip-masq-agent', () => {
+    const d = decisionFor(decide(build(publicNode, pods[0]!, anetd(), config()), ['172.16.5.5']), 'p', '172.16.5.5');
+    expect(d).toMatchObject({ sourceIP: '10.4.1.7', identity: 'pod-ip', via: 'gke-default-snat' });
+  });
+
+  it('answers unknown where no GKE rule is visible (anetd on a node that is not gce://)', () => {
+    const d = decisionFor(decide(build(node('gke-1').internalIP('10.128.0.5').podCIDR('10.4.1.0/24'), pods[0]!, anetd(), config()), ['172.16.5.5']), 'p', '172.16.5.5');
+    expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(codes(d)).toContain('CILIUM_GKE_DATAPLANE_V2_UNDOCUMENTED');
+  });
+
+  it('keeps vanilla Cilium\'s iptables masquerade for an agent not named anetd', () => {
+    const vanilla = [...build(publicNode, pods[0]!, daemonSet('cilium').image('quay.io/cilium/cilium:v1.18.2'), config()), ...policies];
+    expect(decisionFor(decide(vanilla, ['172.16.5.5']), 'p', '172.16.5.5')).toMatchObject({ sourceIP: '10.128.0.5', identity: 'node-ip', via: 'cilium' });
   });
 });
