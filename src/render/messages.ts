@@ -66,6 +66,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NAT_IP_UNKNOWN: (d) => d['from'] === 'pod-ip'
     ? `pod-IP packets to the internet leave through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`
     : `the node has no ExternalIP, so traffic leaves through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`,
+  AWS_IPV6_NOT_TRANSLATED: (d) => `AWS translates no IPv6 address: the packet leaves node ${d['node']}'s VPC through the internet or egress-only internet gateway as it is`,
   NO_NAT_ASSUMED_OFF_CLOUD: (d) => `node ${d['node']} has no cloud providerID: assuming no NAT beyond the node`,
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,

@@ -5,7 +5,7 @@
  */
 import type { Destination, Identity } from '../../model/decision.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
-import { coverage } from '../../net/ip.ts';
+import { cidr, coverage } from '../../net/ip.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
@@ -15,6 +15,8 @@ import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.t
 import type { PacketState } from '../core/packet.ts';
 
 const LAYER = 'beyond-node';
+/** The well-known NAT64 prefix (RFC 6052), which AWS routes to a NAT gateway (DNS64). */
+const NAT64 = [cidr('64:ff9b::/96')];
 /** By the node the packet leaves from, the destination, and what the packet is so far. */
 const LEAVING = tableKind(() => new Table3<NodeInfo, Destination, string, Effect>());
 
@@ -66,6 +68,13 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
     return effect.note(LAYER, 'applied', finding).warn(finding).build();
   }
   const family = destination.range.family;
+  // AWS translates no IPv6 address: "IPv6 addresses are not network translated" (EKS user guide,
+  // external-snat.html); they leave through the internet or egress-only internet gateway as they
+  // are. Only the NAT64 prefix goes to a NAT gateway, whose address the cluster does not show.
+  if (node.cloud === 'aws' && family === 6 && coverage(destination.range, NAT64) === 'none') {
+    const finding = { code: 'AWS_IPV6_NOT_TRANSLATED' as const, data: { node: node.name }, source: nodeRef };
+    return effect.note(LAYER, 'applied', finding).reason(finding).build();
+  }
   const externalIP = nodeExternalIP(node, family);
   const primary = nodeInternalIP(node, family);
   if (externalIP && fromPrimary) {
