@@ -8,7 +8,7 @@
 import type { AgentConfig, AgentConfigIssue, MasqRules } from '../model/datapath.ts';
 import type { ObjectRef } from '../model/objects.ts';
 import type { ReasonCode } from '../model/reasons.ts';
-import { decodeGoYaml, jsonType } from './go-yaml.ts';
+import { decodeAgentConfigFile, jsonType } from './go-yaml.ts';
 import { RESERVED_RANGE_CIDRS, RFC1918_CIDRS } from './ip-masq-agent-file.ts';
 import { formatAddress, parseCidr } from '../net/ip.ts';
 
@@ -19,7 +19,7 @@ export function ciliumIpMasqConfig(text: string | undefined, source: ObjectRef, 
   if (text === undefined || text.length === 0) {
     return { status: 'valid', origin: 'defaults', because, rules: rules(CILIUM_DEFAULTS), source };
   }
-  const decoded = decodeGoYaml(text);
+  const decoded = decodeAgentConfigFile(text);
   if (!decoded.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: decoded.detail, source };
   const value = decoded.value;
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {

@@ -19,7 +19,8 @@ const AGENTS: Record<string, string> = {
 };
 
 const KEEPS: Record<string, string> = {
-  'ip-masq-agent': 'it keeps the rules it wrote before, which the cluster does not show',
+  // kubernetes-sigs/ip-masq-agent `Run`: a failed sync returns before the chain and the jump exist.
+  'ip-masq-agent': 'where it never synced a valid config it has written no chain and no jump, so it masquerades nothing; elsewhere it keeps the rules of the last valid config, which the cluster does not show',
   // Its detail already says so (config/azure-ip-masq-agent.ts).
   'azure-ip-masq-agent': '',
   cilium: 'it keeps its BPF map as it was',
@@ -30,6 +31,8 @@ const CONFIG_FIXES: Record<string, (d: Data) => string> = {
   'unparsable-cidr': (d) => `correct or remove "${d['cidr']}" in nonMasqueradeCIDRs`,
   'cidr-limit': (d) => `list at most ${d['limit']} CIDRs (there are ${d['count']}): merge adjacent ranges, or raise cidrLimit`,
   'ipv6-disabled': (d) => `add --enable-ipv6 to the agent's args, or remove ${d['cidr']}`,
+  'octal-prefix-rejected': (d) => `write ${d['decimal']} instead of ${d['cidr']} (no leading zero in the prefix length)`,
+  'ipv4-mapped-cidr': (d) => d['ipv4'] ? `write the IPv4 block ${d['ipv4']} instead of ${d['cidr']}` : `remove ${d['cidr']}: the agent cannot install an IPv4-mapped IPv6 block`,
   syntax: () => 'write YAML or JSON with nonMasqueradeCIDRs (a list of CIDRs) and masqLinkLocal (true or false)',
 };
 

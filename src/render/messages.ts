@@ -38,7 +38,11 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DST_LINK_LOCAL_NOT_MASQUERADED: (d) => `link-local destinations are not masqueraded (${d['cidr']}; masqLinkLocal is false)`,
   DST_RANGE_PARTIALLY_EXEMPT: (d) => `only part of the destination range is exempt (${d['cidrs'] || 'none'}); ask about a narrower --to`,
   AGENT_IPV6_DISABLED: (d) => `the agent writes no IPv6 rules without --enable-ipv6 (DaemonSet ${d['daemonSet']})`,
-  AGENT_CONFIG_INVALID: (d) => `the agent rejects its config (${d['detail']}) and keeps its previous rules, which the cluster does not show; fix the ConfigMap to decide`,
+  AGENT_CONFIG_INVALID: (d) => d['layer'] === 'cilium ip-masq-agent'
+    ? `Cilium's ip-masq-agent rejects its config (${d['detail']}) and leaves its BPF map as it was, which the cluster does not show; fix the ConfigMap to decide`
+    // kubernetes-sigs/ip-masq-agent `Run`: a sync error returns before EnsureChain and the POSTROUTING
+    // jump; Azure's v2 exits at the same point. Only a sync that succeeded once left rules behind.
+    : `the agent rejects its config (${d['detail']}); it writes no chain and no POSTROUTING jump until it has synced a valid config once, so on a node where it never did it masquerades nothing, and where it did it keeps the rules of the last valid config; which one holds is history the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
   AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
   DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown`,
@@ -67,6 +71,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
+  AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
