@@ -42,7 +42,14 @@ function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[])
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return `cannot unmarshal ${jsonType(value)} into the nonMasqueradeCIDRs list`;
       const canonical: string[] = [];
       for (const text of value as string[]) {
+        // `parseCIDR`: netip.ParsePrefix, which (unlike net.ParseCIDR) refuses a prefix length with a
+        // leading zero ("bad bits after slash"), then Masked().
         const parsed = parseCidr(text);
+        const bits = text.slice(text.indexOf('/') + 1);
+        if (parsed && bits.length > 1 && bits.startsWith('0')) {
+          const detail = `Invalid CIDR ${JSON.stringify(text)}: netip.ParsePrefix(${JSON.stringify(text)}): bad bits after slash: ${JSON.stringify(bits)}`;
+          return { detail, issue: { kind: 'octal-prefix-rejected', cidr: text, decimal: `${text.slice(0, text.indexOf('/'))}/${Number(bits)}` } };
+        }
         if (!parsed) return { detail: `invalid CIDR ${JSON.stringify(text)}`, issue: { kind: 'unparsable-cidr', cidr: text } };
         canonical.push(`${formatAddress(parsed.cidr.family, parsed.cidr.first)}/${parsed.cidr.prefix}`);
       }
