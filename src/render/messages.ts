@@ -71,6 +71,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
+  AWS_ENV_BOOL_INVALID: (d) => `${d['name']}=${JSON.stringify(d['value'])} is not a Go boolean (strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): the VPC CNI logs an error and uses its default, ${d['fallback']}`,
   AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
