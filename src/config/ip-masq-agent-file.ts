@@ -215,6 +215,24 @@ function isGoDuration(text: string): boolean {
   return /^[-+]?(0|((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/.test(text);
 }
 
+const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/**
+ * A duration time.ParseDuration accepts, in nanoseconds (a fraction below 1ns of a component is
+ * dropped, as Go's integer arithmetic drops it); undefined if Go refuses it.
+ */
+export function goDurationNanos(text: string): number | undefined {
+  if (!isGoDuration(text)) return undefined;
+  const sign = text.startsWith('-') ? -1 : 1;
+  let total = 0;
+  for (const [, digits, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const [whole = '0', fraction = ''] = digits!.split('.');
+    const scale = UNIT_NANOS[unit!]!;
+    total += Number(whole || '0') * scale + Math.floor((Number(`0.${fraction || '0'}`)) * scale);
+  }
+  return sign * total;
+}
+
 function typeError(key: string, value: unknown, goType: string): string {
   return `cannot unmarshal ${jsonType(value)} into Go struct field MasqConfig.${key} of type ${goType}`;
 }

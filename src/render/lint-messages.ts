@@ -65,6 +65,10 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     },
     fix: (d) => (CONFIG_FIXES[d['issue'] ?? ''] ?? CONFIG_FIXES['syntax']!)(d),
   },
+  IP_MASQ_AGENT_RESYNC_TIGHT_LOOP: {
+    message: (d) => `${agent(d)}'s resyncInterval is ${d['resyncInterval']}: it sleeps that long between syncs, so it re-reads its config and rewrites its iptables rules in a tight loop (egress is unchanged, a CPU core and the xtables lock are not)`,
+    fix: () => 'set resyncInterval to a positive duration such as "60s" (the default), or remove the key',
+  },
   POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: {
     message: (d) => `${agent(d)}'s nonMasqueradeCIDRs (${d['origin'] === 'defaults' ? 'its defaults: ' : ''}${listOf(d['nonMasqueradeCIDRs'] || 'none')}) leave out pod CIDRs ${listOf(d['podCIDRs'])}: pod-to-pod traffic to them leaves with the node IP`,
     fix: (d) => `add the cluster's pod range (covering ${listOf(d['podCIDRs'])}) to nonMasqueradeCIDRs${d['origin'] === 'defaults' ? ' in the config the agent reads' : ''}`,
