@@ -42,7 +42,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
     ? `Cilium's ip-masq-agent rejects its config (${d['detail']}) and leaves its BPF map as it was, which the cluster does not show; fix the ConfigMap to decide`
     // kubernetes-sigs/ip-masq-agent `Run`: a sync error returns before EnsureChain and the POSTROUTING
     // jump; Azure's v2 exits at the same point. Only a sync that succeeded once left rules behind.
-    : `the agent rejects its config (${d['detail']}); it writes no chain and no POSTROUTING jump until it has synced a valid config once, so on a node where it never did it masquerades nothing, and where it did it keeps the rules of the last valid config; which one holds is history the cluster does not show; fix the ConfigMap to decide`,
+    // (When only iptables-restore fails, EnsureChain and the jump ran first: an empty chain, same effect.)
+    : `the agent rejects its config (${d['detail']}); until it has synced a valid config once it writes no chain and no POSTROUTING jump${String(d['detail']).startsWith('iptables-restore') ? ' (here: an empty chain)' : ''}, so on a node where it never did it masquerades nothing, and where it did it keeps the rules of the last valid config; which one holds is history the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
   AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
   DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown`,
