@@ -7,6 +7,7 @@
 import type { AgentConfig, MasqRules } from '../model/datapath.ts';
 import type { AzureIpMasqAgentLayer } from '../model/layers/azure-ip-masq-agent.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
 import { agentDefaults, parseAgentFile } from './ip-masq-agent-file.ts';
@@ -21,7 +22,7 @@ export function isAzureIpMasqAgentDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'azure-ip-masq-agent' || containers(ds).some((c) => imageName(c) === 'ip-masq-agent-v2');
 }
 
-export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: readonly PodInfo[]): AzureIpMasqAgentLayer {
+export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: readonly PodInfo[], warnings: Finding[] = []): AzureIpMasqAgentLayer {
   const flags = parseGoFlags(argvOf(containers(ds)[0] ?? {}), VALUE_FLAGS);
   const nomasqAllReservedRanges = goBool(flags.get('nomasq-all-reserved-ranges')) ?? false;
   const enableIPv6 = goBool(flags.get('enable-ipv6')) ?? false;
@@ -31,7 +32,7 @@ export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: 
     daemonSet: refOf(ds),
     chain: flags.get('masq-chain') || 'IP-MASQ-AGENT',
     enableIPv6,
-    config: merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds)),
+    config: merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds), warnings),
     files: files.map((f) => f.ref),
     scope: agentScope(ds, pods),
   };
@@ -67,7 +68,7 @@ function configFiles(ds: KubeObject, index: ObjectIndex): ConfigFile[] {
   }).sort((a, b) => `${a.ref.name}/${a.ref.key}`.localeCompare(`${b.ref.name}/${b.ref.key}`));
 }
 
-function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean }, dsRef: ObjectRef): AgentConfig {
+function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean }, dsRef: ObjectRef, warnings: Finding[]): AgentConfig {
   if (files.length === 0) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING', rules: agentDefaults(flags.nomasqAllReservedRanges), source: dsRef };
   const merged: MasqRules = { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false };
   // Each file is decoded onto an empty config (a file without CIDRs adds none) and checked alone: 64 CIDRs at most.
@@ -78,6 +79,8 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
       const detail = `${file.ref.name}/${file.ref.key}: ${parsed.detail}; the agent exits and crash-loops`;
       return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail, source: file.ref, ...(parsed.issue ? { issue: parsed.issue } : {}) };
     }
+    // The same iptables-restore as the upstream agent: a zero-padded prefix is installed as octal.
+    for (const { written, installed } of parsed.rewritten) warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source: file.ref });
     merged.nonMasqueradeCIDRs.push(...parsed.rules.nonMasqueradeCIDRs);
     merged.masqLinkLocal ||= parsed.rules.masqLinkLocal;
     merged.masqLinkLocalIPv6 ||= parsed.rules.masqLinkLocalIPv6;
@@ -87,8 +90,8 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
 }
 
 export const azureIpMasqAgentDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
+  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.warnings)) }),
   force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15'))
-    .map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods)) }),
+    .map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.warnings)) }),
   isAgent: isAzureIpMasqAgentDaemonSet,
 };
