@@ -195,3 +195,9 @@ describe('what iptables-restore installs from the CIDRs the agent accepts', () =
     expect(rules('resyncInterval: 0s').resyncInterval).toBe('0s');
   });
 });
+
+describe('a prefix with several leading zeros', () => {
+  it('is decimal to the agent and octal to iptables: 10.0.0.0/00014 installs /12', () => {
+    expect(rules('nonMasqueradeCIDRs: ["10.0.0.0/00014"]').rules.nonMasqueradeCIDRs).toEqual(['10.0.0.0/12']);
+  });
+});
