@@ -3,9 +3,11 @@
  * reference/snat-mechanisms.md §4).
  */
 import type { AwsVpcCniLayer } from '../model/layers/aws-vpc-cni.ts';
-import type { KubeObject } from '../model/objects.ts';
+import type { KubeObject, ObjectRef } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
-import { agentScope, containers, imageName } from './daemonset.ts';
+import { formatAddress, parseCidr } from '../net/ip.ts';
+import { agentScope, containers, goBool, imageName } from './daemonset.ts';
 import { getArray, getString, isRecord, refOf } from './objects.ts';
 import { daemonSets, referenceDaemonSet, type Detection } from './detection.ts';
 
@@ -33,36 +35,56 @@ function envFromRefs(ds: KubeObject): Set<string> {
   }));
 }
 
-/**
- * utils/utils.go `GetBoolAsStringEnvVar`: strconv.ParseBool of the value, and the default when it
- * is unset or does not parse.
- */
-function goBool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  return fallback;
-}
-
-export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[]): AwsVpcCniLayer {
+export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[], warnings: Finding[] = []): AwsVpcCniLayer {
   const env = envOf(ds);
-  const truthy = (key: string) => (env[key] ?? '').toLowerCase() === 'true';
+  const flag = (name: string) => envBool(env, name, false, refOf(ds), warnings);
   return {
     mechanism: 'aws-vpc-cni',
     daemonSet: refOf(ds),
-    externalSNAT: truthy('AWS_VPC_K8S_CNI_EXTERNALSNAT'),
-    excludeSnatCIDRs: (env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter(Boolean),
-    podSecurityGroupMode: (env['POD_SECURITY_GROUP_ENFORCING_MODE'] ?? 'strict') === 'standard' ? 'standard' : 'strict',
+    externalSNAT: flag('AWS_VPC_K8S_CNI_EXTERNALSNAT'),
+    excludeSnatCIDRs: excludeSnatCidrs(env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? ''),
+    // pkg/sgpp/utils.go `LoadEnforcingModeFromEnv`: exactly "strict" or "standard", anything else the default, strict.
+    podSecurityGroupMode: env['POD_SECURITY_GROUP_ENFORCING_MODE'] === 'standard' ? 'standard' : 'strict',
     // cmd/aws-vpc-cni/main.go reads both with GetBoolAsStringEnvVar: ENABLE_IPv6 defaults to false,
     // ENABLE_V4_EGRESS (`defaultEnableIPv4Egress`) to true and is read only when ENABLE_IPv6 is on.
-    ipv6: goBool(env['ENABLE_IPv6'], false),
-    v4Egress: envFromRefs(ds).has('ENABLE_V4_EGRESS') ? 'not-visible' : goBool(env['ENABLE_V4_EGRESS'], true),
+    ipv6: flag('ENABLE_IPv6'),
+    v4Egress: envFromRefs(ds).has('ENABLE_V4_EGRESS') ? 'not-visible' : envBool(env, 'ENABLE_V4_EGRESS', true, refOf(ds), warnings),
     scope: agentScope(ds, pods),
   };
 }
 
+/**
+ * The CNI's boolean environment: pkg/networkutils/network.go `getBoolEnvVar` (EXTERNALSNAT) and
+ * utils/utils.go `GetBoolAsStringEnvVar` (ENABLE_IPv6, read so by ipamd and cmd/aws-vpc-cni) both use
+ * strconv.ParseBool and, when it fails (`TrUe`, `yes`, `on`, ""), log an error and use the default.
+ */
+function envBool(env: Record<string, string>, name: string, fallback: boolean, source: ObjectRef, warnings: Finding[]): boolean {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = goBool(text);
+  if (value !== undefined) return value;
+  if (text !== '') warnings.push({ code: 'AWS_ENV_BOOL_INVALID', data: { name, value: text, fallback: String(fallback) }, source });
+  return fallback;
+}
+
+/**
+ * pkg/networkutils/network.go `parseCIDRString`: split on ",", TrimSpace, net.ParseCIDR; an entry
+ * that fails is logged and skipped, an IPv6 one skipped, the rest kept as Go prints the network
+ * (host bits cleared, decimal prefix; an IPv4-mapped block prints as IPv4, To4() being non-nil).
+ */
+function excludeSnatCidrs(text: string): string[] {
+  if (text === '') return [];
+  return text.split(',').flatMap((entry) => {
+    const parsed = parseCidr(entry.trim());
+    if (!parsed) return [];
+    const { family, first, prefix } = parsed.cidr;
+    if (family === 4) return [`${formatAddress(4, first)}/${prefix}`];
+    return first >> 32n === 0xffffn ? [`${formatAddress(4, first & 0xffffffffn)}/${prefix - 96}`] : [];
+  });
+}
+
 export const awsVpcCniDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods)) }),
-  force: (i) => ({ layers: [awsVpcCniLayer(daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'), i.pods)] }),
+  detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods, i.warnings)) }),
+  force: (i) => ({ layers: [awsVpcCniLayer(daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'), i.pods, i.warnings)] }),
   isAgent: isAwsNodeDaemonSet,
 };

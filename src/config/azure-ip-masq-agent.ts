@@ -9,6 +9,7 @@
 import type { AgentConfig, MasqRules } from '../model/datapath.ts';
 import type { AzureIpMasqAgentLayer } from '../model/layers/azure-ip-masq-agent.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { ReasonCode } from '../model/reasons.ts';
@@ -27,7 +28,7 @@ export function isAzureIpMasqAgentDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'azure-ip-masq-agent' || containers(ds).some((c) => imageName(c) === 'ip-masq-agent-v2');
 }
 
-export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: readonly PodInfo[], gaps: readonly ReadGap[] = []): AzureIpMasqAgentLayer {
+export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: readonly PodInfo[], gaps: readonly ReadGap[] = [], warnings: Finding[] = []): AzureIpMasqAgentLayer {
   const container = containers(ds).find((c) => imageName(c) === 'ip-masq-agent-v2') ?? containers(ds)[0] ?? {};
   const flags = parseGoFlags(argvOf(container), VALUE_FLAGS);
   const nomasqAllReservedRanges = goBool(flags.get('nomasq-all-reserved-ranges')) ?? false;
@@ -39,7 +40,7 @@ export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: 
     daemonSet: refOf(ds),
     chain: flags.get('masq-chain') || 'IP-MASQ-AGENT',
     enableIPv6,
-    config: listing.ok ? merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds))
+    config: listing.ok ? merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds), warnings)
       : { status: 'invalid', because: listing.because, detail: `${listing.detail}; the agent exits and crash-loops`, source: listing.source },
     files: files.map((f) => f.ref),
     scope: agentScope(ds, pods),
@@ -158,7 +159,7 @@ function configMapFiles(source: Json, namespace: string, index: ObjectIndex, gap
   return { ok: true, files };
 }
 
-function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean }, dsRef: ObjectRef): AgentConfig {
+function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean }, dsRef: ObjectRef, warnings: Finding[]): AgentConfig {
   if (files.length === 0) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING', rules: agentDefaults(flags.nomasqAllReservedRanges), source: dsRef };
   const merged: MasqRules = { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false };
   // Each file is decoded onto an empty config (a file without CIDRs adds none) and checked alone: 64 CIDRs at most.
@@ -169,6 +170,8 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
       const detail = `${file.ref.name}/${file.ref.key}: ${parsed.detail}; the agent exits and crash-loops`;
       return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail, source: file.ref, ...(parsed.issue ? { issue: parsed.issue } : {}) };
     }
+    // The same iptables-restore as the upstream agent: a zero-padded prefix is installed as octal.
+    for (const { written, installed } of parsed.rewritten) warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source: file.ref });
     merged.nonMasqueradeCIDRs.push(...parsed.rules.nonMasqueradeCIDRs);
     merged.masqLinkLocal ||= parsed.rules.masqLinkLocal;
     merged.masqLinkLocalIPv6 ||= parsed.rules.masqLinkLocalIPv6;
@@ -189,7 +192,7 @@ const aksAgent = () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 
   ] } }]);
 
 export const azureIpMasqAgentDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps)) }),
-  force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), aksAgent).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps)) }),
+  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
+  force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), aksAgent).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
   isAgent: isAzureIpMasqAgentDaemonSet,
 };

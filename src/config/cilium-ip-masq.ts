@@ -8,7 +8,7 @@
 import type { AgentConfig, AgentConfigIssue, MasqRules } from '../model/datapath.ts';
 import type { ObjectRef } from '../model/objects.ts';
 import type { ReasonCode } from '../model/reasons.ts';
-import { decodeGoYaml, jsonType } from './go-yaml.ts';
+import { decodeAgentConfigFile, jsonType } from './go-yaml.ts';
 import { RESERVED_RANGE_CIDRS, RFC1918_CIDRS } from './ip-masq-agent-file.ts';
 import { formatAddress, parseCidr } from '../net/ip.ts';
 
@@ -19,7 +19,7 @@ export function ciliumIpMasqConfig(text: string | undefined, source: ObjectRef, 
   if (text === undefined || text.length === 0) {
     return { status: 'valid', origin: 'defaults', because, rules: rules(CILIUM_DEFAULTS), source };
   }
-  const decoded = decodeGoYaml(text);
+  const decoded = decodeAgentConfigFile(text);
   if (!decoded.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: decoded.detail, source };
   const value = decoded.value;
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
@@ -42,7 +42,14 @@ function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[])
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return `cannot unmarshal ${jsonType(value)} into the nonMasqueradeCIDRs list`;
       const canonical: string[] = [];
       for (const text of value as string[]) {
+        // `parseCIDR`: netip.ParsePrefix, which (unlike net.ParseCIDR) refuses a prefix length with a
+        // leading zero ("bad bits after slash"), then Masked().
         const parsed = parseCidr(text);
+        const bits = text.slice(text.indexOf('/') + 1);
+        if (parsed && bits.length > 1 && bits.startsWith('0')) {
+          const detail = `Invalid CIDR ${JSON.stringify(text)}: netip.ParsePrefix(${JSON.stringify(text)}): bad bits after slash: ${JSON.stringify(bits)}`;
+          return { detail, issue: { kind: 'octal-prefix-rejected', cidr: text, decimal: `${text.slice(0, text.indexOf('/'))}/${Number(bits)}` } };
+        }
         if (!parsed) return { detail: `invalid CIDR ${JSON.stringify(text)}`, issue: { kind: 'unparsable-cidr', cidr: text } };
         canonical.push(`${formatAddress(parsed.cidr.family, parsed.cidr.first)}/${parsed.cidr.prefix}`);
       }

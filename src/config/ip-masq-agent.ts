@@ -94,7 +94,12 @@ function fromFile(text: string, flags: AgentFlags, source: AgentConfig['source']
   if (parsed.ignoredKeys.length > 0) {
     warnings.push({ code: 'AGENT_CONFIG_KEYS_IGNORED', data: { keys: parsed.ignoredKeys.join(', ') }, source });
   }
-  return { status: 'valid', origin: 'file', rules: parsed.rules, ignoredKeys: parsed.ignoredKeys, source };
+  for (const { written, installed } of parsed.rewritten) warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source });
+  const extra = {
+    ...(parsed.resyncInterval === undefined ? {} : { resyncInterval: parsed.resyncInterval }),
+    ...(parsed.rewritten.length > 0 ? { rewritten: parsed.rewritten } : {}),
+  };
+  return { status: 'valid', origin: 'file', rules: parsed.rules, ignoredKeys: parsed.ignoredKeys, source, ...extra };
 }
 
 function configMapValue(cm: KubeObject, key: string): string | undefined {

@@ -28,7 +28,16 @@ export type AgentConfigIssue =
   | { kind: 'cidr-limit'; count: number; limit: number }
   | { kind: 'unparsable-cidr'; cidr: string }
   | { kind: 'misaligned-cidr'; cidr: string; aligned: string }
-  | { kind: 'ipv6-disabled'; cidr: string };
+  | { kind: 'ipv6-disabled'; cidr: string }
+  /** Go accepts it, iptables-restore does not, so the agent's whole rule set fails to install. */
+  | { kind: 'octal-prefix-rejected'; cidr: string; decimal: string }
+  | { kind: 'ipv4-mapped-cidr'; cidr: string; ipv4?: string };
+
+/** A CIDR the agent installs other than as written: iptables reads a prefix length with a leading zero as octal. */
+export interface RewrittenCidr {
+  written: string;
+  installed: string;
+}
 
 /**
  * `otherKeys`: the ConfigMap the agent reads exists but lacks the key it reads; these are the keys
@@ -36,7 +45,7 @@ export type AgentConfigIssue =
  */
 export type AgentConfig =
   | { status: 'valid'; origin: 'defaults'; because: ReasonCode; rules: MasqRules; source: ObjectRef; otherKeys?: string[] }
-  | { status: 'valid'; origin: 'file'; rules: MasqRules; ignoredKeys: string[]; source: ObjectRef }
+  | { status: 'valid'; origin: 'file'; rules: MasqRules; ignoredKeys: string[]; source: ObjectRef; resyncInterval?: string; rewritten?: RewrittenCidr[] }
   | { status: 'invalid'; because: ReasonCode; detail: string; source: ObjectRef; issue?: AgentConfigIssue; otherKeys?: string[] };
 
 /**

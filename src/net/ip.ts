@@ -19,7 +19,8 @@ export interface Cidr extends IpRange {
 
 const WIDTH: Record<Family, number> = { 4: 32, 6: 128 };
 const IPV4_DOTTED = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const DECIMAL = /^\d{1,3}$/;
+/** net.ParseCIDR reads the prefix with `dtoi`: decimal digits, any number of leading zeros. */
+const DECIMAL = /^\d+$/;
 
 /** Parses an address the way Go's net.ParseIP does; undefined when Go would reject it. */
 export function parseIp(text: string): { family: Family; value: bigint } | undefined {

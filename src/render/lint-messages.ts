@@ -19,7 +19,8 @@ const AGENTS: Record<string, string> = {
 };
 
 const KEEPS: Record<string, string> = {
-  'ip-masq-agent': 'it keeps the rules it wrote before, which the cluster does not show',
+  // kubernetes-sigs/ip-masq-agent `Run`: a failed sync returns before the chain and the jump exist.
+  'ip-masq-agent': 'where it never synced a valid config it has written no chain and no jump, so it masquerades nothing; elsewhere it keeps the rules of the last valid config, which the cluster does not show',
   // Its detail already says so (config/azure-ip-masq-agent.ts).
   'azure-ip-masq-agent': '',
   cilium: 'it keeps its BPF map as it was',
@@ -30,6 +31,8 @@ const CONFIG_FIXES: Record<string, (d: Data) => string> = {
   'unparsable-cidr': (d) => `correct or remove "${d['cidr']}" in nonMasqueradeCIDRs`,
   'cidr-limit': (d) => `list at most ${d['limit']} CIDRs (there are ${d['count']}): merge adjacent ranges, or raise cidrLimit`,
   'ipv6-disabled': (d) => `add --enable-ipv6 to the agent's args, or remove ${d['cidr']}`,
+  'octal-prefix-rejected': (d) => `write ${d['decimal']} instead of ${d['cidr']} (no leading zero in the prefix length)`,
+  'ipv4-mapped-cidr': (d) => d['ipv4'] ? `write the IPv4 block ${d['ipv4']} instead of ${d['cidr']}` : `remove ${d['cidr']}: the agent cannot install an IPv4-mapped IPv6 block`,
   syntax: () => 'write YAML or JSON with nonMasqueradeCIDRs (a list of CIDRs) and masqLinkLocal (true or false)',
 };
 
@@ -61,6 +64,10 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
       return `${agent(d)} rejects this config (${d['detail']})${keeps ? `: ${keeps}` : ''}`;
     },
     fix: (d) => (CONFIG_FIXES[d['issue'] ?? ''] ?? CONFIG_FIXES['syntax']!)(d),
+  },
+  IP_MASQ_AGENT_RESYNC_TIGHT_LOOP: {
+    message: (d) => `${agent(d)}'s resyncInterval is ${d['resyncInterval']}: it sleeps that long between syncs, so it re-reads its config and rewrites its iptables rules in a tight loop (egress is unchanged, a CPU core and the xtables lock are not)`,
+    fix: () => 'set resyncInterval to a positive duration such as "60s" (the default), or remove the key',
   },
   POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: {
     message: (d) => `${agent(d)}'s nonMasqueradeCIDRs (${d['origin'] === 'defaults' ? 'its defaults: ' : ''}${listOf(d['nonMasqueradeCIDRs'] || 'none')}) leave out pod CIDRs ${listOf(d['podCIDRs'])}: pod-to-pod traffic to them leaves with the node IP`,

@@ -39,7 +39,12 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DST_LINK_LOCAL_NOT_MASQUERADED: (d) => `link-local destinations are not masqueraded (${d['cidr']}; masqLinkLocal is false)`,
   DST_RANGE_PARTIALLY_EXEMPT: (d) => `only part of the destination range is exempt (${d['cidrs'] || 'none'}); ask about a narrower --to`,
   AGENT_IPV6_DISABLED: (d) => `the agent writes no IPv6 rules without --enable-ipv6 (DaemonSet ${d['daemonSet']})`,
-  AGENT_CONFIG_INVALID: (d) => `the agent rejects its config (${d['detail']}) and keeps its previous rules, which the cluster does not show; fix the ConfigMap to decide`,
+  AGENT_CONFIG_INVALID: (d) => d['layer'] === 'cilium ip-masq-agent'
+    ? `Cilium's ip-masq-agent rejects its config (${d['detail']}) and leaves its BPF map as it was, which the cluster does not show; fix the ConfigMap to decide`
+    // kubernetes-sigs/ip-masq-agent `Run`: a sync error returns before EnsureChain and the POSTROUTING
+    // jump; Azure's v2 exits at the same point. Only a sync that succeeded once left rules behind.
+    // (When only iptables-restore fails, EnsureChain and the jump ran first: an empty chain, same effect.)
+    : `the agent rejects its config (${d['detail']}); until it has synced a valid config once it writes no chain and no POSTROUTING jump${String(d['detail']).startsWith('iptables-restore') ? ' (here: an empty chain)' : ''}, so on a node where it never did it masquerades nothing, and where it did it keeps the rules of the last valid config; which one holds is history the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
   AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
   AGENT_CONFIG_DIR_NOT_MOUNTED: (d) => `the agent does not run: ${d['detail']}; the rules it wrote before, if any, are not visible, so the answer is unknown`,
@@ -71,6 +76,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
+  AWS_ENV_BOOL_INVALID: (d) => `${d['name']}=${JSON.stringify(d['value'])} is not a Go boolean (strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): the VPC CNI logs an error and uses its default, ${d['fallback']}`,
+  AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,

@@ -11,6 +11,7 @@ import { ciliumGateways } from './cilium-gateways.ts';
 import { ciliumHostNetwork } from './cilium-host-network.ts';
 import { ciliumOverlap } from './cilium-overlap.ts';
 import { ipMasqAgentConfig } from './ip-masq-agent-config.ts';
+import { ipMasqAgentResync } from './ip-masq-agent-resync.ts';
 import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
 import { EngineContext } from '../core/context.ts';
@@ -19,6 +20,7 @@ export type { LintInput };
 
 const CHECKS = [
   ipMasqAgentConfig,
+  ipMasqAgentResync,
   podCidrs,
   ciliumFeature,
   ciliumGateways,

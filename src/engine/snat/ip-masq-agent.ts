@@ -2,7 +2,9 @@
  * Upstream ip-masq-agent (kubernetes-sigs/ip-masq-agent `syncMasqRules`/`syncMasqRulesIPv6`):
  * RETURN for link-local unless masqLinkLocal(IPv6), RETURN per nonMasqueradeCIDR of the packet's
  * family in list order, then MASQUERADE. IPv6 rules exist only with --enable-ipv6. An invalid
- * config leaves the previous rules in place, which the input cannot show (snat-mechanisms.md §1.5).
+ * config (or one iptables-restore refuses) stops `Run`'s sync before any rule: no rules where the
+ * agent never synced a valid config, the last valid ones where it did; the input cannot show which
+ * (snat-mechanisms.md §1.5), so the answer is unknown.
  */
 import type { AgentConfig, MasqRules } from '../../model/datapath.ts';
 import type { IpMasqAgentLayer } from '../../model/layers/ip-masq-agent.ts';

@@ -74,3 +74,21 @@ describe('where the config file comes from', () => {
     expect(agentLayer(ipMasqAgent(), ipMasqConfig('linkLocal: true')).warnings).toContain('AGENT_CONFIG_KEYS_IGNORED');
   });
 });
+
+// kubernetes-sigs/ip-masq-agent `syncMasqRules` and Azure/ip-masq-agent-v2 `syncMasqRules` both write
+// the CIDR text as given to iptables-restore, which reads a zero-padded prefix length as octal.
+describe('a zero-padded prefix length, installed as iptables reads it', () => {
+  it('installs the upstream agent\'s 10.0.0.0/014 as 10.0.0.0/12, with a warning', () => {
+    const { layer, warnings } = agentLayer(ipMasqAgent(), ipMasqConfig('nonMasqueradeCIDRs: [10.0.0.0/014]'));
+    expect(layer.config).toMatchObject({ status: 'valid', rules: { nonMasqueradeCIDRs: ['10.0.0.0/12'] }, rewritten: [{ written: '10.0.0.0/014', installed: '10.0.0.0/12' }] });
+    expect(warnings).toContain('AGENT_CIDR_PREFIX_OCTAL');
+  });
+
+  it('does the same for Azure\'s v2 agent', () => {
+    const ds = daemonSet('azure-ip-masq-agent').image('mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15').configMapVolume('azure-ip-masq-agent-config', '/etc/config');
+    const snapshot = buildSnapshot(build(node('n1').internalIP('10.0.0.5'), ds, configMap('azure-ip-masq-agent-config').data('ip-masq-agent', 'nonMasqueradeCIDRs: [10.0.0.0/014]')));
+    const layer = snapshot.datapath.layers.find((l) => l.mechanism === 'azure-ip-masq-agent');
+    expect(layer).toMatchObject({ config: { status: 'valid', rules: { nonMasqueradeCIDRs: ['10.0.0.0/12'] } } });
+    expect(snapshot.warnings.map((w) => w.code)).toContain('AGENT_CIDR_PREFIX_OCTAL');
+  });
+});

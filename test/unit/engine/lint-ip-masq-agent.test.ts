@@ -42,6 +42,9 @@ describe('a config the agent rejects', () => {
     ['more CIDRs than cidrLimit', 'cidrLimit: 2\nnonMasqueradeCIDRs: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]', [], { issue: 'cidr-limit', count: '3', limit: '2' }],
     ['IPv6 without --enable-ipv6', 'nonMasqueradeCIDRs: [10.0.0.0/8, fd00::/8]', [], { issue: 'ipv6-disabled', cidr: 'fd00::/8' }],
     ['a string where a list belongs', 'nonMasqueradeCIDRs: 10.0.0.0/8', [], { issue: 'syntax' }],
+    ['a YAML flow mapping where the file starts with "{" (read as JSON)', '{nonMasqueradeCIDRs: [10.0.0.0/8]}', [], { issue: 'syntax' }],
+    ['a zero-padded prefix with a digit iptables cannot read in octal', 'nonMasqueradeCIDRs: [10.0.0.0/08]', [], { issue: 'octal-prefix-rejected', cidr: '10.0.0.0/08', decimal: '10.0.0.0/8' }],
+    ['an IPv4-mapped IPv6 CIDR', 'nonMasqueradeCIDRs: ["::ffff:10.0.0.0/104"]', [], { issue: 'ipv4-mapped-cidr', ipv4: '10.0.0.0/8' }],
   ])('%s', (_name, config, args, data) => {
     const [finding, ...rest] = lintOf(cluster(ipMasqAgent(...args), ipMasqConfig(config)));
     expect(rest).toEqual([]);
@@ -60,6 +63,28 @@ describe('a config the agent rejects', () => {
     const ds = daemonSet('azure-ip-masq-agent').image('mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15').configMapVolume('azure-ip-masq-agent-config', '/etc/config');
     const cm = configMap('azure-ip-masq-agent-config').data('ip-masq-agent', 'nonMasqueradeCIDRs: [10.4.0.1/16]');
     expect(lintOf(cluster(ds, cm)).map((f) => [f.code, f.data['agent'], f.data['aligned']])).toEqual([['IP_MASQ_AGENT_CONFIG_INVALID', 'azure-ip-masq-agent', '10.4.0.0/16']]);
+  });
+});
+
+// kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go `Run`: time.Sleep(ResyncInterval)
+// between syncs; Sleep returns at once for d <= 0.
+describe('a resyncInterval that makes the agent spin', () => {
+  it.each([
+    ['zero seconds', '0s', true],
+    ['a bare zero', '"0"', true],
+    ['a negative duration', '-1m', true],
+    ['less than a nanosecond', '0.5ns', true],
+    ['the default', '60s', false],
+    ['one nanosecond', '1ns', false],
+  ])('%s (%s): %s', (_name, value, spins) => {
+    const found = briefs(cluster(ipMasqAgent(), ipMasqConfig(`nonMasqueradeCIDRs: [10.0.0.0/8]\nresyncInterval: ${value}`)));
+    expect(found).toEqual(spins ? [`IP_MASQ_AGENT_RESYNC_TIGHT_LOOP ${CM} config`] : []);
+  });
+
+  it('says nothing for Azure\'s v2, which ignores the key', () => {
+    const ds = daemonSet('azure-ip-masq-agent').image('mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15').configMapVolume('azure-ip-masq-agent-config', '/etc/config');
+    const cm = configMap('azure-ip-masq-agent-config').data('ip-masq-agent', 'nonMasqueradeCIDRs: [10.4.0.0/16]\nresyncInterval: 0s');
+    expect(lintOf(cluster(ds, cm)).map((f) => f.code)).not.toContain('IP_MASQ_AGENT_RESYNC_TIGHT_LOOP');
   });
 });
 

@@ -40,7 +40,12 @@ describe('parsing CIDRs like Go net.ParseCIDR', () => {
     expect(parseCidr(text)?.aligned).toBe(aligned);
   });
 
-  it.each([['no prefix', '10.0.0.0'], ['a prefix over 32', '10.0.0.0/33'], ['a prefix over 128', 'fd00::/129'], ['garbage', 'ten/8']])(
+  // Go net/parse.go `dtoi`, which ParseCIDR uses for the prefix: decimal, leading zeros allowed.
+  it.each([['10.0.0.0/014', 14], ['10.0.0.0/0000014', 14], ['fd00::/0008', 8]])('reads the prefix of %s as decimal %d', (text, prefix) => {
+    expect(parseCidr(text)?.cidr.prefix).toBe(prefix);
+  });
+
+  it.each([['no prefix', '10.0.0.0'], ['a prefix over 32', '10.0.0.0/33'], ['a prefix over 128', 'fd00::/129'], ['garbage', 'ten/8'], ['a signed prefix', '10.0.0.0/+8'], ['an empty prefix', '10.0.0.0/']])(
     'rejects %s',
     (_name, text) => {
       expect(parseCidr(text)).toBeUndefined();

@@ -19,6 +19,7 @@ describe('the codes', () => {
     expect(LINT_CODES).toEqual({
       IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY: 'error',
       IP_MASQ_AGENT_CONFIG_INVALID: 'error',
+      IP_MASQ_AGENT_RESYNC_TIGHT_LOOP: 'warning',
       POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: 'error',
       CILIUM_EGW_POLICIES_WHILE_DISABLED: 'error',
       CILIUM_EGW_EGRESS_IP_AND_INTERFACE: 'error',
