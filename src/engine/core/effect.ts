@@ -46,11 +46,6 @@ export class EffectBuilder {
     return this;
   }
 
-  /** A trace line built only when there is a trace (for lines every packet passes). */
-  noteLazily(layer: string, outcome: StepOutcome, finding: () => Finding): this {
-    return this.traced ? this.note(layer, outcome, finding()) : this;
-  }
-
   reason(...findings: Finding[]): this {
     this.reasons = joined(this.reasons, findings);
     return this;
