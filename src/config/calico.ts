@@ -14,7 +14,7 @@ export function isCalicoNodeDaemonSet(ds: KubeObject): boolean {
 
 export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
   const pools = index.all('IPPool').map(toPool);
-  const calicoNode = index.all('DaemonSet').some(isCalicoNodeDaemonSet);
+  const calicoNode = index.where('DaemonSet', isCalicoNodeDaemonSet).length > 0;
   if (pools.length === 0 && !calicoNode) return undefined;
   const felix = index.all('FelixConfiguration');
   const defaults = felix.find((f) => f.metadata.name === 'default');
@@ -68,7 +68,6 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 export const calicoDetection: Detection = {
   detect: (i) => withGateway(calicoLayer(i.index)),
   force: (i) => withGateway(calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
-  isAgent: isCalicoNodeDaemonSet,
   reads: {
     resources: [
       { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },

@@ -109,7 +109,6 @@ export const ciliumDetection: Detection = {
     return found ? built(found) : NOTHING;
   },
   force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings)),
-  isAgent: isCiliumDaemonSet,
   reads: {
     resources: [
       { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumegressgatewaypolicies', kind: 'CiliumEgressGatewayPolicy', namespaced: false },

@@ -5,7 +5,6 @@
  */
 import type { Datapath, GatewayLayer, SnatLayer } from '../model/datapath.ts';
 import type { ReadGap } from '../model/gaps.ts';
-import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { Detection, DetectInputs } from './detection.ts';
@@ -76,9 +75,4 @@ function datapathOf({ layers, gateways, cilium }: Found, registry: DatapathRegis
   const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
   const asked = [...gateways].sort((a, b) => registry.gatewayOrder.indexOf(a.mechanism) - registry.gatewayOrder.indexOf(b.mechanism));
   return cilium ? { mechanisms, layers, gateways: asked, cilium } : { mechanisms, layers, gateways: asked };
-}
-
-/** The DaemonSets whose settings decide egress; snapshots keep these whole. */
-export function isDatapathDaemonSet(ds: KubeObject, registry: DatapathRegistry): boolean {
-  return registry.detections.some(({ detection }) => detection.isAgent?.(ds) === true);
 }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
+import type { DetectInputs } from './detection.ts';
 import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
@@ -17,8 +18,26 @@ export interface SnapshotOptions extends DatapathOptions {
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
 export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
+  return assembleFrom(new ObjectIndex(objects), options, registry);
+}
+
+/**
+ * The objects that building the snapshot consults, with any flags: as detected, and with each
+ * mechanism forced as --datapath would, with and without --no-default-snat. A snapshot file that
+ * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
+ */
+export function consultedObjects(objects: readonly KubeObject[], gaps: ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
+  const index = new ObjectIndex(objects, { recording: true });
+  for (const noDefaultSnat of [false, true]) {
+    const { nodes, pods } = assembleFrom(index, { gaps, noDefaultSnat }, registry);
+    const inputs: DetectInputs = { index, nodes, pods, gaps, noDefaultSnat, warnings: [] };
+    for (const { detection } of registry.detections) detection.force(inputs);
+  }
+  return index.consulted();
+}
+
+function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
   const gaps = options.gaps ?? [];
-  const index = new ObjectIndex(objects);
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
