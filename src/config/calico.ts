@@ -15,7 +15,8 @@ export function isCalicoNodeDaemonSet(ds: KubeObject): boolean {
 export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
   const pools = index.all('IPPool').map(toPool);
   const calicoNode = index.where('DaemonSet', isCalicoNodeDaemonSet).length > 0;
-  if (pools.length === 0 && !calicoNode) return undefined;
+  const unknownVersions = [...index.unknownVersions('IPPool'), ...index.unknownVersions('FelixConfiguration')].map((o) => ({ kind: o.kind, name: o.metadata.name, apiVersion: o.apiVersion }));
+  if (pools.length === 0 && !calicoNode && unknownVersions.length === 0) return undefined;
   const felix = index.all('FelixConfiguration');
   const defaults = felix.find((f) => f.metadata.name === 'default');
   const perNode = Object.fromEntries(felix.filter((f) => f.metadata.name.startsWith('node.'))
@@ -25,6 +26,7 @@ export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
     mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' },
     egressIPSupport: support === 'EnabledPerNamespace' || support === 'EnabledPerNamespaceOrPerPod' ? support : 'Disabled',
     egressGatewayPolicies: index.all('EgressGatewayPolicy').map(toEgressPolicy),
+    ...(unknownVersions.length > 0 ? { unknownVersions } : {}),
   };
 }
 

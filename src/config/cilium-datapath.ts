@@ -56,6 +56,8 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
     endpointUIDs: Object.fromEntries(index.all('CiliumEndpoint').flatMap((cep) =>
       cep.metadata.uid ? [[`${cep.metadata.namespace}/${cep.metadata.name}`, cep.metadata.uid]] : [])),
   };
+  const unknownVersions = index.unknownVersions('CiliumEgressGatewayPolicy').map((p) => ({ name: p.metadata.name, apiVersion: p.apiVersion }));
+  if (unknownVersions.length > 0) datapath.unknownVersionPolicies = unknownVersions;
   return { datapath, layer };
 }
 
@@ -121,6 +123,6 @@ export const ciliumDetection: Detection = {
 };
 
 function built({ layer, datapath }: CiliumDetection): Built {
-  const gateways = datapath.egressPolicies.length > 0 ? [{ mechanism: 'cilium-egress-gateway' as const, cilium: datapath }] : [];
+  const gateways = datapath.egressPolicies.length > 0 || datapath.unknownVersionPolicies ? [{ mechanism: 'cilium-egress-gateway' as const, cilium: datapath }] : [];
   return { layers: [layer], gateways, cilium: datapath };
 }

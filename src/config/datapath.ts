@@ -34,6 +34,12 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
   if (isForbidden(inputs.gaps, 'daemonsets.apps', AGENT_NAMESPACE)) {
     found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace: AGENT_NAMESPACE, scope: { basis: 'all-nodes' } });
   }
+  // Read as apps/v1 it might be an agent, or not: either way would be a guess.
+  for (const ds of index.unknownVersions('DaemonSet')) {
+    const namespace = ds.metadata.namespace ?? AGENT_NAMESPACE;
+    const unknownVersion = { daemonSet: `${namespace}/${ds.metadata.name}`, apiVersion: ds.apiVersion };
+    found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' }, unknownVersion });
+  }
   for (const { detection } of registry.detections) add(found, detection.detect(inputs, found.layers));
   for (const layer of found.layers) {
     const daemonSet = 'daemonSet' in layer ? layer.daemonSet : undefined;

@@ -20,10 +20,13 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
     const destinations = getArray(obj, 'spec', 'destinations').flatMap((d) => getString(d, 'cidr') ?? []);
     return [{ name: obj.metadata.name, destinations }];
   });
-  if (policies.length === 0) return undefined;
+  const unknownVersions = index.unknownVersions('EgressNATPolicy').map((o) => ({ name: o.metadata.name, apiVersion: o.apiVersion }));
+  if (policies.length === 0 && unknownVersions.length === 0) return undefined;
   // The GKE-managed gke-… policy lists these itself when it is readable; they are added in case it is not.
   const clusterRanges = [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
-  return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges, scope: { basis: 'all-nodes' } };
+  const layer: GkeEgressNatPolicyLayer = { mechanism: 'gke-egress-nat-policy', policies, clusterRanges, scope: { basis: 'all-nodes' } };
+  if (unknownVersions.length > 0) layer.unknownVersions = unknownVersions;
+  return layer;
 }
 
 export const gkeEgressNatPolicyDetection: Detection = {

@@ -50,10 +50,19 @@ export class ObjectIndex {
   private readonly byKind = new Map<string, Map<string, KubeObject>>();
   private readonly labelSets = new Map<string, Record<string, string>>();
   private readonly seen: Set<KubeObject> | undefined;
+  private readonly otherVersions: KubeObject[] = [];
 
-  constructor(objects: readonly KubeObject[], options: { recording?: boolean } = {}) {
+  /**
+   * versions: the apiVersions each kind is read at (config/api-versions.ts); an object of such a
+   * kind at another version is kept apart, for `unknownVersions`, and never returned as that kind.
+   */
+  constructor(objects: readonly KubeObject[], options: { recording?: boolean; versions?: ReadonlyMap<string, ReadonlySet<string>> } = {}) {
     this.seen = options.recording ? new Set() : undefined;
     for (const obj of objects) {
+      if (options.versions?.get(obj.kind)?.has(obj.apiVersion) === false) {
+        this.otherVersions.push(obj);
+        continue;
+      }
       const kind = this.byKind.get(obj.kind) ?? new Map<string, KubeObject>();
       kind.set(keyOf(obj.metadata.namespace, obj.metadata.name), obj);
       this.byKind.set(obj.kind, kind);
@@ -77,6 +86,11 @@ export class ObjectIndex {
     const found = this.byKind.get(kind)?.get(keyOf(namespace, name));
     if (found) this.seen?.add(found);
     return found;
+  }
+
+  /** The objects of a known kind at a version the tool does not read (of one kind, or of all). */
+  unknownVersions(kind?: string): KubeObject[] {
+    return this.consult(this.otherVersions.filter((o) => kind === undefined || o.kind === kind));
   }
 
   /** The objects read so far, when recording. */

@@ -6,10 +6,11 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { knownVersions } from './api-versions.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import type { DetectInputs } from './detection.ts';
 import { toNodeInfo } from './nodes.ts';
-import { ObjectIndex, stringMap } from './objects.ts';
+import { ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
@@ -18,7 +19,7 @@ export interface SnapshotOptions extends DatapathOptions {
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
 export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
-  return assembleFrom(new ObjectIndex(objects), options, registry);
+  return assembleFrom(new ObjectIndex(objects, { versions: knownVersions(registry) }), options, registry);
 }
 
 /**
@@ -27,7 +28,7 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
  * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
  */
 export function consultedObjects(objects: readonly KubeObject[], gaps: ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
-  const index = new ObjectIndex(objects, { recording: true });
+  const index = new ObjectIndex(objects, { recording: true, versions: knownVersions(registry) });
   for (const noDefaultSnat of [false, true]) {
     const { nodes, pods } = assembleFrom(index, { gaps, noDefaultSnat }, registry);
     const inputs: DetectInputs = { index, nodes, pods, gaps, noDefaultSnat, warnings: [] };
@@ -42,9 +43,16 @@ function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: Da
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
     .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
+  warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, registry)));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
   const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
   return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps };
+}
+
+function unknownVersionFinding(obj: KubeObject, registry: DatapathRegistry): Finding {
+  const known = [...(knownVersions(registry).get(obj.kind) ?? [])].join(', ');
+  const object = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+  return { code: 'OBJECT_VERSION_UNKNOWN', data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known }, source: refOf(obj) };
 }

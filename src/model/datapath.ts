@@ -65,6 +65,8 @@ export interface CiliumDatapath {
   config: CiliumConfig;
   nodes: CiliumNodeInfo[];
   egressPolicies: CiliumEgressPolicy[];
+  /** Policies of an apiVersion the tool does not read (cilium.io/v3): any pod could be selected. */
+  unknownVersionPolicies?: { name: string; apiVersion: string }[];
   /** CiliumEndpoint UIDs by `namespace/name`: multi-gateway policies hash them to pick a gateway. */
   endpointUIDs: Record<string, string>;
 }

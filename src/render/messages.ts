@@ -81,6 +81,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
+  OBJECT_VERSION_UNKNOWN: (d) => `${d['kind']} ${d['object']} is ${d['apiVersion']}, a version kubectl egress does not read (it reads ${d['known']}): it was not read; answers it could change are unknown`,
+  DATAPATH_VERSION_UNKNOWN: (d) => `DaemonSet ${d['daemonSet']} is ${d['apiVersion']}, a version kubectl egress does not read: it may be a datapath agent, so node SNAT is unknown`,
 };
 
 function chainOf(d: Data): string {

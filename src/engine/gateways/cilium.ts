@@ -58,6 +58,7 @@ const FINDINGS = {
   CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN: (d) => `egressIP ${d['egressIP']} is not ${d['family']}: Cilium 1.19 drops this traffic, 1.20 uses another address of the same device`,
   CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN: (d) => `a policy selects on namespace labels, but Namespace ${d['namespace']} was not read`,
   CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `which egress gateway policies select the pod is not known: ${d['detail']}`,
+  CILIUM_EGW_POLICY_VERSION_UNKNOWN: (d) => `CiliumEgressGatewayPolic${d['count'] === '1' ? 'y' : 'ies'} ${d['policies']} (${d['apiVersions']}) could select this pod and destination, but kubectl egress does not read that version`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -71,7 +72,8 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
   describe({ cilium: dp }) {
     const valid = dp.egressPolicies.filter((p) => !p.invalid).length;
-    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
+    const unread = dp.unknownVersionPolicies?.length ? ` + ${dp.unknownVersionPolicies.length} of an unknown version` : '';
+    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${unread}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
   },
   input({ cilium: dp }, { ctx, pod, node }) {
     const selection = pod.hostNetwork ? NO_POLICIES : ctx.of(policyIndex, ctx.snapshot).selection(pod);
@@ -93,6 +95,8 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     }
     // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
     if (input.hostNetwork) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} }).build();
+    const unread = unreadPolicies(dp, ctx, destination);
+    if (unread) return unknown(effect, unread);
     const selecting = input.selection;
     if ('code' in selecting) {
       return selecting.code === 'CILIUM_EGW_LABEL_FILTER_UNKNOWN'
@@ -173,6 +177,15 @@ function unknownIn(effect: EffectBuilder, finding: Parameters<EffectBuilder['unk
 
 function unknown(effect: EffectBuilder, finding: Parameters<EffectBuilder['unknown']>[1]): Effect {
   return unknownIn(effect, finding).build();
+}
+
+/** Policies of an unknown version could select any pod and cover any destination outside the cluster. */
+function unreadPolicies(dp: CiliumDatapath, ctx: EngineContext, destination: Destination): Parameters<EffectBuilder['unknown']>[1] | undefined {
+  const policies = dp.unknownVersionPolicies ?? [];
+  if (policies.length === 0 || !dp.config.enableEgressGateway) return undefined;
+  if (ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range) === 'all') return undefined;
+  const data = { count: String(policies.length), policies: policies.map((p) => p.name).join(', '), apiVersions: [...new Set(policies.map((p) => p.apiVersion))].join(', ') };
+  return { code: 'CILIUM_EGW_POLICY_VERSION_UNKNOWN', data, source: { kind: 'CiliumEgressGatewayPolicy', name: policies[0]!.name } };
 }
 
 function namesOf(policies: readonly CiliumEgressPolicy[]): string {

@@ -37,6 +37,8 @@ export interface CalicoLayer {
   /** FelixConfiguration node.<name> overrides, by node name. */
   perNode: Record<string, CalicoFelixSettings>;
   scope: NodeScope;
+  /** IPPools and FelixConfigurations of an apiVersion the tool does not read: natOutgoing is unknown. */
+  unknownVersions?: { kind: string; name: string; apiVersion: string }[];
 }
 
 /** Calico Enterprise egress gateways, selected by Namespace or Pod annotations (§5.3). */

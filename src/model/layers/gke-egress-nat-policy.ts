@@ -8,6 +8,8 @@ export interface GkeEgressNatPolicyLayer {
   /** The cluster's own pod and node ranges, which the GKE-managed policy always keeps. */
   clusterRanges: string[];
   scope: NodeScope;
+  /** Policies of an apiVersion the tool does not read (networking.gke.io/v9): what they exempt is unknown. */
+  unknownVersions?: { name: string; apiVersion: string }[];
 }
 
 declare module '../datapath.ts' {
