@@ -18,7 +18,7 @@ import { consultedObjects } from './snapshot.ts';
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
 
 export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Json {
-  const consulted = consultedObjects(objects, [...gaps], registry);
+  const consulted = consultedObjects(objects, gaps, registry);
   // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
   const items = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b)).map(readFields);
   return {

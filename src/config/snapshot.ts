@@ -27,10 +27,12 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
  * mechanism forced as --datapath would, with and without --no-default-snat. A snapshot file that
  * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
  */
-export function consultedObjects(objects: readonly KubeObject[], gaps: ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
+export function consultedObjects(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
   const index = new ObjectIndex(objects, { recording: true, versions: knownVersions(registry) });
+  const { nodes, pods } = assembleFrom(index, { gaps: [...gaps] }, registry);
+  // Nodes and pods are read alike whatever the flags; the datapath is what the flags change.
   for (const noDefaultSnat of [false, true]) {
-    const { nodes, pods } = assembleFrom(index, { gaps, noDefaultSnat }, registry);
+    detectDatapath(index, nodes, pods, { gaps, noDefaultSnat }, [], registry);
     const inputs: DetectInputs = { index, nodes, pods, gaps, noDefaultSnat, warnings: [] };
     for (const { detection } of registry.detections) detection.force(inputs);
   }
