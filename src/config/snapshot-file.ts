@@ -5,7 +5,7 @@
  * live read lists whole namespaces of ConfigMaps and DaemonSets (kube-system's hold other
  * components' settings, e.g. aws-auth's IAM mappings), and a file meant for bug reports should
  * carry only what decides the answer. Pod specs lose their containers (and so every env value);
- * agent DaemonSets keep args and plain env values only; no Secret is ever read.
+ * DaemonSets keep their containers' args and plain env values only; no Secret is ever read.
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
