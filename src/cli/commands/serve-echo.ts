@@ -3,13 +3,14 @@
  * outside the cluster. Runs until interrupted; one log line per request on stdout.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { UsageError } from '../../errors.ts';
 import { startEchoServer } from '../echo-server.ts';
 import type { Io } from '../io.ts';
 
 export function serveEchoBuilder(y: Argv) {
   return y
-    .option('listen', { type: 'string', default: '0.0.0.0:8080', requiresArg: true, describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)' })
+    .option('listen', { type: 'string', coerce: lastValue, default: '0.0.0.0:8080', requiresArg: true, describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)' })
     .example([['$0 serve-echo --listen 0.0.0.0:8080', 'Answer every request with the caller\'s IP'], ['curl http://HOST:8080/?format=text', 'The same, as plain text']]);
 }
 

@@ -2,6 +2,7 @@
  * `kubectl egress who`: each workload's (or pod's) egress identity per destination.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { lint } from '../../engine/lint/index.ts';
 import { predict } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
@@ -28,7 +29,7 @@ export const WHO_GROUPINGS = ['workload', 'pod'] as const;
 
 export function whoBuilder(y: Argv) {
   return withOutputFlag(withQueryFlags(withSelectionFlags(withSourceFlags(y))))
-    .option('by', { type: 'string', default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
+    .option('by', { type: 'string', coerce: lastValue, default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
     .example(whoExamples);
 }
 

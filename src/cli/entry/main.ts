@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../../errors.ts';
-import { normaliseArgv } from '../argv.ts';
+import { FlagError, normaliseArgv, positionalNames, typedFlag, usageMessage, withPositionals } from '../argv.ts';
 import { commandName } from '../command-spec.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { completeCommand } from '../completion/complete.ts';
@@ -19,12 +19,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   // Its words are half typed; yargs would parse them, and under .strict() reject them.
   if (argv[0] === COMPLETE) return completeCommand(argv.slice(1), COMMANDS, io);
   let exitCode: number = EXIT.ok;
+  const words = normaliseArgv(argv);
   const parser = yargs()
     // Help reads `kubectl egress …`, as krew's best practices ask.
     .scriptName('kubectl egress')
     .usage('$0 <command> [flags]\n\nWhich source IP will the firewall see from this workload?');
   for (const spec of COMMANDS) {
-    parser.command(spec.command, spec.describe, spec.builder, async (args) => void (exitCode = await spec.run(args, io)));
+    const positionals = positionalNames(spec.command);
+    parser.command(spec.command, spec.describe, spec.builder, async (args) => void (exitCode = await spec.run(withPositionals(args, positionals), io)));
   }
   parser
     .demandCommand(1, `name a command: ${COMMANDS.map(commandName).join(', ')} (see --help)`)
@@ -37,11 +39,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // yargs reports its own parse errors as YError; anything else thrown in a handler passes through.
     .fail((message, error) => {
       if (error && error.name !== 'YError') throw error;
-      throw new UsageError(message ?? error?.message ?? 'invalid arguments');
+      throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', words));
     })
     .exitProcess(false);
   let printed = '';
-  await parser.parseAsync(normaliseArgv(argv), {}, (_error, _args, output) => void (printed = output));
+  try {
+    await parser.parseAsync(words, {}, (_error, _args, output) => void (printed = output));
+  } catch (error) {
+    // The flag as the user typed it: `-o` or `--output`, verify's `--timeout`.
+    if (error instanceof FlagError) throw new UsageError(`${typedFlag(words, error.flag)}: ${error.detail}`);
+    throw error;
+  }
   if (printed) io.stdout(`${printed}\n`);
   return exitCode;
 }
