@@ -114,7 +114,7 @@ export function withPositionals<A extends { _: (string | number)[] }>(args: A, n
   for (const name of names) {
     if (filled[name] === undefined && extra.length > 0) filled[name] = extra.shift();
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"${names.length === 0 ? ': this command takes no arguments' : ''}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   return filled as A;
 }
 

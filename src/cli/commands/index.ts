@@ -34,5 +34,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({ command: 'allowlist [target]', describe: 'The addresses a destination must allow for a workload, on every node it may run on', builder: allowlistBuilder, run: allowlistCommand, values: { output: ALLOWLIST_OUTPUTS } }),
   defineCommand({ command: 'serve-echo', describe: 'Answer each request with the caller\'s IP (the echo endpoint verify calls)', builder: serveEchoBuilder, run: serveEchoCommand }),
   defineCommand({ command: 'version', describe: 'Print the version, commit and Node.js runtime', builder: versionBuilder, run: versionCommand, values: { output: VERSION_OUTPUTS } }),
-  defineCommand({ command: 'completion <shell>', describe: 'Print a bash or zsh completion script (see its --help to complete `kubectl egress`)', builder: completionBuilder, run: completionCommand, positionalValues: COMPLETION_SHELLS }),
+  defineCommand({ command: 'completion [shell]', describe: 'Print a bash or zsh completion script (see its --help to complete `kubectl egress`)', builder: completionBuilder, run: completionCommand, positionalValues: COMPLETION_SHELLS }),
 ];

@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../../errors.ts';
 import { FlagError, normaliseArgv, positionalNames, typedFlag, usageMessage, withPositionals } from '../argv.ts';
-import { commandName } from '../command-spec.ts';
+import { commandName, type CommandSpec } from '../command-spec.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { completeCommand } from '../completion/complete.ts';
 import type { Io } from '../io.ts';
@@ -15,21 +15,22 @@ import { versionLine } from '../version.ts';
 /** The hidden command shell completion calls (plugin/kubectl_complete-egress, the completion scripts). */
 const COMPLETE = '__complete';
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+/** `commands`: the command table; tests pass one whose handlers record what they were given. */
+export async function run(argv: readonly string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   // Its words are half typed; yargs would parse them, and under .strict() reject them.
-  if (argv[0] === COMPLETE) return completeCommand(argv.slice(1), COMMANDS, io);
+  if (argv[0] === COMPLETE) return completeCommand(argv.slice(1), commands, io);
   let exitCode: number = EXIT.ok;
   const words = normaliseArgv(argv);
   const parser = yargs()
     // Help reads `kubectl egress …`, as krew's best practices ask.
     .scriptName('kubectl egress')
     .usage('$0 <command> [flags]\n\nWhich source IP will the firewall see from this workload?');
-  for (const spec of COMMANDS) {
+  for (const spec of commands) {
     const positionals = positionalNames(spec.command);
     parser.command(spec.command, spec.describe, spec.builder, async (args) => void (exitCode = await spec.run(withPositionals(args, positionals), io)));
   }
   parser
-    .demandCommand(1, `name a command: ${COMMANDS.map(commandName).join(', ')} (see --help)`)
+    .demandCommand(1, `name a command: ${commands.map(commandName).join(', ')} (see --help)`)
     .recommendCommands()
     .strict()
     .help('help')
@@ -55,9 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 /** Runs the CLI and returns the exit code; any error becomes one line on stderr. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, commands);
   } catch (error) {
     if (error instanceof EgressError) {
       io.stderr(`error: ${error.message}\n`);
