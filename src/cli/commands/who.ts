@@ -10,11 +10,12 @@ import { streamedEgressReport } from '../../render/report.ts';
 import { writeReport } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
+import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { oneOf, toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { oneOf, OUTPUT_FORMATS, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -27,8 +28,12 @@ export const whoExamples: [string, string][] = [
 /** --by: one table row per workload, or per pod. */
 export const WHO_GROUPINGS = ['workload', 'pod'] as const;
 
+/** kubectl's -o name lists the workloads (or pods, --by pod) answered for, to pipe into kubectl. */
+export const WHO_OUTPUTS = [...OUTPUT_FORMATS, 'name'] as const;
+
 export function whoBuilder(y: Argv) {
-  return withOutputFlag(withQueryFlags(withSelectionFlags(withSourceFlags(y))))
+  return (withQueryFlags(withSelectionFlags(withSourceFlags(y))))
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${WHO_OUTPUTS.join('|')} (name: the workloads, or pods with --by pod)` })
     .option('by', { type: 'string', coerce: lastValue, default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
     .example(whoExamples);
 }
@@ -38,7 +43,7 @@ type WhoArgs = Parameters<typeof toSourceOptions>[0] & { to?: string[]; by?: str
 export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = toOutputFormat(args);
+  const output = toOutput(WHO_OUTPUTS, args.output ?? 'table');
   const by = oneOf(WHO_GROUPINGS, args.by ?? 'workload', '--by');
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
@@ -49,6 +54,10 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
+  if (output === 'name') {
+    io.stdout(renderDecisionNames(decisions, by));
+    return 0;
+  }
   io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
