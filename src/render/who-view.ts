@@ -47,8 +47,29 @@ function gatewayCell(d: Decision): string {
   return d.gateway ? `${d.gateway.node} (${d.gateway.policy})` : '<none>';
 }
 
+/** MARK after a source IP: the answer rests on an assumption or has a caveat (its warnings). */
 function sourceCell(d: Decision): string {
-  return d.sourceIP ?? `<${d.identity}>`;
+  return `${d.sourceIP ?? `<${d.identity}>`}${d.warnings.length > 0 ? MARK : ''}`;
+}
+
+const MARK = '*';
+
+/**
+ * What the marked rows rest on, for stderr under the table: each warning once per code (on a
+ * cluster off any cloud every node has one), with how many more alike there are.
+ */
+export function whoLegend(decisions: readonly Decision[]): string {
+  const byCode = new Map<string, Set<string>>();
+  for (const warning of decisions.flatMap((d) => d.warnings)) {
+    const messages = byCode.get(warning.code) ?? new Set<string>();
+    byCode.set(warning.code, messages.add(messageOf(warning)));
+  }
+  if (byCode.size === 0) return '';
+  const lines = [...byCode.values()].map((messages) => {
+    const [first, ...more] = [...messages];
+    return `  ${first}${more.length > 0 ? ` (and ${more.length} more like it)` : ''}\n`;
+  });
+  return `${MARK} the answer rests on an assumption (see explain or -o json):\n${lines.join('')}`;
 }
 
 function reasonCell(group: readonly Decision[]): string {

@@ -22,6 +22,20 @@ describe('who', () => {
     ]);
   });
 
+  it('marks an answer that rests on an assumption, and says which under the table', async () => {
+    const offCloud = join(import.meta.dirname, '..', 'scenarios', 'cilium-e05-excluded-cidrs', 'objects.yaml');
+    const result = await runPlugin(['who', '-A', '-f', offCloud, '--to', '1.1.1.22']);
+    const row = result.stdout.trimEnd().split('\n').at(-1)!.split(/\s{2,}/);
+    expect(row).toEqual(['default', 'Pod/ep-1', '1', '1.1.1.22', '192.168.1.1*', 'cilium']);
+    expect(result.stderr).toContain('* the answer rests on an assumption (see explain or -o json):\n  node k8s1 has no cloud providerID: assuming no NAT beyond the node\n');
+  });
+
+  it('marks nothing when no answer rests on an assumption', async () => {
+    const result = await runPlugin(['who', '-n', 'shop', '-f', example, '--to', '203.0.113.10']);
+    expect(result.stdout).not.toContain('*');
+    expect(result.stderr).not.toContain('assumption');
+  });
+
   it('accepts kubectl\'s joined short flags (-nshop, -ojson)', async () => {
     const result = await runPlugin(['who', '-nshop', '-f', example, '--to', '203.0.113.10', '-ojson']);
     const report = JSON.parse(result.stdout) as { items: { pod: string; sourceIP: string; identity: string }[] };

@@ -9,7 +9,7 @@ import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
 import { writeReport } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { renderWho } from '../../render/who-view.ts';
+import { renderWho, whoLegend } from '../../render/who-view.ts';
 import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
@@ -59,6 +59,7 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
     return 0;
   }
   io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
+  io.stderr(whoLegend(decisions));
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
   if (hint) io.stderr(hint);
