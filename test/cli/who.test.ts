@@ -78,10 +78,10 @@ describe('who', () => {
     expect(items.map((i) => i.destination)).toContain('127.0.0.1');
   });
 
-  it('says "No pods found." for an empty namespace', async () => {
+  it('says on stderr which namespaces the input has pods in when the one asked for has none', async () => {
     const result = await runPlugin(['who', '-n', 'empty', '-f', example]);
-    expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[1]).toBe('No pods found.');
+    expect([result.code, result.stdout]).toEqual([0, '']);
+    expect(result.stderr).toBe('No pods in namespace "empty" in the input (its pods are in namespaces kube-system, monitoring, shop).\n');
   });
 });
 

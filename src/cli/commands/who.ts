@@ -9,7 +9,7 @@ import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
 import { writeReport } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { renderWho, whoLegend } from '../../render/who-view.ts';
+import { noPodsMessage, renderWho, whoLegend } from '../../render/who-view.ts';
 import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
@@ -47,13 +47,19 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const by = oneOf(WHO_GROUPINGS, args.by ?? 'workload', '--by');
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
-  const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
+  const namespace = selection.namespace ?? defaultNamespace;
+  const pods = selectPods(snapshot, { ...selection, namespace });
   const decisions = predict(snapshot, pods, { ...query, trace: false });
   if (output === 'json' || output === 'yaml') {
     writeReport(streamedEgressReport(snapshot, decisions), output, io.stdout);
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
+  if (pods.length === 0) {
+    // On stderr, as kubectl's "No resources found": stdout stays empty for scripts.
+    io.stderr(noPodsMessage(snapshot, { ...(selection.allNamespaces ? {} : { namespace }), ...(selection.selectorText ? { selectorText: selection.selectorText } : {}), fromFiles: source.files.length > 0 }));
+    return 0;
+  }
   if (output === 'name') {
     io.stdout(renderDecisionNames(decisions, by));
     return 0;
