@@ -41,7 +41,7 @@ export function normaliseArgv(argv: readonly string[]): string[] {
  * kubectl's (pflag's) string flags. Without it yargs makes an array of a repeated flag.
  */
 export function lastValue(value: unknown): string {
-  return String([value].flat().at(-1));
+  return String(valuesOf(value).at(-1));
 }
 
 /**
@@ -49,7 +49,19 @@ export function lastValue(value: unknown): string {
  * take every following word, so `--to 8.8.8.8 web` swallowed the positional.
  */
 export function everyValue(value: unknown): string[] {
-  return [value].flat().map(String);
+  return valuesOf(value).map(String);
+}
+
+/**
+ * yargs reads `--no-to` as `--to false` (then "false" would be resolved as a hostname). A coerce
+ * error reaches yargs' fail handler as this message, where entry/main.ts names the word.
+ */
+export const NEGATED_VALUE_FLAG = 'a flag that takes a value has no --no- form';
+
+function valuesOf(value: unknown): unknown[] {
+  const values = [value].flat();
+  if (values.some((v) => typeof v === 'boolean')) throw new Error(NEGATED_VALUE_FLAG);
+  return values;
 }
 
 /** A usage error about one flag; entry/main.ts names the flag as the user typed it (`-o`, `--output`). */
@@ -94,7 +106,9 @@ export function usageMessage(message: string, argv: readonly string[]): string {
   if (missing !== undefined) return `flag needs an argument: ${dashed(missing)}`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
   if (unknown === undefined) return message;
-  return unknown.split(', ').map((word) => {
+  // yargs names a dashed flag twice: `no-namespace` and `noNamespace`.
+  const words = unknown.split(', ').filter((w, i, all) => all.findIndex((o) => camelCase(o) === camelCase(w)) === i);
+  return words.map((word) => {
     const asFlag = argv.find((a) => a === dashed(word) || a.startsWith(`${dashed(word)}=`) || a === `--no-${word}`);
     return asFlag === undefined ? `unexpected argument "${word}"` : `unknown flag: ${asFlag.split('=')[0]}`;
   }).join('; ');

@@ -39,7 +39,7 @@ describe('bad input gets one line and a documented exit code', () => {
     ['an unknown --to', ['who', '-f', example, '--to', 'nowhere!'], 2, /^error: invalid --to: "nowhere!" is not an IP, CIDR, hostname or destination class/],
     ['an invalid CIDR in --to', ['who', '-f', example, '--to', '10.0.0.0/33'], 2, /^error: invalid --to: "10\.0\.0\.0\/33" is not a valid CIDR$/],
     ['an unknown flag', ['who', '--frobnicate'], 2, /^error: unknown flag: --frobnicate$/],
-    ['an unknown output format', ['who', '-f', example, '-o', 'xml'], 2, /^error: -o: "xml" is not one of table, wide, json, yaml$/],
+    ['an unknown output format', ['who', '-f', example, '-o', 'xml'], 2, /^error: -o: "xml" is not one of table, wide, json, yaml, name$/],
     ['an invalid label selector', ['who', '-f', example, '-l', 'app in web'], 2, /^error: invalid label selector/],
     ['--namespace with --all-namespaces', ['who', '-f', example, '-n', 'x', '-A'], 2, /cannot be used together$/],
     ['an invalid --nat-ip', ['who', '-f', example, '--nat-ip', 'cloud-nat'], 2, /^error: --nat-ip: "cloud-nat" is not an IP address$/],
@@ -57,6 +57,7 @@ describe('bad input gets one line and a documented exit code', () => {
     ['a kubectl template format', ['who', '-f', example, '-o', 'jsonpath={.items[*].sourceIP}'], 2, /^error: -o: "jsonpath" is a kubectl format kubectl-egress does not implement: use -o json and jq instead/],
     ['--nat-ip given twice', ['who', '-f', example, '--nat-ip', '35.187.0.9', '--nat-ip', '2600::1'], 2, /^error: --nat-ip: given 2 times \(35\.187\.0\.9, 2600::1\): give the one address/],
     ['--chunk-size that is not a number', ['who', '-f', example, '--chunk-size', 'abc'], 2, /^error: --chunk-size: "abc" is not a whole number >= 0$/],
+    ['--no- on a flag that takes a value (not a lookup of "false")', ['who', '-f', example, '--no-to'], 2, /^error: unknown flag: --no-to \(--to takes a value\)$/],
     ['a second positional', ['explain', 'a', 'b', '-f', example], 2, /^error: unexpected argument "b"$/],
     ['a positional after -- where none is taken', ['who', '-f', example, '--', 'web'], 2, /^error: unexpected argument "web"$/],
   ])('%s', async (_name, args, code, message) => {

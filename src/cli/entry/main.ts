@@ -5,10 +5,11 @@
  */
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../../errors.ts';
-import { FlagError, normaliseArgv, positionalNames, typedFlag, usageMessage, withPositionals } from '../argv.ts';
+import { FlagError, NEGATED_VALUE_FLAG, normaliseArgv, positionalNames, typedFlag, usageMessage, withPositionals } from '../argv.ts';
 import { commandName, type CommandSpec } from '../command-spec.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { completeCommand } from '../completion/complete.ts';
+import { findFlag, flagsOf } from '../completion/flags.ts';
 import type { Io } from '../io.ts';
 import { versionLine } from '../version.ts';
 
@@ -40,6 +41,7 @@ export async function run(argv: readonly string[], io: Io, commands: readonly Co
     // yargs reports its own parse errors as YError; anything else thrown in a handler passes through.
     .fail((message, error) => {
       if (error && error.name !== 'YError') throw error;
+      if (message === NEGATED_VALUE_FLAG || error?.message === NEGATED_VALUE_FLAG) throw new UsageError(negatedValueFlag(words, commands) ?? NEGATED_VALUE_FLAG);
       throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', words));
     })
     .exitProcess(false);
@@ -68,4 +70,12 @@ export async function main(argv: readonly string[], io: Io, commands: readonly C
     io.stderr(`internal error: ${message}\nThis is a bug in kubectl-egress; please report it with the command you ran.\n`);
     return EXIT.internal;
   }
+}
+
+/** `--no-to`: which word negated a flag that takes a value, for the error. */
+function negatedValueFlag(words: readonly string[], commands: readonly CommandSpec[]): string | undefined {
+  const spec = commands.find((c) => commandName(c) === words[0]);
+  const flags = spec ? flagsOf(spec.builder) : [];
+  const word = words.find((w) => /^--no-/.test(w) && findFlag(flags, `--${w.slice(5).split('=')[0]}`)?.takesValue);
+  return word && `unknown flag: ${word.split('=')[0]} (--${word.slice(5).split('=')[0]} takes a value)`;
 }
