@@ -63,6 +63,7 @@ export function reorderings(units: readonly Unit[]): [string, string[]][] {
     ['flags reversed around the positionals', [...reversed.slice(0, middle).flatMap((u) => u.words), ...positionals, ...reversed.slice(middle).flatMap((u) => u.words)]],
     ['values joined (-nshop, --to=x)', [...flags.flatMap(joined), ...positionals]],
     ['long names (--namespace shop, --all-namespaces)', [...positionals, ...flags.flatMap(longNamed)]],
+    ['long names with = (--namespace=shop)', [...flags.flatMap((u) => withEquals(longNamed(u))), ...positionals]],
   ];
   if (positionals.length > 0) orders.push(['positionals after --', [...flags.flatMap((u) => u.words), '--', ...positionals]]);
   return orders;
@@ -78,6 +79,10 @@ function joined(unit: Unit): string[] {
 function longNamed(unit: Unit): string[] {
   const [name, ...value] = unit.words as [string, ...string[]];
   return /^-[^-]/.test(name) ? [`--${unit.flag!.name}`, ...value] : unit.words;
+}
+
+function withEquals(words: string[]): string[] {
+  return words.length === 2 ? [`${words[0]}=${words[1]}`] : words;
 }
 
 export { flagsOf };
