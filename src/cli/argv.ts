@@ -53,6 +53,14 @@ export function everyValue(value: unknown): string[] {
 }
 
 /**
+ * yargs' `coerce` for a flag that must be given once but whose repeats are refused, not silently
+ * dropped (--nat-ip): every value, as everyValue, which shell completion takes for repeatable.
+ */
+export function valuesToCheck(value: unknown): string[] {
+  return valuesOf(value).map(String);
+}
+
+/**
  * yargs reads `--no-to` as `--to false` (then "false" would be resolved as a hostname). A coerce
  * error reaches yargs' fail handler as this message, where entry/main.ts names the word.
  */

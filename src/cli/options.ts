@@ -9,7 +9,7 @@ import { parseCidr, parseIp } from '../net/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import type { LabelSelector } from '../model/selector.ts';
 import { UsageError } from '../errors.ts';
-import { everyValue, FlagError, lastValue } from './argv.ts';
+import { everyValue, FlagError, lastValue, valuesToCheck } from './argv.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -63,7 +63,7 @@ export function withQueryFlags<T>(y: Argv<T>) {
 /** What the cluster does not show about addresses; verify takes these but not --to (its destination is --echo). */
 export function withAddressFlags<T>(y: Argv<T>) {
   return y
-    .option('nat-ip', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway); give it once' })
+    .option('nat-ip', { type: 'string', coerce: valuesToCheck, requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway); give it once' })
     .option('vpc-cidr', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable or comma-separated)' });
 }
 
