@@ -37,15 +37,43 @@ interface ResourceList {
   resources?: { name: string }[];
 }
 
+interface ApiGroup {
+  versions?: { version: string }[];
+}
+
+/**
+ * Where the server serves a custom resource: the first of the spec's versions that lists it, else
+ * the other versions of its group that do (`unknown`: the tool must not parse those as one it
+ * knows), else neither (the API is not served, so none of its objects exist).
+ */
+export async function discoverVersion(client: ApiClient, spec: ResourceSpec): Promise<{ served?: string; unknown?: string[] }> {
+  const served = await servedVersion(client, spec);
+  if (served) return { served };
+  const group = await getOrUndefined<ApiGroup>(client, `/apis/${spec.group}`);
+  const others = (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
+  const unknown: string[] = [];
+  for (const version of others) {
+    const list = await getOrUndefined<ResourceList>(client, `/apis/${spec.group}/${version}`);
+    if (list?.resources?.some((r) => r.name === spec.plural)) unknown.push(version);
+  }
+  return unknown.length > 0 ? { unknown } : {};
+}
+
 /** The first of the spec's versions whose discovery document lists the resource, if any. */
 export async function servedVersion(client: ApiClient, spec: ResourceSpec): Promise<string | undefined> {
   for (const version of spec.versions) {
-    try {
-      const list = await client.get<ResourceList>(`/apis/${spec.group}/${version}`);
-      if (list.resources?.some((r) => r.name === spec.plural)) return version;
-    } catch (error) {
-      if (!(error instanceof ApiStatusError && (error.status === 404 || error.status === 403))) throw error;
-    }
+    const list = await getOrUndefined<ResourceList>(client, `/apis/${spec.group}/${version}`);
+    if (list?.resources?.some((r) => r.name === spec.plural)) return version;
   }
   return undefined;
+}
+
+/** A discovery document, or undefined where the server has none (404) or will not show it (403). */
+async function getOrUndefined<T>(client: ApiClient, path: string): Promise<T | undefined> {
+  try {
+    return await client.get<T>(path);
+  } catch (error) {
+    if (error instanceof ApiStatusError && (error.status === 404 || error.status === 403)) return undefined;
+    throw error;
+  }
 }

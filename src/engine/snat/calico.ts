@@ -11,6 +11,7 @@ import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '.
 import { derivation } from '../core/context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';
+import { gapData } from '../../config/gaps.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
@@ -43,6 +44,11 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const pool = poolOf(layer.pools, packet.sourceIP);
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, ...(felix.source ? { source: felix.source } : {}) } });
+    if (layer.unread) {
+      // An unread natOutgoingAddress could SNAT to an address no other chain would: opaque then.
+      const verdict = say('unknown', 'CALICO_CONFIG_UNREADABLE', gapData(layer.unread));
+      return layer.unreadFelix ? { ...verdict, opaque: true } : verdict;
+    }
     if (layer.pools.length === 0) return say('unknown', 'CALICO_POOLS_UNKNOWN');
     if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
     if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });

@@ -4,6 +4,7 @@
  */
 import type { NodeScope } from '../datapath.ts';
 import type { ObjectRef } from '../objects.ts';
+import type { ReadGap } from '../gaps.ts';
 
 export interface CalicoPool {
   name: string;
@@ -37,6 +38,10 @@ export interface CalicoLayer {
   /** FelixConfiguration node.<name> overrides, by node name. */
   perNode: Record<string, CalicoFelixSettings>;
   scope: NodeScope;
+  /** IP pools or FelixConfigurations could not be read (RBAC, an unknown version): natOutgoing is unknown. */
+  unread?: ReadGap;
+  /** The unread input is FelixConfiguration, whose natOutgoingAddress could SNAT to another address. */
+  unreadFelix?: true;
 }
 
 /** Calico Enterprise egress gateways, selected by Namespace or Pod annotations (§5.3). */
