@@ -36,10 +36,10 @@ export function calicoLayer(index: ObjectIndex, gaps: readonly ReadGap[] = []): 
   const calicoNode = index.all('DaemonSet').some(isCalicoNodeDaemonSet);
   if (pools.length === 0 && !calicoNode) return undefined;
   const layer = calicoFrom(index, pools);
-  const felix = index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined;
-  const unread = (pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined) ?? felix;
-  if (unread) layer.unread = unread;
-  if (felix) layer.unreadFelix = true;
+  const unreadPools = pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined;
+  const unreadFelix = index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined;
+  if (unreadPools) layer.unreadPools = unreadPools;
+  if (unreadFelix) layer.unreadFelix = unreadFelix;
   return layer;
 }
 

@@ -38,10 +38,10 @@ export interface CalicoLayer {
   /** FelixConfiguration node.<name> overrides, by node name. */
   perNode: Record<string, CalicoFelixSettings>;
   scope: NodeScope;
-  /** IP pools or FelixConfigurations could not be read (RBAC, an unknown version): natOutgoing is unknown. */
-  unread?: ReadGap;
-  /** The unread input is FelixConfiguration, whose natOutgoingAddress could SNAT to another address. */
-  unreadFelix?: true;
+  /** IP pools could not be read (RBAC, an unknown version): which pods Calico NATs is unknown. */
+  unreadPools?: ReadGap;
+  /** FelixConfigurations could not be read: natOutgoingAddress and natOutgoingExclusions are unknown. */
+  unreadFelix?: ReadGap;
 }
 
 /** Calico Enterprise egress gateways, selected by Namespace or Pod annotations (§5.3). */

@@ -19,7 +19,7 @@ const CEGP = 'ciliumegressgatewaypolicies.cilium.io';
 const CILIUM_NODES = 'ciliumnodes.cilium.io';
 
 /** Cilium with the egress gateway on; policy `egw` sends app=web to the internet through node g (203.0.113.50). */
-function ciliumCluster(options: { config?: Record<string, string>; without?: string[]; policy?: KubeObject } = {}): KubeObject[] {
+function ciliumCluster(options: { config?: Record<string, string>; without?: readonly string[]; policy?: KubeObject } = {}): KubeObject[] {
   const nodes = [clusterNode('a', '10.0.0.1', '10.244.1.0/24'), clusterNode('g', '10.0.0.9', '10.244.9.0/24', { egress: 'yes' })];
   const policy = options.policy ?? egressPolicy('egw').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0')
     .gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' }).build();
@@ -97,6 +97,14 @@ describe('Cilium: an unread input is unknown where the answer depends on it', ()
     const [list] = buildAllowlists(snapshot, pods, { destinations: [destination('8.8.8.8')] });
     expect(list!.complete).toBe(false);
   });
+
+  it('makes the allowlist incomplete when the pods\' nodes could not be read', () => {
+    const snapshot = buildSnapshot(ciliumCluster({ without: ['Node', 'CiliumNode'] }), { gaps: [forbidden('nodes'), forbidden(CILIUM_NODES)] });
+    const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+    const [list] = buildAllowlists(snapshot, pods, { destinations: [destination('8.8.8.8')] });
+    expect(list).toMatchObject({ complete: false, cidrs: [] });
+    expect(list!.notes.find((n) => n.code === 'PART_UNKNOWN')).toMatchObject({ subjects: ['a'], reasons: [{ code: 'NODES_UNREADABLE' }] });
+  });
 });
 
 describe('Calico: pools and Felix settings', () => {
@@ -112,6 +120,11 @@ describe('Calico: pools and Felix settings', () => {
     const d = answer(cluster([...objects]), [...gaps], 'web', '8.8.8.8');
     expect(d.identity).toBe(identity);
     expect(codes(d)).toContain(code);
+  });
+
+  it('needs no Felix settings for a pod whose pool does not NAT', () => {
+    const objects = cluster([ipPool('default', '192.168.0.0/16', { natOutgoing: false })]);
+    expect(answer(objects, [forbidden('felixconfigurations.crd.projectcalico.org')], 'web', '8.8.8.8')).toMatchObject({ identity: 'pod-ip' });
   });
 
   it('is only a warning without calico-node: Felix does not run', () => {
