@@ -3,7 +3,7 @@
  * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
  * (reference/snat-mechanisms.md §5.1, §5.2).
  */
-import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
+import type { CalicoEgressGatewayLayer, CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import { unreadable } from './gaps.ts';
@@ -94,8 +94,8 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 
 /** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
 export const calicoDetection: Detection = {
-  detect: (i) => withGateway(calicoLayer(i.index, i.gaps)),
-  force: (i) => withGateway(calicoLayer(i.index, i.gaps) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
+  detect: (i) => withGateway(calicoLayer(i.index, i.gaps), i.gaps),
+  force: (i) => withGateway(calicoLayer(i.index, i.gaps) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
   isAgent: isCalicoNodeDaemonSet,
   reads: {
     resources: [
@@ -109,8 +109,13 @@ export const calicoDetection: Detection = {
   },
 };
 
-function withGateway(layer: CalicoLayer | undefined): Built {
+function withGateway(layer: CalicoLayer | undefined, gaps: readonly ReadGap[]): Built {
   if (!layer) return NOTHING;
-  const { pools, egressIPSupport, egressGatewayPolicies } = layer;
-  return { layers: [layer], gateways: [{ mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies }] };
+  const { pools, egressIPSupport, egressGatewayPolicies, unreadFelix } = layer;
+  const gateway: CalicoEgressGatewayLayer = { mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies };
+  // EgressGatewayPolicy is Calico Enterprise's, served only by its API server (projectcalico.org/v3).
+  const unreadPolicies = egressGatewayPolicies.length === 0 ? unreadable(gaps, 'egressgatewaypolicies.projectcalico.org') : undefined;
+  if (unreadFelix) gateway.unreadFelix = unreadFelix;
+  if (unreadPolicies) gateway.unreadPolicies = unreadPolicies;
+  return { layers: [layer], gateways: [gateway] };
 }

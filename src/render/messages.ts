@@ -82,7 +82,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CILIUM_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Cilium's masquerading and egress gateway settings are unknown`,
   CILIUM_EGW_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, and the egress gateway ${d['gateway'] === 'unknown' ? 'may be' : 'is'} enabled: a policy may send this traffic through a gateway`,
   CILIUM_NODES_UNREADABLE: (d) => `${couldNotRead(d)}, so the node addresses and pod CIDRs Cilium decides with are unknown`,
-  CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's IP pools and natOutgoing settings are unknown`,
+  CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,

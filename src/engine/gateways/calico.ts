@@ -20,6 +20,7 @@ import { familyOf, nodeInternalIP } from '../core/node-address.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { gapData } from '../../config/gaps.ts';
 
 const LAYER = 'calico-egress-gateway';
 const PREFIX = 'egress.projectcalico.org/';
@@ -69,9 +70,11 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
   decide(layer, { namespace: podNamespace, annotations }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
     const data = { ...annotations };
-    if (layer.egressIPSupport === 'Disabled') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data }).build();
+    if (layer.egressIPSupport === 'Disabled' && !layer.unreadFelix) return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data }).build();
     const inPools = cidrBlocks(layer.pools.map((p) => p.cidr));
     if (coverage(destination.range, inPools) === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DST_IN_CLUSTER', data }).build();
+    // Whether the annotations count at all is FelixConfiguration's egressIPSupport.
+    if (layer.unreadFelix) return effect.unknown(LAYER, { code: 'CALICO_CONFIG_UNREADABLE', data: gapData(layer.unreadFelix) }).build();
     const gateway = annotations['egressGatewayPolicy'] ? gatewayFromPolicy(effect, layer, annotations['egressGatewayPolicy'], destination) : { selector: annotations['selector']!, namespaceSelector: annotations['namespaceSelector'] };
     if (!gateway) return effect.build();
     const selector = parseCalicoSelector(gateway.selector);
@@ -94,11 +97,16 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
 function effectiveAnnotations(ctx: EngineContext, layer: CalicoEgressGatewayLayer, pod: PodInfo): Record<string, string> {
   const strip = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
   const namespace = strip(ctx.snapshot.namespaceAnnotations[pod.namespace] ?? {});
-  return layer.egressIPSupport === 'EnabledPerNamespaceOrPerPod' ? { ...namespace, ...strip(pod.annotations) } : namespace;
+  // With egressIPSupport unread, a pod's own annotations may count: its answer is then unknown, not skipped.
+  return layer.egressIPSupport === 'EnabledPerNamespaceOrPerPod' || layer.unreadFelix ? { ...namespace, ...strip(pod.annotations) } : namespace;
 }
 
 function gatewayFromPolicy(effect: EffectBuilder, layer: CalicoEgressGatewayLayer, name: string, destination: Destination): CalicoEgressRule['gateway'] | undefined {
   const policy = layer.egressGatewayPolicies.find((p) => p.name === name);
+  if (!policy && layer.unreadPolicies) {
+    effect.unknown(LAYER, { code: 'CALICO_CONFIG_UNREADABLE', data: gapData(layer.unreadPolicies) });
+    return undefined;
+  }
   if (!policy) {
     effect.unknown(LAYER, { code: 'CALICO_EGW_POLICY_NOT_FOUND', data: { policy: name } });
     return undefined;

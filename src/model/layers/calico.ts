@@ -50,6 +50,9 @@ export interface CalicoEgressGatewayLayer {
   pools: CalicoPool[];
   egressIPSupport: CalicoLayer['egressIPSupport'];
   egressGatewayPolicies: CalicoLayer['egressGatewayPolicies'];
+  /** FelixConfigurations (egressIPSupport) or EgressGatewayPolicies could not be read. */
+  unreadFelix?: ReadGap;
+  unreadPolicies?: ReadGap;
 }
 
 declare module '../datapath.ts' {

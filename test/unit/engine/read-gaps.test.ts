@@ -127,6 +127,16 @@ describe('Calico: pools and Felix settings', () => {
     expect(answer(objects, [forbidden('felixconfigurations.crd.projectcalico.org')], 'web', '8.8.8.8')).toMatchObject({ identity: 'pod-ip' });
   });
 
+  it.each([
+    ['FelixConfigurations refused: whether the annotation counts is unknown', [ipPool('default', '192.168.0.0/16')], [forbidden('felixconfigurations.crd.projectcalico.org'), notServed('felixconfigurations.projectcalico.org')], 'selector', 'unknown'],
+    ['Enterprise policies refused: the named policy is unknown', [...pools.slice(0, 1), felixConfiguration('default', { egressIPSupport: 'EnabledPerNamespace' })], [forbidden('egressgatewaypolicies.projectcalico.org')], 'egressGatewayPolicy', 'unknown'],
+  ] as const)('egress gateway annotations, %s', (_name, objects, gaps, annotation, identity) => {
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', annotations: { [`egress.projectcalico.org/${annotation}`]: annotation === 'selector' ? "egress-code == 'red'" : 'egw' } } };
+    const d = answer(cluster([...objects, namespace]), [...gaps], 'web', '8.8.8.8');
+    expect(d.identity).toBe(identity);
+    expect(codes(d)).toContain('CALICO_CONFIG_UNREADABLE');
+  });
+
   it('is only a warning without calico-node: Felix does not run', () => {
     const objects = build(ipMasqAgent(), ipMasqConfig('nonMasqueradeCIDRs: [10.0.0.0/8]'), node('n1').internalIP('10.0.0.1'), pod('web', 'shop').on('n1').ip('10.4.1.7'));
     expect(answer(objects, [forbidden('ippools.crd.projectcalico.org')], 'web', '8.8.8.8')).toMatchObject({ identity: 'node-ip', sourceIP: '10.0.0.1' });
