@@ -55,7 +55,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     })),
   ]);
   const objects = [...targetPods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
-  objects.push(...(await resolveOwners(client, targetPods)));
+  objects.push(...(await resolveOwners(client, targetPods, gaps)));
   return { objects, gaps: gaps.sort(compareGaps) };
 }
 

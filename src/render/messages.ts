@@ -84,10 +84,15 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CILIUM_NODES_UNREADABLE: (d) => `${couldNotRead(d)}, so the node addresses and pod CIDRs Cilium decides with are unknown`,
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
-  READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
+  READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
+    ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
+    : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
 };
+
+/** The owners fetched one by one (GET) to group pods into workloads. */
+const OWNERS = new Set(['replicasets.apps', 'jobs.batch']);
 
 /** "X in NS could not be read (why; what to do)". */
 function couldNotRead(d: Data): string {

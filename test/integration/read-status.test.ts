@@ -105,12 +105,14 @@ describe('a user who may not read one resource', () => {
 
   it.each([
     // Owners only group pods into workloads: the answers stay, the pods are grouped by what they name.
-    ['replicasets', 'legacy-frontend-x1y2z', { kind: 'ReplicaSet', name: 'legacy-frontend' }],
-    ['jobs', 'backup-29400000-q7w8e', { kind: 'Job', name: 'backup-29400000' }],
-  ] as const)('may not get %s: the same addresses, %s grouped by its own owner reference', async (resource, pod, workload) => {
-    const report = byPod(await whoAs(refusingUser(resource)));
-    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
-    expect(report[pod]!.workload).toEqual(workload);
+    ['replicasets', 'legacy-frontend-x1y2z', { kind: 'ReplicaSet', name: 'legacy-frontend' }, 'cannot get replicasets.apps in shop'],
+    ['jobs', 'backup-29400000-q7w8e', { kind: 'Job', name: 'backup-29400000' }, 'cannot get jobs.batch in shop'],
+  ] as const)('may not get %s: the same addresses, %s grouped by its own owner reference, with a warning', async (resource, pod, workload, warning) => {
+    const report = await whoAs(refusingUser(resource));
+    const items = byPod(report);
+    expect(Object.fromEntries(Object.entries(items).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    expect(items[pod]!.workload).toEqual(workload);
+    expect(report.warnings.filter((w) => w.startsWith(warning))).toHaveLength(1);
   });
 
   it('may list pods only where it asks: agents assumed on every node their DaemonSet allows, with a warning', async () => {
