@@ -117,5 +117,7 @@ function withGateway(layer: CalicoLayer | undefined, gaps: readonly ReadGap[]): 
   const unreadPolicies = egressGatewayPolicies.length === 0 ? unreadable(gaps, 'egressgatewaypolicies.projectcalico.org') : undefined;
   if (unreadFelix) gateway.unreadFelix = unreadFelix;
   if (unreadPolicies) gateway.unreadPolicies = unreadPolicies;
+  const unreadNamespaces = unreadable(gaps, 'namespaces');
+  if (unreadNamespaces) gateway.unreadNamespaces = unreadNamespaces;
   return { layers: [layer], gateways: [gateway] };
 }

@@ -53,6 +53,8 @@ export interface CalicoEgressGatewayLayer {
   /** FelixConfigurations (egressIPSupport) or EgressGatewayPolicies could not be read. */
   unreadFelix?: ReadGap;
   unreadPolicies?: ReadGap;
+  /** Namespaces could not be read: their egress annotations are unknown. */
+  unreadNamespaces?: ReadGap;
 }
 
 declare module '../datapath.ts' {

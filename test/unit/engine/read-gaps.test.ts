@@ -137,6 +137,14 @@ describe('Calico: pools and Felix settings', () => {
     expect(codes(d)).toContain('CALICO_CONFIG_UNREADABLE');
   });
 
+  it('egress gateways on, Namespaces refused: their annotations may send the pod to a gateway', () => {
+    const objects = cluster([ipPool('default', '192.168.0.0/16'), felixConfiguration('default', { egressIPSupport: 'EnabledPerNamespace' })]);
+    const d = answer(objects, [forbidden('namespaces')], 'web', '8.8.8.8');
+    expect(d.identity).toBe('unknown');
+    expect(codes(d)).toContain('NAMESPACES_UNREADABLE');
+    expect(answer(objects, [], 'web', '8.8.8.8').identity).toBe('pod-ip');
+  });
+
   it('is only a warning without calico-node: Felix does not run', () => {
     const objects = build(ipMasqAgent(), ipMasqConfig('nonMasqueradeCIDRs: [10.0.0.0/8]'), node('n1').internalIP('10.0.0.1'), pod('web', 'shop').on('n1').ip('10.4.1.7'));
     expect(answer(objects, [forbidden('ippools.crd.projectcalico.org')], 'web', '8.8.8.8')).toMatchObject({ identity: 'node-ip', sourceIP: '10.0.0.1' });
