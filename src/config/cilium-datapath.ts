@@ -74,6 +74,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, { inde
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
   if (daemonSet && isGkeAnetd(daemonSet)) layer.gkeDataplaneV2 = true;
+  if (unread?.config) layer.configUnread = true;
   if (config.enableIPMasqAgent) {
     layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index, gaps);
     // The agent watches the file's directory; without it the ip-masq-agent cell fails to start,

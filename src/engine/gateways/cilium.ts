@@ -100,7 +100,7 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     // wherever the gateway is on or may be (cilium-config unread too).
     if (unread.policies && (unread.config || dp.config.enableEgressGateway)) {
       const inCluster = ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range);
-      if (inCluster === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: 'any' } }).build();
+      if (inCluster === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: 'unread' } }).build();
       return unknown(effect, { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gapData(unread.policies), gateway: unread.config ? 'unknown' : 'enabled' } });
     }
     const selecting = input.selection;

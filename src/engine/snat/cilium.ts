@@ -53,7 +53,9 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   findings: FINDINGS,
   detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
-  describe: (layer) => (layer.gkeDataplaneV2 ? 'cilium (GKE Dataplane V2 anetd: GKE\'s rules decide masquerading)' : `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`),
+  describe: (layer) => (layer.gkeDataplaneV2 ? 'cilium (GKE Dataplane V2 anetd: GKE\'s rules decide masquerading)'
+    : layer.configUnread ? 'cilium (cilium-config unreadable: masquerading unknown)'
+    : `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`),
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
   rule: (layer) => (layer.gkeDataplaneV2 ? byNode((facts) => gkeDataplaneV2(layer, facts))
     : layer.mode === 'bpf'
