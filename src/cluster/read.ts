@@ -48,9 +48,10 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     read(NODES),
     namespaces.then((list) => readAgentNamespaces(list, scope, read)),
     Promise.all(CUSTOM_RESOURCES.map(async (spec) => {
-      const { served, unknown } = await discoverVersion(client, spec);
+      const { served, unknown, refused } = await discoverVersion(client, spec);
       if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
-      gaps.push({ resource: resourceName(spec), reason: unknown ? 'unknown-version' : 'not-served', ...(unknown ? { served: unknown.join(', ') } : {}) });
+      if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });
+      else gaps.push({ resource: resourceName(spec), reason: refused ? 'forbidden' : 'not-served' });
       return [];
     })),
   ]);
