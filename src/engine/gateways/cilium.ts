@@ -99,9 +99,7 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     // Policies that could not be read may select any pod, for any destination outside the cluster,
     // wherever the gateway is on or may be (cilium-config unread too).
     if (unread.policies && (unread.config || dp.config.enableEgressGateway)) {
-      const inCluster = ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range);
-      if (inCluster === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: 'unread' } }).build();
-      return unknown(effect, { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gapData(unread.policies), gateway: unread.config ? 'unknown' : 'enabled' } });
+      return unknownOutsideCluster(effect, ctx, destination, 'unread', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gapData(unread.policies), gateway: unread.config ? 'unknown' : 'enabled' } });
     }
     const selecting = input.selection;
     if ('code' in selecting) {
@@ -110,12 +108,8 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
         : unknown(effect, { code: selecting.code, data: { namespace: selecting.namespace } });
     }
     if (selecting.length === 0) return effect.build();
-    if (unread.config) {
-      // Policies select the pod, but whether the gateway is on is in the unread cilium-config.
-      const inCluster = ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range);
-      if (inCluster === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies: namesOf(selecting) } }).build();
-      return unknown(effect, { code: 'CILIUM_CONFIG_UNREADABLE', data: gapData(unread.config), source: dp.config.source });
-    }
+    // Policies select the pod, but whether the gateway is on is in the unread cilium-config.
+    if (unread.config) return unknownOutsideCluster(effect, ctx, destination, namesOf(selecting), { code: 'CILIUM_CONFIG_UNREADABLE', data: gapData(unread.config), source: dp.config.source });
     if (!dp.config.enableEgressGateway) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: namesOf(selecting) }, source: dp.config.source }).build();
     if (dp.config.agentRefuses) return unknown(effect, { code: 'CILIUM_AGENT_REFUSES_CONFIG', data: { detail: dp.config.agentRefuses }, source: dp.config.source });
     const eligible = selecting.filter((p) => {
@@ -169,6 +163,14 @@ function applyOutcome(effect: EffectBuilder, outcome: GatewayOutcome, winner: Po
   effect.set({ sourceIP: outcome.sourceIP, identity: 'egress-gateway', via: LAYER, gateway: { node: outcome.node, policy: winner.policy.name } });
   // An interface's address is not in the API: the answer stops at "through this gateway".
   return outcome.sourceIP === null ? effect.set({ settled: true }) : effect;
+}
+
+/** Gateways never take in-cluster destinations; for any other, an input that was not read leaves the answer unknown. */
+function unknownOutsideCluster(effect: EffectBuilder, ctx: EngineContext, destination: Destination, policies: string, finding: Parameters<EffectBuilder['unknown']>[1]): Effect {
+  if (ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range) === 'all') {
+    return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies } }).build();
+  }
+  return unknown(effect, finding);
 }
 
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per call. */
