@@ -25,7 +25,8 @@ function ciliumCluster(options: { config?: Record<string, string>; without?: rea
     .gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' }).build();
   const objects = [
     ...build(ciliumAgent(), ciliumConfig(options.config ?? EGRESS_GATEWAY_CONFIG), ...nodes.map((n) => n.node),
-      pod('web', 'shop').on('a').ip('10.244.1.7').label('app', 'web'), pod('db', 'shop').on('a').ip('10.244.1.8').label('app', 'db')),
+      pod('web', 'shop').on('a').ip('10.244.1.7').label('app', 'web'), pod('db', 'shop').on('a').ip('10.244.1.8').label('app', 'db'),
+      pod('host', 'shop').on('a').ip('10.0.0.1').hostNetwork()),
     ...nodes.map((n) => n.ciliumNode), policy,
   ];
   const without = new Set(options.without ?? []);
@@ -40,6 +41,7 @@ describe('Cilium: an unread input is unknown where the answer depends on it', ()
     ['policies refused, gateway on: unknown for the internet', [forbidden(CEGP)], { without: ['CiliumEgressGatewayPolicy'] }, 'web', '8.8.8.8', 'unknown', 'CILIUM_EGW_POLICIES_UNREADABLE'],
     ['policies refused: unknown for pods no known policy selects too', [forbidden(CEGP)], { without: ['CiliumEgressGatewayPolicy'] }, 'db', '8.8.8.8', 'unknown', 'CILIUM_EGW_POLICIES_UNREADABLE'],
     ['policies refused: in-cluster destinations are never gatewayed', [forbidden(CEGP)], { without: ['CiliumEgressGatewayPolicy'] }, 'web', '10.244.9.3', 'pod-ip', 'CILIUM_DST_REMOTE_POD_TUNNEL'],
+    ['policies refused: hostNetwork pods have no endpoint for a policy to select', [forbidden(CEGP)], { without: ['CiliumEgressGatewayPolicy'] }, 'host', '8.8.8.8', 'node-ip', 'HOST_NETWORK_NODE_IP'],
     ['policies refused, gateway off in cilium-config: no policy can apply', [forbidden(CEGP)], { without: ['CiliumEgressGatewayPolicy'], config: {} }, 'web', '8.8.8.8', 'node-ip', 'CILIUM_IPTABLES_MASQUERADE'],
     ['policies served only at cilium.io/v3', [unknownVersion(CEGP, 'v3')], { without: ['CiliumEgressGatewayPolicy'] }, 'web', '8.8.8.8', 'unknown', 'CILIUM_EGW_POLICIES_UNREADABLE'],
     ['policies not served at all: none exist', [notServed(CEGP)], { without: ['CiliumEgressGatewayPolicy'] }, 'web', '8.8.8.8', 'node-ip', 'CILIUM_BPF_MASQUERADE'],
