@@ -6,6 +6,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { gapWarnings } from './gaps.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex, stringMap } from './objects.ts';
@@ -21,8 +22,7 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
   const index = new ObjectIndex(objects);
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
-  const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
-    .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
+  const warnings: Finding[] = gapWarnings(gaps);
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));

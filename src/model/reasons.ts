@@ -66,6 +66,14 @@ export const REASON_CODES = [
   'AWS_ENV_BOOL_INVALID',
   'AGENT_SCOPE_FROM_NODE_SELECTOR',
   'READ_FORBIDDEN',
+  'READ_UNKNOWN_VERSION',
+  // inputs a mechanism depends on that could not be read (forbidden, or an unknown API version)
+  'CILIUM_CONFIG_UNREADABLE',
+  'CILIUM_EGW_POLICIES_UNREADABLE',
+  'CILIUM_NODES_UNREADABLE',
+  'CALICO_CONFIG_UNREADABLE',
+  'GKE_EGRESS_NAT_POLICIES_UNREADABLE',
+  'NAMESPACES_UNREADABLE',
 ] as const;
 
 /**

@@ -50,7 +50,7 @@ export async function lintCommand(args: LintArgs, io: Io): Promise<number> {
   const allowlist = await toAllowlist(args, io);
   const findings = lint({ snapshot, pods, ...(allowlist ? { allowlist } : {}) });
   // Only what makes the view partial: the other snapshot warnings are what lint reports as findings.
-  const partial = snapshot.warnings.filter((w) => w.code === 'READ_FORBIDDEN');
+  const partial = snapshot.warnings.filter((w) => w.code === 'READ_FORBIDDEN' || w.code === 'READ_UNKNOWN_VERSION');
   if (output === 'table') {
     for (const warning of partial) io.stderr(`Warning: ${messageOf(warning)}\n`);
     io.stdout(renderLint(findings));

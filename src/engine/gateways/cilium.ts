@@ -21,6 +21,7 @@ import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.
 import { policyIndex, type SelectionUnknown } from './cilium-policy-index.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { gapData } from '../../config/gaps.ts';
 
 const LAYER = 'cilium-egress-gateway';
 const NO_POLICIES: readonly CiliumEgressPolicy[] = [];
@@ -70,6 +71,7 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
   findings: FINDINGS,
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
   describe({ cilium: dp }) {
+    if (dp.unread?.policies) return `CiliumEgressGatewayPolicies unreadable${dp.unread.config ? '' : dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
     const valid = dp.egressPolicies.filter((p) => !p.invalid).length;
     return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
   },
@@ -93,6 +95,12 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     }
     // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
     if (input.hostNetwork) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} }).build();
+    const unread = dp.unread ?? {};
+    // Policies that could not be read may select any pod, for any destination outside the cluster,
+    // wherever the gateway is on or may be (cilium-config unread too).
+    if (unread.policies && (unread.config || dp.config.enableEgressGateway)) {
+      return unknownOutsideCluster(effect, ctx, destination, 'unread', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gapData(unread.policies), gateway: unread.config ? 'unknown' : 'enabled' } });
+    }
     const selecting = input.selection;
     if ('code' in selecting) {
       return selecting.code === 'CILIUM_EGW_LABEL_FILTER_UNKNOWN'
@@ -100,6 +108,8 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
         : unknown(effect, { code: selecting.code, data: { namespace: selecting.namespace } });
     }
     if (selecting.length === 0) return effect.build();
+    // Policies select the pod, but whether the gateway is on is in the unread cilium-config.
+    if (unread.config) return unknownOutsideCluster(effect, ctx, destination, namesOf(selecting), { code: 'CILIUM_CONFIG_UNREADABLE', data: gapData(unread.config), source: dp.config.source });
     if (!dp.config.enableEgressGateway) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: namesOf(selecting) }, source: dp.config.source }).build();
     if (dp.config.agentRefuses) return unknown(effect, { code: 'CILIUM_AGENT_REFUSES_CONFIG', data: { detail: dp.config.agentRefuses }, source: dp.config.source });
     const eligible = selecting.filter((p) => {
@@ -125,6 +135,8 @@ function applyEntries(effect: EffectBuilder, ctx: EngineContext, dp: CiliumDatap
   if (match.kind === 'none') return effect;
   if (match.kind === 'split') return unknownIn(effect, { code: 'CILIUM_EGW_RANGE_SPLIT', data: { by: match.entries.map((e) => e.cidr.text).join(', ') } });
   const winner = match.winners[0]!;
+  // The gateway node, and its address, are chosen among CiliumNodes by their labels.
+  if (dp.unread?.nodes && match.winners.some((e) => !e.excluded)) return unknownIn(effect, { code: 'CILIUM_NODES_UNREADABLE', data: gapData(dp.unread.nodes) });
   for (const loser of match.losers) {
     effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_LOST_TO_LONGER_PREFIX', data: { policy: loser.policy.name, cidr: loser.cidr.text, winner: winner.cidr.text, winnerPolicy: winner.policy.name }, source: policyRef(loser.policy) });
   }
@@ -151,6 +163,14 @@ function applyOutcome(effect: EffectBuilder, outcome: GatewayOutcome, winner: Po
   effect.set({ sourceIP: outcome.sourceIP, identity: 'egress-gateway', via: LAYER, gateway: { node: outcome.node, policy: winner.policy.name } });
   // An interface's address is not in the API: the answer stops at "through this gateway".
   return outcome.sourceIP === null ? effect.set({ settled: true }) : effect;
+}
+
+/** Gateways never take in-cluster destinations; for any other, an input that was not read leaves the answer unknown. */
+function unknownOutsideCluster(effect: EffectBuilder, ctx: EngineContext, destination: Destination, policies: string, finding: Parameters<EffectBuilder['unknown']>[1]): Effect {
+  if (ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range) === 'all') {
+    return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies } }).build();
+  }
+  return unknown(effect, finding);
 }
 
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per call. */

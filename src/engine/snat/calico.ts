@@ -11,6 +11,7 @@ import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '.
 import { derivation } from '../core/context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';
+import { gapData } from '../../config/gaps.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
@@ -43,9 +44,13 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const pool = poolOf(layer.pools, packet.sourceIP);
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, ...(felix.source ? { source: felix.source } : {}) } });
+    if (layer.unreadPools) return say('unknown', 'CALICO_CONFIG_UNREADABLE', gapData(layer.unreadPools));
     if (layer.pools.length === 0) return say('unknown', 'CALICO_POOLS_UNKNOWN');
     if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
     if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });
+    // Felix's settings matter only for a natOutgoing pool; an unread natOutgoingAddress could SNAT
+    // to an address no other chain would, so the unknown is opaque.
+    if (layer.unreadFelix) return { ...say('unknown', 'CALICO_CONFIG_UNREADABLE', gapData(layer.unreadFelix)), opaque: true };
     const range = packet.destination.range;
     const allPools = cidrBlocks(layer.pools.filter((p) => !p.loadBalancerOnly).map((p) => p.cidr));
     const inPools = coverage(range, allPools);

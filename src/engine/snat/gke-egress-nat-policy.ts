@@ -7,6 +7,7 @@ import type { GkeEgressNatPolicyLayer } from '../../model/layers/gke-egress-nat-
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
+import { gapData } from '../../config/gaps.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
@@ -25,7 +26,7 @@ declare module '../../model/reasons.ts' {
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
-  describe: (layer) => `gke-egress-nat-policy (${layer.policies.map((p) => p.name).join(', ') || 'no policies'})`,
+  describe: (layer) => `gke-egress-nat-policy (${layer.unread ? 'policies unreadable' : layer.policies.map((p) => p.name).join(', ') || 'no policies'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: gkeEgressNatPolicyDetection,
@@ -35,6 +36,11 @@ export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
       ...exemptBlocks(layer.clusterRanges, 'GKE_CLUSTER_RANGE_NO_SNAT'),
     ];
     const policies = layer.policies.map((p) => p.name).join(', ');
+    if (layer.unread) {
+      // Only the cluster's own ranges are known to be exempt; any other destination a policy may list.
+      const known = evaluateExemptions(destination.range, blocks, { exempt: 'GKE_CLUSTER_RANGE_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE' }, {}, undefined);
+      return known.outcome === 'exempt' ? known : { outcome: 'unknown', finding: { code: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE', data: gapData(layer.unread) } };
+    }
     return evaluateExemptions(destination.range, blocks, { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' }, { policies }, { kind: 'EgressNATPolicy', name: policies });
   }),
 };
