@@ -3,9 +3,10 @@ import type { Destination } from '../model/decision.ts';
 import { addressDestination, DEFAULT_DESTINATIONS, parseDestination } from '../config/destinations.ts';
 import { UsageError } from '../errors.ts';
 import type { Io } from './io.ts';
+import { listValues } from './options.ts';
 
 export async function resolveDestinations(values: readonly string[], io: Io): Promise<Destination[]> {
-  const texts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const texts = listValues(values, 'to');
   const destinations: Destination[] = [];
   for (const text of texts.length > 0 ? texts : DEFAULT_DESTINATIONS) {
     const parsed = parseDestination(text);

@@ -9,6 +9,7 @@ import { parseCidr, parseIp } from '../net/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import type { LabelSelector } from '../model/selector.ts';
 import { UsageError } from '../errors.ts';
+import { everyValue, FlagError, lastValue, valuesToCheck } from './argv.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -36,38 +37,38 @@ const CLASS_HELP = Object.entries(DESTINATION_CLASSES).map(([name, c]) => `${nam
 
 export function withSourceFlags<T>(y: Argv<T>) {
   return y
-    .option('filename', { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable)' })
-    .option('kubeconfig', { type: 'string', requiresArg: true, describe: 'Path to the kubeconfig file' })
-    .option('context', { type: 'string', requiresArg: true, describe: 'The kubeconfig context to use' })
-    .option('cluster', { type: 'string', requiresArg: true, describe: 'The kubeconfig cluster to use (replaces the context\'s)' })
-    .option('user', { type: 'string', requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
-    .option('request-timeout', { type: 'string', requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0 waits forever)' })
-    .option('chunk-size', { type: 'number', requiresArg: true, default: 500, describe: 'List large collections in pages of this many objects (0 disables paging)' })
+    .option('filename', { alias: 'f', type: 'string', coerce: everyValue, requiresArg: true, describe: 'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable or comma-separated)' })
+    .option('kubeconfig', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'Path to the kubeconfig file' })
+    .option('context', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig context to use' })
+    .option('cluster', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig cluster to use (replaces the context\'s)' })
+    .option('user', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
+    .option('request-timeout', { type: 'string', coerce: lastValue, requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0 waits forever)' })
+    .option('chunk-size', { type: 'string', coerce: lastValue, requiresArg: true, default: '500', describe: 'List large collections in pages of this many objects (0 disables paging)' })
     .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' })
-    .option('datapath', { type: 'string', requiresArg: true, describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}` });
+    .option('datapath', { type: 'string', coerce: lastValue, requiresArg: true, describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}` });
 }
 
 export function withSelectionFlags<T>(y: Argv<T>) {
   return y
-    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'The namespace (default: the context\'s, or "default")' })
+    .option('namespace', { alias: 'n', type: 'string', coerce: lastValue, requiresArg: true, describe: 'The namespace (default: the context\'s, or "default")' })
     .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Look at pods in all namespaces' })
-    .option('selector', { alias: 'l', type: 'string', requiresArg: true, describe: 'Label selector, e.g. -l app=web,tier!=db' });
+    .option('selector', { alias: 'l', type: 'string', coerce: lastValue, requiresArg: true, describe: 'Label selector, e.g. -l app=web,tier!=db' });
 }
 
 export function withQueryFlags<T>(y: Argv<T>) {
   return withAddressFlags(y)
-    .option('to', { type: 'string', array: true, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
+    .option('to', { type: 'string', coerce: everyValue, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable or comma-separated; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
 }
 
 /** What the cluster does not show about addresses; verify takes these but not --to (its destination is --echo). */
 export function withAddressFlags<T>(y: Argv<T>) {
   return y
-    .option('nat-ip', { type: 'string', requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway)' })
-    .option('vpc-cidr', { type: 'string', array: true, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable)' });
+    .option('nat-ip', { type: 'string', coerce: valuesToCheck, requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway); give it once' })
+    .option('vpc-cidr', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable or comma-separated)' });
 }
 
 export function withOutputFlag<T>(y: Argv<T>) {
-  return y.option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'table', describe: `Output format: ${OUTPUT_FORMATS.join('|')}` });
+  return y.option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${OUTPUT_FORMATS.join('|')}` });
 }
 
 interface RawArgs {
@@ -77,23 +78,22 @@ interface RawArgs {
   cluster?: string;
   user?: string;
   requestTimeout?: string;
-  chunkSize?: number;
+  chunkSize?: string;
   datapath?: string;
   defaultSnat?: boolean;
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
-  natIp?: string;
+  natIp?: string[];
   vpcCidr?: string[];
   output?: string;
 }
 
 export function toSourceOptions(args: RawArgs): SourceOptions {
-  const chunkSize = args.chunkSize ?? 500;
-  if (!Number.isInteger(chunkSize) || chunkSize < 0) throw new UsageError(`--chunk-size: "${args.chunkSize}" is not a whole number >= 0`);
+  const chunkSize = wholeNumber(args.chunkSize ?? '500', 'chunk-size', 0);
   const options: SourceOptions = {
-    files: args.filename ?? [], noDefaultSnat: args.defaultSnat === false, chunkSize,
-    requestTimeoutMs: parseRequestTimeout(args.requestTimeout ?? '0'),
+    files: listValues(args.filename ?? [], 'filename'), noDefaultSnat: args.defaultSnat === false, chunkSize,
+    requestTimeoutMs: parseRequestTimeout(args.requestTimeout ?? '0', 'request-timeout'),
   };
   for (const key of ['kubeconfig', 'context', 'cluster', 'user'] as const) {
     const value = args[key];
@@ -109,18 +109,34 @@ export function toSourceOptions(args: RawArgs): SourceOptions {
 function toDatapathNames(text: string): string[] {
   const names = text.split(',').map((n) => n.trim()).filter(Boolean);
   const unknown = names.find((n) => !DATAPATH_NAMES.includes(n));
-  if (unknown || names.length === 0) throw new UsageError(`--datapath: "${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
+  if (unknown || names.length === 0) throw new FlagError('datapath', `"${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
   return names;
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** kubectl's --request-timeout: a Go duration (1s, 2m, 1h30m) or a bare number of seconds; 0 = none. */
-export function parseRequestTimeout(text: string): number {
+/** A whole number flag (--chunk-size, --parallel), as typed: yargs' numbers turn "abc" into NaN. */
+export function wholeNumber(text: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new FlagError(flag, `"${text}" is not a whole number >= ${min}`);
+  return Number(text);
+}
+
+/**
+ * A repeatable flag's values, comma-separated ones split (kubectl's string-slice flags: -f, and
+ * our --to, --vpc-cidr, --allowed). An empty value is a mistake, never "use the default".
+ */
+export function listValues(values: readonly string[], flag: string): string[] {
+  const items = values.flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (items.some((v) => v === '')) throw new FlagError(flag, `empty value${values.length > 0 ? ` in ${values.map((v) => JSON.stringify(v)).join(', ')}` : ''}`);
+  return items;
+}
+
+/** kubectl's --request-timeout (and verify's --timeout): a Go duration (1s, 2m, 1h30m) or a bare number of seconds; 0 = none. */
+export function parseRequestTimeout(text: string, flag = 'request-timeout'): number {
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new UsageError(`--request-timeout: "${text}" is not a duration (e.g. 5s, 2m, 1h; 0 waits forever)`);
+    throw new FlagError(flag, `"${text}" is not a duration (e.g. 5s, 2m, 1h; 0 waits forever)`);
   }
   return parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
 }
@@ -138,24 +154,43 @@ export function toSelectionOptions(args: RawArgs): SelectionOptions {
 /** The query's facts the cluster cannot show: --nat-ip and --vpc-cidr. */
 export function toQuery(args: RawArgs, destinations: Destination[]): Query {
   const query: Query = { destinations };
-  if (args.natIp !== undefined) {
-    if (!parseIp(args.natIp)) throw new UsageError(`--nat-ip: "${args.natIp}" is not an IP address`);
-    query.natIP = args.natIp;
+  const natIPs = args.natIp ?? [];
+  // One NAT address per query: the engine has one, and a second --nat-ip (another family, a
+  // typo) must not silently replace the first.
+  if (natIPs.length > 1) throw new FlagError('nat-ip', `given ${natIPs.length} times (${natIPs.join(', ')}): give the one address NATed traffic leaves with`);
+  const natIP = natIPs[0];
+  if (natIP !== undefined) {
+    if (!parseIp(natIP)) throw new FlagError('nat-ip', `"${natIP}" is not an IP address`);
+    query.natIP = natIP;
   }
-  const vpc = (args.vpcCidr ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const vpc = listValues(args.vpcCidr ?? [], 'vpc-cidr');
   const bad = vpc.find((c) => !parseCidr(c));
-  if (bad) throw new UsageError(`--vpc-cidr: "${bad}" is not a CIDR`);
+  if (bad) throw new FlagError('vpc-cidr', `"${bad}" is not a CIDR`);
   if (vpc.length > 0) query.vpcCIDRs = vpc;
   return query;
 }
 
 export function toOutputFormat(args: RawArgs): OutputFormat {
-  return oneOf(OUTPUT_FORMATS, args.output ?? 'table', '--output');
+  return toOutput(OUTPUT_FORMATS, args.output ?? 'table');
 }
 
-/** `value` if it is one of `allowed`; else a usage error naming the flag and the choices. */
+/** kubectl's template formats: none is implemented, as JSON and jq do the same. */
+const TEMPLATE_FORMATS = /^(jsonpath|jsonpath-file|jsonpath-as-json|go-template|go-template-file|template|templatefile|custom-columns|custom-columns-file)(=|$)/;
+
+/** A command's -o value; kubectl's formats it does not have are refused with what to use instead. */
+export function toOutput<T extends string>(allowed: readonly T[], value: string): T {
+  const template = TEMPLATE_FORMATS.exec(value)?.[1];
+  if (template !== undefined) {
+    const json = allowed.some((a) => a === 'json') ? ': use -o json and jq instead, e.g. -o json | jq -r \'.items[]\'' : '';
+    throw new FlagError('output', `"${template}" is a kubectl format kubectl-egress does not implement${json} (formats: ${allowed.join(', ')})`);
+  }
+  return oneOf(allowed, value, '--output');
+}
+
+/** `value` if it is one of `allowed`; else a usage error naming the flag (`--by`) or command and the choices. */
 export function oneOf<T extends string>(allowed: readonly T[], value: string, flag: string): T {
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new UsageError(`${flag}: "${value}" is not one of ${allowed.join(', ')}`);
-  return found;
+  if (found !== undefined) return found;
+  const detail = `"${value}" is not one of ${allowed.join(', ')}`;
+  throw flag.startsWith('--') ? new FlagError(flag.slice(2), detail) : new UsageError(`${flag}: ${detail}`);
 }

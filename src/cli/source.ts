@@ -62,10 +62,16 @@ export async function loadObjects(source: SourceOptions, selection: SelectionOpt
   return { ...read, defaultNamespace };
 }
 
-/** @kubernetes/client-node 2.x (through undici 8) crashes on import below Node.js 22.19. */
+/**
+ * @kubernetes/client-node 2.x (through undici 8) crashes on import below Node.js 22.19: the
+ * `engines` of package.json and the README's requirement (test/cli/node-requirement.test.ts).
+ */
+export const LIVE_READ_NODE = { major: 22, minor: 19 } as const;
+
 function requireLiveReadRuntime(): void {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major < 22 || (major === 22 && minor < 19)) {
-    throw new ClusterError(`reading a live cluster needs Node.js >= 22.19 (this is ${process.version}); run \`npm ci\` in the kubectl-egress checkout, or use -f FILE`);
+  const { major: needMajor, minor: needMinor } = LIVE_READ_NODE;
+  if (major < needMajor || (major === needMajor && minor < needMinor)) {
+    throw new ClusterError(`reading a live cluster needs Node.js >= ${needMajor}.${needMinor} (this is ${process.version}); run \`npm ci\` in the kubectl-egress checkout, or use -f FILE`);
   }
 }

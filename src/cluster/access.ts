@@ -37,15 +37,42 @@ interface ResourceList {
   resources?: { name: string }[];
 }
 
-/** The first of the spec's versions whose discovery document lists the resource, if any. */
-export async function servedVersion(client: ApiClient, spec: ResourceSpec): Promise<string | undefined> {
-  for (const version of spec.versions) {
-    try {
-      const list = await client.get<ResourceList>(`/apis/${spec.group}/${version}`);
-      if (list.resources?.some((r) => r.name === spec.plural)) return version;
-    } catch (error) {
-      if (!(error instanceof ApiStatusError && (error.status === 404 || error.status === 403))) throw error;
-    }
+interface ApiGroup {
+  versions?: { version: string }[];
+}
+
+/**
+ * Where the server serves a custom resource: the first of the spec's versions that lists it, else
+ * the other versions of its group that do (`unknown`: the tool must not parse those as one it
+ * knows), else neither (the API is not served, so none of its objects exist) — unless discovery
+ * itself was refused (`refused`), which says nothing about what exists.
+ */
+export async function discoverVersion(client: ApiClient, spec: ResourceSpec): Promise<{ served?: string; unknown?: string[]; refused?: true }> {
+  let refused = false;
+  const lists = async (version: string) => {
+    const found = await discovery<ResourceList>(client, `/apis/${spec.group}/${version}`);
+    if (found === REFUSED) refused = true;
+    return found !== REFUSED && found?.resources?.some((r) => r.name === spec.plural) === true;
+  };
+  for (const version of spec.versions) if (await lists(version)) return { served: version };
+  const group = await discovery<ApiGroup>(client, `/apis/${spec.group}`);
+  if (group === REFUSED) refused = true;
+  const others = group === REFUSED ? [] : (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
+  const unknown: string[] = [];
+  for (const version of others) if (await lists(version)) unknown.push(version);
+  if (unknown.length > 0) return { unknown };
+  return refused ? { refused: true } : {};
+}
+
+const REFUSED = Symbol('refused');
+
+/** A discovery document, undefined where the server has none (404), REFUSED where it will not show it (403). */
+async function discovery<T>(client: ApiClient, path: string): Promise<T | typeof REFUSED | undefined> {
+  try {
+    return await client.get<T>(path);
+  } catch (error) {
+    if (error instanceof ApiStatusError && error.status === 404) return undefined;
+    if (error instanceof ApiStatusError && error.status === 403) return REFUSED;
+    throw error;
   }
-  return undefined;
 }

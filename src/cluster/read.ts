@@ -6,7 +6,7 @@
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { ClusterError } from '../errors.ts';
-import { canList, servedVersion } from './access.ts';
+import { canList, discoverVersion } from './access.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
@@ -48,21 +48,24 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     read(NODES),
     namespaces.then((list) => readAgentNamespaces(list, scope, read)),
     Promise.all(CUSTOM_RESOURCES.map(async (spec) => {
-      const version = await servedVersion(client, spec);
-      if (version) return read(spec, spec.namespaced ? scope.namespace : undefined, version);
-      gaps.push({ resource: resourceName(spec), reason: 'not-served' });
+      const { served, unknown, refused } = await discoverVersion(client, spec);
+      if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
+      if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });
+      else gaps.push({ resource: resourceName(spec), reason: refused ? 'forbidden' : 'not-served' });
       return [];
     })),
   ]);
   const objects = [...targetPods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
-  objects.push(...(await resolveOwners(client, targetPods)));
+  objects.push(...(await resolveOwners(client, targetPods, gaps)));
   return { objects, gaps: gaps.sort(compareGaps) };
 }
 
 /** The agents' ConfigMaps and DaemonSets, and their own pods, which say which nodes they run on whatever pods the user asked about. */
-async function readAgentNamespaces(namespaces: KubeObject[], scope: ReadScope, read: (spec: ResourceSpec, namespace?: string) => Promise<KubeObject[]>): Promise<KubeObject[]> {
+async function readAgentNamespaces(namespaces: readonly KubeObject[], scope: ReadScope, read: (spec: ResourceSpec, namespace?: string) => Promise<readonly KubeObject[]>): Promise<KubeObject[]> {
+  // Without the namespace list every agent namespace may exist: each is read (a refusal there then
+  // makes the datapath unknown, as it should, rather than an agent going unseen).
   const existing = new Set(namespaces.map((n) => n.metadata.name));
-  const agentNamespaces = AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
+  const agentNamespaces = namespaces === REFUSED ? AGENT_NAMESPACES : AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
   const lists = await Promise.all(agentNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]));
   return lists.flat();
 }
@@ -80,17 +83,20 @@ async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<Kube
   }
 }
 
+/** What a refused list gives: no objects, and by its identity, the sign that the list was refused. */
+const REFUSED: readonly KubeObject[] = Object.freeze([]);
+
 interface ReadContext {
   namespace: string | undefined;
   scope: ReadScope;
   gaps: ReadGap[];
 }
 
-async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps }: ReadContext): Promise<KubeObject[]> {
+async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps }: ReadContext): Promise<readonly KubeObject[]> {
   const gap: ReadGap = { resource: resourceName(spec), reason: 'forbidden', ...(namespace ? { namespace } : {}) };
   const refused = () => {
     gaps.push(gap);
-    return [];
+    return REFUSED;
   };
   if ((await canList(client, spec, namespace)) === false) return refused();
   try {

@@ -4,7 +4,9 @@
  * read as a known one: its fields may mean something else or be elsewhere. ObjectIndex sets it
  * aside, the snapshot warns about it, and the mechanisms it could matter to answer `unknown`.
  */
+import type { ReadGap } from '../model/gaps.ts';
 import type { DatapathRegistry } from './datapath.ts';
+import type { ObjectIndex } from './objects.ts';
 
 /** The built-in resources cluster/resources.ts lists, at the versions it reads them (a test keeps the two equal). */
 export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
@@ -30,4 +32,18 @@ export function knownVersions(registry: DatapathRegistry): KnownVersions {
     }
   }
   return known;
+}
+
+/**
+ * The gap an object of an unknown version leaves in `resource` (a -f file can hold one beside
+ * objects the tool reads): what it says is unknown, so the resource counts as unreadable, like a
+ * live read of a resource served only at a version the tool does not know.
+ */
+export function versionGap(index: ObjectIndex, kind: string, plural: string): ReadGap | undefined {
+  const obj = index.unknownVersions(kind)[0];
+  if (!obj) return undefined;
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  const resource = group ? `${plural}.${group}` : plural;
+  const object = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+  return { resource, reason: 'unknown-version', served: obj.apiVersion, object };
 }

@@ -3,8 +3,11 @@
  * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
  * (reference/snat-mechanisms.md §5.1, §5.2).
  */
-import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
+import type { CalicoEgressGatewayLayer, CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
+import type { ReadGap } from '../model/gaps.ts';
+import { unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
@@ -12,11 +15,39 @@ export function isCalicoNodeDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'calico-node';
 }
 
-export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
+/**
+ * Calico's data is served twice: crd.projectcalico.org/v1 (the CRDs) and projectcalico.org/v3 (the
+ * Calico API server, over the same data). A kind is unknown only when neither was read and one of
+ * them was refused or is served at a version the tool does not know; a group that is not served
+ * at all holds nothing.
+ */
+function unreadKind(gaps: readonly ReadGap[], plural: string): ReadGap | undefined {
+  const names = [`${plural}.crd.projectcalico.org`, `${plural}.projectcalico.org`];
+  const readCleanly = names.some((name) => !gaps.some((g) => g.resource === name));
+  return readCleanly ? undefined : names.map((name) => unreadable(gaps, name)).find((g) => g !== undefined);
+}
+
+/**
+ * Without calico-node among the DaemonSets read, Felix does not run and unread pools change no
+ * answer (a refused DaemonSet list already makes the whole datapath unknown), so they are only the
+ * read warning. With it, natOutgoing rests on the pools and FelixConfiguration: unknown if unread.
+ */
+export function calicoLayer(index: ObjectIndex, gaps: readonly ReadGap[] = []): CalicoLayer | undefined {
   const pools = index.all('IPPool').map(toPool);
   const calicoNode = index.where('DaemonSet', isCalicoNodeDaemonSet).length > 0;
-  const unknownVersions = [...index.unknownVersions('IPPool'), ...index.unknownVersions('FelixConfiguration')].map((o) => ({ kind: o.kind, name: o.metadata.name, apiVersion: o.apiVersion }));
-  if (pools.length === 0 && !calicoNode && unknownVersions.length === 0) return undefined;
+  // An object of an unknown version (in a -f file) hides what it says whatever else was read.
+  const hiddenPools = versionGap(index, 'IPPool', 'ippools');
+  if (pools.length === 0 && !calicoNode && !hiddenPools) return undefined;
+  const layer = calicoFrom(index, pools);
+  const unreadPools = hiddenPools ?? (pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined);
+  const unreadFelix = versionGap(index, 'FelixConfiguration', 'felixconfigurations')
+    ?? (index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined);
+  if (unreadPools) layer.unreadPools = unreadPools;
+  if (unreadFelix) layer.unreadFelix = unreadFelix;
+  return layer;
+}
+
+function calicoFrom(index: ObjectIndex, pools: CalicoPool[]): CalicoLayer {
   const felix = index.all('FelixConfiguration');
   const defaults = felix.find((f) => f.metadata.name === 'default');
   const perNode = Object.fromEntries(felix.filter((f) => f.metadata.name.startsWith('node.'))
@@ -26,7 +57,6 @@ export function calicoLayer(index: ObjectIndex): CalicoLayer | undefined {
     mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' },
     egressIPSupport: support === 'EnabledPerNamespace' || support === 'EnabledPerNamespaceOrPerPod' ? support : 'Disabled',
     egressGatewayPolicies: index.all('EgressGatewayPolicy').map(toEgressPolicy),
-    ...(unknownVersions.length > 0 ? { unknownVersions } : {}),
   };
 }
 
@@ -68,8 +98,8 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 
 /** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
 export const calicoDetection: Detection = {
-  detect: (i) => withGateway(calicoLayer(i.index)),
-  force: (i) => withGateway(calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
+  detect: (i) => withGateway(calicoLayer(i.index, i.gaps), i.gaps),
+  force: (i) => withGateway(calicoLayer(i.index, i.gaps) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
   reads: {
     resources: [
       { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
@@ -82,8 +112,15 @@ export const calicoDetection: Detection = {
   },
 };
 
-function withGateway(layer: CalicoLayer | undefined): Built {
+function withGateway(layer: CalicoLayer | undefined, gaps: readonly ReadGap[]): Built {
   if (!layer) return NOTHING;
-  const { pools, egressIPSupport, egressGatewayPolicies } = layer;
-  return { layers: [layer], gateways: [{ mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies }] };
+  const { pools, egressIPSupport, egressGatewayPolicies, unreadFelix } = layer;
+  const gateway: CalicoEgressGatewayLayer = { mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies };
+  // EgressGatewayPolicy is Calico Enterprise's, served only by its API server (projectcalico.org/v3).
+  const unreadPolicies = egressGatewayPolicies.length === 0 ? unreadable(gaps, 'egressgatewaypolicies.projectcalico.org') : undefined;
+  if (unreadFelix) gateway.unreadFelix = unreadFelix;
+  if (unreadPolicies) gateway.unreadPolicies = unreadPolicies;
+  const unreadNamespaces = unreadable(gaps, 'namespaces');
+  if (unreadNamespaces) gateway.unreadNamespaces = unreadNamespaces;
+  return { layers: [layer], gateways: [gateway] };
 }

@@ -2,7 +2,8 @@
  * Everything Cilium contributes: its settings, nodes, egress gateway policies and endpoint UIDs,
  * and its masquerading layer.
  */
-import type { AgentConfig, CiliumDatapath } from '../model/datapath.ts';
+import type { AgentConfig, CiliumDatapath, CiliumUnread } from '../model/datapath.ts';
+import type { ReadGap } from '../model/gaps.ts';
 import type { CiliumMasqueradeLayer } from '../model/layers/cilium.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -15,6 +16,8 @@ import { agentScope, containers, directoryMounted, fileSource, imageName } from 
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
+import { isForbidden, unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
 
 
 export interface CiliumDetection {
@@ -22,25 +25,65 @@ export interface CiliumDetection {
   layer: CiliumMasqueradeLayer;
 }
 
-export function detectCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection | undefined {
+export function detectCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[], gaps: readonly ReadGap[] = []): CiliumDetection | undefined {
   const found = findCilium(index);
-  return found && ciliumFrom(found, index, nodes, pods, warnings);
+  return found && ciliumFrom(found, { index, nodes, pods, warnings, gaps });
 }
 
 /** --datapath cilium without a visible agent: cilium-config from kube-system if readable, else the agent's defaults. */
-export function forceCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection {
-  return ciliumFrom(findCilium(index) ?? { namespace: 'kube-system' }, index, nodes, pods, warnings);
+export function forceCilium(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[], gaps: readonly ReadGap[] = []): CiliumDetection {
+  return ciliumFrom(findCilium(index) ?? { namespace: 'kube-system' }, { index, nodes, pods, warnings, gaps });
 }
 
-function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], warnings: Finding[]): CiliumDetection {
+interface CiliumInputs {
+  index: ObjectIndex;
+  nodes: readonly NodeInfo[];
+  pods: readonly PodInfo[];
+  warnings: Finding[];
+  gaps: readonly ReadGap[];
+}
+
+const CRD = {
+  policies: 'ciliumegressgatewaypolicies.cilium.io',
+  nodes: 'ciliumnodes.cilium.io',
+  endpoints: 'ciliumendpoints.cilium.io',
+} as const;
+const KIND = {
+  policies: ['CiliumEgressGatewayPolicy', 'ciliumegressgatewaypolicies'],
+  nodes: ['CiliumNode', 'ciliumnodes'],
+  endpoints: ['CiliumEndpoint', 'ciliumendpoints'],
+} as const;
+
+/**
+ * What of Cilium's inputs could not be read. cilium-config counts only when it is not among the
+ * objects (a ConfigMap list refused in its namespace); a CRD counts when its list was refused or is
+ * served only at a version the tool does not know, or one of its objects is of such a version (a
+ * -f file: config/api-versions.ts `versionGap`). A CRD that is not served at all is no gap: then
+ * no such object exists (no policies, endpoints or CiliumNodes), which is an answer.
+ */
+function unreadInputs(cm: KubeObject | undefined, namespace: string, gaps: readonly ReadGap[], index: ObjectIndex): CiliumUnread | undefined {
+  const unread: CiliumUnread = {};
+  const config = cm ? undefined : unreadable(gaps, 'configmaps', namespace);
+  if (config) unread.config = { ...config, namespace };
+  for (const key of ['policies', 'nodes', 'endpoints'] as const) {
+    const gap = unreadable(gaps, CRD[key]) ?? versionGap(index, KIND[key][0], KIND[key][1]);
+    if (gap) unread[key] = gap;
+  }
+  return Object.keys(unread).length > 0 ? unread : undefined;
+}
+
+function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, { index, nodes, pods, warnings, gaps }: CiliumInputs): CiliumDetection {
   const { daemonSet, namespace } = found;
-  const config = parseCiliumConfig(index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP), namespace);
+  const cm = index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP);
+  const config = parseCiliumConfig(cm, namespace);
+  const unread = unreadInputs(cm, namespace, gaps, index);
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
   if (daemonSet && isGkeAnetd(daemonSet)) layer.gkeDataplaneV2 = true;
+  if (unread?.config) layer.configUnread = true;
   if (config.enableIPMasqAgent) {
-    layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index);
+    layer.ipMasqAgent = ipMasqAgentMap(daemonSet, config.ipMasqAgentConfigPath, namespace, index, gaps);
     // The agent watches the file's directory; without it the ip-masq-agent cell fails to start,
     // and with it the whole agent (pkg/ipmasq/ipmasq.go `watcher.Add(configDir)`; cell.go OnStart).
     const map = layer.ipMasqAgent;
@@ -56,8 +99,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
     endpointUIDs: Object.fromEntries(index.all('CiliumEndpoint').flatMap((cep) =>
       cep.metadata.uid ? [[`${cep.metadata.namespace}/${cep.metadata.name}`, cep.metadata.uid]] : [])),
   };
-  const unknownVersions = index.unknownVersions('CiliumEgressGatewayPolicy').map((p) => ({ name: p.metadata.name, apiVersion: p.apiVersion }));
-  if (unknownVersions.length > 0) datapath.unknownVersionPolicies = unknownVersions;
+  if (unread) datapath.unread = unread;
   return { datapath, layer };
 }
 
@@ -66,7 +108,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, index:
  * Helm: ConfigMap ip-masq-agent, key config, optional). A missing file or ConfigMap gives the
  * defaults; a missing directory stops the agent.
  */
-function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespace: string, index: ObjectIndex): AgentConfig {
+function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespace: string, index: ObjectIndex, gaps: readonly ReadGap[]): AgentConfig {
   const agent = daemonSet && (containers(daemonSet).find((c) => imageName(c) === 'cilium') ?? containers(daemonSet)[0]);
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   if (daemonSet && agent && !directoryMounted(daemonSet, agent, dir)) {
@@ -84,6 +126,9 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespa
   if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
   const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
   const cm = index.get('ConfigMap', namespace, source.configMap);
+  if (!cm && isForbidden(gaps, 'configmaps', namespace)) {
+    return { status: 'invalid', because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}`, source: ref };
+  }
   // kubelet does not start a pod whose non-optional ConfigMap is missing.
   if (!cm && !source.optional) return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: ref };
   if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');
@@ -107,10 +152,10 @@ function mountsMakeDirectory(container: Json, path: string): boolean {
 /** Cilium's BPF masquerading runs at tc egress, after netfilter; its egress gateway policies come with it. */
 export const ciliumDetection: Detection = {
   detect: (i) => {
-    const found = detectCilium(i.index, i.nodes, i.pods, i.warnings);
+    const found = detectCilium(i.index, i.nodes, i.pods, i.warnings, i.gaps);
     return found ? built(found) : NOTHING;
   },
-  force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings)),
+  force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings, i.gaps)),
   reads: {
     resources: [
       { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumegressgatewaypolicies', kind: 'CiliumEgressGatewayPolicy', namespaced: false },
@@ -123,6 +168,9 @@ export const ciliumDetection: Detection = {
 };
 
 function built({ layer, datapath }: CiliumDetection): Built {
-  const gateways = datapath.egressPolicies.length > 0 || datapath.unknownVersionPolicies ? [{ mechanism: 'cilium-egress-gateway' as const, cilium: datapath }] : [];
+  // Unread policies matter wherever the gateway is (or may be) on: the gateway layer then answers unknown.
+  const { unread, config } = datapath;
+  const policiesMayApply = datapath.egressPolicies.length > 0 || (unread?.policies !== undefined && (unread.config !== undefined || config.enableEgressGateway));
+  const gateways = policiesMayApply ? [{ mechanism: 'cilium-egress-gateway' as const, cilium: datapath }] : [];
   return { layers: [layer], gateways, cilium: datapath };
 }

@@ -31,8 +31,13 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
   const inputs: DetectInputs = { index, nodes, pods, gaps: options.gaps ?? [], noDefaultSnat: options.noDefaultSnat === true, warnings };
   if (options.datapath) return overridden(inputs, options.datapath, registry);
   const found: Found = { layers: [], gateways: [] };
-  if (isForbidden(inputs.gaps, 'daemonsets.apps', AGENT_NAMESPACE)) {
-    found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace: AGENT_NAMESPACE, scope: { basis: 'all-nodes' } });
+  // Agents are recognised by their DaemonSets: where those could not be listed, any agent (Cilium
+  // in kube-system, Calico in calico-system, …) may run unseen, so node SNAT is unknown. The live
+  // read lists an agent namespace only where it exists (or may: the namespace list was refused).
+  for (const namespace of agentNamespaces(registry)) {
+    if (isForbidden(inputs.gaps, 'daemonsets.apps', namespace)) {
+      found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' } });
+    }
   }
   // Read as apps/v1 it might be an agent, or not: either way would be a guess.
   for (const ds of index.unknownVersions('DaemonSet')) {
@@ -52,6 +57,11 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
     found.layers.push({ mechanism: 'assumed-default', podCIDRs: [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort(), scope: { basis: 'all-nodes' } });
   }
   return datapathOf(found, registry);
+}
+
+/** Where datapath agents live: kube-system, and the namespaces the mechanisms name. */
+export function agentNamespaces(registry: DatapathRegistry): string[] {
+  return [AGENT_NAMESPACE, ...new Set(registry.detections.flatMap((d) => d.detection.reads?.namespaces ?? []))];
 }
 
 /** --datapath: the named mechanisms on every node, configured from whatever objects are visible. */

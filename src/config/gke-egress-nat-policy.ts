@@ -8,8 +8,27 @@ import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import type { Detection } from './detection.ts';
+import type { ReadGap } from '../model/gaps.ts';
+import { unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
+import { hasGceNodes } from './gke.ts';
 
-export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[]): GkeEgressNatPolicyLayer | undefined {
+const RESOURCE = 'egressnatpolicies.networking.gke.io';
+
+/**
+ * EgressNATPolicies govern masquerading only on GKE: where they could not be read and gce:// nodes
+ * exist, a policy may exempt any destination there, so this layer stands in for GKE's rules with
+ * the gap (GKE's default SNAT is not assumed). Off GKE the refusal changes no answer: a warning.
+ */
+function unreadLayer(nodes: readonly NodeInfo[], gap: ReadGap | undefined): GkeEgressNatPolicyLayer | undefined {
+  if (!gap || !hasGceNodes(nodes)) return undefined;
+  return { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: clusterRanges(nodes), scope: { basis: 'cloud-nodes', cloud: 'gce' }, unread: gap };
+}
+
+export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[], gaps: readonly ReadGap[] = []): GkeEgressNatPolicyLayer | undefined {
+  // An object of an unknown version (in a -f file) may exempt anything, whatever else was read.
+  const hidden = unreadLayer(nodes, versionGap(index, 'EgressNATPolicy', 'egressnatpolicies'));
+  if (hidden) return hidden;
   const objects = index.all('EgressNATPolicy');
   const policies = objects.flatMap((obj) => {
     const action = getString(getRecord(obj, 'spec'), 'action') ?? '';
@@ -20,17 +39,17 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
     const destinations = getArray(obj, 'spec', 'destinations').flatMap((d) => getString(d, 'cidr') ?? []);
     return [{ name: obj.metadata.name, destinations }];
   });
-  const unknownVersions = index.unknownVersions('EgressNATPolicy').map((o) => ({ name: o.metadata.name, apiVersion: o.apiVersion }));
-  if (policies.length === 0 && unknownVersions.length === 0) return undefined;
-  // The GKE-managed gke-… policy lists these itself when it is readable; they are added in case it is not.
-  const clusterRanges = [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
-  const layer: GkeEgressNatPolicyLayer = { mechanism: 'gke-egress-nat-policy', policies, clusterRanges, scope: { basis: 'all-nodes' } };
-  if (unknownVersions.length > 0) layer.unknownVersions = unknownVersions;
-  return layer;
+  if (policies.length === 0) return objects.length === 0 ? unreadLayer(nodes, unreadable(gaps, RESOURCE)) : undefined;
+  return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges: clusterRanges(nodes), scope: { basis: 'all-nodes' } };
+}
+
+/** The GKE-managed gke-… policy lists these itself when it is readable; they are added in case it is not. */
+function clusterRanges(nodes: readonly NodeInfo[]): string[] {
+  return [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
 }
 
 export const gkeEgressNatPolicyDetection: Detection = {
-  detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings)].filter((l) => l !== undefined) }),
-  force: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings) ?? { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: [], scope: { basis: 'all-nodes' } }] }),
+  detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps)].filter((l) => l !== undefined) }),
+  force: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps) ?? { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: [], scope: { basis: 'all-nodes' } }] }),
   reads: { resources: [{ group: 'networking.gke.io', versions: ['v1'], plural: 'egressnatpolicies', kind: 'EgressNATPolicy', namespaced: false }] },
 };

@@ -42,7 +42,7 @@ function recordedGaps(value: unknown, where: string, problems: string[]): ReadGa
   if (typeof text !== 'string') return [];
   try {
     const parsed: unknown = JSON.parse(text);
-    if (Array.isArray(parsed) && parsed.every((g) => isRecord(g) && typeof g['resource'] === 'string' && (g['reason'] === 'forbidden' || g['reason'] === 'not-served'))) {
+    if (Array.isArray(parsed) && parsed.every((g) => isRecord(g) && typeof g['resource'] === 'string' && ['forbidden', 'not-served', 'unknown-version'].includes(g['reason'] as string))) {
       return parsed as ReadGap[];
     }
   } catch {

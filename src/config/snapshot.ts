@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { knownVersions } from './api-versions.ts';
+import { gapWarnings } from './gaps.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import type { DetectInputs } from './detection.ts';
 import { toNodeInfo } from './nodes.ts';
@@ -43,8 +44,7 @@ function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: Da
   const gaps = options.gaps ?? [];
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
-  const warnings: Finding[] = gaps.filter((g) => g.reason === 'forbidden')
-    .map((g) => ({ code: 'READ_FORBIDDEN', data: { resource: g.resource, namespace: g.namespace ?? '' } }));
+  const warnings: Finding[] = gapWarnings(gaps);
   warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, registry)));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);

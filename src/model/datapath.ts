@@ -6,6 +6,7 @@ import type { ObjectRef } from './objects.ts';
 import type { CloudProvider } from './cloud.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { CiliumConfig, CiliumEgressPolicy, CiliumNodeInfo } from './cilium.ts';
+import type { ReadGap } from './gaps.ts';
 
 /** Which nodes a layer is active on, and how we know. */
 export type NodeScope =
@@ -65,10 +66,21 @@ export interface CiliumDatapath {
   config: CiliumConfig;
   nodes: CiliumNodeInfo[];
   egressPolicies: CiliumEgressPolicy[];
-  /** Policies of an apiVersion the tool does not read (cilium.io/v3): any pod could be selected. */
-  unknownVersionPolicies?: { name: string; apiVersion: string }[];
   /** CiliumEndpoint UIDs by `namespace/name`: multi-gateway policies hash them to pick a gateway. */
   endpointUIDs: Record<string, string>;
+  /**
+   * The inputs Cilium's answers depend on that could not be read (RBAC, a version the tool does not
+   * know): cilium-config, the egress gateway policies, CiliumNodes, CiliumEndpoints. Answers that
+   * depend on one are unknown with its gap; nothing is read as its default instead.
+   */
+  unread?: CiliumUnread;
+}
+
+export interface CiliumUnread {
+  config?: ReadGap;
+  policies?: ReadGap;
+  nodes?: ReadGap;
+  endpoints?: ReadGap;
 }
 
 /** The egress gateways that may reroute a packet before node SNAT, in the order they are asked. */

@@ -46,10 +46,10 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
     // (When only iptables-restore fails, EnsureChain and the jump ran first: an empty chain, same effect.)
     : `the agent rejects its config (${d['detail']}); until it has synced a valid config once it writes no chain and no POSTROUTING jump${String(d['detail']).startsWith('iptables-restore') ? ' (here: an empty chain)' : ''}, so on a node where it never did it masquerades nothing, and where it did it keeps the rules of the last valid config; which one holds is history the cluster does not show; fix the ConfigMap to decide`,
   AGENT_CONFIGMAP_REQUIRED_MISSING: (d) => `the agent's pod cannot start (${d['detail']}, volume not optional), so its rules are unknown`,
-  AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown`,
+  AGENT_CONFIGMAP_UNREADABLE: (d) => `the agent's ConfigMap could not be read (${d['detail']}, forbidden), so its rules are unknown; ${grant('configmaps', d['namespace'] || namespaceIn(d['detail']))}`,
   AGENT_CONFIG_DIR_NOT_MOUNTED: (d) => `the agent does not run: ${d['detail']}; the rules it wrote before, if any, are not visible, so the answer is unknown`,
   AGENT_CONFIG_DIR_UNSURE: (d) => `what the agent's config directory holds cannot be told (${d['detail']}), so its rules are unknown`,
-  DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown`,
+  DATAPATH_UNREADABLE: (d) => `the datapath agents could not be read (listing ${d['resource']} in ${d['namespace']} is forbidden), so node SNAT is unknown; ${grant(d['resource']!, d['namespace'])}`,
   AGENT_DEFAULTS_NO_CONFIG_VOLUME: () => 'no config file is mounted: the agent uses its defaults',
   AGENT_DEFAULTS_CONFIGMAP_MISSING: () => 'the ConfigMap does not exist: the agent uses its defaults',
   AGENT_DEFAULTS_KEY_MISSING: () => 'the ConfigMap has no key the agent reads: the agent uses its defaults',
@@ -78,12 +78,46 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
   AWS_ENV_BOOL_INVALID: (d) => `${d['name']}=${JSON.stringify(d['value'])} is not a Go boolean (strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): the VPC CNI logs an error and uses its default, ${d['fallback']}`,
   AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
-  READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
+  READ_UNKNOWN_VERSION: (d) => `the server serves ${d['resource']} only at ${d['served']}, which this version of kubectl-egress does not read: answers that depend on it are unknown`,
+  CILIUM_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Cilium's masquerading and egress gateway settings are unknown`,
+  CILIUM_EGW_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, and the egress gateway ${d['gateway'] === 'unknown' ? 'may be' : 'is'} enabled: a policy may send this traffic through a gateway`,
+  CILIUM_NODES_UNREADABLE: (d) => `${couldNotRead(d)}, so the node addresses and pod CIDRs Cilium decides with are unknown`,
+  CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
+  NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
+  GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
+  READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
+    ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
+    : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
   OBJECT_VERSION_UNKNOWN: (d) => `${d['kind']} ${d['object']} is ${d['apiVersion']}, a version kubectl egress does not read (it reads ${d['known']}): it was not read; answers it could change are unknown`,
   DATAPATH_VERSION_UNKNOWN: (d) => `DaemonSet ${d['daemonSet']} is ${d['apiVersion']}, a version kubectl egress does not read: it may be a datapath agent, so node SNAT is unknown`,
 };
+
+/** The owners fetched one by one (GET) to group pods into workloads. */
+const OWNERS = new Set(['replicasets.apps', 'jobs.batch']);
+
+/** "X in NS could not be read (why; what to do)". */
+function couldNotRead(d: Data): string {
+  const what = `${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}`;
+  if (d['reason'] === 'unknown-version' && d['object']) return `${what} could not be read (${d['object']} is ${d['served']}, which this version of kubectl-egress does not read)`;
+  if (d['reason'] === 'unknown-version') return `${what} could not be read (the server serves it only at ${d['served']}, which this version of kubectl-egress does not read)`;
+  return `${what} could not be read (listing it is forbidden; ${grant(d['resource']!, d['namespace'])})`;
+}
+
+/** The RBAC rule that makes the read possible, from rbac/who.yaml. */
+function grant(resource: string, namespace: string | undefined): string {
+  const [plural, group = ''] = resource.split(/\.(.*)/);
+  if (namespace && (resource === 'configmaps' || resource === 'daemonsets.apps')) {
+    return `allow it with: kubectl -n ${namespace} create rolebinding kubectl-egress-datapath --clusterrole=kubectl-egress-datapath --user=<you> (rbac/who.yaml)`;
+  }
+  return `allow it with a rule {apiGroups: ["${group}"], resources: [${plural}], verbs: [list]}${namespace ? ` in ${namespace}` : ''}, as the kubectl-egress-who ClusterRole in rbac/who.yaml has`;
+}
+
+/** The namespace in an agent detail "cannot list configmaps in NS". */
+function namespaceIn(detail: string | undefined): string | undefined {
+  return /\bin (\S+)$/.exec(detail ?? '')?.[1];
+}
 
 function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';

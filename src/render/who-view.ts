@@ -2,6 +2,7 @@
  * `who` tables: grouped by workload and destination (default) or one row per pod (`--by pod`).
  */
 import type { Decision } from '../model/decision.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { messageOf } from './messages.ts';
 import { renderTable } from './table.ts';
 
@@ -13,6 +14,33 @@ export interface WhoViewOptions {
 export function renderWho(decisions: readonly Decision[], options: WhoViewOptions): string {
   if (decisions.length === 0) return 'No pods found.\n';
   return options.by === 'pod' ? byPod(decisions, options.wide) : byWorkload(decisions, options.wide);
+}
+
+/** Where who looked: the namespace (undefined: all), the selector, files or the cluster. */
+export interface WhoScope {
+  namespace?: string;
+  selectorText?: string;
+  fromFiles: boolean;
+}
+
+/**
+ * Why who has no row, as kubectl's "No resources found in NS namespace." says where it looked: an
+ * input with no pods, a namespace the input has no pods in (and the ones it has), a namespace the
+ * cluster does not have (its Namespace list was read), or a selector that matches nothing.
+ */
+export function noPodsMessage(snapshot: Snapshot, scope: WhoScope): string {
+  const where = scope.namespace === undefined ? '' : ` in namespace "${scope.namespace}"`;
+  const matching = scope.selectorText ? ` match -l ${scope.selectorText}` : '';
+  if (scope.fromFiles) {
+    const held = [...new Set(snapshot.pods.map((p) => p.namespace))].sort();
+    if (held.length === 0) return 'No pods in the input.\n';
+    return `No pods${matching || ''}${where} in the input (its pods are in namespace${held.length > 1 ? 's' : ''} ${held.join(', ')}).\n`;
+  }
+  const namespacesRead = !snapshot.gaps.some((g) => g.resource === 'namespaces');
+  if (scope.namespace !== undefined && namespacesRead && !(scope.namespace in snapshot.namespaceLabels)) {
+    return `No pods found: namespace "${scope.namespace}" does not exist.\n`;
+  }
+  return `No pods${matching ? matching : ' found'}${where || ' in any namespace'}.\n`;
 }
 
 function byPod(decisions: readonly Decision[], wide: boolean): string {
@@ -47,8 +75,29 @@ function gatewayCell(d: Decision): string {
   return d.gateway ? `${d.gateway.node} (${d.gateway.policy})` : '<none>';
 }
 
+/** MARK after a source IP: the answer rests on an assumption or has a caveat (its warnings). */
 function sourceCell(d: Decision): string {
-  return d.sourceIP ?? `<${d.identity}>`;
+  return `${d.sourceIP ?? `<${d.identity}>`}${d.warnings.length > 0 ? MARK : ''}`;
+}
+
+const MARK = '*';
+
+/**
+ * What the marked rows rest on, for stderr under the table: each warning once per code (on a
+ * cluster off any cloud every node has one), with how many more alike there are.
+ */
+export function whoLegend(decisions: readonly Decision[]): string {
+  const byCode = new Map<string, Set<string>>();
+  for (const warning of decisions.flatMap((d) => d.warnings)) {
+    const messages = byCode.get(warning.code) ?? new Set<string>();
+    byCode.set(warning.code, messages.add(messageOf(warning)));
+  }
+  if (byCode.size === 0) return '';
+  const lines = [...byCode.values()].map((messages) => {
+    const [first, ...more] = [...messages];
+    return `  ${first}${more.length > 0 ? ` (and ${more.length} more like it)` : ''}\n`;
+  });
+  return `${MARK} the answer rests on an assumption (see explain or -o json):\n${lines.join('')}`;
 }
 
 function reasonCell(group: readonly Decision[]): string {

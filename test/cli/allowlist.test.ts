@@ -10,7 +10,7 @@ describe('allowlist on the command line', () => {
     ['no workload named or selected', ['allowlist', '--to', '8.8.8.8', '-f', scheduling], 2, /^error: allowlist needs KIND\/NAME, POD or -l SELECTOR/],
     ['no destination', ['allowlist', 'deployment/web', '-n', 'shop', '-f', scheduling], 2, /^error: allowlist needs --to DEST/],
     ['-o plain for two destinations', ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '--to', '1.1.1.1', '-o', 'plain', '-f', scheduling], 2, /^error: -o plain lists one destination's set/],
-    ['an unknown output format', ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '-o', 'csv', '-f', scheduling], 2, /^error: --output: "csv" is not one of table, json, yaml, plain/],
+    ['an unknown output format', ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '-o', 'csv', '-f', scheduling], 2, /^error: -o: "csv" is not one of table, json, yaml, plain/],
     ['a workload that does not exist', ['allowlist', 'deployment/nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], 3, /^error: Deployment "nope" not found in namespace "shop"/],
     ['a selector that matches nothing', ['allowlist', '-l', 'app=nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], 3, /^error: no pods match -l app=nope in namespace "shop"/],
   ])('refuses %s', async (_name, args, code, message) => {

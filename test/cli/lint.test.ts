@@ -85,8 +85,8 @@ describe('--fail-on gates on severity', () => {
 describe('bad flags are usage errors (exit 2)', () => {
   it.each([
     ['an unknown severity', ['--fail-on', 'fatal'], /^error: --fail-on: "fatal" is not one of error, warning, info$/],
-    ['an output lint has not', ['-o', 'wide'], /^error: --output: "wide" is not one of table, json, yaml$/],
-    ['--fail-on without a value', ['--fail-on'], /^error: Not enough arguments following: fail-on$/],
+    ['an output lint has not', ['-o', 'wide'], /^error: -o: "wide" is not one of table, json, yaml$/],
+    ['--fail-on without a value', ['--fail-on'], /^error: flag needs an argument: --fail-on$/],
     ['--namespace with --all-namespaces', ['-n', 'shop', '-A'], /cannot be used together$/],
   ])('%s', async (_name, flags, message) => {
     const result = await runPlugin(['lint', '-f', withError, ...flags]);

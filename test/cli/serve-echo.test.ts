@@ -11,12 +11,14 @@ import { PLUGIN, runPlugin } from '../support/plugin.ts';
 let server: ChildProcess;
 let base: string;
 let log = '';
+let stdout = '';
 
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(PLUGIN, ['serve-echo', '--listen', `127.0.0.1:${port}`]);
-  server.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+  server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  server.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   await new Promise<void>((resolve) => server.stderr!.once('data', () => resolve()));
 });
 
@@ -46,8 +48,9 @@ describe('serve-echo', () => {
     expect((await fetch(`${base}/`)).status).toBe(200);
   });
 
-  it('logs one line per request', () => {
+  it('logs one line per request on stderr, where the README says, and nothing on stdout', () => {
     expect(log).toMatch(/^\S+ 127\.0\.0\.1 GET \/ 200$/m);
+    expect(stdout).toBe('');
   });
 
   it('says clearly when it cannot listen', async () => {

@@ -35,6 +35,6 @@ describe('version', () => {
   it('refuses an output format it does not write', async () => {
     const result = await runPlugin(['version', '-o', 'wide']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: --output: "wide" is not one of json, yaml\n');
+    expect(result.stderr).toBe('error: -o: "wide" is not one of json, yaml\n');
   });
 });

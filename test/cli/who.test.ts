@@ -22,6 +22,20 @@ describe('who', () => {
     ]);
   });
 
+  it('marks an answer that rests on an assumption, and says which under the table', async () => {
+    const offCloud = join(import.meta.dirname, '..', 'scenarios', 'cilium-e05-excluded-cidrs', 'objects.yaml');
+    const result = await runPlugin(['who', '-A', '-f', offCloud, '--to', '1.1.1.22']);
+    const row = result.stdout.trimEnd().split('\n').at(-1)!.split(/\s{2,}/);
+    expect(row).toEqual(['default', 'Pod/ep-1', '1', '1.1.1.22', '192.168.1.1*', 'cilium']);
+    expect(result.stderr).toContain('* the answer rests on an assumption (see explain or -o json):\n  node k8s1 has no cloud providerID: assuming no NAT beyond the node\n');
+  });
+
+  it('marks nothing when no answer rests on an assumption', async () => {
+    const result = await runPlugin(['who', '-n', 'shop', '-f', example, '--to', '203.0.113.10']);
+    expect(result.stdout).not.toContain('*');
+    expect(result.stderr).not.toContain('assumption');
+  });
+
   it('accepts kubectl\'s joined short flags (-nshop, -ojson)', async () => {
     const result = await runPlugin(['who', '-nshop', '-f', example, '--to', '203.0.113.10', '-ojson']);
     const report = JSON.parse(result.stdout) as { items: { pod: string; sourceIP: string; identity: string }[] };
@@ -64,10 +78,10 @@ describe('who', () => {
     expect(items.map((i) => i.destination)).toContain('127.0.0.1');
   });
 
-  it('says "No pods found." for an empty namespace', async () => {
+  it('says on stderr which namespaces the input has pods in when the one asked for has none', async () => {
     const result = await runPlugin(['who', '-n', 'empty', '-f', example]);
-    expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[1]).toBe('No pods found.');
+    expect([result.code, result.stdout]).toEqual([0, '']);
+    expect(result.stderr).toBe('No pods in namespace "empty" in the input (its pods are in namespaces kube-system, monitoring, shop).\n');
   });
 });
 

@@ -20,7 +20,8 @@ export interface LabInfo {
   etcdURL: string;
   caFile: string;
   binDir: string;
-  tokens: Record<LabUser, string>;
+  /** Bearer tokens by user: LAB_USERS and the lab's extra users (LabOptions.users). */
+  tokens: Record<LabUser, string> & Record<string, string>;
 }
 
 export interface Lab extends LabInfo {
@@ -37,6 +38,8 @@ export interface LabOptions {
   etcdDataDir?: string;
   /** The benchmark control plane: watch cache on, no request limits (test-lab.md §2.2, §4.3). */
   perf?: boolean;
+  /** Users beyond LAB_USERS, with no rights until a test binds some (RBAC tests, one user per refusal). */
+  users?: readonly string[];
 }
 
 export function freePort(): Promise<number> {
@@ -94,8 +97,9 @@ function httpsGet(url: string, ca: string, token: string): Promise<{ status: num
 export async function startLab(binDir: string, options: LabOptions = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-egress-lab-'));
   makeCertificates(dir);
-  const tokens = Object.fromEntries(LAB_USERS.map((u) => [u, `${u}-${Math.random().toString(36).slice(2)}`])) as Record<LabUser, string>;
-  writeFileSync(join(dir, 'tokens.csv'), LAB_USERS.map((u) => `${tokens[u]},${u},uid-${u}${u === 'admin' ? ',"system:masters"' : ''}`).join('\n') + '\n');
+  const users = [...LAB_USERS, ...(options.users ?? [])];
+  const tokens = Object.fromEntries(users.map((u) => [u, `${u}-${Math.random().toString(36).slice(2)}`])) as LabInfo['tokens'];
+  writeFileSync(join(dir, 'tokens.csv'), users.map((u) => `${tokens[u]},${u},uid-${u}${u === 'admin' ? ',"system:masters"' : ''}`).join('\n') + '\n');
   const [clientPort, peerPort, securePort] = [await freePort(), await freePort(), await freePort()];
   const etcdURL = `http://127.0.0.1:${clientPort}`;
   const etcdLog = join(dir, 'etcd.log');

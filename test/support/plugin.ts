@@ -18,6 +18,8 @@ export function runPlugin(args: string[], options: { stdin?: string; env?: NodeJ
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
+    // A command that exits without reading its stdin closes the pipe (EPIPE); its exit code and output tell what happened.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });

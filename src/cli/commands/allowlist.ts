@@ -3,6 +3,7 @@
  * allow for the selected pods, on every node they may run on. Exit 1 when the set is incomplete.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { buildAllowlists } from '../../engine/allowlist/index.ts';
 import { selectPods } from '../../engine/select.ts';
 import { InputError, UsageError, EXIT } from '../../errors.ts';
@@ -11,7 +12,7 @@ import { serialize } from '../../render/serialize.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { oneOf, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 import { parseTarget } from '../target.ts';
 
@@ -20,7 +21,7 @@ export const ALLOWLIST_OUTPUTS = ['table', 'json', 'yaml', 'plain'] as const;
 export function allowlistBuilder(y: Argv) {
   return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD' })
-    .option('output', { alias: 'o', type: 'string', default: 'table', requiresArg: true, describe: `Output format: ${ALLOWLIST_OUTPUTS.join('|')} (plain: one CIDR per line)` })
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, default: 'table', requiresArg: true, describe: `Output format: ${ALLOWLIST_OUTPUTS.join('|')} (plain: one CIDR per line)` })
     .example([
       ['$0 allowlist deployment/web -n shop --to 203.0.113.10', 'What a partner firewall must allow for a Deployment'],
       ['$0 allowlist -l app=etl -n data --to 34.1.2.3 -o plain', 'One CIDR per line, to pipe into gcloud/aws/az'],
@@ -32,7 +33,7 @@ type AllowlistArgs = Parameters<typeof toSourceOptions>[0] & { target?: string; 
 export async function allowlistCommand(args: AllowlistArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = oneOf(ALLOWLIST_OUTPUTS, args.output ?? 'table', '--output');
+  const output = toOutput(ALLOWLIST_OUTPUTS, args.output ?? 'table');
   if (!args.target && !selection.selectorText) throw new UsageError('allowlist needs KIND/NAME, POD or -l SELECTOR: which workloads the destination must allow');
   if (!args.to || args.to.length === 0) throw new UsageError('allowlist needs --to DEST: the destination whose firewall holds the list');
   const target = args.target ? parseTarget(args.target) : undefined;

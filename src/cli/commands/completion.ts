@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { BASH_SCRIPT, ZSH_SCRIPT } from '../completion/scripts.ts';
+import { UsageError } from '../../errors.ts';
 import type { Io } from '../io.ts';
 import { oneOf } from '../options.ts';
 import { releaseTag } from '../version.ts';
@@ -34,6 +35,8 @@ export function completionBuilder(y: Argv) {
 }
 
 export async function completionCommand(args: { shell?: string }, io: Io): Promise<number> {
+  // Optional in yargs' command string, so that `completion -- bash` works; required here.
+  if (!args.shell) throw new UsageError(`completion needs a shell: ${COMPLETION_SHELLS.join(' or ')}`);
   io.stdout(SCRIPTS[oneOf(COMPLETION_SHELLS, args.shell ?? '', 'completion')]);
   return 0;
 }

@@ -2,6 +2,7 @@
  * `kubectl egress explain POD|KIND/NAME --to DEST`: the full decision trace for one pod.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { predict } from '../../engine/predict.ts';
 import { inAnswerOrder, selectPods } from '../../engine/select.ts';
 import { renderExplain } from '../../render/explain-view.ts';
@@ -22,7 +23,7 @@ export const explainExamples: [string, string][] = [
 export function explainBuilder(y: Argv) {
   return withOutputFlag(withQueryFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'POD, or KIND/NAME (deployment/web, ds/agent, …)' })
-    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'The namespace of the pod' })
+    .option('namespace', { alias: 'n', type: 'string', coerce: lastValue, requiresArg: true, describe: 'The namespace of the pod' })
     .example(explainExamples);
 }
 

@@ -4,6 +4,7 @@
  * severe as --fail-on, so CI can gate on it.
  */
 import type { Argv } from 'yargs';
+import { everyValue, lastValue } from '../argv.ts';
 import { atLeast, lint } from '../../engine/lint/index.ts';
 import { selectPods } from '../../engine/select.ts';
 import { SEVERITIES } from '../../model/lint.ts';
@@ -12,7 +13,7 @@ import { messageOf } from '../../render/messages.ts';
 import { serialize } from '../../render/serialize.ts';
 import { EXIT } from '../../errors.ts';
 import type { Io } from '../io.ts';
-import { oneOf, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { listValues, oneOf, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { resolveDestinations } from '../destinations.ts';
 import { addressRange } from '../../engine/allowlist/cidr-set.ts';
 import { UsageError } from '../../errors.ts';
@@ -31,9 +32,9 @@ export const lintExamples: [string, string][] = [
 
 export function lintBuilder(y: Argv) {
   return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
-    .option('allowed', { type: 'string', array: true, requiresArg: true, describe: 'A CIDR or address the firewall at --to allows (repeatable or comma-separated): workloads it admits from some nodes only are findings' })
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'table', describe: `Output format: ${LINT_OUTPUTS.join('|')}` })
-    .option('fail-on', { type: 'string', requiresArg: true, default: 'error', describe: `Exit 1 when a finding is at least this severe: ${LINT_FAIL_ON.join('|')}` })
+    .option('allowed', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'A CIDR or address the firewall at --to allows (repeatable or comma-separated): workloads it admits from some nodes only are findings' })
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${LINT_OUTPUTS.join('|')}` })
+    .option('fail-on', { type: 'string', coerce: lastValue, requiresArg: true, default: 'error', describe: `Exit 1 when a finding is at least this severe: ${LINT_FAIL_ON.join('|')}` })
     .example(lintExamples);
 }
 
@@ -42,14 +43,14 @@ type LintArgs = Parameters<typeof toSourceOptions>[0] & { output?: string; failO
 export async function lintCommand(args: LintArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = oneOf(LINT_OUTPUTS, args.output ?? 'table', '--output');
+  const output = toOutput(LINT_OUTPUTS, args.output ?? 'table');
   const failOn = oneOf(LINT_FAIL_ON, args.failOn ?? 'error', '--fail-on');
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
   const allowlist = await toAllowlist(args, io);
   const findings = lint({ snapshot, pods, ...(allowlist ? { allowlist } : {}) });
   // Only what makes the view partial: the other snapshot warnings are what lint reports as findings.
-  const partial = snapshot.warnings.filter((w) => w.code === 'READ_FORBIDDEN');
+  const partial = snapshot.warnings.filter((w) => w.code === 'READ_FORBIDDEN' || w.code === 'READ_UNKNOWN_VERSION');
   if (output === 'table') {
     for (const warning of partial) io.stderr(`Warning: ${messageOf(warning)}\n`);
     io.stdout(renderLint(findings));
@@ -61,7 +62,7 @@ export async function lintCommand(args: LintArgs, io: Io): Promise<number> {
 
 /** --allowed and --to come together: the allowlist a firewall at that destination holds. */
 async function toAllowlist(args: LintArgs, io: Io) {
-  const allowed = (args.allowed ?? []).flatMap((a) => a.split(',')).filter(Boolean);
+  const allowed = listValues(args.allowed ?? [], 'allowed');
   const to = args.to ?? [];
   if (allowed.length === 0 && to.length === 0) return undefined;
   if (allowed.length === 0 || to.length === 0) throw new UsageError('--allowed and --to go together: the addresses a firewall allows, and the destination it guards');

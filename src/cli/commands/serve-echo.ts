@@ -1,21 +1,23 @@
 /**
  * `kubectl egress serve-echo --listen ADDR:PORT`: the echo endpoint verify calls, for a host
- * outside the cluster. Runs until interrupted; one log line per request on stdout.
+ * outside the cluster. Runs until interrupted; one log line per request on stderr, as its other
+ * messages (it writes no data of its own: its answers go to the callers).
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { UsageError } from '../../errors.ts';
 import { startEchoServer } from '../echo-server.ts';
 import type { Io } from '../io.ts';
 
 export function serveEchoBuilder(y: Argv) {
   return y
-    .option('listen', { type: 'string', default: '0.0.0.0:8080', requiresArg: true, describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)' })
+    .option('listen', { type: 'string', coerce: lastValue, default: '0.0.0.0:8080', requiresArg: true, describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)' })
     .example([['$0 serve-echo --listen 0.0.0.0:8080', 'Answer every request with the caller\'s IP'], ['curl http://HOST:8080/?format=text', 'The same, as plain text']]);
 }
 
 export async function serveEchoCommand(args: { listen?: string }, io: Io): Promise<number> {
   const { host, port } = parseListen(args.listen ?? '0.0.0.0:8080');
-  const server = await startEchoServer({ host, port, log: (line) => io.stdout(`${line}\n`) }).catch((error: NodeJS.ErrnoException) => {
+  const server = await startEchoServer({ host, port, log: (line) => io.stderr(`${line}\n`) }).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--listen ${args.listen}: ${error.code ?? error.message}`);
   });
   io.stderr(`serving the caller's address on http://${host.includes(':') ? `[${host}]` : host}:${port}/\n`);

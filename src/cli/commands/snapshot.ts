@@ -3,11 +3,14 @@
  * analysis and bug reports; `who -f snapshot.yaml` gives the live answer.
  */
 import type { Argv } from 'yargs';
+import type { KubeObject } from '../../model/objects.ts';
+import { lastValue } from '../argv.ts';
 import { snapshotList } from '../../config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../../engine/registry/mechanisms.ts';
+import { renderObjectNames } from '../../render/names.ts';
 import { serialize } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
-import { oneOf, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { toOutput, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadObjects } from '../source.ts';
 
 export const snapshotExamples: [string, string][] = [
@@ -15,11 +18,12 @@ export const snapshotExamples: [string, string][] = [
   ['$0 who -A -f cluster.yaml --to 8.8.8.8', 'The same answer as live, from the file'],
 ];
 
-export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
+/** name: kubectl's -o name, the objects the snapshot holds, to see what it would keep. */
+export const SNAPSHOT_OUTPUTS = ['yaml', 'json', 'name'] as const;
 
 export function snapshotBuilder(y: Argv) {
   return withSelectionFlags(withSourceFlags(y))
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'yaml', describe: `Output format: ${SNAPSHOT_OUTPUTS.join('|')}` })
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'yaml', describe: `Output format: ${SNAPSHOT_OUTPUTS.join('|')}` })
     .example(snapshotExamples);
 }
 
@@ -28,8 +32,9 @@ type SnapshotArgs = Parameters<typeof toSourceOptions>[0] & { output?: string };
 export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = oneOf(SNAPSHOT_OUTPUTS, args.output ?? 'yaml', '--output');
+  const output = toOutput(SNAPSHOT_OUTPUTS, args.output ?? 'yaml');
   const { objects, gaps } = await loadObjects(source, selection, io);
-  io.stdout(serialize(snapshotList(objects, gaps, DATAPATH_REGISTRY), output));
+  const list = snapshotList(objects, gaps, DATAPATH_REGISTRY);
+  io.stdout(output === 'name' ? renderObjectNames((list as { items: KubeObject[] }).items) : serialize(list, output));
   return 0;
 }

@@ -1,9 +1,10 @@
 /** verify's flags and their validation (parse → validate happens here, the run in verify.ts). */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import type { Query } from '../../model/decision.ts';
 import { UsageError } from '../../errors.ts';
 import {
-  oneOf, parseRequestTimeout, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
+  oneOf, parseRequestTimeout, toOutput, wholeNumber, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
   type SelectionOptions, type SourceOptions,
 } from '../options.ts';
 
@@ -17,20 +18,20 @@ export const VERIFY_OUTPUTS = ['table', 'json', 'yaml'] as const;
 export function verifyFlags(y: Argv) {
   return withAddressFlags(withSelectionFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD to probe' })
-    .option('echo', { type: 'string', requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
-    .option('node', { type: 'string', requiresArg: true, describe: 'Only pods on this node' })
-    .option('by', { type: 'string', default: 'class', requiresArg: true, describe: `One probe per class of alike pods, or per pod: ${VERIFY_GROUPINGS.join('|')}` })
-    .option('parallel', { type: 'number', default: 4, requiresArg: true, describe: 'Probes running at once' })
-    .option('image', { type: 'string', default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
-    .option('timeout', { type: 'string', default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
-    .option('start-timeout', { type: 'string', default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
+    .option('echo', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
+    .option('node', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'Only pods on this node' })
+    .option('by', { type: 'string', coerce: lastValue, default: 'class', requiresArg: true, describe: `One probe per class of alike pods, or per pod: ${VERIFY_GROUPINGS.join('|')}` })
+    .option('parallel', { type: 'string', coerce: lastValue, default: '4', requiresArg: true, describe: 'Probes running at once' })
+    .option('image', { type: 'string', coerce: lastValue, default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
+    .option('timeout', { type: 'string', coerce: lastValue, default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
+    .option('start-timeout', { type: 'string', coerce: lastValue, default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
     .option('keep', { type: 'boolean', default: false, describe: 'Keep the probe pods afterwards' })
     .option('cleanup', { type: 'boolean', default: false, describe: 'Delete probe pods left by earlier runs, then exit' })
-    .option('output', { alias: 'o', type: 'string', default: 'table', requiresArg: true, describe: `Output format: ${VERIFY_OUTPUTS.join('|')}` });
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, default: 'table', requiresArg: true, describe: `Output format: ${VERIFY_OUTPUTS.join('|')}` });
 }
 
 export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<typeof toQuery>[0] & {
-  target?: string; echo?: string; node?: string; by?: string; parallel?: number; image?: string; timeout?: string; startTimeout?: string;
+  target?: string; echo?: string; node?: string; by?: string; parallel?: string; image?: string; timeout?: string; startTimeout?: string;
   keep?: boolean; cleanup?: boolean; output?: string;
 };
 
@@ -61,12 +62,11 @@ export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   const { destinations: _, ...query } = toQuery(args, []);
   const echo = args.cleanup ? { url: '', host: '' } : parseEcho(args.echo);
   const by = oneOf(VERIFY_GROUPINGS, args.by ?? 'class', '--by');
-  const parallel = args.parallel ?? 4;
-  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: "${args.parallel}" is not a whole number >= 1`);
-  const output = oneOf(VERIFY_OUTPUTS, args.output ?? 'table', '--output');
-  const timeoutSeconds = Math.ceil(parseRequestTimeout(args.timeout ?? '30s') / 1000);
+  const parallel = wholeNumber(args.parallel ?? '4', 'parallel', 1);
+  const output = toOutput(VERIFY_OUTPUTS, args.output ?? 'table');
+  const timeoutSeconds = Math.ceil(parseRequestTimeout(args.timeout ?? '30s', 'timeout') / 1000);
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1s');
-  const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s') / 1000);
+  const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s', 'start-timeout') / 1000);
   if (startTimeoutSeconds < 1) throw new UsageError('--start-timeout must be at least 1s');
   return {
     source: { ...source, ...clusterFlags }, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,

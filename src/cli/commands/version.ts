@@ -3,16 +3,17 @@
  * or as JSON/YAML for bug reports and scripts.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { serialize } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
-import { oneOf } from '../options.ts';
+import { toOutput } from '../options.ts';
 import { versionInfo, versionLine } from '../version.ts';
 
 export const VERSION_OUTPUTS = ['json', 'yaml'] as const;
 
 export function versionBuilder(y: Argv) {
   return y
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: `Output format: ${VERSION_OUTPUTS.join('|')} (default: one line)` })
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, describe: `Output format: ${VERSION_OUTPUTS.join('|')} (default: one line)` })
     .example([['$0 version', 'One line: the version, commit, Node.js runtime and platform'], ['$0 version -o json', 'The same, as JSON']]);
 }
 
@@ -22,6 +23,6 @@ export async function versionCommand(args: { output?: string }, io: Io): Promise
     io.stdout(`${versionLine(info)}\n`);
     return 0;
   }
-  io.stdout(serialize(info, oneOf(VERSION_OUTPUTS, args.output, '--output')));
+  io.stdout(serialize(info, toOutput(VERSION_OUTPUTS, args.output)));
   return 0;
 }

@@ -2,18 +2,20 @@
  * `kubectl egress who`: each workload's (or pod's) egress identity per destination.
  */
 import type { Argv } from 'yargs';
+import { lastValue } from '../argv.ts';
 import { lint } from '../../engine/lint/index.ts';
 import { predict } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
 import { writeReport } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { renderWho } from '../../render/who-view.ts';
+import { noPodsMessage, renderWho, whoLegend } from '../../render/who-view.ts';
+import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { oneOf, toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { oneOf, OUTPUT_FORMATS, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -26,9 +28,13 @@ export const whoExamples: [string, string][] = [
 /** --by: one table row per workload, or per pod. */
 export const WHO_GROUPINGS = ['workload', 'pod'] as const;
 
+/** kubectl's -o name lists the workloads (or pods, --by pod) answered for, to pipe into kubectl. */
+export const WHO_OUTPUTS = [...OUTPUT_FORMATS, 'name'] as const;
+
 export function whoBuilder(y: Argv) {
-  return withOutputFlag(withQueryFlags(withSelectionFlags(withSourceFlags(y))))
-    .option('by', { type: 'string', default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
+  return (withQueryFlags(withSelectionFlags(withSourceFlags(y))))
+    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${WHO_OUTPUTS.join('|')} (name: the workloads, or pods with --by pod)` })
+    .option('by', { type: 'string', coerce: lastValue, default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
     .example(whoExamples);
 }
 
@@ -37,18 +43,29 @@ type WhoArgs = Parameters<typeof toSourceOptions>[0] & { to?: string[]; by?: str
 export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
-  const output = toOutputFormat(args);
+  const output = toOutput(WHO_OUTPUTS, args.output ?? 'table');
   const by = oneOf(WHO_GROUPINGS, args.by ?? 'workload', '--by');
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
-  const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
+  const namespace = selection.namespace ?? defaultNamespace;
+  const pods = selectPods(snapshot, { ...selection, namespace });
   const decisions = predict(snapshot, pods, { ...query, trace: false });
   if (output === 'json' || output === 'yaml') {
     writeReport(streamedEgressReport(snapshot, decisions), output, io.stdout);
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
+  if (pods.length === 0) {
+    // On stderr, as kubectl's "No resources found": stdout stays empty for scripts.
+    io.stderr(noPodsMessage(snapshot, { ...(selection.allNamespaces ? {} : { namespace }), ...(selection.selectorText ? { selectorText: selection.selectorText } : {}), fromFiles: source.files.length > 0 }));
+    return 0;
+  }
+  if (output === 'name') {
+    io.stdout(renderDecisionNames(decisions, by));
+    return 0;
+  }
   io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
+  io.stderr(whoLegend(decisions));
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
   if (hint) io.stderr(hint);

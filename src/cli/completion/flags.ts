@@ -4,6 +4,7 @@
  * the builders are the one place flags are defined.
  */
 import type { Argv, Options } from 'yargs';
+import { everyValue } from '../argv.ts';
 
 export interface FlagSpec {
   /** The long name, as declared: `all-namespaces`. */
@@ -12,7 +13,7 @@ export interface FlagSpec {
   aliases: string[];
   /** string and number flags take a value; booleans do not. */
   takesValue: boolean;
-  /** An array flag may be given again (`--to a --to b`); completion keeps offering it. */
+  /** A repeatable flag (`--to a --to b`, its coerce keeps every value); completion keeps offering it. */
   repeatable: boolean;
   /** A boolean that defaults to true is turned off with `--no-<name>`, the form completion offers. */
   negated: boolean;
@@ -37,7 +38,7 @@ function flagSpec(name: string, options: Options): FlagSpec {
   const aliases = options.alias === undefined ? [] : [options.alias].flat();
   const boolean = options.type === 'boolean' || options.boolean === true;
   return {
-    name, aliases, takesValue: !boolean, repeatable: options.array === true, negated: boolean && options.default === true,
+    name, aliases, takesValue: !boolean, repeatable: options.coerce === everyValue, negated: boolean && options.default === true,
     describe: String(options.describe ?? options.description ?? options.desc ?? ''),
   };
 }

@@ -33,7 +33,11 @@ function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination:
   const sources = sourcesOf(placements, destination);
   // A pending pod that no node admits contributes no placement, only this note.
   const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
-  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, stuck);
+  // A pod on a node that is not among the objects read (nodes refused, a Node missing) has no
+  // placement to decide from, and with no Node the other nodes it may land on are unknown too.
+  const unplaced = pods.filter((p) => p.nodeName && !scheduling.ctx.node(p.nodeName))
+    .map((p) => ({ node: p.nodeName!, decision: decidePacket(scheduling.ctx, p, undefined, destination) }));
+  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, stuck, unplaced);
   return {
     destination,
     workloads: uniqueBy(pods.map((p) => p.workload), (w) => `${w.kind}/${w.name}`),

@@ -18,7 +18,13 @@ export interface Placement {
 /** Labels the managed node pools carry; a pool scales and replaces its nodes, with new addresses. */
 const POOL_LABELS = ['cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool', 'kubernetes.azure.com/agentpool', 'alpha.eksctl.io/nodegroup-name'];
 
-export function collectNotes(pods: readonly PodInfo[], placements: readonly Placement[], destination: Destination, stuck: readonly PodInfo[]): AllowlistNote[] {
+/** A pod whose node is not among the objects read: its decision says why it is unknown. */
+export interface Unplaced {
+  node: string;
+  decision: Decision;
+}
+
+export function collectNotes(pods: readonly PodInfo[], placements: readonly Placement[], destination: Destination, stuck: readonly PodInfo[], unplaced: readonly Unplaced[] = []): AllowlistNote[] {
   const notes: AllowlistNote[] = [];
   const nodesOf = (list: readonly Placement[]) => unique(list.map((p) => p.node.name));
   const nodeIP = placements.filter((p) => p.decision.identity === 'node-ip');
@@ -31,7 +37,10 @@ export function collectNotes(pods: readonly PodInfo[], placements: readonly Plac
   const noPodCidr = podIP.filter((p) => !p.node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === destination.range.family));
   if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: nodesOf(noPodCidr) });
   const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.sourceIP === null));
-  if (unknown.length > 0) notes.push({ code: 'PART_UNKNOWN', subjects: nodesOf(unknown), reasons: distinctReasons(unknown.map((p) => p.decision)) });
+  if (unknown.length > 0 || unplaced.length > 0) {
+    const subjects = unique([...nodesOf(unknown), ...unplaced.map((u) => u.node)]);
+    notes.push({ code: 'PART_UNKNOWN', subjects, reasons: distinctReasons([...unknown, ...unplaced].map((p) => p.decision)) });
+  }
   const dropped = placements.filter((p) => p.decision.identity === 'dropped');
   if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: nodesOf(dropped) });
   const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);

@@ -20,6 +20,7 @@ import { familyOf, nodeInternalIP } from '../core/node-address.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { gapData } from '../../config/gaps.ts';
 
 const LAYER = 'calico-egress-gateway';
 const PREFIX = 'egress.projectcalico.org/';
@@ -33,6 +34,8 @@ export interface CalicoGatewayInput {
   namespace: string;
   /** The effective `egress.projectcalico.org/` annotations without the prefix; one shared object per distinct content. */
   annotations: Readonly<Record<string, string>>;
+  /** The pod has no annotation of its own and its Namespace could not be read. */
+  namespaceUnread?: boolean;
 }
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
@@ -60,18 +63,24 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
   describe: () => undefined,
   input(layer, { ctx, pod }) {
     const annotations = effectiveAnnotations(ctx, layer, pod);
-    if (pod.hostNetwork || !(annotations['selector'] || annotations['egressGatewayPolicy'])) return undefined;
+    const annotated = Boolean(annotations['selector'] || annotations['egressGatewayPolicy']);
+    // Unread Namespaces may carry the annotations that send the pod to a gateway.
+    const namespaceUnread = !annotated && layer.unreadNamespaces !== undefined && (layer.egressIPSupport !== 'Disabled' || layer.unreadFelix !== undefined);
+    if (pod.hostNetwork || !(annotated || namespaceUnread)) return undefined;
     const key = JSON.stringify(Object.entries(annotations).sort());
     const canonical = ctx.table(ANNOTATIONS);
     if (!canonical.has(key)) canonical.set(key, annotations);
-    return { namespace: pod.namespace, annotations: canonical.get(key)! };
+    return { namespace: pod.namespace, annotations: canonical.get(key)!, ...(namespaceUnread ? { namespaceUnread } : {}) };
   },
-  decide(layer, { namespace: podNamespace, annotations }, destination, ctx) {
+  decide(layer, { namespace: podNamespace, annotations, namespaceUnread }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
     const data = { ...annotations };
-    if (layer.egressIPSupport === 'Disabled') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data }).build();
+    if (layer.egressIPSupport === 'Disabled' && !layer.unreadFelix) return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DISABLED', data }).build();
     const inPools = cidrBlocks(layer.pools.map((p) => p.cidr));
     if (coverage(destination.range, inPools) === 'all') return effect.note(LAYER, 'not-applicable', { code: 'CALICO_EGW_DST_IN_CLUSTER', data }).build();
+    // Whether the annotations count at all is FelixConfiguration's egressIPSupport.
+    if (layer.unreadFelix) return effect.unknown(LAYER, { code: 'CALICO_CONFIG_UNREADABLE', data: gapData(layer.unreadFelix) }).build();
+    if (namespaceUnread) return effect.unknown(LAYER, { code: 'NAMESPACES_UNREADABLE', data: gapData(layer.unreadNamespaces!) }).build();
     const gateway = annotations['egressGatewayPolicy'] ? gatewayFromPolicy(effect, layer, annotations['egressGatewayPolicy'], destination) : { selector: annotations['selector']!, namespaceSelector: annotations['namespaceSelector'] };
     if (!gateway) return effect.build();
     const selector = parseCalicoSelector(gateway.selector);
@@ -94,11 +103,16 @@ export const calicoEgressGateway: GatewayMechanism<CalicoEgressGatewayLayer, Cal
 function effectiveAnnotations(ctx: EngineContext, layer: CalicoEgressGatewayLayer, pod: PodInfo): Record<string, string> {
   const strip = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
   const namespace = strip(ctx.snapshot.namespaceAnnotations[pod.namespace] ?? {});
-  return layer.egressIPSupport === 'EnabledPerNamespaceOrPerPod' ? { ...namespace, ...strip(pod.annotations) } : namespace;
+  // With egressIPSupport unread, a pod's own annotations may count: its answer is then unknown, not skipped.
+  return layer.egressIPSupport === 'EnabledPerNamespaceOrPerPod' || layer.unreadFelix ? { ...namespace, ...strip(pod.annotations) } : namespace;
 }
 
 function gatewayFromPolicy(effect: EffectBuilder, layer: CalicoEgressGatewayLayer, name: string, destination: Destination): CalicoEgressRule['gateway'] | undefined {
   const policy = layer.egressGatewayPolicies.find((p) => p.name === name);
+  if (!policy && layer.unreadPolicies) {
+    effect.unknown(LAYER, { code: 'CALICO_CONFIG_UNREADABLE', data: gapData(layer.unreadPolicies) });
+    return undefined;
+  }
   if (!policy) {
     effect.unknown(LAYER, { code: 'CALICO_EGW_POLICY_NOT_FOUND', data: { policy: name } });
     return undefined;

@@ -40,7 +40,7 @@ export function resolveGateway(ctx: EngineContext, policy: CiliumEgressPolicy, u
   const outcomes = sorted.map((g) => egressThrough(g, policy, family));
   const texts = [...new Set(outcomes.map(describe))];
   if (texts.length === 1) return outcomes[0]!;
-  return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: 'the CiliumEndpoint of the pod' } } };
+  return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: dp.unread?.endpoints ? `the CiliumEndpoint of the pod (${dp.unread.endpoints.reason === 'forbidden' ? 'listing ciliumendpoints.cilium.io is forbidden' : `served only at ${dp.unread.endpoints.served}`})` : 'the CiliumEndpoint of the pod' } } };
 }
 
 /** The gateway nodes of each policy, found once per call: every packet through the policy asks. */

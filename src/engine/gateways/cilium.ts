@@ -21,6 +21,7 @@ import { entriesOf, longestPrefixMatch, type PolicyEntry } from './cilium-match.
 import { policyIndex, type SelectionUnknown } from './cilium-policy-index.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { gapData } from '../../config/gaps.ts';
 
 const LAYER = 'cilium-egress-gateway';
 const NO_POLICIES: readonly CiliumEgressPolicy[] = [];
@@ -58,7 +59,6 @@ const FINDINGS = {
   CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN: (d) => `egressIP ${d['egressIP']} is not ${d['family']}: Cilium 1.19 drops this traffic, 1.20 uses another address of the same device`,
   CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN: (d) => `a policy selects on namespace labels, but Namespace ${d['namespace']} was not read`,
   CILIUM_EGW_LABEL_FILTER_UNKNOWN: (d) => `which egress gateway policies select the pod is not known: ${d['detail']}`,
-  CILIUM_EGW_POLICY_VERSION_UNKNOWN: (d) => `CiliumEgressGatewayPolic${d['count'] === '1' ? 'y' : 'ies'} ${d['policies']} (${d['apiVersions']}) could select this pod and destination, but kubectl egress does not read that version`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -71,9 +71,9 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
   findings: FINDINGS,
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
   describe({ cilium: dp }) {
+    if (dp.unread?.policies) return `CiliumEgressGatewayPolicies unreadable${dp.unread.config ? '' : dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
     const valid = dp.egressPolicies.filter((p) => !p.invalid).length;
-    const unread = dp.unknownVersionPolicies?.length ? ` + ${dp.unknownVersionPolicies.length} of an unknown version` : '';
-    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${unread}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
+    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
   },
   input({ cilium: dp }, { ctx, pod, node }) {
     const selection = pod.hostNetwork ? NO_POLICIES : ctx.of(policyIndex, ctx.snapshot).selection(pod);
@@ -95,8 +95,12 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     }
     // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
     if (input.hostNetwork) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} }).build();
-    const unread = unreadPolicies(dp, ctx, destination);
-    if (unread) return unknown(effect, unread);
+    const unread = dp.unread ?? {};
+    // Policies that could not be read may select any pod, for any destination outside the cluster,
+    // wherever the gateway is on or may be (cilium-config unread too).
+    if (unread.policies && (unread.config || dp.config.enableEgressGateway)) {
+      return unknownOutsideCluster(effect, ctx, destination, 'unread', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gapData(unread.policies), gateway: unread.config ? 'unknown' : 'enabled' } });
+    }
     const selecting = input.selection;
     if ('code' in selecting) {
       return selecting.code === 'CILIUM_EGW_LABEL_FILTER_UNKNOWN'
@@ -104,6 +108,8 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
         : unknown(effect, { code: selecting.code, data: { namespace: selecting.namespace } });
     }
     if (selecting.length === 0) return effect.build();
+    // Policies select the pod, but whether the gateway is on is in the unread cilium-config.
+    if (unread.config) return unknownOutsideCluster(effect, ctx, destination, namesOf(selecting), { code: 'CILIUM_CONFIG_UNREADABLE', data: gapData(unread.config), source: dp.config.source });
     if (!dp.config.enableEgressGateway) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DISABLED', data: { policies: namesOf(selecting) }, source: dp.config.source }).build();
     if (dp.config.agentRefuses) return unknown(effect, { code: 'CILIUM_AGENT_REFUSES_CONFIG', data: { detail: dp.config.agentRefuses }, source: dp.config.source });
     const eligible = selecting.filter((p) => {
@@ -129,6 +135,8 @@ function applyEntries(effect: EffectBuilder, ctx: EngineContext, dp: CiliumDatap
   if (match.kind === 'none') return effect;
   if (match.kind === 'split') return unknownIn(effect, { code: 'CILIUM_EGW_RANGE_SPLIT', data: { by: match.entries.map((e) => e.cidr.text).join(', ') } });
   const winner = match.winners[0]!;
+  // The gateway node, and its address, are chosen among CiliumNodes by their labels.
+  if (dp.unread?.nodes && match.winners.some((e) => !e.excluded)) return unknownIn(effect, { code: 'CILIUM_NODES_UNREADABLE', data: gapData(dp.unread.nodes) });
   for (const loser of match.losers) {
     effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_LOST_TO_LONGER_PREFIX', data: { policy: loser.policy.name, cidr: loser.cidr.text, winner: winner.cidr.text, winnerPolicy: winner.policy.name }, source: policyRef(loser.policy) });
   }
@@ -157,6 +165,14 @@ function applyOutcome(effect: EffectBuilder, outcome: GatewayOutcome, winner: Po
   return outcome.sourceIP === null ? effect.set({ settled: true }) : effect;
 }
 
+/** Gateways never take in-cluster destinations; for any other, an input that was not read leaves the answer unknown. */
+function unknownOutsideCluster(effect: EffectBuilder, ctx: EngineContext, destination: Destination, policies: string, finding: Parameters<EffectBuilder['unknown']>[1]): Effect {
+  if (ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range) === 'all') {
+    return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_DST_IN_CLUSTER', data: { policies } }).build();
+  }
+  return unknown(effect, finding);
+}
+
 /** Cluster identities: pods, nodes (every address), the pod network (bpf/lib/identity.h); once per call. */
 const inClusterBlocks = derivation((snapshot: Snapshot, ctx): RangeSet => {
   const nodes = snapshot.datapath.cilium?.nodes ?? [];
@@ -177,15 +193,6 @@ function unknownIn(effect: EffectBuilder, finding: Parameters<EffectBuilder['unk
 
 function unknown(effect: EffectBuilder, finding: Parameters<EffectBuilder['unknown']>[1]): Effect {
   return unknownIn(effect, finding).build();
-}
-
-/** Policies of an unknown version could select any pod and cover any destination outside the cluster. */
-function unreadPolicies(dp: CiliumDatapath, ctx: EngineContext, destination: Destination): Parameters<EffectBuilder['unknown']>[1] | undefined {
-  const policies = dp.unknownVersionPolicies ?? [];
-  if (policies.length === 0 || !dp.config.enableEgressGateway) return undefined;
-  if (ctx.of(inClusterBlocks, ctx.snapshot).coverage(destination.range) === 'all') return undefined;
-  const data = { count: String(policies.length), policies: policies.map((p) => p.name).join(', '), apiVersions: [...new Set(policies.map((p) => p.apiVersion))].join(', ') };
-  return { code: 'CILIUM_EGW_POLICY_VERSION_UNKNOWN', data, source: { kind: 'CiliumEgressGatewayPolicy', name: policies[0]!.name } };
 }
 
 function namesOf(policies: readonly CiliumEgressPolicy[]): string {

@@ -5,7 +5,7 @@
  * egress gateways are asked in the order the datapath lists them.
  */
 import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
-import type { DatapathRegistry } from '../../config/datapath.ts';
+import { agentNamespaces, type DatapathRegistry } from '../../config/datapath.ts';
 import type { ResourceSpec } from '../../model/resources.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
@@ -82,4 +82,4 @@ export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefin
 export const CUSTOM_RESOURCES: readonly ResourceSpec[] = DATAPATH_REGISTRY.detections.flatMap((d) => d.detection.reads?.resources ?? []);
 
 /** Where datapath agents and their ConfigMaps live: kube-system, and the namespaces the mechanisms name. */
-export const AGENT_NAMESPACES: readonly string[] = ['kube-system', ...new Set(DATAPATH_REGISTRY.detections.flatMap((d) => d.detection.reads?.namespaces ?? []))];
+export const AGENT_NAMESPACES: readonly string[] = agentNamespaces(DATAPATH_REGISTRY);

@@ -11,13 +11,13 @@ import { addressRanges, cidrBlocks, coverage, parseCidr, singleAddress } from '.
 import { derivation } from '../core/context.ts';
 import { byPod, type LayerVerdict, type SnatMechanism } from '../core/mechanism.ts';
 import { calicoDetection } from '../../config/calico.ts';
-import type { CodesOf, Finding } from '../../model/reasons.ts';
+import { gapData } from '../../config/gaps.ts';
+import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
   CALICO_POD_IP_NOT_IN_POOL: (d) => `the pod IP ${d['podIP']} is in no Calico IP pool, so natOutgoing does not apply (policy-only Calico)`,
-  CALICO_VERSION_UNKNOWN: (d) => `${d['objects']} ${d['count'] === '1' ? 'is' : 'are'} of a version kubectl egress does not read (${d['apiVersions']}), so which pods Calico NATs is unknown`,
   CALICO_POOLS_UNKNOWN: () => 'calico-node runs but no IPPool was read, so which pods Calico NATs is unknown',
   CALICO_POOL_NAT_OUTGOING_OFF: (d) => `the pod's IP pool ${d['pool']} has natOutgoing false`,
   CALICO_DST_IN_IP_POOL: () => 'the destination is inside a Calico IP pool (disabled pools count too): not NATed',
@@ -34,7 +34,7 @@ declare module '../../model/reasons.ts' {
 export const calico: SnatMechanism<CalicoLayer> = {
   id: 'calico',
   upstream: 'projectcalico/calico felix/rules/nat.go, felix/dataplane/linux/masq_mgr.go',
-  describe: (layer) => `calico (${layer.pools.length} IP pool${layer.pools.length === 1 ? '' : 's'}${layer.unknownVersions ? ` + ${layer.unknownVersions.length} object${layer.unknownVersions.length === 1 ? '' : 's'} of an unknown version` : ''})`,
+  describe: (layer) => `calico (${layer.pools.length} IP pool${layer.pools.length === 1 ? '' : 's'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: calicoDetection,
@@ -44,10 +44,13 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const pool = poolOf(layer.pools, packet.sourceIP);
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, ...(felix.source ? { source: felix.source } : {}) } });
-    if (layer.unknownVersions) return { outcome: 'unknown', finding: unknownVersionFinding(layer.unknownVersions) };
+    if (layer.unreadPools) return say('unknown', 'CALICO_CONFIG_UNREADABLE', gapData(layer.unreadPools));
     if (layer.pools.length === 0) return say('unknown', 'CALICO_POOLS_UNKNOWN');
     if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
     if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });
+    // Felix's settings matter only for a natOutgoing pool; an unread natOutgoingAddress could SNAT
+    // to an address no other chain would, so the unknown is opaque.
+    if (layer.unreadFelix) return { ...say('unknown', 'CALICO_CONFIG_UNREADABLE', gapData(layer.unreadFelix)), opaque: true };
     const range = packet.destination.range;
     const allPools = cidrBlocks(layer.pools.filter((p) => !p.loadBalancerOnly).map((p) => p.cidr));
     const inPools = coverage(range, allPools);
@@ -72,11 +75,4 @@ function poolOf(pools: readonly CalicoPool[], podIP: string): CalicoPool | undef
     .map((p) => ({ p, cidr: parseCidr(p.cidr)?.cidr }))
     .filter((x) => x.cidr && coverage(ip, [x.cidr]) === 'all')
     .sort((a, b) => b.cidr!.prefix - a.cidr!.prefix)[0]?.p;
-}
-
-/** A pool or Felix setting of an unknown version may hold the pod's pool, or change natOutgoing: nothing here is sure. */
-function unknownVersionFinding(unread: NonNullable<CalicoLayer['unknownVersions']>): Finding {
-  const objects = unread.map((o) => `${o.kind} ${o.name}`).join(', ');
-  const apiVersions = [...new Set(unread.map((o) => o.apiVersion))].join(', ');
-  return { code: 'CALICO_VERSION_UNKNOWN', data: { count: String(unread.length), objects, apiVersions }, source: { kind: unread[0]!.kind, name: unread[0]!.name } };
 }

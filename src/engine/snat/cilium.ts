@@ -16,6 +16,7 @@ import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { ciliumNodesByName } from '../core/cilium-nodes.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import { ciliumDetection } from '../../config/cilium-datapath.ts';
+import { gapData } from '../../config/gaps.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
@@ -52,7 +53,9 @@ export const cilium: SnatMechanism<CiliumMasqueradeLayer> = {
   findings: FINDINGS,
   detection: ciliumDetection,
   upstream: 'cilium/cilium bpf/lib/nat.h, pkg/datapath/iptables/iptables.go',
-  describe: (layer) => (layer.gkeDataplaneV2 ? 'cilium (GKE Dataplane V2 anetd: GKE\'s rules decide masquerading)' : `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`),
+  describe: (layer) => (layer.gkeDataplaneV2 ? 'cilium (GKE Dataplane V2 anetd: GKE\'s rules decide masquerading)'
+    : layer.configUnread ? 'cilium (cilium-config unreadable: masquerading unknown)'
+    : `cilium (${layer.mode} masquerading${layer.ipMasqAgent ? ', ip-masq-agent' : ''})`),
   // The iptables rule matches the pod's address against the node's allocation CIDR; BPF does not.
   rule: (layer) => (layer.gkeDataplaneV2 ? byNode((facts) => gkeDataplaneV2(layer, facts))
     : layer.mode === 'bpf'
@@ -83,10 +86,16 @@ function before(facts: NodeFacts, then: (dp: CiliumDatapath, local: CiliumNodeIn
   const dp = ciliumOf(ctx);
   const { config } = dp;
   const family = destination.range.family;
+  // Without cilium-config the mode, the masquerade switches and the exclusion CIDR are all unknown,
+  // and what Cilium does could change what other chains see: opaque, like an agent that refuses.
+  if (dp.unread?.config) return verdict('unknown', 'CILIUM_CONFIG_UNREADABLE', gapData(dp.unread.config), config, true);
   if (config.agentRefuses) return verdict('unknown', 'CILIUM_AGENT_REFUSES_CONFIG', { detail: config.agentRefuses }, config, true);
   if (!(family === 4 ? config.enableIPv4Masquerade : config.enableIPv6Masquerade)) {
     return verdict('not-applicable', 'CILIUM_MASQUERADE_DISABLED', { family: `IPv${family}` }, config);
   }
+  // Pod CIDRs (cluster-pool IPAM keeps them only in CiliumNodes) and CiliumInternalIPs decide the
+  // exemptions below; falling back to Node objects would be a guess.
+  if (dp.unread?.nodes) return verdict('unknown', 'CILIUM_NODES_UNREADABLE', gapData(dp.unread.nodes), config);
   const local = ctx.of(ciliumNodesByName, dp).get(node.name);
   const localPods = blocks(ctx, local?.podCIDRs ?? NONE);
   // Pod-to-pod traffic never reaches the masquerading device: local delivery, or the overlay in tunnel mode.

@@ -7,7 +7,8 @@ import type { GkeEgressNatPolicyLayer } from '../../model/layers/gke-egress-nat-
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
-import type { CodesOf, Finding } from '../../model/reasons.ts';
+import { gapData } from '../../config/gaps.ts';
+import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
@@ -15,7 +16,6 @@ const FINDINGS = {
   GKE_EGRESS_NAT_POLICY_NO_SNAT: (d) => `an EgressNATPolicy (${d['policies']}) lists the destination as NoSNAT (${d['cidr']})`,
   GKE_CLUSTER_RANGE_NO_SNAT: (d) => `the destination is in the cluster's own ranges (${d['cidr']}), which GKE never SNATs`,
   GKE_EGRESS_NAT_POLICY_SNAT: (d) => `no EgressNATPolicy (${d['policies']}) exempts the destination: SNATed to the node IP`,
-  GKE_EGRESS_NAT_POLICY_VERSION_UNKNOWN: (d) => `EgressNATPolic${d['count'] === '1' ? 'y' : 'ies'} ${d['policies']} (${d['apiVersions']}) may exempt the destination, but kubectl egress does not read that version`,
   GKE_EGRESS_NAT_POLICY_OTHER_ACTION: (d) => `EgressNATPolicy ${d['policy']} has action ${d['action']} (Google Distributed Cloud's kind of the same name), which is not modelled`,
 } satisfies Findings;
 
@@ -26,7 +26,7 @@ declare module '../../model/reasons.ts' {
 export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
   id: 'gke-egress-nat-policy',
   upstream: 'GKE egress-nat-policy-ip-masq-autopilot how-to; concept page ip-masquerade-agent',
-  describe: (layer) => `gke-egress-nat-policy (${[...layer.policies.map((p) => p.name), ...(layer.unknownVersions ?? []).map((p) => `${p.name} at unknown ${p.apiVersion}`)].join(', ') || 'no policies'})`,
+  describe: (layer) => `gke-egress-nat-policy (${layer.unread ? 'policies unreadable' : layer.policies.map((p) => p.name).join(', ') || 'no policies'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: gkeEgressNatPolicyDetection,
@@ -36,15 +36,11 @@ export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
       ...exemptBlocks(layer.clusterRanges, 'GKE_CLUSTER_RANGE_NO_SNAT'),
     ];
     const policies = layer.policies.map((p) => p.name).join(', ');
-    const codes = { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' } as const;
-    if (!layer.unknownVersions) return evaluateExemptions(destination.range, blocks, codes, { policies }, { kind: 'EgressNATPolicy', name: policies });
-    // The cluster's own ranges are never SNATed, whatever the policies say; anything else a policy of an unknown version may decide.
-    const own = evaluateExemptions(destination.range, exemptBlocks(layer.clusterRanges, 'GKE_CLUSTER_RANGE_NO_SNAT'), codes, { policies }, undefined);
-    return own.outcome === 'exempt' ? own : { outcome: 'unknown', finding: unknownVersionFinding(layer.unknownVersions) };
+    if (layer.unread) {
+      // Only the cluster's own ranges are known to be exempt; any other destination a policy may list.
+      const known = evaluateExemptions(destination.range, blocks, { exempt: 'GKE_CLUSTER_RANGE_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE' }, {}, undefined);
+      return known.outcome === 'exempt' ? known : { outcome: 'unknown', finding: { code: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE', data: gapData(layer.unread) } };
+    }
+    return evaluateExemptions(destination.range, blocks, { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' }, { policies }, { kind: 'EgressNATPolicy', name: policies });
   }),
 };
-
-function unknownVersionFinding(unread: NonNullable<GkeEgressNatPolicyLayer['unknownVersions']>): Finding {
-  const data = { count: String(unread.length), policies: unread.map((p) => p.name).join(', '), apiVersions: [...new Set(unread.map((p) => p.apiVersion))].join(', ') };
-  return { code: 'GKE_EGRESS_NAT_POLICY_VERSION_UNKNOWN', data, source: { kind: 'EgressNATPolicy', name: unread[0]!.name } };
-}

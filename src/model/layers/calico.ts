@@ -4,6 +4,7 @@
  */
 import type { NodeScope } from '../datapath.ts';
 import type { ObjectRef } from '../objects.ts';
+import type { ReadGap } from '../gaps.ts';
 
 export interface CalicoPool {
   name: string;
@@ -37,8 +38,10 @@ export interface CalicoLayer {
   /** FelixConfiguration node.<name> overrides, by node name. */
   perNode: Record<string, CalicoFelixSettings>;
   scope: NodeScope;
-  /** IPPools and FelixConfigurations of an apiVersion the tool does not read: natOutgoing is unknown. */
-  unknownVersions?: { kind: string; name: string; apiVersion: string }[];
+  /** IP pools could not be read (RBAC, an unknown version): which pods Calico NATs is unknown. */
+  unreadPools?: ReadGap;
+  /** FelixConfigurations could not be read: natOutgoingAddress and natOutgoingExclusions are unknown. */
+  unreadFelix?: ReadGap;
 }
 
 /** Calico Enterprise egress gateways, selected by Namespace or Pod annotations (§5.3). */
@@ -47,6 +50,11 @@ export interface CalicoEgressGatewayLayer {
   pools: CalicoPool[];
   egressIPSupport: CalicoLayer['egressIPSupport'];
   egressGatewayPolicies: CalicoLayer['egressGatewayPolicies'];
+  /** FelixConfigurations (egressIPSupport) or EgressGatewayPolicies could not be read. */
+  unreadFelix?: ReadGap;
+  unreadPolicies?: ReadGap;
+  /** Namespaces could not be read: their egress annotations are unknown. */
+  unreadNamespaces?: ReadGap;
 }
 
 declare module '../datapath.ts' {

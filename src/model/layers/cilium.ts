@@ -17,6 +17,8 @@ export interface CiliumMasqueradeLayer {
    * ip-masq-agent, default SNAT) decide masquerading there, not cilium-config's (GKE docs).
    */
   gkeDataplaneV2?: true;
+  /** cilium-config could not be read: `mode` is only the agent's default, not what runs. */
+  configUnread?: true;
   scope: NodeScope;
 }
 

@@ -1,5 +1,6 @@
 /** GKE EgressNATPolicy. Its layer types join the datapath's by declaration merging (below). */
 import type { NodeScope } from '../datapath.ts';
+import type { ReadGap } from '../gaps.ts';
 
 /** GKE EgressNATPolicy (Autopilot, Dataplane V2): NoSNAT destinations keep the pod IP (§2.4). */
 export interface GkeEgressNatPolicyLayer {
@@ -8,8 +9,8 @@ export interface GkeEgressNatPolicyLayer {
   /** The cluster's own pod and node ranges, which the GKE-managed policy always keeps. */
   clusterRanges: string[];
   scope: NodeScope;
-  /** Policies of an apiVersion the tool does not read (networking.gke.io/v9): what they exempt is unknown. */
-  unknownVersions?: { name: string; apiVersion: string }[];
+  /** The policies could not be read (RBAC, an unknown version): only the cluster ranges are known. */
+  unread?: ReadGap;
 }
 
 declare module '../datapath.ts' {

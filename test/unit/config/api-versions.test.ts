@@ -64,7 +64,7 @@ describe('answers an object of an unknown version could change', () => {
   const future = at('cilium.io/v3', egressPolicy('future').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.9' }).build());
 
   it.each([
-    ['with the egress gateway on, a pod to the internet is unknown', EGRESS_GATEWAY_CONFIG, '8.8.8.8', 'unknown', ['CILIUM_EGW_POLICY_VERSION_UNKNOWN']],
+    ['with the egress gateway on, a pod to the internet is unknown', EGRESS_GATEWAY_CONFIG, '8.8.8.8', 'unknown', ['CILIUM_EGW_POLICIES_UNREADABLE']],
     ['a destination inside the cluster is not', EGRESS_GATEWAY_CONFIG, '10.4.0.9', 'pod-ip', ['CILIUM_DST_LOCAL_POD']],
     ['with the egress gateway off, no policy applies', { 'enable-bpf-masquerade': 'true' }, '8.8.8.8', 'node-ip', ['CILIUM_BPF_MASQUERADE']],
   ])('a CiliumEgressGatewayPolicy: %s', (_name, config, to, identity, reasons) => {
@@ -79,7 +79,7 @@ describe('answers an object of an unknown version could change', () => {
   ])('Calico with %s: natOutgoing is unknown', (_name, objects) => {
     const [d] = decide([...build(node('n1').internalIP('10.0.0.1'), pod('web', 'shop').on('n1').ip('10.4.0.7'), calicoNode()), ...objects], ['8.8.8.8']);
     expect(d!.identity).toBe('unknown');
-    expect(codes(d!)).toContain('CALICO_VERSION_UNKNOWN');
+    expect(codes(d!)).toContain('CALICO_CONFIG_UNREADABLE');
   });
 
   it('a DaemonSet at apps/v1beta2 may be an agent: node SNAT is unknown', () => {

@@ -32,6 +32,11 @@ describe('read gaps recorded by kubectl egress snapshot', () => {
     expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], places: [], problems: [], gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
   });
 
+  it('keeps a resource served only at a version the tool does not know, with that version', () => {
+    const text = 'apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: \'[{"resource":"ciliumnodes.cilium.io","reason":"unknown-version","served":"v3"}]\'\nitems: []';
+    expect(parseManifests(text, 'snap.yaml').gaps).toEqual([{ resource: 'ciliumnodes.cilium.io', reason: 'unknown-version', served: 'v3' }]);
+  });
+
   it('reports an annotation that is not a list of gaps', () => {
     const text = 'apiVersion: v1\nkind: List\nmetadata: {annotations: {kubectl-egress.io/read-gaps: "nope"}}\nitems: []';
     expect(parseManifests(text, 'snap.yaml').problems).toEqual(['snap.yaml: document 1: annotation kubectl-egress.io/read-gaps is not a list of read gaps']);

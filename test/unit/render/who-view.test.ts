@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/model/decision.ts';
-import { renderWho } from '../../../src/render/who-view.ts';
+import { renderWho, whoLegend } from '../../../src/render/who-view.ts';
 import { destination } from '../../support/predict.ts';
 
 const INTERNET = destination('8.8.8.8');
@@ -73,5 +73,23 @@ describe('who by workload', () => {
 
   it('keeps the same rows and counts when wide', () => {
     expect(wideBody.map((r) => r.slice(0, 6))).toEqual(body);
+  });
+});
+
+describe('who marks answers that rest on an assumption', () => {
+  const offCloud = (d: Decision): Decision => ({ ...d, warnings: [{ code: 'NO_NAT_ASSUMED_OFF_CLOUD', data: { node: d.node! } }] });
+
+  it('marks the source IP of a row whose answer has a warning, not the others', () => {
+    const table = renderWho([offCloud(decision('web', 0, INTERNET)), decision('api', 1, INTERNET)], { by: 'pod', wide: false });
+    expect(rows(table).map((r) => r[4])).toEqual(['SOURCE IP', '172.16.0.0*', '172.16.0.1']);
+  });
+
+  it('names each kind of assumption once in the legend, with how many more alike there are', () => {
+    const legend = whoLegend([0, 1, 2, 3].map((i) => offCloud(decision('web', i, INTERNET))));
+    expect(legend).toBe('* the answer rests on an assumption (see explain or -o json):\n  node node-0 has no cloud providerID: assuming no NAT beyond the node (and 2 more like it)\n');
+  });
+
+  it('has no legend when nothing is marked', () => {
+    expect(whoLegend([decision('web', 0, INTERNET)])).toBe('');
   });
 });

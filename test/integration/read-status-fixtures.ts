@@ -1,0 +1,112 @@
+/**
+ * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico and a GKE node side by
+ * side, pods with their status set as a kubelet would, and one user per resource the tool reads,
+ * bound to the shipped ClusterRoles (rbac/who.yaml) minus that one resource.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { kubectl, type LabInfo } from '../support/lab.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
+
+/** Every resource the shipped roles grant for reading; one refusing user each. */
+export const REFUSABLE = [
+  'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
+  'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
+] as const;
+export type Refusable = (typeof REFUSABLE)[number];
+export const refusingUser = (resource: Refusable) => `no-${resource}`;
+/** The namespaces where the lab's agents live, where the datapath role is bound. */
+const AGENT_NAMESPACES = ['kube-system', 'calico-system'];
+
+interface PodSeed {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
+  labels?: Record<string, string>;
+  owner?: { apiVersion: string; kind: string; name: string };
+  hostNetwork?: boolean;
+}
+
+const agent = (node: string, ip: string): PodSeed => ({ namespace: 'kube-system', name: `cilium-${node}`, node, ip, hostNetwork: true, owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'cilium' } });
+
+export const PODS: PodSeed[] = [
+  agent('n1', '10.0.0.1'), agent('gw', '10.0.0.9'),
+  { namespace: 'shop', name: 'web-5f7d8c9b6-aaaaa', node: 'n1', ip: '10.244.1.7', labels: { app: 'web', 'pod-template-hash': '5f7d8c9b6' }, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5f7d8c9b6' } },
+  { namespace: 'shop', name: 'legacy-frontend-x1y2z', node: 'n1', ip: '10.244.1.8', labels: { app: 'legacy' }, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'legacy-frontend' } },
+  { namespace: 'shop', name: 'backup-29400000-q7w8e', node: 'n1', ip: '10.244.1.10', labels: { app: 'backup' }, owner: { apiVersion: 'batch/v1', kind: 'Job', name: 'backup-29400000' } },
+  { namespace: 'shop', name: 'batch', node: 'n1', ip: '10.244.1.9', labels: { app: 'batch' } },
+  { namespace: 'shop', name: 'calico-app', node: 'n3', ip: '10.244.16.7', labels: { app: 'calico-app' } },
+  { namespace: 'shop', name: 'gke-app', node: 'g1', ip: '10.4.0.7', labels: { app: 'gke-app' } },
+];
+
+function podManifest(p: PodSeed, withStatus: boolean): object {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {
+      name: p.name, namespace: p.namespace, labels: p.labels ?? {},
+      ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
+    },
+    spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },
+    ...(withStatus ? { status: { phase: 'Running', hostIP: p.ip, podIP: p.ip, podIPs: [{ ip: p.ip }] } } : {}),
+  };
+}
+
+const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+interface Role {
+  metadata: { name: string };
+  rules: Rule[];
+}
+
+/** The shipped roles with one resource left out (rules left empty are dropped). */
+function rolesWithout(resource: Refusable, shipped: Role[]): object[] {
+  return shipped.map((role) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${role.metadata.name}-no-${resource}` },
+    rules: role.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== resource) })).filter((r) => r.resources.length > 0),
+  }));
+}
+
+function bindings(user: string, who: string, datapath: string): object[] {
+  const subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }];
+  const roleRef = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name });
+  return [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: user }, subjects, roleRef: roleRef(who) },
+    ...AGENT_NAMESPACES.map((namespace) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: user, namespace }, subjects, roleRef: roleRef(datapath) })),
+  ];
+}
+
+/** `full-user` has exactly the shipped roles; `no-<resource>` the same minus that resource. */
+function seedUsers(lab: LabInfo): void {
+  const shipped = parseAllDocuments(readFileSync(RBAC, 'utf8')).map((d) => d.toJS() as Role);
+  const [who, datapath] = shipped.map((r) => r.metadata.name) as [string, string];
+  const objects: object[] = [...shipped.map((r) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', ...r })), ...bindings('full-user', who, datapath)];
+  for (const resource of REFUSABLE) {
+    objects.push(...rolesWithout(resource, shipped), ...bindings(refusingUser(resource), `${who}-no-${resource}`, `${datapath}-no-${resource}`));
+  }
+  // The user without pods may still list the pods asked about (in shop), not the agents' pods.
+  objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'list-pods', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] });
+  objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'no-pods', namespace: 'shop' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: refusingUser('pods') }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-pods' } });
+  kubectl(lab, ['apply', '-f', '-'], list(objects));
+}
+
+export const LAB_USERS_FOR_READ_STATUS = ['full-user', ...REFUSABLE.map(refusingUser)];
+
+export function seedReadStatusLab(lab: LabInfo): void {
+  kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status-crds.yaml')]);
+  kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status.yaml')]);
+  kubectl(lab, ['wait', '--for=condition=Established', '--timeout=60s', '-f', join(FIXTURES, 'read-status-crds.yaml')]);
+  kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status-custom.yaml')]);
+  kubectl(lab, ['create', '-f', '-'], list(PODS.map((p) => podManifest(p, false))));
+  kubectl(lab, ['replace', '--subresource=status', '-f', '-'], list(PODS.map((p) => podManifest(p, true))));
+  seedUsers(lab);
+}

@@ -1,0 +1,154 @@
+/**
+ * Read status against a real kube-apiserver: for every resource the tool reads, a user bound to
+ * the shipped roles minus that resource gets `unknown` with the reason wherever the answer depends
+ * on it (never a definite IP), `allowlist` says the set is incomplete (exit 1), and answers that
+ * do not depend on it stay as the full user's. Its own lab (read-status-fixtures.ts): Cilium with
+ * egress gateway policies, Calico and a GKE node, which the main lab's ip-masq-agent answers must
+ * not meet.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubectl, startLab, writeKubeconfig, type Lab } from '../support/lab.ts';
+import { runPlugin } from '../support/plugin.ts';
+import { LAB_USERS_FOR_READ_STATUS, refusingUser, seedReadStatusLab, type Refusable } from './read-status-fixtures.ts';
+
+interface Item {
+  pod: string;
+  workload: { kind: string; name: string };
+  sourceIP: string | null;
+  identity: string;
+  reasons: { code: string; data?: Record<string, string> }[];
+}
+interface Report {
+  items: Item[];
+  warnings: string[];
+}
+
+let lab: Lab;
+
+beforeAll(async () => {
+  lab = await startLab(inject('lab').binDir, { users: LAB_USERS_FOR_READ_STATUS });
+  seedReadStatusLab(lab);
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+const kubeconfig = (user: string) => writeKubeconfig(lab, { name: user, token: lab.tokens[user]! });
+
+async function whoAs(user: string): Promise<Report> {
+  const result = await runPlugin(['who', '-n', 'shop', '--to', '8.8.8.8', '-o', 'json', '--kubeconfig', kubeconfig(user)]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Report;
+}
+
+const byPod = (report: Report) => Object.fromEntries(report.items.map((i) => [i.pod, i]));
+
+/** The pods whose answer rests on the refused resource, and the reason code their answer names. */
+const DEPENDS: [Refusable, string[], string][] = [
+  ['nodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'NODES_UNREADABLE'],
+  // Without the namespace list every agent namespace may hold an agent, and this user may not list DaemonSets in those it has no binding in.
+  ['namespaces', ['legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'DATAPATH_UNREADABLE'],
+  ['configmaps', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_CONFIG_UNREADABLE'],
+  ['daemonsets', ['legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'DATAPATH_UNREADABLE'],
+  ['ciliumegressgatewaypolicies', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_EGW_POLICIES_UNREADABLE'],
+  ['ciliumnodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_NODES_UNREADABLE'],
+  // Only a policy with several gateways picks one by the endpoint's UID.
+  ['ciliumendpoints', ['batch'], 'CILIUM_EGW_GATEWAY_SET'],
+  ['ippools', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
+  ['felixconfigurations', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
+  ['egressnatpolicies', ['gke-app'], 'GKE_EGRESS_NAT_POLICIES_UNREADABLE'],
+];
+
+describe('a user who may not read one resource', () => {
+  let full: Record<string, Item>;
+  beforeAll(async () => {
+    full = byPod(await whoAs('full-user'));
+  });
+
+  it('the full user gets definite answers from every mechanism', () => {
+    expect(Object.fromEntries(Object.entries(full).map(([pod, i]) => [pod, `${i.identity} ${i.sourceIP}`]))).toEqual({
+      'web-5f7d8c9b6-aaaaa': 'egress-gateway 203.0.113.50',
+      'legacy-frontend-x1y2z': 'node-ip 10.0.0.1',
+      'backup-29400000-q7w8e': 'node-ip 10.0.0.1',
+      batch: expect.stringMatching(/^egress-gateway 203\.0\.113\.5[01]$/) as unknown as string,
+      'calico-app': 'node-ip 10.0.0.3',
+      'gke-app': 'node-ip 34.1.2.3',
+    });
+  });
+
+  it.each(DEPENDS)('may not list %s: unknown where it matters, with the reason; the rest unchanged', async (resource, pods, code) => {
+    const report = byPod(await whoAs(refusingUser(resource)));
+    for (const [pod, item] of Object.entries(report)) {
+      if (pods.includes(pod)) {
+        expect({ pod, identity: item.identity, sourceIP: item.sourceIP }).toEqual({ pod, identity: 'unknown', sourceIP: null });
+        expect(item.reasons.map((r) => r.code)).toContain(code);
+      } else if (item.identity !== 'unknown') {
+        expect({ pod, sourceIP: item.sourceIP }).toEqual({ pod, sourceIP: full[pod]!.sourceIP });
+      }
+    }
+  });
+
+  it.each(DEPENDS)('may not list %s: allowlist says the set is incomplete (exit 1)', async (resource, pods) => {
+    const result = await runPlugin(['allowlist', pods[0]!, '-n', 'shop', '--to', '8.8.8.8', '--kubeconfig', kubeconfig(refusingUser(resource))]);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/incomplete/i);
+  });
+
+  it('the full user\'s allowlists for the same pods are complete (exit 0)', async () => {
+    for (const pod of new Set(DEPENDS.map(([, pods]) => pods[0]!))) {
+      const result = await runPlugin(['allowlist', pod, '-n', 'shop', '--to', '8.8.8.8', '--kubeconfig', kubeconfig('full-user')]);
+      expect({ pod, code: result.code }).toEqual({ pod, code: 0 });
+    }
+  });
+
+  it.each([
+    // Owners only group pods into workloads: the answers stay, the pods are grouped by what they name.
+    ['replicasets', 'legacy-frontend-x1y2z', { kind: 'ReplicaSet', name: 'legacy-frontend' }, 'cannot get replicasets.apps in shop'],
+    ['jobs', 'backup-29400000-q7w8e', { kind: 'Job', name: 'backup-29400000' }, 'cannot get jobs.batch in shop'],
+  ] as const)('may not get %s: the same addresses, %s grouped by its own owner reference, with a warning', async (resource, pod, workload, warning) => {
+    const report = await whoAs(refusingUser(resource));
+    const items = byPod(report);
+    expect(Object.fromEntries(Object.entries(items).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    expect(items[pod]!.workload).toEqual(workload);
+    expect(report.warnings.filter((w) => w.startsWith(warning))).toHaveLength(1);
+  });
+
+  it('may list pods only where it asks: agents assumed on every node their DaemonSet allows, with a warning', async () => {
+    const report = await whoAs(refusingUser('pods'));
+    expect(report.warnings).toContain('cannot list pods in kube-system: results may be incomplete');
+    expect(report.warnings.some((w) => w.includes('DaemonSet cilium') && w.includes('nodeSelector'))).toBe(true);
+    expect(Object.fromEntries(report.items.map((i) => [i.pod, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+  });
+
+  it('may not list Calico Enterprise egress gateway policies: the API is not served here, so nothing changes', async () => {
+    const report = byPod(await whoAs(refusingUser('egressgatewaypolicies')));
+    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+  });
+});
+
+describe('a CRD served only at a version the tool does not know', () => {
+  // Last in the file: it changes the lab's CiliumEgressGatewayPolicy CRD.
+  it('warns with the served version and answers unknown where the policies matter', async () => {
+    kubectl(lab, ['patch', 'crd', 'ciliumegressgatewaypolicies.cilium.io', '--type=json', '-p', JSON.stringify([
+      { op: 'replace', path: '/spec/versions/0/served', value: false },
+      { op: 'replace', path: '/spec/versions/0/storage', value: false },
+      { op: 'add', path: '/spec/versions/-', value: { name: 'v3', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
+    ])]);
+    await waitForDiscovery(() => kubectl(lab, ['get', '--raw', '/apis/cilium.io/v3']).includes('ciliumegressgatewaypolicies') && !kubectl(lab, ['get', '--raw', '/apis/cilium.io/v2']).includes('ciliumegressgatewaypolicies'));
+    const report = await whoAs('full-user');
+    expect(report.warnings.some((w) => w.includes('ciliumegressgatewaypolicies.cilium.io') && w.includes('only at v3'))).toBe(true);
+    const web = byPod(report)['web-5f7d8c9b6-aaaaa']!;
+    expect(web).toMatchObject({ identity: 'unknown', sourceIP: null });
+    expect(web.reasons.find((r) => r.code === 'CILIUM_EGW_POLICIES_UNREADABLE')?.data).toMatchObject({ reason: 'unknown-version', served: 'v3' });
+  });
+});
+
+async function waitForDiscovery(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (ready()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API server did not serve the changed CRD within 20 s');
+}

@@ -1,0 +1,25 @@
+/**
+ * An input that could not be read is said so, with what would make it readable: the RBAC rule to
+ * add, or the version the server serves. Never "invalid config".
+ */
+import { describe, expect, it } from 'vitest';
+import { messageOf } from '../../../src/render/messages.ts';
+import type { Finding } from '../../../src/model/reasons.ts';
+
+const gap = (resource: string, namespace = '', reason = 'forbidden', served = '') => ({ resource, namespace, reason, served });
+
+describe('messages for unread inputs', () => {
+  it.each<[string, Finding, string]>([
+    ['a refused ConfigMap names the RoleBinding to add', { code: 'AGENT_CONFIGMAP_UNREADABLE', data: { detail: 'cannot list configmaps in kube-system' } }, 'kubectl -n kube-system create rolebinding'],
+    ['refused DaemonSets name the RoleBinding to add', { code: 'DATAPATH_UNREADABLE', data: { resource: 'daemonsets.apps', namespace: 'cilium' } }, 'kubectl -n cilium create rolebinding'],
+    ['refused cilium-config names the RoleBinding to add', { code: 'CILIUM_CONFIG_UNREADABLE', data: gap('configmaps', 'kube-system') }, '--clusterrole=kubectl-egress-datapath'],
+    ['a refused CRD names the ClusterRole rule', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gap('ciliumegressgatewaypolicies.cilium.io'), gateway: 'enabled' } }, 'apiGroups: ["cilium.io"], resources: [ciliumegressgatewaypolicies], verbs: [list]'],
+    ['an unknown version names the served version', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gap('ciliumegressgatewaypolicies.cilium.io', '', 'unknown-version', 'v3'), gateway: 'unknown' } }, 'only at v3'],
+    ['the snapshot warning names the served version', { code: 'READ_UNKNOWN_VERSION', data: { resource: 'ciliumnodes.cilium.io', served: 'v3' } }, 'only at v3'],
+  ])('%s', (_name, finding, expected) => {
+    const message = messageOf(finding);
+    expect(message).toContain(expected);
+    expect(message).toMatch(/could not be read|only at/);
+    expect(message).not.toMatch(/invalid/i);
+  });
+});
