@@ -4,6 +4,7 @@
  */
 import type { ObjectRef } from './objects.ts';
 import type { LabelSelector } from './selector.ts';
+import type { InvalidAddress } from './snapshot.ts';
 
 export type CiliumRoutingMode = 'tunnel' | 'native';
 
@@ -85,5 +86,7 @@ export interface CiliumNodeInfo {
   externalIPs: string[];
   ciliumInternalIPs: string[];
   podCIDRs: string[];
+  /** Values of the CiliumNode's spec.addresses and spec.ipam.podCIDRs (or the Node's) that are not addresses. */
+  invalidAddresses?: InvalidAddress[];
   source: ObjectRef;
 }

@@ -40,7 +40,8 @@ export interface CiliumGatewayInput {
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
   CILIUM_EGW_DISABLED: (d) => `egress gateway policies ${d['policies']} select the pod, but the egress gateway is disabled in cilium-config`,
-  CILIUM_EGW_POLICY_INVALID: (d) => `policy ${d['policy']} is ignored by Cilium: ${d['detail']}`,
+  // reference/cilium-egress.md §3.1: onAddEgressPolicy returns before touching the policy it had.
+  CILIUM_EGW_POLICY_INVALID: (d) => `policy ${d['policy']} is ignored by Cilium: ${d['detail']} (the pods it was meant for leave with their usual address; had an earlier version of it been valid, the agent would keep that one)`,
   CILIUM_EGW_HOST_NETWORK: () => 'hostNetwork pods have no Cilium endpoint, so no egress gateway policy applies',
   CILIUM_EGW_NODE_NOT_SELECTED: (d) => `policy ${d['policy']} selects the pod but not its node ${d['node']} (selectors' nodeSelector)`,
   CILIUM_EGW_DST_NOT_IN_POLICY: (d) => `policy ${d['policy']} selects the pod but not this destination`,

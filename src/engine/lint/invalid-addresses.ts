@@ -1,0 +1,20 @@
+/**
+ * Address fields holding something that is not an address. The API server stores Node
+ * status.addresses and CiliumNode spec.addresses as written, so `banana` can be there, and a -f
+ * file is checked by nobody; whatever reads the value (kube-proxy, the CNI, a firewall script)
+ * gets no address or a wrong one. config/ keeps such values out of the model and warns (ADDRESS_INVALID); each is a
+ * finding on its object, since who cannot answer for whatever needs it.
+ */
+import { defineCheck } from './check.ts';
+
+export const invalidAddresses = defineCheck({
+  id: 'invalid-addresses',
+  codes: { ADDRESS_INVALID: 'error' },
+  upstream: 'k8s.io/api core/v1 NodeAddress, PodIP (strings the API server stores as written); Go net.ParseIP, net.ParseCIDR',
+  run({ snapshot }, report) {
+    for (const warning of snapshot.warnings) {
+      if (warning.code !== 'ADDRESS_INVALID' || !warning.source) continue;
+      report('ADDRESS_INVALID', warning.source, { kind: warning.data['kind'] ?? '', field: warning.data['field'] ?? '', value: warning.data['value'] ?? '' });
+    }
+  },
+});
