@@ -82,6 +82,10 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `${agent(d)}'s nonMasqueradeCIDRs (${d['origin'] === 'defaults' ? 'its defaults: ' : ''}${listOf(d['nonMasqueradeCIDRs'] || 'none')}) leave out pod CIDRs ${listOf(d['podCIDRs'])}: pod-to-pod traffic to them leaves with the node IP`,
     fix: (d) => `add the cluster's pod range (covering ${listOf(d['podCIDRs'])}) to nonMasqueradeCIDRs${d['origin'] === 'defaults' ? ' in the config the agent reads' : ''}`,
   },
+  CILIUM_CONFIG_CIDR_INVALID: {
+    message: (d) => `${JSON.stringify(d['value'])} is not an ${d['family']} CIDR: the Cilium agent exits at start (cidr.MustParseCIDR), so what its nodes masquerade is unknown`,
+    fix: (d) => `write an ${d['family']} CIDR such as ${d['family'] === 'IPv4' ? '10.0.0.0/8' : 'fd00::/104'} (the pod network the nodes route natively) and restart the agents`,
+  },
   CILIUM_EGW_POLICIES_WHILE_DISABLED: {
     message: (d) => `${d['count']} egress gateway ${plural(d['count'], 'policy', 'policies')} (${listOf(d['policies'])}) ${plural(d['count'], 'exists', 'exist')}, but enable-egress-gateway is off: Cilium ignores them and their pods leave with their usual address`,
     fix: () => 'set enable-egress-gateway to "true" (it needs enable-bpf-masquerade and kube-proxy-replacement) and restart the agents, or delete the policies',

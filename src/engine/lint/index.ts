@@ -15,6 +15,7 @@ import { ipMasqAgentResync } from './ip-masq-agent-resync.ts';
 import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
 import { invalidAddresses } from './invalid-addresses.ts';
+import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -25,6 +26,7 @@ const CHECKS = [
   ipMasqAgentResync,
   podCidrs,
   ciliumFeature,
+  ciliumConfigCidrs,
   ciliumGateways,
   ciliumOverlap,
   ciliumHostNetwork,

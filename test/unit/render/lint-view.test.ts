@@ -23,6 +23,7 @@ describe('the codes', () => {
       IP_MASQ_AGENT_RESYNC_TIGHT_LOOP: 'warning',
       POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: 'error',
       CILIUM_EGW_POLICIES_WHILE_DISABLED: 'error',
+      CILIUM_CONFIG_CIDR_INVALID: 'error',
       CILIUM_EGW_EGRESS_IP_AND_INTERFACE: 'error',
       CILIUM_EGW_POLICY_INVALID: 'error',
       CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: 'error',
