@@ -5,6 +5,9 @@
  */
 import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
+import type { Finding } from '../model/reasons.ts';
+import { parseCidr } from '../net/ip.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
@@ -66,8 +69,8 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 
 /** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
 export const calicoDetection: Detection = {
-  detect: (i) => withGateway(calicoLayer(i.index)),
-  force: (i) => withGateway(calicoLayer(i.index) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
+  detect: (i) => withGateway(withPoolWarnings(calicoLayer(i.index), i.warnings)),
+  force: (i) => withGateway(withPoolWarnings(calicoLayer(i.index), i.warnings) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }),
   isAgent: isCalicoNodeDaemonSet,
   reads: {
     resources: [
@@ -80,6 +83,15 @@ export const calicoDetection: Detection = {
     namespaces: ['calico-system'],
   },
 };
+
+/** An IPPool cidr that is not a CIDR (crd.projectcalico.org objects are not validated): said, and linted. */
+function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): CalicoLayer | undefined {
+  for (const pool of layer?.pools ?? []) {
+    if (parseCidr(pool.cidr)) continue;
+    warnings.push(...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [{ kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] }]));
+  }
+  return layer;
+}
 
 function withGateway(layer: CalicoLayer | undefined): Built {
   if (!layer) return NOTHING;

@@ -43,6 +43,8 @@ const WRITERS: Record<string, string> = {
   podCIDR: 'the node IPAM controller, or whoever created the Node',
   podIP: 'the kubelet, from the CNI plugin\'s result',
   CiliumInternalIP: 'the Cilium agent',
+  'EgressNATPolicy cidr': 'whoever applied the EgressNATPolicy',
+  'IPPool cidr': 'whoever applied the IPPool: calicoctl and the projectcalico.org API validate it, a crd.projectcalico.org object written directly is not',
 };
 
 const HELD_BY: Record<string, { message: (d: Data) => string; fix: (d: Data) => string }> = {
@@ -99,8 +101,8 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     fix: () => 'correct the policy (valid CIDRs in destinationCIDRs and excludedCIDRs, an IP in egressIP, selectors with podSelector or namespaceSelector, an egressGateway with a nodeSelector) and apply it again',
   },
   ADDRESS_INVALID: {
-    message: (d) => `${d['field']} is ${JSON.stringify(d['value'])}, which is not ${d['kind'] === 'podCIDR' ? 'a CIDR' : 'an IP address'} (${d['kind']}): answers that need it are unknown`,
-    fix: (d) => `write ${d['kind'] === 'podCIDR' ? 'a CIDR' : 'an IP address'} in ${d['field']}, or correct what writes it (${WRITERS[d['kind'] ?? ''] ?? 'the controller that owns the field'})`,
+    message: (d) => `${d['field']} is ${JSON.stringify(d['value'])}, which is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'} (${d['kind']}): answers that need it are unknown`,
+    fix: (d) => `write ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'} in ${d['field']}, or correct what writes it (${WRITERS[d['kind'] ?? ''] ?? 'the controller that owns the field'})`,
   },
   CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: {
     message: (d) => `no node with an IPv4 node address matches the nodeSelector ${d['nodeSelector']} of ${d['field']}: Cilium drops the traffic the policy selects`,

@@ -17,6 +17,7 @@ import type { Findings } from '../core/mechanism.ts';
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
   CALICO_POD_IP_NOT_IN_POOL: (d) => `the pod IP ${d['podIP']} is in no Calico IP pool, so natOutgoing does not apply (policy-only Calico)`,
+  CALICO_POOL_CIDR_INVALID: (d) => `IP pool ${d['pool']} has cidr ${JSON.stringify(d['cidr'])}, which is not a CIDR: whether it holds the pod's address or the destination is unknown`,
   CALICO_POOLS_UNKNOWN: () => 'calico-node runs but no IPPool was read, so which pods Calico NATs is unknown',
   CALICO_POOL_NAT_OUTGOING_OFF: (d) => `the pod's IP pool ${d['pool']} has natOutgoing false`,
   CALICO_DST_IN_IP_POOL: () => 'the destination is inside a Calico IP pool (disabled pools count too): not NATed',
@@ -44,6 +45,9 @@ export const calico: SnatMechanism<CalicoLayer> = {
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, ...(felix.source ? { source: felix.source } : {}) } });
     if (layer.pools.length === 0) return say('unknown', 'CALICO_POOLS_UNKNOWN');
+    // A pool whose cidr does not parse could be the pod's own, or hold the destination.
+    const broken = layer.pools.find((p) => !p.loadBalancerOnly && !parseCidr(p.cidr));
+    if (broken) return { outcome: 'unknown', finding: { code: 'CALICO_POOL_CIDR_INVALID', data: { pool: broken.name, cidr: broken.cidr }, source: { kind: 'IPPool', name: broken.name } } };
     if (!pool) return say('not-applicable', 'CALICO_POD_IP_NOT_IN_POOL', { podIP: packet.sourceIP });
     if (!pool.natOutgoing) return say('not-applicable', 'CALICO_POOL_NAT_OUTGOING_OFF', { pool: pool.name });
     const range = packet.destination.range;
