@@ -80,6 +80,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
   AWS_ENV_BOOL_INVALID: (d) => `${d['name']}=${JSON.stringify(d['value'])} is not a Go boolean (strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): the VPC CNI logs an error and uses its default, ${d['fallback']}`,
+  AWS_EXCLUDE_SNAT_CIDR_SKIPPED: (d) => `AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS entry ${JSON.stringify(d['cidr'])} is not a CIDR: the VPC CNI logs it and skips it (parseCIDRString), so traffic to that range is SNATed as if it were not listed`,
   AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
   ADDRESS_INVALID: (d) => `${d['object']}: ${d['field']} ${JSON.stringify(d['value'])} (${d['kind']}) is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'}: ignored, and answers that would need it are unknown`,
   READ_FORBIDDEN: (d) => `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`,
