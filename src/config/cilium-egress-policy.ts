@@ -24,6 +24,7 @@ export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
   // Go decodes `spec: null` to an empty spec, whose nil destinationCIDRs ParseCEGP rejects.
   const problem = spec ? parseInto(policy, spec) : 'spec is missing or null';
   if (problem) policy.invalid = problem;
+  if (problem && spec) policy.intended = intendedFor(spec);
   const conflicts = conflictingGateways(spec ?? {});
   if (conflicts.length > 0) policy.conflictingGateways = conflicts;
   return policy;
@@ -38,6 +39,17 @@ function conflictingGateways(spec: Json): NonNullable<CiliumEgressPolicy['confli
     const iface = getString(g, 'interface');
     return egressIP && iface ? [{ field, egressIP, interface: iface }] : [];
   });
+}
+
+/** The valid parts of a rejected policy's selectors and destinations: whom its author meant it for. */
+function intendedFor(spec: Json): NonNullable<CiliumEgressPolicy['intended']> {
+  const selectors = getArray(spec, 'selectors').flatMap((entry) => {
+    const parsed = parseSelectorEntry(entry);
+    return typeof parsed === 'string' ? [] : [parsed.endpoint];
+  });
+  const written = getArray(spec, 'destinationCIDRs').map(String);
+  const destinationCIDRs = written.filter((c) => parseCidr(c));
+  return { selectors, destinationCIDRs: destinationCIDRs.length === 0 && written.length > 0 ? undefined : destinationCIDRs };
 }
 
 /** Where gateway `index` of a parsed policy sits in its spec, for messages. */

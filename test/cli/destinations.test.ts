@@ -49,10 +49,14 @@ describe('--to the pod\'s own host', () => {
     expect(result.stderr).toContain('"db.internal.example" resolves to 127.0.1.1');
   });
 
-  it('answers a name that resolves elsewhere, and a range that merely contains loopback', async () => {
-    const named = await run(['who', '-n', 'shop', '-f', example, '--to', 'api.partner.example', '-o', 'json'], { 'api.partner.example': ['203.0.113.10'] });
-    expect(named.code).toBe(0);
-    expect((JSON.parse(named.stdout) as { items: { destination: string }[] }).items.map((i) => i.destination)).toContain('203.0.113.10');
+  it('resolves a name with the injected resolver and reports each address under the name', async () => {
+    const named = await run(['who', '-n', 'shop', '-f', example, '--to', 'api.partner.example', '-o', 'json'], { 'api.partner.example': ['203.0.113.10', '203.0.113.11'] });
+    expect({ code: named.code, looked: named.looked }).toEqual({ code: 0, looked: ['api.partner.example'] });
+    const items = (JSON.parse(named.stdout) as { items: { destination: string; destinationName: string }[] }).items;
+    expect(new Set(items.map((i) => `${i.destinationName} ${i.destination}`))).toEqual(new Set(['api.partner.example 203.0.113.10', 'api.partner.example 203.0.113.11']));
+  });
+
+  it('answers a range that merely contains loopback', async () => {
     expect((await run(['who', '-n', 'shop', '-f', example, '--to', '126.0.0.0/7', '-o', 'json'])).code).toBe(0);
   });
 });
