@@ -9,25 +9,29 @@ import type { InvalidAddress } from '../model/snapshot.ts';
 import type { ObjectRef } from '../model/objects.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
 
+/** A value as written, and where: `field` is called only for an invalid one (every pod IP passes here). */
 export interface WrittenAddress {
-  field: string;
+  field: () => string;
   value: string;
 }
 
 /** The valid values in order, and the invalid ones with the families whose first value they precede. */
-export function sortAddresses(kind: string, written: readonly WrittenAddress[], parse: (text: string) => Family | undefined): { valid: string[]; invalid: InvalidAddress[] } {
+export function sortAddresses(kind: string, written: readonly WrittenAddress[], parse: (text: string) => Family | undefined): { valid: string[]; invalid: readonly InvalidAddress[] } {
   const valid: string[] = [];
-  const invalid: InvalidAddress[] = [];
-  const seen = new Set<Family>();
+  let invalid: InvalidAddress[] | undefined;
+  let seen4 = false;
+  let seen6 = false;
   for (const { field, value } of written) {
     const family = parse(value);
-    if (family) {
-      valid.push(value);
-      seen.add(family);
-    } else invalid.push({ kind, field, value, hides: ([4, 6] as const).filter((f) => !seen.has(f)) });
+    if (family === 4) seen4 = true;
+    if (family === 6) seen6 = true;
+    if (family) valid.push(value);
+    else (invalid ??= []).push({ kind, field: field(), value, hides: [...(seen4 ? [] : [4 as const]), ...(seen6 ? [] : [6 as const])] });
   }
-  return { valid, invalid };
+  return { valid, invalid: invalid ?? NO_INVALID };
 }
+
+const NO_INVALID: readonly InvalidAddress[] = Object.freeze([]);
 
 export const ipFamily = (text: string): Family | undefined => parseIp(text)?.family;
 export const cidrFamily = (text: string): Family | undefined => parseCidr(text)?.cidr.family;

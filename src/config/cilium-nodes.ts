@@ -13,7 +13,7 @@ export function ciliumNodes(index: ObjectIndex, nodes: readonly NodeInfo[]): Cil
   const fromCrd = new Map(index.all('CiliumNode').map((cn) => {
     const node = byName.get(cn.metadata.name);
     const [internal, external, ciliumInternal] = ['InternalIP', 'ExternalIP', 'CiliumInternalIP'].map((type) => sortAddresses(type, addressesOfType(cn, type), ipFamily));
-    const podCIDRs = sortAddresses('podCIDR', getArray(getRecord(cn, 'spec', 'ipam'), 'podCIDRs').map((c, i) => ({ field: `spec.ipam.podCIDRs[${i}]`, value: written(c) })), cidrFamily);
+    const podCIDRs = sortAddresses('podCIDR', getArray(getRecord(cn, 'spec', 'ipam'), 'podCIDRs').map((c, i) => ({ field: () => `spec.ipam.podCIDRs[${i}]`, value: written(c) })), cidrFamily);
     const info: CiliumNodeInfo = {
       name: cn.metadata.name,
       labels: stringMap(cn.metadata.labels),
@@ -43,5 +43,5 @@ export function ciliumNodes(index: ObjectIndex, nodes: readonly NodeInfo[]): Cil
 
 function addressesOfType(cn: KubeObject, type: string): WrittenAddress[] {
   return getArray(cn, 'spec', 'addresses').flatMap((a, i) =>
-    getString(a, 'type') === type ? [{ field: `spec.addresses[${i}].ip`, value: written(isRecord(a) ? a['ip'] : undefined) }] : []);
+    getString(a, 'type') === type ? [{ field: () => `spec.addresses[${i}].ip`, value: written(isRecord(a) ? a['ip'] : undefined) }] : []);
 }

@@ -46,14 +46,14 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
 /** status.addresses of one type (Hostname and InternalDNS are names, not addresses). */
 function addressesOfType(obj: KubeObject, type: string): WrittenAddress[] {
   return getArray(obj, 'status', 'addresses').flatMap((a, i) =>
-    getString(a, 'type') === type ? [{ field: `status.addresses[${i}].address`, value: written(isRecord(a) ? a['address'] : undefined) }] : []);
+    getString(a, 'type') === type ? [{ field: () => `status.addresses[${i}].address`, value: written(isRecord(a) ? a['address'] : undefined) }] : []);
 }
 
 /** spec.podCIDRs, else the older spec.podCIDR. */
 function writtenPodCIDRs(spec: Record<string, unknown> | undefined): WrittenAddress[] {
-  const list = getArray(spec, 'podCIDRs').map((c, i) => ({ field: `spec.podCIDRs[${i}]`, value: written(c) }));
+  const list = getArray(spec, 'podCIDRs').map((c, i) => ({ field: () => `spec.podCIDRs[${i}]`, value: written(c) }));
   if (list.length > 0) return list;
   const single = spec?.['podCIDR'];
-  return single == null || single === '' ? [] : [{ field: 'spec.podCIDR', value: written(single) }];
+  return single == null || single === '' ? [] : [{ field: () => 'spec.podCIDR', value: written(single) }];
 }
 

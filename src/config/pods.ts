@@ -26,7 +26,7 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
     annotations: datapathAnnotations(obj.metadata.annotations),
     workload: workloadOf(obj, index),
   };
-  if (podIPs.invalid.length > 0) pod.invalidAddresses = podIPs.invalid;
+  if (podIPs.invalid.length > 0) pod.invalidAddresses = [...podIPs.invalid];
   const nodeName = getString(spec, 'nodeName');
   if (nodeName) pod.nodeName = nodeName;
   const phase = getString(status, 'phase');
@@ -37,10 +37,10 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
 
 /** status.podIPs, else the older status.podIP. hostIP(s) are not read: a pod's node is spec.nodeName. */
 function writtenPodIPs(status: Record<string, unknown> | undefined): WrittenAddress[] {
-  const list = getArray(status, 'podIPs').map((p, i) => ({ field: `status.podIPs[${i}].ip`, value: written(isRecord(p) ? p['ip'] : p) }));
+  const list = getArray(status, 'podIPs').map((p, i) => ({ field: () => `status.podIPs[${i}].ip`, value: written(isRecord(p) ? p['ip'] : p) }));
   if (list.length > 0) return list;
   const single = status?.['podIP'];
-  return single == null || single === '' ? [] : [{ field: 'status.podIP', value: written(single) }];
+  return single == null || single === '' ? [] : [{ field: () => 'status.podIP', value: written(single) }];
 }
 
 /**
