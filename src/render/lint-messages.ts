@@ -44,6 +44,8 @@ const WRITERS: Record<string, string> = {
   podIP: 'the kubelet, from the CNI plugin\'s result',
   CiliumInternalIP: 'the Cilium agent',
   'EgressNATPolicy cidr': 'whoever applied the EgressNATPolicy',
+  'flannel Network CIDR': 'the kube-flannel-cfg ConfigMap',
+  'flannel IPv6Network CIDR': 'the kube-flannel-cfg ConfigMap',
   'IPPool cidr': 'whoever applied the IPPool: calicoctl and the projectcalico.org API validate it, a crd.projectcalico.org object written directly is not',
 };
 
