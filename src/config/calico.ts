@@ -6,7 +6,7 @@
 import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
-import { parseCidr } from '../net/ip.ts';
+import { parseCidr, parseIp } from '../net/ip.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
@@ -89,6 +89,11 @@ function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): 
   for (const pool of layer?.pools ?? []) {
     if (parseCidr(pool.cidr)) continue;
     warnings.push(...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [{ kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] }]));
+  }
+  for (const felix of layer ? [layer.felix, ...Object.values(layer.perNode)] : []) {
+    const address = felix.natOutgoingAddress;
+    if (address === undefined || parseIp(address) || !felix.source) continue;
+    warnings.push(...invalidAddressWarnings(felix.source, [{ kind: 'natOutgoingAddress', field: 'spec.natOutgoingAddress', value: address, hides: [4, 6] }]));
   }
   return layer;
 }
