@@ -6,6 +6,7 @@
 import type { CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
+import type { Family } from '../model/net.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
@@ -84,11 +85,15 @@ export const calicoDetection: Detection = {
   },
 };
 
-/** An IPPool cidr that is not a CIDR (crd.projectcalico.org objects are not validated): said, and linted. */
+/** Address fields that do not parse (crd.projectcalico.org objects and -f files are not validated): said, and linted. */
 function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): CalicoLayer | undefined {
   for (const pool of layer?.pools ?? []) {
     if (parseCidr(pool.cidr)) continue;
     warnings.push(...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [{ kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] }]));
+  }
+  for (const policy of layer?.egressGatewayPolicies ?? []) {
+    const invalid = policy.rules.flatMap((r, i) => (r.cidr === undefined || parseCidr(r.cidr) ? [] : [{ kind: 'EgressGatewayPolicy cidr', field: `spec.rules[${i}].destination.cidr`, value: r.cidr, hides: [4, 6] as Family[] }]));
+    warnings.push(...invalidAddressWarnings({ kind: 'EgressGatewayPolicy', name: policy.name }, invalid));
   }
   for (const felix of layer ? [layer.felix, ...Object.values(layer.perNode)] : []) {
     const address = felix.natOutgoingAddress;

@@ -47,6 +47,7 @@ const WRITERS: Record<string, string> = {
   'flannel Network CIDR': 'the kube-flannel-cfg ConfigMap',
   'flannel IPv6Network CIDR': 'the kube-flannel-cfg ConfigMap',
   natOutgoingAddress: 'whoever applied the FelixConfiguration',
+  'EgressGatewayPolicy cidr': 'whoever applied the EgressGatewayPolicy',
   'IPPool cidr': 'whoever applied the IPPool: calicoctl and the projectcalico.org API validate it, a crd.projectcalico.org object written directly is not',
 };
 
