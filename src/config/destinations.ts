@@ -34,7 +34,10 @@ const OWN_HOST = ['127.0.0.0/8', '0.0.0.0/32', '::1/128', '::/128', '::ffff:127.
 
 /** Why no source IP can be predicted for the range: it is the pod's own host, so nothing leaves the pod. */
 export function ownHostReason(range: IpRange, text: string): string | undefined {
-  if (coverage(range, OWN_HOST) !== 'all') return undefined;
+  return coverage(range, OWN_HOST) === 'all' ? loopback(text) : undefined;
+}
+
+function loopback(text: string): string {
   return `${text} is the pod's own loopback: traffic to it never leaves the pod, so no other host sees a source IP; ask about an address outside the pod`;
 }
 
@@ -52,7 +55,7 @@ export function parseDestination(text: string): ParsedDestination {
   }
   if (/^[\d.]+$/.test(text) || text.includes(':')) return { kind: 'invalid', reason: `"${text}" is not a valid IP address` };
   // RFC 6761 §6.3: localhost names are loopback; said without asking a resolver.
-  if (/^(.+\.)?localhost\.?$/i.test(text)) return { kind: 'invalid', reason: `${text} is the pod's own loopback: traffic to it never leaves the pod, so no other host sees a source IP; ask about an address outside the pod` };
+  if (/^(.+\.)?localhost\.?$/i.test(text)) return { kind: 'invalid', reason: loopback(text) };
   if (HOSTNAME.test(text)) return { kind: 'hostname', hostname: text };
   return { kind: 'invalid', reason: `"${text}" is not an IP, CIDR, hostname or destination class (${Object.keys(DESTINATION_CLASSES).join(', ')})` };
 }

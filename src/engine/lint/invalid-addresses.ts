@@ -2,8 +2,8 @@
  * Address fields holding something that is not an address. The API server stores Node
  * status.addresses and CiliumNode spec.addresses as written, so `banana` can be there, and a -f
  * file is checked by nobody; whatever reads the value (kube-proxy, the CNI, a firewall script)
- * gets no address or a wrong one. config/ keeps such values out of the model and warns (ADDRESS_INVALID); each is a
- * finding on its object, since who cannot answer for whatever needs it.
+ * gets no address or a wrong one. config/ keeps such values out of the model and warns
+ * (ADDRESS_INVALID); each is a finding on its object, since who cannot answer what needs it.
  */
 import { defineCheck } from './check.ts';
 
