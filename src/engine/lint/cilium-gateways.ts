@@ -2,7 +2,8 @@
  * CiliumEgressGatewayPolicy gateways that cannot work: a policy the parser rejects (both egressIP
  * and interface, a CIDR or egressIP that does not parse, no selectors or gateway), a nodeSelector
  * no node matches (traffic dropped), an egressIP the gateway node cannot hold (traffic dropped,
- * "No Egress IP configured"). Facts: reference/cilium-egress.md §3.1–§3.3; cilium/cilium pkg/egressgateway/policy.go `ParseCEGP`, `regenerateGatewayConfig`.
+ * "No Egress IP configured"). Facts: reference/cilium-egress.md §3.1–§3.3; cilium/cilium
+ * pkg/egressgateway/policy.go `ParseCEGP`, `regenerateGatewayConfig`.
  */
 import type { CiliumEgressPolicy, CiliumGateway, CiliumNodeInfo } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
