@@ -32,6 +32,7 @@ export function loadKubeconfig(options: KubeconfigOptions, environment: Kubeconf
   const files = kubeconfigFiles(options, environment);
   const kc = files.length > 0 ? mergeFiles(files) : inClusterConfig(environment);
   applyOverrides(kc, options);
+  checkServerURL(kc);
   applyProxyFromEnvironment(kc, environment.env);
   return kc;
 }
@@ -102,6 +103,24 @@ function applyOverrides(kc: KubeConfig, options: KubeconfigOptions): void {
   kc.setCurrentContext(effective.name);
   if (!kc.getCurrentCluster()) throw new ClusterError(`context "${effective.name}" names cluster "${effective.cluster}", which does not exist in the kubeconfig`);
   if (!kc.getCurrentUser()) throw new ClusterError(`context "${effective.name}" names user "${effective.user}", which does not exist in the kubeconfig`);
+}
+
+/** The cluster's server, checked as Go's url.Parse and dialer would: http or https, a port that exists. */
+function checkServerURL(kc: KubeConfig): void {
+  const cluster = kc.getCurrentCluster();
+  const server = (cluster?.server ?? '').replace(/\/+$/, '');
+  const where = `the kubeconfig's server URL "${server}" (cluster "${cluster?.name ?? ''}")`;
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:\[[^\]]*\]|[^/:?#]*):([^/?#]*)/i.exec(server)?.[1];
+  if (port !== undefined && port !== '' && !(/^\d+$/.test(port) && Number(port) > 0 && Number(port) <= 65535)) {
+    throw new ClusterError(`${where} has an invalid port "${port}" (it must be 1 to 65535)`);
+  }
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new ClusterError(`${where} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ClusterError(`${where} must start with https:// or http://`);
 }
 
 /** The namespace kubectl would use: the context's, else "default". */

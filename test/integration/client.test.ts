@@ -61,7 +61,7 @@ describe('kubeconfig like kubectl', () => {
   it('follows the order of KUBECONFIG: the other order picks the other file\'s cluster', async () => {
     const result = await runPlugin(whoArgs, { env: env({ KUBECONFIG: [shadow, good].join(delimiter) }) });
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe(`error: cannot reach the API server at ${nowhere}: ECONNREFUSED\n`);
+    expect(result.stderr).toBe(`error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`);
   });
 
   it('switches user with --user and cluster with --cluster', async () => {
@@ -72,7 +72,7 @@ describe('kubeconfig like kubectl', () => {
     const asNocm = await runPlugin([...whoArgs, '--kubeconfig', both, '--user', 'nocm']);
     expect(JSON.parse(asNocm.stdout).warnings).toEqual(['cannot list configmaps in kube-system: results may be incomplete']);
     const elsewhere = await runPlugin([...whoArgs, '--kubeconfig', both, '--cluster', 'nowhere']);
-    expect(elsewhere.stderr).toBe(`error: cannot reach the API server at ${nowhere}: ECONNREFUSED\n`);
+    expect(elsewhere.stderr).toBe(`error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`);
     const unknownUser = await runPlugin([...whoArgs, '--kubeconfig', both, '--user', 'ghost']);
     expect(unknownUser).toMatchObject({ code: 4, stderr: 'error: user "ghost" does not exist in the kubeconfig\n' });
   });
