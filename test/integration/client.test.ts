@@ -14,7 +14,7 @@ import { listAll } from '../../src/cluster/list.ts';
 import { readCluster } from '../../src/cluster/read.ts';
 import { PODS } from '../../src/cluster/resources.ts';
 import { writeKubeconfig } from '../support/lab.ts';
-import { runPlugin } from '../support/plugin.ts';
+import { PLUGIN, runPlugin } from '../support/plugin.ts';
 import { PAGINATED_PODS } from './fixtures.ts';
 
 const lab = inject('lab');
@@ -145,9 +145,11 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
     expect(proxied.stderr).toBe('');
     expect(pods(proxied.stdout)).toHaveLength(4);
     expect(seen).toContain(`kubernetes.lab:${port}`);
-    const direct = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig], { env: env({ HTTPS_PROXY: proxyURL, NO_PROXY: '.example.com,kubernetes.lab' }) });
+    // Direct, the name must be looked up: in a network namespace of its own, so no DNS query leaves
+    // the machine (and the proxy, outside it, could not be reached either: the error shows which was tried).
+    const direct = await runPlugin(['-rn', PLUGIN, ...whoArgs, '--kubeconfig', kubeconfig], { command: 'unshare', env: env({ HTTPS_PROXY: proxyURL, NO_PROXY: '.example.com,kubernetes.lab' }) });
     expect(direct.code).toBe(4);
-    expect(direct.stderr).toMatch(/host not found \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(direct.stderr).toMatch(/: host not found.*\((ENOTFOUND|EAI_AGAIN)\)\n$/);
   });
 });
 
