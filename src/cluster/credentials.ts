@@ -57,6 +57,10 @@ export class CredentialSource {
     try {
       await (this.kc as unknown as KubeConfigInternals).applyOptions(options);
     } catch (error) {
+      if (error instanceof TypeError && !this.kc.getCurrentUser()?.exec) {
+        // Buffer.from on a number or map: client-node does not check the fields' types.
+        throw new ClusterError(`user "${this.kc.getCurrentUser()?.name ?? ''}" or its cluster has a credential field of the wrong type (certificate and key data, token and paths are strings)`);
+      }
       throw new ClusterError(describeCredentialError(error, this.kc));
     }
     return { headers: headersOf(this.kc, options), tls: tlsOf(options) };
@@ -97,6 +101,10 @@ function headersOf(kc: KubeConfig, options: RequestOptions): Record<string, stri
   for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key] = String(value);
   const user = kc.getCurrentUser();
   if (user?.username) headers['Authorization'] = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  // What an HTTP header may carry (RFC 9110 field-value); undici would only say "invalid … header".
+  for (const [key, value] of Object.entries(headers)) {
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new ClusterError(`the ${key === 'Authorization' ? 'token or password' : key} of user "${user?.name ?? ''}" holds characters an HTTP header cannot carry`);
+  }
   return headers;
 }
 

@@ -34,6 +34,7 @@ export function loadKubeconfig(options: KubeconfigOptions, environment: Kubeconf
   applyOverrides(kc, options);
   checkServerURL(kc);
   applyProxyFromEnvironment(kc, environment.env);
+  checkProxyURL(kc);
   return kc;
 }
 
@@ -66,7 +67,9 @@ function mergeFiles(files: string[]): KubeConfig {
     try {
       kc.loadFromFile(file);
     } catch (error) {
-      throw new ClusterError(`cannot load kubeconfig ${file}: ${(error as Error).message.split('\n')[0]}`);
+      // client-node reads fields without checking their types: its TypeErrors say nothing a user can act on.
+      const why = error instanceof TypeError ? 'an entry or field is null or of the wrong type (clusters, users and contexts are lists of maps with a name; server, paths and names are strings)' : (error as Error).message.split('\n')[0];
+      throw new ClusterError(`cannot load kubeconfig ${file}: ${why}`);
     }
     for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
@@ -121,6 +124,14 @@ function checkServerURL(kc: KubeConfig): void {
     throw new ClusterError(`${where} is not a valid URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ClusterError(`${where} must start with https:// or http://`);
+}
+
+/** The kubeconfig's proxy-url, or the one HTTPS_PROXY/HTTP_PROXY gave: undici would only say "Invalid URL". */
+function checkProxyURL(kc: KubeConfig): void {
+  const proxyUrl: unknown = kc.getCurrentCluster()?.proxyUrl;
+  if (proxyUrl === undefined || proxyUrl === null || proxyUrl === '') return;
+  const valid = typeof proxyUrl === 'string' && URL.canParse(proxyUrl) && /^(https?|socks5?):$/.test(new URL(proxyUrl).protocol);
+  if (!valid) throw new ClusterError(`the proxy URL ${JSON.stringify(proxyUrl)} (the kubeconfig's proxy-url, or HTTPS_PROXY/HTTP_PROXY) is not an http://, https:// or socks5:// URL`);
 }
 
 /** The namespace kubectl would use: the context's, else "default". */

@@ -128,6 +128,8 @@ describe('kubeconfig entries that cannot be used', () => {
     ['a missing certificate-authority file', (ca: string) => `{server: "${lab.server}", certificate-authority: ${ca}}`, '{token: t}', (ca: string) => `unable to read certificate-authority ${ca} for cluster "bad-entry": no such file`],
     ['a missing client-certificate file', () => `{server: "${lab.server}", certificate-authority: ${lab.caFile}}`, '{client-certificate: /nonexistent/client.crt, client-key: /nonexistent/client.key}', () => 'unable to read client-certificate /nonexistent/client.crt for user "bad-entry": no such file'],
     ['a port out of range', () => `{server: "https://127.0.0.1:99999"}`, '{token: t}', () => 'the kubeconfig\'s server URL "https://127.0.0.1:99999" (cluster "bad-entry") has an invalid port "99999" (it must be 1 to 65535)'],
+    ['a proxy-url that is not a URL', () => `{server: "${lab.server}", proxy-url: "proxy.corp:3128 "}`, '{token: t}', () => 'the proxy URL "proxy.corp:3128 " (the kubeconfig\'s proxy-url, or HTTPS_PROXY/HTTP_PROXY) is not an http://, https:// or socks5:// URL'],
+    ['a token no HTTP header can carry', () => `{server: "${lab.server}", certificate-authority: ${lab.caFile}}`, '{token: "abc\\u0001"}', () => 'the token or password of user "bad-entry" holds characters an HTTP header cannot carry'],
     ['a scheme other than http and https', () => `{server: "ftp://127.0.0.1:6443"}`, '{token: t}', () => 'the kubeconfig\'s server URL "ftp://127.0.0.1:6443" (cluster "bad-entry") must start with https:// or http://'],
   ])('%s is named as such', async (_name, cluster, user, message) => {
     const ca = join(lab.dir, 'no-such-ca.crt');

@@ -115,6 +115,14 @@ function replaced(value: Json, path: Path, next: Json | undefined): Json {
   return copy;
 }
 
+/** Every breakage of every field of a plain value (a kubeconfig), each as the broken copy. */
+export function brokenCopies(value: JsonObject, depth: number): { name: string; value: JsonObject }[] {
+  return paths(value, depth).flatMap((path) => {
+    const original = at(value, path);
+    return BREAKAGES.filter((b) => b.applies(original)).map((b) => ({ name: `${path.join('.')} ${b.name}`, value: replaced(value, path, b.apply(original)) as JsonObject }));
+  });
+}
+
 export interface Variant {
   name: string;
   base: Base;
