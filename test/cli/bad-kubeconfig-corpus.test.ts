@@ -29,8 +29,6 @@ const KUBECONFIG = {
 };
 
 describe('malformed kubeconfigs', () => {
-  const messages = new Set<string>();
-  afterAll(() => console.log([...messages].sort().join('')));
   const cases = brokenCopies(KUBECONFIG, 5);
 
   it('has every field broken', () => {
@@ -44,6 +42,5 @@ describe('malformed kubeconfigs', () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect([2, 3, 4]).toContain(result.code);
-    messages.add(result.stderr.replace(/\d{4,5}/g, 'PORT').slice(0, 160));
   });
 });
