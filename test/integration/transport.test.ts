@@ -82,6 +82,19 @@ describe('a server that never answers', () => {
   });
 });
 
+describe('exec credential plugins', () => {
+  it('run once for all of a command\'s concurrent requests, as client-go\'s authenticator holds a lock', async () => {
+    const runs = join(lab.dir, 'counted-auth-plugin.runs');
+    const script = join(lab.dir, 'counted-auth-plugin');
+    writeFileSync(script, `#!/bin/sh\necho run >> ${runs}\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${lab.tokens.admin}"}}'\n`);
+    chmodSync(script, 0o755);
+    const config = kubeconfig('counted-auth-plugin', `{server: "${lab.server}", certificate-authority: ${lab.caFile}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${script}, interactiveMode: Never}}`);
+    const result = await runPlugin([...whoArgs, '--kubeconfig', config], { env });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+  });
+});
+
 describe('exec credential plugins that hang', () => {
   const hanging = (name: string) => {
     const pidFile = join(lab.dir, `${name}.pid`);
