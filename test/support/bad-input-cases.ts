@@ -75,6 +75,21 @@ const FLAG_CASES: Omit<NamedCase, 'pod' | 'text'>[] = [
   { name: '--nat-ip of the wrong family', args: ['who', '-A', '-f', '-', '--to', '8.8.8.8', '--nat-ip', '2001:db8::1', '-o', 'json'] },
   { name: '--nat-ip that is not an IP', args: ['who', '-A', '-f', '-', '--to', '8.8.8.8', '--nat-ip', 'banana'], exit: 2 },
   { name: 'allowlist with --to before the target', args: ['allowlist', '--to', '8.8.8.8', 'deployment/web', '-n', 'shop', '-f', '-'] },
+  { name: '--request-timeout that is not a duration', args: ['who', '-A', '-f', '-', '--request-timeout', 'abc'], exit: 2 },
+  { name: '--chunk-size below zero', args: ['who', '-A', '-f', '-', '--chunk-size', '-5'] },
+  { name: 'a selector that does not parse', args: ['who', '-A', '-f', '-', '-l', 'app in ('], exit: 2 },
+  { name: 'an unknown output format', args: ['who', '-A', '-f', '-', '-o', 'bogus'], exit: 2 },
+  { name: 'an unknown datapath', args: ['who', '-A', '-f', '-', '--datapath', 'bogus'], exit: 2 },
+  { name: '--vpc-cidr that is not a CIDR', args: ['who', '-A', '-f', '-', '--vpc-cidr', 'banana'], exit: 2 },
+  { name: 'an unknown --by', args: ['who', '-A', '-f', '-', '--by', 'bogus'], exit: 2 },
+  { name: 'an unknown --fail-on', args: ['lint', '-A', '-f', '-', '--fail-on', 'bogus'], exit: 2 },
+  { name: 'explain without a target', args: ['explain', '-n', 'shop', '-f', '-', '--to', '8.8.8.8'], exit: 2 },
+  { name: 'a target of an unknown kind', args: ['explain', 'bogus/web', '-n', 'shop', '-f', '-', '--to', '8.8.8.8'], exit: 2 },
+  { name: 'a target with an empty name', args: ['allowlist', 'deployment/', '-n', 'shop', '-f', '-', '--to', '8.8.8.8'], exit: 2 },
+  { name: 'a target that does not exist', args: ['explain', 'deployment/nothing', '-n', 'shop', '-f', '-', '--to', '8.8.8.8'] },
+  { name: 'a namespace that does not exist', args: ['who', '-n', 'nothing', '-f', '-', '--to', '8.8.8.8'] },
+  { name: 'an unknown flag', args: ['who', '-A', '-f', '-', '--bogus'], exit: 2 },
+  { name: '-f - twice', args: ['who', '-A', '-f', '-', '-f', '-', '--to', '8.8.8.8'] },
 ];
 
 export const NAMED_CASES: NamedCase[] = [
