@@ -85,6 +85,25 @@ describe('connection bounds', () => {
     await dispatcher.close();
   });
 
+  it('connects to ports fetch() refuses as "bad ports" (Go\'s client, and so kubectl, has no such list)', async () => {
+    const answer = (socket: import('node:net').Socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+    let port: number | undefined;
+    // Ports on the fetch standard's list; the first one free on this machine.
+    for (const candidate of [6665, 6666, 6667, 6668, 6669, 6697, 10080, 6566]) {
+      const server = createTcpServer(answer);
+      const bound = await new Promise<boolean>((r) => server.once('error', () => r(false)).listen(candidate, '127.0.0.1', () => r(true)));
+      if (bound) {
+        servers.push(server);
+        port = candidate;
+        break;
+      }
+    }
+    expect(port).toBeDefined();
+    const dispatcher = createDispatcher({ tls: {}, headersTimeoutMs: 2000 });
+    expect((await request(`http://127.0.0.1:${port}/api`, { dispatcher })).statusCode).toBe(200);
+    await dispatcher.close();
+  });
+
   it('reports an invalid client key as an error, not a crash', async () => {
     const tls = await selfSignedServer(() => undefined);
     servers.push(tls.server);
