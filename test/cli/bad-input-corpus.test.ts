@@ -75,6 +75,18 @@ describe('the corpus itself', () => {
     ]));
   });
 
+  it('starts from clusters every command answers, so the variants get past the arguments', async () => {
+    const refused: string[] = [];
+    for (const base of bases()) {
+      const intact = base.objects.map((o) => JSON.stringify(o)).join('\n---\n');
+      for (const [command, args] of commandLines(base.pod)) {
+        const result = await runInProcess(args, intact);
+        if (result.code > 1) refused.push(`${base.kind} ${command}: ${result.code} ${result.stderr}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+
   it('changes the object it breaks in every variant, and breaks every kind more than once', () => {
     for (const base of bases()) {
       const intact = base.objects.map((o) => JSON.stringify(o)).join('\n---\n');
