@@ -10,8 +10,8 @@
  * --request-timeout when one is given (none otherwise, as kubectl: a plugin may be asking for a
  * second factor), and kill it when the time runs out or the process exits (Ctrl-C).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -38,7 +38,7 @@ export class CredentialSource {
   constructor(kc: KubeConfig) {
     this.kc = kc;
     for (const auth of (kc as unknown as KubeConfigInternals).authenticators ?? []) {
-      if (typeof auth.execFn === 'function') auth.execFn = ((command: string, args: string[], options: object) => this.track(spawn(command, args ?? [], options))) as typeof spawn;
+      if (typeof auth.execFn === 'function') auth.execFn = ((command: string, args: string[] | undefined, options: SpawnOptions) => this.run(command, args, options)) as typeof spawn;
     }
   }
 
@@ -80,6 +80,24 @@ export class CredentialSource {
     });
   }
 
+  /**
+   * Runs the plugin as client-go does (plugin/pkg/client/auth/exec refreshCredsLocked): its stderr
+   * goes to the user (a login prompt, a URL to open), stdin too when interactive, and
+   * KUBERNETES_EXEC_INFO tells it which, with the cluster when provideClusterInfo asks.
+   * client-node left stdin an open pipe, on which a plugin that prompts waits forever.
+   */
+  private run(command: string, args: string[] | undefined, options: SpawnOptions): ChildProcess {
+    const exec = (this.kc.getCurrentUser()?.exec ?? {}) as ExecConfig;
+    const terminal = process.stdin.isTTY === true;
+    if (exec.interactiveMode === 'Always' && !terminal) throw new Error('exec plugin cannot support interactive mode: standard input is not a terminal');
+    const interactive = exec.interactiveMode !== 'Never' && terminal;
+    const info = { apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive, ...(exec.provideClusterInfo ? { cluster: clusterInfo(this.kc) } : {}) } };
+    const env = { ...(options.env ?? process.env), KUBERNETES_EXEC_INFO: JSON.stringify(info) };
+    const child = spawn(command, args ?? [], { ...options, env, stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    return this.track(child);
+  }
+
   private track(child: ChildProcess): ChildProcess {
     this.plugins.add(child);
     // process.exit (Ctrl-C, SIGTERM, the end of the command) would leave a hanging plugin behind.
@@ -93,6 +111,26 @@ export class CredentialSource {
 
   private readonly killAll = () => {
     for (const plugin of this.plugins) plugin.kill('SIGKILL');
+  };
+}
+
+interface ExecConfig {
+  apiVersion?: string;
+  interactiveMode?: string;
+  provideClusterInfo?: boolean;
+}
+
+/** client.authentication.k8s.io Cluster: what a plugin may need to know about the cluster it authenticates to. */
+function clusterInfo(kc: KubeConfig): Record<string, unknown> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) return {};
+  const ca = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : undefined);
+  return {
+    server: cluster.server,
+    ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
+    ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+    ...(ca ? { 'certificate-authority-data': ca } : {}),
+    ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}),
   };
 }
 

@@ -93,6 +93,20 @@ describe('exec credential plugins', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(runs, 'utf8')).toBe('run\n');
   });
+
+  it('get KUBERNETES_EXEC_INFO, no standard input when not interactive, and show the user what they print on stderr', async () => {
+    const seen = join(lab.dir, 'informed-auth-plugin.info');
+    const script = join(lab.dir, 'informed-auth-plugin');
+    writeFileSync(script, `#!/bin/sh\nprintf '%s' "$KUBERNETES_EXEC_INFO" > ${seen}\ncat > /dev/null\necho 'Open https://login.example.test/ to sign in' >&2\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${lab.tokens.admin}"}}'\n`);
+    chmodSync(script, 0o755);
+    const config = kubeconfig('informed-auth-plugin', `{server: "${lab.server}", certificate-authority: ${lab.caFile}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${script}, interactiveMode: IfAvailable, provideClusterInfo: true}}`);
+    const result = await runPlugin([...whoArgs, '--kubeconfig', config, '--request-timeout', '20s'], { env });
+    expect(result).toMatchObject({ code: 0, stderr: 'Open https://login.example.test/ to sign in\n' });
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential',
+      spec: { interactive: false, cluster: { server: lab.server, 'certificate-authority-data': readFileSync(lab.caFile).toString('base64') } },
+    });
+  });
 });
 
 describe('exec credential plugins that hang', () => {
