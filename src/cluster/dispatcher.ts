@@ -78,6 +78,7 @@ function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildCo
         callback(failure, null);
       };
       const timer = setTimeout(() => settle(new ConnectPhaseTimeout('tls', bounds.tlsHandshakeMs)), bounds.tlsHandshakeMs);
+      timer.unref();
       secure.once('error', settle);
       secure.once('secureConnect', () => settle(null));
     });

@@ -83,11 +83,20 @@ export class ApiClient {
       });
       const response = await untilAborted(sent, signal);
       const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) return (as === 'text' ? text : JSON.parse(text)) as T;
+      if (response.statusCode >= 200 && response.statusCode < 300) return (as === 'text' ? text : this.parsed(text)) as T;
       throw statusError(response.statusCode, text);
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError) throw error;
       throw new ClusterError(describeTransportError(error, this.server, timeoutMs));
+    }
+  }
+
+  /** A 2xx answer that is not JSON comes from something that is not an API server (a web page, a login portal). */
+  private parsed(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ClusterError(`the server at ${this.server} answered with something that is not JSON (${JSON.stringify(text.trim().slice(0, 40))}…): is this the API server's address?`);
     }
   }
 

@@ -61,6 +61,16 @@ describe('http:// servers', () => {
   });
 });
 
+describe('a server that is not an API server', () => {
+  it('is named as such when it answers 200 with a web page', async () => {
+    const tls = await selfSignedServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 15\r\nconnection: close\r\n\r\n<html>hi</html>'));
+    servers.push(tls.server);
+    const server = `https://127.0.0.1:${tls.port}`;
+    const result = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig('web-page', `{server: "${server}", certificate-authority: ${tls.certFile}}`, '{token: t}')], { env });
+    expect(result).toMatchObject({ code: 4, stderr: `error: the server at ${server} answered with something that is not JSON ("<html>hi</html>"…): is this the API server's address?\n` });
+  });
+});
+
 describe('a server that never answers', () => {
   it('is given up after kubectl\'s 10s TLS handshake bound when it accepts TCP and says nothing', async () => {
     const silent = createServer(() => undefined);
