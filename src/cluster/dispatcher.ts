@@ -5,7 +5,9 @@
  * client's 32 s timeout (discovery_client.go defaultTimeout) — so kubectl gives up on a server that
  * accepts connections and never answers after 32 s. undici would wait 10 s for TCP and TLS
  * together and 300 s for response headers. With --request-timeout the whole request is bounded by
- * it instead (http.ts).
+ * it instead (http.ts). kubectl 1.34 retries discovery five times (160 s against a server that
+ * completes TLS and says nothing, 50 s against one that never starts TLS); we give up after the
+ * first bound, since a retry of a silent server only repeats the wait.
  */
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
