@@ -81,7 +81,9 @@ function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
   return owner && { kind: owner.kind, name: owner.name };
 }
 
+/** Entries without a kind and name (the API server requires both; a file may lack them) name no owner. */
 function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {
   if (!Array.isArray(refs)) return undefined;
-  return refs.find((r) => r.controller === true) ?? refs[0];
+  const named = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r.kind === 'string' && r.kind !== '' && typeof r.name === 'string' && r.name !== '');
+  return named.find((r) => r.controller === true) ?? named[0];
 }
