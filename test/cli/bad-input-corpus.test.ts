@@ -27,8 +27,6 @@ const FIXED_ELSEWHERE: Record<string, number> = {
   'a YAML alias bomb | allowlist': 5,
   'a YAML alias bomb | lint': 5,
   'a YAML alias bomb | snapshot': 5,
-  // --to validation (the validation branch): an empty destination is accepted as if absent.
-  '--to "" | who': 0,
 };
 
 function expectHandled(result: InProcessResult): void {
