@@ -24,7 +24,7 @@ const RULES: Record<string, Rule> = {
   config: { layers: ['config', 'net', 'model'], packages: ['yaml'], node: false },
   engine: { layers: ['engine', 'config', 'net', 'model'], packages: [], node: false },
   render: { layers: ['render', 'engine', 'config', 'net', 'model'], packages: ['cli-table3', 'yaml'], node: false },
-  cluster: { layers: ['cluster', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
+  cluster: { layers: ['cluster', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node', 'undici'], node: true },
   probe: { layers: ['probe', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
   cli: { layers: ['cli', 'cluster', 'probe', 'render', 'engine', 'config', 'net', 'model', 'errors'], packages: ['yargs'], node: true },
   errors: { layers: ['errors'], packages: [], node: false },

@@ -1,6 +1,6 @@
 /** `--to` values → destinations; hostnames are resolved here, locally, as the design asks. */
 import type { Destination } from '../model/decision.ts';
-import { addressDestination, DEFAULT_DESTINATIONS, parseDestination } from '../config/destinations.ts';
+import { addressDestination, DEFAULT_DESTINATIONS, ownHostReason, parseDestination } from '../config/destinations.ts';
 import { UsageError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { listValues } from './options.ts';
@@ -25,5 +25,9 @@ async function resolveHostname(hostname: string, io: Io): Promise<Destination[]>
   } catch (error) {
     throw new UsageError(`invalid --to: cannot resolve "${hostname}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return addresses.flatMap((a) => addressDestination(a, 'hostname', hostname) ?? []);
+  const destinations = addresses.flatMap((a) => addressDestination(a, 'hostname', hostname) ?? []);
+  // Resolved here, not in the pod: a name this host maps to itself (/etc/hosts) is no place the pod's traffic goes.
+  const own = destinations.find((d) => ownHostReason(d.range, d.text));
+  if (own) throw new UsageError(`invalid --to: "${hostname}" resolves to ${ownHostReason(own.range, own.text)}`);
+  return destinations;
 }

@@ -42,7 +42,7 @@ export function withSourceFlags<T>(y: Argv<T>) {
     .option('context', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig context to use' })
     .option('cluster', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig cluster to use (replaces the context\'s)' })
     .option('user', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
-    .option('request-timeout', { type: 'string', coerce: lastValue, requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0 waits forever)' })
+    .option('request-timeout', { type: 'string', coerce: lastValue, requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0: no overall bound, but 30s to connect, 10s for TLS and 32s for the answer to start, as kubectl)' })
     .option('chunk-size', { type: 'string', coerce: lastValue, requiresArg: true, default: '500', describe: 'List large collections in pages of this many objects (0 disables paging)' })
     .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' })
     .option('datapath', { type: 'string', coerce: lastValue, requiresArg: true, describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}` });
@@ -136,7 +136,7 @@ export function parseRequestTimeout(text: string, flag = 'request-timeout'): num
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new FlagError(flag, `"${text}" is not a duration (e.g. 5s, 2m, 1h; 0 waits forever)`);
+    throw new FlagError(flag, `"${text}" is not a duration (e.g. 5s, 2m, 1h; 0 for no overall bound)`);
   }
   return parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
 }

@@ -1,11 +1,15 @@
 /**
  * A small JSON client over client-node's authentication (tokens, client certificates, exec
- * plugins, proxy-url): raw wire objects in, so live reads and `-f` files have one form, and one
- * place that turns transport failures into a clear line.
+ * plugins, proxy-url) and undici's request: raw wire objects in, so live reads and `-f` files have
+ * one form, and one place that turns transport failures into a clear line. Not fetch(): it refuses
+ * "bad ports" that Go's client (and so kubectl) connects to.
  */
-import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { request, type Dispatcher } from 'undici';
 import { ClusterError } from '../errors.ts';
-import { describeCredentialError, describeTransportError } from './transport-errors.ts';
+import { CredentialSource, type Credentials } from './credentials.ts';
+import { createDispatcher, RESPONSE_HEADERS_TIMEOUT_MS } from './dispatcher.ts';
+import { describeTransportError } from './transport-errors.ts';
 
 /** A non-2xx answer from the API server, with its Status reason. */
 export class ApiStatusError extends Error {
@@ -20,64 +24,103 @@ export class ApiStatusError extends Error {
 }
 
 export interface ApiClientOptions {
-  /** --request-timeout in milliseconds; 0 means no timeout (kubectl's default). */
+  /**
+   * --request-timeout in milliseconds, bounding each whole request (its exec plugin included);
+   * 0 means kubectl's default: no overall bound, but the connection and the wait for the answer to
+   * start are bounded as client-go bounds them (dispatcher.ts).
+   */
   timeoutMs: number;
 }
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
 export class ApiClient {
-  private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly kc: KubeConfig;
   private readonly options: ApiClientOptions;
+  private readonly credentials: CredentialSource;
+  /** One connection pool per TLS identity (an exec plugin may rotate the client certificate). */
+  private dispatcher: { key: string; value: Dispatcher } | undefined;
   readonly server: string;
 
   constructor(kc: KubeConfig, options: ApiClientOptions) {
     this.kc = kc;
     this.options = options;
     this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+    this.credentials = new CredentialSource(kc);
   }
 
   get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.request<T>(HttpMethod.GET, path, query);
+    return this.request<T>('GET', path, query);
   }
 
   post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>(HttpMethod.POST, path, {}, body);
+    return this.request<T>('POST', path, {}, body);
   }
 
   async delete(path: string, query: Record<string, string | undefined> = {}): Promise<void> {
-    await this.request<unknown>(HttpMethod.DELETE, path, query);
+    await this.request<unknown>('DELETE', path, query);
   }
 
   /** A plain-text body, such as a container log. */
   getText(path: string, query: Record<string, string | undefined> = {}): Promise<string> {
-    return this.request<string>(HttpMethod.GET, path, query, undefined, 'text');
+    return this.request<string>('GET', path, query, undefined, 'text');
   }
 
-  private async request<T>(method: HttpMethod, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
+  private async request<T>(method: Method, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
-    const ctx = new RequestContext(url.toString(), method);
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (body !== undefined) {
-      ctx.setHeaderParam('Content-Type', 'application/json');
-      ctx.setBody(JSON.stringify(body));
-    }
-    if (this.options.timeoutMs > 0) ctx.setSignal(AbortSignal.timeout(this.options.timeoutMs));
+    const { timeoutMs } = this.options;
+    // --request-timeout bounds the whole request, the exec plugin and the connection included.
+    const signal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const credentials = await this.credentials.load(signal, timeoutMs);
+    const headers: Record<string, string> = { Accept: 'application/json', ...credentials.headers };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     try {
-      await this.kc.applySecurityAuthentication(ctx);
-    } catch (error) {
-      throw new ClusterError(describeCredentialError(error, this.kc));
-    }
-    try {
-      const response = await this.http.send(ctx).toPromise();
+      const sent = request(url, {
+        method, headers, dispatcher: this.dispatcherFor(credentials),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+      const response = await untilAborted(sent, signal);
       const text = await response.body.text();
-      if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return (as === 'text' ? text : JSON.parse(text)) as T;
-      throw statusError(response.httpStatusCode, text);
+      if (response.statusCode >= 200 && response.statusCode < 300) return (as === 'text' ? text : this.parsed(text)) as T;
+      throw statusError(response.statusCode, text);
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError) throw error;
-      throw new ClusterError(describeTransportError(error, this.server, this.options.timeoutMs));
+      throw new ClusterError(describeTransportError(error, this.server, timeoutMs));
     }
   }
+
+  /** A 2xx answer that is not JSON comes from something that is not an API server (a web page, a login portal). */
+  private parsed(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ClusterError(`the server at ${this.server} answered with something that is not JSON (${JSON.stringify(text.trim().slice(0, 40))}…): is this the API server's address?`);
+    }
+  }
+
+  private dispatcherFor({ tls }: Credentials): Dispatcher {
+    const key = `${String(tls.cert ?? '')}\n${String(tls.key ?? '')}`;
+    if (this.dispatcher?.key !== key) {
+      const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl;
+      const headersTimeoutMs = this.options.timeoutMs > 0 ? 0 : RESPONSE_HEADERS_TIMEOUT_MS;
+      void this.dispatcher?.value.close();
+      this.dispatcher = { key, value: createDispatcher({ tls, headersTimeoutMs, ...(proxyUrl ? { proxyUrl } : {}) }) };
+    }
+    return this.dispatcher.value;
+  }
+}
+
+/** undici lets a connection attempt run to its own end after the signal fires; we do not wait for it. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function statusError(status: number, text: string): ApiStatusError {

@@ -32,7 +32,9 @@ export function loadKubeconfig(options: KubeconfigOptions, environment: Kubeconf
   const files = kubeconfigFiles(options, environment);
   const kc = files.length > 0 ? mergeFiles(files) : inClusterConfig(environment);
   applyOverrides(kc, options);
+  checkServerURL(kc);
   applyProxyFromEnvironment(kc, environment.env);
+  checkProxyURL(kc);
   return kc;
 }
 
@@ -65,7 +67,9 @@ function mergeFiles(files: string[]): KubeConfig {
     try {
       kc.loadFromFile(file);
     } catch (error) {
-      throw new ClusterError(`cannot load kubeconfig ${file}: ${(error as Error).message.split('\n')[0]}`);
+      // client-node reads fields without checking their types: its TypeErrors say nothing a user can act on.
+      const why = error instanceof TypeError ? 'an entry or field is null or of the wrong type (clusters, users and contexts are lists of maps with a name; server, paths and names are strings)' : (error as Error).message.split('\n')[0];
+      throw new ClusterError(`cannot load kubeconfig ${file}: ${why}`);
     }
     for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
@@ -102,6 +106,32 @@ function applyOverrides(kc: KubeConfig, options: KubeconfigOptions): void {
   kc.setCurrentContext(effective.name);
   if (!kc.getCurrentCluster()) throw new ClusterError(`context "${effective.name}" names cluster "${effective.cluster}", which does not exist in the kubeconfig`);
   if (!kc.getCurrentUser()) throw new ClusterError(`context "${effective.name}" names user "${effective.user}", which does not exist in the kubeconfig`);
+}
+
+/** The cluster's server, checked as Go's url.Parse and dialer would: http or https, a port that exists. */
+function checkServerURL(kc: KubeConfig): void {
+  const cluster = kc.getCurrentCluster();
+  const server = (cluster?.server ?? '').replace(/\/+$/, '');
+  const where = `the kubeconfig's server URL "${server}" (cluster "${cluster?.name ?? ''}")`;
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:\[[^\]]*\]|[^/:?#]*):([^/?#]*)/i.exec(server)?.[1];
+  if (port !== undefined && port !== '' && !(/^\d+$/.test(port) && Number(port) > 0 && Number(port) <= 65535)) {
+    throw new ClusterError(`${where} has an invalid port "${port}" (it must be 1 to 65535)`);
+  }
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new ClusterError(`${where} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ClusterError(`${where} must start with https:// or http://`);
+}
+
+/** The kubeconfig's proxy-url, or the one HTTPS_PROXY/HTTP_PROXY gave: undici would only say "Invalid URL". */
+function checkProxyURL(kc: KubeConfig): void {
+  const proxyUrl: unknown = kc.getCurrentCluster()?.proxyUrl;
+  if (proxyUrl === undefined || proxyUrl === null || proxyUrl === '') return;
+  const valid = typeof proxyUrl === 'string' && URL.canParse(proxyUrl) && /^(https?|socks5?):$/.test(new URL(proxyUrl).protocol);
+  if (!valid) throw new ClusterError(`the proxy URL ${JSON.stringify(proxyUrl)} (the kubeconfig's proxy-url, or HTTPS_PROXY/HTTP_PROXY) is not an http://, https:// or socks5:// URL`);
 }
 
 /** The namespace kubectl would use: the context's, else "default". */

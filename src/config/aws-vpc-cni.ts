@@ -42,7 +42,7 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[], warning
     mechanism: 'aws-vpc-cni',
     daemonSet: refOf(ds),
     externalSNAT: flag('AWS_VPC_K8S_CNI_EXTERNALSNAT'),
-    excludeSnatCIDRs: excludeSnatCidrs(env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? ''),
+    excludeSnatCIDRs: excludeSnatCidrs(env['AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'] ?? '', refOf(ds), warnings),
     // pkg/sgpp/utils.go `LoadEnforcingModeFromEnv`: exactly "strict" or "standard", anything else the default, strict.
     podSecurityGroupMode: env['POD_SECURITY_GROUP_ENFORCING_MODE'] === 'standard' ? 'standard' : 'strict',
     // cmd/aws-vpc-cni/main.go reads both with GetBoolAsStringEnvVar: ENABLE_IPv6 defaults to false,
@@ -72,11 +72,15 @@ function envBool(env: Record<string, string>, name: string, fallback: boolean, s
  * that fails is logged and skipped, an IPv6 one skipped, the rest kept as Go prints the network
  * (host bits cleared, decimal prefix; an IPv4-mapped block prints as IPv4, To4() being non-nil).
  */
-function excludeSnatCidrs(text: string): string[] {
+function excludeSnatCidrs(text: string, source: ObjectRef, warnings: Finding[]): string[] {
   if (text === '') return [];
   return text.split(',').flatMap((entry) => {
     const parsed = parseCidr(entry.trim());
-    if (!parsed) return [];
+    // The agent's behaviour is known (it skips the entry), so the answer stands; the person who wrote it is told.
+    if (!parsed) {
+      warnings.push({ code: 'AWS_EXCLUDE_SNAT_CIDR_SKIPPED', data: { cidr: entry.trim() }, source });
+      return [];
+    }
     const { family, first, prefix } = parsed.cidr;
     if (family === 4) return [`${formatAddress(4, first)}/${prefix}`];
     return first >> 32n === 0xffffn ? [`${formatAddress(4, first & 0xffffffffn)}/${prefix - 96}`] : [];

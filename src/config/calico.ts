@@ -8,6 +8,10 @@ import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import { unreadable } from './gaps.ts';
 import { versionGap } from './api-versions.ts';
+import type { Finding } from '../model/reasons.ts';
+import type { Family } from '../model/net.ts';
+import { parseCidr, parseIp } from '../net/ip.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 
@@ -98,8 +102,8 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 
 /** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
 export const calicoDetection: Detection = {
-  detect: (i) => withGateway(calicoLayer(i.index, i.gaps), i.gaps),
-  force: (i) => withGateway(calicoLayer(i.index, i.gaps) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
+  detect: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings), i.gaps),
+  force: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
   reads: {
     resources: [
       { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
@@ -111,6 +115,24 @@ export const calicoDetection: Detection = {
     namespaces: ['calico-system'],
   },
 };
+
+/** Address fields that do not parse (crd.projectcalico.org objects and -f files are not validated): said, and linted. */
+function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): CalicoLayer | undefined {
+  for (const pool of layer?.pools ?? []) {
+    if (parseCidr(pool.cidr)) continue;
+    warnings.push(...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [{ kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] }]));
+  }
+  for (const policy of layer?.egressGatewayPolicies ?? []) {
+    const invalid = policy.rules.flatMap((r, i) => (r.cidr === undefined || parseCidr(r.cidr) ? [] : [{ kind: 'EgressGatewayPolicy cidr', field: `spec.rules[${i}].destination.cidr`, value: r.cidr, hides: [4, 6] as Family[] }]));
+    warnings.push(...invalidAddressWarnings({ kind: 'EgressGatewayPolicy', name: policy.name }, invalid));
+  }
+  for (const felix of layer ? [layer.felix, ...Object.values(layer.perNode)] : []) {
+    const address = felix.natOutgoingAddress;
+    if (address === undefined || parseIp(address) || !felix.source) continue;
+    warnings.push(...invalidAddressWarnings(felix.source, [{ kind: 'natOutgoingAddress', field: 'spec.natOutgoingAddress', value: address, hides: [4, 6] }]));
+  }
+  return layer;
+}
 
 function withGateway(layer: CalicoLayer | undefined, gaps: readonly ReadGap[]): Built {
   if (!layer) return NOTHING;

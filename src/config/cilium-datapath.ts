@@ -12,6 +12,7 @@ import { CILIUM_CONFIG_MAP, findCilium, parseCiliumConfig } from './cilium.ts';
 import { parseEgressPolicy } from './cilium-egress-policy.ts';
 import { ciliumIpMasqConfig } from './cilium-ip-masq.ts';
 import { ciliumNodes } from './cilium-nodes.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
@@ -100,7 +101,21 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, { inde
       cep.metadata.uid ? [[`${cep.metadata.namespace}/${cep.metadata.name}`, cep.metadata.uid]] : [])),
   };
   if (unread) datapath.unread = unread;
+  warnings.push(...ciliumInputWarnings(datapath));
   return { datapath, layer };
+}
+
+/**
+ * CiliumNode addresses that are not addresses (the Node's own are warned about with the Node), and
+ * policies the agent rejects: each has no effect, which the person who wrote it does not expect.
+ */
+function ciliumInputWarnings(datapath: CiliumDatapath): Finding[] {
+  const nodes = datapath.nodes.filter((n) => n.source.kind === 'CiliumNode')
+    .flatMap((n) => invalidAddressWarnings(n.source, n.invalidAddresses?.filter((a) => /^spec\.(addresses|ipam)/.test(a.field))));
+  const policies = datapath.egressPolicies.flatMap((p): Finding[] => p.invalid
+    ? [{ code: 'CILIUM_EGW_POLICY_INVALID', data: { policy: p.name, detail: p.invalid }, source: { kind: 'CiliumEgressGatewayPolicy', name: p.name } }]
+    : []);
+  return [...nodes, ...policies];
 }
 
 /**

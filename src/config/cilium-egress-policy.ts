@@ -13,15 +13,19 @@ import { getArray, getRecord, getString, isRecord, type Json } from './objects.t
 /** Namespace labels are matched as identity labels with this prefix (k8s/utils: io.cilium.k8s.namespace.labels). */
 export const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+/** The rejection lint reports with its own code (both values named), CILIUM_EGW_EGRESS_IP_AND_INTERFACE. */
+export const EGRESS_IP_AND_INTERFACE = 'egressIP and interface are both set';
 
 export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
-  const spec = getRecord(obj, 'spec') ?? {};
+  const spec = getRecord(obj, 'spec');
   const policy: CiliumEgressPolicy = {
     name: obj.metadata.name, selectors: [], nodeSelectors: [], destinationCIDRs: [], excludedCIDRs: [], gateways: [], multiGateway: false,
   };
-  const problem = parseInto(policy, spec);
+  // Go decodes `spec: null` to an empty spec, whose nil destinationCIDRs ParseCEGP rejects.
+  const problem = spec ? parseInto(policy, spec) : 'spec is missing or null';
   if (problem) policy.invalid = problem;
-  const conflicts = conflictingGateways(spec);
+  if (problem && spec) policy.intended = intendedFor(spec);
+  const conflicts = conflictingGateways(spec ?? {});
   if (conflicts.length > 0) policy.conflictingGateways = conflicts;
   return policy;
 }
@@ -35,6 +39,17 @@ function conflictingGateways(spec: Json): NonNullable<CiliumEgressPolicy['confli
     const iface = getString(g, 'interface');
     return egressIP && iface ? [{ field, egressIP, interface: iface }] : [];
   });
+}
+
+/** The valid parts of a rejected policy's selectors and destinations: whom its author meant it for. */
+function intendedFor(spec: Json): NonNullable<CiliumEgressPolicy['intended']> {
+  const selectors = getArray(spec, 'selectors').flatMap((entry) => {
+    const parsed = parseSelectorEntry(entry);
+    return typeof parsed === 'string' ? [] : [parsed.endpoint];
+  });
+  const written = getArray(spec, 'destinationCIDRs').map(String);
+  const destinationCIDRs = written.filter((c) => parseCidr(c));
+  return { selectors, destinationCIDRs: destinationCIDRs.length === 0 && written.length > 0 ? undefined : destinationCIDRs };
 }
 
 /** Where gateway `index` of a parsed policy sits in its spec, for messages. */
@@ -91,7 +106,7 @@ function parseGateway(value: unknown): CiliumGateway | string {
   const gateway: CiliumGateway = { nodeSelector };
   const iface = getString(value, 'interface');
   const egressIP = getString(value, 'egressIP');
-  if (iface && egressIP) return 'egressIP and interface are both set';
+  if (iface && egressIP) return EGRESS_IP_AND_INTERFACE;
   if (egressIP && !parseIp(egressIP)) return `cannot parse egressIP ${JSON.stringify(egressIP)}`;
   if (iface) gateway.interface = iface;
   if (egressIP) gateway.egressIP = egressIP;

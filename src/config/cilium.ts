@@ -2,6 +2,7 @@
  * Cilium: recognising the agent and reading `cilium-config` with the agent's own defaults, not
  * Helm's (reference/cilium-egress.md §1.1; cilium/cilium daemon/cmd/daemon_main.go, pkg/option/config.go).
  */
+import { parseCidr } from '../net/ip.ts';
 import type { CiliumConfig } from '../model/cilium.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import { containers, imageName } from './daemonset.ts';
@@ -74,12 +75,28 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
   return config;
 }
 
+/**
+ * pkg/option/config.go Populate: `cidr.MustParseCIDR` panics on a native-routing CIDR net.ParseCIDR
+ * rejects, and an IPv4 one of another family is log.Fatalf "must be an IPv4 CIDR".
+ */
+function nativeRoutingCidrProblem(c: CiliumConfig): string | undefined {
+  for (const [family, text] of [[4, c.ipv4NativeRoutingCIDR], [6, c.ipv6NativeRoutingCIDR]] as const) {
+    if (text === undefined) continue;
+    const parsed = parseCidr(text);
+    if (!parsed) return `ipv${family}-native-routing-cidr ${JSON.stringify(text)} is not a CIDR`;
+    if (parsed.cidr.family !== family) return `ipv${family}-native-routing-cidr ${text} is not an IPv${family} CIDR`;
+  }
+  return undefined;
+}
+
 /** Configurations the agent exits on at start (daemon_main.go, pkg/option/config.go, egressgateway manager). */
 function agentRefusal(c: CiliumConfig): string | undefined {
   if (c.enableEgressGateway && (!c.enableIPv4Masquerade || !c.enableBPFMasquerade)) {
     return 'the egress gateway needs enable-ipv4-masquerade and enable-bpf-masquerade';
   }
   if (c.enableRemoteNodeMasquerade && !c.enableBPFMasquerade) return 'enable-remote-node-masquerade needs enable-bpf-masquerade';
+  const badCidr = nativeRoutingCidrProblem(c);
+  if (badCidr) return badCidr;
   // checkIPv4NativeRoutingCIDR: not needed with ip-masq-agent, tunnel routing, or ENI/AlibabaCloud IPAM.
   if (c.routingMode === 'native' && c.enableIPv4Masquerade && !c.ipv4NativeRoutingCIDR && !c.enableIPMasqAgent
     && !['eni', 'alibabacloud'].includes(c.ipam)) {

@@ -3,7 +3,7 @@
  * recognised here but resolved by the CLI, since resolving is I/O.
  */
 import type { Destination } from '../model/decision.ts';
-import { formatAddress, parseCidr, singleAddress } from '../net/ip.ts';
+import { cidr, coverage, formatAddress, parseCidr, singleAddress, type IpRange } from '../net/ip.ts';
 
 export interface DestinationClass {
   address: string;
@@ -26,21 +26,43 @@ export type ParsedDestination =
   | { kind: 'hostname'; hostname: string }
   | { kind: 'invalid'; reason: string };
 
+/**
+ * Addresses a connect() from the pod reaches without leaving its network namespace: loopback, and
+ * the unspecified address, which Linux connects to the local host. IPv4-mapped forms included.
+ */
+const OWN_HOST = ['127.0.0.0/8', '0.0.0.0/32', '::1/128', '::/128', '::ffff:127.0.0.0/104', '::ffff:0.0.0.0/128'].map(cidr);
+
+/** Why no source IP can be predicted for the range: it is the pod's own host, so nothing leaves the pod. */
+export function ownHostReason(range: IpRange, text: string): string | undefined {
+  return coverage(range, OWN_HOST) === 'all' ? loopback(text) : undefined;
+}
+
+function loopback(text: string): string {
+  return `${text} is the pod's own loopback: traffic to it never leaves the pod, so no other host sees a source IP; ask about an address outside the pod`;
+}
+
 export function parseDestination(text: string): ParsedDestination {
   const cls = DESTINATION_CLASSES[text];
   if (cls) return { kind: 'resolved', destination: addressDestination(cls.address, 'class', text)! };
   const address = addressDestination(text, 'ip');
-  if (address) return { kind: 'resolved', destination: address };
+  if (address) return ownHost(address, text);
   if (text.includes('/')) {
     const parsed = parseCidr(text);
     if (!parsed) return { kind: 'invalid', reason: `"${text}" is not a valid CIDR` };
     const { cidr } = parsed;
     const normalised = `${formatAddress(cidr.family, cidr.first)}/${cidr.prefix}`;
-    return { kind: 'resolved', destination: { text: normalised, kind: 'cidr', range: cidr } };
+    return ownHost({ text: normalised, kind: 'cidr', range: cidr }, text);
   }
   if (/^[\d.]+$/.test(text) || text.includes(':')) return { kind: 'invalid', reason: `"${text}" is not a valid IP address` };
+  // RFC 6761 §6.3: localhost names are loopback; said without asking a resolver.
+  if (/^(.+\.)?localhost\.?$/i.test(text)) return { kind: 'invalid', reason: loopback(text) };
   if (HOSTNAME.test(text)) return { kind: 'hostname', hostname: text };
   return { kind: 'invalid', reason: `"${text}" is not an IP, CIDR, hostname or destination class (${Object.keys(DESTINATION_CLASSES).join(', ')})` };
+}
+
+function ownHost(destination: Destination, text: string): ParsedDestination {
+  const reason = ownHostReason(destination.range, text);
+  return reason ? { kind: 'invalid', reason } : { kind: 'resolved', destination };
 }
 
 export function addressDestination(text: string, kind: 'ip' | 'class' | 'hostname', name?: string): Destination | undefined {

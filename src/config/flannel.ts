@@ -6,6 +6,9 @@ import type { FlannelLayer } from '../model/layers/flannel.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
+import type { Finding } from '../model/reasons.ts';
+import { parseCidr } from '../net/ip.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { getRecord, isRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
 import { daemonSets, type Detection } from './detection.ts';
 
@@ -16,7 +19,7 @@ export function isFlannelDaemonSet(ds: KubeObject): boolean {
   return containers(ds).some((c) => ['flannel', 'flanneld'].includes(imageName(c)));
 }
 
-export function flannelLayer(ds: KubeObject | undefined, index: ObjectIndex, pods: readonly PodInfo[]): FlannelLayer {
+export function flannelLayer(ds: KubeObject | undefined, index: ObjectIndex, pods: readonly PodInfo[], warnings: Finding[] = []): FlannelLayer {
   const namespace = ds?.metadata.namespace ?? index.where('ConfigMap', (c) => c.metadata.name === CONFIG_MAP)[0]?.metadata.namespace ?? 'kube-flannel';
   const container = ds && (containers(ds).find((c) => ['flannel', 'flanneld'].includes(imageName(c))) ?? containers(ds)[0]);
   // flanneld's --ip-masq defaults to false in the binary; the stock manifest passes it.
@@ -27,6 +30,10 @@ export function flannelLayer(ds: KubeObject | undefined, index: ObjectIndex, pod
   const netConf = parseNetConf(stringMap(getRecord(index.get('ConfigMap', namespace, CONFIG_MAP), 'data'))['net-conf.json']);
   if (netConf.network) layer.network = netConf.network;
   if (netConf.ipv6Network) layer.ipv6Network = netConf.ipv6Network;
+  for (const [key, value, family] of [['Network', netConf.network, 4], ['IPv6Network', netConf.ipv6Network, 6]] as const) {
+    if (value === undefined || parseCidr(value)?.cidr.family === family) continue;
+    warnings.push(...invalidAddressWarnings(configSource, [{ kind: `flannel ${key} CIDR`, field: `net-conf.json ${key}`, value, hides: [family] }]));
+  }
   return layer;
 }
 
@@ -45,7 +52,7 @@ function parseNetConf(text: string | undefined): { network?: string; ipv6Network
 }
 
 export const flannelDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isFlannelDaemonSet).slice(0, 1).map((ds) => flannelLayer(ds, i.index, i.pods)) }),
-  force: (i) => ({ layers: [flannelLayer(daemonSets(i, isFlannelDaemonSet)[0], i.index, i.pods)] }),
+  detect: (i) => ({ layers: daemonSets(i, isFlannelDaemonSet).slice(0, 1).map((ds) => flannelLayer(ds, i.index, i.pods, i.warnings)) }),
+  force: (i) => ({ layers: [flannelLayer(daemonSets(i, isFlannelDaemonSet)[0], i.index, i.pods, i.warnings)] }),
   reads: { namespaces: ['kube-flannel'] },
 };

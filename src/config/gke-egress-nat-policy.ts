@@ -6,6 +6,9 @@
 import type { GkeEgressNatPolicyLayer } from '../model/layers/gke-egress-nat-policy.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
+import type { Family } from '../model/net.ts';
+import { parseCidr } from '../net/ip.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 import type { Detection } from './detection.ts';
 import type { ReadGap } from '../model/gaps.ts';
@@ -37,6 +40,8 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
       return [];
     }
     const destinations = getArray(obj, 'spec', 'destinations').flatMap((d) => getString(d, 'cidr') ?? []);
+    const invalid = destinations.flatMap((cidr, i) => (parseCidr(cidr) ? [] : [{ kind: 'EgressNATPolicy cidr', field: `spec.destinations[${i}].cidr`, value: cidr, hides: [4, 6] as Family[] }]));
+    warnings.push(...invalidAddressWarnings(refOf(obj), invalid));
     return [{ name: obj.metadata.name, destinations }];
   });
   if (policies.length === 0) return objects.length === 0 ? unreadLayer(nodes, unreadable(gaps, RESOURCE)) : undefined;

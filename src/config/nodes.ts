@@ -2,6 +2,7 @@
 import type { KubeObject } from '../model/objects.ts';
 import type { CloudProvider } from '../model/cloud.ts';
 import type { NodeInfo } from '../model/snapshot.ts';
+import { cidrFamily, ipFamily, sortAddresses, written, type WrittenAddress } from './addresses.ts';
 import { getArray, getRecord, getString, isRecord, stringMap } from './objects.ts';
 
 /**
@@ -13,16 +14,14 @@ const CLOUD_SCHEMES: Record<string, CloudProvider> = { 'gce://': 'gce', 'aws://'
 export function toNodeInfo(obj: KubeObject): NodeInfo {
   const spec = getRecord(obj, 'spec');
   const providerID = getString(spec, 'providerID');
-  const addresses = getArray(obj, 'status', 'addresses');
-  const ofType = (type: string) =>
-    addresses.filter((a) => getString(a, 'type') === type).flatMap((a) => getString(a, 'address') ?? []);
-  const podCIDRs = getArray(spec, 'podCIDRs').filter((c): c is string => typeof c === 'string');
-  const podCIDR = getString(spec, 'podCIDR');
+  const internal = sortAddresses('InternalIP', addressesOfType(obj, 'InternalIP'), ipFamily);
+  const external = sortAddresses('ExternalIP', addressesOfType(obj, 'ExternalIP'), ipFamily);
+  const podCIDRs = sortAddresses('podCIDR', writtenPodCIDRs(spec), cidrFamily);
   const node: NodeInfo = {
     name: obj.metadata.name,
-    internalIPs: ofType('InternalIP'),
-    externalIPs: ofType('ExternalIP'),
-    podCIDRs: podCIDRs.length > 0 ? podCIDRs : podCIDR ? [podCIDR] : [],
+    internalIPs: internal.valid,
+    externalIPs: external.valid,
+    podCIDRs: podCIDRs.valid,
     labels: stringMap(obj.metadata.labels),
     taints: getArray(spec, 'taints').flatMap((t) => {
       const key = getString(t, 'key');
@@ -32,6 +31,8 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
     }),
     unschedulable: isRecord(spec) && spec['unschedulable'] === true,
   };
+  const invalid = [...internal.invalid, ...external.invalid, ...podCIDRs.invalid];
+  if (invalid.length > 0) node.invalidAddresses = invalid;
   const kubeletVersion = getString(getRecord(obj, 'status', 'nodeInfo'), 'kubeletVersion');
   if (kubeletVersion) node.kubeletVersion = kubeletVersion;
   if (providerID) {
@@ -41,3 +42,18 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
   }
   return node;
 }
+
+/** status.addresses of one type (Hostname and InternalDNS are names, not addresses). */
+function addressesOfType(obj: KubeObject, type: string): WrittenAddress[] {
+  return getArray(obj, 'status', 'addresses').flatMap((a, i) =>
+    getString(a, 'type') === type ? [{ field: () => `status.addresses[${i}].address`, value: written(isRecord(a) ? a['address'] : undefined) }] : []);
+}
+
+/** spec.podCIDRs, else the older spec.podCIDR. */
+function writtenPodCIDRs(spec: Record<string, unknown> | undefined): WrittenAddress[] {
+  const list = getArray(spec, 'podCIDRs').map((c, i) => ({ field: () => `spec.podCIDRs[${i}]`, value: written(c) }));
+  if (list.length > 0) return list;
+  const single = spec?.['podCIDR'];
+  return single == null || single === '' ? [] : [{ field: () => 'spec.podCIDR', value: written(single) }];
+}
+

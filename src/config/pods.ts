@@ -3,6 +3,7 @@ import type { KubeObject, OwnerReference } from '../model/objects.ts';
 import type { PodInfo, WorkloadRef } from '../model/snapshot.ts';
 import { getArray, getRecord, getString, isRecord, stringMap, type ObjectIndex } from './objects.ts';
 import { toScheduling } from './scheduling.ts';
+import { ipFamily, sortAddresses, written, type WrittenAddress } from './addresses.ts';
 
 /** Pods that finished send no traffic (kubelet has torn down their sandbox). */
 export function isTerminated(obj: KubeObject): boolean {
@@ -13,12 +14,11 @@ export function isTerminated(obj: KubeObject): boolean {
 export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
   const spec = getRecord(obj, 'spec');
   const status = getRecord(obj, 'status');
-  const podIPs = getArray(status, 'podIPs').flatMap((p) => getString(p, 'ip') ?? []);
-  const podIP = getString(status, 'podIP');
+  const podIPs = sortAddresses('podIP', writtenPodIPs(status), ipFamily);
   const pod: PodInfo = {
     namespace: obj.metadata.namespace ?? 'default',
     name: obj.metadata.name,
-    podIPs: podIPs.length > 0 ? podIPs : podIP ? [podIP] : [],
+    podIPs: podIPs.valid,
     hostNetwork: isRecord(spec) && spec['hostNetwork'] === true,
     labels: index.sharedLabels(stringMap(obj.metadata.labels)),
     // The ServiceAccount admission plugin sets `default` on a pod that names none.
@@ -26,12 +26,21 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
     annotations: datapathAnnotations(obj.metadata.annotations),
     workload: workloadOf(obj, index),
   };
+  if (podIPs.invalid.length > 0) pod.invalidAddresses = [...podIPs.invalid];
   const nodeName = getString(spec, 'nodeName');
   if (nodeName) pod.nodeName = nodeName;
   const phase = getString(status, 'phase');
   if (phase) pod.phase = phase;
   if (isRecord(spec)) pod.scheduling = toScheduling(spec);
   return pod;
+}
+
+/** status.podIPs, else the older status.podIP. hostIP(s) are not read: a pod's node is spec.nodeName. */
+function writtenPodIPs(status: Record<string, unknown> | undefined): WrittenAddress[] {
+  const list = getArray(status, 'podIPs').map((p, i) => ({ field: () => `status.podIPs[${i}].ip`, value: written(isRecord(p) ? p['ip'] : p) }));
+  if (list.length > 0) return list;
+  const single = status?.['podIP'];
+  return single == null || single === '' ? [] : [{ field: () => 'status.podIP', value: written(single) }];
 }
 
 /**
@@ -72,7 +81,9 @@ function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
   return owner && { kind: owner.kind, name: owner.name };
 }
 
+/** Entries without a kind and name (the API server requires both; a file may lack them) name no owner. */
 function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {
   if (!Array.isArray(refs)) return undefined;
-  return refs.find((r) => r.controller === true) ?? refs[0];
+  const named = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r.kind === 'string' && r.kind !== '' && typeof r.name === 'string' && r.name !== '');
+  return named.find((r) => r.controller === true) ?? named[0];
 }

@@ -10,6 +10,7 @@ import { knownVersions } from './api-versions.ts';
 import { gapWarnings } from './gaps.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import type { DetectInputs } from './detection.ts';
+import { invalidAddressWarnings } from './addresses.ts';
 import { toNodeInfo } from './nodes.ts';
 import { ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
@@ -46,6 +47,8 @@ function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: Da
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gapWarnings(gaps);
   warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, registry)));
+  for (const node of nodes) warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.name }, node.invalidAddresses));
+  for (const pod of pods) warnings.push(...invalidAddressWarnings({ kind: 'Pod', namespace: pod.namespace, name: pod.name }, pod.invalidAddresses));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));

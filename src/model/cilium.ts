@@ -4,6 +4,7 @@
  */
 import type { ObjectRef } from './objects.ts';
 import type { LabelSelector } from './selector.ts';
+import type { InvalidAddress } from './snapshot.ts';
 
 export type CiliumRoutingMode = 'tunnel' | 'native';
 
@@ -73,6 +74,12 @@ export interface CiliumEgressPolicy {
   /** egressGateways when non-empty, else [egressGateway]. */
   gateways: CiliumGateway[];
   multiGateway: boolean;
+  /**
+   * For a rejected policy, what it was meant for as far as it parses: the selector entries and
+   * destination CIDRs that are valid (undefined when some were written and none parses: any
+   * destination may have been meant). Nothing is installed from it; who warns the pods it names.
+   */
+  intended?: { selectors: LabelSelector[]; destinationCIDRs: string[] | undefined };
   /** Gateway entries naming both egressIP and interface, which makes the parser reject the policy. */
   conflictingGateways?: { field: string; egressIP: string; interface: string }[];
 }
@@ -85,5 +92,7 @@ export interface CiliumNodeInfo {
   externalIPs: string[];
   ciliumInternalIPs: string[];
   podCIDRs: string[];
+  /** Values of the CiliumNode's spec.addresses and spec.ipam.podCIDRs (or the Node's) that are not addresses. */
+  invalidAddresses?: InvalidAddress[];
   source: ObjectRef;
 }

@@ -7,6 +7,25 @@ import type { Datapath } from './datapath.ts';
 import type { Finding } from './reasons.ts';
 import type { ReadGap } from './gaps.ts';
 import type { PodScheduling, Taint } from './scheduling.ts';
+import type { Family } from './net.ts';
+
+/**
+ * A value in an address field that is not an address (the API server does not validate
+ * status.addresses, podIPs or annotations): kept out of the lists the engine reads, and said.
+ */
+export interface InvalidAddress {
+  /** The list it was in: InternalIP, ExternalIP, podCIDR, podIP. */
+  kind: string;
+  /** The field as written in the object, e.g. status.addresses[1].address. */
+  field: string;
+  value: string;
+  /**
+   * The families whose first address of this kind comes after it: the value could have been that
+   * family's address, so which one the node (or pod) uses is unknown. Empty when a valid address of
+   * each family comes first, so the value is never the one used.
+   */
+  hides: Family[];
+}
 
 export interface NodeInfo {
   name: string;
@@ -16,6 +35,8 @@ export interface NodeInfo {
   internalIPs: string[];
   externalIPs: string[];
   podCIDRs: string[];
+  /** Values of status.addresses and spec.podCIDR(s) that are not addresses; absent when there are none. */
+  invalidAddresses?: InvalidAddress[];
   labels: Record<string, string>;
   /** status.nodeInfo.kubeletVersion, e.g. v1.23.17. */
   kubeletVersion?: string;
@@ -33,6 +54,8 @@ export interface PodInfo {
   name: string;
   nodeName?: string;
   podIPs: string[];
+  /** Values of status.podIP(s) that are not addresses; absent when there are none. */
+  invalidAddresses?: InvalidAddress[];
   hostNetwork: boolean;
   labels: Record<string, string>;
   /** spec.serviceAccountName (else the deprecated spec.serviceAccount, else `default` as admission sets it). */

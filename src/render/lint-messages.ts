@@ -36,6 +36,21 @@ const CONFIG_FIXES: Record<string, (d: Data) => string> = {
   syntax: () => 'write YAML or JSON with nonMasqueradeCIDRs (a list of CIDRs) and masqLinkLocal (true or false)',
 };
 
+/** Who writes each address field, so the fix names where to correct it. */
+const WRITERS: Record<string, string> = {
+  InternalIP: 'the kubelet (--node-ip) or the cloud controller manager',
+  ExternalIP: 'the cloud controller manager',
+  podCIDR: 'the node IPAM controller, or whoever created the Node',
+  podIP: 'the kubelet, from the CNI plugin\'s result',
+  CiliumInternalIP: 'the Cilium agent',
+  'EgressNATPolicy cidr': 'whoever applied the EgressNATPolicy',
+  'flannel Network CIDR': 'the kube-flannel-cfg ConfigMap',
+  'flannel IPv6Network CIDR': 'the kube-flannel-cfg ConfigMap',
+  natOutgoingAddress: 'whoever applied the FelixConfiguration',
+  'EgressGatewayPolicy cidr': 'whoever applied the EgressGatewayPolicy',
+  'IPPool cidr': 'whoever applied the IPPool: calicoctl and the projectcalico.org API validate it, a crd.projectcalico.org object written directly is not',
+};
+
 const HELD_BY: Record<string, { message: (d: Data) => string; fix: (d: Data) => string }> = {
   node: {
     message: (d) => `egressIP ${d['egressIP']} of ${d['field']} is an address of node ${d['holder']}, but the gateway is ${d['gatewayNode']} (the first node by name matching ${d['nodeSelector']}), which lacks it and drops the traffic`,
@@ -73,6 +88,10 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `${agent(d)}'s nonMasqueradeCIDRs (${d['origin'] === 'defaults' ? 'its defaults: ' : ''}${listOf(d['nonMasqueradeCIDRs'] || 'none')}) leave out pod CIDRs ${listOf(d['podCIDRs'])}: pod-to-pod traffic to them leaves with the node IP`,
     fix: (d) => `add the cluster's pod range (covering ${listOf(d['podCIDRs'])}) to nonMasqueradeCIDRs${d['origin'] === 'defaults' ? ' in the config the agent reads' : ''}`,
   },
+  CILIUM_CONFIG_CIDR_INVALID: {
+    message: (d) => `${JSON.stringify(d['value'])} is not an ${d['family']} CIDR: the Cilium agent exits at start (cidr.MustParseCIDR), so what its nodes masquerade is unknown`,
+    fix: (d) => `write an ${d['family']} CIDR such as ${d['family'] === 'IPv4' ? '10.0.0.0/8' : 'fd00::/104'} (the pod network the nodes route natively) and restart the agents`,
+  },
   CILIUM_EGW_POLICIES_WHILE_DISABLED: {
     message: (d) => `${d['count']} egress gateway ${plural(d['count'], 'policy', 'policies')} (${listOf(d['policies'])}) ${plural(d['count'], 'exists', 'exist')}, but enable-egress-gateway is off: Cilium ignores them and their pods leave with their usual address`,
     fix: () => 'set enable-egress-gateway to "true" (it needs enable-bpf-masquerade and kube-proxy-replacement) and restart the agents, or delete the policies',
@@ -80,6 +99,14 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
   CILIUM_EGW_EGRESS_IP_AND_INTERFACE: {
     message: (d) => `${d['field']} sets both egressIP ${d['egressIP']} and interface ${d['interface']}: Cilium rejects the policy, so the pods it selects leave with their usual address`,
     fix: (d) => `keep only one in ${d['field']}: egressIP ${d['egressIP']} or interface ${d['interface']}`,
+  },
+  CILIUM_EGW_POLICY_INVALID: {
+    message: (d) => `Cilium rejects the policy (${d['detail']}) and installs nothing, so the pods it was meant for leave with their usual address, not through a gateway`,
+    fix: () => 'correct the policy (valid CIDRs in destinationCIDRs and excludedCIDRs, an IP in egressIP, selectors with podSelector or namespaceSelector, an egressGateway with a nodeSelector) and apply it again',
+  },
+  ADDRESS_INVALID: {
+    message: (d) => `${d['field']} is ${JSON.stringify(d['value'])}, which is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'} (${d['kind']}): answers that need it are unknown`,
+    fix: (d) => `write ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'} in ${d['field']}, or correct what writes it (${WRITERS[d['kind'] ?? ''] ?? 'the controller that owns the field'})`,
   },
   CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: {
     message: (d) => `no node with an IPv4 node address matches the nodeSelector ${d['nodeSelector']} of ${d['field']}: Cilium drops the traffic the policy selects`,

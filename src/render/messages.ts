@@ -29,6 +29,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NODE_NOT_FOUND: (d) => `node ${d['node']} is not among the objects read; include the Node to decide`,
   NODES_UNREADABLE: (d) => `node ${d['node']} could not be read (listing nodes is forbidden), so its addresses are unknown`,
   NODE_HAS_NO_INTERNAL_IP: (d) => `node ${d['node']} reports no ${d['family']} InternalIP in status.addresses`,
+  NODE_ADDRESS_INVALID: (d) => `node ${d['node']}'s ${d['kind']} ${JSON.stringify(d['value'])} (${d['field']}) is not an IP address, and it comes before any valid ${d['family']} ${d['kind']}: which address the node uses is unknown; fix the Node's address (kubelet --node-ip, the cloud controller manager) to decide`,
+  POD_ADDRESS_INVALID: (d) => `pod ${d['pod']}'s IP ${JSON.stringify(d['value'])} (${d['field']}) is not an IP address, and it comes before any valid ${d['family']} address: the pod's address is unknown`,
   NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK: () => 'the packet already carries a node address',
   DST_IS_NODE_ADDRESS: (d) => `the destination is an address of node ${d['node']} (addrtype LOCAL), never masqueraded`,
   POD_SOURCE_ADDRESS_NOT_VISIBLE: () => 'the packet keeps a pod address the API does not show (e.g. an EKS IPv6 pod\'s 169.254.172.0/22 egress-v4 address), so its source is unknown',
@@ -67,6 +69,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   DST_NOT_PUBLIC: () => 'the destination is not a public address: no NAT beyond the node',
   DST_RANGE_MIXED_PUBLIC: () => 'the destination range mixes public and private addresses; ask about a narrower --to',
   NODE_EXTERNAL_IP: (d) => `the ${d['cloud']} 1:1 NAT maps the node's InternalIP ${d['internalIP']} to its ExternalIP ${d['externalIP']}`,
+  NAT_IP_OTHER_FAMILY: (d) => `--nat-ip ${d['natIP']} is not ${d['family']}, and a NAT does not translate between families: the ${d['family']} address this traffic leaves with is unknown`,
   NAT_IP_GIVEN: (d) => `leaves through the NAT given with --nat-ip (${d['natIP']})`,
   NAT_IP_UNKNOWN: (d) => d['from'] === 'pod-ip'
     ? `pod-IP packets to the internet leave through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`
@@ -77,6 +80,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
   AGENT_CONFIG_KEYS_IGNORED: (d) => `the agent ignores unknown config keys: ${d['keys']}`,
   AWS_ENV_BOOL_INVALID: (d) => `${d['name']}=${JSON.stringify(d['value'])} is not a Go boolean (strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): the VPC CNI logs an error and uses its default, ${d['fallback']}`,
+  AWS_EXCLUDE_SNAT_CIDR_SKIPPED: (d) => `AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS entry ${JSON.stringify(d['cidr'])} is not a CIDR: the VPC CNI logs it and skips it (parseCIDRString), so traffic to that range is SNATed as if it were not listed`,
   AGENT_CIDR_PREFIX_OCTAL: (d) => `nonMasqueradeCIDR ${d['written']} is installed as ${d['installed']}: iptables reads a prefix length with a leading zero as octal (the agent checked it as decimal); write ${d['installed']} or drop the zero`,
   READ_UNKNOWN_VERSION: (d) => `the server serves ${d['resource']} only at ${d['served']}, which this version of kubectl-egress does not read: answers that depend on it are unknown`,
   CILIUM_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Cilium's masquerading and egress gateway settings are unknown`,
@@ -88,6 +92,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
     : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
+  ADDRESS_INVALID: (d) => `${d['object']}: ${d['field']} ${JSON.stringify(d['value'])} (${d['kind']}) is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'}: ignored, and answers that would need it are unknown`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
   OBJECT_VERSION_UNKNOWN: (d) => `${d['kind']} ${d['object']} is ${d['apiVersion']}, a version kubectl egress does not read (it reads ${d['known']}): it was not read; answers it could change are unknown`,

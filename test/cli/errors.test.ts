@@ -83,6 +83,6 @@ describe('bad input gets one line and a documented exit code', () => {
   it('says which server it cannot reach', async () => {
     const result = await runPlugin(['who', '-A', '--kubeconfig', unreachable]);
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe(`error: cannot reach the API server at https://127.0.0.1:${closedPort}: ECONNREFUSED\n`);
+    expect(result.stderr).toBe(`error: cannot reach the API server at https://127.0.0.1:${closedPort}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`);
   });
 });

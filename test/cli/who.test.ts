@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { runInProcess } from '../support/bad-input.ts';
 import { runPlugin } from '../support/plugin.ts';
 
 const example = join(import.meta.dirname, '..', '..', 'examples', 'gke-cluster.yaml');
@@ -71,11 +72,12 @@ describe('who', () => {
   });
 
   it('resolves a hostname locally and reports each address', async () => {
-    const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', 'localhost', '-o', 'json']);
+    // In-process with an injected resolver: tests never ask the machine's DNS.
+    const lookup = async (name: string) => (name === 'echo.corp.test' ? ['203.0.113.7', '2001:db8::7'] : []);
+    const result = await runInProcess(['who', '-n', 'monitoring', '-f', example, '--to', 'echo.corp.test', '-o', 'json'], '', lookup);
     const items = (JSON.parse(result.stdout) as { items: { destination: string; destinationName: string }[] }).items;
-    expect(items.length).toBeGreaterThan(0);
-    expect(items.every((i) => i.destinationName === 'localhost')).toBe(true);
-    expect(items.map((i) => i.destination)).toContain('127.0.0.1');
+    expect(items.every((i) => i.destinationName === 'echo.corp.test')).toBe(true);
+    expect([...new Set(items.map((i) => i.destination))].sort()).toEqual(['2001:db8::7', '203.0.113.7']);
   });
 
   it('says on stderr which namespaces the input has pods in when the one asked for has none', async () => {

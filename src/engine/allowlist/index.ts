@@ -57,7 +57,9 @@ function placementsOf({ ctx, eligible }: Scheduling, pod: PodInfo, destination: 
   const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: decidePacket(ctx, pod, current, destination) }] : [];
   for (const node of eligible.get(pod)!) {
     if (node.name === current?.name) continue;
-    const moved: PodInfo = { ...pod, nodeName: node.name, podIPs: addressesOn(node, pod) };
+    // On another node the pod gets another address: its invalid ones there say nothing.
+    const { invalidAddresses: _here, ...portable } = pod;
+    const moved: PodInfo = { ...portable, nodeName: node.name, podIPs: addressesOn(node, pod) };
     placements.push({ pod: moved, node, current: false, decision: decidePacket(ctx, moved, node, destination) });
   }
   return placements;

@@ -1,6 +1,8 @@
 /** Which of a node's addresses a packet uses, and which addresses are the node's own. */
 import type { Family } from '../../model/net.ts';
-import type { NodeInfo } from '../../model/snapshot.ts';
+import type { Finding } from '../../model/reasons.ts';
+import type { ObjectRef } from '../../model/objects.ts';
+import type { InvalidAddress, NodeInfo } from '../../model/snapshot.ts';
 import { addressRanges, type IpRange } from '../../net/ip.ts';
 import { derivation } from './context.ts';
 
@@ -27,3 +29,29 @@ export const nodeLocalRanges = derivation((node: NodeInfo): IpRange[] => {
   const addresses = node.cloud ? node.internalIPs : [...node.internalIPs, ...node.externalIPs];
   return addressRanges(addresses);
 });
+
+/**
+ * The invalid value of a kind that stands before the first valid one of the family: the address
+ * used for that family could have been it, so it is unknown. A value after a valid one of the
+ * family is never the one used (the first of the family is), and a snapshot warning says it.
+ */
+export function hiddenAddress(invalid: readonly InvalidAddress[] | undefined, kind: string, family: Family): InvalidAddress | undefined {
+  return invalid?.find((a) => a.kind === kind && a.hides.includes(family));
+}
+
+/** Why an answer that needs the node's address of this kind and family is unknown, if it is. */
+export function invalidNodeAddress(node: AddressedNode, kind: 'InternalIP' | 'ExternalIP', family: Family): Finding | undefined {
+  const hidden = hiddenAddress(node.invalidAddresses, kind, family);
+  return hidden && {
+    code: 'NODE_ADDRESS_INVALID',
+    data: { node: node.name, kind, field: hidden.field, value: hidden.value, family: `IPv${family}` },
+    source: node.source ?? { kind: 'Node', name: node.name },
+  };
+}
+
+/** A Node, or a CiliumNode (whose addresses are its own object's). */
+interface AddressedNode {
+  name: string;
+  invalidAddresses?: readonly InvalidAddress[];
+  source?: ObjectRef;
+}

@@ -16,7 +16,7 @@ import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { GatewayMechanism } from '../core/mechanism.ts';
-import { familyOf, nodeInternalIP } from '../core/node-address.ts';
+import { familyOf, invalidNodeAddress, nodeInternalIP } from '../core/node-address.ts';
 import { parseCalicoSelector } from './calico-selector.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -47,6 +47,7 @@ const FINDINGS = {
   CALICO_EGW_NO_GATEWAY_PODS: (d) => `no egress gateway pod matching ${d['selector']} was read (read the gateways' namespace, e.g. with -A)`,
   CALICO_EGW_GATEWAY: (d) => `Calico egress gateway ${d['gateways']} (selector ${d['selector']}) carries the traffic: the destination sees ${d['sourceIP']}`,
   CALICO_EGW_GATEWAY_SET: (d) => `traffic is spread over several egress gateways (${d['candidates']}); any of them may be seen`,
+  CALICO_EGW_POLICY_CIDR_INVALID: (d) => `EgressGatewayPolicy ${d['policy']} has a rule for ${JSON.stringify(d['cidr'])}, which is not a CIDR: which rule covers the destination is unknown`,
   CALICO_SELECTOR_UNSUPPORTED: (d) => `the Calico selector ${d['selector']} uses syntax this tool does not evaluate`,
 } satisfies Findings;
 
@@ -117,6 +118,12 @@ function gatewayFromPolicy(effect: EffectBuilder, layer: CalicoEgressGatewayLaye
     effect.unknown(LAYER, { code: 'CALICO_EGW_POLICY_NOT_FOUND', data: { policy: name } });
     return undefined;
   }
+  // A rule whose cidr does not parse might be the most specific one for the destination.
+  const broken = policy.rules.find((r) => r.cidr !== undefined && !parseCidr(r.cidr));
+  if (broken) {
+    effect.unknown(LAYER, { code: 'CALICO_EGW_POLICY_CIDR_INVALID', data: { policy: name, cidr: broken.cidr! } });
+    return undefined;
+  }
   const family = destination.range.family;
   const candidates = policy.rules
     .map((rule) => ({ rule, cidr: parseCidr(rule.cidr ?? (family === 4 ? '0.0.0.0/0' : '::/0'))?.cidr }))
@@ -151,5 +158,6 @@ function gatewaySourceIP(ctx: EngineContext, layer: CalicoEgressGatewayLayer, ga
   const pool = layer.pools.find((p) => { const c = parseCidr(p.cidr)?.cidr; return c && coverage(address, [c]) === 'all'; });
   if (!pool?.natOutgoing) return ip;
   const node = ctx.node(gateway.nodeName);
-  return node && nodeInternalIP(node, family);
+  // A node whose InternalIP of the family may be an invalid value: the gateway's address is unknown.
+  return node && !invalidNodeAddress(node, 'InternalIP', family) ? nodeInternalIP(node, family) : undefined;
 }

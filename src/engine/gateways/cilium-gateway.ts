@@ -11,7 +11,7 @@ import type { Finding } from '../../model/reasons.ts';
 import { singleAddress } from '../../net/ip.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
-import { familyOf } from '../core/node-address.ts';
+import { familyOf, invalidNodeAddress } from '../core/node-address.ts';
 import { fnv1a32 } from './fnv.ts';
 
 export type GatewayOutcome =
@@ -24,6 +24,8 @@ interface ResolvedGateway {
   node: CiliumNodeInfo | undefined;
   /** The IPv4 gateway IP the BPF map holds: InternalIP, else ExternalIP; 0.0.0.0 when no node matched. */
   gatewayIP: string;
+  /** An invalid node address that could have changed which node is the gateway, or its address. */
+  invalid?: Finding;
 }
 
 /** uid: the pod's CiliumEndpoint UID, which only multi-gateway policies read. */
@@ -53,7 +55,24 @@ const resolvedGateways = derivation((dp: CiliumDatapath) => new Map(dp.egressPol
  */
 function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): ResolvedGateway {
   const found = gatewayNodeFor(gateway, nodes);
-  return { gateway, node: found?.node, gatewayIP: found?.gatewayIP ?? '0.0.0.0' };
+  const resolved: ResolvedGateway = { gateway, node: found?.node, gatewayIP: found?.gatewayIP ?? '0.0.0.0' };
+  const invalid = unsureGateway(gateway, nodes, found?.node);
+  if (invalid) resolved.invalid = invalid;
+  return resolved;
+}
+
+/**
+ * A matching node up to the chosen one whose IPv4 InternalIP (or, lacking one, ExternalIP) might be
+ * an invalid value: that node might hold the gateway role, or its gateway IP is another address.
+ */
+function unsureGateway(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[], chosen: CiliumNodeInfo | undefined): Finding | undefined {
+  for (const node of nodes) {
+    if (!node.invalidAddresses || !matchesSelector(node.labels, gateway.nodeSelector)) continue;
+    const invalid = invalidNodeAddress(node, 'InternalIP', 4) ?? (ipv4(node.internalIPs) ? undefined : invalidNodeAddress(node, 'ExternalIP', 4));
+    if (invalid) return invalid;
+    if (node === chosen) return undefined;
+  }
+  return undefined;
 }
 
 /** The gateway node and its IPv4 gateway IP (nodes sorted by name), or undefined when none qualifies. Lint reads it too. */
@@ -70,8 +89,9 @@ function ipv4(ips: readonly string[]): string | undefined {
   return ips.find((ip) => familyOf(ip) === 4);
 }
 
-function egressThrough({ gateway, node }: ResolvedGateway, policy: CiliumEgressPolicy, family: Family): GatewayOutcome {
+function egressThrough({ gateway, node, invalid }: ResolvedGateway, policy: CiliumEgressPolicy, family: Family): GatewayOutcome {
   const data = { policy: policy.name };
+  if (invalid) return { kind: 'unknown', finding: invalid };
   if (!node) return { kind: 'dropped', finding: { code: 'CILIUM_EGW_NO_GATEWAY_NODE', data } };
   const at = { ...data, gatewayNode: node.name };
   if (gateway.egressIP) {
@@ -84,6 +104,8 @@ function egressThrough({ gateway, node }: ResolvedGateway, policy: CiliumEgressP
   if (gateway.interface) {
     return { kind: 'egress', sourceIP: null, node: node.name, finding: { code: 'CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE', data: { ...at, interface: gateway.interface }, source: node.source }, warnings: [] };
   }
+  const hidden = invalidNodeAddress(node, 'InternalIP', family);
+  if (hidden) return { kind: 'unknown', finding: hidden };
   const internal = node.internalIPs.find((ip) => familyOf(ip) === family);
   if (!internal) return { kind: 'unknown', finding: { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: node.source } };
   return {

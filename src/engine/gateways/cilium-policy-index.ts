@@ -30,7 +30,11 @@ export interface PolicyIndex {
   selecting(pod: PodInfo): CiliumEgressPolicy[] | undefined;
   /** The valid policies that select the pod whatever selection() does not know (lint reports only those). */
   certainlySelecting(pod: PodInfo): CiliumEgressPolicy[];
+  /** Rejected policies whose valid selector entries name the pod (one shared array per distinct set). */
+  rejected(pod: PodInfo): readonly CiliumEgressPolicy[];
 }
+
+const NONE_REJECTED: readonly CiliumEgressPolicy[] = Object.freeze([]);
 
 export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => {
   const cilium = snapshot.datapath.cilium;
@@ -93,7 +97,20 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
     const before = matching(identityLabels(endpoint, namespaceLabels ?? {}, view, view.keepsBefore));
     return now.filter((p) => before.includes(p) && known(p));
   };
-  return { valid, invalid: policies.filter((p) => p.invalid), anyUsesNamespaceLabels, selection, selecting, certainlySelecting };
+  const invalid = policies.filter((p) => p.invalid);
+  const meant = invalid.filter((p) => (p.intended?.selectors.length ?? 0) > 0);
+  const rejectedSets = new Map<string, readonly CiliumEgressPolicy[]>();
+  // A warning, not an answer: matched with the labels the pod has, namespace labels as read.
+  const rejected = (pod: PodInfo): readonly CiliumEgressPolicy[] => {
+    if (!view || meant.length === 0 || pod.hostNetwork) return NONE_REJECTED;
+    const identity = identityLabels(endpointOf(pod), snapshot.namespaceLabels[pod.namespace] ?? {}, view);
+    const found = meant.filter((p) => p.intended!.selectors.some((s) => matchesSelector(identity, s)));
+    if (found.length === 0) return NONE_REJECTED;
+    const key = found.map((p) => p.name).join('\u0000');
+    if (!rejectedSets.has(key)) rejectedSets.set(key, found);
+    return rejectedSets.get(key)!;
+  };
+  return { valid, invalid, anyUsesNamespaceLabels, selection, selecting, certainlySelecting, rejected };
 });
 
 /** The policies that might select these labels, in policy order; the caller still matches them. */

@@ -9,7 +9,7 @@ import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { CiliumEgressGatewayLayer } from '../../model/layers/cilium.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { addressRanges, cidrBlocks, RangeSet } from '../../net/ip.ts';
+import { addressRanges, cidrBlocks, coverage, RangeSet } from '../../net/ip.ts';
 import { podAddresses } from '../core/cluster-addresses.ts';
 import { ciliumNodesByName } from '../core/cilium-nodes.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
@@ -36,12 +36,16 @@ export interface CiliumGatewayInput {
   nodeLabels: Record<string, string> | undefined;
   /** The CiliumEndpoint UID, only where a selecting policy has several gateways (it picks one by it). */
   endpointUID: string | undefined;
+  /** Rejected policies meant for the pod (shared arrays): its answers carry a warning where they would have applied. */
+  rejected: readonly CiliumEgressPolicy[];
 }
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
   CILIUM_EGW_DISABLED: (d) => `egress gateway policies ${d['policies']} select the pod, but the egress gateway is disabled in cilium-config`,
-  CILIUM_EGW_POLICY_INVALID: (d) => `policy ${d['policy']} is ignored by Cilium: ${d['detail']}`,
+  // reference/cilium-egress.md §3.1: onAddEgressPolicy returns before touching the policy it had.
+  CILIUM_EGW_POLICY_INVALID: (d) => `policy ${d['policy']} is ignored by Cilium: ${d['detail']} (the pods it was meant for leave with their usual address; had an earlier version of it been valid, the agent would keep that one)`,
+  CILIUM_EGW_POLICY_REJECTED_FOR_POD: (d) => `policy ${d['policy']} selects this pod and may cover this destination, but Cilium rejects it (${d['detail']}): the traffic does not go through its gateway`,
   CILIUM_EGW_HOST_NETWORK: () => 'hostNetwork pods have no Cilium endpoint, so no egress gateway policy applies',
   CILIUM_EGW_NODE_NOT_SELECTED: (d) => `policy ${d['policy']} selects the pod but not its node ${d['node']} (selectors' nodeSelector)`,
   CILIUM_EGW_DST_NOT_IN_POLICY: (d) => `policy ${d['policy']} selects the pod but not this destination`,
@@ -86,6 +90,7 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
       node: readsNode ? node.name : undefined,
       nodeLabels: readsNode ? (ctx.of(ciliumNodesByName, dp).get(node.name)?.labels ?? node.labels) : undefined,
       endpointUID: multiGateway ? dp.endpointUIDs[`${pod.namespace}/${pod.name}`] : undefined,
+      rejected: dp.config.enableEgressGateway ? ctx.of(policyIndex, ctx.snapshot).rejected(pod) : NO_POLICIES,
     };
   },
   decide({ cilium: dp }, input, destination, ctx) {
@@ -93,6 +98,7 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     for (const p of ctx.of(policyIndex, ctx.snapshot).invalid) {
       effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_POLICY_INVALID', data: { policy: p.name, detail: p.invalid! }, source: policyRef(p) });
     }
+    warnRejected(effect, input.rejected, destination);
     // hostNetwork pods have no CiliumEndpoint, and policies select endpoints.
     if (input.hostNetwork) return effect.note(LAYER, 'not-applicable', { code: 'CILIUM_EGW_HOST_NETWORK', data: {} }).build();
     const unread = dp.unread ?? {};
@@ -123,6 +129,18 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
     return applyEntries(effect, ctx, dp, eligible, input, destination).build();
   },
 };
+
+/**
+ * A rejected policy meant for the pod and covering the destination: the agent installed nothing
+ * (reference/cilium-egress.md §3.1), so the usual path stands, which its author did not expect.
+ */
+function warnRejected(effect: EffectBuilder, rejected: readonly CiliumEgressPolicy[], destination: Destination): void {
+  for (const p of rejected) {
+    const meant = p.intended!.destinationCIDRs;
+    if (meant && coverage(destination.range, cidrBlocks(meant)) === 'none') continue;
+    effect.warn({ code: 'CILIUM_EGW_POLICY_REJECTED_FOR_POD', data: { policy: p.name, detail: p.invalid! }, source: policyRef(p) });
+  }
+}
 
 function applyEntries(effect: EffectBuilder, ctx: EngineContext, dp: CiliumDatapath, eligible: readonly CiliumEgressPolicy[], input: CiliumGatewayInput, destination: Destination): EffectBuilder {
   const range = destination.range;

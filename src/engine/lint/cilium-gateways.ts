@@ -1,13 +1,14 @@
 /**
- * CiliumEgressGatewayPolicy gateways that cannot work: both egressIP and interface (the parser
- * rejects the policy), a nodeSelector no node matches (traffic dropped), an egressIP the gateway
- * node cannot hold (traffic dropped, "No Egress IP configured"). Facts: reference/cilium-egress.md
- * §3.1–§3.3; cilium/cilium pkg/egressgateway/policy.go `ParseCEGP`, `regenerateGatewayConfig`.
+ * CiliumEgressGatewayPolicy gateways that cannot work: a policy the parser rejects (both egressIP
+ * and interface, a CIDR or egressIP that does not parse, no selectors or gateway), a nodeSelector
+ * no node matches (traffic dropped), an egressIP the gateway node cannot hold (traffic dropped,
+ * "No Egress IP configured"). Facts: reference/cilium-egress.md §3.1–§3.3; cilium/cilium
+ * pkg/egressgateway/policy.go `ParseCEGP`, `regenerateGatewayConfig`.
  */
 import type { CiliumEgressPolicy, CiliumGateway, CiliumNodeInfo } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { gatewayField } from '../../config/cilium-egress-policy.ts';
+import { EGRESS_IP_AND_INTERFACE, gatewayField } from '../../config/cilium-egress-policy.ts';
 import { coverage, parseCidr, sameAddress, singleAddress } from '../../net/ip.ts';
 import { formatLabelSelector } from '../../config/label-selector-text.ts';
 import { gatewayNodeFor } from '../gateways/cilium-gateway.ts';
@@ -16,6 +17,7 @@ import { policyRef } from './cilium-selection.ts';
 
 const CODES = {
   CILIUM_EGW_EGRESS_IP_AND_INTERFACE: 'error',
+  CILIUM_EGW_POLICY_INVALID: 'error',
   CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: 'error',
   CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY: 'error',
 } as const;
@@ -30,6 +32,8 @@ export const ciliumGateways = defineCheck({
       for (const conflict of policy.conflictingGateways ?? []) {
         report('CILIUM_EGW_EGRESS_IP_AND_INTERFACE', policyRef(policy), { policy: policy.name, ...conflict });
       }
+      // ParseCEGP rejects the whole policy at its first problem; the agent logs it and installs nothing.
+      if (policy.invalid && policy.invalid !== EGRESS_IP_AND_INTERFACE) report('CILIUM_EGW_POLICY_INVALID', policyRef(policy), { policy: policy.name, detail: policy.invalid });
       // Cilium ignores a rejected policy, so where its gateways lead changes nothing. With no node
       // read at all (a file without Nodes, a refused list), "matches no node" would be a guess.
       if (policy.invalid || !dp || dp.nodes.length === 0) continue;

@@ -14,15 +14,19 @@ import { ipMasqAgentConfig } from './ip-masq-agent-config.ts';
 import { ipMasqAgentResync } from './ip-masq-agent-resync.ts';
 import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
+import { invalidAddresses } from './invalid-addresses.ts';
+import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
 
 const CHECKS = [
+  invalidAddresses,
   ipMasqAgentConfig,
   ipMasqAgentResync,
   podCidrs,
   ciliumFeature,
+  ciliumConfigCidrs,
   ciliumGateways,
   ciliumOverlap,
   ciliumHostNetwork,

@@ -21,6 +21,7 @@ const FINDINGS = {
   FLANNEL_DST_MULTICAST: () => 'multicast destinations are not masqueraded',
   FLANNEL_IP_MASQ: (d) => `flannel --ip-masq masquerades everything outside its network ${d['network']} (there is no RFC 1918 exemption)`,
   FLANNEL_SOURCE_OUTSIDE_NETWORK: (d) => `the source is outside the flannel network ${d['network']}, which flannel's rules match`,
+  FLANNEL_NETWORK_INVALID: (d) => `the flannel network ${JSON.stringify(d['network'])} (net-conf.json in kube-flannel-cfg) is not an ${d['family']} CIDR: flanneld does not start with it, so its rules are unknown`,
   FLANNEL_NETWORK_UNKNOWN: () => 'the flannel network (net-conf.json in kube-flannel-cfg) could not be read',
 } satisfies Findings;
 
@@ -42,9 +43,12 @@ export const flannel: SnatMechanism<FlannelLayer> = {
     const multicast = exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST');
     if (!layer.ipMasq) return bridgeIpMasq(range, packet.node, layer.configSource);
     if (!network) return unknownNetwork(layer);
+    // flanneld exits when net-conf.json's Network does not parse (ip.IP4Net's UnmarshalJSON): its rules are unknown.
+    const block = parseCidr(network)?.cidr;
+    if (!block || block.family !== range.family) return { outcome: 'unknown', finding: { code: 'FLANNEL_NETWORK_INVALID', data: { network, family: `IPv${range.family}` }, source: layer.configSource } };
     // The MASQUERADE rules match `-s <Network>`: a source outside it is not flannel's.
     const source = singleAddress(packet.sourceIP);
-    if (source && coverage(source, [parseCidr(network)!.cidr]) !== 'all') {
+    if (source && coverage(source, [block]) !== 'all') {
       return { outcome: 'not-applicable', finding: { code: 'FLANNEL_SOURCE_OUTSIDE_NETWORK', data: { network }, source: layer.configSource } };
     }
     return evaluateExemptions(range, [...exemptBlocks([network], 'FLANNEL_DST_IN_NETWORK'), ...multicast],

@@ -4,6 +4,7 @@
  * policy); everything else is SNATed to the node IP (reference/snat-mechanisms.md §2.4).
  */
 import type { GkeEgressNatPolicyLayer } from '../../model/layers/gke-egress-nat-policy.ts';
+import { parseCidr } from '../../net/ip.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
 import { gkeEgressNatPolicyDetection } from '../../config/gke-egress-nat-policy.ts';
@@ -16,6 +17,7 @@ const FINDINGS = {
   GKE_EGRESS_NAT_POLICY_NO_SNAT: (d) => `an EgressNATPolicy (${d['policies']}) lists the destination as NoSNAT (${d['cidr']})`,
   GKE_CLUSTER_RANGE_NO_SNAT: (d) => `the destination is in the cluster's own ranges (${d['cidr']}), which GKE never SNATs`,
   GKE_EGRESS_NAT_POLICY_SNAT: (d) => `no EgressNATPolicy (${d['policies']}) exempts the destination: SNATed to the node IP`,
+  GKE_EGRESS_NAT_POLICY_CIDR_INVALID: (d) => `EgressNATPolicy ${d['policy']} lists ${JSON.stringify(d['cidr'])}, which is not a CIDR: whether it exempts the destination is unknown`,
   GKE_EGRESS_NAT_POLICY_OTHER_ACTION: (d) => `EgressNATPolicy ${d['policy']} has action ${d['action']} (Google Distributed Cloud's kind of the same name), which is not modelled`,
 } satisfies Findings;
 
@@ -41,6 +43,17 @@ export const gkeEgressNatPolicy: SnatMechanism<GkeEgressNatPolicyLayer> = {
       const known = evaluateExemptions(destination.range, blocks, { exempt: 'GKE_CLUSTER_RANGE_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE' }, {}, undefined);
       return known.outcome === 'exempt' ? known : { outcome: 'unknown', finding: { code: 'GKE_EGRESS_NAT_POLICIES_UNREADABLE', data: gapData(layer.unread) } };
     }
-    return evaluateExemptions(destination.range, blocks, { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' }, { policies }, { kind: 'EgressNATPolicy', name: policies });
+    const verdict = evaluateExemptions(destination.range, blocks, { exempt: 'GKE_EGRESS_NAT_POLICY_NO_SNAT', masquerade: 'GKE_EGRESS_NAT_POLICY_SNAT' }, { policies }, { kind: 'EgressNATPolicy', name: policies });
+    // An entry that does not parse might have exempted the destination: SNAT is then not sure.
+    const broken = verdict.outcome === 'masquerade' ? unparsable(layer) : undefined;
+    return broken ? { outcome: 'unknown', finding: { code: 'GKE_EGRESS_NAT_POLICY_CIDR_INVALID', data: broken, source: { kind: 'EgressNATPolicy', name: broken.policy } } } : verdict;
   }),
 };
+
+function unparsable(layer: GkeEgressNatPolicyLayer): { policy: string; cidr: string } | undefined {
+  for (const p of layer.policies) {
+    const cidr = p.destinations.find((c) => !parseCidr(c));
+    if (cidr !== undefined) return { policy: p.name, cidr };
+  }
+  return undefined;
+}

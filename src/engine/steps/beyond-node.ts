@@ -11,7 +11,7 @@ import { inClusterRanges } from '../core/cluster-addresses.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { Table3 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
-import { familyOf, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
+import { familyOf, invalidNodeAddress, nodeExternalIP, nodeInternalIP } from '../core/node-address.ts';
 import type { PacketState } from '../core/packet.ts';
 
 const LAYER = 'beyond-node';
@@ -76,6 +76,9 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
     return effect.note(LAYER, 'applied', finding).reason(finding).build();
   }
   const externalIP = nodeExternalIP(node, family);
+  // An invalid ExternalIP before any valid one of the family could be the one 1:1 NAT maps.
+  const invalid = fromPrimary ? invalidNodeAddress(node, 'ExternalIP', family) : undefined;
+  if (invalid) return effect.unknown(LAYER, invalid).build();
   const primary = nodeInternalIP(node, family);
   if (externalIP && fromPrimary) {
     const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: primary ?? '' }, source: nodeRef };
@@ -87,5 +90,7 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
     const finding = { code: 'NAT_IP_GIVEN' as const, data: { ...data, natIP } };
     return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: natIP, identity: 'nat' }).build();
   }
+  // A NAT translates within a family: an IPv4 --nat-ip says nothing about IPv6 traffic, or the reverse.
+  if (natIP) return effect.unknown(LAYER, { code: 'NAT_IP_OTHER_FAMILY', data: { ...data, natIP, family: `IPv${family}`, missing: `--nat-ip of IPv${family}` }, source: nodeRef }).build();
   return effect.unknown(LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef }).build();
 }

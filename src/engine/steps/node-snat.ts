@@ -12,7 +12,7 @@ import { Table2 } from '../core/keyed.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { LayerRule, LayerVerdict, NodeFacts, PodFacts } from '../core/mechanism.ts';
 import { snatRule } from '../registry/mechanisms.ts';
-import { nodeInternalIP, nodeLocalRanges } from '../core/node-address.ts';
+import { invalidNodeAddress, nodeInternalIP, nodeLocalRanges } from '../core/node-address.ts';
 import type { PacketState } from '../core/packet.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
@@ -132,6 +132,9 @@ function combine(effect: EffectBuilder, node: NodeInfo, results: readonly LayerR
 
 function masquerade(effect: EffectBuilder, node: NodeInfo, verdicts: readonly LayerResult[], decisive: number, family: 4 | 6): EffectBuilder {
   const { layer, verdict } = verdicts[decisive]!;
+  const invalid = verdict.snatTo ? undefined : invalidNodeAddress(node, 'InternalIP', family);
+  // The layer's own verdict stands; only the address it masquerades to is unknown.
+  if (invalid) return effect.set({ via: layer.mechanism }).reason(verdict.finding).warn(...(verdict.warnings ?? [])).unknown(LAYER, invalid);
   const nodeIP = verdict.snatTo ?? nodeInternalIP(node, family);
   if (!nodeIP) {
     return effect.unknown(LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });

@@ -6,7 +6,7 @@ import type { Family } from '../../model/net.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder, NONE, type Effect } from '../core/effect.ts';
-import { familyOf, nodeInternalIP } from '../core/node-address.ts';
+import { familyOf, hiddenAddress, invalidNodeAddress, nodeInternalIP } from '../core/node-address.ts';
 import { v4EgressLayerOn } from '../snat/aws-vpc-cni.ts';
 
 const LAYER = 'pod-network';
@@ -21,10 +21,17 @@ export function podNetwork(ctx: EngineContext, pod: PodInfo, node: NodeInfo | un
   }
   const nodeRef = { kind: 'Node', name: node.name };
   if (pod.hostNetwork) {
+    const invalid = invalidNodeAddress(node, 'InternalIP', family);
+    if (invalid) return effect.unknown(LAYER, invalid).build();
     const nodeIP = nodeInternalIP(node, family);
     if (!nodeIP) return effect.unknown(LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: nodeRef }).build();
     const finding = { code: 'HOST_NETWORK_NODE_IP' as const, data: { node: node.name, nodeIP }, source: nodeRef };
     return effect.note(LAYER, 'applied', finding).set({ sourceIP: nodeIP, identity: 'node-ip', via: 'host-network' }).reason(finding).build();
+  }
+  const invalid = hiddenAddress(pod.invalidAddresses, 'podIP', family);
+  if (invalid) {
+    const data = { pod: pod.name, field: invalid.field, value: invalid.value, family: `IPv${family}` };
+    return effect.unknown(LAYER, { code: 'POD_ADDRESS_INVALID', data, source: podRef(pod) }).build();
   }
   const podIP = addressOf(pod.podIPs, family);
   if (!podIP && family === 4 && addressOf(pod.podIPs, 6)) {

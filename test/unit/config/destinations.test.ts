@@ -21,4 +21,13 @@ describe('--to destinations', () => {
   it.each(['10.0.0.256', '10.0.0.0/40', 'not a host!', '1.2.3'])('rejects %s', (text) => {
     expect(parseDestination(text).kind).toBe('invalid');
   });
+
+  it.each(['127.0.0.1', '127.255.0.0/16', '::1', '0.0.0.0', '::', '::ffff:127.0.0.1', 'localhost', 'db.localhost'])('rejects %s: the pod\'s own host, whose traffic never leaves it', (text) => {
+    const parsed = parseDestination(text);
+    expect(parsed.kind === 'invalid' && parsed.reason).toContain('loopback');
+  });
+
+  it.each(['0.0.0.0/0', '126.0.0.0/7', '::/0'])('keeps %s, which only contains the loopback range', (text) => {
+    expect(parseDestination(text).kind).toBe('resolved');
+  });
 });

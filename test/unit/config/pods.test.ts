@@ -41,6 +41,19 @@ describe('resolving a pod\'s workload through owner references', () => {
   });
 });
 
+describe('owner references a file may break (the API server would refuse them)', () => {
+  const withOwners = (ownerReferences: unknown): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', ownerReferences } as KubeObject['metadata'], spec: {} });
+  it.each([
+    ['an entry without a name', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', controller: true }], { kind: 'Pod', name: 'p' }],
+    ['an entry that is null', [null], { kind: 'Pod', name: 'p' }],
+    ['an entry that is a string', ['web'], { kind: 'Pod', name: 'p' }],
+    ['a nameless controller beside a named owner', [{ kind: 'ReplicaSet', controller: true }, { kind: 'StatefulSet', name: 'db' }], { kind: 'StatefulSet', name: 'db' }],
+    ['a list that is null', null, { kind: 'Pod', name: 'p' }],
+  ])('%s names no owner', (_name, refs, expected) => {
+    expect(workloadOf([withOwners(refs)], 'p')).toEqual(expected);
+  });
+});
+
 describe('a pod\'s service account (Cilium\'s io.cilium.k8s.policy.serviceaccount label)', () => {
   const withSpec = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec });
   const serviceAccountOf = (objects: KubeObject[], name: string) => buildSnapshot(objects).pods.find((p) => p.name === name)?.serviceAccount;

@@ -111,6 +111,19 @@ describe('Calico natOutgoing', () => {
       felixConfiguration('node.n1', { natOutgoingAddress: '203.0.113.2' })), ['8.8.8.8']);
     expect(d).toMatchObject({ sourceIP: '203.0.113.2', identity: 'node-ip' });
   });
+
+  it.each([
+    ['not an address', 'banana'],
+    ['of the other family', 'fd00::1'],
+  ])('does not claim a natOutgoingAddress that is %s', (_name, address) => {
+    const [d] = decide(cluster(ipPool('pods', '192.168.0.0/16', { natOutgoing: true }), felixConfiguration('default', { natOutgoingAddress: address })), ['8.8.8.8']);
+    expect({ identity: d!.identity, sourceIP: d!.sourceIP, codes: codes(d!) }).toEqual({ identity: 'unknown', sourceIP: null, codes: ['CALICO_NAT_OUTGOING_ADDRESS_UNUSABLE', 'SNAT_LAYER_UNKNOWN'] });
+  });
+
+  it('does not decide natOutgoing beside a pool whose cidr does not parse', () => {
+    const [d] = decide(cluster(ipPool('pods', '192.168.0.0/16', { natOutgoing: true }), ipPool('typo', '10.0.0.0/88')), ['8.8.8.8']);
+    expect(codes(d!)).toEqual(['CALICO_POOL_CIDR_INVALID', 'SNAT_LAYER_UNKNOWN']);
+  });
 });
 
 describe('flannel', () => {
@@ -118,6 +131,11 @@ describe('flannel', () => {
 
   it('answers unknown with --ip-masq when net-conf.json was not read', () => {
     expect(codes(decide(cluster(['--ip-masq'], undefined, false), ['8.8.8.8'])[0]!)).toContain('FLANNEL_NETWORK_UNKNOWN');
+  });
+
+  it.each(['10.244.0.0/166', 'fd00::/64'])('answers unknown when the Network is %s, which flanneld does not start with', (network) => {
+    const objects = build(node('n1').internalIP('192.168.1.20').podCIDR('10.244.1.0/24'), pod('web').on('n1').ip('10.244.1.7'), flannelAgent('--ip-masq'), flannelConfig(network));
+    expect(codes(decide(objects, ['8.8.8.8'])[0]!)).toEqual(['FLANNEL_NETWORK_INVALID', 'SNAT_LAYER_UNKNOWN']);
   });
 
   it('leaves a source outside the flannel network alone', () => {

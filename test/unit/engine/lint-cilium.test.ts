@@ -30,7 +30,9 @@ const POLICY = 'CiliumEgressGatewayPolicy p';
 describe('gateways that cannot work', () => {
   it.each([
     ['egressIP and interface together', forWeb().gateway({ matchLabels: { egress: 'true' } }, { egressIP: '192.168.1.21', interface: 'eth1' }), [`CILIUM_EGW_EGRESS_IP_AND_INTERFACE ${POLICY}`]],
-    ['egressIP and interface behind another parse error', forWeb().to('10.0.0.0/33').gateway({}, { egressIP: '192.168.1.21', interface: 'eth1' }), [`CILIUM_EGW_EGRESS_IP_AND_INTERFACE ${POLICY}`]],
+    ['egressIP and interface behind another parse error: both said', forWeb().to('10.0.0.0/33').gateway({}, { egressIP: '192.168.1.21', interface: 'eth1' }), [`CILIUM_EGW_EGRESS_IP_AND_INTERFACE ${POLICY}`, `CILIUM_EGW_POLICY_INVALID ${POLICY}`]],
+    ['a destination CIDR that does not parse', forWeb().to('10.0.0.0/33').gateway({ matchLabels: { egress: 'true' } }), [`CILIUM_EGW_POLICY_INVALID ${POLICY}`]],
+    ['an egressIP that is not an IP', forWeb().gateway({ matchLabels: { egress: 'true' } }, { egressIP: 'banana' }), [`CILIUM_EGW_POLICY_INVALID ${POLICY}`]],
     ['a nodeSelector no node matches', forWeb().gateway({ matchLabels: { egress: 'yes' } }), [`CILIUM_EGW_GATEWAY_MATCHES_NO_NODE ${POLICY}`]],
     ['the egressIP of a second matching node', forWeb().gateway({ matchLabels: { egress: 'true' } }, { egressIP: '192.168.1.22' }), [`CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY ${POLICY}`]],
     ['an egressIP in the pod network', forWeb().gateway({ matchLabels: { egress: 'true' } }, { egressIP: '10.0.4.9' }), [`CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY ${POLICY}`]],

@@ -17,12 +17,15 @@ const finding = (code: LintCode, severity: Severity): LintFinding<LintCode> => (
 describe('the codes', () => {
   it('gives each code one severity (README "lint" lists them)', () => {
     expect(LINT_CODES).toEqual({
+      ADDRESS_INVALID: 'error',
       IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY: 'error',
       IP_MASQ_AGENT_CONFIG_INVALID: 'error',
       IP_MASQ_AGENT_RESYNC_TIGHT_LOOP: 'warning',
       POD_CIDRS_NOT_IN_NON_MASQ_CIDRS: 'error',
       CILIUM_EGW_POLICIES_WHILE_DISABLED: 'error',
+      CILIUM_CONFIG_CIDR_INVALID: 'error',
       CILIUM_EGW_EGRESS_IP_AND_INTERFACE: 'error',
+      CILIUM_EGW_POLICY_INVALID: 'error',
       CILIUM_EGW_GATEWAY_MATCHES_NO_NODE: 'error',
       CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY: 'error',
       CILIUM_EGW_DUPLICATE_MATCH: 'error',

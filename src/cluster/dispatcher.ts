@@ -1,0 +1,92 @@
+/**
+ * The connections to the API server, with kubectl's bounds rather than undici's. client-go dials
+ * with a 30 s timeout (transport/cache.go), gives the TLS handshake 10 s (apimachinery
+ * util/net SetTransportDefaults), and kubectl's first requests, API discovery, carry the discovery
+ * client's 32 s timeout (discovery_client.go defaultTimeout) — so kubectl gives up on a server that
+ * accepts connections and never answers after 32 s. undici would wait 10 s for TCP and TLS
+ * together and 300 s for response headers. With --request-timeout the whole request is bounded by
+ * it instead (http.ts). kubectl 1.34 retries discovery five times (160 s against a server that
+ * completes TLS and says nothing, 50 s against one that never starts TLS); we give up after the
+ * first bound, since a retry of a silent server only repeats the wait.
+ */
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { Agent, buildConnector, ProxyAgent, type Dispatcher } from 'undici';
+
+export const DIAL_TIMEOUT_MS = 30_000;
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** When there is no --request-timeout: how long a request waits for the server to start answering. */
+export const RESPONSE_HEADERS_TIMEOUT_MS = 32_000;
+
+/** A connection phase that ran out of time; transport-errors.ts words it. */
+export class ConnectPhaseTimeout extends Error {
+  readonly phase: 'connect' | 'tls';
+  readonly timeoutMs: number;
+
+  constructor(phase: 'connect' | 'tls', timeoutMs: number) {
+    super(phase === 'connect' ? 'connect timeout' : 'TLS handshake timeout');
+    this.name = 'ConnectPhaseTimeout';
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export interface ConnectBounds {
+  dialMs: number;
+  tlsHandshakeMs: number;
+}
+
+const KUBECTL_BOUNDS: ConnectBounds = { dialMs: DIAL_TIMEOUT_MS, tlsHandshakeMs: TLS_HANDSHAKE_TIMEOUT_MS };
+
+export interface DispatcherOptions {
+  tls: ConnectionOptions;
+  proxyUrl?: string;
+  /** 0: undici's own bound stays (the request's signal bounds it anyway). */
+  headersTimeoutMs: number;
+}
+
+/** `bounds`: kubectl's, unless a test needs shorter ones. */
+export function createDispatcher({ tls, proxyUrl, headersTimeoutMs }: DispatcherOptions, bounds: ConnectBounds = KUBECTL_BOUNDS): Dispatcher {
+  const timeouts = headersTimeoutMs > 0 ? { headersTimeout: headersTimeoutMs } : {};
+  // Keep-alive probes every 30 s, as client-go's dialer.
+  if (proxyUrl) return new ProxyAgent({ uri: proxyUrl, requestTls: tls, connect: { keepAlive: true, keepAliveInitialDelay: 30_000 }, ...timeouts });
+  return new Agent({ connect: phasedConnector(tls, bounds), ...timeouts });
+}
+
+/** TCP within the dial timeout, then (for https) the TLS handshake within its own. */
+function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildConnector.connector {
+  const tcp = buildConnector({ timeout: bounds.dialMs, keepAlive: true, keepAliveInitialDelay: 30_000 });
+  return (options, callback) => {
+    tcp({ ...options, protocol: 'http:' }, (error, socket) => {
+      if (error || !socket) return callback(isUndiciConnectTimeout(error) ? new ConnectPhaseTimeout('connect', bounds.dialMs) : (error ?? new Error('no socket')), null);
+      if (options.protocol !== 'https:') return callback(null, socket);
+      const host = options.hostname.replace(/^\[|\]$/g, '');
+      const servername = tls.servername ?? (isIP(host) ? undefined : host);
+      let secure: TLSSocket;
+      try {
+        secure = tlsConnect({ ...tls, socket, host, ...(servername ? { servername } : {}) });
+      } catch (failure) {
+        // A CA, certificate or key that is not valid PEM, or a key that does not match: thrown, not emitted.
+        socket.destroy();
+        return callback(failure as Error, null);
+      }
+      let settled = false;
+      const settle = (failure: Error | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!failure) return callback(null, secure);
+        secure.destroy();
+        callback(failure, null);
+      };
+      const timer = setTimeout(() => settle(new ConnectPhaseTimeout('tls', bounds.tlsHandshakeMs)), bounds.tlsHandshakeMs);
+      timer.unref();
+      secure.once('error', settle);
+      secure.once('secureConnect', () => settle(null));
+    });
+  };
+}
+
+function isUndiciConnectTimeout(error: Error | null): boolean {
+  return (error as { code?: string } | null)?.code === 'UND_ERR_CONNECT_TIMEOUT';
+}

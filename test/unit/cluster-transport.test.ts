@@ -1,0 +1,116 @@
+/**
+ * Talking to the API server: every transport failure becomes a sentence saying what happened
+ * (never undici's UND_ERR_… codes), and connections are bounded the way client-go bounds them —
+ * checked here against servers on loopback with shortened bounds.
+ */
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { errors, request } from 'undici';
+import { ConnectPhaseTimeout, createDispatcher, DIAL_TIMEOUT_MS, RESPONSE_HEADERS_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../../src/cluster/dispatcher.ts';
+import { describeTransportError } from '../../src/cluster/transport-errors.ts';
+import { selfSignedServer } from '../support/tls-server.ts';
+
+const SERVER = 'https://api.example.com:6443';
+const sys = (code: string, message = `${code} something`) => Object.assign(new Error(message), { code });
+const wrapped = (cause: Error) => new TypeError('fetch failed', { cause });
+
+describe('transport failures in words', () => {
+  it.each([
+    ['the --request-timeout ran out', new DOMException('timed out', 'TimeoutError'), 5000, 'the API server at https://api.example.com:6443 did not answer within 5s (--request-timeout)'],
+    ['TCP did not connect', new ConnectPhaseTimeout('connect', 30_000), 0, 'the API server at https://api.example.com:6443 did not accept the connection within 30s (connect timeout)'],
+    ['TLS did not complete', wrapped(new ConnectPhaseTimeout('tls', 10_000)), 0, 'the API server at https://api.example.com:6443 did not complete the TLS handshake within 10s (TLS handshake timeout)'],
+    ['no answer after connecting', new errors.HeadersTimeoutError(), 0, 'the API server at https://api.example.com:6443 accepted the connection but did not answer within 32s (kubectl\'s bound; --request-timeout sets another)'],
+    ['a refused connection', sys('ECONNREFUSED'), 0, 'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)'],
+    ['a refused connection, wrapped', wrapped(sys('ECONNREFUSED')), 0, 'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)'],
+    ['an unknown host', sys('ENOTFOUND'), 0, 'cannot reach the API server at https://api.example.com:6443: host not found (ENOTFOUND)'],
+    ['a closed socket', new errors.SocketError('other side closed'), 0, 'cannot reach the API server at https://api.example.com:6443: the server closed the connection without answering'],
+    ['undici\'s own connect timeout (through a proxy)', new errors.ConnectTimeoutError(), 0, 'cannot reach the API server at https://api.example.com:6443: could not connect in time (connect timeout)'],
+    ['a stalled body', new errors.BodyTimeoutError(), 0, 'cannot reach the API server at https://api.example.com:6443: the server stopped sending its answer half-way (no data for 300s)'],
+    ['an unknown CA', sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 0, 'TLS error talking to https://api.example.com:6443: certificate signed by unknown authority (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'],
+    ['plain HTTP spoken to by TLS', sys('ERR_SSL_WRONG_VERSION_NUMBER'), 0, 'TLS error talking to https://api.example.com:6443: the server did not answer in TLS; is it an http:// server? (ERR_SSL_WRONG_VERSION_NUMBER)'],
+    ['another OpenSSL failure', sys('ERR_SSL_UNKNOWN_THING', 'ssl says no\nsecond line'), 0, 'TLS error talking to https://api.example.com:6443: ssl says no'],
+    ['anything else, by its first line', new Error('something odd\nat somewhere'), 0, 'cannot reach the API server at https://api.example.com:6443: something odd'],
+  ])('%s', (_name, error, timeoutMs, expected) => {
+    expect(describeTransportError(error, SERVER, timeoutMs)).toBe(expected);
+  });
+
+  it('never shows undici\'s codes', () => {
+    for (const error of [new errors.HeadersTimeoutError(), new errors.ConnectTimeoutError(), new errors.BodyTimeoutError(), new errors.SocketError('x')]) {
+      expect(describeTransportError(error, SERVER, 0)).not.toMatch(/UND_ERR/);
+    }
+  });
+});
+
+describe('connection bounds', () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+  const listen = async (server: Server) => {
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return (server.address() as AddressInfo).port;
+  };
+  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+
+  it('are kubectl\'s by default: 30s to connect, 10s for the TLS handshake, 32s for the answer to start', () => {
+    expect([DIAL_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS, RESPONSE_HEADERS_TIMEOUT_MS]).toEqual([30_000, 10_000, 32_000]);
+  });
+
+  it('gives up on a server that accepts TCP and never starts TLS after the handshake bound', async () => {
+    const port = await listen(createTcpServer(() => undefined));
+    const dispatcher = createDispatcher({ tls: {}, headersTimeoutMs: 0 }, { dialMs: 5000, tlsHandshakeMs: 300 });
+    const started = Date.now();
+    const error = await failure(request(`https://127.0.0.1:${port}/api`, { dispatcher }));
+    expect(error).toBeInstanceOf(ConnectPhaseTimeout);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(describeTransportError(error, 'https://x', 0)).toMatch(/did not complete the TLS handshake within/);
+    await dispatcher.close();
+  });
+
+  it('gives up on a server that completes TLS and never answers after the headers bound', async () => {
+    const server = await selfSignedServer(() => undefined);
+    servers.push(server.server);
+    const dispatcher = createDispatcher({ tls: { ca: server.cert }, headersTimeoutMs: 400 });
+    const error = await failure(request(`https://127.0.0.1:${server.port}/api`, { dispatcher }));
+    expect((error as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    await dispatcher.destroy();
+  });
+
+  it('speaks TLS with the CA it is given, and plain HTTP to http:// servers', async () => {
+    const tls = await selfSignedServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}'));
+    servers.push(tls.server);
+    const dispatcher = createDispatcher({ tls: { ca: tls.cert }, headersTimeoutMs: 2000 });
+    expect((await request(`https://127.0.0.1:${tls.port}/api`, { dispatcher })).statusCode).toBe(200);
+    const plain = await listen(createTcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}')));
+    expect((await request(`http://127.0.0.1:${plain}/api`, { dispatcher })).statusCode).toBe(200);
+    await dispatcher.close();
+  });
+
+  it('connects to ports fetch() refuses as "bad ports" (Go\'s client, and so kubectl, has no such list)', async () => {
+    const answer = (socket: import('node:net').Socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+    let port: number | undefined;
+    // Ports on the fetch standard's list; the first one free on this machine.
+    for (const candidate of [6665, 6666, 6667, 6668, 6669, 6697, 10080, 6566]) {
+      const server = createTcpServer(answer);
+      const bound = await new Promise<boolean>((r) => server.once('error', () => r(false)).listen(candidate, '127.0.0.1', () => r(true)));
+      if (bound) {
+        servers.push(server);
+        port = candidate;
+        break;
+      }
+    }
+    expect(port).toBeDefined();
+    const dispatcher = createDispatcher({ tls: {}, headersTimeoutMs: 2000 });
+    expect((await request(`http://127.0.0.1:${port}/api`, { dispatcher })).statusCode).toBe(200);
+    await dispatcher.close();
+  });
+
+  it('reports an invalid client key as an error, not a crash', async () => {
+    const tls = await selfSignedServer(() => undefined);
+    servers.push(tls.server);
+    const dispatcher = createDispatcher({ tls: { ca: tls.cert, cert: tls.cert, key: 'not a key' }, headersTimeoutMs: 2000 });
+    const error = await failure(request(`https://127.0.0.1:${tls.port}/api`, { dispatcher }));
+    expect(error).toBeInstanceOf(Error);
+    expect(describeTransportError(error, 'https://x', 0)).toMatch(/^(TLS error talking to|cannot reach the API server at) https:\/\/x: /);
+    await dispatcher.destroy();
+  });
+});
