@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
+import { deduplicate } from '../config/duplicates.ts';
 import { parseManifests } from '../config/manifests.ts';
 import { InputError } from '../errors.ts';
 import { STDIN_ARG } from './argv.ts';
@@ -15,6 +16,7 @@ const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 
 export async function readObjectFiles(paths: readonly string[], io: Io): Promise<{ objects: KubeObject[]; gaps: ReadGap[] }> {
   const objects: KubeObject[] = [];
+  const places: string[] = [];
   const gaps: ReadGap[] = [];
   const problems: string[] = [];
   for (const path of paths) {
@@ -22,15 +24,19 @@ export async function readObjectFiles(paths: readonly string[], io: Io): Promise
       const text = file === STDIN_ARG ? await io.readStdin() : await readText(file);
       const parsed = parseManifests(text, file === STDIN_ARG ? '<stdin>' : file);
       objects.push(...parsed.objects);
+      places.push(...parsed.places);
       gaps.push(...parsed.gaps);
       problems.push(...parsed.problems);
     }
   }
+  const unique = deduplicate(objects, places);
+  problems.push(...unique.problems);
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
     throw new InputError(`${problems[0]}${more}`);
   }
-  return { objects, gaps };
+  for (const warning of unique.warnings) io.stderr(`Warning: ${warning}\n`);
+  return { objects: unique.objects, gaps };
 }
 
 async function expand(path: string): Promise<string[]> {

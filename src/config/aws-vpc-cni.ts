@@ -90,5 +90,4 @@ function excludeSnatCidrs(text: string, source: ObjectRef, warnings: Finding[]):
 export const awsVpcCniDetection: Detection = {
   detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods, i.warnings)) }),
   force: (i) => ({ layers: [awsVpcCniLayer(daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'), i.pods, i.warnings)] }),
-  isAgent: isAwsNodeDaemonSet,
 };

@@ -194,5 +194,4 @@ const aksAgent = () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 
 export const azureIpMasqAgentDetection: Detection = {
   detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
   force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), aksAgent).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
-  isAgent: isAzureIpMasqAgentDaemonSet,
 };

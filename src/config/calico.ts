@@ -7,6 +7,7 @@ import type { CalicoEgressGatewayLayer, CalicoEgressRule, CalicoFelixSettings, C
 import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import { unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Family } from '../model/net.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
@@ -37,11 +38,14 @@ function unreadKind(gaps: readonly ReadGap[], plural: string): ReadGap | undefin
  */
 export function calicoLayer(index: ObjectIndex, gaps: readonly ReadGap[] = []): CalicoLayer | undefined {
   const pools = index.all('IPPool').map(toPool);
-  const calicoNode = index.all('DaemonSet').some(isCalicoNodeDaemonSet);
-  if (pools.length === 0 && !calicoNode) return undefined;
+  const calicoNode = index.where('DaemonSet', isCalicoNodeDaemonSet).length > 0;
+  // An object of an unknown version (in a -f file) hides what it says whatever else was read.
+  const hiddenPools = versionGap(index, 'IPPool', 'ippools');
+  if (pools.length === 0 && !calicoNode && !hiddenPools) return undefined;
   const layer = calicoFrom(index, pools);
-  const unreadPools = pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined;
-  const unreadFelix = index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined;
+  const unreadPools = hiddenPools ?? (pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined);
+  const unreadFelix = versionGap(index, 'FelixConfiguration', 'felixconfigurations')
+    ?? (index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined);
   if (unreadPools) layer.unreadPools = unreadPools;
   if (unreadFelix) layer.unreadFelix = unreadFelix;
   return layer;
@@ -100,7 +104,6 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 export const calicoDetection: Detection = {
   detect: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings), i.gaps),
   force: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
-  isAgent: isCalicoNodeDaemonSet,
   reads: {
     resources: [
       { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },

@@ -18,6 +18,7 @@ import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, 
 import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 import { isForbidden, unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
 
 
 export interface CiliumDetection {
@@ -48,19 +49,25 @@ const CRD = {
   nodes: 'ciliumnodes.cilium.io',
   endpoints: 'ciliumendpoints.cilium.io',
 } as const;
+const KIND = {
+  policies: ['CiliumEgressGatewayPolicy', 'ciliumegressgatewaypolicies'],
+  nodes: ['CiliumNode', 'ciliumnodes'],
+  endpoints: ['CiliumEndpoint', 'ciliumendpoints'],
+} as const;
 
 /**
  * What of Cilium's inputs could not be read. cilium-config counts only when it is not among the
  * objects (a ConfigMap list refused in its namespace); a CRD counts when its list was refused or is
- * served only at a version the tool does not know. A CRD that is not served at all is no gap: then
+ * served only at a version the tool does not know, or one of its objects is of such a version (a
+ * -f file: config/api-versions.ts `versionGap`). A CRD that is not served at all is no gap: then
  * no such object exists (no policies, endpoints or CiliumNodes), which is an answer.
  */
-function unreadInputs(cm: KubeObject | undefined, namespace: string, gaps: readonly ReadGap[]): CiliumUnread | undefined {
+function unreadInputs(cm: KubeObject | undefined, namespace: string, gaps: readonly ReadGap[], index: ObjectIndex): CiliumUnread | undefined {
   const unread: CiliumUnread = {};
   const config = cm ? undefined : unreadable(gaps, 'configmaps', namespace);
   if (config) unread.config = { ...config, namespace };
   for (const key of ['policies', 'nodes', 'endpoints'] as const) {
-    const gap = unreadable(gaps, CRD[key]);
+    const gap = unreadable(gaps, CRD[key]) ?? versionGap(index, KIND[key][0], KIND[key][1]);
     if (gap) unread[key] = gap;
   }
   return Object.keys(unread).length > 0 ? unread : undefined;
@@ -70,7 +77,7 @@ function ciliumFrom(found: { daemonSet?: KubeObject; namespace: string }, { inde
   const { daemonSet, namespace } = found;
   const cm = index.get('ConfigMap', namespace, CILIUM_CONFIG_MAP);
   const config = parseCiliumConfig(cm, namespace);
-  const unread = unreadInputs(cm, namespace, gaps);
+  const unread = unreadInputs(cm, namespace, gaps, index);
   const scope = daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' as const };
   const layer: CiliumMasqueradeLayer = { mechanism: 'cilium', mode: config.enableBPFMasquerade ? 'bpf' : 'iptables', scope };
   if (daemonSet) layer.daemonSet = refOf(daemonSet);
@@ -164,7 +171,6 @@ export const ciliumDetection: Detection = {
     return found ? built(found) : NOTHING;
   },
   force: (i) => built(forceCilium(i.index, i.nodes, i.pods, i.warnings, i.gaps)),
-  isAgent: isCiliumDaemonSet,
   reads: {
     resources: [
       { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumegressgatewaypolicies', kind: 'CiliumEgressGatewayPolicy', namespaced: false },

@@ -26,9 +26,9 @@ export function isGkeAnetd(ds: KubeObject): boolean {
 
 /** The agent DaemonSet and the namespace it (or, without read access to it, cilium-config) lives in. */
 export function findCilium(index: ObjectIndex): { daemonSet?: KubeObject; namespace: string } | undefined {
-  const daemonSet = index.all('DaemonSet').find(isCiliumDaemonSet);
+  const daemonSet = index.where('DaemonSet', isCiliumDaemonSet)[0];
   if (daemonSet) return { daemonSet, namespace: daemonSet.metadata.namespace ?? 'kube-system' };
-  const cm = index.all('ConfigMap').find((c) => c.metadata.name === CILIUM_CONFIG_MAP);
+  const cm = index.where('ConfigMap', (c) => c.metadata.name === CILIUM_CONFIG_MAP)[0];
   return cm ? { namespace: cm.metadata.namespace ?? 'kube-system' } : undefined;
 }
 

@@ -5,7 +5,6 @@
  */
 import type { Datapath, GatewayLayer, SnatLayer } from '../model/datapath.ts';
 import type { ReadGap } from '../model/gaps.ts';
-import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../model/snapshot.ts';
 import type { Detection, DetectInputs } from './detection.ts';
@@ -39,6 +38,12 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
     if (isForbidden(inputs.gaps, 'daemonsets.apps', namespace)) {
       found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' } });
     }
+  }
+  // Read as apps/v1 it might be an agent, or not: either way would be a guess.
+  for (const ds of index.unknownVersions('DaemonSet')) {
+    const namespace = ds.metadata.namespace ?? AGENT_NAMESPACE;
+    const unknownVersion = { daemonSet: `${namespace}/${ds.metadata.name}`, apiVersion: ds.apiVersion };
+    found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' }, unknownVersion });
   }
   for (const { detection } of registry.detections) add(found, detection.detect(inputs, found.layers));
   for (const layer of found.layers) {
@@ -86,9 +91,4 @@ function datapathOf({ layers, gateways, cilium }: Found, registry: DatapathRegis
   const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
   const asked = [...gateways].sort((a, b) => registry.gatewayOrder.indexOf(a.mechanism) - registry.gatewayOrder.indexOf(b.mechanism));
   return cilium ? { mechanisms, layers, gateways: asked, cilium } : { mechanisms, layers, gateways: asked };
-}
-
-/** The DaemonSets whose settings decide egress; snapshots keep these whole. */
-export function isDatapathDaemonSet(ds: KubeObject, registry: DatapathRegistry): boolean {
-  return registry.detections.some(({ detection }) => detection.isAgent?.(ds) === true);
 }

@@ -34,14 +34,12 @@ export interface Detection {
   force(inputs: DetectInputs): Built;
   /** Where its objects are, beyond kube-system's DaemonSets and ConfigMaps: the live read lists these too. */
   reads?: { resources?: readonly ResourceSpec[]; namespaces?: readonly string[] };
-  /** The DaemonSets whose settings decide its behaviour; snapshots keep these whole. */
-  isAgent?(ds: KubeObject): boolean;
 }
 
 export const NOTHING: Built = { layers: [] };
 
 export function daemonSets(inputs: DetectInputs, is: (ds: KubeObject) => boolean): KubeObject[] {
-  return inputs.index.all('DaemonSet').filter(is);
+  return inputs.index.where('DaemonSet', is);
 }
 
 /** The reference manifest's DaemonSet, when --datapath names a component whose DaemonSet is not visible. */

@@ -20,7 +20,7 @@ export function isFlannelDaemonSet(ds: KubeObject): boolean {
 }
 
 export function flannelLayer(ds: KubeObject | undefined, index: ObjectIndex, pods: readonly PodInfo[], warnings: Finding[] = []): FlannelLayer {
-  const namespace = ds?.metadata.namespace ?? index.all('ConfigMap').find((c) => c.metadata.name === CONFIG_MAP)?.metadata.namespace ?? 'kube-flannel';
+  const namespace = ds?.metadata.namespace ?? index.where('ConfigMap', (c) => c.metadata.name === CONFIG_MAP)[0]?.metadata.namespace ?? 'kube-flannel';
   const container = ds && (containers(ds).find((c) => ['flannel', 'flanneld'].includes(imageName(c))) ?? containers(ds)[0]);
   // flanneld's --ip-masq defaults to false in the binary; the stock manifest passes it.
   const ipMasq = container ? goBool(parseGoFlags(argvOf(container), VALUE_FLAGS).get('ip-masq')) ?? false : true;
@@ -54,6 +54,5 @@ function parseNetConf(text: string | undefined): { network?: string; ipv6Network
 export const flannelDetection: Detection = {
   detect: (i) => ({ layers: daemonSets(i, isFlannelDaemonSet).slice(0, 1).map((ds) => flannelLayer(ds, i.index, i.pods, i.warnings)) }),
   force: (i) => ({ layers: [flannelLayer(daemonSets(i, isFlannelDaemonSet)[0], i.index, i.pods, i.warnings)] }),
-  isAgent: isFlannelDaemonSet,
   reads: { namespaces: ['kube-flannel'] },
 };

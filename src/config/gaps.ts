@@ -19,7 +19,7 @@ export function unreadable(gaps: readonly ReadGap[], resource: string, namespace
 
 /** The data of a finding about an unreadable input: what, where, why, and (in messages) the rule to add. */
 export function gapData(gap: ReadGap, namespace = gap.namespace): Record<string, string> {
-  return { resource: gap.resource, namespace: namespace ?? '', reason: gap.reason, served: gap.served ?? '' };
+  return { resource: gap.resource, namespace: namespace ?? '', reason: gap.reason, served: gap.served ?? '', ...(gap.object ? { object: gap.object } : {}) };
 }
 
 /** The snapshot-level warning for each gap that hides objects. */

@@ -13,6 +13,7 @@ import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objec
 import type { Detection } from './detection.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import { unreadable } from './gaps.ts';
+import { versionGap } from './api-versions.ts';
 import { hasGceNodes } from './gke.ts';
 
 const RESOURCE = 'egressnatpolicies.networking.gke.io';
@@ -22,13 +23,15 @@ const RESOURCE = 'egressnatpolicies.networking.gke.io';
  * exist, a policy may exempt any destination there, so this layer stands in for GKE's rules with
  * the gap (GKE's default SNAT is not assumed). Off GKE the refusal changes no answer: a warning.
  */
-function unreadLayer(nodes: readonly NodeInfo[], gaps: readonly ReadGap[]): GkeEgressNatPolicyLayer | undefined {
-  const gap = unreadable(gaps, RESOURCE);
+function unreadLayer(nodes: readonly NodeInfo[], gap: ReadGap | undefined): GkeEgressNatPolicyLayer | undefined {
   if (!gap || !hasGceNodes(nodes)) return undefined;
   return { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: clusterRanges(nodes), scope: { basis: 'cloud-nodes', cloud: 'gce' }, unread: gap };
 }
 
 export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[], gaps: readonly ReadGap[] = []): GkeEgressNatPolicyLayer | undefined {
+  // An object of an unknown version (in a -f file) may exempt anything, whatever else was read.
+  const hidden = unreadLayer(nodes, versionGap(index, 'EgressNATPolicy', 'egressnatpolicies'));
+  if (hidden) return hidden;
   const objects = index.all('EgressNATPolicy');
   const policies = objects.flatMap((obj) => {
     const action = getString(getRecord(obj, 'spec'), 'action') ?? '';
@@ -41,7 +44,7 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
     warnings.push(...invalidAddressWarnings(refOf(obj), invalid));
     return [{ name: obj.metadata.name, destinations }];
   });
-  if (policies.length === 0) return objects.length === 0 ? unreadLayer(nodes, gaps) : undefined;
+  if (policies.length === 0) return objects.length === 0 ? unreadLayer(nodes, unreadable(gaps, RESOURCE)) : undefined;
   return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges: clusterRanges(nodes), scope: { basis: 'all-nodes' } };
 }
 

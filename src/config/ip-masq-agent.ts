@@ -120,5 +120,4 @@ export const ipMasqAgentDetection: Detection = {
     return { layers: policyGoverned ? layers.filter((l) => l.chain !== GKE_MASQ_CHAIN) : layers };
   },
   force: (i) => ({ layers: orReference(daemonSets(i, isIpMasqAgentDaemonSet), upstreamAgent).map((ds) => ipMasqAgentLayer(ds, i, i.warnings)) }),
-  isAgent: isIpMasqAgentDaemonSet,
 };

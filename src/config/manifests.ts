@@ -13,12 +13,15 @@ export const GAPS_ANNOTATION = 'kubectl-egress.io/read-gaps';
 
 export interface ParsedManifests {
   objects: KubeObject[];
+  /** Where each object is ("FILE: document 2, items[3]"), beside it in `objects`. */
+  places: string[];
   gaps: ReadGap[];
   problems: string[];
 }
 
 export function parseManifests(text: string, origin: string): ParsedManifests {
   const objects: KubeObject[] = [];
+  const places: string[] = [];
   const gaps: ReadGap[] = [];
   const problems: string[] = [];
   parseAllDocuments(text, { uniqueKeys: false }).forEach((doc, i) => {
@@ -29,9 +32,9 @@ export function parseManifests(text: string, origin: string): ParsedManifests {
     if (value === null || value === undefined) return;
     const recorded = recordedGaps(value, where, problems);
     gaps.push(...recorded);
-    collect(value, where, objects, problems);
+    collect(value, where, { objects, places }, problems);
   });
-  return { objects, gaps, problems };
+  return { objects, places, gaps, problems };
 }
 
 function recordedGaps(value: unknown, where: string, problems: string[]): ReadGap[] {
@@ -49,16 +52,17 @@ function recordedGaps(value: unknown, where: string, problems: string[]): ReadGa
   return [];
 }
 
-function collect(value: unknown, where: string, objects: KubeObject[], problems: string[]): void {
+function collect(value: unknown, where: string, found: { objects: KubeObject[]; places: string[] }, problems: string[]): void {
   if (!isRecord(value)) return void problems.push(`${where}: expected a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`);
   const kind = value['kind'];
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items'])) {
-    value['items'].forEach((item, j) => collect(item, `${where}, items[${j}]`, objects, problems));
+    value['items'].forEach((item, j) => collect(item, `${where}, items[${j}]`, found, problems));
     return;
   }
   const problem = objectProblem(value);
   if (problem) return void problems.push(`${where}: ${problem}`);
-  objects.push(value as KubeObject);
+  found.objects.push(value as KubeObject);
+  found.places.push(where);
 }
 
 function objectProblem(value: Record<string, unknown>): string | undefined {

@@ -40,25 +40,67 @@ export function refOf(obj: KubeObject, key?: string): ObjectRef {
   return ref;
 }
 
-/** Objects by kind, with later duplicates (same kind/namespace/name) replacing earlier ones. */
+/**
+ * Objects by kind, with later duplicates (same kind/namespace/name) replacing earlier ones.
+ * Everything config/ learns from the objects comes through here, which is what lets `snapshot`
+ * keep exactly the objects a run consulted (`recording`): a reader given only those gets the same
+ * answer to every call, so it decides the same.
+ */
 export class ObjectIndex {
   private readonly byKind = new Map<string, Map<string, KubeObject>>();
   private readonly labelSets = new Map<string, Record<string, string>>();
+  private readonly seen: Set<KubeObject> | undefined;
+  private readonly otherVersions: KubeObject[] = [];
 
-  constructor(objects: readonly KubeObject[]) {
+  /**
+   * versions: the apiVersions each kind is read at (config/api-versions.ts); an object of such a
+   * kind at another version is kept apart, for `unknownVersions`, and never returned as that kind.
+   */
+  constructor(objects: readonly KubeObject[], options: { recording?: boolean; versions?: ReadonlyMap<string, ReadonlySet<string>> } = {}) {
+    this.seen = options.recording ? new Set() : undefined;
     for (const obj of objects) {
+      if (options.versions?.get(obj.kind)?.has(obj.apiVersion) === false) {
+        this.otherVersions.push(obj);
+        continue;
+      }
       const kind = this.byKind.get(obj.kind) ?? new Map<string, KubeObject>();
       kind.set(keyOf(obj.metadata.namespace, obj.metadata.name), obj);
       this.byKind.set(obj.kind, kind);
     }
   }
 
+  /** Every object of the kind: each of them may decide the answer. */
   all(kind: string): KubeObject[] {
-    return [...(this.byKind.get(kind)?.values() ?? [])];
+    return this.consult([...(this.byKind.get(kind)?.values() ?? [])]);
+  }
+
+  /**
+   * The objects of the kind that `is` accepts, in order. `is` must look at the object alone: then
+   * the objects it refuses cannot change the answer, and a snapshot need not keep them.
+   */
+  where(kind: string, is: (obj: KubeObject) => boolean): KubeObject[] {
+    return this.consult([...(this.byKind.get(kind)?.values() ?? [])].filter(is));
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.byKind.get(kind)?.get(keyOf(namespace, name));
+    const found = this.byKind.get(kind)?.get(keyOf(namespace, name));
+    if (found) this.seen?.add(found);
+    return found;
+  }
+
+  /** The objects of a known kind at a version the tool does not read (of one kind, or of all). */
+  unknownVersions(kind?: string): KubeObject[] {
+    return this.consult(this.otherVersions.filter((o) => kind === undefined || o.kind === kind));
+  }
+
+  /** The objects read so far, when recording. */
+  consulted(): Set<KubeObject> {
+    return new Set(this.seen);
+  }
+
+  private consult(objects: KubeObject[]): KubeObject[] {
+    if (this.seen) for (const obj of objects) this.seen.add(obj);
+    return objects;
   }
 
   /**

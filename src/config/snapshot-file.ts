@@ -1,32 +1,37 @@
 /**
- * What `kubectl egress snapshot` writes: exactly the objects the tool reads, cut down to the fields
- * it reads, as one YAML List that `who -f` reproduces the live answer from. Pod specs lose their
- * containers (and so every env value); only datapath agents keep theirs; no Secret is ever read.
+ * What `kubectl egress snapshot` writes: the objects the tool consults, cut down to the fields it
+ * reads, as one YAML List that `who -f` reproduces the live answer from. Which objects is decided
+ * by what the code reads (config/snapshot.ts `consultedObjects`), not by a list kept by hand: the
+ * live read lists whole namespaces of ConfigMaps and DaemonSets (kube-system's hold other
+ * components' settings, e.g. aws-auth's IAM mappings), and a file meant for bug reports should
+ * carry only what decides the answer. Pod specs lose their containers (and so every env value);
+ * DaemonSets keep their containers' args and plain env values only; no Secret is ever read.
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
-import { isDatapathDaemonSet, type DatapathRegistry } from './datapath.ts';
+import type { DatapathRegistry } from './datapath.ts';
 import { GAPS_ANNOTATION } from './manifests.ts';
 import { datapathAnnotations } from './pods.ts';
-import { getArray, getRecord, isRecord, ObjectIndex, type Json } from './objects.ts';
+import { getArray, getRecord, isRecord, type Json } from './objects.ts';
+import { consultedObjects } from './snapshot.ts';
 
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
 
 export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Json {
-  const index = new ObjectIndex(objects);
-  const agents = index.all('DaemonSet').filter((ds) => isDatapathDaemonSet(ds, registry));
-  const configMaps = new Set(agents.flatMap(configMapsMounted));
-  const items = KIND_ORDER.flatMap((kind) => index.all(kind))
-    .filter((o) => o.kind !== 'DaemonSet' || agents.includes(o))
-    .filter((o) => o.kind !== 'ConfigMap' || configMaps.has(`${o.metadata.namespace}/${o.metadata.name}`))
-    .concat(objects.filter((o) => !KIND_ORDER.includes(o.kind) && o.kind !== 'Secret'))
-    .map(readFields);
+  const consulted = consultedObjects(objects, gaps, registry);
+  // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
+  const items = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b)).map(readFields);
   return {
     apiVersion: 'v1',
     kind: 'List',
     metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps) } },
     items,
   };
+}
+
+function kindRank(obj: KubeObject): number {
+  const rank = KIND_ORDER.indexOf(obj.kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
 }
 
 /**
@@ -78,12 +83,6 @@ function nodeStatus(node: KubeObject): Json {
   const kubeletVersion = getRecord(node, 'status', 'nodeInfo')?.['kubeletVersion'];
   if (typeof kubeletVersion === 'string') status['nodeInfo'] = { kubeletVersion };
   return status;
-}
-
-function configMapsMounted(ds: KubeObject): string[] {
-  const volumes = getArray(ds, 'spec', 'template', 'spec', 'volumes');
-  const names = volumes.flatMap((v) => [getRecord(v, 'configMap'), ...getArray(v, 'projected', 'sources').map((s) => getRecord(s, 'configMap'))]);
-  return names.flatMap((cm) => (typeof cm?.['name'] === 'string' ? [`${ds.metadata.namespace}/${cm['name']}`] : []));
 }
 
 function pick(source: Json | undefined, keys: string[]): Json {

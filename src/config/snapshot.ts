@@ -6,11 +6,13 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { knownVersions } from './api-versions.ts';
 import { gapWarnings } from './gaps.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
+import type { DetectInputs } from './detection.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { toNodeInfo } from './nodes.ts';
-import { ObjectIndex, stringMap } from './objects.ts';
+import { ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
@@ -19,11 +21,32 @@ export interface SnapshotOptions extends DatapathOptions {
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
 export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
+  return assembleFrom(new ObjectIndex(objects, { versions: knownVersions(registry) }), options, registry);
+}
+
+/**
+ * The objects that building the snapshot consults, with any flags: as detected, and with each
+ * mechanism forced as --datapath would, with and without --no-default-snat. A snapshot file that
+ * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
+ */
+export function consultedObjects(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
+  const index = new ObjectIndex(objects, { recording: true, versions: knownVersions(registry) });
+  const { nodes, pods } = assembleFrom(index, { gaps: [...gaps] }, registry);
+  // Nodes and pods are read alike whatever the flags; the datapath is what the flags change.
+  for (const noDefaultSnat of [false, true]) {
+    detectDatapath(index, nodes, pods, { gaps, noDefaultSnat }, [], registry);
+    const inputs: DetectInputs = { index, nodes, pods, gaps, noDefaultSnat, warnings: [] };
+    for (const { detection } of registry.detections) detection.force(inputs);
+  }
+  return index.consulted();
+}
+
+function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
   const gaps = options.gaps ?? [];
-  const index = new ObjectIndex(objects);
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gapWarnings(gaps);
+  warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, registry)));
   for (const node of nodes) warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.name }, node.invalidAddresses));
   for (const pod of pods) warnings.push(...invalidAddressWarnings({ kind: 'Pod', namespace: pod.namespace, name: pod.name }, pod.invalidAddresses));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
@@ -31,4 +54,10 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
   const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
   return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps };
+}
+
+function unknownVersionFinding(obj: KubeObject, registry: DatapathRegistry): Finding {
+  const known = [...(knownVersions(registry).get(obj.kind) ?? [])].join(', ');
+  const object = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+  return { code: 'OBJECT_VERSION_UNKNOWN', data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known }, source: refOf(obj) };
 }

@@ -15,4 +15,6 @@ export interface ReadGap {
   reason: GapReason;
   /** For 'unknown-version': the versions the server serves the resource at, e.g. `v3`. */
   served?: string;
+  /** For 'unknown-version' from a -f file: the object of that version (`Kind namespace/name`). */
+  object?: string;
 }

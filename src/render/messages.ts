@@ -95,6 +95,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   ADDRESS_INVALID: (d) => `${d['object']}: ${d['field']} ${JSON.stringify(d['value'])} (${d['kind']}) is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'}: ignored, and answers that would need it are unknown`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
+  OBJECT_VERSION_UNKNOWN: (d) => `${d['kind']} ${d['object']} is ${d['apiVersion']}, a version kubectl egress does not read (it reads ${d['known']}): it was not read; answers it could change are unknown`,
+  DATAPATH_VERSION_UNKNOWN: (d) => `DaemonSet ${d['daemonSet']} is ${d['apiVersion']}, a version kubectl egress does not read: it may be a datapath agent, so node SNAT is unknown`,
 };
 
 /** The owners fetched one by one (GET) to group pods into workloads. */
@@ -103,6 +105,7 @@ const OWNERS = new Set(['replicasets.apps', 'jobs.batch']);
 /** "X in NS could not be read (why; what to do)". */
 function couldNotRead(d: Data): string {
   const what = `${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}`;
+  if (d['reason'] === 'unknown-version' && d['object']) return `${what} could not be read (${d['object']} is ${d['served']}, which this version of kubectl-egress does not read)`;
   if (d['reason'] === 'unknown-version') return `${what} could not be read (the server serves it only at ${d['served']}, which this version of kubectl-egress does not read)`;
   return `${what} could not be read (listing it is forbidden; ${grant(d['resource']!, d['namespace'])})`;
 }

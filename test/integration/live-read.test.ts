@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { writeKubeconfig } from '../support/lab.ts';
+import { kubectl, writeKubeconfig } from '../support/lab.ts';
 import { PLUGIN, runPlugin } from '../support/plugin.ts';
 import { PAGINATED_PODS } from './fixtures.ts';
 
@@ -94,6 +94,28 @@ describe('snapshot', () => {
     const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
     const offline = await runPlugin([...args, '-f', file]);
     expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+  });
+
+  it('keeps cilium-config, which no DaemonSet mounts, and leaves out ConfigMaps no mechanism reads', async () => {
+    const configMaps = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data: { 'enable-bpf-masquerade': 'true' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapRoles: '- rolearn: arn:aws:iam::111122223333:role/admin' } },
+    ];
+    kubectl(lab, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: configMaps }));
+    try {
+      const kubeconfig = writeKubeconfig(lab, 'admin');
+      const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', kubeconfig, '-o', 'json']);
+      const names = (JSON.parse(snapshot.stdout) as { items: { kind: string; metadata: { name: string } }[] }).items.filter((i) => i.kind === 'ConfigMap').map((i) => i.metadata.name);
+      expect(names.sort()).toEqual(['cilium-config', 'ip-masq-agent']);
+      const file = join(lab.dir, 'snapshot-cilium.json');
+      writeFileSync(file, snapshot.stdout);
+      const args = ['who', '-A', '-o', 'json', '--to', '203.0.113.10', '--to', '8.8.8.8'];
+      const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
+      expect((JSON.parse(live.stdout) as { datapath: { mechanisms: string[] } }).datapath.mechanisms).toContain('cilium');
+      expect((await runPlugin([...args, '-f', file])).stdout).toBe(live.stdout);
+    } finally {
+      kubectl(lab, ['-n', 'kube-system', 'delete', 'configmap', 'cilium-config', 'aws-auth']);
+    }
   });
 
   it('keeps a refused read in the snapshot, so the offline answer is unknown too', async () => {

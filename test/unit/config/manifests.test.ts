@@ -29,7 +29,7 @@ describe('reading objects from -f files', () => {
 describe('read gaps recorded by kubectl egress snapshot', () => {
   it('reads them from the List annotation', () => {
     const text = 'apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: \'[{"resource":"configmaps","namespace":"kube-system","reason":"forbidden"}]\'\nitems: []';
-    expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], problems: [], gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
+    expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], places: [], problems: [], gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
   });
 
   it('keeps a resource served only at a version the tool does not know, with that version', () => {

@@ -9,7 +9,7 @@ function workloadOf(objects: KubeObject[], name: string) {
 }
 
 const owned = (kind: string, name: string, owner?: { kind: string; name: string }): KubeObject => ({
-  apiVersion: 'apps/v1', kind, metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
+  apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
 });
 
 describe('resolving a pod\'s workload through owner references', () => {
