@@ -5,7 +5,7 @@
  */
 import type { AzureIpMasqAgentLayer } from '../../model/layers/azure-ip-masq-agent.ts';
 import { byNode, type SnatMechanism } from '../core/mechanism.ts';
-import { evaluateAgentRules } from './ip-masq-agent.ts';
+import { describeAgentLayer, evaluateAgentRules } from './ip-masq-agent.ts';
 import { azureIpMasqAgentDetection } from '../../config/azure-ip-masq-agent.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -22,7 +22,7 @@ declare module '../../model/reasons.ts' {
 export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   id: 'azure-ip-masq-agent',
   upstream: 'Azure/ip-masq-agent-v2 cmd/ip-masq-agent-v2/ip-masq-agent.go',
-  describe: (layer) => `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${layer.config.status === 'valid' ? layer.config.origin : 'invalid'})`,
+  describe: describeAgentLayer,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: azureIpMasqAgentDetection,

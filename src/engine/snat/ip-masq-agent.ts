@@ -19,12 +19,19 @@ const LINK_LOCAL: Record<Family, string> = { 4: '169.254.0.0/16', 6: 'fe80::/10'
 export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   id: 'ip-masq-agent',
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go',
-  describe: (layer) => `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${layer.config.status === 'valid' ? layer.config.origin : 'invalid'})`,
+  describe: describeAgentLayer,
   stage: 'node-snat',
   findings: {},
   detection: ipMasqAgentDetection,
   rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
 };
+
+/** The datapath header's words for an agent; a ConfigMap the user may not read is not an invalid config. */
+export function describeAgentLayer(layer: Pick<IpMasqAgentLayer, 'daemonSet' | 'chain' | 'config'> & { mechanism: string }): string {
+  const { config } = layer;
+  const state = config.status === 'valid' ? config.origin : config.because === 'AGENT_CONFIGMAP_UNREADABLE' ? 'unreadable' : 'invalid';
+  return `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${state})`;
+}
 
 /** The rules an ip-masq-agent writes, from its config and --enable-ipv6; shared with Azure's v2 agent. */
 export function evaluateAgentRules(

@@ -5,6 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { messageOf } from '../../../src/render/messages.ts';
 import type { Finding } from '../../../src/model/reasons.ts';
+import type { ReadGap } from '../../../src/model/gaps.ts';
+import type { KubeObject } from '../../../src/model/objects.ts';
+import { buildSnapshot } from '../../../src/engine/snapshot.ts';
+import { describeLayer } from '../../../src/engine/registry/mechanisms.ts';
+import { build, ipMasqAgent, ipMasqConfig, node } from '../../support/builders.ts';
 
 const gap = (resource: string, namespace = '', reason = 'forbidden', served = '') => ({ resource, namespace, reason, served });
 
@@ -21,5 +26,19 @@ describe('messages for unread inputs', () => {
     expect(message).toContain(expected);
     expect(message).toMatch(/could not be read|only at/);
     expect(message).not.toMatch(/invalid/i);
+  });
+});
+
+describe('the datapath header for an agent whose ConfigMap could not be read', () => {
+  const layerOf = (gaps: ReadGap[], objects: KubeObject[]) => buildSnapshot(objects, { gaps }).datapath.layers.find((l) => l.mechanism === 'ip-masq-agent')!;
+
+  it('says the config is unreadable, not invalid', () => {
+    const layer = layerOf([{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }], build(node('n1'), ipMasqAgent()));
+    expect(describeLayer(layer)).toBe('ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ-AGENT, config unreadable)');
+  });
+
+  it('still says invalid for a config the agent rejects', () => {
+    const layer = layerOf([], build(node('n1'), ipMasqAgent(), ipMasqConfig('nonMasqueradeCIDRs: [banana]')));
+    expect(describeLayer(layer)).toBe('ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ-AGENT, config invalid)');
   });
 });
