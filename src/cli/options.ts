@@ -136,7 +136,8 @@ export function parseRequestTimeout(text: string, flag = 'request-timeout'): num
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new FlagError(flag, `"${text}" is not a duration (e.g. 5s, 2m, 1h; 0 for no overall bound)`);
+    const zero = flag === 'request-timeout' ? '; 0 for no overall bound' : '';
+    throw new FlagError(flag, `"${text}" is not a duration (e.g. 5s, 2m, 1h${zero})`);
   }
   return parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
 }
