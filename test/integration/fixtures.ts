@@ -4,19 +4,10 @@
  */
 import { join } from 'node:path';
 import { kubectl, type LabInfo } from '../support/lab.ts';
+import { list, seedPods, type PodSeed } from '../support/pod-seeds.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const ROOT = join(import.meta.dirname, '..', '..');
-
-interface PodSeed {
-  namespace: string;
-  name: string;
-  node: string;
-  ip: string;
-  owner?: { apiVersion: string; kind: string; name: string };
-  labels?: Record<string, string>;
-  hostNetwork?: boolean;
-}
 
 export const PAGINATED_PODS = 23;
 
@@ -29,27 +20,12 @@ export const PODS: PodSeed[] = [
   ...Array.from({ length: PAGINATED_PODS }, (_, i): PodSeed => ({ namespace: 'many', name: `filler-${String(i).padStart(2, '0')}`, node: 'n1', ip: `10.4.1.${100 + i}`, labels: { app: 'filler' } })),
 ];
 
-function podManifest(p: PodSeed, withStatus: boolean): object {
-  return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: {
-      name: p.name, namespace: p.namespace, labels: p.labels ?? {},
-      ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
-    },
-    spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },
-    ...(withStatus ? { status: { phase: 'Running', hostIP: p.ip, podIP: p.ip, podIPs: [{ ip: p.ip }] } } : {}),
-  };
-}
-
-const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
-
 export function seedCluster(lab: LabInfo): void {
   kubectl(lab, ['create', 'namespace', 'many']);
   kubectl(lab, ['create', '-f', join(FIXTURES, 'cluster.yaml')]);
   kubectl(lab, ['wait', '--for=condition=Established', 'crd/ciliumnodes.cilium.io', '--timeout=60s']);
   kubectl(lab, ['create', '-f', '-'], list([{ apiVersion: 'cilium.io/v2', kind: 'CiliumNode', metadata: { name: 'n1' }, spec: { addresses: [{ type: 'InternalIP', ip: '10.128.0.5' }] } }]));
-  kubectl(lab, ['create', '-f', '-'], list(PODS.map((p) => podManifest(p, false))));
-  kubectl(lab, ['replace', '--subresource=status', '-f', '-'], list(PODS.map((p) => podManifest(p, true))));
+  seedPods(lab, PODS);
   kubectl(lab, ['apply', '-f', join(ROOT, 'rbac', 'who.yaml')]);
   kubectl(lab, ['create', 'clusterrolebinding', 'who-user', '--clusterrole=kubectl-egress-who', '--user=who-user']);
   kubectl(lab, ['-n', 'kube-system', 'create', 'rolebinding', 'who-user', '--clusterrole=kubectl-egress-datapath', '--user=who-user']);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { kubectl, type LabInfo } from '../support/lab.ts';
+import { list, seedPods, type PodSeed } from '../support/pod-seeds.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
@@ -21,16 +22,6 @@ export const refusingUser = (resource: Refusable) => `no-${resource}`;
 /** The namespaces where the lab's agents live, where the datapath role is bound. */
 const AGENT_NAMESPACES = ['kube-system', 'calico-system'];
 
-interface PodSeed {
-  namespace: string;
-  name: string;
-  node: string;
-  ip: string;
-  labels?: Record<string, string>;
-  owner?: { apiVersion: string; kind: string; name: string };
-  hostNetwork?: boolean;
-}
-
 const agent = (node: string, ip: string): PodSeed => ({ namespace: 'kube-system', name: `cilium-${node}`, node, ip, hostNetwork: true, owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'cilium' } });
 
 export const PODS: PodSeed[] = [
@@ -42,20 +33,6 @@ export const PODS: PodSeed[] = [
   { namespace: 'shop', name: 'calico-app', node: 'n3', ip: '10.244.16.7', labels: { app: 'calico-app' } },
   { namespace: 'shop', name: 'gke-app', node: 'g1', ip: '10.4.0.7', labels: { app: 'gke-app' } },
 ];
-
-function podManifest(p: PodSeed, withStatus: boolean): object {
-  return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: {
-      name: p.name, namespace: p.namespace, labels: p.labels ?? {},
-      ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
-    },
-    spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },
-    ...(withStatus ? { status: { phase: 'Running', hostIP: p.ip, podIP: p.ip, podIPs: [{ ip: p.ip }] } } : {}),
-  };
-}
-
-const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 
 interface Rule {
   apiGroups: string[];
@@ -106,7 +83,6 @@ export function seedReadStatusLab(lab: LabInfo): void {
   kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status.yaml')]);
   kubectl(lab, ['wait', '--for=condition=Established', '--timeout=60s', '-f', join(FIXTURES, 'read-status-crds.yaml')]);
   kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status-custom.yaml')]);
-  kubectl(lab, ['create', '-f', '-'], list(PODS.map((p) => podManifest(p, false))));
-  kubectl(lab, ['replace', '--subresource=status', '-f', '-'], list(PODS.map((p) => podManifest(p, true))));
+  seedPods(lab, PODS);
   seedUsers(lab);
 }

@@ -1,0 +1,35 @@
+/**
+ * Pods for the labs' API servers: created without status, then given one through the status
+ * subresource, as a kubelet would (the API server ignores status on create).
+ */
+import { kubectl, type LabInfo } from './lab.ts';
+
+export interface PodSeed {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
+  labels?: Record<string, string>;
+  owner?: { apiVersion: string; kind: string; name: string };
+  hostNetwork?: boolean;
+}
+
+function podManifest(p: PodSeed, withStatus: boolean): object {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {
+      name: p.name, namespace: p.namespace, labels: p.labels ?? {},
+      ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
+    },
+    spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },
+    ...(withStatus ? { status: { phase: 'Running', hostIP: p.ip, podIP: p.ip, podIPs: [{ ip: p.ip }] } } : {}),
+  };
+}
+
+/** Objects as one List for `kubectl create -f -`. */
+export const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+
+export function seedPods(lab: LabInfo, pods: readonly PodSeed[]): void {
+  kubectl(lab, ['create', '-f', '-'], list(pods.map((p) => podManifest(p, false))));
+  kubectl(lab, ['replace', '--subresource=status', '-f', '-'], list(pods.map((p) => podManifest(p, true))));
+}
