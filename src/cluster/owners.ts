@@ -4,6 +4,7 @@
  * Jobs (to find their CronJob). Listing every ReplicaSet in a large cluster is never needed.
  */
 import type { KubeObject } from '../model/objects.ts';
+import { controllerOf } from '../config/pods.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 
 const PARALLEL = 8;
@@ -11,7 +12,7 @@ const PARALLEL = 8;
 export async function resolveOwners(client: ApiClient, pods: readonly KubeObject[]): Promise<KubeObject[]> {
   const wanted = new Map<string, { path: string; apiVersion: string; kind: string }>();
   for (const pod of pods) {
-    const owner = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
+    const owner = controllerOf(pod.metadata.ownerReferences);
     const namespace = pod.metadata.namespace ?? 'default';
     if (!owner) continue;
     const hash = pod.metadata.labels?.['pod-template-hash'];

@@ -72,7 +72,12 @@ function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
   return owner && { kind: owner.kind, name: owner.name };
 }
 
-function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {
+/**
+ * The controller reference, else the first. Entries without a kind and name (a hand-written file's
+ * `null`, `{kind: ReplicaSet}`) name no owner and are passed over, as is a value that is not a list.
+ */
+export function controllerOf(refs: unknown): OwnerReference | undefined {
   if (!Array.isArray(refs)) return undefined;
-  return refs.find((r) => r.controller === true) ?? refs[0];
+  const valid = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r['kind'] === 'string' && r['kind'] !== '' && typeof r['name'] === 'string' && r['name'] !== '');
+  return valid.find((r) => r.controller === true) ?? valid[0];
 }

@@ -3,10 +3,10 @@
  */
 import type { Argv } from 'yargs';
 import { lint } from '../../engine/lint/index.ts';
-import { predict } from '../../engine/predict.ts';
+import { predictEach } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
-import { writeReport } from '../../render/serialize.ts';
+import { reportPieces } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
 import { renderWho } from '../../render/who-view.ts';
 import { lintHint } from '../../render/lint-view.ts';
@@ -14,6 +14,7 @@ import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
 import { oneOf, toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { collectPaced, writePaced } from '../pace.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -42,9 +43,10 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const pods = selectPods(snapshot, { ...selection, namespace: selection.namespace ?? defaultNamespace });
-  const decisions = predict(snapshot, pods, { ...query, trace: false });
+  // Paced: a large cluster's decisions take seconds, and Ctrl-C must not wait for them.
+  const decisions = await collectPaced(predictEach(snapshot, pods, { ...query, trace: false }));
   if (output === 'json' || output === 'yaml') {
-    writeReport(streamedEgressReport(snapshot, decisions), output, io.stdout);
+    await writePaced(reportPieces(streamedEgressReport(snapshot, decisions), output), io.stdout);
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);

@@ -1,0 +1,179 @@
+/**
+ * A large `-f` file read a piece at a time, with the same objects and problems as parseManifests
+ * gives for its whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax
+ * tree. The text is cut at lines: documents at `---`, and the items of a top-level block sequence
+ * `items:` (as `kubectl get -o yaml` and `snapshot` write) one by one; each item is parsed and cut
+ * to the fields the tool reads (readFields) at once. What this cannot cut exactly (directives,
+ * `...`, an alias to an anchor in another item, a List whose `kind` turns out not to be one) sets
+ * `unsupported`, and the caller parses the whole text instead.
+ */
+import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
+
+type State = 'head' | 'items' | 'tail' | 'whole';
+
+const MARKER = /^(---|\.\.\.)([ \t]|$)|^%/;
+const PLAIN_START = /^---[ \t]*(#.*)?$/;
+const ITEMS_KEY = /^items:[ \t]*(#.*)?$/;
+
+export class ManifestStream {
+  /** Why this input must be parsed whole; nothing more is read once it is set. */
+  unsupported: string | undefined;
+  private readonly out = emptyManifests();
+  private partial = '';
+  private lineNo = 0;
+  private document = 1;
+  private sawContent = false;
+  private sawMarker = false;
+  private state: State = 'head';
+  private headStart = 1;
+  private head: string[] = [];
+  private tail: string[] = [];
+  private sequenceIndent = -1;
+  private item: string[] = [];
+  private itemStart = 0;
+  private items = emptyManifests();
+  private itemCount = 0;
+
+  private readonly origin: string;
+
+  constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  /** Objects found so far (progress). */
+  get objectCount(): number {
+    return this.out.objects.length + this.items.objects.length;
+  }
+
+  push(chunk: string): void {
+    if (this.unsupported) return;
+    const lines = (this.partial + chunk).split('\n');
+    this.partial = lines.pop()!;
+    for (const line of lines) {
+      this.line(line);
+      if (this.unsupported) return;
+    }
+  }
+
+  /** The result, or undefined when the input is `unsupported`. */
+  end(): ParsedManifests | undefined {
+    if (this.partial && !this.unsupported) this.line(this.partial);
+    if (!this.unsupported) this.finishDocument();
+    return this.unsupported ? undefined : this.out;
+  }
+
+  private line(raw: string): void {
+    this.lineNo++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (MARKER.test(line)) return this.marker(line);
+    if (isContent(line)) this.sawContent = true;
+    if (this.state === 'items') return this.itemLine(raw, line);
+    if (this.state === 'tail') return void this.tail.push(raw);
+    this.head.push(raw);
+    if (this.state === 'head' && ITEMS_KEY.test(line)) this.state = 'items';
+  }
+
+  private marker(line: string): void {
+    if (!PLAIN_START.test(line)) return void (this.unsupported = `line ${this.lineNo}: ${line.slice(0, 20)}`);
+    // parseAllDocuments numbers documents so: `---` before any content starts the first one.
+    if (this.sawContent || this.sawMarker) {
+      this.finishDocument();
+      this.document++;
+    }
+    this.sawMarker = true;
+    this.headStart = this.lineNo + 1;
+  }
+
+  private itemLine(raw: string, line: string): void {
+    if (!isContent(line)) return void (this.item.length > 0 ? this.item : this.head).push(raw);
+    const indent = /^ */.exec(line)![0].length;
+    const startsItem = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
+    if (this.sequenceIndent < 0) {
+      // Not a block sequence (`items:` is null, or a flow list on the next line): read it whole.
+      if (!startsItem) return this.leaveItems(raw, indent === 0 ? 'tail' : 'whole');
+      this.sequenceIndent = indent;
+    }
+    if (startsItem && indent === this.sequenceIndent) {
+      this.flushItem();
+      this.item = [raw];
+      this.itemStart = this.lineNo;
+      return;
+    }
+    if (indent > this.sequenceIndent) return void this.item.push(raw);
+    this.flushItem();
+    this.leaveItems(raw, 'tail');
+  }
+
+  private leaveItems(raw: string, state: 'tail' | 'whole'): void {
+    this.state = state;
+    (state === 'tail' ? this.tail : this.head).push(raw);
+  }
+
+  private flushItem(): void {
+    if (this.item.length === 0) return;
+    const text = this.item.join('\n');
+    this.item = [];
+    const where = `${this.origin}: document ${this.document}, items[${this.itemCount++}]`;
+    const docs = parseYamlDocuments(text);
+    const doc = docs[0];
+    if (docs.length !== 1 || !doc || !('errors' in doc)) return void (this.unsupported = `${where}: not one document`);
+    let value: unknown;
+    try {
+      value = documentValue(doc, where, this.items.problems, this.itemStart - 1, true);
+    } catch (error) {
+      if (error instanceof UnresolvedAlias) return void (this.unsupported = `${where}: ${error.message}`);
+      throw error;
+    }
+    if (value === undefined) return;
+    if (!Array.isArray(value) || value.length !== 1) return void (this.unsupported = `${where}: not one item`);
+    addItem(value[0], where, this.items);
+  }
+
+  private finishDocument(): void {
+    if (this.state === 'items') this.flushItem();
+    const text = [...this.head, ...this.tail].join('\n');
+    const where = `${this.origin}: document ${this.document}`;
+    if (this.itemCount === 0 || this.state === 'whole') {
+      if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
+    } else {
+      this.finishList(text, where);
+    }
+    this.head = [];
+    this.tail = [];
+    this.state = 'head';
+    this.sequenceIndent = -1;
+    this.items = emptyManifests();
+    this.itemCount = 0;
+    this.sawContent = false;
+  }
+
+  /** The List around the items: `items:` is empty (null) in its text, and its kind must say List. */
+  private finishList(text: string, where: string): void {
+    const docs = parseYamlDocuments(text);
+    const doc = docs[0];
+    if (docs.length !== 1 || !doc || !('errors' in doc)) return void (this.unsupported = `${where}: not one document`);
+    const problems: string[] = [];
+    let value: unknown;
+    try {
+      value = documentValue(doc, where, problems, this.headStart - 1, true);
+    } catch (error) {
+      if (error instanceof UnresolvedAlias) return void (this.unsupported = `${where}: ${error.message}`);
+      throw error;
+    }
+    if (problems.length > 0) return void this.out.problems.push(...problems);
+    if (!isList(value) || value['items'] !== null) return void (this.unsupported = `${where}: not a List`);
+    this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
+    merge(this.out, this.items);
+  }
+}
+
+function isContent(line: string): boolean {
+  const text = line.trimStart();
+  return text !== '' && !text.startsWith('#');
+}
+
+function merge(into: ParsedManifests, from: ParsedManifests): void {
+  for (const o of from.objects) into.objects.push(o);
+  for (const g of from.gaps) into.gaps.push(g);
+  for (const p of from.problems) into.problems.push(p);
+}
