@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readObjectFiles } from '../../src/cli/input.ts';
+import type { Io } from '../../src/cli/io.ts';
 import { runPlugin } from '../support/plugin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'egress-input-'));
@@ -78,5 +80,25 @@ describe('owner references a hand-written file gets wrong', () => {
       ['dddd', { kind: 'Pod', name: 'dddd' }],
       ['eeeee', { kind: 'StatefulSet', name: 'db' }],
     ]);
+  });
+});
+
+describe('progress while a large file is read', () => {
+  const read = async (stderrIsTTY: boolean) => {
+    const written: string[] = [];
+    const io = { stderrIsTTY, stderr: (text: string) => void written.push(text) } as unknown as Io;
+    const { objects } = await readObjectFiles([example], io, { streamFromBytes: 1 });
+    return { objects, stderr: written.join('') };
+  };
+
+  it('is shown on stderr when it is a terminal, and cleared at the end', async () => {
+    const { objects, stderr } = await read(true);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(stderr).toMatch(new RegExp(`^\\rreading ${example.replace(/[.]/g, '\\.')}: \\d+ MB, \\d+ objects`));
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('is not shown otherwise', async () => {
+    expect((await read(false)).stderr).toBe('');
   });
 });

@@ -37,7 +37,7 @@ function interrupt(args: string[], signal: NodeJS.Signals, afterMs: number): Pro
     const child = spawn(PLUGIN, args, { stdio: ['ignore', fd, 'pipe'] });
     closeSync(fd);
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill(signal), afterMs);
     child.on('error', reject);
     child.on('close', (code) => {
