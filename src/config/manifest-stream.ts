@@ -3,10 +3,12 @@
  * gives for its whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax
  * tree. The text is cut at lines: documents at `---`, and the items of a top-level block sequence
  * `items:` (as `kubectl get -o yaml` and `snapshot` write) one by one; each item is parsed and cut
- * to the fields the tool reads (readFields) at once. What this cannot cut exactly (directives,
+ * to the fields the tool reads (readFields) at once; block fields readFields drops are not even
+ * parsed (manifest-skip.ts). What this cannot cut exactly (directives,
  * `...`, an alias to an anchor in another item, a List whose `kind` turns out not to be one) sets
  * `unsupported`, and the caller parses the whole text instead.
  */
+import { ItemSkipper } from './manifest-skip.ts';
 import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
 type State = 'head' | 'items' | 'tail' | 'whole';
@@ -33,6 +35,7 @@ export class ManifestStream {
   private itemStart = 0;
   private items = emptyManifests();
   private itemCount = 0;
+  private readonly skipper = new ItemSkipper();
 
   private readonly origin: string;
 
@@ -85,7 +88,7 @@ export class ManifestStream {
   }
 
   private itemLine(raw: string, line: string): void {
-    if (!isContent(line)) return void (this.item.length > 0 ? this.item : this.head).push(raw);
+    if (!isContent(line)) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
     const indent = /^ */.exec(line)![0].length;
     const startsItem = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
     if (this.sequenceIndent < 0) {
@@ -97,9 +100,11 @@ export class ManifestStream {
       this.flushItem();
       this.item = [raw];
       this.itemStart = this.lineNo;
+      this.skipper.start(line, indent);
       return;
     }
-    if (indent > this.sequenceIndent) return void this.item.push(raw);
+    // A skipped line stays as an empty one, so that errors name the line they are on.
+    if (indent > this.sequenceIndent) return void this.item.push(this.skipper.keep(line) ? raw : '');
     this.flushItem();
     this.leaveItems(raw, 'tail');
   }

@@ -8,6 +8,9 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ManifestStream } from '../../../src/config/manifest-stream.ts';
 import { parseManifests } from '../../../src/config/manifests.ts';
+import { ItemSkipper, SKIPPED_METADATA, SKIPPED_POD_FIELDS } from '../../../src/config/manifest-skip.ts';
+import { readFields } from '../../../src/config/snapshot-file.ts';
+import type { KubeObject } from '../../../src/model/objects.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -31,6 +34,45 @@ function expectSameAsWhole(text: string): void {
 }
 
 const indented = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+/** A pod as the API server writes it, with the fields the tool never reads. */
+const kubectlPod = (name: string) => `- apiVersion: v1
+  kind: Pod
+  metadata:
+    managedFields:
+    - apiVersion: v1
+      fieldsType: FieldsV1
+      fieldsV1:
+        f:metadata:
+          f:labels:
+            .: {}
+            k:{"type":"Ready"}: {}
+    name: ${name}
+    namespace: shop
+    labels:
+      app: web
+  spec:
+    containers:
+    - args:
+      - |
+        multi
+        - line
+      name: c
+    initContainers:
+      - name: i
+    nodeName: n1
+    hostNetwork: false
+    tolerations:
+    - operator: Exists
+  status:
+    conditions:
+    - type: Ready
+
+      status: "True"
+    containerStatuses: []
+    phase: Running
+    podIP: 10.0.0.7
+`;
 
 const node = (name: string) => `- apiVersion: v1\n  kind: Node\n  metadata:\n    name: ${name}\n`;
 
@@ -58,6 +100,8 @@ describe('a large file read in pieces gives what its whole text gives', () => {
     ['an invalid item', `apiVersion: v1\nkind: List\nitems:\n${node('a')}- apiVersion: v1\n  kind: Node\n  metadata: {name: [\n${node('c')}`],
     ['an item missing its name', `apiVersion: v1\nkind: List\nitems:\n${node('a')}- apiVersion: v1\n  kind: Pod\n  metadata: {}\n`],
     ['the read-gaps annotation of a snapshot', `apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: '[{"resource":"configmaps","reason":"forbidden"}]'\nitems:\n${node('a')}`],
+    ['kubectl get -o yaml pods (fields readFields drops are skipped unparsed)', `apiVersion: v1\nitems:\n${kubectlPod('a')}${kubectlPod('b').replace('  kind: Pod\n', '').replace('  status:', '  kind: Pod\n  status:')}${indented(kubectlPod('c'))}kind: List\n`],
+    ['a DaemonSet keeps its containers', `apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: DaemonSet\n  metadata:\n    name: cilium\n    namespace: kube-system\n  spec:\n    template:\n      spec:\n        containers:\n        - name: agent\n          args: [--enable-ipv4-masquerade=false]\n`],
     ['no newline at the end', `apiVersion: v1\nkind: List\nitems:\n${node('a').trimEnd()}`],
   ])('%s', (_name, text) => expectSameAsWhole(text));
 
@@ -77,6 +121,32 @@ describe('a large file read in pieces gives what its whole text gives', () => {
   it('reports a broken item with its line in the file', () => {
     const text = `apiVersion: v1\nkind: List\nitems:\n${node('a')}- apiVersion: v1\n  kind: [\n`;
     expect(streamed(text, 8).result?.problems).toEqual(['f.yaml: document 1, items[1]: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 9, column 10:']);
+  });
+});
+
+describe('the fields skipped unparsed', () => {
+  const kept = (item: string) => {
+    const skipper = new ItemSkipper();
+    const [first, ...rest] = item.trimEnd().split('\n');
+    skipper.start(first!, 0);
+    return [first, ...rest.filter((line) => skipper.keep(line))].join('\n');
+  };
+
+  it('are a pod\'s managedFields, containers and conditions written as blocks', () => {
+    expect(kept(kubectlPod('a'))).toBe(['- apiVersion: v1', '  kind: Pod', '  metadata:', '    name: a', '    namespace: shop', '    labels:', '      app: web', '  spec:', '    nodeName: n1', '    hostNetwork: false', '    tolerations:', '    - operator: Exists', '  status:', '    containerStatuses: []', '    phase: Running', '    podIP: 10.0.0.7'].join('\n'));
+  });
+
+  it('keep a container list when the kind is not known to be Pod yet', () => {
+    expect(kept('- apiVersion: v1\n  spec:\n    containers:\n    - name: c\n  kind: Pod')).toContain('containers');
+  });
+
+  it('are fields readFields keeps none of', () => {
+    const filled = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, [{ x: 1 }]]));
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...filled(SKIPPED_METADATA) }, spec: { nodeName: 'n', ...filled(SKIPPED_POD_FIELDS['spec']!) }, status: { phase: 'Running', ...filled(SKIPPED_POD_FIELDS['status']!) } };
+    expect(readFields(pod as unknown as KubeObject)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeName: 'n' }, status: { phase: 'Running' } });
+    for (const kind of ['Node', 'ConfigMap', 'DaemonSet', 'Namespace', 'ReplicaSet', 'Job', 'CiliumEndpoint', 'CiliumEgressGatewayPolicy']) {
+      expect(readFields({ apiVersion: 'v1', kind, metadata: { name: 'x', ...filled(SKIPPED_METADATA) } } as unknown as KubeObject).metadata).not.toHaveProperty('managedFields');
+    }
   });
 });
 
