@@ -18,9 +18,14 @@ export class Pacer {
 
   /** A turn of the event loop (signal handlers run in it). */
   async turn(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
     this.last = performance.now();
   }
+}
+
+/** One turn of the event loop, between two long synchronous steps. */
+export function turn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** The items of a (lazy) iterable in an array, with event loop turns while they are made. */
