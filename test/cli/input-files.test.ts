@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STDIN_ARG } from '../../src/cli/argv.ts';
 import { readObjectFiles } from '../../src/cli/input.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { runPlugin } from '../support/plugin.ts';
@@ -100,5 +101,20 @@ describe('progress while a large file is read', () => {
 
   it('is not shown otherwise', async () => {
     expect((await read(false)).stderr).toBe('');
+  });
+});
+
+describe('a file over a megabyte, read a List item at a time', () => {
+  const pods = Array.from({ length: 6000 }, (_, i) => `- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-${i}\n    namespace: shop\n    managedFields:\n    - manager: kubelet\n  spec:\n    nodeName: n1\n    containers:\n    - name: c\n      image: web\n  status:\n    phase: Running\n    podIP: 10.0.${i >> 8}.${i & 255}\n`);
+  const text = `apiVersion: v1\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}}\n${pods.join('')}kind: List\nmetadata: {}\n`;
+  const path = file('large.yaml', text);
+  const io = { stderrIsTTY: false, stderr: () => undefined, readStdin: () => Promise.resolve(text) } as unknown as Io;
+
+  it('gives the objects of the whole-text parse, from a file and from standard input', async () => {
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const whole = await readObjectFiles([path], io, { streamFromBytes: Infinity });
+    expect(whole.objects).toHaveLength(6001);
+    expect(await readObjectFiles([path], io)).toEqual(whole);
+    expect(await readObjectFiles([STDIN_ARG], io)).toEqual(whole);
   });
 });
