@@ -11,11 +11,13 @@
 import { ItemSkipper } from './manifest-skip.ts';
 import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
-type State = 'head' | 'items' | 'tail' | 'whole';
+type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
 
 const MARKER = /^(---|\.\.\.)([ \t]|$)|^%/;
 const PLAIN_START = /^---[ \t]*(#.*)?$/;
 const ITEMS_KEY = /^items:[ \t]*(#.*)?$/;
+/** kubectl get -o json writes one key or bracket a line: `    "items": [`, then each item from `{` to `},` at one indent. */
+const JSON_ITEMS_KEY = /^\s*"items":\s*\[\s*$/;
 
 export class ManifestStream {
   /** Why this input must be parsed whole; nothing more is read once it is set. */
@@ -36,6 +38,9 @@ export class ManifestStream {
   private items = emptyManifests();
   private itemCount = 0;
   private readonly skipper = new ItemSkipper();
+  /** In a JSON document (its first line is `{`): how deep in brackets the head's next line starts. */
+  private jsonDepth: number | undefined;
+  private jsonItemIndent = -1;
 
   private readonly origin: string;
 
@@ -69,11 +74,20 @@ export class ManifestStream {
     this.lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (MARKER.test(line)) return this.marker(line);
+    const first = isContent(line) && !this.sawContent;
     if (isContent(line)) this.sawContent = true;
     if (this.state === 'items') return this.itemLine(raw, line);
+    if (this.state === 'json-items') return this.jsonItemLine(raw, line);
     if (this.state === 'tail') return void this.tail.push(raw);
     this.head.push(raw);
-    if (this.state === 'head' && ITEMS_KEY.test(line)) this.state = 'items';
+    if (this.state === 'head') this.headLine(line, first);
+  }
+
+  private headLine(line: string, first: boolean): void {
+    if (first && line.trim() === '{') return void (this.jsonDepth = 1);
+    if (this.jsonDepth === undefined) return void (ITEMS_KEY.test(line) && (this.state = 'items'));
+    if (this.jsonDepth === 1 && JSON_ITEMS_KEY.test(line)) return void (this.state = 'json-items');
+    this.jsonDepth = jsonDepth(line, this.jsonDepth);
   }
 
   private marker(line: string): void {
@@ -134,8 +148,41 @@ export class ManifestStream {
     addItem(value[0], where, this.items);
   }
 
+  private jsonItemLine(raw: string, line: string): void {
+    const text = line.trim();
+    const indent = /^\s*/.exec(line)![0].length;
+    if (this.item.length > 0) {
+      this.item.push(raw);
+      if (indent === this.jsonItemIndent && (text === '}' || text === '},')) this.flushJsonItem();
+      return;
+    }
+    if (text === '') return;
+    if (text === ']' || text === '],') return this.leaveItems(raw, 'tail');
+    if (text !== '{' && !/^\{.*\},?$/.test(text)) return void (this.unsupported = `line ${this.lineNo}: not a JSON object`);
+    this.item = [raw];
+    this.itemStart = this.lineNo;
+    this.jsonItemIndent = indent;
+    if (text !== '{') this.flushJsonItem();
+  }
+
+  /** A cut that is not the whole item does not parse: JSON.parse checks every cut. */
+  private flushJsonItem(): void {
+    this.item[this.item.length - 1] = this.item.at(-1)!.replace(/,(\s*)$/, '$1');
+    const text = this.item.join('\n');
+    this.item = [];
+    const where = `${this.origin}: document ${this.document}, items[${this.itemCount++}]`;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return void (this.unsupported = `${where}: not JSON on its own`);
+    }
+    addItem(value, where, this.items);
+  }
+
   private finishDocument(): void {
     if (this.state === 'items') this.flushItem();
+    if (this.state === 'json-items' && this.item.length > 0) return void (this.unsupported = 'a JSON item is not closed');
     const text = [...this.head, ...this.tail].join('\n');
     const where = `${this.origin}: document ${this.document}`;
     if (this.itemCount === 0 || this.state === 'whole') {
@@ -150,10 +197,12 @@ export class ManifestStream {
     this.items = emptyManifests();
     this.itemCount = 0;
     this.sawContent = false;
+    this.jsonDepth = undefined;
   }
 
   /** The List around the items: `items:` is empty (null) in its text, and its kind must say List. */
   private finishList(text: string, where: string): void {
+    if (this.jsonDepth !== undefined) return this.finishJsonList(text, where);
     const docs = parseYamlDocuments(text);
     const doc = docs[0];
     if (docs.length !== 1 || !doc || !('errors' in doc)) return void (this.unsupported = `${where}: not one document`);
@@ -170,6 +219,34 @@ export class ManifestStream {
     this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
     merge(this.out, this.items);
   }
+
+  /** The JSON List around the items, whose `items` is empty in its text. */
+  private finishJsonList(text: string, where: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return void (this.unsupported = `${where}: not JSON`);
+    }
+    if (!isList(value) || !Array.isArray(value['items']) || value['items'].length > 0) return void (this.unsupported = `${where}: not a List`);
+    this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
+    merge(this.out, this.items);
+  }
+}
+
+/** Bracket depth after a line of JSON (a string never spans lines in JSON). */
+function jsonDepth(line: string, depth: number): number {
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return depth;
 }
 
 function isContent(line: string): boolean {

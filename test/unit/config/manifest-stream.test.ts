@@ -97,6 +97,12 @@ describe('a large file read in pieces gives what its whole text gives', () => {
     ['a YAML directive', `%YAML 1.2\n---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\n`],
     ['content on the --- line', `--- {apiVersion: v1, kind: Node, metadata: {name: a}}\n`],
     ['JSON (kubectl get -o json)', JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'a' } }] }, null, 4)],
+    ['kubectl get -o json', JSON.stringify({ apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'a', labels: { 'x': '}' } } }, {}, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { 'a': '"items": [' } } }], kind: 'List', metadata: { resourceVersion: '' } }, null, 4)],
+    ['JSON items on one line each', '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}},\n    {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "b"}}\n  ]\n}\n'],
+    ['JSON with a nested items key before the List\'s', '{\n    "metadata": {\n    "items": [\n    {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}}\n    ]\n    },\n    "apiVersion": "v1",\n    "kind": "List",\n    "items": []\n}\n'],
+    ['JSON cut where an item is not whole', '{\n "apiVersion": "v1",\n "kind": "List",\n "items": [\n {\n "apiVersion": "v1", "kind": "Node", "metadata": {"name": "a",\n "labels": {\n }\n }\n }\n ]\n}\n'],
+    ['JSON that is YAML (a comment)', '{\n "apiVersion": "v1",\n "kind": "List",\n "items": [\n {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}} # one\n ]\n}\n'],
+    ['JSON items that are not objects', '{\n "apiVersion": "v1",\n "kind": "List",\n "items": [\n 5,\n null\n ]\n}\n'],
     ['an invalid item', `apiVersion: v1\nkind: List\nitems:\n${node('a')}- apiVersion: v1\n  kind: Node\n  metadata: {name: [\n${node('c')}`],
     ['an item missing its name', `apiVersion: v1\nkind: List\nitems:\n${node('a')}- apiVersion: v1\n  kind: Pod\n  metadata: {}\n`],
     ['the read-gaps annotation of a snapshot', `apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: '[{"resource":"configmaps","reason":"forbidden"}]'\nitems:\n${node('a')}`],
@@ -105,9 +111,13 @@ describe('a large file read in pieces gives what its whole text gives', () => {
     ['no newline at the end', `apiVersion: v1\nkind: List\nitems:\n${node('a').trimEnd()}`],
   ])('%s', (_name, text) => expectSameAsWhole(text));
 
-  it('cuts a List into items instead of parsing it whole', () => {
-    const { unsupported } = streamed(`apiVersion: v1\nkind: List\nitems:\n${node('a')}${node('b')}`, 16);
+  it.each([
+    ['a YAML List', `apiVersion: v1\nkind: List\nitems:\n${node('a')}${node('b')}`],
+    ['a JSON List', JSON.stringify({ apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'a' } }], kind: 'List' }, null, 4)],
+  ])('cuts %s into items instead of parsing it whole', (_name, text) => {
+    const { result, unsupported } = streamed(text, 16);
     expect(unsupported).toBeUndefined();
+    expect(result?.objects.length).toBeGreaterThan(0);
   });
 
   it.each([
@@ -157,7 +167,7 @@ describe('every scenario folder and example, as written and as a List', () => {
     const text = readFileSync(path, 'utf8');
     expectSameAsWhole(text);
     const items = parseManifests(text, 'f.yaml').objects;
-    for (const list of [stringify({ apiVersion: 'v1', kind: 'List', items }), stringify({ apiVersion: 'v1', items, kind: 'List' }, { indentSeq: false })]) {
+    for (const list of [stringify({ apiVersion: 'v1', kind: 'List', items }), stringify({ apiVersion: 'v1', items, kind: 'List' }, { indentSeq: false }), JSON.stringify({ apiVersion: 'v1', items, kind: 'List' }, null, 4)]) {
       const { result, unsupported } = streamed(list, 4096);
       expect(unsupported).toBeUndefined();
       expect(result).toEqual(parseManifests(list, 'f.yaml'));
