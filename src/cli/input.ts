@@ -35,7 +35,7 @@ export async function readObjectFiles(paths: readonly string[], io: Io, options:
   const problems: string[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
-      const parsed = await readManifests(file, io, options.streamFromBytes ?? STREAM_FROM_BYTES);
+      const parsed = await readManifests(file, io, options.streamFromBytes ?? STREAM_FROM_BYTES).catch(tooLarge(file));
       for (const o of parsed.objects) objects.push(o);
       gaps.push(...parsed.gaps);
       problems.push(...parsed.problems);
@@ -118,6 +118,16 @@ async function readText(file: string): Promise<string> {
   const bytes = await readFile(file).catch(readError(file));
   const decoding = new TextDecoding(file);
   return decoding.decode(bytes) + decoding.decode(undefined);
+}
+
+/** V8 strings stop at 2^29 characters: a larger document that cannot be cut into items. */
+function tooLarge(file: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof RangeError && /string length/i.test(error.message)) {
+      throw new InputError(`${file === STDIN_ARG ? '<stdin>' : file}: a document too large to read whole (over 512 MB of text); write it as a kind: List, one item per entry, as kubectl get -o yaml does`);
+    }
+    throw error;
+  };
 }
 
 function readError(file: string): (error: NodeJS.ErrnoException) => never {

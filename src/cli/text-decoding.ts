@@ -24,7 +24,8 @@ export class TextDecoding {
       this.offset += bytes?.length ?? 0;
       return text;
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      // TextDecoder's fatal mode throws a TypeError on bytes that are not in its encoding.
+      if (!(error instanceof TypeError)) throw error;
       throw new InputError(`${this.origin}: not a text file: invalid ${this.decoder.encoding.toUpperCase()} near byte ${this.offset} (kubectl reads UTF-8, or UTF-16 with a byte order mark)`);
     }
   }
