@@ -4,11 +4,12 @@
  * tree. The text is cut at lines: documents at `---`, and the items of a top-level block sequence
  * `items:` (as `kubectl get -o yaml` and `snapshot` write) one by one; each item is parsed and cut
  * to the fields the tool reads (readFields) at once; block fields readFields drops are not even
- * parsed (manifest-skip.ts). What this cannot cut exactly (directives,
+ * parsed (manifest-skip.ts), and plain block YAML is read without the yaml package (yaml-block.ts). What this cannot cut exactly (directives,
  * `...`, an alias to an anchor in another item, a List whose `kind` turns out not to be one) sets
  * `unsupported`, and the caller parses the whole text instead.
  */
 import { ItemSkipper } from './manifest-skip.ts';
+import { readListItem } from './yaml-block.ts';
 import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
 type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
@@ -133,6 +134,8 @@ export class ManifestStream {
     const text = this.item.join('\n');
     this.item = [];
     const where = `${this.origin}: document ${this.document}, items[${this.itemCount++}]`;
+    const plain = readListItem(text);
+    if (plain !== undefined) return addItem(plain, where, this.items);
     const docs = parseYamlDocuments(text);
     const doc = docs[0];
     if (docs.length !== 1 || !doc || !('errors' in doc)) return void (this.unsupported = `${where}: not one document`);
