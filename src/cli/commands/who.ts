@@ -8,7 +8,7 @@ import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
 import { reportPieces } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { renderWho } from '../../render/who-view.ts';
+import { whoPieces } from '../../render/who-view.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
@@ -50,7 +50,8 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
-  io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
+  io.stdout(datapathHeader(snapshot.datapath));
+  await writePaced(whoPieces(decisions, { by, wide: output === 'wide' }), io.stdout);
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
   if (hint) io.stderr(hint);
