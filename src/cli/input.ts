@@ -132,7 +132,8 @@ function tooLarge(file: string): (error: unknown) => never {
 
 function readError(file: string): (error: NodeJS.ErrnoException) => never {
   return (error) => {
-    if (error instanceof InputError) throw error;
+    // Only the file system's errors (they have a code); anything else is not about reading.
+    if (error instanceof InputError || typeof error.code !== 'string') throw error;
     throw new InputError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.code === 'EISDIR' ? 'is a directory' : error.message}`);
   };
 }
