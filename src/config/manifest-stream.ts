@@ -1,12 +1,14 @@
 /**
- * A large `-f` file read a piece at a time, with the same objects and problems as parseManifests
- * gives for its whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax
- * tree. The text is cut at lines: documents at `---`, and the items of a top-level block sequence
- * `items:` (as `kubectl get -o yaml` and `snapshot` write) one by one; each item is parsed and cut
- * to the fields the tool reads (readFields) at once; block fields readFields drops are not even
- * parsed (manifest-skip.ts), and plain block YAML is read without the yaml package (yaml-block.ts). What this cannot cut exactly (directives,
- * `...`, an alias to an anchor in another item, a List whose `kind` turns out not to be one) sets
- * `unsupported`, and the caller parses the whole text instead.
+ * A large `-f` file read a piece at a time, with the same objects as parseManifests gives for its
+ * whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax tree. The text is
+ * cut at lines: documents at `---`, and the items of a top-level block sequence `items:` (as
+ * `kubectl get -o yaml` and `snapshot` write) or of a JSON List's `"items": [` (kubectl get -o
+ * json) one by one; each item is parsed and cut to the fields the tool reads (readFields) at once.
+ * Block fields readFields drops are not even parsed (manifest-skip.ts), and plain block YAML is
+ * read without the yaml package (yaml-block.ts). A broken item is reported with its index and
+ * line. What this cannot cut exactly (directives, `...`, an alias to an anchor in another item, a
+ * List whose `kind` turns out not to be one, a JSON cut that does not parse) sets `unsupported`,
+ * and the caller parses the whole text instead.
  */
 import { ItemSkipper } from './manifest-skip.ts';
 import { readListItem } from './yaml-block.ts';
