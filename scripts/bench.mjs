@@ -6,7 +6,8 @@
 // benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
 // 50,000-pod kube-apiserver. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30);
 // BENCH_TABLE_RUNS: output runs (3); BENCH_CLUSTER_RUNS: cluster runs (5); BENCH_CLUSTER=0 skips the
-// cluster part; BENCH_BUILD=0 measures dist/ without building it first.
+// cluster part; BENCH_BUILD=0 measures dist/ without building it first; BENCH_FILE=0 skips the `-f`
+// benchmark (scripts/bench/file.ts: `who -A -f` of the engine benchmark's cluster as a 260 MB List).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,6 +90,11 @@ function clusterBench() {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+if (process.env.BENCH_FILE === '0') console.log('-f: skipped (BENCH_FILE=0)');
+else {
+  const file = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'file.ts')], { stdio: 'inherit' });
+  if (file.status !== 0) process.exit(file.status ?? 1);
+}
 if (existsSync(EXECUTABLE)) executableBench();
 else console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
 if (process.env.BENCH_CLUSTER === '0') console.log('cluster: skipped (BENCH_CLUSTER=0)');

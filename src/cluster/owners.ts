@@ -5,6 +5,7 @@
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
+import { controllerOf } from '../config/pods.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 
 const PARALLEL = 8;
@@ -16,7 +17,7 @@ const PARALLEL = 8;
 export async function resolveOwners(client: ApiClient, pods: readonly KubeObject[], gaps: ReadGap[] = []): Promise<KubeObject[]> {
   const wanted = new Map<string, { path: string; apiVersion: string; kind: string; resource: string; namespace: string }>();
   for (const pod of pods) {
-    const owner = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
+    const owner = controllerOf(pod.metadata.ownerReferences);
     const namespace = pod.metadata.namespace ?? 'default';
     if (!owner) continue;
     const hash = pod.metadata.labels?.['pod-template-hash'];

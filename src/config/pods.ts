@@ -81,9 +81,12 @@ function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
   return owner && { kind: owner.kind, name: owner.name };
 }
 
-/** Entries without a kind and name (the API server requires both; a file may lack them) name no owner. */
-function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {
+/**
+ * The controller reference, else the first. Entries without a kind and name (a hand-written file's
+ * `null`, `{kind: ReplicaSet}`) name no owner and are passed over, as is a value that is not a list.
+ */
+export function controllerOf(refs: unknown): OwnerReference | undefined {
   if (!Array.isArray(refs)) return undefined;
-  const named = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r.kind === 'string' && r.kind !== '' && typeof r.name === 'string' && r.name !== '');
-  return named.find((r) => r.controller === true) ?? named[0];
+  const valid = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r['kind'] === 'string' && r['kind'] !== '' && typeof r['name'] === 'string' && r['name'] !== '');
+  return valid.find((r) => r.controller === true) ?? valid[0];
 }

@@ -10,10 +10,14 @@ import { decideOnRoute, routeOf } from './pipeline.ts';
 import type { PodsInOrder } from './select.ts';
 
 export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): Decision[] {
+  return [...predictEach(snapshot, pods, query)];
+}
+
+/** The same decisions one at a time, so that a caller can pause between them (cli/pace.ts). */
+export function* predictEach(snapshot: Snapshot, pods: PodsInOrder, query: Query): Generator<Decision> {
   // One context for the call: its indexes and cached verdicts are dropped with it.
   const ctx = new EngineContext(snapshot, query);
   const destinations = [...query.destinations].sort(compareDestinations);
-  const decisions: Decision[] = [];
   // One packet state walked for every decision; each decision copies what it keeps.
   const packet = newPacket(ctx.trace);
   // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
@@ -21,9 +25,8 @@ export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): De
     const node = ctx.node(pod.nodeName);
     // What every packet of the pod shares, once per pod.
     const route = node && routeOf(ctx, pod, node);
-    for (const destination of destinations) decisions.push(decideOnRoute(ctx, pod, route, destination, packet));
+    for (const destination of destinations) yield decideOnRoute(ctx, pod, route, destination, packet);
   }
-  return decisions;
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

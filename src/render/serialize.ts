@@ -22,7 +22,12 @@ const CHUNK = 1 << 20;
  * YAML, which no one reads at that size, is written whole.
  */
 export function writeReport(report: StreamedReport, format: DataFormat, write: (text: string) => void): void {
-  if (format === 'yaml') return write(serialize({ ...report.envelope, items: [...report.items] }, 'yaml'));
+  for (const piece of reportPieces(report, format)) write(piece);
+}
+
+/** writeReport's pieces, for a writer that pauses between them. */
+export function* reportPieces(report: StreamedReport, format: DataFormat): Generator<string> {
+  if (format === 'yaml') return yield serialize({ ...report.envelope, items: [...report.items] }, 'yaml');
   const [head, tail] = serialize({ ...report.envelope, items: ITEMS_MARK }, 'json').split(JSON.stringify(ITEMS_MARK));
   let buffer = head!;
   let first = true;
@@ -30,9 +35,9 @@ export function writeReport(report: StreamedReport, format: DataFormat, write: (
     buffer += `${first ? '[\n' : ',\n'}    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;
     first = false;
     if (buffer.length >= CHUNK) {
-      write(buffer);
+      yield buffer;
       buffer = '';
     }
   }
-  write(`${buffer}${first ? '[]' : '\n  ]'}${tail}`);
+  yield `${buffer}${first ? '[]' : '\n  ]'}${tail}`;
 }

@@ -24,10 +24,15 @@ const PLAIN = /^[\x20-\x7e]*$/;
  * the whole table, so the pieces line up as one table: the text is the one table's, line for line.
  */
 export function renderTable(head: string[], rows: string[][]): string {
+  return [...tablePieces(head, rows)].join('');
+}
+
+/** renderTable's text a piece at a time, for a writer that pauses between them. */
+export function* tablePieces(head: string[], rows: string[][]): Generator<string> {
   const colWidths = columnWidths(head, rows);
-  const pieces = [layout(head, rows.slice(0, PIECE), colWidths)];
-  for (let start = PIECE; start < rows.length; start += PIECE) pieces.push(layout([], rows.slice(start, start + PIECE), colWidths));
-  return `${pieces.join('\n').split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+  const trimmed = (text: string) => `${text.split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+  yield trimmed(layout(head, rows.slice(0, PIECE), colWidths));
+  for (let start = PIECE; start < rows.length; start += PIECE) yield trimmed(layout([], rows.slice(start, start + PIECE), colWidths));
 }
 
 function layout(head: string[], rows: string[][], colWidths: number[]): string {

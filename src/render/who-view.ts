@@ -4,7 +4,7 @@
 import type { Decision } from '../model/decision.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { messageOf } from './messages.ts';
-import { renderTable } from './table.ts';
+import { tablePieces } from './table.ts';
 
 export interface WhoViewOptions {
   by: 'workload' | 'pod';
@@ -12,7 +12,12 @@ export interface WhoViewOptions {
 }
 
 export function renderWho(decisions: readonly Decision[], options: WhoViewOptions): string {
-  if (decisions.length === 0) return 'No pods found.\n';
+  return [...whoPieces(decisions, options)].join('');
+}
+
+/** renderWho's text a piece at a time: `--by pod` of 150,000 pods takes tens of seconds to lay out. */
+export function whoPieces(decisions: readonly Decision[], options: WhoViewOptions): Iterable<string> {
+  if (decisions.length === 0) return ['No pods found.\n'];
   return options.by === 'pod' ? byPod(decisions, options.wide) : byWorkload(decisions, options.wide);
 }
 
@@ -43,16 +48,16 @@ export function noPodsMessage(snapshot: Snapshot, scope: WhoScope): string {
   return `No pods${matching ? matching : ' found'}${where || ' in any namespace'}.\n`;
 }
 
-function byPod(decisions: readonly Decision[], wide: boolean): string {
+function byPod(decisions: readonly Decision[], wide: boolean): Iterable<string> {
   const head = ['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', ...(wide ? ['POD IP', 'GATEWAY', 'REASON'] : [])];
   const rows = decisions.map((d) => [
     d.namespace, d.pod, d.node ?? '<none>', destinationCell(d), sourceCell(d), d.identity, d.via,
     ...(wide ? [d.podIP ?? '<none>', gatewayCell(d), reasonCell([d])] : []),
   ]);
-  return renderTable(head, rows);
+  return tablePieces(head, rows);
 }
 
-function byWorkload(decisions: readonly Decision[], wide: boolean): string {
+function byWorkload(decisions: readonly Decision[], wide: boolean): Iterable<string> {
   // Each group grows in place, in the order of its first decision: one pass over the decisions.
   const groups = Map.groupBy(decisions, (d) => [d.namespace, d.workload.kind, d.workload.name, d.destination.text, d.destination.name ?? ''].join('\u0000'));
   const head = ['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', ...(wide ? ['IDENTITY', 'NODES', 'GATEWAY', 'REASON'] : [])];
@@ -64,7 +69,7 @@ function byWorkload(decisions: readonly Decision[], wide: boolean): string {
       ...(wide ? [unique(group.map((d) => d.identity)), unique(group.map((d) => d.node ?? '<none>')), unique(group.map(gatewayCell)), reasonCell(group)] : []),
     ];
   });
-  return renderTable(head, rows);
+  return tablePieces(head, rows);
 }
 
 function destinationCell(d: Decision): string {

@@ -4,18 +4,19 @@
 import type { Argv } from 'yargs';
 import { lastValue } from '../argv.ts';
 import { lint } from '../../engine/lint/index.ts';
-import { predict } from '../../engine/predict.ts';
+import { predictEach } from '../../engine/predict.ts';
 import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
-import { writeReport } from '../../render/serialize.ts';
+import { reportPieces } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { noPodsMessage, renderWho, whoLegend } from '../../render/who-view.ts';
+import { noPodsMessage, whoLegend, whoPieces } from '../../render/who-view.ts';
 import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
 import { oneOf, OUTPUT_FORMATS, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { collectPaced, writePaced } from '../pace.ts';
 import { loadSnapshot } from '../source.ts';
 
 export const whoExamples: [string, string][] = [
@@ -49,9 +50,10 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const namespace = selection.namespace ?? defaultNamespace;
   const pods = selectPods(snapshot, { ...selection, namespace });
-  const decisions = predict(snapshot, pods, { ...query, trace: false });
+  // Paced: a large cluster's decisions take seconds, and Ctrl-C must not wait for them.
+  const decisions = await collectPaced(predictEach(snapshot, pods, { ...query, trace: false }));
   if (output === 'json' || output === 'yaml') {
-    writeReport(streamedEgressReport(snapshot, decisions), output, io.stdout);
+    await writePaced(reportPieces(streamedEgressReport(snapshot, decisions), output), io.stdout);
     return 0;
   }
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
@@ -64,7 +66,8 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
     io.stdout(renderDecisionNames(decisions, by));
     return 0;
   }
-  io.stdout(datapathHeader(snapshot.datapath) + renderWho(decisions, { by, wide: output === 'wide' }));
+  io.stdout(datapathHeader(snapshot.datapath));
+  await writePaced(whoPieces(decisions, { by, wide: output === 'wide' }), io.stdout);
   io.stderr(whoLegend(decisions));
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
