@@ -1,6 +1,6 @@
 // `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
-// integration and end-to-end tests run, package the release (`npm run package`), then the whole vitest
-// suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
+// integration and end-to-end tests run and the krew the package tests run, package the release
+// (`npm run package`), then the whole vitest suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 step('build', 'node', ['scripts/build.mjs']);
 const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
+const krewDir = step('krew and validate-krew-manifest v0.4.3 from their Go module (cached after the first build)', 'bash',
+  ['test/lab/build-krew.sh'], { capture: true }).trim().split('\n').pop();
 
 step('single executables, archives and the Krew manifest (npm run package)', 'node', ['scripts/package.mjs']);
 
@@ -34,7 +36,7 @@ const report = join(reportDir, 'vitest.json');
 console.error('\n== tests');
 const vitest = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, KUBECTL: join(binDir, 'kubectl'), LAB_BIN_DIR: binDir },
+  env: { ...process.env, KUBECTL: join(binDir, 'kubectl'), LAB_BIN_DIR: binDir, KREW_BIN_DIR: krewDir },
 });
 
 let summary = 'tests: 0 passed, 0 failed';
