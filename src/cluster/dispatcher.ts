@@ -41,16 +41,16 @@ const KUBECTL_BOUNDS: ConnectBounds = { dialMs: DIAL_TIMEOUT_MS, tlsHandshakeMs:
 export interface DispatcherOptions {
   tls: ConnectionOptions;
   proxyUrl?: string;
-  /** 0: undici's own bound stays (the request's signal bounds it anyway). */
-  headersTimeoutMs: number;
 }
 
-/** `bounds`: kubectl's, unless a test needs shorter ones. */
-export function createDispatcher({ tls, proxyUrl, headersTimeoutMs }: DispatcherOptions, bounds: ConnectBounds = KUBECTL_BOUNDS): Dispatcher {
-  const timeouts = headersTimeoutMs > 0 ? { headersTimeout: headersTimeoutMs } : {};
+/**
+ * `bounds`: kubectl's, unless a test needs shorter ones. The wait for an answer to start is each
+ * request's own (http.ts: bounded for most, not for lists, as kubectl).
+ */
+export function createDispatcher({ tls, proxyUrl }: DispatcherOptions, bounds: ConnectBounds = KUBECTL_BOUNDS): Dispatcher {
   // Keep-alive probes every 30 s, as client-go's dialer.
-  if (proxyUrl) return new ProxyAgent({ uri: proxyUrl, requestTls: tls, connect: { keepAlive: true, keepAliveInitialDelay: 30_000 }, ...timeouts });
-  return new Agent({ connect: phasedConnector(tls, bounds), ...timeouts });
+  if (proxyUrl) return new ProxyAgent({ uri: proxyUrl, requestTls: tls, connect: { keepAlive: true, keepAliveInitialDelay: 30_000 } });
+  return new Agent({ connect: phasedConnector(tls, bounds) });
 }
 
 /** TCP within the dial timeout, then (for https) the TLS handshake within its own. */

@@ -30,7 +30,15 @@ export interface ApiClientOptions {
    * start are bounded as client-go bounds them (dispatcher.ts).
    */
   timeoutMs: number;
+  /** Without --request-timeout, how long a request other than a list waits for the answer to start (tests shorten it). */
+  answerStartMs?: number;
 }
+
+/**
+ * How long the answer may take to start: kubectl bounds discovery (32 s) but waits for a list as
+ * long as the server takes to start it — an unpaged list of a large collection can take that long.
+ */
+type Wait = 'bounded' | 'list';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -53,6 +61,11 @@ export class ApiClient {
     return this.request<T>('GET', path, query);
   }
 
+  /** A page of a list, which the server may take long to start (see Wait). */
+  list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    return this.request<T>('GET', path, query, undefined, 'json', 'list');
+  }
+
   post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, {}, body);
   }
@@ -66,7 +79,7 @@ export class ApiClient {
     return this.request<string>('GET', path, query, undefined, 'text');
   }
 
-  private async request<T>(method: Method, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
+  private async request<T>(method: Method, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json', wait: Wait = 'bounded'): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     const { timeoutMs } = this.options;
@@ -78,6 +91,8 @@ export class ApiClient {
     try {
       const sent = request(url, {
         method, headers, dispatcher: this.dispatcherFor(credentials),
+        // 0: no bound of undici's own; the --request-timeout signal still bounds the whole request.
+        headersTimeout: wait === 'list' || timeoutMs > 0 ? 0 : (this.options.answerStartMs ?? RESPONSE_HEADERS_TIMEOUT_MS),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
@@ -104,9 +119,8 @@ export class ApiClient {
     const key = `${String(tls.cert ?? '')}\n${String(tls.key ?? '')}`;
     if (this.dispatcher?.key !== key) {
       const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl;
-      const headersTimeoutMs = this.options.timeoutMs > 0 ? 0 : RESPONSE_HEADERS_TIMEOUT_MS;
       void this.dispatcher?.value.close();
-      this.dispatcher = { key, value: createDispatcher({ tls, headersTimeoutMs, ...(proxyUrl ? { proxyUrl } : {}) }) };
+      this.dispatcher = { key, value: createDispatcher({ tls, ...(proxyUrl ? { proxyUrl } : {}) }) };
     }
     return this.dispatcher.value;
   }

@@ -42,7 +42,7 @@ async function listOnce(client: ApiClient, spec: ResourceSpec, version: string, 
   let token: string | undefined;
   let page = 0;
   do {
-    const body = await client.get<ListBody>(path, {
+    const body = await client.list<ListBody>(path, {
       limit: options.chunkSize > 0 ? String(options.chunkSize) : undefined,
       continue: token,
       labelSelector: options.labelSelector,

@@ -3,11 +3,15 @@
  * (never undici's UND_ERR_… codes), and connections are bounded the way client-go bounds them —
  * checked here against servers on loopback with shortened bounds.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errors, request } from 'undici';
 import { ConnectPhaseTimeout, createDispatcher, DIAL_TIMEOUT_MS, RESPONSE_HEADERS_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../../src/cluster/dispatcher.ts';
 import { describeTransportError } from '../../src/cluster/transport-errors.ts';
+import { ApiClient } from '../../src/cluster/http.ts';
+import { ClusterError } from '../../src/errors.ts';
 import { selfSignedServer } from '../support/tls-server.ts';
 
 const SERVER = 'https://api.example.com:6443';
@@ -57,7 +61,7 @@ describe('connection bounds', () => {
 
   it('gives up on a server that accepts TCP and never starts TLS after the handshake bound', async () => {
     const port = await listen(createTcpServer(() => undefined));
-    const dispatcher = createDispatcher({ tls: {}, headersTimeoutMs: 0 }, { dialMs: 5000, tlsHandshakeMs: 300 });
+    const dispatcher = createDispatcher({ tls: {} }, { dialMs: 5000, tlsHandshakeMs: 300 });
     const started = Date.now();
     const error = await failure(request(`https://127.0.0.1:${port}/api`, { dispatcher }));
     expect(error).toBeInstanceOf(ConnectPhaseTimeout);
@@ -69,8 +73,8 @@ describe('connection bounds', () => {
   it('gives up on a server that completes TLS and never answers after the headers bound', async () => {
     const server = await selfSignedServer(() => undefined);
     servers.push(server.server);
-    const dispatcher = createDispatcher({ tls: { ca: server.cert }, headersTimeoutMs: 400 });
-    const error = await failure(request(`https://127.0.0.1:${server.port}/api`, { dispatcher }));
+    const dispatcher = createDispatcher({ tls: { ca: server.cert } });
+    const error = await failure(request(`https://127.0.0.1:${server.port}/api`, { dispatcher, headersTimeout: 400 }));
     expect((error as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
     await dispatcher.destroy();
   });
@@ -78,7 +82,7 @@ describe('connection bounds', () => {
   it('speaks TLS with the CA it is given, and plain HTTP to http:// servers', async () => {
     const tls = await selfSignedServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}'));
     servers.push(tls.server);
-    const dispatcher = createDispatcher({ tls: { ca: tls.cert }, headersTimeoutMs: 2000 });
+    const dispatcher = createDispatcher({ tls: { ca: tls.cert } });
     expect((await request(`https://127.0.0.1:${tls.port}/api`, { dispatcher })).statusCode).toBe(200);
     const plain = await listen(createTcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}')));
     expect((await request(`http://127.0.0.1:${plain}/api`, { dispatcher })).statusCode).toBe(200);
@@ -99,7 +103,7 @@ describe('connection bounds', () => {
       }
     }
     expect(port).toBeDefined();
-    const dispatcher = createDispatcher({ tls: {}, headersTimeoutMs: 2000 });
+    const dispatcher = createDispatcher({ tls: {} });
     expect((await request(`http://127.0.0.1:${port}/api`, { dispatcher })).statusCode).toBe(200);
     await dispatcher.close();
   });
@@ -107,10 +111,38 @@ describe('connection bounds', () => {
   it('reports an invalid client key as an error, not a crash', async () => {
     const tls = await selfSignedServer(() => undefined);
     servers.push(tls.server);
-    const dispatcher = createDispatcher({ tls: { ca: tls.cert, cert: tls.cert, key: 'not a key' }, headersTimeoutMs: 2000 });
+    const dispatcher = createDispatcher({ tls: { ca: tls.cert, cert: tls.cert, key: 'not a key' } });
     const error = await failure(request(`https://127.0.0.1:${tls.port}/api`, { dispatcher }));
     expect(error).toBeInstanceOf(Error);
     expect(describeTransportError(error, 'https://x', 0)).toMatch(/^(TLS error talking to|cannot reach the API server at) https:\/\/x: /);
     await dispatcher.destroy();
+  });
+});
+
+describe('the wait for an answer to start, without --request-timeout', () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  /** An http:// server that answers `{}` after `delayMs`, and the client of a kubeconfig pointing at it. */
+  async function slowServer(delayMs: number): Promise<ApiClient> {
+    const server = createHttpServer((_request, response) => void setTimeout(() => response.end('{"items":[]}'), delayMs));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'lab', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
+      users: [{ name: 'nobody' }], contexts: [{ name: 'lab', cluster: 'lab', user: 'nobody' }], currentContext: 'lab',
+    });
+    return new ApiClient(kc, { timeoutMs: 0, answerStartMs: 200 });
+  }
+
+  it('is bounded for a single request, as kubectl bounds discovery', async () => {
+    const client = await slowServer(1000);
+    await expect(client.get('/api')).rejects.toThrow(ClusterError);
+  });
+
+  it('is not bounded for a list, which a server may take long to start, as kubectl waits for it', async () => {
+    const client = await slowServer(1000);
+    await expect(client.list('/api/v1/pods')).resolves.toEqual({ items: [] });
   });
 });
