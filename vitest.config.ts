@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/e2e-cilium/**', 'test/package/**'] },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.
@@ -31,6 +31,16 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+        },
+      },
+      {
+        // A real cilium-agent as the CNI of a node in its own network namespace (test/lab/cilium-lab.ts).
+        extends: true,
+        test: {
+          name: 'e2e-cilium',
+          include: ['test/e2e-cilium/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
         },

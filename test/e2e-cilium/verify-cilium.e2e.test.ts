@@ -1,0 +1,97 @@
+/**
+ * verify on real Cilium: a real cilium-agent (test/lab/cilium-lab.ts) runs from kube-system/cilium-config,
+ * real pods send real packets through its datapath to an echo host, and verify compares what the
+ * echo saw with what `who` predicts from that same ConfigMap. The last case stops the lab and checks
+ * the machine is as it was. Where the machine cannot run the lab, the tests are skipped with the
+ * reason, unless KUBECTL_EGRESS_REQUIRE_ALL_TESTS=1 (set by .ci/run).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ciliumLabUnsupported, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { kubectl } from '../support/lab.ts';
+import { runPlugin } from '../support/plugin.ts';
+
+const unsupported = ciliumLabUnsupported();
+if (unsupported && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error(`the Cilium lab is required here but cannot run: ${unsupported}`);
+
+interface VerifyItem {
+  predicted: { sourceIP: string | null };
+  observed: { sourceIP: string } | null;
+  verdict: string;
+  verdictReason: { code: string };
+  probe: { podIP: string | null };
+}
+
+/** What must be the same after the lab as before it: the host-wide sysctls, /var/run/cilium, namespaces, mounts. */
+function hostState(): Record<string, string[]> {
+  const volatile = /^kernel\.(ns_last_pid|random\.|pty\.nr)/;
+  const sysctls = spawnSync('sysctl', ['-a'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('kernel.') && !volatile.test(l));
+  return {
+    sysctls,
+    varRunCilium: existsSync('/var/run/cilium') ? readdirSync('/var/run/cilium') : ['(absent)'],
+    netns: spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cilium')),
+    mounts: readFileSync('/proc/mounts', 'utf8').split('\n').filter((m) => /cilium|^bpf /.test(m)),
+    processes: spawnSync('pgrep', ['-a', 'cilium'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean),
+  };
+}
+
+function built(script: string, args: string[] = []): string {
+  const result = spawnSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${script} failed; see its output above`);
+  return result.stdout.trim().split('\n').pop()!;
+}
+
+describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
+  let lab: CiliumLab;
+  let before: Record<string, string[]>;
+  beforeAll(async () => {
+    before = hostState();
+    lab = await startCiliumLab(built('test/lab/build-k8s.sh', ['kubectl', 'kube-apiserver', 'kubelet', 'etcd']), built('test/lab/build-cilium.sh'));
+  });
+  afterAll(async () => lab?.stop());
+
+  async function clientPod(namespace: string): Promise<void> {
+    kubectl(lab, ['create', 'namespace', namespace]);
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace },
+      spec: { nodeName: NODE_NAME, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
+        containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
+    kubectl(lab, ['create', '-f', '-'], JSON.stringify(pod));
+    kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s']);
+  }
+
+  async function verify(args: string[]): Promise<{ code: number | null; rows: unknown[][] }> {
+    const result = await runPlugin(['verify', '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '20s', '-o', 'json', ...args]);
+    if (!result.stdout) throw new Error(`verify printed nothing (exit ${result.code}): ${result.stderr}`);
+    const items = (JSON.parse(result.stdout) as { items: VerifyItem[] }).items;
+    return { code: result.code, rows: items.map((i) => [i.predicted.sourceIP, i.observed?.sourceIP ?? null, i.verdict]) };
+  }
+
+  it('sees the node IP where the agent masquerades with iptables, and says match', async () => {
+    await clientPod('cil-iptables');
+    expect(await verify(['-n', 'cil-iptables'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('says mismatch and exits 1 when the prediction comes from a cilium-config the agent does not run with', async () => {
+    const snapshot = await runPlugin(['snapshot', '-n', 'cil-iptables', '--kubeconfig', lab.kubeconfig]);
+    const stale = snapshot.stdout.replace(/(enable-ipv4-masquerade:\s*)(["']?)true\2/, '$1"false"');
+    expect(stale).not.toBe(snapshot.stdout);
+    const file = join(lab.dir, 'stale-cilium-config.yaml');
+    writeFileSync(file, stale);
+    const { code, rows } = await verify(['-n', 'cil-iptables', '-f', file]);
+    const [[predicted, observed, verdict]] = rows as [[string, string, string]];
+    expect([predicted.startsWith(POD_CIDR.replace(/0\/24$/, '')), observed, verdict, code]).toEqual([true, NODE_IP, 'mismatch', 1]);
+  });
+
+  it('sees the node IP where the agent masquerades in BPF, and says match', async () => {
+    await lab.configure({ 'enable-bpf-masquerade': 'true' });
+    await clientPod('cil-bpf');
+    expect(await verify(['-n', 'cil-bpf'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts and processes as they were', async () => {
+    await lab.stop();
+    expect(hostState()).toEqual(before);
+  });
+});
