@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciliumLabUnsupported, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { ciliumLabUnsupported, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
@@ -61,8 +61,15 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
     kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s']);
   }
 
-  async function verify(args: string[]): Promise<{ code: number | null; rows: unknown[][] }> {
-    const result = await runPlugin(['verify', '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '20s', '-o', 'json', ...args]);
+  /** The reason codes of `who`'s answer for the pods of a namespace, read from the cluster. */
+  async function whoCodes(namespace: string, to: string): Promise<string[]> {
+    const result = await runPlugin(['who', '-n', namespace, '--to', to, '--kubeconfig', lab.kubeconfig, '-o', 'json']);
+    const items = (JSON.parse(result.stdout) as { items: { reasons: { code: string }[] }[] }).items;
+    return items.flatMap((i) => i.reasons.map((r) => r.code));
+  }
+
+  async function verify(args: string[], echoURL = lab.echoURL): Promise<{ code: number | null; rows: unknown[][] }> {
+    const result = await runPlugin(['verify', '--kubeconfig', lab.kubeconfig, '--echo', echoURL, '--timeout', '20s', '-o', 'json', ...args]);
     if (!result.stdout) throw new Error(`verify printed nothing (exit ${result.code}): ${result.stderr}`);
     const items = (JSON.parse(result.stdout) as { items: VerifyItem[] }).items;
     return { code: result.code, rows: items.map((i) => [i.predicted.sourceIP, i.observed?.sourceIP ?? null, i.verdict]) };
@@ -70,7 +77,16 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
 
   it('sees the node IP where the agent masquerades with iptables, and says match', async () => {
     await clientPod('cil-iptables');
+    expect(lab.agentStatus()).toMatch(/Masquerading:\s+IPTables/);
+    expect(await whoCodes('cil-iptables', '198.51.100.10')).toContain('CILIUM_IPTABLES_MASQUERADE');
     expect(await verify(['-n', 'cil-iptables'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('sees the pod IP for a destination inside ipv4-native-routing-cidr, and says match', async () => {
+    expect(await whoCodes('cil-iptables', NATIVE_ECHO_IP)).toContain('CILIUM_DST_IN_EXCLUSION_CIDR');
+    const { code, rows } = await verify(['-n', 'cil-iptables'], lab.nativeEchoURL);
+    const [[predicted, observed, verdict]] = rows as [[string, string, string]];
+    expect([predicted.startsWith(POD_CIDR.replace(/0\/24$/, '')), observed, verdict, code]).toEqual([true, predicted, 'match', 0]);
   });
 
   it('says mismatch and exits 1 when the prediction comes from a cilium-config the agent does not run with', async () => {
@@ -87,6 +103,8 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
   it('sees the node IP where the agent masquerades in BPF, and says match', async () => {
     await lab.configure({ 'enable-bpf-masquerade': 'true' });
     await clientPod('cil-bpf');
+    expect(lab.agentStatus()).toMatch(/Masquerading:\s+BPF/);
+    expect(await whoCodes('cil-bpf', '198.51.100.10')).toContain('CILIUM_BPF_MASQUERADE');
     expect(await verify(['-n', 'cil-bpf'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
   });
 

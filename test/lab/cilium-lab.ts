@@ -20,6 +20,8 @@ export const NODE_IP = '198.51.100.1';
 export const ECHO_IP = '198.51.100.10';
 export const POD_CIDR = '10.244.61.0/24';
 export const NATIVE_ROUTING_CIDR = '10.244.0.0/16';
+/** A second address of the echo host, inside the native-routing CIDR but outside every pod CIDR. */
+export const NATIVE_ECHO_IP = '10.244.200.10';
 const NODE_NS = 'kubectl-egress-cilium-node';
 const ECHO_NS = 'kubectl-egress-cilium-echo';
 /** The link that carries the kubelet's and the agent's API traffic between the machine and the node. */
@@ -38,9 +40,13 @@ export const BASE_CONFIG: Record<string, string> = {
 
 export interface CiliumLab extends LabInfo {
   echoURL: string;
+  /** The echo host at NATIVE_ECHO_IP. */
+  nativeEchoURL: string;
   kubeconfig: string;
   /** Writes cilium-config with these values over BASE_CONFIG and restarts the agent from it. */
   configure(values: Record<string, string>): Promise<void>;
+  /** `cilium-dbg status` of the running agent. */
+  agentStatus(): string;
   stop(): Promise<void>;
 }
 
@@ -72,7 +78,7 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     writeFileSync(nodeKubeconfig, readFileSync(nodeKubeconfig, 'utf8').replace('server:', 'tls-server-name: localhost, server:'));
     const sock = await startContainerd(dir, ciliumDir, undo);
     importImages(dir, sock);
-    const echoURL = await startEcho(dir, undo);
+    const [echoURL, nativeEchoURL] = [await startEcho(dir, ECHO_IP, undo), await startEcho(dir, NATIVE_ECHO_IP, undo)];
     kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
     await startKubelet(dir, api, nodeKubeconfig, sock, undo);
@@ -82,7 +88,8 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     // First of all at stop: the pods go while the agent can still answer cilium-cni's DEL.
     undo.push(() => deletePods(api, sock, dir));
     const { stop: _stop, ...info } = api;
-    return { ...info, echoURL, kubeconfig: writeKubeconfig(api, 'admin'), configure: (values) => agent.restart({ ...BASE_CONFIG, ...values }), stop };
+    return { ...info, echoURL, nativeEchoURL, kubeconfig: writeKubeconfig(api, 'admin'), configure: (values) => agent.restart({ ...BASE_CONFIG, ...values }),
+      agentStatus: () => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, 'cilium.sock')}`, 'status']), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -108,9 +115,11 @@ async function cableNamespaces(dir: string, apiPort: number, undo: Step[]): Prom
   inNs(NODE_NS, 'addr', 'add', `${API_LINK.nodeIP}/30`, 'dev', API_LINK.node);
   inNs(NODE_NS, 'addr', 'add', `${NODE_IP}/24`, 'dev', 'eth0');
   inNs(ECHO_NS, 'addr', 'add', `${ECHO_IP}/24`, 'dev', 'eth0');
+  inNs(ECHO_NS, 'addr', 'add', `${NATIVE_ECHO_IP}/32`, 'dev', 'eth0');
   for (const ns of [NODE_NS, ECHO_NS]) for (const link of ['lo', 'eth0']) inNs(ns, 'link', 'set', link, 'up');
   inNs(NODE_NS, 'link', 'set', API_LINK.node, 'up');
   inNs(NODE_NS, 'route', 'add', 'default', 'via', ECHO_IP);
+  inNs(NODE_NS, 'route', 'add', `${NATIVE_ECHO_IP}/32`, 'via', ECHO_IP);
   inNs(ECHO_NS, 'route', 'add', NATIVE_ROUTING_CIDR, 'via', NODE_IP);
   sh('ip', ['netns', 'exec', NODE_NS, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
   // The apiserver listens on the machine's loopback only: a forwarder on the link's address.
@@ -167,12 +176,12 @@ state = "${dir}/containerd/state"
   return sock;
 }
 
-async function startEcho(dir: string, undo: Step[]): Promise<string> {
-  const log = join(dir, 'serve-echo.log');
-  const echo = startProcess('ip', ['netns', 'exec', ECHO_NS, process.execPath, join(REPO, 'dist', 'kubectl-egress.mjs'), 'serve-echo', '--listen', `${ECHO_IP}:8080`], log);
+async function startEcho(dir: string, ip: string, undo: Step[]): Promise<string> {
+  const log = join(dir, `serve-echo-${ip}.log`);
+  const echo = startProcess('ip', ['netns', 'exec', ECHO_NS, process.execPath, join(REPO, 'dist', 'kubectl-egress.mjs'), 'serve-echo', '--listen', `${ip}:8080`], log);
   undo.push(() => terminate(echo));
   await waitUntil('serve-echo', () => readFileSync(log, 'utf8').includes('serving'), log, 20_000);
-  return `http://${ECHO_IP}:8080/`;
+  return `http://${ip}:8080/`;
 }
 
 /** What `who` detects Cilium by: the agent DaemonSet as Helm makes it (no controller runs it here). */
