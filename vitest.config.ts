@@ -42,6 +42,8 @@ export default defineConfig({
           name: 'e2e-cilium',
           include: ['test/e2e-cilium/**/*.test.ts'],
           fileParallelism: false,
+          // After the other projects, so its agent, kubelet and containerd never compete with theirs for the CPUs.
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
         },
       },

@@ -15,6 +15,7 @@ import { runPlugin } from '../support/plugin.ts';
 
 const unsupported = ciliumLabUnsupported();
 if (unsupported && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error(`the Cilium lab is required here but cannot run: ${unsupported}`);
+if (unsupported) process.stderr.write(`\nSKIPPING the Cilium end-to-end tests: ${unsupported}\n`);
 
 interface VerifyItem {
   predicted: { sourceIP: string | null };
