@@ -45,8 +45,10 @@ export interface CiliumLab extends LabInfo {
   kubeconfig: string;
   /** Writes cilium-config with these values over BASE_CONFIG and restarts the agent from it. */
   configure(values: Record<string, string>): Promise<void>;
-  /** `cilium-dbg status` of the running agent. */
-  agentStatus(): string;
+  /** Writes ConfigMap ip-masq-agent and the file the agent watches, as the kubelet syncs a mounted ConfigMap. */
+  setIpMasqAgent(nonMasqueradeCIDRs: string[]): void;
+  /** cilium-dbg against the running agent's API (`status`), its output. */
+  dbg(args: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,8 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     undo.push(() => deletePods(api, sock, dir));
     const { stop: _stop, ...info } = api;
     return { ...info, echoURL, nativeEchoURL, kubeconfig: writeKubeconfig(api, 'admin'), configure: (values) => agent.restart({ ...BASE_CONFIG, ...values }),
-      agentStatus: () => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, 'cilium.sock')}`, 'status']), stop };
+      setIpMasqAgent: (cidrs) => agent.setIpMasqAgent(cidrs),
+      dbg: (args) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, 'cilium.sock')}`, ...args]), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -192,8 +195,10 @@ function agentDaemonSet(): object {
       selector: { matchLabels: { 'k8s-app': 'cilium' } },
       template: { metadata: { labels: { 'k8s-app': 'cilium' } }, spec: {
         containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.19.7', command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'],
-          volumeMounts: [{ name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true }] }],
-        volumes: [{ name: 'cilium-config-path', configMap: { name: 'cilium-config' } }],
+          volumeMounts: [{ name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true },
+            { name: 'ip-masq-agent', mountPath: '/etc/config', readOnly: true }] }],
+        volumes: [{ name: 'cilium-config-path', configMap: { name: 'cilium-config' } },
+          { name: 'ip-masq-agent', configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] } }],
       } },
     },
   };
@@ -253,8 +258,8 @@ class Agent {
     rmSync(configDir, { recursive: true, force: true });
     mkdirSync(configDir, { recursive: true });
     for (const [key, value] of Object.entries(values)) writeFileSync(join(configDir, key), value);
-    const [bpf, state, cgroup] = ['bpffs', 'cilium-state', 'cgroup2'].map((d) => join(this.dir, d));
-    [bpf, state, cgroup].forEach((d) => mkdirSync(d!, { recursive: true }));
+    const [bpf, state, cgroup, ipMasq] = ['bpffs', 'cilium-state', 'cgroup2', 'ip-masq-agent'].map((d) => join(this.dir, d));
+    [bpf, state, cgroup, ipMasq].forEach((d) => mkdirSync(d!, { recursive: true }));
     const healthPort = await freePort();
     const script = [
       'mount --bind /proc/sys/kernel /proc/sys/kernel', 'mount -o remount,bind,ro /proc/sys/kernel',
@@ -262,11 +267,18 @@ class Agent {
       // The DaemonSet gives the agent its node's name from spec.nodeName, as K8S_NODE_NAME.
       `export PATH=/usr/lib/llvm-19/bin:$PATH K8S_NODE_NAME=${NODE_NAME}`,
       `exec ${join(this.ciliumDir, 'cilium-agent')} --config-dir=${configDir} --k8s-kubeconfig-path=${this.kubeconfig} --bpf-root=${bpf} --state-dir=${state}` +
-        ` --lib-dir=${this.ciliumDir}/lib --socket-path=${join(this.dir, 'cilium.sock')} --cgroup-root=${cgroup} --enable-gops=false --prometheus-serve-addr= --agent-health-port=${healthPort}`,
+        ` --lib-dir=${this.ciliumDir}/lib --socket-path=${join(this.dir, 'cilium.sock')} --cgroup-root=${cgroup} --enable-gops=false --prometheus-serve-addr= --agent-health-port=${healthPort}` +
+        ` --ip-masq-agent-config-path=${join(ipMasq!, 'ip-masq-agent')}`,
     ].join('\n');
     const log = join(this.dir, 'cilium-agent.log');
     this.child = startProcess('ip', ['netns', 'exec', NODE_NS, 'unshare', '--mount', '--propagation', 'private', 'sh', '-ec', script], log);
     await waitUntil('cilium-agent', () => tryRun(join(this.ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(this.dir, 'cilium.sock')}`, 'status', '--brief']), log, 180_000);
+  }
+
+  setIpMasqAgent(nonMasqueradeCIDRs: string[]): void {
+    const config = JSON.stringify({ nonMasqueradeCIDRs, masqLinkLocal: false });
+    kubectl(this.api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ip-masq-agent', namespace: 'kube-system' }, data: { config } }));
+    writeFileSync(join(this.dir, 'ip-masq-agent', 'ip-masq-agent'), config);
   }
 
   async restart(values: Record<string, string>): Promise<void> {
