@@ -9,7 +9,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { freePort, kubectl, startLab, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { kubectl, startLab, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { Agent } from './cilium-agent.ts';
 import { importImages, kubeletConfig, PROBE_IMAGE, waitUntil } from './node-lab.ts';
 import { onPath, quiet, removeCgroupTree, sh, tryRun, unmountUnder } from './host.ts';
 
@@ -84,7 +85,7 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
     await startKubelet(dir, api, nodeKubeconfig, sock, undo);
-    const agent = new Agent(dir, ciliumDir, api, nodeKubeconfig);
+    const agent = new Agent({ dir, ciliumDir, api, kubeconfig: nodeKubeconfig, netns: NODE_NS, nodeName: NODE_NAME });
     undo.push(() => agent.stop());
     await agent.start(BASE_CONFIG);
     // First of all at stop: the pods go while the agent can still answer cilium-cni's DEL.
@@ -231,63 +232,4 @@ async function startKubelet(dir: string, api: LabInfo, kubeconfig: string, sock:
 async function deletePods(api: LabInfo, sock: string, dir: string): Promise<void> {
   quiet(join(api.binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(api, 'admin'), 'delete', 'pods', '-A', '--field-selector', `spec.nodeName=${NODE_NAME}`, '--grace-period=0', '--wait=true', '--timeout=60s']);
   await waitUntil('pod sandboxes to go', () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]), join(dir, 'containerd.log'), 60_000).catch(() => undefined);
-}
-
-/**
- * cilium-agent in the node's network namespace and a private mount namespace where /proc/sys/kernel
- * is read-only (its host-wide kernel.* writes only warn), /run is a private tmpfs (it makes
- * /var/run/cilium whatever --state-dir says) and the bpffs is its own: all of it goes when it exits.
- */
-class Agent {
-  private child: ChildProcess | undefined;
-  private readonly dir: string;
-  private readonly ciliumDir: string;
-  private readonly api: LabInfo;
-  private readonly kubeconfig: string;
-  constructor(dir: string, ciliumDir: string, api: LabInfo, kubeconfig: string) {
-    this.dir = dir;
-    this.ciliumDir = ciliumDir;
-    this.api = api;
-    this.kubeconfig = kubeconfig;
-  }
-
-  async start(values: Record<string, string>): Promise<void> {
-    kubectl(this.api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data: values }));
-    // The ConfigMap's keys as files, the way the DaemonSet's volume mounts them.
-    const configDir = join(this.dir, 'cilium-config');
-    rmSync(configDir, { recursive: true, force: true });
-    mkdirSync(configDir, { recursive: true });
-    for (const [key, value] of Object.entries(values)) writeFileSync(join(configDir, key), value);
-    const [bpf, state, cgroup, ipMasq] = ['bpffs', 'cilium-state', 'cgroup2', 'ip-masq-agent'].map((d) => join(this.dir, d));
-    [bpf, state, cgroup, ipMasq].forEach((d) => mkdirSync(d!, { recursive: true }));
-    const healthPort = await freePort();
-    const script = [
-      'mount --bind /proc/sys/kernel /proc/sys/kernel', 'mount -o remount,bind,ro /proc/sys/kernel',
-      'mount -t tmpfs tmpfs /run', 'mkdir -p /run/cilium', `mount -t bpf bpf ${bpf}`,
-      // The DaemonSet gives the agent its node's name from spec.nodeName, as K8S_NODE_NAME.
-      `export PATH=/usr/lib/llvm-19/bin:$PATH K8S_NODE_NAME=${NODE_NAME}`,
-      `exec ${join(this.ciliumDir, 'cilium-agent')} --config-dir=${configDir} --k8s-kubeconfig-path=${this.kubeconfig} --bpf-root=${bpf} --state-dir=${state}` +
-        ` --lib-dir=${this.ciliumDir}/lib --socket-path=${join(this.dir, 'cilium.sock')} --cgroup-root=${cgroup} --enable-gops=false --prometheus-serve-addr= --agent-health-port=${healthPort}` +
-        ` --ip-masq-agent-config-path=${join(ipMasq!, 'ip-masq-agent')}`,
-    ].join('\n');
-    const log = join(this.dir, 'cilium-agent.log');
-    this.child = startProcess('ip', ['netns', 'exec', NODE_NS, 'unshare', '--mount', '--propagation', 'private', 'sh', '-ec', script], log);
-    await waitUntil('cilium-agent', () => tryRun(join(this.ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(this.dir, 'cilium.sock')}`, 'status', '--brief']), log, 180_000);
-  }
-
-  setIpMasqAgent(nonMasqueradeCIDRs: string[]): void {
-    const config = JSON.stringify({ nonMasqueradeCIDRs, masqLinkLocal: false });
-    kubectl(this.api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ip-masq-agent', namespace: 'kube-system' }, data: { config } }));
-    writeFileSync(join(this.dir, 'ip-masq-agent', 'ip-masq-agent'), config);
-  }
-
-  async restart(values: Record<string, string>): Promise<void> {
-    await this.stop();
-    await this.start(values);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child) await terminate(this.child);
-    this.child = undefined;
-  }
 }
