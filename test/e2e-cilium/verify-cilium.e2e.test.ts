@@ -55,7 +55,7 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
 
   async function clientPod(namespace: string): Promise<void> {
     kubectl(lab, ['create', 'namespace', namespace]);
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace },
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace, labels: { app: 'client' } },
       spec: { nodeName: NODE_NAME, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
         containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
     kubectl(lab, ['create', '-f', '-'], JSON.stringify(pod));
@@ -122,6 +122,21 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
     let second = await verify(['-n', 'cil-ipmasq']);
     for (let i = 0; i < 5 && second.rows[0]?.[1] !== NODE_IP; i++) second = await verify(['-n', 'cil-ipmasq']);
     expect(second).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('sees the egress IP of a CiliumEgressGatewayPolicy whose gateway is the pod\'s own node, and says match', async () => {
+    const egressIP = '198.51.100.50';
+    lab.nodeIp(['addr', 'add', `${egressIP}/32`, 'dev', 'eth0']);
+    kubectl(lab, ['label', 'node', NODE_NAME, 'egress-gateway=true']);
+    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw' },
+      spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw' } } }], destinationCIDRs: ['198.51.100.10/32'],
+        egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'true' } }, egressIP } } }));
+    await lab.configure({ 'enable-bpf-masquerade': 'true', 'enable-egress-gateway': 'true' });
+    await clientPod('cil-egw');
+    let result = await verify(['-n', 'cil-egw']);
+    // The agent fills its egress map from the policy a moment after it starts: a few tries, the last one counts.
+    for (let i = 0; i < 5 && result.rows[0]?.[1] !== egressIP; i++) result = await verify(['-n', 'cil-egw']);
+    expect(result).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
   });
 
   it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts and processes as they were', async () => {

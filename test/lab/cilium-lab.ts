@@ -48,6 +48,8 @@ export interface CiliumLab extends LabInfo {
   configure(values: Record<string, string>): Promise<void>;
   /** Writes ConfigMap ip-masq-agent and the file the agent watches, as the kubelet syncs a mounted ConfigMap. */
   setIpMasqAgent(nonMasqueradeCIDRs: string[]): void;
+  /** `ip ARGS` in the node's network namespace (an egress IP on eth0). */
+  nodeIp(args: string[]): void;
   /** cilium-dbg against the running agent's API (`status`), its output. */
   dbg(args: string[]): string;
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     undo.push(() => deletePods(api, sock, dir));
     const { stop: _stop, ...info } = api;
     return { ...info, echoURL, nativeEchoURL, kubeconfig: writeKubeconfig(api, 'admin'), configure: (values) => agent.restart({ ...BASE_CONFIG, ...values }),
+      nodeIp: (args) => void sh('ip', ['-n', NODE_NS, ...args]),
       setIpMasqAgent: (cidrs) => agent.setIpMasqAgent(cidrs),
       dbg: (args) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, 'cilium.sock')}`, ...args]), stop };
   } catch (error) {
