@@ -139,6 +139,21 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
     expect(result).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
   });
 
+  it('predicts a drop where the policy\'s gateway selector matches no node, and the probe does not connect', async () => {
+    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw-nowhere' },
+      spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw-nowhere' } } }], destinationCIDRs: ['198.51.100.10/32'],
+        egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'nowhere' } } } } }));
+    await clientPod('cil-egw-nowhere');
+    const run = async () => {
+      const result = await runPlugin(['verify', '-n', 'cil-egw-nowhere', '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '10s', '-o', 'json']);
+      return { result, item: (JSON.parse(result.stdout) as { items: VerifyItem[] }).items[0] };
+    };
+    // As above, the agent programs the policy a moment after it sees it: a few tries, the last one counts.
+    let { result, item } = await run();
+    for (let i = 0; i < 5 && item?.observed !== null; i++) ({ result, item } = await run());
+    expect([item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code]).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
+  });
+
   it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts and processes as they were', async () => {
     await lab.stop();
     expect(hostState()).toEqual(before);
