@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/e2e-cilium/**', 'test/package/**'] },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.
@@ -32,6 +32,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           fileParallelism: false,
+          testTimeout: 180_000,
+        },
+      },
+      {
+        // A real cilium-agent as the CNI of a node in its own network namespace (test/lab/cilium-lab.ts).
+        extends: true,
+        test: {
+          name: 'e2e-cilium',
+          include: ['test/e2e-cilium/**/*.test.ts'],
+          fileParallelism: false,
+          // After the other projects, so its agent, kubelet and containerd never compete with theirs for the CPUs.
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
         },
       },

@@ -28,6 +28,11 @@ need zip /usr/bin/zip
 need unzip /usr/bin/zipinfo
 need osslsigncode /usr/bin/osslsigncode
 need time /usr/bin/time
+# The Cilium lab (test/lab/cilium-lab.ts): cilium-agent compiles its datapath with LLVM 19 (the version
+# Cilium 1.19.7 pins) and will not start without ipset.
+need clang-19 /usr/lib/llvm-19/bin/clang
+need llvm-19 /usr/lib/llvm-19/bin/llc
+need ipset /usr/sbin/ipset
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test packages: all present" >&2

@@ -26,6 +26,8 @@ step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 step('build', 'node', ['scripts/build.mjs']);
 const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
+step('cilium-agent, cilium-cni and cilium-dbg v1.19.7 from their Go module (cached after the first build)', 'bash',
+  ['test/lab/build-cilium.sh'], { capture: true });
 const krewDir = step('krew and validate-krew-manifest v0.4.3 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-krew.sh'], { capture: true }).trim().split('\n').pop();
 

@@ -110,7 +110,7 @@ state = "${dir}/containerd/state"
 }
 
 /** The pause image (our static Go program) and busybox from Debian's busybox-static as the probe image. */
-function importImages(dir: string, sock: string): void {
+export function importImages(dir: string, sock: string): void {
   const pauseRoot = join(dir, 'rootfs-pause');
   mkdirSync(pauseRoot, { recursive: true });
   execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', join(pauseRoot, 'pause'), '.'], {
@@ -200,11 +200,11 @@ async function startKubelet(dir: string, binDir: string, api: LabInfo, sock: str
   kubectl(api, ['patch', 'node', NODE_NAME, '--type=merge', '-p', JSON.stringify({ spec: { podCIDR: POD_CIDR, podCIDRs: [POD_CIDR] } })]);
 }
 
-function kubeletConfig(dir: string, sock: string): string {
+export function kubeletConfig(dir: string, sock: string, cgroup = CGROUP): string {
   return `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 cgroupDriver: cgroupfs
-cgroupRoot: /${CGROUP}
+cgroupRoot: /${cgroup}
 failSwapOn: false
 containerRuntimeEndpoint: unix://${sock}
 authentication:
@@ -224,6 +224,6 @@ localStorageCapacityIsolation: false
 `;
 }
 
-function waitUntil(what: string, ready: () => boolean, log: string, timeoutMs = 90_000): Promise<void> {
+export function waitUntil(what: string, ready: () => boolean, log: string, timeoutMs = 90_000): Promise<void> {
   return waitFor(what, async () => ready(), log, timeoutMs);
 }

@@ -1,0 +1,161 @@
+/**
+ * verify on real Cilium: a real cilium-agent (test/lab/cilium-lab.ts) runs from kube-system/cilium-config,
+ * real pods send real packets through its datapath to an echo host, and verify compares what the
+ * echo saw with what `who` predicts from that same ConfigMap. The last case stops the lab and checks
+ * the machine is as it was. Where the machine cannot run the lab, the tests are skipped with the
+ * reason, unless KUBECTL_EGRESS_REQUIRE_ALL_TESTS=1 (set by .ci/run).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ciliumLabUnsupported, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { kubectl } from '../support/lab.ts';
+import { runPlugin } from '../support/plugin.ts';
+
+const unsupported = ciliumLabUnsupported();
+if (unsupported && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error(`the Cilium lab is required here but cannot run: ${unsupported}`);
+if (unsupported) process.stderr.write(`\nSKIPPING the Cilium end-to-end tests: ${unsupported}\n`);
+
+interface VerifyItem {
+  predicted: { sourceIP: string | null };
+  observed: { sourceIP: string } | null;
+  verdict: string;
+  verdictReason: { code: string };
+  probe: { podIP: string | null };
+}
+
+/** What must be the same after the lab as before it: the host-wide sysctls, /var/run/cilium, namespaces, mounts. */
+function hostState(): Record<string, string[]> {
+  const volatile = /^kernel\.(ns_last_pid|random\.|pty\.nr)/;
+  const sysctls = spawnSync('sysctl', ['-a'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('kernel.') && !volatile.test(l));
+  return {
+    sysctls,
+    varRunCilium: existsSync('/var/run/cilium') ? readdirSync('/var/run/cilium') : ['(absent)'],
+    netns: spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cilium')),
+    mounts: readFileSync('/proc/mounts', 'utf8').split('\n').filter((m) => /cilium|^bpf /.test(m)),
+    processes: spawnSync('pgrep', ['-a', 'cilium'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean),
+  };
+}
+
+function built(script: string, args: string[] = []): string {
+  const result = spawnSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${script} failed; see its output above`);
+  return result.stdout.trim().split('\n').pop()!;
+}
+
+describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
+  let lab: CiliumLab;
+  let before: Record<string, string[]>;
+  beforeAll(async () => {
+    before = hostState();
+    lab = await startCiliumLab(built('test/lab/build-k8s.sh', ['kubectl', 'kube-apiserver', 'kubelet', 'etcd']), built('test/lab/build-cilium.sh'));
+  });
+  afterAll(async () => lab?.stop());
+
+  async function clientPod(namespace: string): Promise<void> {
+    kubectl(lab, ['create', 'namespace', namespace]);
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace, labels: { app: 'client' } },
+      spec: { nodeName: NODE_NAME, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
+        containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
+    kubectl(lab, ['create', '-f', '-'], JSON.stringify(pod));
+    kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s']);
+  }
+
+  /** The reason codes of `who`'s answer for the pods of a namespace, read from the cluster. */
+  async function whoCodes(namespace: string, to: string): Promise<string[]> {
+    const result = await runPlugin(['who', '-n', namespace, '--to', to, '--kubeconfig', lab.kubeconfig, '-o', 'json']);
+    const items = (JSON.parse(result.stdout) as { items: { reasons: { code: string }[] }[] }).items;
+    return items.flatMap((i) => i.reasons.map((r) => r.code));
+  }
+
+  async function verify(args: string[], echoURL = lab.echoURL): Promise<{ code: number | null; rows: unknown[][] }> {
+    const result = await runPlugin(['verify', '--kubeconfig', lab.kubeconfig, '--echo', echoURL, '--timeout', '20s', '-o', 'json', ...args]);
+    if (!result.stdout) throw new Error(`verify printed nothing (exit ${result.code}): ${result.stderr}`);
+    const items = (JSON.parse(result.stdout) as { items: VerifyItem[] }).items;
+    return { code: result.code, rows: items.map((i) => [i.predicted.sourceIP, i.observed?.sourceIP ?? null, i.verdict]) };
+  }
+
+  it('sees the node IP where the agent masquerades with iptables, and says match', async () => {
+    await clientPod('cil-iptables');
+    expect(lab.dbg(['status'])).toMatch(/Masquerading:\s+IPTables/);
+    expect(await whoCodes('cil-iptables', '198.51.100.10')).toContain('CILIUM_IPTABLES_MASQUERADE');
+    expect(await verify(['-n', 'cil-iptables'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('sees the pod IP for a destination inside ipv4-native-routing-cidr, and says match', async () => {
+    expect(await whoCodes('cil-iptables', NATIVE_ECHO_IP)).toContain('CILIUM_DST_IN_EXCLUSION_CIDR');
+    const { code, rows } = await verify(['-n', 'cil-iptables'], lab.nativeEchoURL);
+    const [[predicted, observed, verdict]] = rows as [[string, string, string]];
+    expect([predicted.startsWith(POD_CIDR.replace(/0\/24$/, '')), observed, verdict, code]).toEqual([true, predicted, 'match', 0]);
+  });
+
+  it('says mismatch and exits 1 when the prediction comes from a cilium-config the agent does not run with', async () => {
+    const snapshot = await runPlugin(['snapshot', '-n', 'cil-iptables', '--kubeconfig', lab.kubeconfig]);
+    const stale = snapshot.stdout.replace(/(enable-ipv4-masquerade:\s*)(["']?)true\2/, '$1"false"');
+    expect(stale).not.toBe(snapshot.stdout);
+    const file = join(lab.dir, 'stale-cilium-config.yaml');
+    writeFileSync(file, stale);
+    const { code, rows } = await verify(['-n', 'cil-iptables', '-f', file]);
+    const [[predicted, observed, verdict]] = rows as [[string, string, string]];
+    expect([predicted.startsWith(POD_CIDR.replace(/0\/24$/, '')), observed, verdict, code]).toEqual([true, NODE_IP, 'mismatch', 1]);
+  });
+
+  it('sees the node IP where the agent masquerades in BPF, and says match', async () => {
+    await lab.configure({ 'enable-bpf-masquerade': 'true' });
+    await clientPod('cil-bpf');
+    expect(lab.dbg(['status'])).toMatch(/Masquerading:\s+BPF/);
+    expect(await whoCodes('cil-bpf', '198.51.100.10')).toContain('CILIUM_BPF_MASQUERADE');
+    expect(await verify(['-n', 'cil-bpf'])).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('keeps the pod IP for a destination in the ip-masq-agent\'s nonMasqueradeCIDRs, and follows a change of the ConfigMap', async () => {
+    lab.setIpMasqAgent(['198.51.100.0/24']);
+    await lab.configure({ 'enable-bpf-masquerade': 'true', 'enable-ip-masq-agent': 'true' });
+    await clientPod('cil-ipmasq');
+    const first = await verify(['-n', 'cil-ipmasq']);
+    const [[predicted, observed, verdict]] = first.rows as [[string, string, string]];
+    expect([predicted.startsWith(POD_CIDR.replace(/0\/24$/, '')), observed, verdict, first.code]).toEqual([true, predicted, 'match', 0]);
+    lab.setIpMasqAgent(['192.0.2.0/24']);
+    // The agent's file watcher reloads the list into its BPF map a moment later (its map is in the
+    // agent's private bpffs, out of cilium-dbg's reach here): a few tries, the last one counts.
+    let second = await verify(['-n', 'cil-ipmasq']);
+    for (let i = 0; i < 5 && second.rows[0]?.[1] !== NODE_IP; i++) second = await verify(['-n', 'cil-ipmasq']);
+    expect(second).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+  });
+
+  it('sees the egress IP of a CiliumEgressGatewayPolicy whose gateway is the pod\'s own node, and says match', async () => {
+    const egressIP = '198.51.100.50';
+    lab.nodeIp(['addr', 'add', `${egressIP}/32`, 'dev', 'eth0']);
+    kubectl(lab, ['label', 'node', NODE_NAME, 'egress-gateway=true']);
+    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw' },
+      spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw' } } }], destinationCIDRs: ['198.51.100.10/32'],
+        egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'true' } }, egressIP } } }));
+    await lab.configure({ 'enable-bpf-masquerade': 'true', 'enable-egress-gateway': 'true' });
+    await clientPod('cil-egw');
+    let result = await verify(['-n', 'cil-egw']);
+    // The agent fills its egress map from the policy a moment after it starts: a few tries, the last one counts.
+    for (let i = 0; i < 5 && result.rows[0]?.[1] !== egressIP; i++) result = await verify(['-n', 'cil-egw']);
+    expect(result).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
+  });
+
+  it('predicts a drop where the policy\'s gateway selector matches no node, and the probe does not connect', async () => {
+    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw-nowhere' },
+      spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw-nowhere' } } }], destinationCIDRs: ['198.51.100.10/32'],
+        egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'nowhere' } } } } }));
+    await clientPod('cil-egw-nowhere');
+    const run = async () => {
+      const result = await runPlugin(['verify', '-n', 'cil-egw-nowhere', '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '10s', '-o', 'json']);
+      return { result, item: (JSON.parse(result.stdout) as { items: VerifyItem[] }).items[0] };
+    };
+    // As above, the agent programs the policy a moment after it sees it: a few tries, the last one counts.
+    let { result, item } = await run();
+    for (let i = 0; i < 5 && item?.observed !== null; i++) ({ result, item } = await run());
+    expect([item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code]).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
+  });
+
+  it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts and processes as they were', async () => {
+    await lab.stop();
+    expect(hostState()).toEqual(before);
+  });
+});
