@@ -25,23 +25,7 @@ log() { printf '[build-cilium] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 case "${1:-}" in -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 0 ;; "") ;; *) die "no arguments expected" ;; esac
 
-GO=${GO:-$(command -v go || true)}
-[ -n "$GO" ] || GO=/usr/local/go/bin/go
-[ -x "$GO" ] || die "no Go toolchain found (set GO=/path/to/go or install Go to /usr/local/go)"
-command -v flock >/dev/null || die "flock (util-linux) is required"
-
-BASE=${KUBECTL_EGRESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-egress}
-mkdir -p "$BASE/lab"
-ROOT=$(cd "$BASE/lab" && pwd -P)
-
-case "${GOTOOLCHAIN:-}" in go1.*) ;; *) GOTOOLCHAIN=local ;; esac
-export GOTOOLCHAIN
-export GOMODCACHE="$ROOT/gomod" GOCACHE="$ROOT/gocache"
-export GOFLAGS="-modcacherw -buildvcs=false" GOWORK=off GO111MODULE=on CGO_ENABLED=0
-unset GOOS GOARCH GOBIN
-mkdir -p "$GOMODCACHE" "$GOCACHE" "$ROOT/bin" "$ROOT/src"
-
-GOVER=$(cd / && "$GO" env GOVERSION) || die "'$GO env GOVERSION' failed (GOTOOLCHAIN=$GOTOOLCHAIN)"
+source "$(dirname "${BASH_SOURCE[0]}")/go-env.sh"
 DIR="$ROOT/bin/cilium-v$CILIUM_VERSION-$GOVER"
 PAR=${LAB_BUILD_PARALLELISM:-2}
 elapsed() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }

@@ -22,23 +22,7 @@ log() { printf '[build-krew] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 case "${1:-}" in -h|--help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 0 ;; "") ;; *) die "no arguments expected" ;; esac
 
-GO=${GO:-$(command -v go || true)}
-[ -n "$GO" ] || GO=/usr/local/go/bin/go
-[ -x "$GO" ] || die "no Go toolchain found (set GO=/path/to/go or install Go to /usr/local/go)"
-command -v flock >/dev/null || die "flock (util-linux) is required"
-
-BASE=${KUBECTL_EGRESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-egress}
-mkdir -p "$BASE/lab"
-ROOT=$(cd "$BASE/lab" && pwd -P)
-
-case "${GOTOOLCHAIN:-}" in go1.*) ;; *) GOTOOLCHAIN=local ;; esac
-export GOTOOLCHAIN
-export GOMODCACHE="$ROOT/gomod" GOCACHE="$ROOT/gocache"
-export GOFLAGS="-modcacherw -buildvcs=false" GOWORK=off GO111MODULE=on CGO_ENABLED=0
-unset GOOS GOARCH GOBIN
-mkdir -p "$GOMODCACHE" "$GOCACHE"
-
-GOVER=$(cd / && "$GO" env GOVERSION) || die "'$GO env GOVERSION' failed (GOTOOLCHAIN=$GOTOOLCHAIN)"
+source "$(dirname "${BASH_SOURCE[0]}")/go-env.sh"
 DIR="$ROOT/bin/krew-v$KREW_VERSION-$GOVER"
 
 # A binary is reused when Go's build info names the pinned module version. No network.
