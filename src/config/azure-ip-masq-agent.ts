@@ -14,7 +14,7 @@ import type { PodInfo } from '../model/snapshot.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { ReasonCode } from '../model/reasons.ts';
 import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
-import { isForbidden } from './gaps.ts';
+import { configMapUnread } from './gaps.ts';
 import { agentDefaults, parseAgentFile } from './ip-masq-agent-file.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { daemonSets, orReference, referenceDaemonSet, type Detection } from './detection.ts';
@@ -139,7 +139,8 @@ function configMapFiles(source: Json, namespace: string, index: ObjectIndex, gap
   const cm = index.get('ConfigMap', namespace, name);
   const ref = { kind: 'ConfigMap', namespace, name };
   if (!cm) {
-    if (isForbidden(gaps, 'configmaps', namespace)) return { ok: false, because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}`, source: ref };
+    const unread = configMapUnread(gaps, namespace);
+    if (unread) return { ok: false, ...unread, source: ref };
     return optional ? { ok: true, files: [] } : { ok: false, because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${name} not found`, source: ref };
   }
   const data = stringMap(getRecord(cm, 'data'));

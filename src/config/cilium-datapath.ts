@@ -17,7 +17,7 @@ import { agentScope, containers, directoryMounted, fileSource, imageName } from 
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
-import { isForbidden, unreadable } from './gaps.ts';
+import { configMapUnread, unreadable } from './gaps.ts';
 import { versionGap } from './api-versions.ts';
 
 
@@ -141,9 +141,8 @@ function ipMasqAgentMap(daemonSet: KubeObject | undefined, path: string, namespa
   if (source.kind === 'not-mounted') return ciliumIpMasqConfig(undefined, refOf(daemonSet!), 'AGENT_DEFAULTS_NO_CONFIG_VOLUME');
   const ref = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
   const cm = index.get('ConfigMap', namespace, source.configMap);
-  if (!cm && isForbidden(gaps, 'configmaps', namespace)) {
-    return { status: 'invalid', because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}`, source: ref };
-  }
+  const unread = cm ? undefined : configMapUnread(gaps, namespace);
+  if (unread) return { status: 'invalid', ...unread, source: ref };
   // kubelet does not start a pod whose non-optional ConfigMap is missing.
   if (!cm && !source.optional) return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: ref };
   if (!cm) return ciliumIpMasqConfig(undefined, ref, 'AGENT_DEFAULTS_CONFIGMAP_MISSING');

@@ -8,6 +8,15 @@ export function isForbidden(gaps: readonly ReadGap[], resource: string, namespac
 }
 
 /**
+ * Why an agent's ConfigMap that is not among the objects is unknown rather than absent: the
+ * ConfigMaps of its namespace could not be listed. The ip-masq-agents share it, so their reasons
+ * read alike (render/messages.ts finds the namespace in `detail`).
+ */
+export function configMapUnread(gaps: readonly ReadGap[], namespace: string | undefined): { because: 'AGENT_CONFIGMAP_UNREADABLE'; detail: string } | undefined {
+  return isForbidden(gaps, 'configmaps', namespace) ? { because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}` } : undefined;
+}
+
+/**
  * The gap that keeps `resource` (in `namespace`) from being known: refused, or served only at a
  * version the tool does not read. 'not-served' is not such a gap: an API that is not served holds
  * no objects, so "absent" is then the truth.

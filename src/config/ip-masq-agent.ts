@@ -11,7 +11,7 @@ import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags, type FileSource } from './daemonset.ts';
 import { agentDefaults, parseAgentFile, type AgentFlags } from './ip-masq-agent-file.ts';
-import { isForbidden } from './gaps.ts';
+import { configMapUnread } from './gaps.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
 import { daemonSets, orReference, referenceDaemonSet, type Detection } from './detection.ts';
 import { GKE_MASQ_CHAIN } from './gke.ts';
@@ -61,9 +61,8 @@ function agentConfig(ds: KubeObject, source: FileSource, flags: AgentFlags, { in
   const namespace = ds.metadata.namespace;
   const cm = index.get('ConfigMap', namespace, source.configMap);
   const cmRef = { kind: 'ConfigMap', namespace, name: source.configMap, key: source.key };
-  if (!cm && isForbidden(gaps, 'configmaps', namespace)) {
-    return { status: 'invalid', because: 'AGENT_CONFIGMAP_UNREADABLE', detail: `cannot list configmaps in ${namespace}`, source: cmRef };
-  }
+  const unread = cm ? undefined : configMapUnread(gaps, namespace);
+  if (unread) return { status: 'invalid', ...unread, source: cmRef };
   // kubelet refuses to start a pod whose non-optional ConfigMap (or listed key) is missing, so the
   // agent is not running and whatever rules it wrote before are unknown.
   const required = !source.optional;

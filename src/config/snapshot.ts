@@ -6,7 +6,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { knownVersions } from './api-versions.ts';
+import { knownVersions, type KnownVersions } from './api-versions.ts';
 import { gapWarnings } from './gaps.ts';
 import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './datapath.ts';
 import type { DetectInputs } from './detection.ts';
@@ -21,7 +21,8 @@ export interface SnapshotOptions extends DatapathOptions {
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
 export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
-  return assembleFrom(new ObjectIndex(objects, { versions: knownVersions(registry) }), options, registry);
+  const versions = knownVersions(registry);
+  return assembleFrom(new ObjectIndex(objects, { versions }), versions, options, registry);
 }
 
 /**
@@ -30,8 +31,9 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
  * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
  */
 export function consultedObjects(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
-  const index = new ObjectIndex(objects, { recording: true, versions: knownVersions(registry) });
-  const { nodes, pods } = assembleFrom(index, { gaps: [...gaps] }, registry);
+  const versions = knownVersions(registry);
+  const index = new ObjectIndex(objects, { recording: true, versions });
+  const { nodes, pods } = assembleFrom(index, versions, { gaps: [...gaps] }, registry);
   // Nodes and pods are read alike whatever the flags; the datapath is what the flags change.
   for (const noDefaultSnat of [false, true]) {
     detectDatapath(index, nodes, pods, { gaps, noDefaultSnat }, [], registry);
@@ -41,12 +43,13 @@ export function consultedObjects(objects: readonly KubeObject[], gaps: readonly 
   return index.consulted();
 }
 
-function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
+/** versions: the ones `index` was built with, which the warnings about other versions name. */
+function assembleFrom(index: ObjectIndex, versions: KnownVersions, options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
   const gaps = options.gaps ?? [];
   const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
   const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gapWarnings(gaps);
-  warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, registry)));
+  warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, versions)));
   for (const node of nodes) warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.name }, node.invalidAddresses));
   for (const pod of pods) warnings.push(...invalidAddressWarnings({ kind: 'Pod', namespace: pod.namespace, name: pod.name }, pod.invalidAddresses));
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
@@ -56,8 +59,8 @@ function assembleFrom(index: ObjectIndex, options: SnapshotOptions, registry: Da
   return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps };
 }
 
-function unknownVersionFinding(obj: KubeObject, registry: DatapathRegistry): Finding {
-  const known = [...(knownVersions(registry).get(obj.kind) ?? [])].join(', ');
+function unknownVersionFinding(obj: KubeObject, versions: KnownVersions): Finding {
+  const known = [...(versions.get(obj.kind) ?? [])].join(', ');
   const object = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
   return { code: 'OBJECT_VERSION_UNKNOWN', data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known }, source: refOf(obj) };
 }
