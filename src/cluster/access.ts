@@ -2,7 +2,7 @@
  * RBAC pre-flight with SelfSubjectAccessReview (as kubectl-who-can's CheckAPIAccess does), and
  * API discovery, so refusals and missing CRDs become gaps before any list is attempted.
  */
-import { ApiStatusError, type ApiClient } from './http.ts';
+import { ApiStatusError, FORBIDDEN, getIfVisible, type ApiClient } from './http.ts';
 import type { ResourceSpec } from './resources.ts';
 
 interface AccessReview {
@@ -50,29 +50,17 @@ interface ApiGroup {
 export async function discoverVersion(client: ApiClient, spec: ResourceSpec): Promise<{ served?: string; unknown?: string[]; refused?: true }> {
   let refused = false;
   const lists = async (version: string) => {
-    const found = await discovery<ResourceList>(client, `/apis/${spec.group}/${version}`);
-    if (found === REFUSED) refused = true;
-    return found !== REFUSED && found?.resources?.some((r) => r.name === spec.plural) === true;
+    const found = await getIfVisible<ResourceList>(client, `/apis/${spec.group}/${version}`);
+    if (found === FORBIDDEN) refused = true;
+    return found !== FORBIDDEN && found?.resources?.some((r) => r.name === spec.plural) === true;
   };
   for (const version of spec.versions) if (await lists(version)) return { served: version };
-  const group = await discovery<ApiGroup>(client, `/apis/${spec.group}`);
-  if (group === REFUSED) refused = true;
-  const others = group === REFUSED ? [] : (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
+  const group = await getIfVisible<ApiGroup>(client, `/apis/${spec.group}`);
+  if (group === FORBIDDEN) refused = true;
+  const others = group === FORBIDDEN ? [] : (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
   const unknown: string[] = [];
   for (const version of others) if (await lists(version)) unknown.push(version);
   if (unknown.length > 0) return { unknown };
   return refused ? { refused: true } : {};
 }
 
-const REFUSED = Symbol('refused');
-
-/** A discovery document, undefined where the server has none (404), REFUSED where it will not show it (403). */
-async function discovery<T>(client: ApiClient, path: string): Promise<T | typeof REFUSED | undefined> {
-  try {
-    return await client.get<T>(path);
-  } catch (error) {
-    if (error instanceof ApiStatusError && error.status === 404) return undefined;
-    if (error instanceof ApiStatusError && error.status === 403) return REFUSED;
-    throw error;
-  }
-}

@@ -23,6 +23,20 @@ export class ApiStatusError extends Error {
   }
 }
 
+/** What `getIfVisible` gives for an object the server will not show (403). */
+export const FORBIDDEN = Symbol('forbidden');
+
+/** The object at `path`; undefined where the server has none (404), FORBIDDEN where it will not show it (403). */
+export async function getIfVisible<T>(client: ApiClient, path: string): Promise<T | typeof FORBIDDEN | undefined> {
+  try {
+    return await client.get<T>(path);
+  } catch (error) {
+    if (error instanceof ApiStatusError && error.status === 404) return undefined;
+    if (error instanceof ApiStatusError && error.status === 403) return FORBIDDEN;
+    throw error;
+  }
+}
+
 export interface ApiClientOptions {
   /**
    * --request-timeout in milliseconds, bounding each whole request (its exec plugin included);

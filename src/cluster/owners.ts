@@ -6,7 +6,7 @@
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { controllerOf } from '../config/pods.ts';
-import { ApiStatusError, type ApiClient } from './http.ts';
+import { FORBIDDEN, getIfVisible, type ApiClient } from './http.ts';
 
 const PARALLEL = 8;
 
@@ -33,7 +33,8 @@ export async function resolveOwners(client: ApiClient, pods: readonly KubeObject
   const refused = new Set<string>();
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const owner = await getOrSkip(client, next.path);
+      // A missing owner leaves the pod grouped by what its own reference says; a forbidden one, too, with a gap.
+      const owner = await getIfVisible<KubeObject>(client, next.path);
       if (owner === FORBIDDEN) refused.add(`${next.resource} ${next.namespace}`);
       // Only the metadata matters: who owns the owner.
       else if (owner) found.push({ apiVersion: next.apiVersion, kind: next.kind, metadata: owner.metadata });
@@ -47,15 +48,3 @@ export async function resolveOwners(client: ApiClient, pods: readonly KubeObject
   return found;
 }
 
-const FORBIDDEN = Symbol('forbidden');
-
-/** A missing or forbidden owner leaves the pod grouped by what its own reference says. */
-async function getOrSkip(client: ApiClient, path: string): Promise<KubeObject | typeof FORBIDDEN | undefined> {
-  try {
-    return await client.get<KubeObject>(path);
-  } catch (error) {
-    if (error instanceof ApiStatusError && error.status === 403) return FORBIDDEN;
-    if (error instanceof ApiStatusError && error.status === 404) return undefined;
-    throw error;
-  }
-}
