@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { kubectl, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
 import { Agent } from './cilium-agent.ts';
-import { importImages, kubeletConfig, waitUntil } from './node-lab.ts';
+import { containerdConfig, importImages, kubeletConfig, waitUntil } from './node-lab.ts';
 import { quiet, removeCgroupTree, sh, tryRun, unmountUnder } from './host.ts';
 
 export type Step = () => void | Promise<void>;
@@ -122,28 +122,6 @@ async function startContainerd(node: NodeSpec, lab: LabContext): Promise<string>
   });
   await waitUntil('containerd', () => existsSync(sock) && tryRun('ctr', ['-a', sock, 'version']), log);
   return sock;
-}
-
-function containerdConfig(dir: string, sock: string, cniBin: string): string {
-  return `version = 2
-root = "${dir}/containerd/root"
-state = "${dir}/containerd/state"
-[grpc]
-  address = "${sock}"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "kubectl-egress.local/pause:lab"
-  restrict_oom_score_adj = true
-  disable_hugetlb_controller = true
-  tolerate_missing_hugetlb_controller = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "${cniBin}"
-    conf_dir = "${dir}/cni/net.d"
-`;
 }
 
 /** The kubelet in the node's network namespace, registered at the node's IP, with its own cgroup root. */

@@ -77,12 +77,9 @@ export async function startNodeLab(binDir: string): Promise<NodeLab & Pick<Lab, 
   }
 }
 
-/** containerd with its own config, root, state and socket, so nothing of the machine's own is touched. */
-async function startContainerd(dir: string, undo: Step[]): Promise<string> {
-  const sock = join(dir, 'containerd.sock');
-  const config = join(dir, 'containerd.toml');
-  mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
-  writeFileSync(config, `version = 2
+/** containerd's config for a lab node: its own root, state and socket; CNI plugins from `cniBinDir`, configs from the node's dir. */
+export function containerdConfig(dir: string, sock: string, cniBinDir: string): string {
+  return `version = 2
 root = "${dir}/containerd/root"
 state = "${dir}/containerd/state"
 [grpc]
@@ -102,9 +99,17 @@ state = "${dir}/containerd/state"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "${cniBinDir}"
     conf_dir = "${dir}/cni/net.d"
-`);
+`;
+}
+
+/** containerd with its own config, root, state and socket, so nothing of the machine's own is touched. */
+async function startContainerd(dir: string, undo: Step[]): Promise<string> {
+  const sock = join(dir, 'containerd.sock');
+  const config = join(dir, 'containerd.toml');
+  mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
+  writeFileSync(config, containerdConfig(dir, sock, '/usr/lib/cni'));
   const log = join(dir, 'containerd.log');
   const child = startProcess('containerd', ['--config', config], log);
   undo.push(async () => {
