@@ -24,8 +24,6 @@ const FINDINGS = {
   EKS_AUTO_SNAT_POLICY_UNKNOWN: (d) => `NodeClass ${d['nodeClass']} has snatPolicy ${JSON.stringify(d['value'])}, which is neither Random nor Disabled: what the node does is unknown`,
   EKS_AUTO_NODECLASS_NOT_FOUND: (d) => `node ${d['node']} was launched from NodeClass ${d['nodeClass']} (${d['via']}), which is not among the objects read; include it to decide`,
   EKS_AUTO_NODE_NOT_LINKED: (d) => `Auto Mode node ${d['node']} names no NodeClass (no ${NODE_CLASS_LABEL} label${d['nodePool'] ? `, and NodePool ${d['nodePool']} is not among the objects read or names no EKS NodeClass` : ` and no ${NODE_POOL_LABEL} label`}), so its SNAT policy is unknown`,
-  EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `node ${d['node']}'s NodeClass could not be read (${d['resource']}: ${d['reason'] === 'forbidden' ? 'forbidden' : `served at ${d['served']}, a version this tool does not read`}), so its SNAT policy is unknown`,
-  EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `node ${d['node']} has no ${NODE_CLASS_LABEL} label and its NodePool ${d['nodePool']} could not be read (${d['resource']}: ${d['reason']}), so its NodeClass is unknown`,
   EKS_AUTO_PUBLIC_IP_NOT_SHOWN: (d) => `NodeClass ${d['nodeClass']} sets associatePublicIPAddress, but node ${d['node']} lists no ExternalIP: the public address the internet sees is not visible`,
   EKS_AUTO_POD_SUBNETS: (d) => `NodeClass ${d['nodeClass']} puts pods in subnets of their own (podSubnetSelectorTerms): their internet traffic follows those subnets' routes (NAT gateway), which may differ from the node's`,
 } satisfies Findings;
