@@ -90,6 +90,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
+  EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the SNAT policy of EKS Auto Mode node ${d['node']}'s NodeClass is unknown`,
+  EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
     : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
