@@ -88,6 +88,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CILIUM_NODES_UNREADABLE: (d) => `${couldNotRead(d)}, so the node addresses and pod CIDRs Cilium decides with are unknown`,
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
+  ANTREA_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Antrea's traffic mode, noSNAT and Egress settings (antrea-agent.conf in antrea-config) are unknown`,
+  ANTREA_EGRESSES_UNREADABLE: (d) => `${couldNotRead(d)}: an Antrea Egress may send this traffic through its egress IP`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
