@@ -4,17 +4,17 @@
  */
 import type { AntreaAppliedTo, AntreaEgress, AntreaEgressLayer, AntreaExternalIPPool, AntreaIPRange } from '../model/layers/antrea.ts';
 import type { KubeObject } from '../model/objects.ts';
-import type { ReadGap } from '../model/gaps.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Family } from '../model/net.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { versionGap } from './api-versions.ts';
-import { antreaLayer, findAntrea, forceAntrea, type AntreaFound } from './antrea.ts';
+import { antreaLayers, findAntrea, forceAntrea, type AntreaFound } from './antrea.ts';
+import { agentScope } from './daemonset.ts';
 import { NOTHING, type Built, type Detection, type DetectInputs } from './detection.ts';
 import { unreadable } from './gaps.ts';
 import { toLabelSelector } from './label-selector.ts';
-import { getArray, getRecord, getString, isRecord, type ObjectIndex } from './objects.ts';
+import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
 const EGRESSES = 'egresses.crd.antrea.io';
 
@@ -79,11 +79,13 @@ function addressWarnings(egresses: readonly AntreaEgress[], pools: readonly Antr
 }
 
 /** The Egress layer: asked for every pod while the agent runs in a mode where Egress works, or may. */
-function egressLayer(found: AntreaFound, index: ObjectIndex, gaps: readonly ReadGap[], warnings: Finding[]): AntreaEgressLayer {
+function egressLayer(found: AntreaFound, i: DetectInputs): AntreaEgressLayer {
+  const { index, gaps, warnings } = i;
   const egresses = index.all('Egress').map(parseEgress);
   const pools = index.all('ExternalIPPool').map(parseExternalIPPool);
   warnings.push(...addressWarnings(egresses, pools));
-  const layer: AntreaEgressLayer = { mechanism: 'antrea-egress', config: found.config, egresses, pools };
+  const scope = found.daemonSet ? agentScope(found.daemonSet, i.pods) : { basis: 'all-nodes' as const };
+  const layer: AntreaEgressLayer = { mechanism: 'antrea-egress', config: found.config, scope, egresses, pools };
   const unreadEgresses = versionGap(index, 'Egress', 'egresses') ?? (egresses.length === 0 ? unreadable(gaps, EGRESSES) : undefined);
   if (unreadEgresses) layer.unreadEgresses = unreadEgresses;
   if (found.unreadConfig) layer.unreadConfig = found.unreadConfig;
@@ -94,8 +96,7 @@ function egressLayer(found: AntreaFound, index: ObjectIndex, gaps: readonly Read
 
 function built(found: AntreaFound | undefined, i: DetectInputs): Built {
   if (!found) return NOTHING;
-  const snat = antreaLayer(found, i.pods, i.warnings);
-  return { layers: snat ? [snat] : [], gateways: [egressLayer(found, i.index, i.gaps, i.warnings)] };
+  return { layers: antreaLayers(found, i.pods, i.warnings), gateways: [egressLayer(found, i)] };
 }
 
 export const antreaDetection: Detection = {

@@ -30,8 +30,14 @@ export function isAntreaAgentDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'antrea-agent' || containers(ds).some((c) => /^antrea(-agent)?-(ubuntu|ubi)$/.test(imageName(c)));
 }
 
+/** The Windows agent DaemonSet of build/yamls/antrea-windows*.yml. */
+export function isAntreaWindowsDaemonSet(ds: KubeObject): boolean {
+  return ds.metadata.name === 'antrea-agent-windows' || containers(ds).some((c) => imageName(c) === 'antrea-windows');
+}
+
 export interface AntreaFound {
   daemonSet?: KubeObject;
+  windows?: KubeObject;
   config: AntreaAgentConfig;
   unreadConfig?: ReadGap;
 }
@@ -55,6 +61,8 @@ function antreaFrom(index: ObjectIndex, gaps: readonly ReadGap[], daemonSet: Kub
   const text = stringMap(cm?.['data'])[key];
   const found: AntreaFound = { config: parseAgentConfig(text, source) };
   if (daemonSet) found.daemonSet = daemonSet;
+  const windows = index.where('DaemonSet', isAntreaWindowsDaemonSet)[0];
+  if (windows) found.windows = windows;
   const unread = cm ? undefined : configMapUnread(gaps, namespace);
   if (unread) found.unreadConfig = { resource: 'configmaps', namespace, reason: 'forbidden' };
   return found;
@@ -103,15 +111,21 @@ function readInto(config: AntreaAgentConfig, value: Record<string, unknown>): st
   return undefined;
 }
 
-/** The masquerading layer; none in networkPolicyOnly mode, where the primary CNI does the SNAT. */
-export function antreaLayer(found: AntreaFound, pods: readonly PodInfo[], warnings: Finding[]): AntreaLayer | undefined {
-  const { daemonSet, config, unreadConfig } = found;
+/**
+ * The masquerading layers: the Linux agent's, and the Windows agent's where it runs; none in
+ * networkPolicyOnly mode, where the primary CNI does the SNAT.
+ */
+export function antreaLayers(found: AntreaFound, pods: readonly PodInfo[], warnings: Finding[]): AntreaLayer[] {
+  const { daemonSet, windows, config, unreadConfig } = found;
   if (config.trafficEncapMode === 'networkPolicyOnly' && !config.agentRefuses && !unreadConfig) {
     warnings.push({ code: 'ANTREA_NETWORK_POLICY_ONLY', data: {}, source: config.source });
-    return undefined;
+    return [];
   }
-  const layer: AntreaLayer = { mechanism: 'antrea', config, scope: daemonSet ? agentScope(daemonSet, pods) : { basis: 'all-nodes' } };
-  if (daemonSet) layer.daemonSet = refOf(daemonSet);
-  if (unreadConfig) layer.unreadConfig = unreadConfig;
-  return layer;
+  const layerOf = (ds: KubeObject | undefined): AntreaLayer => {
+    const layer: AntreaLayer = { mechanism: 'antrea', config, scope: ds ? agentScope(ds, pods) : { basis: 'all-nodes' } };
+    if (ds) layer.daemonSet = refOf(ds);
+    if (unreadConfig) layer.unreadConfig = unreadConfig;
+    return layer;
+  };
+  return [layerOf(daemonSet), ...(windows ? [{ ...layerOf(windows), windows: true as const }] : [])];
 }

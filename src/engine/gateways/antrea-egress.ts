@@ -19,6 +19,7 @@ import { clusterAddresses } from '../core/cluster-addresses.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
+import { isActiveOn } from '../core/scope.ts';
 import { egressesSelecting, type Selection } from './antrea-selection.ts';
 
 const LAYER = 'antrea-egress';
@@ -57,8 +58,8 @@ export const antreaEgress: GatewayMechanism<AntreaEgressLayer, AntreaEgressInput
   findings: FINDINGS,
   upstream: 'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go, pkg/agent/openflow/pipeline.go, docs/egress.md',
   describe: (layer) => (layer.unreadEgresses ? 'Egresses unreadable' : `${layer.egresses.length} Egress${layer.egresses.length === 1 ? '' : 'es'}`),
-  input(layer, { ctx, pod }) {
-    if (pod.hostNetwork) return undefined;
+  input(layer, { ctx, pod, node }) {
+    if (pod.hostNetwork || !isActiveOn(layer.scope, node)) return undefined;
     if (layer.unreadEgresses) return { selection: [], unknown: 'unread' };
     const { egresses, unknown } = egressesSelecting(ctx, layer, pod);
     return egresses.length > 0 || unknown ? { selection: egresses, unknown } : undefined;

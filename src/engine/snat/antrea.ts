@@ -26,6 +26,7 @@ const FINDINGS = {
   ANTREA_NODE_POD_CIDR_UNKNOWN: (d) => `node ${d['node']} shows no ${d['family']} pod CIDR, which Antrea's masquerade rule matches the source against`,
   ANTREA_DST_MULTICAST: (d) => `in ${d['mode']} mode Antrea does not masquerade multicast when its Multicast feature is on, which is not known here`,
   ANTREA_AGENT_REFUSES_CONFIG: (d) => `antrea-agent exits on its config (${d['detail']}), so its rules are unknown; fix antrea-agent.conf to decide`,
+  ANTREA_WINDOWS_UNMODELLED: (d) => `node ${d['node']} runs Antrea's Windows agent, which SNATs in OVS; this tool does not model it`,
   ANTREA_NETWORK_POLICY_ONLY: () => 'Antrea runs in networkPolicyOnly mode: it performs no SNAT and leaves it to the primary CNI',
 } satisfies Findings;
 
@@ -36,7 +37,7 @@ declare module '../../model/reasons.ts' {
 export const antrea: SnatMechanism<AntreaLayer> = {
   id: 'antrea',
   upstream: 'antrea-io/antrea pkg/agent/route/route_linux.go (ANTREA-POSTROUTING), cmd/antrea-agent/options.go',
-  describe: ({ config }) => `antrea (${config.trafficEncapMode}${config.noSNAT ? ', noSNAT' : ''})`,
+  describe: ({ config, windows }) => `antrea${windows ? ' windows' : ''} (${config.trafficEncapMode}${config.noSNAT ? ', noSNAT' : ''})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: antreaDetection,
@@ -44,6 +45,7 @@ export const antrea: SnatMechanism<AntreaLayer> = {
   rule: (layer) => byPod(({ ctx, node, destination, sourceIP }): LayerVerdict => {
     const { config } = layer;
     const source = config.source;
+    if (layer.windows) return { outcome: 'unknown', finding: { code: 'ANTREA_WINDOWS_UNMODELLED', data: { node: node.name }, source: layer.daemonSet } };
     if (layer.unreadConfig) return { outcome: 'unknown', finding: { code: 'ANTREA_CONFIG_UNREADABLE', data: gapData(layer.unreadConfig), source } };
     if (config.agentRefuses) return { outcome: 'unknown', finding: { code: 'ANTREA_AGENT_REFUSES_CONFIG', data: { detail: config.agentRefuses }, source } };
     if (config.noSNAT) return { outcome: 'exempt', finding: { code: 'ANTREA_NO_SNAT', data: {}, source } };

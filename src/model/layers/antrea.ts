@@ -34,6 +34,8 @@ export interface AntreaLayer {
   scope: NodeScope;
   /** The ConfigMap could not be read (RBAC): the encap mode and noSNAT are unknown. */
   unreadConfig?: ReadGap;
+  /** The Windows agent (antrea-agent-windows), which SNATs in OVS rather than with iptables: not modelled. */
+  windows?: true;
 }
 
 /** spec.appliedTo: podSelector and/or namespaceSelector; a ClusterGroup name the tool does not resolve. */
@@ -74,6 +76,8 @@ export interface AntreaExternalIPPool {
 export interface AntreaEgressLayer {
   mechanism: 'antrea-egress';
   config: AntreaAgentConfig;
+  /** The nodes the Linux agent runs on: pods elsewhere (Windows nodes) have no Egress flows. */
+  scope: NodeScope;
   egresses: AntreaEgress[];
   pools: AntreaExternalIPPool[];
   /** Egresses could not be read (RBAC, an unknown version): any pod may be selected. */

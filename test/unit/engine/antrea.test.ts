@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import type { ReadGap } from '../../../src/model/gaps.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
-import { build, node, pod } from '../../support/builders.ts';
+import { build, daemonSet, node, pod } from '../../support/builders.ts';
 import { antreaAgent, antreaConfig, egress, namespace } from '../../support/antrea-builders.ts';
 import { forbidden, notServed } from '../../support/gaps.ts';
 import { codes, decide, decisionFor, warningCodes } from '../../support/predict.ts';
@@ -147,6 +147,20 @@ describe('Antrea Egress: what the agent installs for a selected pod', () => {
     const [v4, v6] = decide(objects, ['8.8.8.8', '2001:4860:4860::8888']);
     expect({ sourceIP: v4!.sourceIP, identity: v4!.identity }).toEqual({ sourceIP: '10.10.0.104', identity: 'egress-ip' });
     expect({ sourceIP: v6!.sourceIP, identity: v6!.identity, reasons: codes(v6!) }).toEqual({ sourceIP: 'fd00:10::101', identity: 'node-ip', reasons: ['ANTREA_MASQUERADE'] });
+  });
+
+  it('gives a pod on a Windows node no Egress, and no guess: Antrea\'s Windows agent SNATs in OVS, not modelled', () => {
+    const agentPod = (name: string, on: string, ip: string, ds: string) => pod(name, 'kube-system').on(on).ip(ip).hostNetwork().ownedBy('DaemonSet', ds);
+    const objects = [
+      ...cluster({ egresses: [egress('e').selectNamespace('prod').ip('10.10.0.104').heldBy('node-4').build()] }),
+      ...build(node('win-1').internalIP('10.10.0.150').podCIDR('10.244.9.0/24'), pod('iis', 'prod').on('win-1').ip('10.244.9.4'),
+        daemonSet('antrea-agent-windows').image('antrea/antrea-windows:v2.5.0'),
+        agentPod('antrea-agent-x1', 'node-1', '10.10.0.101', 'antrea-agent'), agentPod('antrea-agent-x4', 'node-4', '10.10.0.104', 'antrea-agent'),
+        agentPod('antrea-agent-windows-w1', 'win-1', '10.10.0.150', 'antrea-agent-windows')),
+    ];
+    expect(answer(objects, 'web', '8.8.8.8').identity).toBe('egress-ip');
+    const d = answer(objects, 'iis', '8.8.8.8');
+    expect({ identity: d.identity, via: d.via, reasons: codes(d) }).toEqual({ identity: 'unknown', via: 'antrea', reasons: ['ANTREA_WINDOWS_UNMODELLED', 'SNAT_LAYER_UNKNOWN'] });
   });
 
   it('sends the egress node as the gateway, so beyond-the-node NAT is that node\'s', () => {
