@@ -89,6 +89,8 @@ function egressLayer(found: AntreaFound, i: DetectInputs): AntreaEgressLayer {
   const unreadEgresses = versionGap(index, 'Egress', 'egresses') ?? (egresses.length === 0 ? unreadable(gaps, EGRESSES) : undefined);
   if (unreadEgresses) layer.unreadEgresses = unreadEgresses;
   if (found.unreadConfig) layer.unreadConfig = found.unreadConfig;
+  const unreadPools = versionGap(index, 'ExternalIPPool', 'externalippools') ?? (pools.length === 0 ? unreadable(gaps, 'externalippools.crd.antrea.io') : undefined);
+  if (unreadPools) layer.unreadPools = unreadPools;
   const unreadNamespaces = unreadable(gaps, 'namespaces');
   if (unreadNamespaces) layer.unreadNamespaces = unreadNamespaces;
   return layer;

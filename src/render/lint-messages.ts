@@ -142,6 +142,14 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `Egresses ${listOf(d['egresses'])} all select ${pods(d)} with the same address ${d['addresses']}: the same result until one of them changes`,
     fix: () => 'keep one Egress per pod',
   },
+  ANTREA_EGRESS_POOL_NOT_FOUND: {
+    message: (d) => `the Egress names ExternalIPPool ${d['pool']}, which does not exist: no IP is allocated, so the pods it selects leave with their node's IP`,
+    fix: (d) => `create ExternalIPPool ${d['pool']}, or correct spec.externalIPPool`,
+  },
+  ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: {
+    message: (d) => `no node matches the nodeSelector ${d['nodeSelector']} of this pool, so Antrea can assign its IPs to no node: the pods of ${listOf(d['egresses'])} leave with their node's IP`,
+    fix: (d) => `label the nodes meant to hold the egress IPs ${d['nodeSelector']}, or correct the pool's nodeSelector`,
+  },
   ALLOWLIST_MISSES_NODES: {
     message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,
     fix: (d) => `allow ${d['missing']} too, or keep the workload off those nodes (node selector or affinity), or send it through a NAT or an egress gateway with a fixed address`,

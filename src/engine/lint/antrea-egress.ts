@@ -7,7 +7,10 @@
  */
 import type { AntreaEgress, AntreaEgressLayer } from '../../model/layers/antrea.ts';
 import { egressesSelecting } from '../gateways/antrea-selection.ts';
-import { defineCheck } from './check.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { formatLabelSelector } from '../../config/label-selector-text.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import { defineCheck, type Report } from './check.ts';
 
 interface Overlap {
   egresses: readonly AntreaEgress[];
@@ -17,7 +20,10 @@ interface Overlap {
 
 export const antreaEgressCheck = defineCheck({
   id: 'antrea-egress',
-  codes: { ANTREA_EGRESS_NOT_ASSIGNED: 'warning', ANTREA_EGRESS_DUPLICATE_MATCH: 'error', ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info' },
+  codes: {
+    ANTREA_EGRESS_NOT_ASSIGNED: 'warning', ANTREA_EGRESS_DUPLICATE_MATCH: 'error', ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
+    ANTREA_EGRESS_POOL_NOT_FOUND: 'error', ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
+  },
   upstream: 'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go (syncEgress, updateEgressStatus, bindPodEgress), docs/egress.md',
   run({ snapshot, pods, ctx }, report) {
     const layer = snapshot.datapath.gateways.find((g): g is AntreaEgressLayer => g.mechanism === 'antrea-egress');
@@ -27,6 +33,7 @@ export const antreaEgressCheck = defineCheck({
         egressIP: egress.egressIP ?? '', pool: egress.externalIPPool ?? '',
       });
     }
+    checkPools(layer, snapshot, report);
     const overlaps = new Map<readonly AntreaEgress[], Overlap>();
     for (const pod of pods.filter((p) => !p.hostNetwork)) {
       const { egresses } = egressesSelecting(ctx, layer, pod);
@@ -44,6 +51,28 @@ export const antreaEgressCheck = defineCheck({
     }
   },
 });
+
+/**
+ * The pools Egresses name: one that does not exist allocates nothing (antrea-controller leaves the
+ * Egress without an IP), one whose nodeSelector matches no node has no node to assign its IPs to
+ * (ip_scheduler.go). Not said when the pools or the nodes could not be read.
+ */
+function checkPools(layer: AntreaEgressLayer, snapshot: Snapshot, report: Report<'ANTREA_EGRESS_POOL_NOT_FOUND' | 'ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE'>): void {
+  if (layer.unreadPools) return;
+  const named = Map.groupBy(layer.egresses.filter((e) => e.externalIPPool && !e.ignored), (e) => e.externalIPPool!);
+  for (const [name, egresses] of named) {
+    const pool = layer.pools.find((p) => p.name === name);
+    const data = { pool: name, egresses: egresses.map((e) => e.name).join(', ') };
+    if (!pool) {
+      for (const e of egresses) report('ANTREA_EGRESS_POOL_NOT_FOUND', { kind: 'Egress', name: e.name }, data);
+      continue;
+    }
+    const nodesRead = snapshot.nodes.length > 0 && !snapshot.gaps.some((g) => g.resource === 'nodes' && g.reason === 'forbidden');
+    if (pool.nodeSelector && nodesRead && !snapshot.nodes.some((n) => matchesSelector(n.labels, pool.nodeSelector!))) {
+      report('ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE', { kind: 'ExternalIPPool', name }, { ...data, nodeSelector: formatLabelSelector(pool.nodeSelector) || '{}' });
+    }
+  }
+}
 
 /** The address an Egress gives, or will: its IP, else any address of its pool. */
 function addressOf(egress: AntreaEgress): string {

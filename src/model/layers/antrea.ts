@@ -84,6 +84,8 @@ export interface AntreaEgressLayer {
   unreadEgresses?: ReadGap;
   /** antrea-config could not be read: whether the feature is on and the encap mode are unknown. */
   unreadConfig?: ReadGap;
+  /** ExternalIPPools could not be read: only lint reads them. */
+  unreadPools?: ReadGap;
   /** Namespaces could not be read: namespaceSelectors cannot be evaluated. */
   unreadNamespaces?: ReadGap;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import { build, node, pod } from '../../support/builders.ts';
-import { antreaAgent, antreaConfig, egress, namespace } from '../../support/antrea-builders.ts';
+import { antreaAgent, antreaConfig, egress, externalIPPool, namespace } from '../../support/antrea-builders.ts';
 import { briefs, lintOf } from '../../support/lint.ts';
 
 function cluster(egresses: KubeObject[]): KubeObject[] {
@@ -26,8 +26,11 @@ const web = (name: string) => egress(name).selectPods({ matchLabels: { app: 'web
 describe('Antrea Egresses lint reports', () => {
   it.each([
     ['nothing for Egresses held by nodes, each pod selected once', [prod('a').ip('10.10.0.104').heldBy('node-4').build()], []],
-    ['a pooled Egress no node holds', [prod('a').pool('pool').ip('10.10.0.11').build()], ['ANTREA_EGRESS_NOT_ASSIGNED Egress a']],
+    ['a pooled Egress no node holds', [externalIPPool('pool', [{ cidr: '10.10.0.0/28' }]), prod('a').pool('pool').ip('10.10.0.11').build()], ['ANTREA_EGRESS_NOT_ASSIGNED Egress a']],
     ['a static Egress no node holds', [prod('a').ip('10.10.0.99').build()], ['ANTREA_EGRESS_NOT_ASSIGNED Egress a']],
+    ['a pool that does not exist', [prod('a').pool('missing').build()], ['ANTREA_EGRESS_POOL_NOT_FOUND Egress a', 'ANTREA_EGRESS_NOT_ASSIGNED Egress a']],
+    ['a pool whose nodeSelector matches no node', [externalIPPool('eu', [{ cidr: '10.10.1.0/28' }], { matchLabels: { zone: 'eu' } }), prod('a').pool('eu').build()], ['ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE ExternalIPPool eu', 'ANTREA_EGRESS_NOT_ASSIGNED Egress a']],
+    ['nothing for a pool matching a node, held', [externalIPPool('all', [{ start: '10.10.0.11', end: '10.10.0.20' }]), prod('a').pool('all').ip('10.10.0.11').heldBy('node-4').build()], []],
     ['nothing for an Egress that selects nothing (empty appliedTo)', [egress('a').ip('10.10.0.99').build()], []],
     ['pods selected by two Egresses with different IPs, once per set of Egresses', [prod('a').ip('10.10.0.104').heldBy('node-4').build(), web('b').ip('10.10.0.101').heldBy('node-1').build()], ['ANTREA_EGRESS_DUPLICATE_MATCH Egress a']],
     ['pods selected by two Egresses sharing an IP: info', [prod('a').ip('10.10.0.104').heldBy('node-4').build(), web('b').ip('10.10.0.104').heldBy('node-4').build()], ['ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP Egress a']],
@@ -41,7 +44,7 @@ describe('Antrea Egresses lint reports', () => {
   });
 
   it('looks only at the pods selected for the overlap, not for status', () => {
-    const egresses = [prod('a').ip('10.10.0.104').heldBy('node-4').build(), web('b').ip('10.10.0.101').heldBy('node-1').build(), prod('c').pool('pool').build()];
+    const egresses = [prod('a').ip('10.10.0.104').heldBy('node-4').build(), web('b').ip('10.10.0.101').heldBy('node-1').build(), externalIPPool('pool', [{ cidr: '10.10.0.0/28' }]), prod('c').pool('pool').build()];
     expect(briefs(cluster(egresses), { namespace: 'staging' })).toEqual(['ANTREA_EGRESS_NOT_ASSIGNED Egress c']);
   });
 });
