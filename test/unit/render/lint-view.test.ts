@@ -31,6 +31,11 @@ describe('the codes', () => {
       CILIUM_EGW_DUPLICATE_MATCH: 'error',
       CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: 'info',
       CILIUM_EGW_SELECTS_HOST_NETWORK_POD: 'warning',
+      ANTREA_EGRESS_NOT_ASSIGNED: 'warning',
+      ANTREA_EGRESS_DUPLICATE_MATCH: 'error',
+      ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
+      ANTREA_EGRESS_POOL_NOT_FOUND: 'error',
+      ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
       ALLOWLIST_MISSES_NODES: 'error',
     });
   });
