@@ -31,11 +31,12 @@ export type AllowlistNoteCode =
   | 'DROPPED_ON_SOME_NODES'
   | 'NO_ELIGIBLE_NODE'
   | 'SCHEDULING_NOT_VISIBLE'
-  | 'NODE_HAS_NO_POD_CIDR';
+  | 'NODE_HAS_NO_POD_CIDR'
+  | 'EGRESS_IP_PENDING';
 
 export interface AllowlistNote {
   code: AllowlistNoteCode;
-  /** Nodes (or pods, for the pod-level codes) the note is about. */
+  /** Nodes (or pods, for the pod-level codes; egress objects for EGRESS_IP_PENDING) the note is about. */
   subjects: string[];
   /** For PART_UNKNOWN: the engine's reasons, which say what would make the answer known. */
   reasons?: Finding[];

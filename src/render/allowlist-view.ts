@@ -15,6 +15,7 @@ const NOTE_TEXT: Record<AllowlistNoteCode, string> = {
   NO_ELIGIBLE_NODE: 'no node admits these pods now; a node added for them would bring new addresses',
   SCHEDULING_NOT_VISIBLE: 'the pod spec (node selector, affinity, tolerations) is not in the input: only the nodes they run on now are covered',
   NODE_HAS_NO_POD_CIDR: 'the pod IP leaves unchanged but the node shows no pod CIDR: other pods there get other addresses',
+  EGRESS_IP_PENDING: 'an egress object selects these pods but has no IP assigned yet: once it has one, the traffic leaves with that address instead of the ones listed',
 };
 
 export function noteMessage(note: AllowlistNote): string {
