@@ -79,7 +79,7 @@ function configLocation(ds: KubeObject | undefined): { configMap: string; key: s
 
 /** antrea-agent.conf as the agent decodes it (yaml.UnmarshalLenient: unknown keys ignored) and validates it. */
 export function parseAgentConfig(text: string | undefined, source: ObjectRef): AntreaAgentConfig {
-  const config: AntreaAgentConfig = { trafficEncapMode: 'encap', noSNAT: false, egressEnabled: true, exceptCIDRs: [], source };
+  const config: AntreaAgentConfig = { trafficEncapMode: 'encap', noSNAT: false, egressEnabled: true, multicast: false, exceptCIDRs: [], source };
   if (text === undefined) return { ...config, notFound: true };
   const decoded = decodeGoYaml(text);
   if (!decoded.ok) return { ...config, agentRefuses: decoded.detail };
@@ -102,8 +102,10 @@ function readInto(config: AntreaAgentConfig, value: Record<string, unknown>): st
   if (config.noSNAT && (config.trafficEncapMode === 'encap' || config.trafficEncapMode === 'hybrid')) return 'noSNAT is only applicable to the noEncap mode';
   // "In the NetworkPolicyOnly mode, Antrea will not perform SNAT (but SNAT can be done by the primary CNI)."
   if (config.trafficEncapMode === 'networkPolicyOnly') config.noSNAT = true;
-  const gate = getRecord(value, 'featureGates')?.['Egress'];
-  if (typeof gate === 'boolean') config.egressEnabled = gate;
+  const gates = getRecord(value, 'featureGates');
+  if (typeof gates?.['Egress'] === 'boolean') config.egressEnabled = gates['Egress'];
+  // cmd/antrea-agent/agent.go: the Multicast gate (default on) and multicast.enable (default off).
+  config.multicast = gates?.['Multicast'] !== false && getRecord(value, 'multicast')?.['enable'] === true;
   const except = getArray(value, 'egress', 'exceptCIDRs').map(String);
   const bad = except.find((c) => !parseCidr(c));
   if (bad) return `Egress Except CIDR ${bad} is invalid`;

@@ -2,8 +2,8 @@
  * Antrea's node SNAT (antrea-io/antrea pkg/agent/route/route_linux.go, ANTREA-POSTROUTING):
  * `-s <node pod CIDR> -m set ! --match-set ANTREA-POD-IP dst ! -o antrea-gw0 -j MASQUERADE`, not
  * written with noSNAT (noEncap only; networkPolicyOnly leaves SNAT to the primary CNI and adds no
- * layer). ANTREA-POD-IP holds every node's pod CIDR. In noEncap and hybrid modes multicast is
- * returned first when the Multicast feature is on, which antrea-agent.conf does not say here.
+ * layer). ANTREA-POD-IP holds every node's pod CIDR. In noEncap and hybrid modes, with multicast
+ * enabled, a RETURN for multicast comes first.
  */
 import type { AntreaLayer } from '../../model/layers/antrea.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
@@ -24,7 +24,7 @@ const FINDINGS = {
   ANTREA_NO_SNAT: () => 'antrea-agent.conf sets noSNAT (noEncap mode): pod traffic keeps the pod IP',
   ANTREA_SOURCE_OUTSIDE_POD_CIDR: (d) => `the source ${d['sourceIP']} is outside node ${d['node']}'s pod CIDR, which Antrea's masquerade rule matches`,
   ANTREA_NODE_POD_CIDR_UNKNOWN: (d) => `node ${d['node']} shows no ${d['family']} pod CIDR, which Antrea's masquerade rule matches the source against`,
-  ANTREA_DST_MULTICAST: (d) => `in ${d['mode']} mode Antrea does not masquerade multicast when its Multicast feature is on, which is not known here`,
+  ANTREA_DST_MULTICAST: (d) => `multicast is enabled in antrea-agent.conf and the mode is ${d['mode']}: Antrea does not masquerade multicast`,
   ANTREA_AGENT_REFUSES_CONFIG: (d) => `antrea-agent exits on its config (${d['detail']}), so its rules are unknown; fix antrea-agent.conf to decide`,
   ANTREA_WINDOWS_UNMODELLED: (d) => `node ${d['node']} runs Antrea's Windows agent, which SNATs in OVS; this tool does not model it`,
   ANTREA_NETWORK_POLICY_ONLY: () => 'Antrea runs in networkPolicyOnly mode: it performs no SNAT and leaves it to the primary CNI',
@@ -59,11 +59,10 @@ export const antrea: SnatMechanism<AntreaLayer> = {
     const cidrs = ctx.of(allPodCIDRs, ctx.snapshot);
     const verdict = evaluateExemptions(range, exemptBlocks(cidrs, 'ANTREA_DST_IN_POD_CIDRS'),
       { exempt: 'ANTREA_DST_IN_POD_CIDRS', masquerade: 'ANTREA_MASQUERADE' }, {}, source);
-    const multicast = range.family === 4 && coverage(range, [MULTICAST]) !== 'none';
-    if (verdict.outcome === 'masquerade' && multicast && config.trafficEncapMode !== 'encap') {
-      return { outcome: 'unknown', finding: { code: 'ANTREA_DST_MULTICAST', data: { mode: config.trafficEncapMode }, source } };
-    }
-    return verdict;
+    if (verdict.outcome !== 'masquerade' || range.family !== 4 || !config.multicast || config.trafficEncapMode === 'encap') return verdict;
+    const multicast = coverage(range, [MULTICAST]);
+    if (multicast === 'all') return { outcome: 'exempt', finding: { code: 'ANTREA_DST_MULTICAST', data: { mode: config.trafficEncapMode }, source } };
+    return multicast === 'some' ? { outcome: 'unknown', finding: { code: 'DST_RANGE_PARTIALLY_EXEMPT', data: { cidrs: '224.0.0.0/4' }, source } } : verdict;
   }),
 };
 

@@ -17,6 +17,8 @@ export interface AntreaAgentConfig {
   noSNAT: boolean;
   /** featureGates.Egress (beta since v1.6, on by default). */
   egressEnabled: boolean;
+  /** featureGates.Multicast (on by default) and multicast.enable (off by default): multicast is not masqueraded in noEncap and hybrid. */
+  multicast: boolean;
   /** egress.exceptCIDRs: destinations Egresses never SNAT. */
   exceptCIDRs: string[];
   source: ObjectRef;

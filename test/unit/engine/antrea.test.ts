@@ -51,7 +51,10 @@ describe('Antrea node SNAT, by traffic mode', () => {
     ['the mode is read case-insensitively (strings.EqualFold)', { trafficEncapMode: 'NoEncap', noSNAT: true }, '8.8.8.8', '10.244.1.7', 'pod-ip', 'ANTREA_NO_SNAT'],
     ['noSNAT with encap: the agent exits, so the answer is unknown', { noSNAT: true }, '8.8.8.8', null, 'unknown', 'ANTREA_AGENT_REFUSES_CONFIG'],
     ['an unknown mode: the agent exits', { trafficEncapMode: 'vxlan' }, '8.8.8.8', null, 'unknown', 'ANTREA_AGENT_REFUSES_CONFIG'],
-    ['multicast in noEncap depends on the Multicast feature, not shown', { trafficEncapMode: 'noEncap' }, '239.1.1.1', null, 'unknown', 'ANTREA_DST_MULTICAST'],
+    ['multicast is masqueraded while multicast.enable is off (its default)', { trafficEncapMode: 'noEncap' }, '239.1.1.1', '10.10.0.101', 'node-ip', 'ANTREA_MASQUERADE'],
+    ['multicast keeps the pod IP in noEncap with multicast enabled', { trafficEncapMode: 'noEncap', multicast: { enable: true } }, '239.1.1.1', '10.244.1.7', 'pod-ip', 'ANTREA_DST_MULTICAST'],
+    ['multicast is masqueraded in encap even with multicast enabled (no RETURN there)', { multicast: { enable: true } }, '239.1.1.1', '10.10.0.101', 'node-ip', 'ANTREA_MASQUERADE'],
+    ['the Multicast feature gate off leaves multicast masqueraded', { trafficEncapMode: 'hybrid', multicast: { enable: true }, featureGates: { Multicast: false } }, '239.1.1.1', '10.10.0.101', 'node-ip', 'ANTREA_MASQUERADE'],
   ])('%s', (_name, settings, to, sourceIP, identity, code) => {
     const d = answer(cluster({ settings }), 'web', to);
     expect({ sourceIP: d.sourceIP, identity: d.identity }).toEqual({ sourceIP, identity });
