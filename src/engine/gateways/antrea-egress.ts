@@ -120,15 +120,17 @@ type Desired = { ip: string; node: string | undefined } | { none: Finding; warn:
 function desiredOf(egress: AntreaEgress): Desired {
   const ref = { kind: 'Egress', name: egress.name };
   if (egress.ignored) return { none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref }, warn: true };
-  const { egressIP, egressNode } = egress.status;
+  // Agents before status.egressIP existed wrote only egressNode (docs/egress.md's first example).
+  const { egressIP: statusIP, egressNode } = egress.status;
+  const ip = statusIP ?? egress.egressIP;
+  const agrees = !statusIP || !egress.egressIP || statusIP === egress.egressIP;
   // isEgressSchedulable: with a pool, only the IP the scheduler placed on a node is installed.
   if (egress.externalIPPool) {
-    const placed = egressIP && egressNode && (!egress.egressIP || egress.egressIP === egressIP);
-    if (placed) return { ip: egressIP, node: egressNode };
+    if (ip && egressNode && agrees) return { ip, node: egressNode };
     return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: egress.externalIPPool }, source: ref }, warn: true };
   }
   if (!egress.egressIP) return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: '' }, source: ref }, warn: true };
-  return { ip: egress.egressIP, node: egressIP === egress.egressIP ? egressNode : undefined };
+  return { ip: egress.egressIP, node: agrees ? egressNode : undefined };
 }
 
 function bindAndApply(effect: EffectBuilder, selection: readonly AntreaEgress[], destination: Destination): EffectBuilder {

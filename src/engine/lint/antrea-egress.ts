@@ -28,7 +28,7 @@ export const antreaEgressCheck = defineCheck({
   run({ snapshot, pods, ctx }, report) {
     const layer = snapshot.datapath.gateways.find((g): g is AntreaEgressLayer => g.mechanism === 'antrea-egress');
     if (!layer) return;
-    for (const egress of layer.egresses.filter((e) => !e.ignored && e.appliedTo && !(e.status.egressIP && e.status.egressNode))) {
+    for (const egress of layer.egresses.filter((e) => !e.ignored && e.appliedTo && !e.status.egressNode)) {
       report('ANTREA_EGRESS_NOT_ASSIGNED', { kind: 'Egress', name: egress.name }, {
         egressIP: egress.egressIP ?? '', pool: egress.externalIPPool ?? '',
       });

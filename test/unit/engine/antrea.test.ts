@@ -117,11 +117,17 @@ describe('Antrea Egress: which pods an Egress selects (appliedTo)', () => {
   });
 });
 
+/** The status as agents before status.egressIP wrote it: egressNode alone. */
+function withoutStatusIP(e: KubeObject): KubeObject {
+  return { ...e, status: { egressNode: (e['status'] as { egressNode: string }).egressNode } };
+}
+
 describe('Antrea Egress: what the agent installs for a selected pod', () => {
   const web = (...egresses: KubeObject[]) => cluster({ egresses: egresses.map((e) => structuredClone(e)) });
   it.each([
     ['a static IP held by a node: that IP, through that node', [egress('e').selectNamespace('prod').ip('10.10.0.104').heldBy('node-4').build()], '8.8.8.8', '10.10.0.104', 'egress-ip', ['ANTREA_EGRESS_IP'], []],
     ['a pool IP the scheduler placed on a node', [egress('e').selectNamespace('prod').pool('p').ip('10.10.0.11').heldBy('node-4').build()], '8.8.8.8', '10.10.0.11', 'egress-ip', ['ANTREA_EGRESS_IP'], []],
+    ['a status with egressNode only (agents before status.egressIP): the spec IP through that node', [egress('e').selectNamespace('prod').pool('p').ip('10.10.0.11').heldBy('node-4').build()].map(withoutStatusIP), '8.8.8.8', '10.10.0.11', 'egress-ip', ['ANTREA_EGRESS_IP'], []],
     ['a pool IP not yet placed: no flows, the node IP, warned', [egress('e').selectNamespace('prod').pool('p').ip('10.10.0.11').build()], '8.8.8.8', '10.10.0.101', 'node-ip', ['ANTREA_MASQUERADE'], ['ANTREA_EGRESS_NOT_REALISED']],
     ['a pool with no IP allocated yet: the node IP, warned', [egress('e').selectNamespace('prod').pool('p').build()], '8.8.8.8', '10.10.0.101', 'node-ip', ['ANTREA_MASQUERADE'], ['ANTREA_EGRESS_NOT_REALISED']],
     ['a static IP no node holds: tunnelled to nobody, unknown', [egress('e').selectNamespace('prod').ip('10.10.0.99').build()], '8.8.8.8', null, 'unknown', ['ANTREA_EGRESS_IP_ON_NO_NODE'], []],
