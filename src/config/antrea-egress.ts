@@ -1,6 +1,8 @@
 /**
  * Antrea's Egress and ExternalIPPool (crd.antrea.io/v1beta1, both cluster-scoped; antrea-io/antrea
  * pkg/apis/crd/v1beta1/types.go, docs/egress.md), and the detection that builds Antrea's two layers.
+ * v1alpha2, the only version Antrea 1.0 to 1.12 serve (v1beta1 came in 1.13, #5180; v1alpha2 went
+ * in 2.0, #6239), has the same fields, so both are read alike.
  */
 import type { AntreaAppliedTo, AntreaEgress, AntreaEgressLayer, AntreaExternalIPPool, AntreaIPRange } from '../model/layers/antrea.ts';
 import type { KubeObject } from '../model/objects.ts';
@@ -106,8 +108,8 @@ export const antreaDetection: Detection = {
   force: (i) => built(forceAntrea(i.index, i.gaps), i),
   reads: {
     resources: [
-      { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'egresses', kind: 'Egress', namespaced: false },
-      { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'externalippools', kind: 'ExternalIPPool', namespaced: false },
+      { group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha2'], plural: 'egresses', kind: 'Egress', namespaced: false },
+      { group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha2'], plural: 'externalippools', kind: 'ExternalIPPool', namespaced: false },
     ],
   },
 };

@@ -120,7 +120,7 @@ type Desired = { ip: string; node: string | undefined } | { none: Finding; warn:
 function desiredOf(egress: AntreaEgress): Desired {
   const ref = { kind: 'Egress', name: egress.name };
   if (egress.ignored) return { none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref }, warn: true };
-  // Agents before status.egressIP existed wrote only egressNode (docs/egress.md's first example).
+  // Agents before v1.12 (status.egressIP came with #4603) wrote only egressNode, as docs/egress.md's first example shows.
   const { egressIP: statusIP, egressNode } = egress.status;
   const ip = statusIP ?? egress.egressIP;
   const agrees = !statusIP || !egress.egressIP || statusIP === egress.egressIP;
