@@ -57,7 +57,11 @@ export const antreaEgress: GatewayMechanism<AntreaEgressLayer, AntreaEgressInput
   stage: 'egress-gateway',
   findings: FINDINGS,
   upstream: 'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go, pkg/agent/openflow/pipeline.go, docs/egress.md',
-  describe: (layer) => (layer.unreadEgresses ? 'Egresses unreadable' : `${layer.egresses.length} Egress${layer.egresses.length === 1 ? '' : 'es'}`),
+  describe(layer) {
+    if (layer.unreadEgresses) return 'Egresses unreadable';
+    const count = layer.egresses.length;
+    return count === 0 ? undefined : `${count} Egress${count === 1 ? '' : 'es'}`;
+  },
   input(layer, { ctx, pod, node }) {
     if (pod.hostNetwork || !isActiveOn(layer.scope, node)) return undefined;
     if (layer.unreadEgresses) return { selection: [], unknown: 'unread' };
