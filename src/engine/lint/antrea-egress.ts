@@ -10,6 +10,7 @@ import { egressesSelecting } from '../gateways/antrea-selection.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { formatLabelSelector } from '../../config/label-selector-text.ts';
 import { matchesSelector } from '../core/label-selector.ts';
+import { isActiveOn } from '../core/scope.ts';
 import { defineCheck, type Report } from './check.ts';
 
 interface Overlap {
@@ -36,6 +37,9 @@ export const antreaEgressCheck = defineCheck({
     checkPools(layer, snapshot, report);
     const overlaps = new Map<readonly AntreaEgress[], Overlap>();
     for (const pod of pods.filter((p) => !p.hostNetwork)) {
+      // A pod on a node without the Linux agent (Windows) has no Egress flows to choose between.
+      const node = ctx.node(pod.nodeName);
+      if (node && !isActiveOn(layer.scope, node)) continue;
       const { egresses } = egressesSelecting(ctx, layer, pod);
       if (egresses.filter((e) => !e.ignored).length < 2) continue;
       const overlap = overlaps.get(egresses) ?? { egresses, workloads: new Set<string>(), pods: 0 };
