@@ -119,11 +119,11 @@ const clusterBlocks = derivation((snapshot: Snapshot, ctx): RangeSet =>
   new RangeSet([...ctx.of(clusterAddresses, snapshot).blocks(), ...cidrBlocks(snapshot.nodes.flatMap((n) => n.podCIDRs))]));
 
 /** The IP the agent would install for the Egress, or why it installs none. */
-type Desired = { ip: string; node: string | undefined } | { none: Finding; warn: boolean };
+type Desired = { ip: string; node: string | undefined } | { none: Finding };
 
 function desiredOf(egress: AntreaEgress): Desired {
   const ref = { kind: 'Egress', name: egress.name };
-  if (egress.ignored) return { none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref }, warn: true };
+  if (egress.ignored) return { none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref } };
   // Agents before v1.12 (status.egressIP came with #4603) wrote only egressNode, as docs/egress.md's first example shows.
   const { egressIP: statusIP, egressNode } = egress.status;
   const ip = statusIP ?? egress.egressIP;
@@ -131,9 +131,9 @@ function desiredOf(egress: AntreaEgress): Desired {
   // isEgressSchedulable: with a pool, only the IP the scheduler placed on a node is installed.
   if (egress.externalIPPool) {
     if (ip && egressNode && agrees) return { ip, node: egressNode };
-    return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: egress.externalIPPool }, source: ref }, warn: true };
+    return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: egress.externalIPPool }, source: ref } };
   }
-  if (!egress.egressIP) return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: '' }, source: ref }, warn: true };
+  if (!egress.egressIP) return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: '' }, source: ref } };
   return { ip: egress.egressIP, node: agrees ? egressNode : undefined };
 }
 
