@@ -147,7 +147,8 @@ function bindAndApply(effect: EffectBuilder, selection: readonly AntreaEgress[],
   if (bound.length === 0) return effect;
   const ips = [...new Set(bound.map((b) => b.ip))];
   const egresses = bound.map((b) => b.egress.name).join(', ');
-  if (ips.length > 1) return unknownIn(effect, { code: 'ANTREA_EGRESS_SEVERAL', data: { egresses, candidates: bound.map((b) => `${b.ip} (${b.egress.name})`).join(', ') } });
+  // egressIPs: every address the pod may leave with, for a set-valued answer (design §5 sourceIPs) once the contract has it.
+  if (ips.length > 1) return unknownIn(effect, { code: 'ANTREA_EGRESS_SEVERAL', data: { egresses, egressIPs: [...ips].sort().join(', '), candidates: bound.map((b) => `${b.ip} (${b.egress.name})`).join(', ') } });
   if (bound.length > 1) effect.warn({ code: 'ANTREA_EGRESS_SEVERAL_SAME_IP', data: { egresses, egressIP: ips[0]! } });
   const chosen = bound.find((b) => b.node) ?? bound[0]!;
   const ref = { kind: 'Egress', name: chosen.egress.name };
