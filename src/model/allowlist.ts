@@ -5,9 +5,10 @@
  */
 import type { Destination, Identity, Decision } from './decision.ts';
 import type { Finding } from './reasons.ts';
+import type { ObjectRef } from './objects.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
-export type AllowlistOrigin = 'node' | 'egress-gateway' | 'nat' | 'pod-network';
+export type AllowlistOrigin = 'node' | 'egress-gateway' | 'egress-ip' | 'nat' | 'pod-network';
 
 export interface AllowlistSource {
   /** A single address, or a node's pod CIDR where the pod IP leaves unchanged. */
@@ -19,6 +20,8 @@ export interface AllowlistSource {
   /** True when a pod running now uses it, false when only a node it may be scheduled to does. */
   current: boolean;
   gateway?: string;
+  /** For `egress-ip`: the object that assigns the address (an Antrea Egress). */
+  object?: ObjectRef;
 }
 
 export type AllowlistNoteCode =
@@ -28,11 +31,12 @@ export type AllowlistNoteCode =
   | 'DROPPED_ON_SOME_NODES'
   | 'NO_ELIGIBLE_NODE'
   | 'SCHEDULING_NOT_VISIBLE'
-  | 'NODE_HAS_NO_POD_CIDR';
+  | 'NODE_HAS_NO_POD_CIDR'
+  | 'EGRESS_IP_PENDING';
 
 export interface AllowlistNote {
   code: AllowlistNoteCode;
-  /** Nodes (or pods, for the pod-level codes) the note is about. */
+  /** Nodes (or pods, for the pod-level codes; egress objects for EGRESS_IP_PENDING) the note is about. */
   subjects: string[];
   /** For PART_UNKNOWN: the engine's reasons, which say what would make the answer known. */
   reasons?: Finding[];

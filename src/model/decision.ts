@@ -5,8 +5,8 @@ import type { Finding } from './reasons.ts';
 import type { IpRange } from './net.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
-/** design §5: the values scripts branch on. */
-export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'nat' | 'dropped' | 'unknown';
+/** design §5: the values scripts branch on; `egress-ip` is an address an egress object assigns (an Antrea Egress IP). */
+export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'egress-ip' | 'nat' | 'dropped' | 'unknown';
 
 export type StepOutcome = 'applied' | 'not-applicable' | 'exempt' | 'masquerade' | 'unknown';
 

@@ -15,6 +15,7 @@ const NOTE_TEXT: Record<AllowlistNoteCode, string> = {
   NO_ELIGIBLE_NODE: 'no node admits these pods now; a node added for them would bring new addresses',
   SCHEDULING_NOT_VISIBLE: 'the pod spec (node selector, affinity, tolerations) is not in the input: only the nodes they run on now are covered',
   NODE_HAS_NO_POD_CIDR: 'the pod IP leaves unchanged but the node shows no pod CIDR: other pods there get other addresses',
+  EGRESS_IP_PENDING: 'an egress object selects these pods but has no IP assigned yet: once it has one, the traffic leaves with that address instead of the ones listed',
 };
 
 export function noteMessage(note: AllowlistNote): string {
@@ -31,7 +32,7 @@ function renderOne(list: Allowlist): string {
   const dest = list.destination.name ? `${list.destination.text} (${list.destination.name})` : list.destination.text;
   const workloads = list.workloads.map((w) => `${w.kind}/${w.name}`).join(', ');
   const header = `Destination:  ${dest}\nWorkloads:    ${workloads || '<none>'} (${list.pods.length} pod${list.pods.length === 1 ? '' : 's'}; running on ${list.currentNodes.length} node${list.currentNodes.length === 1 ? '' : 's'}, may run on ${list.eligibleNodes.length})\n`;
-  const rows = list.sources.map((s) => [s.address, s.origin, s.gateway ?? '', s.nodes.join(', '), s.current ? 'yes' : 'no']);
+  const rows = list.sources.map((s) => [s.address, s.origin, `${s.gateway ?? ''}${s.object ? ` (${s.object.kind}/${s.object.name})` : ''}`, s.nodes.join(', '), s.current ? 'yes' : 'no']);
   const table = rows.length > 0 ? renderTable(['ADDRESS', 'ORIGIN', 'GATEWAY', 'NODES', 'IN USE NOW'], rows) : 'No address needed.\n';
   const notes = list.notes.map((n) => `  - ${noteMessage(n)}\n`).join('');
   const verdict = list.complete ? 'complete' : 'INCOMPLETE: the set above may not be enough (see the notes)';

@@ -48,6 +48,8 @@ const WRITERS: Record<string, string> = {
   'flannel IPv6Network CIDR': 'the kube-flannel-cfg ConfigMap',
   natOutgoingAddress: 'whoever applied the FelixConfiguration',
   'EgressGatewayPolicy cidr': 'whoever applied the EgressGatewayPolicy',
+  'Egress IP': 'whoever applied the Egress (antrea-controller validates spec.egressIP, a -f file is not checked)',
+  'ExternalIPPool cidr': 'whoever applied the ExternalIPPool',
   'IPPool cidr': 'whoever applied the IPPool: calicoctl and the projectcalico.org API validate it, a crd.projectcalico.org object written directly is not',
 };
 
@@ -131,6 +133,30 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
   CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: {
     message: (d) => `policies ${d['policies']} both match ${d['cidr']} for ${pods(d)} with the same gateway and address: the same result until one of them changes`,
     fix: () => 'keep one policy per pod and CIDR',
+  },
+  ANTREA_EGRESS_NOT_ASSIGNED: {
+    message: (d) => d['pool']
+      ? `status shows no node holding ${d['egressIP'] ? `egress IP ${d['egressIP']}` : 'an egress IP'} from pool ${d['pool']}: Antrea installs no SNAT for this Egress, so the pods it selects leave with their node's IP`
+      : `status shows no node holding egress IP ${d['egressIP']}: Antrea tunnels the selected pods' traffic to that address, which no node has claimed, so it is lost`,
+    fix: (d) => d['pool']
+      ? `free addresses in pool ${d['pool']} or label nodes its nodeSelector matches, and check the Egress's IPAssigned condition (kubectl describe egress)`
+      : `configure ${d['egressIP']} on an interface of one node, or give the Egress an externalIPPool so that Antrea assigns it`,
+  },
+  ANTREA_EGRESS_DUPLICATE_MATCH: {
+    message: (d) => `Egresses ${listOf(d['egresses'])} all select ${pods(d)} with different addresses (${listOf(d['addresses'])}): Antrea binds each pod to whichever it processed first, so the egress IP is not predictable and can change when an agent restarts`,
+    fix: () => 'narrow the appliedTo selectors so that each pod is selected by one Egress',
+  },
+  ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: {
+    message: (d) => `Egresses ${listOf(d['egresses'])} all select ${pods(d)} with the same address ${d['addresses']}: the same result until one of them changes`,
+    fix: () => 'keep one Egress per pod',
+  },
+  ANTREA_EGRESS_POOL_NOT_FOUND: {
+    message: (d) => `the Egress names ExternalIPPool ${d['pool']}, which does not exist: no IP is allocated, so the pods it selects leave with their node's IP`,
+    fix: (d) => `create ExternalIPPool ${d['pool']}, or correct spec.externalIPPool`,
+  },
+  ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: {
+    message: (d) => `no node matches the nodeSelector ${d['nodeSelector']} of this pool, so Antrea can assign its IPs to no node: the pods of ${listOf(d['egresses'])} leave with their node's IP`,
+    fix: (d) => `label the nodes meant to hold the egress IPs ${d['nodeSelector']}, or correct the pool's nodeSelector`,
   },
   ALLOWLIST_MISSES_NODES: {
     message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,

@@ -89,6 +89,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CILIUM_NODES_UNREADABLE: (d) => `${couldNotRead(d)}, so the node addresses and pod CIDRs Cilium decides with are unknown`,
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
+  ANTREA_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Antrea's traffic mode, noSNAT and Egress settings (antrea-agent.conf in antrea-config) are unknown`,
+  ANTREA_EGRESSES_UNREADABLE: (d) => `${couldNotRead(d)}: an Antrea Egress may send this traffic through its egress IP`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the SNAT policy of EKS Auto Mode node ${d['node']}'s NodeClass is unknown`,
   EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,

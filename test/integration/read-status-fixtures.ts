@@ -42,25 +42,26 @@ interface Rule {
   resources: string[];
   verbs: string[];
 }
-interface Role {
+export interface Role {
   metadata: { name: string };
   rules: Rule[];
 }
 
 /** The shipped roles with one resource left out (rules left empty are dropped). */
-function rolesWithout(resource: Refusable, shipped: Role[]): object[] {
+export function rolesWithout(resource: string, shipped: Role[]): object[] {
   return shipped.map((role) => ({
     apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${role.metadata.name}-no-${resource}` },
     rules: role.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== resource) })).filter((r) => r.resources.length > 0),
   }));
 }
 
-function bindings(user: string, who: string, datapath: string): object[] {
+/** `who` cluster-wide and `datapath` in each agent namespace, for one user. */
+export function bindings(user: string, who: string, datapath: string, namespaces: readonly string[] = AGENT_NAMESPACES): object[] {
   const subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }];
   const roleRef = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name });
   return [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: user }, subjects, roleRef: roleRef(who) },
-    ...AGENT_NAMESPACES.map((namespace) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: user, namespace }, subjects, roleRef: roleRef(datapath) })),
+    ...namespaces.map((namespace) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: user, namespace }, subjects, roleRef: roleRef(datapath) })),
   ];
 }
 

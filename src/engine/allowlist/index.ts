@@ -103,8 +103,10 @@ function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<A
     const cidrs = node.podCIDRs.filter((c) => parseCidr(c)?.cidr.family === destination.range.family);
     return (cidrs.length > 0 ? cidrs : [d.sourceIP]).map((address) => ({ address, origin: 'pod-network' as const, identity: d.identity }));
   }
-  const origin = d.identity === 'egress-gateway' ? 'egress-gateway' : d.identity === 'nat' ? 'nat' : 'node';
-  return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}) }];
+  const origin = d.identity === 'egress-gateway' || d.identity === 'egress-ip' || d.identity === 'nat' ? d.identity : 'node';
+  // The egress object's reason names it as its source (a Node or ConfigMap is not such an object).
+  const object = d.identity === 'egress-ip' ? d.reasons.find((r) => r.source && r.source.kind !== 'Node' && r.source.kind !== 'ConfigMap')?.source : undefined;
+  return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}), ...(object ? { object } : {}) }];
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {

@@ -18,6 +18,9 @@ export interface Placement {
 /** Labels the managed node pools carry; a pool scales and replaces its nodes, with new addresses. */
 const POOL_LABELS = ['cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool', 'kubernetes.azure.com/agentpool', 'alpha.eksctl.io/nodegroup-name'];
 
+/** Warnings that an egress object selects the pod but has no address yet (the set will change once it has). */
+const PENDING: ReadonlySet<string> = new Set(['ANTREA_EGRESS_NOT_REALISED']);
+
 /** A pod whose node is not among the objects read: its decision says why it is unknown. */
 export interface Unplaced {
   node: string;
@@ -43,6 +46,8 @@ export function collectNotes(pods: readonly PodInfo[], placements: readonly Plac
   }
   const dropped = placements.filter((p) => p.decision.identity === 'dropped');
   if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: nodesOf(dropped) });
+  const pending = unique(placements.flatMap((p) => p.decision.warnings.filter((w) => PENDING.has(w.code)).map((w) => w.source ? `${w.source.kind}/${w.source.name}` : w.code)));
+  if (pending.length > 0) notes.push({ code: 'EGRESS_IP_PENDING', subjects: pending });
   const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
   if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
   if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });

@@ -17,6 +17,7 @@ import { allowlistCoverage } from './allowlist-coverage.ts';
 import { invalidAddresses } from './invalid-addresses.ts';
 import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { eksAutoMode } from './eks-auto-mode.ts';
+import { antreaEgressCheck } from './antrea-egress.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -32,6 +33,7 @@ const CHECKS = [
   ciliumOverlap,
   ciliumHostNetwork,
   eksAutoMode,
+  antreaEgressCheck,
   allowlistCoverage,
 ] as const;
 

@@ -7,9 +7,11 @@
 import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
 import { agentNamespaces, type DatapathRegistry } from '../../config/datapath.ts';
 import type { ResourceSpec } from '../../model/resources.ts';
+import { antreaEgress } from '../gateways/antrea-egress.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
+import { antrea } from '../snat/antrea.ts';
 import { assumedDefault } from '../snat/assumed-default.ts';
 import { awsVpcCni } from '../snat/aws-vpc-cni.ts';
 import { azureIpMasqAgent } from '../snat/azure-ip-masq-agent.ts';
@@ -33,6 +35,7 @@ import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
+  antreaEgress,
   calico,
   gkeEgressNatPolicy,
   gkeDefaultSnat,
@@ -43,6 +46,7 @@ export const MECHANISMS = [
   flannel,
   cniBridge,
   kubenet,
+  antrea,
   cilium,
   assumedDefault,
   unreadableDatapath,

@@ -33,6 +33,11 @@ describe('the codes', () => {
       CILIUM_EGW_SELECTS_HOST_NETWORK_POD: 'warning',
       EKS_NODEPOOL_NODECLASS_MISSING: 'error',
       EKS_NODECLASS_SNAT_DISABLED_PUBLIC_IP: 'warning',
+      ANTREA_EGRESS_NOT_ASSIGNED: 'warning',
+      ANTREA_EGRESS_DUPLICATE_MATCH: 'error',
+      ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
+      ANTREA_EGRESS_POOL_NOT_FOUND: 'error',
+      ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
       ALLOWLIST_MISSES_NODES: 'error',
     });
   });
