@@ -196,7 +196,7 @@ export class RangeSet {
  * Addresses once each in numeric order: IPv4 before IPv6, each family by value (so 10.0.0.9 before
  * 10.0.0.10, unlike a text sort); text Go would not parse goes last, in text order.
  */
-export function sortAddresses(addresses: readonly string[]): string[] {
+export function orderedAddressSet(addresses: readonly string[]): string[] {
   const byValue = new Map<string, { text: string; ip: { family: Family; value: bigint } | undefined }>();
   for (const text of addresses) {
     const ip = parseIp(text);

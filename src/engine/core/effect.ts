@@ -7,7 +7,7 @@
 import type { Identity, StepOutcome, TraceStep } from '../../model/decision.ts';
 import type { ObjectRef } from '../../model/objects.ts';
 import type { Finding } from '../../model/reasons.ts';
-import { addressesOfBlock, sortAddresses } from '../../net/ip.ts';
+import { addressesOfBlock, orderedAddressSet } from '../../net/ip.ts';
 
 export interface PacketFields {
   sourceIP?: string | null;
@@ -83,7 +83,7 @@ export class EffectBuilder {
    * sourceIP null with all of them in sourceIPs. The caller never passes an empty list.
    */
   leaveFromSet(addresses: readonly string[], fields: Omit<PacketFields, 'sourceIP' | 'sourceIPs'>): this {
-    const sorted = sortAddresses(addresses);
+    const sorted = orderedAddressSet(addresses);
     return this.set({ ...fields, sourceIP: sorted.length === 1 ? sorted[0]! : null, sourceIPs: sorted });
   }
 

@@ -9,6 +9,7 @@ import { agentNamespaces, type DatapathRegistry } from '../../config/datapath.ts
 import type { ResourceSpec } from '../../model/resources.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
+import { ovnEgressIp } from '../gateways/ovn-egress-ip.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
 import { assumedDefault } from '../snat/assumed-default.ts';
 import { awsVpcCni } from '../snat/aws-vpc-cni.ts';
@@ -21,6 +22,7 @@ import { gkeDefaultSnat } from '../snat/gke-default-snat.ts';
 import { gkeEgressNatPolicy } from '../snat/gke-egress-nat-policy.ts';
 import { ipMasqAgent } from '../snat/ip-masq-agent.ts';
 import { kubenet } from '../snat/kubenet.ts';
+import { ovnKubernetes } from '../snat/ovn-kubernetes.ts';
 import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 
 /**
@@ -32,6 +34,7 @@ import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
+  ovnEgressIp,
   calico,
   gkeEgressNatPolicy,
   gkeDefaultSnat,
@@ -41,6 +44,7 @@ export const MECHANISMS = [
   flannel,
   cniBridge,
   kubenet,
+  ovnKubernetes,
   cilium,
   assumedDefault,
   unreadableDatapath,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressesOfBlock, cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress, sortAddresses } from '../../../src/net/ip.ts';
+import { addressesOfBlock, cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress, orderedAddressSet } from '../../../src/net/ip.ts';
 
 describe('parsing addresses like Go net.ParseIP', () => {
   it.each([
@@ -85,7 +85,7 @@ describe('ordering a set of addresses', () => {
     ['one of equal addresses, the first written', ['fd00::1', 'fd00:0::1'], ['fd00::1']],
     ['text Go rejects last', ['bogus', '10.0.0.1'], ['10.0.0.1', 'bogus']],
   ])('sorts %s', (_name, given, sorted) => {
-    expect(sortAddresses(given)).toEqual(sorted);
+    expect(orderedAddressSet(given)).toEqual(sorted);
   });
 });
 
