@@ -10,7 +10,9 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { InvalidAddress } from '../model/snapshot.ts';
 import { parseCidr } from '../net/ip.ts';
+import type { NodeScope } from '../model/datapath.ts';
 import { invalidAddressWarnings } from './addresses.ts';
+import { agentScope } from './daemonset.ts';
 import { versionGap } from './api-versions.ts';
 import { daemonSets, NOTHING, type Built, type Detection, type DetectInputs } from './detection.ts';
 import { unreadable } from './gaps.ts';
@@ -41,7 +43,16 @@ function ovnLayer(inputs: DetectInputs, forced: boolean): OvnKubernetesLayer | u
   const nodes = Object.fromEntries(annotated.map((node) => [node.metadata.name, nodeFacts(node, inputs.warnings)]));
   // Only OVN's own subnets: a Node's spec.podCIDR, where kube-controller-manager still allocates one, is not what OVN uses.
   const clusterSubnets = [...new Set(Object.values(nodes).flatMap((n) => n.subnets))].sort();
-  return { mechanism: 'ovn-kubernetes', source: source ?? { kind: 'DaemonSet', namespace: 'ovn-kubernetes', name: 'ovnkube-node' }, nodes, clusterSubnets, scope: { basis: 'all-nodes' } };
+  return { mechanism: 'ovn-kubernetes', source: source ?? { kind: 'DaemonSet', namespace: 'ovn-kubernetes', name: 'ovnkube-node' }, nodes, clusterSubnets, scope: scopeOf(inputs, ds, annotated) };
+}
+
+/**
+ * ovnkube-node annotates every node it runs on, so the annotated nodes are where OVN-Kubernetes
+ * runs; without annotations, where its DaemonSet runs.
+ */
+function scopeOf(inputs: DetectInputs, ds: KubeObject | undefined, annotated: readonly KubeObject[]): NodeScope {
+  if (annotated.length > 0) return { basis: 'agent-pods', nodes: annotated.map((n) => n.metadata.name).sort() };
+  return ds ? agentScope(ds, inputs.pods) : { basis: 'all-nodes' };
 }
 
 /** The node's annotations: JSON objects keyed by family (`ipv4`, `ipv6`) and by network (`default`). */
