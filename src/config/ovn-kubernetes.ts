@@ -104,12 +104,13 @@ function toEgressIP(obj: KubeObject): OvnEgressIP {
 }
 
 /** The EgressIPs; where they could not be read (RBAC, a version the tool does not know), the gap instead. */
-function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], clusterSubnets: string[]): OvnEgressIpLayer | undefined {
+function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKubernetesLayer): OvnEgressIpLayer | undefined {
   const hidden = versionGap(index, 'EgressIP', 'egressips');
   const egressIPs = index.all('EgressIP').map(toEgressIP);
   const unread = hidden ?? (egressIPs.length === 0 ? unreadable(gaps, EGRESS_IPS) : undefined);
   if (egressIPs.length === 0 && !unread) return undefined;
-  const layer: OvnEgressIpLayer = { mechanism: 'ovn-egress-ip', egressIPs, clusterSubnets };
+  const layer: OvnEgressIpLayer = { mechanism: 'ovn-egress-ip', egressIPs, clusterSubnets: ovn.clusterSubnets };
+  if (ovn.scope.basis === 'agent-pods') layer.nodes = ovn.scope.nodes;
   if (unread) layer.unread = unread;
   const unreadNamespaces = unreadable(gaps, 'namespaces');
   if (unreadNamespaces) layer.unreadNamespaces = unreadNamespaces;
@@ -118,7 +119,7 @@ function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], clusterSubn
 
 function built(layer: OvnKubernetesLayer | undefined, inputs: DetectInputs): Built {
   if (!layer) return NOTHING;
-  const gateway = egressIpLayer(inputs.index, inputs.gaps, layer.clusterSubnets);
+  const gateway = egressIpLayer(inputs.index, inputs.gaps, layer);
   return gateway ? { layers: [layer], gateways: [gateway] } : { layers: [layer] };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico and a GKE node side by
+ * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico, a GKE and an OVN-Kubernetes node side by
  * side, pods with their status set as a kubelet would, and one user per resource the tool reads,
  * bound to the shipped ClusterRoles (rbac/who.yaml) minus that one resource.
  */
@@ -16,6 +16,7 @@ const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
 export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
+  'egressips',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];
 export const refusingUser = (resource: Refusable) => `no-${resource}`;
@@ -32,6 +33,7 @@ export const PODS: PodSeed[] = [
   { namespace: 'shop', name: 'batch', node: 'n1', ip: '10.244.1.9', labels: { app: 'batch' } },
   { namespace: 'shop', name: 'calico-app', node: 'n3', ip: '10.244.16.7', labels: { app: 'calico-app' } },
   { namespace: 'shop', name: 'gke-app', node: 'g1', ip: '10.4.0.7', labels: { app: 'gke-app' } },
+  { namespace: 'shop', name: 'ovn-app', node: 'o1', ip: '10.245.1.7', labels: { app: 'ovn-app' } },
 ];
 
 interface Rule {

@@ -16,12 +16,14 @@ import type { PodInfo } from '../../model/snapshot.ts';
 import { cidrBlocks, coverage, orderedAddressSet, parseIp } from '../../net/ip.ts';
 import { gapData } from '../../config/gaps.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
-import type { EngineContext } from '../core/context.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
 
 const LAYER = 'ovn-egress-ip';
+/** The nodes OVN-Kubernetes runs on, as a set: asked once per pod. */
+const ovnNodes = derivation((layer: OvnEgressIpLayer): ReadonlySet<string> => new Set(layer.nodes));
 
 /**
  * Everything of a pod the choice reads: the EgressIPs that select it, or why that is unknown.
@@ -52,9 +54,9 @@ export const ovnEgressIp: GatewayMechanism<OvnEgressIpLayer, OvnEgressIpInput> =
   findings: FINDINGS,
   upstream: 'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-ip.md, go-controller/pkg/ovn/egressip.go',
   describe: (layer) => (layer.unread ? 'EgressIPs unreadable' : `${layer.egressIPs.length} EgressIP${layer.egressIPs.length === 1 ? '' : 's'}`),
-  input(layer, { ctx, pod }) {
-    // EgressIP serves the pod network only (the reroute matches the pod's IP).
-    if (pod.hostNetwork) return undefined;
+  input(layer, { ctx, pod, node }) {
+    // EgressIP serves OVN's pod network only (the reroute matches the pod's IP).
+    if (pod.hostNetwork || (layer.nodes && !ctx.of(ovnNodes, layer).has(node.name))) return undefined;
     if (layer.unread) return { matched: '', unknown: 'egressips' };
     if (layer.unreadNamespaces && layer.egressIPs.length > 0) return { matched: '', unknown: 'namespaces' };
     if (layer.egressIPs.some((e) => !e.namespaceSelector || !e.podSelector)) return { matched: '', unknown: 'selector' };

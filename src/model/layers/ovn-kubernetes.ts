@@ -45,6 +45,8 @@ export interface OvnEgressIpLayer {
   egressIPs: OvnEgressIP[];
   /** The OVN layer's cluster subnets: traffic to them is east-west, which EgressIP leaves alone. */
   clusterSubnets: string[];
+  /** The nodes OVN-Kubernetes runs on, where known (its layer's scope): pods elsewhere are not its. */
+  nodes?: string[];
   /** EgressIPs could not be read (RBAC, an unknown version): any pod may be selected. */
   unread?: ReadGap;
   /** Namespaces could not be read: namespaceSelector cannot be evaluated. */

@@ -82,6 +82,13 @@ describe('EgressIP', () => {
     expect(d).toMatchObject({ sourceIP: '172.18.0.33', sourceIPs: ['172.18.0.33'], identity: 'egress-ip', gateway: { node: 'n1', policy: 'ns-egress' } });
   });
 
+  it('never takes a pod on a node OVN-Kubernetes does not run on (no annotations)', () => {
+    const objects = [...cluster(egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })),
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n9' }, status: { addresses: [{ type: 'InternalIP', address: '172.18.0.9' }] } }, ...build(pod('other', 'shop').on('n9').ip('10.9.0.7'))];
+    expect(answer(objects, 'other', '8.8.8.8')).toMatchObject({ sourceIP: '10.9.0.7', identity: 'pod-ip' });
+    expect(answer(objects, 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.33', identity: 'egress-ip' });
+  });
+
   it('never takes a hostNetwork pod', () => {
     expect(answer(cluster(TWO), 'host', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip', via: 'host-network' });
   });
