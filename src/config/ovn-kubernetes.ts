@@ -2,9 +2,10 @@
  * OVN-Kubernetes: found by its ovnkube DaemonSets (namespace `ovn-kubernetes` upstream,
  * `openshift-ovn-kubernetes` on OpenShift) or by the k8s.ovn.org/ annotations ovnkube writes on
  * every node (go-controller/pkg/util/node_annotations.go, subnet_annotations.go); EgressIP objects
- * (k8s.ovn.org/v1, go-controller/pkg/crd/egressip/v1/types.go).
+ * (k8s.ovn.org/v1, go-controller/pkg/crd/egressip/v1/types.go) and EgressService objects
+ * (go-controller/pkg/crd/egressservice/v1/types.go).
  */
-import type { OvnEgressIP, OvnEgressIpLayer, OvnKubernetesLayer, OvnNodeFacts } from '../model/layers/ovn-kubernetes.ts';
+import type { OvnEgressIP, OvnEgressIpLayer, OvnEgressService, OvnEgressServiceLayer, OvnKubernetesLayer, OvnNodeFacts } from '../model/layers/ovn-kubernetes.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -25,6 +26,7 @@ export const NODE_SUBNETS = 'k8s.ovn.org/node-subnets';
 export const EGRESS_ASSIGNABLE = 'k8s.ovn.org/egress-assignable';
 const DAEMONSETS = ['ovnkube-node', 'ovnkube-master', 'ovnkube-controller'];
 const EGRESS_IPS = 'egressips.k8s.ovn.org';
+const EGRESS_SERVICES = 'egressservices.k8s.ovn.org';
 
 export function isOvnkubeDaemonSet(ds: KubeObject): boolean {
   return DAEMONSETS.includes(ds.metadata.name);
@@ -117,17 +119,41 @@ function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKub
   return layer;
 }
 
+function toEgressService(obj: KubeObject): OvnEgressService {
+  const spec = getRecord(obj, 'spec');
+  const service: OvnEgressService = { namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name, sourceIPBy: getString(spec, 'sourceIPBy') === 'Network' ? 'Network' : 'LoadBalancerIP' };
+  const network = getString(spec, 'network');
+  if (network) service.network = network;
+  const host = getString(getRecord(obj, 'status'), 'host');
+  if (host) service.host = host;
+  return service;
+}
+
+/** The EgressServices, or the gap where they could not be read. */
+function egressServiceLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKubernetesLayer): OvnEgressServiceLayer | undefined {
+  const services = index.all('EgressService').map(toEgressService);
+  const unread = versionGap(index, 'EgressService', 'egressservices') ?? (services.length === 0 ? unreadable(gaps, EGRESS_SERVICES) : undefined);
+  if (services.length === 0 && !unread) return undefined;
+  const layer: OvnEgressServiceLayer = { mechanism: 'ovn-egress-service', services, clusterSubnets: ovn.clusterSubnets };
+  if (ovn.scope.basis === 'agent-pods') layer.nodes = ovn.scope.nodes;
+  if (unread) layer.unread = unread;
+  return layer;
+}
+
 function built(layer: OvnKubernetesLayer | undefined, inputs: DetectInputs): Built {
   if (!layer) return NOTHING;
-  const gateway = egressIpLayer(inputs.index, inputs.gaps, layer);
-  return gateway ? { layers: [layer], gateways: [gateway] } : { layers: [layer] };
+  const gateways = [egressServiceLayer(inputs.index, inputs.gaps, layer), egressIpLayer(inputs.index, inputs.gaps, layer)].filter((g) => g !== undefined);
+  return { layers: [layer], gateways };
 }
 
 export const ovnKubernetesDetection: Detection = {
   detect: (i) => built(ovnLayer(i, false), i),
   force: (i) => built(ovnLayer(i, true), i),
   reads: {
-    resources: [{ group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressips', kind: 'EgressIP', namespaced: false }],
+    resources: [
+      { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressips', kind: 'EgressIP', namespaced: false },
+      { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressservices', kind: 'EgressService', namespaced: true },
+    ],
     namespaces: ['ovn-kubernetes', 'openshift-ovn-kubernetes'],
   },
 };

@@ -91,6 +91,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   OVN_EGRESSIPS_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressIP selects the pod is unknown`,
+  OVN_EGRESS_SERVICES_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressService sends the pod's traffic out with a load-balancer IP is unknown`,
   OVN_EGRESSIP_NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so which namespaces the EgressIPs' namespaceSelector selects is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`

@@ -10,6 +10,7 @@ import type { ResourceSpec } from '../../model/resources.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
 import { ovnEgressIp } from '../gateways/ovn-egress-ip.ts';
+import { ovnEgressService } from '../gateways/ovn-egress-service.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
 import { assumedDefault } from '../snat/assumed-default.ts';
 import { awsVpcCni } from '../snat/aws-vpc-cni.ts';
@@ -34,6 +35,7 @@ import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
+  ovnEgressService,
   ovnEgressIp,
   calico,
   gkeEgressNatPolicy,

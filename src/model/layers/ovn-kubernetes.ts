@@ -53,11 +53,33 @@ export interface OvnEgressIpLayer {
   unreadNamespaces?: ReadGap;
 }
 
+/** One EgressService (k8s.ovn.org/v1, namespaced, named after its LoadBalancer Service; go-controller/pkg/crd/egressservice/v1/types.go). */
+export interface OvnEgressService {
+  namespace: string;
+  name: string;
+  /** Anything but `Network` is handled as LoadBalancerIP (clustermanager/egressservice). */
+  sourceIPBy: 'LoadBalancerIP' | 'Network';
+  network?: string;
+  /** status.host: the node that handles the Service's traffic, `ALL` for sourceIPBy Network. */
+  host?: string;
+}
+
+/** EgressServices: the endpoints of their LoadBalancer Services leave through one node with its ingress IP. */
+export interface OvnEgressServiceLayer {
+  mechanism: 'ovn-egress-service';
+  services: OvnEgressService[];
+  clusterSubnets: string[];
+  nodes?: string[];
+  /** EgressServices could not be read (RBAC, an unknown version). */
+  unread?: ReadGap;
+}
+
 declare module '../datapath.ts' {
   interface SnatLayers {
     'ovn-kubernetes': OvnKubernetesLayer;
   }
   interface GatewayLayers {
     'ovn-egress-ip': OvnEgressIpLayer;
+    'ovn-egress-service': OvnEgressServiceLayer;
   }
 }

@@ -119,3 +119,29 @@ describe('EgressIP', () => {
     expect(d).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
   });
 });
+
+describe('EgressService', () => {
+  const service = (spec: Record<string, unknown>, namespace = 'shop'): KubeObject => ({ apiVersion: 'k8s.ovn.org/v1', kind: 'EgressService', metadata: { name: 'web', namespace }, spec, status: { host: 'n2' } });
+
+  it.each([
+    ['sourceIPBy LoadBalancerIP: the pod may be an endpoint leaving with the load-balancer IP', [service({ sourceIPBy: 'LoadBalancerIP' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
+    ['sourceIPBy Network with a network: its routing table decides', [service({ sourceIPBy: 'Network', network: 'blue' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
+    ['EgressServices may not be listed', [], [forbidden('egressservices.k8s.ovn.org')], 'OVN_EGRESS_SERVICES_UNREADABLE'],
+  ])('is unknown outside the cluster with %s', (_name, extra, gaps, code) => {
+    const d = answer(cluster(...extra), 'web', '8.8.8.8', { gaps });
+    expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(codes(d)).toEqual([code]);
+  });
+
+  it.each([
+    ['sourceIPBy Network without a network (the default path)', service({ sourceIPBy: 'Network' })],
+    ['an EgressService in another namespace', service({ sourceIPBy: 'LoadBalancerIP' }, 'other')],
+  ])('changes nothing for %s', (_name, extra) => {
+    expect(answer(cluster(extra), 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+  });
+
+  it('comes before EgressIP, whose reroute it outranks', () => {
+    const d = answer(cluster(service({ sourceIPBy: 'LoadBalancerIP' }), egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
+    expect(codes(d)).toEqual(['OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN']);
+  });
+});
