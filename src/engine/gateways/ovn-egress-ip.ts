@@ -13,17 +13,15 @@
 import type { OvnEgressIP, OvnEgressIpLayer } from '../../model/layers/ovn-kubernetes.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
-import { cidrBlocks, coverage, orderedAddressSet, parseIp } from '../../net/ip.ts';
+import { orderedAddressSet, parseIp } from '../../net/ip.ts';
 import { gapData } from '../../config/gaps.ts';
-import { inClusterRanges } from '../core/cluster-addresses.ts';
-import { derivation, type EngineContext } from '../core/context.ts';
+import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
+import { eastWest, onOvnPodNetwork } from './ovn-network.ts';
 
 const LAYER = 'ovn-egress-ip';
-/** The nodes OVN-Kubernetes runs on, as a set: asked once per pod. */
-const ovnNodes = derivation((layer: OvnEgressIpLayer): ReadonlySet<string> => new Set(layer.nodes));
 
 /**
  * Everything of a pod the choice reads: the EgressIPs that select it, or why that is unknown.
@@ -56,7 +54,7 @@ export const ovnEgressIp: GatewayMechanism<OvnEgressIpLayer, OvnEgressIpInput> =
   describe: (layer) => (layer.unread ? 'EgressIPs unreadable' : `${layer.egressIPs.length} EgressIP${layer.egressIPs.length === 1 ? '' : 's'}`),
   input(layer, { ctx, pod, node }) {
     // EgressIP serves OVN's pod network only (the reroute matches the pod's IP).
-    if (pod.hostNetwork || (layer.nodes && !ctx.of(ovnNodes, layer).has(node.name))) return undefined;
+    if (!onOvnPodNetwork(ctx, layer, pod, node)) return undefined;
     if (layer.unread) return { matched: '', unknown: 'egressips' };
     if (layer.unreadNamespaces && layer.egressIPs.length > 0) return { matched: '', unknown: 'namespaces' };
     if (layer.egressIPs.some((e) => !e.namespaceSelector || !e.podSelector)) return { matched: '', unknown: 'selector' };
@@ -65,8 +63,7 @@ export const ovnEgressIp: GatewayMechanism<OvnEgressIpLayer, OvnEgressIpInput> =
   },
   decide(layer, { matched, unknown }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
-    const inside = coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' || coverage(destination.range, cidrBlocks(layer.clusterSubnets)) === 'all';
-    if (inside) return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESSIP_EAST_WEST', data: {} }).build();
+    if (eastWest(ctx, layer, destination)) return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESSIP_EAST_WEST', data: {} }).build();
     if (unknown) return effect.unknown(LAYER, unknownFinding(layer, unknown)).build();
     const names = matched.split(', ');
     if (names.length > 1) return effect.unknown(LAYER, { code: 'OVN_EGRESSIP_MULTIPLE', data: { egressIPs: matched }, source: { kind: 'EgressIP', name: names[0]! } }).build();

@@ -10,15 +10,12 @@
  */
 import type { OvnEgressServiceLayer } from '../../model/layers/ovn-kubernetes.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import { cidrBlocks, coverage } from '../../net/ip.ts';
 import { gapData } from '../../config/gaps.ts';
-import { inClusterRanges } from '../core/cluster-addresses.ts';
-import { derivation } from '../core/context.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
+import { eastWest, onOvnPodNetwork } from './ovn-network.ts';
 
 const LAYER = 'ovn-egress-service';
-const ovnNodes = derivation((layer: OvnEgressServiceLayer): ReadonlySet<string> => new Set(layer.nodes));
 
 /** The pod's namespace's EgressServices that act on traffic, joined by `, `; or `unread`. Strings only, so inputs intern. */
 export interface OvnEgressServiceInput {
@@ -44,7 +41,7 @@ export const ovnEgressService: GatewayMechanism<OvnEgressServiceLayer, OvnEgress
   upstream: 'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-service.md, go-controller/pkg/clustermanager/egressservice',
   describe: (layer) => (layer.unread ? 'EgressServices unreadable' : `${layer.services.length} EgressService${layer.services.length === 1 ? '' : 's'}`),
   input(layer, { ctx, pod, node }) {
-    if (pod.hostNetwork || (layer.nodes && !ctx.of(ovnNodes, layer).has(node.name))) return undefined;
+    if (!onOvnPodNetwork(ctx, layer, pod, node)) return undefined;
     if (layer.unread) return { namespace: '', services: '', unread: true };
     // sourceIPBy Network without a network is the default path: the pod's node masquerades as usual.
     const acting = layer.services.filter((s) => s.namespace === pod.namespace && (s.sourceIPBy === 'LoadBalancerIP' || s.network));
@@ -52,8 +49,7 @@ export const ovnEgressService: GatewayMechanism<OvnEgressServiceLayer, OvnEgress
   },
   decide(layer, { namespace, services, unread }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
-    const inside = coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' || coverage(destination.range, cidrBlocks(layer.clusterSubnets)) === 'all';
-    if (inside) return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESS_SERVICE_EAST_WEST', data: {} }).build();
+    if (eastWest(ctx, layer, destination)) return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESS_SERVICE_EAST_WEST', data: {} }).build();
     if (unread) return effect.unknown(LAYER, { code: 'OVN_EGRESS_SERVICES_UNREADABLE', data: gapData(layer.unread!) }).build();
     const first = layer.services.find((s) => s.namespace === namespace && s.name === services.split(', ')[0])!;
     const how = first.sourceIPBy === 'LoadBalancerIP'
