@@ -6,7 +6,7 @@
  */
 import type { Destination } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
-import { cidrBlocks, coverage } from '../../net/ip.ts';
+import { cidrBlocks, coverage, RangeSet } from '../../net/ip.ts';
 import { inClusterRanges } from '../core/cluster-addresses.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 
@@ -19,6 +19,8 @@ interface OvnScoped {
 
 /** The nodes as a set: asked once per pod. */
 const ovnNodes = derivation((layer: OvnScoped): ReadonlySet<string> => new Set(layer.nodes));
+/** The cluster subnets merged once: a large cluster has a subnet per node. */
+const clusterSubnets = derivation((layer: OvnScoped): RangeSet => new RangeSet(cidrBlocks(layer.clusterSubnets)));
 
 /** Whether the pod is on OVN's pod network: not hostNetwork, on a node OVN runs on. */
 export function onOvnPodNetwork(ctx: EngineContext, layer: OvnScoped, pod: PodInfo, node: NodeInfo): boolean {
@@ -27,5 +29,5 @@ export function onOvnPodNetwork(ctx: EngineContext, layer: OvnScoped, pod: PodIn
 
 /** Whether the whole destination is inside the cluster (pods, nodes, the cluster subnet). */
 export function eastWest(ctx: EngineContext, layer: OvnScoped, destination: Destination): boolean {
-  return coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' || coverage(destination.range, cidrBlocks(layer.clusterSubnets)) === 'all';
+  return coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' || coverage(destination.range, ctx.of(clusterSubnets, layer)) === 'all';
 }

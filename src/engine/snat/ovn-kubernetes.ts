@@ -11,7 +11,20 @@ import type { OvnKubernetesLayer } from '../../model/layers/ovn-kubernetes.ts';
 import { ovnKubernetesDetection } from '../../config/ovn-kubernetes.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import { byNode, type Findings, type SnatMechanism } from '../core/mechanism.ts';
-import { evaluateExemptions, exemptBlocks } from './exemption-list.ts';
+import { cidrBlocks } from '../../net/ip.ts';
+import { aggregate } from '../allowlist/cidr-set.ts';
+import { derivation } from '../core/context.ts';
+import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
+
+/**
+ * The nodes' subnets merged into the fewest blocks (a cluster network of /23 node subnets reads as
+ * its /14): the same addresses, which every finding names, and a short list to check against.
+ */
+function merged(layer: OvnKubernetesLayer): string[] {
+  return aggregate(cidrBlocks(layer.clusterSubnets));
+}
+
+const clusterBlocks = derivation((layer: OvnKubernetesLayer): ExemptBlock[] => exemptBlocks(merged(layer), 'OVN_DST_IN_CLUSTER_SUBNET'));
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
@@ -27,13 +40,13 @@ declare module '../../model/reasons.ts' {
 export const ovnKubernetes: SnatMechanism<OvnKubernetesLayer> = {
   id: 'ovn-kubernetes',
   upstream: 'ovn-org/ovn-kubernetes go-controller/pkg/ovn/gateway.go (default SNAT rules), pkg/util/node_annotations.go',
-  describe: (layer) => `ovn-kubernetes (${layer.clusterSubnets.join(', ') || 'node subnets unknown'})`,
+  describe: (layer) => `ovn-kubernetes (${merged(layer).join(', ') || 'node subnets unknown'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: ovnKubernetesDetection,
-  rule: (layer) => byNode(({ node, destination }) => {
+  rule: (layer) => byNode(({ ctx, node, destination }) => {
     if (layer.clusterSubnets.length === 0) return { outcome: 'unknown', finding: { code: 'OVN_NODE_SUBNETS_UNKNOWN', data: {}, source: layer.source } };
-    const verdict = evaluateExemptions(destination.range, exemptBlocks(layer.clusterSubnets, 'OVN_DST_IN_CLUSTER_SUBNET'),
+    const verdict = evaluateExemptions(destination.range, ctx.of(clusterBlocks, layer),
       { exempt: 'OVN_DST_IN_CLUSTER_SUBNET', masquerade: 'OVN_GATEWAY_ROUTER_SNAT' }, {}, layer.source);
     // The gateway router's address; without the annotation, the node's InternalIP (the core default).
     const primary = layer.nodes[node.name]?.primaryIPs[destination.range.family];
