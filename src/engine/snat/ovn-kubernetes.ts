@@ -12,7 +12,7 @@ import { ovnKubernetesDetection } from '../../config/ovn-kubernetes.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import { byNode, type Findings, type SnatMechanism } from '../core/mechanism.ts';
 import { cidrBlocks } from '../../net/ip.ts';
-import { aggregate } from '../allowlist/cidr-set.ts';
+import { aggregate } from '../../net/aggregate.ts';
 import { derivation } from '../core/context.ts';
 import { evaluateExemptions, exemptBlocks, type ExemptBlock } from './exemption-list.ts';
 
