@@ -29,10 +29,12 @@ need unzip /usr/bin/zipinfo
 need osslsigncode /usr/bin/osslsigncode
 need time /usr/bin/time
 # The Cilium lab (test/lab/cilium-lab.ts): cilium-agent compiles its datapath with LLVM 19 (the version
-# Cilium 1.19.7 pins) and will not start without ipset.
+# Cilium 1.19.7 pins) and will not start without ipset; its last test lists the kernel's BPF programs
+# and maps with bpftool to see the lab left none behind.
 need clang-19 /usr/lib/llvm-19/bin/clang
 need llvm-19 /usr/lib/llvm-19/bin/llc
 need ipset /usr/sbin/ipset
+need bpftool /usr/sbin/bpftool
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test packages: all present" >&2

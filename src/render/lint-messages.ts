@@ -92,6 +92,14 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `${JSON.stringify(d['value'])} is not an ${d['family']} CIDR: the Cilium agent exits at start (cidr.MustParseCIDR), so what its nodes masquerade is unknown`,
     fix: (d) => `write an ${d['family']} CIDR such as ${d['family'] === 'IPv4' ? '10.0.0.0/8' : 'fd00::/104'} (the pod network the nodes route natively) and restart the agents`,
   },
+  EKS_NODEPOOL_NODECLASS_MISSING: {
+    message: (d) => `NodePool ${d['nodePool']} names NodeClass ${d['nodeClass']}, which does not exist: EKS Auto Mode launches no node from it, so its pods run on other pools' nodes, with their egress, or stay pending`,
+    fix: (d) => `create NodeClass ${d['nodeClass']} (eks.amazonaws.com/v1), or point spec.template.spec.nodeClassRef at an existing one`,
+  },
+  EKS_NODECLASS_SNAT_DISABLED_PUBLIC_IP: {
+    message: (d) => `NodeClass ${d['nodeClass']} has snatPolicy Disabled and associatePublicIPAddress true: public node addresses mean public subnets (routed to an internet gateway), where the pod IPs, which have no public address, cannot reach the internet`,
+    fix: () => 'set snatPolicy to Random, or put the nodes in private subnets with a NAT gateway (associatePublicIPAddress false)',
+  },
   CILIUM_EGW_POLICIES_WHILE_DISABLED: {
     message: (d) => `${d['count']} egress gateway ${plural(d['count'], 'policy', 'policies')} (${listOf(d['policies'])}) ${plural(d['count'], 'exists', 'exist')}, but enable-egress-gateway is off: Cilium ignores them and their pods leave with their usual address`,
     fix: () => 'set enable-egress-gateway to "true" (it needs enable-bpf-masquerade and kube-proxy-replacement) and restart the agents, or delete the policies',

@@ -3,6 +3,7 @@
  */
 import type { CoreReasonCode, Finding, ReasonCode } from '../model/reasons.ts';
 import { MECHANISMS } from '../engine/registry/mechanisms.ts';
+import { NETWORK_POLICY_FINDINGS } from '../engine/policy/network-policy.ts';
 
 type Data = Record<string, string>;
 
@@ -90,6 +91,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
+  EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the SNAT policy of EKS Auto Mode node ${d['node']}'s NodeClass is unknown`,
+  EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,
   OVN_EGRESSIPS_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressIP selects the pod is unknown`,
   OVN_EGRESS_SERVICES_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressService sends the pod's traffic out with a load-balancer IP is unknown`,
   OVN_EGRESSIP_NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so which namespaces the EgressIPs' namespaceSelector selects is unknown`,
@@ -132,7 +135,7 @@ function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';
 }
 
-const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings));
+const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS);
 
 export function messageOf(finding: Finding): string {
   const message = (MESSAGES as Partial<Record<ReasonCode, (d: Data) => string>>)[finding.code] ?? MECHANISM_MESSAGES[finding.code];

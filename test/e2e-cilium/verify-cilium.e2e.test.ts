@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciliumLabUnsupported, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { ciliumLabUnsupported, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
@@ -38,6 +38,25 @@ function hostState(): Record<string, string[]> {
   };
 }
 
+/** The BPF programs and maps loaded in the kernel (they are not namespaced): "prog 12 cil_to_host" lines. */
+function bpfObjects(): string[] {
+  return (['prog', 'map'] as const).flatMap((kind) => {
+    const shown = JSON.parse(spawnSync('bpftool', ['-j', kind, 'show'], { encoding: 'utf8' }).stdout || '[]') as { id: number; name?: string }[];
+    return shown.map((o) => `${kind} ${o.id} ${o.name ?? ''}`);
+  });
+}
+
+/** What the lab loaded and left: the kernel frees a program once its last link and netns are gone, a moment after tear-down. */
+async function bpfLeftovers(before: string[]): Promise<string[]> {
+  let left: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    left = bpfObjects().filter((o) => !before.includes(o));
+    if (left.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return left;
+}
+
 function built(script: string, args: string[] = []): string {
   const result = spawnSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) throw new Error(`${script} failed; see its output above`);
@@ -47,8 +66,10 @@ function built(script: string, args: string[] = []): string {
 describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
   let lab: CiliumLab;
   let before: Record<string, string[]>;
+  let bpfBefore: string[];
   beforeAll(async () => {
     before = hostState();
+    bpfBefore = bpfObjects();
     lab = await startCiliumLab(built('test/lab/build-k8s.sh', ['kubectl', 'kube-apiserver', 'kubelet', 'etcd']), built('test/lab/build-cilium.sh'));
   });
   afterAll(async () => lab?.stop());
@@ -133,10 +154,7 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
         egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'true' } }, egressIP } } }));
     await lab.configure({ 'enable-bpf-masquerade': 'true', 'enable-egress-gateway': 'true' });
     await clientPod('cil-egw');
-    let result = await verify(['-n', 'cil-egw']);
-    // The agent fills its egress map from the policy a moment after it starts: a few tries, the last one counts.
-    for (let i = 0; i < 5 && result.rows[0]?.[1] !== egressIP; i++) result = await verify(['-n', 'cil-egw']);
-    expect(result).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
+    expect(await verifyUntil(egressIP, ['-n', 'cil-egw'])).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
   });
 
   it('predicts a drop where the policy\'s gateway selector matches no node, and the probe does not connect', async () => {
@@ -154,8 +172,46 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
     expect([item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code]).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
   });
 
-  it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts and processes as they were', async () => {
+  /** verify until the echo sees `expected` (the agents program a new policy a moment after they see it): a few tries, the last one counts. */
+  async function verifyUntil(expected: string, args: string[], echoURL?: string): Promise<{ code: number | null; rows: unknown[][] }> {
+    let result = await verify(args, echoURL);
+    for (let i = 0; i < 5 && result.rows[0]?.[1] !== expected; i++) result = await verify(args, echoURL);
+    return result;
+  }
+
+  describe('with a second node as the egress gateway', () => {
+    const egressIP = '198.51.100.51';
+    beforeAll(async () => {
+      await lab.addGatewayNode();
+      lab.nodeIp(['addr', 'add', `${egressIP}/32`, 'dev', 'eth0'], GATEWAY_NODE);
+      kubectl(lab, ['label', 'node', GATEWAY_NODE.name, 'egress-gateway-remote=true']);
+      // 198.51.100.8/29 holds both echo addresses; the second is excluded.
+      kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw-remote' },
+        spec: { selectors: [{ podSelector: { matchLabels: { 'io.kubernetes.pod.namespace': 'cil-egw-remote' } } }],
+          destinationCIDRs: ['198.51.100.8/29'], excludedCIDRs: [`${SECOND_ECHO_IP}/32`],
+          egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway-remote': 'true' } }, egressIP } } }));
+      await clientPod('cil-egw-remote');
+    });
+
+    it('sees the gateway node\'s egress IP for a pod on the other node, and says match', async () => {
+      const who = await runPlugin(['who', '-n', 'cil-egw-remote', '--to', '198.51.100.10', '--kubeconfig', lab.kubeconfig, '-o', 'json']);
+      const [item] = (JSON.parse(who.stdout) as { items: { node: string; gateway?: { node: string } }[] }).items;
+      expect([item?.node, item?.gateway?.node]).toEqual([NODE_NAME, GATEWAY_NODE.name]);
+      expect(await verifyUntil(egressIP, ['-n', 'cil-egw-remote'])).toEqual({ code: 0, rows: [[egressIP, egressIP, 'match']] });
+    });
+
+    it('keeps the pod\'s own node IP for a destination in the policy\'s excludedCIDRs, and says match', async () => {
+      expect(await whoCodes('cil-egw-remote', SECOND_ECHO_IP)).toContain('CILIUM_BPF_MASQUERADE');
+      expect(await verify(['-n', 'cil-egw-remote'], lab.secondEchoURL)).toEqual({ code: 0, rows: [[NODE_IP, NODE_IP, 'match']] });
+    });
+  });
+
+  it('leaves the machine\'s kernel sysctls, /var/run/cilium, namespaces, mounts, processes and BPF programs and maps as they were', async () => {
+    const loaded = bpfObjects().filter((o) => !bpfBefore.includes(o));
     await lab.stop();
     expect(hostState()).toEqual(before);
+    // The check can fail: the agents' programs were there a moment ago.
+    expect(loaded.filter((o) => o.includes(' cil_')).length).toBeGreaterThan(0);
+    expect(await bpfLeftovers(bpfBefore)).toEqual([]);
   });
 });

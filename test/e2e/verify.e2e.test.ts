@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, setBridgeMasquerade, type NodeLab } from '../lab/node-lab.ts';
+import { NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, setBridgeMasquerade, UNREACHABLE_IP, type NodeLab } from '../lab/node-lab.ts';
 import { kubectl } from '../support/lab.ts';
 import { PLUGIN, runPlugin } from '../support/plugin.ts';
 
@@ -103,7 +103,7 @@ describe.skipIf(unsupported)(`verify on a real node${unsupported ? ` (skipped: $
   });
 
   it('reports an unreachable echo endpoint as inconclusive, with the reason, without hanging', async () => {
-    const result = await runPlugin(['verify', '-n', 'e2e', '--kubeconfig', lab.kubeconfig, '--echo', 'http://203.0.113.99:8080/', '--timeout', '3s', '--datapath', 'none', '-o', 'json']);
+    const result = await runPlugin(['verify', '-n', 'e2e', '--kubeconfig', lab.kubeconfig, '--echo', `http://${UNREACHABLE_IP}:8080/`, '--timeout', '3s', '--datapath', 'none', '-o', 'json']);
     const [item] = (JSON.parse(result.stdout) as { items: VerifyItem[] }).items;
     expect(item).toMatchObject({ verdict: 'inconclusive', verdictReason: { code: 'NOTHING_OBSERVED', observation: 'ECHO_UNREACHABLE' } });
     expect(result.code).toBe(0);
@@ -111,7 +111,7 @@ describe.skipIf(unsupported)(`verify on a real node${unsupported ? ` (skipped: $
   });
 
   it('leaves no probe pod behind when interrupted with Ctrl-C mid-run', async () => {
-    const child = spawn(PLUGIN, ['verify', '-n', 'e2e', '--kubeconfig', lab.kubeconfig, '--echo', 'http://203.0.113.99:8080/', '--timeout', '60s', '--datapath', 'none']);
+    const child = spawn(PLUGIN, ['verify', '-n', 'e2e', '--kubeconfig', lab.kubeconfig, '--echo', `http://${UNREACHABLE_IP}:8080/`, '--timeout', '60s', '--datapath', 'none']);
     for (let i = 0; i < 150 && !/Running/.test(kubectl(lab, ['get', 'pods', '-A', '-l', 'app.kubernetes.io/managed-by=kubectl-egress'])); i++) await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(130);

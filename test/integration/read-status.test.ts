@@ -3,7 +3,7 @@
  * the shipped roles minus that resource gets `unknown` with the reason wherever the answer depends
  * on it (never a definite IP), `allowlist` says the set is incomplete (exit 1), and answers that
  * do not depend on it stay as the full user's. Its own lab (read-status-fixtures.ts): Cilium with
- * egress gateway policies, Calico and a GKE node, which the main lab's ip-masq-agent answers must
+ * egress gateway policies, Calico, a GKE node and EKS Auto Mode nodes, which the main lab's ip-masq-agent answers must
  * not meet.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -47,7 +47,7 @@ const byPod = (report: Report) => Object.fromEntries(report.items.map((i) => [i.
 
 /** The pods whose answer rests on the refused resource, and the reason code their answer names. */
 const DEPENDS: [Refusable, string[], string][] = [
-  ['nodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'NODES_UNREADABLE'],
+  ['nodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'calico-app', 'gke-app', 'auto-app', 'pool-app'], 'NODES_UNREADABLE'],
   // Without the namespace list every agent namespace may hold an agent, and this user may not list DaemonSets in those it has no binding in.
   ['namespaces', ['legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'DATAPATH_UNREADABLE'],
   ['configmaps', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_CONFIG_UNREADABLE'],
@@ -59,6 +59,9 @@ const DEPENDS: [Refusable, string[], string][] = [
   ['ippools', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
   ['felixconfigurations', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
   ['egressnatpolicies', ['gke-app'], 'GKE_EGRESS_NAT_POLICIES_UNREADABLE'],
+  ['nodeclasses', ['auto-app', 'pool-app'], 'EKS_AUTO_NODECLASSES_UNREADABLE'],
+  // Only a node without the eks.amazonaws.com/nodeclass label is linked to its NodeClass through its NodePool.
+  ['nodepools', ['pool-app'], 'EKS_AUTO_NODEPOOLS_UNREADABLE'],
   ['egressips', ['ovn-app'], 'OVN_EGRESSIPS_UNREADABLE'],
 ];
 
@@ -76,6 +79,8 @@ describe('a user who may not read one resource', () => {
       batch: expect.stringMatching(/^egress-gateway 203\.0\.113\.5[01]$/) as unknown as string,
       'calico-app': 'node-ip 10.0.0.3',
       'gke-app': 'node-ip 34.1.2.3',
+      'auto-app': 'node-ip 54.1.2.3',
+      'pool-app': 'node-ip 54.1.2.4',
       'ovn-app': 'egress-ip 10.0.0.50',
     });
   });

@@ -16,6 +16,14 @@ import { CAP_SYS_RESOURCE, hasCapability, kubeletChains, onPath, quiet, removeCg
 export const NODE_NAME = 'egress-lab-node';
 export const NODE_IP = '203.0.113.1';
 export const ECHO_IP = '203.0.113.10';
+/**
+ * The lab's link is a /28 of TEST-NET-3, not the whole /24: the host side of the link sits in the
+ * machine's own namespace, and a /24 route there would shadow any other TEST-NET-3 address the
+ * machine really talks to (some build machines reach their package mirrors at one) while the lab runs.
+ */
+const LINK_PREFIX = 28;
+/** Inside the lab's /28 with no host behind it: ARP goes unanswered and a connection times out, all inside the lab. */
+export const UNREACHABLE_IP = '203.0.113.9';
 export const POD_CIDR = '10.244.77.0/24';
 export const PROBE_IMAGE = 'docker.io/library/busybox:1.36.1';
 const PAUSE_IMAGE = 'kubectl-egress.local/pause:lab';
@@ -69,12 +77,9 @@ export async function startNodeLab(binDir: string): Promise<NodeLab & Pick<Lab, 
   }
 }
 
-/** containerd with its own config, root, state and socket, so nothing of the machine's own is touched. */
-async function startContainerd(dir: string, undo: Step[]): Promise<string> {
-  const sock = join(dir, 'containerd.sock');
-  const config = join(dir, 'containerd.toml');
-  mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
-  writeFileSync(config, `version = 2
+/** containerd's config for a lab node: its own root, state and socket; CNI plugins from `cniBinDir`, configs from the node's dir. */
+export function containerdConfig(dir: string, sock: string, cniBinDir: string): string {
+  return `version = 2
 root = "${dir}/containerd/root"
 state = "${dir}/containerd/state"
 [grpc]
@@ -94,9 +99,17 @@ state = "${dir}/containerd/state"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "${cniBinDir}"
     conf_dir = "${dir}/cni/net.d"
-`);
+`;
+}
+
+/** containerd with its own config, root, state and socket, so nothing of the machine's own is touched. */
+async function startContainerd(dir: string, undo: Step[]): Promise<string> {
+  const sock = join(dir, 'containerd.sock');
+  const config = join(dir, 'containerd.toml');
+  mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
+  writeFileSync(config, containerdConfig(dir, sock, '/usr/lib/cni'));
   const log = join(dir, 'containerd.log');
   const child = startProcess('containerd', ['--config', config], log);
   undo.push(async () => {
@@ -136,9 +149,9 @@ async function startOutsideHost(dir: string, undo: Step[]): Promise<string> {
   sh('ip', ['link', 'add', VETH[0], 'type', 'veth', 'peer', 'name', VETH[1]]);
   undo.push(() => quiet('ip', ['link', 'delete', VETH[0]]));
   sh('ip', ['link', 'set', VETH[1], 'netns', NETNS]);
-  sh('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', VETH[0]]);
+  sh('ip', ['addr', 'add', `${NODE_IP}/${LINK_PREFIX}`, 'dev', VETH[0]]);
   sh('ip', ['link', 'set', VETH[0], 'up']);
-  for (const args of [['addr', 'add', `${ECHO_IP}/24`, 'dev', VETH[1]], ['link', 'set', VETH[1], 'up'], ['link', 'set', 'lo', 'up'], ['route', 'add', 'default', 'via', NODE_IP]]) {
+  for (const args of [['addr', 'add', `${ECHO_IP}/${LINK_PREFIX}`, 'dev', VETH[1]], ['link', 'set', VETH[1], 'up'], ['link', 'set', 'lo', 'up'], ['route', 'add', 'default', 'via', NODE_IP]]) {
     sh('ip', ['netns', 'exec', NETNS, 'ip', ...args]);
   }
   const log = join(dir, 'serve-echo.log');

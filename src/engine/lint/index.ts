@@ -16,6 +16,7 @@ import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
 import { invalidAddresses } from './invalid-addresses.ts';
 import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
+import { eksAutoMode } from './eks-auto-mode.ts';
 import { ovnEgressIps } from './ovn-egress-ip.ts';
 import { EngineContext } from '../core/context.ts';
 
@@ -31,6 +32,7 @@ const CHECKS = [
   ciliumGateways,
   ciliumOverlap,
   ciliumHostNetwork,
+  eksAutoMode,
   ovnEgressIps,
   allowlistCoverage,
 ] as const;

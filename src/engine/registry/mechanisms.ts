@@ -18,6 +18,7 @@ import { azureIpMasqAgent } from '../snat/azure-ip-masq-agent.ts';
 import { calico } from '../snat/calico.ts';
 import { cilium } from '../snat/cilium.ts';
 import { cniBridge } from '../snat/cni-bridge.ts';
+import { eksAutoMode } from '../snat/eks-auto-mode.ts';
 import { flannel } from '../snat/flannel.ts';
 import { gkeDefaultSnat } from '../snat/gke-default-snat.ts';
 import { gkeEgressNatPolicy } from '../snat/gke-egress-nat-policy.ts';
@@ -43,6 +44,7 @@ export const MECHANISMS = [
   ipMasqAgent,
   azureIpMasqAgent,
   awsVpcCni,
+  eksAutoMode,
   flannel,
   cniBridge,
   kubenet,

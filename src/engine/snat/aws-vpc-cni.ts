@@ -15,7 +15,8 @@ import type { SnatLayer } from '../../model/datapath.ts';
 import type { NodeInfo } from '../../model/snapshot.ts';
 import { isActiveOn } from '../core/scope.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { Findings } from '../core/mechanism.ts';
+import type { Findings, NodeFacts } from '../core/mechanism.ts';
+import { isAutoModeNode } from '../../config/eks-auto-mode.ts';
 
 /** The pod annotation the VPC resource controller sets on security-groups-for-pods pods. */
 const BRANCH_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
@@ -37,6 +38,7 @@ const FINDINGS = {
   AWS_V4_EGRESS_DISABLED: () => 'ENABLE_V4_EGRESS is false: IPv6 pods get no IPv4 interface',
   AWS_V4_EGRESS_NOT_VISIBLE: () => 'ENABLE_V4_EGRESS is set through valueFrom, so whether IPv6 pods have an IPv4 interface is not known',
   AWS_V4_EGRESS_BRANCH_ENI: () => 'the pod has its own branch ENI (security groups for pods) in an IPv6 cluster; how its IPv4 egress leaves is not modelled',
+  AWS_NODE_NOT_ON_AUTO_MODE_NODE: (d) => `aws-node does not run on EKS Auto Mode node ${d['node']} (its affinity excludes eks.amazonaws.com/compute-type=auto): Auto Mode's own networking decides there`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -55,6 +57,8 @@ export const awsVpcCni: SnatMechanism<AwsVpcCniLayer> = {
     const source = layer.daemonSet;
     const say = (outcome: LayerVerdict['outcome'], code: LayerVerdict['finding']['code'], data: Record<string, string> = {}): LayerVerdict =>
       ({ outcome, finding: { code, data, source } });
+    // charts/aws-vpc-cni/values.yaml: the DaemonSet's nodeAffinity has compute-type NotIn [fargate, hybrid, auto].
+    if (isAutoModeNode(packet.node)) return say('not-applicable', 'AWS_NODE_NOT_ON_AUTO_MODE_NODE', { node: packet.node.name });
     if (packet.destination.range.family === 6) return say('not-applicable', 'AWS_NO_IPV6_SNAT');
     if (layer.ipv6) return v4EgressVerdict(layer, packet, say);
     if (layer.externalSNAT) return say('not-applicable', 'AWS_EXTERNAL_SNAT');
@@ -88,11 +92,16 @@ function v4EgressVerdict(layer: AwsVpcCniLayer, packet: PodFacts, say: (o: Layer
 
 /** The VPC CNI layer that gives IPv6 pods on the node an egress-v4 interface, if one is active there. */
 export function v4EgressLayerOn(layers: readonly SnatLayer[], node: NodeInfo): AwsVpcCniLayer | undefined {
+  if (isAutoModeNode(node)) return undefined;
   for (const l of layers) if (l.mechanism === 'aws-vpc-cni' && l.ipv6 && l.v4Egress !== false && isActiveOn(l.scope, node)) return l;
   return undefined;
 }
 
-function vpcVerdict(packet: PodFacts, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict, partlyExcluded: boolean): LayerVerdict {
+/**
+ * Inside the VPC or not, for the VPC CNI's SNAT rule and EKS Auto Mode's `snatPolicy: Random`: the
+ * VPC CIDRs from --vpc-cidr, else inferred from the cluster's own addresses (reference §4.3).
+ */
+export function vpcVerdict(packet: NodeFacts, say: (o: LayerVerdict['outcome'], c: LayerVerdict['finding']['code'], d?: Record<string, string>) => LayerVerdict, partlyExcluded: boolean): LayerVerdict {
   const range = packet.destination.range;
   const vpc = packet.ctx.query.vpcCIDRs;
   if (vpc?.length) {

@@ -31,6 +31,8 @@ describe('the codes', () => {
       CILIUM_EGW_DUPLICATE_MATCH: 'error',
       CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: 'info',
       CILIUM_EGW_SELECTS_HOST_NETWORK_POD: 'warning',
+      EKS_NODEPOOL_NODECLASS_MISSING: 'error',
+      EKS_NODECLASS_SNAT_DISABLED_PUBLIC_IP: 'warning',
       OVN_EGRESSIP_NOT_ASSIGNED: 'warning',
       OVN_EGRESSIP_OVERLAP: 'error',
       OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error',

@@ -19,6 +19,7 @@ describe('messages for unread inputs', () => {
     ['refused DaemonSets name the RoleBinding to add', { code: 'DATAPATH_UNREADABLE', data: { resource: 'daemonsets.apps', namespace: 'cilium' } }, 'kubectl -n cilium create rolebinding'],
     ['refused cilium-config names the RoleBinding to add', { code: 'CILIUM_CONFIG_UNREADABLE', data: gap('configmaps', 'kube-system') }, '--clusterrole=kubectl-egress-datapath'],
     ['a refused CRD names the ClusterRole rule', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gap('ciliumegressgatewaypolicies.cilium.io'), gateway: 'enabled' } }, 'apiGroups: ["cilium.io"], resources: [ciliumegressgatewaypolicies], verbs: [list]'],
+    ['refused EKS NodeClasses name the ClusterRole rule', { code: 'EKS_AUTO_NODECLASSES_UNREADABLE', data: { ...gap('nodeclasses.eks.amazonaws.com'), node: 'i-0a' } }, 'apiGroups: ["eks.amazonaws.com"], resources: [nodeclasses], verbs: [list]'],
     ['an unknown version names the served version', { code: 'CILIUM_EGW_POLICIES_UNREADABLE', data: { ...gap('ciliumegressgatewaypolicies.cilium.io', '', 'unknown-version', 'v3'), gateway: 'unknown' } }, 'only at v3'],
     ['the snapshot warning names the served version', { code: 'READ_UNKNOWN_VERSION', data: { resource: 'ciliumnodes.cilium.io', served: 'v3' } }, 'only at v3'],
   ])('%s', (_name, finding, expected) => {

@@ -1,0 +1,70 @@
+/**
+ * Egress policy: whether the cluster's own policies let a packet leave the pod at all (design §5
+ * "Additions": the `policy` field), and the policy objects as the engine reads them.
+ */
+import type { IpRange } from './net.ts';
+import type { Finding } from './reasons.ts';
+import type { LabelSelector } from './selector.ts';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+export type PolicyVerdict = 'allowed' | 'denied' | 'unknown';
+
+/** A policy rule that took part in the verdict; `rule` names it as written (`egress[1]`, or `isolation` for a default deny). */
+export interface PolicyRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+  rule: string;
+}
+
+export interface PolicyAnswer {
+  verdict: PolicyVerdict;
+  decidedBy: PolicyRef[];
+  reasons: Finding[];
+}
+
+/** What a policy is asked about: where the packet goes, and on which port. */
+export interface PolicyTarget {
+  range: IpRange;
+  protocol: Protocol;
+  /** Absent: the user named no port, so rules that allow only some ports cannot decide. */
+  port?: number;
+}
+
+/** A CIDR as its range and as written. */
+export type CidrRange = IpRange & { text: string };
+
+/**
+ * A NetworkPolicyPeer: an ipBlock, or pods chosen by selectors. An absent namespaceSelector means
+ * the policy's own namespace; an absent podSelector means every pod of the selected namespaces.
+ */
+export type NetworkPolicyPeer =
+  | { kind: 'ipBlock'; cidr: CidrRange; except: CidrRange[] }
+  | { kind: 'pods'; podSelector?: LabelSelector; namespaceSelector?: LabelSelector };
+
+/** A NetworkPolicyPort: `port` a number or a named container port; absent, every port of the protocol. */
+export interface NetworkPolicyPort {
+  protocol: Protocol;
+  port?: number | string;
+  endPort?: number;
+}
+
+/** One egress rule: empty `to` is every destination, empty `ports` every port (networking/v1 types.go). */
+export interface NetworkPolicyEgressRule {
+  to: NetworkPolicyPeer[];
+  ports: NetworkPolicyPort[];
+}
+
+/** A Kubernetes NetworkPolicy (networking.k8s.io/v1), as far as egress is concerned. */
+export interface NetworkPolicyInfo {
+  namespace: string;
+  name: string;
+  podSelector: LabelSelector;
+  /** policyTypes holds Egress (defaulted as the API server does when it is absent). */
+  isolatesEgress: boolean;
+  egress: NetworkPolicyEgressRule[];
+  /** Why the object cannot be read as a policy (a field the API server would have refused); its rules are then empty. */
+  invalid?: { field: string; value: string };
+}

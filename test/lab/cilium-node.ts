@@ -1,0 +1,155 @@
+/**
+ * One node of the Cilium lab (cilium-lab.ts): its own network namespace, cabled to the lab's
+ * "outside" bridge by eth0 and to the machine by a link that carries its API traffic; containerd,
+ * the kubelet and cilium-agent (cilium-cni as the CNI) inside it. Every step it takes is pushed on
+ * the lab's undo list, so stopping the lab takes it all down in reverse order.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { kubectl, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { Agent } from './cilium-agent.ts';
+import { containerdConfig, importImages, kubeletConfig, waitUntil } from './node-lab.ts';
+import { quiet, removeCgroupTree, sh, tryRun, unmountUnder } from './host.ts';
+
+export type Step = () => void | Promise<void>;
+
+export interface NodeSpec {
+  name: string;
+  netns: string;
+  /** The node's InternalIP, on eth0. */
+  ip: string;
+  podCIDR: string;
+  /** The veth pair to the machine: its ends' names and /30 addresses. */
+  apiLink: { host: string; hostIP: string; nodeIP: string };
+  /** The veth end on the outside bridge. */
+  bridgePort: string;
+  cgroup: string;
+  /** More routes than the default one, as [destination, via]. */
+  routes?: [string, string][];
+}
+
+export interface LabContext {
+  /** This node's own directory: containerd, kubelet and agent state, logs. */
+  dir: string;
+  ciliumDir: string;
+  api: LabInfo;
+  /** The outside namespace holding the bridge the node's eth0 is plugged into. */
+  outsideNetns: string;
+  bridge: string;
+  /** The default gateway of the node: the outside host. */
+  router: string;
+  undo: Step[];
+}
+
+/** Cables the node, starts containerd, the kubelet and the agent (from `config`), and returns the agent. */
+export async function startCiliumNode(node: NodeSpec, lab: LabContext, config: Record<string, string>): Promise<Agent> {
+  mkdirSync(lab.dir, { recursive: true });
+  cableNode(node, lab);
+  const port = Number(new URL(lab.api.server).port);
+  await startApiForwarder(node, lab, port);
+  const kubeconfig = writeKubeconfig(lab.api, 'admin', { name: node.name, server: `https://${node.apiLink.hostIP}:${port}` });
+  // The certificate names localhost, not the link's address.
+  writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('server:', 'tls-server-name: localhost, server:'));
+  const sock = await startContainerd(node, lab);
+  importImages(lab.dir, sock);
+  await startKubelet(node, lab, kubeconfig, sock);
+  const agent = new Agent({ dir: lab.dir, ciliumDir: lab.ciliumDir, api: lab.api, kubeconfig, netns: node.netns, nodeName: node.name });
+  lab.undo.push(() => agent.stop());
+  await agent.start(config);
+  // Before the agent stops: the pods go while it can still answer cilium-cni's DEL.
+  lab.undo.push(() => deletePods(node, lab, sock));
+  return agent;
+}
+
+/** eth0 on the outside bridge, and the link to the machine that the kubelet and the agent reach the API by. */
+function cableNode(node: NodeSpec, lab: LabContext): void {
+  sh('ip', ['netns', 'add', node.netns]);
+  lab.undo.push(() => quiet('ip', ['netns', 'delete', node.netns]));
+  const inNs = (...args: string[]) => sh('ip', ['-n', node.netns, ...args]);
+  sh('ip', ['link', 'add', 'egcil-eth0', 'netns', node.netns, 'type', 'veth', 'peer', 'name', node.bridgePort, 'netns', lab.outsideNetns]);
+  inNs('link', 'set', 'egcil-eth0', 'name', 'eth0');
+  sh('ip', ['-n', lab.outsideNetns, 'link', 'set', node.bridgePort, 'master', lab.bridge, 'up']);
+  sh('ip', ['link', 'add', node.apiLink.host, 'type', 'veth', 'peer', 'name', 'api0', 'netns', node.netns]);
+  lab.undo.push(() => quiet('ip', ['link', 'delete', node.apiLink.host]));
+  sh('ip', ['addr', 'add', `${node.apiLink.hostIP}/30`, 'dev', node.apiLink.host]);
+  sh('ip', ['link', 'set', node.apiLink.host, 'up']);
+  // The apiserver reaches the kubelet (logs, exec) at the node's InternalIP: one host route, to one address.
+  sh('ip', ['route', 'add', `${node.ip}/32`, 'via', node.apiLink.nodeIP, 'dev', node.apiLink.host]);
+  inNs('addr', 'add', `${node.apiLink.nodeIP}/30`, 'dev', 'api0');
+  inNs('addr', 'add', `${node.ip}/24`, 'dev', 'eth0');
+  for (const link of ['lo', 'eth0', 'api0']) inNs('link', 'set', link, 'up');
+  inNs('route', 'add', 'default', 'via', lab.router);
+  for (const [destination, via] of node.routes ?? []) inNs('route', 'add', destination, 'via', via);
+  sh('ip', ['netns', 'exec', node.netns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+}
+
+/** The apiserver listens on the machine's loopback only: a forwarder on the node link's address. */
+async function startApiForwarder(node: NodeSpec, lab: LabContext, apiPort: number): Promise<void> {
+  const log = join(lab.dir, 'api-forwarder.log');
+  const script = `require('net').createServer((c) => { const u = require('net').connect(${apiPort}, '127.0.0.1'); c.pipe(u).pipe(c);` +
+    ` c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); }).listen(${apiPort}, '${node.apiLink.hostIP}', () => console.log('listening'))`;
+  const forwarder = startProcess(process.execPath, ['-e', script], log);
+  lab.undo.push(() => terminate(forwarder));
+  await waitUntil('the API forwarder', () => readFileSync(log, 'utf8').includes('listening'), log, 10_000);
+}
+
+function inNodeNet(node: NodeSpec, binary: string, args: string[], log: string): ChildProcess {
+  return startProcess('nsenter', [`--net=/run/netns/${node.netns}`, binary, ...args], log);
+}
+
+/** containerd in the node's network namespace, calling cilium-cni (and loopback) from its own bin dir. */
+async function startContainerd(node: NodeSpec, lab: LabContext): Promise<string> {
+  const { dir } = lab;
+  const sock = join(dir, 'containerd.sock');
+  const bin = join(dir, 'cni', 'bin');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
+  symlinkSync(join(lab.ciliumDir, 'cilium-cni'), join(bin, 'cilium-cni'));
+  symlinkSync('/usr/lib/cni/loopback', join(bin, 'loopback'));
+  writeFileSync(join(dir, 'cni', 'net.d', '05-cilium.conflist'), JSON.stringify({ cniVersion: '0.3.1', name: 'cilium', plugins: [{ type: 'cilium-cni', 'enable-debug': false }] }));
+  const config = join(dir, 'containerd.toml');
+  writeFileSync(config, containerdConfig(dir, sock, bin));
+  const log = join(dir, 'containerd.log');
+  // cilium-cni finds the agent through CILIUM_SOCK, which containerd passes on to its plugins.
+  process.env['CILIUM_SOCK'] = join(dir, 'cilium.sock');
+  const child = inNodeNet(node, 'containerd', ['--config', config], log);
+  delete process.env['CILIUM_SOCK'];
+  lab.undo.push(async () => {
+    await terminate(child);
+    quiet('pkill', ['-9', '-f', `containerd-shim.*${dir}`]);
+    unmountUnder(dir);
+  });
+  await waitUntil('containerd', () => existsSync(sock) && tryRun('ctr', ['-a', sock, 'version']), log);
+  return sock;
+}
+
+/** The kubelet in the node's network namespace, registered at the node's IP, with its own cgroup root. */
+async function startKubelet(node: NodeSpec, lab: LabContext, kubeconfig: string, sock: string): Promise<void> {
+  const hierarchies = readdirSync('/sys/fs/cgroup');
+  hierarchies.filter((c) => c !== 'unified').forEach((c) => mkdirSync(join('/sys/fs/cgroup', c, node.cgroup), { recursive: true }));
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+    if (existsSync(`/sys/fs/cgroup/cpuset/${file}`)) writeFileSync(`/sys/fs/cgroup/cpuset/${node.cgroup}/${file}`, readFileSync(`/sys/fs/cgroup/cpuset/${file}`));
+  }
+  lab.undo.push(() => hierarchies.map((c) => join('/sys/fs/cgroup', c, node.cgroup)).forEach(removeCgroupTree));
+  const config = join(lab.dir, 'kubelet.yaml');
+  writeFileSync(config, kubeletConfig(lab.dir, sock, node.cgroup));
+  const log = join(lab.dir, 'kubelet.log');
+  const root = join(lab.dir, 'kubelet');
+  const kubelet = inNodeNet(node, join(lab.api.binDir, 'kubelet'), [`--config=${config}`, `--kubeconfig=${kubeconfig}`, `--root-dir=${root}`,
+    `--cert-dir=${join(root, 'pki')}`, `--hostname-override=${node.name}`, `--node-ip=${node.ip}`, '--v=1'], log);
+  lab.undo.push(async () => {
+    await terminate(kubelet);
+    unmountUnder(root);
+  });
+  const admin = writeKubeconfig(lab.api, 'admin');
+  await waitUntil(`node ${node.name} to register`, () => tryRun(join(lab.api.binDir, 'kubectl'), ['--kubeconfig', admin, 'get', 'node', node.name]), log, 120_000);
+  kubectl(lab.api, ['patch', 'node', node.name, '--type=merge', '-p', JSON.stringify({ spec: { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] } })]);
+}
+
+async function deletePods(node: NodeSpec, lab: LabContext, sock: string): Promise<void> {
+  quiet(join(lab.api.binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(lab.api, 'admin'), 'delete', 'pods', '-A', '--field-selector', `spec.nodeName=${node.name}`,
+    '--grace-period=0', '--wait=true', '--timeout=60s']);
+  await waitUntil('pod sandboxes to go', () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]), join(lab.dir, 'containerd.log'), 60_000)
+    .catch(() => undefined);
+}
