@@ -4,8 +4,8 @@
  * unstable or incomplete — as stable codes.
  */
 import type { Destination, Identity, Decision } from './decision.ts';
-import type { Finding } from './reasons.ts';
 import type { ObjectRef } from './objects.ts';
+import type { Finding } from './reasons.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
 export type AllowlistOrigin = 'node' | 'egress-gateway' | 'egress-ip' | 'nat' | 'pod-network';
@@ -20,7 +20,7 @@ export interface AllowlistSource {
   /** True when a pod running now uses it, false when only a node it may be scheduled to does. */
   current: boolean;
   gateway?: string;
-  /** For `egress-ip`: the object that assigns the address (an Antrea Egress). */
+  /** The egress object (EgressIP, Egress, gateway configuration) the address comes from. */
   object?: ObjectRef;
 }
 

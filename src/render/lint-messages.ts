@@ -158,6 +158,18 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `no node matches the nodeSelector ${d['nodeSelector']} of this pool, so Antrea can assign its IPs to no node: the pods of ${listOf(d['egresses'])} leave with their node's IP`,
     fix: (d) => `label the nodes meant to hold the egress IPs ${d['nodeSelector']}, or correct the pool's nodeSelector`,
   },
+  OVN_EGRESSIP_NOT_ASSIGNED: {
+    message: (d) => `EgressIP ${d['egressIP']} has none of its IPs (${d['ips']}) assigned to a node (status.items is empty): the pods it selects leave with their node's address`,
+    fix: () => 'label nodes that can hold the IPs k8s.ovn.org/egress-assignable, and use IPs in those nodes\' subnet (or, on a cloud, free addresses of their subnet)',
+  },
+  OVN_EGRESSIP_OVERLAP: {
+    message: (d) => `EgressIPs ${d['egressIPs']} all select ${pods(d)}: OVN-Kubernetes serves each pod with whichever it processed first, so the egress IP is undefined`,
+    fix: () => 'narrow the namespaceSelector or podSelector so that each pod is selected by one EgressIP',
+  },
+  OVN_EGRESS_ASSIGNABLE_NO_NODE: {
+    message: (d) => `no node carries the label ${d['label']}, so EgressIPs ${listOf(d['egressIPs'])} can never be assigned: their pods leave with their node's address`,
+    fix: (d) => `label the nodes that should hold egress IPs: kubectl label node NODE ${d['label']}=""`,
+  },
   ALLOWLIST_MISSES_NODES: {
     message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,
     fix: (d) => `allow ${d['missing']} too, or keep the workload off those nodes (node selector or affinity), or send it through a NAT or an egress gateway with a fixed address`,

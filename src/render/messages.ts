@@ -76,6 +76,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
     ? `pod-IP packets to the internet leave through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`
     : `the node has no ExternalIP, so traffic leaves through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`,
   AWS_IPV6_NOT_TRANSLATED: (d) => `AWS translates no IPv6 address: the packet leaves node ${d['node']}'s VPC through the internet or egress-only internet gateway as it is`,
+  EGRESS_PREFIX_NOT_LISTED: (d) => `the egress prefix ${d['prefix']} is not a CIDR block of at most ${d['limit']} addresses: which of its addresses the destination sees is not listed`,
   NO_NAT_ASSUMED_OFF_CLOUD: (d) => `node ${d['node']} has no cloud providerID: assuming no NAT beyond the node`,
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,
@@ -94,6 +95,9 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the SNAT policy of EKS Auto Mode node ${d['node']}'s NodeClass is unknown`,
   EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,
+  OVN_EGRESSIPS_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressIP selects the pod is unknown`,
+  OVN_EGRESS_SERVICES_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressService sends the pod's traffic out with a load-balancer IP is unknown`,
+  OVN_EGRESSIP_NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so which namespaces the EgressIPs' namespaceSelector selects is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
     : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),

@@ -1,5 +1,5 @@
 /**
- * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico, a GKE node and EKS Auto Mode nodes side by
+ * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico, a GKE node, EKS Auto Mode nodes and an OVN-Kubernetes node side by
  * side, pods with their status set as a kubelet would, and one user per resource the tool reads,
  * bound to the shipped ClusterRoles (rbac/who.yaml) minus that one resource.
  */
@@ -17,6 +17,7 @@ export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
   'nodeclasses', 'nodepools',
+  'egressips',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];
 export const refusingUser = (resource: Refusable) => `no-${resource}`;
@@ -35,6 +36,7 @@ export const PODS: PodSeed[] = [
   { namespace: 'shop', name: 'gke-app', node: 'g1', ip: '10.4.0.7', labels: { app: 'gke-app' } },
   { namespace: 'shop', name: 'auto-app', node: 'a1', ip: '10.20.1.40', labels: { app: 'auto-app' } },
   { namespace: 'shop', name: 'pool-app', node: 'a2', ip: '10.20.2.40', labels: { app: 'pool-app' } },
+  { namespace: 'shop', name: 'ovn-app', node: 'o1', ip: '10.245.1.7', labels: { app: 'ovn-app' } },
 ];
 
 interface Rule {

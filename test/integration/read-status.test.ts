@@ -62,6 +62,7 @@ const DEPENDS: [Refusable, string[], string][] = [
   ['nodeclasses', ['auto-app', 'pool-app'], 'EKS_AUTO_NODECLASSES_UNREADABLE'],
   // Only a node without the eks.amazonaws.com/nodeclass label is linked to its NodeClass through its NodePool.
   ['nodepools', ['pool-app'], 'EKS_AUTO_NODEPOOLS_UNREADABLE'],
+  ['egressips', ['ovn-app'], 'OVN_EGRESSIPS_UNREADABLE'],
 ];
 
 describe('a user who may not read one resource', () => {
@@ -80,6 +81,7 @@ describe('a user who may not read one resource', () => {
       'gke-app': 'node-ip 34.1.2.3',
       'auto-app': 'node-ip 54.1.2.3',
       'pool-app': 'node-ip 54.1.2.4',
+      'ovn-app': 'egress-ip 10.0.0.50',
     });
   });
 

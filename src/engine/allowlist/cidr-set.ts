@@ -1,30 +1,10 @@
 /**
- * Exact aggregation: the fewest CIDR blocks that cover exactly the given ranges — overlapping and
- * adjacent ranges merge, nothing outside them is added (10.0.0.4/32 + 10.0.0.5/32 → 10.0.0.4/31,
- * but 10.0.0.5/32 + 10.0.0.6/32 stay two blocks).
+ * Addresses and CIDRs of an allowlist as ranges, and their exact aggregation (net/aggregate.ts).
  */
-import type { Family, IpRange } from '../../model/net.ts';
-import { formatAddress, parseCidr, RangeSet, singleAddress } from '../../net/ip.ts';
+import type { IpRange } from '../../model/net.ts';
+import { parseCidr, singleAddress } from '../../net/ip.ts';
 
-const BITS: Record<Family, number> = { 4: 32, 6: 128 };
-
-export function aggregate(ranges: readonly IpRange[]): string[] {
-  const set = new RangeSet(ranges);
-  return ([4, 6] as const).flatMap((family) => set.merged(family).flatMap(([first, last]) => toCidrs(family, first, last)));
-}
-
-/** The largest aligned block starting at `first` that stays within `last`, repeatedly. */
-function toCidrs(family: Family, first: bigint, last: bigint): string[] {
-  const cidrs: string[] = [];
-  let start = first;
-  while (start <= last) {
-    let size = 0;
-    while (size < BITS[family] && start % (1n << BigInt(size + 1)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= last) size++;
-    cidrs.push(`${formatAddress(family, start)}/${BITS[family] - size}`);
-    start += 1n << BigInt(size);
-  }
-  return cidrs;
-}
+export { aggregate } from '../../net/aggregate.ts';
 
 /** An address ("10.0.0.5") or CIDR ("10.4.1.0/24") as a range. */
 export function addressRange(text: string): IpRange | undefined {

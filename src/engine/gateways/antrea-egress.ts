@@ -160,7 +160,7 @@ function bindAndApply(effect: EffectBuilder, selection: readonly AntreaEgress[],
   if (!chosen.node) return unknownIn(effect, { code: 'ANTREA_EGRESS_IP_ON_NO_NODE', data: { egress: chosen.egress.name, egressIP: chosen.ip }, source: ref });
   const finding = { code: 'ANTREA_EGRESS_IP' as const, data: { egress: chosen.egress.name, egressIP: chosen.ip, egressNode: chosen.node }, source: ref };
   return effect.note(LAYER, 'applied', finding).reason(finding)
-    .set({ sourceIP: chosen.ip, identity: 'egress-ip', via: LAYER, gateway: { node: chosen.node, policy: chosen.egress.name } });
+    .set({ sourceIP: chosen.ip, identity: 'egress-ip', via: LAYER, gateway: { node: chosen.node, policy: chosen.egress.name }, egressFrom: ref });
 }
 
 /** An unknown decided here is the Egress's doing: `via` says so. */

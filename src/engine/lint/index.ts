@@ -18,6 +18,7 @@ import { invalidAddresses } from './invalid-addresses.ts';
 import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { eksAutoMode } from './eks-auto-mode.ts';
 import { antreaEgressCheck } from './antrea-egress.ts';
+import { ovnEgressIps } from './ovn-egress-ip.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -34,6 +35,7 @@ const CHECKS = [
   ciliumHostNetwork,
   eksAutoMode,
   antreaEgressCheck,
+  ovnEgressIps,
   allowlistCoverage,
 ] as const;
 

@@ -10,6 +10,8 @@ import type { ResourceSpec } from '../../model/resources.ts';
 import { antreaEgress } from '../gateways/antrea-egress.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
+import { ovnEgressIp } from '../gateways/ovn-egress-ip.ts';
+import { ovnEgressService } from '../gateways/ovn-egress-service.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
 import { antrea } from '../snat/antrea.ts';
 import { assumedDefault } from '../snat/assumed-default.ts';
@@ -24,6 +26,7 @@ import { gkeDefaultSnat } from '../snat/gke-default-snat.ts';
 import { gkeEgressNatPolicy } from '../snat/gke-egress-nat-policy.ts';
 import { ipMasqAgent } from '../snat/ip-masq-agent.ts';
 import { kubenet } from '../snat/kubenet.ts';
+import { ovnKubernetes } from '../snat/ovn-kubernetes.ts';
 import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 
 /**
@@ -36,6 +39,8 @@ export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
   antreaEgress,
+  ovnEgressService,
+  ovnEgressIp,
   calico,
   gkeEgressNatPolicy,
   gkeDefaultSnat,
@@ -47,6 +52,7 @@ export const MECHANISMS = [
   cniBridge,
   kubenet,
   antrea,
+  ovnKubernetes,
   cilium,
   assumedDefault,
   unreadableDatapath,

@@ -38,6 +38,9 @@ describe('the codes', () => {
       ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
       ANTREA_EGRESS_POOL_NOT_FOUND: 'error',
       ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
+      OVN_EGRESSIP_NOT_ASSIGNED: 'warning',
+      OVN_EGRESSIP_OVERLAP: 'error',
+      OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error',
       ALLOWLIST_MISSES_NODES: 'error',
     });
   });

@@ -1,0 +1,147 @@
+/**
+ * OVN-Kubernetes as upstream defines it: the gateway router SNATs what leaves the cluster subnet
+ * to the node's primary interface address (go-controller/pkg/ovn/gateway.go); an EgressIP reroutes
+ * the pods it selects to the IPs assigned in its status, one per connection (pkg/ovn/egressip.go).
+ */
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../src/model/objects.ts';
+import { build, pod } from '../../support/builders.ts';
+import { forbidden } from '../../support/gaps.ts';
+import { egressIP, namespace, ovnkubeNode, ovnNode } from '../../support/ovn-builders.ts';
+import { codes, decide, decisionFor, warningCodes } from '../../support/predict.ts';
+
+const WEB = { namespaceSelector: { matchLabels: { team: 'shop' } }, podSelector: { matchLabels: { app: 'web' } } };
+
+function cluster(...extra: KubeObject[]): KubeObject[] {
+  return [
+    ovnNode('n1', '172.18.0.2', ['10.244.1.0/24'], { assignable: true }), ovnNode('n2', '172.18.0.3', ['10.244.2.0/24'], { assignable: true }),
+    ovnkubeNode(), namespace('shop', { team: 'shop' }),
+    ...build(pod('web', 'shop').on('n1').ip('10.244.1.7').label('app', 'web'), pod('host', 'shop').on('n1').ip('172.18.0.2').label('app', 'web').hostNetwork()),
+    ...extra,
+  ];
+}
+
+const answer = (objects: KubeObject[], podName: string, to: string, options = {}) => decisionFor(decide(objects, [to], options), podName, to);
+
+describe('the gateway router\'s default SNAT', () => {
+  it.each([
+    ['a destination outside the cluster subnet: the primary interface address', '8.8.8.8', '172.18.0.2', 'node-ip', 'OVN_GATEWAY_ROUTER_SNAT'],
+    ['another node\'s pod: the pod IP', '10.244.2.9', '10.244.1.7', 'pod-ip', 'OVN_DST_IN_CLUSTER_SUBNET'],
+    ['another node: SNATed like any address outside the cluster subnet', '172.18.0.3', '172.18.0.2', 'node-ip', 'OVN_GATEWAY_ROUTER_SNAT'],
+    ['its own node: the pod IP (the management port, no SNAT)', '172.18.0.2', '10.244.1.7', 'pod-ip', 'DST_IS_NODE_ADDRESS'],
+  ])('answers %s', (_name, to, sourceIP, identity, code) => {
+    const d = answer(cluster(), 'web', to);
+    expect(d).toMatchObject({ sourceIP, identity });
+    expect(codes(d)).toEqual([code]);
+  });
+
+  it('SNATs to the primary interface address where it is not the InternalIP', () => {
+    const objects = [ovnNode('n1', '172.18.0.2', ['10.244.1.0/24'], { primary: '192.168.10.2' }), ...build(pod('web', 'shop').on('n1').ip('10.244.1.7'))];
+    expect(answer(objects, 'web', '8.8.8.8')).toMatchObject({ sourceIP: '192.168.10.2', identity: 'node-ip', via: 'ovn-kubernetes' });
+  });
+
+  it('reads the older one-string form of k8s.ovn.org/node-subnets', () => {
+    const objects = [ovnNode('n1', '172.18.0.2', '10.244.1.0/24'), ...build(pod('web', 'shop').on('n1').ip('10.244.1.7'))];
+    expect(answer(objects, 'web', '10.244.1.9')).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
+  });
+
+  it('is unknown when no node shows its subnet (the DaemonSet alone found OVN-Kubernetes)', () => {
+    const objects = [ovnkubeNode(), ...build(pod('web', 'shop').on('n1').ip('10.244.1.7')), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { addresses: [{ type: 'InternalIP', address: '172.18.0.2' }] } }];
+    const d = answer(objects, 'web', '8.8.8.8');
+    expect(d.identity).toBe('unknown');
+    expect(codes(d)).toContain('OVN_NODE_SUBNETS_UNKNOWN');
+  });
+
+  it('acts only on the nodes ovnkube-node annotated (where it runs)', () => {
+    const plain = build(pod('other', 'shop').on('n9').ip('10.9.0.7'))[0]!;
+    const objects = [...cluster(), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n9' }, status: { addresses: [{ type: 'InternalIP', address: '172.18.0.9' }] } }, plain];
+    const d = answer(objects, 'other', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '10.9.0.7', identity: 'pod-ip' });
+    expect(codes(d)).toEqual(['NO_SNAT_LAYER_ON_NODE']);
+  });
+});
+
+describe('EgressIP', () => {
+  const TWO = egressIP('web-egress', WEB, { '172.18.0.33': 'n1', '172.18.0.44': 'n2' });
+
+  it('answers the set of assigned IPs, in numeric order, naming the EgressIP', () => {
+    const d = answer(cluster(egressIP('web-egress', WEB, { '172.18.0.44': 'n2', '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: null, sourceIPs: ['172.18.0.33', '172.18.0.44'], identity: 'egress-ip', via: 'ovn-egress-ip', egressFrom: { kind: 'EgressIP', name: 'web-egress' } });
+  });
+
+  it.each([
+    ['a pod in a namespace the namespaceSelector does not match', [namespace('shop', { team: 'other' })]],
+    ['a pod the podSelector does not match', [egressIP('web-egress', { ...WEB, podSelector: { matchLabels: { app: 'api' } } }, { '172.18.0.33': 'n1' })]],
+  ])('leaves alone %s', (_name, extra) => {
+    const objects = [...cluster(TWO), ...extra];
+    expect(answer(objects, 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+  });
+
+  it('selects every pod of the matched namespaces when podSelector is absent', () => {
+    const d = answer(cluster(egressIP('ns-egress', { namespaceSelector: { matchLabels: { team: 'shop' } } }, { '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '172.18.0.33', sourceIPs: ['172.18.0.33'], identity: 'egress-ip', gateway: { node: 'n1', policy: 'ns-egress' } });
+  });
+
+  it('never takes a pod on a node OVN-Kubernetes does not run on (no annotations)', () => {
+    const objects = [...cluster(egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })),
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n9' }, status: { addresses: [{ type: 'InternalIP', address: '172.18.0.9' }] } }, ...build(pod('other', 'shop').on('n9').ip('10.9.0.7'))];
+    expect(answer(objects, 'other', '8.8.8.8')).toMatchObject({ sourceIP: '10.9.0.7', identity: 'pod-ip' });
+    expect(answer(objects, 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.33', identity: 'egress-ip' });
+  });
+
+  it('never takes a hostNetwork pod', () => {
+    expect(answer(cluster(TWO), 'host', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip', via: 'host-network' });
+  });
+
+  it('takes the default path for a family it has no assigned IP of, and warns', () => {
+    const dualStack = ovnNode('n1', '172.18.0.2', ['10.244.1.0/24', 'fd00:10:244:1::/64']);
+    (dualStack['status'] as { addresses: object[] }).addresses.push({ type: 'InternalIP', address: 'fc00::2' });
+    dualStack.metadata.annotations!['k8s.ovn.org/node-primary-ifaddr'] = JSON.stringify({ ipv4: '172.18.0.2/24', ipv6: 'fc00::2/64' });
+    const objects = [dualStack, ovnkubeNode(), namespace('shop', { team: 'shop' }), TWO, ...build(pod('web', 'shop').on('n1').ip('10.244.1.7', 'fd00:10:244:1::7').label('app', 'web'))];
+    const d = answer(objects, 'web', '2001:db8::1');
+    expect(d).toMatchObject({ sourceIP: 'fc00::2', identity: 'node-ip', via: 'ovn-kubernetes' });
+    expect(warningCodes(d)).toContain('OVN_EGRESSIP_NOT_ASSIGNED');
+  });
+
+  it.each([
+    ['EgressIPs may not be listed', [], [forbidden('egressips.k8s.ovn.org')], 'OVN_EGRESSIPS_UNREADABLE'],
+    ['Namespaces may not be listed', [TWO], [forbidden('namespaces')], 'OVN_EGRESSIP_NAMESPACES_UNREADABLE'],
+    ['a selector with an unknown operator', [egressIP('bad', { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Near' }] } })], [], 'OVN_EGRESSIP_SELECTOR_INVALID'],
+    ['two EgressIPs select the pod', [TWO, egressIP('all-web', { namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } }, { '172.18.0.55': 'n2' })], [], 'OVN_EGRESSIP_MULTIPLE'],
+  ])('is unknown when %s', (_name, extra, gaps, code) => {
+    const d = answer(cluster(...extra), 'web', '8.8.8.8', { gaps });
+    expect(d).toMatchObject({ sourceIP: null, sourceIPs: [], identity: 'unknown' });
+    expect(codes(d)).toEqual([code]);
+  });
+
+  it('leaves east-west traffic alone even where the EgressIPs cannot be read', () => {
+    const d = answer(cluster(), 'web', '10.244.2.9', { gaps: [forbidden('egressips.k8s.ovn.org')] });
+    expect(d).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
+  });
+});
+
+describe('EgressService', () => {
+  const service = (spec: Record<string, unknown>, namespace = 'shop'): KubeObject => ({ apiVersion: 'k8s.ovn.org/v1', kind: 'EgressService', metadata: { name: 'web', namespace }, spec, status: { host: 'n2' } });
+
+  it.each([
+    ['sourceIPBy LoadBalancerIP: the pod may be an endpoint leaving with the load-balancer IP', [service({ sourceIPBy: 'LoadBalancerIP' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
+    ['sourceIPBy Network with a network: its routing table decides', [service({ sourceIPBy: 'Network', network: 'blue' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
+    ['EgressServices may not be listed', [], [forbidden('egressservices.k8s.ovn.org')], 'OVN_EGRESS_SERVICES_UNREADABLE'],
+  ])('is unknown outside the cluster with %s', (_name, extra, gaps, code) => {
+    const d = answer(cluster(...extra), 'web', '8.8.8.8', { gaps });
+    expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(codes(d)).toEqual([code]);
+  });
+
+  it.each([
+    ['sourceIPBy Network without a network (the default path)', service({ sourceIPBy: 'Network' })],
+    ['an EgressService in another namespace', service({ sourceIPBy: 'LoadBalancerIP' }, 'other')],
+  ])('changes nothing for %s', (_name, extra) => {
+    expect(answer(cluster(extra), 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+  });
+
+  it('comes before EgressIP, whose reroute it outranks', () => {
+    const d = answer(cluster(service({ sourceIPBy: 'LoadBalancerIP' }), egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
+    expect(codes(d)).toEqual(['OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN']);
+  });
+});
