@@ -2,6 +2,8 @@
  * Runs every scenario folder through the real entry point (`plugin/kubectl-egress who -A -f
  * objects.yaml -o json`) and checks each decision against expected.yaml — exactly the listed
  * pod/destination pairs, with their source IP, identity, via, reason codes and warning codes.
+ * `sourceIPs` (design §5) is listed where the answer is a set; elsewhere it must be `[sourceIP]`,
+ * or empty where sourceIP is null.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,8 @@ interface ExpectedDecision {
   pod: string;
   to: string;
   sourceIP: string | null;
+  /** Only where the answer is a set (sourceIP null, several addresses). */
+  sourceIPs?: string[];
   identity: string;
   via: string;
   reasons: string[];
@@ -33,6 +37,7 @@ interface ReportItem {
   pod: string;
   destination: string;
   sourceIP: string | null;
+  sourceIPs: string[];
   identity: string;
   via: string;
   reasons: { code: string }[];
@@ -64,10 +69,12 @@ describe('scenarios', () => {
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as { items: ReportItem[]; warningDetails: { code: string }[] };
       const actual = report.items.map((i) => ({
-        pod: `${i.namespace}/${i.pod}`, to: i.destination, sourceIP: i.sourceIP, identity: i.identity, via: i.via,
+        pod: `${i.namespace}/${i.pod}`, to: i.destination, sourceIP: i.sourceIP, sourceIPs: i.sourceIPs, identity: i.identity, via: i.via,
         reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code), gateway: i.gateway?.node,
       }));
-      const wanted = expected.decisions.map((d) => ({ ...d, to: String(d.to), gateway: d.gateway }));
+      const wanted = expected.decisions.map((d) => ({
+        ...d, to: String(d.to), gateway: d.gateway, sourceIPs: d.sourceIPs ?? (d.sourceIP === null ? [] : [d.sourceIP]),
+      }));
       const key = (d: { pod: string; to: string }) => `${d.pod} → ${d.to}`;
       expect(actual.map(key).sort()).toEqual(wanted.map(key).sort());
       for (const want of wanted) expect(actual.find((a) => key(a) === key(want))).toEqual(want);

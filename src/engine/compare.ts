@@ -10,7 +10,9 @@ export function compare(plan: ProbePlan, observation: Observation): Verdict {
   // The probe stands in for the pod but has its own address: where the pod IP leaves unchanged,
   // the echo must see the probe's.
   const expected = predicted.identity === 'pod-ip' ? observation.probe.podIP : predicted.sourceIP;
-  const base = { plan, observation, expected };
+  // A set (the datapath picks one address per connection): any of them is the prediction come true.
+  const expectedSet = expected !== null ? [expected] : predicted.identity === 'pod-ip' ? [] : predicted.sourceIPs;
+  const base = { plan, observation, expected, expectedSet };
   if (observation.code === 'ECHO_UNREACHABLE') {
     return predicted.identity === 'dropped'
       ? { ...base, verdict: 'match', code: 'DROPPED_AS_PREDICTED' }
@@ -19,9 +21,9 @@ export function compare(plan: ProbePlan, observation: Observation): Verdict {
   if (observation.code !== 'OBSERVED') return { ...base, verdict: 'error', code: 'PROBE_ERROR' };
   if (predicted.identity === 'unknown') return { ...base, verdict: 'inconclusive', code: 'PREDICTION_UNKNOWN' };
   if (predicted.identity === 'dropped') return { ...base, verdict: 'mismatch', code: 'PREDICTED_DROP_BUT_REACHED' };
-  if (predicted.sourceIP === null) return { ...base, verdict: 'inconclusive', code: 'PREDICTION_HAS_NO_ADDRESS' };
-  if (expected === null) return { ...base, verdict: 'inconclusive', code: 'PROBE_POD_IP_UNKNOWN' };
-  return sameAddress(expected, observation.sourceIP ?? '')
+  if (predicted.sourceIP === null && predicted.sourceIPs.length === 0) return { ...base, verdict: 'inconclusive', code: 'PREDICTION_HAS_NO_ADDRESS' };
+  if (expectedSet.length === 0) return { ...base, verdict: 'inconclusive', code: 'PROBE_POD_IP_UNKNOWN' };
+  return expectedSet.some((address) => sameAddress(address, observation.sourceIP ?? ''))
     ? { ...base, verdict: 'match', code: 'OBSERVED_AS_PREDICTED' }
     : { ...base, verdict: 'mismatch', code: 'OBSERVED_OTHER_ADDRESS' };
 }

@@ -22,5 +22,5 @@ export function planProbes(decisions: readonly Decision[], pods: readonly PodInf
 }
 
 function classKey(d: Decision, pod: PodInfo): string {
-  return [d.namespace, pod.nodeName, d.workload.kind, d.workload.name, d.destination.text, d.identity, d.sourceIP ?? '', d.via, d.gateway?.node ?? ''].join('|');
+  return [d.namespace, pod.nodeName, d.workload.kind, d.workload.name, d.destination.text, d.identity, d.sourceIP ?? d.sourceIPs.join(','), d.via, d.gateway?.node ?? ''].join('|');
 }

@@ -4,10 +4,11 @@
  * unstable or incomplete — as stable codes.
  */
 import type { Destination, Identity, Decision } from './decision.ts';
+import type { ObjectRef } from './objects.ts';
 import type { Finding } from './reasons.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
-export type AllowlistOrigin = 'node' | 'egress-gateway' | 'nat' | 'pod-network';
+export type AllowlistOrigin = 'node' | 'egress-gateway' | 'egress-ip' | 'nat' | 'pod-network';
 
 export interface AllowlistSource {
   /** A single address, or a node's pod CIDR where the pod IP leaves unchanged. */
@@ -19,6 +20,8 @@ export interface AllowlistSource {
   /** True when a pod running now uses it, false when only a node it may be scheduled to does. */
   current: boolean;
   gateway?: string;
+  /** The egress object (EgressIP, Egress, gateway configuration) the address comes from. */
+  object?: ObjectRef;
 }
 
 export type AllowlistNoteCode =

@@ -3,10 +3,14 @@
  */
 import type { Finding } from './reasons.ts';
 import type { IpRange } from './net.ts';
+import type { ObjectRef } from './objects.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
-/** design §5: the values scripts branch on. */
-export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'nat' | 'dropped' | 'unknown';
+/**
+ * design §5: the values scripts branch on. `egress-ip`: an address an egress object assigns
+ * (an OVN-Kubernetes EgressIP, an Antrea Egress, an AKS static egress gateway).
+ */
+export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'egress-ip' | 'nat' | 'dropped' | 'unknown';
 
 export type StepOutcome = 'applied' | 'not-applicable' | 'exempt' | 'masquerade' | 'unknown';
 
@@ -49,8 +53,16 @@ export interface Decision {
   hostNetwork: boolean;
   destination: Destination;
   sourceIP: string | null;
+  /**
+   * design §5 "Additions": every address the destination may see, in numeric order (IPv4 before
+   * IPv6): `[sourceIP]` when it is set; several, with sourceIP null, where the datapath picks one
+   * per connection; empty where no address is claimed (dropped, unknown).
+   */
+  sourceIPs: readonly string[];
   identity: Identity;
   via: string;
+  /** The egress object (EgressIP, Egress, gateway configuration) the source addresses come from, for allowlist. */
+  egressFrom?: ObjectRef;
   /** The egress gateway the traffic goes through, when a policy sends it there. */
   gateway?: { node: string; policy: string };
   /** The trace steps that decided the answer. */

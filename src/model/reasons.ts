@@ -61,6 +61,8 @@ export const REASON_CODES = [
   'NAT_IP_OTHER_FAMILY',
   'NO_NAT_ASSUMED_OFF_CLOUD',
   'AWS_IPV6_NOT_TRANSLATED',
+  // answers that are a set (engine/core/effect.ts leaveFromPrefix)
+  'EGRESS_PREFIX_NOT_LISTED',
   // snapshot-level findings
   'DATAPATH_NOT_RECOGNISED',
   'AGENT_CONFIGMAP_KEY_IGNORED',

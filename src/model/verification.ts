@@ -53,6 +53,8 @@ export interface Verdict {
   observation: Observation;
   /** The address the echo should see from the probe: the prediction's, or the probe's own pod IP for `pod-ip`. */
   expected: string | null;
+  /** Every address that matches: [expected], the prediction's set (design §5 `sourceIPs`; expected is then null), or none. */
+  expectedSet: readonly string[];
   verdict: VerdictKind;
   code: VerdictCode;
 }

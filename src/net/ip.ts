@@ -191,3 +191,32 @@ export class RangeSet {
     return next && next[0] <= range.last ? 'some' : 'none';
   }
 }
+
+/**
+ * Addresses once each in numeric order: IPv4 before IPv6, each family by value (so 10.0.0.9 before
+ * 10.0.0.10, unlike a text sort); text Go would not parse goes last, in text order.
+ */
+export function sortAddresses(addresses: readonly string[]): string[] {
+  const byValue = new Map<string, { text: string; ip: { family: Family; value: bigint } | undefined }>();
+  for (const text of addresses) {
+    const ip = parseIp(text);
+    const key = ip ? `${ip.family}/${ip.value}` : `?${text}`;
+    if (!byValue.has(key)) byValue.set(key, { text, ip });
+  }
+  return [...byValue.values()].sort(addressOrder).map((entry) => entry.text);
+}
+
+function addressOrder(a: { text: string; ip?: { family: Family; value: bigint } }, b: { text: string; ip?: { family: Family; value: bigint } }): number {
+  if (!a.ip || !b.ip) return a.ip ? -1 : b.ip ? 1 : a.text < b.text ? -1 : 1;
+  if (a.ip.family !== b.ip.family) return a.ip.family - b.ip.family;
+  return a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0;
+}
+
+/** Every address of a CIDR block in order, or undefined when it does not parse or holds more than `limit`. */
+export function addressesOfBlock(text: string, limit: number): string[] | undefined {
+  const block = parseCidr(text)?.cidr;
+  if (!block || block.last - block.first >= BigInt(limit)) return undefined;
+  const addresses: string[] = [];
+  for (let value = block.first; value <= block.last; value++) addresses.push(formatAddress(block.family, value));
+  return addresses;
+}

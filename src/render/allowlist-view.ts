@@ -4,6 +4,7 @@
  */
 import type { Allowlist, AllowlistNote, AllowlistNoteCode } from '../model/allowlist.ts';
 import { findingJson, API_VERSION } from './report.ts';
+import { refText } from './explain-view.ts';
 import { messageOf } from './messages.ts';
 import { renderTable } from './table.ts';
 
@@ -31,8 +32,11 @@ function renderOne(list: Allowlist): string {
   const dest = list.destination.name ? `${list.destination.text} (${list.destination.name})` : list.destination.text;
   const workloads = list.workloads.map((w) => `${w.kind}/${w.name}`).join(', ');
   const header = `Destination:  ${dest}\nWorkloads:    ${workloads || '<none>'} (${list.pods.length} pod${list.pods.length === 1 ? '' : 's'}; running on ${list.currentNodes.length} node${list.currentNodes.length === 1 ? '' : 's'}, may run on ${list.eligibleNodes.length})\n`;
-  const rows = list.sources.map((s) => [s.address, s.origin, s.gateway ?? '', s.nodes.join(', '), s.current ? 'yes' : 'no']);
-  const table = rows.length > 0 ? renderTable(['ADDRESS', 'ORIGIN', 'GATEWAY', 'NODES', 'IN USE NOW'], rows) : 'No address needed.\n';
+  // The OBJECT column only where an egress object (EgressIP, Egress, …) gave an address.
+  const objects = list.sources.some((s) => s.object);
+  const rows = list.sources.map((s) => [s.address, s.origin, ...(objects ? [refText(s.object)] : []), s.gateway ?? '', s.nodes.join(', '), s.current ? 'yes' : 'no']);
+  const head = ['ADDRESS', 'ORIGIN', ...(objects ? ['OBJECT'] : []), 'GATEWAY', 'NODES', 'IN USE NOW'];
+  const table = rows.length > 0 ? renderTable(head, rows) : 'No address needed.\n';
   const notes = list.notes.map((n) => `  - ${noteMessage(n)}\n`).join('');
   const verdict = list.complete ? 'complete' : 'INCOMPLETE: the set above may not be enough (see the notes)';
   return `${header}${table}Allow:        ${list.cidrs.join(' ') || '<nothing>'}\nSet:          ${verdict}\n${notes ? `Notes:\n${notes}` : ''}`;

@@ -4,6 +4,7 @@
 import type { Decision } from '../model/decision.ts';
 import type { ObjectRef } from '../model/objects.ts';
 import { messageOf } from './messages.ts';
+import { sourceText } from './source-text.ts';
 import { renderTable } from './table.ts';
 
 export function renderExplain(decisions: readonly Decision[]): string {
@@ -20,9 +21,14 @@ function explainOne(d: Decision): string {
   ].join('\n');
   const rows = d.trace.map((step, i) => [String(i + 1), step.layer, step.outcome, messageOf(step), refText(step.source)]);
   const trace = renderTable(['STEP', 'LAYER', 'OUTCOME', 'WHY', 'SOURCE'], rows);
-  const result = `\nResult:       ${d.sourceIP ?? `<${d.identity}>`} (identity ${d.identity}, via ${d.via})\n`;
+  const result = `\nResult:       ${resultText(d)} (identity ${d.identity}, via ${d.via})\n`;
   const warnings = d.warnings.map((w) => `Warning:      ${messageOf(w)}\n`).join('');
   return header + trace + result + warnings;
+}
+
+/** explain lists every address of a set, which who's table shortens. */
+function resultText(d: Decision): string {
+  return d.sourceIP === null && d.sourceIPs.length > 1 ? `one of ${d.sourceIPs.join(', ')} per connection` : sourceText(d);
 }
 
 /** `ConfigMap kube-system/ip-masq-agent key config`: an object as the SOURCE and OBJECT columns show it. */

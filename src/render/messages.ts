@@ -76,6 +76,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
     ? `pod-IP packets to the internet leave through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`
     : `the node has no ExternalIP, so traffic leaves through a ${d['cloud']} NAT the cluster does not show; pass --nat-ip`,
   AWS_IPV6_NOT_TRANSLATED: (d) => `AWS translates no IPv6 address: the packet leaves node ${d['node']}'s VPC through the internet or egress-only internet gateway as it is`,
+  EGRESS_PREFIX_NOT_LISTED: (d) => `the egress prefix ${d['prefix']} is not a CIDR block of at most ${d['limit']} addresses: which of its addresses the destination sees is not listed`,
   NO_NAT_ASSUMED_OFF_CLOUD: (d) => `node ${d['node']} has no cloud providerID: assuming no NAT beyond the node`,
   DATAPATH_NOT_RECOGNISED: () => 'no known datapath was recognised: assuming masquerade to the node IP outside the pod network',
   AGENT_CONFIGMAP_KEY_IGNORED: (d) => `the agent reads key "${d['expectedKey']}" but the ConfigMap only has ${d['keys']}: it uses its defaults`,

@@ -53,6 +53,7 @@ export function reportItem(d: Decision): Record<string, unknown> {
     destination: d.destination.text,
     ...(d.destination.name !== undefined ? { destinationName: d.destination.name } : {}),
     sourceIP: d.sourceIP,
+    sourceIPs: d.sourceIPs,
     identity: d.identity,
     via: d.via,
     ...(d.gateway ? { gateway: d.gateway } : {}),

@@ -4,6 +4,7 @@
  */
 import type { Verdict, VerdictKind } from '../model/verification.ts';
 import { API_VERSION, reportItem } from './report.ts';
+import { sourceText } from './source-text.ts';
 import { renderTable } from './table.ts';
 
 const VERDICT_TEXT: Record<Verdict['code'], string> = {
@@ -42,7 +43,7 @@ export function renderVerify(verdicts: readonly Verdict[]): string {
 /** For `pod-ip` the probe's own address is what counts, and the cell says so. */
 function predictedCell(v: Verdict): string {
   if (v.plan.decision.identity === 'pod-ip') return v.expected ? `${v.expected} (probe pod IP)` : '<probe pod IP>';
-  return v.plan.decision.sourceIP ?? `<${v.plan.decision.identity}>`;
+  return sourceText(v.plan.decision);
 }
 
 export function verificationReport(verdicts: readonly Verdict[]): Record<string, unknown> {
@@ -52,7 +53,7 @@ export function verificationReport(verdicts: readonly Verdict[]): Record<string,
     items: verdicts.map((v) => ({
       ...reportItem(v.plan.decision),
       members: v.plan.members,
-      predicted: { sourceIP: v.expected, identity: v.plan.decision.identity },
+      predicted: { sourceIP: v.expected, sourceIPs: v.expectedSet, identity: v.plan.decision.identity },
       observed: v.observation.code === 'OBSERVED' ? { sourceIP: v.observation.sourceIP } : null,
       verdict: v.verdict,
       verdictReason: { code: v.code, message: VERDICT_TEXT[v.code], observation: v.observation.code, detail: v.observation.detail },

@@ -4,6 +4,7 @@
 import type { Decision } from '../model/decision.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { messageOf } from './messages.ts';
+import { SET_SHOWN_IN_TABLES, sourceText } from './source-text.ts';
 import { tablePieces } from './table.ts';
 
 export interface WhoViewOptions {
@@ -82,7 +83,7 @@ function gatewayCell(d: Decision): string {
 
 /** MARK after a source IP: the answer rests on an assumption or has a caveat (its warnings). */
 function sourceCell(d: Decision): string {
-  return `${d.sourceIP ?? `<${d.identity}>`}${d.warnings.length > 0 ? MARK : ''}`;
+  return `${sourceText(d, SET_SHOWN_IN_TABLES)}${d.warnings.length > 0 ? MARK : ''}`;
 }
 
 const MARK = '*';

@@ -55,8 +55,8 @@ describe('who', () => {
     expect(report).toMatchObject({ apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressReport', datapath: { mechanisms: ['gke-default-snat', 'ip-masq-agent'] } });
     const web = report.items.find((i) => i['pod'] === 'web-7d4b9c5f6-q8w2e')!;
     expect(Object.keys(web)).toEqual(['namespace', 'pod', 'workload', 'node', 'podIP', 'hostNetwork', 'destination', 'destinationName',
-      'sourceIP', 'identity', 'via', 'reasons', 'warnings']);
-    expect(web).toMatchObject({ workload: { kind: 'Deployment', name: 'web' }, destination: '8.8.8.8', destinationName: 'internet', sourceIP: '35.187.0.9', identity: 'nat' });
+      'sourceIP', 'sourceIPs', 'identity', 'via', 'reasons', 'warnings']);
+    expect(web).toMatchObject({ workload: { kind: 'Deployment', name: 'web' }, destination: '8.8.8.8', destinationName: 'internet', sourceIP: '35.187.0.9', sourceIPs: ['35.187.0.9'], identity: 'nat' });
   });
 
   it('groups by pod with --by pod and adds the reason with -o wide', async () => {

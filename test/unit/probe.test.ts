@@ -80,7 +80,7 @@ describe('predicted vs observed', () => {
   const plan = plans('class')[1]!;
   const seen = (sourceIP: string | null, code: Observation['code'] = 'OBSERVED', probeIP: string | null = '10.4.1.9'): Observation =>
     ({ sourceIP, code, detail: '', probe: { name: 'p', node: 'n1', podIP: probeIP } });
-  const withPrediction = (identity: string, sourceIP: string | null): ProbePlan => ({ ...plan, decision: { ...plan.decision, identity: identity as never, sourceIP } });
+  const withPrediction = (identity: string, sourceIP: string | null): ProbePlan => ({ ...plan, decision: { ...plan.decision, identity: identity as never, sourceIP, sourceIPs: sourceIP === null ? [] : [sourceIP] } });
 
   it.each([
     ['the predicted node IP', withPrediction('node-ip', '10.128.0.5'), seen('10.128.0.5'), 'match', 'OBSERVED_AS_PREDICTED'],
@@ -95,6 +95,22 @@ describe('predicted vs observed', () => {
     ['a kept pod IP while the probe\'s own is unknown', withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9', 'OBSERVED', null), 'inconclusive', 'PROBE_POD_IP_UNKNOWN'],
   ])('compares %s', (_name, p, observation, verdict, code) => {
     expect(compare(p, observation)).toMatchObject({ verdict, code });
+  });
+
+  describe('with a predicted set (the datapath picks one address per connection)', () => {
+    const withSet = (sourceIPs: string[]): ProbePlan => ({ ...plan, decision: { ...plan.decision, identity: 'egress-ip', sourceIP: null, sourceIPs } });
+
+    it.each([
+      ['the first address of the set', seen('192.0.2.10'), 'match', 'OBSERVED_AS_PREDICTED'],
+      ['the last address of the set', seen('192.0.2.12'), 'match', 'OBSERVED_AS_PREDICTED'],
+      ['an address outside the set', seen('10.128.0.5'), 'mismatch', 'OBSERVED_OTHER_ADDRESS'],
+    ])('compares %s', (_name, observation, verdict, code) => {
+      expect(compare(withSet(['192.0.2.10', '192.0.2.11', '192.0.2.12']), observation)).toMatchObject({ verdict, code });
+    });
+
+    it('expects any address of the set, and no single one', () => {
+      expect(compare(withSet(['192.0.2.10', '192.0.2.11']), seen('192.0.2.11'))).toMatchObject({ expected: null, expectedSet: ['192.0.2.10', '192.0.2.11'] });
+    });
   });
 
   it('expects the probe\'s own address for pod-ip and the predicted one otherwise', () => {

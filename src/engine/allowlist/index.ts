@@ -96,15 +96,24 @@ function sourcesOf(placements: readonly Placement[], destination: Destination): 
     .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
 }
 
-/** The address a firewall sees for one placement; for a kept pod IP, the whole pod CIDR of the node. */
+/**
+ * The addresses a firewall sees for one placement: every one of a set (the datapath picks one per
+ * connection, so all must be allowed); for a kept pod IP, the whole pod CIDR of the node.
+ */
 function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<AllowlistSource, 'nodes' | 'current'>[] {
-  if (d.identity === 'dropped' || d.identity === 'unknown' || d.sourceIP === null) return [];
+  if (d.identity === 'dropped' || d.identity === 'unknown' || d.sourceIPs.length === 0) return [];
+  // The decision's gateway node is one of the set's: which address leaves from which node it does not say.
+  if (d.sourceIP === null) return d.sourceIPs.map((address) => ({ address, ...originOf(d, false) }));
   if (d.identity === 'pod-ip') {
     const cidrs = node.podCIDRs.filter((c) => parseCidr(c)?.cidr.family === destination.range.family);
     return (cidrs.length > 0 ? cidrs : [d.sourceIP]).map((address) => ({ address, origin: 'pod-network' as const, identity: d.identity }));
   }
-  const origin = d.identity === 'egress-gateway' ? 'egress-gateway' : d.identity === 'nat' ? 'nat' : 'node';
-  return [{ address: d.sourceIP, origin, identity: d.identity, ...(d.gateway ? { gateway: d.gateway.node } : {}) }];
+  return [{ address: d.sourceIP, ...originOf(d, true) }];
+}
+
+function originOf(d: Decision, single: boolean): Omit<AllowlistSource, 'address' | 'nodes' | 'current'> {
+  const origin = d.identity === 'egress-gateway' || d.identity === 'egress-ip' || d.identity === 'nat' ? d.identity : 'node';
+  return { origin, identity: d.identity, ...(d.gateway && single ? { gateway: d.gateway.node } : {}), ...(d.egressFrom ? { object: d.egressFrom } : {}) };
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {

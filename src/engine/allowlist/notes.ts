@@ -36,7 +36,7 @@ export function collectNotes(pods: readonly PodInfo[], placements: readonly Plac
   if (podIP.length > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: nodesOf(podIP) });
   const noPodCidr = podIP.filter((p) => !p.node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === destination.range.family));
   if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: nodesOf(noPodCidr) });
-  const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.sourceIP === null));
+  const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.sourceIPs.length === 0));
   if (unknown.length > 0 || unplaced.length > 0) {
     const subjects = unique([...nodesOf(unknown), ...unplaced.map((u) => u.node)]);
     notes.push({ code: 'PART_UNKNOWN', subjects, reasons: distinctReasons([...unknown, ...unplaced].map((p) => p.decision)) });

@@ -5,10 +5,19 @@
  * after they are built and their lists are shared, never pushed to.
  */
 import type { Identity, StepOutcome, TraceStep } from '../../model/decision.ts';
+import type { ObjectRef } from '../../model/objects.ts';
 import type { Finding } from '../../model/reasons.ts';
+import { addressesOfBlock, sortAddresses } from '../../net/ip.ts';
 
 export interface PacketFields {
   sourceIP?: string | null;
+  /**
+   * Several addresses the datapath picks from per connection; set only by leaveFromSet, and reset
+   * by any step that sets sourceIP without it.
+   */
+  sourceIPs?: readonly string[];
+  /** The egress object the addresses come from (allowlist names it). */
+  egressFrom?: ObjectRef;
   identity?: Identity;
   via?: string;
   /** True once the answer can no longer change (unknown, dropped). */
@@ -23,6 +32,13 @@ export interface Effect extends Readonly<PacketFields> {
   readonly reasons: readonly Finding[];
   readonly warnings: readonly Finding[];
 }
+
+/**
+ * The most addresses of an egress prefix a set lists: a /24. AKS gateway prefixes are /28 to /31
+ * (16 to 2 addresses, learn.microsoft.com AgentPoolGatewayProfile.PublicIPPrefixSize), so the bound
+ * is far above any real one; past it the answer is unknown rather than a list of thousands.
+ */
+export const PREFIX_SET_LIMIT = 256;
 
 /** The one empty list: decisions (hundreds of thousands on a large cluster) share it. */
 export const NONE: readonly never[] = Object.freeze([]);
@@ -59,6 +75,26 @@ export class EffectBuilder {
   set(fields: PacketFields): this {
     Object.assign(this.fields, fields);
     return this;
+  }
+
+  /**
+   * The one way a mechanism answers with addresses it picks from per connection (design §5
+   * "Additions"): sorted and once each; one address is an ordinary sourceIP, several leave
+   * sourceIP null with all of them in sourceIPs. The caller never passes an empty list.
+   */
+  leaveFromSet(addresses: readonly string[], fields: Omit<PacketFields, 'sourceIP' | 'sourceIPs'>): this {
+    const sorted = sortAddresses(addresses);
+    return this.set({ ...fields, sourceIP: sorted.length === 1 ? sorted[0]! : null, sourceIPs: sorted });
+  }
+
+  /**
+   * leaveFromSet for every address of an egress prefix (an AKS gateway's public IP prefix); a
+   * prefix that does not parse, or holds more than PREFIX_SET_LIMIT addresses, is `unknown`.
+   */
+  leaveFromPrefix(layer: string, prefix: string, fields: Omit<PacketFields, 'sourceIP' | 'sourceIPs'>, source?: ObjectRef): this {
+    const addresses = addressesOfBlock(prefix, PREFIX_SET_LIMIT);
+    if (addresses) return this.leaveFromSet(addresses, fields);
+    return this.unknown(layer, { code: 'EGRESS_PREFIX_NOT_LISTED', data: { prefix, limit: String(PREFIX_SET_LIMIT) }, ...(source ? { source } : {}) });
   }
 
   /** Ends the walk with `unknown`: the finding says what is missing. */

@@ -3,12 +3,16 @@
  * changes it, by applying the effects steps return; steps see it read-only.
  */
 import type { Decision, Destination, Identity, TraceStep } from '../../model/decision.ts';
+import type { ObjectRef } from '../../model/objects.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import { joined, NO_EFFECT, NONE, type Effect } from './effect.ts';
 
 export interface Packet {
   sourceIP: string | null;
+  /** Set by EffectBuilder.leaveFromSet; NONE otherwise. */
+  sourceIPs: readonly string[];
+  egressFrom: ObjectRef | undefined;
   identity: Identity;
   via: string;
   settled: boolean;
@@ -20,15 +24,17 @@ export interface Packet {
 }
 
 /** What later steps may read of the packet so far. */
-export type PacketState = Readonly<Pick<Packet, 'sourceIP' | 'identity' | 'gateway'>>;
+export type PacketState = Readonly<Pick<Packet, 'sourceIP' | 'sourceIPs' | 'identity' | 'gateway'>>;
 
 export function newPacket(traced: boolean): Packet {
-  return { sourceIP: null, identity: 'unknown', via: 'none', settled: false, gateway: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
+  return { sourceIP: null, sourceIPs: NONE, egressFrom: undefined, identity: 'unknown', via: 'none', settled: false, gateway: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
 }
 
 /** The packet as new; its trace a new list, since the decision before it keeps the old one. */
 export function resetPacket(packet: Packet, traced: boolean): void {
   packet.sourceIP = null;
+  packet.sourceIPs = NONE;
+  packet.egressFrom = undefined;
   packet.identity = 'unknown';
   packet.via = 'none';
   packet.settled = false;
@@ -43,7 +49,12 @@ export function applyEffect(packet: Packet, effect: Effect): void {
   if (packet.trace) for (const line of effect.trace) packet.trace.push(line);
   packet.reasons = joined(packet.reasons, effect.reasons);
   packet.warnings = joined(packet.warnings, effect.warnings);
-  if (effect.sourceIP !== undefined) packet.sourceIP = effect.sourceIP;
+  // A step that sets the address replaces a set before it (a NAT after an EgressIP): the set goes with it.
+  if (effect.sourceIP !== undefined) {
+    packet.sourceIP = effect.sourceIP;
+    packet.sourceIPs = effect.sourceIPs ?? NONE;
+  }
+  if (effect.egressFrom !== undefined) packet.egressFrom = effect.egressFrom;
   if (effect.identity !== undefined) packet.identity = effect.identity;
   if (effect.via !== undefined) packet.via = effect.via;
   if (effect.settled !== undefined) packet.settled = effect.settled;
@@ -61,6 +72,7 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
     hostNetwork: pod.hostNetwork,
     destination,
     sourceIP: packet.sourceIP,
+    sourceIPs: sourceIPsOf(packet),
     identity: packet.identity,
     via: packet.via,
     reasons: packet.reasons as Finding[],
@@ -68,8 +80,16 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
     trace: packet.trace ?? (NONE as unknown as TraceStep[]),
     // Always present (undefined where no gateway took the packet): every decision has one shape.
     gateway: packet.gateway,
+    egressFrom: packet.egressFrom,
   };
   return decision;
+}
+
+/** design §5: one address when sourceIP is set, the set a mechanism answered, none for dropped and unknown. */
+function sourceIPsOf(packet: Packet): readonly string[] {
+  if (packet.identity === 'dropped' || packet.identity === 'unknown') return NONE;
+  if (packet.sourceIP !== null) return packet.sourceIPs.length === 1 ? packet.sourceIPs : [packet.sourceIP];
+  return packet.sourceIPs;
 }
 
 /** The pod's address of the destination's family, else its first; a loop, since it runs for every decision. */

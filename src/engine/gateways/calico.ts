@@ -146,8 +146,11 @@ function applyGateways(effect: EffectBuilder, ctx: EngineContext, layer: CalicoE
   const finding: Finding = { code: 'CALICO_EGW_GATEWAY', data: { selector, gateways: outcomes.map((o) => `${o.gw.namespace}/${o.gw.name}`).join(', '), sourceIP: distinct.join(', ') } };
   effect.note(LAYER, 'applied', finding).reason(finding);
   const single = distinct.length === 1 && first.ip;
-  effect.set({ identity: 'egress-gateway', via: LAYER, sourceIP: single ? first.ip! : null, gateway: { node: first.gw.nodeName ?? '', policy: selector } });
-  return single ? effect : effect.reason({ code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } }).set({ settled: true });
+  const fields = { identity: 'egress-gateway' as const, via: LAYER, gateway: { node: first.gw.nodeName ?? '', policy: selector } };
+  if (single) return effect.set({ ...fields, sourceIP: first.ip! });
+  // Flows are spread over the gateways: a set when every gateway's address is known.
+  const known = outcomes.every((o) => o.ip) ? effect.leaveFromSet(distinct, fields) : effect.set({ ...fields, sourceIP: null });
+  return known.reason({ code: 'CALICO_EGW_GATEWAY_SET', data: { candidates: distinct.join(', ') } }).set({ settled: true });
 }
 
 /** The gateway pod's IP, or its node's when the gateway pod's pool masquerades (natOutgoing). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress } from '../../../src/net/ip.ts';
+import { addressesOfBlock, cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress, sortAddresses } from '../../../src/net/ip.ts';
 
 describe('parsing addresses like Go net.ParseIP', () => {
   it.each([
@@ -74,5 +74,35 @@ describe('coverage of a range by blocks', () => {
 
   it.each(cases)('gives the same answer from a RangeSet for %s', (_name, range, expected) => {
     expect(coverage(range, new RangeSet([...blocks].reverse()))).toBe(expected);
+  });
+});
+
+describe('ordering a set of addresses', () => {
+  it.each([
+    ['by value within IPv4', ['10.0.0.10', '10.0.0.9', '9.255.255.255'], ['9.255.255.255', '10.0.0.9', '10.0.0.10']],
+    ['IPv4 before IPv6', ['fd00::1', '10.0.0.1'], ['10.0.0.1', 'fd00::1']],
+    ['by value within IPv6', ['fd00::10', 'fd00::9'], ['fd00::9', 'fd00::10']],
+    ['one of equal addresses, the first written', ['fd00::1', 'fd00:0::1'], ['fd00::1']],
+    ['text Go rejects last', ['bogus', '10.0.0.1'], ['10.0.0.1', 'bogus']],
+  ])('sorts %s', (_name, given, sorted) => {
+    expect(sortAddresses(given)).toEqual(sorted);
+  });
+});
+
+describe('the addresses of a block', () => {
+  it.each([
+    ['a /31', '203.0.113.10/31', 8, ['203.0.113.10', '203.0.113.11']],
+    ['a /30 with host bits set', '203.0.113.9/30', 8, ['203.0.113.8', '203.0.113.9', '203.0.113.10', '203.0.113.11']],
+    ['a /32', '203.0.113.7/32', 1, ['203.0.113.7']],
+    ['an IPv6 /127', '2001:db8::/127', 2, ['2001:db8::', '2001:db8::1']],
+  ])('lists %s', (_name, text, limit, addresses) => {
+    expect(addressesOfBlock(text, limit)).toEqual(addresses);
+  });
+
+  it.each([
+    ['more addresses than the limit', '203.0.113.0/28', 15],
+    ['text that is no block', '203.0.113.0', 256],
+  ])('gives nothing for %s', (_name, text, limit) => {
+    expect(addressesOfBlock(text, limit)).toBeUndefined();
   });
 });

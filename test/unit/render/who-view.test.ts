@@ -15,7 +15,7 @@ function decision(app: string, i: number, to: typeof INTERNET): Decision {
   const node = `node-${i % 3}`;
   return {
     namespace: 'shop', pod: `${app}-${i}`, workload: { kind: 'Deployment', name: app }, node, podIP: `10.244.${i % 3}.${i % 250}`, hostNetwork: false,
-    destination: to, sourceIP: `172.16.0.${i % 3}`, identity: 'node-ip', via: 'ip-masq-agent',
+    destination: to, sourceIP: `172.16.0.${i % 3}`, sourceIPs: [`172.16.0.${i % 3}`], identity: 'node-ip', via: 'ip-masq-agent',
     reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }], warnings: [], trace: [],
   };
 }
