@@ -28,6 +28,8 @@ const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go mod
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
 step('cilium-agent, cilium-cni and cilium-dbg v1.19.7 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-cilium.sh'], { capture: true });
+step('kube-router v2.1.0 (the policy lab\'s enforcer) from its Go module (cached after the first build)', 'bash',
+  ['test/lab/build-kube-router.sh'], { capture: true });
 const krewDir = step('krew and validate-krew-manifest v0.4.3 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-krew.sh'], { capture: true }).trim().split('\n').pop();
 
