@@ -1,5 +1,6 @@
 // `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
-// integration and end-to-end tests run and the krew the package tests run, package the release
+// integration and end-to-end tests run, the cilium-agent and kube-router the node labs run and the krew
+// the package tests run, package the release
 // (`npm run package`), then the whole vitest suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

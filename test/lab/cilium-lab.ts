@@ -7,11 +7,11 @@
  * The workload node starts with the lab; the gateway node joins when a test asks for it.
  * stop() removes every process, mount, cgroup, namespace and sysctl change it made.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, startLab, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { kubectl, writeKubeconfig, type LabInfo } from '../support/lab.ts';
 import { startCiliumNode, type Agent } from './cilium-agent.ts';
-import { saveKubeletSysctls, type LabContext, type NodeSpec, type Step } from './netns-node.ts';
+import { buildNetnsLab, type LabContext, type NodeSpec } from './netns-node.ts';
 import { PROBE_IMAGE } from './node-lab.ts';
 import { onPath, sh } from './host.ts';
 import { startEcho, startOutside } from './outside-host.ts';
@@ -79,16 +79,8 @@ export function ciliumLabUnsupported(): string | undefined {
   return missing.length > 0 ? `the Cilium lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)` : undefined;
 }
 
-export async function startCiliumLab(binDir: string, ciliumDir: string): Promise<CiliumLab> {
-  const undo: Step[] = [];
-  const stop = async () => {
-    for (const step of undo.splice(0).reverse()) await step();
-  };
-  try {
-    const api = await startLab(binDir);
-    undo.push(() => api.stop());
-    const dir = mkdtempSync('/tmp/kubectl-egress-cilium-lab-');
-    undo.push(() => rmSync(dir, { recursive: true, force: true }));
+export function startCiliumLab(binDir: string, ciliumDir: string): Promise<CiliumLab> {
+  return buildNetnsLab(binDir, '/tmp/kubectl-egress-cilium-lab-', async ({ api, dir, undo, stop }) => {
     // Replies to pods that keep their own address (native routing) go back through the workload node.
     startOutside({ netns: ECHO_NS, bridge: BRIDGE, addresses: [`${ECHO_IP}/24`, `${SECOND_ECHO_IP}/24`, `${NATIVE_ECHO_IP}/32`],
       routes: [[NATIVE_ROUTING_CIDR, WORKLOAD_NODE.ip]] }, undo);
@@ -96,7 +88,6 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
     const [echoURL, secondEchoURL, nativeEchoURL] = [await echo(ECHO_IP), await echo(SECOND_ECHO_IP), await echo(NATIVE_ECHO_IP)];
     kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
-    saveKubeletSysctls(undo);
     const context = (node: NodeSpec): LabContext & { ciliumDir: string } => ({ dir: join(dir, node.name), ciliumDir, api, outsideNetns: ECHO_NS, bridge: BRIDGE, router: ECHO_IP, undo });
     let config = BASE_CONFIG;
     const agents: Agent[] = [await startCiliumNode(WORKLOAD_NODE, context(WORKLOAD_NODE), config)];
@@ -112,10 +103,7 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
         if (agents.length === 1) agents.push(await startCiliumNode(GATEWAY_NODE, context(GATEWAY_NODE), config));
       },
       dbg: (args) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
 
 /** What `who` detects Cilium by: the agent DaemonSet as Helm makes it (no controller runs it here). */

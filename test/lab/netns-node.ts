@@ -5,10 +5,10 @@
  * inside it. Every step it takes is pushed on the lab's undo list, so stopping the lab takes it all
  * down in reverse order.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { kubectl, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { kubectl, startLab, startProcess, terminate, writeKubeconfig, type Lab, type LabInfo } from '../support/lab.ts';
 import { containerdConfig, importImages, kubeletConfig, waitUntil } from './node-lab.ts';
 import { quiet, removeCgroupTree, sh, tryRun, unmountUnder } from './host.ts';
 
@@ -76,10 +76,37 @@ export async function startNetnsNode<A>(node: NodeSpec, lab: LabContext, runtime
   return agent;
 }
 
-/** The kubelets set these host-wide on start, wherever their network namespace; a lab puts them back. */
-export function saveKubeletSysctls(undo: Step[]): void {
-  const saved = KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()] as const);
-  undo.push(() => saved.forEach(([k, v]) => writeFileSync(`/proc/sys/${k}`, v)));
+export interface LabBase {
+  api: Lab;
+  /** The lab's own directory under /tmp. */
+  dir: string;
+  undo: Step[];
+  /** Runs the undo list in reverse; once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What every lab of netns nodes starts with: the API lab and a directory, on an undo list, and the
+ * host-wide sysctls the kubelets write (wherever their network namespace) saved to be put back.
+ * Then `build` adds the rest; if it throws, everything made so far is undone at once.
+ */
+export async function buildNetnsLab<T>(binDir: string, dirPrefix: string, build: (base: LabBase) => Promise<T>): Promise<T> {
+  const undo: Step[] = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+  };
+  try {
+    const api = await startLab(binDir);
+    undo.push(() => api.stop());
+    const dir = mkdtempSync(dirPrefix);
+    undo.push(() => rmSync(dir, { recursive: true, force: true }));
+    const saved = KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()] as const);
+    undo.push(() => saved.forEach(([k, v]) => writeFileSync(`/proc/sys/${k}`, v)));
+    return await build({ api, dir, undo, stop });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** eth0 on the outside bridge, and the link to the machine that the kubelet and the agent reach the API by. */

@@ -8,12 +8,12 @@
  * namespaces, 192.168.254.16/30 for the API link and one /32 host route to the node.
  * stop() removes every process, mount, cgroup, namespace (with its chains and ipsets) and sysctl change it made.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, startLab, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { kubectl, writeKubeconfig, type LabInfo } from '../support/lab.ts';
 import { onPath, sh } from './host.ts';
 import { startPolicyNode, type KubeRouter } from './kube-router.ts';
-import { saveKubeletSysctls, type NodeSpec, type Step } from './netns-node.ts';
+import { buildNetnsLab, type NodeSpec } from './netns-node.ts';
 import { PROBE_IMAGE } from './node-lab.ts';
 import { buildImage } from './oci-image.ts';
 import { startEcho, startOutside } from './outside-host.ts';
@@ -61,22 +61,13 @@ export function policyLabUnsupported(): string | undefined {
   return missing.length > 0 ? `the policy lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)` : undefined;
 }
 
-export async function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<PolicyLab> {
-  const undo: Step[] = [];
-  const stop = async () => {
-    for (const step of undo.splice(0).reverse()) await step();
-  };
-  try {
-    const api = await startLab(binDir);
-    undo.push(() => api.stop());
-    const dir = mkdtempSync('/tmp/kubectl-egress-policy-lab-');
-    undo.push(() => rmSync(dir, { recursive: true, force: true }));
+export function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<PolicyLab> {
+  return buildNetnsLab(binDir, '/tmp/kubectl-egress-policy-lab-', async ({ api, dir, undo, stop }) => {
     // Pods keep their address: the echo's replies go back through the node.
     startOutside({ netns: ECHO_NS, bridge: 'br0', addresses: [`${ECHO_IP}/26`, `${SECOND_ECHO_IP}/26`], routes: [[POLICY_NODE.podCIDR, POLICY_NODE.ip]] }, undo);
     const echoURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo);
     const otherPortURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo, OTHER_PORT);
     const secondEchoURL = await startEcho(dir, ECHO_NS, SECOND_ECHO_IP, undo);
-    saveKubeletSysctls(undo);
     const context = { dir: join(dir, POLICY_NODE.name), api, outsideNetns: ECHO_NS, bridge: 'br0', router: ECHO_IP, undo };
     const router = await startPolicyNode(POLICY_NODE, context, kubeRouterDir);
     importSettledProbe(context.dir);
@@ -87,10 +78,7 @@ export async function startPolicyLab(binDir: string, kubeRouterDir: string): Pro
         await router.synced(policy.metadata.name);
       },
       stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
 
 /** SETTLED_PROBE_IMAGE into the node's containerd. */
