@@ -128,6 +128,7 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
 
   it('lets a pod reach an address an ipBlock allows and not the address its except cuts out', async () => {
     const [clientIP] = namespaceWith('pol-except', 'client');
+    expect([request('pol-except', 'client', lab.echoURL), request('pol-except', 'client', lab.secondEchoURL)]).toEqual([clientIP, clientIP]);
     await lab.applyPolicy({ metadata: { name: 'allow-range-except-one', namespace: 'pol-except' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: ECHO_RANGE, except: [`${SECOND_ECHO_IP}/32`] } }] }] } });
     expect([request('pol-except', 'client', lab.echoURL), request('pol-except', 'client', lab.secondEchoURL)]).toEqual([clientIP, null]);
@@ -137,6 +138,7 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
 
   it('lets a pod out on the port a policy allows and not on another port of the same address', async () => {
     const [clientIP] = namespaceWith('pol-port', 'client');
+    expect([request('pol-port', 'client', lab.echoURL), request('pol-port', 'client', lab.otherPortURL)]).toEqual([clientIP, clientIP]);
     await lab.applyPolicy({ metadata: { name: 'allow-tcp-8080', namespace: 'pol-port' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }] } });
     expect([request('pol-port', 'client', lab.echoURL), request('pol-port', 'client', lab.otherPortURL)]).toEqual([clientIP, null]);
@@ -145,7 +147,8 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
   });
 
   it('leaves a pod alone that a policy of its namespace does not select, while the selected pod is blocked', async () => {
-    const [clientIP] = namespaceWith('pol-others', 'client', 'other');
+    const [clientIP, otherIP] = namespaceWith('pol-others', 'client', 'other');
+    expect(request('pol-others', 'other', lab.echoURL)).toBe(otherIP);
     await lab.applyPolicy({ metadata: { name: 'deny-egress-of-other', namespace: 'pol-others' },
       spec: { podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Egress'] } });
     expect([request('pol-others', 'client', lab.echoURL), request('pol-others', 'other', lab.echoURL)]).toEqual([clientIP, null]);
