@@ -12,7 +12,7 @@ import { sh, tryRun } from './host.ts';
 import { startNetnsNode, type LabContext, type NodeSpec } from './netns-node.ts';
 import { waitUntil } from './node-lab.ts';
 
-/** The policy-controller-only flags (kube-router's docs, "user-guide": --run-firewall alone). */
+/** Only the network policy controller (the flags of pkg/options/options.go): no routing, no service proxy, no CNI config, no listeners. */
 const FLAGS = ['--run-firewall=true', '--run-router=false', '--run-service-proxy=false', '--enable-cni=false', '--health-port=0', '--metrics-port=0', '--v=2'];
 
 export class KubeRouter {
