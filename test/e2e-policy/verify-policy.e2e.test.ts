@@ -1,7 +1,7 @@
 /**
  * NetworkPolicy on a real enforcer: kube-router's network policy controller (test/lab/policy-lab.ts)
  * programs real iptables rules and ipsets for real NetworkPolicies, and real pods (busybox wget) show
- * what it lets out to an echo host; `verify` runs beside each case. The last case stops the lab and
+ * what it lets out to an echo host; `who` predicts each verdict and `verify` checks it on real packets. The last case stops the lab and
  * checks the machine is as it was. Where the machine cannot run the lab, the tests are skipped with
  * the reason, unless KUBECTL_EGRESS_REQUIRE_ALL_TESTS=1 (set by .ci/run).
  */
@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labBinDir } from '../lab/host.ts';
-import { ECHO_RANGE, POLICY_NODE, PROBE_IMAGE, SECOND_ECHO_IP, SETTLED_PROBE_IMAGE, policyLabUnsupported, startPolicyLab, type PolicyLab } from '../lab/policy-lab.ts';
+import { ECHO_IP, ECHO_RANGE, OTHER_PORT, POLICY_NODE, PROBE_IMAGE, SECOND_ECHO_IP, policyLabUnsupported, startPolicyLab, type PolicyLab } from '../lab/policy-lab.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
@@ -86,11 +86,12 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
 
   /**
    * verify for the `client` pod of a namespace against one echo URL, with the node's datapath said to
-   * be "none" (pods keep their IP), and the lab's probe image that waits for the enforcer (SETTLED_PROBE_IMAGE).
+   * be "none" (pods keep their IP). The probe waits --settle (5s by default) before it calls, as it
+   * does on any cluster: kube-router programs a new pod a moment after it starts.
    */
   async function verify(namespace: string, echoURL: string): Promise<{ code: number | null; item: VerifyItem | undefined }> {
     const result = await runPlugin(['verify', '-n', namespace, '-l', 'app=client', '--kubeconfig', lab.kubeconfig, '--echo', echoURL,
-      '--image', SETTLED_PROBE_IMAGE, '--timeout', '10s', '--datapath', 'none', '-o', 'json']);
+      '--image', PROBE_IMAGE, '--timeout', '10s', '--datapath', 'none', '-o', 'json']);
     if (!result.stdout) throw new Error(`verify printed nothing (exit ${result.code}): ${result.stderr}`);
     return { code: result.code, item: (JSON.parse(result.stdout) as { items: VerifyItem[] }).items[0] };
   }
@@ -102,20 +103,25 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
   }
 
   /**
-   * verify where the policy blocks the connection. The probe waits a moment for kube-router to
-   * program its new pod; under load that may not be enough: up to three tries, the last one counts.
-   * Today verify has no policy step, so it predicts the pod IP and reports the probe that could not
-   * connect as inconclusive; the lead switches this to the `denied` prediction (verdict match) once
-   * the engine's policy step exists.
+   * verify where the policy blocks the connection: the prediction is `denied`, and the probe that
+   * cannot connect is a match. The probe's settle wait may be too short under load: up to three
+   * tries, the last one counts.
    */
   async function verifyBlocked(namespace: string, echoURL: string): Promise<unknown[]> {
     let run = await verify(namespace, echoURL);
     for (let i = 0; i < 2 && run.item?.observed !== null; i++) run = await verify(namespace, echoURL);
     const { code, item } = run;
-    return [item?.observed, item?.verdict, item?.verdictReason.code, item?.verdictReason.observation, code];
+    return [item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, item?.verdictReason.observation, code];
   }
 
-  const BLOCKED_TODAY = [null, 'inconclusive', 'NOTHING_OBSERVED', 'ECHO_UNREACHABLE', 0];
+  /** who's policy verdict for the client pod, with its reason codes. */
+  async function whoPolicy(namespace: string, to: string): Promise<string> {
+    const result = await runPlugin(['who', '-n', namespace, '-l', 'app=client', '--to', to, '--kubeconfig', lab.kubeconfig, '--datapath', 'none', '-o', 'json']);
+    const [item] = (JSON.parse(result.stdout) as { items: { policy: { verdict: string; reasons: { code: string }[] } }[] }).items;
+    return `${item?.policy.verdict} ${item?.policy.reasons.map((r) => r.code).join(',')}`;
+  }
+
+  const BLOCKED = [null, null, 'match', 'DENIED_AS_PREDICTED', 'ECHO_UNREACHABLE', 0];
   const REACHED = [true, true, 'match', 0];
 
   it('blocks every connection of a pod under a default-deny egress policy', async () => {
@@ -123,7 +129,8 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
     expect(request('pol-deny', 'client', lab.echoURL)).toBe(clientIP);
     await lab.applyPolicy({ metadata: { name: 'default-deny-egress', namespace: 'pol-deny' }, spec: { podSelector: {}, policyTypes: ['Egress'] } });
     expect(request('pol-deny', 'client', lab.echoURL)).toBeNull();
-    expect(await verifyBlocked('pol-deny', lab.echoURL)).toEqual(BLOCKED_TODAY);
+    expect(await whoPolicy('pol-deny', `${ECHO_IP}:8080`)).toBe('denied NETPOL_DENIED');
+    expect(await verifyBlocked('pol-deny', lab.echoURL)).toEqual(BLOCKED);
   });
 
   it('lets a pod reach an address an ipBlock allows and not the address its except cuts out', async () => {
@@ -132,8 +139,9 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
     await lab.applyPolicy({ metadata: { name: 'allow-range-except-one', namespace: 'pol-except' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: ECHO_RANGE, except: [`${SECOND_ECHO_IP}/32`] } }] }] } });
     expect([request('pol-except', 'client', lab.echoURL), request('pol-except', 'client', lab.secondEchoURL)]).toEqual([clientIP, null]);
+    expect([await whoPolicy('pol-except', `${ECHO_IP}:8080`), await whoPolicy('pol-except', `${SECOND_ECHO_IP}:8080`)]).toEqual(['allowed NETPOL_ALLOWED', 'denied NETPOL_DENIED']);
     expect(await verifyReached('pol-except', lab.echoURL)).toEqual(REACHED);
-    expect(await verifyBlocked('pol-except', lab.secondEchoURL)).toEqual(BLOCKED_TODAY);
+    expect(await verifyBlocked('pol-except', lab.secondEchoURL)).toEqual(BLOCKED);
   });
 
   it('lets a pod out on the port a policy allows and not on another port of the same address', async () => {
@@ -142,8 +150,9 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
     await lab.applyPolicy({ metadata: { name: 'allow-tcp-8080', namespace: 'pol-port' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }] } });
     expect([request('pol-port', 'client', lab.echoURL), request('pol-port', 'client', lab.otherPortURL)]).toEqual([clientIP, null]);
+    expect([await whoPolicy('pol-port', `${ECHO_IP}:8080`), await whoPolicy('pol-port', `${ECHO_IP}:${OTHER_PORT}`)]).toEqual(['allowed NETPOL_ALLOWED', 'denied NETPOL_DENIED']);
     expect(await verifyReached('pol-port', lab.echoURL)).toEqual(REACHED);
-    expect(await verifyBlocked('pol-port', lab.otherPortURL)).toEqual(BLOCKED_TODAY);
+    expect(await verifyBlocked('pol-port', lab.otherPortURL)).toEqual(BLOCKED);
   });
 
   it('leaves a pod alone that a policy of its namespace does not select, while the selected pod is blocked', async () => {
@@ -152,6 +161,7 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
     await lab.applyPolicy({ metadata: { name: 'deny-egress-of-other', namespace: 'pol-others' },
       spec: { podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Egress'] } });
     expect([request('pol-others', 'client', lab.echoURL), request('pol-others', 'other', lab.echoURL)]).toEqual([clientIP, null]);
+    expect(await whoPolicy('pol-others', `${ECHO_IP}:8080`)).toBe('allowed NETPOL_NOT_ISOLATED');
     expect(await verifyReached('pol-others', lab.echoURL)).toEqual(REACHED);
   });
 

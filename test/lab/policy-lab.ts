@@ -8,14 +8,13 @@
  * namespaces, 192.168.254.16/30 for the API link and one /32 host route to the node.
  * stop() removes every process, mount, cgroup, namespace (with its chains and ipsets) and sysctl change it made.
  */
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectl, writeKubeconfig, type LabInfo } from '../support/lab.ts';
-import { onPath, sh } from './host.ts';
+import { onPath } from './host.ts';
 import { startPolicyNode, type KubeRouter } from './kube-router.ts';
 import { buildNetnsLab, type NodeSpec } from './netns-node.ts';
 import { PROBE_IMAGE } from './node-lab.ts';
-import { buildImage } from './oci-image.ts';
 import { startEcho, startOutside } from './outside-host.ts';
 
 export { PROBE_IMAGE };
@@ -26,16 +25,6 @@ export const ECHO_RANGE = '198.51.100.64/26';
 /** The echo's second port, on ECHO_IP: what a port-restricted allow leaves out. */
 export const OTHER_PORT = 8081;
 const ECHO_NS = 'kubectl-egress-policy-echo';
-/**
- * verify's probe image for this lab: busybox whose shell waits SETTLE_SECONDS before it runs the
- * probe's script. kube-router programs a pod's chain only once it sees the pod's IP, and verify's
- * probe is a new pod that sends at once: with the plain image the probe outran the enforcer in every
- * try (18 of 18), so verify saw a blocked flow get out. The wait stands in for one in the probe itself.
- * (It has to be the shell: busybox's sh runs its own wget applet, never a wget found on PATH.)
- */
-export const SETTLED_PROBE_IMAGE = 'kubectl-egress.local/busybox-settled:lab';
-const SETTLE_SECONDS = 3;
-
 export const POLICY_NODE: NodeSpec = {
   name: 'egress-policy-node', netns: 'kubectl-egress-policy-node', ip: '198.51.100.65', podCIDR: '10.244.91.0/24',
   apiLink: { host: 'egpol-api', hostIP: '192.168.254.17', nodeIP: '192.168.254.18' }, bridgePort: 'node1', cgroup: 'kubectl-egress-policy-lab',
@@ -70,7 +59,7 @@ export function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<P
     const secondEchoURL = await startEcho(dir, ECHO_NS, SECOND_ECHO_IP, undo);
     const context = { dir: join(dir, POLICY_NODE.name), api, outsideNetns: ECHO_NS, bridge: 'br0', router: ECHO_IP, undo };
     const router = await startPolicyNode(POLICY_NODE, context, kubeRouterDir);
-    importSettledProbe(context.dir);
+    kubectl(api, ['apply', '-f', '-'], JSON.stringify(kubeRouterDaemonSet()));
     const { stop: _stop, ...info } = api;
     return { ...info, echoURL, otherPortURL, secondEchoURL, router, kubeconfig: writeKubeconfig(api, 'admin'),
       applyPolicy: async (policy) => {
@@ -81,14 +70,19 @@ export function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<P
   });
 }
 
-/** SETTLED_PROBE_IMAGE into the node's containerd. */
-function importSettledProbe(nodeDir: string): void {
-  const rootfs = join(nodeDir, 'rootfs-busybox-settled');
-  mkdirSync(join(rootfs, 'bin'), { recursive: true });
-  mkdirSync(join(rootfs, 'tmp'), { recursive: true });
-  copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
-  for (const applet of ['wget', 'timeout', 'false', 'sleep']) symlinkSync('busybox', join(rootfs, 'bin', applet));
-  writeFileSync(join(rootfs, 'bin', 'sh'), `#!/bin/busybox sh\nsleep ${SETTLE_SECONDS}\nexec /bin/busybox sh "$@"\n`, { mode: 0o755 });
-  const archive = buildImage(nodeDir, { name: SETTLED_PROBE_IMAGE, rootfs, entrypoint: ['/bin/sh'] });
-  sh('ctr', ['-a', join(nodeDir, 'containerd.sock'), '-n', 'k8s.io', 'images', 'import', archive]);
+/**
+ * What `who` finds the enforcer by: kube-router's DaemonSet as its generic manifest makes it
+ * (daemonset/generic-kuberouter-only-advertise-routes.yaml and friends; no controller runs it here,
+ * the lab starts the process itself), with the flags the lab runs it with.
+ */
+function kubeRouterDaemonSet(): object {
+  const labels = { 'k8s-app': 'kube-router' };
+  return {
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-router', namespace: 'kube-system', labels },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
+      hostNetwork: true,
+      containers: [{ name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.1.0',
+        args: ['--run-router=false', '--run-firewall=true', '--run-service-proxy=false', '--enable-cni=false'] }],
+    } } },
+  };
 }
