@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/e2e-cilium/**', 'test/package/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/e2e-cilium/**', 'test/e2e-policy/**', 'test/package/**'] },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.
@@ -44,6 +44,19 @@ export default defineConfig({
           fileParallelism: false,
           // After the other projects, so its agent, kubelet and containerd never compete with theirs for the CPUs.
           sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+        },
+      },
+      {
+        // A real NetworkPolicy enforcer (kube-router) beside the bridge CNI on a node in its own network
+        // namespace (test/lab/policy-lab.ts). Its own project, after e2e-cilium, so the two node labs
+        // never run at once: each runs a kubelet and containerd on the 2 CPUs.
+        extends: true,
+        test: {
+          name: 'e2e-policy',
+          include: ['test/e2e-policy/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
           testTimeout: 180_000,
         },
       },

@@ -34,6 +34,9 @@ need time /usr/bin/time
 need clang-19 /usr/lib/llvm-19/bin/clang
 need llvm-19 /usr/lib/llvm-19/bin/llc
 need ipset /usr/sbin/ipset
+# The policy lab (test/lab/policy-lab.ts): kube-router's policy controller needs only ipset and
+# iptables-save/iptables-restore (Debian's iptables package) beside what the node lab needs.
+need iptables /usr/sbin/iptables-save /usr/sbin/iptables-restore
 need bpftool /usr/sbin/bpftool
 
 if [ ${#missing[@]} -eq 0 ]; then

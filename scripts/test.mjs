@@ -1,5 +1,6 @@
 // `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
-// integration and end-to-end tests run and the krew the package tests run, package the release
+// integration and end-to-end tests run, the cilium-agent and kube-router the node labs run and the krew
+// the package tests run, package the release
 // (`npm run package`), then the whole vitest suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +29,8 @@ const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go mod
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
 step('cilium-agent, cilium-cni and cilium-dbg v1.19.7 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-cilium.sh'], { capture: true });
+step('kube-router v2.1.0 (the policy lab\'s enforcer) from its Go module (cached after the first build)', 'bash',
+  ['test/lab/build-kube-router.sh'], { capture: true });
 const krewDir = step('krew and validate-krew-manifest v0.4.3 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-krew.sh'], { capture: true }).trim().split('\n').pop();
 

@@ -3,7 +3,8 @@
  * objects.yaml -o json`) and checks each decision against expected.yaml — exactly the listed
  * pod/destination pairs, with their source IP, identity, via, reason codes and warning codes.
  * `sourceIPs` (design §5) is listed where the answer is a set; elsewhere it must be `[sourceIP]`,
- * or empty where sourceIP is null.
+ * or empty where sourceIP is null. `policy` (design §5) is listed where egress policy takes part;
+ * elsewhere it must be `allowed` because no policy isolates the pod. `to` may carry `:PORT/PROTO`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ interface ExpectedDecision {
   warnings: string[];
   /** The egress gateway node, when a policy sends the traffic through one. */
   gateway?: string;
+  /** The egress policy verdict, its reason codes and the rules that decided (`Kind ns/name rule`). */
+  policy?: { verdict: string; reasons: string[]; decidedBy?: string[] };
 }
 
 interface Expected {
@@ -43,6 +46,17 @@ interface ReportItem {
   reasons: { code: string }[];
   warnings: { code: string }[];
   gateway?: { node: string };
+  port: number | null;
+  protocol: string;
+  policy: { verdict: string; reasons: { code: string }[]; decidedBy: { kind: string; namespace?: string; name: string; rule: string }[] };
+}
+
+const NOT_ISOLATED = { verdict: 'allowed', reasons: ['NETPOL_NOT_ISOLATED'], decidedBy: [] };
+
+/** The destination as `--to` writes it: the address, `:PORT` (IPv6 in brackets), `/PROTO` unless TCP. */
+function toText(i: ReportItem): string {
+  const host = i.port !== null && i.destination.includes(':') ? `[${i.destination}]` : i.destination;
+  return `${host}${i.port !== null ? `:${i.port}` : ''}${i.protocol === 'TCP' ? '' : `/${i.protocol}`}`;
 }
 
 const root = join(import.meta.dirname, 'scenarios');
@@ -69,11 +83,13 @@ describe('scenarios', () => {
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as { items: ReportItem[]; warningDetails: { code: string }[] };
       const actual = report.items.map((i) => ({
-        pod: `${i.namespace}/${i.pod}`, to: i.destination, sourceIP: i.sourceIP, sourceIPs: i.sourceIPs, identity: i.identity, via: i.via,
+        pod: `${i.namespace}/${i.pod}`, to: toText(i), sourceIP: i.sourceIP, sourceIPs: i.sourceIPs, identity: i.identity, via: i.via,
         reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code), gateway: i.gateway?.node,
+        policy: { verdict: i.policy.verdict, reasons: i.policy.reasons.map((r) => r.code), decidedBy: i.policy.decidedBy.map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.rule}`) },
       }));
       const wanted = expected.decisions.map((d) => ({
         ...d, to: String(d.to), gateway: d.gateway, sourceIPs: d.sourceIPs ?? (d.sourceIP === null ? [] : [d.sourceIP]),
+        policy: d.policy ? { decidedBy: [], ...d.policy } : NOT_ISOLATED,
       }));
       const key = (d: { pod: string; to: string }) => `${d.pod} → ${d.to}`;
       expect(actual.map(key).sort()).toEqual(wanted.map(key).sort());

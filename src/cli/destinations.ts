@@ -1,6 +1,6 @@
 /** `--to` values → destinations; hostnames are resolved here, locally, as the design asks. */
 import type { Destination } from '../model/decision.ts';
-import { addressDestination, DEFAULT_DESTINATIONS, ownHostReason, parseDestination } from '../config/destinations.ts';
+import { addressDestination, DEFAULT_DESTINATIONS, destinationLabel, ownHostReason, parseDestination } from '../config/destinations.ts';
 import { UsageError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { listValues } from './options.ts';
@@ -12,10 +12,11 @@ export async function resolveDestinations(values: readonly string[], io: Io): Pr
     const parsed = parseDestination(text);
     if (parsed.kind === 'invalid') throw new UsageError(`invalid --to: ${parsed.reason}`);
     if (parsed.kind === 'resolved') destinations.push(parsed.destination);
-    else destinations.push(...(await resolveHostname(parsed.hostname, io)));
+    else destinations.push(...(await resolveHostname(parsed.hostname, io)).map((d) => ({ ...d, ...(parsed.port !== undefined && { port: parsed.port }), protocol: parsed.protocol })));
   }
   const seen = new Set<string>();
-  return destinations.filter((d) => (seen.has(`${d.text}|${d.name ?? ''}`) ? false : (seen.add(`${d.text}|${d.name ?? ''}`), true)));
+  const key = (d: Destination) => `${destinationLabel(d)}|${d.name ?? ''}`;
+  return destinations.filter((d) => (seen.has(key(d)) ? false : (seen.add(key(d)), true)));
 }
 
 async function resolveHostname(hostname: string, io: Io): Promise<Destination[]> {

@@ -30,10 +30,11 @@ export interface ReadOptions {
   streamFromBytes?: number;
 }
 
-export async function readObjectFiles(paths: readonly string[], io: Io, options: ReadOptions = {}): Promise<{ objects: KubeObject[]; gaps: ReadGap[] }> {
+export async function readObjectFiles(paths: readonly string[], io: Io, options: ReadOptions = {}): Promise<{ objects: KubeObject[]; gaps: ReadGap[]; allPods: boolean }> {
   const objects: KubeObject[] = [];
   const places: string[] = [];
   const gaps: ReadGap[] = [];
+  let allPods = false;
   const problems: string[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
@@ -41,6 +42,7 @@ export async function readObjectFiles(paths: readonly string[], io: Io, options:
       for (const o of parsed.objects) objects.push(o);
       for (const p of parsed.places) places.push(p);
       gaps.push(...parsed.gaps);
+      allPods ||= parsed.allPods;
       problems.push(...parsed.problems);
     }
   }
@@ -51,7 +53,7 @@ export async function readObjectFiles(paths: readonly string[], io: Io, options:
     throw new InputError(`${problems[0]}${more}`);
   }
   for (const warning of unique.warnings) io.stderr(`Warning: ${warning}\n`);
-  return { objects: unique.objects, gaps };
+  return { objects: unique.objects, gaps, allPods };
 }
 
 async function readManifests(file: string, io: Io, streamFrom: number): Promise<ParsedManifests> {

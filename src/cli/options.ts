@@ -57,7 +57,7 @@ export function withSelectionFlags<T>(y: Argv<T>) {
 
 export function withQueryFlags<T>(y: Argv<T>) {
   return withAddressFlags(y)
-    .option('to', { type: 'string', coerce: everyValue, requiresArg: true, describe: `Destination: IP, CIDR, hostname or class: ${CLASS_HELP} (repeatable or comma-separated; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
+    .option('to', { type: 'string', coerce: everyValue, requiresArg: true, describe: `Destination HOST[:PORT][/PROTO]: HOST an IP, CIDR, hostname or class: ${CLASS_HELP}; IPv6 with a port in brackets; PROTO tcp (default), udp or sctp (repeatable or comma-separated; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
 }
 
 /** What the cluster does not show about addresses; verify takes these but not --to (its destination is --echo). */

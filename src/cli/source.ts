@@ -19,6 +19,8 @@ import type { SelectionOptions, SourceOptions } from './options.ts';
 export interface LoadedObjects {
   objects: KubeObject[];
   gaps: ReadGap[];
+  /** Every pod of the cluster is among the objects: a live read of all namespaces without -l, or a file that says so. */
+  allPods: boolean;
   /** The namespace `-n` defaults to: the context's for the cluster, "default" for files. */
   defaultNamespace: string;
 }
@@ -45,8 +47,8 @@ export async function connectCluster(source: SourceOptions): Promise<ClusterConn
 
 /** `cluster`: one already connected (verify's, which it probes), read unless there are -f files. */
 export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io, cluster?: ClusterConnection): Promise<LoadedSnapshot> {
-  const { objects, gaps, defaultNamespace } = await loadObjects(source, selection, io, cluster);
-  const options = { noDefaultSnat: source.noDefaultSnat, gaps, ...(source.datapath ? { datapath: source.datapath } : {}) };
+  const { objects, gaps, allPods, defaultNamespace } = await loadObjects(source, selection, io, cluster);
+  const options = { noDefaultSnat: source.noDefaultSnat, gaps, allPods, ...(source.datapath ? { datapath: source.datapath } : {}) };
   // Building takes most of a second for 150,000 pods: Ctrl-C is handled before and after it.
   await turn();
   const snapshot = buildSnapshot(objects, options);
@@ -64,7 +66,7 @@ export async function loadObjects(source: SourceOptions, selection: SelectionOpt
     ...(namespace === undefined ? {} : { namespace }),
     ...(selection.selectorText ? { labelSelector: selection.selectorText } : {}),
   });
-  return { ...read, defaultNamespace };
+  return { ...read, allPods: namespace === undefined && !selection.selectorText, defaultNamespace };
 }
 
 /**

@@ -11,6 +11,7 @@ import { ApiStatusError, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
 import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
+import { POLICY_RESOURCES } from '../config/policy-resources.ts';
 import { CONFIGMAPS, DAEMONSETS, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
 
 export interface ReadScope {
@@ -47,7 +48,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     namespaces,
     read(NODES),
     namespaces.then((list) => readAgentNamespaces(list, scope, read)),
-    Promise.all(CUSTOM_RESOURCES.map(async (spec) => {
+    Promise.all([...CUSTOM_RESOURCES, ...POLICY_RESOURCES].map(async (spec) => {
       const { served, unknown, refused } = await discoverVersion(client, spec);
       if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
       if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });

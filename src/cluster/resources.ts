@@ -3,7 +3,7 @@
  * resources and namespaces its objects are in (its Detection's `reads`). CRDs list their versions
  * in order of preference; discovery picks the first one the server serves.
  */
-import type { ResourceSpec } from '../model/resources.ts';
+import { resourceName, type ResourceSpec } from '../model/resources.ts';
 
 export type { ResourceSpec };
 
@@ -15,9 +15,7 @@ export const DAEMONSETS: ResourceSpec = { group: 'apps', versions: ['v1'], plura
 export const REPLICASETS: ResourceSpec = { group: 'apps', versions: ['v1'], plural: 'replicasets', kind: 'ReplicaSet', namespaced: true };
 export const JOBS: ResourceSpec = { group: 'batch', versions: ['v1'], plural: 'jobs', kind: 'Job', namespaced: true };
 
-export function resourceName(spec: ResourceSpec): string {
-  return spec.group ? `${spec.plural}.${spec.group}` : spec.plural;
-}
+export { resourceName };
 
 export function apiVersionOf(spec: ResourceSpec, version: string): string {
   return spec.group ? `${spec.group}/${version}` : version;

@@ -7,6 +7,7 @@
 import type { ReadGap } from '../model/gaps.ts';
 import type { DatapathRegistry } from './datapath.ts';
 import type { ObjectIndex } from './objects.ts';
+import { POLICY_RESOURCES } from './policy-resources.ts';
 
 /** The built-in resources cluster/resources.ts lists, at the versions it reads them (a test keeps the two equal). */
 export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
@@ -21,15 +22,14 @@ export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
 
 export type KnownVersions = ReadonlyMap<string, ReadonlySet<string>>;
 
-/** apiVersions by kind: the built-ins, and every custom resource a mechanism reads (its Detection's `reads`). */
+/** apiVersions by kind: the built-ins, every custom resource a mechanism reads (its Detection's `reads`), and the policy resources. */
 export function knownVersions(registry: DatapathRegistry): KnownVersions {
   const known = new Map<string, Set<string>>(Object.entries(BUILTIN_VERSIONS).map(([kind, versions]) => [kind, new Set(versions)]));
-  for (const { detection } of registry.detections) {
-    for (const spec of detection.reads?.resources ?? []) {
-      const versions = known.get(spec.kind) ?? new Set<string>();
-      for (const version of spec.versions) versions.add(spec.group ? `${spec.group}/${version}` : version);
-      known.set(spec.kind, versions);
-    }
+  const read = [...registry.detections.flatMap(({ detection }) => detection.reads?.resources ?? []), ...POLICY_RESOURCES];
+  for (const spec of read) {
+    const versions = known.get(spec.kind) ?? new Set<string>();
+    for (const version of spec.versions) versions.add(spec.group ? `${spec.group}/${version}` : version);
+    known.set(spec.kind, versions);
   }
   return known;
 }

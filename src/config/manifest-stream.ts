@@ -12,7 +12,7 @@
  */
 import { ItemSkipper } from './manifest-skip.ts';
 import { readListItem } from './yaml-block.ts';
-import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
+import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
 type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
 
@@ -222,6 +222,7 @@ export class ManifestStream {
     if (problems.length > 0) return void this.out.problems.push(...problems);
     if (!isList(value) || value['items'] !== null) return void (this.unsupported = `${where}: not a List`);
     this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
+    this.out.allPods ||= recordedAllPods(value);
     merge(this.out, this.items);
   }
 
@@ -235,6 +236,7 @@ export class ManifestStream {
     }
     if (!isList(value) || !Array.isArray(value['items']) || value['items'].length > 0) return void (this.unsupported = `${where}: not a List`);
     this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
+    this.out.allPods ||= recordedAllPods(value);
     merge(this.out, this.items);
   }
 }
@@ -263,5 +265,6 @@ function merge(into: ParsedManifests, from: ParsedManifests): void {
   for (const o of from.objects) into.objects.push(o);
   for (const p of from.places) into.places.push(p);
   for (const g of from.gaps) into.gaps.push(g);
+  into.allPods ||= from.allPods;
   for (const p of from.problems) into.problems.push(p);
 }

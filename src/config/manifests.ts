@@ -13,6 +13,8 @@ import { readFields } from './snapshot-file.ts';
 
 /** `kubectl egress snapshot` records what the live read could not see here, on the List. */
 export const GAPS_ANNOTATION = 'kubectl-egress.io/read-gaps';
+/** On a snapshot of every pod of the cluster: an address none of its pods has is no pod's (egress policy peers). */
+export const ALL_PODS_ANNOTATION = 'kubectl-egress.io/all-pods';
 
 /** Deeper values are refused: no Kubernetes object nests this deep, and walking them overflows the stack. */
 export const MAX_DEPTH = 512;
@@ -22,11 +24,13 @@ export interface ParsedManifests {
   /** Where each object is ("FILE: document 2, items[3]"), beside it in `objects`. */
   places: string[];
   gaps: ReadGap[];
+  /** A List in it says it holds every pod of the cluster (ALL_PODS_ANNOTATION). */
+  allPods: boolean;
   problems: string[];
 }
 
 export function emptyManifests(): ParsedManifests {
-  return { objects: [], places: [], gaps: [], problems: [] };
+  return { objects: [], places: [], gaps: [], allPods: false, problems: [] };
 }
 
 /**
@@ -98,6 +102,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
 /** A whole document's value: a List's items, or one object. */
 export function addDocument(value: unknown, where: string, out: ParsedManifests): void {
   out.gaps.push(...recordedGaps(value, where, out.problems));
+  out.allPods ||= recordedAllPods(value);
   if (isList(value)) {
     const items = value['items'];
     if (!Array.isArray(items)) return void out.problems.push(`${where}: ${String(value['kind'])} items must be a list, got ${items === null ? 'null' : typeof items}`);
@@ -123,6 +128,10 @@ export function addItem(value: unknown, where: string, out: ParsedManifests): vo
   if (tooDeep(object)) return void out.problems.push(`${where}: ${object.kind} ${object.metadata.name}: values nested too deeply (more than ${MAX_DEPTH} levels)`);
   out.objects.push(object);
   out.places.push(where);
+}
+
+export function recordedAllPods(value: unknown): boolean {
+  return getRecord(value, 'metadata', 'annotations')?.[ALL_PODS_ANNOTATION] === 'true';
 }
 
 export function recordedGaps(value: unknown, where: string, problems: string[]): ReadGap[] {

@@ -2,6 +2,7 @@
  * Defensive readers over raw Kubernetes objects. Input files are hand-written as often as they are
  * dumped, so every field is optional until proven otherwise.
  */
+import { KIND_ALIASES } from './policy-resources.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 
 export type Json = Record<string, unknown>;
@@ -59,13 +60,14 @@ export class ObjectIndex {
   constructor(objects: readonly KubeObject[], options: { recording?: boolean; versions?: ReadonlyMap<string, ReadonlySet<string>> } = {}) {
     this.seen = options.recording ? new Set() : undefined;
     for (const obj of objects) {
-      if (options.versions?.get(obj.kind)?.has(obj.apiVersion) === false) {
+      const indexed = indexKind(obj);
+      if (options.versions?.get(indexed)?.has(obj.apiVersion) === false) {
         this.otherVersions.push(obj);
         continue;
       }
-      const kind = this.byKind.get(obj.kind) ?? new Map<string, KubeObject>();
+      const kind = this.byKind.get(indexed) ?? new Map<string, KubeObject>();
       kind.set(keyOf(obj.metadata.namespace, obj.metadata.name), obj);
-      this.byKind.set(obj.kind, kind);
+      this.byKind.set(indexed, kind);
     }
   }
 
@@ -90,7 +92,7 @@ export class ObjectIndex {
 
   /** The objects of a known kind at a version the tool does not read (of one kind, or of all). */
   unknownVersions(kind?: string): KubeObject[] {
-    return this.consult(this.otherVersions.filter((o) => kind === undefined || o.kind === kind));
+    return this.consult(this.otherVersions.filter((o) => kind === undefined || indexKind(o) === kind));
   }
 
   /** The objects read so far, when recording. */
@@ -114,6 +116,13 @@ export class ObjectIndex {
     this.labelSets.set(key, labels);
     return labels;
   }
+}
+
+/** The kind an object is indexed under: its own, or the alias of a custom kind named like a built-in (policy-resources.ts). */
+export function indexKind(obj: KubeObject): string {
+  const slash = obj.apiVersion.lastIndexOf('/');
+  if (slash < 0) return obj.kind;
+  return KIND_ALIASES[`${obj.apiVersion.slice(0, slash)}/${obj.kind}`] ?? obj.kind;
 }
 
 function keyOf(namespace: string | undefined, name: string): string {

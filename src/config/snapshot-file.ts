@@ -10,21 +10,22 @@
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { DatapathRegistry } from './datapath.ts';
-import { GAPS_ANNOTATION } from './manifests.ts';
+import { ALL_PODS_ANNOTATION, GAPS_ANNOTATION } from './manifests.ts';
 import { datapathAnnotations } from './pods.ts';
 import { getArray, getRecord, isRecord, type Json } from './objects.ts';
 import { consultedObjects } from './snapshot.ts';
 
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
 
-export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Json {
+/** allPods: the objects hold every pod of the cluster, which the file then says (ALL_PODS_ANNOTATION). */
+export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry, allPods = false): Json {
   const consulted = consultedObjects(objects, gaps, registry);
   // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
   const items = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b)).map(readFields);
   return {
     apiVersion: 'v1',
     kind: 'List',
-    metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps) } },
+    metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps), ...(allPods && { [ALL_PODS_ANNOTATION]: 'true' }) } },
     items,
   };
 }

@@ -12,11 +12,14 @@ import { detectDatapath, type DatapathOptions, type DatapathRegistry } from './d
 import type { DetectInputs } from './detection.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { toNodeInfo } from './nodes.ts';
-import { ObjectIndex, refOf, stringMap } from './objects.ts';
+import { indexKind, ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
+import { policyInputs } from './policy-inputs.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
   gaps?: ReadGap[];
+  /** Every pod of the cluster is among the objects (a read of all namespaces without -l, or a snapshot of one). */
+  allPods?: boolean;
 }
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
@@ -56,11 +59,12 @@ function assembleFrom(index: ObjectIndex, versions: KnownVersions, options: Snap
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
   const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
-  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps };
+  const policy = policyInputs(index, gaps, options.allPods === true);
+  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps, policy };
 }
 
 function unknownVersionFinding(obj: KubeObject, versions: KnownVersions): Finding {
-  const known = [...(versions.get(obj.kind) ?? [])].join(', ');
+  const known = [...(versions.get(indexKind(obj)) ?? [])].join(', ');
   const object = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
   return { code: 'OBJECT_VERSION_UNKNOWN', data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known }, source: refOf(obj) };
 }

@@ -14,13 +14,14 @@ export function compare(plan: ProbePlan, observation: Observation): Verdict {
   const expectedSet = expected !== null ? [expected] : predicted.identity === 'pod-ip' ? [] : predicted.sourceIPs;
   const base = { plan, observation, expected, expectedSet };
   if (observation.code === 'ECHO_UNREACHABLE') {
-    return predicted.identity === 'dropped'
-      ? { ...base, verdict: 'match', code: 'DROPPED_AS_PREDICTED' }
-      : { ...base, verdict: 'inconclusive', code: 'NOTHING_OBSERVED' };
+    if (predicted.identity === 'dropped') return { ...base, verdict: 'match', code: 'DROPPED_AS_PREDICTED' };
+    if (predicted.identity === 'denied') return { ...base, verdict: 'match', code: 'DENIED_AS_PREDICTED' };
+    return { ...base, verdict: 'inconclusive', code: 'NOTHING_OBSERVED' };
   }
   if (observation.code !== 'OBSERVED') return { ...base, verdict: 'error', code: 'PROBE_ERROR' };
   if (predicted.identity === 'unknown') return { ...base, verdict: 'inconclusive', code: 'PREDICTION_UNKNOWN' };
   if (predicted.identity === 'dropped') return { ...base, verdict: 'mismatch', code: 'PREDICTED_DROP_BUT_REACHED' };
+  if (predicted.identity === 'denied') return { ...base, verdict: 'mismatch', code: 'PREDICTED_DENIED_BUT_REACHED' };
   if (predicted.sourceIP === null && predicted.sourceIPs.length === 0) return { ...base, verdict: 'inconclusive', code: 'PREDICTION_HAS_NO_ADDRESS' };
   if (expectedSet.length === 0) return { ...base, verdict: 'inconclusive', code: 'PROBE_POD_IP_UNKNOWN' };
   return expectedSet.some((address) => sameAddress(address, observation.sourceIP ?? ''))

@@ -11,6 +11,7 @@ import { EffectBuilder, type Effect } from './core/effect.ts';
 import { applyEffect, newPacket, resetPacket, toDecision, type Packet } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway, gatewayRoute, type GatewayRoute } from './steps/egress-gateway.ts';
+import { egressPolicy } from './steps/egress-policy.ts';
 import { nodeSnat, snatRoute, type SnatRoute } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
 
@@ -42,6 +43,11 @@ export function decideOnRoute(ctx: EngineContext, pod: PodInfo, route: Route | u
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
   const family = destination.range.family;
   applyEffect(packet, route ? (route.podNetwork[family] ??= podNetwork(ctx, pod, route.node, family)) : podNetwork(ctx, pod, undefined, family));
+  // 1b. Egress policy, on every walk (each decision carries its verdict): the datapath applies it
+  //     at the source pod to the pod's own address, before a gateway or SNAT rewrites anything —
+  //     Cilium's bpf_lxc egress policy, iptables FORWARD filtering before nat POSTROUTING. A denied
+  //     packet never leaves, whatever else is known about it, so `denied` settles it.
+  applyEffect(packet, egressPolicy(ctx, pod, destination));
   if (route) afterPodNetwork(ctx, route, destination, packet);
   return toDecision(pod, route?.node, destination, packet);
 }

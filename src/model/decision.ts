@@ -4,15 +4,17 @@
 import type { Finding } from './reasons.ts';
 import type { IpRange } from './net.ts';
 import type { ObjectRef } from './objects.ts';
+import type { PolicyAnswer, Protocol } from './policy.ts';
 import type { WorkloadRef } from './snapshot.ts';
 
 /**
  * design §5: the values scripts branch on. `egress-ip`: an address an egress object assigns
  * (an OVN-Kubernetes EgressIP, an Antrea Egress, an AKS static egress gateway).
  */
-export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'egress-ip' | 'nat' | 'dropped' | 'unknown';
+export type Identity = 'pod-ip' | 'node-ip' | 'egress-gateway' | 'egress-ip' | 'nat' | 'dropped' | 'denied' | 'unknown';
 
-export type StepOutcome = 'applied' | 'not-applicable' | 'exempt' | 'masquerade' | 'unknown';
+/** What a step did; `allowed` and `denied` are the egress policy step's verdicts. */
+export type StepOutcome = 'applied' | 'not-applicable' | 'exempt' | 'masquerade' | 'allowed' | 'denied' | 'unknown';
 
 /** One layer's conclusion about one packet. `layer` is a pipeline step or SNAT mechanism id. */
 export interface TraceStep extends Finding {
@@ -29,6 +31,10 @@ export interface Destination {
   /** The class or hostname the user named, when the destination came from one. */
   name?: string;
   range: IpRange;
+  /** `--to HOST:PORT`; absent when no port was named (policy rules that allow only some ports cannot decide then). */
+  port?: number;
+  /** `--to HOST/PROTO`; TCP unless named. */
+  protocol: Protocol;
 }
 
 export interface Query {
@@ -65,6 +71,8 @@ export interface Decision {
   egressFrom?: ObjectRef;
   /** The egress gateway the traffic goes through, when a policy sends it there. */
   gateway?: { node: string; policy: string };
+  /** Whether egress policy lets the packet leave (design §5 `policy`); `denied` comes with identity `denied`. */
+  policy: PolicyAnswer;
   /** The trace steps that decided the answer. */
   reasons: Finding[];
   warnings: Finding[];

@@ -5,6 +5,7 @@
 import type { IpRange } from './net.ts';
 import type { Finding } from './reasons.ts';
 import type { LabelSelector } from './selector.ts';
+import type { ReadGap } from './gaps.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -67,4 +68,31 @@ export interface NetworkPolicyInfo {
   egress: NetworkPolicyEgressRule[];
   /** Why the object cannot be read as a policy (a field the API server would have refused); its rules are then empty. */
   invalid?: { field: string; value: string };
+}
+
+/** A NetworkPolicy enforcer found among the DaemonSets read (config/policy-enforcers.ts). */
+export interface PolicyEnforcer {
+  id: string;
+  /** The DaemonSet it was found by. */
+  source: { kind: string; namespace?: string; name: string };
+}
+
+/** A policy object of a kind whose verdicts the engine does not work out (yet): its presence makes them unknown. */
+export interface UnevaluatedPolicy {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** What the policy step reads (design §5 `policy`). */
+export interface PolicyInputs {
+  networkPolicies: NetworkPolicyInfo[];
+  /** Why NetworkPolicies could not be read (refused, or of an unknown version); absent when they were. */
+  networkPoliciesUnread?: ReadGap;
+  /** Policies of other kinds that may decide egress, and the kinds that could not be read. */
+  unevaluated: UnevaluatedPolicy[];
+  unevaluatedUnread: ReadGap[];
+  enforcers: PolicyEnforcer[];
+  /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
+  allPods: boolean;
 }

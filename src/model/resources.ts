@@ -6,3 +6,8 @@ export interface ResourceSpec {
   kind: string;
   namespaced: boolean;
 }
+
+/** The resource as kubectl and RBAC rules name it: `plural.group`, or `plural` for the core group. */
+export function resourceName(spec: ResourceSpec): string {
+  return spec.group ? `${spec.plural}.${spec.group}` : spec.plural;
+}

@@ -8,6 +8,7 @@ import type { Finding } from './reasons.ts';
 import type { ReadGap } from './gaps.ts';
 import type { PodScheduling, Taint } from './scheduling.ts';
 import type { Family } from './net.ts';
+import type { PolicyInputs } from './policy.ts';
 
 /**
  * A value in an address field that is not an address (the API server does not validate
@@ -81,6 +82,8 @@ export interface Snapshot {
   warnings: Finding[];
   /** What the live read could not see (RBAC refusals, APIs not served). */
   gaps: ReadGap[];
+  /** The egress policies and their enforcers. */
+  policy: PolicyInputs;
 }
 
 export type { ObjectRef };

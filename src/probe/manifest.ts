@@ -20,6 +20,12 @@ export interface ProbeOptions {
   image: string;
   echoURL: string;
   timeoutSeconds: number;
+  /**
+   * How long the started probe waits before it calls: enforcers such as kube-router program a new
+   * pod's rules a moment after it starts (its first packets got out in the lab), and so do egress
+   * agents (Antrea's Egress flows). A probe that called at once would report what the pod never sees.
+   */
+  settleSeconds: number;
   /** The namespace's uid: a controller owner reference to it keeps ReplicaSets and DaemonSets from adopting the probe. */
   namespaceUID?: string;
 }
@@ -46,8 +52,9 @@ export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObjec
  * failure ends with a `wget:` line on stderr, which is how the runner tells "no answer" from a
  * probe that could not run (src/probe/run.ts).
  */
-export function probeScript(timeoutSeconds: number): string {
+export function probeScript(timeoutSeconds: number, settleSeconds = 0): string {
   return [
+    ...(settleSeconds > 0 ? [`sleep ${settleSeconds}`] : []),
     'case "$(wget --help 2>&1)" in',
     `  *'-T '*|*'-T,'*) wget -q -O - -T ${timeoutSeconds} "$ECHO_URL" ;;`,
     `  *) timeout ${timeoutSeconds} wget -q -O - "$ECHO_URL" || { status=$?; echo "wget: $ECHO_URL failed or gave no answer within ${timeoutSeconds}s (exit $status)" >&2; exit $status; } ;;`,
@@ -56,11 +63,11 @@ export function probeScript(timeoutSeconds: number): string {
 }
 
 function probeSpec(node: string, options: ProbeOptions): Record<string, unknown> {
-  const script = probeScript(options.timeoutSeconds);
+  const script = probeScript(options.timeoutSeconds, options.settleSeconds);
   return {
     nodeName: node,
     restartPolicy: 'Never',
-    activeDeadlineSeconds: options.timeoutSeconds + 60,
+    activeDeadlineSeconds: options.settleSeconds + options.timeoutSeconds + 60,
     terminationGracePeriodSeconds: 1,
     automountServiceAccountToken: false,
     enableServiceLinks: false,

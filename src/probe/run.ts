@@ -94,8 +94,8 @@ async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, 
     if (waiting && IMAGE_FAILURES.includes(waiting)) return observe('IMAGE_PULL_FAILED', `${waiting}: ${container?.waiting?.message ?? ''}`.trim());
     if (!started && (status?.phase === 'Running' || container?.terminated !== undefined)) {
       started = true;
-      // Once running, wget's own -T timeout bounds it; a little slack for the log to appear.
-      deadline = Date.now() + (options.timeoutSeconds + 10) * 1000;
+      // Once running, the settle wait and wget's own -T timeout bound it; a little slack for the log to appear.
+      deadline = Date.now() + (options.settleSeconds + options.timeoutSeconds + 10) * 1000;
     }
     if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return readLog(api, path, status.phase, observe);
     await sleep(options.pollMs ?? 500, options.signal);

@@ -7,12 +7,15 @@ import { findingJson, API_VERSION } from './report.ts';
 import { refText } from './explain-view.ts';
 import { messageOf } from './messages.ts';
 import { renderTable } from './table.ts';
+import { destinationLabel } from '../config/destinations.ts';
 
 const NOTE_TEXT: Record<AllowlistNoteCode, string> = {
   NODE_IPS_CHANGE_WITH_NODES: 'node IPs change when nodes are added or replaced (autoscaling, upgrades): allow the nodes\' subnet, or send this traffic through a NAT or an egress gateway',
   POD_IPS_CHANGE_ON_RESTART: 'the pod IP leaves unchanged and changes on every restart: the list holds the nodes\' whole pod CIDRs',
   PART_UNKNOWN: 'the address is unknown on some nodes',
   DROPPED_ON_SOME_NODES: 'the traffic is dropped on some nodes, which need no address',
+  DENIED_BY_POLICY: 'egress policy denies this traffic from pods on some nodes: it never leaves them, so no address is listed for them',
+  POLICY_VERDICT_UNKNOWN: 'whether egress policy lets this traffic out is unknown on some nodes; their addresses are listed in case it does',
   NO_ELIGIBLE_NODE: 'no node admits these pods now; a node added for them would bring new addresses',
   SCHEDULING_NOT_VISIBLE: 'the pod spec (node selector, affinity, tolerations) is not in the input: only the nodes they run on now are covered',
   NODE_HAS_NO_POD_CIDR: 'the pod IP leaves unchanged but the node shows no pod CIDR: other pods there get other addresses',
@@ -30,7 +33,8 @@ export function renderAllowlists(lists: readonly Allowlist[]): string {
 }
 
 function renderOne(list: Allowlist): string {
-  const dest = list.destination.name ? `${list.destination.text} (${list.destination.name})` : list.destination.text;
+  const label = destinationLabel(list.destination);
+  const dest = list.destination.name ? `${label} (${list.destination.name})` : label;
   const workloads = list.workloads.map((w) => `${w.kind}/${w.name}`).join(', ');
   const header = `Destination:  ${dest}\nWorkloads:    ${workloads || '<none>'} (${list.pods.length} pod${list.pods.length === 1 ? '' : 's'}; running on ${list.currentNodes.length} node${list.currentNodes.length === 1 ? '' : 's'}, may run on ${list.eligibleNodes.length})\n`;
   // The OBJECT column only where an egress object (EgressIP, Egress, …) gave an address.

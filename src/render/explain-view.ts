@@ -3,6 +3,7 @@
  */
 import type { Decision } from '../model/decision.ts';
 import type { ObjectRef } from '../model/objects.ts';
+import { destinationLabel } from '../config/destinations.ts';
 import { messageOf } from './messages.ts';
 import { sourceText } from './source-text.ts';
 import { renderTable } from './table.ts';
@@ -16,14 +17,20 @@ function explainOne(d: Decision): string {
     `Pod:          ${d.namespace}/${d.pod} (${d.workload.kind}/${d.workload.name})`,
     `Node:         ${d.node ?? '<none>'}`,
     `Pod IP:       ${d.podIP ?? '<none>'}${d.hostNetwork ? ' (hostNetwork)' : ''}`,
-    `Destination:  ${d.destination.name ? `${d.destination.text} (${d.destination.name})` : d.destination.text}`,
+    `Destination:  ${d.destination.name ? `${destinationLabel(d.destination)} (${d.destination.name})` : destinationLabel(d.destination)}`,
     '',
   ].join('\n');
   const rows = d.trace.map((step, i) => [String(i + 1), step.layer, step.outcome, messageOf(step), refText(step.source)]);
   const trace = renderTable(['STEP', 'LAYER', 'OUTCOME', 'WHY', 'SOURCE'], rows);
-  const result = `\nResult:       ${resultText(d)} (identity ${d.identity}, via ${d.via})\n`;
+  const result = `\nResult:       ${resultText(d)} (identity ${d.identity}, via ${d.via})\nPolicy:       ${policyText(d)}\n`;
   const warnings = d.warnings.map((w) => `Warning:      ${messageOf(w)}\n`).join('');
   return header + trace + result + warnings;
+}
+
+/** The egress policy verdict and the rules that decided it. */
+function policyText(d: Decision): string {
+  const by = d.policy.decidedBy.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} ${r.rule}`);
+  return `${d.policy.verdict}${by.length > 0 ? ` (${by.join(', ')})` : ''}`;
 }
 
 /** explain lists every address of a set, which who's table shortens. */

@@ -12,6 +12,8 @@ const VERDICT_TEXT: Record<Verdict['code'], string> = {
   OBSERVED_OTHER_ADDRESS: 'the echo saw another address than predicted',
   DROPPED_AS_PREDICTED: 'the traffic was dropped, as predicted',
   PREDICTED_DROP_BUT_REACHED: 'the traffic was predicted dropped but reached the echo',
+  DENIED_AS_PREDICTED: 'the probe could not connect: egress policy denies it, as predicted',
+  PREDICTED_DENIED_BUT_REACHED: 'egress policy was predicted to deny the traffic, but it reached the echo',
   PREDICTION_UNKNOWN: 'the prediction is unknown, so nothing to compare',
   PREDICTION_HAS_NO_ADDRESS: 'the prediction names no address (an interface the API does not show)',
   PROBE_POD_IP_UNKNOWN: 'the probe pod IP, which the echo should have seen, never showed in its status',

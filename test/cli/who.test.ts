@@ -16,10 +16,10 @@ describe('who', () => {
     expect(result.code).toBe(0);
     const [header, ...lines] = result.stdout.trimEnd().split('\n');
     expect(header).toBe('Datapath: gke-default-snat (on) + ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ, config file)');
-    expect(lines[0]!.split(/\s{2,}/)).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA']);
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', 'POLICY']);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
-      ['shop', 'StatefulSet/postgres', '1', '8.8.8.8', '<unknown>', 'ip-masq-agent'],
-      ['shop', 'Deployment/web', '2', '8.8.8.8', '34.76.10.20, <unknown>', 'ip-masq-agent'],
+      ['shop', 'StatefulSet/postgres', '1', '8.8.8.8', '<unknown>', 'ip-masq-agent', 'allowed'],
+      ['shop', 'Deployment/web', '2', '8.8.8.8', '34.76.10.20, <unknown>', 'ip-masq-agent', 'allowed'],
     ]);
   });
 
@@ -27,7 +27,7 @@ describe('who', () => {
     const offCloud = join(import.meta.dirname, '..', 'scenarios', 'cilium-e05-excluded-cidrs', 'objects.yaml');
     const result = await runPlugin(['who', '-A', '-f', offCloud, '--to', '1.1.1.22']);
     const row = result.stdout.trimEnd().split('\n').at(-1)!.split(/\s{2,}/);
-    expect(row).toEqual(['default', 'Pod/ep-1', '1', '1.1.1.22', '192.168.1.1*', 'cilium']);
+    expect(row).toEqual(['default', 'Pod/ep-1', '1', '1.1.1.22', '192.168.1.1*', 'cilium', 'allowed']);
     expect(result.stderr).toContain('* the answer rests on an assumption (see explain or -o json):\n  node k8s1 has no cloud providerID: assuming no NAT beyond the node\n');
   });
 
@@ -55,15 +55,16 @@ describe('who', () => {
     expect(report).toMatchObject({ apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressReport', datapath: { mechanisms: ['gke-default-snat', 'ip-masq-agent'] } });
     const web = report.items.find((i) => i['pod'] === 'web-7d4b9c5f6-q8w2e')!;
     expect(Object.keys(web)).toEqual(['namespace', 'pod', 'workload', 'node', 'podIP', 'hostNetwork', 'destination', 'destinationName',
-      'sourceIP', 'sourceIPs', 'identity', 'via', 'reasons', 'warnings']);
+      'port', 'protocol', 'sourceIP', 'sourceIPs', 'identity', 'via', 'policy', 'reasons', 'warnings']);
+    expect(web['policy']).toEqual({ verdict: 'allowed', decidedBy: [], reasons: [expect.objectContaining({ code: 'NETPOL_NOT_ISOLATED' })] });
     expect(web).toMatchObject({ workload: { kind: 'Deployment', name: 'web' }, destination: '8.8.8.8', destinationName: 'internet', sourceIP: '35.187.0.9', sourceIPs: ['35.187.0.9'], identity: 'nat' });
   });
 
   it('groups by pod with --by pod and adds the reason with -o wide', async () => {
     const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', '8.8.8.8', '--by', 'pod', '-o', 'wide']);
     const [, head, row] = result.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
-    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POD IP', 'GATEWAY', 'REASON']);
-    expect(row!.slice(0, 9)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', '10.128.0.5', '<none>']);
+    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POLICY', 'POD IP', 'GATEWAY', 'REASON']);
+    expect(row!.slice(0, 10)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', 'allowed', '10.128.0.5', '<none>']);
   });
 
   it('reads objects from standard input with -f -', async () => {
@@ -93,12 +94,13 @@ describe('explain', () => {
     const [item] = (JSON.parse(result.stdout) as { items: { trace: { layer: string; outcome: string; code: string; source?: object }[] }[] }).items;
     expect(item!.trace.map((s) => [s.layer, s.outcome, s.code])).toEqual([
       ['pod-network', 'applied', 'POD_IP'],
+      ['egress-policy', 'allowed', 'NETPOL_NOT_ISOLATED'],
       ['gke-default-snat', 'not-applicable', 'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT'],
       ['ip-masq-agent', 'masquerade', 'DST_NOT_IN_NON_MASQ_CIDRS'],
       ['node-snat', 'masquerade', 'MASQUERADED_TO_NODE_IP'],
       ['beyond-node', 'applied', 'NODE_EXTERNAL_IP'],
     ]);
-    expect(item!.trace[2]!.source).toEqual({ kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config' });
+    expect(item!.trace[3]!.source).toEqual({ kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config' });
   });
 
   it('explains the first pod of a workload named KIND/NAME and says which', async () => {

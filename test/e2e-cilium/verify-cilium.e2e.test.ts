@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ciliumLabUnsupported, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { labBinDir } from '../lab/host.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
@@ -57,12 +58,6 @@ async function bpfLeftovers(before: string[]): Promise<string[]> {
   return left;
 }
 
-function built(script: string, args: string[] = []): string {
-  const result = spawnSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${script} failed; see its output above`);
-  return result.stdout.trim().split('\n').pop()!;
-}
-
 describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
   let lab: CiliumLab;
   let before: Record<string, string[]>;
@@ -70,7 +65,7 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
   beforeAll(async () => {
     before = hostState();
     bpfBefore = bpfObjects();
-    lab = await startCiliumLab(built('test/lab/build-k8s.sh', ['kubectl', 'kube-apiserver', 'kubelet', 'etcd']), built('test/lab/build-cilium.sh'));
+    lab = await startCiliumLab(labBinDir('test/lab/build-k8s.sh', ['kubectl', 'kube-apiserver', 'kubelet', 'etcd']), labBinDir('test/lab/build-cilium.sh'));
   });
   afterAll(async () => lab?.stop());
 

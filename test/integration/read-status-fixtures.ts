@@ -16,7 +16,7 @@ const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
 export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
-  'nodeclasses', 'nodepools',
+  'nodeclasses', 'nodepools', 'networkpolicies',
   'egressips',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];

@@ -17,6 +17,7 @@ interface Item {
   sourceIP: string | null;
   identity: string;
   reasons: { code: string; data?: Record<string, string> }[];
+  policy: { verdict: string; reasons: { code: string; data?: Record<string, string> }[] };
 }
 interface Report {
   items: Item[];
@@ -120,6 +121,20 @@ describe('a user who may not read one resource', () => {
     expect(Object.fromEntries(Object.entries(items).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
     expect(items[pod]!.workload).toEqual(workload);
     expect(report.warnings.filter((w) => w.startsWith(warning))).toHaveLength(1);
+  });
+
+  it('the full user\'s egress policy verdicts are definite: no NetworkPolicy isolates these pods', () => {
+    expect(new Set(Object.values(full).map((i) => `${i.policy.verdict} ${i.policy.reasons.map((r) => r.code).join(',')}`))).toEqual(new Set(['allowed NETPOL_NOT_ISOLATED']));
+  });
+
+  it('may not list NetworkPolicies: every policy verdict unknown with the reason and the resource; source IPs as the full user\'s', async () => {
+    const report = byPod(await whoAs(refusingUser('networkpolicies')));
+    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    for (const item of Object.values(report)) {
+      expect(item.policy.verdict).toBe('unknown');
+      expect(item.policy.reasons).toEqual([{ code: 'NETWORK_POLICIES_UNREADABLE', message: expect.stringContaining('NetworkPolicies could not be read') as unknown as string,
+        data: expect.objectContaining({ resource: 'networkpolicies.networking.k8s.io', reason: 'forbidden' }) as unknown as Record<string, string> }]);
+    }
   });
 
   it('may list pods only where it asks: agents assumed on every node their DaemonSet allows, with a warning', async () => {

@@ -1,6 +1,7 @@
 /**
  * The Cilium lab's agent (cilium-lab.ts): started from the cilium-config values it is given, written
- * as the ConfigMap and as the files of --config-dir, restarted when they change.
+ * as the ConfigMap and as the files of --config-dir, restarted when they change; and the Cilium node,
+ * a lab node (netns-node.ts) with cilium-cni as its CNI and this agent.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { freePort, kubectl, startProcess, terminate, type LabInfo } from '../support/lab.ts';
 import { tryRun } from './host.ts';
 import { waitUntil } from './node-lab.ts';
+import { startNetnsNode, type LabContext, type NodeSpec } from './netns-node.ts';
 
 /**
  * cilium-agent in the node's network namespace and a private mount namespace where /proc/sys/kernel
@@ -76,4 +78,20 @@ export class Agent {
     if (this.child) await terminate(this.child);
     this.child = undefined;
   }
+}
+
+/** A node of the Cilium lab: cilium-cni as the CNI, cilium-agent (from `config`) as its agent. */
+export function startCiliumNode(node: NodeSpec, lab: LabContext & { ciliumDir: string }, config: Record<string, string>): Promise<Agent> {
+  return startNetnsNode(node, lab, {
+    cniPlugins: { 'cilium-cni': join(lab.ciliumDir, 'cilium-cni') },
+    cniConfig: { name: 'cilium', plugins: [{ type: 'cilium-cni', 'enable-debug': false }] },
+    // cilium-cni finds the agent through CILIUM_SOCK.
+    cniEnv: { CILIUM_SOCK: join(lab.dir, 'cilium.sock') },
+    startAgent: async (kubeconfig, undo) => {
+      const agent = new Agent({ dir: lab.dir, ciliumDir: lab.ciliumDir, api: lab.api, kubeconfig, netns: node.netns, nodeName: node.name });
+      undo.push(() => agent.stop());
+      await agent.start(config);
+      return agent;
+    },
+  });
 }

@@ -1,19 +1,20 @@
 /**
  * A real Cilium cluster of one or two nodes (reference/cilium-lab.md): the API lab on the machine's
- * loopback; node network namespaces (cilium-node.ts) each holding containerd, the kubelet and a
+ * loopback; node network namespaces (netns-node.ts, cilium-agent.ts) each holding containerd, the kubelet and a
  * cilium-agent (cilium-cni as the CNI), their eth0 plugged into a bridge in an "outside" namespace
  * where the echo host lives. The agents run from kube-system/cilium-config the way a Helm install runs
  * them (--config-dir holding the ConfigMap's keys), so `who` reads the values the datapath runs with.
  * The workload node starts with the lab; the gateway node joins when a test asks for it.
  * stop() removes every process, mount, cgroup, namespace and sysctl change it made.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, startLab, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
-import type { Agent } from './cilium-agent.ts';
-import { startCiliumNode, type LabContext, type NodeSpec, type Step } from './cilium-node.ts';
-import { PROBE_IMAGE, waitUntil } from './node-lab.ts';
-import { onPath, quiet, sh } from './host.ts';
+import { kubectl, writeKubeconfig, type LabInfo } from '../support/lab.ts';
+import { startCiliumNode, type Agent } from './cilium-agent.ts';
+import { buildNetnsLab, type LabContext, type NodeSpec } from './netns-node.ts';
+import { PROBE_IMAGE } from './node-lab.ts';
+import { onPath, sh } from './host.ts';
+import { startEcho, startOutside } from './outside-host.ts';
 
 export { PROBE_IMAGE };
 /** TEST-NET-2 lives only inside the lab's namespaces: the machine's own routes to TEST-NET-3 stay untouched. */
@@ -40,8 +41,6 @@ export const GATEWAY_NODE: NodeSpec = {
 export const NODE_NAME = WORKLOAD_NODE.name;
 export const NODE_IP = WORKLOAD_NODE.ip;
 export const POD_CIDR = WORKLOAD_NODE.podCIDR;
-const REPO = join(import.meta.dirname, '..', '..');
-const KUBELET_SYSCTLS = ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops'];
 
 /** cilium-config as `helm install cilium` writes it for this lab (the keys the agent and `who` read). */
 export const BASE_CONFIG: Record<string, string> = {
@@ -80,23 +79,16 @@ export function ciliumLabUnsupported(): string | undefined {
   return missing.length > 0 ? `the Cilium lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)` : undefined;
 }
 
-export async function startCiliumLab(binDir: string, ciliumDir: string): Promise<CiliumLab> {
-  const undo: Step[] = [];
-  const stop = async () => {
-    for (const step of undo.splice(0).reverse()) await step();
-  };
-  try {
-    const api = await startLab(binDir);
-    undo.push(() => api.stop());
-    const dir = mkdtempSync('/tmp/kubectl-egress-cilium-lab-');
-    undo.push(() => rmSync(dir, { recursive: true, force: true }));
-    startOutside();
-    undo.push(() => quiet('ip', ['netns', 'delete', ECHO_NS]));
-    const [echoURL, secondEchoURL, nativeEchoURL] = [await startEcho(dir, ECHO_IP, undo), await startEcho(dir, SECOND_ECHO_IP, undo), await startEcho(dir, NATIVE_ECHO_IP, undo)];
+export function startCiliumLab(binDir: string, ciliumDir: string): Promise<CiliumLab> {
+  return buildNetnsLab(binDir, '/tmp/kubectl-egress-cilium-lab-', async ({ api, dir, undo, stop }) => {
+    // Replies to pods that keep their own address (native routing) go back through the workload node.
+    startOutside({ netns: ECHO_NS, bridge: BRIDGE, addresses: [`${ECHO_IP}/24`, `${SECOND_ECHO_IP}/24`, `${NATIVE_ECHO_IP}/32`],
+      routes: [[NATIVE_ROUTING_CIDR, WORKLOAD_NODE.ip]] }, undo);
+    const echo = (ip: string) => startEcho(dir, ECHO_NS, ip, undo);
+    const [echoURL, secondEchoURL, nativeEchoURL] = [await echo(ECHO_IP), await echo(SECOND_ECHO_IP), await echo(NATIVE_ECHO_IP)];
     kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
-    saveKubeletSysctls(undo);
-    const context = (node: NodeSpec): LabContext => ({ dir: join(dir, node.name), ciliumDir, api, outsideNetns: ECHO_NS, bridge: BRIDGE, router: ECHO_IP, undo });
+    const context = (node: NodeSpec): LabContext & { ciliumDir: string } => ({ dir: join(dir, node.name), ciliumDir, api, outsideNetns: ECHO_NS, bridge: BRIDGE, router: ECHO_IP, undo });
     let config = BASE_CONFIG;
     const agents: Agent[] = [await startCiliumNode(WORKLOAD_NODE, context(WORKLOAD_NODE), config)];
     const { stop: _stop, ...info } = api;
@@ -111,37 +103,7 @@ export async function startCiliumLab(binDir: string, ciliumDir: string): Promise
         if (agents.length === 1) agents.push(await startCiliumNode(GATEWAY_NODE, context(GATEWAY_NODE), config));
       },
       dbg: (args) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-/** The outside: a namespace with the bridge every node's eth0 is plugged into, and the echo host's addresses on it. */
-function startOutside(): void {
-  sh('ip', ['netns', 'add', ECHO_NS]);
-  const inNs = (...args: string[]) => sh('ip', ['-n', ECHO_NS, ...args]);
-  inNs('link', 'add', BRIDGE, 'type', 'bridge');
-  inNs('addr', 'add', `${ECHO_IP}/24`, 'dev', BRIDGE);
-  inNs('addr', 'add', `${SECOND_ECHO_IP}/24`, 'dev', BRIDGE);
-  inNs('addr', 'add', `${NATIVE_ECHO_IP}/32`, 'dev', BRIDGE);
-  for (const link of ['lo', BRIDGE]) inNs('link', 'set', link, 'up');
-  // Replies to pods that keep their own address (native routing) go back through the workload node.
-  inNs('route', 'add', NATIVE_ROUTING_CIDR, 'via', WORKLOAD_NODE.ip);
-}
-
-/** The kubelets set these host-wide on start; the lab puts them back. */
-function saveKubeletSysctls(undo: Step[]): void {
-  const saved = KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()] as const);
-  undo.push(() => saved.forEach(([k, v]) => writeFileSync(`/proc/sys/${k}`, v)));
-}
-
-async function startEcho(dir: string, ip: string, undo: Step[]): Promise<string> {
-  const log = join(dir, `serve-echo-${ip}.log`);
-  const echo = startProcess('ip', ['netns', 'exec', ECHO_NS, process.execPath, join(REPO, 'dist', 'kubectl-egress.mjs'), 'serve-echo', '--listen', `${ip}:8080`], log);
-  undo.push(() => terminate(echo));
-  await waitUntil('serve-echo', () => readFileSync(log, 'utf8').includes('serving'), log, 20_000);
-  return `http://${ip}:8080/`;
+  });
 }
 
 /** What `who` detects Cilium by: the agent DaemonSet as Helm makes it (no controller runs it here). */

@@ -2,7 +2,7 @@
  * The node lab's dealings with the host: what it may use (capabilities, commands) and how it
  * leaves nothing behind (iptables chains, cgroups, mounts) — test-lab.md §3.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -99,3 +99,10 @@ export function tryRun(command: string, args: string[]): boolean {
   }
 }
 
+
+/** Runs one of the lab's build scripts (build-k8s.sh, build-cilium.sh, ...) and returns the bin dir it prints. */
+export function labBinDir(script: string, args: string[] = []): string {
+  const result = spawnSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${script} failed; see its output above`);
+  return result.stdout.trim().split('\n').pop()!;
+}

@@ -54,7 +54,7 @@ describe('planning probes', () => {
 });
 
 describe('the probe pod', () => {
-  const probe = buildProbePod(plans('class')[1]!, { runId: 'abc123', index: 0, image: 'docker.io/library/busybox:1.36.1', echoURL: 'http://203.0.113.10:8080/', timeoutSeconds: 10, namespaceUID: 'uid-1' });
+  const probe = buildProbePod(plans('class')[1]!, { runId: 'abc123', index: 0, image: 'docker.io/library/busybox:1.36.1', echoURL: 'http://203.0.113.10:8080/', timeoutSeconds: 10, settleSeconds: 5, namespaceUID: 'uid-1' });
   const spec = probe['spec'] as Record<string, any>;
 
   it('is pinned to the pod\'s node in the pod\'s namespace, with its labels but not its controller\'s', () => {
@@ -74,6 +74,12 @@ describe('the probe pod', () => {
     expect(container.readinessProbe.exec.command).toEqual(['false']);
     expect(spec['activeDeadlineSeconds']).toBeGreaterThan(10);
   });
+
+  it('waits --settle seconds before it calls, and has that much longer until its deadline', () => {
+    const script: string = spec['containers'][0].command[2];
+    expect(script.split('\n')[0]).toBe('sleep 5');
+    expect(spec['activeDeadlineSeconds']).toBe(5 + 10 + 60);
+  });
 });
 
 describe('predicted vs observed', () => {
@@ -88,6 +94,8 @@ describe('predicted vs observed', () => {
     ['an unknown prediction', withPrediction('unknown', null), seen('10.4.1.7'), 'inconclusive', 'PREDICTION_UNKNOWN'],
     ['a predicted drop that got through', withPrediction('dropped', null), seen('10.4.1.7'), 'mismatch', 'PREDICTED_DROP_BUT_REACHED'],
     ['a predicted drop that did not', withPrediction('dropped', null), seen(null, 'ECHO_UNREACHABLE'), 'match', 'DROPPED_AS_PREDICTED'],
+    ['a policy denial that held', withPrediction('denied', null), seen(null, 'ECHO_UNREACHABLE'), 'match', 'DENIED_AS_PREDICTED'],
+    ['a policy denial that did not', withPrediction('denied', null), seen('10.4.1.7'), 'mismatch', 'PREDICTED_DENIED_BUT_REACHED'],
     ['an unreachable echo', withPrediction('node-ip', '10.128.0.5'), seen(null, 'ECHO_UNREACHABLE'), 'inconclusive', 'NOTHING_OBSERVED'],
     ['an image pull failure', withPrediction('node-ip', '10.128.0.5'), seen(null, 'IMAGE_PULL_FAILED'), 'error', 'PROBE_ERROR'],
     ['the probe\'s own pod IP where the pod IP is kept', withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9'), 'match', 'OBSERVED_AS_PREDICTED'],

@@ -33,8 +33,8 @@ export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<numbe
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
   const output = toOutput(SNAPSHOT_OUTPUTS, args.output ?? 'yaml');
-  const { objects, gaps } = await loadObjects(source, selection, io);
-  const list = snapshotList(objects, gaps, DATAPATH_REGISTRY);
+  const { objects, gaps, allPods } = await loadObjects(source, selection, io);
+  const list = snapshotList(objects, gaps, DATAPATH_REGISTRY, allPods);
   io.stdout(output === 'name' ? renderObjectNames((list as { items: KubeObject[] }).items) : serialize(list, output));
   return 0;
 }

@@ -25,13 +25,14 @@ export function verifyFlags(y: Argv) {
     .option('image', { type: 'string', coerce: lastValue, default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
     .option('timeout', { type: 'string', coerce: lastValue, default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
     .option('start-timeout', { type: 'string', coerce: lastValue, default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
+    .option('settle', { type: 'string', coerce: lastValue, default: '5s', requiresArg: true, describe: 'How long a started probe waits before it calls the echo, so policy enforcers and egress agents can program the new pod (0s: not at all)' })
     .option('keep', { type: 'boolean', default: false, describe: 'Keep the probe pods afterwards' })
     .option('cleanup', { type: 'boolean', default: false, describe: 'Delete probe pods left by earlier runs, then exit' })
     .option('output', { alias: 'o', type: 'string', coerce: lastValue, default: 'table', requiresArg: true, describe: `Output format: ${VERIFY_OUTPUTS.join('|')}` });
 }
 
 export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<typeof toQuery>[0] & {
-  target?: string; echo?: string; node?: string; by?: string; parallel?: string; image?: string; timeout?: string; startTimeout?: string;
+  target?: string; echo?: string; node?: string; by?: string; parallel?: string; image?: string; timeout?: string; startTimeout?: string; settle?: string;
   keep?: boolean; cleanup?: boolean; output?: string;
 };
 
@@ -42,6 +43,7 @@ export interface VerifyOptions {
   query: Omit<Query, 'destinations'>;
   target?: string;
   echoURL: string;
+  /** The echo's host and port as `--to` writes them (`HOST:PORT`, IPv6 in brackets): the destination the policy step is asked about. */
   echoHost: string;
   node?: string;
   by: (typeof VERIFY_GROUPINGS)[number];
@@ -49,6 +51,7 @@ export interface VerifyOptions {
   image: string;
   timeoutSeconds: number;
   startTimeoutSeconds: number;
+  settleSeconds: number;
   keep: boolean;
   cleanup: boolean;
   output: (typeof VERIFY_OUTPUTS)[number];
@@ -68,9 +71,10 @@ export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1s');
   const startTimeoutSeconds = Math.ceil(parseRequestTimeout(args.startTimeout ?? '60s', 'start-timeout') / 1000);
   if (startTimeoutSeconds < 1) throw new UsageError('--start-timeout must be at least 1s');
+  const settleSeconds = Math.ceil(parseRequestTimeout(args.settle ?? '5s', 'settle') / 1000);
   return {
     source: { ...source, ...clusterFlags }, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,
-    image: args.image ?? DEFAULT_PROBE_IMAGE, timeoutSeconds, startTimeoutSeconds, keep: args.keep === true, cleanup: args.cleanup === true, output,
+    image: args.image ?? DEFAULT_PROBE_IMAGE, timeoutSeconds, startTimeoutSeconds, settleSeconds, keep: args.keep === true, cleanup: args.cleanup === true, output,
     ...(args.target ? { target: args.target } : {}), ...(args.node ? { node: args.node } : {}),
   };
 }
@@ -84,5 +88,7 @@ function parseEcho(text: string | undefined): { url: string; host: string } {
     throw new UsageError(`--echo: "${text}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--echo: "${text}" is not an http(s) URL`);
-  return { url: url.toString(), host: url.hostname.replace(/^\[|\]$/g, '') };
+  // The port the probe connects to decides egress policy rules with ports: the URL's, else its scheme's.
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return { url: url.toString(), host: `${url.hostname}:${port}` };
 }

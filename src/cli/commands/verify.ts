@@ -52,7 +52,7 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const release = io.hold();
   const runId = randomBytes(3).toString('hex');
   const observations = await runProbes(client, plans, {
-    runId, image: options.image, echoURL: options.echoURL, timeoutSeconds: options.timeoutSeconds, startTimeoutSeconds: options.startTimeoutSeconds,
+    runId, image: options.image, echoURL: options.echoURL, timeoutSeconds: options.timeoutSeconds, startTimeoutSeconds: options.startTimeoutSeconds, settleSeconds: options.settleSeconds,
     parallel: options.parallel, keep: options.keep,
     signal: io.signal, namespaceUIDs: await access.namespaceUIDs(client, namespaces),
     ...(io.stderrIsTTY ? { onProgress: (done: number, total: number) => io.stderr(`\rprobing: ${done}/${total}`) } : {}),

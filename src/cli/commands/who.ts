@@ -9,7 +9,7 @@ import { selectPods } from '../../engine/select.ts';
 import { streamedEgressReport } from '../../render/report.ts';
 import { reportPieces } from '../../render/serialize.ts';
 import { datapathHeader } from '../../render/datapath-view.ts';
-import { noPodsMessage, whoLegend, whoPieces } from '../../render/who-view.ts';
+import { noPodsMessage, policySummary, whoLegend, whoPieces } from '../../render/who-view.ts';
 import { renderDecisionNames } from '../../render/names.ts';
 import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
@@ -69,6 +69,7 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   io.stdout(datapathHeader(snapshot.datapath));
   await writePaced(whoPieces(decisions, { by, wide: output === 'wide' }), io.stdout);
   io.stderr(whoLegend(decisions));
+  io.stderr(policySummary(decisions));
   // A pointer, not a verdict: lint's findings never change who's answer or exit code.
   const hint = lintHint(lint({ snapshot, pods }));
   if (hint) io.stderr(hint);

@@ -39,7 +39,7 @@ export function collectNotes(pods: readonly PodInfo[], placements: readonly Plac
   if (podIP.length > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: nodesOf(podIP) });
   const noPodCidr = podIP.filter((p) => !p.node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === destination.range.family));
   if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: nodesOf(noPodCidr) });
-  const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.sourceIPs.length === 0));
+  const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.identity !== 'denied' && p.decision.sourceIPs.length === 0));
   if (unknown.length > 0 || unplaced.length > 0) {
     const subjects = unique([...nodesOf(unknown), ...unplaced.map((u) => u.node)]);
     notes.push({ code: 'PART_UNKNOWN', subjects, reasons: distinctReasons([...unknown, ...unplaced].map((p) => p.decision)) });
@@ -48,10 +48,22 @@ export function collectNotes(pods: readonly PodInfo[], placements: readonly Plac
   if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: nodesOf(dropped) });
   const pending = unique(placements.flatMap((p) => p.decision.warnings.filter((w) => PENDING.has(w.code)).map((w) => w.source ? `${w.source.kind}/${w.source.name}` : w.code)));
   if (pending.length > 0) notes.push({ code: 'EGRESS_IP_PENDING', subjects: pending });
+  // Egress policy: a denied flow needs no address (left out, and said); an undecided one keeps its addresses, since it may leave.
+  const denied = placements.filter((p) => p.decision.identity === 'denied');
+  if (denied.length > 0) notes.push({ code: 'DENIED_BY_POLICY', subjects: nodesOf(denied), reasons: distinctPolicyReasons(denied.map((p) => p.decision)) });
+  const undecided = placements.filter((p) => p.decision.policy.verdict === 'unknown');
+  if (undecided.length > 0) notes.push({ code: 'POLICY_VERDICT_UNKNOWN', subjects: nodesOf(undecided), reasons: distinctPolicyReasons(undecided.map((p) => p.decision)) });
   const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
   if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
   if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });
   return notes;
+}
+
+/** The policy reasons of the decisions, one of each code. */
+function distinctPolicyReasons(decisions: readonly Decision[]): Finding[] {
+  const byCode = new Map<string, Finding>();
+  for (const reason of decisions.flatMap((d) => d.policy.reasons)) if (!byCode.has(reason.code)) byCode.set(reason.code, reason);
+  return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /** The last reason of each unknown decision says why it is unknown; one of each code is enough. */

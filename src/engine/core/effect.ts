@@ -6,6 +6,7 @@
  */
 import type { Identity, StepOutcome, TraceStep } from '../../model/decision.ts';
 import type { ObjectRef } from '../../model/objects.ts';
+import type { PolicyAnswer } from '../../model/policy.ts';
 import type { Finding } from '../../model/reasons.ts';
 import { addressesOfBlock, orderedAddressSet } from '../../net/ip.ts';
 
@@ -24,6 +25,8 @@ export interface PacketFields {
   settled?: boolean;
   /** Set when an egress gateway took the packet: node SNAT is skipped, the gateway node is where it leaves. */
   gateway?: { node: string; policy: string };
+  /** The egress policy verdict (steps/egress-policy.ts). */
+  policy?: PolicyAnswer;
 }
 
 /** The fields a step sets are on the effect itself (absent: unchanged), so most effects are one object. */

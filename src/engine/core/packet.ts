@@ -4,6 +4,7 @@
  */
 import type { Decision, Destination, Identity, TraceStep } from '../../model/decision.ts';
 import type { ObjectRef } from '../../model/objects.ts';
+import type { PolicyAnswer } from '../../model/policy.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import { joined, NO_EFFECT, NONE, type Effect } from './effect.ts';
@@ -17,6 +18,8 @@ export interface Packet {
   via: string;
   settled: boolean;
   gateway: { node: string; policy: string } | undefined;
+  /** Set by the egress policy step, which every walk takes. */
+  policy: PolicyAnswer | undefined;
   reasons: readonly Finding[];
   warnings: readonly Finding[];
   /** undefined when the call keeps no trace. */
@@ -27,7 +30,7 @@ export interface Packet {
 export type PacketState = Readonly<Pick<Packet, 'sourceIP' | 'sourceIPs' | 'identity' | 'gateway'>>;
 
 export function newPacket(traced: boolean): Packet {
-  return { sourceIP: null, sourceIPs: NONE, egressFrom: undefined, identity: 'unknown', via: 'none', settled: false, gateway: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
+  return { sourceIP: null, sourceIPs: NONE, egressFrom: undefined, identity: 'unknown', via: 'none', settled: false, gateway: undefined, policy: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
 }
 
 /** The packet as new; its trace a new list, since the decision before it keeps the old one. */
@@ -39,6 +42,7 @@ export function resetPacket(packet: Packet, traced: boolean): void {
   packet.via = 'none';
   packet.settled = false;
   packet.gateway = undefined;
+  packet.policy = undefined;
   packet.reasons = NONE;
   packet.warnings = NONE;
   packet.trace = traced ? [] : undefined;
@@ -59,7 +63,11 @@ export function applyEffect(packet: Packet, effect: Effect): void {
   if (effect.via !== undefined) packet.via = effect.via;
   if (effect.settled !== undefined) packet.settled = effect.settled;
   if (effect.gateway !== undefined) packet.gateway = effect.gateway;
+  if (effect.policy !== undefined) packet.policy = effect.policy;
 }
+
+/** Never met: the pipeline asks the policy step on every walk (pipeline.ts); a shape for the type. */
+const NOT_ASKED: PolicyAnswer = Object.freeze({ verdict: 'unknown', decidedBy: NONE as never[], reasons: NONE as never[] });
 
 export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet): Decision {
   const podIP = podIPFor(pod, destination.range.family === 6);
@@ -75,6 +83,7 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
     sourceIPs: sourceIPsOf(packet),
     identity: packet.identity,
     via: packet.via,
+    policy: packet.policy ?? NOT_ASKED,
     reasons: packet.reasons as Finding[],
     warnings: dedupe(packet.warnings),
     trace: packet.trace ?? (NONE as unknown as TraceStep[]),

@@ -46,7 +46,7 @@ export function beyondNode(ctx: EngineContext, podNode: NodeInfo, destination: D
 }
 
 /** The identity with a mark for "carries the node's primary address": one string key, made once. */
-const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', 'egress-ip': 'egress-ip*', nat: 'nat*', dropped: 'dropped*', unknown: 'unknown*' };
+const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', 'egress-ip': 'egress-ip*', nat: 'nat*', dropped: 'dropped*', denied: 'denied*', unknown: 'unknown*' };
 
 /** What the destination alone decides: no NAT beyond the node for a private or in-cluster one; undefined: it depends on the node. */
 const staysInside = derivation((destination: Destination, ctx): Effect | undefined => {

@@ -29,7 +29,12 @@ describe('reading objects from -f files', () => {
 describe('read gaps recorded by kubectl egress snapshot', () => {
   it('reads them from the List annotation', () => {
     const text = 'apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/read-gaps: \'[{"resource":"configmaps","namespace":"kube-system","reason":"forbidden"}]\'\nitems: []';
-    expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], places: [], problems: [], gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
+    expect(parseManifests(text, 'snap.yaml')).toEqual({ objects: [], places: [], problems: [], allPods: false, gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] });
+  });
+
+  it('reads from the List annotation that a snapshot holds every pod of the cluster, and only from "true"', () => {
+    const list = (value: string) => `apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    kubectl-egress.io/all-pods: "${value}"\nitems: []`;
+    expect([parseManifests(list('true'), 'snap.yaml').allPods, parseManifests(list('yes'), 'snap.yaml').allPods, parseManifests('apiVersion: v1\nkind: List\nitems: []', 'snap.yaml').allPods]).toEqual([true, false, false]);
   });
 
   it('keeps a resource served only at a version the tool does not know, with that version', () => {

@@ -15,7 +15,7 @@ import { destination } from '../../support/predict.ts';
 function decision(pod: string, sourceIP: string | null, sourceIPs: string[], identity: Decision['identity'] = 'egress-ip'): Decision {
   return {
     namespace: 'prod', pod, workload: { kind: 'Deployment', name: pod }, node: 'n1', podIP: '10.128.0.7', hostNetwork: false,
-    destination: destination('203.0.113.50'), sourceIP, sourceIPs, identity, via: 'ovn-kubernetes', reasons: [], warnings: [], trace: [],
+    destination: destination('203.0.113.50'), sourceIP, sourceIPs, identity, via: 'ovn-kubernetes', policy: { verdict: 'allowed', decidedBy: [], reasons: [] }, reasons: [], warnings: [], trace: [],
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/model/decision.ts';
-import { renderWho, whoLegend } from '../../../src/render/who-view.ts';
+import { policySummary, renderWho, whoLegend } from '../../../src/render/who-view.ts';
 import { destination } from '../../support/predict.ts';
 
 const INTERNET = destination('8.8.8.8');
@@ -16,7 +16,7 @@ function decision(app: string, i: number, to: typeof INTERNET): Decision {
   return {
     namespace: 'shop', pod: `${app}-${i}`, workload: { kind: 'Deployment', name: app }, node, podIP: `10.244.${i % 3}.${i % 250}`, hostNetwork: false,
     destination: to, sourceIP: `172.16.0.${i % 3}`, sourceIPs: [`172.16.0.${i % 3}`], identity: 'node-ip', via: 'ip-masq-agent',
-    reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }], warnings: [], trace: [],
+    policy: { verdict: 'allowed', decidedBy: [], reasons: [] }, reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }], warnings: [], trace: [],
   };
 }
 
@@ -42,7 +42,7 @@ describe('who by workload', () => {
   const [wideHead, ...wideBody] = rows(renderWho(interleaved(), { by: 'workload', wide: true }));
 
   it('has one row per workload and destination, in the order each first appears', () => {
-    expect(head).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA']);
+    expect(head).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', 'POLICY']);
     expect(body.map((r) => `${r[1]} → ${r[3]}`)).toEqual([
       'Deployment/web → 8.8.8.8', 'Deployment/api → 8.8.8.8', 'Deployment/web → 203.0.113.10', 'Deployment/api → 203.0.113.10',
     ]);
@@ -57,8 +57,8 @@ describe('who by workload', () => {
     expect(body[row]![2]).toBe(pods);
   });
 
-  it('lists each distinct source IP and VIA once, sorted', () => {
-    expect(body.map((r) => r.slice(4))).toEqual(Array(4).fill(['172.16.0.0, 172.16.0.1, 172.16.0.2', 'ip-masq-agent']));
+  it('lists each distinct source IP, VIA and policy verdict once, sorted', () => {
+    expect(body.map((r) => r.slice(4))).toEqual(Array(4).fill(['172.16.0.0, 172.16.0.1, 172.16.0.2', 'ip-masq-agent', 'allowed']));
   });
 
   it.each([
@@ -72,7 +72,7 @@ describe('who by workload', () => {
   });
 
   it('keeps the same rows and counts when wide', () => {
-    expect(wideBody.map((r) => r.slice(0, 6))).toEqual(body);
+    expect(wideBody.map((r) => r.slice(0, 7))).toEqual(body);
   });
 });
 
@@ -91,5 +91,19 @@ describe('who marks answers that rest on an assumption', () => {
 
   it('has no legend when nothing is marked', () => {
     expect(whoLegend([decision('web', 0, INTERNET)])).toBe('');
+  });
+});
+
+describe('who counts the egress policy verdicts under the table', () => {
+  const withPolicy = (d: Decision, verdict: Decision['policy']['verdict'], decidedBy: Decision['policy']['decidedBy'] = []): Decision => ({ ...d, policy: { verdict, decidedBy, reasons: [] } });
+  const rule = { kind: 'NetworkPolicy', namespace: 'shop', name: 'p', rule: 'egress[0]' };
+
+  it('says nothing where no policy isolates any pod', () => {
+    expect(policySummary([decision('web', 0, INTERNET), decision('api', 1, INTERNET)])).toBe('');
+  });
+
+  it('counts each verdict where a policy decides one, and points at explain where one is unknown', () => {
+    const decisions = [withPolicy(decision('web', 0, INTERNET), 'allowed', [rule]), withPolicy(decision('web', 1, INTERNET), 'denied'), withPolicy(decision('api', 2, INTERNET), 'unknown')];
+    expect(policySummary(decisions)).toBe('Egress policy (pod and destination pairs): 1 allowed, 1 denied, 1 unknown (explain POD says why)\n');
   });
 });

@@ -1,18 +1,20 @@
 /**
- * One node of the Cilium lab (cilium-lab.ts): its own network namespace, cabled to the lab's
- * "outside" bridge by eth0 and to the machine by a link that carries its API traffic; containerd,
- * the kubelet and cilium-agent (cilium-cni as the CNI) inside it. Every step it takes is pushed on
- * the lab's undo list, so stopping the lab takes it all down in reverse order.
+ * One node of a lab that runs a node agent (the Cilium lab, cilium-lab.ts; the policy lab,
+ * policy-lab.ts): its own network namespace, cabled to the lab's "outside" bridge by eth0 and to the
+ * machine by a link that carries its API traffic; containerd, the kubelet, the lab's CNI and its agent
+ * inside it. Every step it takes is pushed on the lab's undo list, so stopping the lab takes it all
+ * down in reverse order.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { kubectl, startProcess, terminate, writeKubeconfig, type LabInfo } from '../support/lab.ts';
-import { Agent } from './cilium-agent.ts';
+import { kubectl, startLab, startProcess, terminate, writeKubeconfig, type Lab, type LabInfo } from '../support/lab.ts';
 import { containerdConfig, importImages, kubeletConfig, waitUntil } from './node-lab.ts';
 import { quiet, removeCgroupTree, sh, tryRun, unmountUnder } from './host.ts';
 
 export type Step = () => void | Promise<void>;
+
+const KUBELET_SYSCTLS = ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops'];
 
 export interface NodeSpec {
   name: string;
@@ -32,7 +34,6 @@ export interface NodeSpec {
 export interface LabContext {
   /** This node's own directory: containerd, kubelet and agent state, logs. */
   dir: string;
-  ciliumDir: string;
   api: LabInfo;
   /** The outside namespace holding the bridge the node's eth0 is plugged into. */
   outsideNetns: string;
@@ -42,8 +43,23 @@ export interface LabContext {
   undo: Step[];
 }
 
-/** Cables the node, starts containerd, the kubelet and the agent (from `config`), and returns the agent. */
-export async function startCiliumNode(node: NodeSpec, lab: LabContext, config: Record<string, string>): Promise<Agent> {
+/** What makes a node of one lab differ from another's: its CNI and its agent. */
+export interface NodeRuntime<A> {
+  /** CNI plugin binaries by type, linked into the node's CNI bin dir (loopback is always there). */
+  cniPlugins: Record<string, string>;
+  /** The network config list containerd reads from the node's net.d. */
+  cniConfig: { name: string; plugins: object[] };
+  /** Environment containerd passes on to its CNI plugins. */
+  cniEnv?: Record<string, string>;
+  /**
+   * Starts the node's agent once its kubelet has registered, reaching the API with `kubeconfig`.
+   * Pushes its own stop on `undo` before it starts, so a failed start is cleaned up too.
+   */
+  startAgent(kubeconfig: string, undo: Step[]): Promise<A>;
+}
+
+/** Cables the node, starts containerd, the kubelet and the runtime's agent, and returns the agent. */
+export async function startNetnsNode<A>(node: NodeSpec, lab: LabContext, runtime: NodeRuntime<A>): Promise<A> {
   mkdirSync(lab.dir, { recursive: true });
   cableNode(node, lab);
   const port = Number(new URL(lab.api.server).port);
@@ -51,15 +67,46 @@ export async function startCiliumNode(node: NodeSpec, lab: LabContext, config: R
   const kubeconfig = writeKubeconfig(lab.api, 'admin', { name: node.name, server: `https://${node.apiLink.hostIP}:${port}` });
   // The certificate names localhost, not the link's address.
   writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('server:', 'tls-server-name: localhost, server:'));
-  const sock = await startContainerd(node, lab);
+  const sock = await startContainerd(node, lab, runtime);
   importImages(lab.dir, sock);
   await startKubelet(node, lab, kubeconfig, sock);
-  const agent = new Agent({ dir: lab.dir, ciliumDir: lab.ciliumDir, api: lab.api, kubeconfig, netns: node.netns, nodeName: node.name });
-  lab.undo.push(() => agent.stop());
-  await agent.start(config);
-  // Before the agent stops: the pods go while it can still answer cilium-cni's DEL.
+  const agent = await runtime.startAgent(kubeconfig, lab.undo);
+  // Before the agent stops: the pods go while it can still answer its CNI plugin's DEL.
   lab.undo.push(() => deletePods(node, lab, sock));
   return agent;
+}
+
+export interface LabBase {
+  api: Lab;
+  /** The lab's own directory under /tmp. */
+  dir: string;
+  undo: Step[];
+  /** Runs the undo list in reverse; once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What every lab of netns nodes starts with: the API lab and a directory, on an undo list, and the
+ * host-wide sysctls the kubelets write (wherever their network namespace) saved to be put back.
+ * Then `build` adds the rest; if it throws, everything made so far is undone at once.
+ */
+export async function buildNetnsLab<T>(binDir: string, dirPrefix: string, build: (base: LabBase) => Promise<T>): Promise<T> {
+  const undo: Step[] = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+  };
+  try {
+    const api = await startLab(binDir);
+    undo.push(() => api.stop());
+    const dir = mkdtempSync(dirPrefix);
+    undo.push(() => rmSync(dir, { recursive: true, force: true }));
+    const saved = KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()] as const);
+    undo.push(() => saved.forEach(([k, v]) => writeFileSync(`/proc/sys/${k}`, v)));
+    return await build({ api, dir, undo, stop });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** eth0 on the outside bridge, and the link to the machine that the kubelet and the agent reach the API by. */
@@ -67,8 +114,8 @@ function cableNode(node: NodeSpec, lab: LabContext): void {
   sh('ip', ['netns', 'add', node.netns]);
   lab.undo.push(() => quiet('ip', ['netns', 'delete', node.netns]));
   const inNs = (...args: string[]) => sh('ip', ['-n', node.netns, ...args]);
-  sh('ip', ['link', 'add', 'egcil-eth0', 'netns', node.netns, 'type', 'veth', 'peer', 'name', node.bridgePort, 'netns', lab.outsideNetns]);
-  inNs('link', 'set', 'egcil-eth0', 'name', 'eth0');
+  sh('ip', ['link', 'add', 'lab-eth0', 'netns', node.netns, 'type', 'veth', 'peer', 'name', node.bridgePort, 'netns', lab.outsideNetns]);
+  inNs('link', 'set', 'lab-eth0', 'name', 'eth0');
   sh('ip', ['-n', lab.outsideNetns, 'link', 'set', node.bridgePort, 'master', lab.bridge, 'up']);
   sh('ip', ['link', 'add', node.apiLink.host, 'type', 'veth', 'peer', 'name', 'api0', 'netns', node.netns]);
   lab.undo.push(() => quiet('ip', ['link', 'delete', node.apiLink.host]));
@@ -98,23 +145,23 @@ function inNodeNet(node: NodeSpec, binary: string, args: string[], log: string):
   return startProcess('nsenter', [`--net=/run/netns/${node.netns}`, binary, ...args], log);
 }
 
-/** containerd in the node's network namespace, calling cilium-cni (and loopback) from its own bin dir. */
-async function startContainerd(node: NodeSpec, lab: LabContext): Promise<string> {
+/** containerd in the node's network namespace, calling the runtime's CNI plugins (and loopback) from its own bin dir. */
+async function startContainerd<A>(node: NodeSpec, lab: LabContext, runtime: NodeRuntime<A>): Promise<string> {
   const { dir } = lab;
   const sock = join(dir, 'containerd.sock');
   const bin = join(dir, 'cni', 'bin');
   mkdirSync(bin, { recursive: true });
   mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
-  symlinkSync(join(lab.ciliumDir, 'cilium-cni'), join(bin, 'cilium-cni'));
-  symlinkSync('/usr/lib/cni/loopback', join(bin, 'loopback'));
-  writeFileSync(join(dir, 'cni', 'net.d', '05-cilium.conflist'), JSON.stringify({ cniVersion: '0.3.1', name: 'cilium', plugins: [{ type: 'cilium-cni', 'enable-debug': false }] }));
+  for (const [type, path] of Object.entries({ ...runtime.cniPlugins, loopback: '/usr/lib/cni/loopback' })) symlinkSync(path, join(bin, type));
+  writeFileSync(join(dir, 'cni', 'net.d', `10-${runtime.cniConfig.name}.conflist`), JSON.stringify({ cniVersion: '0.3.1', ...runtime.cniConfig }));
   const config = join(dir, 'containerd.toml');
   writeFileSync(config, containerdConfig(dir, sock, bin));
   const log = join(dir, 'containerd.log');
-  // cilium-cni finds the agent through CILIUM_SOCK, which containerd passes on to its plugins.
-  process.env['CILIUM_SOCK'] = join(dir, 'cilium.sock');
+  // containerd passes its own environment on to the CNI plugins it runs.
+  const env = Object.entries(runtime.cniEnv ?? {});
+  env.forEach(([k, v]) => (process.env[k] = v));
   const child = inNodeNet(node, 'containerd', ['--config', config], log);
-  delete process.env['CILIUM_SOCK'];
+  env.forEach(([k]) => delete process.env[k]);
   lab.undo.push(async () => {
     await terminate(child);
     quiet('pkill', ['-9', '-f', `containerd-shim.*${dir}`]);

@@ -1,0 +1,63 @@
+/**
+ * What the policy step reads, from the objects: the NetworkPolicies, the policies of kinds it does
+ * not evaluate, what could not be read, and the NetworkPolicy enforcers among the DaemonSets.
+ * Whether a policy is enforced at all depends on the datapath: a bridge, flannel or kubenet
+ * cluster enforces none unless a policy controller runs beside it.
+ */
+import type { ReadGap } from '../model/gaps.ts';
+import type { KubeObject } from '../model/objects.ts';
+import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
+import { versionGap } from './api-versions.ts';
+import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
+import { unreadable } from './gaps.ts';
+import { toNetworkPolicy } from './network-policies.ts';
+import { getString, type Json, type ObjectIndex } from './objects.ts';
+import { NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { resourceName } from '../model/resources.ts';
+
+export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPods: boolean): PolicyInputs {
+  const networkPoliciesUnread = unreadable(gaps, resourceName(NETWORK_POLICIES)) ?? versionGap(index, NETWORK_POLICIES.kind, NETWORK_POLICIES.plural);
+  const networkPolicies = networkPoliciesUnread ? [] : index.all(NETWORK_POLICIES.kind).map(toNetworkPolicy);
+  const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) => index.all(spec.kind).map((o) => ({
+    kind: o.kind, ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }), name: o.metadata.name,
+  })));
+  const unevaluatedUnread = UNEVALUATED_POLICIES.flatMap((spec) => {
+    const gap = gaps.find((g) => (g.reason === 'forbidden' || g.reason === 'unknown-version') && g.resource === resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
+    return gap ? [gap] : [];
+  });
+  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), allPods };
+}
+
+/**
+ * The NetworkPolicy enforcers found by their DaemonSets (in the namespaces the live read lists).
+ * An enforcer elsewhere (a static pod, a node service) goes unseen: its absence is never a
+ * certainty, and the step says so.
+ */
+function enforcers(index: ObjectIndex): PolicyEnforcer[] {
+  return index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
+    id: enforcerOf(ds)!, source: { kind: 'DaemonSet', ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }), name: ds.metadata.name },
+  }));
+}
+
+/** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */
+function enforcerOf(ds: KubeObject): string | undefined {
+  const name = ds.metadata.name;
+  const images = containers(ds).map((c) => ({ container: c, image: getString(c, 'image') ?? '', name: imageName(c) }));
+  if (name === 'cilium' || name === 'anetd' || images.some((i) => i.name === 'cilium')) return 'cilium';
+  if (name === 'calico-node' || images.some((i) => /(^|\/)calico\/node(:|@|$)/.test(i.image))) return 'calico';
+  if (name === 'antrea-agent' || images.some((i) => i.name.startsWith('antrea-agent') || i.name === 'antrea-ubuntu')) return 'antrea';
+  if (name === 'ovnkube-node') return 'ovn-kubernetes';
+  if (name === 'azure-npm' || images.some((i) => i.name === 'azure-npm')) return 'azure-npm';
+  if (images.some((i) => i.name === 'kube-network-policies')) return 'kube-network-policies';
+  if (name === 'weave-net' || images.some((i) => i.name === 'weave-npc')) return 'weave';
+  const router = images.find((i) => i.name === 'kube-router');
+  // kube-router: --run-firewall defaults to true (pkg/options/options.go).
+  if (router && goBool(parseGoFlags(argvOf(router.container), new Set()).get('run-firewall')) !== false) return 'kube-router';
+  if (images.some((i) => i.name === 'aws-network-policy-agent' && awsPolicyAgentEnabled(i.container))) return 'aws-network-policy-agent';
+  return undefined;
+}
+
+/** The VPC CNI's policy agent enforces only with --enable-network-policy=true (amazon-vpc-cni-k8s charts, aws-network-policy-agent). */
+function awsPolicyAgentEnabled(container: Json): boolean {
+  return goBool(parseGoFlags(argvOf(container), new Set()).get('enable-network-policy')) === true;
+}

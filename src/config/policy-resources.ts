@@ -1,0 +1,41 @@
+/**
+ * The egress policy resources the tool reads: Kubernetes NetworkPolicies, whose verdicts the engine
+ * works out (engine/policy/), and the other policy kinds an enforcer may apply beside them, whose
+ * verdicts it does not yet — where one of those exists, the verdict is unknown, never a guess.
+ * Some of them share a kind name with a built-in (Calico's and Antrea's NetworkPolicy) and are
+ * indexed under a name of their own (ObjectIndex, KIND_ALIASES).
+ */
+import type { ResourceSpec } from '../model/resources.ts';
+
+export const NETWORK_POLICIES: ResourceSpec = { group: 'networking.k8s.io', versions: ['v1'], plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true };
+
+/** Policy kinds that may allow or deny egress beside NetworkPolicy, by the enforcers that apply them. */
+export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
+  // Cilium: github.com/cilium/cilium pkg/k8s/apis/cilium.io/v2 (cnp_types.go, ccnp_types.go).
+  { group: 'cilium.io', versions: ['v2'], plural: 'ciliumnetworkpolicies', kind: 'CiliumNetworkPolicy', namespaced: true },
+  { group: 'cilium.io', versions: ['v2'], plural: 'ciliumclusterwidenetworkpolicies', kind: 'CiliumClusterwideNetworkPolicy', namespaced: false },
+  // SIG Network's network-policy-api: AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and their successor (v1alpha2).
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false },
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false },
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha2'], plural: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy', namespaced: false },
+  // Calico: crd.projectcalico.org/v1, the CRDs behind projectcalico.org/v3.
+  { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'networkpolicies', kind: 'CalicoNetworkPolicy', namespaced: true },
+  { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'globalnetworkpolicies', kind: 'GlobalNetworkPolicy', namespaced: false },
+  // Antrea-native policies: crd.antrea.io/v1beta1.
+  { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'networkpolicies', kind: 'AntreaNetworkPolicy', namespaced: true },
+  { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'clusternetworkpolicies', kind: 'AntreaClusterNetworkPolicy', namespaced: false },
+  // OVN-Kubernetes: go-controller/pkg/crd/egressfirewall/v1.
+  { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressfirewalls', kind: 'EgressFirewall', namespaced: true },
+  // GKE: FQDN network policies (networking.gke.io/v1alpha1).
+  { group: 'networking.gke.io', versions: ['v1alpha1'], plural: 'fqdnnetworkpolicies', kind: 'FQDNNetworkPolicy', namespaced: true },
+];
+
+export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, ...UNEVALUATED_POLICIES];
+
+/** `group/kind` of a custom resource whose kind is also another resource's → the name it is indexed under. */
+export const KIND_ALIASES: Readonly<Record<string, string>> = {
+  'crd.projectcalico.org/NetworkPolicy': 'CalicoNetworkPolicy',
+  'projectcalico.org/NetworkPolicy': 'CalicoNetworkPolicy',
+  'crd.antrea.io/NetworkPolicy': 'AntreaNetworkPolicy',
+  'crd.antrea.io/ClusterNetworkPolicy': 'AntreaClusterNetworkPolicy',
+};

@@ -1,0 +1,36 @@
+/**
+ * The cluster as policy rules look destinations up in it: which pods hold an address, whether
+ * every pod was read, and namespaces' labels — worked out once per call from the snapshot.
+ */
+import type { IpRange } from '../../model/net.ts';
+import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import { formatAddress, singleAddress } from '../../net/ip.ts';
+import { derivation } from '../core/context.ts';
+import type { ClusterView } from './network-policy-rules.ts';
+
+/** The label the API server puts on every Namespace (since Kubernetes 1.21); -f input may lack it. */
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export const policyView = derivation((snapshot: Snapshot): ClusterView => {
+  const byAddress = new Map<string, PodInfo[]>();
+  for (const pod of snapshot.pods) for (const ip of pod.podIPs) byAddress.set(ip, [...(byAddress.get(ip) ?? []), pod]);
+  const labels = new Map<string, Readonly<Record<string, string>>>();
+  const complete = snapshot.policy.allPods;
+  return {
+    podsIn: (range: IpRange) => ({ pods: range.first === range.last ? (byAddress.get(formatAddress(range.family, range.first)) ?? []) : podsInRange(snapshot.pods, range), complete }),
+    namespaceLabels: (namespace) => {
+      const read = snapshot.namespaceLabels[namespace];
+      if (!read) return undefined;
+      let found = labels.get(namespace);
+      if (!found) labels.set(namespace, (found = { [NAME_LABEL]: namespace, ...read }));
+      return found;
+    },
+  };
+});
+
+function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
+  return pods.filter((pod) => pod.podIPs.some((ip) => {
+    const address = singleAddress(ip);
+    return address !== undefined && address.family === range.family && address.first >= range.first && address.first <= range.last;
+  }));
+}

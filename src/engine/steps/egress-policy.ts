@@ -1,0 +1,91 @@
+/**
+ * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
+ * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts); where a
+ * policy of another kind exists that could decide it, where the policies could not be read, or
+ * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
+ * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
+ * cached by exactly those.
+ */
+import type { Destination } from '../../model/decision.ts';
+import type { CodesOf, Finding } from '../../model/reasons.ts';
+import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/policy.ts';
+import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import { gapData } from '../../config/gaps.ts';
+import { derivation, tableKind, type EngineContext } from '../core/context.ts';
+import { EffectBuilder, type Effect } from '../core/effect.ts';
+import { Table2 } from '../core/keyed.ts';
+import type { Findings } from '../core/mechanism.ts';
+import { networkPolicyVerdict } from '../policy/network-policy.ts';
+import { policyView } from '../policy/view.ts';
+
+const LAYER = 'egress-policy';
+
+export const POLICY_FINDINGS = {
+  NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
+  POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
+  POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `NetworkPolicies isolate the pod, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof POLICY_FINDINGS> {}
+}
+
+const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
+
+/** The policy effect for the pod's packet to the destination: the answer in `policy`, and for `denied` the packet's end. */
+export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
+  const input = ctx.inputs.intern(LAYER, { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork });
+  const verdicts = ctx.table(VERDICTS).row(input);
+  let effect = verdicts.get(destination);
+  if (!effect) verdicts.set(destination, (effect = toEffect(ctx, verdictOf(ctx, pod, destination))));
+  return effect;
+}
+
+function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
+  const inputs = ctx.snapshot.policy;
+  if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
+  const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
+  const answer = networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, ctx.of(policyView, ctx.snapshot));
+  const others = otherKinds(inputs, pod.namespace);
+  if (others.length > 0) return unknown([...others, ...answer.reasons]);
+  // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
+  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
+  return answer;
+}
+
+function unknown(reasons: Finding[]): PolicyAnswer {
+  return { verdict: 'unknown', decidedBy: [], reasons };
+}
+
+/** Why policies of other kinds may decide for a pod of this namespace: ones that exist, and kinds not read. */
+function otherKinds(inputs: PolicyInputs, namespace: string): Finding[] {
+  const found = inputs.unevaluated.filter((p) => p.namespace === undefined || p.namespace === namespace);
+  const findings: Finding[] = [];
+  if (found.length > 0) {
+    const names = found.slice(0, 3).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`).join(', ');
+    const kinds = new Set(found.map((p) => p.kind)).size;
+    findings.push({ code: 'POLICY_KINDS_NOT_EVALUATED', data: { policies: found.length > 3 ? `${names} and ${found.length - 3} more` : names, kinds: String(kinds) } });
+  }
+  for (const gap of inputs.unevaluatedUnread) {
+    if (gap.namespace === undefined || gap.namespace === namespace) findings.push({ code: 'POLICY_KIND_UNREADABLE', data: gapData(gap) });
+  }
+  return findings;
+}
+
+function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
+  const effect = new EffectBuilder(ctx.trace).set({ policy: answer });
+  const outcome = answer.verdict === 'unknown' ? 'unknown' : answer.verdict;
+  for (const reason of answer.reasons) effect.note(LAYER, outcome, reason);
+  // No source IP is claimed for a packet that never leaves the pod.
+  if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
+  return effect.build();
+}
+
+/** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
+const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
+  const byNamespace = new Map<string, NetworkPolicyInfo[]>();
+  for (const policy of snapshot.policy.networkPolicies) byNamespace.set(policy.namespace, [...(byNamespace.get(policy.namespace) ?? []), policy]);
+  return byNamespace;
+});
