@@ -1,7 +1,8 @@
 /**
  * The generated cluster of the engine and output benchmarks (engine.ts, table.ts): 2,000 nodes
  * (BENCH_NODES), 75 pods on each in 300 Deployments, 200 CiliumEgressGatewayPolicies over 10 gateway
- * nodes, and the 4 destinations every pod is asked about.
+ * nodes, 2,000 NetworkPolicies (40 in each of the 50 namespaces: the policy step's share, issue 18),
+ * and the 4 destinations every pod is asked about.
  */
 import type { KubeObject } from '../../src/model/objects.ts';
 
@@ -9,6 +10,8 @@ export const NODES = Number(process.env.BENCH_NODES ?? 2_000);
 export const PODS_PER_NODE = 75;
 export const DEPLOYMENTS = 300;
 export const POLICIES = 200;
+export const NETWORK_POLICIES = Number(process.env.BENCH_NETWORK_POLICIES ?? 2_000);
+const NAMESPACES = 50;
 export const GATEWAYS = 10;
 export const DESTINATIONS = ['8.8.8.8', '203.0.113.10', '10.0.5.5', '198.51.100.7'];
 
@@ -22,6 +25,7 @@ export function benchCluster(): KubeObject[] {
   ];
   for (let n = 0; n < NODES; n++) objects.push(...node(n));
   for (let i = 0; i < POLICIES; i++) objects.push(policy(i));
+  for (let i = 0; i < NETWORK_POLICIES; i++) objects.push(networkPolicy(i));
   return objects;
 }
 
@@ -43,6 +47,23 @@ function node(n: number): KubeObject[] {
     });
   }
   return objects;
+}
+
+/**
+ * Per namespace: policies selecting each of its Deployments (an internet allow on 443 but not to
+ * 10.0.0.0/8, a partner range on any port, DNS to kube-system), and for every fifth a default deny.
+ */
+function networkPolicy(i: number): KubeObject {
+  const namespace = `ns-${i % NAMESPACES}`;
+  const app = (i % DEPLOYMENTS);
+  const spec = i % 5 === 0
+    ? { podSelector: {}, policyTypes: ['Egress'] }
+    : { podSelector: { matchLabels: { app: `app-${app}` } }, policyTypes: ['Egress'], egress: [
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '198.51.100.0/24' } }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] },
+    ] };
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np-${i}`, namespace }, spec };
 }
 
 function policy(i: number): KubeObject {

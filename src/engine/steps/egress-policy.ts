@@ -14,7 +14,7 @@ import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { gapData } from '../../config/gaps.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
-import { Table2 } from '../core/keyed.ts';
+import { Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
@@ -32,15 +32,17 @@ declare module '../../model/reasons.ts' {
   interface MechanismReasonCodes extends CodesOf<typeof POLICY_FINDINGS> {}
 }
 
-const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
+/**
+ * By namespace (with a mark for hostNetwork pods), the pod's label map (one object per distinct map,
+ * config/objects.ts sharedLabels) and the destination: three map reads per packet, no allocation.
+ */
+const VERDICTS = tableKind(() => new Table3<string, object, Destination, Effect>());
 
 /** The policy effect for the pod's packet to the destination: the answer in `policy`, and for `denied` the packet's end. */
 export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
-  const input = ctx.inputs.intern(LAYER, { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork });
-  const verdicts = ctx.table(VERDICTS).row(input);
-  let effect = verdicts.get(destination);
-  if (!effect) verdicts.set(destination, (effect = toEffect(ctx, verdictOf(ctx, pod, destination))));
-  return effect;
+  const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
+  const verdicts = ctx.table(VERDICTS);
+  return verdicts.find(namespace, pod.labels, destination) ?? verdicts.put(namespace, pod.labels, destination, toEffect(ctx, verdictOf(ctx, pod, destination)));
 }
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
