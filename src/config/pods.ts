@@ -70,7 +70,7 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
 }
 
 /** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
-export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/'];
+export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/', 'kubernetes.azure.com/static-gateway-configuration'];
 
 export function datapathAnnotations(annotations: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))));

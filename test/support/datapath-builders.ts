@@ -21,3 +21,12 @@ export function flannelConfig(network: string): ConfigMapBuilder {
 export function egressNatPolicy(name: string, cidrs: string[], action = 'NoSNAT'): KubeObject {
   return { apiVersion: 'networking.gke.io/v1', kind: 'EgressNATPolicy', metadata: { name }, spec: { action, destinations: cidrs.map((cidr) => ({ cidr })) } };
 }
+
+/** An AKS StaticGatewayConfiguration (egressgateway.kubernetes.azure.com/v1alpha1); `egressIpPrefix` is its status, absent until reconciled. */
+export function staticGatewayConfiguration(name: string, namespace: string, spec: Record<string, unknown>, egressIpPrefix?: string, apiVersion = 'egressgateway.kubernetes.azure.com/v1alpha1'): KubeObject {
+  return { apiVersion, kind: 'StaticGatewayConfiguration', metadata: { name, namespace }, spec: { gatewayNodepoolName: 'gatewaypool', ...spec }, ...(egressIpPrefix ? { status: { egressIpPrefix } } : {}) };
+}
+
+/** kube-egress-gateway's CNI manager DaemonSet as its Helm chart installs it, with the `serve` flags given. */
+export const egressGatewayCniManager = (...flags: string[]): DaemonSetBuilder => daemonSet('kube-egress-gateway-cni-manager', 'kube-egress-gateway-system')
+  .image('mcr.microsoft.com/aks/kube-egress-gateway-cnimanager:v0.0.21').args('serve', ...flags);

@@ -16,6 +16,7 @@ import { podCidrs } from './pod-cidrs.ts';
 import { allowlistCoverage } from './allowlist-coverage.ts';
 import { invalidAddresses } from './invalid-addresses.ts';
 import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
+import { aksStaticGateway } from './aks-static-gateway.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -30,6 +31,7 @@ const CHECKS = [
   ciliumGateways,
   ciliumOverlap,
   ciliumHostNetwork,
+  aksStaticGateway,
   allowlistCoverage,
 ] as const;
 

@@ -7,6 +7,7 @@
 import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
 import { agentNamespaces, type DatapathRegistry } from '../../config/datapath.ts';
 import type { ResourceSpec } from '../../model/resources.ts';
+import { aksStaticEgressGateway } from '../gateways/aks-static-egress-gateway.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
 import type { GatewayMechanism, LayerRule, Mechanism, SnatMechanism } from '../core/mechanism.ts';
@@ -32,6 +33,7 @@ import { unreadableDatapath } from '../snat/unreadable-datapath.ts';
 export const MECHANISMS = [
   ciliumEgressGateway,
   calicoEgressGateway,
+  aksStaticEgressGateway,
   calico,
   gkeEgressNatPolicy,
   gkeDefaultSnat,
@@ -65,7 +67,7 @@ export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayL
 
 /** What config/ detects, and in which order (config/datapath.ts). */
 export const DATAPATH_REGISTRY: DatapathRegistry = {
-  detections: MECHANISMS.flatMap((m) => (m.stage === 'node-snat' && 'detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
+  detections: MECHANISMS.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
   gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
 };
 
