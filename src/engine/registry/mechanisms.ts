@@ -65,9 +65,13 @@ export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayL
   return byId.get(layer.mechanism) as unknown as GatewayMechanism<GatewayLayer, object>;
 }
 
-/** What config/ detects, and in which order (config/datapath.ts). */
+/**
+ * What config/ detects, and in which order (config/datapath.ts): node SNAT in chain order, then the
+ * gateways found on their own (the AKS static egress gateway; Calico's comes with calico).
+ */
+const DETECTED = [...MECHANISMS.filter((m) => m.stage === 'node-snat'), ...MECHANISMS.filter((m) => m.stage === 'egress-gateway')];
 export const DATAPATH_REGISTRY: DatapathRegistry = {
-  detections: MECHANISMS.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
+  detections: DETECTED.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
   gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
 };
 

@@ -31,6 +31,9 @@ describe('the codes', () => {
       CILIUM_EGW_DUPLICATE_MATCH: 'error',
       CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY: 'info',
       CILIUM_EGW_SELECTS_HOST_NETWORK_POD: 'warning',
+      AKS_SGW_CONFIGURATION_NOT_FOUND: 'error',
+      AKS_SGW_NO_EGRESS_PREFIX: 'warning',
+      AKS_SGW_HOST_NETWORK_ANNOTATED: 'warning',
       ALLOWLIST_MISSES_NODES: 'error',
     });
   });
