@@ -71,12 +71,12 @@ export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayL
  */
 const DETECTED = [...MECHANISMS.filter((m) => m.stage === 'node-snat'), ...MECHANISMS.filter((m) => m.stage === 'egress-gateway')];
 export const DATAPATH_REGISTRY: DatapathRegistry = {
-  detections: DETECTED.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
+  detections: DETECTED.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection, ...(m.stage === 'egress-gateway' ? { always: true as const } : {}) }] : [])),
   gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
 };
 
 /** The names --datapath takes: every detectable mechanism, and `none` for no masquerading at all. */
-export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.map((d) => d.name), 'none'];
+export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.flatMap((d) => (d.always ? [] : [d.name])), 'none'];
 
 /** The layer's words in `who`'s datapath header, from its mechanism. */
 export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefined {

@@ -141,6 +141,11 @@ describe('AKS static egress gateway: detection', () => {
     expect(hasGateway([...plain, ...build(pod('web', 'shop').annotate(ANNOTATION, 'sgw1'))], [notServed(RESOURCE)])).toBe(false);
   });
 
+  it('is found whatever --datapath names: it is not a node agent, and its objects are read', () => {
+    const d = decisionFor(decide(cluster([sgw()]), ['8.8.8.8'], { ...NAT, datapath: ['ip-masq-agent'] }), 'web', '8.8.8.8');
+    expect([d.identity, d.via]).toEqual(['egress-ip', 'aks-static-egress-gateway']);
+  });
+
   it('changes nothing for a cluster without it', () => {
     const before = decide(cluster([]).filter((o) => o.kind !== 'Pod' || o.metadata.name === 'api'), ['8.8.8.8', '10.1.2.3'], NAT);
     expect(before.map((d) => [d.identity, d.sourceIP, d.via])).toEqual([['nat', '20.50.0.1', 'ip-masq-agent'], ['node-ip', '10.224.0.4', 'ip-masq-agent']]);
