@@ -1,6 +1,6 @@
 /**
  * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico and a GKE node side by
- * side, pods with their status set as a kubelet would, and one user per resource the tool reads,
+ * side, a pod opting into an AKS static egress gateway, pods with their status set as a kubelet would, and one user per resource the tool reads,
  * bound to the shipped ClusterRoles (rbac/who.yaml) minus that one resource.
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
 export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
+  'staticgatewayconfigurations',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];
 export const refusingUser = (resource: Refusable) => `no-${resource}`;
@@ -32,6 +33,7 @@ export const PODS: PodSeed[] = [
   { namespace: 'shop', name: 'batch', node: 'n1', ip: '10.244.1.9', labels: { app: 'batch' } },
   { namespace: 'shop', name: 'calico-app', node: 'n3', ip: '10.244.16.7', labels: { app: 'calico-app' } },
   { namespace: 'shop', name: 'gke-app', node: 'g1', ip: '10.4.0.7', labels: { app: 'gke-app' } },
+  { namespace: 'shop', name: 'aks-app', node: 'n1', ip: '10.244.1.11', labels: { app: 'aks-app' }, annotations: { 'kubernetes.azure.com/static-gateway-configuration': 'sgw1' } },
 ];
 
 interface Rule {
@@ -83,6 +85,8 @@ export function seedReadStatusLab(lab: LabInfo): void {
   kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status.yaml')]);
   kubectl(lab, ['wait', '--for=condition=Established', '--timeout=60s', '-f', join(FIXTURES, 'read-status-crds.yaml')]);
   kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status-custom.yaml')]);
+  // The gateway controller writes the egress prefix through the status subresource once provisioned.
+  kubectl(lab, ['patch', 'staticgatewayconfiguration', 'sgw1', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { egressIpPrefix: '20.65.41.84/31' } })]);
   seedPods(lab, PODS);
   seedUsers(lab);
 }

@@ -59,6 +59,7 @@ const DEPENDS: [Refusable, string[], string][] = [
   ['ippools', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
   ['felixconfigurations', ['calico-app'], 'CALICO_CONFIG_UNREADABLE'],
   ['egressnatpolicies', ['gke-app'], 'GKE_EGRESS_NAT_POLICIES_UNREADABLE'],
+  ['staticgatewayconfigurations', ['aks-app'], 'AKS_SGW_CONFIGURATIONS_UNREADABLE'],
 ];
 
 describe('a user who may not read one resource', () => {
@@ -75,6 +76,8 @@ describe('a user who may not read one resource', () => {
       batch: expect.stringMatching(/^egress-gateway 203\.0\.113\.5[01]$/) as unknown as string,
       'calico-app': 'node-ip 10.0.0.3',
       'gke-app': 'node-ip 34.1.2.3',
+      // Any address of the gateway's /31 prefix: a set, so no single sourceIP.
+      'aks-app': 'egress-ip null',
     });
   });
 
