@@ -35,13 +35,13 @@ export interface AksGatewayInput {
 
 const FINDINGS = {
   AKS_SGW_GATEWAY: (d) => `StaticGatewayConfiguration ${d['configuration']} sends the traffic through gateway pool ${d['pool']}, ${d['mode'] === 'private' ? `which SNATs it to one of its private IPs ${d['egress']}` : `whose public IP prefix ${d['egress']} the internet sees it from`}`,
-  AKS_SGW_DST_EXCLUDED: (d) => `${d['cidr']} (${d['field']}) bypasses StaticGatewayConfiguration ${d['configuration']}: the pod's own network decides`,
+  AKS_SGW_DST_EXCLUDED: (d) => `the destination is in ${d['cidr']} (${d['field']}), which bypasses the gateway of ${d['configuration']}: the pod's own network decides`,
   AKS_SGW_DST_NOT_ROUTED: (d) => `StaticGatewayConfiguration ${d['configuration']} has defaultRoute azureNetworking and routes only its excludeCidrs (${d['cidrs'] || 'none'}) through the gateway: the pod's own network decides`,
   AKS_SGW_ROUTE_MIXED: (d) => `the destination range is partly routed through StaticGatewayConfiguration ${d['configuration']} and partly not: give a narrower destination`,
   AKS_SGW_IPV6_NOT_ROUTED: (d) => `the static egress gateway routes IPv4 only: IPv6 traffic of a pod using ${d['configuration']} leaves as without it`,
   AKS_SGW_CONFIGURATION_NOT_FOUND: (d) => `the pod names StaticGatewayConfiguration ${d['name']}, which is not in its namespace ${d['namespace']}${d['elsewhere'] ? ` (one is in ${d['elsewhere']}, which pods of ${d['namespace']} cannot use)` : ''}: the CNI plugin refuses new pods, and where this pod's tunnel now leads is unknown`,
   AKS_SGW_NO_EGRESS_PREFIX: (d) => `StaticGatewayConfiguration ${d['configuration']} has no status.egressIpPrefix yet: its addresses are unknown (the CNI plugin refuses new pods until it is set)`,
-  AKS_SGW_EXCLUDE_CIDR_INVALID: (d) => `StaticGatewayConfiguration ${d['configuration']} excludeCidrs holds ${JSON.stringify(d['cidr'])}, which is not a CIDR: the CNI plugin fails on it, so the pod's routes are unknown`,
+  AKS_SGW_EXCLUDE_CIDR_INVALID: (d) => `${d['field']} holds ${JSON.stringify(d['cidr'])}, which is not a CIDR: the gateway's CNI plugin fails on it, so the routes of pods using ${d['configuration']} are unknown`,
   AKS_SGW_EGRESS_IPS_INVALID: (d) => `StaticGatewayConfiguration ${d['configuration']} status.egressIpPrefix ${JSON.stringify(d['egressIpPrefix'])} is not a prefix or a list of IPv4 addresses`,
   AKS_SGW_PRIVATE_SOURCE_NOT_READ: (d) => `StaticGatewayConfiguration ${d['configuration']} gives a public IP prefix, but a private destination sees the gateway node's secondary private IP, which its GatewayVMConfiguration status holds (not read): add the destination to excludeCidrs, or read that status`,
 } satisfies Findings;
@@ -83,8 +83,9 @@ export const aksStaticEgressGateway: GatewayMechanism<AksStaticEgressGatewayLaye
 function throughConfiguration(effect: EffectBuilder, layer: AksStaticEgressGatewayLayer, c: StaticGatewayConfig, destination: Destination): Effect {
   const configuration = `${c.namespace}/${c.name}`;
   const source = c.source;
-  const invalid = c.excludeCidrs.find((cidr) => !parseCidr(cidr));
-  if (invalid !== undefined) return unknown(effect, { code: 'AKS_SGW_EXCLUDE_CIDR_INVALID', data: { configuration, cidr: invalid }, source }).build();
+  // The CNI plugin adds every route or fails (routes.go), and the CNI manager refuses to start on a bad --exception-cidrs.
+  const invalid = exceptionsOf(layer, c).find((e) => !parseCidr(e.cidr));
+  if (invalid) return unknown(effect, { code: 'AKS_SGW_EXCLUDE_CIDR_INVALID', data: { configuration, ...invalid }, source }).build();
   const routed = routedThroughGateway(layer, c, destination);
   if (routed === 'some') return unknown(effect, { code: 'AKS_SGW_ROUTE_MIXED', data: { configuration }, source }).build();
   if (routed !== 'all') return effect.note(LAYER, 'not-applicable', { ...routed, source }).build();
@@ -124,13 +125,18 @@ function routedThroughGateway(layer: AksStaticEgressGatewayLayer, c: StaticGatew
     const covered = coverage(destination.range, excluded);
     return covered === 'none' ? { code: 'AKS_SGW_DST_NOT_ROUTED', data: { configuration, cidrs: c.excludeCidrs.join(', ') } } : covered;
   }
-  const exceptions = [
-    ...c.excludeCidrs.map((cidr) => ({ cidr, field: 'spec.excludeCidrs' })),
-    ...layer.exceptionCidrs.map((cidr) => ({ cidr, field: layer.cniManager ? `--exception-cidrs of ${layer.cniManager.namespace}/${layer.cniManager.name}` : 'the CNI manager\'s default --exception-cidrs' })),
-  ];
+  const exceptions = exceptionsOf(layer, c);
   const covered = coverage(destination.range, cidrBlocks(exceptions.map((e) => e.cidr)));
   if (covered === 'none') return 'all';
   if (covered === 'some') return 'some';
   const by = exceptions.find((e) => coverage(destination.range, cidrBlocks([e.cidr])) === 'all') ?? exceptions[0]!;
   return { code: 'AKS_SGW_DST_EXCLUDED', data: { configuration, cidr: by.cidr, field: by.field } };
+}
+
+/** The CIDRs a pod's routes keep off the tunnel (defaultRoute staticEgressGateway), or the only ones sent into it (azureNetworking), with where each is written. */
+function exceptionsOf(layer: AksStaticEgressGatewayLayer, c: StaticGatewayConfig): { cidr: string; field: string }[] {
+  const own = c.excludeCidrs.map((cidr) => ({ cidr, field: `StaticGatewayConfiguration ${c.namespace}/${c.name} spec.excludeCidrs` }));
+  if (c.defaultRoute === 'azureNetworking') return own;
+  const manager = layer.cniManager ? `--exception-cidrs of DaemonSet ${layer.cniManager.namespace}/${layer.cniManager.name}` : 'the CNI manager\'s default --exception-cidrs';
+  return [...own, ...layer.exceptionCidrs.map((cidr) => ({ cidr, field: manager }))];
 }

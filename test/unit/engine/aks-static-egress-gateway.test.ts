@@ -44,6 +44,8 @@ describe('AKS static egress gateway: which destinations go through the gateway',
     ['defaultRoute azureNetworking ignores the CNI manager\'s exceptions', { defaultRoute: 'azureNetworking', excludeCidrs: ['169.254.0.0/16'] }, [], '169.254.169.254', 'unknown', 'AKS_SGW_PRIVATE_SOURCE_NOT_READ'],
     ['a destination range partly excluded is unknown', { excludeCidrs: ['10.244.0.0/16'] }, [], '10.0.0.0/8', 'unknown', 'AKS_SGW_ROUTE_MIXED'],
     ['an excludeCidrs entry that is not a CIDR makes the routes unknown', { excludeCidrs: ['10.244.0.0/33'] }, [], '8.8.8.8', 'unknown', 'AKS_SGW_EXCLUDE_CIDR_INVALID'],
+    ['so does a CNI manager --exception-cidrs entry that is not one', {}, [egressGatewayCniManager('--exception-cidrs=169.254.169.254').build()], '8.8.8.8', 'unknown', 'AKS_SGW_EXCLUDE_CIDR_INVALID'],
+    ['which defaultRoute azureNetworking does not use', { defaultRoute: 'azureNetworking', excludeCidrs: ['52.10.0.0/16'] }, [egressGatewayCniManager('--exception-cidrs=169.254.169.254').build()], '52.10.3.4', 'egress-ip', 'AKS_SGW_GATEWAY'],
   ] as const)('%s', (_name, spec, extra, to, identity, code) => {
     const d = answer(cluster([sgw(spec), ...extra]), to);
     expect(d.identity).toBe(identity);
