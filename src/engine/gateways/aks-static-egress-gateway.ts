@@ -21,7 +21,6 @@ import { aksStaticEgressGatewayDetection, GATEWAY_ANNOTATION } from '../../confi
 import { gapData } from '../../config/gaps.ts';
 import { cidrBlocks, coverage, parseCidr, parseIp } from '../../net/ip.ts';
 import { nonPublicCoverage } from '../core/address-space.ts';
-import type { EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
 
@@ -90,6 +89,7 @@ function throughConfiguration(effect: EffectBuilder, layer: AksStaticEgressGatew
   if (routed === 'some') return unknown(effect, { code: 'AKS_SGW_ROUTE_MIXED', data: { configuration }, source }).build();
   if (routed !== 'all') return effect.note(LAYER, 'not-applicable', { ...routed, source }).build();
   if (!c.egressIpPrefix) return unknown(effect, { code: 'AKS_SGW_NO_EGRESS_PREFIX', data: { configuration }, source }).build();
+  // An internal load balancer spreads flows over the pool's nodes: the gateway is the pool, not one node.
   const pool = c.gatewayPool ?? 'unnamed';
   const fields = { identity: 'egress-ip' as const, via: LAYER, egressFrom: source, gateway: { node: pool, policy: configuration } };
   const applied = { code: 'AKS_SGW_GATEWAY' as const, data: { configuration, pool, egress: c.egressIpPrefix, mode: c.provisionPublicIps ? 'public' : 'private' }, source };

@@ -69,6 +69,12 @@ describe('AKS static egress gateway: what the destination sees', () => {
     expect(d.via).toBe('aks-static-egress-gateway');
   });
 
+  it('leaves from the VMSS the upstream README\'s configuration names when it names no node pool', () => {
+    const readme = staticGatewayConfiguration('sgw1', 'shop', { gatewayNodepoolName: '', gatewayVmssProfile: { vmssResourceGroup: 'myResourceGroup', vmssName: 'myGatewayVMSS', publicIpPrefixSize: 31 }, provisionPublicIps: true, defaultRoute: 'staticEgressGateway', excludeCidrs: ['10.244.0.0/16', '10.245.0.0/16'] }, '20.65.41.84/31');
+    const d = answer(cluster([readme]), '8.8.8.8');
+    expect([d.gateway, d.sourceIPs]).toEqual([{ node: 'myGatewayVMSS', policy: 'shop/sgw1' }, ['20.65.41.84', '20.65.41.85']]);
+  });
+
   it('is the one address of a /32 prefix as an ordinary sourceIP', () => {
     const d = answer(cluster([sgw({}, '20.65.41.84/32')]), '8.8.8.8');
     expect([d.sourceIP, d.sourceIPs, d.identity]).toEqual(['20.65.41.84', ['20.65.41.84'], 'egress-ip']);
