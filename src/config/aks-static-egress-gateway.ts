@@ -11,13 +11,14 @@ import { versionGap } from './api-versions.ts';
 import { argvOf, containers, parseGoFlags } from './daemonset.ts';
 import { NOTHING, type Built, type Detection, type DetectInputs } from './detection.ts';
 import { unreadable } from './gaps.ts';
-import { getArray, getRecord, getString, refOf } from './objects.ts';
+import { getArray, getRecord, getString, refOf, type ObjectIndex } from './objects.ts';
 
 /** consts.CNIGatewayAnnotationKey (pkg/consts/const.go): the pod names a configuration of its own namespace. */
 export const GATEWAY_ANNOTATION = 'kubernetes.azure.com/static-gateway-configuration';
 /** consts.UpstreamNodepoolModeLabel: gateway node pools carry it (docs/design.md). */
 export const GATEWAY_NODE_LABEL = 'kubeegressgateway.azure.com/mode';
 const RESOURCE = 'staticgatewayconfigurations.egressgateway.kubernetes.azure.com';
+const VM_RESOURCE = 'gatewayvmconfigurations.egressgateway.kubernetes.azure.com';
 const CNI_MANAGER = 'kube-egress-gateway-cni-manager';
 /**
  * helm/kube-egress-gateway/values.yaml gatewayCNIManager.exceptionCidrs: Azure IMDS and AKS
@@ -30,7 +31,7 @@ function isCniManager(ds: KubeObject): boolean {
 }
 
 /** api/v1alpha1/staticgatewayconfiguration_types.go, with the CRD's defaults (defaultRoute, provisionPublicIps). */
-export function toConfiguration(obj: KubeObject): StaticGatewayConfig {
+export function toConfiguration(obj: KubeObject, index?: ObjectIndex): StaticGatewayConfig {
   const spec = getRecord(obj, 'spec');
   const status = getRecord(obj, 'status');
   const prefix = getString(status, 'egressIpPrefix');
@@ -43,8 +44,19 @@ export function toConfiguration(obj: KubeObject): StaticGatewayConfig {
     provisionPublicIps: spec?.['provisionPublicIps'] !== false,
     ...(pool ? { gatewayPool: pool } : {}),
     ...(prefix ? { egressIpPrefix: prefix } : {}),
+    ...secondaryIPs(index?.get('GatewayVMConfiguration', obj.metadata.namespace, obj.metadata.name)),
     source: refOf(obj),
   };
+}
+
+/**
+ * status.gatewayVMProfiles[].secondaryIP of the GatewayVMConfiguration the controller keeps under
+ * the configuration's own namespace and name (api/v1alpha1/gatewayvmconfiguration_types.go;
+ * controllers/daemon/staticgatewayconfiguration_controller.go reads it by that key).
+ */
+function secondaryIPs(vm: KubeObject | undefined): Pick<StaticGatewayConfig, 'secondaryIPs'> {
+  const addresses = getArray(getRecord(vm, 'status'), 'gatewayVMProfiles').flatMap((p) => getString(p, 'secondaryIP') || []);
+  return vm && addresses.length > 0 ? { secondaryIPs: { addresses, source: refOf(vm) } } : {};
 }
 
 /** The CNI manager's `serve --exception-cidrs=a,b` (cmd/kube-egress-gateway-cnimanager/cmd/serve.go). */
@@ -58,9 +70,10 @@ function exceptionCidrs(ds: KubeObject | undefined): string[] {
 
 export function aksStaticEgressGatewayLayer(inputs: DetectInputs, forced = false): AksStaticEgressGatewayLayer | undefined {
   const { index, gaps } = inputs;
-  const configurations = index.all('StaticGatewayConfiguration').map(toConfiguration);
+  const configurations = index.all('StaticGatewayConfiguration').map((obj) => toConfiguration(obj, index));
   const cniManager = index.where('DaemonSet', isCniManager)[0];
   const unread: ReadGap | undefined = versionGap(index, 'StaticGatewayConfiguration', 'staticgatewayconfigurations') ?? unreadable(gaps, RESOURCE);
+  const unreadVMs = versionGap(index, 'GatewayVMConfiguration', 'gatewayvmconfigurations') ?? unreadable(gaps, VM_RESOURCE);
   const gatewayNodes = inputs.nodes.some((n) => n.labels[GATEWAY_NODE_LABEL] !== undefined);
   const annotated = inputs.pods.some((p) => p.annotations[GATEWAY_ANNOTATION] !== undefined);
   // The API is not served: the add-on is not installed, and the annotation opts into nothing.
@@ -73,6 +86,7 @@ export function aksStaticEgressGatewayLayer(inputs: DetectInputs, forced = false
     exceptionCidrs: exceptionCidrs(cniManager),
     ...(cniManager ? { cniManager: refOf(cniManager) } : {}),
     ...(unread ? { unreadConfigurations: unread } : {}),
+    ...(unreadVMs ? { unreadVMConfigurations: unreadVMs } : {}),
   };
 }
 
@@ -87,6 +101,7 @@ export const aksStaticEgressGatewayDetection: Detection = {
   reads: {
     resources: [
       { group: 'egressgateway.kubernetes.azure.com', versions: ['v1alpha1'], plural: 'staticgatewayconfigurations', kind: 'StaticGatewayConfiguration', namespaced: true },
+      { group: 'egressgateway.kubernetes.azure.com', versions: ['v1alpha1'], plural: 'gatewayvmconfigurations', kind: 'GatewayVMConfiguration', namespaced: true },
     ],
     // config/default/kustomization.yaml installs it there; the AKS add-on's pods run in kube-system.
     namespaces: ['kube-egress-gateway-system'],

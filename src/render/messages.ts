@@ -90,6 +90,7 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   CALICO_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Calico's natOutgoing and egress gateway settings are unknown`,
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
   AKS_SGW_CONFIGURATIONS_UNREADABLE: (d) => `${couldNotRead(d)}, so StaticGatewayConfiguration ${d['configuration']}, which the pod's annotation names, is unknown: whether its traffic goes through the gateway, and with which address`,
+  AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the gateway nodes' secondary private IPs, which a private destination sees through StaticGatewayConfiguration ${d['configuration']}, are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`

@@ -16,7 +16,7 @@ const RBAC = join(import.meta.dirname, '..', '..', 'rbac', 'who.yaml');
 export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
-  'staticgatewayconfigurations',
+  'staticgatewayconfigurations', 'gatewayvmconfigurations',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];
 export const refusingUser = (resource: Refusable) => `no-${resource}`;
@@ -87,6 +87,8 @@ export function seedReadStatusLab(lab: LabInfo): void {
   kubectl(lab, ['create', '-f', join(FIXTURES, 'read-status-custom.yaml')]);
   // The gateway controller writes the egress prefix through the status subresource once provisioned.
   kubectl(lab, ['patch', 'staticgatewayconfiguration', 'sgw1', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { egressIpPrefix: '20.65.41.84/31' } })]);
+  const profiles = [{ nodeName: 'aks-gatewaypool-0', primaryIP: '10.224.0.6', secondaryIP: '10.224.0.10' }, { nodeName: 'aks-gatewaypool-1', primaryIP: '10.224.0.7', secondaryIP: '10.224.0.11' }];
+  kubectl(lab, ['patch', 'gatewayvmconfiguration', 'sgw1', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { egressIpPrefix: '20.65.41.84/31', gatewayVMProfiles: profiles } })]);
   seedPods(lab, PODS);
   seedUsers(lab);
 }

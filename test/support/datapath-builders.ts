@@ -30,3 +30,9 @@ export function staticGatewayConfiguration(name: string, namespace: string, spec
 /** kube-egress-gateway's CNI manager DaemonSet as its Helm chart installs it, with the `serve` flags given. */
 export const egressGatewayCniManager = (...flags: string[]): DaemonSetBuilder => daemonSet('kube-egress-gateway-cni-manager', 'kube-egress-gateway-system')
   .image('mcr.microsoft.com/aks/kube-egress-gateway-cnimanager:v0.0.21').args('serve', ...flags);
+
+/** The GatewayVMConfiguration the controller keeps beside a StaticGatewayConfiguration (same namespace and name), with its nodes' secondary IPs. */
+export function gatewayVMConfiguration(name: string, namespace: string, secondaryIPs: string[], apiVersion = 'egressgateway.kubernetes.azure.com/v1alpha1'): KubeObject {
+  const profiles = secondaryIPs.map((secondaryIP, i) => ({ nodeName: `aks-gatewaypool-${i}`, primaryIP: `10.224.0.${20 + i}`, secondaryIP }));
+  return { apiVersion, kind: 'GatewayVMConfiguration', metadata: { name, namespace }, spec: { gatewayNodepoolName: 'gatewaypool' }, status: { gatewayVMProfiles: profiles } };
+}

@@ -32,8 +32,15 @@ export interface AksGatewayInput {
   name: string;
 }
 
+/** What the far side sees, by how the gateway's addresses were found. */
+const GATEWAY_SEES: Record<string, (d: Record<string, string>) => string> = {
+  public: (d) => `whose public IP prefix ${d['egress']} the internet sees it from`,
+  private: (d) => `which SNATs it to one of its private IPs ${d['egress']}`,
+  secondary: (d) => `which SNATs it to its nodes' secondary private IPs ${d['egress']} (GatewayVMConfiguration ${d['vmConfiguration']}): a private destination sees one of them`,
+};
+
 const FINDINGS = {
-  AKS_SGW_GATEWAY: (d) => `StaticGatewayConfiguration ${d['configuration']} sends the traffic through gateway pool ${d['pool']}, ${d['mode'] === 'private' ? `which SNATs it to one of its private IPs ${d['egress']}` : `whose public IP prefix ${d['egress']} the internet sees it from`}`,
+  AKS_SGW_GATEWAY: (d) => `StaticGatewayConfiguration ${d['configuration']} sends the traffic through gateway pool ${d['pool']}, ${GATEWAY_SEES[d['mode'] ?? 'public']!(d)}`,
   AKS_SGW_DST_EXCLUDED: (d) => `the destination is in ${d['cidr']} (${d['field']}), which bypasses the gateway of ${d['configuration']}: the pod's own network decides`,
   AKS_SGW_DST_NOT_ROUTED: (d) => `StaticGatewayConfiguration ${d['configuration']} has defaultRoute azureNetworking and routes only its excludeCidrs (${d['cidrs'] || 'none'}) through the gateway: the pod's own network decides`,
   AKS_SGW_ROUTE_MIXED: (d) => `the destination range is partly routed through StaticGatewayConfiguration ${d['configuration']} and partly not: give a narrower destination`,
@@ -42,7 +49,7 @@ const FINDINGS = {
   AKS_SGW_NO_EGRESS_PREFIX: (d) => `StaticGatewayConfiguration ${d['configuration']} has no status.egressIpPrefix yet: its addresses are unknown (the CNI plugin refuses new pods until it is set)`,
   AKS_SGW_EXCLUDE_CIDR_INVALID: (d) => `${d['field']} holds ${JSON.stringify(d['cidr'])}, which is not a CIDR: the gateway's CNI plugin fails on it, so the routes of pods using ${d['configuration']} are unknown`,
   AKS_SGW_EGRESS_IPS_INVALID: (d) => `StaticGatewayConfiguration ${d['configuration']} status.egressIpPrefix ${JSON.stringify(d['egressIpPrefix'])} is not a prefix or a list of IPv4 addresses`,
-  AKS_SGW_PRIVATE_SOURCE_NOT_READ: (d) => `StaticGatewayConfiguration ${d['configuration']} gives a public IP prefix, but a private destination sees the gateway node's secondary private IP, which its GatewayVMConfiguration status holds (not read): add the destination to excludeCidrs, or read that status`,
+  AKS_SGW_SECONDARY_IPS_UNKNOWN: (d) => `a private destination sees the secondary private IP of the gateway node that carries the flow, and GatewayVMConfiguration ${d['configuration']} lists none that parses (not provisioned yet, or not among the objects read)`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -93,7 +100,7 @@ function throughConfiguration(effect: EffectBuilder, layer: AksStaticEgressGatew
   const pool = c.gatewayPool ?? 'unnamed';
   const fields = { identity: 'egress-ip' as const, via: LAYER, egressFrom: source, gateway: { node: pool, policy: configuration } };
   const applied = { code: 'AKS_SGW_GATEWAY' as const, data: { configuration, pool, egress: c.egressIpPrefix, mode: c.provisionPublicIps ? 'public' : 'private' }, source };
-  if (c.provisionPublicIps) return publicMode(effect, c, destination, fields, applied);
+  if (c.provisionPublicIps) return publicMode(effect, layer, c, destination, fields, applied);
   // Private IP mode: the private IPs are what leaves the gateway; a NAT beyond it (firewall, NAT
   // gateway) is the next step's to decide, so the packet is not settled here.
   const ips = c.egressIpPrefix.split(',').map((ip) => ip.trim());
@@ -101,13 +108,27 @@ function throughConfiguration(effect: EffectBuilder, layer: AksStaticEgressGatew
   return effect.note(LAYER, 'applied', applied).reason(applied).leaveFromSet(ips, fields).build();
 }
 
-function publicMode(effect: EffectBuilder, c: StaticGatewayConfig, destination: Destination, fields: Parameters<EffectBuilder['leaveFromSet']>[1], applied: { code: 'AKS_SGW_GATEWAY'; data: Record<string, string> }): Effect {
-  const configuration = `${c.namespace}/${c.name}`;
+type Applied = { code: 'AKS_SGW_GATEWAY'; data: Record<string, string>; source: StaticGatewayConfig['source'] };
+
+function publicMode(effect: EffectBuilder, layer: AksStaticEgressGatewayLayer, c: StaticGatewayConfig, destination: Destination, fields: Parameters<EffectBuilder['leaveFromSet']>[1], applied: Applied): Effect {
   // Azure maps the secondary IP to the public prefix only on the way to the internet.
   const inside = nonPublicCoverage(destination.range);
-  if (inside !== 'none') return unknown(effect, { code: 'AKS_SGW_PRIVATE_SOURCE_NOT_READ', data: { configuration }, source: c.source }).build();
+  if (inside === 'some') return unknown(effect, { code: 'DST_RANGE_MIXED_PUBLIC', data: {} }).build();
+  if (inside === 'all') return secondaryIPs(effect, layer, c, fields, applied);
   effect.note(LAYER, 'applied', applied).reason(applied).leaveFromPrefix(LAYER, c.egressIpPrefix!, fields, c.source);
   return effect.set({ via: LAYER, settled: true }).build();
+}
+
+/** A private destination sees the secondary IP the gateway node SNATs to, which its GatewayVMConfiguration lists. */
+function secondaryIPs(effect: EffectBuilder, layer: AksStaticEgressGatewayLayer, c: StaticGatewayConfig, fields: Parameters<EffectBuilder['leaveFromSet']>[1], applied: Applied): Effect {
+  const configuration = `${c.namespace}/${c.name}`;
+  const ips = c.secondaryIPs?.addresses.filter((ip) => parseIp(ip)?.family === 4) ?? [];
+  if (ips.length === 0 && layer.unreadVMConfigurations) {
+    return unknown(effect, { code: 'AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE', data: { ...gapData(layer.unreadVMConfigurations), configuration } }).build();
+  }
+  if (ips.length === 0 || ips.length < c.secondaryIPs!.addresses.length) return unknown(effect, { code: 'AKS_SGW_SECONDARY_IPS_UNKNOWN', data: { configuration }, source: c.source }).build();
+  const found = { ...applied, data: { ...applied.data, mode: 'secondary', egress: ips.join(','), vmConfiguration: configuration }, source: c.secondaryIPs!.source };
+  return effect.note(LAYER, 'applied', found).reason(found).leaveFromSet(ips, fields).set({ settled: true }).build();
 }
 
 /** Ends the walk with `unknown`, said to be this layer's. */

@@ -24,6 +24,11 @@ export interface StaticGatewayConfig {
   gatewayPool?: string;
   /** status.egressIpPrefix: a public prefix (`20.65.41.84/30`), or private IPs joined by commas (`10.0.1.8,10.0.1.9`); absent until reconciled. */
   egressIpPrefix?: string;
+  /**
+   * The gateway nodes' secondary private IPs, which the gateway SNATs to: status.gatewayVMProfiles
+   * of the GatewayVMConfiguration of the same namespace and name (docs/design.md); absent when not read or not there.
+   */
+  secondaryIPs?: { addresses: string[]; source: ObjectRef };
   source: ObjectRef;
 }
 
@@ -38,6 +43,8 @@ export interface AksStaticEgressGatewayLayer {
   cniManager?: ObjectRef;
   /** StaticGatewayConfigurations could not be read (RBAC, an unknown version): an annotated pod's answer is unknown. */
   unreadConfigurations?: ReadGap;
+  /** GatewayVMConfigurations could not be read: the secondary IPs a private destination sees are unknown. */
+  unreadVMConfigurations?: ReadGap;
 }
 
 declare module '../datapath.ts' {

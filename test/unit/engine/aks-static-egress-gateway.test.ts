@@ -9,7 +9,7 @@ import type { KubeObject } from '../../../src/model/objects.ts';
 import type { ReadGap } from '../../../src/model/gaps.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { build, ipMasqAgent, ipMasqConfig, node, pod } from '../../support/builders.ts';
-import { egressGatewayCniManager, staticGatewayConfiguration } from '../../support/datapath-builders.ts';
+import { egressGatewayCniManager, gatewayVMConfiguration, staticGatewayConfiguration } from '../../support/datapath-builders.ts';
 import { forbidden, notServed, unknownVersion } from '../../support/gaps.ts';
 import { codes, decide, decisionFor } from '../../support/predict.ts';
 
@@ -38,10 +38,10 @@ describe('AKS static egress gateway: which destinations go through the gateway',
     ['an excludeCidrs destination takes the pod\'s own path', { excludeCidrs: ['10.244.0.0/16'] }, [], '10.244.1.9', 'pod-ip', 'DST_IN_NON_MASQ_CIDRS'],
     ['the chart\'s default --exception-cidrs (IMDS) bypass it without a CNI manager read', {}, [], '169.254.169.254', 'pod-ip', 'DST_LINK_LOCAL_NOT_MASQUERADED'],
     ['the CNI manager\'s own --exception-cidrs replace the chart\'s', {}, [egressGatewayCniManager('--exception-cidrs=52.10.0.0/16').build()], '52.10.3.4', 'nat', 'NAT_IP_GIVEN'],
-    ['without the chart\'s default, IMDS goes into the tunnel too (a private destination)', {}, [egressGatewayCniManager('--exception-cidrs=52.10.0.0/16').build()], '169.254.169.254', 'unknown', 'AKS_SGW_PRIVATE_SOURCE_NOT_READ'],
+    ['without the chart\'s default, IMDS goes into the tunnel too (a private destination)', {}, [egressGatewayCniManager('--exception-cidrs=52.10.0.0/16').build()], '169.254.169.254', 'unknown', 'AKS_SGW_SECONDARY_IPS_UNKNOWN'],
     ['defaultRoute azureNetworking sends only its excludeCidrs through it', { defaultRoute: 'azureNetworking', excludeCidrs: ['52.10.0.0/16'] }, [], '52.10.3.4', 'egress-ip', 'AKS_SGW_GATEWAY'],
     ['defaultRoute azureNetworking leaves other destinations alone', { defaultRoute: 'azureNetworking', excludeCidrs: ['52.10.0.0/16'] }, [], '8.8.8.8', 'nat', 'NAT_IP_GIVEN'],
-    ['defaultRoute azureNetworking ignores the CNI manager\'s exceptions', { defaultRoute: 'azureNetworking', excludeCidrs: ['169.254.0.0/16'] }, [], '169.254.169.254', 'unknown', 'AKS_SGW_PRIVATE_SOURCE_NOT_READ'],
+    ['defaultRoute azureNetworking ignores the CNI manager\'s exceptions', { defaultRoute: 'azureNetworking', excludeCidrs: ['169.254.0.0/16'] }, [], '169.254.169.254', 'unknown', 'AKS_SGW_SECONDARY_IPS_UNKNOWN'],
     ['a destination range partly excluded is unknown', { excludeCidrs: ['10.244.0.0/16'] }, [], '10.0.0.0/8', 'unknown', 'AKS_SGW_ROUTE_MIXED'],
     ['an excludeCidrs entry that is not a CIDR makes the routes unknown', { excludeCidrs: ['10.244.0.0/33'] }, [], '8.8.8.8', 'unknown', 'AKS_SGW_EXCLUDE_CIDR_INVALID'],
     ['so does a CNI manager --exception-cidrs entry that is not one', {}, [egressGatewayCniManager('--exception-cidrs=169.254.169.254').build()], '8.8.8.8', 'unknown', 'AKS_SGW_EXCLUDE_CIDR_INVALID'],
@@ -82,6 +82,18 @@ describe('AKS static egress gateway: what the destination sees', () => {
 
   it('is unknown for a prefix larger than the listing limit', () => {
     expect(codes(answer(cluster([sgw({}, '20.65.40.0/23')]), '8.8.8.8'))).toContain('EGRESS_PREFIX_NOT_LISTED');
+  });
+
+  it.each([
+    ['its GatewayVMConfiguration lists them: any of them', [gatewayVMConfiguration('sgw1', 'shop', ['10.224.0.10', '10.224.0.11'])], [], 'egress-ip', 'AKS_SGW_GATEWAY'],
+    ['another configuration\'s GatewayVMConfiguration says nothing of this one', [gatewayVMConfiguration('sgw2', 'shop', ['10.224.0.10'])], [], 'unknown', 'AKS_SGW_SECONDARY_IPS_UNKNOWN'],
+    ['one that does not parse might be the one', [gatewayVMConfiguration('sgw1', 'shop', ['10.224.0.10', '10.224.0.300'])], [], 'unknown', 'AKS_SGW_SECONDARY_IPS_UNKNOWN'],
+    ['GatewayVMConfigurations refused', [], [forbidden('gatewayvmconfigurations.egressgateway.kubernetes.azure.com')], 'unknown', 'AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE'],
+    ['a GatewayVMConfiguration of a version the tool does not read', [gatewayVMConfiguration('sgw1', 'shop', ['10.224.0.10'], 'egressgateway.kubernetes.azure.com/v1beta1')], [], 'unknown', 'AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE'],
+  ] as const)('public IP mode, a private destination sees a gateway node\'s secondary IP: %s', (_name, extra, gaps, identity, code) => {
+    const d = answer(cluster([sgw(), ...extra]), '10.30.0.5', 'web', [...gaps]);
+    expect([d.identity, codes(d)]).toEqual([identity, [code]]);
+    if (identity === 'egress-ip') expect(d.sourceIPs).toEqual(['10.224.0.10', '10.224.0.11']);
   });
 
   it.each([
