@@ -31,7 +31,7 @@ function isCniManager(ds: KubeObject): boolean {
 }
 
 /** api/v1alpha1/staticgatewayconfiguration_types.go, with the CRD's defaults (defaultRoute, provisionPublicIps). */
-export function toConfiguration(obj: KubeObject, index?: ObjectIndex): StaticGatewayConfig {
+function toConfiguration(obj: KubeObject, index: ObjectIndex): StaticGatewayConfig {
   const spec = getRecord(obj, 'spec');
   const status = getRecord(obj, 'status');
   const prefix = getString(status, 'egressIpPrefix');
@@ -44,7 +44,7 @@ export function toConfiguration(obj: KubeObject, index?: ObjectIndex): StaticGat
     provisionPublicIps: spec?.['provisionPublicIps'] !== false,
     ...(pool ? { gatewayPool: pool } : {}),
     ...(prefix ? { egressIpPrefix: prefix } : {}),
-    ...secondaryIPs(index?.get('GatewayVMConfiguration', obj.metadata.namespace, obj.metadata.name)),
+    ...secondaryIPs(index.get('GatewayVMConfiguration', obj.metadata.namespace, obj.metadata.name)),
     source: refOf(obj),
   };
 }
@@ -59,7 +59,10 @@ function secondaryIPs(vm: KubeObject | undefined): Pick<StaticGatewayConfig, 'se
   return vm && addresses.length > 0 ? { secondaryIPs: { addresses, source: refOf(vm) } } : {};
 }
 
-/** The CNI manager's `serve --exception-cidrs=a,b` (cmd/kube-egress-gateway-cnimanager/cmd/serve.go). */
+/**
+ * The CNI manager's `serve --exception-cidrs=a,b` (cmd/kube-egress-gateway-cnimanager/cmd/serve.go;
+ * a cobra subcommand, so `serve` is dropped before the flags are read), none when the flag is absent.
+ */
 function exceptionCidrs(ds: KubeObject | undefined): string[] {
   const container = ds && containers(ds)[0];
   if (!container) return CHART_EXCEPTION_CIDRS;
