@@ -19,9 +19,13 @@ export interface DatapathOptions {
   datapath?: string[];
 }
 
-/** The mechanisms that can be detected, by name, in chain order; and the egress gateways' ids in the order they are asked. */
+/**
+ * The mechanisms that can be detected, by name, in chain order; and the egress gateways' ids in the
+ * order they are asked. `always`: a gateway found from its own custom resources and annotations,
+ * which --datapath (a list of node agents) neither names nor replaces.
+ */
 export interface DatapathRegistry {
-  detections: readonly { name: string; detection: Detection }[];
+  detections: readonly { name: string; detection: Detection; always?: true }[];
   gatewayOrder: readonly string[];
 }
 
@@ -68,8 +72,8 @@ export function agentNamespaces(registry: DatapathRegistry): string[] {
 function overridden(inputs: DetectInputs, names: string[], registry: DatapathRegistry): Datapath {
   inputs.warnings.push({ code: 'DATAPATH_OVERRIDDEN', data: { datapath: names.join(',') } });
   const found: Found = { layers: [], gateways: [] };
-  for (const { detection } of registry.detections.filter((d) => names.includes(d.name))) {
-    const forced = detection.force(inputs);
+  for (const { detection, always } of registry.detections.filter((d) => d.always || names.includes(d.name))) {
+    const forced = always ? detection.detect(inputs, found.layers) : detection.force(inputs);
     add(found, { ...forced, layers: forced.layers.map((l) => ({ ...l, scope: { basis: 'all-nodes' as const } })) });
   }
   return datapathOf(found, registry);

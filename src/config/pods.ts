@@ -70,7 +70,7 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
 }
 
 /** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
-export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/',
+export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/', 'kubernetes.azure.com/static-gateway-configuration',
   // OVN-Kubernetes nodes: the gateway router's address and the node's share of the cluster subnet.
   'k8s.ovn.org/node-primary-ifaddr', 'k8s.ovn.org/node-subnets'];
 

@@ -178,6 +178,18 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `policy ${d['policy']} selects ${d['pods']} hostNetwork ${plural(d['pods'], 'pod', 'pods')} of this workload, but egress gateway policies never apply to hostNetwork pods: they leave with their node's address`,
     fix: (d) => `run the workload without hostNetwork if it must use the gateway, or exclude it from the selectors of policy ${d['policy']}`,
   },
+  AKS_SGW_CONFIGURATION_NOT_FOUND: {
+    message: (d) => `${d['pods']} ${plural(d['pods'], 'pod', 'pods')} of this workload ${plural(d['pods'], 'names', 'name')} StaticGatewayConfiguration ${d['name']}, which namespace ${d['namespace']} does not hold${d['elsewhere'] ? ` (${d['elsewhere']} does; a pod uses only its own namespace's)` : ''}: the CNI plugin refuses to start new ones`,
+    fix: (d) => `create StaticGatewayConfiguration ${d['name']} in ${d['namespace']}, or correct the annotation kubernetes.azure.com/static-gateway-configuration`,
+  },
+  AKS_SGW_NO_EGRESS_PREFIX: {
+    message: (d) => `StaticGatewayConfiguration ${d['configuration']} has no status.egressIpPrefix: the gateway is not provisioned, and the CNI plugin refuses to start pods that name it (${d['pods']} now)`,
+    fix: (d) => `look for error events with kubectl describe staticgatewayconfiguration -n ${d['configuration']!.split('/')[0]} ${d['configuration']!.split('/')[1]} (gateway node pool, public IP prefix), and let the controller reconcile it`,
+  },
+  AKS_SGW_HOST_NETWORK_ANNOTATED: {
+    message: (d) => `${d['pods']} hostNetwork ${plural(d['pods'], 'pod', 'pods')} of this workload ${plural(d['pods'], 'names', 'name')} StaticGatewayConfiguration ${d['name']}, but the gateway's CNI plugin never runs for hostNetwork pods: they leave with their node's address`,
+    fix: () => 'run the workload without hostNetwork if it must use the gateway, or remove the annotation',
+  },
 };
 
 export function lintMessage(finding: LintFinding<LintCode>): string {

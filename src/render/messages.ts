@@ -93,6 +93,8 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so the Namespace annotations that may send the pod to an egress gateway are unknown`,
   ANTREA_CONFIG_UNREADABLE: (d) => `${couldNotRead(d)}, so Antrea's traffic mode, noSNAT and Egress settings (antrea-agent.conf in antrea-config) are unknown`,
   ANTREA_EGRESSES_UNREADABLE: (d) => `${couldNotRead(d)}: an Antrea Egress may send this traffic through its egress IP`,
+  AKS_SGW_CONFIGURATIONS_UNREADABLE: (d) => `${couldNotRead(d)}, so StaticGatewayConfiguration ${d['configuration']}, which the pod's annotation names, is unknown: whether its traffic goes through the gateway, and with which address`,
+  AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the gateway nodes' secondary private IPs, which a private destination sees through StaticGatewayConfiguration ${d['configuration']}, are unknown`,
   GKE_EGRESS_NAT_POLICIES_UNREADABLE: (d) => `${couldNotRead(d)}, so which destinations GKE leaves unSNATed on this node is unknown`,
   EKS_AUTO_NODECLASSES_UNREADABLE: (d) => `${couldNotRead(d)}, so the SNAT policy of EKS Auto Mode node ${d['node']}'s NodeClass is unknown`,
   EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,

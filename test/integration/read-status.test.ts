@@ -64,6 +64,7 @@ const DEPENDS: [Refusable, string[], string][] = [
   // Only a node without the eks.amazonaws.com/nodeclass label is linked to its NodeClass through its NodePool.
   ['nodepools', ['pool-app'], 'EKS_AUTO_NODEPOOLS_UNREADABLE'],
   ['egressips', ['ovn-app'], 'OVN_EGRESSIPS_UNREADABLE'],
+  ['staticgatewayconfigurations', ['aks-app'], 'AKS_SGW_CONFIGURATIONS_UNREADABLE'],
 ];
 
 describe('a user who may not read one resource', () => {
@@ -83,6 +84,8 @@ describe('a user who may not read one resource', () => {
       'auto-app': 'node-ip 54.1.2.3',
       'pool-app': 'node-ip 54.1.2.4',
       'ovn-app': 'egress-ip 10.0.0.50',
+      // Any address of the gateway's /31 prefix: a set, so no single sourceIP.
+      'aks-app': 'egress-ip null',
     });
   });
 
@@ -142,6 +145,19 @@ describe('a user who may not read one resource', () => {
     expect(report.warnings).toContain('cannot list pods in kube-system: results may be incomplete');
     expect(report.warnings.some((w) => w.includes('DaemonSet cilium') && w.includes('nodeSelector'))).toBe(true);
     expect(Object.fromEntries(report.items.map((i) => [i.pod, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+  });
+
+  it('may not list GatewayVMConfigurations: a private destination behind the AKS gateway is unknown, the internet is not', async () => {
+    const asUser = async (user: string) => {
+      const result = await runPlugin(['who', '-l', 'app=aks-app', '-n', 'shop', '--to', '10.30.0.5', '--to', '8.8.8.8', '-o', 'json', '--kubeconfig', kubeconfig(user)]);
+      expect(result.code, result.stderr).toBe(0);
+      return Object.fromEntries((JSON.parse(result.stdout) as { items: (Item & { destination: string; sourceIPs: string[] })[] }).items.map((i) => [i.destination, i]));
+    };
+    const [full, refused] = [await asUser('full-user'), await asUser(refusingUser('gatewayvmconfigurations'))];
+    expect(full['10.30.0.5']).toMatchObject({ identity: 'egress-ip', sourceIPs: ['10.224.0.10', '10.224.0.11'] });
+    expect(refused['10.30.0.5']).toMatchObject({ identity: 'unknown', sourceIPs: [] });
+    expect(refused['10.30.0.5']!.reasons.map((r) => r.code)).toEqual(['AKS_SGW_GATEWAY_ADDRESSES_UNREADABLE']);
+    expect(refused['8.8.8.8']).toMatchObject({ identity: 'egress-ip', sourceIPs: ['20.65.41.84', '20.65.41.85'] });
   });
 
   it('may not list Calico Enterprise egress gateway policies: the API is not served here, so nothing changes', async () => {

@@ -21,3 +21,18 @@ export function flannelConfig(network: string): ConfigMapBuilder {
 export function egressNatPolicy(name: string, cidrs: string[], action = 'NoSNAT'): KubeObject {
   return { apiVersion: 'networking.gke.io/v1', kind: 'EgressNATPolicy', metadata: { name }, spec: { action, destinations: cidrs.map((cidr) => ({ cidr })) } };
 }
+
+/** An AKS StaticGatewayConfiguration (egressgateway.kubernetes.azure.com/v1alpha1); `egressIpPrefix` is its status, absent until reconciled. */
+export function staticGatewayConfiguration(name: string, namespace: string, spec: Record<string, unknown>, egressIpPrefix?: string, apiVersion = 'egressgateway.kubernetes.azure.com/v1alpha1'): KubeObject {
+  return { apiVersion, kind: 'StaticGatewayConfiguration', metadata: { name, namespace }, spec: { gatewayNodepoolName: 'gatewaypool', ...spec }, ...(egressIpPrefix ? { status: { egressIpPrefix } } : {}) };
+}
+
+/** kube-egress-gateway's CNI manager DaemonSet as its Helm chart installs it, with the `serve` flags given. */
+export const egressGatewayCniManager = (...flags: string[]): DaemonSetBuilder => daemonSet('kube-egress-gateway-cni-manager', 'kube-egress-gateway-system')
+  .image('mcr.microsoft.com/aks/kube-egress-gateway-cnimanager:v0.0.21').args('serve', ...flags);
+
+/** The GatewayVMConfiguration the controller keeps beside a StaticGatewayConfiguration (same namespace and name), with its nodes' secondary IPs. */
+export function gatewayVMConfiguration(name: string, namespace: string, secondaryIPs: string[], apiVersion = 'egressgateway.kubernetes.azure.com/v1alpha1'): KubeObject {
+  const profiles = secondaryIPs.map((secondaryIP, i) => ({ nodeName: `aks-gatewaypool-${i}`, primaryIP: `10.224.0.${20 + i}`, secondaryIP }));
+  return { apiVersion, kind: 'GatewayVMConfiguration', metadata: { name, namespace }, spec: { gatewayNodepoolName: 'gatewaypool' }, status: { gatewayVMProfiles: profiles } };
+}

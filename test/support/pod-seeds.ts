@@ -12,6 +12,7 @@ export interface PodSeed {
   labels?: Record<string, string>;
   owner?: { apiVersion: string; kind: string; name: string };
   hostNetwork?: boolean;
+  annotations?: Record<string, string>;
 }
 
 function podManifest(p: PodSeed, withStatus: boolean): object {
@@ -19,6 +20,7 @@ function podManifest(p: PodSeed, withStatus: boolean): object {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {
       name: p.name, namespace: p.namespace, labels: p.labels ?? {},
+      ...(p.annotations ? { annotations: p.annotations } : {}),
       ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
     },
     spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },

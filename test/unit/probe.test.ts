@@ -67,6 +67,16 @@ describe('the probe pod', () => {
     expect(probe.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'shop', uid: 'uid-1', controller: true, blockOwnerDeletion: false }]);
   });
 
+  it('carries the annotation that opts a pod into an AKS static egress gateway, so its CNI routes it alike', () => {
+    const objects = build(node('n1').internalIP('10.0.0.1').podCIDR('10.4.1.0/24'), pod('web-1', 'shop').on('n1').ip('10.4.1.7')
+      .annotate('kubernetes.azure.com/static-gateway-configuration', 'sgw1').annotate('unrelated.example.com/note', 'x'));
+    const snapshot = buildSnapshot(objects);
+    const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+    const [plan] = planProbes(predict(snapshot, pods, { destinations: [destination('8.8.8.8')] }), pods, 'pod');
+    const annotations = buildProbePod(plan!, { runId: 'abc123', index: 0, image: 'busybox', echoURL: 'http://203.0.113.10:8080/', timeoutSeconds: 10, settleSeconds: 0 }).metadata.annotations;
+    expect(annotations).toEqual({ 'kubernetes.azure.com/static-gateway-configuration': 'sgw1', 'kubectl-egress.io/probes-for': 'shop/web-1' });
+  });
+
   it('meets Pod Security restricted, mounts no token, never becomes Ready, and has a deadline', () => {
     const container = spec['containers'][0];
     expect(spec).toMatchObject({ automountServiceAccountToken: false, restartPolicy: 'Never', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });

@@ -89,6 +89,8 @@ export interface GatewayMechanism<L extends GatewayLayer = GatewayLayer, I exten
   readonly stage: 'egress-gateway';
   /** The words for it in `who`'s datapath header, if it adds any. */
   describe(layer: L): string | undefined;
+  /** How config/ finds it, when no node-SNAT mechanism's detection brings it along (Calico's does). */
+  readonly detection?: Detection;
   /**
    * Everything of the pod (and its node) the gateway's choice depends on; undefined: it has
    * nothing to say about this pod. Inputs are interned, so pods with equal inputs share a verdict.

@@ -19,6 +19,7 @@ import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { eksAutoMode } from './eks-auto-mode.ts';
 import { antreaEgressCheck } from './antrea-egress.ts';
 import { ovnEgressIps } from './ovn-egress-ip.ts';
+import { aksStaticGateway } from './aks-static-gateway.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -36,6 +37,7 @@ const CHECKS = [
   eksAutoMode,
   antreaEgressCheck,
   ovnEgressIps,
+  aksStaticGateway,
   allowlistCoverage,
 ] as const;
 

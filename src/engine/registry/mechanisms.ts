@@ -8,6 +8,7 @@ import type { GatewayLayer, SnatLayer } from '../../model/datapath.ts';
 import { agentNamespaces, type DatapathRegistry } from '../../config/datapath.ts';
 import type { ResourceSpec } from '../../model/resources.ts';
 import { antreaEgress } from '../gateways/antrea-egress.ts';
+import { aksStaticEgressGateway } from '../gateways/aks-static-egress-gateway.ts';
 import { calicoEgressGateway } from '../gateways/calico.ts';
 import { ciliumEgressGateway } from '../gateways/cilium.ts';
 import { ovnEgressIp } from '../gateways/ovn-egress-ip.ts';
@@ -41,6 +42,7 @@ export const MECHANISMS = [
   antreaEgress,
   ovnEgressService,
   ovnEgressIp,
+  aksStaticEgressGateway,
   calico,
   gkeEgressNatPolicy,
   gkeDefaultSnat,
@@ -75,14 +77,18 @@ export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayL
   return byId.get(layer.mechanism) as unknown as GatewayMechanism<GatewayLayer, object>;
 }
 
-/** What config/ detects, and in which order (config/datapath.ts). */
+/**
+ * What config/ detects, and in which order (config/datapath.ts): node SNAT in chain order, then the
+ * gateways found on their own (the AKS static egress gateway; Calico's comes with calico).
+ */
+const DETECTED = [...MECHANISMS.filter((m) => m.stage === 'node-snat'), ...MECHANISMS.filter((m) => m.stage === 'egress-gateway')];
 export const DATAPATH_REGISTRY: DatapathRegistry = {
-  detections: MECHANISMS.flatMap((m) => (m.stage === 'node-snat' && 'detection' in m && m.detection ? [{ name: m.id, detection: m.detection }] : [])),
+  detections: DETECTED.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection, ...(m.stage === 'egress-gateway' ? { always: true as const } : {}) }] : [])),
   gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
 };
 
 /** The names --datapath takes: every detectable mechanism, and `none` for no masquerading at all. */
-export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.map((d) => d.name), 'none'];
+export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.flatMap((d) => (d.always ? [] : [d.name])), 'none'];
 
 /** The layer's words in `who`'s datapath header, from its mechanism. */
 export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefined {

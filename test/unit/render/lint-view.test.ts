@@ -41,6 +41,9 @@ describe('the codes', () => {
       OVN_EGRESSIP_NOT_ASSIGNED: 'warning',
       OVN_EGRESSIP_OVERLAP: 'error',
       OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error',
+      AKS_SGW_CONFIGURATION_NOT_FOUND: 'error',
+      AKS_SGW_NO_EGRESS_PREFIX: 'warning',
+      AKS_SGW_HOST_NETWORK_ANNOTATED: 'warning',
       ALLOWLIST_MISSES_NODES: 'error',
     });
   });
