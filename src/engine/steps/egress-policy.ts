@@ -1,7 +1,8 @@
 /**
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
- * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts); where a
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), within the
+ * admin policy tiers around it (engine/policy/tiers.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
  * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
@@ -11,6 +12,7 @@ import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/policy.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
@@ -18,6 +20,7 @@ import { Table2 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
+import { tieredVerdict } from '../policy/tiers.ts';
 
 const LAYER = 'egress-policy';
 
@@ -47,7 +50,9 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   const inputs = ctx.snapshot.policy;
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
-  const answer = networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, ctx.of(policyView, ctx.snapshot));
+  const view = ctx.of(policyView, ctx.snapshot);
+  const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, view);
+  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, networkPolicies);
   const others = otherKinds(inputs, pod.namespace);
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
@@ -82,6 +87,9 @@ function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
   if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
   return effect.build();
 }
+
+/** The admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), by priority. */
+const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
