@@ -6,12 +6,10 @@
 import { toAdminPolicy } from '../../src/config/admin-network-policies.ts';
 import type { AdminView } from '../../src/engine/policy/admin-network-policy.ts';
 import type { AdminPolicyInfo, AdminPolicyKind } from '../../src/model/admin-policy.ts';
-import type { KubeObject } from '../../src/model/objects.ts';
 import type { NodeInfo, PodInfo } from '../../src/model/snapshot.ts';
 import { singleAddress } from '../../src/net/ip.ts';
 import { clusterView, testPod } from './policy-builders.ts';
-
-type Json = Record<string, unknown>;
+import { SpecBuilder, type Json } from './spec-builder.ts';
 
 const API_VERSION: Record<AdminPolicyKind, string> = {
   AdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
@@ -19,36 +17,15 @@ const API_VERSION: Record<AdminPolicyKind, string> = {
   ClusterNetworkPolicy: 'policy.networking.k8s.io/v1alpha2',
 };
 
-export class AdminPolicyBuilder {
-  private readonly obj: KubeObject;
+export class AdminPolicyBuilder extends SpecBuilder<AdminPolicyInfo> {
   constructor(kind: AdminPolicyKind, name: string, spec: Json) {
-    this.obj = { apiVersion: API_VERSION[kind], kind, metadata: { name }, spec: { subject: { namespaces: {} }, ...spec } };
-  }
-
-  private get spec(): Json {
-    return this.obj['spec'] as Json;
+    super({ apiVersion: API_VERSION[kind], kind, metadata: { name }, spec: { subject: { namespaces: {} }, ...spec } });
   }
 
   /** The subject as written (`{ namespaces: … }` or `{ pods: { namespaceSelector, podSelector } }`). */
   subject(subject: Json): this {
     this.spec['subject'] = subject;
     return this;
-  }
-
-  /** One egress rule, written as its YAML (`{ name, action, to: [...], ports|protocols: [...] }`). */
-  egress(rule: Json): this {
-    ((this.spec['egress'] ??= []) as Json[]).push(rule);
-    return this;
-  }
-
-  /** Any spec field as written, for malformed objects. */
-  set(field: string, value: unknown): this {
-    this.spec[field] = value;
-    return this;
-  }
-
-  build(): KubeObject {
-    return structuredClone(this.obj);
   }
 
   info(): AdminPolicyInfo {
