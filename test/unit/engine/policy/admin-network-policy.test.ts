@@ -121,6 +121,22 @@ describe('Admin tier, then NetworkPolicy, then Baseline tier (standard-integrati
   ]);
 });
 
+/** conformance/base/baseline_tier/standard-egress-tcp-rules.yaml, its first rules. */
+const baselineTcp = () => cnp('default', 'Baseline', 10).subject(ns('gryffindor'))
+  .egress({ name: 'allow-to-ravenclaw-everything', action: 'Accept', to: [ns('ravenclaw')] })
+  .egress({ name: 'deny-to-ravenclaw-everything', action: 'Deny', to: [ns('ravenclaw')] })
+  .egress({ name: 'deny-to-slytherin-at-port-80', action: 'Deny', to: [ns('slytherin')], protocols: [tcp(80)] });
+
+describe('the Baseline tier: rules in order, for pods no NetworkPolicy isolates (baseline standard-egress-tcp-rules)', () => {
+  table([
+    { name: 'Accept before Deny to ravenclaw: allowed', policies: [baselineTcp()], to: to(IP['luna-lovegood-0']!, 80), verdict: 'allowed', codes: ['BASELINE_POLICY_ALLOWED'] },
+    { name: 'slytherin at port 80: denied', policies: [baselineTcp()], to: to(IP['draco-malfoy-0']!, 80), verdict: 'denied', codes: ['BASELINE_POLICY_DENIED'] },
+    { name: 'slytherin at port 8080: nothing matches, let out', policies: [baselineTcp()], to: to(IP['draco-malfoy-0']!, 8080), verdict: 'allowed', codes: ['NETPOL_NOT_ISOLATED'] },
+    { name: 'an Admin Pass in front of the baseline changes nothing for it', policies: [cnp('pass', 'Admin', 1).egress({ action: 'Pass', to: [ns('slytherin')] }), baselineTcp()],
+      to: to(IP['draco-malfoy-0']!, 80), verdict: 'denied', codes: ['ADMIN_POLICY_PASSED', 'BASELINE_POLICY_DENIED'] },
+  ]);
+});
+
 describe('networks and nodes peers (standard-egress-inline-cidr-rules, experimental-egress-selector-rules)', () => {
   const nodes = [testNode('n1', '192.168.1.20', { 'kubernetes.io/os': 'linux' }), testNode('n2', '192.168.1.21')];
   const denyLinuxNodes = () => cnp('nodes', 'Admin', 5).egress({ action: 'Deny', to: [{ nodes: { matchLabels: { 'kubernetes.io/os': 'linux' } } }] });
