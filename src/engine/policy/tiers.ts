@@ -16,7 +16,7 @@ import type { Findings } from '../core/mechanism.ts';
 import { tierOutcome, type AdminView } from './admin-network-policy.ts';
 
 export const TIER_FINDINGS = {
-  ADMIN_POLICY_NOT_ENFORCED: (d) => `${d['kinds']} exist, and no enforcer found implements them (${d['enforcers']}): they do not change the verdict`,
+  ADMIN_POLICY_NOT_ENFORCED: (d) => `${d['kinds']} objects exist, and no enforcer found implements that kind (${d['enforcers']}): they do not change the verdict`,
   ADMIN_POLICY_ENFORCEMENT_UNKNOWN: (d) => `whether ${d['enforcers']} enforces ${d['kinds']} is unknown (a version or setting not read), and it decides this: ${d['with']} if it does, ${d['without']} if not`,
 } satisfies Findings;
 
