@@ -12,7 +12,7 @@ import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
 /** A field the API server would refuse, with where it is. */
-class Refused extends Error {
+export class Refused extends Error {
   readonly field: string;
   readonly value: unknown;
   constructor(field: string, value: unknown) {

@@ -12,7 +12,9 @@ import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset
 import { unreadable } from './gaps.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getString, type Json, type ObjectIndex } from './objects.ts';
-import { NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { ADMIN_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { toAdminPolicy } from './admin-network-policies.ts';
+import { adminPolicySupport } from './admin-policy-support.ts';
 import { resourceName } from '../model/resources.ts';
 
 export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPods: boolean): PolicyInputs {
@@ -21,11 +23,12 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) => index.all(spec.kind).map((o) => ({
     kind: o.kind, ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }), name: o.metadata.name,
   })));
-  const unevaluatedUnread = UNEVALUATED_POLICIES.flatMap((spec) => {
+  // An admin policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
+  const unevaluatedUnread = [...ADMIN_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
     const gap = gaps.find((g) => (g.reason === 'forbidden' || g.reason === 'unknown-version') && g.resource === resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
-  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), allPods };
+  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), allPods };
 }
 
 /**
@@ -36,6 +39,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
 function enforcers(index: ObjectIndex): PolicyEnforcer[] {
   return index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
     id: enforcerOf(ds)!, source: { kind: 'DaemonSet', ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }), name: ds.metadata.name },
+    admin: adminPolicySupport(enforcerOf(ds)!, ds),
   }));
 }
 

@@ -9,15 +9,21 @@ import type { ResourceSpec } from '../model/resources.ts';
 
 export const NETWORK_POLICIES: ResourceSpec = { group: 'networking.k8s.io', versions: ['v1'], plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true };
 
+/**
+ * SIG Network's network-policy-api: AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and
+ * their successor ClusterNetworkPolicy (v1alpha2), worked out by engine/policy/admin-network-policy.ts.
+ */
+export const ADMIN_POLICIES: readonly ResourceSpec[] = [
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false },
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false },
+  { group: 'policy.networking.k8s.io', versions: ['v1alpha2'], plural: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy', namespaced: false },
+];
+
 /** Policy kinds that may allow or deny egress beside NetworkPolicy, by the enforcers that apply them. */
 export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   // Cilium: github.com/cilium/cilium pkg/k8s/apis/cilium.io/v2 (cnp_types.go, ccnp_types.go).
   { group: 'cilium.io', versions: ['v2'], plural: 'ciliumnetworkpolicies', kind: 'CiliumNetworkPolicy', namespaced: true },
   { group: 'cilium.io', versions: ['v2'], plural: 'ciliumclusterwidenetworkpolicies', kind: 'CiliumClusterwideNetworkPolicy', namespaced: false },
-  // SIG Network's network-policy-api: AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and their successor (v1alpha2).
-  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false },
-  { group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false },
-  { group: 'policy.networking.k8s.io', versions: ['v1alpha2'], plural: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy', namespaced: false },
   // Calico: crd.projectcalico.org/v1, the CRDs behind projectcalico.org/v3.
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'networkpolicies', kind: 'CalicoNetworkPolicy', namespaced: true },
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'globalnetworkpolicies', kind: 'GlobalNetworkPolicy', namespaced: false },
@@ -30,7 +36,7 @@ export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   { group: 'networking.gke.io', versions: ['v1alpha1'], plural: 'fqdnnetworkpolicies', kind: 'FQDNNetworkPolicy', namespaced: true },
 ];
 
-export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, ...UNEVALUATED_POLICIES];
+export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, ...ADMIN_POLICIES, ...UNEVALUATED_POLICIES];
 
 /** `group/kind` of a custom resource whose kind is also another resource's → the name it is indexed under. */
 export const KIND_ALIASES: Readonly<Record<string, string>> = {

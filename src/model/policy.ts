@@ -6,6 +6,7 @@ import type { IpRange } from './net.ts';
 import type { Finding } from './reasons.ts';
 import type { LabelSelector } from './selector.ts';
 import type { ReadGap } from './gaps.ts';
+import type { AdminPolicyInfo, AdminPolicyKind, AdminSupport } from './admin-policy.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -75,6 +76,8 @@ export interface PolicyEnforcer {
   id: string;
   /** The DaemonSet it was found by. */
   source: { kind: string; namespace?: string; name: string };
+  /** Which admin policy kinds it implements (config/admin-policy-support.ts); a kind not listed: no. */
+  admin?: Partial<Record<AdminPolicyKind, AdminSupport>>;
 }
 
 /** A policy object of a kind whose verdicts the engine does not work out (yet): its presence makes them unknown. */
@@ -93,6 +96,8 @@ export interface PolicyInputs {
   unevaluated: UnevaluatedPolicy[];
   unevaluatedUnread: ReadGap[];
   enforcers: PolicyEnforcer[];
+  /** AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies (engine/policy/admin-network-policy.ts). */
+  adminPolicies: AdminPolicyInfo[];
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

@@ -4,6 +4,8 @@
 import type { CoreReasonCode, Finding, ReasonCode } from '../model/reasons.ts';
 import { MECHANISMS } from '../engine/registry/mechanisms.ts';
 import { NETWORK_POLICY_FINDINGS } from '../engine/policy/network-policy.ts';
+import { ADMIN_POLICY_FINDINGS } from '../engine/policy/admin-network-policy.ts';
+import { TIER_FINDINGS } from '../engine/policy/tiers.ts';
 import { POLICY_FINDINGS } from '../engine/steps/egress-policy.ts';
 
 type Data = Record<string, string>;
@@ -140,7 +142,7 @@ function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';
 }
 
-const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, POLICY_FINDINGS);
+const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, POLICY_FINDINGS, ADMIN_POLICY_FINDINGS, TIER_FINDINGS);
 
 export function messageOf(finding: Finding): string {
   const message = (MESSAGES as Partial<Record<ReasonCode, (d: Data) => string>>)[finding.code] ?? MECHANISM_MESSAGES[finding.code];

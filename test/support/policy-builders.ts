@@ -7,23 +7,17 @@ import { ObjectIndex } from '../../src/config/objects.ts';
 import { toPodInfo } from '../../src/config/pods.ts';
 import type { ClusterView } from '../../src/engine/policy/network-policy-rules.ts';
 import type { IpRange } from '../../src/model/net.ts';
-import type { KubeObject } from '../../src/model/objects.ts';
 import type { NetworkPolicyInfo, PolicyTarget, Protocol } from '../../src/model/policy.ts';
 import type { PodInfo } from '../../src/model/snapshot.ts';
 import { parseCidr, singleAddress } from '../../src/net/ip.ts';
 import { pod as podBuilder } from './builders.ts';
+import { SpecBuilder } from './spec-builder.ts';
 
-type Json = Record<string, unknown>;
 export type Selector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
 
-export class NetworkPolicyBuilder {
-  private readonly obj: KubeObject;
+export class NetworkPolicyBuilder extends SpecBuilder<NetworkPolicyInfo> {
   constructor(name: string, namespace: string) {
-    this.obj = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { podSelector: {} } };
-  }
-
-  private get spec(): Json {
-    return this.obj['spec'] as Json;
+    super({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { podSelector: {} } });
   }
 
   selecting(podSelector: Selector): this {
@@ -34,22 +28,6 @@ export class NetworkPolicyBuilder {
   types(...policyTypes: string[]): this {
     this.spec['policyTypes'] = policyTypes;
     return this;
-  }
-
-  /** One egress rule, written as its YAML (`{ to: [...], ports: [...] }`). */
-  egress(rule: Json = {}): this {
-    ((this.spec['egress'] ??= []) as Json[]).push(rule);
-    return this;
-  }
-
-  /** Any spec field as written, for malformed objects. */
-  set(field: string, value: unknown): this {
-    this.spec[field] = value;
-    return this;
-  }
-
-  build(): KubeObject {
-    return structuredClone(this.obj);
   }
 
   info(): NetworkPolicyInfo {

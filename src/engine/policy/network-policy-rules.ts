@@ -34,7 +34,7 @@ export function ruleMatches(rule: NetworkPolicyEgressRule, policyNamespace: stri
   return bothOf(peers, anyOf(rule.ports.map((port) => portMatches(port, target, view)), YES));
 }
 
-function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, target: PolicyTarget, view: ClusterView): Tri {
+export function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, target: PolicyTarget, view: ClusterView): Tri {
   return peer.kind === 'ipBlock' ? ipBlockMatches(peer, target.range) : podPeerMatches(peer, policyNamespace, target.range, view);
 }
 
@@ -74,7 +74,7 @@ function namespaceMatches(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, po
   return matchesSelector(labels, peer.namespaceSelector) ? YES : NO;
 }
 
-function portMatches(port: NetworkPolicyPort, target: PolicyTarget, view: ClusterView): Tri {
+export function portMatches(port: NetworkPolicyPort, target: PolicyTarget, view: ClusterView): Tri {
   if (port.protocol !== target.protocol) return NO;
   if (port.port === undefined) return YES;
   if (typeof port.port === 'string') return namedPortMatches(port.port, target, view);

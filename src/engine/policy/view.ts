@@ -6,17 +6,19 @@ import type { IpRange } from '../../model/net.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { formatAddress, singleAddress } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
-import type { ClusterView } from './network-policy-rules.ts';
+import type { AdminView } from './admin-network-policy.ts';
 
 /** The label the API server puts on every Namespace (since Kubernetes 1.21); -f input may lack it. */
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
-export const policyView = derivation((snapshot: Snapshot): ClusterView => {
+export const policyView = derivation((snapshot: Snapshot): AdminView => {
   const byAddress = new Map<string, PodInfo[]>();
   for (const pod of snapshot.pods) for (const ip of pod.podIPs) byAddress.set(ip, [...(byAddress.get(ip) ?? []), pod]);
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const complete = snapshot.policy.allPods;
   return {
+    // A node peer is a node's status.addresses; every node is read whenever every pod is.
+    nodesIn: (range: IpRange) => ({ nodes: snapshot.nodes.filter((node) => inRange([...node.internalIPs, ...node.externalIPs], range)), complete }),
     podsIn: (range: IpRange) => ({ pods: range.first === range.last ? (byAddress.get(formatAddress(range.family, range.first)) ?? []) : podsInRange(snapshot.pods, range), complete }),
     namespaceLabels: (namespace) => {
       const read = snapshot.namespaceLabels[namespace];
@@ -29,8 +31,12 @@ export const policyView = derivation((snapshot: Snapshot): ClusterView => {
 });
 
 function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
-  return pods.filter((pod) => pod.podIPs.some((ip) => {
+  return pods.filter((pod) => inRange(pod.podIPs, range));
+}
+
+function inRange(addresses: readonly string[], range: IpRange): boolean {
+  return addresses.some((ip) => {
     const address = singleAddress(ip);
     return address !== undefined && address.family === range.family && address.first >= range.first && address.first <= range.last;
-  }));
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
- * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts); where a
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), within the
+ * admin policy tiers around it (engine/policy/tiers.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
  * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
@@ -11,6 +12,7 @@ import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/policy.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
@@ -18,6 +20,7 @@ import { Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
+import { tieredVerdict } from '../policy/tiers.ts';
 
 const LAYER = 'egress-policy';
 
@@ -25,7 +28,7 @@ export const POLICY_FINDINGS = {
   NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
   POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `NetworkPolicies isolate the pod, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -49,7 +52,9 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   const inputs = ctx.snapshot.policy;
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
-  const answer = networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, ctx.of(policyView, ctx.snapshot));
+  const view = ctx.of(policyView, ctx.snapshot);
+  const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, view);
+  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, networkPolicies);
   const others = otherKinds(inputs, pod.namespace);
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
@@ -84,6 +89,9 @@ function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
   if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
   return effect.build();
 }
+
+/** The admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), by priority. */
+const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
