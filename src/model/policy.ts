@@ -6,6 +6,7 @@ import type { IpRange } from './net.ts';
 import type { Finding } from './reasons.ts';
 import type { LabelSelector } from './selector.ts';
 import type { ReadGap } from './gaps.ts';
+import type { EgressFirewallInputs } from './egress-firewall.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -93,6 +94,8 @@ export interface PolicyInputs {
   unevaluated: UnevaluatedPolicy[];
   unevaluatedUnread: ReadGap[];
   enforcers: PolicyEnforcer[];
+  /** OVN-Kubernetes EgressFirewalls (absent in inputs built before they were read). */
+  egressFirewalls?: EgressFirewallInputs;
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

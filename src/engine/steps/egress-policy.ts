@@ -1,7 +1,8 @@
 /**
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
- * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts); where a
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), and beside
+ * it OVN-Kubernetes' EgressFirewall, which the packet must pass too (engine/policy/egress-firewall.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
  * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
@@ -16,6 +17,7 @@ import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { bothMustAllow, egressFirewallAnswer } from '../policy/egress-firewall.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 
@@ -39,7 +41,11 @@ export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Dest
   const input = ctx.inputs.intern(LAYER, { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork });
   const verdicts = ctx.table(VERDICTS).row(input);
   let effect = verdicts.get(destination);
-  if (!effect) verdicts.set(destination, (effect = toEffect(ctx, verdictOf(ctx, pod, destination))));
+  if (!effect) {
+    const answer = verdictOf(ctx, pod, destination);
+    const firewall = egressFirewallAnswer(ctx, pod, destination);
+    verdicts.set(destination, (effect = toEffect(ctx, firewall ? bothMustAllow(answer, firewall) : answer)));
+  }
   return effect;
 }
 
