@@ -20,6 +20,8 @@ import { getArray, getRecord, getString, isRecord, type ObjectIndex } from './ob
 
 export const EGRESS_FIREWALLS: ResourceSpec = { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressfirewalls', kind: 'EgressFirewall', namespaced: true };
 
+const HOST_CIDRS = 'k8s.ovn.org/host-cidrs';
+
 /** The one name the CRD admits. */
 export const EGRESS_FIREWALL_NAME = 'default';
 
@@ -29,7 +31,28 @@ const MAX_RULES = 10000 - 2000 + 1;
 export function egressFirewallInputs(index: ObjectIndex, gaps: readonly ReadGap[]): EgressFirewallInputs {
   const unread = unreadable(gaps, resourceName(EGRESS_FIREWALLS)) ?? versionGap(index, EGRESS_FIREWALLS.kind, EGRESS_FIREWALLS.plural);
   const firewalls = index.all(EGRESS_FIREWALLS.kind).filter((o) => o.metadata.name === EGRESS_FIREWALL_NAME).map(toEgressFirewall);
-  return { firewalls, ...(unread && { unread }) };
+  return { firewalls, ...(unread && { unread }), nodeHostAddresses: hostAddresses(index) };
+}
+
+/**
+ * go-controller/pkg/util/node_annotations.go GetNodeHostAddrs: only the k8s.ovn.org/host-cidrs
+ * annotation (a JSON list of CIDRs) gives a node's addresses to nodeSelector rules.
+ */
+function hostAddresses(index: ObjectIndex): Record<string, string[]> {
+  const found: Record<string, string[]> = {};
+  for (const node of index.all('Node')) {
+    const text = node.metadata.annotations?.[HOST_CIDRS];
+    if (text === undefined) continue;
+    let list: unknown;
+    try {
+      list = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(list)) continue;
+    found[node.metadata.name] = list.filter((c): c is string => typeof c === 'string' && parseCidr(c) !== undefined).map((c) => c.slice(0, c.indexOf('/')));
+  }
+  return found;
 }
 
 /** A field ovnkube would refuse, with where it is. */

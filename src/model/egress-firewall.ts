@@ -40,4 +40,9 @@ export interface EgressFirewallInfo {
 export interface EgressFirewallInputs {
   firewalls: EgressFirewallInfo[];
   unread?: ReadGap;
+  /**
+   * By node name, the addresses ovnkube gives a nodeSelector rule for that node: its
+   * k8s.ovn.org/host-cidrs annotation without the prefix lengths; absent for a node without it.
+   */
+  nodeHostAddresses: Record<string, string[]>;
 }

@@ -14,6 +14,8 @@ import { anyOf, bothOf, NO, unknown, YES, type Tri } from './tri.ts';
 export interface FirewallView {
   /** The Nodes read: a nodeSelector rule matches their addresses. */
   nodes: readonly NodeInfo[];
+  /** By node name, its k8s.ovn.org/host-cidrs addresses; a node without the annotation is not there. */
+  hostAddresses: Readonly<Record<string, readonly string[]>>;
 }
 
 export function egressFirewallRuleMatches(rule: EgressFirewallRule, name: string, destination: Destination, view: FirewallView): Tri {
@@ -37,11 +39,14 @@ function targetMatches(rule: EgressFirewallRule, destination: Destination, view:
     return unknown({ code: 'EFW_DNS_NAME', data: { ...data, dnsName: to.name } });
   }
   if (view.nodes.length === 0) return unknown({ code: 'EFW_NODES_UNREAD', data });
-  // GetNodeHostAddrs reads the node's host addresses; those in status.addresses are what the API shows.
-  const addresses = addressRanges(view.nodes.filter((n) => matchesSelector(n.labels, to.selector)).flatMap((n) => [...n.internalIPs, ...n.externalIPs]));
-  const picked = coverage(destination.range, addresses);
-  if (picked === 'some' || (picked === 'all' && destination.range.first !== destination.range.last)) return unknown({ code: 'EFW_DESTINATION_PARTLY_NODES', data });
-  return picked === 'all' ? YES : NO;
+  const picked = view.nodes.filter((n) => matchesSelector(n.labels, to.selector));
+  const covered = coverage(destination.range, addressRanges(picked.flatMap((n) => view.hostAddresses[n.name] ?? [])));
+  if (covered === 'some' || (covered === 'all' && destination.range.first !== destination.range.last)) return unknown({ code: 'EFW_DESTINATION_PARTLY_NODES', data });
+  if (covered === 'all') return YES;
+  // ovnkube's addresses for a node are its host-cidrs annotation, which ovnkube-node writes on every
+  // node it runs on: a picked node without it is one whose addresses this input does not show.
+  const unannotated = picked.filter((n) => !(n.name in view.hostAddresses)).map((n) => n.name);
+  return unannotated.length > 0 ? unknown({ code: 'EFW_NODE_ADDRESSES_UNKNOWN', data: { ...data, nodes: unannotated.join(', ') } }) : NO;
 }
 
 function portMatches(port: EgressFirewallPort, destination: Destination, all: readonly EgressFirewallPort[], data: Record<string, string>): Tri {

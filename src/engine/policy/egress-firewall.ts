@@ -35,6 +35,7 @@ export const EGRESS_FIREWALL_FINDINGS = {
   EFW_DESTINATION_PARTLY_IN_CIDR: (d) => `only part of the destination range is in ${d['rule']}'s cidrSelector ${d['cidr']}: ask about one address`,
   EFW_PORT_NOT_GIVEN: (d) => `${d['rule']} (${d['type']}) applies only to ${d['ports']}: give the port (--to HOST:PORT) to decide`,
   EFW_NODES_UNREAD: (d) => `${d['rule']} (${d['type']}) matches the addresses of nodes its nodeSelector picks, and no Node was read`,
+  EFW_NODE_ADDRESSES_UNKNOWN: (d) => `${d['rule']} (${d['type']}) matches the host addresses of the nodes its nodeSelector picks, and ${d['nodes']} show none (annotation k8s.ovn.org/host-cidrs)`,
   EFW_DESTINATION_PARTLY_NODES: (d) => `only some addresses of the destination range are addresses of the nodes ${d['rule']} picks: ask about one address`,
   EFW_INVALID: (d) => `EgressFirewall ${d['firewall']} has ${d['field']} = ${d['value']}, which ovnkube refuses (it then applies none of its rules): what it does is unknown`,
   EFW_NOT_APPLIED: (d) => `EgressFirewall ${d['firewall']}'s status is ${d['status'] ? `"${d['status']}"` : 'empty'}, not "${EFW_APPLIED}": whether OVN-Kubernetes enforces its rules (--enable-egress-firewall, off by default upstream) is unknown`,
@@ -130,4 +131,5 @@ const firewallsByNamespace = derivation((snapshot: Snapshot) => new Map((snapsho
 const firewallContext = derivation((snapshot: Snapshot): FirewallContext => ({
   ovn: snapshot.datapath.layers.find((l): l is OvnKubernetesLayer => l.mechanism === 'ovn-kubernetes'),
   nodes: snapshot.nodes,
+  hostAddresses: snapshot.policy.egressFirewalls?.nodeHostAddresses ?? {},
 }));
