@@ -29,9 +29,11 @@ export const EGRESS_FIREWALL_NAME = 'default';
 const MAX_RULES = 10000 - 2000 + 1;
 
 export function egressFirewallInputs(index: ObjectIndex, gaps: readonly ReadGap[]): EgressFirewallInputs {
-  const unread = unreadable(gaps, resourceName(EGRESS_FIREWALLS)) ?? versionGap(index, EGRESS_FIREWALLS.kind, EGRESS_FIREWALLS.plural);
+  const refused = gaps.filter((g) => g.resource === resourceName(EGRESS_FIREWALLS) && unreadable([g], g.resource));
+  const hidden = versionGap(index, EGRESS_FIREWALLS.kind, EGRESS_FIREWALLS.plural);
+  const unread = hidden ? [...refused, hidden] : refused;
   const firewalls = index.all(EGRESS_FIREWALLS.kind).filter((o) => o.metadata.name === EGRESS_FIREWALL_NAME).map(toEgressFirewall);
-  return { firewalls, ...(unread && { unread }), nodeHostAddresses: hostAddresses(index) };
+  return { firewalls, unread, nodeHostAddresses: hostAddresses(index) };
 }
 
 /**

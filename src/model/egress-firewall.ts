@@ -36,10 +36,11 @@ export interface EgressFirewallInfo {
   invalid?: { field: string; value: string };
 }
 
-/** The EgressFirewalls that take effect (the one named `default` in each namespace), or why they could not be read. */
+/** The EgressFirewalls that take effect (the one named `default` in each namespace), and where they could not be read. */
 export interface EgressFirewallInputs {
   firewalls: EgressFirewallInfo[];
-  unread?: ReadGap;
+  /** Refused reads (cluster-wide, or of one namespace) and a version the tool does not read. */
+  unread: ReadGap[];
   /**
    * By node name, the addresses ovnkube gives a nodeSelector rule for that node: its
    * k8s.ovn.org/host-cidrs annotation without the prefix lengths; absent for a node without it.

@@ -120,8 +120,8 @@ export function bothMustAllow(first: PolicyAnswer, second: PolicyAnswer): Policy
 export function egressFirewallAnswer(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer | undefined {
   const inputs = ctx.snapshot.policy.egressFirewalls;
   if (!inputs) return undefined;
-  const { unread } = inputs;
-  if (unread && (unread.namespace === undefined || unread.namespace === pod.namespace)) return unknown([{ code: 'EFW_UNREADABLE', data: gapData(unread) }]);
+  const unread = inputs.unread.find((gap) => gap.namespace === undefined || gap.namespace === pod.namespace);
+  if (unread) return unknown([{ code: 'EFW_UNREADABLE', data: gapData(unread) }]);
   const firewall = ctx.of(firewallsByNamespace, ctx.snapshot).get(pod.namespace);
   return firewall && egressFirewallVerdict(firewall, pod, destination, ctx.of(firewallContext, ctx.snapshot));
 }
