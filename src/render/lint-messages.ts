@@ -170,6 +170,14 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `no node carries the label ${d['label']}, so EgressIPs ${listOf(d['egressIPs'])} can never be assigned: their pods leave with their node's address`,
     fix: (d) => `label the nodes that should hold egress IPs: kubectl label node NODE ${d['label']}=""`,
   },
+  EGRESS_GATEWAY_POLICY_DENIED: {
+    message: (d) => `${d['object']} sends the traffic of ${d['pods']} ${plural(d['pods'], 'pod', 'pods')} to ${d['destinations'] === '0.0.0.0/0, ::/0' ? 'anywhere outside the cluster' : d['destinations']} through its egress address, but egress policy (${listOf(d['policies'])}) denies all of it at the pod: none ever reaches the gateway`,
+    fix: (d) => `allow that egress in ${listOf(d['policies'])} if the traffic is wanted, or delete ${d['object']}`,
+  },
+  ALLOWLIST_POLICY_DENIED: {
+    message: (d) => `the allowlist of ${d['allowed']} ${plural(d['allowed'], 'entry', 'entries')} for ${d['destination']} admits traffic that egress policy (${listOf(d['policies'])}) denies for every selected pod (${d['pods']} ${plural(d['pods'], 'pod', 'pods')}): it never arrives`,
+    fix: (d) => `allow ${d['destination']} in ${listOf(d['policies'])} if the traffic is wanted, or drop the allowlist entries kept for these pods`,
+  },
   ALLOWLIST_MISSES_NODES: {
     message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,
     fix: (d) => `allow ${d['missing']} too, or keep the workload off those nodes (node selector or affinity), or send it through a NAT or an egress gateway with a fixed address`,

@@ -19,6 +19,7 @@ import { ciliumConfigCidrs } from './cilium-config-cidrs.ts';
 import { eksAutoMode } from './eks-auto-mode.ts';
 import { antreaEgressCheck } from './antrea-egress.ts';
 import { ovnEgressIps } from './ovn-egress-ip.ts';
+import { policyDenied } from './policy-denied.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -37,6 +38,7 @@ const CHECKS = [
   antreaEgressCheck,
   ovnEgressIps,
   allowlistCoverage,
+  policyDenied,
 ] as const;
 
 type CodeOf<C> = C extends LintCheck<infer Code> ? Code : never;
