@@ -69,6 +69,8 @@ export interface NetworkPolicyInfo {
   egress: NetworkPolicyEgressRule[];
   /** Why the object cannot be read as a policy (a field the API server would have refused); its rules are then empty. */
   invalid?: { field: string; value: string };
+  /** The ipBlocks of its ingress rules' `from` peers, where it isolates ingress: what lint checks against SNAT. */
+  ingressBlocks?: { cidr: CidrRange; except: CidrRange[] }[];
 }
 
 /** A NetworkPolicy enforcer found among the DaemonSets read (config/policy-enforcers.ts). */
