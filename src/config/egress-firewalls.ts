@@ -16,6 +16,7 @@ import { parseCidr } from '../net/ip.ts';
 import { versionGap } from './api-versions.ts';
 import { unreadable } from './gaps.ts';
 import { toLabelSelector } from './label-selector.ts';
+import { Refused } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord, type ObjectIndex } from './objects.ts';
 
 export const EGRESS_FIREWALLS: ResourceSpec = { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressfirewalls', kind: 'EgressFirewall', namespaced: true };
@@ -55,17 +56,6 @@ function hostAddresses(index: ObjectIndex): Record<string, string[]> {
     found[node.metadata.name] = list.filter((c): c is string => typeof c === 'string' && parseCidr(c) !== undefined).map((c) => c.slice(0, c.indexOf('/')));
   }
   return found;
-}
-
-/** A field ovnkube would refuse, with where it is. */
-class Refused extends Error {
-  readonly field: string;
-  readonly value: unknown;
-  constructor(field: string, value: unknown) {
-    super(field);
-    this.field = field;
-    this.value = value;
-  }
 }
 
 export function toEgressFirewall(obj: KubeObject): EgressFirewallInfo {
