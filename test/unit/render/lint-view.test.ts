@@ -42,6 +42,10 @@ describe('the codes', () => {
       OVN_EGRESSIP_OVERLAP: 'error',
       OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error',
       ALLOWLIST_MISSES_NODES: 'error',
+      EGRESS_GATEWAY_POLICY_DENIED: 'warning',
+      ALLOWLIST_POLICY_DENIED: 'warning',
+      NETPOL_IPBLOCK_SNATED: 'warning',
+      EFW_CIDR_IN_CLUSTER_SUBNET: 'warning',
     });
   });
 
