@@ -11,7 +11,7 @@ import { parseCidr } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
-/** A field the API server would refuse, with where it is. */
+/** A field the API server (or, for a CRD, its controller) would refuse, with where it is. */
 export class Refused extends Error {
   readonly field: string;
   readonly value: unknown;
@@ -30,7 +30,8 @@ export function toNetworkPolicy(obj: KubeObject): NetworkPolicyInfo {
   try {
     if (!podSelector) throw new Refused('spec.podSelector', spec['podSelector']);
     const egress = getArray(spec, 'egress').map((rule, i) => egressRule(rule, `spec.egress[${i}]`));
-    return { namespace, name, podSelector, isolatesEgress: isolatesEgress(spec), egress };
+    const ingressBlocks = isolatesIngress(spec) ? ingressIpBlocks(spec) : [];
+    return { namespace, name, podSelector, isolatesEgress: isolatesEgress(spec), egress, ...(ingressBlocks.length > 0 && { ingressBlocks }) };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     // Which pods it selects or what it allows is unknown: it selects every pod of its namespace for
@@ -45,6 +46,26 @@ function isolatesEgress(spec: Record<string, unknown>): boolean {
   const types = spec['policyTypes'];
   if (Array.isArray(types) && types.length > 0) return types.includes('Egress');
   return getArray(spec, 'egress').length > 0;
+}
+
+/** defaults.go: without policyTypes, every policy affects Ingress. */
+function isolatesIngress(spec: Record<string, unknown>): boolean {
+  const types = spec['policyTypes'];
+  return !(Array.isArray(types) && types.length > 0) || types.includes('Ingress');
+}
+
+/** The ingress rules' ipBlock peers, as far as they are valid (lint only reads them; the verdict never does). */
+function ingressIpBlocks(spec: Record<string, unknown>): { cidr: CidrRange; except: CidrRange[] }[] {
+  return getArray(spec, 'ingress').flatMap((rule, i) => getArray(rule, 'from').flatMap((peer, j) => {
+    if (!isRecord(peer) || peer['ipBlock'] == null) return [];
+    try {
+      const block = toIpBlock(peer['ipBlock'], `spec.ingress[${i}].from[${j}].ipBlock`);
+      return block.kind === 'ipBlock' ? [{ cidr: block.cidr, except: block.except }] : [];
+    } catch (error) {
+      if (error instanceof Refused) return [];
+      throw error;
+    }
+  }));
 }
 
 function egressRule(rule: unknown, field: string): NetworkPolicyEgressRule {

@@ -71,8 +71,9 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
 
 /** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
 export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/', 'kubernetes.azure.com/static-gateway-configuration',
-  // OVN-Kubernetes nodes: the gateway router's address and the node's share of the cluster subnet.
-  'k8s.ovn.org/node-primary-ifaddr', 'k8s.ovn.org/node-subnets'];
+  // OVN-Kubernetes nodes: the gateway router's address and the node's share of the cluster subnet;
+  // the host addresses EgressFirewall nodeSelector rules match.
+  'k8s.ovn.org/node-primary-ifaddr', 'k8s.ovn.org/node-subnets', 'k8s.ovn.org/host-cidrs'];
 
 export function datapathAnnotations(annotations: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))));

@@ -10,6 +10,7 @@ import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
+import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getString, type Json, type ObjectIndex } from './objects.ts';
 import { ADMIN_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
@@ -28,7 +29,8 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
     const gap = gaps.find((g) => (g.reason === 'forbidden' || g.reason === 'unknown-version') && g.resource === resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
-  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), allPods };
+  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
+    adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), allPods, egressFirewalls: egressFirewallInputs(index, gaps) };
 }
 
 /**

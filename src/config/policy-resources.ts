@@ -1,11 +1,13 @@
 /**
- * The egress policy resources the tool reads: Kubernetes NetworkPolicies, whose verdicts the engine
+ * The egress policy resources the tool reads: Kubernetes NetworkPolicies and OVN-Kubernetes
+ * EgressFirewalls (config/egress-firewalls.ts), whose verdicts the engine
  * works out (engine/policy/), and the other policy kinds an enforcer may apply beside them, whose
  * verdicts it does not yet — where one of those exists, the verdict is unknown, never a guess.
  * Some of them share a kind name with a built-in (Calico's and Antrea's NetworkPolicy) and are
  * indexed under a name of their own (ObjectIndex, KIND_ALIASES).
  */
 import type { ResourceSpec } from '../model/resources.ts';
+import { EGRESS_FIREWALLS } from './egress-firewalls.ts';
 
 export const NETWORK_POLICIES: ResourceSpec = { group: 'networking.k8s.io', versions: ['v1'], plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true };
 
@@ -30,13 +32,11 @@ export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   // Antrea-native policies: crd.antrea.io/v1beta1.
   { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'networkpolicies', kind: 'AntreaNetworkPolicy', namespaced: true },
   { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'clusternetworkpolicies', kind: 'AntreaClusterNetworkPolicy', namespaced: false },
-  // OVN-Kubernetes: go-controller/pkg/crd/egressfirewall/v1.
-  { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressfirewalls', kind: 'EgressFirewall', namespaced: true },
   // GKE: FQDN network policies (networking.gke.io/v1alpha1).
   { group: 'networking.gke.io', versions: ['v1alpha1'], plural: 'fqdnnetworkpolicies', kind: 'FQDNNetworkPolicy', namespaced: true },
 ];
 
-export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, ...ADMIN_POLICIES, ...UNEVALUATED_POLICIES];
+export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, EGRESS_FIREWALLS, ...ADMIN_POLICIES, ...UNEVALUATED_POLICIES];
 
 /** `group/kind` of a custom resource whose kind is also another resource's → the name it is indexed under. */
 export const KIND_ALIASES: Readonly<Record<string, string>> = {

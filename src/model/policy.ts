@@ -7,6 +7,7 @@ import type { Finding } from './reasons.ts';
 import type { LabelSelector } from './selector.ts';
 import type { ReadGap } from './gaps.ts';
 import type { AdminPolicyInfo, AdminPolicyKind, AdminSupport } from './admin-policy.ts';
+import type { EgressFirewallInputs } from './egress-firewall.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -69,6 +70,8 @@ export interface NetworkPolicyInfo {
   egress: NetworkPolicyEgressRule[];
   /** Why the object cannot be read as a policy (a field the API server would have refused); its rules are then empty. */
   invalid?: { field: string; value: string };
+  /** The ipBlocks of its ingress rules' `from` peers, where it isolates ingress: what lint checks against SNAT. */
+  ingressBlocks?: { cidr: CidrRange; except: CidrRange[] }[];
 }
 
 /** A NetworkPolicy enforcer found among the DaemonSets read (config/policy-enforcers.ts). */
@@ -98,6 +101,8 @@ export interface PolicyInputs {
   enforcers: PolicyEnforcer[];
   /** AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies (engine/policy/admin-network-policy.ts). */
   adminPolicies: AdminPolicyInfo[];
+  /** OVN-Kubernetes EgressFirewalls (absent in inputs built before they were read). */
+  egressFirewalls?: EgressFirewallInputs;
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

@@ -170,6 +170,22 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `no node carries the label ${d['label']}, so EgressIPs ${listOf(d['egressIPs'])} can never be assigned: their pods leave with their node's address`,
     fix: (d) => `label the nodes that should hold egress IPs: kubectl label node NODE ${d['label']}=""`,
   },
+  EGRESS_GATEWAY_POLICY_DENIED: {
+    message: (d) => `${d['object']} sends the traffic of ${d['pods']} ${plural(d['pods'], 'pod', 'pods')} to ${d['destinations'] === '0.0.0.0/0, ::/0' ? 'anywhere outside the cluster' : d['destinations']} through its egress address, but egress policy (${listOf(d['policies'])}) denies all of it at the pod: none ever reaches the gateway`,
+    fix: (d) => `allow that egress in ${listOf(d['policies'])} if the traffic is wanted, or delete ${d['object']}`,
+  },
+  ALLOWLIST_POLICY_DENIED: {
+    message: (d) => `the allowlist of ${d['allowed']} ${plural(d['allowed'], 'entry', 'entries')} for ${d['destination']} admits traffic that egress policy (${listOf(d['policies'])}) denies for every selected pod (${d['pods']} ${plural(d['pods'], 'pod', 'pods')}): it never arrives`,
+    fix: (d) => `allow ${d['destination']} in ${listOf(d['policies'])} if the traffic is wanted, or drop the allowlist entries kept for these pods`,
+  },
+  NETPOL_IPBLOCK_SNATED: {
+    message: (d) => `NetworkPolicy ${d['policy']} admits ingress from ipBlock ${d['cidr']}, which holds the addresses of ${d['pods']} ${plural(d['pods'], 'pod', 'pods')}, but their traffic to the pods it selects is SNATed on the way and arrives from ${listOf(d['seen'])}: the rule never sees the pod IPs it names`,
+    fix: (d) => `select those pods with podSelector/namespaceSelector instead of ipBlock ${d['cidr']}, or stop the SNAT of pod-to-pod traffic (e.g. add the pod CIDRs to nonMasqueradeCIDRs)`,
+  },
+  EFW_CIDR_IN_CLUSTER_SUBNET: {
+    message: (d) => `EgressFirewall ${d['firewall']} ${d['rule']} (${d['type']}) names ${d['cidr']}, inside the cluster subnet (${listOf(d['clusterSubnets'])}), which OVN-Kubernetes excludes from every EgressFirewall rule: it matches nothing`,
+    fix: () => 'remove the rule; to filter traffic between pods, use a NetworkPolicy',
+  },
   ALLOWLIST_MISSES_NODES: {
     message: (d) => `the allowlist for ${d['destination']} admits this workload's traffic from some nodes but not from ${d['missing']}, where it may also run`,
     fix: (d) => `allow ${d['missing']} too, or keep the workload off those nodes (node selector or affinity), or send it through a NAT or an egress gateway with a fixed address`,

@@ -20,6 +20,8 @@ import { eksAutoMode } from './eks-auto-mode.ts';
 import { antreaEgressCheck } from './antrea-egress.ts';
 import { ovnEgressIps } from './ovn-egress-ip.ts';
 import { aksStaticGateway } from './aks-static-gateway.ts';
+import { policyDenied } from './policy-denied.ts';
+import { policyCidrs } from './policy-cidrs.ts';
 import { EngineContext } from '../core/context.ts';
 
 export type { LintInput };
@@ -39,6 +41,8 @@ const CHECKS = [
   ovnEgressIps,
   aksStaticGateway,
   allowlistCoverage,
+  policyDenied,
+  policyCidrs,
 ] as const;
 
 type CodeOf<C> = C extends LintCheck<infer Code> ? Code : never;

@@ -2,7 +2,8 @@
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
  * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), within the
- * admin policy tiers around it (engine/policy/tiers.ts); where a
+ * admin policy tiers around it (engine/policy/tiers.ts), and beside it OVN-Kubernetes' EgressFirewall,
+ * which the packet must pass too (engine/policy/egress-firewall.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
  * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
@@ -18,6 +19,7 @@ import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { bothMustAllow, egressFirewallAnswer } from '../policy/egress-firewall.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
@@ -45,7 +47,11 @@ const VERDICTS = tableKind(() => new Table3<string, object, Destination, Effect>
 export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
   const verdicts = ctx.table(VERDICTS);
-  return verdicts.find(namespace, pod.labels, destination) ?? verdicts.put(namespace, pod.labels, destination, toEffect(ctx, verdictOf(ctx, pod, destination)));
+  const found = verdicts.find(namespace, pod.labels, destination);
+  if (found) return found;
+  const answer = verdictOf(ctx, pod, destination);
+  const firewall = egressFirewallAnswer(ctx, pod, destination);
+  return verdicts.put(namespace, pod.labels, destination, toEffect(ctx, firewall ? bothMustAllow(answer, firewall) : answer));
 }
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {

@@ -45,6 +45,10 @@ describe('the codes', () => {
       AKS_SGW_NO_EGRESS_PREFIX: 'warning',
       AKS_SGW_HOST_NETWORK_ANNOTATED: 'warning',
       ALLOWLIST_MISSES_NODES: 'error',
+      EGRESS_GATEWAY_POLICY_DENIED: 'warning',
+      ALLOWLIST_POLICY_DENIED: 'warning',
+      NETPOL_IPBLOCK_SNATED: 'warning',
+      EFW_CIDR_IN_CLUSTER_SUBNET: 'warning',
     });
   });
 

@@ -1,0 +1,81 @@
+/**
+ * Policy CIDRs that name addresses the rule never sees (issue 18):
+ * - a NetworkPolicy ingress `ipBlock` naming pods' addresses, on a destination pod that receives
+ *   those pods' traffic SNATed to their node's address (the engine's own prediction, e.g. an
+ *   ip-masq-agent whose nonMasqueradeCIDRs leave the pod network out): a destination-side rule
+ *   written for pod IPs that the destination never sees. NetworkPolicy matches ipBlock against the
+ *   packet's source as it arrives (k8s.io/api networking/v1 types.go IPBlock).
+ * - an EgressFirewall `cidrSelector` inside the OVN-Kubernetes cluster subnet: ovnkube adds
+ *   `ip4.dst != <clusterSubnet>` to such a rule (go-controller/pkg/ovn/egressfirewall.go
+ *   getV4ClusterSubnetsExclusion), so it matches nothing.
+ */
+import type { CidrRange, NetworkPolicyInfo } from '../../model/policy.ts';
+import type { OvnKubernetesLayer } from '../../model/layers/ovn-kubernetes.ts';
+import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import { addressDestination } from '../../config/destinations.ts';
+import { cidrBlocks, coverage, singleAddress } from '../../net/ip.ts';
+import type { EngineContext } from '../core/context.ts';
+import { matchesSelector } from '../core/label-selector.ts';
+import { decidePacket } from '../pipeline.ts';
+import { defineCheck, type Report } from './check.ts';
+
+const CODES = { NETPOL_IPBLOCK_SNATED: 'warning', EFW_CIDR_IN_CLUSTER_SUBNET: 'warning' } as const;
+
+/** Enough pairs to show the datapath's rule without walking every pod of a large cluster twice. */
+const SAMPLE = 20;
+
+export const policyCidrs = defineCheck({
+  id: 'policy-cidrs',
+  codes: CODES,
+  upstream: 'k8s.io/api networking/v1 IPBlock; ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
+  run({ snapshot, ctx }, report) {
+    for (const policy of snapshot.policy.networkPolicies) {
+      for (const block of policy.ingressBlocks ?? []) checkIngressBlock(ctx, policy, block, report);
+    }
+    checkFirewalls(snapshot, report);
+  },
+});
+
+function checkIngressBlock(ctx: EngineContext, policy: NetworkPolicyInfo, block: { cidr: CidrRange; except: CidrRange[] }, report: Report<keyof typeof CODES>): void {
+  const pods = ctx.snapshot.pods.filter((p) => !p.hostNetwork && p.podIPs.length > 0);
+  const sources = pods.filter((p) => p.podIPs.some((ip) => inBlock(ip, block))).slice(0, SAMPLE);
+  const targets = pods.filter((p) => p.namespace === policy.namespace && matchesSelector(p.labels, policy.podSelector)).slice(0, SAMPLE);
+  const pairs = sources.flatMap((source) => targets.filter((t) => t !== source).map((target) => ({ source, target })));
+  if (pairs.length === 0) return;
+  const seen = new Set<string>();
+  for (const { source, target } of pairs) {
+    const address = seenAddress(ctx, source, target);
+    // One pod's address arriving, or one answer not known, and the rule may be doing its job.
+    if (address === undefined || inBlock(address, block)) return;
+    seen.add(address);
+  }
+  report('NETPOL_IPBLOCK_SNATED', { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
+    { policy: `${policy.namespace}/${policy.name}`, cidr: block.cidr.text, seen: [...seen].sort().join(', '), pods: String(sources.length) });
+}
+
+/** The source address the target pod sees from the source pod, where the engine knows it and it is one address. */
+function seenAddress(ctx: EngineContext, source: PodInfo, target: PodInfo): string | undefined {
+  const destination = addressDestination(target.podIPs[0]!, 'ip');
+  if (!destination) return undefined;
+  const decision = decidePacket(ctx, source, ctx.node(source.nodeName), destination);
+  return decision.identity === 'node-ip' && decision.sourceIP !== null ? decision.sourceIP : undefined;
+}
+
+function inBlock(ip: string, block: { cidr: CidrRange; except: CidrRange[] }): boolean {
+  const address = singleAddress(ip);
+  return address !== undefined && coverage(address, [block.cidr]) === 'all' && coverage(address, block.except) === 'none';
+}
+
+function checkFirewalls(snapshot: Snapshot, report: Report<keyof typeof CODES>): void {
+  const ovn = snapshot.datapath.layers.find((l): l is OvnKubernetesLayer => l.mechanism === 'ovn-kubernetes');
+  // Without node subnets the cluster subnet is unknown: no finding rather than a guess.
+  if (!ovn || ovn.clusterSubnets.length === 0) return;
+  const subnets = cidrBlocks(ovn.clusterSubnets);
+  for (const firewall of snapshot.policy.egressFirewalls?.firewalls ?? []) {
+    firewall.rules.forEach((rule, i) => {
+      if (rule.to.kind !== 'cidr' || coverage(rule.to.cidr, subnets) !== 'all') return;
+      report('EFW_CIDR_IN_CLUSTER_SUBNET', { kind: 'EgressFirewall', namespace: firewall.namespace, name: firewall.name, key: `spec.egress[${i}]` },
+        { firewall: `${firewall.namespace}/${firewall.name}`, rule: `egress[${i}]`, type: rule.type, cidr: rule.to.cidr.text, clusterSubnets: ovn.clusterSubnets.join(', ') });
+    });
+  }
+}
