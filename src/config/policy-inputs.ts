@@ -8,6 +8,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
+import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
 import { toNetworkPolicy } from './network-policies.ts';
@@ -25,7 +26,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
     const gap = gaps.find((g) => (g.reason === 'forbidden' || g.reason === 'unknown-version') && g.resource === resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
-  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), allPods };
+  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index), cilium: ciliumPolicyInputs(index), allPods };
 }
 
 /**

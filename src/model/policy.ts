@@ -6,6 +6,7 @@ import type { IpRange } from './net.ts';
 import type { Finding } from './reasons.ts';
 import type { LabelSelector } from './selector.ts';
 import type { ReadGap } from './gaps.ts';
+import type { CiliumPolicyInputs } from './cilium-policy.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -93,6 +94,8 @@ export interface PolicyInputs {
   unevaluated: UnevaluatedPolicy[];
   unevaluatedUnread: ReadGap[];
   enforcers: PolicyEnforcer[];
+  /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies as rules, which the step evaluates where Cilium enforces. */
+  cilium: CiliumPolicyInputs;
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

@@ -1,11 +1,12 @@
 /**
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
- * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts); where a
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), and where
+ * Cilium enforces, its own policies beside it (engine/policy/cilium-policy.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
- * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
- * cached by exactly those.
+ * The verdict reads the pod's namespace, labels and hostNetwork (where Cilium enforces, also its
+ * service account and node), and the destination: it is cached by exactly those.
  */
 import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
@@ -16,6 +17,10 @@ import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
+import type { CiliumPolicyRule } from '../../model/cilium-policy.ts';
+import { labelView } from '../gateways/cilium-identity.ts';
+import { nodeAddresses } from '../policy/cilium-destination.ts';
+import { ciliumVerdict, type CiliumAsk } from '../policy/cilium-policy.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 
@@ -36,7 +41,9 @@ const VERDICTS = tableKind(() => new Table2<object, Destination, Effect>());
 
 /** The policy effect for the pod's packet to the destination: the answer in `policy`, and for `denied` the packet's end. */
 export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
-  const input = ctx.inputs.intern(LAYER, { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork });
+  // Cilium's rules also read the service account (an identity label) and the node (host or remote-node).
+  const cilium = ciliumEnforces(ctx.snapshot.policy) ? { serviceAccount: pod.serviceAccount, nodeName: pod.nodeName } : {};
+  const input = ctx.inputs.intern(LAYER, { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, ...cilium });
   const verdicts = ctx.table(VERDICTS).row(input);
   let effect = verdicts.get(destination);
   if (!effect) verdicts.set(destination, (effect = toEffect(ctx, verdictOf(ctx, pod, destination))));
@@ -47,7 +54,8 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   const inputs = ctx.snapshot.policy;
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
-  const answer = networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, ctx.of(policyView, ctx.snapshot));
+  const netpol = networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, ctx.of(policyView, ctx.snapshot));
+  const answer = ciliumEnforces(inputs) ? ciliumVerdict(inputs.cilium, ciliumAsk(ctx, pod, destination), pod, target, netpol) : netpol;
   const others = otherKinds(inputs, pod.namespace);
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
@@ -61,7 +69,8 @@ function unknown(reasons: Finding[]): PolicyAnswer {
 
 /** Why policies of other kinds may decide for a pod of this namespace: ones that exist, and kinds not read. */
 function otherKinds(inputs: PolicyInputs, namespace: string): Finding[] {
-  const found = inputs.unevaluated.filter((p) => p.namespace === undefined || p.namespace === namespace);
+  const evaluated = ciliumEnforces(inputs) ? CILIUM_POLICY_KINDS : new Set<string>();
+  const found = inputs.unevaluated.filter((p) => (p.namespace === undefined || p.namespace === namespace) && !evaluated.has(p.kind));
   const findings: Finding[] = [];
   if (found.length > 0) {
     const names = found.slice(0, 3).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`).join(', ');
@@ -82,6 +91,30 @@ function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
   if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
   return effect.build();
 }
+
+/** Where Cilium enforces, its own policy kinds are worked out (engine/policy/cilium-policy.ts). */
+const CILIUM_POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+function ciliumEnforces(inputs: PolicyInputs): boolean {
+  return inputs.enforcers.some((e) => e.id === 'cilium');
+}
+
+function ciliumAsk(ctx: EngineContext, pod: PodInfo, destination: Destination): CiliumAsk {
+  const snapshot = ctx.snapshot;
+  return {
+    snapshot, view: ctx.of(policyView, snapshot), addresses: ctx.of(nodeAddresses, snapshot), labels: ctx.of(labelView, snapshot.policy.cilium.config),
+    rules: ctx.of(ciliumRulesByNamespace, snapshot).get(pod.namespace) ?? ctx.of(ciliumRulesByNamespace, snapshot).get('') ?? [], name: destination.name,
+  };
+}
+
+/** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
+  const rules = snapshot.policy.cilium.rules;
+  const clusterwide = rules.filter((r) => r.namespace === undefined);
+  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
+  for (const rule of rules) if (rule.namespace !== undefined) byNamespace.set(rule.namespace, [...(byNamespace.get(rule.namespace) ?? clusterwide), rule]);
+  return byNamespace;
+});
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
