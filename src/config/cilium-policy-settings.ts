@@ -1,7 +1,8 @@
 /**
  * What the policy step reads for Cilium: CNP and CCNP rules, and cilium-config's policy settings
  * (pkg/option/config.go: `enable-policy` default/always/never, `policy-cidr-match-mode`,
- * `enable-non-default-deny-policies`). Helm writes `policyEnforcementMode` as `enable-policy`.
+ * `enable-non-default-deny-policies` (default true), `policy-audit-mode`). Helm writes
+ * `policyEnforcementMode` as `enable-policy`.
  */
 import type { CiliumPolicyInputs, CiliumPolicySettings } from '../model/cilium-policy.ts';
 import { findCilium, parseCiliumConfig } from './cilium.ts';
@@ -23,6 +24,7 @@ export function policySettings(data: Record<string, string>): CiliumPolicySettin
     enforcement: MODES.has(mode) ? (mode as CiliumPolicySettings['enforcement']) : 'default',
     cidrMatchesNodes: (data['policy-cidr-match-mode'] ?? '').split(/[\s,]+/).includes('nodes'),
     defaultDenyForced: (data['enable-non-default-deny-policies'] ?? '').trim().toLowerCase() === 'false',
+    auditMode: (data['policy-audit-mode'] ?? '').trim().toLowerCase() === 'true',
   };
   if (!MODES.has(mode)) settings.invalidEnforcement = data['enable-policy']!;
   return settings;

@@ -65,13 +65,15 @@ export interface CiliumPolicyRule {
   invalid?: { field: string; value: string };
 }
 
-/** cilium-config's policy settings (option.Config: enable-policy, policy-cidr-match-mode, enable-non-default-deny-policies). */
+/** cilium-config's policy settings (option.Config: enable-policy, policy-cidr-match-mode, enable-non-default-deny-policies, policy-audit-mode). */
 export interface CiliumPolicySettings {
   enforcement: 'default' | 'always' | 'never';
   /** policy-cidr-match-mode holds `nodes`: CIDR rules select node addresses too. */
   cidrMatchesNodes: boolean;
   /** enable-non-default-deny-policies is false: enableDefaultDeny is ignored (every rule with an egress section isolates). */
   defaultDenyForced: boolean;
+  /** policy-audit-mode: verdicts are logged, nothing is dropped. */
+  auditMode: boolean;
   /** enable-policy holds a value the agent refuses. */
   invalidEnforcement?: string;
 }

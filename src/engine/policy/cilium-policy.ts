@@ -24,6 +24,7 @@ import { NO, unknown, YES, type Tri } from './tri.ts';
 
 export const CILIUM_POLICY_FINDINGS = {
   CNP_ENFORCEMENT_NEVER: () => 'cilium-config sets enable-policy: never: Cilium enforces no policy, NetworkPolicies included',
+  CNP_AUDIT_MODE: (d) => `cilium-config sets policy-audit-mode: Cilium logs what its policies would drop and lets it leave (they would: ${d['verdict']})`,
   CNP_ENFORCEMENT_INVALID: (d) => `cilium-config's enable-policy is ${d['value']}, which the agent refuses: what it enforces is unknown`,
   CNP_NOT_ISOLATED: () => 'no Cilium rule with an egress section and no isolating NetworkPolicy selects the pod: its egress is not in default deny',
   CNP_ALLOWED: (d) => `${d['kind']} ${d['policy']} allows it (${d['rule']})`,
@@ -90,9 +91,13 @@ export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: P
     const tri = selects(rule.endpointSelector!, pod);
     if (tri.match !== 'no') selected.push({ rule, tri });
   }
+  // No Cilium rule could select a pod of this namespace: the NetworkPolicy answer is the whole answer.
+  if (ask.rules.length === 0 && settings.enforcement === 'default' && !settings.auditMode) return netpol;
   const denied = denial(selected, ctx, unknowns);
-  if (denied) return denied;
-  return allowOrDeny(selected, ctx, netpol, settings, unknowns);
+  const answer = denied ?? allowOrDeny(selected, ctx, netpol, settings, unknowns);
+  // Audit mode drops nothing: the packet leaves whatever the policies say.
+  if (settings.auditMode) return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CNP_AUDIT_MODE', data: { verdict: answer.verdict } }, ...answer.reasons] };
+  return answer;
 }
 
 /** The first egressDeny rule of a selecting rule that matches; unknown ones are noted. */

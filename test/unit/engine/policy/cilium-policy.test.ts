@@ -90,6 +90,7 @@ describe('deny policies, default deny and enforcement modes', () => {
     { name: 'a rule with only an ingress section leaves egress open', policies: [cnp('in').selecting(frontend).set('ingress', [{}])], to: WORLD, verdict: 'allowed', codes: ['CNP_NOT_ISOLATED'] },
     { name: 'enable-policy always: no rule selects the pod, and nothing is allowed', policies: [], config: { 'enable-policy': 'always' }, to: WORLD, verdict: 'denied', codes: ['CNP_DEFAULT_DENY'] },
     { name: 'enable-policy never: nothing is enforced, NetworkPolicies included', policies: [cnp('deny-all-egress').selecting({}).egress({}), networkPolicy('np-deny', 'shop').types('Egress')], config: { 'enable-policy': 'never' }, to: WORLD, verdict: 'allowed', codes: ['CNP_ENFORCEMENT_NEVER'] },
+    { name: 'policy-audit-mode: what a rule would drop leaves', policies: [cnp('deny-all-egress').selecting({}).egress({})], config: { 'policy-audit-mode': 'true' }, to: WORLD, verdict: 'allowed', codes: ['CNP_AUDIT_MODE', 'CNP_DEFAULT_DENY'] },
     { name: 'an enable-policy value the agent refuses is unknown', policies: [], config: { 'enable-policy': 'sometimes' }, to: WORLD, verdict: 'unknown', codes: ['CNP_ENFORCEMENT_INVALID'] },
   ]);
 });
@@ -101,7 +102,8 @@ describe('NetworkPolicy and Cilium rules together: allows add up, deny wins', ()
     { name: 'a NetworkPolicy default deny with a CNP allow lets the packet out', policies: [npDeny, cnp('to-world').selecting({}).egress({ toEntities: ['world'] })], to: WORLD, verdict: 'allowed', codes: ['CNP_ALLOWED'] },
     { name: 'a CNP default deny with a NetworkPolicy allow lets it out', policies: [npAllow443, cnp('deny-all-egress').selecting({}).egress({})], to: `${WORLD}:443`, verdict: 'allowed', codes: ['NETPOL_ALLOWED'] },
     { name: 'a CNP egressDeny wins over a NetworkPolicy allow', policies: [npAllow443, cnp('deny').selecting({}).egressDeny({ toEntities: ['world'] })], to: `${WORLD}:443`, verdict: 'denied', codes: ['CNP_DENIED_BY_RULE'] },
-    { name: 'a NetworkPolicy alone isolates under Cilium as under any enforcer', policies: [npDeny], to: WORLD, verdict: 'denied', codes: ['CNP_DEFAULT_DENY'], decidedBy: ['NetworkPolicy shop/np-deny isolation'] },
+    { name: 'a NetworkPolicy alone isolates under Cilium as under any enforcer', policies: [npDeny], to: WORLD, verdict: 'denied', codes: ['NETPOL_DENIED'], decidedBy: ['NetworkPolicy shop/np-deny isolation'] },
+    { name: 'a NetworkPolicy isolating beside an unrelated CNP is Cilium\'s default deny', policies: [npDeny, cnp('other').selecting({ matchLabels: { role: 'backend' } }).egress({})], to: WORLD, verdict: 'denied', codes: ['CNP_DEFAULT_DENY'], decidedBy: ['NetworkPolicy shop/np-deny isolation'] },
   ]);
 });
 
@@ -117,7 +119,7 @@ describe('entities, FQDNs, L7 and the clusterwide kind', () => {
     { name: 'L7 rules: the proxy decides per request', policies: [cnp('dns').selecting({}).egress({ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchPattern: '*' }] } }] })], to: `${IPS.dns}:53/UDP`, verdict: 'unknown', codes: ['CNP_L7_RULES'] },
     { name: 'intercept-all-dns (intro.rst): enableDefaultDeny false leaves other egress open', policies: [ccnp('intercept-all-dns').selecting({ matchExpressions: [{ key: 'io.kubernetes.pod.namespace', operator: 'NotIn', values: ['kube-system'] }] }).set('enableDefaultDeny', { egress: false, ingress: false }).egress({ toEndpoints: [{ matchLabels: { 'io.kubernetes.pod.namespace': 'kube-system', 'k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] })], to: `${WORLD}:443`, verdict: 'allowed', codes: ['CNP_NOT_ISOLATED'] },
     { name: 'a CCNP selects pods of every namespace', policies: [ccnp('deny-world').selecting({}).egressDeny({ toEntities: ['world'] })], to: WORLD, from: 'coredns', verdict: 'denied', codes: ['CNP_DENIED_BY_RULE'], decidedBy: ['CiliumClusterwideNetworkPolicy deny-world spec.egressDeny[0]'] },
-    { name: 'a CNP selects pods of its own namespace only', policies: [cnp('deny-world').selecting({}).egressDeny({ toEntities: ['world'] })], to: WORLD, from: 'coredns', verdict: 'allowed', codes: ['CNP_NOT_ISOLATED'] },
+    { name: 'a CNP selects pods of its own namespace only', policies: [cnp('deny-world').selecting({}).egressDeny({ toEntities: ['world'] })], to: WORLD, from: 'coredns', verdict: 'allowed', codes: ['NETPOL_NOT_ISOLATED'] },
     { name: 'namespace labels select through io.cilium.k8s.namespace.labels', policies: [ccnp('team').selecting({ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'shop' } }).egress({})], to: WORLD, verdict: 'denied', codes: ['CNP_DEFAULT_DENY'] },
     { name: 'a label the identity leaves out (pod-template-hash) selects nothing', policies: [cnp('hash').selecting({ matchLabels: { 'pod-template-hash': 'abc' } }).egress({})], to: WORLD, verdict: 'allowed', codes: ['CNP_NOT_ISOLATED'] },
     { name: 'an address in a node\'s pod range that no pod read has is unknown without -A', policies: [cnp('to-world').selecting({}).egress({ toEntities: ['world'] })], to: '10.0.2.99', allPods: false, verdict: 'unknown', codes: ['CNP_DESTINATION_POD_UNKNOWN'] },
