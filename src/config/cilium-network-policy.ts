@@ -69,8 +69,7 @@ function ruleOf(spec: unknown, at: string, namespace: string | undefined): RuleB
   const defaultDeny = getRecord(spec, 'enableDefaultDeny')?.['egress'];
   const body: RuleBody = { hostPolicy: hasNodes, egress, egressDeny, ...(typeof defaultDeny === 'boolean' && { enableDefaultDenyEgress: defaultDeny }) };
   if (hasEndpoints) {
-    const selector = sourcedSelector(spec['endpointSelector'], `${at}.endpointSelector`);
-    if (selector === 'unmodelled') throw new Refused(`${at}.endpointSelector`, spec['endpointSelector']);
+    const { selector } = sourcedSelector(spec['endpointSelector'], `${at}.endpointSelector`);
     // utils.go parseRule: a CNP's rule selects endpoints of its own namespace only.
     body.endpointSelector = namespace === undefined ? selector : [...selector, { key: POD_NAMESPACE_LABEL, op: 'in', values: [namespace] }];
   }
@@ -81,8 +80,8 @@ function egressRule(rule: unknown, field: string, namespace: string | undefined,
   if (!isRecord(rule)) throw new Refused(field, rule);
   const result: CiliumEgressRule = { toEndpoints: [], toCIDR: [], toEntities: [], toFQDNs: [], unmodelledPeers: [], ports: [], l7: false, icmpOnly: false };
   for (const [i, s] of getArray(rule, 'toEndpoints').entries()) {
-    const selector = sourcedSelector(s, `${field}.toEndpoints[${i}]`);
-    if (selector === 'unmodelled') result.unmodelledPeers.push(`toEndpoints[${i}]`);
+    const { selector, otherSource } = sourcedSelector(s, `${field}.toEndpoints[${i}]`);
+    if (otherSource) result.unmodelledPeers.push(`toEndpoints[${i}]`);
     else result.toEndpoints.push(peerSelector(selector, namespace));
   }
   for (const [i, c] of getArray(rule, 'toCIDR').entries()) result.toCIDR.push({ cidr: cidrOf(c, `${field}.toCIDR[${i}]`), except: [] });
@@ -151,19 +150,24 @@ function portOf(value: unknown, field: string): CiliumPort {
 
 /**
  * An EndpointSelector in identity-label form: `k8s:` and `any:` source prefixes dropped (pod
- * labels carry the k8s source); a selector naming another source (reserved:, cidr:, …) selects
- * reserved identities this tool does not model.
+ * labels carry the k8s source). A key of another source (reserved:, cidr:, …) is kept as written:
+ * no pod has such a label, so it matches pods as a label they lack; `otherSource` says that the
+ * selector may select reserved identities (the host, the world, health endpoints) beside pods.
  */
-function sourcedSelector(value: unknown, field: string): LabelSelector | 'unmodelled' {
+function sourcedSelector(value: unknown, field: string): { selector: LabelSelector; otherSource: boolean } {
   const selector = toLabelSelector(value);
   if (!selector) throw new Refused(field, value);
-  const out: LabelSelector = [];
-  for (const r of selector) {
+  let otherSource = false;
+  const out = selector.map((r) => {
     const colon = r.key.indexOf(':');
-    if (colon >= 0 && !POD_SOURCES.has(r.key.slice(0, colon))) return 'unmodelled';
-    out.push({ ...r, key: colon >= 0 ? r.key.slice(colon + 1) : r.key });
-  }
-  return out;
+    if (colon < 0) return r;
+    if (!POD_SOURCES.has(r.key.slice(0, colon))) {
+      otherSource = true;
+      return r;
+    }
+    return { ...r, key: r.key.slice(colon + 1) };
+  });
+  return { selector: out, otherSource };
 }
 
 /**
