@@ -13,6 +13,7 @@ import type { CidrRange } from '../model/policy.ts';
 import type { LabelSelector } from '../model/selector.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
+import { Refused } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
 type Kind = CiliumPolicyRule['kind'];
@@ -20,17 +21,6 @@ const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 /** Label sources a selector may name that pod endpoints' labels carry (pkg/labels: k8s, and any). */
 const POD_SOURCES = new Set(['k8s', 'any']);
-
-/** A field the API server or the agent would refuse, with where it is. */
-class Refused extends Error {
-  readonly field: string;
-  readonly value: unknown;
-  constructor(field: string, value: unknown) {
-    super(field);
-    this.field = field;
-    this.value = value;
-  }
-}
 
 export function toCiliumPolicyRules(obj: KubeObject): CiliumPolicyRule[] {
   const kind: Kind = obj.kind === 'CiliumClusterwideNetworkPolicy' ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';

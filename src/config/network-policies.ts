@@ -11,8 +11,8 @@ import { parseCidr } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
-/** A field the API server would refuse, with where it is. */
-class Refused extends Error {
+/** A field the API server (or, for Cilium policies, the agent) would refuse, with where it is. */
+export class Refused extends Error {
   readonly field: string;
   readonly value: unknown;
   constructor(field: string, value: unknown) {
