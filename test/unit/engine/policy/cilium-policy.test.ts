@@ -7,6 +7,7 @@
  * tool answers `unknown` for.
  */
 import { describe, expect, it } from 'vitest';
+import { fqdnMatches } from '../../../../src/engine/policy/cilium-destination.ts';
 import type { KubeObject } from '../../../../src/model/objects.ts';
 import { ccnp, ciliumCluster, cnp, IPS, type CiliumPolicyBuilder } from '../../../support/cilium-policy-builders.ts';
 import { networkPolicy, type NetworkPolicyBuilder } from '../../../support/policy-builders.ts';
@@ -153,5 +154,18 @@ describe('the answer beside the source IP', () => {
     const d = decisionFor(decide([...objects, cnp('deny').selecting({}).egressDeny({ toEntities: ['world'] }).build()], [WORLD], { allPods: true }), 'frontend', WORLD);
     expect(d.policy!.verdict).toBe('unknown');
     expect(d.policy!.reasons.map((r) => r.code)).toContain('POLICY_KINDS_NOT_EVALUATED');
+  });
+});
+
+describe('toFQDNs against the name --to gave', () => {
+  it.each([
+    ['matchName is the name, case and a trailing dot aside', ['my-remote-service.com'], 'My-Remote-Service.com.', 'yes'],
+    ['matchPattern `*.cilium.io` is one label under cilium.io', ['*.cilium.io'], 'docs.cilium.io', 'yes'],
+    ['and not two', ['*.cilium.io'], 'a.docs.cilium.io', 'unknown'],
+    ['a lone `*` is every name', ['*'], 'anything.example', 'yes'],
+    ['another name leaves it unknown: the address may be that name\'s too', ['api.example.com'], 'www.example.com', 'unknown'],
+    ['an address given as such leaves it unknown', ['api.example.com'], undefined, 'unknown'],
+  ])('%s', (_, patterns, name, match) => {
+    expect(fqdnMatches(patterns, name).match).toBe(match);
   });
 });
