@@ -78,11 +78,22 @@ export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: P
     const host = ask.rules.find((r) => r.hostPolicy && (r.egress.length > 0 || r.egressDeny.length > 0));
     return host ? unknownAnswer([{ code: 'CNP_HOST_POLICY', data: { policy: nameOf(host) }, source: sourceOf(host) }]) : netpol;
   }
+  // No Cilium rule could select a pod of this namespace: the NetworkPolicy answer is the whole answer.
+  if (ask.rules.length === 0 && settings.enforcement === 'default' && !settings.auditMode) return netpol;
   const selects = selector(ask);
   const ctx: RuleContext = { target, dest: classify(ask.addresses, ask.view, pod, target.range), name: ask.name, nodesToo: settings.cidrMatchesNodes, selects };
   const unknowns: Finding[] = [];
+  const selected = selecting(ask.rules, pod, selects, unknowns);
+  const answer = denial(selected, ctx, unknowns) ?? allowOrDeny(selected, ctx, netpol, settings, unknowns);
+  // Audit mode drops nothing: the packet leaves whatever the policies say.
+  if (settings.auditMode) return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CNP_AUDIT_MODE', data: { verdict: answer.verdict } }, ...answer.reasons] };
+  return answer;
+}
+
+/** The endpoint rules that select the pod or may; a rule that was refused may select it, which is noted. */
+function selecting(rules: readonly CiliumPolicyRule[], pod: PodInfo, selects: RuleContext['selects'], unknowns: Finding[]): Selected[] {
   const selected: Selected[] = [];
-  for (const rule of ask.rules) {
+  for (const rule of rules) {
     if (rule.hostPolicy) continue;
     if (rule.invalid) {
       unknowns.push({ code: 'CNP_POLICY_INVALID', data: { kind: rule.kind, policy: nameOf(rule), ...rule.invalid }, source: sourceOf(rule) });
@@ -91,13 +102,7 @@ export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: P
     const tri = selects(rule.endpointSelector!, pod);
     if (tri.match !== 'no') selected.push({ rule, tri });
   }
-  // No Cilium rule could select a pod of this namespace: the NetworkPolicy answer is the whole answer.
-  if (ask.rules.length === 0 && settings.enforcement === 'default' && !settings.auditMode) return netpol;
-  const denied = denial(selected, ctx, unknowns);
-  const answer = denied ?? allowOrDeny(selected, ctx, netpol, settings, unknowns);
-  // Audit mode drops nothing: the packet leaves whatever the policies say.
-  if (settings.auditMode) return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CNP_AUDIT_MODE', data: { verdict: answer.verdict } }, ...answer.reasons] };
-  return answer;
+  return selected;
 }
 
 /** The first egressDeny rule of a selecting rule that matches; unknown ones are noted. */
