@@ -11,7 +11,7 @@ import { parseCidr } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
 
-/** A field the API server (or, for a CRD, its controller) would refuse, with where it is. */
+/** A field the API server (or, for a custom resource, its controller or agent) would refuse, with where it is. */
 export class Refused extends Error {
   readonly field: string;
   readonly value: unknown;

@@ -8,6 +8,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
+import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
@@ -30,7 +31,8 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
     return gap ? [gap] : [];
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
-    adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), allPods, egressFirewalls: egressFirewallInputs(index, gaps) };
+    adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
+    egressFirewalls: egressFirewallInputs(index, gaps) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LabelSelector } from './selector.ts';
 import type { ReadGap } from './gaps.ts';
 import type { AdminPolicyInfo, AdminPolicyKind, AdminSupport } from './admin-policy.ts';
 import type { EgressFirewallInputs } from './egress-firewall.ts';
+import type { CiliumPolicyInputs } from './cilium-policy.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -103,6 +104,8 @@ export interface PolicyInputs {
   adminPolicies: AdminPolicyInfo[];
   /** OVN-Kubernetes EgressFirewalls (absent in inputs built before they were read). */
   egressFirewalls?: EgressFirewallInputs;
+  /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies as rules, which the step evaluates where Cilium enforces. */
+  cilium: CiliumPolicyInputs;
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

@@ -4,6 +4,7 @@
 import type { CoreReasonCode, Finding, ReasonCode } from '../model/reasons.ts';
 import { MECHANISMS } from '../engine/registry/mechanisms.ts';
 import { EGRESS_FIREWALL_FINDINGS } from '../engine/policy/egress-firewall.ts';
+import { CILIUM_POLICY_FINDINGS } from '../engine/policy/cilium-policy.ts';
 import { NETWORK_POLICY_FINDINGS } from '../engine/policy/network-policy.ts';
 import { ADMIN_POLICY_FINDINGS } from '../engine/policy/admin-network-policy.ts';
 import { TIER_FINDINGS } from '../engine/policy/tiers.ts';
@@ -143,7 +144,7 @@ function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';
 }
 
-const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, EGRESS_FIREWALL_FINDINGS, POLICY_FINDINGS, ADMIN_POLICY_FINDINGS, TIER_FINDINGS);
+const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, EGRESS_FIREWALL_FINDINGS, POLICY_FINDINGS, ADMIN_POLICY_FINDINGS, TIER_FINDINGS, CILIUM_POLICY_FINDINGS);
 
 export function messageOf(finding: Finding): string {
   const message = (MESSAGES as Partial<Record<ReasonCode, (d: Data) => string>>)[finding.code] ?? MECHANISM_MESSAGES[finding.code];

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciliumLabUnsupported, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { ciliumLabUnsupported, ECHO_IP, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
 import { labBinDir } from '../lab/host.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
@@ -157,15 +157,33 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
       spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw-nowhere' } } }], destinationCIDRs: ['198.51.100.10/32'],
         egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'nowhere' } } } } }));
     await clientPod('cil-egw-nowhere');
+    expect(await verifyNoConnection('cil-egw-nowhere')).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
+  });
+
+  it('predicts denied where a CiliumNetworkPolicy egressDeny names the echo, and the probe does not connect', async () => {
+    await clientPod('cil-cnp');
+    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'deny-echo', namespace: 'cil-cnp' },
+      spec: { endpointSelector: {}, egressDeny: [{ toCIDR: [`${ECHO_IP}/32`] }] } }));
+    const who = await runPlugin(['who', '-n', 'cil-cnp', '--to', ECHO_IP, '--kubeconfig', lab.kubeconfig, '-o', 'json']);
+    const [answer] = (JSON.parse(who.stdout) as { items: { identity: string; policy: { verdict: string; reasons: { code: string }[] } }[] }).items;
+    expect([answer?.identity, answer?.policy.verdict, answer?.policy.reasons.map((r) => r.code)]).toEqual(['denied', 'denied', ['CNP_DENIED_BY_RULE']]);
+    expect(await verifyNoConnection('cil-cnp')).toEqual([null, null, 'match', 'DENIED_AS_PREDICTED', 0]);
+  });
+
+  /**
+   * verify for a namespace whose probe should not connect, until the echo sees nothing (the agent
+   * programs a new policy a moment after it sees it): a few tries, the last one counts.
+   * [predicted source IP, observed, verdict, verdict reason, exit code].
+   */
+  async function verifyNoConnection(namespace: string): Promise<unknown[]> {
     const run = async () => {
-      const result = await runPlugin(['verify', '-n', 'cil-egw-nowhere', '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '10s', '-o', 'json']);
+      const result = await runPlugin(['verify', '-n', namespace, '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '10s', '-o', 'json']);
       return { result, item: (JSON.parse(result.stdout) as { items: VerifyItem[] }).items[0] };
     };
-    // As above, the agent programs the policy a moment after it sees it: a few tries, the last one counts.
     let { result, item } = await run();
     for (let i = 0; i < 5 && item?.observed !== null; i++) ({ result, item } = await run());
-    expect([item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code]).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
-  });
+    return [item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code];
+  }
 
   /** verify until the echo sees `expected` (the agents program a new policy a moment after they see it): a few tries, the last one counts. */
   async function verifyUntil(expected: string, args: string[], echoURL?: string): Promise<{ code: number | null; rows: unknown[][] }> {

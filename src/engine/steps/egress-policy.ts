@@ -1,13 +1,14 @@
 /**
  * Step 1b, egress policy: may the packet leave the pod at all? Asked where the datapath asks it,
  * at the source pod, of the pod's own address, before any gateway or SNAT rewrites it (design §5
- * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts), within the
- * admin policy tiers around it (engine/policy/tiers.ts), and beside it OVN-Kubernetes' EgressFirewall,
- * which the packet must pass too (engine/policy/egress-firewall.ts); where a
+ * `policy`). Kubernetes NetworkPolicy is worked out (engine/policy/network-policy.ts) — where
+ * Cilium enforces, with Cilium's own policies beside it (engine/policy/cilium-policy.ts) — within the
+ * admin policy tiers around it (engine/policy/tiers.ts), and beside all of them OVN-Kubernetes'
+ * EgressFirewall, which the packet must pass too (engine/policy/egress-firewall.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
- * The verdict reads the pod's namespace, labels and hostNetwork, and the destination: it is
- * cached by exactly those.
+ * The verdict reads the pod's namespace, labels and hostNetwork (where Cilium enforces, also its
+ * service account and node), and the destination: it is cached by exactly those.
  */
 import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
@@ -17,9 +18,13 @@ import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
-import { Table3 } from '../core/keyed.ts';
+import { Table2, Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { bothMustAllow, egressFirewallAnswer } from '../policy/egress-firewall.ts';
+import type { CiliumPolicyRule } from '../../model/cilium-policy.ts';
+import { labelView } from '../gateways/cilium-identity.ts';
+import { nodeAddresses } from '../policy/cilium-destination.ts';
+import { ciliumVerdict, type CiliumAsk } from '../policy/cilium-policy.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
@@ -39,19 +44,25 @@ declare module '../../model/reasons.ts' {
 
 /**
  * By namespace (with a mark for hostNetwork pods), the pod's label map (one object per distinct map,
- * config/objects.ts sharedLabels) and the destination: three map reads per packet, no allocation.
+ * config/objects.ts sharedLabels), the destination, and — where Cilium enforces, else '' — the
+ * service account and node: five map reads per packet, no allocation.
  */
-const VERDICTS = tableKind(() => new Table3<string, object, Destination, Effect>());
+const VERDICTS = tableKind(() => new Table3<string, object, Destination, Table2<string, string, Effect>>());
 
 /** The policy effect for the pod's packet to the destination: the answer in `policy`, and for `denied` the packet's end. */
 export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
+  // What else the verdict reads: whether the pod is on the host network, and where Cilium
+  // enforces, its service account (an identity label) and its node (host or remote-node).
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
-  const verdicts = ctx.table(VERDICTS);
-  const found = verdicts.find(namespace, pod.labels, destination);
+  const cilium = ctx.of(ciliumOn, ctx.snapshot);
+  const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
+  const account = cilium ? pod.serviceAccount : '';
+  const node = cilium ? (pod.nodeName ?? '') : '';
+  const found = byPod.find(account, node);
   if (found) return found;
   const answer = verdictOf(ctx, pod, destination);
   const firewall = egressFirewallAnswer(ctx, pod, destination);
-  return verdicts.put(namespace, pod.labels, destination, toEffect(ctx, firewall ? bothMustAllow(answer, firewall) : answer));
+  return byPod.put(account, node, toEffect(ctx, firewall ? bothMustAllow(answer, firewall) : answer));
 }
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
@@ -60,7 +71,9 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
   const view = ctx.of(policyView, ctx.snapshot);
   const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, view);
-  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, networkPolicies);
+  // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
+  const middle = ctx.of(ciliumOn, ctx.snapshot) ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, pod, destination), pod, target, networkPolicies()) : networkPolicies;
+  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
   const others = otherKinds(inputs, pod.namespace);
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
@@ -74,7 +87,8 @@ function unknown(reasons: Finding[]): PolicyAnswer {
 
 /** Why policies of other kinds may decide for a pod of this namespace: ones that exist, and kinds not read. */
 function otherKinds(inputs: PolicyInputs, namespace: string): Finding[] {
-  const found = inputs.unevaluated.filter((p) => p.namespace === undefined || p.namespace === namespace);
+  const evaluated = ciliumEnforces(inputs) ? CILIUM_POLICY_KINDS : new Set<string>();
+  const found = inputs.unevaluated.filter((p) => (p.namespace === undefined || p.namespace === namespace) && !evaluated.has(p.kind));
   const findings: Finding[] = [];
   if (found.length > 0) {
     const names = found.slice(0, 3).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`).join(', ');
@@ -98,6 +112,31 @@ function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
 
 /** The admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), by priority. */
 const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
+/** Where Cilium enforces, its own policy kinds are worked out (engine/policy/cilium-policy.ts). */
+const CILIUM_POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+function ciliumEnforces(inputs: PolicyInputs): boolean {
+  return inputs.enforcers.some((e) => e.id === 'cilium');
+}
+
+const ciliumOn = derivation((snapshot: Snapshot): boolean => ciliumEnforces(snapshot.policy));
+
+function ciliumAsk(ctx: EngineContext, pod: PodInfo, destination: Destination): CiliumAsk {
+  const snapshot = ctx.snapshot;
+  return {
+    snapshot, view: ctx.of(policyView, snapshot), addresses: ctx.of(nodeAddresses, snapshot), labels: ctx.of(labelView, snapshot.policy.cilium.config),
+    rules: ctx.of(ciliumRulesByNamespace, snapshot).get(pod.namespace) ?? ctx.of(ciliumRulesByNamespace, snapshot).get('') ?? [], name: destination.name,
+  };
+}
+
+/** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
+  const rules = snapshot.policy.cilium.rules;
+  const clusterwide = rules.filter((r) => r.namespace === undefined);
+  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
+  for (const rule of rules) if (rule.namespace !== undefined) byNamespace.set(rule.namespace, [...(byNamespace.get(rule.namespace) ?? clusterwide), rule]);
+  return byNamespace;
+});
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
