@@ -1,7 +1,8 @@
 /**
  * The generated cluster of the engine and output benchmarks (engine.ts, table.ts): 2,000 nodes
  * (BENCH_NODES), 75 pods on each in 300 Deployments, 200 CiliumEgressGatewayPolicies over 10 gateway
- * nodes, 2,000 NetworkPolicies (40 in each of the 50 namespaces: the policy step's share, issue 18),
+ * nodes, 2,000 NetworkPolicies (40 in each of the 50 namespaces) and 200 CiliumNetworkPolicies (the
+ * policy step's share, issue 18),
  * and the 4 destinations every pod is asked about.
  */
 import type { KubeObject } from '../../src/model/objects.ts';
@@ -11,6 +12,7 @@ export const PODS_PER_NODE = 75;
 export const DEPLOYMENTS = 300;
 export const POLICIES = 200;
 export const NETWORK_POLICIES = Number(process.env.BENCH_NETWORK_POLICIES ?? 2_000);
+export const CILIUM_NETWORK_POLICIES = Number(process.env.BENCH_CILIUM_NETWORK_POLICIES ?? 200);
 const NAMESPACES = 50;
 export const GATEWAYS = 10;
 export const DESTINATIONS = ['8.8.8.8', '203.0.113.10', '10.0.5.5', '198.51.100.7'];
@@ -26,6 +28,7 @@ export function benchCluster(): KubeObject[] {
   for (let n = 0; n < NODES; n++) objects.push(...node(n));
   for (let i = 0; i < POLICIES; i++) objects.push(policy(i));
   for (let i = 0; i < NETWORK_POLICIES; i++) objects.push(networkPolicy(i));
+  for (let i = 0; i < CILIUM_NETWORK_POLICIES; i++) objects.push(ciliumNetworkPolicy(i));
   return objects;
 }
 
@@ -64,6 +67,16 @@ function networkPolicy(i: number): KubeObject {
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] },
     ] };
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np-${i}`, namespace }, spec };
+}
+
+/** One per Deployment of the first 200: a partner range on 443 allowed, and every tenth also denies the world on 25. */
+function ciliumNetworkPolicy(i: number): KubeObject {
+  const app = i % DEPLOYMENTS;
+  return { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: `cnp-${i}`, namespace: `ns-${app % NAMESPACES}` }, spec: {
+    endpointSelector: { matchLabels: { app: `app-${app}` } },
+    egress: [{ toCIDR: ['203.0.113.0/24'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }],
+    ...(i % 10 === 0 ? { egressDeny: [{ toEntities: ['world'], toPorts: [{ ports: [{ port: '25', protocol: 'TCP' }] }] }] } : {}),
+  } };
 }
 
 function policy(i: number): KubeObject {

@@ -16,6 +16,7 @@ import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
+import { coverage } from '../../net/ip.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2, Table3 } from '../core/keyed.ts';
@@ -52,12 +53,13 @@ const VERDICTS = tableKind(() => new Table3<string, object, Destination, Table2<
 /** The policy effect for the pod's packet to the destination: the answer in `policy`, and for `denied` the packet's end. */
 export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination): Effect {
   // What else the verdict reads: whether the pod is on the host network, and where Cilium
-  // enforces, its service account (an identity label) and its node (host or remote-node).
+  // enforces, its service account (an identity label) and — for a destination that is a node's
+  // address, which Cilium tells apart as host or remote-node — its node.
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
   const cilium = ctx.of(ciliumOn, ctx.snapshot);
   const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
   const account = cilium ? pod.serviceAccount : '';
-  const node = cilium ? (pod.nodeName ?? '') : '';
+  const node = cilium && ctx.of(reachesNodes, destination) ? (pod.nodeName ?? '') : '';
   const found = byPod.find(account, node);
   if (found) return found;
   const answer = verdictOf(ctx, pod, destination);
@@ -120,6 +122,13 @@ function ciliumEnforces(inputs: PolicyInputs): boolean {
 }
 
 const ciliumOn = derivation((snapshot: Snapshot): boolean => ciliumEnforces(snapshot.policy));
+
+/** Whether the destination may be a node's address (a node's own, or a hostNetwork pod's): then the pod's node decides host or remote-node. */
+const reachesNodes = derivation((destination: Destination, ctx): boolean => {
+  const { byNode } = ctx.of(nodeAddresses, ctx.snapshot);
+  if ([...byNode.values()].some((ranges) => coverage(destination.range, ranges) !== 'none')) return true;
+  return ctx.of(policyView, ctx.snapshot).podsIn(destination.range).pods.some((p) => p.hostNetwork);
+});
 
 function ciliumAsk(ctx: EngineContext, pod: PodInfo, destination: Destination): CiliumAsk {
   const snapshot = ctx.snapshot;
