@@ -10,9 +10,7 @@ import { readFields } from '../config/snapshot-file.ts';
 import { ENDPOINT_SLICES, SERVICE_NAME_LABEL, SERVICES } from '../config/ovn-kubernetes.ts';
 import { ApiStatusError, FORBIDDEN, getIfVisible, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
-import type { ResourceSpec } from './resources.ts';
-
-const ENDPOINT_SLICE_SPEC: ResourceSpec = { group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true };
+import { ENDPOINTSLICES } from './resources.ts';
 
 /**
  * A refused GET or list is a gap for that namespace (the answers of the Service's endpoints are
@@ -40,7 +38,7 @@ export async function readEgressServiceTargets(client: ApiClient, egressServices
 
 async function listIfVisible(client: ApiClient, namespace: string, service: string, chunkSize: number): Promise<KubeObject[] | typeof FORBIDDEN> {
   try {
-    return await listAll(client, ENDPOINT_SLICE_SPEC, 'v1', { chunkSize, namespace, labelSelector: `${SERVICE_NAME_LABEL}=${service}` });
+    return await listAll(client, ENDPOINTSLICES, 'v1', { chunkSize, namespace, labelSelector: `${SERVICE_NAME_LABEL}=${service}` });
   } catch (error) {
     if (error instanceof ApiStatusError && error.status === 403) return FORBIDDEN;
     throw error;

@@ -18,8 +18,10 @@
 import type { OvnEgressService, OvnEgressServiceLayer } from '../../model/layers/ovn-kubernetes.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { parseIp, sameAddress } from '../../net/ip.ts';
 import { gapData } from '../../config/gaps.ts';
+import { derivation } from '../core/context.ts';
 import { EffectBuilder } from '../core/effect.ts';
 import type { Findings, GatewayMechanism } from '../core/mechanism.ts';
 import { eastWest, onOvnPodNetwork } from './ovn-network.ts';
@@ -27,6 +29,9 @@ import { eastWest, onOvnPodNetwork } from './ovn-network.ts';
 const LAYER = 'ovn-egress-service';
 /** status.host of an EgressService with sourceIPBy Network (types.EgressServiceNoSNATHost). */
 const ALL_NODES = 'ALL';
+
+/** The names of the nodes read, asked once per call. */
+const nodeNames = derivation((snapshot: Snapshot): ReadonlySet<string> => new Set(snapshot.nodes.map((n) => n.name)));
 
 /** The pod's namespace's EgressServices that (may) take the pod, joined by `, `; or `unread`. Strings only, so inputs intern. */
 export interface OvnEgressServiceInput {
@@ -44,6 +49,7 @@ const FINDINGS = {
   OVN_EGRESS_SERVICE_NO_SERVICE: (d) => `EgressService ${d['namespace']}/${d['egressService']} names no existing Service: it reroutes nothing, the traffic takes the default path`,
   OVN_EGRESS_SERVICE_NO_INGRESS: (d) => `Service ${d['namespace']}/${d['egressService']} of the EgressService has no load-balancer ingress yet: nothing is rerouted, the traffic takes the default path`,
   OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER: (d) => `Service ${d['namespace']}/${d['egressService']} of the EgressService is of type ${d['type']}, not LoadBalancer: node ${d['host']} has no SNAT rule for it, so the address the rerouted traffic leaves with is unknown`,
+  OVN_EGRESS_SERVICE_HOST_MISSING: (d) => `EgressService ${d['namespace']}/${d['egressService']} names node ${d['host']} in status.host, which does not exist: OVN-Kubernetes removes its reroute and chooses another node, so the address is unknown until it has`,
   OVN_EGRESS_SERVICE_NO_FAMILY_IP: (d) => `Service ${d['namespace']}/${d['egressService']} has no ${d['family']} load-balancer IP: its endpoints' ${d['family']} traffic is rerouted to node ${d['host']} without an SNAT rule, so the address it leaves with is unknown`,
 } satisfies Findings;
 
@@ -71,7 +77,11 @@ export const ovnEgressService: GatewayMechanism<OvnEgressServiceLayer, OvnEgress
     const names = services.split(', ');
     const first = layer.services.find((s) => s.namespace === namespace && s.name === names[0])!;
     if (names.length > 1) return effect.unknown(LAYER, { code: 'OVN_EGRESS_SERVICE_MULTIPLE', data: { services, namespace }, source: ref(first) }).build();
-    const outcome = outcomeOf(first, destination);
+    // A host that is gone (syncEgressService: "configured on non-existing or not ready node") is about to be replaced.
+    // Without the node list (refused) the host is taken to be there.
+    const nodesRead = !ctx.snapshot.gaps.some((g) => g.resource === 'nodes');
+    const hostGone = first.sourceIPBy === 'LoadBalancerIP' && nodesRead && !ctx.of(nodeNames, ctx.snapshot).has(first.host!);
+    const outcome: Outcome = hostGone ? { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_HOST_MISSING', data: names0(first), source: ref(first) } } : outcomeOf(first, destination);
     if (outcome.kind !== 'applied') {
       return outcome.kind === 'unknown' ? effect.unknown(LAYER, outcome.finding).build() : effect.note(LAYER, 'not-applicable', outcome.finding).warn(outcome.finding).build();
     }

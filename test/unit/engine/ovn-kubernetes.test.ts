@@ -150,6 +150,7 @@ describe('EgressService', () => {
     ['the EndpointSlices may not be listed', [lbService(), LB], [forbidden('endpointslices.discovery.k8s.io', 'shop')], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE'],
     ['the Service is no LoadBalancer (no SNAT rule on the host)', [lbService(), loadBalancer('web', 'shop', ['5.5.5.5'], 'ClusterIP'), WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER'],
     ['the Service has only an IPv6 load-balancer IP', [lbService(), loadBalancer('web', 'shop', ['5555::5']), WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_NO_FAMILY_IP'],
+    ['status.host names a node that is gone (the host is being replaced)', [lbService(undefined, 'n9'), LB, WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_HOST_MISSING'],
     ['the pod is an endpoint of two EgressServices\' Services', [lbService(), LB, WEB_ENDPOINTS, egressService('api', 'shop', { sourceIPBy: 'LoadBalancerIP' }, 'n1'), loadBalancer('api', 'shop', ['7.7.7.7']), endpointSlice('api', 'shop', { '10.244.1.7': 'n1' })], [], 'OVN_EGRESS_SERVICE_MULTIPLE'],
   ])('is unknown outside the cluster when %s', (_name, extra, gaps, code) => {
     const d = answer(cluster(...extra), 'web', '8.8.8.8', { gaps });
