@@ -10,6 +10,7 @@ import { canList, discoverVersion } from './access.ts';
 import { ApiStatusError, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
+import { readEgressServiceTargets } from './egress-services.ts';
 import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
 import { POLICY_RESOURCES } from '../config/policy-resources.ts';
 import { CONFIGMAPS, DAEMONSETS, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
@@ -57,7 +58,9 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     })),
   ]);
   const objects = [...targetPods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
-  objects.push(...(await resolveOwners(client, targetPods, gaps)));
+  const egressServices = objects.filter((o) => o.kind === 'EgressService');
+  const [owners, egressServiceTargets] = await Promise.all([resolveOwners(client, targetPods, gaps), readEgressServiceTargets(client, egressServices, scope.chunkSize, gaps)]);
+  objects.push(...owners, ...egressServiceTargets);
   return { objects, gaps: gaps.sort(compareGaps) };
 }
 

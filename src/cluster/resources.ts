@@ -14,6 +14,9 @@ export const CONFIGMAPS: ResourceSpec = { group: '', versions: ['v1'], plural: '
 export const DAEMONSETS: ResourceSpec = { group: 'apps', versions: ['v1'], plural: 'daemonsets', kind: 'DaemonSet', namespaced: true };
 export const REPLICASETS: ResourceSpec = { group: 'apps', versions: ['v1'], plural: 'replicasets', kind: 'ReplicaSet', namespaced: true };
 export const JOBS: ResourceSpec = { group: 'batch', versions: ['v1'], plural: 'jobs', kind: 'Job', namespaced: true };
+/** Only the Services OVN-Kubernetes EgressServices name, and their EndpointSlices (egress-services.ts). */
+export const SERVICES: ResourceSpec = { group: '', versions: ['v1'], plural: 'services', kind: 'Service', namespaced: true };
+export const ENDPOINTSLICES: ResourceSpec = { group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true };
 
 export { resourceName };
 

@@ -18,6 +18,8 @@ export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   DaemonSet: ['apps/v1'],
   ReplicaSet: ['apps/v1'],
   Job: ['batch/v1'],
+  Service: ['v1'],
+  EndpointSlice: ['discovery.k8s.io/v1'],
 };
 
 export type KnownVersions = ReadonlyMap<string, ReadonlySet<string>>;

@@ -5,7 +5,7 @@
  * (k8s.ovn.org/v1, go-controller/pkg/crd/egressip/v1/types.go) and EgressService objects
  * (go-controller/pkg/crd/egressservice/v1/types.go).
  */
-import type { OvnEgressIP, OvnEgressIpLayer, OvnEgressService, OvnEgressServiceLayer, OvnKubernetesLayer, OvnNodeFacts } from '../model/layers/ovn-kubernetes.ts';
+import type { OvnEgressIP, OvnEgressIpLayer, OvnEgressService, OvnEgressServiceLayer, OvnEgressServiceTarget, OvnKubernetesLayer, OvnNodeFacts } from '../model/layers/ovn-kubernetes.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -27,6 +27,10 @@ export const EGRESS_ASSIGNABLE = 'k8s.ovn.org/egress-assignable';
 const DAEMONSETS = ['ovnkube-node', 'ovnkube-master', 'ovnkube-controller'];
 const EGRESS_IPS = 'egressips.k8s.ovn.org';
 const EGRESS_SERVICES = 'egressservices.k8s.ovn.org';
+/** Read for EgressServices only: the Service each names (a GET) and its EndpointSlices. */
+export const SERVICES = 'services';
+export const ENDPOINT_SLICES = 'endpointslices.discovery.k8s.io';
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function isOvnkubeDaemonSet(ds: KubeObject): boolean {
   return DAEMONSETS.includes(ds.metadata.name);
@@ -119,19 +123,45 @@ function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKub
   return layer;
 }
 
-function toEgressService(obj: KubeObject): OvnEgressService {
+function toEgressService(obj: KubeObject, index: ObjectIndex, gaps: readonly ReadGap[]): OvnEgressService {
   const spec = getRecord(obj, 'spec');
-  const service: OvnEgressService = { namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name, sourceIPBy: getString(spec, 'sourceIPBy') === 'Network' ? 'Network' : 'LoadBalancerIP' };
+  const namespace = obj.metadata.namespace ?? 'default';
+  const name = obj.metadata.name;
+  const service: OvnEgressService = { namespace, name, sourceIPBy: getString(spec, 'sourceIPBy') === 'Network' ? 'Network' : 'LoadBalancerIP', endpoints: endpointsOf(index, namespace, name) };
   const network = getString(spec, 'network');
   if (network) service.network = network;
   const host = getString(getRecord(obj, 'status'), 'host');
   if (host) service.host = host;
+  const target = index.get('Service', namespace, name);
+  const serviceUnread = target ? undefined : unreadable(gaps, SERVICES, namespace);
+  if (serviceUnread) service.serviceUnread = serviceUnread;
+  else service.service = target ? toTarget(target) : 'absent';
+  const endpointsUnread = unreadable(gaps, ENDPOINT_SLICES, namespace);
+  if (endpointsUnread) service.endpointsUnread = endpointsUnread;
   return service;
+}
+
+/** The Service's type and the IPs of status.loadBalancer.ingress (an entry with only a hostname has none). */
+function toTarget(svc: KubeObject): OvnEgressServiceTarget {
+  const ingress = getArray(svc, 'status', 'loadBalancer', 'ingress');
+  return { type: getString(getRecord(svc, 'spec'), 'type') ?? 'ClusterIP', hasIngress: ingress.length > 0, ingressIPs: ingress.map((i) => getString(i, 'ip')).filter((ip): ip is string => ip !== undefined) };
+}
+
+/**
+ * The addresses OVN-Kubernetes reroutes: every endpoint of the Service's EndpointSlices (label
+ * kubernetes.io/service-name) that has a nodeName, whatever its ready condition, FQDN slices aside
+ * (allEndpointsFor in go-controller/pkg/ovn/controller/egressservice/egressservice_zone_service.go).
+ */
+function endpointsOf(index: ObjectIndex, namespace: string, service: string): string[] {
+  const slices = index.where('EndpointSlice', (s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === service);
+  return slices.filter((s) => getString(s, 'addressType') !== 'FQDN').flatMap((s) => getArray(s, 'endpoints'))
+    .filter((e) => getString(e, 'nodeName') !== undefined)
+    .flatMap((e) => getArray(e, 'addresses').filter((a): a is string => typeof a === 'string'));
 }
 
 /** The EgressServices, or the gap where they could not be read. */
 function egressServiceLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKubernetesLayer): OvnEgressServiceLayer | undefined {
-  const services = index.all('EgressService').map(toEgressService);
+  const services = index.all('EgressService').map((obj) => toEgressService(obj, index, gaps));
   const unread = versionGap(index, 'EgressService', 'egressservices') ?? (services.length === 0 ? unreadable(gaps, EGRESS_SERVICES) : undefined);
   if (services.length === 0 && !unread) return undefined;
   const layer: OvnEgressServiceLayer = { mechanism: 'ovn-egress-service', services, clusterSubnets: ovn.clusterSubnets };

@@ -62,6 +62,11 @@ function trim(obj: KubeObject): Json {
     case 'ReplicaSet':
     case 'Job':
       return head;
+    case 'Service':
+      // An EgressService's: its type and load-balancer IPs (config/ovn-kubernetes.ts).
+      return { ...head, spec: pick(getRecord(obj, 'spec'), ['type']), status: pick(getRecord(obj, 'status'), ['loadBalancer']) };
+    case 'EndpointSlice':
+      return { ...head, addressType: (obj as unknown as Json)['addressType'], endpoints: getArray(obj, 'endpoints').filter(isRecord).map((e) => pick(e, ['addresses', 'nodeName'])) };
     case 'CiliumEndpoint':
       // Multi-gateway egress policies hash the endpoint's UID.
       return { ...head, metadata: { ...metadata, uid: obj.metadata.uid } };

@@ -104,10 +104,12 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
   EKS_AUTO_NODEPOOLS_UNREADABLE: (d) => `${couldNotRead(d)}, and node ${d['node']} has no eks.amazonaws.com/nodeclass label: which NodeClass its NodePool ${d['nodePool']} names, and so its SNAT policy, is unknown`,
   OVN_EGRESSIPS_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressIP selects the pod is unknown`,
   OVN_EGRESS_SERVICES_UNREADABLE: (d) => `${couldNotRead(d)}, so whether an OVN-Kubernetes EgressService sends the pod's traffic out with a load-balancer IP is unknown`,
+  OVN_EGRESS_SERVICE_TARGET_UNREADABLE: (d) => `${couldNotRead(d)}, so whether EgressService ${d['egressService']}'s Service has a load-balancer IP, and so the address its endpoints leave with, is unknown`,
+  OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE: (d) => `${couldNotRead(d)}, so whether the pod is an endpoint of EgressService ${d['egressService']}'s Service, rerouted through node ${d['host']}, is unknown`,
   OVN_EGRESSIP_NAMESPACES_UNREADABLE: (d) => `${couldNotRead(d)}, so which namespaces the EgressIPs' namespaceSelector selects is unknown`,
   READ_FORBIDDEN: (d) => (OWNERS.has(d['resource']!)
     ? `cannot get ${d['resource']} in ${d['namespace']}: pods are grouped by the owner they name, not its Deployment or CronJob`
-    : `cannot list ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
+    : `cannot ${GETS.has(d['resource']!) ? 'get' : 'list'} ${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}: results may be incomplete`),
   ADDRESS_INVALID: (d) => `${d['object']}: ${d['field']} ${JSON.stringify(d['value'])} (${d['kind']}) is not ${/cidr/i.test(d['kind'] ?? '') ? 'a CIDR' : 'an IP address'}: ignored, and answers that would need it are unknown`,
   DATAPATH_OVERRIDDEN: (d) => `the datapath was given with --datapath ${d['datapath']} instead of detected`,
   AGENT_SCOPE_FROM_NODE_SELECTOR: (d) => `no pods of DaemonSet ${d['daemonSet']} were read: assuming it runs on every node its nodeSelector allows`,
@@ -117,13 +119,15 @@ const MESSAGES: Record<CoreReasonCode, (d: Data) => string> = {
 
 /** The owners fetched one by one (GET) to group pods into workloads. */
 const OWNERS = new Set(['replicasets.apps', 'jobs.batch']);
+/** Resources read by GET only: owners, and the Services EgressServices name. */
+const GETS = new Set([...OWNERS, 'services']);
 
 /** "X in NS could not be read (why; what to do)". */
 function couldNotRead(d: Data): string {
   const what = `${d['resource']}${d['namespace'] ? ` in ${d['namespace']}` : ''}`;
   if (d['reason'] === 'unknown-version' && d['object']) return `${what} could not be read (${d['object']} is ${d['served']}, which this version of kubectl-egress does not read)`;
   if (d['reason'] === 'unknown-version') return `${what} could not be read (the server serves it only at ${d['served']}, which this version of kubectl-egress does not read)`;
-  return `${what} could not be read (listing it is forbidden; ${grant(d['resource']!, d['namespace'])})`;
+  return `${what} could not be read (${GETS.has(d['resource']!) ? 'getting' : 'listing'} it is forbidden; ${grant(d['resource']!, d['namespace'])})`;
 }
 
 /** The RBAC rule that makes the read possible, from rbac/who.yaml. */
@@ -132,7 +136,7 @@ function grant(resource: string, namespace: string | undefined): string {
   if (namespace && (resource === 'configmaps' || resource === 'daemonsets.apps')) {
     return `allow it with: kubectl -n ${namespace} create rolebinding kubectl-egress-datapath --clusterrole=kubectl-egress-datapath --user=<you> (rbac/who.yaml)`;
   }
-  return `allow it with a rule {apiGroups: ["${group}"], resources: [${plural}], verbs: [list]}${namespace ? ` in ${namespace}` : ''}, as the kubectl-egress-who ClusterRole in rbac/who.yaml has`;
+  return `allow it with a rule {apiGroups: ["${group}"], resources: [${plural}], verbs: [${GETS.has(resource) ? 'get' : 'list'}]}${namespace ? ` in ${namespace}` : ''}, as the kubectl-egress-who ClusterRole in rbac/who.yaml has`;
 }
 
 /** The namespace in an agent detail "cannot list configmaps in NS". */

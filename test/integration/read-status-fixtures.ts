@@ -1,6 +1,6 @@
 /**
  * Seeds the read-status lab (fixtures/read-status*.yaml): Cilium, Calico, a GKE node, EKS Auto Mode nodes and an OVN-Kubernetes node side by
- * side, a pod opting into an AKS static egress gateway, pods with their status set as a kubelet would, and one user per resource the tool reads,
+ * side, an OVN-Kubernetes EgressService with its Service, a pod opting into an AKS static egress gateway, pods with their status set as a kubelet would, and one user per resource the tool reads,
  * bound to the shipped ClusterRoles (rbac/who.yaml) minus that one resource.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ export const REFUSABLE = [
   'nodes', 'namespaces', 'pods', 'configmaps', 'daemonsets', 'replicasets', 'jobs',
   'ciliumegressgatewaypolicies', 'ciliumnodes', 'ciliumendpoints', 'ippools', 'felixconfigurations', 'egressgatewaypolicies', 'egressnatpolicies',
   'nodeclasses', 'nodepools', 'networkpolicies',
-  'egressips',
+  'egressips', 'services', 'endpointslices',
   'staticgatewayconfigurations', 'gatewayvmconfigurations',
 ] as const;
 export type Refusable = (typeof REFUSABLE)[number];
@@ -38,6 +38,7 @@ export const PODS: PodSeed[] = [
   { namespace: 'shop', name: 'auto-app', node: 'a1', ip: '10.20.1.40', labels: { app: 'auto-app' } },
   { namespace: 'shop', name: 'pool-app', node: 'a2', ip: '10.20.2.40', labels: { app: 'pool-app' } },
   { namespace: 'shop', name: 'ovn-app', node: 'o1', ip: '10.245.1.7', labels: { app: 'ovn-app' } },
+  { namespace: 'shop', name: 'ovn-lb-app', node: 'o1', ip: '10.245.1.8', labels: { app: 'ovn-lb-app' } },
   { namespace: 'shop', name: 'aks-app', node: 'n1', ip: '10.244.1.11', labels: { app: 'aks-app' }, annotations: { 'kubernetes.azure.com/static-gateway-configuration': 'sgw1' } },
 ];
 
@@ -95,6 +96,8 @@ export function seedReadStatusLab(lab: LabInfo): void {
   kubectl(lab, ['patch', 'staticgatewayconfiguration', 'sgw1', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { egressIpPrefix: '20.65.41.84/31' } })]);
   const profiles = [{ nodeName: 'aks-gatewaypool-0', primaryIP: '10.224.0.6', secondaryIP: '10.224.0.10' }, { nodeName: 'aks-gatewaypool-1', primaryIP: '10.224.0.7', secondaryIP: '10.224.0.11' }];
   kubectl(lab, ['patch', 'gatewayvmconfiguration', 'sgw1', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { egressIpPrefix: '20.65.41.84/31', gatewayVMProfiles: profiles } })]);
+  // MetalLB's part: the load-balancer IP of the Service the EgressService names.
+  kubectl(lab, ['patch', 'service', 'ovn-lb', '-n', 'shop', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: '10.0.0.60' }] } } })]);
   seedPods(lab, PODS);
   seedUsers(lab);
 }

@@ -64,6 +64,9 @@ const DEPENDS: [Refusable, string[], string][] = [
   // Only a node without the eks.amazonaws.com/nodeclass label is linked to its NodeClass through its NodePool.
   ['nodepools', ['pool-app'], 'EKS_AUTO_NODEPOOLS_UNREADABLE'],
   ['egressips', ['ovn-app'], 'OVN_EGRESSIPS_UNREADABLE'],
+  // The EgressService's load-balancer IP is in its Service (a GET); which pods it takes, in the EndpointSlices (any OVN pod of shop may be one).
+  ['services', ['ovn-lb-app'], 'OVN_EGRESS_SERVICE_TARGET_UNREADABLE'],
+  ['endpointslices', ['ovn-lb-app', 'ovn-app'], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE'],
   ['staticgatewayconfigurations', ['aks-app'], 'AKS_SGW_CONFIGURATIONS_UNREADABLE'],
 ];
 
@@ -84,6 +87,7 @@ describe('a user who may not read one resource', () => {
       'auto-app': 'node-ip 54.1.2.3',
       'pool-app': 'node-ip 54.1.2.4',
       'ovn-app': 'egress-ip 10.0.0.50',
+      'ovn-lb-app': 'egress-ip 10.0.0.60',
       // Any address of the gateway's /31 prefix: a set, so no single sourceIP.
       'aks-app': 'egress-ip null',
     });

@@ -26,3 +26,21 @@ export function egressIP(name: string, spec: Record<string, unknown>, assigned: 
 export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } };
 }
+
+/** An EgressService (named after its Service) with status.host, as the cluster manager sets it. */
+export function egressService(name: string, namespace: string, spec: Record<string, unknown>, host?: string): KubeObject {
+  return { apiVersion: 'k8s.ovn.org/v1', kind: 'EgressService', metadata: { name, namespace }, spec, status: host === undefined ? {} : { host } };
+}
+
+/** A Service with its load-balancer ingress IPs (none: no ingress entry yet). */
+export function loadBalancer(name: string, namespace: string, ingressIPs: string[], type = 'LoadBalancer'): KubeObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type, selector: { app: name } }, status: { loadBalancer: { ingress: ingressIPs.map((ip) => ({ ip })) } } };
+}
+
+/** The EndpointSlice the EndpointSlice controller keeps for the Service: endpoints by address, on their node. */
+export function endpointSlice(service: string, namespace: string, endpoints: Record<string, string>, addressType = 'IPv4'): KubeObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${service}-abcde`, namespace, labels: { 'kubernetes.io/service-name': service } }, addressType,
+    endpoints: Object.entries(endpoints).map(([address, nodeName]) => ({ addresses: [address], nodeName, conditions: { ready: true } })),
+  };
+}

@@ -62,6 +62,22 @@ export interface OvnEgressService {
   network?: string;
   /** status.host: the node that handles the Service's traffic, `ALL` for sourceIPBy Network. */
   host?: string;
+  /** The Service of the same name and namespace; absent: there is none (undefined when unread). */
+  service?: OvnEgressServiceTarget | 'absent';
+  /** The Service could not be read (GET refused): whether it acts is unknown. */
+  serviceUnread?: ReadGap;
+  /** The IPs of its EndpointSlices' endpoints on a node (any readiness), the pods it reroutes. */
+  endpoints: string[];
+  /** Its EndpointSlices could not be listed: which pods are endpoints is unknown. */
+  endpointsUnread?: ReadGap;
+}
+
+/** What of the named Service decides the source IP: its type and status.loadBalancer.ingress[].ip. */
+export interface OvnEgressServiceTarget {
+  type: string;
+  /** Whether status.loadBalancer.ingress has any entry (OVN-Kubernetes checks only that, not for an IP). */
+  hasIngress: boolean;
+  ingressIPs: string[];
 }
 
 /** EgressServices: the endpoints of their LoadBalancer Services leave through one node with its ingress IP. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_VERSIONS, knownVersions } from '../../../src/config/api-versions.ts';
-import { CONFIGMAPS, DAEMONSETS, JOBS, NAMESPACES, NODES, PODS, REPLICASETS, apiVersionOf } from '../../../src/cluster/resources.ts';
+import { CONFIGMAPS, DAEMONSETS, ENDPOINTSLICES, JOBS, NAMESPACES, NODES, PODS, REPLICASETS, SERVICES, apiVersionOf } from '../../../src/cluster/resources.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { DATAPATH_REGISTRY } from '../../../src/engine/registry/mechanisms.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
@@ -17,7 +17,7 @@ const at = (apiVersion: string, obj: KubeObject): KubeObject => ({ ...obj, apiVe
 
 describe('the versions the tool reads', () => {
   it('are the versions the live read lists the built-in resources at', () => {
-    const live = [NODES, NAMESPACES, PODS, CONFIGMAPS, DAEMONSETS, REPLICASETS, JOBS].map((spec) => [spec.kind, spec.versions.map((v) => apiVersionOf(spec, v))]);
+    const live = [NODES, NAMESPACES, PODS, CONFIGMAPS, DAEMONSETS, REPLICASETS, JOBS, SERVICES, ENDPOINTSLICES].map((spec) => [spec.kind, spec.versions.map((v) => apiVersionOf(spec, v))]);
     expect(Object.fromEntries(live)).toEqual(BUILTIN_VERSIONS);
   });
 

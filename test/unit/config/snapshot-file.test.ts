@@ -9,6 +9,7 @@ import type { KubeObject } from '../../../src/model/objects.ts';
 import { configMap, daemonSet, ipMasqAgent, ipMasqConfig, node, pod } from '../../support/builders.ts';
 import { ciliumAgent, ciliumConfig } from '../../support/cilium-builders.ts';
 import { flannelConfig } from '../../support/datapath-builders.ts';
+import { egressService, endpointSlice, loadBalancer, ovnkubeNode } from '../../support/ovn-builders.ts';
 
 function kept(objects: KubeObject[]): string[] {
   const list = snapshotList(objects, [], DATAPATH_REGISTRY) as { items: KubeObject[] };
@@ -37,5 +38,14 @@ describe('snapshot', () => {
     expect(kept([...cluster, ipMasqAgent().build(), ...other])).toEqual([
       'Node /n1', 'DaemonSet kube-system/ip-masq-agent', 'Pod shop/web-1',
     ]);
+  });
+
+  it('keeps the Service an EgressService names and its EndpointSlices, cut to what decides, and no other Service', () => {
+    const objects = [...cluster, ovnkubeNode(), egressService('web', 'shop', { sourceIPBy: 'LoadBalancerIP' }, 'n1'),
+      loadBalancer('web', 'shop', ['5.5.5.5']), endpointSlice('web', 'shop', { '10.4.0.7': 'n1' }), loadBalancer('other', 'shop', ['6.6.6.6']), endpointSlice('other', 'shop', { '10.4.0.8': 'n1' })];
+    const list = snapshotList(objects, [], DATAPATH_REGISTRY) as { items: KubeObject[] };
+    const byKind = (kind: string) => list.items.filter((o) => o.kind === kind);
+    expect(byKind('Service')).toEqual([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: '5.5.5.5' }] } } }]);
+    expect(byKind('EndpointSlice')).toEqual([{ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-abcde', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.4.0.7'], nodeName: 'n1' }] }]);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import { build, pod } from '../../support/builders.ts';
 import { forbidden } from '../../support/gaps.ts';
-import { egressIP, namespace, ovnkubeNode, ovnNode } from '../../support/ovn-builders.ts';
+import { egressIP, egressService, endpointSlice, loadBalancer, namespace, ovnkubeNode, ovnNode } from '../../support/ovn-builders.ts';
 import { codes, decide, decisionFor, warningCodes } from '../../support/predict.ts';
 
 const WEB = { namespaceSelector: { matchLabels: { team: 'shop' } }, podSelector: { matchLabels: { app: 'web' } } };
@@ -121,27 +121,71 @@ describe('EgressIP', () => {
 });
 
 describe('EgressService', () => {
-  const service = (spec: Record<string, unknown>, namespace = 'shop'): KubeObject => ({ apiVersion: 'k8s.ovn.org/v1', kind: 'EgressService', metadata: { name: 'web', namespace }, spec, status: { host: 'n2' } });
+  const lbService = (spec: Record<string, unknown> = { sourceIPBy: 'LoadBalancerIP' }, host: string | undefined = 'n2') => egressService('web', 'shop', spec, host);
+  const WEB_ENDPOINTS = endpointSlice('web', 'shop', { '10.244.1.7': 'n1' });
+  const LB = loadBalancer('web', 'shop', ['5.5.5.5', '5555::5']);
+  const acting = (...extra: KubeObject[]) => cluster(lbService(), LB, WEB_ENDPOINTS, ...extra);
+
+  it('sends an endpoint out through status.host with the Service\'s load-balancer IP of the destination\'s family', () => {
+    const d = answer(acting(), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '5.5.5.5', sourceIPs: ['5.5.5.5'], identity: 'egress-ip', via: 'ovn-egress-service', egressFrom: { kind: 'EgressService', namespace: 'shop', name: 'web' } });
+    expect(codes(d)).toContain('OVN_EGRESS_SERVICE');
+  });
+
+  it('uses the last ingress IP of the family, as the host\'s SNAT rule does', () => {
+    const d = answer(cluster(lbService(), loadBalancer('web', 'shop', ['5.5.5.5', '6.6.6.6']), WEB_ENDPOINTS), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '6.6.6.6', identity: 'egress-ip' });
+  });
+
+  it('counts an endpoint that is not ready: the reroute ignores readiness', () => {
+    const slice = endpointSlice('web', 'shop', { '10.244.1.7': 'n1' });
+    (slice['endpoints'] as { conditions: unknown }[])[0]!.conditions = { ready: false };
+    expect(answer(cluster(lbService(), LB, slice), 'web', '8.8.8.8')).toMatchObject({ sourceIP: '5.5.5.5', identity: 'egress-ip' });
+  });
 
   it.each([
-    ['sourceIPBy LoadBalancerIP: the pod may be an endpoint leaving with the load-balancer IP', [service({ sourceIPBy: 'LoadBalancerIP' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
-    ['sourceIPBy Network with a network: its routing table decides', [service({ sourceIPBy: 'Network', network: 'blue' })], [], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN'],
+    ['sourceIPBy Network with a network: the routing table\'s interface decides', [egressService('web', 'shop', { sourceIPBy: 'Network', network: 'blue' }, 'ALL'), WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_NETWORK'],
     ['EgressServices may not be listed', [], [forbidden('egressservices.k8s.ovn.org')], 'OVN_EGRESS_SERVICES_UNREADABLE'],
-  ])('is unknown outside the cluster with %s', (_name, extra, gaps, code) => {
+    ['the Service may not be read', [lbService(), WEB_ENDPOINTS], [forbidden('services', 'shop')], 'OVN_EGRESS_SERVICE_TARGET_UNREADABLE'],
+    ['the EndpointSlices may not be listed', [lbService(), LB], [forbidden('endpointslices.discovery.k8s.io', 'shop')], 'OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE'],
+    ['the Service is no LoadBalancer (no SNAT rule on the host)', [lbService(), loadBalancer('web', 'shop', ['5.5.5.5'], 'ClusterIP'), WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER'],
+    ['the Service has only an IPv6 load-balancer IP', [lbService(), loadBalancer('web', 'shop', ['5555::5']), WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_NO_FAMILY_IP'],
+    ['status.host names a node that is gone (the host is being replaced)', [lbService(undefined, 'n9'), LB, WEB_ENDPOINTS], [], 'OVN_EGRESS_SERVICE_HOST_MISSING'],
+    ['the pod is an endpoint of two EgressServices\' Services', [lbService(), LB, WEB_ENDPOINTS, egressService('api', 'shop', { sourceIPBy: 'LoadBalancerIP' }, 'n1'), loadBalancer('api', 'shop', ['7.7.7.7']), endpointSlice('api', 'shop', { '10.244.1.7': 'n1' })], [], 'OVN_EGRESS_SERVICE_MULTIPLE'],
+  ])('is unknown outside the cluster when %s', (_name, extra, gaps, code) => {
     const d = answer(cluster(...extra), 'web', '8.8.8.8', { gaps });
     expect(d).toMatchObject({ sourceIP: null, identity: 'unknown' });
     expect(codes(d)).toEqual([code]);
   });
 
   it.each([
-    ['sourceIPBy Network without a network (the default path)', service({ sourceIPBy: 'Network' })],
-    ['an EgressService in another namespace', service({ sourceIPBy: 'LoadBalancerIP' }, 'other')],
+    ['a pod that is no endpoint of the Service', [lbService(), LB, endpointSlice('web', 'shop', { '10.244.1.99': 'n1' })]],
+    ['an endpoint without a node (not rerouted)', [lbService(), LB, { ...WEB_ENDPOINTS, endpoints: [{ addresses: ['10.244.1.7'] }] }]],
+    ['no host in status yet (nothing is rerouted)', [egressService('web', 'shop', { sourceIPBy: 'LoadBalancerIP' }), LB, WEB_ENDPOINTS]],
+    ['sourceIPBy Network without a network (the default path)', [egressService('web', 'shop', { sourceIPBy: 'Network' }, 'ALL'), WEB_ENDPOINTS]],
+    ['sourceIPBy Network on shared gateway mode (no host)', [egressService('web', 'shop', { sourceIPBy: 'Network', network: 'blue' }), WEB_ENDPOINTS]],
+    ['an EgressService in another namespace', [egressService('web', 'other', { sourceIPBy: 'LoadBalancerIP' }, 'n2'), loadBalancer('web', 'other', ['5.5.5.5']), endpointSlice('web', 'other', { '10.244.1.7': 'n1' })]],
   ])('changes nothing for %s', (_name, extra) => {
-    expect(answer(cluster(extra), 'web', '8.8.8.8')).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+    const d = answer(cluster(...extra), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+    expect(warningCodes(d)).toEqual(['NO_NAT_ASSUMED_OFF_CLOUD']);
+  });
+
+  it.each([
+    ['its Service does not exist', [lbService(), WEB_ENDPOINTS], 'OVN_EGRESS_SERVICE_NO_SERVICE'],
+    ['its Service has no load-balancer ingress', [lbService(), loadBalancer('web', 'shop', []), WEB_ENDPOINTS], 'OVN_EGRESS_SERVICE_NO_INGRESS'],
+  ])('takes the default path with a warning when %s', (_name, extra, code) => {
+    const d = answer(cluster(...extra), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '172.18.0.2', identity: 'node-ip' });
+    expect(warningCodes(d)).toContain(code);
+  });
+
+  it('leaves east-west traffic alone', () => {
+    expect(answer(acting(), 'web', '10.244.2.9')).toMatchObject({ sourceIP: '10.244.1.7', identity: 'pod-ip' });
   });
 
   it('comes before EgressIP, whose reroute it outranks', () => {
-    const d = answer(cluster(service({ sourceIPBy: 'LoadBalancerIP' }), egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
-    expect(codes(d)).toEqual(['OVN_EGRESS_SERVICE_ENDPOINTS_UNKNOWN']);
+    const d = answer(acting(egressIP('ns-egress', { namespaceSelector: {} }, { '172.18.0.33': 'n1' })), 'web', '8.8.8.8');
+    expect(d).toMatchObject({ sourceIP: '5.5.5.5', identity: 'egress-ip', via: 'ovn-egress-service' });
   });
 });
