@@ -38,6 +38,8 @@ function nodeClassOf(obj: KubeObject): EksNodeClass {
     source: refOf(obj),
     snatPolicy: getString(spec, 'snatPolicy') ?? 'Random',
     podSubnets: Array.isArray(terms) && terms.length > 0,
+    // create-node-class: "Network policy configuration (defaults to DefaultAllow)".
+    networkPolicy: getString(spec, 'networkPolicy') ?? 'DefaultAllow',
     ...(typeof publicIP === 'boolean' ? { associatePublicIPAddress: publicIP } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
-import { getString, type Json, type ObjectIndex } from './objects.ts';
+import { getArray, getString, isRecord, type Json, type ObjectIndex } from './objects.ts';
 import { ADMIN_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
@@ -32,7 +32,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
     adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
-    egressFirewalls: egressFirewallInputs(index, gaps) };
+    egressFirewalls: egressFirewallInputs(index, gaps), ...vpcCniStrict(index) };
 }
 
 /**
@@ -63,6 +63,17 @@ function enforcerOf(ds: KubeObject): string | undefined {
   if (router && goBool(parseGoFlags(argvOf(router.container), new Set()).get('run-firewall')) !== false) return 'kube-router';
   if (images.some((i) => i.name === 'aws-network-policy-agent' && awsPolicyAgentEnabled(i.container))) return 'aws-network-policy-agent';
   return undefined;
+}
+
+/**
+ * The VPC CNI in strict mode: NETWORK_POLICY_ENFORCING_MODE=strict on the aws-node container starts
+ * every pod (not hostNetwork ones) with a default deny (EKS user guide, eks-networking-add-ons:
+ * "pods that use the VPC CNI start with a default deny policy").
+ */
+function vpcCniStrict(index: ObjectIndex): { vpcCniStrict?: PolicyEnforcer['source'] } {
+  const strict = index.where('DaemonSet', (ds) => ds.metadata.name === 'aws-node' && containers(ds).some((c) =>
+    getArray(c, 'env').some((e) => isRecord(e) && e['name'] === 'NETWORK_POLICY_ENFORCING_MODE' && e['value'] === 'strict')))[0];
+  return strict ? { vpcCniStrict: { kind: 'DaemonSet', ...(strict.metadata.namespace && { namespace: strict.metadata.namespace }), name: strict.metadata.name } } : {};
 }
 
 /** The VPC CNI's policy agent enforces only with --enable-network-policy=true (amazon-vpc-cni-k8s charts, aws-network-policy-agent). */

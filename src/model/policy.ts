@@ -106,6 +106,8 @@ export interface PolicyInputs {
   egressFirewalls?: EgressFirewallInputs;
   /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies as rules, which the step evaluates where Cilium enforces. */
   cilium: CiliumPolicyInputs;
+  /** The aws-node DaemonSet that runs the VPC CNI in strict mode (default deny for every pod), when one does. */
+  vpcCniStrict?: PolicyEnforcer['source'];
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */
   allPods: boolean;
 }

@@ -54,7 +54,7 @@ export const eksAutoMode: SnatMechanism<EksAutoModeLayer> = {
 };
 
 /** The node's NodeClass, or why it is unknown. */
-function nodeClassOf(layer: EksAutoModeLayer, node: NodeInfo): { nodeClass: EksNodeClass } | { unknown: LayerVerdict } {
+export function nodeClassOf(layer: EksAutoModeLayer, node: NodeInfo): { nodeClass: EksNodeClass } | { unknown: LayerVerdict } {
   const nodeRef: ObjectRef = { kind: 'Node', name: node.name };
   const unknown = (code: ReasonCode, data: Record<string, string>, source: ObjectRef = nodeRef) =>
     ({ unknown: { outcome: 'unknown' as const, finding: { code, data: { node: node.name, ...data }, source } } });

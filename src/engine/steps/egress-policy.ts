@@ -28,6 +28,7 @@ import { nodeAddresses } from '../policy/cilium-destination.ts';
 import { ciliumVerdict, type CiliumAsk } from '../policy/cilium-policy.ts';
 import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
+import { nodeDefaults, type NodeDefault } from '../policy/default-deny.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
 
 const LAYER = 'egress-policy';
@@ -59,12 +60,21 @@ export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Dest
   const cilium = ctx.of(ciliumOn, ctx.snapshot);
   const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
   const account = cilium ? pod.serviceAccount : '';
-  const node = cilium && ctx.of(reachesNodes, destination) ? (pod.nodeName ?? '') : '';
+  // The node's default (deny by default, or unknown) is in the key as its kind; Cilium's host or
+  // remote-node needs the node itself.
+  const nodeDefault = (pod.nodeName !== undefined && !pod.hostNetwork && ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName)) || undefined;
+  const node = cilium && ctx.of(reachesNodes, destination) ? (pod.nodeName ?? '') : (nodeDefault?.key ?? '');
   const found = byPod.find(account, node);
   if (found) return found;
-  const answer = verdictOf(ctx, pod, destination);
+  const answer = withNodeDefault(verdictOf(ctx, pod, destination), nodeDefault);
   const firewall = egressFirewallAnswer(ctx, pod, destination);
   return byPod.put(account, node, toEffect(ctx, firewall ? bothMustAllow(answer, firewall) : answer));
+}
+
+/** Where the node denies by default (or may), a pod no policy isolates is not simply allowed. */
+function withNodeDefault(answer: PolicyAnswer, nodeDefault: NodeDefault | undefined): PolicyAnswer {
+  if (!nodeDefault?.finding || answer.verdict !== 'allowed' || answer.decidedBy.length > 0) return answer;
+  return unknown([nodeDefault.finding, ...answer.reasons]);
 }
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {

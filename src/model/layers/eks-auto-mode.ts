@@ -16,6 +16,8 @@ export interface EksNodeClass {
   podSubnets: boolean;
   /** spec.advancedNetworking.associatePublicIPAddress; absent: the subnet's MapPublicIpOnLaunch decides. */
   associatePublicIPAddress?: boolean;
+  /** spec.networkPolicy as written (DefaultAllow, the default, or DefaultDeny). */
+  networkPolicy: string;
 }
 
 /** A karpenter.sh NodePool whose nodeClassRef names an EKS NodeClass (Auto Mode's pools). */
