@@ -27,7 +27,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   })));
   // An admin policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
   const unevaluatedUnread = [...ADMIN_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
-    const gap = gaps.find((g) => (g.reason === 'forbidden' || g.reason === 'unknown-version') && g.resource === resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
+    const gap = unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),

@@ -13,7 +13,13 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const policyView = derivation((snapshot: Snapshot): AdminView => {
   const byAddress = new Map<string, PodInfo[]>();
-  for (const pod of snapshot.pods) for (const ip of pod.podIPs) byAddress.set(ip, [...(byAddress.get(ip) ?? []), pod]);
+  for (const pod of snapshot.pods) {
+    for (const ip of pod.podIPs) {
+      const list = byAddress.get(ip);
+      if (list) list.push(pod);
+      else byAddress.set(ip, [pod]);
+    }
+  }
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const complete = snapshot.policy.allPods;
   return {

@@ -115,8 +115,7 @@ function otherKinds(inputs: PolicyInputs, namespace: string): Finding[] {
 
 function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
   const effect = new EffectBuilder(ctx.trace).set({ policy: answer });
-  const outcome = answer.verdict === 'unknown' ? 'unknown' : answer.verdict;
-  for (const reason of answer.reasons) effect.note(LAYER, outcome, reason);
+  for (const reason of answer.reasons) effect.note(LAYER, answer.verdict, reason);
   // No source IP is claimed for a packet that never leaves the pod.
   if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
   return effect.build();
@@ -153,13 +152,22 @@ const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, Cili
   const rules = snapshot.policy.cilium.rules;
   const clusterwide = rules.filter((r) => r.namespace === undefined);
   const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
-  for (const rule of rules) if (rule.namespace !== undefined) byNamespace.set(rule.namespace, [...(byNamespace.get(rule.namespace) ?? clusterwide), rule]);
+  for (const rule of rules) {
+    if (rule.namespace === undefined) continue;
+    const list = byNamespace.get(rule.namespace);
+    if (list) list.push(rule);
+    else byNamespace.set(rule.namespace, [...clusterwide, rule]);
+  }
   return byNamespace;
 });
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
   const byNamespace = new Map<string, NetworkPolicyInfo[]>();
-  for (const policy of snapshot.policy.networkPolicies) byNamespace.set(policy.namespace, [...(byNamespace.get(policy.namespace) ?? []), policy]);
+  for (const policy of snapshot.policy.networkPolicies) {
+    const list = byNamespace.get(policy.namespace);
+    if (list) list.push(policy);
+    else byNamespace.set(policy.namespace, [policy]);
+  }
   return byNamespace;
 });
