@@ -7,29 +7,43 @@
 import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allowlist.ts';
 import type { Decision, Destination, Query } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
-import { formatAddress, parseCidr } from '../../net/ip.ts';
+import { parseCidr } from '../../net/ip.ts';
 import { EngineContext } from '../core/context.ts';
 import { decidePacket } from '../pipeline.ts';
 import { addressRange, aggregate } from './cidr-set.ts';
-import { eligibleNodes } from './eligibility.ts';
+import { eligibleByScheduling, eligibleNodes } from './eligibility.ts';
+import { Moves, PodAddresses, templateKey } from './moves.ts';
 import { collectNotes, unique, type Placement } from './notes.ts';
 
 /** Where each pod runs and may run: the same for every destination. */
 interface Scheduling {
   ctx: EngineContext;
-  eligible: ReadonlyMap<PodInfo, NodeInfo[]>;
+  eligible: ReadonlyMap<PodInfo, readonly NodeInfo[]>;
+  /** Each pod's template (moves.ts): pods of one template moved to one node are decided once. */
+  templates: ReadonlyMap<PodInfo, string>;
+  addresses: PodAddresses;
 }
 
-export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Allowlist[] {
+export interface AllowlistOptions {
+  /** Decide every pod on every node (tests compare the two: sharing must change nothing). */
+  shareTemplates?: boolean;
+}
+
+export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, options: AllowlistOptions = {}): Allowlist[] {
+  const share = options.shareTemplates !== false;
   const scheduling: Scheduling = {
     ctx: new EngineContext(snapshot, query),
-    eligible: new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
+    eligible: share ? eligibleByScheduling(pods, snapshot.nodes) : new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
+    templates: new Map(pods.map((pod, i) => [pod, share ? templateKey(snapshot, pod) : String(i)])),
+    addresses: new PodAddresses(),
   };
   return query.destinations.map((destination) => buildOne(pods, scheduling, destination));
 }
 
 function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination: Destination): Allowlist {
-  const placements = pods.flatMap((pod) => placementsOf(scheduling, pod, destination));
+  // A pod moved to a node is decided once per template and node (moves.ts says why that is exact).
+  const moves = new Moves(scheduling.addresses);
+  const placements = pods.flatMap((pod) => placementsOf(scheduling, pod, destination, moves));
   const sources = sourcesOf(placements, destination);
   // A pending pod that no node admits contributes no placement, only this note.
   const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
@@ -52,14 +66,13 @@ function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination:
 }
 
 /** The pod where it runs, plus the pod as it would be on each other node it may land on. */
-function placementsOf({ ctx, eligible }: Scheduling, pod: PodInfo, destination: Destination): Placement[] {
+function placementsOf({ ctx, eligible, templates, addresses }: Scheduling, pod: PodInfo, destination: Destination, moves: Moves): Placement[] {
   const current = ctx.node(pod.nodeName);
   const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: decidePacket(ctx, pod, current, destination) }] : [];
-  for (const node of eligible.get(pod)!) {
-    if (node.name === current?.name) continue;
-    // On another node the pod gets another address: its invalid ones there say nothing.
-    const { invalidAddresses: _here, ...portable } = pod;
-    const moved: PodInfo = { ...portable, nodeName: node.name, podIPs: addressesOn(node, pod) };
+  // On another node the pod gets another address: its invalid ones there say nothing.
+  const { invalidAddresses: _here, ...portable } = pod;
+  for (const node of moves.nodesFor(pod, templates.get(pod)!, eligible.get(pod)!)) {
+    const moved: PodInfo = { ...portable, nodeName: node.name, podIPs: addressesOn(addresses, node, pod) };
     placements.push({ pod: moved, node, current: false, decision: decidePacket(ctx, moved, node, destination) });
   }
   return placements;
@@ -70,13 +83,9 @@ function placementsOf({ ctx, eligible }: Scheduling, pod: PodInfo, destination: 
  * after each pod CIDR's network address, standing for any pod there (policies select on labels,
  * not on pod IPs; the kept pod IP becomes the whole CIDR in sourceOf).
  */
-function addressesOn(node: NodeInfo, pod: PodInfo): string[] {
+function addressesOn(addresses: PodAddresses, node: NodeInfo, pod: PodInfo): string[] {
   if (pod.hostNetwork) return node.internalIPs;
-  const addresses = node.podCIDRs.flatMap((c) => {
-    const parsed = parseCidr(c);
-    return parsed ? [formatAddress(parsed.cidr.family, parsed.cidr.first + 1n)] : [];
-  });
-  return addresses.length > 0 ? addresses : pod.podIPs;
+  return addresses.on(node) ?? pod.podIPs;
 }
 
 function sourcesOf(placements: readonly Placement[], destination: Destination): AllowlistSource[] {
