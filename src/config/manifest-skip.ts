@@ -1,5 +1,5 @@
 /**
- * Lines of a List item that need not be parsed at all: block fields readFields (snapshot-file.ts)
+ * Lines of a List item, or of a document of a multi-document file, that need not be parsed at all: block fields readFields (snapshot-file.ts)
  * drops whatever they hold, and which are most of a `kubectl get -o yaml` pod's bytes
  * (managedFields, containers and their statuses, conditions). Parsing YAML is the slow part of
  * reading a large file; what is skipped is never read. test/unit/config/manifest-stream.test.ts
@@ -25,11 +25,20 @@ export class ItemSkipper {
 
   /** A new item begins with this line (`- …` at the sequence's indent). */
   start(line: string, sequenceIndent: number): void {
-    this.base = /^ *- [A-Za-z]/.test(line) ? sequenceIndent + 2 : -1;
+    this.startAt(/^ *- [A-Za-z]/.test(line) ? sequenceIndent + 2 : -1);
+    this.keep(line);
+  }
+
+  /** A new document begins: its top-level keys are at column 0. */
+  startDocument(): void {
+    this.startAt(0);
+  }
+
+  private startAt(base: number): void {
+    this.base = base;
     this.kind = undefined;
     this.parent = undefined;
     this.skipping = -1;
-    this.keep(line);
   }
 
   /** Whether the line goes to the parser. */

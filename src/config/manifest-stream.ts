@@ -3,16 +3,16 @@
  * whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax tree. The text is
  * cut at lines: documents at `---`, and the items of a top-level block sequence `items:` (as
  * `kubectl get -o yaml` and `snapshot` write) or of a JSON List's `"items": [` (kubectl get -o
- * json) one by one; each item is parsed and cut to the fields the tool reads (readFields) at once.
- * Block fields readFields drops are not even parsed (manifest-skip.ts), and plain block YAML is
- * read without the yaml package (yaml-block.ts). A broken item is reported with its index and
+ * json) one by one; each item, and each document of a multi-document file, is parsed and cut to the
+ * fields the tool reads (readFields) at once. Block fields readFields drops are not even parsed
+ * (manifest-skip.ts), and plain block YAML is read without the yaml package (yaml-block.ts). A broken item is reported with its index and
  * line. What this cannot cut exactly (directives, `...`, an alias to an anchor in another item, a
  * List whose `kind` turns out not to be one, a JSON cut that does not parse) sets `unsupported`,
  * and the caller parses the whole text instead.
  */
 import { ItemSkipper } from './manifest-skip.ts';
-import { readListItem } from './yaml-block.ts';
-import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
+import { readListItem, readMappingDocument } from './yaml-block.ts';
+import { addDocument, addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
 type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
 
@@ -49,6 +49,7 @@ export class ManifestStream {
 
   constructor(origin: string) {
     this.origin = origin;
+    this.skipper.startDocument();
   }
 
   /** Objects found so far (progress). */
@@ -82,7 +83,8 @@ export class ManifestStream {
     if (this.state === 'items') return this.itemLine(raw, line);
     if (this.state === 'json-items') return this.jsonItemLine(raw, line);
     if (this.state === 'tail') return void this.tail.push(raw);
-    this.head.push(raw);
+    // A document's own fields readFields drops are skipped as an item's are (not in JSON).
+    this.head.push(this.jsonDepth === undefined && !this.skipper.keep(line) ? '' : raw);
     if (this.state === 'head') this.headLine(line, first);
   }
 
@@ -191,7 +193,10 @@ export class ManifestStream {
     const text = [...this.head, ...this.tail].join('\n');
     const where = `${this.origin}: document ${this.document}`;
     if (this.itemCount === 0 || this.state === 'whole') {
-      if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
+      // One object in plain block YAML (a multi-document file's) is read without the yaml package.
+      const plain = this.state === 'head' && this.jsonDepth === undefined ? readMappingDocument(text) : undefined;
+      if (plain !== undefined) addDocument(plain, where, this.out);
+      else if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
     } else {
       this.finishList(text, where);
     }
@@ -203,6 +208,7 @@ export class ManifestStream {
     this.itemCount = 0;
     this.sawContent = false;
     this.jsonDepth = undefined;
+    this.skipper.startDocument();
   }
 
   /** The List around the items: `items:` is empty (null) in its text, and its kind must say List. */

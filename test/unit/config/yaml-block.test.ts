@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../../src/config/manifests.ts';
-import { readListItem } from '../../../src/config/yaml-block.ts';
+import { readListItem, readMappingDocument } from '../../../src/config/yaml-block.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const yamlItem = (text: string): unknown => (parse(text, { uniqueKeys: false }) as unknown[])[0];
@@ -77,3 +77,29 @@ describe('every object of the scenario folders and examples, as List items', () 
     expect(read).toBeGreaterThan(objects.length);
   });
 });
+
+describe('a document of one block mapping is read as the yaml package reads it', () => {
+  it.each([
+    ['a kubectl pod', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  labels:\n    app: web\nspec:\n  nodeName: n1\n  tolerations:\n  - operator: Exists\nstatus:\n  podIPs:\n    - ip: 10.0.0.7\n'],
+    ['a List with its items', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n'],
+    ['blank lines where skipped fields were', 'apiVersion: v1\n\n\nkind: Node\nmetadata:\n  name: a\n\n'],
+  ])('reads %s', (_name, text) => {
+    const value = readMappingDocument(text);
+    expect(value).not.toBeUndefined();
+    expect(value).toEqual(parse(text, { uniqueKeys: false }));
+  });
+
+  it.each([
+    ['a sequence', '- a: 1\n'],
+    ['an indented mapping', '  a: 1\n'],
+    ['a scalar', 'text\n'],
+    ['JSON', '{"a": 1}\n'],
+    ['a comment', 'a: 1\n# b\n'],
+    ['nothing', '\n\n'],
+    ['a second mapping at another column', 'a: 1\n b: 2\n'],
+    ['mappings nested 3,000 deep', Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')],
+  ])('leaves %s to the yaml package', (_name, text) => {
+    expect(readMappingDocument(text)).toBeUndefined();
+  });
+});
+
