@@ -10,7 +10,7 @@
  * List whose `kind` turns out not to be one, a JSON cut that does not parse) sets `unsupported`,
  * and the caller parses the whole text instead.
  */
-import { ItemSkipper } from './manifest-skip.ts';
+import { ItemSkipper, spacesBefore } from './manifest-skip.ts';
 import { readListItem, readMappingDocument } from './yaml-block.ts';
 import { addDocument, addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
@@ -77,10 +77,11 @@ export class ManifestStream {
   private line(raw: string): void {
     this.lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (MARKER.test(line)) return this.marker(line);
-    const first = isContent(line) && !this.sawContent;
-    if (isContent(line)) this.sawContent = true;
-    if (this.state === 'items') return this.itemLine(raw, line);
+    if (startsLikeMarker(line) && MARKER.test(line)) return this.marker(line);
+    const content = isContent(line);
+    const first = content && !this.sawContent;
+    if (content) this.sawContent = true;
+    if (this.state === 'items') return this.itemLine(raw, line, content);
     if (this.state === 'json-items') return this.jsonItemLine(raw, line);
     if (this.state === 'tail') return void this.tail.push(raw);
     // A document's own fields readFields drops are skipped as an item's are (not in JSON).
@@ -106,9 +107,9 @@ export class ManifestStream {
     this.headStart = this.lineNo + 1;
   }
 
-  private itemLine(raw: string, line: string): void {
-    if (!isContent(line)) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
-    const indent = /^ */.exec(line)![0].length;
+  private itemLine(raw: string, line: string, content: boolean): void {
+    if (!content) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
+    const indent = spacesBefore(line);
     const startsItem = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
     if (this.sequenceIndent < 0) {
       // Not a block sequence (`items:` is null, or a flow list on the next line): read it whole.
@@ -156,13 +157,18 @@ export class ManifestStream {
   }
 
   private jsonItemLine(raw: string, line: string): void {
-    const text = line.trim();
-    const indent = /^\s*/.exec(line)![0].length;
     if (this.item.length > 0) {
       this.item.push(raw);
+      // Inside an item only its closing line matters: `}` or `},` alone at the item's indent.
+      const c = line.charCodeAt(spacesBefore(line));
+      if (c !== 125 && c > 32 && c < 127) return;
+      const indent = /^\s*/.exec(line)![0].length;
+      const text = line.trim();
       if (indent === this.jsonItemIndent && (text === '}' || text === '},')) this.flushJsonItem();
       return;
     }
+    const text = line.trim();
+    const indent = /^\s*/.exec(line)![0].length;
     if (text === '') return;
     if (text === ']' || text === '],') return this.leaveItems(raw, 'tail');
     if (text !== '{' && !/^\{.*\},?$/.test(text)) return void (this.unsupported = `line ${this.lineNo}: not a JSON object`);
@@ -263,8 +269,19 @@ function jsonDepth(line: string, depth: number): number {
 }
 
 function isContent(line: string): boolean {
+  const at = spacesBefore(line);
+  const c = line.charCodeAt(at);
+  // Past the spaces a visible ASCII character decides it; anything else as trimStart would.
+  if (c > 32 && c < 127) return c !== 35;
+  if (at === line.length) return false;
   const text = line.trimStart();
   return text !== '' && !text.startsWith('#');
+}
+
+/** `---`, `...` and directives start with one of these; most lines do not. */
+function startsLikeMarker(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 45 || c === 46 || c === 37;
 }
 
 function merge(into: ParsedManifests, from: ParsedManifests): void {
