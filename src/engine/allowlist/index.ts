@@ -4,7 +4,7 @@
  * exactly (cidr-set.ts), with the reasons the set may change or is not complete. Each placement is
  * decided by the same pipeline as `who`, so the two never disagree.
  */
-import type { Allowlist, AllowlistNote, AllowlistSource } from '../../model/allowlist.ts';
+import type { Allowlist, AllowlistSource } from '../../model/allowlist.ts';
 import type { Decision, Destination, Query } from '../../model/decision.ts';
 import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { parseCidr } from '../../net/ip.ts';
@@ -13,7 +13,7 @@ import { decidePacket } from '../pipeline.ts';
 import { addressRange, aggregate } from './cidr-set.ts';
 import { eligibleByScheduling, eligibleNodes } from './eligibility.ts';
 import { Moves, PodAddresses, templateKey } from './moves.ts';
-import { collectNotes, unique, type Placement } from './notes.ts';
+import { NoteCollector, unique, type Placement } from './notes.ts';
 
 /** Where each pod runs and may run: the same for every destination. */
 interface Scheduling {
@@ -43,25 +43,37 @@ export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], qu
 function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination: Destination): Allowlist {
   // A pod moved to a node is decided once per template and node (moves.ts says why that is exact).
   const moves = new Moves(scheduling.addresses);
-  const placements = pods.flatMap((pod) => placementsOf(scheduling, pod, destination, moves));
-  const sources = sourcesOf(placements, destination);
+  // Each placement is summed up as it is decided, never kept: there may be millions.
+  const sources = new SourceCollector(destination);
+  const notes = new NoteCollector(destination);
+  const currentNodes = new Set<string>();
+  const eligibleNodes = new Set<string>();
+  for (const pod of pods) {
+    for (const placement of placementsOf(scheduling, pod, destination, moves)) {
+      sources.add(placement);
+      notes.add(placement);
+      eligibleNodes.add(placement.node.name);
+      if (placement.current) currentNodes.add(placement.node.name);
+    }
+  }
   // A pending pod that no node admits contributes no placement, only this note.
   const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
   // A pod on a node that is not among the objects read (nodes refused, a Node missing) has no
   // placement to decide from, and with no Node the other nodes it may land on are unknown too.
   const unplaced = pods.filter((p) => p.nodeName && !scheduling.ctx.node(p.nodeName))
     .map((p) => ({ node: p.nodeName!, decision: decidePacket(scheduling.ctx, p, undefined, destination) }));
-  const notes: AllowlistNote[] = collectNotes(pods, placements, destination, stuck, unplaced);
+  const found = notes.notes(pods, stuck, unplaced);
+  const list = sources.sources();
   return {
     destination,
     workloads: uniqueBy(pods.map((p) => p.workload), (w) => `${w.kind}/${w.name}`),
     pods: pods.map((p) => `${p.namespace}/${p.name}`).sort(),
-    currentNodes: unique(placements.filter((p) => p.current).map((p) => p.node.name)),
-    eligibleNodes: unique(placements.map((p) => p.node.name)),
-    cidrs: aggregate(sources.flatMap((s) => addressRange(s.address) ?? [])),
-    sources,
-    notes,
-    complete: !notes.some((n) => n.code === 'PART_UNKNOWN' || n.code === 'NO_ELIGIBLE_NODE' || n.code === 'SCHEDULING_NOT_VISIBLE' || n.code === 'NODE_HAS_NO_POD_CIDR'),
+    currentNodes: unique([...currentNodes]),
+    eligibleNodes: unique([...eligibleNodes]),
+    cidrs: aggregate(list.flatMap((s) => addressRange(s.address) ?? [])),
+    sources: list,
+    notes: found,
+    complete: !found.some((n) => n.code === 'PART_UNKNOWN' || n.code === 'NO_ELIGIBLE_NODE' || n.code === 'SCHEDULING_NOT_VISIBLE' || n.code === 'NODE_HAS_NO_POD_CIDR'),
   };
 }
 
@@ -88,21 +100,32 @@ function addressesOn(addresses: PodAddresses, node: NodeInfo, pod: PodInfo): str
   return addresses.on(node) ?? pod.podIPs;
 }
 
-function sourcesOf(placements: readonly Placement[], destination: Destination): AllowlistSource[] {
-  // An address every placement shares (a gateway's, a NAT's) has one entry per placement: its
-  // nodes go into a set, sorted once at the end rather than copied and sorted on every placement.
-  const byAddress = new Map<string, { source: Omit<AllowlistSource, 'nodes' | 'current'>; nodes: Set<string>; current: boolean }>();
-  for (const p of placements) {
-    for (const source of sourceOf(p.decision, p.node, destination)) {
-      const found = byAddress.get(source.address) ?? { source, nodes: new Set<string>(), current: false };
+/**
+ * The addresses with the nodes that leave with them. An address every placement shares (a
+ * gateway's, a NAT's) has one entry per placement: its nodes go into a set, sorted once at the end.
+ */
+class SourceCollector {
+  private readonly destination: Destination;
+  private readonly byAddress = new Map<string, { source: Omit<AllowlistSource, 'nodes' | 'current'>; nodes: Set<string>; current: boolean }>();
+
+  constructor(destination: Destination) {
+    this.destination = destination;
+  }
+
+  add(p: Placement): void {
+    for (const source of sourceOf(p.decision, p.node, this.destination)) {
+      const found = this.byAddress.get(source.address) ?? { source, nodes: new Set<string>(), current: false };
       found.nodes.add(p.node.name);
       found.current ||= p.current;
-      byAddress.set(source.address, found);
+      this.byAddress.set(source.address, found);
     }
   }
-  return [...byAddress.values()]
-    .map(({ source, nodes, current }) => ({ ...source, nodes: unique([...nodes]), current }))
-    .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+
+  sources(): AllowlistSource[] {
+    return [...this.byAddress.values()]
+      .map(({ source, nodes, current }) => ({ ...source, nodes: unique([...nodes]), current }))
+      .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+  }
 }
 
 /**
