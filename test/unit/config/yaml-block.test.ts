@@ -12,6 +12,12 @@ import { readListItem, readMappingDocument } from '../../../src/config/yaml-bloc
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const yamlItem = (text: string): unknown => (parse(text, { uniqueKeys: false }) as unknown[])[0];
 
+/** The fast reader took the text, and read what the yaml package reads. */
+function expectRead(value: unknown, yaml: unknown): void {
+  expect(value).not.toBeUndefined();
+  expect(value).toEqual(yaml);
+}
+
 describe('plain block YAML is read as the yaml package reads it', () => {
   it.each([
     ['a kubectl pod', '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-1\n    labels:\n      app.kubernetes.io/name: web\n  spec:\n    nodeName: n1\n    hostNetwork: false\n    tolerations:\n    - key: node.kubernetes.io/not-ready\n      operator: Exists\n      tolerationSeconds: 300\n  status:\n    podIP: 10.0.0.7\n    podIPs:\n    - ip: 10.0.0.7\n    - ip: fd00::7\n'],
@@ -20,11 +26,7 @@ describe('plain block YAML is read as the yaml package reads it', () => {
     ['a duplicate key (the last wins)', '- a: 1\n  a: 2\n'],
     ['nested sequences of mappings', '- spec:\n    egressGateway:\n      nodeSelector:\n        matchLabels:\n          egress: "true"\n    selectors:\n    - podSelector:\n        matchLabels:\n          app: web\n    destinationCIDRs:\n    - 0.0.0.0/0\n'],
     ['a sequence of scalars at the key\'s column', '- args:\n  - --a\n  - b\n  other: 1\n'],
-  ])('reads %s', (_name, text) => {
-    const value = readListItem(text);
-    expect(value).not.toBeUndefined();
-    expect(value).toEqual(yamlItem(text));
-  });
+  ])('reads %s', (_name, text) => expectRead(readListItem(text), yamlItem(text)));
 
   it.each([
     ['a comment', '- a: 1 # one\n'],
@@ -83,11 +85,7 @@ describe('a document of one block mapping is read as the yaml package reads it',
     ['a kubectl pod', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  labels:\n    app: web\nspec:\n  nodeName: n1\n  tolerations:\n  - operator: Exists\nstatus:\n  podIPs:\n    - ip: 10.0.0.7\n'],
     ['a List with its items', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n'],
     ['blank lines where skipped fields were', 'apiVersion: v1\n\n\nkind: Node\nmetadata:\n  name: a\n\n'],
-  ])('reads %s', (_name, text) => {
-    const value = readMappingDocument(text);
-    expect(value).not.toBeUndefined();
-    expect(value).toEqual(parse(text, { uniqueKeys: false }));
-  });
+  ])('reads %s', (_name, text) => expectRead(readMappingDocument(text), parse(text, { uniqueKeys: false })));
 
   it.each([
     ['a sequence', '- a: 1\n'],

@@ -7,20 +7,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { parseManifests } from '../../../src/config/manifests.ts';
-import { parseDestination } from '../../../src/config/destinations.ts';
 import { buildAllowlists } from '../../../src/engine/allowlist/index.ts';
 import { selectPods } from '../../../src/engine/select.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
-import type { Query } from '../../../src/model/decision.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import { withVariants } from '../../support/reference.ts';
+import { SCENARIOS, resolved, scenarioCluster } from '../../support/scenario-cluster.ts';
 
-const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 const DESTINATIONS = ['8.8.8.8', '1.1.1.1', '169.254.169.254', '10.0.0.1', '203.0.113.10', '198.51.100.7', '2001:4860:4860::8888'];
-
-interface Flags { natIP?: string; noDefaultSnat?: boolean; vpcCIDRs?: string[]; datapath?: string }
 
 /**
  * Each pod again under two other names: one on its node, one on the next node, each with another
@@ -48,25 +43,6 @@ function withTwins(objects: readonly KubeObject[]): KubeObject[] {
   return [...objects, ...twins];
 }
 
-function scenario(name: string) {
-  const dir = join(SCENARIOS, name);
-  const parsed = parseManifests(readFileSync(join(dir, 'objects.yaml'), 'utf8'), name);
-  const expectedFile = join(dir, 'expected.yaml');
-  const flags = (existsSync(expectedFile) ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags }).flags : undefined) ?? {};
-  const snapshot = buildSnapshot(withTwins(withVariants(parsed.objects)), {
-    gaps: parsed.gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}),
-  });
-  const query: Query = {
-    destinations: DESTINATIONS.flatMap((t) => {
-      const parsed = parseDestination(t);
-      return parsed.kind === 'resolved' ? [parsed.destination] : [];
-    }),
-    trace: false,
-    ...(flags.natIP ? { natIP: flags.natIP } : {}), ...(flags.vpcCIDRs ? { vpcCIDRs: flags.vpcCIDRs } : {}),
-  };
-  return { snapshot, query, pods: selectPods(snapshot, { allNamespaces: true, selector: [] }) };
-}
-
 const folders = readdirSync(SCENARIOS).filter((name) => existsSync(join(SCENARIOS, name, 'objects.yaml')));
 
 describe('allowlist sharing decisions between pods of one template', () => {
@@ -75,7 +51,8 @@ describe('allowlist sharing decisions between pods of one template', () => {
   });
 
   it.each(folders)('gives the same allowlists as deciding every pod on every node in %s', (name) => {
-    const { snapshot, query, pods } = scenario(name);
+    const { snapshot, pods, query: queryFor } = scenarioCluster(name, (objects) => withTwins(withVariants(objects)));
+    const query = queryFor(DESTINATIONS, { trace: false });
     const groups = [pods, ...Map.groupBy(pods, (p) => `${p.namespace}/${p.workload.kind}/${p.workload.name}`).values()];
     for (const group of groups) {
       expect(buildAllowlists(snapshot, group, query)).toEqual(buildAllowlists(snapshot, group, query, { shareTemplates: false }));
@@ -90,7 +67,7 @@ describe('allowlist sharing decisions between pods of one template', () => {
       .map((o) => (o.kind === 'Pod' ? { ...o, metadata: { ...o.metadata, ownerReferences: owner } } : o));
     const snapshot = buildSnapshot(objects, { gaps: parsed.gaps });
     const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
-    const query: Query = { destinations: [parseDestination('1.1.1.5')].flatMap((d) => (d.kind === 'resolved' ? [d.destination] : [])), trace: false };
+    const query = { destinations: resolved(['1.1.1.5']), trace: false };
     const [list] = buildAllowlists(snapshot, pods, query);
     expect(pods.map((p) => p.name)).toEqual(['mg-0', 'mg-1']);
     expect(list!.sources.map((s) => [s.address, s.nodes])).toEqual([['192.168.1.1', ['k8s1', 'k8s2', 'k8s3']], ['192.168.1.2', ['k8s1', 'k8s2', 'k8s3']]]);
