@@ -37,7 +37,7 @@ export const POLICY_FINDINGS = {
   NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
   POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
