@@ -18,6 +18,7 @@ import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { coverage } from '../../net/ip.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
+import { serviceAddress } from '../core/service-addresses.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2, Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -79,6 +80,9 @@ function withNodeDefault(answer: PolicyAnswer, nodeDefault: NodeDefault | undefi
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
   const inputs = ctx.snapshot.policy;
+  // Enforcers judge the Service endpoint the virtual IP is translated to, which is not known here.
+  const service = ctx.of(serviceAddress, destination);
+  if (service) return unknown([service]);
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
   const view = ctx.of(policyView, ctx.snapshot);
