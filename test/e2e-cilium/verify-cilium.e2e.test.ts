@@ -255,8 +255,9 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
    * verify (`args`: the namespace, a selector) where the probe should not connect.
    * [predicted source IP, observed, verdict, verdict reason, exit code]. `tries`: for a policy the
    * agent programs a moment after it sees it (a CiliumEgressGatewayPolicy), verify again until the
-   * echo sees nothing, the last try counting; a CiliumNetworkPolicy applied with lab.applyPolicy is
-   * already in force for every endpoint, so one try is the honest check.
+   * echo sees nothing, the last try counting. A CiliumNetworkPolicy applied with lab.applyPolicy is
+   * in force before the probe exists, and cilium-cni returns only after the probe's endpoint is built
+   * with it (SyncBuildEndpoint), so one try is the honest check.
    */
   async function verifyNoConnection(args: string[], echoURL = lab.echoURL, tries = 1): Promise<unknown[]> {
     const run = async () => {
