@@ -152,7 +152,7 @@ describe('a probe whose labels change the answer', () => {
   const kubeRouter = daemonSet('kube-router').image('docker.io/cloudnativelabs/kube-router:v2.1.0').args('--run-firewall=true');
   const twinsUnder = (selector: Record<string, string>) => {
     const policy = networkPolicy('deny-egress', 'shop').selecting({ matchLabels: selector }).types('Egress');
-    const snapshot = buildSnapshot([...objects, ...build(kubeRouter, policy)]);
+    const snapshot = buildSnapshot([...objects, ...build(kubeRouter), policy.build()]);
     const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
     const query = { destinations: [destination('203.0.113.10')] };
     return probeTwins(snapshot, planProbes(predict(snapshot, pods, query), pods, 'class'), pods, query);
