@@ -30,6 +30,7 @@ import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 import { nodeDefaults, type NodeDefault } from '../policy/default-deny.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
+import { calicoSelectionOf } from '../policy/calico-selection.ts';
 
 const LAYER = 'egress-policy';
 
@@ -59,7 +60,8 @@ export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Dest
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
   const cilium = ctx.of(ciliumOn, ctx.snapshot);
   const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
-  const account = cilium ? pod.serviceAccount : '';
+  // Calico selectors see the service account as labels of the workload endpoint.
+  const account = cilium || (ctx.snapshot.policy.calico?.length ?? 0) > 0 ? pod.serviceAccount : '';
   // The node's default (deny by default, or unknown) is in the key as its kind; Cilium's host or
   // remote-node needs the node itself.
   const nodeDefault = (pod.nodeName !== undefined && !pod.hostNetwork && ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName)) || undefined;
@@ -86,11 +88,12 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
   const middle = ctx.of(ciliumOn, ctx.snapshot) ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, pod, destination), pod, target, networkPolicies()) : networkPolicies;
   const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
-  const others = otherKinds(inputs, pod.namespace);
+  const calico = calicoSelectionOf(ctx, pod);
+  const others = [...otherKinds(inputs, pod.namespace), ...(calico?.unknowns ?? [])];
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
-  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
-  return answer;
+  const enforced = answer.verdict === 'denied' && inputs.enforcers.length === 0 ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]) : answer;
+  return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
 }
 
 function unknown(reasons: Finding[]): PolicyAnswer {
