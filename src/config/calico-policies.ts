@@ -7,10 +7,12 @@
  * `pcsa.` labels, selectors.go). A selector that does not parse is one the API server's validator
  * refuses (libcalico-go/lib/validator/v3 validateSelector): the policy is then invalid.
  */
-import type { CalicoPolicyInfo, CalicoPolicyKind, CalicoSelector } from '../model/calico-policy.ts';
+import type { CalicoPolicyInfo, CalicoPolicyKind, CalicoSelector, CalicoTier } from '../model/calico-policy.ts';
 import type { KubeObject } from '../model/objects.ts';
+import { calicoRule, prefixed } from './calico-rules.ts';
 import { parseCalicoSelectorText } from './calico-selector.ts';
-import { getRecord, type ObjectIndex } from './objects.ts';
+import { Refused } from './network-policies.ts';
+import { getArray, getRecord, getString, type ObjectIndex } from './objects.ts';
 
 /** conversion/constants.go: the prefixes of namespace and service account labels on a workload endpoint. */
 export const NAMESPACE_LABEL_PREFIX = 'pcns.';
@@ -22,15 +24,12 @@ export function calicoPolicies(index: ObjectIndex): CalicoPolicyInfo[] {
   return (['CalicoNetworkPolicy', 'GlobalNetworkPolicy'] as const).flatMap((kind) => index.all(kind).map((obj) => toCalicoPolicy(kind, obj)));
 }
 
-class Invalid extends Error {
-  readonly field: string;
-  readonly value: string;
-  readonly error: string;
-  constructor(field: string, value: string, error: string) {
-    super(field);
-    this.field = field;
-    this.value = value;
-    this.error = error;
+/** A field Calico refuses, with the parser's or validator's complaint. */
+class Invalid extends Refused {
+  readonly reason: string;
+  constructor(field: string, value: string, reason: string) {
+    super(field, value);
+    this.reason = reason;
   }
 }
 
@@ -45,13 +44,35 @@ export function toCalicoPolicy(kind: CalicoPolicyKind, obj: KubeObject): CalicoP
     // namespaceSelector exists on GlobalNetworkPolicy only (a NetworkPolicy's namespace is its own).
     if (namespace === undefined && nonEmpty(spec['namespaceSelector'])) parts.push(selectorAt(spec, 'namespaceSelector', NAMESPACE_LABEL_PREFIX));
     if (nonEmpty(spec['serviceAccountSelector'])) parts.push(selectorAt(spec, 'serviceAccountSelector', SERVICE_ACCOUNT_LABEL_PREFIX));
-    return { ...head, endpoints: parts.length === 1 ? parts[0]! : { op: 'and', operands: parts }, egress };
+    const rules = getArray(spec, 'egress').map((rule, i) => calicoRule(rule, `spec.egress[${i}]`, namespace));
+    const hostChains = ['doNotTrack', 'preDNAT'].find((f) => spec[f] === true);
+    return { ...head, ...placement(spec), ...(hostChains && { hostChains }), endpoints: parts.length === 1 ? parts[0]! : { op: 'and', operands: parts }, egress, rules };
   } catch (error) {
-    if (!(error instanceof Invalid)) throw error;
-    // What it selects is unknown; whether it applies to egress is too when `types` is what was refused.
-    // `types` is read first: when something else was refused, it was read fine.
-    return { ...head, egress: error.field === 'spec.types' || egressType(spec), invalid: { field: error.field, value: error.value, error: error.error } };
+    if (!(error instanceof Refused)) throw error;
+    const value = typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null');
+    const reason = error instanceof Invalid ? error.reason : 'refused by the validator';
+    // What it selects is unknown; whether it applies to egress is too when `types` is what was
+    // refused (`types` is read first: when something else was refused, it was read fine).
+    return { ...head, tier: 'default', rules: [], egress: error.field === 'spec.types' || egressType(spec), invalid: { field: error.field, value, error: reason } };
   }
+}
+
+/** spec.tier (`default` when not written) and spec.order (none: applied last). */
+function placement(spec: Record<string, unknown>): { tier: string; order?: number } {
+  const tier = spec['tier'] ?? 'default';
+  if (typeof tier !== 'string' || tier === '') throw new Invalid('spec.tier', JSON.stringify(tier), 'not a tier name');
+  const order = spec['order'];
+  if (order !== undefined && order !== null && (typeof order !== 'number' || !Number.isFinite(order))) throw new Invalid('spec.order', JSON.stringify(order), 'not a number');
+  return { tier, ...(typeof order === 'number' && { order }) };
+}
+
+/** Tiers (crd.projectcalico.org/v1): `order` (none: last) and `defaultAction`, Deny unless Pass (tier.go). */
+export function calicoTiers(index: ObjectIndex): CalicoTier[] {
+  return index.all('CalicoTier').map((obj) => {
+    const spec = getRecord(obj, 'spec') ?? {};
+    const order = spec['order'];
+    return { name: obj.metadata.name, ...(typeof order === 'number' && { order }), defaultAction: getString(spec, 'defaultAction') === 'Pass' ? 'Pass' : 'Deny' };
+  });
 }
 
 function nonEmpty(value: unknown): boolean {
@@ -65,15 +86,6 @@ function selectorAt(spec: Record<string, unknown>, field: string, prefix: string
   const parsed = parseCalicoSelectorText(value);
   if ('error' in parsed) throw new Invalid(`spec.${field}`, value, parsed.error);
   return prefix ? prefixed(parsed.selector, prefix) : parsed.selector;
-}
-
-function prefixed(selector: CalicoSelector, prefix: string): CalicoSelector {
-  switch (selector.op) {
-    case 'all': case 'global': return selector;
-    case 'not': return { op: 'not', operand: prefixed(selector.operand, prefix) };
-    case 'and': case 'or': return { op: selector.op, operands: selector.operands.map((s) => prefixed(s, prefix)) };
-    default: return { ...selector, key: prefix + selector.key };
-  }
 }
 
 /**

@@ -9,13 +9,13 @@ import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
 import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
-import { calicoPolicies } from './calico-policies.ts';
+import { calicoPolicies, calicoTiers } from './calico-policies.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getArray, getString, isRecord, type Json, type ObjectIndex } from './objects.ts';
-import { ADMIN_POLICIES, CALICO_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { ADMIN_POLICIES, CALICO_POLICIES, CALICO_TIERS, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
 import { resourceName } from '../model/resources.ts';
@@ -33,7 +33,12 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
     adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
-    egressFirewalls: egressFirewallInputs(index, gaps), calico: calicoPolicies(index), ...vpcCniStrict(index) };
+    egressFirewalls: egressFirewallInputs(index, gaps), calico: calicoPolicies(index), ...calicoTierInputs(index, gaps), ...vpcCniStrict(index) };
+}
+
+function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
+  const gap = unreadable(gaps, resourceName(CALICO_TIERS)) ?? versionGap(index, CALICO_TIERS.kind, CALICO_TIERS.plural);
+  return gap ? { calicoTiers: [], calicoTiersUnread: gap } : { calicoTiers: calicoTiers(index) };
 }
 
 /**

@@ -30,6 +30,9 @@ export const CALICO_POLICIES: readonly ResourceSpec[] = [
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'globalnetworkpolicies', kind: 'GlobalNetworkPolicy', namespaced: false },
 ];
 
+/** Calico's Tiers, which order its policies (a gap here matters only to pods a policy of a tier other than `default` selects). */
+export const CALICO_TIERS: ResourceSpec = { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'tiers', kind: 'CalicoTier', namespaced: false };
+
 /** Policy kinds that may allow or deny egress beside NetworkPolicy, by the enforcers that apply them. */
 export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   // Cilium: github.com/cilium/cilium pkg/k8s/apis/cilium.io/v2 (cnp_types.go, ccnp_types.go).
@@ -42,12 +45,14 @@ export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   { group: 'networking.gke.io', versions: ['v1alpha1'], plural: 'fqdnnetworkpolicies', kind: 'FQDNNetworkPolicy', namespaced: true },
 ];
 
-export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, EGRESS_FIREWALLS, ...ADMIN_POLICIES, ...CALICO_POLICIES, ...UNEVALUATED_POLICIES];
+export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, EGRESS_FIREWALLS, ...ADMIN_POLICIES, ...CALICO_POLICIES, CALICO_TIERS, ...UNEVALUATED_POLICIES];
 
 /** `group/kind` of a custom resource whose kind is also another resource's → the name it is indexed under. */
 export const KIND_ALIASES: Readonly<Record<string, string>> = {
   'crd.projectcalico.org/NetworkPolicy': 'CalicoNetworkPolicy',
   'projectcalico.org/NetworkPolicy': 'CalicoNetworkPolicy',
+  'crd.projectcalico.org/Tier': 'CalicoTier',
+  'projectcalico.org/Tier': 'CalicoTier',
   'crd.antrea.io/NetworkPolicy': 'AntreaNetworkPolicy',
   'crd.antrea.io/ClusterNetworkPolicy': 'AntreaClusterNetworkPolicy',
 };

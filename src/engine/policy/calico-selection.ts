@@ -15,13 +15,15 @@ import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import type { Findings } from '../core/mechanism.ts';
+import { withClusterWide } from './by-namespace.ts';
 import { evaluate, UNREAD, type LabelLookup } from './calico-selector.ts';
 
 export const CALICO_SELECTION_FINDINGS = {
-  CALICO_POLICY_SELECTS: (d) => `Calico ${d['policies']} ${d['count'] === '1' ? 'selects' : 'select'} the pod for egress, and this tool does not work out Calico policies' rules yet`,
+  CALICO_POLICY_SELECTS: (d) => `Calico ${d['policies']} ${d['count'] === '1' ? 'selects' : 'select'} the pod for egress, and what ${d['count'] === '1' ? 'it decides' : 'they decide'} is not worked out: ${d['why']}`,
   CALICO_POLICY_MAY_SELECT: (d) => `whether Calico ${d['kind']} ${d['policy']} selects the pod for egress depends on labels that were not read (${d['labels']}): ${d['why']}`,
   CALICO_POLICY_INVALID: (d) => `Calico ${d['kind']} ${d['policy']} has ${d['field']} = ${d['value']}, which Calico refuses (${d['error']}): which pods it selects is unknown`,
   CALICO_HOST_ENDPOINT_POLICY: (d) => `the pod uses the host network, where Calico applies GlobalNetworkPolicies through host endpoints, which are not read: ${d['policies']} may select it`,
+  CALICO_POLICY_HOST_CHAINS: (d) => `Calico GlobalNetworkPolicy ${d['policy']} sets ${d['field']}, which applies it to host endpoints before the workload's own policies; this tool does not work that out`,
   CALICO_POLICIES_DO_NOT_SELECT: (d) => `no Calico policy selects the pod for egress (${d['count']} read)`,
 } satisfies Findings;
 
@@ -29,8 +31,9 @@ declare module '../../model/reasons.ts' {
   interface MechanismReasonCodes extends CodesOf<typeof CALICO_SELECTION_FINDINGS> {}
 }
 
-/** What the Calico policies say about a pod: reasons that leave its verdict unknown, or else a note that none selects it. */
+/** What the Calico policies say about a pod: the ones that select it, reasons that leave that unknown, or else a note that none selects it. */
 export interface CalicoSelection {
+  selected: CalicoPolicyInfo[];
   unknowns: Finding[];
   note?: Finding;
 }
@@ -52,16 +55,25 @@ export function calicoSelection(policies: readonly CalicoPolicyInfo[], total: nu
       continue;
     }
     const { truth, unread } = evaluate(policy.endpoints!, labels);
-    if (truth === 'yes') selecting.push(policy);
+    if (truth !== 'no' && policy.hostChains) unknowns.push({ code: 'CALICO_POLICY_HOST_CHAINS', data: { policy: nameOf(policy), field: policy.hostChains }, source: sourceOf(policy) });
+    else if (truth === 'yes') selecting.push(policy);
     if (truth === 'unknown') unknowns.push({ code: 'CALICO_POLICY_MAY_SELECT', data: { kind: policy.kind, policy: nameOf(policy), labels: unread.join(', '), why: whyUnread(unread, pod.namespace) }, source: sourceOf(policy) });
   }
-  if (selecting.length > 0) unknowns.unshift({ code: 'CALICO_POLICY_SELECTS', data: { policies: names(selecting), count: String(selecting.length) }, ...(selecting.length === 1 && { source: sourceOf(selecting[0]!) }) });
-  return unknowns.length > 0 ? { unknowns } : { unknowns, note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
+  if (selecting.length > 0 || unknowns.length > 0) return { selected: selecting, unknowns };
+  return { selected: [], unknowns, note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
+}
+
+/** Why the verdict is unknown where the Calico verdict is not worked out (`why`): the policies that select the pod, and what else is unknown. */
+export function selectionUnknowns(selection: CalicoSelection, why: string): Finding[] {
+  const { selected, unknowns } = selection;
+  if (selected.length === 0) return unknowns;
+  const finding: Finding = { code: 'CALICO_POLICY_SELECTS', data: { policies: names(selected), count: String(selected.length), why }, ...(selected.length === 1 && { source: sourceOf(selected[0]!) }) };
+  return [finding, ...unknowns];
 }
 
 function hostNetwork(globals: readonly CalicoPolicyInfo[], total: number): CalicoSelection {
-  if (globals.length === 0) return { unknowns: [], note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
-  return { unknowns: [{ code: 'CALICO_HOST_ENDPOINT_POLICY', data: { policies: names(globals) } }] };
+  if (globals.length === 0) return { selected: [], unknowns: [], note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
+  return { selected: [], unknowns: [{ code: 'CALICO_HOST_ENDPOINT_POLICY', data: { policies: names(globals) } }] };
 }
 
 /** The workload endpoint's labels with the ones it inherits from its namespace's and ServiceAccount's profiles. */
@@ -103,18 +115,7 @@ function sourceOf(policy: CalicoPolicyInfo): Finding['source'] {
 }
 
 /** The Calico policies that may select a pod of each namespace: its NetworkPolicies and every GlobalNetworkPolicy ('' holds the global ones alone). */
-export const calicoByNamespace = derivation((snapshot: Snapshot): Map<string, CalicoPolicyInfo[]> => {
-  const policies = snapshot.policy.calico ?? [];
-  const global = policies.filter((p) => p.namespace === undefined);
-  const byNamespace = new Map<string, CalicoPolicyInfo[]>([['', global]]);
-  for (const policy of policies) {
-    if (policy.namespace === undefined) continue;
-    const list = byNamespace.get(policy.namespace);
-    if (list) list.push(policy);
-    else byNamespace.set(policy.namespace, [...global, policy]);
-  }
-  return byNamespace;
-});
+export const calicoByNamespace = derivation((snapshot: Snapshot): Map<string, CalicoPolicyInfo[]> => withClusterWide(snapshot.policy.calico ?? []));
 
 /** The Calico selection for the pod, or undefined where no Calico policy was read. */
 export function calicoSelectionOf(ctx: EngineContext, pod: PodInfo): CalicoSelection | undefined {

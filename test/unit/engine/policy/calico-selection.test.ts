@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toCalicoPolicy } from '../../../../src/config/calico-policies.ts';
-import { calicoSelection } from '../../../../src/engine/policy/calico-selection.ts';
+import { calicoSelection, selectionUnknowns } from '../../../../src/engine/policy/calico-selection.ts';
 import type { CalicoPolicyKind } from '../../../../src/model/calico-policy.ts';
 import type { PodInfo } from '../../../../src/model/snapshot.ts';
 import { testPod } from '../../../support/policy-builders.ts';
@@ -29,7 +29,8 @@ const NAMESPACE = { team: 'blue' };
 /** `namespaceLabels` null: the namespace was not read. */
 function codes(p: ReturnType<typeof policy>, pod = podA(), namespaceLabels: Record<string, string> | null = NAMESPACE): string[] {
   const selection = calicoSelection([p], 1, pod, namespaceLabels ?? undefined);
-  return selection.unknowns.length > 0 ? selection.unknowns.map((f) => f.code) : [selection.note!.code];
+  const unknowns = selectionUnknowns(selection, 'not worked out in this test');
+  return unknowns.length > 0 ? unknowns.map((f) => f.code) : [selection.note!.code];
 }
 
 const SELECTS = ['CALICO_POLICY_SELECTS'];
@@ -111,6 +112,13 @@ describe('a policy Calico refuses', () => {
 
   it('changes nothing when it is about ingress only', () => {
     expect(codes(np({ selector: 'app == web', types: ['Ingress'] }))).toEqual(NOT);
+  });
+});
+
+describe('a GlobalNetworkPolicy for host endpoints\' raw or mangle chains', () => {
+  it.each(['doNotTrack', 'preDNAT'])('%s: not worked out where it may select the pod', (field) => {
+    expect(codes(gnp({ selector: 'all()', types: ['Egress'], [field]: true }))).toEqual(['CALICO_POLICY_HOST_CHAINS']);
+    expect(codes(gnp({ selector: "app == 'db'", types: ['Egress'], [field]: true }))).toEqual(NOT);
   });
 });
 
