@@ -14,7 +14,8 @@ import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
-import { getArray, getString, isRecord, type Json, type ObjectIndex } from './objects.ts';
+import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
+import { COMPUTE_TYPE_LABEL } from './eks-auto-mode.ts';
 import { ADMIN_POLICIES, CALICO_POLICIES, CALICO_TIERS, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
@@ -42,15 +43,31 @@ function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<Po
 }
 
 /**
- * The NetworkPolicy enforcers found by their DaemonSets (in the namespaces the live read lists).
- * An enforcer elsewhere (a static pod, a node service) goes unseen: its absence is never a
+ * The NetworkPolicy enforcers found by their DaemonSets (in the namespaces the live read lists), and
+ * EKS Auto Mode's by its ConfigMap. An enforcer elsewhere (a static pod, a node service) goes unseen: its absence is never a
  * certainty, and the step says so.
  */
 function enforcers(index: ObjectIndex): PolicyEnforcer[] {
-  return index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
+  const daemonSets = index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
     id: enforcerOf(ds)!, source: { kind: 'DaemonSet', ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }), name: ds.metadata.name },
     admin: adminPolicySupport(enforcerOf(ds)!, ds),
   }));
+  return [...daemonSets, ...autoModeEnforcer(index)];
+}
+
+/**
+ * EKS Auto Mode runs its policy agent on the node, not as a DaemonSet: it enforces once the
+ * ConfigMap kube-system/amazon-vpc-cni sets `enable-network-policy-controller: "true"` (EKS user
+ * guide, "Use Network Policies with EKS Auto Mode", step 1; until then policies are accepted but not
+ * enforced). On other EKS nodes the same key only starts the control-plane controller, and the
+ * aws-node agent's own flag decides (awsPolicyAgentEnabled), so it counts only with an Auto Mode node.
+ * None of SIG Network's admin kinds is implemented (EKS has its own ClusterNetworkPolicy group).
+ */
+function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
+  if (!index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto')) return [];
+  const config = index.where('ConfigMap', (cm) => cm.metadata.namespace === 'kube-system' && cm.metadata.name === 'amazon-vpc-cni')[0];
+  if (getString(getRecord(config, 'data'), 'enable-network-policy-controller') !== 'true') return [];
+  return [{ id: 'eks-auto-mode', source: { kind: 'ConfigMap', namespace: 'kube-system', name: 'amazon-vpc-cni' }, admin: {} }];
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */

@@ -3,8 +3,8 @@
  * EgressFirewalls (config/egress-firewalls.ts), whose verdicts the engine
  * works out (engine/policy/), and the other policy kinds an enforcer may apply beside them, whose
  * verdicts it does not yet — where one of those exists, the verdict is unknown, never a guess.
- * Some of them share a kind name with a built-in (Calico's and Antrea's NetworkPolicy) and are
- * indexed under a name of their own (ObjectIndex, KIND_ALIASES).
+ * Some of them share a kind name with another resource (Calico's and Antrea's NetworkPolicy, EKS's
+ * ClusterNetworkPolicy) and are indexed under a name of their own (ObjectIndex, KIND_ALIASES).
  */
 import type { ResourceSpec } from '../model/resources.ts';
 import { EGRESS_FIREWALLS } from './egress-firewalls.ts';
@@ -43,6 +43,11 @@ export const UNEVALUATED_POLICIES: readonly ResourceSpec[] = [
   { group: 'crd.antrea.io', versions: ['v1beta1'], plural: 'clusternetworkpolicies', kind: 'AntreaClusterNetworkPolicy', namespaced: false },
   // GKE: FQDN network policies (networking.gke.io/v1alpha1).
   { group: 'networking.gke.io', versions: ['v1alpha1'], plural: 'fqdnnetworkpolicies', kind: 'FQDNNetworkPolicy', namespaced: true },
+  // EKS (VPC CNI 1.21.1+ and Auto Mode): ApplicationNetworkPolicy (namespaced, adds domainNames) and an
+  // Admin/Baseline-tiered ClusterNetworkPolicy of its own group, networking.k8s.aws/v1alpha1
+  // (aws/amazon-network-policy-controller-k8s; EKS user guide "Use Network Policies with EKS Auto Mode").
+  { group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'applicationnetworkpolicies', kind: 'ApplicationNetworkPolicy', namespaced: true },
+  { group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'clusternetworkpolicies', kind: 'EksClusterNetworkPolicy', namespaced: false },
 ];
 
 export const POLICY_RESOURCES: readonly ResourceSpec[] = [NETWORK_POLICIES, EGRESS_FIREWALLS, ...ADMIN_POLICIES, ...CALICO_POLICIES, CALICO_TIERS, ...UNEVALUATED_POLICIES];
@@ -55,4 +60,5 @@ export const KIND_ALIASES: Readonly<Record<string, string>> = {
   'projectcalico.org/Tier': 'CalicoTier',
   'crd.antrea.io/NetworkPolicy': 'AntreaNetworkPolicy',
   'crd.antrea.io/ClusterNetworkPolicy': 'AntreaClusterNetworkPolicy',
+  'networking.k8s.aws/ClusterNetworkPolicy': 'EksClusterNetworkPolicy',
 };

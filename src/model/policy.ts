@@ -76,10 +76,10 @@ export interface NetworkPolicyInfo {
   ingressBlocks?: { cidr: CidrRange; except: CidrRange[] }[];
 }
 
-/** A NetworkPolicy enforcer found among the DaemonSets read (config/policy-enforcers.ts). */
+/** A NetworkPolicy enforcer found among the DaemonSets read, or EKS Auto Mode's turned on by its ConfigMap (config/policy-inputs.ts). */
 export interface PolicyEnforcer {
   id: string;
-  /** The DaemonSet it was found by. */
+  /** The object it was found by: its DaemonSet, or for EKS Auto Mode the ConfigMap that turns it on. */
   source: { kind: string; namespace?: string; name: string };
   /** Which admin policy kinds it implements (config/admin-policy-support.ts); a kind not listed: no. */
   admin?: Partial<Record<AdminPolicyKind, AdminSupport>>;

@@ -188,7 +188,18 @@ export class ConfigMapBuilder extends Builder {
   }
 }
 
+/** A ServiceCIDR (networking.k8s.io/v1): the ranges Services' virtual IPs come from. */
+export class ServiceCIDRBuilder extends Builder {
+  protected obj: KubeObject;
+
+  constructor(name: string, cidrs: string[]) {
+    super();
+    this.obj = { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name }, spec: { cidrs } };
+  }
+}
+
 export const node = (name: string) => new NodeBuilder(name);
+export const serviceCIDR = (name: string, ...cidrs: string[]) => new ServiceCIDRBuilder(name, cidrs);
 export const pod = (name: string, namespace?: string) => new PodBuilder(name, namespace);
 export const daemonSet = (name: string, namespace?: string) => new DaemonSetBuilder(name, namespace);
 export const configMap = (name: string, namespace?: string) => new ConfigMapBuilder(name, namespace);

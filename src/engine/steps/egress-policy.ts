@@ -18,6 +18,7 @@ import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { coverage } from '../../net/ip.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
+import { serviceAddress } from '../core/service-addresses.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2, Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -40,7 +41,7 @@ export const POLICY_FINDINGS = {
   NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
   POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -83,6 +84,9 @@ function withNodeDefault(answer: PolicyAnswer, nodeDefault: NodeDefault | undefi
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
   const inputs = ctx.snapshot.policy;
+  // Enforcers judge the Service endpoint the virtual IP is translated to, which is not known here.
+  const service = ctx.of(serviceAddress, destination);
+  if (service) return unknown([service]);
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
   const view = ctx.of(policyView, ctx.snapshot);
