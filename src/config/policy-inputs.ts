@@ -9,13 +9,14 @@ import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
 import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
+import { calicoPolicies, calicoTiers } from './calico-policies.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { COMPUTE_TYPE_LABEL } from './eks-auto-mode.ts';
-import { ADMIN_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { ADMIN_POLICIES, CALICO_POLICIES, CALICO_TIERS, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
 import { resourceName } from '../model/resources.ts';
@@ -26,14 +27,19 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) => index.all(spec.kind).map((o) => ({
     kind: o.kind, ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }), name: o.metadata.name,
   })));
-  // An admin policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
-  const unevaluatedUnread = [...ADMIN_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
+  // An admin or Calico policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
+  const unevaluatedUnread = [...ADMIN_POLICIES, ...CALICO_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
     const gap = unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
     adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
-    egressFirewalls: egressFirewallInputs(index, gaps), ...vpcCniStrict(index) };
+    egressFirewalls: egressFirewallInputs(index, gaps), calico: calicoPolicies(index), ...calicoTierInputs(index, gaps), ...vpcCniStrict(index) };
+}
+
+function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
+  const gap = unreadable(gaps, resourceName(CALICO_TIERS)) ?? versionGap(index, CALICO_TIERS.kind, CALICO_TIERS.plural);
+  return gap ? { calicoTiers: [], calicoTiersUnread: gap } : { calicoTiers: calicoTiers(index) };
 }
 
 /**

@@ -31,6 +31,9 @@ import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 import { nodeDefaults, type NodeDefault } from '../policy/default-deny.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
+import { calicoSelectionOf, selectionUnknowns, type CalicoSelection } from '../policy/calico-selection.ts';
+import { calicoBlocker, calicoVerdict } from '../policy/calico-policy.ts';
+import { withClusterWide } from '../policy/by-namespace.ts';
 
 const LAYER = 'egress-policy';
 
@@ -60,7 +63,8 @@ export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Dest
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
   const cilium = ctx.of(ciliumOn, ctx.snapshot);
   const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
-  const account = cilium ? pod.serviceAccount : '';
+  // Calico selectors see the service account as a label of the workload endpoint, and its rules' source nets the pod's address.
+  const account = (ctx.snapshot.policy.calico?.length ?? 0) > 0 ? `${pod.serviceAccount}\u0000${pod.podIPs.join(',')}` : cilium ? pod.serviceAccount : '';
   // The node's default (deny by default, or unknown) is in the key as its kind; Cilium's host or
   // remote-node needs the node itself.
   const nodeDefault = (pod.nodeName !== undefined && !pod.hostNetwork && ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName)) || undefined;
@@ -89,12 +93,22 @@ function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): 
   const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, view);
   // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
   const middle = ctx.of(ciliumOn, ctx.snapshot) ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, pod, destination), pod, target, networkPolicies()) : networkPolicies;
-  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
-  const others = otherKinds(inputs, pod.namespace);
+  const calico = calicoSelectionOf(ctx, pod);
+  const calicoDecides = calico !== undefined && calico.selected.length > 0 && calico.unknowns.length === 0 && calicoBlocker(inputs) === undefined;
+  const answer = calicoDecides ? calicoVerdict(calicoAsk(ctx, pod, calico), pod, target) : tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
+  const calicoUnknowns = calico && !calicoDecides ? selectionUnknowns(calico, calicoBlocker(inputs) ?? 'whether other Calico policies select it is unknown') : [];
+  const others = [...otherKinds(inputs, pod.namespace), ...calicoUnknowns];
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
-  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
-  return answer;
+  const enforced = answer.verdict === 'denied' && inputs.enforcers.length === 0 ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]) : answer;
+  return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
+}
+
+/** Where Calico enforces: the policies that select the pod, its namespace's NetworkPolicies (Calico's default tier holds them) and the Tiers. */
+function calicoAsk(ctx: EngineContext, pod: PodInfo, selection: CalicoSelection) {
+  const inputs = ctx.snapshot.policy;
+  return { tiers: inputs.calicoTiers ?? [], ...(inputs.calicoTiersUnread && { tiersUnread: inputs.calicoTiersUnread.reason }), selected: selection.selected,
+    networkPolicies: ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], view: ctx.of(policyView, ctx.snapshot) };
 }
 
 function unknown(reasons: Finding[]): PolicyAnswer {
@@ -152,18 +166,7 @@ function ciliumAsk(ctx: EngineContext, pod: PodInfo, destination: Destination): 
 }
 
 /** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
-const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
-  const rules = snapshot.policy.cilium.rules;
-  const clusterwide = rules.filter((r) => r.namespace === undefined);
-  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
-  for (const rule of rules) {
-    if (rule.namespace === undefined) continue;
-    const list = byNamespace.get(rule.namespace);
-    if (list) list.push(rule);
-    else byNamespace.set(rule.namespace, [...clusterwide, rule]);
-  }
-  return byNamespace;
-});
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => withClusterWide(snapshot.policy.cilium.rules));
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
