@@ -57,7 +57,7 @@ export function planProbes(decisions: readonly Decision[], pods: readonly PodInf
     const key = by === 'pod' ? `${d.namespace}/${d.pod}` : classKey(d, pod);
     const existing = plans.get(key);
     if (existing) existing.members.push(d.pod);
-    else plans.set(key, { namespace: d.namespace, pod: d.pod, node: pod.nodeName, labels: pod.labels, annotations: pod.annotations, decision: d, members: [d.pod] });
+    else plans.set(key, { namespace: d.namespace, pod: d.pod, node: pod.nodeName, labels: pod.labels, annotations: pod.annotations, serviceAccount: pod.serviceAccount, decision: d, members: [d.pod] });
   }
   return [...plans.values()];
 }

@@ -11,6 +11,8 @@ export interface ProbePlan {
   node: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The pod's service account, which the probe runs as (Cilium and Calico select on it), without its token. */
+  serviceAccount: string;
   decision: Decision;
   /** The answer for a pod in the same place wearing the probe's labels (engine/probe-plan.ts probeTwins). */
   probeDecision?: Decision;

@@ -1,6 +1,6 @@
 /**
  * The probe pod (design §6): pinned to the node, wearing the labels policies select on
- * (engine/probe-plan.ts probeLabels), never Ready (so no Service routes to it), no service account
+ * (engine/probe-plan.ts probeLabels) and running as the pod's service account, never Ready (so no Service routes to it), no service account
  * token, Pod Security `restricted`, a deadline, small resources, and the run id that `--cleanup`
  * finds it by.
  */
@@ -38,7 +38,7 @@ export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObjec
     annotations: { ...plan.annotations, 'kubectl-egress.io/probes-for': `${plan.namespace}/${plan.pod}` },
     ...(options.namespaceUID ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace, uid: options.namespaceUID, controller: true, blockOwnerDeletion: false }] } : {}),
   };
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan.node, options) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan, options) };
 }
 
 /**
@@ -57,10 +57,12 @@ export function probeScript(timeoutSeconds: number, settleSeconds = 0): string {
   ].join('\n');
 }
 
-function probeSpec(node: string, options: ProbeOptions): Record<string, unknown> {
+function probeSpec(plan: ProbePlan, options: ProbeOptions): Record<string, unknown> {
   const script = probeScript(options.timeoutSeconds, options.settleSeconds);
   return {
-    nodeName: node,
+    nodeName: plan.node,
+    // The pod's own service account, which Cilium's identity and Calico's selectors carry; its token stays unmounted.
+    serviceAccountName: plan.serviceAccount,
     restartPolicy: 'Never',
     activeDeadlineSeconds: options.settleSeconds + options.timeoutSeconds + 60,
     terminationGracePeriodSeconds: 1,

@@ -95,6 +95,11 @@ export class PodBuilder extends Builder {
     return this;
   }
 
+  serviceAccount(name: string): this {
+    this.spec()['serviceAccountName'] = name;
+    return this;
+  }
+
   annotate(key: string, value: string): this {
     this.obj.metadata.annotations = { ...this.obj.metadata.annotations, [key]: value };
     return this;

@@ -64,6 +64,15 @@ describe('the probe pod', () => {
     expect(spec['nodeName']).toBe('n1');
   });
 
+  it('runs as the pod\'s service account (Cilium identities and Calico selectors carry it), without its token', () => {
+    const objects = build(node('n1').internalIP('10.0.0.1').podCIDR('10.4.1.0/24'), pod('web-1', 'shop').on('n1').ip('10.4.1.7').serviceAccount('web-sa'));
+    const snapshot = buildSnapshot(objects);
+    const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+    const [plan] = planProbes(predict(snapshot, pods, { destinations: [destination('8.8.8.8')] }), pods, 'pod');
+    const spec = buildProbePod(plan!, { runId: 'abc123', index: 0, image: 'busybox', echoURL: 'http://203.0.113.10/', timeoutSeconds: 10, settleSeconds: 5 })['spec'] as Record<string, unknown>;
+    expect(spec).toMatchObject({ serviceAccountName: 'web-sa', automountServiceAccountToken: false });
+  });
+
   it('is owned by its namespace, so no ReplicaSet or DaemonSet adopts it', () => {
     expect(probe.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'shop', uid: 'uid-1', controller: true, blockOwnerDeletion: false }]);
   });
