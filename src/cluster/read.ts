@@ -13,6 +13,7 @@ import { resolveOwners } from './owners.ts';
 import { readEgressServiceTargets } from './egress-services.ts';
 import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
 import { POLICY_RESOURCES } from '../config/policy-resources.ts';
+import { SERVICE_CIDRS } from '../config/service-cidrs.ts';
 import { CONFIGMAPS, DAEMONSETS, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
 
 export interface ReadScope {
@@ -49,7 +50,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
     namespaces,
     read(NODES),
     namespaces.then((list) => readAgentNamespaces(list, scope, read)),
-    Promise.all([...CUSTOM_RESOURCES, ...POLICY_RESOURCES].map(async (spec) => {
+    Promise.all([...CUSTOM_RESOURCES, ...POLICY_RESOURCES, SERVICE_CIDRS].map(async (spec) => {
       const { served, unknown, refused } = await discoverVersion(client, spec);
       if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
       if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });

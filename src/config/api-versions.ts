@@ -8,6 +8,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { DatapathRegistry } from './datapath.ts';
 import type { ObjectIndex } from './objects.ts';
 import { POLICY_RESOURCES } from './policy-resources.ts';
+import { SERVICE_CIDRS } from './service-cidrs.ts';
 
 /** The built-in resources cluster/resources.ts lists, at the versions it reads them (a test keeps the two equal). */
 export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
@@ -24,10 +25,10 @@ export const BUILTIN_VERSIONS: Readonly<Record<string, readonly string[]>> = {
 
 export type KnownVersions = ReadonlyMap<string, ReadonlySet<string>>;
 
-/** apiVersions by kind: the built-ins, every custom resource a mechanism reads (its Detection's `reads`), and the policy resources. */
+/** apiVersions by kind: the built-ins, every custom resource a mechanism reads (its Detection's `reads`), the policy resources and ServiceCIDRs. */
 export function knownVersions(registry: DatapathRegistry): KnownVersions {
   const known = new Map<string, Set<string>>(Object.entries(BUILTIN_VERSIONS).map(([kind, versions]) => [kind, new Set(versions)]));
-  const read = [...registry.detections.flatMap(({ detection }) => detection.reads?.resources ?? []), ...POLICY_RESOURCES];
+  const read = [...registry.detections.flatMap(({ detection }) => detection.reads?.resources ?? []), ...POLICY_RESOURCES, SERVICE_CIDRS];
   for (const spec of read) {
     const versions = known.get(spec.kind) ?? new Set<string>();
     for (const version of spec.versions) versions.add(spec.group ? `${spec.group}/${version}` : version);

@@ -9,12 +9,14 @@ import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
 import { versionGap } from './api-versions.ts';
 import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
+import { calicoPolicies, calicoTiers } from './calico-policies.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
-import { getArray, getString, isRecord, type Json, type ObjectIndex } from './objects.ts';
-import { ADMIN_POLICIES, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
+import { COMPUTE_TYPE_LABEL } from './eks-auto-mode.ts';
+import { ADMIN_POLICIES, CALICO_POLICIES, CALICO_TIERS, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
 import { resourceName } from '../model/resources.ts';
@@ -25,26 +27,47 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) => index.all(spec.kind).map((o) => ({
     kind: o.kind, ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }), name: o.metadata.name,
   })));
-  // An admin policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
-  const unevaluatedUnread = [...ADMIN_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
+  // An admin or Calico policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
+  const unevaluatedUnread = [...ADMIN_POLICIES, ...CALICO_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
     const gap = unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
   return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
     adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
-    egressFirewalls: egressFirewallInputs(index, gaps), ...vpcCniStrict(index) };
+    egressFirewalls: egressFirewallInputs(index, gaps), calico: calicoPolicies(index), ...calicoTierInputs(index, gaps), ...vpcCniStrict(index) };
+}
+
+function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
+  const gap = unreadable(gaps, resourceName(CALICO_TIERS)) ?? versionGap(index, CALICO_TIERS.kind, CALICO_TIERS.plural);
+  return gap ? { calicoTiers: [], calicoTiersUnread: gap } : { calicoTiers: calicoTiers(index) };
 }
 
 /**
- * The NetworkPolicy enforcers found by their DaemonSets (in the namespaces the live read lists).
- * An enforcer elsewhere (a static pod, a node service) goes unseen: its absence is never a
+ * The NetworkPolicy enforcers found by their DaemonSets (in the namespaces the live read lists), and
+ * EKS Auto Mode's by its ConfigMap. An enforcer elsewhere (a static pod, a node service) goes unseen: its absence is never a
  * certainty, and the step says so.
  */
 function enforcers(index: ObjectIndex): PolicyEnforcer[] {
-  return index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
+  const daemonSets = index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
     id: enforcerOf(ds)!, source: { kind: 'DaemonSet', ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }), name: ds.metadata.name },
     admin: adminPolicySupport(enforcerOf(ds)!, ds),
   }));
+  return [...daemonSets, ...autoModeEnforcer(index)];
+}
+
+/**
+ * EKS Auto Mode runs its policy agent on the node, not as a DaemonSet: it enforces once the
+ * ConfigMap kube-system/amazon-vpc-cni sets `enable-network-policy-controller: "true"` (EKS user
+ * guide, "Use Network Policies with EKS Auto Mode", step 1; until then policies are accepted but not
+ * enforced). On other EKS nodes the same key only starts the control-plane controller, and the
+ * aws-node agent's own flag decides (awsPolicyAgentEnabled), so it counts only with an Auto Mode node.
+ * None of SIG Network's admin kinds is implemented (EKS has its own ClusterNetworkPolicy group).
+ */
+function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
+  if (!index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto')) return [];
+  const config = index.where('ConfigMap', (cm) => cm.metadata.namespace === 'kube-system' && cm.metadata.name === 'amazon-vpc-cni')[0];
+  if (getString(getRecord(config, 'data'), 'enable-network-policy-controller') !== 'true') return [];
+  return [{ id: 'eks-auto-mode', source: { kind: 'ConfigMap', namespace: 'kube-system', name: 'amazon-vpc-cni' }, admin: {} }];
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */

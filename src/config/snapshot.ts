@@ -15,6 +15,7 @@ import { toNodeInfo } from './nodes.ts';
 import { indexKind, ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
 import { policyInputs } from './policy-inputs.ts';
+import { serviceRanges } from './service-cidrs.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
   gaps?: ReadGap[];
@@ -60,7 +61,8 @@ function assembleFrom(index: ObjectIndex, versions: KnownVersions, options: Snap
   const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
   const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
   const policy = policyInputs(index, gaps, options.allPods === true);
-  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps, policy };
+  const services = serviceRanges(index, gaps);
+  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps, policy, services };
 }
 
 function unknownVersionFinding(obj: KubeObject, versions: KnownVersions): Finding {

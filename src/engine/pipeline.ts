@@ -14,6 +14,7 @@ import { egressGateway, gatewayRoute, type GatewayRoute } from './steps/egress-g
 import { egressPolicy } from './steps/egress-policy.ts';
 import { nodeSnat, snatRoute, type SnatRoute } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
+import { serviceDestination } from './steps/service-destination.ts';
 
 /** What every packet of one pod on its node shares. */
 export interface Route {
@@ -43,6 +44,9 @@ export function decideOnRoute(ctx: EngineContext, pod: PodInfo, route: Route | u
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
   const family = destination.range.family;
   applyEffect(packet, route ? (route.podNetwork[family] ??= podNetwork(ctx, pod, route.node, family)) : podNetwork(ctx, pod, undefined, family));
+  // 1a. A Service's virtual IP is translated to an endpoint before policy and SNAT see the packet
+  //     (kube-proxy's DNAT, Cilium's socket load balancer): its answer is the endpoint's, unknown here.
+  if (!packet.settled) applyEffect(packet, serviceDestination(ctx, destination));
   // 1b. Egress policy, on every walk (each decision carries its verdict): the datapath applies it
   //     at the source pod to the pod's own address, before a gateway or SNAT rewrites anything —
   //     Cilium's bpf_lxc egress policy, iptables FORWARD filtering before nat POSTROUTING. A denied

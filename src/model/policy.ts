@@ -9,6 +9,7 @@ import type { ReadGap } from './gaps.ts';
 import type { AdminPolicyInfo, AdminPolicyKind, AdminSupport } from './admin-policy.ts';
 import type { EgressFirewallInputs } from './egress-firewall.ts';
 import type { CiliumPolicyInputs } from './cilium-policy.ts';
+import type { CalicoPolicyInfo, CalicoTier } from './calico-policy.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -75,10 +76,10 @@ export interface NetworkPolicyInfo {
   ingressBlocks?: { cidr: CidrRange; except: CidrRange[] }[];
 }
 
-/** A NetworkPolicy enforcer found among the DaemonSets read (config/policy-enforcers.ts). */
+/** A NetworkPolicy enforcer found among the DaemonSets read, or EKS Auto Mode's turned on by its ConfigMap (config/policy-inputs.ts). */
 export interface PolicyEnforcer {
   id: string;
-  /** The DaemonSet it was found by. */
+  /** The object it was found by: its DaemonSet, or for EKS Auto Mode the ConfigMap that turns it on. */
   source: { kind: string; namespace?: string; name: string };
   /** Which admin policy kinds it implements (config/admin-policy-support.ts); a kind not listed: no. */
   admin?: Partial<Record<AdminPolicyKind, AdminSupport>>;
@@ -106,6 +107,11 @@ export interface PolicyInputs {
   egressFirewalls?: EgressFirewallInputs;
   /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies as rules, which the step evaluates where Cilium enforces. */
   cilium: CiliumPolicyInputs;
+  /** Calico NetworkPolicies and GlobalNetworkPolicies, as far as which pods they select (absent in inputs built before they were read). */
+  calico?: CalicoPolicyInfo[];
+  /** Calico's Tiers, and why they could not be read (then absent or empty). */
+  calicoTiers?: CalicoTier[];
+  calicoTiersUnread?: ReadGap;
   /** The aws-node DaemonSet that runs the VPC CNI in strict mode (default deny for every pod), when one does. */
   vpcCniStrict?: PolicyEnforcer['source'];
   /** Every pod of the cluster is in the input (a live read of all namespaces, or a snapshot of one): an address none of them has is no pod's. */

@@ -7,7 +7,7 @@ import type { Datapath } from './datapath.ts';
 import type { Finding } from './reasons.ts';
 import type { ReadGap } from './gaps.ts';
 import type { PodScheduling, Taint } from './scheduling.ts';
-import type { Family } from './net.ts';
+import type { Family, IpRange } from './net.ts';
 import type { PolicyInputs } from './policy.ts';
 
 /**
@@ -84,6 +84,14 @@ export interface Snapshot {
   gaps: ReadGap[];
   /** The egress policies and their enforcers. */
   policy: PolicyInputs;
+  /** The Service virtual IP ranges (config/service-cidrs.ts). */
+  services: ServiceRanges;
+}
+
+/** ServiceCIDRs read; `unread`: the gap that hides them, so any private destination may be a Service's address. */
+export interface ServiceRanges {
+  ranges: { cidr: string; range: IpRange; source: ObjectRef }[];
+  unread?: ReadGap;
 }
 
 export type { ObjectRef };

@@ -11,7 +11,11 @@ export interface ProbePlan {
   node: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The pod's service account, which the probe runs as (Cilium and Calico select on it), without its token. */
+  serviceAccount: string;
   decision: Decision;
+  /** The answer for a pod in the same place wearing the probe's labels (engine/probe-plan.ts probeTwins). */
+  probeDecision?: Decision;
   /** Every pod this probe stands for (the representative included). */
   members: string[];
 }
@@ -48,6 +52,7 @@ export type VerdictCode =
   | 'PREDICTION_HAS_NO_ADDRESS'
   | 'PROBE_POD_IP_UNKNOWN'
   | 'NOTHING_OBSERVED'
+  | 'PROBE_NOT_REPRESENTATIVE'
   | 'PROBE_ERROR';
 
 export interface Verdict {

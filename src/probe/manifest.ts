@@ -1,18 +1,14 @@
 /**
- * The probe pod (design §6): pinned to the node, wearing the labels policies select on, never
- * Ready (so no Service routes to it), no service account token, Pod Security `restricted`, a
- * deadline, small resources, and the managed-by label and run id that `--cleanup` finds it by.
+ * The probe pod (design §6): pinned to the node, wearing the labels policies select on
+ * (engine/probe-plan.ts probeLabels) and running as the pod's service account, never Ready (so no Service routes to it), no service account
+ * token, Pod Security `restricted`, a deadline, small resources, and the run id that `--cleanup`
+ * finds it by.
  */
+import { probeLabels } from '../engine/probe-plan.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { ProbePlan } from '../model/verification.ts';
 
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-egress' };
-export const RUN_LABEL = 'kubectl-egress.io/run';
 export const PROBE_CONTAINER = 'probe';
-
-/** Labels controllers stamp on their pods; copying them could make a controller claim the probe. */
-const CONTROLLER_LABELS = ['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index', 'controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name'];
 
 export interface ProbeOptions {
   runId: string;
@@ -35,15 +31,14 @@ export function probeName(runId: string, index: number): string {
 }
 
 export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObject {
-  const labels = Object.fromEntries(Object.entries(plan.labels).filter(([k]) => !CONTROLLER_LABELS.includes(k)));
   const metadata = {
     name: probeName(options.runId, options.index),
     namespace: plan.namespace,
-    labels: { ...labels, ...MANAGED_BY, [RUN_LABEL]: options.runId },
+    labels: probeLabels(plan.labels, options.runId),
     annotations: { ...plan.annotations, 'kubectl-egress.io/probes-for': `${plan.namespace}/${plan.pod}` },
     ...(options.namespaceUID ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace, uid: options.namespaceUID, controller: true, blockOwnerDeletion: false }] } : {}),
   };
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan.node, options) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan, options) };
 }
 
 /**
@@ -62,10 +57,12 @@ export function probeScript(timeoutSeconds: number, settleSeconds = 0): string {
   ].join('\n');
 }
 
-function probeSpec(node: string, options: ProbeOptions): Record<string, unknown> {
+function probeSpec(plan: ProbePlan, options: ProbeOptions): Record<string, unknown> {
   const script = probeScript(options.timeoutSeconds, options.settleSeconds);
   return {
-    nodeName: node,
+    nodeName: plan.node,
+    // The pod's own service account, which Cilium's identity and Calico's selectors carry; its token stays unmounted.
+    serviceAccountName: plan.serviceAccount,
     restartPolicy: 'Never',
     activeDeadlineSeconds: options.settleSeconds + options.timeoutSeconds + 60,
     terminationGracePeriodSeconds: 1,

@@ -182,6 +182,10 @@ export const LINT_TEXT: Record<LintCode, LintText> = {
     message: (d) => `NetworkPolicy ${d['policy']} admits ingress from ipBlock ${d['cidr']}, which holds the addresses of ${d['pods']} ${plural(d['pods'], 'pod', 'pods')}, but their traffic to the pods it selects is SNATed on the way and arrives from ${listOf(d['seen'])}: the rule never sees the pod IPs it names`,
     fix: (d) => `select those pods with podSelector/namespaceSelector instead of ipBlock ${d['cidr']}, or stop the SNAT of pod-to-pod traffic (e.g. add the pod CIDRs to nonMasqueradeCIDRs)`,
   },
+  NETPOL_IPBLOCK_SERVICE_CIDR: {
+    message: (d) => `NetworkPolicy ${d['policy']} ${d['rule']} allows egress to ipBlock ${d['cidr']}, inside ServiceCIDR ${d['serviceCIDR']}: a Service's virtual IP is translated to an endpoint, and enforcers such as Cilium and kube-router judge the endpoint, so the rule lets no Service traffic out`,
+    fix: () => 'allow the Service\'s endpoints instead: a podSelector/namespaceSelector peer for pods behind it, an ipBlock of their addresses for endpoints outside the cluster',
+  },
   EFW_CIDR_IN_CLUSTER_SUBNET: {
     message: (d) => `EgressFirewall ${d['firewall']} ${d['rule']} (${d['type']}) names ${d['cidr']}, inside the cluster subnet (${listOf(d['clusterSubnets'])}), which OVN-Kubernetes excludes from every EgressFirewall rule: it matches nothing`,
     fix: () => 'remove the rule; to filter traffic between pods, use a NetworkPolicy',

@@ -7,8 +7,12 @@ import { EGRESS_FIREWALL_FINDINGS } from '../engine/policy/egress-firewall.ts';
 import { CILIUM_POLICY_FINDINGS } from '../engine/policy/cilium-policy.ts';
 import { NETWORK_POLICY_FINDINGS } from '../engine/policy/network-policy.ts';
 import { DEFAULT_DENY_FINDINGS } from '../engine/policy/default-deny.ts';
+import { SERVICE_ADDRESS_FINDINGS } from '../engine/core/service-addresses.ts';
 import { ADMIN_POLICY_FINDINGS } from '../engine/policy/admin-network-policy.ts';
 import { TIER_FINDINGS } from '../engine/policy/tiers.ts';
+import { CALICO_SELECTION_FINDINGS } from '../engine/policy/calico-selection.ts';
+import { CALICO_POLICY_FINDINGS } from '../engine/policy/calico-policy.ts';
+import { CALICO_RULE_FINDINGS } from '../engine/policy/calico-rules.ts';
 import { POLICY_FINDINGS } from '../engine/steps/egress-policy.ts';
 
 type Data = Record<string, string>;
@@ -149,7 +153,7 @@ function chainOf(d: Data): string {
   return d['chain'] ? `chain ${d['chain']}` : 'pod network';
 }
 
-const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, EGRESS_FIREWALL_FINDINGS, POLICY_FINDINGS, ADMIN_POLICY_FINDINGS, TIER_FINDINGS, CILIUM_POLICY_FINDINGS, DEFAULT_DENY_FINDINGS);
+const MECHANISM_MESSAGES: Readonly<Record<string, (d: Data) => string>> = Object.assign({}, ...MECHANISMS.map((m) => m.findings), NETWORK_POLICY_FINDINGS, EGRESS_FIREWALL_FINDINGS, POLICY_FINDINGS, ADMIN_POLICY_FINDINGS, TIER_FINDINGS, CILIUM_POLICY_FINDINGS, DEFAULT_DENY_FINDINGS, SERVICE_ADDRESS_FINDINGS, CALICO_SELECTION_FINDINGS, CALICO_POLICY_FINDINGS, CALICO_RULE_FINDINGS);
 
 export function messageOf(finding: Finding): string {
   const message = (MESSAGES as Partial<Record<ReasonCode, (d: Data) => string>>)[finding.code] ?? MECHANISM_MESSAGES[finding.code];

@@ -18,6 +18,7 @@ const VERDICT_TEXT: Record<Verdict['code'], string> = {
   PREDICTION_HAS_NO_ADDRESS: 'the prediction names no address (an interface the API does not show)',
   PROBE_POD_IP_UNKNOWN: 'the probe pod IP, which the echo should have seen, never showed in its status',
   NOTHING_OBSERVED: 'the echo endpoint could not be reached',
+  PROBE_NOT_REPRESENTATIVE: 'labels the probe cannot wear (a controller\'s) or adds (its run id) change the answer for it, so what it sees is not the workload\'s',
   PROBE_ERROR: 'the probe could not run',
 };
 

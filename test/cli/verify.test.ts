@@ -43,7 +43,7 @@ const server = createServer(async (req, res) => {
   }
   asked.push(`${req.method} ${url.pathname}${url.searchParams.has('labelSelector') ? `?labelSelector=${url.searchParams.get('labelSelector')}` : ''}`);
   if (req.method === 'DELETE') return reply(200, {});
-  if (url.searchParams.get('labelSelector') === 'app.kubernetes.io/managed-by=kubectl-egress') return reply(200, list([PROBE_POD]));
+  if (url.searchParams.get('labelSelector') === 'kubectl-egress.io/run') return reply(200, list([PROBE_POD]));
   if (url.pathname === '/api/v1/namespaces/shop/pods') return reply(200, list([APP_POD]));
   if (url.pathname === '/api/v1/nodes') return reply(200, list([NODE]));
   if (/^\/apis\/[^/]+\/[^/]+$/.test(url.pathname)) return reply(404, { kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource' });
@@ -73,13 +73,13 @@ describe('verify --cleanup', () => {
   it('deletes the probe pods left in the context\'s namespace, and reads nothing else', async () => {
     const result = await runPlugin(['verify', '--cleanup', '--kubeconfig', kubeconfig], { env });
     expect(result).toEqual({ code: 0, stdout: 'deleted 1 probe pod\n  shop/egress-probe-0a1b2c-web\n', stderr: '' });
-    expect(asked).toEqual(['GET /api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io/managed-by=kubectl-egress', 'DELETE /api/v1/namespaces/shop/pods/egress-probe-0a1b2c-web']);
+    expect(asked).toEqual(['GET /api/v1/namespaces/shop/pods?labelSelector=kubectl-egress.io/run', 'DELETE /api/v1/namespaces/shop/pods/egress-probe-0a1b2c-web']);
   });
 
   it('looks in every namespace with -A', async () => {
     const result = await runPlugin(['verify', '--cleanup', '-A', '--kubeconfig', kubeconfig], { env });
     expect(result.code).toBe(0);
-    expect(asked[0]).toBe('GET /api/v1/pods?labelSelector=app.kubernetes.io/managed-by=kubectl-egress');
+    expect(asked[0]).toBe('GET /api/v1/pods?labelSelector=kubectl-egress.io/run');
   });
 });
 

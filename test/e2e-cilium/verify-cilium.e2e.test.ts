@@ -1,7 +1,8 @@
 /**
  * verify on real Cilium: a real cilium-agent (test/lab/cilium-lab.ts) runs from kube-system/cilium-config,
  * real pods send real packets through its datapath to an echo host, and verify compares what the
- * echo saw with what `who` predicts from that same ConfigMap. The last case stops the lab and checks
+ * echo saw with what `who` predicts from that same ConfigMap; CiliumNetworkPolicies, as the agent
+ * enforces them, against `who`'s policy verdicts. The last case stops the lab and checks
  * the machine is as it was. Where the machine cannot run the lab, the tests are skipped with the
  * reason, unless KUBECTL_EGRESS_REQUIRE_ALL_TESTS=1 (set by .ci/run).
  */
@@ -9,14 +10,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciliumLabUnsupported, ECHO_IP, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, POD_CIDR, PROBE_IMAGE, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
+import { ciliumLabUnsupported, ECHO_IP, ECHO_RANGE, GATEWAY_NODE, NATIVE_ECHO_IP, NODE_IP, NODE_NAME, OTHER_PORT, POD_CIDR, SECOND_ECHO_IP, startCiliumLab, type CiliumLab } from '../lab/cilium-lab.ts';
 import { labBinDir } from '../lab/host.ts';
+import { namespaceWith, podRequest } from '../lab/lab-pods.ts';
 import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
 const unsupported = ciliumLabUnsupported();
 if (unsupported && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error(`the Cilium lab is required here but cannot run: ${unsupported}`);
 if (unsupported) process.stderr.write(`\nSKIPPING the Cilium end-to-end tests: ${unsupported}\n`);
+
+interface PolicyJson {
+  verdict: string;
+  decidedBy: { kind: string; namespace?: string; name: string; rule: string }[];
+  reasons: { code: string }[];
+}
 
 interface VerifyItem {
   predicted: { sourceIP: string | null };
@@ -70,12 +78,7 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
   afterAll(async () => lab?.stop());
 
   async function clientPod(namespace: string): Promise<void> {
-    kubectl(lab, ['create', 'namespace', namespace]);
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace, labels: { app: 'client' } },
-      spec: { nodeName: NODE_NAME, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
-        containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
-    kubectl(lab, ['create', '-f', '-'], JSON.stringify(pod));
-    kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s']);
+    namespaceWith(lab, NODE_NAME, namespace, 'client');
   }
 
   /** The reason codes of `who`'s answer for the pods of a namespace, read from the cluster. */
@@ -157,31 +160,112 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
       spec: { selectors: [{ podSelector: { matchLabels: { app: 'client', 'io.kubernetes.pod.namespace': 'cil-egw-nowhere' } } }], destinationCIDRs: ['198.51.100.10/32'],
         egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway': 'nowhere' } } } } }));
     await clientPod('cil-egw-nowhere');
-    expect(await verifyNoConnection('cil-egw-nowhere')).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
+    expect(await verifyNoConnection(['-n', 'cil-egw-nowhere'], lab.echoURL, 6)).toEqual([null, null, 'match', 'DROPPED_AS_PREDICTED', 0]);
   });
 
   it('predicts denied where a CiliumNetworkPolicy egressDeny names the echo, and the probe does not connect', async () => {
     await clientPod('cil-cnp');
-    kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'deny-echo', namespace: 'cil-cnp' },
-      spec: { endpointSelector: {}, egressDeny: [{ toCIDR: [`${ECHO_IP}/32`] }] } }));
-    const who = await runPlugin(['who', '-n', 'cil-cnp', '--to', ECHO_IP, '--kubeconfig', lab.kubeconfig, '-o', 'json']);
-    const [answer] = (JSON.parse(who.stdout) as { items: { identity: string; policy: { verdict: string; reasons: { code: string }[] } }[] }).items;
-    expect([answer?.identity, answer?.policy.verdict, answer?.policy.reasons.map((r) => r.code)]).toEqual(['denied', 'denied', ['CNP_DENIED_BY_RULE']]);
-    expect(await verifyNoConnection('cil-cnp')).toEqual([null, null, 'match', 'DENIED_AS_PREDICTED', 0]);
+    await withPolicy({ metadata: { name: 'deny-echo', namespace: 'cil-cnp' }, spec: { endpointSelector: {}, egressDeny: [{ toCIDR: [`${ECHO_IP}/32`] }] } }, async () => {
+      expect(await whoPolicy('cil-cnp', ECHO_IP)).toEqual([['denied', 'denied', ['CNP_DENIED_BY_RULE'], ['CiliumNetworkPolicy cil-cnp/deny-echo spec.egressDeny[0]']]]);
+      expect(await verifyNoConnection(['-n', 'cil-cnp'])).toEqual(DENIED);
+    });
   });
 
+  // The four NetworkPolicy cases of the kube-router lab (test/e2e-policy), written as CiliumNetworkPolicies.
+  describe('CiliumNetworkPolicy cases on real packets', () => {
+    const request = (namespace: string, pod: string, url = lab.echoURL) => podRequest(lab, namespace, pod, url);
+    const REACHED = { code: 0, rows: [[NODE_IP, NODE_IP, 'match']] };
+
+    it('blocks every connection of a pod that an empty egress rule puts into default deny', async () => {
+      namespaceWith(lab, NODE_NAME, 'cnp-deny', 'client');
+      expect(request('cnp-deny', 'client')).toBe(NODE_IP);
+      // Documentation/security/policy/layer3.rst "Ingress/Egress Default Deny" (examples/policies/l3/egress-default-deny):
+      // a rule with an egress section selects the pod into default deny; `egress: [{}]` allows nothing besides.
+      await withPolicy({ metadata: { name: 'deny-all-egress', namespace: 'cnp-deny' }, spec: { endpointSelector: {}, egress: [{}] } }, async () => {
+        expect(await whoPolicy('cnp-deny', `${ECHO_IP}:8080`)).toEqual([['denied', 'denied', ['CNP_DEFAULT_DENY'], ['CiliumNetworkPolicy cnp-deny/deny-all-egress spec default deny']]]);
+        expect(await verifyNoConnection(['-n', 'cnp-deny'])).toEqual(DENIED);
+      });
+    });
+
+    it('lets a pod reach an address a toCIDRSet allows and not the address its except cuts out', async () => {
+      namespaceWith(lab, NODE_NAME, 'cnp-except', 'client');
+      expect([request('cnp-except', 'client'), request('cnp-except', 'client', lab.secondEchoURL)]).toEqual([NODE_IP, NODE_IP]);
+      const spec = { endpointSelector: {}, egress: [{ toCIDRSet: [{ cidr: ECHO_RANGE, except: [`${SECOND_ECHO_IP}/32`] }] }] };
+      await withPolicy({ metadata: { name: 'allow-range-except-one', namespace: 'cnp-except' }, spec }, async () => {
+        expect([...await whoPolicy('cnp-except', `${ECHO_IP}:8080`), ...await whoPolicy('cnp-except', `${SECOND_ECHO_IP}:8080`)]).toEqual([
+          ['node-ip', 'allowed', ['CNP_ALLOWED'], ['CiliumNetworkPolicy cnp-except/allow-range-except-one spec.egress[0]']],
+          ['denied', 'denied', ['CNP_DEFAULT_DENY'], ['CiliumNetworkPolicy cnp-except/allow-range-except-one spec default deny']],
+        ]);
+        expect(await verify(['-n', 'cnp-except'])).toEqual(REACHED);
+        expect(await verifyNoConnection(['-n', 'cnp-except'], lab.secondEchoURL)).toEqual(DENIED);
+      });
+    });
+
+    it('lets a pod out on the port a toPorts rule allows and not on another port of the same address', async () => {
+      namespaceWith(lab, NODE_NAME, 'cnp-port', 'client');
+      expect([request('cnp-port', 'client'), request('cnp-port', 'client', lab.otherPortURL)]).toEqual([NODE_IP, NODE_IP]);
+      // A toPorts rule without L3 peers allows its ports to any destination (Documentation/security/policy/layer4.rst).
+      const spec = { endpointSelector: {}, egress: [{ toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] };
+      await withPolicy({ metadata: { name: 'allow-tcp-8080', namespace: 'cnp-port' }, spec }, async () => {
+        expect([...await whoPolicy('cnp-port', `${ECHO_IP}:8080`), ...await whoPolicy('cnp-port', `${ECHO_IP}:${OTHER_PORT}`)]).toEqual([
+          ['node-ip', 'allowed', ['CNP_ALLOWED'], ['CiliumNetworkPolicy cnp-port/allow-tcp-8080 spec.egress[0]']],
+          ['denied', 'denied', ['CNP_DEFAULT_DENY'], ['CiliumNetworkPolicy cnp-port/allow-tcp-8080 spec default deny']],
+        ]);
+        expect(await verify(['-n', 'cnp-port'])).toEqual(REACHED);
+        expect(await verifyNoConnection(['-n', 'cnp-port'], lab.otherPortURL)).toEqual(DENIED);
+      });
+    });
+
+    it('leaves a pod alone that a policy of its namespace does not select, while the selected pod is blocked', async () => {
+      namespaceWith(lab, NODE_NAME, 'cnp-others', 'client', 'other');
+      expect(request('cnp-others', 'other')).toBe(NODE_IP);
+      const spec = { endpointSelector: { matchLabels: { app: 'other' } }, egress: [{}] };
+      await withPolicy({ metadata: { name: 'deny-egress-of-other', namespace: 'cnp-others' }, spec }, async () => {
+        expect([...await whoPolicy('cnp-others', `${ECHO_IP}:8080`, 'app=client'), ...await whoPolicy('cnp-others', `${ECHO_IP}:8080`, 'app=other')]).toEqual([
+          ['node-ip', 'allowed', ['CNP_NOT_ISOLATED'], []],
+          ['denied', 'denied', ['CNP_DEFAULT_DENY'], ['CiliumNetworkPolicy cnp-others/deny-egress-of-other spec default deny']],
+        ]);
+        expect(await verify(['-n', 'cnp-others', '-l', 'app=client'])).toEqual(REACHED);
+        expect(await verifyNoConnection(['-n', 'cnp-others', '-l', 'app=other'])).toEqual(DENIED);
+      });
+    });
+  });
+
+  const DENIED = [null, null, 'match', 'DENIED_AS_PREDICTED', 0];
+
+  /** Runs `body` with a CiliumNetworkPolicy the agent enforces, and removes it afterwards, so later cases never meet it. */
+  async function withPolicy(policy: { metadata: { name: string; namespace: string }; spec: object }, body: () => Promise<void>): Promise<void> {
+    await lab.applyPolicy(policy);
+    try {
+      await body();
+    } finally {
+      await lab.deletePolicy(policy.metadata);
+    }
+  }
+
+  /** who's answer for each pod of a namespace (those `selector` picks): identity, policy verdict, reason codes, the rules that decided. */
+  async function whoPolicy(namespace: string, to: string, selector = 'app=client'): Promise<unknown[][]> {
+    const who = await runPlugin(['who', '-n', namespace, '-l', selector, '--to', to, '--kubeconfig', lab.kubeconfig, '-o', 'json']);
+    const items = (JSON.parse(who.stdout) as { items: { identity: string; policy: PolicyJson }[] }).items;
+    return items.map(({ identity, policy }) => [identity, policy.verdict, policy.reasons.map((r) => r.code),
+      policy.decidedBy.map((d) => `${d.kind} ${d.namespace}/${d.name} ${d.rule}`)]);
+  }
+
   /**
-   * verify for a namespace whose probe should not connect, until the echo sees nothing (the agent
-   * programs a new policy a moment after it sees it): a few tries, the last one counts.
-   * [predicted source IP, observed, verdict, verdict reason, exit code].
+   * verify (`args`: the namespace, a selector) where the probe should not connect.
+   * [predicted source IP, observed, verdict, verdict reason, exit code]. `tries`: for a policy the
+   * agent programs a moment after it sees it (a CiliumEgressGatewayPolicy), verify again until the
+   * echo sees nothing, the last try counting. A CiliumNetworkPolicy applied with lab.applyPolicy is
+   * in force before the probe exists, and cilium-cni returns only after the probe's endpoint is built
+   * with it (SyncBuildEndpoint), so one try is the honest check.
    */
-  async function verifyNoConnection(namespace: string): Promise<unknown[]> {
+  async function verifyNoConnection(args: string[], echoURL = lab.echoURL, tries = 1): Promise<unknown[]> {
     const run = async () => {
-      const result = await runPlugin(['verify', '-n', namespace, '--kubeconfig', lab.kubeconfig, '--echo', lab.echoURL, '--timeout', '10s', '-o', 'json']);
+      const result = await runPlugin(['verify', ...args, '--kubeconfig', lab.kubeconfig, '--echo', echoURL, '--timeout', '10s', '-o', 'json']);
       return { result, item: (JSON.parse(result.stdout) as { items: VerifyItem[] }).items[0] };
     };
     let { result, item } = await run();
-    for (let i = 0; i < 5 && item?.observed !== null; i++) ({ result, item } = await run());
+    for (let i = 1; i < tries && item?.observed !== null; i++) ({ result, item } = await run());
     return [item?.predicted.sourceIP, item?.observed, item?.verdict, item?.verdictReason.code, result.code];
   }
 
@@ -198,10 +282,10 @@ describe.skipIf(unsupported)(`verify on a real cilium-agent${unsupported ? ` (sk
       await lab.addGatewayNode();
       lab.nodeIp(['addr', 'add', `${egressIP}/32`, 'dev', 'eth0'], GATEWAY_NODE);
       kubectl(lab, ['label', 'node', GATEWAY_NODE.name, 'egress-gateway-remote=true']);
-      // 198.51.100.8/29 holds both echo addresses; the second is excluded.
+      // ECHO_RANGE holds both echo addresses; the second is excluded.
       kubectl(lab, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'lab-egw-remote' },
         spec: { selectors: [{ podSelector: { matchLabels: { 'io.kubernetes.pod.namespace': 'cil-egw-remote' } } }],
-          destinationCIDRs: ['198.51.100.8/29'], excludedCIDRs: [`${SECOND_ECHO_IP}/32`],
+          destinationCIDRs: [ECHO_RANGE], excludedCIDRs: [`${SECOND_ECHO_IP}/32`],
           egressGateway: { nodeSelector: { matchLabels: { 'egress-gateway-remote': 'true' } }, egressIP } } }));
       await clientPod('cil-egw-remote');
     });

@@ -10,8 +10,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labBinDir } from '../lab/host.ts';
+import { namespaceWith as labNamespaceWith, podRequest } from '../lab/lab-pods.ts';
 import { ECHO_IP, ECHO_RANGE, OTHER_PORT, POLICY_NODE, PROBE_IMAGE, SECOND_ECHO_IP, policyLabUnsupported, startPolicyLab, type PolicyLab } from '../lab/policy-lab.ts';
-import { kubectl } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 
 const unsupported = policyLabUnsupported();
@@ -54,35 +54,8 @@ describe.skipIf(unsupported)(`NetworkPolicy on a real kube-router${unsupported ?
   });
   afterAll(async () => lab?.stop());
 
-  /** A busybox pod on the policy node; resolves with its IP once it runs. */
-  function pod(namespace: string, name: string): string {
-    const spec = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: name } },
-      spec: { nodeName: POLICY_NODE.name, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
-        containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
-    kubectl(lab, ['create', '-f', '-'], JSON.stringify(spec));
-    kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', `pod/${name}`, '--timeout=120s']);
-    return kubectl(lab, ['-n', namespace, 'get', 'pod', name, '-o', 'jsonpath={.status.podIP}']).trim();
-  }
-
-  function namespaceWith(namespace: string, ...pods: string[]): string[] {
-    kubectl(lab, ['create', 'namespace', namespace]);
-    return pods.map((name) => pod(namespace, name));
-  }
-
-  /**
-   * One real request from inside the pod: the address the echo saw, or null when the connection
-   * failed (kube-router REJECTs, so wget fails at once; `timeout` bounds it anyway). Any other
-   * failure (exec itself) is an error, never a "blocked".
-   */
-  function request(namespace: string, podName: string, url: string): string | null {
-    try {
-      const body = kubectl(lab, ['-n', namespace, 'exec', podName, '--', 'timeout', '5', 'wget', '-q', '-O', '-', url]);
-      return (JSON.parse(body) as { 'client-ip': string })['client-ip'];
-    } catch (error) {
-      if (/wget: |command terminated with exit code 143/.test((error as Error).message)) return null;
-      throw error;
-    }
-  }
+  const namespaceWith = (namespace: string, ...pods: string[]) => labNamespaceWith(lab, POLICY_NODE.name, namespace, ...pods);
+  const request = (namespace: string, podName: string, url: string) => podRequest(lab, namespace, podName, url);
 
   /**
    * verify for the `client` pod of a namespace against one echo URL, with the node's datapath said to

@@ -54,7 +54,7 @@ async function verify(args: string[]): Promise<{ code: number | null; items: Ver
   return { code: result.code, stderr: result.stderr, items: result.stdout ? (JSON.parse(result.stdout) as { items: VerifyItem[] }).items : [] };
 }
 
-const probePods = () => kubectl(lab, ['get', 'pods', '-A', '-l', 'app.kubernetes.io/managed-by=kubectl-egress', '-o', 'name']).trim();
+const probePods = () => kubectl(lab, ['get', 'pods', '-A', '-l', 'kubectl-egress.io/run', '-o', 'name']).trim();
 
 describe.skipIf(unsupported)(`verify on a real node${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
   let podIP = '';
@@ -112,7 +112,7 @@ describe.skipIf(unsupported)(`verify on a real node${unsupported ? ` (skipped: $
 
   it('leaves no probe pod behind when interrupted with Ctrl-C mid-run', async () => {
     const child = spawn(PLUGIN, ['verify', '-n', 'e2e', '--kubeconfig', lab.kubeconfig, '--echo', `http://${UNREACHABLE_IP}:8080/`, '--timeout', '60s', '--datapath', 'none']);
-    for (let i = 0; i < 150 && !/Running/.test(kubectl(lab, ['get', 'pods', '-A', '-l', 'app.kubernetes.io/managed-by=kubectl-egress'])); i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 150 && !/Running/.test(kubectl(lab, ['get', 'pods', '-A', '-l', 'kubectl-egress.io/run'])); i++) await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(130);
     expect(probePods()).toBe('');

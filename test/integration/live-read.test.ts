@@ -67,6 +67,16 @@ describe('who against a real API server', () => {
     }
   });
 
+  it('reads the API server\'s own ServiceCIDR, so a ClusterIP as the destination is unknown rather than judged as an address', async () => {
+    const kubernetesService = kubectl(lab, ['get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}']).trim();
+    const report = await whoAs('who-user', ['-n', 'shop', '--to', kubernetesService, '--to', '10.97.0.1']);
+    const service = answer(report, 'web-5f7d8c9b6-aaaaa', kubernetesService);
+    expect(service).toMatchObject({ sourceIP: null, identity: 'unknown' });
+    expect(service?.reasons.map((r) => r.code)).toEqual(['DST_IS_SERVICE_ADDRESS']);
+    // --service-cluster-ip-range=10.96.0.0/16 (test/support/lab.ts): the next /16 is no Service's.
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '10.97.0.1')?.reasons.map((r) => r.code)).not.toContain('DST_IS_SERVICE_ADDRESS');
+  });
+
   it('reads every page of a large list with a small --chunk-size', async () => {
     const report = await whoAs('admin', ['-n', 'many', '--chunk-size', '5', '--to', '10.0.0.1']);
     expect(report.items).toHaveLength(PAGINATED_PODS);
@@ -133,7 +143,7 @@ describe('snapshot', () => {
     const list = JSON.parse(snapshot.stdout) as { kind: string; items: { kind: string; metadata: { name: string }; spec?: { containers?: unknown } }[] };
     expect(list.kind).toBe('List');
     const kinds = new Set(list.items.map((i) => i.kind));
-    expect([...kinds].sort()).toEqual(['CiliumNode', 'ConfigMap', 'DaemonSet', 'Job', 'Namespace', 'Node', 'Pod', 'ReplicaSet']);
+    expect([...kinds].sort()).toEqual(['CiliumNode', 'ConfigMap', 'DaemonSet', 'Job', 'Namespace', 'Node', 'Pod', 'ReplicaSet', 'ServiceCIDR']);
     expect(list.items.filter((i) => i.kind === 'Pod').every((p) => p.spec?.containers === undefined)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { PLUGIN, runPlugin } from '../support/plugin.ts';
 
 const lab = inject('lab');
 const admin = () => writeKubeconfig(lab, 'admin');
-const probePods = () => kubectl(lab, ['get', 'pods', '-A', '-l', 'app.kubernetes.io/managed-by=kubectl-egress', '-o', 'name']).trim();
+const probePods = () => kubectl(lab, ['get', 'pods', '-A', '-l', 'kubectl-egress.io/run', '-o', 'name']).trim();
 const echo = 'http://203.0.113.10:8080/';
 
 interface VerifyItem {
@@ -63,7 +63,7 @@ describe('verify against a real API server', () => {
   });
 
   it('removes leftovers of earlier runs with --cleanup', async () => {
-    kubectl(lab, ['-n', 'shop', 'run', 'egress-probe-old-0', '--image=busybox', '--restart=Never', '--labels=app.kubernetes.io/managed-by=kubectl-egress', '--overrides={"spec":{"nodeName":"n1"}}']);
+    kubectl(lab, ['-n', 'shop', 'run', 'egress-probe-old-0', '--image=busybox', '--restart=Never', '--labels=app.kubernetes.io/managed-by=kubectl-egress,kubectl-egress.io/run=old', '--overrides={"spec":{"nodeName":"n1"}}']);
     expect(probePods()).toBe('pod/egress-probe-old-0');
     const result = await runPlugin(['verify', '--cleanup', '-A', '--kubeconfig', admin()]);
     expect(result).toMatchObject({ code: 0, stdout: 'deleted 1 probe pod\n  shop/egress-probe-old-0\n' });

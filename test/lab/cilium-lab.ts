@@ -12,15 +12,17 @@ import { join } from 'node:path';
 import { kubectl, writeKubeconfig, type LabInfo } from '../support/lab.ts';
 import { startCiliumNode, type Agent } from './cilium-agent.ts';
 import { buildNetnsLab, type LabContext, type NodeSpec } from './netns-node.ts';
-import { PROBE_IMAGE } from './node-lab.ts';
+import { PROBE_IMAGE, waitUntil } from './node-lab.ts';
 import { onPath, sh } from './host.ts';
-import { startEcho, startOutside } from './outside-host.ts';
+import { OTHER_PORT, startEcho, startOutside } from './outside-host.ts';
 
-export { PROBE_IMAGE };
+export { OTHER_PORT, PROBE_IMAGE };
 /** TEST-NET-2 lives only inside the lab's namespaces: the machine's own routes to TEST-NET-3 stay untouched. */
 export const ECHO_IP = '198.51.100.10';
 /** A second address of the echo host on the outside network (a destination a policy can exclude). */
 export const SECOND_ECHO_IP = '198.51.100.11';
+/** Both echo addresses on the outside network, and nothing else that answers. */
+export const ECHO_RANGE = '198.51.100.8/29';
 export const NATIVE_ROUTING_CIDR = '10.244.0.0/16';
 /** A third address of the echo host, inside the native-routing CIDR but outside every pod CIDR. */
 export const NATIVE_ECHO_IP = '10.244.200.10';
@@ -54,6 +56,8 @@ export interface CiliumLab extends LabInfo {
   echoURL: string;
   /** The echo host at SECOND_ECHO_IP. */
   secondEchoURL: string;
+  /** The echo host at ECHO_IP:OTHER_PORT. */
+  otherPortURL: string;
   /** The echo host at NATIVE_ECHO_IP. */
   nativeEchoURL: string;
   kubeconfig: string;
@@ -67,6 +71,10 @@ export interface CiliumLab extends LabInfo {
   addGatewayNode(): Promise<void>;
   /** cilium-dbg against the workload node's agent (`status`), its output. */
   dbg(args: string[]): string;
+  /** Applies a CiliumNetworkPolicy; resolves once the workload node's endpoints all run with it. */
+  applyPolicy(policy: { metadata: { name: string; namespace: string }; spec: object }): Promise<void>;
+  /** Deletes a CiliumNetworkPolicy; resolves once the workload node's endpoints all run without it. */
+  deletePolicy(metadata: { name: string; namespace: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,13 +94,16 @@ export function startCiliumLab(binDir: string, ciliumDir: string): Promise<Ciliu
       routes: [[NATIVE_ROUTING_CIDR, WORKLOAD_NODE.ip]] }, undo);
     const echo = (ip: string) => startEcho(dir, ECHO_NS, ip, undo);
     const [echoURL, secondEchoURL, nativeEchoURL] = [await echo(ECHO_IP), await echo(SECOND_ECHO_IP), await echo(NATIVE_ECHO_IP)];
+    const otherPortURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo, OTHER_PORT);
     kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
     const context = (node: NodeSpec): LabContext & { ciliumDir: string } => ({ dir: join(dir, node.name), ciliumDir, api, outsideNetns: ECHO_NS, bridge: BRIDGE, router: ECHO_IP, undo });
     let config = BASE_CONFIG;
     const agents: Agent[] = [await startCiliumNode(WORKLOAD_NODE, context(WORKLOAD_NODE), config)];
     const { stop: _stop, ...info } = api;
-    return { ...info, echoURL, secondEchoURL, nativeEchoURL, kubeconfig: writeKubeconfig(api, 'admin'),
+    const dbg = (args: string[]) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]);
+    const log = join(dir, WORKLOAD_NODE.name, 'cilium-agent.log');
+    return { ...info, echoURL, secondEchoURL, nativeEchoURL, otherPortURL, kubeconfig: writeKubeconfig(api, 'admin'),
       configure: async (values) => {
         config = { ...BASE_CONFIG, ...values };
         for (const agent of agents) await agent.restart(config);
@@ -102,8 +113,37 @@ export function startCiliumLab(binDir: string, ciliumDir: string): Promise<Ciliu
       addGatewayNode: async () => {
         if (agents.length === 1) agents.push(await startCiliumNode(GATEWAY_NODE, context(GATEWAY_NODE), config));
       },
-      dbg: (args) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]), stop };
+      dbg,
+      applyPolicy: async (policy) => {
+        kubectl(api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', ...policy }));
+        await policyRealized(dbg, policy.metadata, true, log);
+      },
+      deletePolicy: async (metadata) => {
+        kubectl(api, ['-n', metadata.namespace, 'delete', 'ciliumnetworkpolicy', metadata.name]);
+        await policyRealized(dbg, metadata, false, log);
+      },
+      stop };
   });
+}
+
+/**
+ * Waits until the agent holds a CiliumNetworkPolicy (or no longer does), then until every endpoint
+ * runs with that policy revision. `cilium-dbg policy get` lists the imported entries (pkg/policy/types
+ * PolicyEntry, its `Labels` those of pkg/k8s/apis/cilium.io/utils GetPolicyLabels: policy name and
+ * namespace) and the repository's revision; `cilium-dbg policy wait REV` returns once each endpoint's
+ * realized revision reaches it (cilium-dbg/cmd/policy_wait.go). Deterministic where a sleep would guess.
+ */
+async function policyRealized(dbg: (args: string[]) => string, policy: { name: string; namespace: string }, present: boolean, log: string): Promise<void> {
+  let revision = 0;
+  await waitUntil(`cilium-agent to ${present ? 'import' : 'drop'} CiliumNetworkPolicy ${policy.namespace}/${policy.name}`, () => {
+    const held = JSON.parse(dbg(['policy', 'get', '-o', 'json'])) as { revision: number; policy?: string };
+    const rules = JSON.parse(held.policy || '[]') as { Labels?: { key: string; value: string }[] }[];
+    const has = (rule: (typeof rules)[number], key: string, value: string) => rule.Labels?.some((l) => l.key === key && l.value === value) === true;
+    const found = rules.some((r) => has(r, 'io.cilium.k8s.policy.name', policy.name) && has(r, 'io.cilium.k8s.policy.namespace', policy.namespace));
+    revision = held.revision;
+    return found === present;
+  }, log, 60_000);
+  dbg(['policy', 'wait', String(revision), '--max-wait-time', '60']);
 }
 
 /** What `who` detects Cilium by: the agent DaemonSet as Helm makes it (no controller runs it here). */

@@ -11,6 +11,8 @@ import type { Step } from './netns-node.ts';
 import { waitUntil } from './node-lab.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
+/** The echo's second port on its first address: what a port-restricted allow leaves out. */
+export const OTHER_PORT = 8081;
 
 export interface OutsideSpec {
   netns: string;

@@ -15,15 +15,13 @@ import { onPath } from './host.ts';
 import { startPolicyNode, type KubeRouter } from './kube-router.ts';
 import { buildNetnsLab, type NodeSpec } from './netns-node.ts';
 import { PROBE_IMAGE } from './node-lab.ts';
-import { startEcho, startOutside } from './outside-host.ts';
+import { OTHER_PORT, startEcho, startOutside } from './outside-host.ts';
 
-export { PROBE_IMAGE };
+export { OTHER_PORT, PROBE_IMAGE };
 export const ECHO_IP = '198.51.100.66';
 /** A second address of the echo host, in the same /26: what an ipBlock's `except` can cut out. */
 export const SECOND_ECHO_IP = '198.51.100.67';
 export const ECHO_RANGE = '198.51.100.64/26';
-/** The echo's second port, on ECHO_IP: what a port-restricted allow leaves out. */
-export const OTHER_PORT = 8081;
 const ECHO_NS = 'kubectl-egress-policy-echo';
 export const POLICY_NODE: NodeSpec = {
   name: 'egress-policy-node', netns: 'kubectl-egress-policy-node', ip: '198.51.100.65', podCIDR: '10.244.91.0/24',

@@ -57,6 +57,9 @@ const SOURCES: [kind: string, objects: () => JsonObject[]][] = [
   ['projectcalico.org/v3 EgressGatewayPolicy', () => scenario('calico-egress-gateway-policy')],
   ['projectcalico.org/v3 IPPool', () => scenario('calico-no-nat-outgoing')],
   ['networking.gke.io/v1 EgressNATPolicy', () => scenario('gke-dataplane-v2-egress-nat-policy')],
+  ['crd.projectcalico.org/v1 NetworkPolicy', () => scenario('calico-tier-pass')],
+  ['crd.projectcalico.org/v1 GlobalNetworkPolicy', () => scenario('calico-tier-pass')],
+  ['crd.projectcalico.org/v1 Tier', () => scenario('calico-tier-pass')],
 ];
 
 export function bases(): Base[] {

@@ -95,6 +95,11 @@ export class PodBuilder extends Builder {
     return this;
   }
 
+  serviceAccount(name: string): this {
+    this.spec()['serviceAccountName'] = name;
+    return this;
+  }
+
   annotate(key: string, value: string): this {
     this.obj.metadata.annotations = { ...this.obj.metadata.annotations, [key]: value };
     return this;
@@ -188,7 +193,18 @@ export class ConfigMapBuilder extends Builder {
   }
 }
 
+/** A ServiceCIDR (networking.k8s.io/v1): the ranges Services' virtual IPs come from. */
+export class ServiceCIDRBuilder extends Builder {
+  protected obj: KubeObject;
+
+  constructor(name: string, cidrs: string[]) {
+    super();
+    this.obj = { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name }, spec: { cidrs } };
+  }
+}
+
 export const node = (name: string) => new NodeBuilder(name);
+export const serviceCIDR = (name: string, ...cidrs: string[]) => new ServiceCIDRBuilder(name, cidrs);
 export const pod = (name: string, namespace?: string) => new PodBuilder(name, namespace);
 export const daemonSet = (name: string, namespace?: string) => new DaemonSetBuilder(name, namespace);
 export const configMap = (name: string, namespace?: string) => new ConfigMapBuilder(name, namespace);

@@ -3,14 +3,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/engine/compare.ts';
-import { planProbes } from '../../src/engine/probe-plan.ts';
+import { planProbes, probeLabels, probeTwins } from '../../src/engine/probe-plan.ts';
 import { buildSnapshot } from '../../src/engine/snapshot.ts';
 import { selectPods } from '../../src/engine/select.ts';
 import { predict } from '../../src/engine/predict.ts';
 import type { Observation, ProbePlan } from '../../src/model/verification.ts';
 import { buildProbePod } from '../../src/probe/manifest.ts';
 import { parseObservedIp } from '../../src/probe/parse.ts';
-import { build, ipMasqAgent, node, pod } from '../support/builders.ts';
+import { build, daemonSet, ipMasqAgent, node, pod } from '../support/builders.ts';
+import { networkPolicy } from '../support/policy-builders.ts';
 import { destination } from '../support/predict.ts';
 
 describe('reading the echo endpoint\'s answer', () => {
@@ -61,6 +62,15 @@ describe('the probe pod', () => {
     expect(probe.metadata).toMatchObject({ namespace: 'shop', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubectl-egress', 'kubectl-egress.io/run': 'abc123' } });
     expect(probe.metadata.labels).not.toHaveProperty('pod-template-hash');
     expect(spec['nodeName']).toBe('n1');
+  });
+
+  it('runs as the pod\'s service account (Cilium identities and Calico selectors carry it), without its token', () => {
+    const objects = build(node('n1').internalIP('10.0.0.1').podCIDR('10.4.1.0/24'), pod('web-1', 'shop').on('n1').ip('10.4.1.7').serviceAccount('web-sa'));
+    const snapshot = buildSnapshot(objects);
+    const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+    const [plan] = planProbes(predict(snapshot, pods, { destinations: [destination('8.8.8.8')] }), pods, 'pod');
+    const spec = buildProbePod(plan!, { runId: 'abc123', index: 0, image: 'busybox', echoURL: 'http://203.0.113.10/', timeoutSeconds: 10, settleSeconds: 5 })['spec'] as Record<string, unknown>;
+    expect(spec).toMatchObject({ serviceAccountName: 'web-sa', automountServiceAccountToken: false });
   });
 
   it('is owned by its namespace, so no ReplicaSet or DaemonSet adopts it', () => {
@@ -134,5 +144,46 @@ describe('predicted vs observed', () => {
   it('expects the probe\'s own address for pod-ip and the predicted one otherwise', () => {
     expect(compare(withPrediction('pod-ip', '10.4.1.7'), seen('10.4.1.9')).expected).toBe('10.4.1.9');
     expect(compare(withPrediction('node-ip', '10.128.0.5'), seen('10.128.0.5')).expected).toBe('10.128.0.5');
+  });
+});
+
+describe('the probe\'s labels', () => {
+  it.each([
+    ['keeps the pod\'s own labels and adds the run id', { app: 'web' }, { app: 'web', 'app.kubernetes.io/managed-by': 'kubectl-egress', 'kubectl-egress.io/run': 'r1' }],
+    ['leaves out the labels a controller selects its pods by', { app: 'web', 'pod-template-hash': '5f7d', 'controller-revision-hash': 'abc', 'batch.kubernetes.io/job-name': 'j' }, { app: 'web', 'app.kubernetes.io/managed-by': 'kubectl-egress', 'kubectl-egress.io/run': 'r1' }],
+    ['keeps the pod\'s own managed-by (a policy may select on Helm\'s)', { app: 'web', 'app.kubernetes.io/managed-by': 'Helm' }, { app: 'web', 'app.kubernetes.io/managed-by': 'Helm', 'kubectl-egress.io/run': 'r1' }],
+  ])('%s', (_name, podLabels, expected) => {
+    expect(probeLabels(podLabels, 'r1')).toEqual(expected);
+  });
+});
+
+describe('a probe whose labels change the answer', () => {
+  const kubeRouter = daemonSet('kube-router').image('docker.io/cloudnativelabs/kube-router:v2.1.0').args('--run-firewall=true');
+  const twinsUnder = (selector: Record<string, string>) => {
+    const policy = networkPolicy('deny-egress', 'shop').selecting({ matchLabels: selector }).types('Egress');
+    const snapshot = buildSnapshot([...objects, ...build(kubeRouter), policy.build()]);
+    const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
+    const query = { destinations: [destination('203.0.113.10')] };
+    return probeTwins(snapshot, planProbes(predict(snapshot, pods, query), pods, 'class'), pods, query);
+  };
+  const observed: Observation = { sourceIP: '10.4.1.9', code: 'OBSERVED', detail: '', probe: { name: 'p', node: 'n1', podIP: '10.4.1.9' } };
+  const unreachable: Observation = { ...observed, sourceIP: null, code: 'ECHO_UNREACHABLE' };
+
+  it('is inconclusive where a policy selects on a label the probe cannot wear, whatever it observes', () => {
+    const web = twinsUnder({ 'pod-template-hash': '5f7d' }).find((p) => p.pod === 'web-1')!;
+    expect([web.decision.identity, web.probeDecision?.identity]).toEqual(['denied', 'node-ip']);
+    expect(compare(web, observed)).toMatchObject({ verdict: 'inconclusive', code: 'PROBE_NOT_REPRESENTATIVE' });
+    expect(compare(web, unreachable)).toMatchObject({ verdict: 'inconclusive', code: 'PROBE_NOT_REPRESENTATIVE' });
+  });
+
+  it('is compared as usual where the policy selects on labels the probe wears too', () => {
+    const web = twinsUnder({ app: 'web' }).find((p) => p.pod === 'web-1')!;
+    expect(web.probeDecision?.identity).toBe('denied');
+    expect(compare(web, unreachable)).toMatchObject({ verdict: 'match', code: 'DENIED_AS_PREDICTED' });
+  });
+
+  it('still reports a probe that could not run as an error', () => {
+    const web = twinsUnder({ 'pod-template-hash': '5f7d' }).find((p) => p.pod === 'web-1')!;
+    expect(compare(web, { ...observed, sourceIP: null, code: 'IMAGE_PULL_FAILED' })).toMatchObject({ verdict: 'error', code: 'PROBE_ERROR' });
   });
 });

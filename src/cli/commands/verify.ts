@@ -6,9 +6,8 @@ import type { Argv } from 'yargs';
 import { randomBytes } from 'node:crypto';
 import { compare } from '../../engine/compare.ts';
 import { predict } from '../../engine/predict.ts';
-import { planProbes } from '../../engine/probe-plan.ts';
+import { planProbes, probeTwins, RUN_LABEL } from '../../engine/probe-plan.ts';
 import { inAnswerOrder, selectPods } from '../../engine/select.ts';
-import { MANAGED_BY } from '../../probe/manifest.ts';
 import { runProbes } from '../../probe/run.ts';
 import { serialize } from '../../render/serialize.ts';
 import { renderVerify, summary, verificationReport } from '../../render/verify-view.ts';
@@ -37,7 +36,7 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const access = await import('../../cluster/probe-access.ts');
   const namespace = options.selection.allNamespaces ? undefined : (options.selection.namespace ?? cluster.defaultNamespace);
   if (options.cleanup) {
-    const deleted = await access.deleteProbePods(client, namespace, selectorText(MANAGED_BY));
+    const deleted = await access.deleteProbePods(client, namespace, RUN_LABEL);
     io.stdout(`deleted ${deleted.length} probe pod${deleted.length === 1 ? '' : 's'}${deleted.map((d) => `\n  ${d}`).join('')}\n`);
     return EXIT.ok;
   }
@@ -46,7 +45,8 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const target = options.target ? parseTarget(options.target) : undefined;
   const pods = inAnswerOrder(selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) })
     .filter((p) => !options.node || p.nodeName === options.node));
-  const plans = planProbes(predict(snapshot, pods, { ...options.query, destinations: destinations.slice(0, 1), trace: false }), pods, options.by);
+  const query = { ...options.query, destinations: destinations.slice(0, 1), trace: false };
+  const plans = probeTwins(snapshot, planProbes(predict(snapshot, pods, query), pods, options.by), pods, query);
   const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();
   await access.checkProbeAccess(client, namespaces);
   const release = io.hold();
@@ -66,8 +66,4 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   io.stdout(options.output === 'table' ? renderVerify(verdicts) : serialize(verificationReport(verdicts), options.output));
   const counts = summary(verdicts);
   return counts.error > 0 ? EXIT.probeError : counts.mismatch > 0 ? EXIT.findings : EXIT.ok;
-}
-
-function selectorText(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }

@@ -75,9 +75,11 @@ export const ciliumEgressGateway: GatewayMechanism<CiliumEgressGatewayLayer, Cil
   findings: FINDINGS,
   upstream: 'cilium/cilium pkg/egressgateway/policy.go, bpf/lib/egress_gateway.h',
   describe({ cilium: dp }) {
-    if (dp.unread?.policies) return `CiliumEgressGatewayPolicies unreadable${dp.unread.config ? '' : dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
+    // Without cilium-config, whether the feature is on is not known: never say "disabled" then.
+    const feature = dp.unread?.config ? ' (feature setting unread)' : dp.config.enableEgressGateway ? '' : ' (feature disabled)';
+    if (dp.unread?.policies) return `CiliumEgressGatewayPolicies unreadable${feature}`;
     const valid = dp.egressPolicies.filter((p) => !p.invalid).length;
-    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${dp.config.enableEgressGateway ? '' : ' (feature disabled)'}`;
+    return `${valid} CiliumEgressGatewayPolic${valid === 1 ? 'y' : 'ies'}${feature}`;
   },
   input({ cilium: dp }, { ctx, pod, node }) {
     const selection = pod.hostNetwork ? NO_POLICIES : ctx.of(policyIndex, ctx.snapshot).selection(pod);

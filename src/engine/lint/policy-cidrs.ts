@@ -5,6 +5,10 @@
  *   ip-masq-agent whose nonMasqueradeCIDRs leave the pod network out): a destination-side rule
  *   written for pod IPs that the destination never sees. NetworkPolicy matches ipBlock against the
  *   packet's source as it arrives (k8s.io/api networking/v1 types.go IPBlock).
+ * - a NetworkPolicy egress `ipBlock` inside a ServiceCIDR: kube-proxy or Cilium translate a
+ *   Service's virtual IP to an endpoint, and "it is not defined whether this happens before or after
+ *   NetworkPolicy processing" (kubernetes.io "Network Policies", ipBlock): kube-router and Cilium
+ *   judge the endpoint, so the rule lets nothing out there (core/service-addresses.ts).
  * - an EgressFirewall `cidrSelector` inside the OVN-Kubernetes cluster subnet: ovnkube adds
  *   `ip4.dst != <clusterSubnet>` to such a rule (go-controller/pkg/ovn/egressfirewall.go
  *   getV4ClusterSubnetsExclusion), so it matches nothing.
@@ -19,7 +23,7 @@ import { matchesSelector } from '../core/label-selector.ts';
 import { decidePacket } from '../pipeline.ts';
 import { defineCheck, type Report } from './check.ts';
 
-const CODES = { NETPOL_IPBLOCK_SNATED: 'warning', EFW_CIDR_IN_CLUSTER_SUBNET: 'warning' } as const;
+const CODES = { NETPOL_IPBLOCK_SNATED: 'warning', NETPOL_IPBLOCK_SERVICE_CIDR: 'warning', EFW_CIDR_IN_CLUSTER_SUBNET: 'warning' } as const;
 
 interface Block {
   cidr: CidrRange;
@@ -32,7 +36,7 @@ const SAMPLE = 20;
 export const policyCidrs = defineCheck({
   id: 'policy-cidrs',
   codes: CODES,
-  upstream: 'k8s.io/api networking/v1 IPBlock; ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
+  upstream: 'k8s.io/api networking/v1 IPBlock; kubernetes.io Network Policies (ipBlock and Service IPs); ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
   run({ snapshot, ctx }, report) {
     // The pods with addresses, by namespace, sorted out once rather than once per policy and block.
     const pods = snapshot.pods.filter((p) => !p.hostNetwork && p.podIPs.length > 0);
@@ -46,9 +50,11 @@ export const policyCidrs = defineCheck({
       return found;
     };
     for (const policy of snapshot.policy.networkPolicies) {
-      if (!policy.ingressBlocks?.length) continue;
-      const targets = firstOf(byNamespace.get(policy.namespace) ?? [], (p) => matchesSelector(p.labels, policy.podSelector));
-      for (const block of policy.ingressBlocks) checkIngressBlock(ctx, policy, block, sourcesOf, targets, report);
+      if (policy.ingressBlocks?.length) {
+        const targets = firstOf(byNamespace.get(policy.namespace) ?? [], (p) => matchesSelector(p.labels, policy.podSelector));
+        for (const block of policy.ingressBlocks) checkIngressBlock(ctx, policy, block, sourcesOf, targets, report);
+      }
+      checkServiceBlocks(snapshot, policy, report);
     }
     checkFirewalls(snapshot, report);
   },
@@ -88,6 +94,20 @@ function seenAddress(ctx: EngineContext, source: PodInfo, target: PodInfo): stri
 function inBlock(ip: string, block: Block): boolean {
   const address = singleAddress(ip);
   return address !== undefined && coverage(address, [block.cidr]) === 'all' && coverage(address, block.except) === 'none';
+}
+
+/** Egress ipBlocks wholly inside a ServiceCIDR: a wider block (0.0.0.0/0) covers real destinations too. */
+function checkServiceBlocks(snapshot: Snapshot, policy: NetworkPolicyInfo, report: Report<keyof typeof CODES>): void {
+  if (snapshot.services.ranges.length === 0) return;
+  policy.egress.forEach((rule, i) => {
+    for (const peer of rule.to) {
+      if (peer.kind !== 'ipBlock') continue;
+      const service = snapshot.services.ranges.find((s) => coverage(peer.cidr, [s.range]) === 'all');
+      if (!service) continue;
+      report('NETPOL_IPBLOCK_SERVICE_CIDR', { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name, key: `spec.egress[${i}]` },
+        { policy: `${policy.namespace}/${policy.name}`, rule: `egress[${i}]`, cidr: peer.cidr.text, serviceCIDR: service.cidr });
+    }
+  });
 }
 
 function checkFirewalls(snapshot: Snapshot, report: Report<keyof typeof CODES>): void {

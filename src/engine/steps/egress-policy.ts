@@ -18,6 +18,7 @@ import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import { gapData } from '../../config/gaps.ts';
 import { coverage } from '../../net/ip.ts';
 import { derivation, tableKind, type EngineContext } from '../core/context.ts';
+import { serviceAddress } from '../core/service-addresses.ts';
 import { EffectBuilder, type Effect } from '../core/effect.ts';
 import { Table2, Table3 } from '../core/keyed.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -30,6 +31,9 @@ import { networkPolicyVerdict } from '../policy/network-policy.ts';
 import { policyView } from '../policy/view.ts';
 import { nodeDefaults, type NodeDefault } from '../policy/default-deny.ts';
 import { tieredVerdict } from '../policy/tiers.ts';
+import { calicoSelectionOf, selectionUnknowns, type CalicoSelection } from '../policy/calico-selection.ts';
+import { calicoBlocker, calicoVerdict } from '../policy/calico-policy.ts';
+import { withClusterWide } from '../policy/by-namespace.ts';
 
 const LAYER = 'egress-policy';
 
@@ -37,7 +41,7 @@ export const POLICY_FINDINGS = {
   NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
   POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -59,7 +63,8 @@ export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Dest
   const namespace = pod.hostNetwork ? `${pod.namespace}\u0000hostNetwork` : pod.namespace;
   const cilium = ctx.of(ciliumOn, ctx.snapshot);
   const byPod = ctx.table(VERDICTS).find(namespace, pod.labels, destination) ?? ctx.table(VERDICTS).put(namespace, pod.labels, destination, new Table2());
-  const account = cilium ? pod.serviceAccount : '';
+  // Calico selectors see the service account as a label of the workload endpoint, and its rules' source nets the pod's address.
+  const account = (ctx.snapshot.policy.calico?.length ?? 0) > 0 ? `${pod.serviceAccount}\u0000${pod.podIPs.join(',')}` : cilium ? pod.serviceAccount : '';
   // The node's default (deny by default, or unknown) is in the key as its kind; Cilium's host or
   // remote-node needs the node itself.
   const nodeDefault = (pod.nodeName !== undefined && !pod.hostNetwork && ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName)) || undefined;
@@ -79,18 +84,31 @@ function withNodeDefault(answer: PolicyAnswer, nodeDefault: NodeDefault | undefi
 
 function verdictOf(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer {
   const inputs = ctx.snapshot.policy;
+  // Enforcers judge the Service endpoint the virtual IP is translated to, which is not known here.
+  const service = ctx.of(serviceAddress, destination);
+  if (service) return unknown([service]);
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
   const view = ctx.of(policyView, ctx.snapshot);
   const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], pod, target, view);
   // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
   const middle = ctx.of(ciliumOn, ctx.snapshot) ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, pod, destination), pod, target, networkPolicies()) : networkPolicies;
-  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
-  const others = otherKinds(inputs, pod.namespace);
+  const calico = calicoSelectionOf(ctx, pod);
+  const calicoDecides = calico !== undefined && calico.selected.length > 0 && calico.unknowns.length === 0 && calicoBlocker(inputs) === undefined;
+  const answer = calicoDecides ? calicoVerdict(calicoAsk(ctx, pod, calico), pod, target) : tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, pod, target, view, middle);
+  const calicoUnknowns = calico && !calicoDecides ? selectionUnknowns(calico, calicoBlocker(inputs) ?? 'whether other Calico policies select it is unknown') : [];
+  const others = [...otherKinds(inputs, pod.namespace), ...calicoUnknowns];
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
-  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
-  return answer;
+  const enforced = answer.verdict === 'denied' && inputs.enforcers.length === 0 ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]) : answer;
+  return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
+}
+
+/** Where Calico enforces: the policies that select the pod, its namespace's NetworkPolicies (Calico's default tier holds them) and the Tiers. */
+function calicoAsk(ctx: EngineContext, pod: PodInfo, selection: CalicoSelection) {
+  const inputs = ctx.snapshot.policy;
+  return { tiers: inputs.calicoTiers ?? [], ...(inputs.calicoTiersUnread && { tiersUnread: inputs.calicoTiersUnread.reason }), selected: selection.selected,
+    networkPolicies: ctx.of(policiesByNamespace, ctx.snapshot).get(pod.namespace) ?? [], view: ctx.of(policyView, ctx.snapshot) };
 }
 
 function unknown(reasons: Finding[]): PolicyAnswer {
@@ -148,18 +166,7 @@ function ciliumAsk(ctx: EngineContext, pod: PodInfo, destination: Destination): 
 }
 
 /** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
-const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
-  const rules = snapshot.policy.cilium.rules;
-  const clusterwide = rules.filter((r) => r.namespace === undefined);
-  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
-  for (const rule of rules) {
-    if (rule.namespace === undefined) continue;
-    const list = byNamespace.get(rule.namespace);
-    if (list) list.push(rule);
-    else byNamespace.set(rule.namespace, [...clusterwide, rule]);
-  }
-  return byNamespace;
-});
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => withClusterWide(snapshot.policy.cilium.rules));
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {

@@ -48,6 +48,7 @@ describe('the codes', () => {
       EGRESS_GATEWAY_POLICY_DENIED: 'warning',
       ALLOWLIST_POLICY_DENIED: 'warning',
       NETPOL_IPBLOCK_SNATED: 'warning',
+      NETPOL_IPBLOCK_SERVICE_CIDR: 'warning',
       EFW_CIDR_IN_CLUSTER_SUBNET: 'warning',
     });
   });

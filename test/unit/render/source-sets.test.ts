@@ -67,7 +67,7 @@ describe('the JSON item', () => {
 describe('verify with a predicted set', () => {
   const d = decision('a', null, SET_OF(2));
   const verdict: Verdict = {
-    plan: { namespace: 'prod', pod: 'a', node: 'n1', labels: {}, annotations: {}, decision: d, members: ['a'] },
+    plan: { namespace: 'prod', pod: 'a', node: 'n1', labels: {}, annotations: {}, serviceAccount: 'default', decision: d, members: ['a'] },
     observation: { sourceIP: '192.0.2.11', code: 'OBSERVED', detail: '', probe: { name: 'p', node: 'n1', podIP: '10.128.0.9' } },
     expected: null, expectedSet: SET_OF(2), verdict: 'match', code: 'OBSERVED_AS_PREDICTED',
   };

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../../src/model/objects.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { describeLayer } from '../../../src/engine/registry/mechanisms.ts';
 import { build, ipMasqAgent, ipMasqConfig, node } from '../../support/builders.ts';
+import { ciliumAgent, egressPolicy } from '../../support/cilium-builders.ts';
 
 const gap = (resource: string, namespace = '', reason = 'forbidden', served = '') => ({ resource, namespace, reason, served });
 
@@ -41,5 +42,16 @@ describe('the datapath header for an agent whose ConfigMap could not be read', (
   it('still says invalid for a config the agent rejects', () => {
     const layer = layerOf([], build(node('n1'), ipMasqAgent(), ipMasqConfig('nonMasqueradeCIDRs: [banana]')));
     expect(describeLayer(layer)).toBe('ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ-AGENT, config invalid)');
+  });
+});
+
+describe('the datapath header for Cilium egress gateways when cilium-config could not be read', () => {
+  const gatewayOf = (objects: KubeObject[]) => buildSnapshot(objects, { gaps: [{ resource: 'configmaps', namespace: 'kube-system', reason: 'forbidden' }] })
+    .datapath.gateways.find((l) => l.mechanism === 'cilium-egress-gateway')!;
+
+  it('says the feature setting is unread, never that the feature is disabled', () => {
+    const policy = egressPolicy('egw').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '10.0.0.50' });
+    const layer = gatewayOf([...build(node('n1'), ciliumAgent()), policy.build()]);
+    expect(describeLayer(layer)).toBe('1 CiliumEgressGatewayPolicy (feature setting unread)');
   });
 });
