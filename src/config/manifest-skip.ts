@@ -1,5 +1,5 @@
 /**
- * Lines of a List item that need not be parsed at all: block fields readFields (snapshot-file.ts)
+ * Lines of a List item, or of a document of a multi-document file, that need not be parsed at all: block fields readFields (snapshot-file.ts)
  * drops whatever they hold, and which are most of a `kubectl get -o yaml` pod's bytes
  * (managedFields, containers and their statuses, conditions). Parsing YAML is the slow part of
  * reading a large file; what is skipped is never read. test/unit/config/manifest-stream.test.ts
@@ -25,19 +25,28 @@ export class ItemSkipper {
 
   /** A new item begins with this line (`- …` at the sequence's indent). */
   start(line: string, sequenceIndent: number): void {
-    this.base = /^ *- [A-Za-z]/.test(line) ? sequenceIndent + 2 : -1;
+    this.startAt(/^ *- [A-Za-z]/.test(line) ? sequenceIndent + 2 : -1);
+    this.keep(line);
+  }
+
+  /** A new document begins: its top-level keys are at column 0. */
+  startDocument(): void {
+    this.startAt(0);
+  }
+
+  private startAt(base: number): void {
+    this.base = base;
     this.kind = undefined;
     this.parent = undefined;
     this.skipping = -1;
-    this.keep(line);
   }
 
   /** Whether the line goes to the parser. */
   keep(line: string): boolean {
     if (this.base < 0) return true;
-    const indent = /^ */.exec(line)![0].length;
+    const indent = spacesBefore(line);
     if (this.skipping >= 0) {
-      const inside = line.trim() === '' || indent > this.skipping || (indent === this.skipping && line[indent] === '-' && line[indent + 1] === ' ');
+      const inside = indent > this.skipping || line.trim() === '' || (indent === this.skipping && line[indent] === '-' && line[indent + 1] === ' ');
       if (inside) return false;
       this.skipping = -1;
     }
@@ -60,4 +69,11 @@ export class ItemSkipper {
     if (this.parent === 'metadata') return SKIPPED_METADATA.includes(key);
     return this.kind === 'Pod' && this.parent !== undefined && (SKIPPED_POD_FIELDS[this.parent]?.includes(key) ?? false);
   }
+}
+
+/** How many spaces the line starts with (a large file has millions of lines: no regex, no copy). */
+export function spacesBefore(line: string): number {
+  let at = 0;
+  while (line.charCodeAt(at) === 32) at++;
+  return at;
 }

@@ -3,16 +3,16 @@
  * whole text: a 200 MB `kind: List` never becomes one string or one YAML syntax tree. The text is
  * cut at lines: documents at `---`, and the items of a top-level block sequence `items:` (as
  * `kubectl get -o yaml` and `snapshot` write) or of a JSON List's `"items": [` (kubectl get -o
- * json) one by one; each item is parsed and cut to the fields the tool reads (readFields) at once.
- * Block fields readFields drops are not even parsed (manifest-skip.ts), and plain block YAML is
- * read without the yaml package (yaml-block.ts). A broken item is reported with its index and
+ * json) one by one; each item, and each document of a multi-document file, is parsed and cut to the
+ * fields the tool reads (readFields) at once. Block fields readFields drops are not even parsed
+ * (manifest-skip.ts), and plain block YAML is read without the yaml package (yaml-block.ts). A broken item is reported with its index and
  * line. What this cannot cut exactly (directives, `...`, an alias to an anchor in another item, a
  * List whose `kind` turns out not to be one, a JSON cut that does not parse) sets `unsupported`,
  * and the caller parses the whole text instead.
  */
-import { ItemSkipper } from './manifest-skip.ts';
-import { readListItem } from './yaml-block.ts';
-import { addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
+import { ItemSkipper, spacesBefore } from './manifest-skip.ts';
+import { readListItem, readMappingDocument } from './yaml-block.ts';
+import { addDocument, addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
 
 type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
 
@@ -49,6 +49,7 @@ export class ManifestStream {
 
   constructor(origin: string) {
     this.origin = origin;
+    this.skipper.startDocument();
   }
 
   /** Objects found so far (progress). */
@@ -76,13 +77,15 @@ export class ManifestStream {
   private line(raw: string): void {
     this.lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (MARKER.test(line)) return this.marker(line);
-    const first = isContent(line) && !this.sawContent;
-    if (isContent(line)) this.sawContent = true;
-    if (this.state === 'items') return this.itemLine(raw, line);
+    if (startsLikeMarker(line) && MARKER.test(line)) return this.marker(line);
+    const content = isContent(line);
+    const first = content && !this.sawContent;
+    if (content) this.sawContent = true;
+    if (this.state === 'items') return this.itemLine(raw, line, content);
     if (this.state === 'json-items') return this.jsonItemLine(raw, line);
     if (this.state === 'tail') return void this.tail.push(raw);
-    this.head.push(raw);
+    // A document's own fields readFields drops are skipped as an item's are (not in JSON).
+    this.head.push(this.jsonDepth === undefined && !this.skipper.keep(line) ? '' : raw);
     if (this.state === 'head') this.headLine(line, first);
   }
 
@@ -104,9 +107,9 @@ export class ManifestStream {
     this.headStart = this.lineNo + 1;
   }
 
-  private itemLine(raw: string, line: string): void {
-    if (!isContent(line)) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
-    const indent = /^ */.exec(line)![0].length;
+  private itemLine(raw: string, line: string, content: boolean): void {
+    if (!content) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
+    const indent = spacesBefore(line);
     const startsItem = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
     if (this.sequenceIndent < 0) {
       // Not a block sequence (`items:` is null, or a flow list on the next line): read it whole.
@@ -154,13 +157,18 @@ export class ManifestStream {
   }
 
   private jsonItemLine(raw: string, line: string): void {
-    const text = line.trim();
-    const indent = /^\s*/.exec(line)![0].length;
     if (this.item.length > 0) {
       this.item.push(raw);
+      // Inside an item only its closing line matters: `}` or `},` alone at the item's indent.
+      const c = line.charCodeAt(spacesBefore(line));
+      if (c !== 125 && c > 32 && c < 127) return;
+      const indent = /^\s*/.exec(line)![0].length;
+      const text = line.trim();
       if (indent === this.jsonItemIndent && (text === '}' || text === '},')) this.flushJsonItem();
       return;
     }
+    const text = line.trim();
+    const indent = /^\s*/.exec(line)![0].length;
     if (text === '') return;
     if (text === ']' || text === '],') return this.leaveItems(raw, 'tail');
     if (text !== '{' && !/^\{.*\},?$/.test(text)) return void (this.unsupported = `line ${this.lineNo}: not a JSON object`);
@@ -191,7 +199,10 @@ export class ManifestStream {
     const text = [...this.head, ...this.tail].join('\n');
     const where = `${this.origin}: document ${this.document}`;
     if (this.itemCount === 0 || this.state === 'whole') {
-      if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
+      // One object in plain block YAML (a multi-document file's) is read without the yaml package.
+      const plain = this.state === 'head' && this.jsonDepth === undefined ? readMappingDocument(text) : undefined;
+      if (plain !== undefined) addDocument(plain, where, this.out);
+      else if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
     } else {
       this.finishList(text, where);
     }
@@ -203,6 +214,7 @@ export class ManifestStream {
     this.itemCount = 0;
     this.sawContent = false;
     this.jsonDepth = undefined;
+    this.skipper.startDocument();
   }
 
   /** The List around the items: `items:` is empty (null) in its text, and its kind must say List. */
@@ -257,8 +269,19 @@ function jsonDepth(line: string, depth: number): number {
 }
 
 function isContent(line: string): boolean {
+  const at = spacesBefore(line);
+  const c = line.charCodeAt(at);
+  // Past the spaces a visible ASCII character decides it; anything else as trimStart would.
+  if (c > 32 && c < 127) return c !== 35;
+  if (at === line.length) return false;
   const text = line.trimStart();
   return text !== '' && !text.startsWith('#');
+}
+
+/** `---`, `...` and directives start with one of these; most lines do not. */
+function startsLikeMarker(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 45 || c === 46 || c === 37;
 }
 
 function merge(into: ParsedManifests, from: ParsedManifests): void {

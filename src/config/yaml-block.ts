@@ -23,10 +23,24 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const DECIMAL = /^[-+]?[0-9]+$/;
 const OTHER_NUMBER = [/^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
 const KEY = /^[A-Za-z_][\w./@~-]*(?::[\w./@~-]+)*$/;
+/** No Kubernetes object nests this deep (manifests.ts MAX_DEPTH refuses deeper values). */
+const MAX_NESTING = 512;
 const INDICATOR = /^[[\]{}#&*!|>'"%@`,?:]|^-(?: |$)/;
 
 /** The value of a block sequence of one entry at column 0 or more (a List item), or undefined. */
 export function readListItem(text: string): unknown {
+  const value = readBlock(text, (first) => first.indent >= 0);
+  return Array.isArray(value) && value.length === 1 ? value[0] : undefined;
+}
+
+/** The value of a document that is one block mapping at column 0 (an object of a multi-document file), or undefined. */
+export function readMappingDocument(text: string): unknown {
+  const value = readBlock(text, (first) => first.indent === 0 && !isEntry(first.text));
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+/** The block whose first line `starts` accepts, when every line of the text is read by it. */
+function readBlock(text: string, starts: (first: Line) => boolean): Value | undefined {
   if (text.includes('\t') || text.includes('\r')) return undefined;
   const lines: Line[] = [];
   for (const raw of text.split('\n')) {
@@ -35,10 +49,11 @@ export function readListItem(text: string): unknown {
     if (body.startsWith('#')) return undefined;
     lines.push({ indent: raw.length - body.length, text: body.trimEnd() });
   }
+  if (lines.length === 0 || !starts(lines[0]!)) return undefined;
   try {
     const reader = new BlockReader(lines);
-    const value = reader.block(lines[0]?.indent ?? 0);
-    return reader.done() && Array.isArray(value) && value.length === 1 ? value[0] : undefined;
+    const value = reader.block(lines[0]!.indent);
+    return reader.done() ? value : undefined;
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -47,6 +62,7 @@ export function readListItem(text: string): unknown {
 
 class BlockReader {
   private at = 0;
+  private depth = 0;
   private readonly lines: Line[];
 
   constructor(lines: Line[]) {
@@ -61,7 +77,11 @@ class BlockReader {
   block(indent: number): Value {
     const line = this.lines[this.at];
     if (!line || line.indent !== indent) throw new Unsupported();
-    return isEntry(line.text) ? this.sequence(indent) : this.mapping(indent);
+    // Deep nesting is left to the yaml package, which says it is too deep (and this stays off the stack's end).
+    if (++this.depth > MAX_NESTING) throw new Unsupported();
+    const value = isEntry(line.text) ? this.sequence(indent) : this.mapping(indent);
+    this.depth--;
+    return value;
   }
 
   private sequence(indent: number): Value[] {

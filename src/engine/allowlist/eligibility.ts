@@ -12,12 +12,45 @@ import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 const UNSCHEDULABLE: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
 export function eligibleNodes(pod: PodInfo, nodes: readonly NodeInfo[]): NodeInfo[] {
+  const constraints = constraintsOf(pod);
+  return constraints ? eligibleFor(constraints, nodes) : [];
+}
+
+/**
+ * Every pod's eligible nodes, worked out once per distinct set of constraints (a workload's pods
+ * share theirs, a DaemonSet's too once its pins are left out): pods with equal constraints get the
+ * same array.
+ */
+export function eligibleByScheduling(pods: readonly PodInfo[], nodes: readonly NodeInfo[]): Map<PodInfo, readonly NodeInfo[]> {
+  const byConstraints = new Map<string, readonly NodeInfo[]>();
+  const none: readonly NodeInfo[] = [];
+  return new Map(pods.map((pod) => {
+    const constraints = constraintsOf(pod);
+    if (!constraints) return [pod, none];
+    const key = JSON.stringify(constraints);
+    let eligible = byConstraints.get(key);
+    if (!eligible) byConstraints.set(key, (eligible = eligibleFor(constraints, nodes)));
+    return [pod, eligible];
+  }));
+}
+
+interface Constraints {
+  nodeSelector: PodScheduling['nodeSelector'];
+  terms: PodScheduling['requiredTerms'];
+  tolerations: readonly Toleration[];
+}
+
+function constraintsOf(pod: PodInfo): Constraints | undefined {
   const scheduling = pod.scheduling;
-  if (!scheduling) return [];
+  if (!scheduling) return undefined;
   // The DaemonSet controller pins each of its pods to one node with a matchFields term; the
   // DaemonSet itself covers every node its other constraints admit.
   const terms = pod.workload.kind === 'DaemonSet' ? withoutNodeNames(scheduling.requiredTerms) : scheduling.requiredTerms;
-  return nodes.filter((node) => matchesAffinity(node, scheduling.nodeSelector, terms) && toleratesNode(node, scheduling.tolerations));
+  return { nodeSelector: scheduling.nodeSelector, terms, tolerations: scheduling.tolerations };
+}
+
+function eligibleFor({ nodeSelector, terms, tolerations }: Constraints, nodes: readonly NodeInfo[]): NodeInfo[] {
+  return nodes.filter((node) => matchesAffinity(node, nodeSelector, terms) && toleratesNode(node, tolerations));
 }
 
 function withoutNodeNames(terms: NodeRequirement[][] | undefined): NodeRequirement[][] | undefined {

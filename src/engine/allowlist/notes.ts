@@ -27,53 +27,93 @@ export interface Unplaced {
   decision: Decision;
 }
 
-export function collectNotes(pods: readonly PodInfo[], placements: readonly Placement[], destination: Destination, stuck: readonly PodInfo[], unplaced: readonly Unplaced[] = []): AllowlistNote[] {
-  const notes: AllowlistNote[] = [];
-  const nodesOf = (list: readonly Placement[]) => unique(list.map((p) => p.node.name));
-  const nodeIP = placements.filter((p) => p.decision.identity === 'node-ip');
-  if (nodeIP.length > 0) {
-    const pools = unique(nodeIP.flatMap((p) => POOL_LABELS.flatMap((l) => p.node.labels[l] ?? [])));
-    notes.push({ code: 'NODE_IPS_CHANGE_WITH_NODES', subjects: nodesOf(nodeIP), ...(pools.length > 0 ? { pools } : {}) });
-  }
-  const podIP = placements.filter((p) => p.decision.identity === 'pod-ip');
-  if (podIP.length > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: nodesOf(podIP) });
-  const noPodCidr = podIP.filter((p) => !p.node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === destination.range.family));
-  if (noPodCidr.length > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: nodesOf(noPodCidr) });
-  const unknown = placements.filter((p) => p.decision.identity === 'unknown' || (p.decision.identity !== 'dropped' && p.decision.identity !== 'denied' && p.decision.sourceIPs.length === 0));
-  if (unknown.length > 0 || unplaced.length > 0) {
-    const subjects = unique([...nodesOf(unknown), ...unplaced.map((u) => u.node)]);
-    notes.push({ code: 'PART_UNKNOWN', subjects, reasons: distinctReasons([...unknown, ...unplaced].map((p) => p.decision)) });
-  }
-  const dropped = placements.filter((p) => p.decision.identity === 'dropped');
-  if (dropped.length > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: nodesOf(dropped) });
-  const pending = unique(placements.flatMap((p) => p.decision.warnings.filter((w) => PENDING.has(w.code)).map((w) => w.source ? `${w.source.kind}/${w.source.name}` : w.code)));
-  if (pending.length > 0) notes.push({ code: 'EGRESS_IP_PENDING', subjects: pending });
-  // Egress policy: a denied flow needs no address (left out, and said); an undecided one keeps its addresses, since it may leave.
-  const denied = placements.filter((p) => p.decision.identity === 'denied');
-  if (denied.length > 0) notes.push({ code: 'DENIED_BY_POLICY', subjects: nodesOf(denied), reasons: distinctPolicyReasons(denied.map((p) => p.decision)) });
-  const undecided = placements.filter((p) => p.decision.policy.verdict === 'unknown');
-  if (undecided.length > 0) notes.push({ code: 'POLICY_VERDICT_UNKNOWN', subjects: nodesOf(undecided), reasons: distinctPolicyReasons(undecided.map((p) => p.decision)) });
-  const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
-  if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
-  if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });
-  return notes;
-}
+/**
+ * The notes of one destination's allowlist, gathered placement by placement: a placement is
+ * looked at once and dropped, so a large cluster's placements never sit in memory together.
+ */
+export class NoteCollector {
+  private readonly destination: Destination;
+  private readonly nodeIP = new Set<string>();
+  private readonly pools = new Set<string>();
+  private readonly podIP = new Set<string>();
+  private readonly noPodCidr = new Set<string>();
+  private readonly unknown = new Set<string>();
+  /** The last reason of each unknown decision says why it is unknown; the first of each code is kept. */
+  private readonly unknownReasons = new Map<string, Finding>();
+  private readonly dropped = new Set<string>();
+  private readonly pending = new Set<string>();
+  private readonly denied = new Set<string>();
+  private readonly deniedReasons = new Map<string, Finding>();
+  private readonly undecided = new Set<string>();
+  private readonly undecidedReasons = new Map<string, Finding>();
 
-/** The policy reasons of the decisions, one of each code. */
-function distinctPolicyReasons(decisions: readonly Decision[]): Finding[] {
-  const byCode = new Map<string, Finding>();
-  for (const reason of decisions.flatMap((d) => d.policy.reasons)) if (!byCode.has(reason.code)) byCode.set(reason.code, reason);
-  return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
-}
+  constructor(destination: Destination) {
+    this.destination = destination;
+  }
 
-/** The last reason of each unknown decision says why it is unknown; one of each code is enough. */
-function distinctReasons(decisions: readonly Decision[]): Finding[] {
-  const byCode = new Map<string, Finding>();
-  for (const d of decisions) {
+  add({ node, decision }: Placement): void {
+    const identity = decision.identity;
+    if (identity === 'node-ip') {
+      this.nodeIP.add(node.name);
+      for (const label of POOL_LABELS) if (node.labels[label] !== undefined) this.pools.add(node.labels[label]);
+    }
+    if (identity === 'pod-ip') {
+      this.podIP.add(node.name);
+      if (!node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === this.destination.range.family)) this.noPodCidr.add(node.name);
+    }
+    if (identity === 'unknown' || (identity !== 'dropped' && identity !== 'denied' && decision.sourceIPs.length === 0)) {
+      this.unknown.add(node.name);
+      this.unknownReason(decision);
+    }
+    if (identity === 'dropped') this.dropped.add(node.name);
+    for (const w of decision.warnings) if (PENDING.has(w.code)) this.pending.add(w.source ? `${w.source.kind}/${w.source.name}` : w.code);
+    if (identity === 'denied') {
+      this.denied.add(node.name);
+      firstOfEachCode(this.deniedReasons, decision.policy.reasons);
+    }
+    if (decision.policy.verdict === 'unknown') {
+      this.undecided.add(node.name);
+      firstOfEachCode(this.undecidedReasons, decision.policy.reasons);
+    }
+  }
+
+  /** The notes, in their fixed order; `unplaced` pods' decisions count as unknown parts after every placement. */
+  notes(pods: readonly PodInfo[], stuck: readonly PodInfo[], unplaced: readonly Unplaced[] = []): AllowlistNote[] {
+    const notes: AllowlistNote[] = [];
+    if (this.nodeIP.size > 0) notes.push({ code: 'NODE_IPS_CHANGE_WITH_NODES', subjects: sorted(this.nodeIP), ...(this.pools.size > 0 ? { pools: sorted(this.pools) } : {}) });
+    if (this.podIP.size > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: sorted(this.podIP) });
+    if (this.noPodCidr.size > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: sorted(this.noPodCidr) });
+    for (const u of unplaced) this.unknownReason(u.decision);
+    if (this.unknown.size > 0 || unplaced.length > 0) {
+      notes.push({ code: 'PART_UNKNOWN', subjects: unique([...this.unknown, ...unplaced.map((u) => u.node)]), reasons: byCode(this.unknownReasons) });
+    }
+    if (this.dropped.size > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: sorted(this.dropped) });
+    if (this.pending.size > 0) notes.push({ code: 'EGRESS_IP_PENDING', subjects: sorted(this.pending) });
+    // Egress policy: a denied flow needs no address (left out, and said); an undecided one keeps its addresses, since it may leave.
+    if (this.denied.size > 0) notes.push({ code: 'DENIED_BY_POLICY', subjects: sorted(this.denied), reasons: byCode(this.deniedReasons) });
+    if (this.undecided.size > 0) notes.push({ code: 'POLICY_VERDICT_UNKNOWN', subjects: sorted(this.undecided), reasons: byCode(this.undecidedReasons) });
+    const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
+    if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
+    if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });
+    return notes;
+  }
+
+  private unknownReason(d: Decision): void {
     const reason = d.reasons[d.reasons.length - 1];
-    if (reason && !byCode.has(reason.code)) byCode.set(reason.code, reason);
+    if (reason) firstOfEachCode(this.unknownReasons, [reason]);
   }
-  return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+function firstOfEachCode(byCode: Map<string, Finding>, reasons: readonly Finding[]): void {
+  for (const reason of reasons) if (!byCode.has(reason.code)) byCode.set(reason.code, reason);
+}
+
+function byCode(found: ReadonlyMap<string, Finding>): Finding[] {
+  return [...found.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+function sorted(values: ReadonlySet<string>): string[] {
+  return [...values].sort();
 }
 
 function podName(pod: PodInfo): string {

@@ -26,14 +26,21 @@ export const aksStaticGateway = defineCheck({
   run({ snapshot, pods }, report) {
     const layer = snapshot.datapath.gateways.find((g): g is AksStaticEgressGatewayLayer => g.mechanism === 'aks-static-egress-gateway');
     if (!layer || layer.unreadConfigurations) return;
+    // The pods naming each configuration, counted once: not every pod per configuration.
+    const naming = new Map<string, number>();
+    for (const p of pods) {
+      const name = p.annotations[GATEWAY_ANNOTATION];
+      if (name !== undefined) naming.set(configurationKey(p.namespace, name), (naming.get(configurationKey(p.namespace, name)) ?? 0) + 1);
+    }
+    const configured = new Set(layer.configurations.map((c) => configurationKey(c.namespace, c.name)));
     for (const c of layer.configurations) {
-      if (!c.egressIpPrefix) report('AKS_SGW_NO_EGRESS_PREFIX', c.source, { configuration: `${c.namespace}/${c.name}`, pods: String(pods.filter((p) => namesConfiguration(p, c.namespace, c.name)).length) });
+      if (!c.egressIpPrefix) report('AKS_SGW_NO_EGRESS_PREFIX', c.source, { configuration: `${c.namespace}/${c.name}`, pods: String(naming.get(configurationKey(c.namespace, c.name)) ?? 0) });
     }
     for (const g of byWorkload(pods.filter((p) => p.hostNetwork && p.annotations[GATEWAY_ANNOTATION] !== undefined))) {
       report('AKS_SGW_HOST_NETWORK_ANNOTATED', g.workload, { name: g.name, pods: String(g.pods) });
     }
     const missing = pods.filter((p) => !p.hostNetwork && p.annotations[GATEWAY_ANNOTATION] !== undefined
-      && !layer.configurations.some((c) => namesConfiguration(p, c.namespace, c.name)));
+      && !configured.has(configurationKey(p.namespace, p.annotations[GATEWAY_ANNOTATION]!)));
     for (const g of byWorkload(missing)) {
       const elsewhere = layer.configurations.filter((c) => c.name === g.name).map((c) => c.namespace).join(', ');
       report('AKS_SGW_CONFIGURATION_NOT_FOUND', g.workload, { name: g.name, namespace: g.workload.namespace!, elsewhere, pods: String(g.pods) });
@@ -41,8 +48,8 @@ export const aksStaticGateway = defineCheck({
   },
 });
 
-function namesConfiguration(pod: PodInfo, namespace: string, name: string): boolean {
-  return pod.namespace === namespace && pod.annotations[GATEWAY_ANNOTATION] === name;
+function configurationKey(namespace: string, name: string): string {
+  return `${namespace}\u0000${name}`;
 }
 
 /** Pods grouped by workload and the configuration they name. */

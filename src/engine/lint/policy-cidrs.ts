@@ -25,6 +25,11 @@ import { defineCheck, type Report } from './check.ts';
 
 const CODES = { NETPOL_IPBLOCK_SNATED: 'warning', NETPOL_IPBLOCK_SERVICE_CIDR: 'warning', EFW_CIDR_IN_CLUSTER_SUBNET: 'warning' } as const;
 
+interface Block {
+  cidr: CidrRange;
+  except: CidrRange[];
+}
+
 /** Enough pairs to show the datapath's rule without walking every pod of a large cluster twice. */
 const SAMPLE = 20;
 
@@ -33,18 +38,38 @@ export const policyCidrs = defineCheck({
   codes: CODES,
   upstream: 'k8s.io/api networking/v1 IPBlock; kubernetes.io Network Policies (ipBlock and Service IPs); ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
   run({ snapshot, ctx }, report) {
+    // The pods with addresses, by namespace, sorted out once rather than once per policy and block.
+    const pods = snapshot.pods.filter((p) => !p.hostNetwork && p.podIPs.length > 0);
+    const byNamespace = Map.groupBy(pods, (p) => p.namespace);
+    // Policies repeat their blocks (a partner range in every namespace): each block's pods are found once.
+    const inBlocks = new Map<string, PodInfo[]>();
+    const sourcesOf = (block: Block) => {
+      const key = [block.cidr.text, ...block.except.map((e) => e.text)].join(' ');
+      let found = inBlocks.get(key);
+      if (!found) inBlocks.set(key, (found = firstOf(pods, (p) => p.podIPs.some((ip) => inBlock(ip, block)))));
+      return found;
+    };
     for (const policy of snapshot.policy.networkPolicies) {
-      for (const block of policy.ingressBlocks ?? []) checkIngressBlock(ctx, policy, block, report);
+      if (policy.ingressBlocks?.length) {
+        const targets = firstOf(byNamespace.get(policy.namespace) ?? [], (p) => matchesSelector(p.labels, policy.podSelector));
+        for (const block of policy.ingressBlocks) checkIngressBlock(ctx, policy, block, sourcesOf, targets, report);
+      }
       checkServiceBlocks(snapshot, policy, report);
     }
     checkFirewalls(snapshot, report);
   },
 });
 
-function checkIngressBlock(ctx: EngineContext, policy: NetworkPolicyInfo, block: { cidr: CidrRange; except: CidrRange[] }, report: Report<keyof typeof CODES>): void {
-  const pods = ctx.snapshot.pods.filter((p) => !p.hostNetwork && p.podIPs.length > 0);
-  const sources = pods.filter((p) => p.podIPs.some((ip) => inBlock(ip, block))).slice(0, SAMPLE);
-  const targets = pods.filter((p) => p.namespace === policy.namespace && matchesSelector(p.labels, policy.podSelector)).slice(0, SAMPLE);
+/** The first SAMPLE pods that pass, without testing the rest. */
+function firstOf(pods: readonly PodInfo[], test: (pod: PodInfo) => boolean): PodInfo[] {
+  const found: PodInfo[] = [];
+  for (let i = 0; i < pods.length && found.length < SAMPLE; i++) if (test(pods[i]!)) found.push(pods[i]!);
+  return found;
+}
+
+function checkIngressBlock(ctx: EngineContext, policy: NetworkPolicyInfo, block: Block, sourcesOf: (block: Block) => readonly PodInfo[], targets: readonly PodInfo[], report: Report<keyof typeof CODES>): void {
+  if (targets.length === 0) return;
+  const sources = sourcesOf(block);
   const pairs = sources.flatMap((source) => targets.filter((t) => t !== source).map((target) => ({ source, target })));
   if (pairs.length === 0) return;
   const seen = new Set<string>();
@@ -66,7 +91,7 @@ function seenAddress(ctx: EngineContext, source: PodInfo, target: PodInfo): stri
   return decision.identity === 'node-ip' && decision.sourceIP !== null ? decision.sourceIP : undefined;
 }
 
-function inBlock(ip: string, block: { cidr: CidrRange; except: CidrRange[] }): boolean {
+function inBlock(ip: string, block: Block): boolean {
   const address = singleAddress(ip);
   return address !== undefined && coverage(address, [block.cidr]) === 'all' && coverage(address, block.except) === 'none';
 }

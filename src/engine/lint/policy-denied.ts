@@ -33,8 +33,11 @@ export const policyDenied = defineCheck({
     const candidates = pods.filter((p) => !p.hostNetwork);
     const gateways: { object: ObjectRef; selected: PodInfo[]; destinations: string[] }[] = [];
     const dp = snapshot.datapath.cilium;
-    for (const policy of dp?.egressPolicies.filter((p) => !p.invalid) ?? []) {
-      gateways.push({ object: policyRef(policy), selected: candidates.filter((pod) => policiesSelecting(ctx, pod, dp!).includes(policy)), destinations: policy.destinationCIDRs });
+    if (dp) {
+      const selected = podsBySelector(candidates, (pod) => policiesSelecting(ctx, pod, dp));
+      for (const policy of dp.egressPolicies.filter((p) => !p.invalid)) {
+        gateways.push({ object: policyRef(policy), selected: selected.get(policy) ?? [], destinations: policy.destinationCIDRs });
+      }
     }
     for (const layer of snapshot.datapath.gateways) {
       if (layer.mechanism === 'ovn-egress-ip') gateways.push(...ovnEgressIPs(ctx, layer, candidates));
@@ -47,6 +50,19 @@ export const policyDenied = defineCheck({
     if (allowlist) checkAllowlist(ctx, candidates, allowlist.query.destinations, allowlist.allowed.length, report);
   },
 });
+
+/** Each object's selected pods, in the pods' order: one selection per pod, not one per pod and object. */
+function podsBySelector<T>(pods: readonly PodInfo[], selecting: (pod: PodInfo) => readonly T[]): Map<T, PodInfo[]> {
+  const byObject = new Map<T, PodInfo[]>();
+  for (const pod of pods) {
+    for (const object of selecting(pod)) {
+      const list = byObject.get(object);
+      if (list) list.push(pod);
+      else byObject.set(object, [pod]);
+    }
+  }
+  return byObject;
+}
 
 function checkAllowlist(ctx: EngineContext, pods: readonly PodInfo[], destinations: readonly Destination[], allowed: number, report: Report<keyof typeof CODES>): void {
   for (const destination of destinations) {
@@ -75,10 +91,8 @@ function deniedFor(ctx: EngineContext, pods: readonly PodInfo[], destinations: r
 function ovnEgressIPs(ctx: EngineContext, layer: OvnEgressIpLayer, pods: readonly PodInfo[]) {
   // Selection reads the Namespaces' labels: unread, which pods an EgressIP has would be a guess.
   if (layer.unreadNamespaces) return [];
-  return layer.egressIPs.map((egressIP) => ({
-    object: { kind: 'EgressIP', name: egressIP.name }, destinations: EVERYWHERE,
-    selected: pods.filter((pod) => egressIPsSelecting(ctx, layer, pod).includes(egressIP)),
-  }));
+  const selected = podsBySelector(pods, (pod) => egressIPsSelecting(ctx, layer, pod));
+  return layer.egressIPs.map((egressIP) => ({ object: { kind: 'EgressIP', name: egressIP.name }, destinations: EVERYWHERE, selected: selected.get(egressIP) ?? [] }));
 }
 
 function antreaEgresses(ctx: EngineContext, layer: AntreaEgressLayer, pods: readonly PodInfo[]) {

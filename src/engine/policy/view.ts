@@ -3,7 +3,7 @@
  * every pod was read, and namespaces' labels — worked out once per call from the snapshot.
  */
 import type { IpRange } from '../../model/net.ts';
-import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { NodeInfo, PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { formatAddress, singleAddress } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
 import type { AdminView } from './admin-network-policy.ts';
@@ -22,10 +22,13 @@ export const policyView = derivation((snapshot: Snapshot): AdminView => {
   }
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const complete = snapshot.policy.allPods;
+  // A range is looked up once per call: rules ask for the same few ranges for every pod.
+  const nodesInRange = new Map<string, NodeInfo[]>();
+  const podsInRanges = new Map<string, PodInfo[]>();
   return {
     // A node peer is a node's status.addresses; every node is read whenever every pod is.
-    nodesIn: (range: IpRange) => ({ nodes: snapshot.nodes.filter((node) => inRange([...node.internalIPs, ...node.externalIPs], range)), complete }),
-    podsIn: (range: IpRange) => ({ pods: range.first === range.last ? (byAddress.get(formatAddress(range.family, range.first)) ?? []) : podsInRange(snapshot.pods, range), complete }),
+    nodesIn: (range: IpRange) => ({ nodes: once(nodesInRange, range, () => snapshot.nodes.filter((node) => inRange([...node.internalIPs, ...node.externalIPs], range))), complete }),
+    podsIn: (range: IpRange) => ({ pods: range.first === range.last ? (byAddress.get(formatAddress(range.family, range.first)) ?? []) : once(podsInRanges, range, () => podsInRange(snapshot.pods, range)), complete }),
     namespaceLabels: (namespace) => {
       const read = snapshot.namespaceLabels[namespace];
       if (!read) return undefined;
@@ -35,6 +38,13 @@ export const policyView = derivation((snapshot: Snapshot): AdminView => {
     },
   };
 });
+
+function once<T>(found: Map<string, T>, range: IpRange, compute: () => T): T {
+  const key = `${range.family}:${range.first}-${range.last}`;
+  let value = found.get(key);
+  if (value === undefined) found.set(key, (value = compute()));
+  return value;
+}
 
 function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
   return pods.filter((pod) => inRange(pod.podIPs, range));

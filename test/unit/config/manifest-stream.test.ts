@@ -74,6 +74,9 @@ const kubectlPod = (name: string) => `- apiVersion: v1
     podIP: 10.0.0.7
 `;
 
+/** A List item as a document of its own. */
+const asDocument = (item: string) => item.slice(2).replace(/^  /gm, '');
+
 const node = (name: string) => `- apiVersion: v1\n  kind: Node\n  metadata:\n    name: ${name}\n`;
 
 describe('a large file read in pieces gives what its whole text gives', () => {
@@ -109,6 +112,9 @@ describe('a large file read in pieces gives what its whole text gives', () => {
     ['kubectl get -o yaml pods (fields readFields drops are skipped unparsed)', `apiVersion: v1\nitems:\n${kubectlPod('a')}${kubectlPod('b').replace('  kind: Pod\n', '').replace('  status:', '  kind: Pod\n  status:')}${indented(kubectlPod('c'))}kind: List\n`],
     ['a DaemonSet keeps its containers', `apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: DaemonSet\n  metadata:\n    name: cilium\n    namespace: kube-system\n  spec:\n    template:\n      spec:\n        containers:\n        - name: agent\n          args: [--enable-ipv4-masquerade=false]\n`],
     ['no newline at the end', `apiVersion: v1\nkind: List\nitems:\n${node('a').trimEnd()}`],
+    ['documents of kubectl get -o yaml pods (fields readFields drops are skipped unparsed)', `${asDocument(kubectlPod('a'))}---\n${asDocument(kubectlPod('b'))}\n---\n${asDocument(kubectlPod('c').replace('  kind: Pod\n', '').replace('  status:', '  kind: Pod\n  status:'))}`],
+    ['a document whose top-level spec is a block scalar', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: |\n  containers:\n  - name: c\n---\n${asDocument(node('b'))}`],
+    ['a document with a broken kept field', `${asDocument(kubectlPod('a')).replace('nodeName: n1', 'nodeName: [n1')}---\n${asDocument(node('b'))}`],
   ])('%s', (_name, text) => expectSameAsWhole(text));
 
   it.each([
@@ -126,6 +132,15 @@ describe('a large file read in pieces gives what its whole text gives', () => {
     ['a Thing with items', `apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nitems:\n${node('a')}`],
   ])('leaves %s to the whole-text parser', (_name, text) => {
     expect(streamed(text, 16).unsupported).toBeDefined();
+  });
+
+  it.each([
+    ['a List item', (pod: string) => `apiVersion: v1\nkind: List\nitems:\n${pod}${node('b')}`],
+    ['a document', (pod: string) => `${asDocument(pod)}---\n${asDocument(node('b'))}`],
+  ])('does not parse, so does not check, the fields readFields drops in %s (the whole-text parser does)', (_name, file) => {
+    const broken = file(kubectlPod('a').replace('      name: c\n', '      name: [c\n'));
+    expect(parseManifests(broken, 'f.yaml').problems).toHaveLength(1);
+    expect(streamed(broken, 64).result).toEqual(parseManifests(file(kubectlPod('a')), 'f.yaml'));
   });
 
   it('reports a broken item with its line in the file', () => {

@@ -7,10 +7,16 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../../src/config/manifests.ts';
-import { readListItem } from '../../../src/config/yaml-block.ts';
+import { readListItem, readMappingDocument } from '../../../src/config/yaml-block.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const yamlItem = (text: string): unknown => (parse(text, { uniqueKeys: false }) as unknown[])[0];
+
+/** The fast reader took the text, and read what the yaml package reads. */
+function expectRead(value: unknown, yaml: unknown): void {
+  expect(value).not.toBeUndefined();
+  expect(value).toEqual(yaml);
+}
 
 describe('plain block YAML is read as the yaml package reads it', () => {
   it.each([
@@ -20,11 +26,7 @@ describe('plain block YAML is read as the yaml package reads it', () => {
     ['a duplicate key (the last wins)', '- a: 1\n  a: 2\n'],
     ['nested sequences of mappings', '- spec:\n    egressGateway:\n      nodeSelector:\n        matchLabels:\n          egress: "true"\n    selectors:\n    - podSelector:\n        matchLabels:\n          app: web\n    destinationCIDRs:\n    - 0.0.0.0/0\n'],
     ['a sequence of scalars at the key\'s column', '- args:\n  - --a\n  - b\n  other: 1\n'],
-  ])('reads %s', (_name, text) => {
-    const value = readListItem(text);
-    expect(value).not.toBeUndefined();
-    expect(value).toEqual(yamlItem(text));
-  });
+  ])('reads %s', (_name, text) => expectRead(readListItem(text), yamlItem(text)));
 
   it.each([
     ['a comment', '- a: 1 # one\n'],
@@ -77,3 +79,25 @@ describe('every object of the scenario folders and examples, as List items', () 
     expect(read).toBeGreaterThan(objects.length);
   });
 });
+
+describe('a document of one block mapping is read as the yaml package reads it', () => {
+  it.each([
+    ['a kubectl pod', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  labels:\n    app: web\nspec:\n  nodeName: n1\n  tolerations:\n  - operator: Exists\nstatus:\n  podIPs:\n    - ip: 10.0.0.7\n'],
+    ['a List with its items', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n'],
+    ['blank lines where skipped fields were', 'apiVersion: v1\n\n\nkind: Node\nmetadata:\n  name: a\n\n'],
+  ])('reads %s', (_name, text) => expectRead(readMappingDocument(text), parse(text, { uniqueKeys: false })));
+
+  it.each([
+    ['a sequence', '- a: 1\n'],
+    ['an indented mapping', '  a: 1\n'],
+    ['a scalar', 'text\n'],
+    ['JSON', '{"a": 1}\n'],
+    ['a comment', 'a: 1\n# b\n'],
+    ['nothing', '\n\n'],
+    ['a second mapping at another column', 'a: 1\n b: 2\n'],
+    ['mappings nested 3,000 deep', Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')],
+  ])('leaves %s to the yaml package', (_name, text) => {
+    expect(readMappingDocument(text)).toBeUndefined();
+  });
+});
+

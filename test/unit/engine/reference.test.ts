@@ -5,48 +5,25 @@
  * scenario folder (plus pods that differ from each pod in one fact on the same node) and on
  * generated clusters.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { parseManifests } from '../../../src/config/manifests.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import type { Query } from '../../../src/model/decision.ts';
-import { parseDestination } from '../../../src/config/destinations.ts';
 import { predict } from '../../../src/engine/predict.ts';
 import { selectPods } from '../../../src/engine/select.ts';
 import { generatedCluster } from '../../support/generated-cluster.ts';
 import { decideEachOnItsOwn, withVariants } from '../../support/reference.ts';
+import { resolved as destinations, SCENARIOS, scenarioCluster } from '../../support/scenario-cluster.ts';
 
-const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 /** Public, private, link-local, metadata and TEST-NET addresses, IPv6 ones and wide ranges. */
 const FIXED = ['8.8.8.8', '169.254.169.254', '10.0.0.1', '10.0.0.0/8', '172.16.5.5', '192.168.1.1', '203.0.113.10', '198.51.100.7', '0.0.0.0/0', '2001:4860:4860::8888', 'fd00::1'];
 
-interface Flags { natIP?: string; noDefaultSnat?: boolean; vpcCIDRs?: string[]; datapath?: string }
-
-function destinations(texts: readonly string[]) {
-  return [...new Set(texts)].flatMap((t) => {
-    const parsed = parseDestination(t);
-    return parsed.kind === 'resolved' ? [parsed.destination] : [];
-  });
-}
-
 function scenario(name: string) {
-  const dir = join(SCENARIOS, name);
-  const parsed = parseManifests(readFileSync(join(dir, 'objects.yaml'), 'utf8'), name);
-  const expectedFile = join(dir, 'expected.yaml');
-  const expected = existsSync(expectedFile) ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags; decisions?: { to: string }[] }) : {};
-  const flags = expected.flags ?? {};
-  const snapshot = buildSnapshot(withVariants(parsed.objects), {
-    gaps: parsed.gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}),
-  });
+  const { snapshot, pods, asked, query } = scenarioCluster(name, withVariants);
   // Every node address and an address in every pod CIDR: the destinations node SNAT keys on.
   const own = snapshot.nodes.flatMap((n) => [...n.internalIPs, ...n.externalIPs, ...n.podCIDRs.map((c) => c.split('/')[0]!.replace(/0$/, '9'))]);
-  const query: Query = {
-    destinations: destinations([...FIXED, ...own, ...(expected.decisions ?? []).map((d) => d.to)]),
-    ...(flags.natIP ? { natIP: flags.natIP } : {}), ...(flags.vpcCIDRs ? { vpcCIDRs: flags.vpcCIDRs } : {}),
-  };
-  return { snapshot, query, pods: selectPods(snapshot, { allNamespaces: true, selector: [] }) };
+  return { snapshot, query: query([...FIXED, ...own, ...asked]), pods };
 }
 
 const folders = readdirSync(SCENARIOS).filter((name) => existsSync(join(SCENARIOS, name, 'objects.yaml')));
