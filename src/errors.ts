@@ -13,6 +13,8 @@ export const EXIT = {
   /** verify: a probe could not run (image pull, rejected, never started); see its verdict. */
   probeError: 6,
   interrupted: 130,
+  /** stdout closed before everything was written (`| head`): what a shell reports for SIGPIPE (128 + 13). */
+  outputClosed: 141,
 } as const;
 
 export abstract class EgressError extends Error {

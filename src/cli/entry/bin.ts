@@ -22,6 +22,19 @@ function onSignal(code: number): void {
 process.on('SIGINT', () => onSignal(EXIT.interrupted));
 process.on('SIGTERM', () => onSignal(128 + 15));
 
+// The reader of stdout went away (`who -A | head`): nothing more can be said to it, and no stack
+// trace belongs on the user's terminal. Probe pods held for cleanup are cleaned up first.
+let outputClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') {
+    process.stderr.write(`error: cannot write the output: ${error.message}\n`);
+    process.exit(EXIT.internal);
+  }
+  outputClosed = true;
+  if (holds > 0) controller.abort();
+  else process.exit(EXIT.outputClosed);
+});
+
 // No top-level await: the single executables run this bundled as CommonJS (scripts/package.mjs).
 void main(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
@@ -37,5 +50,6 @@ void main(process.argv.slice(2), {
 }).then((code) => {
   // Exit now rather than when the event loop drains: a request abandoned by --request-timeout can
   // keep a socket open for the connect timeout. Wait for stdout/stderr to flush first.
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(controller.signal.aborted ? EXIT.interrupted : code)));
+  // setImmediate: a write that failed reports it on the next tick, and the handler above exits 141.
+  process.stdout.write('', () => process.stderr.write('', () => setImmediate(() => process.exit(outputClosed ? EXIT.outputClosed : controller.signal.aborted ? EXIT.interrupted : code))));
 });
