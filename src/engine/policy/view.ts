@@ -7,25 +7,25 @@ import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import { formatAddress, singleAddress } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
 import type { AdminView } from './admin-network-policy.ts';
+import type { DestinationPods } from './network-policy-rules.ts';
 
 /** The label the API server puts on every Namespace (since Kubernetes 1.21); -f input may lack it. */
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const policyView = derivation((snapshot: Snapshot): AdminView => {
-  const byAddress = new Map<string, PodInfo[]>();
-  for (const pod of snapshot.pods) {
-    for (const ip of pod.podIPs) {
-      const list = byAddress.get(ip);
-      if (list) list.push(pod);
-      else byAddress.set(ip, [pod]);
-    }
-  }
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const complete = snapshot.policy.allPods;
+  const atAddress = podsAtAddress(snapshot.pods);
+  // Rules ask about the packet's destination range, verdict after verdict: one answer per range.
+  const inRange = new Map<IpRange, DestinationPods>();
   return {
     // A node peer is a node's status.addresses; every node is read whenever every pod is.
-    nodesIn: (range: IpRange) => ({ nodes: snapshot.nodes.filter((node) => inRange([...node.internalIPs, ...node.externalIPs], range)), complete }),
-    podsIn: (range: IpRange) => ({ pods: range.first === range.last ? (byAddress.get(formatAddress(range.family, range.first)) ?? []) : podsInRange(snapshot.pods, range), complete }),
+    nodesIn: (range: IpRange) => ({ nodes: snapshot.nodes.filter((node) => holdsAddressIn([...node.internalIPs, ...node.externalIPs], range)), complete }),
+    podsIn: (range: IpRange) => {
+      let found = inRange.get(range);
+      if (!found) inRange.set(range, (found = { pods: range.first === range.last ? atAddress(formatAddress(range.family, range.first)) : podsInRange(snapshot.pods, range), complete }));
+      return found;
+    },
     namespaceLabels: (namespace) => {
       const read = snapshot.namespaceLabels[namespace];
       if (!read) return undefined;
@@ -36,11 +36,37 @@ export const policyView = derivation((snapshot: Snapshot): AdminView => {
   };
 });
 
-function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
-  return pods.filter((pod) => inRange(pod.podIPs, range));
+/** Past this many addresses asked about, an index of every pod address is cheaper than a scan each. */
+const SCANS_BEFORE_INDEX = 16;
+
+/** The pods holding an address (once for each podIPs entry that is it), in snapshot order. */
+function podsAtAddress(pods: readonly PodInfo[]): (address: string) => PodInfo[] {
+  let scans = 0;
+  let index: Map<string, PodInfo[]> | undefined;
+  return (address) => {
+    if (index) return index.get(address) ?? [];
+    if (++scans > SCANS_BEFORE_INDEX) {
+      index = new Map();
+      for (const pod of pods) for (const ip of pod.podIPs) push(index, ip, pod);
+      return index.get(address) ?? [];
+    }
+    const found: PodInfo[] = [];
+    for (const pod of pods) for (const ip of pod.podIPs) if (ip === address) found.push(pod);
+    return found;
+  };
 }
 
-function inRange(addresses: readonly string[], range: IpRange): boolean {
+function push(index: Map<string, PodInfo[]>, address: string, pod: PodInfo): void {
+  const list = index.get(address);
+  if (list) list.push(pod);
+  else index.set(address, [pod]);
+}
+
+function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
+  return pods.filter((pod) => holdsAddressIn(pod.podIPs, range));
+}
+
+function holdsAddressIn(addresses: readonly string[], range: IpRange): boolean {
   return addresses.some((ip) => {
     const address = singleAddress(ip);
     return address !== undefined && address.family === range.family && address.first >= range.first && address.first <= range.last;
