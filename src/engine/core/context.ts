@@ -44,6 +44,7 @@ export class EngineContext {
   private readonly slots: unknown[] = [];
   private nodesByName: Map<string, NodeInfo> | undefined;
   private readonly singleLists = new Map<string, readonly string[]>();
+  private lastList: readonly string[] = [];
 
   constructor(snapshot: Snapshot, query: Query) {
     this.snapshot = snapshot;
@@ -69,9 +70,11 @@ export class EngineContext {
 
   /** The list of one address, one frozen list per address for the call: decisions by the hundred thousand share it. */
   readonly addressList = (address: string): readonly string[] => {
+    // A pod's decisions come one after another and mostly share their address: no map read for those.
+    if (this.lastList[0] === address) return this.lastList;
     let list = this.singleLists.get(address);
     if (!list) this.singleLists.set(address, (list = Object.freeze([address])));
-    return list;
+    return (this.lastList = list);
   };
 
   node(name: string | undefined): NodeInfo | undefined {

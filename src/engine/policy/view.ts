@@ -50,8 +50,12 @@ function podsAtAddress(pods: readonly PodInfo[]): (address: string) => PodInfo[]
       for (const pod of pods) for (const ip of pod.podIPs) push(index, ip, pod);
       return index.get(address) ?? [];
     }
+    // Index loops: a scan runs a few times per call, too few for the compiler to drop for-of's iterators.
     const found: PodInfo[] = [];
-    for (const pod of pods) for (const ip of pod.podIPs) if (ip === address) found.push(pod);
+    for (let p = 0; p < pods.length; p++) {
+      const pod = pods[p]!;
+      for (let i = 0; i < pod.podIPs.length; i++) if (pod.podIPs[i] === address) found.push(pod);
+    }
     return found;
   };
 }
