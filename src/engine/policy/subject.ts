@@ -66,7 +66,7 @@ function subjectOf(ctx: EngineContext, pod: PodInfo, atNode: boolean): PolicySub
 const SUBJECT = Symbol('policy subject');
 const CILIUM_FACTS = Symbol('policy subject, Cilium facts');
 
-export const ciliumEnforces = derivation((snapshot: Snapshot): boolean => snapshot.policy.enforcers.some((e) => e.id === 'cilium'));
+const ciliumEnforces = derivation((snapshot: Snapshot): boolean => snapshot.policy.enforcers.some((e) => e.id === 'cilium'));
 
 /** Whether the destination may be a node's address (a node's own, or a hostNetwork pod's): then the pod's node decides host or remote-node. */
 const reachesNodes = derivation((destination: Destination, ctx): boolean => {
