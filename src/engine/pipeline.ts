@@ -11,6 +11,7 @@ import { EffectBuilder, type Effect } from './core/effect.ts';
 import { applyEffect, newPacket, resetPacket, toDecision, type Packet } from './core/packet.ts';
 import { beyondNode } from './steps/beyond-node.ts';
 import { egressGateway, gatewayRoute, type GatewayRoute } from './steps/egress-gateway.ts';
+import { podSubjects, type PodSubjects } from './policy/subject.ts';
 import { egressPolicy } from './steps/egress-policy.ts';
 import { nodeSnat, snatRoute, type SnatRoute } from './steps/node-snat.ts';
 import { podNetwork } from './steps/pod-network.ts';
@@ -24,10 +25,12 @@ export interface Route {
   snat: SnatRoute;
   /** The pod network's effect by address family, worked out for the first destination of each. */
   podNetwork: { 4?: Effect; 6?: Effect };
+  /** What of the pod the egress policy verdict reads. */
+  policy: PodSubjects;
 }
 
 export function routeOf(ctx: EngineContext, pod: PodInfo, node: NodeInfo): Route {
-  return { pod, node, gateways: gatewayRoute(ctx, pod, node), snat: ctx.of(snatRoute, node), podNetwork: {} };
+  return { pod, node, gateways: gatewayRoute(ctx, pod, node), snat: ctx.of(snatRoute, node), podNetwork: {}, policy: podSubjects(ctx, pod) };
 }
 
 /**
@@ -51,9 +54,9 @@ export function decideOnRoute(ctx: EngineContext, pod: PodInfo, route: Route | u
   //     at the source pod to the pod's own address, before a gateway or SNAT rewrites anything —
   //     Cilium's bpf_lxc egress policy, iptables FORWARD filtering before nat POSTROUTING. A denied
   //     packet never leaves, whatever else is known about it, so `denied` settles it.
-  applyEffect(packet, egressPolicy(ctx, pod, destination));
+  applyEffect(packet, egressPolicy(ctx, pod, destination, route?.policy));
   if (route) afterPodNetwork(ctx, route, destination, packet);
-  return toDecision(pod, route?.node, destination, packet);
+  return toDecision(pod, route?.node, destination, packet, ctx.addressList);
 }
 
 function afterPodNetwork(ctx: EngineContext, route: Route, destination: Destination, packet: Packet): void {

@@ -10,23 +10,39 @@ import { decideOnRoute, routeOf } from './pipeline.ts';
 import type { PodsInOrder } from './select.ts';
 
 export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): Decision[] {
-  return [...predictEach(snapshot, pods, query)];
+  const decide = podDecider(snapshot, query);
+  const decisions: Decision[] = [];
+  for (const pod of pods) decide(pod, decisions);
+  return decisions;
 }
 
-/** The same decisions one at a time, so that a caller can pause between them (cli/pace.ts). */
+/** The same decisions one pod at a time, so that a caller can pause between them (cli/pace.ts). */
 export function* predictEach(snapshot: Snapshot, pods: PodsInOrder, query: Query): Generator<Decision> {
+  const decide = podDecider(snapshot, query);
+  const decisions: Decision[] = [];
+  for (const pod of pods) {
+    decisions.length = 0;
+    decide(pod, decisions);
+    yield* decisions;
+  }
+}
+
+/**
+ * Appends a pod's decisions, one per destination in order; walking pods in order yields every
+ * decision in order, with no sort of the (much longer) result.
+ */
+function podDecider(snapshot: Snapshot, query: Query): (pod: PodInfo, into: Decision[]) => void {
   // One context for the call: its indexes and cached verdicts are dropped with it.
   const ctx = new EngineContext(snapshot, query);
   const destinations = [...query.destinations].sort(compareDestinations);
   // One packet state walked for every decision; each decision copies what it keeps.
   const packet = newPacket(ctx.trace);
-  // Walking pods and destinations in order yields decisions in order: no sort of the (much longer) result.
-  for (const pod of pods) {
+  return (pod, into) => {
     const node = ctx.node(pod.nodeName);
     // What every packet of the pod shares, once per pod.
     const route = node && routeOf(ctx, pod, node);
-    for (const destination of destinations) yield decideOnRoute(ctx, pod, route, destination, packet);
-  }
+    for (const destination of destinations) into.push(decideOnRoute(ctx, pod, route, destination, packet));
+  };
 }
 
 export function compareDestinations(a: Destination, b: Destination): number {

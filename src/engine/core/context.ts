@@ -43,6 +43,8 @@ export class EngineContext {
   readonly inputs = new Interner();
   private readonly slots: unknown[] = [];
   private nodesByName: Map<string, NodeInfo> | undefined;
+  private readonly singleLists = new Map<string, readonly string[]>();
+  private lastList: readonly string[] = [];
 
   constructor(snapshot: Snapshot, query: Query) {
     this.snapshot = snapshot;
@@ -54,7 +56,9 @@ export class EngineContext {
   of<K extends object, V>(derivation: Derivation<K, V>, key: K): V {
     // A Map, not a WeakMap: the context, and every value in it, is dropped after the call anyway.
     const values = (this.slots[derivation.slot] ??= new Map<K, V>()) as Map<K, V>;
-    if (values.has(key)) return values.get(key) as V;
+    // One read in the common case; a value that is undefined is told from a missing one by has().
+    const found = values.get(key);
+    if (found !== undefined || values.has(key)) return found as V;
     const value = derivation.compute(key, this);
     values.set(key, value);
     return value;
@@ -63,6 +67,15 @@ export class EngineContext {
   table<T>(kind: TableKind<T>): T {
     return (this.slots[kind.slot] ??= kind.create()) as T;
   }
+
+  /** The list of one address, one frozen list per address for the call: decisions by the hundred thousand share it. */
+  readonly addressList = (address: string): readonly string[] => {
+    // A pod's decisions come one after another and mostly share their address: no map read for those.
+    if (this.lastList[0] === address) return this.lastList;
+    let list = this.singleLists.get(address);
+    if (!list) this.singleLists.set(address, (list = Object.freeze([address])));
+    return (this.lastList = list);
+  };
 
   node(name: string | undefined): NodeInfo | undefined {
     if (name === undefined) return undefined;

@@ -69,7 +69,8 @@ export function applyEffect(packet: Packet, effect: Effect): void {
 /** Never met: the pipeline asks the policy step on every walk (pipeline.ts); a shape for the type. */
 const NOT_ASKED: PolicyAnswer = Object.freeze({ verdict: 'unknown', decidedBy: NONE as never[], reasons: NONE as never[] });
 
-export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet): Decision {
+/** addressList: the list of one address, shared where the caller keeps them (EngineContext.addressList). */
+export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet, addressList: (address: string) => readonly string[] = (a) => [a]): Decision {
   const podIP = podIPFor(pod, destination.range.family === 6);
   const decision: Decision = {
     namespace: pod.namespace,
@@ -80,7 +81,7 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
     hostNetwork: pod.hostNetwork,
     destination,
     sourceIP: packet.sourceIP,
-    sourceIPs: sourceIPsOf(packet),
+    sourceIPs: sourceIPsOf(packet, addressList),
     identity: packet.identity,
     via: packet.via,
     policy: packet.policy ?? NOT_ASKED,
@@ -95,9 +96,9 @@ export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination
 }
 
 /** design §5: one address when sourceIP is set, the set a mechanism answered, none for dropped and unknown. */
-function sourceIPsOf(packet: Packet): readonly string[] {
+function sourceIPsOf(packet: Packet, addressList: (address: string) => readonly string[]): readonly string[] {
   if (packet.identity === 'dropped' || packet.identity === 'unknown') return NONE;
-  if (packet.sourceIP !== null) return packet.sourceIPs.length === 1 ? packet.sourceIPs : [packet.sourceIP];
+  if (packet.sourceIP !== null) return packet.sourceIPs.length === 1 ? packet.sourceIPs : addressList(packet.sourceIP);
   return packet.sourceIPs;
 }
 

@@ -13,11 +13,12 @@
 import type { AdminAction, AdminEgressRule, AdminPeer, AdminPolicyInfo } from '../../model/admin-policy.ts';
 import type { PolicyRef, PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
-import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
+import type { NodeInfo } from '../../model/snapshot.ts';
 import type { IpRange } from '../../model/net.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { peerMatches, portMatches, type ClusterView } from './network-policy-rules.ts';
+import type { SourceFacts } from './subject.ts';
 import { anyOf, bothOf, NO, unknown, YES, type Tri } from './tri.ts';
 
 export const ADMIN_POLICY_FINDINGS = {
@@ -53,7 +54,7 @@ export interface AdminView extends ClusterView {
 const NONE: TierOutcome = { outcome: 'none', decidedBy: [], reasons: [] };
 
 /** `policies`: one tier's, sorted by priority. */
-export function tierOutcome(policies: readonly AdminPolicyInfo[], pod: PodInfo, target: PolicyTarget, view: AdminView): TierOutcome {
+export function tierOutcome(policies: readonly AdminPolicyInfo[], pod: SourceFacts, target: PolicyTarget, view: AdminView): TierOutcome {
   if (pod.hostNetwork) return NONE;
   const peers = withoutHostNetworkPods(view);
   for (let i = 0; i < policies.length;) {
@@ -74,7 +75,7 @@ export function tierOutcome(policies: readonly AdminPolicyInfo[], pod: PodInfo, 
   return NONE;
 }
 
-function policyOutcome(policy: AdminPolicyInfo, pod: PodInfo, target: PolicyTarget, view: AdminView): TierOutcome {
+function policyOutcome(policy: AdminPolicyInfo, pod: SourceFacts, target: PolicyTarget, view: AdminView): TierOutcome {
   const source = { kind: policy.kind, name: policy.name };
   const named = `${policy.kind} ${policy.name}`;
   if (policy.invalid) return { outcome: 'unknown', decidedBy: [], reasons: [{ code: 'ADMIN_POLICY_INVALID', data: { policy: named, ...policy.invalid }, source }] };
@@ -97,7 +98,7 @@ function actionCode(policy: AdminPolicyInfo, action: AdminAction): Finding['code
   return (policy.tier === 'admin' ? admin : baseline)[action];
 }
 
-function subjectMatches(policy: AdminPolicyInfo, pod: PodInfo, view: ClusterView): Tri {
+function subjectMatches(policy: AdminPolicyInfo, pod: SourceFacts, view: ClusterView): Tri {
   if (policy.subject.podSelector && !matchesSelector(pod.labels, policy.subject.podSelector)) return NO;
   const labels = view.namespaceLabels(pod.namespace);
   if (!labels) return unknown({ code: 'ADMIN_POLICY_SUBJECT_UNKNOWN', data: { policy: `${policy.kind} ${policy.name}`, namespace: pod.namespace } });

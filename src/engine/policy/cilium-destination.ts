@@ -13,7 +13,9 @@ import type { LabelSelector } from '../../model/selector.ts';
 import { addressRanges, cidrBlocks, coverage, formatAddress } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
 import { anyOf, NO, unknown, YES, type Tri } from './tri.ts';
+import { endpointOf, type EndpointFacts } from '../gateways/cilium-identity.ts';
 import type { ClusterView } from './network-policy-rules.ts';
+import type { CiliumFacts } from './subject.ts';
 
 /** The destination's identity class; `pods` are the endpoints at a pod address. */
 export type DestinationClass =
@@ -27,6 +29,8 @@ export type DestinationClass =
 export interface NodeAddresses {
   byNode: Map<string, IpRange[]>;
   podCIDRs: IpRange[];
+  /** The first node (in byNode's order) with an address in the range; one answer per range for the call. */
+  nodeOf(range: IpRange): string | undefined;
 }
 
 export const nodeAddresses = derivation((snapshot: Snapshot): NodeAddresses => {
@@ -35,13 +39,26 @@ export const nodeAddresses = derivation((snapshot: Snapshot): NodeAddresses => {
   for (const node of snapshot.nodes) add(node.name, [...node.internalIPs, ...node.externalIPs]);
   // cilium_host's address is the node's too (reserved:host / remote-node).
   for (const node of snapshot.datapath.cilium?.nodes ?? []) add(node.name, node.ciliumInternalIPs);
-  return { byNode, podCIDRs: cidrBlocks(snapshot.nodes.flatMap((n) => n.podCIDRs)) };
+  const found = new Map<IpRange, string | undefined>();
+  const nodeOf = (range: IpRange): string | undefined => {
+    if (found.has(range)) return found.get(range);
+    let name: string | undefined;
+    for (const [node, ranges] of byNode) {
+      if (coverage(range, ranges) === 'none') continue;
+      name = node;
+      break;
+    }
+    found.set(range, name);
+    return name;
+  };
+  return { byNode, podCIDRs: cidrBlocks(snapshot.nodes.flatMap((n) => n.podCIDRs)), nodeOf };
 });
 
-export function classify(addresses: NodeAddresses, view: ClusterView, source: PodInfo, range: IpRange): DestinationClass {
-  const { byNode, podCIDRs } = addresses;
+/** source: the sending pod's Cilium facts; its node is read only where a node holds the destination address. */
+export function classify(addresses: NodeAddresses, view: ClusterView, source: CiliumFacts, range: IpRange): DestinationClass {
+  const { podCIDRs } = addresses;
   const single = range.first === range.last;
-  const nodeOf = [...byNode].find(([, ranges]) => coverage(range, ranges) !== 'none')?.[0];
+  const nodeOf = addresses.nodeOf(range);
   if (!single) {
     if (nodeOf !== undefined || coverage(range, podCIDRs) !== 'none') return { kind: 'unknown', why: unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} }) };
     return { kind: 'world' };
@@ -50,7 +67,10 @@ export function classify(addresses: NodeAddresses, view: ClusterView, source: Po
   const endpoints = pods.filter((p) => !p.hostNetwork);
   if (endpoints.length > 0) return { kind: 'pod', pods: endpoints };
   const node = nodeOf ?? pods.find((p) => p.hostNetwork)?.nodeName;
-  if (node !== undefined) return node === source.nodeName ? { kind: 'host' } : { kind: 'remote-node' };
+  if (node !== undefined) {
+    if (!source.atNode) throw new Error('internal: a Cilium verdict for a node address was worked out without the pod\'s node');
+    return node === source.nodeName ? { kind: 'host' } : { kind: 'remote-node' };
+  }
   // An address with no ipcache entry is the world's (pkg/ipcache): certain only when every pod was read.
   if (coverage(range, podCIDRs) !== 'none' && !complete) {
     return { kind: 'unknown', why: unknown({ code: 'CNP_DESTINATION_POD_UNKNOWN', data: { destination: formatAddress(range.family, range.first) } }) };
@@ -88,10 +108,10 @@ export function cidrMatches(peer: CiliumCidrPeer, dest: DestinationClass, range:
 }
 
 /** toEndpoints: pod endpoints whose identity labels a selector matches. */
-export function endpointsMatch(selectors: readonly LabelSelector[], dest: DestinationClass, range: IpRange, selects: (selector: LabelSelector, pod: PodInfo) => Tri): Tri {
+export function endpointsMatch(selectors: readonly LabelSelector[], dest: DestinationClass, range: IpRange, selects: (selector: LabelSelector, endpoint: EndpointFacts) => Tri): Tri {
   if (dest.kind === 'unknown') return dest.why;
   if (dest.kind !== 'pod') return NO;
-  const matched = anyOf(dest.pods.flatMap((pod) => selectors.map((s) => selects(s, pod))), NO);
+  const matched = anyOf(dest.pods.flatMap((pod) => selectors.map((s) => selects(s, endpointOf(pod)))), NO);
   if (matched.match === 'yes' && range.first !== range.last) return unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} });
   return matched;
 }

@@ -12,14 +12,15 @@
 import type { CiliumPolicyInputs, CiliumPolicyRule, CiliumPolicySettings } from '../../model/cilium-policy.ts';
 import type { PolicyAnswer, PolicyRef, PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
-import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { matchesSelector } from '../core/label-selector.ts';
-import { endpointOf, identityLabels, type LabelView } from '../gateways/cilium-identity.ts';
+import { identityLabels, type EndpointFacts, type LabelView } from '../gateways/cilium-identity.ts';
 import { classify, type NodeAddresses } from './cilium-destination.ts';
 import { ciliumRuleMatches, type RuleContext } from './cilium-rules.ts';
 import type { ClusterView } from './network-policy-rules.ts';
+import type { CiliumFacts, SourceFacts } from './subject.ts';
 import { NO, unknown, YES, type Tri } from './tri.ts';
 
 export const CILIUM_POLICY_FINDINGS = {
@@ -69,7 +70,7 @@ export interface CiliumAsk {
 }
 
 /** `netpol`: the NetworkPolicy verdict for the same packet, which Cilium enforces beside its own rules. */
-export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: PodInfo, target: PolicyTarget, netpol: PolicyAnswer): PolicyAnswer {
+export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: SourceFacts, facts: CiliumFacts, target: PolicyTarget, netpol: PolicyAnswer): PolicyAnswer {
   const { settings } = inputs;
   if (settings.invalidEnforcement !== undefined) return unknownAnswer([{ code: 'CNP_ENFORCEMENT_INVALID', data: { value: settings.invalidEnforcement } }]);
   if (settings.enforcement === 'never') return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CNP_ENFORCEMENT_NEVER', data: {} }] };
@@ -81,9 +82,10 @@ export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: P
   // No Cilium rule could select a pod of this namespace: the NetworkPolicy answer is the whole answer.
   if (ask.rules.length === 0 && settings.enforcement === 'default' && !settings.auditMode) return netpol;
   const selects = selector(ask);
-  const ctx: RuleContext = { target, dest: classify(ask.addresses, ask.view, pod, target.range), name: ask.name, nodesToo: settings.cidrMatchesNodes, selects };
+  const ctx: RuleContext = { target, dest: classify(ask.addresses, ask.view, facts, target.range), name: ask.name, nodesToo: settings.cidrMatchesNodes, selects };
   const unknowns: Finding[] = [];
-  const selected = selecting(ask.rules, pod, selects, unknowns);
+  const endpoint: EndpointFacts = { namespace: pod.namespace, labels: pod.labels, serviceAccount: facts.serviceAccount };
+  const selected = selecting(ask.rules, endpoint, selects, unknowns);
   const answer = denial(selected, ctx, unknowns) ?? allowOrDeny(selected, ctx, netpol, settings, unknowns);
   // Audit mode drops nothing: the packet leaves whatever the policies say.
   if (settings.auditMode) return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CNP_AUDIT_MODE', data: { verdict: answer.verdict } }, ...answer.reasons] };
@@ -91,7 +93,7 @@ export function ciliumVerdict(inputs: CiliumPolicyInputs, ask: CiliumAsk, pod: P
 }
 
 /** The endpoint rules that select the pod or may; a rule that was refused may select it, which is noted. */
-function selecting(rules: readonly CiliumPolicyRule[], pod: PodInfo, selects: RuleContext['selects'], unknowns: Finding[]): Selected[] {
+function selecting(rules: readonly CiliumPolicyRule[], endpoint: EndpointFacts, selects: RuleContext['selects'], unknowns: Finding[]): Selected[] {
   const selected: Selected[] = [];
   for (const rule of rules) {
     if (rule.hostPolicy) continue;
@@ -99,7 +101,7 @@ function selecting(rules: readonly CiliumPolicyRule[], pod: PodInfo, selects: Ru
       unknowns.push({ code: 'CNP_POLICY_INVALID', data: { kind: rule.kind, policy: nameOf(rule), ...rule.invalid }, source: sourceOf(rule) });
       continue;
     }
-    const tri = selects(rule.endpointSelector!, pod);
+    const tri = selects(rule.endpointSelector!, endpoint);
     if (tri.match !== 'no') selected.push({ rule, tri });
   }
   return selected;
@@ -170,7 +172,7 @@ function allowedBy(rule: CiliumPolicyRule, at: string): PolicyAnswer {
 const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 /** Whether a selector selects a pod's endpoint, on its identity labels now and under an older agent's defaults. */
-function selector(ask: CiliumAsk): (selector: LabelSelector, pod: PodInfo) => Tri {
+function selector(ask: CiliumAsk): (selector: LabelSelector, endpoint: EndpointFacts) => Tri {
   const view = ask.labels;
   return (s, target) => {
     if (view.unmodelled) return unknown({ code: 'CNP_LABEL_FILTER_UNKNOWN', data: { detail: view.unmodelled } });
@@ -178,8 +180,8 @@ function selector(ask: CiliumAsk): (selector: LabelSelector, pod: PodInfo) => Tr
     if (!namespaceLabels && s.some((r) => r.key.startsWith(NAMESPACE_LABELS_PREFIX))) {
       return unknown({ code: 'CNP_NAMESPACE_LABELS_UNKNOWN', data: { namespace: target.namespace } });
     }
-    const now = matchesSelector(identityLabels(endpointOf(target), namespaceLabels ?? {}, view), s);
-    const before = matchesSelector(identityLabels(endpointOf(target), namespaceLabels ?? {}, view, view.keepsBefore), s);
+    const now = matchesSelector(identityLabels(target, namespaceLabels ?? {}, view), s);
+    const before = matchesSelector(identityLabels(target, namespaceLabels ?? {}, view, view.keepsBefore), s);
     if (now !== before) return unknown({ code: 'CNP_LABEL_FILTER_RELEASE', data: {} });
     return now ? YES : NO;
   };

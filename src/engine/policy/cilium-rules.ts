@@ -7,9 +7,9 @@
  */
 import type { CiliumEgressRule, CiliumPort } from '../../model/cilium-policy.ts';
 import type { PolicyTarget } from '../../model/policy.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import { formatAddress } from '../../net/ip.ts';
+import type { EndpointFacts } from '../gateways/cilium-identity.ts';
 import { cidrMatches, endpointsMatch, entityMatches, fqdnMatches, type DestinationClass } from './cilium-destination.ts';
 import { anyOf, bothOf, NO, unknown, YES, type Tri } from './tri.ts';
 
@@ -19,7 +19,7 @@ export interface RuleContext {
   /** The hostname --to named, if any. */
   name: string | undefined;
   nodesToo: boolean;
-  selects(selector: LabelSelector, pod: PodInfo): Tri;
+  selects(selector: LabelSelector, endpoint: EndpointFacts): Tri;
 }
 
 export function ciliumRuleMatches(rule: CiliumEgressRule, ctx: RuleContext): Tri {

@@ -24,7 +24,7 @@ declare module '../../model/reasons.ts' {
   interface MechanismReasonCodes extends CodesOf<typeof DEFAULT_DENY_FINDINGS> {}
 }
 
-/** A node's default: `key` names it for the verdict cache (one string per kind of default, made once per node). */
+/** A node's default: `key` names it (one string per kind of default; equal keys, equal defaults). */
 export interface NodeDefault {
   key: string;
   finding?: Finding;
@@ -37,7 +37,14 @@ export const nodeDefaults = derivation((snapshot: Snapshot): Map<string, NodeDef
   const eks = snapshot.datapath.layers.find((l): l is EksAutoModeLayer => l.mechanism === 'eks-auto-mode');
   const strict = snapshot.policy.vpcCniStrict;
   const defaults = new Map<string, NodeDefault>();
-  for (const node of snapshot.nodes) defaults.set(node.name, defaultOf(node, eks, strict));
+  // One object per key: the verdict cache tells defaults apart by identity (policy/subject.ts).
+  const byKey = new Map<string, NodeDefault>([[ALLOW.key, ALLOW]]);
+  for (const node of snapshot.nodes) {
+    const made = defaultOf(node, eks, strict);
+    const shared = byKey.get(made.key) ?? made;
+    byKey.set(made.key, shared);
+    defaults.set(node.name, shared);
+  }
   return defaults;
 });
 

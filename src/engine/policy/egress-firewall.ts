@@ -12,12 +12,13 @@ import type { EgressFirewallInfo, EgressFirewallRule } from '../../model/egress-
 import type { OvnKubernetesLayer } from '../../model/layers/ovn-kubernetes.ts';
 import type { PolicyAnswer, PolicyRef } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
-import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { gapData } from '../../config/gaps.ts';
 import { cidrBlocks, coverage } from '../../net/ip.ts';
 import { derivation, type EngineContext } from '../core/context.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { egressFirewallRuleMatches, type FirewallView } from './egress-firewall-rules.ts';
+import type { SourceFacts } from './subject.ts';
 
 const KIND = 'EgressFirewall';
 /** go-controller/pkg/clustermanager/status_manager/egressfirewall_manager.go: every zone applied the rules. */
@@ -53,7 +54,7 @@ export interface FirewallContext extends FirewallView {
 }
 
 /** The firewall's verdict for the pod's packet (`firewall`: the pod's namespace's, named `default`). */
-export function egressFirewallVerdict(firewall: EgressFirewallInfo, pod: PodInfo, destination: Destination, context: FirewallContext): PolicyAnswer {
+export function egressFirewallVerdict(firewall: EgressFirewallInfo, pod: SourceFacts, destination: Destination, context: FirewallContext): PolicyAnswer {
   const name = `${firewall.namespace}/${firewall.name}`;
   const source = { kind: KIND, namespace: firewall.namespace, name: firewall.name };
   const note = (code: Finding['code'], data: Record<string, string> = {}): Finding => ({ code, data: { firewall: name, ...data }, source });
@@ -117,7 +118,7 @@ export function bothMustAllow(first: PolicyAnswer, second: PolicyAnswer): Policy
 }
 
 /** The EgressFirewall answer for the pod's packet, or undefined where no EgressFirewall can apply to its namespace. */
-export function egressFirewallAnswer(ctx: EngineContext, pod: PodInfo, destination: Destination): PolicyAnswer | undefined {
+export function egressFirewallAnswer(ctx: EngineContext, pod: SourceFacts, destination: Destination): PolicyAnswer | undefined {
   const inputs = ctx.snapshot.policy.egressFirewalls;
   if (!inputs) return undefined;
   const unread = inputs.unread.find((gap) => gap.namespace === undefined || gap.namespace === pod.namespace);

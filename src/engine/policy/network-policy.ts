@@ -8,10 +8,10 @@
 import type { NetworkPolicyInfo, PolicyAnswer, PolicyRef, PolicyTarget } from '../../model/policy.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { ruleMatches, type ClusterView } from './network-policy-rules.ts';
+import type { SourceFacts } from './subject.ts';
 import type { Tri } from './tri.ts';
 
 const KIND = 'NetworkPolicy';
@@ -37,7 +37,7 @@ declare module '../../model/reasons.ts' {
 }
 
 /** `policies`: the NetworkPolicies of the pod's namespace. */
-export function networkPolicyVerdict(policies: readonly NetworkPolicyInfo[], pod: PodInfo, target: PolicyTarget, view: ClusterView): PolicyAnswer {
+export function networkPolicyVerdict(policies: readonly NetworkPolicyInfo[], pod: SourceFacts, target: PolicyTarget, view: ClusterView): PolicyAnswer {
   const isolating = policies.filter((p) => p.namespace === pod.namespace && p.isolatesEgress && matchesSelector(pod.labels, p.podSelector));
   if (isolating.length === 0) return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'NETPOL_NOT_ISOLATED', data: {} }] };
   const names = isolating.map((p) => p.name).join(', ');

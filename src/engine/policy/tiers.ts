@@ -11,9 +11,9 @@
 import { ADMIN_POLICY_KINDS, type AdminPolicyInfo, type AdminPolicyKind, type AdminSupport } from '../../model/admin-policy.ts';
 import type { PolicyAnswer, PolicyEnforcer, PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { tierOutcome, type AdminView } from './admin-network-policy.ts';
+import type { SourceFacts } from './subject.ts';
 
 export const TIER_FINDINGS = {
   ADMIN_POLICY_NOT_ENFORCED: (d) => `${d['kinds']} objects exist, and no enforcer found implements that kind (${d['enforcers']}): they do not change the verdict`,
@@ -25,7 +25,7 @@ declare module '../../model/reasons.ts' {
 }
 
 /** `policies` sorted by priority; `networkPolicies` gives the NetworkPolicy verdict, asked only when the Admin tier leaves it the decision. */
-export function tieredVerdict(policies: readonly AdminPolicyInfo[], enforcers: readonly PolicyEnforcer[], pod: PodInfo, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
+export function tieredVerdict(policies: readonly AdminPolicyInfo[], enforcers: readonly PolicyEnforcer[], pod: SourceFacts, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
   if (policies.length === 0 || pod.hostNetwork) return networkPolicies();
   const present = ADMIN_POLICY_KINDS.filter((kind) => policies.some((p) => p.kind === kind));
   const support = new Map(present.map((kind) => [kind, supportOf(kind, enforcers)]));
@@ -46,7 +46,7 @@ export function tieredVerdict(policies: readonly AdminPolicyInfo[], enforcers: r
   return addNotes(withAll, notes);
 }
 
-function compose(policies: readonly AdminPolicyInfo[], pod: PodInfo, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
+function compose(policies: readonly AdminPolicyInfo[], pod: SourceFacts, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
   const admin = tierOutcome(policies.filter((p) => p.tier === 'admin'), pod, target, view);
   if (admin.outcome === 'allow' || admin.outcome === 'deny' || admin.outcome === 'unknown') return answerOf(admin);
   const netpol = networkPolicies();

@@ -1,0 +1,129 @@
+/**
+ * The egress policy verdict for one subject's packet (subject.ts): Kubernetes NetworkPolicy
+ * (network-policy.ts) — where Cilium enforces, with Cilium's own policies beside it
+ * (cilium-policy.ts) — within the admin policy tiers around it (tiers.ts), and beside all of them
+ * OVN-Kubernetes' EgressFirewall, which the packet must pass too (egress-firewall.ts); where a
+ * policy of another kind exists that could decide it, where the policies could not be read, or
+ * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
+ * It reads the subject, the destination and the call's snapshot, nothing else.
+ */
+import type { Destination } from '../../model/decision.ts';
+import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
+import type { CiliumPolicyRule } from '../../model/cilium-policy.ts';
+import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/policy.ts';
+import type { CodesOf, Finding } from '../../model/reasons.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { gapData } from '../../config/gaps.ts';
+import { derivation, type EngineContext } from '../core/context.ts';
+import type { Findings } from '../core/mechanism.ts';
+import { labelView } from '../gateways/cilium-identity.ts';
+import { nodeAddresses } from './cilium-destination.ts';
+import { ciliumVerdict, type CiliumAsk } from './cilium-policy.ts';
+import { bothMustAllow, egressFirewallAnswer } from './egress-firewall.ts';
+import { networkPolicyVerdict } from './network-policy.ts';
+import type { PolicySubject } from './subject.ts';
+import { tieredVerdict } from './tiers.ts';
+import { policyView } from './view.ts';
+
+export const POLICY_FINDINGS = {
+  NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
+  POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
+  POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+} satisfies Findings;
+
+declare module '../../model/reasons.ts' {
+  interface MechanismReasonCodes extends CodesOf<typeof POLICY_FINDINGS> {}
+}
+
+/** The verdict for the subject's packet to the destination. */
+export function policyVerdict(ctx: EngineContext, subject: PolicySubject, destination: Destination): PolicyAnswer {
+  const answer = withNodeDefault(verdictOf(ctx, subject, destination), subject);
+  const firewall = egressFirewallAnswer(ctx, subject, destination);
+  return firewall ? bothMustAllow(answer, firewall) : answer;
+}
+
+/** Where the node denies by default (or may), a pod no policy isolates is not simply allowed. */
+function withNodeDefault(answer: PolicyAnswer, subject: PolicySubject): PolicyAnswer {
+  const finding = subject.nodeDefault?.finding;
+  if (!finding || answer.verdict !== 'allowed' || answer.decidedBy.length > 0) return answer;
+  return unknown([finding, ...answer.reasons]);
+}
+
+function verdictOf(ctx: EngineContext, subject: PolicySubject, destination: Destination): PolicyAnswer {
+  const inputs = ctx.snapshot.policy;
+  if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
+  const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
+  const view = ctx.of(policyView, ctx.snapshot);
+  const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [], subject, target, view);
+  // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
+  const cilium = subject.cilium;
+  const middle = cilium ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, subject, destination), subject, cilium, target, networkPolicies()) : networkPolicies;
+  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, subject, target, view, middle);
+  const others = otherKinds(inputs, subject);
+  if (others.length > 0) return unknown([...others, ...answer.reasons]);
+  // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
+  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
+  return answer;
+}
+
+function unknown(reasons: Finding[]): PolicyAnswer {
+  return { verdict: 'unknown', decidedBy: [], reasons };
+}
+
+/** Where Cilium enforces, its own policy kinds are worked out (cilium-policy.ts). */
+const CILIUM_POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+/** Why policies of other kinds may decide for a pod of this namespace: ones that exist, and kinds not read. */
+function otherKinds(inputs: PolicyInputs, subject: PolicySubject): Finding[] {
+  const namespace = subject.namespace;
+  const evaluated = subject.cilium ? CILIUM_POLICY_KINDS : new Set<string>();
+  const found = inputs.unevaluated.filter((p) => (p.namespace === undefined || p.namespace === namespace) && !evaluated.has(p.kind));
+  const findings: Finding[] = [];
+  if (found.length > 0) {
+    const names = found.slice(0, 3).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`).join(', ');
+    const kinds = new Set(found.map((p) => p.kind)).size;
+    findings.push({ code: 'POLICY_KINDS_NOT_EVALUATED', data: { policies: found.length > 3 ? `${names} and ${found.length - 3} more` : names, kinds: String(kinds) } });
+  }
+  for (const gap of inputs.unevaluatedUnread) {
+    if (gap.namespace === undefined || gap.namespace === namespace) findings.push({ code: 'POLICY_KIND_UNREADABLE', data: gapData(gap) });
+  }
+  return findings;
+}
+
+function ciliumAsk(ctx: EngineContext, subject: PolicySubject, destination: Destination): CiliumAsk {
+  const snapshot = ctx.snapshot;
+  const byNamespace = ctx.of(ciliumRulesByNamespace, snapshot);
+  return {
+    snapshot, view: ctx.of(policyView, snapshot), addresses: ctx.of(nodeAddresses, snapshot), labels: ctx.of(labelView, snapshot.policy.cilium.config),
+    rules: byNamespace.get(subject.namespace) ?? byNamespace.get('') ?? [], name: destination.name,
+  };
+}
+
+/** The admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), by priority. */
+const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
+
+/** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
+  const rules = snapshot.policy.cilium.rules;
+  const clusterwide = rules.filter((r) => r.namespace === undefined);
+  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
+  for (const rule of rules) {
+    if (rule.namespace === undefined) continue;
+    const list = byNamespace.get(rule.namespace);
+    if (list) list.push(rule);
+    else byNamespace.set(rule.namespace, [...clusterwide, rule]);
+  }
+  return byNamespace;
+});
+
+/** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
+const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {
+  const byNamespace = new Map<string, NetworkPolicyInfo[]>();
+  for (const policy of snapshot.policy.networkPolicies) {
+    const list = byNamespace.get(policy.namespace);
+    if (list) list.push(policy);
+    else byNamespace.set(policy.namespace, [policy]);
+  }
+  return byNamespace;
+});
