@@ -41,3 +41,25 @@ export function* reportPieces(report: StreamedReport, format: DataFormat): Gener
   }
   yield `${buffer}${first ? '[]' : '\n  ]'}${tail}`;
 }
+
+/**
+ * A List written an item at a time (snapshot): JSON as reportPieces writes it, YAML in the text
+ * serialize() gives for the whole List (each item's block indented under `items:`), so a List of
+ * 50,000 pods is never one YAML document in memory.
+ */
+export function* listPieces(list: StreamedReport, format: DataFormat): Generator<string> {
+  if (format === 'json') return yield* reportPieces(list, 'json');
+  const empty = serialize({ ...list.envelope, items: [] }, 'yaml');
+  let buffer = empty.slice(0, -'items: []\n'.length);
+  let first = true;
+  for (const item of list.items) {
+    // Block scalars' empty lines stay empty, as the whole document has them.
+    buffer += `${first ? 'items:\n' : ''}${serialize([item], 'yaml').replace(/^(?=.)/gm, '  ')}`;
+    first = false;
+    if (buffer.length >= CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield first ? empty : buffer;
+}
