@@ -11,10 +11,11 @@ import { ApiClient } from '../../src/cluster/http.ts';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
 import { listAll } from '../../src/cluster/list.ts';
 import { PODS } from '../../src/cluster/resources.ts';
+import { readAgentPods } from '../../src/cluster/agent-pods.ts';
 import { nodeName } from './scale-objects.ts';
 
 const client = new ApiClient(loadKubeconfig({}, { env: process.env, home: homedir(), pathDelimiter: delimiter }), { timeoutMs: 0 });
-const COUNTS = (process.env['CUTOVER_NODES'] ?? '1,10,40,100,300,700').split(',').map(Number);
+const COUNTS = (process.env['CUTOVER_NODES'] ?? '1,10,40,100,300,500,700,1000').split(',').map(Number);
 const namespace = 'kube-system';
 
 async function timed(read: () => Promise<unknown>): Promise<number> {
@@ -24,7 +25,12 @@ async function timed(read: () => Promise<unknown>): Promise<number> {
 }
 
 const whole = () => listAll(client, PODS, 'v1', { namespace, chunkSize: 500 });
-const perNode = (count: number) => Promise.all(Array.from({ length: count }, (_, n) => listAll(client, PODS, 'v1', { namespace, chunkSize: 500, fieldSelector: `spec.nodeName=${nodeName(n * 2)}` })));
+// As the read makes them (16 at a time); no DaemonSet is passed, so it never falls back to the whole list.
+const perNode = (count: number) => readAgentPods(namespace, Promise.resolve([]), Promise.resolve(Array.from({ length: count }, (_, n) => nodeName(n * 2))), {
+  all: whole,
+  mayList: async () => true,
+  onNode: (node) => listAll(client, PODS, 'v1', { namespace, chunkSize: 500, fieldSelector: `spec.nodeName=${node}` }),
+});
 
 const samples = new Map<string, number[]>();
 const add = (label: string, ms: number) => samples.set(label, [...(samples.get(label) ?? []), ms]);
