@@ -124,10 +124,12 @@ function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
   return { namespace, pod, deployment };
 }
 
-/** The in-process read figures of explain (read-parts.ts), once the runs are done. */
+/** The in-process read figures of explain and who -n (read-parts.ts), once the runs are done. */
 function readParts(env: NodeJS.ProcessEnv, targets: Targets): void {
-  const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), targets.namespace, targets.pod], { env: { ...env, PATH: process.env['PATH'] }, encoding: 'utf8' });
-  process.stdout.write(run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+  for (const args of [[targets.namespace, targets.pod], [targets.namespace]]) {
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], { env: { ...env, PATH: process.env['PATH'] }, encoding: 'utf8' });
+    process.stdout.write(run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -37,7 +37,7 @@ class TimedClient extends ApiClient {
 }
 
 const [namespace, pod] = process.argv.slice(2);
-if (!namespace || !pod) throw new Error('usage: read-parts.ts NAMESPACE POD');
+if (!namespace) throw new Error('usage: read-parts.ts NAMESPACE [POD] (without POD: who -n NAMESPACE\'s read)');
 const kc = loadKubeconfig({}, { env: process.env, home: homedir(), pathDelimiter: delimiter });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -52,10 +52,13 @@ const isPodRead = (s: Span) => /\/pods(\?|$)/.test(s.path);
 const lastEnd = (spans: Span[]) => Math.max(0, ...spans.map((s) => s.end));
 
 // A first read warms the connection and the server, as the runs before this did.
-await timedRead({ namespace, pod, chunkSize: 500 });
-const explain = await timedRead({ namespace, pod, chunkSize: 500 });
+const scope = { namespace, chunkSize: 500, ...(pod ? { pod } : {}) };
+await timedRead(scope);
+const explain = await timedRead(scope);
+const what = pod ? 'explain\'s read' : `who -n ${namespace}'s read`;
 const pods = explain.spans.filter(isPodRead);
 const rest = explain.spans.filter((s) => !isPodRead(s));
-console.log(`  explain's read in process (${explain.objects} objects): ${seconds(explain.ms)}; its pod reads done after ${seconds(lastEnd(pods))} (${pods.length} lists: ${pods.map((s) => s.path.replace(/^\/api\/v1\//, '')).join(', ')}), the datapath configuration's ${rest.length} requests after ${seconds(lastEnd(rest))}`);
+const shown = pods.length > 4 ? `${pods.length} lists` : `${pods.length} lists: ${pods.map((s) => s.path.replace(/^\/api\/v1\//, '')).join(', ')}`;
+console.log(`  ${what} in process (${explain.objects} objects): ${seconds(explain.ms)}; its pod reads done after ${seconds(lastEnd(pods))} (${shown}), the datapath configuration's ${rest.length} requests after ${seconds(lastEnd(rest))}`);
 const longest = [...rest].sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 3);
 console.log(`  its longest datapath requests: ${longest.map((s) => `${s.path} ${seconds(s.end - s.start)}`).join(', ')}`);
