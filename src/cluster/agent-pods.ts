@@ -49,10 +49,11 @@ export async function readAgentPods(namespace: string, daemonSets: Promise<reado
 }
 
 async function podsOn(nodes: readonly string[], onNode: (node: string) => Promise<readonly KubeObject[]>): Promise<KubeObject[]> {
-  const queue = [...nodes];
+  // In the nodes' order whatever order the answers come in, so a snapshot's items are too.
   const lists: (readonly KubeObject[])[] = [];
+  let next = 0;
   const worker = async () => {
-    for (let node = queue.shift(); node !== undefined; node = queue.shift()) lists.push(await onNode(node));
+    for (let at = next++; at < nodes.length; at = next++) lists[at] = await onNode(nodes[at]!);
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, nodes.length) }, worker));
   return lists.flat();

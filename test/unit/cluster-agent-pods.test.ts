@@ -39,6 +39,13 @@ describe('the agents\' pods of a narrowed read', () => {
     expect(names(pods)).toEqual(['agent-n2', 'gpu-n2']);
   });
 
+  it('gives the pods in the nodes\' order, whichever list answers first', async () => {
+    const r = reads();
+    const slowFirst: AgentPodReads = { ...r, onNode: async (node) => (await new Promise((done) => setTimeout(done, node === 'n1' ? 20 : 0)), r.onNode(node)) };
+    const pods = await readAgentPods('kube-system', Promise.resolve([daemonSet('agent')]), Promise.resolve(['n1', 'n2']), slowFirst);
+    expect(names(pods)).toEqual(['agent-n1', 'old-gpu-n1', 'agent-n2', 'gpu-n2']);
+  });
+
   it('lists every pod when an agent has no live pod on those nodes, so its absence there is seen as the whole read sees it', async () => {
     const r = reads();
     const pods = await readAgentPods('kube-system', Promise.resolve([daemonSet('agent'), daemonSet('gpu')]), Promise.resolve(['n1']), r);
