@@ -3,8 +3,10 @@
 // tables, its -o json report and lint hint), then the single executable's startup and size (built
 // from the checkout first): `--help` straight and through kubectl ($KUBECTL or the lab's), against
 // `plugin/kubectl-egress` on the project's Node.js, and the archives' sizes; then the cluster
-// benchmark (scripts/bench/cluster.ts): `kubectl egress who` against `kubectl get` on a 2,000-node,
-// 50,000-pod kube-apiserver. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30);
+// benchmark (scripts/bench/cluster.ts): every command of `kubectl egress` that reads the cluster
+// (scripts/bench/commands.ts: explain, who -n, allowlist, lint, who -A, snapshot -A) against the
+// `kubectl get` that reads the same objects, round-robin, on a 2,000-node, 50,000-pod kube-apiserver;
+// snapshot -A's List is left in $BENCH_FILE_DIR/cluster-snapshot.yaml for `who -A -f` to read back. BENCH_ENGINE_RUNS: engine runs (5); BENCH_RUNS: startup runs (30);
 // BENCH_TABLE_RUNS: output runs (3); BENCH_CLUSTER_RUNS: cluster runs (5); BENCH_CLUSTER=0 skips the
 // cluster part; BENCH_BUILD=0 measures dist/ without building it first; BENCH_FILE=0 skips the `-f`
 // benchmark (scripts/bench/file.ts: `who -A -f` of the engine benchmark's cluster as a 260 MB List).
@@ -90,12 +92,13 @@ function clusterBench() {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+if (existsSync(EXECUTABLE)) executableBench();
+else console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
+if (process.env.BENCH_CLUSTER === '0') console.log('cluster: skipped (BENCH_CLUSTER=0)');
+else process.exitCode = await clusterBench();
+// After the cluster, whose `snapshot -A` file (scripts/bench/commands.ts SNAPSHOT_FILE) it may read.
 if (process.env.BENCH_FILE === '0') console.log('-f: skipped (BENCH_FILE=0)');
 else {
   const file = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'file.ts')], { stdio: 'inherit' });
   if (file.status !== 0) process.exit(file.status ?? 1);
 }
-if (existsSync(EXECUTABLE)) executableBench();
-else console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
-if (process.env.BENCH_CLUSTER === '0') console.log('cluster: skipped (BENCH_CLUSTER=0)');
-else process.exitCode = await clusterBench();

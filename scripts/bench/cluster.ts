@@ -1,29 +1,26 @@
 /**
- * The cluster half of `npm run bench` (issue 9): against the scale cluster (scale-cluster.ts: 2,000
- * nodes, 50,000 Running pods, Cilium egress gateway policies) it runs, round-robin,
- * `kubectl egress who -A -o json`, `kubectl get pods -A -o json` and `kubectl get nodes -o json`
- * BENCH_CLUSTER_RUNS times each (default 5) and prints wall time and peak RSS: the cold run (the
- * first of each, right after the kube-apiserver started) apart from the warm medians, and who's
- * ratios to kubectl. Measurements only. Run: node scripts/bench/cluster.ts.
+ * The cluster half of `npm run bench` (issues 9 and 20): against the scale cluster
+ * (scale-cluster.ts: 2,000 nodes, 50,000 Running pods, Cilium egress gateway policies) it runs,
+ * round-robin, every command of commands.ts — explain, who -n, allowlist, lint, who -A as a table
+ * and as JSON, snapshot -A, and the kubectl commands that read the same objects —
+ * BENCH_CLUSTER_RUNS times each (default 5; BENCH_ONLY narrows them) and prints wall time and peak
+ * RSS: the cold run (the first of each, right after the kube-apiserver started) apart from the warm
+ * medians, the ratios, and the in-process read figures of read-parts.ts. Measurements only.
+ * Run: node scripts/bench/cluster.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMemory } from './proc.ts';
 import { checkGnuTime, measure, median, megabytes, ratio, RUN_TIMEOUT_MS, seconds, type Sample } from './measure.ts';
 import { countKubectlItems, countWhoPods } from './sanity.ts';
+import { benchCommands, COMPARISONS, selected, SNAPSHOT_FILE, type BenchCommand, type Targets } from './commands.ts';
 import { labBinaries, startScaleCluster } from './scale-cluster.ts';
 import { teardown, teardownOnSignals } from './teardown.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Math.max(1, Number(process.env['BENCH_CLUSTER_RUNS'] ?? 5));
-
-const TOOLS = [
-  { label: 'kubectl egress who -A -o json', args: ['egress', 'who', '-A', '-o', 'json'] },
-  { label: 'kubectl get pods -A -o json', args: ['get', 'pods', '-A', '-o', 'json'] },
-  { label: 'kubectl get nodes -o json', args: ['get', 'nodes', '-o', 'json'] },
-] as const;
 
 /** The plugin kubectl finds on PATH: the single executable if packaged, else the script running the bundle. */
 function choosePlugin(): { path: string; description: string } {
@@ -63,11 +60,11 @@ function pluginEnv(work: string, kubeconfig: string, pluginPath: string): NodeJS
   return { PATH: `${bin}:/usr/bin:/bin`, HOME: process.env['HOME'], KUBECONFIG: kubeconfig, KUBECACHEDIR: join(work, 'kube-cache') };
 }
 
-async function roundRobin(kubectl: string, env: NodeJS.ProcessEnv, work: string): Promise<Sample[][]> {
-  const samples: Sample[][] = TOOLS.map(() => []);
+async function roundRobin(kubectl: string, env: NodeJS.ProcessEnv, work: string, tools: BenchCommand[]): Promise<Sample[][]> {
+  const samples: Sample[][] = tools.map(() => []);
   for (let run = 1; run <= RUNS; run++) {
-    for (const [i, tool] of TOOLS.entries()) {
-      const sample = await measure(kubectl, [...tool.args], env, work);
+    for (const [i, tool] of tools.entries()) {
+      const sample = await measure(kubectl, tool.args, env, work, tool.stdout, tool.exitCodes);
       samples[i]!.push(sample);
       console.error(`[bench] run ${run}/${RUNS} ${tool.label}: ${sample.ok ? `${seconds(sample.ms)}, ${megabytes(sample.rssMB)}` : `FAILED (${sample.error})`}`);
     }
@@ -84,32 +81,55 @@ function figures(samples: Sample[]): Figures {
 
 const cell = (f: Figures) => (f ? `${seconds(f.ms).padStart(9)} ${megabytes(f.rssMB).padStart(8)}` : '   failed'.padEnd(18));
 
-function ratios(label: string, [who, pods, nodes]: Figures[]): string {
-  if (!who || !pods || !nodes) return `  ${label}: n/a (a tool failed)`;
-  return `  ${label}: who / get pods: time ${ratio(who.ms, pods.ms)}, RSS ${ratio(who.rssMB, pods.rssMB)}; `
-    + `who / (get pods + get nodes): time ${ratio(who.ms, pods.ms + nodes.ms)}, RSS ${ratio(who.rssMB, pods.rssMB + nodes.rssMB)}`;
+function ratios(label: string, byLabel: Map<string, Figures>): void {
+  for (const { of, to } of COMPARISONS) {
+    if (!byLabel.has(of) || to.some((t) => !byLabel.has(t))) continue;
+    const a = byLabel.get(of);
+    const b = to.map((t) => byLabel.get(t));
+    const name = `${of} / ${to.join(' + ')}`;
+    if (!a || b.some((f) => !f)) console.log(`  ${label} ${name}: n/a (a command failed)`);
+    else console.log(`  ${label} ${name}: time ${ratio(a.ms, b.reduce((n, f) => n + f!.ms, 0))}, RSS ${ratio(a.rssMB, b.reduce((n, f) => n + f!.rssMB, 0))}`);
+  }
 }
 
-function report(samples: Sample[][]): void {
+function report(tools: BenchCommand[], samples: Sample[][]): void {
   const cold = samples.map((s) => figures(s.slice(0, 1)));
   const warm = samples.map((s) => figures(s.slice(1)));
-  console.log(`  ${''.padEnd(32)} ${'cold (run 1)'.padEnd(18)}   warm median (runs 2–${RUNS})`);
-  for (const [i, tool] of TOOLS.entries()) {
+  console.log(`  ${''.padEnd(36)} ${'cold (run 1)'.padEnd(18)}   warm median (runs 2–${RUNS})`);
+  for (const [i, tool] of tools.entries()) {
     const failures = samples[i]!.filter((s) => !s.ok).length;
-    console.log(`  ${tool.label.padEnd(32)} ${cell(cold[i])}   ${RUNS > 1 ? cell(warm[i]) : 'n/a'}${failures ? `   (${failures} of ${RUNS} runs failed)` : ''}`);
+    console.log(`  ${`kubectl ${tool.label}`.padEnd(36)} ${cell(cold[i])}   ${RUNS > 1 ? cell(warm[i]) : 'n/a'}${failures ? `   (${failures} of ${RUNS} runs failed)` : ''}`);
   }
-  console.log(ratios('cold', cold));
-  if (RUNS > 1) console.log(ratios('warm', warm));
-  for (const [i, tool] of TOOLS.entries()) {
+  ratios('cold', new Map(tools.map((t, i) => [t.label, cold[i]])));
+  if (RUNS > 1) ratios('warm', new Map(tools.map((t, i) => [t.label, warm[i]])));
+  for (const [i, tool] of tools.entries()) {
     for (const failure of samples[i]!.filter((s) => !s.ok)) console.log(`  ${tool.label} failed: ${failure.error}`);
   }
 }
 
 async function sanity(kubectl: string, env: NodeJS.ProcessEnv, work: string): Promise<void> {
-  const who = await countWhoPods(kubectl, [...TOOLS[0].args], env, work);
-  const pods = await countKubectlItems(kubectl, [...TOOLS[1].args], env, work, 'Pod');
-  const nodes = await countKubectlItems(kubectl, [...TOOLS[2].args], env, work, 'Node');
+  const who = await countWhoPods(kubectl, ['egress', 'who', '-A', '-o', 'json'], env, work);
+  const pods = await countKubectlItems(kubectl, ['get', 'pods', '-A', '-o', 'json'], env, work, 'Pod');
+  const nodes = await countKubectlItems(kubectl, ['get', 'nodes', '-o', 'json'], env, work, 'Node');
   console.log(`  sanity: who reported ${who}; kubectl get pods returned ${pods}; kubectl get nodes returned ${nodes}`);
+}
+
+/** The first namespace of the fixture's Deployments, its first Deployment and that one's first pod. */
+function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
+  const get = (args: string[]) => spawnSync(kubectl, [...args, '-o', 'jsonpath={.items[0].metadata.name}'], { env, encoding: 'utf8' }).stdout.trim();
+  const namespace = 'team-00';
+  const deployment = get(['get', 'deployments', '-n', namespace, '--chunk-size', '1']);
+  const pod = get(['get', 'pods', '-n', namespace, '-l', `app=${deployment}`, '--chunk-size', '1']);
+  if (!deployment || !pod) throw new Error(`no Deployment with pods in ${namespace}`);
+  return { namespace, pod, deployment };
+}
+
+/** The in-process read figures of explain and who -n (read-parts.ts), once the runs are done. */
+function readParts(env: NodeJS.ProcessEnv, targets: Targets): void {
+  for (const args of [[targets.namespace, targets.pod], [targets.namespace]]) {
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], { env: { ...env, PATH: process.env['PATH'] }, encoding: 'utf8' });
+    process.stdout.write(run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -119,13 +139,18 @@ async function main(): Promise<void> {
   const cluster = await startScaleCluster(binDir);
   const kubectl = join(binDir, 'kubectl');
   const env = pluginEnv(cluster.work, cluster.kubeconfig, plugin.path);
-  console.log(`cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each tool, round-robin, stdout to /dev/null, timeout ${RUN_TIMEOUT_MS / 60_000} min per run`);
+  const targets = pickTargets(kubectl, env);
+  const tools = selected(benchCommands(targets));
+  mkdirSync(dirname(SNAPSHOT_FILE), { recursive: true });
+  console.log(`cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null (snapshot -A to ${SNAPSHOT_FILE}), timeout ${RUN_TIMEOUT_MS / 60_000} min per run`);
+  console.log(`  NS ${targets.namespace}, POD ${targets.pod}, X ${targets.deployment}`);
   console.log(`  kubectl egress runs ${plugin.description}`);
   console.log(`  kubectl ${pluginRunsInPlace(kubectl, env, join(cluster.work, 'bin')) ? 'execs the plugin in place (same PID): peak RSS of `kubectl egress` is the plugin\'s' : 'does NOT exec the plugin in place: peak RSS is kubectl\'s own, not the plugin\'s'}`);
-  const samples = await roundRobin(kubectl, env, cluster.work);
-  report(samples);
+  const samples = await roundRobin(kubectl, env, cluster.work, tools);
+  report(tools, samples);
+  readParts(env, targets);
   console.log(`  server after the runs: ${describeMemory('kube-apiserver', cluster.lab.pids.apiserver)}, ${describeMemory('etcd', cluster.lab.pids.etcd)}`);
-  await sanity(kubectl, env, cluster.work);
+  if (process.env['BENCH_SANITY'] !== '0') await sanity(kubectl, env, cluster.work);
 }
 
 teardownOnSignals();

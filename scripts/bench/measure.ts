@@ -20,8 +20,8 @@ export function checkGnuTime(): void {
   }
 }
 
-/** Runs `command args` once under GNU time; `work` holds GNU time's report file. */
-export function measure(command: string, args: string[], env: NodeJS.ProcessEnv, work: string, stdoutFile = '/dev/null'): Promise<Sample> {
+/** Runs `command args` once under GNU time; `work` holds GNU time's report file; an exit code not in `exitCodes` fails the run. */
+export function measure(command: string, args: string[], env: NodeJS.ProcessEnv, work: string, stdoutFile = '/dev/null', exitCodes: readonly number[] = [0]): Promise<Sample> {
   const report = join(work, 'time.out');
   const stdout = openSync(stdoutFile, 'w');
   const start = process.hrtime.bigint();
@@ -40,7 +40,7 @@ export function measure(command: string, args: string[], env: NodeJS.ProcessEnv,
       forget();
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (timedOut) return resolve({ ok: false, error: `timed out after ${RUN_TIMEOUT_MS / 60_000} minutes (killed)` });
-      if (code !== 0) return resolve({ ok: false, error: `exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-5).join(' | ') || 'no stderr'}` });
+      if (code === null || !exitCodes.includes(code)) return resolve({ ok: false, error: `exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-5).join(' | ') || 'no stderr'}` });
       const kB = Number(readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ')[1]);
       resolve({ ok: true, ms, rssMB: kB / 1024 });
     });

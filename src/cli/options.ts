@@ -31,6 +31,8 @@ export interface SelectionOptions {
   allNamespaces: boolean;
   selector: LabelSelector;
   selectorText?: string;
+  /** explain's pod by name: the live read looks at the agents on its node only. */
+  pod?: string;
 }
 
 const CLASS_HELP = Object.entries(DESTINATION_CLASSES).map(([name, c]) => `${name} (${c.address})`).join(', ');

@@ -65,6 +65,7 @@ export async function loadObjects(source: SourceOptions, selection: SelectionOpt
     chunkSize: source.chunkSize,
     ...(namespace === undefined ? {} : { namespace }),
     ...(selection.selectorText ? { labelSelector: selection.selectorText } : {}),
+    ...(selection.pod ? { pod: selection.pod } : {}),
   });
   return { ...read, allPods: namespace === undefined && !selection.selectorText, defaultNamespace };
 }

@@ -12,6 +12,8 @@ import { apiVersionOf, collectionPath, resourceName, type ResourceSpec } from '.
 export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
+  /** E.g. spec.nodeName=NAME: the API server filters pods by node (an indexed field in its watch cache). */
+  fieldSelector?: string;
   chunkSize: number;
   /** Called after each page; progress reporting and tests hook in here. */
   onPage?: (page: number, items: number) => Promise<void> | void;
@@ -46,6 +48,7 @@ async function listOnce(client: ApiClient, spec: ResourceSpec, version: string, 
       limit: options.chunkSize > 0 ? String(options.chunkSize) : undefined,
       continue: token,
       labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
     });
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
     for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));

@@ -11,6 +11,7 @@ import { ApiStatusError, type ApiClient } from './http.ts';
 import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
 import { readEgressServiceTargets } from './egress-services.ts';
+import { nodesOf, readAgentPods } from './agent-pods.ts';
 import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
 import { POLICY_RESOURCES } from '../config/policy-resources.ts';
 import { SERVICE_CIDRS } from '../config/service-cidrs.ts';
@@ -20,6 +21,8 @@ export interface ReadScope {
   /** undefined means all namespaces. */
   namespace?: string;
   labelSelector?: string;
+  /** explain's pod, by name: the agents' pods are read on its node only. */
+  pod?: string;
   chunkSize: number;
   onPage?: (resource: string, page: number, items: number) => void;
 }
@@ -41,15 +44,21 @@ export async function readCluster(client: ApiClient, scope: ReadScope): Promise<
 
 async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult> {
   const gaps: ReadGap[] = [];
-  const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!) =>
-    readOrGap(client, spec, version, { namespace, scope, gaps });
+  // A list narrowed by a field selector comes after the access review of the whole list.
+  const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!, fieldSelector?: string) =>
+    readOrGap(client, spec, version, { namespace, scope, gaps, ...(fieldSelector ? { fieldSelector } : {}) });
   // Everything at once: the pod list's pages come one after another, the rest fits in beside it.
+  // Every node is read whatever the scope: each answer asks whether the destination is an
+  // address of the cluster (any node's InternalIP or pod CIDR, engine/core/cluster-addresses.ts),
+  // and gateways pick their nodes by label among all of them.
   const namespaces = read(NAMESPACES);
-  const [targetPods, namespaceList, nodes, agents, custom] = await Promise.all([
-    readTargetPods(client, scope),
+  const targetPods = readTargetPods(client, scope);
+  const targetNodes = targetCoversAll(scope) ? Promise.resolve(undefined) : targetPods.then((pods) => nodesOf(pods, scope.pod), () => undefined);
+  const [pods, namespaceList, nodes, agents, custom] = await Promise.all([
+    targetPods,
     namespaces,
     read(NODES),
-    namespaces.then((list) => readAgentNamespaces(list, scope, read)),
+    namespaces.then((list) => readAgentNamespaces(list, { client, scope, read, targetNodes })),
     Promise.all([...CUSTOM_RESOURCES, ...POLICY_RESOURCES, SERVICE_CIDRS].map(async (spec) => {
       const { served, unknown, refused } = await discoverVersion(client, spec);
       if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
@@ -58,20 +67,38 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
       return [];
     })),
   ]);
-  const objects = [...targetPods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
+  const objects = [...pods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
   const egressServices = objects.filter((o) => o.kind === 'EgressService');
-  const [owners, egressServiceTargets] = await Promise.all([resolveOwners(client, targetPods, gaps), readEgressServiceTargets(client, egressServices, scope.chunkSize, gaps)]);
+  const [owners, egressServiceTargets] = await Promise.all([resolveOwners(client, pods, gaps), readEgressServiceTargets(client, egressServices, scope.chunkSize, gaps)]);
   objects.push(...owners, ...egressServiceTargets);
   return { objects, gaps: gaps.sort(compareGaps) };
 }
 
+type Read = (spec: ResourceSpec, namespace?: string, version?: string, fieldSelector?: string) => Promise<readonly KubeObject[]>;
+
+interface AgentReadContext {
+  client: ApiClient;
+  scope: ReadScope;
+  read: Read;
+  /** The nodes of the pods asked about; undefined: every agent pod is read. */
+  targetNodes: Promise<readonly string[] | undefined>;
+}
+
 /** The agents' ConfigMaps and DaemonSets, and their own pods, which say which nodes they run on whatever pods the user asked about. */
-async function readAgentNamespaces(namespaces: readonly KubeObject[], scope: ReadScope, read: (spec: ResourceSpec, namespace?: string) => Promise<readonly KubeObject[]>): Promise<KubeObject[]> {
+async function readAgentNamespaces(namespaces: readonly KubeObject[], { client, scope, read, targetNodes }: AgentReadContext): Promise<KubeObject[]> {
   // Without the namespace list every agent namespace may exist: each is read (a refusal there then
   // makes the datapath unknown, as it should, rather than an agent going unseen).
   const existing = new Set(namespaces.map((n) => n.metadata.name));
   const agentNamespaces = namespaces === REFUSED ? AGENT_NAMESPACES : AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
-  const lists = await Promise.all(agentNamespaces.flatMap((ns) => [read(CONFIGMAPS, ns), read(DAEMONSETS, ns), targetCoversAll(scope) ? [] : read(PODS, ns)]));
+  const lists = await Promise.all(agentNamespaces.map(async (ns) => {
+    const daemonSets = read(DAEMONSETS, ns);
+    const agentPods = targetCoversAll(scope) ? [] : readAgentPods(ns, daemonSets, targetNodes, {
+      all: () => read(PODS, ns),
+      mayList: () => canList(client, PODS, ns),
+      onNode: (node) => read(PODS, ns, 'v1', `spec.nodeName=${node}`),
+    });
+    return (await Promise.all([read(CONFIGMAPS, ns), daemonSets, agentPods])).flat();
+  }));
   return lists.flat();
 }
 
@@ -95,17 +122,19 @@ interface ReadContext {
   namespace: string | undefined;
   scope: ReadScope;
   gaps: ReadGap[];
+  /** Set for a part of a list whose access the caller has already reviewed. */
+  fieldSelector?: string;
 }
 
-async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps }: ReadContext): Promise<readonly KubeObject[]> {
+async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps, fieldSelector }: ReadContext): Promise<readonly KubeObject[]> {
   const gap: ReadGap = { resource: resourceName(spec), reason: 'forbidden', ...(namespace ? { namespace } : {}) };
   const refused = () => {
     gaps.push(gap);
     return REFUSED;
   };
-  if ((await canList(client, spec, namespace)) === false) return refused();
+  if (fieldSelector === undefined && (await canList(client, spec, namespace)) === false) return refused();
   try {
-    return await listAll(client, spec, version, { ...listOptions(scope, gap.resource), namespace });
+    return await listAll(client, spec, version, { ...listOptions(scope, gap.resource), namespace, ...(fieldSelector ? { fieldSelector } : {}) });
   } catch (error) {
     if (error instanceof ApiStatusError && error.status === 403) return refused();
     if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, `listing ${gap.resource}`, client.server));

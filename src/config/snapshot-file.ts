@@ -19,15 +19,24 @@ const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet',
 
 /** allPods: the objects hold every pod of the cluster, which the file then says (ALL_PODS_ANNOTATION). */
 export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry, allPods = false): Json {
+  const { envelope, items } = snapshotStream(objects, gaps, registry, allPods);
+  return { ...envelope, items: [...items] };
+}
+
+/**
+ * The same List with its items cut as they are written: `snapshot -A` of 50,000 pods never holds
+ * a second copy of them, nor the List as one string (render/serialize.ts listPieces).
+ */
+export function snapshotStream(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry, allPods = false): { envelope: Json; items: Iterable<Json> } {
   const consulted = consultedObjects(objects, gaps, registry);
   // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
-  const items = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b)).map(readFields);
-  return {
+  const kept = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b));
+  const envelope = {
     apiVersion: 'v1',
     kind: 'List',
     metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps), ...(allPods && { [ALL_PODS_ANNOTATION]: 'true' }) } },
-    items,
   };
+  return { envelope, items: (function* () { for (const o of kept) yield trim(o); })() };
 }
 
 function kindRank(obj: KubeObject): number {

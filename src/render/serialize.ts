@@ -1,5 +1,6 @@
 /** json/yaml serialisation of report objects. */
 import { stringify } from 'yaml';
+import { blockYamlItem } from './block-yaml.ts';
 
 export type DataFormat = 'json' | 'yaml';
 
@@ -40,4 +41,33 @@ export function* reportPieces(report: StreamedReport, format: DataFormat): Gener
     }
   }
   yield `${buffer}${first ? '[]' : '\n  ]'}${tail}`;
+}
+
+/**
+ * A List written an item at a time (snapshot): JSON as reportPieces writes it, YAML in the block
+ * form serialize() gives for the whole List (each item indented under `items:`), so a List of
+ * 50,000 pods is never one YAML document in memory. Pods and Nodes, the bulk, go through the fast
+ * writer of block-yaml.ts; the few other objects (ConfigMaps with multi-line data) through yaml's.
+ */
+export function* listPieces(list: StreamedReport, format: DataFormat): Generator<string> {
+  if (format === 'json') return yield* reportPieces(list, 'json');
+  const empty = serialize({ ...list.envelope, items: [] }, 'yaml');
+  let buffer = empty.slice(0, -'items: []\n'.length);
+  let first = true;
+  for (const item of list.items) {
+    buffer += `${first ? 'items:\n' : ''}${yamlItem(item)}`;
+    first = false;
+    if (buffer.length >= CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield first ? empty : buffer;
+}
+
+function yamlItem(item: unknown): string {
+  const kind = (item as { kind?: unknown }).kind;
+  if (kind === 'Pod' || kind === 'Node') return blockYamlItem(item as Record<string, unknown>, '  ');
+  // Block scalars' empty lines stay empty, as the whole document has them.
+  return serialize([item], 'yaml').replace(/^(?=.)/gm, '  ');
 }

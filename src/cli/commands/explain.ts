@@ -31,9 +31,10 @@ type ExplainArgs = Parameters<typeof toSourceOptions>[0] & { target?: string; to
 
 export async function explainCommand(args: ExplainArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
-  const selection = toSelectionOptions({ ...args, allNamespaces: false });
+  const scope = toSelectionOptions({ ...args, allNamespaces: false });
   const output = toOutputFormat(args);
   const target = parseTarget(args.target);
+  const selection = { ...scope, ...(target.kind === 'Pod' ? { pod: target.name } : {}) };
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const namespace = selection.namespace ?? defaultNamespace;

@@ -5,12 +5,13 @@
 import type { Argv } from 'yargs';
 import type { KubeObject } from '../../model/objects.ts';
 import { lastValue } from '../argv.ts';
-import { snapshotList } from '../../config/snapshot-file.ts';
+import { snapshotStream } from '../../config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../../engine/registry/mechanisms.ts';
 import { renderObjectNames } from '../../render/names.ts';
-import { serialize } from '../../render/serialize.ts';
+import { listPieces } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
 import { toOutput, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
+import { writePaced } from '../pace.ts';
 import { loadObjects } from '../source.ts';
 
 export const snapshotExamples: [string, string][] = [
@@ -34,7 +35,8 @@ export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<numbe
   const selection = toSelectionOptions(args);
   const output = toOutput(SNAPSHOT_OUTPUTS, args.output ?? 'yaml');
   const { objects, gaps, allPods } = await loadObjects(source, selection, io);
-  const list = snapshotList(objects, gaps, DATAPATH_REGISTRY, allPods);
-  io.stdout(output === 'name' ? renderObjectNames((list as { items: KubeObject[] }).items) : serialize(list, output));
+  const list = snapshotStream(objects, gaps, DATAPATH_REGISTRY, allPods);
+  if (output === 'name') io.stdout(renderObjectNames([...list.items] as unknown as KubeObject[]));
+  else await writePaced(listPieces(list, output), io.stdout);
   return 0;
 }

@@ -1,0 +1,64 @@
+/**
+ * Block YAML for plain JSON data (what snapshot writes of Pods and Nodes), a hundred times faster
+ * than the yaml package's stringify, which builds a document tree per item (14 s for 50,000 cut
+ * pods on the 2-core machine). A string is written plain only when it reads back as the same
+ * string under YAML 1.2 (the yaml package, this tool's reader) and 1.1 (kubectl's go-yaml):
+ * letters, digits and `_ . / -`, not starting with a digit-like or keyword form; anything else is a
+ * JSON string, which is a valid YAML double-quoted scalar.
+ */
+
+/** Number-like to some YAML reader: 010, 1_000, 1e3, 2001-12-14, 0x1F, 0o17, 0b101, .5 … */
+const NUMBER_LIKE = /^[-+]?[0-9._]+([eE][-+]?[0-9_]+)?$|^[-+]?[0-9][0-9._eE+-]*$|^0[xob]/i;
+/** YAML 1.1's booleans and the nulls of both versions. */
+const KEYWORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+const PLAIN = /^[A-Za-z0-9][A-Za-z0-9_./-]*$/;
+
+function plain(text: string): boolean {
+  return PLAIN.test(text) && !NUMBER_LIKE.test(text) && !KEYWORDS.has(text.toLowerCase());
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The value on one line, or undefined for a collection that takes lines of its own. */
+function scalar(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+  if (typeof value === 'string') return plain(value) ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  if (isObject(value)) return Object.values(value).some((v) => v !== undefined) ? undefined : '{}';
+  return JSON.stringify(String(value));
+}
+
+function writeCollection(out: string[], value: unknown, indent: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const one = scalar(item);
+      if (one !== undefined) {
+        out.push(`${indent}- ${one}`);
+        continue;
+      }
+      const start = out.length;
+      writeCollection(out, item, `${indent}  `);
+      out[start] = `${indent}- ${out[start]!.slice(indent.length + 2)}`;
+    }
+    return;
+  }
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item === undefined) continue;
+    const name = plain(key) ? key : JSON.stringify(key);
+    const one = scalar(item);
+    if (one !== undefined) out.push(`${indent}${name}: ${one}`);
+    else {
+      out.push(`${indent}${name}:`);
+      writeCollection(out, item, `${indent}  `);
+    }
+  }
+}
+
+/** `value` (an object) as one item of a block sequence indented by `indent`: `- key: …`. */
+export function blockYamlItem(value: Record<string, unknown>, indent: string): string {
+  const out: string[] = [];
+  writeCollection(out, [value], indent);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The read narrowed to the question (issue 20): explain reads the agents' pods on its pod's node
+ * only — one list with the field selector spec.nodeName, never all of kube-system's pods — and
+ * answers exactly as from a read of the whole cluster.
+ */
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { ApiClient } from '../../src/cluster/http.ts';
+import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
+import { readCluster } from '../../src/cluster/read.ts';
+import { writeKubeconfig } from '../support/lab.ts';
+import { runPlugin } from '../support/plugin.ts';
+
+const lab = inject('lab');
+const kubeconfig = writeKubeconfig(lab, 'admin');
+
+/** The lists it was asked for: path, and the field selector when there is one. */
+class RecordingClient extends ApiClient {
+  lists: string[] = [];
+
+  override list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    this.lists.push(query['fieldSelector'] ? `${path}?${query['fieldSelector']}` : path);
+    return super.list<T>(path, query);
+  }
+}
+
+function recordingClient(): RecordingClient {
+  const kc = loadKubeconfig({ kubeconfig }, { env: {}, home: homedir(), pathDelimiter: delimiter });
+  return new RecordingClient(kc, { timeoutMs: 0 });
+}
+
+const kubeSystemPods = (lists: string[]) => lists.filter((l) => l.startsWith('/api/v1/namespaces/kube-system/pods'));
+
+describe('a read narrowed to the pods asked about', () => {
+  it('lists the agents\' pods on the explained pod\'s node only', async () => {
+    const client = recordingClient();
+    const { objects } = await readCluster(client, { namespace: 'shop', pod: 'web-5f7d8c9b6-aaaaa', chunkSize: 500 });
+    expect(kubeSystemPods(client.lists)).toEqual(['/api/v1/namespaces/kube-system/pods?spec.nodeName=n1']);
+    expect(objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'kube-system').map((o) => o.metadata.name)).toEqual(['ip-masq-agent-n1']);
+  });
+
+  it('lists the agents\' pods on the nodes of the namespace\'s pods for who -n', async () => {
+    const client = recordingClient();
+    await readCluster(client, { namespace: 'shop', chunkSize: 500 });
+    expect(kubeSystemPods(client.lists).sort()).toEqual(['/api/v1/namespaces/kube-system/pods?spec.nodeName=n1', '/api/v1/namespaces/kube-system/pods?spec.nodeName=n2']);
+  });
+
+  it('lists every agent pod when all namespaces are asked about (they are among every pod)', async () => {
+    const client = recordingClient();
+    await readCluster(client, { chunkSize: 500 });
+    expect(kubeSystemPods(client.lists)).toEqual([]);
+    expect(client.lists).toContain('/api/v1/pods');
+  });
+
+  it('explains a pod exactly as from a snapshot of the whole cluster, trace included', async () => {
+    const args = ['explain', 'web-5f7d8c9b6-aaaaa', '-n', 'shop', '--to', '203.0.113.10', '--to', '172.16.0.1', '-o', 'json'];
+    const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
+    const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', kubeconfig]);
+    const file = join(lab.dir, 'scoped-read-snapshot.yaml');
+    writeFileSync(file, snapshot.stdout);
+    const whole = await runPlugin([...args, '-f', file]);
+    expect([live.code, whole.code]).toEqual([0, 0]);
+    const items = (stdout: string) => (JSON.parse(stdout) as { items: unknown[] }).items;
+    expect(items(live.stdout)).toEqual(items(whole.stdout));
+    expect(items(live.stdout)).toHaveLength(2);
+  });
+});
