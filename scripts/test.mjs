@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 19)) {
-  console.error(`error: the tests need Node.js >= 22.19 (this is ${process.version}); run them with \`npm test\`, which uses the Node.js that \`npm ci\` installs`);
+if (major < 26 || (major === 26 && minor < 10)) {
+  console.error(`error: the tests need Node.js >= 26.10 (this is ${process.version}); run them with \`npm test\`, which uses the Node.js that \`npm ci\` installs`);
   process.exit(2);
 }
 
