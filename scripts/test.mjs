@@ -24,6 +24,8 @@ function step(title, command, args, options = {}) {
 }
 
 step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
+step('lint (biome lint: no findings, warnings included)', 'biome', ['lint', '--error-on-warnings', '.']);
+step('formatting (biome format: every file as `npm run format` writes it)', 'biome', ['format', '.']);
 step('build', 'node', ['scripts/build.mjs']);
 const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
