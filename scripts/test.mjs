@@ -1,6 +1,7 @@
-// `npm test`: typecheck, build, build (or reuse) the Go-built kubectl, kube-apiserver, kubelet and etcd the
-// integration and end-to-end tests run, the cilium-agent and kube-router the node labs run and the krew
-// the package tests run, package the release
+// `npm test`: typecheck, lint and check the formatting (Biome), build, build (or reuse) the Go-built
+// kubectl, kube-apiserver, kubelet and etcd the integration and end-to-end tests run, the cilium-agent
+// and kube-router the node labs run, the krew the package tests run and the actionlint the workflow test
+// runs, package the release
 // (`npm run package`), then the whole vitest suite (unit, integration, package, e2e); ends with one "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 19)) {
-  console.error(`error: the tests need Node.js >= 22.19 (this is ${process.version}); run them with \`npm test\`, which uses the Node.js that \`npm ci\` installs`);
+if (major < 26 || (major === 26 && minor < 10)) {
+  console.error(`error: the tests need Node.js >= 26.10 (this is ${process.version}); run them with \`npm test\`, which uses the Node.js that \`npm ci\` installs`);
   process.exit(2);
 }
 
@@ -24,6 +25,8 @@ function step(title, command, args, options = {}) {
 }
 
 step('typecheck', 'tsc', ['-p', 'tsconfig.json']);
+step('lint (biome lint: no findings, warnings included)', 'biome', ['lint', '--error-on-warnings', '.']);
+step('formatting (biome format: every file as `npm run format` writes it)', 'biome', ['format', '.']);
 step('build', 'node', ['scripts/build.mjs']);
 const binDir = step('kubectl, kube-apiserver, kubelet and etcd from their Go modules (cached after the first build)', 'bash',
   ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { capture: true }).trim().split('\n').pop();
@@ -34,6 +37,9 @@ step('kube-router v2.1.0 (the policy lab\'s enforcer) from its Go module (cached
 const krewDir = step('krew and validate-krew-manifest v0.4.3 from their Go module (cached after the first build)', 'bash',
   ['test/lab/build-krew.sh'], { capture: true }).trim().split('\n').pop();
 
+const actionlintDir = step('actionlint v1.7.12 from its Go module (cached after the first build)', 'bash',
+  ['test/lab/build-actionlint.sh'], { capture: true }).trim().split('\n').pop();
+
 step('single executables, archives and the Krew manifest (npm run package)', 'node', ['scripts/package.mjs']);
 
 const reportDir = mkdtempSync(join(tmpdir(), 'kubectl-egress-test-'));
@@ -41,7 +47,7 @@ const report = join(reportDir, 'vitest.json');
 console.error('\n== tests');
 const vitest = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, KUBECTL: join(binDir, 'kubectl'), LAB_BIN_DIR: binDir, KREW_BIN_DIR: krewDir },
+  env: { ...process.env, KUBECTL: join(binDir, 'kubectl'), LAB_BIN_DIR: binDir, KREW_BIN_DIR: krewDir, ACTIONLINT_BIN_DIR: actionlintDir },
 });
 
 let summary = 'tests: 0 passed, 0 failed';

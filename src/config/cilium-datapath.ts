@@ -15,7 +15,7 @@ import { ciliumNodes } from './cilium-nodes.ts';
 import { invalidAddressWarnings } from './addresses.ts';
 import { agentScope, containers, directoryMounted, fileSource, imageName } from './daemonset.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
-import { isCiliumDaemonSet, isGkeAnetd } from './cilium.ts';
+import { isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 import { configMapUnread, unreadable } from './gaps.ts';
 import { versionGap } from './api-versions.ts';

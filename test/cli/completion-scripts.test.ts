@@ -4,11 +4,11 @@
  * completion functions called as the shell would call them.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completion } from '../support/completion.ts';
+import { completion, parseCompletion } from '../support/completion.ts';
 import { PLUGIN, runPlugin } from '../support/plugin.ts';
 
 const SHIM = join(dirname(PLUGIN), 'kubectl_complete-egress');
@@ -18,6 +18,7 @@ const PATH = [dirname(PLUGIN), process.env['PATH']].join(delimiter);
 const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
 // CI installs zsh (scripts/install-test-deps.sh) and may not skip these.
 if (!hasZsh && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error('zsh is required here (apt-get install zsh)');
+if (!hasZsh) process.stderr.write('\nSKIPPING the zsh completion tests: zsh is not installed (sudo bash scripts/install-test-deps.sh installs it)\n');
 const shellEnv = { ...process.env, PATH, KUBECONFIG: contextFile() };
 
 describe('plugin/kubectl_complete-egress', () => {
@@ -37,6 +38,13 @@ describe('plugin/kubectl_complete-egress', () => {
     const link = join(dir, 'kubectl_complete-egress');
     symlinkSync(SHIM, link);
     expect((await completion(['who', '--by', ''], { command: link, prefix: [] })).candidates).toEqual(['workload', 'pod']);
+  });
+
+  it('needs no tool from PATH: /bin/sh runs it with a PATH of one empty directory', () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const result = spawnSync('/bin/sh', [SHIM, 'who', '-o', 'y'], { env: { PATH: empty, HOME: dir }, encoding: 'utf8' });
+    expect({ stderr: result.stderr, code: result.status, ...parseCompletion(result.stdout) }).toEqual({ stderr: '', code: 0, candidates: ['yaml'], directive: 4 });
   });
 });
 

@@ -146,6 +146,14 @@ describe('the linux/amd64 archive installed with krew', () => {
     expect(JSON.parse(packaged.stdout)).toEqual(JSON.parse(source.stdout));
   });
 
+  it('completes `kubectl egress` through the kubectl_complete-egress of its store, with only kubectl and plugins on PATH', async () => {
+    const { spec } = parse(manifestText) as { spec: { version: string } };
+    // The caveats' way: the plugin's store directory on PATH; no /bin, so no dirname or readlink.
+    const store = join(root, 'store', 'egress', spec.version);
+    const result = await runPlugin(['__complete', 'egress', 'who', '-o', 'y'], { command: kubectl!, env: { ...env(), PATH: [path(), store].join(delimiter) } });
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual(['yaml', ':4']);
+  });
+
   it('uninstalls, leaving no file or link outside the index', async () => {
     const result = await viaKubectl(['krew', 'uninstall', 'egress']);
     expect(result.code).toBe(0);

@@ -3,7 +3,7 @@
  * platform per target, the sums of its archives, and what krew-index reviewers ask of its texts.
  * Krew's own rules, and the install through kubectl, are checked by the real krew (krew.test.ts).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const MANIFEST = join(RELEASE, 'egress.yaml');
 if (!existsSync(MANIFEST)) throw new Error('dist/release/egress.yaml is missing: run `npm run package` first (npm test does)');
 const manifestText = readFileSync(MANIFEST, 'utf8');
 interface Platform { selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string; files: { from: string; to: string }[]; bin: string }
-const manifest = parse(manifestText) as { spec: { shortDescription: string; description: string; caveats: string; platforms: Platform[] } };
+const manifest = parse(manifestText) as { spec: { version: string; shortDescription: string; description: string; caveats: string; platforms: Platform[] } };
 const archiveOf = (p: Platform) => join(RELEASE, p.uri.split('/').pop()!);
 const platformKey = (p: Platform) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`;
 
@@ -40,10 +40,34 @@ describe('the Krew manifest', () => {
     for (const needed of ['rbac/who.yaml', 'rbac/verify.yaml', 'serve-echo', '--echo', 'kubectl_complete-egress']) expect(manifest.spec.caveats).toContain(needed);
   });
 
+  it('is the release of the tag v<package.json version>: its version, and every uri on that tag\'s GitHub release', () => {
+    const { version } = JSON.parse(readFileSync(join(RELEASE, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(manifest.spec.version).toBe(`v${version}`);
+    const base = `https://github.com/kubectl-egress/kubectl-egress/releases/download/v${version}/`;
+    expect(manifest.spec.platforms.filter((p) => !p.uri.startsWith(base))).toEqual([]);
+  });
+
+  it('has no {{ }} left, so the Go template pass of krew-release-bot (the release workflow) keeps it as it is', () => {
+    expect(manifestText).not.toMatch(/\{\{|\}\}/);
+  });
+
   it.each(manifest.spec.platforms.map((p) => [platformKey(p), p] as const))('gives %s the sha256 of its archive, as SHA256SUMS does', (_key, p) => {
     const sha = createHash('sha256').update(readFileSync(archiveOf(p))).digest('hex');
     expect(p.sha256).toBe(sha);
     expect(readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8')).toContain(`${sha}  ${p.uri.split('/').pop()}`);
+  });
+});
+
+describe('SHA256SUMS', () => {
+  it('lists every archive of the manifest and nothing else', () => {
+    const names = readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
+    expect(names).toEqual(manifest.spec.platforms.map((p) => p.uri.split('/').pop()));
+  });
+
+  it('passes `sha256sum --check --strict`, as the release workflow checks it', () => {
+    const result = spawnSync('sha256sum', ['--check', '--strict', 'SHA256SUMS'], { cwd: RELEASE, encoding: 'utf8' });
+    expect({ code: result.status, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout.trim().split('\n')).toHaveLength(manifest.spec.platforms.length);
   });
 });
 

@@ -20,15 +20,22 @@ export interface NamedCase {
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'gke-cluster.yaml'), 'utf8');
 const POD = { namespace: 'shop', name: 'web-7d4b9c5f6-x2x8q' };
-const objects = () => documents(EXAMPLE) as Record<string, any>[];
+interface ExampleObject {
+  kind?: string;
+  metadata?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+/** The example's nodes and pods, which the edits below reach into, have both. */
+type EditedObject = ExampleObject & { metadata: Record<string, unknown>; status: Record<string, unknown> };
+const objects = () => documents(EXAMPLE) as ExampleObject[];
 const json = (items: unknown[]) => items.map((o) => JSON.stringify(o)).join('\n---\n');
 
 /** The example with one object (found by kind and name) changed. */
-function edited(kind: string, name: string, edit: (o: Record<string, any>) => void): string {
+function edited(kind: 'Node' | 'Pod', name: string, edit: (o: EditedObject) => void): string {
   const all = objects();
   const target = all.find((o) => o['kind'] === kind && o['metadata']?.['name'] === name);
   if (!target) throw new Error(`no ${kind} ${name} in the example`);
-  edit(target);
+  edit(target as EditedObject);
   return json(all);
 }
 

@@ -54,9 +54,16 @@ describe('planning probes', () => {
   });
 });
 
+/** The fields of the probe pod's spec these tests read. */
+interface ProbeSpec {
+  nodeName: string;
+  activeDeadlineSeconds: number;
+  containers: { command: string[]; securityContext: unknown; readinessProbe: { exec: { command: string[] } } }[];
+}
+
 describe('the probe pod', () => {
   const probe = buildProbePod(plans('class')[1]!, { runId: 'abc123', index: 0, image: 'docker.io/library/busybox:1.36.1', echoURL: 'http://203.0.113.10:8080/', timeoutSeconds: 10, settleSeconds: 5, namespaceUID: 'uid-1' });
-  const spec = probe['spec'] as Record<string, any>;
+  const spec = probe['spec'] as ProbeSpec;
 
   it('is pinned to the pod\'s node in the pod\'s namespace, with its labels but not its controller\'s', () => {
     expect(probe.metadata).toMatchObject({ namespace: 'shop', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubectl-egress', 'kubectl-egress.io/run': 'abc123' } });
@@ -88,7 +95,7 @@ describe('the probe pod', () => {
   });
 
   it('meets Pod Security restricted, mounts no token, never becomes Ready, and has a deadline', () => {
-    const container = spec['containers'][0];
+    const container = spec.containers[0]!;
     expect(spec).toMatchObject({ automountServiceAccountToken: false, restartPolicy: 'Never', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(container.readinessProbe.exec.command).toEqual(['false']);
@@ -96,7 +103,7 @@ describe('the probe pod', () => {
   });
 
   it('waits --settle seconds before it calls, and has that much longer until its deadline', () => {
-    const script: string = spec['containers'][0].command[2];
+    const script = spec.containers[0]!.command[2]!;
     expect(script.split('\n')[0]).toBe('sleep 5');
     expect(spec['activeDeadlineSeconds']).toBe(5 + 10 + 60);
   });

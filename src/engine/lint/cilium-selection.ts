@@ -6,7 +6,7 @@
 import type { CiliumEgressPolicy } from '../../model/cilium.ts';
 import type { CiliumDatapath } from '../../model/datapath.ts';
 import type { ObjectRef } from '../../model/objects.ts';
-import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+import type { PodInfo } from '../../model/snapshot.ts';
 import { policyIndex } from '../gateways/cilium-policy-index.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import type { EngineContext } from '../core/context.ts';

@@ -11,7 +11,7 @@ import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { build, daemonSet, node, pod } from '../../support/builders.ts';
 import { antreaAgent, antreaConfig, egress, namespace } from '../../support/antrea-builders.ts';
 import { forbidden, notServed } from '../../support/gaps.ts';
-import { codes, decide, decisionFor, warningCodes } from '../../support/predict.ts';
+import { codes, decide, warningCodes } from '../../support/predict.ts';
 
 const EGRESSES = 'egresses.crd.antrea.io';
 
