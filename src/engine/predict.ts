@@ -3,7 +3,7 @@
  * sorted by namespace, pod and destination (design §5). Pure and deterministic.
  */
 import type { Decision, Destination, Query } from '../model/decision.ts';
-import type { Snapshot } from '../model/snapshot.ts';
+import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import { EngineContext } from './core/context.ts';
 import { newPacket } from './core/packet.ts';
 import { decideOnRoute, routeOf } from './pipeline.ts';

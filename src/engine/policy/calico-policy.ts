@@ -14,10 +14,10 @@
 import type { CalicoPolicyInfo, CalicoTier } from '../../model/calico-policy.ts';
 import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs, PolicyRef, PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { matchesSelector } from '../core/label-selector.ts';
 import { calicoRuleMatches, type CalicoRuleContext } from './calico-rules.ts';
+import type { CalicoEndpoint } from './calico-selection.ts';
 import { networkPolicyVerdict } from './network-policy.ts';
 import type { ClusterView } from './network-policy-rules.ts';
 
@@ -80,7 +80,7 @@ export function calicoBlocker(inputs: PolicyInputs): string | undefined {
   return undefined;
 }
 
-export function calicoVerdict(ask: CalicoAsk, pod: PodInfo, target: PolicyTarget): PolicyAnswer {
+export function calicoVerdict(ask: CalicoAsk, pod: CalicoEndpoint, target: PolicyTarget): PolicyAnswer {
   const byTier = new Map<string, Entry[]>();
   const ctx: CalicoRuleContext = { target, pod, view: ask.view };
   for (const policy of ask.selected) add(byTier, policy.tier, calicoEntry(policy, ctx));
@@ -155,7 +155,7 @@ function calicoEntry(policy: CalicoPolicyInfo, ctx: CalicoRuleContext): Entry {
 }
 
 /** A NetworkPolicy isolating the pod: its rules allow, else it matches nothing (the tier's end decides). */
-function networkPolicyEntry(np: NetworkPolicyInfo, pod: PodInfo, target: PolicyTarget, view: ClusterView): Entry {
+function networkPolicyEntry(np: NetworkPolicyInfo, pod: CalicoEndpoint, target: PolicyTarget, view: ClusterView): Entry {
   return {
     order: NETWORK_POLICY_ORDER, key: `${np.namespace}/${np.name}`, sortKey: `${np.name}/${np.namespace}/KubernetesNetworkPolicy`,
     ref: { kind: 'NetworkPolicy', namespace: np.namespace, name: np.name },

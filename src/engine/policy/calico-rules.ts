@@ -11,10 +11,9 @@ import type { CalicoEntity, CalicoPort, CalicoRule, CalicoSelector } from '../..
 import type { IpRange } from '../../model/net.ts';
 import type { PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf } from '../../model/reasons.ts';
-import type { PodInfo } from '../../model/snapshot.ts';
 import { coverage, singleAddress } from '../../net/ip.ts';
 import type { Findings } from '../core/mechanism.ts';
-import { endpointLabels } from './calico-selection.ts';
+import { endpointLabels, type CalicoEndpoint } from './calico-selection.ts';
 import { evaluate, type LabelLookup } from './calico-selector.ts';
 import type { ClusterView } from './network-policy-rules.ts';
 import { bothOf, NO, unknown, YES, type Tri } from './tri.ts';
@@ -38,7 +37,7 @@ const PROTOCOL_NUMBERS = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 
 export interface CalicoRuleContext {
   target: PolicyTarget;
-  pod: PodInfo;
+  pod: CalicoEndpoint;
   view: ClusterView;
 }
 

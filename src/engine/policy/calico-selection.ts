@@ -13,6 +13,9 @@
 import type { CalicoPolicyInfo } from '../../model/calico-policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
+
+/** What Calico's policies read of the source pod: its workload endpoint's labels and its own address (subject.ts CalicoFacts). */
+export type CalicoEndpoint = Pick<PodInfo, 'namespace' | 'labels' | 'hostNetwork' | 'serviceAccount'> & { readonly podIPs: readonly string[] };
 import { derivation, type EngineContext } from '../core/context.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { withClusterWide } from './by-namespace.ts';
@@ -43,7 +46,7 @@ const NAME_LABEL = 'projectcalico.org/name';
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 
 /** `policies`: every GlobalNetworkPolicy and the pod's namespace's Calico NetworkPolicies; `total`: how many Calico policies were read. */
-export function calicoSelection(policies: readonly CalicoPolicyInfo[], total: number, pod: PodInfo, namespaceLabels: Record<string, string> | undefined): CalicoSelection {
+export function calicoSelection(policies: readonly CalicoPolicyInfo[], total: number, pod: CalicoEndpoint, namespaceLabels: Record<string, string> | undefined): CalicoSelection {
   const egress = policies.filter((p) => p.egress);
   if (pod.hostNetwork) return hostNetwork(egress.filter((p) => p.namespace === undefined), total);
   const labels = endpointLabels(pod, namespaceLabels);
@@ -77,7 +80,7 @@ function hostNetwork(globals: readonly CalicoPolicyInfo[], total: number): Calic
 }
 
 /** The workload endpoint's labels with the ones it inherits from its namespace's and ServiceAccount's profiles. */
-export function endpointLabels(pod: PodInfo, namespaceLabels: Record<string, string> | undefined): LabelLookup {
+export function endpointLabels(pod: CalicoEndpoint, namespaceLabels: Record<string, string> | undefined): LabelLookup {
   return (key) => {
     if (key.startsWith('pcns.')) return namespaceLabel(key.slice('pcns.'.length), pod.namespace, namespaceLabels);
     if (key.startsWith('pcsa.')) return key === `pcsa.${NAME_LABEL}` ? pod.serviceAccount : UNREAD;
@@ -118,7 +121,7 @@ function sourceOf(policy: CalicoPolicyInfo): Finding['source'] {
 export const calicoByNamespace = derivation((snapshot: Snapshot): Map<string, CalicoPolicyInfo[]> => withClusterWide(snapshot.policy.calico ?? []));
 
 /** The Calico selection for the pod, or undefined where no Calico policy was read. */
-export function calicoSelectionOf(ctx: EngineContext, pod: PodInfo): CalicoSelection | undefined {
+export function calicoSelectionOf(ctx: EngineContext, pod: CalicoEndpoint): CalicoSelection | undefined {
   const total = ctx.snapshot.policy.calico?.length ?? 0;
   if (total === 0) return undefined;
   const byNamespace = ctx.of(calicoByNamespace, ctx.snapshot);

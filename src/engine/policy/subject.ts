@@ -5,7 +5,8 @@
  * so the cache key is whatever the subject holds — no list of what each evaluator reads is kept
  * beside it. A fact is put in only where some evaluator could read it: the service account (an
  * identity label) and the node (host or remote-node) only where Cilium enforces, the node only for
- * a destination that may be a node's address; elsewhere pods that differ in them share verdicts.
+ * a destination that may be a node's address; the service account and the pod's addresses (rules'
+ * source nets) only where Calico policies exist; elsewhere pods that differ in them share verdicts.
  */
 import type { Destination } from '../../model/decision.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
@@ -30,11 +31,19 @@ export interface CiliumFacts {
   readonly nodeName: string | undefined;
 }
 
+/** What Calico's verdict reads besides: the service account (a label of the workload endpoint) and the pod's addresses. */
+export interface CalicoFacts {
+  readonly serviceAccount: string;
+  readonly podIPs: readonly string[];
+}
+
 export interface PolicySubject extends SourceFacts {
   /** What the pod's node does with what no policy allows (default-deny.ts); undefined for a hostNetwork pod. */
   readonly nodeDefault: NodeDefault | undefined;
   /** Set where Cilium enforces, else undefined (nothing reads them then). */
   readonly cilium: CiliumFacts | undefined;
+  /** Set where Calico policies exist, else undefined. */
+  readonly calico: CalicoFacts | undefined;
 }
 
 /** A pod's subjects, worked out once per pod (pipeline.ts Route): without its node, and (made when first asked) with it. */
@@ -59,12 +68,14 @@ function subjectOf(ctx: EngineContext, pod: PodInfo, atNode: boolean): PolicySub
   const cilium = ctx.of(ciliumEnforces, ctx.snapshot)
     ? ctx.inputs.intern(CILIUM_FACTS, { serviceAccount: pod.serviceAccount, atNode, nodeName: atNode ? pod.nodeName : undefined })
     : undefined;
-  const subject: PolicySubject = { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, nodeDefault, cilium };
+  const calico = (ctx.snapshot.policy.calico?.length ?? 0) > 0 ? ctx.inputs.intern(CALICO_FACTS, { serviceAccount: pod.serviceAccount, podIPs: pod.podIPs }) : undefined;
+  const subject: PolicySubject = { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, nodeDefault, cilium, calico };
   return ctx.inputs.intern(SUBJECT, subject);
 }
 
 const SUBJECT = Symbol('policy subject');
 const CILIUM_FACTS = Symbol('policy subject, Cilium facts');
+const CALICO_FACTS = Symbol('policy subject, Calico facts');
 
 const ciliumEnforces = derivation((snapshot: Snapshot): boolean => snapshot.policy.enforcers.some((e) => e.id === 'cilium'));
 

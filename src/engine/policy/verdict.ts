@@ -2,7 +2,8 @@
  * The egress policy verdict for one subject's packet (subject.ts): Kubernetes NetworkPolicy
  * (network-policy.ts) — where Cilium enforces, with Cilium's own policies beside it
  * (cilium-policy.ts) — within the admin policy tiers around it (tiers.ts), and beside all of them
- * OVN-Kubernetes' EgressFirewall, which the packet must pass too (egress-firewall.ts); where a
+ * OVN-Kubernetes' EgressFirewall, which the packet must pass too (egress-firewall.ts); where
+ * calico-node enforces and Calico policies select the pod, Calico's tiers instead (calico-policy.ts); where a
  * policy of another kind exists that could decide it, where the policies could not be read, or
  * where an isolating policy has no enforcer in sight, the verdict is `unknown`, never a guess.
  * It reads the subject, the destination and the call's snapshot, nothing else.
@@ -24,12 +25,16 @@ import { networkPolicyVerdict } from './network-policy.ts';
 import type { PolicySubject } from './subject.ts';
 import { tieredVerdict } from './tiers.ts';
 import { policyView } from './view.ts';
+import { serviceAddress } from '../core/service-addresses.ts';
+import { withClusterWide } from './by-namespace.ts';
+import { calicoSelectionOf, selectionUnknowns, type CalicoSelection } from './calico-selection.ts';
+import { calicoBlocker, calicoVerdict } from './calico-policy.ts';
 
 export const POLICY_FINDINGS = {
   NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
   POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but no DaemonSet read runs a NetworkPolicy enforcer: ${d['verdict']} if one runs unseen, let out if none does`,
+  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -52,6 +57,9 @@ function withNodeDefault(answer: PolicyAnswer, subject: PolicySubject): PolicyAn
 
 function verdictOf(ctx: EngineContext, subject: PolicySubject, destination: Destination): PolicyAnswer {
   const inputs = ctx.snapshot.policy;
+  // Enforcers judge the Service endpoint the virtual IP is translated to, which is not known here.
+  const service = ctx.of(serviceAddress, destination);
+  if (service) return unknown([service]);
   if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
   const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
   const view = ctx.of(policyView, ctx.snapshot);
@@ -59,12 +67,24 @@ function verdictOf(ctx: EngineContext, subject: PolicySubject, destination: Dest
   // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
   const cilium = subject.cilium;
   const middle = cilium ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, subject, destination), subject, cilium, target, networkPolicies()) : networkPolicies;
-  const answer = tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, subject, target, view, middle);
-  const others = otherKinds(inputs, subject);
+  const endpoint = subject.calico && { namespace: subject.namespace, labels: subject.labels, hostNetwork: subject.hostNetwork, ...subject.calico };
+  const calico = endpoint && calicoSelectionOf(ctx, endpoint);
+  // Where calico-node enforces and its policies select the pod, Calico's tiers decide, NetworkPolicy among them.
+  const calicoDecides = endpoint !== undefined && calico !== undefined && calico.selected.length > 0 && calico.unknowns.length === 0 && calicoBlocker(inputs) === undefined;
+  const answer = calicoDecides ? calicoVerdict(calicoAsk(ctx, subject, calico), endpoint, target) : tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, subject, target, view, middle);
+  const calicoUnknowns = calico && !calicoDecides ? selectionUnknowns(calico, calicoBlocker(inputs) ?? 'whether other Calico policies select it is unknown') : [];
+  const others = [...otherKinds(inputs, subject), ...calicoUnknowns];
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
-  if (answer.verdict === 'denied' && inputs.enforcers.length === 0) return unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]);
-  return answer;
+  const enforced = answer.verdict === 'denied' && inputs.enforcers.length === 0 ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]) : answer;
+  return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
+}
+
+/** Where Calico enforces: the policies that select the pod, its namespace's NetworkPolicies (Calico's default tier holds them) and the Tiers. */
+function calicoAsk(ctx: EngineContext, subject: PolicySubject, selection: CalicoSelection) {
+  const inputs = ctx.snapshot.policy;
+  return { tiers: inputs.calicoTiers ?? [], ...(inputs.calicoTiersUnread && { tiersUnread: inputs.calicoTiersUnread.reason }), selected: selection.selected,
+    networkPolicies: ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [], view: ctx.of(policyView, ctx.snapshot) };
 }
 
 function unknown(reasons: Finding[]): PolicyAnswer {
@@ -104,18 +124,7 @@ function ciliumAsk(ctx: EngineContext, subject: PolicySubject, destination: Dest
 const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
 
 /** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
-const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => {
-  const rules = snapshot.policy.cilium.rules;
-  const clusterwide = rules.filter((r) => r.namespace === undefined);
-  const byNamespace = new Map<string, CiliumPolicyRule[]>([['', clusterwide]]);
-  for (const rule of rules) {
-    if (rule.namespace === undefined) continue;
-    const list = byNamespace.get(rule.namespace);
-    if (list) list.push(rule);
-    else byNamespace.set(rule.namespace, [...clusterwide, rule]);
-  }
-  return byNamespace;
-});
+const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => withClusterWide(snapshot.policy.cilium.rules));
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {

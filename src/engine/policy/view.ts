@@ -53,7 +53,7 @@ function podsAtAddress(pods: readonly PodInfo[]): (address: string) => PodInfo[]
   return (address) => {
     if (index) return index.get(address) ?? [];
     if (++scans > SCANS_BEFORE_INDEX) {
-      index = new Map();
+      index = new Map<string, PodInfo[]>();
       for (const pod of pods) for (const ip of pod.podIPs) push(index, ip, pod);
       return index.get(address) ?? [];
     }
