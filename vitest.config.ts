@@ -7,7 +7,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/integration/**', 'test/e2e/**', 'test/e2e-cilium/**', 'test/e2e-policy/**', 'test/package/**'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [
+            'test/integration/**',
+            'test/e2e/**',
+            'test/e2e-cilium/**',
+            'test/e2e-policy/**',
+            'test/package/**',
+          ],
+        },
       },
       {
         // One real etcd + kube-apiserver for all integration files, which therefore run one at a time.

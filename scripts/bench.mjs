@@ -23,7 +23,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 // linux/amd64 single executable are built first (BENCH_BUILD=0 measures dist/ as it is).
 if (process.env.BENCH_BUILD !== '0') {
   for (const args of [['scripts/build.mjs'], ['scripts/package.mjs', '--platforms', 'linux/amd64']]) {
-    const built = spawnSync(process.execPath, args.map((a, i) => (i === 0 ? join(ROOT, a) : a)), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const built = spawnSync(
+      process.execPath,
+      args.map((a, i) => (i === 0 ? join(ROOT, a) : a)),
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (built.status !== 0) process.exit(built.status ?? 1);
   }
 }
@@ -40,14 +44,22 @@ function engineBench() {
   const runs = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.ts')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (run.status !== 0) process.exit(run.status ?? 1);
     if (i === 0) process.stdout.write(run.stdout);
-    samples.push({ ms: Number(/engine \(predict[^:]*: (\d+) ms/.exec(run.stdout)[1]), rss: Number(/peak RSS (\d+) MB/.exec(run.stdout)[1]) });
+    samples.push({
+      ms: Number(/engine \(predict[^:]*: (\d+) ms/.exec(run.stdout)[1]),
+      rss: Number(/peak RSS (\d+) MB/.exec(run.stdout)[1]),
+    });
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const all = samples.map((s) => s.ms).join(', ');
-  console.log(`  engine median of ${runs} runs: ${median(samples.map((s) => s.ms))} ms (${all}), peak RSS median ${median(samples.map((s) => s.rss))} MB`);
+  console.log(
+    `  engine median of ${runs} runs: ${median(samples.map((s) => s.ms))} ms (${all}), peak RSS median ${median(samples.map((s) => s.rss))} MB`,
+  );
 }
 
 /** Wall time of each run in ms, after two warm-up runs (page cache). */
@@ -66,7 +78,10 @@ function time(command, args, env = process.env) {
 
 function labKubectl() {
   if (process.env.KUBECTL) return process.env.KUBECTL;
-  const built = spawnSync('bash', [join(ROOT, 'test', 'lab', 'build-k8s.sh'), 'kubectl'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const built = spawnSync('bash', [join(ROOT, 'test', 'lab', 'build-k8s.sh'), 'kubectl'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return built.status === 0 ? join(built.stdout.trim().split('\n').pop(), 'kubectl') : undefined;
 }
 
@@ -74,7 +89,9 @@ const mb = (file) => `${(statSync(file).size / 1e6).toFixed(1)} MB`;
 
 function executableBench() {
   console.log(`kubectl-egress --help (single executable):   ${time(EXECUTABLE, ['--help'])}`);
-  console.log(`plugin/kubectl-egress --help (from source):   ${time(join(ROOT, 'plugin', 'kubectl-egress'), ['--help'])}`);
+  console.log(
+    `plugin/kubectl-egress --help (from source):   ${time(join(ROOT, 'plugin', 'kubectl-egress'), ['--help'])}`,
+  );
   const kubectl = labKubectl();
   if (kubectl) {
     const env = { ...process.env, PATH: `${join(ROOT, 'dist', 'sea', 'linux_amd64')}:/usr/bin:/bin`, KUBECONFIG: '' };
@@ -82,7 +99,8 @@ function executableBench() {
   }
   console.log(`executable linux/amd64: ${mb(EXECUTABLE)}`);
   const release = join(ROOT, 'dist', 'release');
-  for (const file of readdirSync(release).filter((f) => /\.(tar\.gz|zip)$/.test(f))) console.log(`${file}: ${mb(join(release, file))}`);
+  for (const file of readdirSync(release).filter((f) => /\.(tar\.gz|zip)$/.test(f)))
+    console.log(`${file}: ${mb(join(release, file))}`);
 }
 
 /** Runs the cluster benchmark; Ctrl-C and SIGTERM reach it, and it tears down what it started before exiting. */
@@ -93,7 +111,8 @@ function clusterBench() {
 }
 
 if (existsSync(EXECUTABLE)) executableBench();
-else console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
+else
+  console.log('executable: not measured, dist/sea/linux_amd64/kubectl-egress is missing (run `npm run package` first)');
 if (process.env.BENCH_CLUSTER === '0') console.log('cluster: skipped (BENCH_CLUSTER=0)');
 else process.exitCode = await clusterBench();
 // After the cluster, whose `snapshot -A` file (scripts/bench/commands.ts SNAPSHOT_FILE) it may read.

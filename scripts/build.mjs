@@ -10,7 +10,11 @@ export const { version: VERSION } = JSON.parse(readFileSync(new URL('../package.
 
 function commit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }
@@ -32,7 +36,9 @@ export async function bundleEsm(outfile = `${ROOT}dist/kubectl-egress.mjs`) {
     outfile,
     format: 'esm',
     // CommonJS dependencies (cli-table3, …) call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
 }
 
@@ -50,7 +56,12 @@ export async function bundleCjs(outfile) {
     minify: true,
     inject: [`${ROOT}scripts/sea/import-meta-url.cjs`],
     define: { ...common().define, 'import.meta.url': 'importMetaUrl' },
-    alias: Object.fromEntries(['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'].map((m) => [m, `${ROOT}scripts/sea/absent-module.cjs`])),
+    alias: Object.fromEntries(
+      ['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'].map((m) => [
+        m,
+        `${ROOT}scripts/sea/absent-module.cjs`,
+      ]),
+    ),
   });
 }
 

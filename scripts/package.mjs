@@ -19,12 +19,17 @@ const OUT = join(ROOT, 'dist', 'release');
 const WORK = join(ROOT, 'dist', 'sea');
 const DEFAULT_BASE_URL = `https://github.com/kubectl-egress/kubectl-egress/releases/download/v${VERSION}`;
 
-const { values } = parseArgs({ options: {
-  platforms: { type: 'string' }, 'base-url': { type: 'string' }, signed: { type: 'string', multiple: true },
-} });
+const { values } = parseArgs({
+  options: {
+    platforms: { type: 'string' },
+    'base-url': { type: 'string' },
+    signed: { type: 'string', multiple: true },
+  },
+});
 const wanted = values.platforms ? values.platforms.split(',') : TARGETS.map((t) => `${t.os}/${t.arch}`);
 const unknown = wanted.filter((p) => !TARGETS.some((t) => `${t.os}/${t.arch}` === p));
-if (unknown.length > 0) fail(`--platforms: ${unknown.join(', ')} not among ${TARGETS.map((t) => `${t.os}/${t.arch}`).join(', ')}`);
+if (unknown.length > 0)
+  fail(`--platforms: ${unknown.join(', ')} not among ${TARGETS.map((t) => `${t.os}/${t.arch}`).join(', ')}`);
 const signed = Object.fromEntries((values.signed ?? []).map((s) => s.split('=')));
 
 function fail(message) {
@@ -39,9 +44,13 @@ function fail(message) {
  */
 function seaConfig(executable, output) {
   return {
-    main: join(WORK, 'main.cjs'), executable, output, disableExperimentalSEAWarning: true,
+    main: join(WORK, 'main.cjs'),
+    executable,
+    output,
+    disableExperimentalSEAWarning: true,
     // Code cache and snapshots are specific to the platform that made them: off, as one builder serves all.
-    useCodeCache: false, useSnapshot: false,
+    useCodeCache: false,
+    useSnapshot: false,
     // A user's NODE_OPTIONS still reaches the executable, as it reached the injected one before.
     execArgvExtension: 'env',
   };
@@ -99,7 +108,8 @@ function platformEntry(target, archive, sha, exe, files) {
 async function main() {
   const missing = ['strip', 'zip', 'tar', 'gzip', 'npm'].filter((c) => !onPath(c));
   if (missing.length > 0) fail(`npm run package needs ${missing.join(', ')} (apt-get install binutils zip)`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') fail('npm run package runs on linux/amd64, whose Node.js builds the executables');
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    fail('npm run package runs on linux/amd64, whose Node.js builds the executables');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
@@ -109,21 +119,34 @@ async function main() {
   for (const target of TARGETS.filter((t) => wanted.includes(`${t.os}/${t.arch}`))) {
     const { dir, exe } = makeExecutable(target);
     if (!useSigned(target, dir, exe)) unsigned.push(`${target.os}/${target.arch}`);
-    const files = target.os === 'windows' ? [exe, 'LICENSE', 'NODE-LICENSE'] : [exe, 'kubectl_complete-egress', 'LICENSE', 'NODE-LICENSE'];
-    if (target.os !== 'windows') copyFileSync(join(ROOT, 'plugin', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));
+    const files =
+      target.os === 'windows'
+        ? [exe, 'LICENSE', 'NODE-LICENSE']
+        : [exe, 'kubectl_complete-egress', 'LICENSE', 'NODE-LICENSE'];
+    if (target.os !== 'windows')
+      copyFileSync(join(ROOT, 'plugin', 'kubectl_complete-egress'), join(dir, 'kubectl_complete-egress'));
     const archive = `kubectl-egress_${target.os}_${target.arch}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
     const sha = pack(dir, files, [exe, 'kubectl_complete-egress'], join(OUT, archive));
     sums.push(`${sha}  ${archive}`);
     entries.push(platformEntry(target, archive, sha, exe, files));
-    console.error(`${archive}: ${(statSync(join(OUT, archive)).size / 1e6).toFixed(1)} MB (executable ${(statSync(join(dir, exe)).size / 1e6).toFixed(1)} MB)`);
+    console.error(
+      `${archive}: ${(statSync(join(OUT, archive)).size / 1e6).toFixed(1)} MB (executable ${(statSync(join(dir, exe)).size / 1e6).toFixed(1)} MB)`,
+    );
   }
   writeFileSync(join(OUT, 'SHA256SUMS'), `${sums.join('\n')}\n`);
   const template = readFileSync(join(ROOT, 'krew', 'egress.yaml.tmpl'), 'utf8').replace(/^#.*\n/gm, '');
-  writeFileSync(join(OUT, 'egress.yaml'), template.replaceAll('{{VERSION}}', VERSION).replace('{{PLATFORMS}}', entries.join('\n')));
-  console.error(`dist/release: ${entries.length} archives, SHA256SUMS and egress.yaml for v${VERSION} on Node.js ${NODE_VERSION}`);
+  writeFileSync(
+    join(OUT, 'egress.yaml'),
+    template.replaceAll('{{VERSION}}', VERSION).replace('{{PLATFORMS}}', entries.join('\n')),
+  );
+  console.error(
+    `dist/release: ${entries.length} archives, SHA256SUMS and egress.yaml for v${VERSION} on Node.js ${NODE_VERSION}`,
+  );
   if (unsigned.length > 0) {
-    console.error(`\nNOT FOR RELEASE: ${unsigned.join(', ')} ${unsigned.length === 1 ? 'is' : 'are'} not signed, and macOS will kill ${unsigned.length === 1 ? 'it' : 'them'}.`
-      + '\nSign on macOS (`codesign --sign - kubectl-egress`) and rebuild with --signed darwin/<arch>=PATH; see README "Releasing".');
+    console.error(
+      `\nNOT FOR RELEASE: ${unsigned.join(', ')} ${unsigned.length === 1 ? 'is' : 'are'} not signed, and macOS will kill ${unsigned.length === 1 ? 'it' : 'them'}.` +
+        '\nSign on macOS (`codesign --sign - kubectl-egress`) and rebuild with --signed darwin/<arch>=PATH; see README "Releasing".',
+    );
     writeFileSync(join(OUT, 'UNSIGNED'), `${unsigned.join('\n')}\n`);
   }
 }

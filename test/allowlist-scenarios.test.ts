@@ -35,7 +35,9 @@ interface Item {
 }
 
 const root = join(import.meta.dirname, 'scenarios');
-const scenarios = readdirSync(root).filter((name) => existsSync(join(root, name, 'allowlist.yaml'))).sort();
+const scenarios = readdirSync(root)
+  .filter((name) => existsSync(join(root, name, 'allowlist.yaml')))
+  .sort();
 
 describe('allowlist scenarios', () => {
   it('has scenario folders to run', () => {

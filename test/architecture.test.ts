@@ -24,9 +24,21 @@ const RULES: Record<string, Rule> = {
   config: { layers: ['config', 'net', 'model'], packages: ['yaml'], node: false },
   engine: { layers: ['engine', 'config', 'net', 'model'], packages: [], node: false },
   render: { layers: ['render', 'engine', 'config', 'net', 'model'], packages: ['cli-table3', 'yaml'], node: false },
-  cluster: { layers: ['cluster', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node', 'undici'], node: true },
-  probe: { layers: ['probe', 'engine', 'config', 'net', 'model', 'errors'], packages: ['@kubernetes/client-node'], node: true },
-  cli: { layers: ['cli', 'cluster', 'probe', 'render', 'engine', 'config', 'net', 'model', 'errors'], packages: ['yargs'], node: true },
+  cluster: {
+    layers: ['cluster', 'engine', 'config', 'net', 'model', 'errors'],
+    packages: ['@kubernetes/client-node', 'undici'],
+    node: true,
+  },
+  probe: {
+    layers: ['probe', 'engine', 'config', 'net', 'model', 'errors'],
+    packages: ['@kubernetes/client-node'],
+    node: true,
+  },
+  cli: {
+    layers: ['cli', 'cluster', 'probe', 'render', 'engine', 'config', 'net', 'model', 'errors'],
+    packages: ['yargs'],
+    node: true,
+  },
   errors: { layers: ['errors'], packages: [], node: false },
 };
 
@@ -47,7 +59,10 @@ function layerOf(file: string): string {
 }
 
 function importsOf(text: string): string[] {
-  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)];
+  const found = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g),
+    ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
+  ];
   return found.map((m) => m[1]!);
 }
 
@@ -117,14 +132,21 @@ function violations(file: string, text = readFileSync(file, 'utf8')): string[] {
   for (const spec of importsOf(text)) {
     if (spec.startsWith('.')) {
       const target = layerOf(join(file, '..', spec));
-      if (!rule.layers.includes(target)) problems.push(`${relative(SRC, file)} imports ${spec}: ${layer}/ may import only ${rule.layers.join(', ')}`);
+      if (!rule.layers.includes(target))
+        problems.push(`${relative(SRC, file)} imports ${spec}: ${layer}/ may import only ${rule.layers.join(', ')}`);
     } else if (spec.startsWith('node:')) {
-      if (!rule.node) problems.push(`${relative(SRC, file)} imports ${spec}: ${layer}/ does no I/O; do it in cli/ or cluster/ and pass data in`);
+      if (!rule.node)
+        problems.push(
+          `${relative(SRC, file)} imports ${spec}: ${layer}/ does no I/O; do it in cli/ or cluster/ and pass data in`,
+        );
     } else if (!rule.packages.includes(spec)) {
-      problems.push(`${relative(SRC, file)} imports ${spec}: ${layer}/ may use only ${rule.packages.join(', ') || 'no packages'}`);
+      problems.push(
+        `${relative(SRC, file)} imports ${spec}: ${layer}/ may use only ${rule.packages.join(', ') || 'no packages'}`,
+      );
     }
   }
-  if (PURE_LAYERS.includes(layer) && IMPURE.test(text)) problems.push(`${relative(SRC, file)} reads the process, clock or randomness: pass it in`);
+  if (PURE_LAYERS.includes(layer) && IMPURE.test(text))
+    problems.push(`${relative(SRC, file)} reads the process, clock or randomness: pass it in`);
   return problems;
 }
 
@@ -146,12 +168,24 @@ describe('architecture', () => {
   });
 
   it('has no import cycles between folders', () => {
-    expect(folderCycles(withoutPairs(graph, ALLOWED_CYCLES.map((a) => a.between)))).toEqual([]);
+    expect(
+      folderCycles(
+        withoutPairs(
+          graph,
+          ALLOWED_CYCLES.map((a) => a.between),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('allows only folder cycles that still exist: remove an entry once its cycle is gone', () => {
     const stillNeeded = (entry: (typeof ALLOWED_CYCLES)[number]) =>
-      folderCycles(withoutPairs(graph, ALLOWED_CYCLES.filter((e) => e !== entry).map((e) => e.between))).length > 0;
+      folderCycles(
+        withoutPairs(
+          graph,
+          ALLOWED_CYCLES.filter((e) => e !== entry).map((e) => e.between),
+        ),
+      ).length > 0;
     expect(ALLOWED_CYCLES.filter((e) => !stillNeeded(e)).map((e) => e.between.join(' ↔ '))).toEqual([]);
   });
 
@@ -159,14 +193,20 @@ describe('architecture', () => {
     const cyclic = folderGraph([
       { file: join(SRC, 'cli', 'commands', 'a.ts'), text: "import { b } from '../completion/b.ts';\n" },
       { file: join(SRC, 'cli', 'completion', 'b.ts'), text: "import type { A } from '../commands/a.ts';\n" },
-      { file: join(SRC, 'cli', 'entry', 'c.ts'), text: "import { a } from '../commands/a.ts';\nimport { b } from '../completion/b.ts';\n" },
+      {
+        file: join(SRC, 'cli', 'entry', 'c.ts'),
+        text: "import { a } from '../commands/a.ts';\nimport { b } from '../completion/b.ts';\n",
+      },
     ]);
-    expect(folderCycles(cyclic)).toEqual(['cli/commands → cli/completion → cli/commands (cli/commands/a.ts imports ../completion/b.ts; cli/completion/b.ts imports ../commands/a.ts)']);
+    expect(folderCycles(cyclic)).toEqual([
+      'cli/commands → cli/completion → cli/commands (cli/commands/a.ts imports ../completion/b.ts; cli/completion/b.ts imports ../commands/a.ts)',
+    ]);
     expect(folderCycles(withoutPairs(cyclic, [['cli/completion', 'cli/commands']]))).toEqual([]);
   });
 
   it('catches forbidden imports and impure calls (the check itself can fail)', () => {
-    const text = "import { readFileSync } from 'node:fs';\nimport * as k8s from '@kubernetes/client-node';\nimport { x } from '../cli/entry/main.ts';\nconst t = Date.now();\n";
+    const text =
+      "import { readFileSync } from 'node:fs';\nimport * as k8s from '@kubernetes/client-node';\nimport { x } from '../cli/entry/main.ts';\nconst t = Date.now();\n";
     const problems = violations(join(SRC, 'engine', 'imaginary.ts'), text);
     expect(problems).toHaveLength(4);
     expect(problems.every((p) => p.startsWith('engine/imaginary.ts '))).toBe(true);

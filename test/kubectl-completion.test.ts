@@ -14,8 +14,14 @@ const home = mkdtempSync(join(tmpdir(), 'egress-home-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 async function kubectlComplete(words: string[]) {
-  if (!kubectl) throw new Error('KUBECTL is not set: run the suite with `npm test`, which builds kubectl from its Go module');
-  const env = { ...process.env, HOME: home, KUBECONFIG: '', PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter) };
+  if (!kubectl)
+    throw new Error('KUBECTL is not set: run the suite with `npm test`, which builds kubectl from its Go module');
+  const env = {
+    ...process.env,
+    HOME: home,
+    KUBECONFIG: '',
+    PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter),
+  };
   const result = await runPlugin(['__complete', 'egress', ...words], { command: kubectl, env });
   expect(result.code).toBe(0);
   return parseCompletion(result.stdout);

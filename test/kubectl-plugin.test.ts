@@ -14,8 +14,14 @@ const home = mkdtempSync(join(tmpdir(), 'egress-home-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function viaKubectl(args: string[]) {
-  if (!kubectl) throw new Error('KUBECTL is not set: run the suite with `npm test`, which builds kubectl from its Go module');
-  const env = { ...process.env, HOME: home, KUBECONFIG: '', PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter) };
+  if (!kubectl)
+    throw new Error('KUBECTL is not set: run the suite with `npm test`, which builds kubectl from its Go module');
+  const env = {
+    ...process.env,
+    HOME: home,
+    KUBECONFIG: '',
+    PATH: [dirname(PLUGIN), dirname(kubectl), '/usr/bin', '/bin'].join(delimiter),
+  };
   return runPlugin(args, { command: kubectl, env });
 }
 
@@ -29,7 +35,10 @@ describe('kubectl plugin discovery', () => {
     const result = await viaKubectl(['egress', 'who', '-A', '-f', example, '--to', '8.8.8.8', '-o', 'json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { items: { pod: string; sourceIP: string; identity: string }[] };
-    expect(report.items.find((i) => i.pod === 'web-7d4b9c5f6-x2x8q')).toMatchObject({ sourceIP: '34.76.10.20', identity: 'node-ip' });
+    expect(report.items.find((i) => i.pod === 'web-7d4b9c5f6-x2x8q')).toMatchObject({
+      sourceIP: '34.76.10.20',
+      identity: 'node-ip',
+    });
   });
 
   it('shows help that reads `kubectl egress`', async () => {
@@ -38,7 +47,7 @@ describe('kubectl plugin discovery', () => {
     expect(result.stdout).toContain('kubectl egress who');
   });
 
-  it('hands the plugin\'s exit code back to the caller', async () => {
+  it("hands the plugin's exit code back to the caller", async () => {
     const result = await viaKubectl(['egress', 'who', '-f', example, '--to', 'nowhere!']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: invalid --to');

@@ -30,8 +30,12 @@ interface Scenario {
 }
 
 const root = join(import.meta.dirname, 'scenarios');
-const scenarios = readdirSync(root).filter((name) => existsSync(join(root, name, 'lint.yaml'))).sort();
-const loaded = scenarios.map((name) => [name, parse(readFileSync(join(root, name, 'lint.yaml'), 'utf8')) as Scenario] as const);
+const scenarios = readdirSync(root)
+  .filter((name) => existsSync(join(root, name, 'lint.yaml')))
+  .sort();
+const loaded = scenarios.map(
+  (name) => [name, parse(readFileSync(join(root, name, 'lint.yaml'), 'utf8')) as Scenario] as const,
+);
 
 describe('lint scenarios', () => {
   it('has a scenario for every code, and one with no findings', () => {
@@ -50,7 +54,8 @@ describe('lint scenarios', () => {
       const report = JSON.parse(result.stdout) as { items: (ExpectedFinding & { message: string; fix: string })[] };
       expect(report.items.map(({ code, severity, object }) => ({ code, severity, object }))).toEqual(run.findings);
       // Every finding says what is wrong and how to fix it, each on one line.
-      for (const item of report.items) expect([item.message, item.fix].every((t) => t.length > 0 && !t.includes('\n'))).toBe(true);
+      for (const item of report.items)
+        expect([item.message, item.fix].every((t) => t.length > 0 && !t.includes('\n'))).toBe(true);
     });
   });
 });

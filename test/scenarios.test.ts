@@ -48,7 +48,11 @@ interface ReportItem {
   gateway?: { node: string };
   port: number | null;
   protocol: string;
-  policy: { verdict: string; reasons: { code: string }[]; decidedBy: { kind: string; namespace?: string; name: string; rule: string }[] };
+  policy: {
+    verdict: string;
+    reasons: { code: string }[];
+    decidedBy: { kind: string; namespace?: string; name: string; rule: string }[];
+  };
 }
 
 const NOT_ISOLATED = { verdict: 'allowed', reasons: ['NETPOL_NOT_ISOLATED'], decidedBy: [] };
@@ -61,7 +65,13 @@ function toText(i: ReportItem): string {
 
 const root = join(import.meta.dirname, 'scenarios');
 // Folders with an expected.yaml of decisions are `who` scenarios; allowlist-* and lint-* have their own runners.
-const scenarios = readdirSync(root).filter((name) => existsSync(join(root, name, 'expected.yaml')) && 'decisions' in (parse(readFileSync(join(root, name, 'expected.yaml'), 'utf8')) as object)).sort();
+const scenarios = readdirSync(root)
+  .filter(
+    (name) =>
+      existsSync(join(root, name, 'expected.yaml')) &&
+      'decisions' in (parse(readFileSync(join(root, name, 'expected.yaml'), 'utf8')) as object),
+  )
+  .sort();
 
 describe('scenarios', () => {
   it('has scenario folders to run', () => {
@@ -70,12 +80,19 @@ describe('scenarios', () => {
 
   describe.each(scenarios)('%s', (name) => {
     const expected = parse(readFileSync(join(root, name, 'expected.yaml'), 'utf8')) as Expected;
-    const args = ['who', '-A', '-f', join(root, name, 'objects.yaml'), '-o', 'json',
+    const args = [
+      'who',
+      '-A',
+      '-f',
+      join(root, name, 'objects.yaml'),
+      '-o',
+      'json',
       ...[...new Set(expected.decisions.map((d) => String(d.to)))].flatMap((to) => ['--to', to]),
       ...(expected.flags?.natIP ? ['--nat-ip', expected.flags.natIP] : []),
       ...(expected.flags?.noDefaultSnat ? ['--no-default-snat'] : []),
       ...(expected.flags?.vpcCIDRs ?? []).flatMap((c) => ['--vpc-cidr', c]),
-      ...(expected.flags?.datapath ? ['--datapath', expected.flags.datapath] : [])];
+      ...(expected.flags?.datapath ? ['--datapath', expected.flags.datapath] : []),
+    ];
 
     it(expected.description, async () => {
       const result = await runPlugin(args);
@@ -83,12 +100,28 @@ describe('scenarios', () => {
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as { items: ReportItem[]; warningDetails: { code: string }[] };
       const actual = report.items.map((i) => ({
-        pod: `${i.namespace}/${i.pod}`, to: toText(i), sourceIP: i.sourceIP, sourceIPs: i.sourceIPs, identity: i.identity, via: i.via,
-        reasons: i.reasons.map((r) => r.code), warnings: i.warnings.map((w) => w.code), gateway: i.gateway?.node,
-        policy: { verdict: i.policy.verdict, reasons: i.policy.reasons.map((r) => r.code), decidedBy: i.policy.decidedBy.map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.rule}`) },
+        pod: `${i.namespace}/${i.pod}`,
+        to: toText(i),
+        sourceIP: i.sourceIP,
+        sourceIPs: i.sourceIPs,
+        identity: i.identity,
+        via: i.via,
+        reasons: i.reasons.map((r) => r.code),
+        warnings: i.warnings.map((w) => w.code),
+        gateway: i.gateway?.node,
+        policy: {
+          verdict: i.policy.verdict,
+          reasons: i.policy.reasons.map((r) => r.code),
+          decidedBy: i.policy.decidedBy.map(
+            (p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.rule}`,
+          ),
+        },
       }));
       const wanted = expected.decisions.map((d) => ({
-        ...d, to: String(d.to), gateway: d.gateway, sourceIPs: d.sourceIPs ?? (d.sourceIP === null ? [] : [d.sourceIP]),
+        ...d,
+        to: String(d.to),
+        gateway: d.gateway,
+        sourceIPs: d.sourceIPs ?? (d.sourceIP === null ? [] : [d.sourceIP]),
         policy: d.policy ? { decidedBy: [], ...d.policy } : NOT_ISOLATED,
       }));
       const key = (d: { pod: string; to: string }) => `${d.pod} → ${d.to}`;

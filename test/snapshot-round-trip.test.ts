@@ -17,7 +17,9 @@ import type { ReadGap } from '../src/model/gaps.ts';
 import type { KubeObject } from '../src/model/objects.ts';
 
 const root = join(import.meta.dirname, 'scenarios');
-const scenarios = readdirSync(root).filter((name) => existsSync(join(root, name, 'objects.yaml'))).sort();
+const scenarios = readdirSync(root)
+  .filter((name) => existsSync(join(root, name, 'objects.yaml')))
+  .sort();
 
 /** Reads a live user is often refused, CRDs a server may not serve or serves at a version the tool does not read. */
 const GAPS: ReadGap[] = [
@@ -50,7 +52,9 @@ async function cli(args: string[], stdin: string): Promise<Run> {
 }
 
 function scenarioObjects(name: string): KubeObject[] {
-  const docs = parseAllDocuments(readFileSync(join(root, name, 'objects.yaml'), 'utf8')).map((d) => d.toJS() as unknown);
+  const docs = parseAllDocuments(readFileSync(join(root, name, 'objects.yaml'), 'utf8')).map(
+    (d) => d.toJS() as unknown,
+  );
   return docs.flatMap((doc) => (isList(doc) ? doc.items : doc ? [doc as KubeObject] : []));
 }
 
@@ -62,7 +66,12 @@ function isList(doc: unknown): doc is { items: KubeObject[] } {
 function scenarioFlags(name: string): string[] {
   const file = join(root, name, 'expected.yaml');
   const expected = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  const flags = (expected['flags'] ?? {}) as { natIP?: string; noDefaultSnat?: boolean; vpcCIDRs?: string[]; datapath?: string };
+  const flags = (expected['flags'] ?? {}) as {
+    natIP?: string;
+    noDefaultSnat?: boolean;
+    vpcCIDRs?: string[];
+    datapath?: string;
+  };
   const decisions = (expected['decisions'] ?? []) as { to: unknown }[];
   return [
     ...[...new Set(decisions.map((d) => String(d.to)))].flatMap((to) => ['--to', to]),
@@ -80,9 +89,18 @@ function withoutDestinations(flags: string[]): string[] {
 
 /** The live read's answer as a List: refused reads come back empty and are recorded on the List. */
 function liveList(objects: KubeObject[], gaps: ReadGap[], cut: (o: KubeObject) => KubeObject = readFields): string {
-  const refused = (o: KubeObject) => gaps.some((g) => g.reason === 'forbidden' && g.resource === `${o.kind.toLowerCase()}s` && g.namespace === o.metadata.namespace);
+  const refused = (o: KubeObject) =>
+    gaps.some(
+      (g) =>
+        g.reason === 'forbidden' && g.resource === `${o.kind.toLowerCase()}s` && g.namespace === o.metadata.namespace,
+    );
   const items = objects.filter((o) => !refused(o)).map(cut);
-  return stringify({ apiVersion: 'v1', kind: 'List', metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps) } }, items });
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps) } },
+    items,
+  });
 }
 
 const variants = scenarios.flatMap((name) => [
@@ -105,7 +123,10 @@ describe('snapshot round trip', () => {
       const snapshot = await cli(['snapshot', '-A', '-f', '-', '-o', format], live);
       expect(snapshot.stderr).toBe('');
       expect(snapshot.code).toBe(0);
-      for (const command of [['who', ...flags], ['lint', ...withoutDestinations(flags)]]) {
+      for (const command of [
+        ['who', ...flags],
+        ['lint', ...withoutDestinations(flags)],
+      ]) {
         const args = [...command, '-A', '-f', '-', '-o', 'json'];
         const direct = await cli(args, live);
         expect(direct.code).toBeLessThanOrEqual(1); // lint's exit 1: a finding
@@ -117,7 +138,9 @@ describe('snapshot round trip', () => {
     it('gives the live explain trace of every pod from its snapshot', async () => {
       const live = list();
       const snapshot = await cli(['snapshot', '-A', '-f', '-'], live);
-      const who = JSON.parse((await cli(['who', ...flags, '-A', '-f', '-', '-o', 'json'], live)).stdout) as { items: { namespace: string; pod: string }[] };
+      const who = JSON.parse((await cli(['who', ...flags, '-A', '-f', '-', '-o', 'json'], live)).stdout) as {
+        items: { namespace: string; pod: string }[];
+      };
       const pods = [...new Set(who.items.map((i) => `${i.namespace}/${i.pod}`))];
       for (const [namespace, pod] of pods.map((p) => p.split('/'))) {
         const args = ['explain', pod!, '-n', namespace!, ...flags, '-f', '-', '-o', 'json'];

@@ -5,7 +5,10 @@
  */
 import { Agent, request } from 'node:https';
 
-export type KubeObject = { metadata: { name: string; namespace?: string; uid?: string; [key: string]: unknown }; [key: string]: unknown };
+export type KubeObject = {
+  metadata: { name: string; namespace?: string; uid?: string; [key: string]: unknown };
+  [key: string]: unknown;
+};
 
 export interface Api {
   get(path: string): Promise<KubeObject>;
@@ -24,7 +27,8 @@ const TRIES = 6;
 
 export function apiClient(server: string, ca: string, token: string): Api {
   const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS, ca });
-  const raw = (method: string, path: string, body?: object, accept = 'application/json') => send(agent, { Authorization: `Bearer ${token}`, Accept: accept }, method, `${server}${path}`, body);
+  const raw = (method: string, path: string, body?: object, accept = 'application/json') =>
+    send(agent, { Authorization: `Bearer ${token}`, Accept: accept }, method, `${server}${path}`, body);
   const get = async (path: string) => expectOk(await withRetries(() => raw('GET', path)), 'GET', path);
   const post = async (path: string, body: object) => {
     let attempts = 0;
@@ -37,7 +41,13 @@ export function apiClient(server: string, ca: string, token: string): Api {
   return { get, post, raw, close: () => agent.destroy() };
 }
 
-function send(agent: Agent, base: Record<string, string>, method: string, url: string, body?: object): Promise<{ status: number; body: string }> {
+function send(
+  agent: Agent,
+  base: Record<string, string>,
+  method: string,
+  url: string,
+  body?: object,
+): Promise<{ status: number; body: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers = { ...base, ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }) };
   return new Promise((resolve, reject) => {
@@ -53,7 +63,9 @@ function send(agent: Agent, base: Record<string, string>, method: string, url: s
 }
 
 /** Overload answers (429, 5xx) and dropped connections are retried with a growing pause. */
-async function withRetries(attempt: () => Promise<{ status: number; body: string }>): Promise<{ status: number; body: string }> {
+async function withRetries(
+  attempt: () => Promise<{ status: number; body: string }>,
+): Promise<{ status: number; body: string }> {
   for (let tries = 1; ; tries++) {
     try {
       const response = await attempt();
@@ -66,15 +78,22 @@ async function withRetries(attempt: () => Promise<{ status: number; body: string
 }
 
 function expectOk(response: { status: number; body: string }, method: string, path: string): KubeObject {
-  if (response.status < 200 || response.status > 299) throw new Error(`${method} ${path}: HTTP ${response.status} ${response.body.slice(0, 500)}`);
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`${method} ${path}: HTTP ${response.status} ${response.body.slice(0, 500)}`);
   return JSON.parse(response.body) as KubeObject;
 }
 
 /** Creates every object with `parallel` requests in flight; hands each created object to `done`. */
-export async function createAll(api: Api, creates: Iterable<Create>, parallel: number, done: (created: KubeObject) => void = () => {}): Promise<void> {
+export async function createAll(
+  api: Api,
+  creates: Iterable<Create>,
+  parallel: number,
+  done: (created: KubeObject) => void = () => {},
+): Promise<void> {
   const iterator = creates[Symbol.iterator]();
   const worker = async () => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) done(await api.post(next.value.path, next.value.body));
+    for (let next = iterator.next(); !next.done; next = iterator.next())
+      done(await api.post(next.value.path, next.value.body));
   };
   await Promise.all(Array.from({ length: parallel }, worker));
 }

@@ -13,7 +13,16 @@ import { once } from 'node:events';
 import { stringify } from 'yaml';
 import type { KubeObject } from './api.ts';
 import { ciliumConfig, ciliumNode, egressGatewayPolicy, ipMasqAgentConfig, POLICIES } from './scale-cilium.ts';
-import { DAEMONSETS, DEPLOYMENT_PODS, deployments, namespaces, node, nodeIP, podCIDR, type Workload } from './scale-objects.ts';
+import {
+  DAEMONSETS,
+  DEPLOYMENT_PODS,
+  deployments,
+  namespaces,
+  node,
+  nodeIP,
+  podCIDR,
+  type Workload,
+} from './scale-objects.ts';
 import { daemonSetObject, deployment, pod, replicaSet } from './scale-workloads.ts';
 
 const TIME = '2026-01-01T00:00:00Z';
@@ -33,20 +42,49 @@ function created(obj: KubeObject, seq: number): KubeObject {
 
 /** The status kwok writes for a Running pod on `node` (pod address `ip`). */
 function running(p: KubeObject, node: number, ip: string): KubeObject {
-  const spec = p['spec'] as { containers: Array<{ name: string; image: string }>; initContainers?: Array<{ name: string; image: string }> };
+  const spec = p['spec'] as {
+    containers: Array<{ name: string; image: string }>;
+    initContainers?: Array<{ name: string; image: string }>;
+  };
   const hostIP = nodeIP(node);
   const containerStatus = (c: { name: string; image: string }, init: boolean) => ({
-    containerID: `containerd://${c.name}${ip.replace(/\./g, '')}`.padEnd(77, '0'), image: c.image, imageID: `${c.image.split(':')[0]}@sha256:${'0'.repeat(64)}`,
-    lastState: {}, name: c.name, ready: !init, restartCount: 0, started: !init,
-    state: init ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: TIME, finishedAt: TIME, containerID: 'containerd://0' } } : { running: { startedAt: TIME } },
+    containerID: `containerd://${c.name}${ip.replace(/\./g, '')}`.padEnd(77, '0'),
+    image: c.image,
+    imageID: `${c.image.split(':')[0]}@sha256:${'0'.repeat(64)}`,
+    lastState: {},
+    name: c.name,
+    ready: !init,
+    restartCount: 0,
+    started: !init,
+    state: init
+      ? {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: TIME,
+            finishedAt: TIME,
+            containerID: 'containerd://0',
+          },
+        }
+      : { running: { startedAt: TIME } },
   });
   return {
     ...p,
     status: {
-      phase: 'Running', hostIP, hostIPs: [{ ip: hostIP }], podIP: ip, podIPs: [{ ip }], qosClass: 'Burstable', startTime: TIME,
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ lastProbeTime: null, lastTransitionTime: TIME, status: 'True', type })),
+      phase: 'Running',
+      hostIP,
+      hostIPs: [{ ip: hostIP }],
+      podIP: ip,
+      podIPs: [{ ip }],
+      qosClass: 'Burstable',
+      startTime: TIME,
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+        (type) => ({ lastProbeTime: null, lastTransitionTime: TIME, status: 'True', type }),
+      ),
       containerStatuses: spec.containers.map((c) => containerStatus(c, false)),
-      ...(spec.initContainers ? { initContainerStatuses: spec.initContainers.map((c) => containerStatus(c, true)) } : {}),
+      ...(spec.initContainers
+        ? { initContainerStatuses: spec.initContainers.map((c) => containerStatus(c, true)) }
+        : {}),
     },
   };
 }
@@ -55,7 +93,12 @@ function running(p: KubeObject, node: number, ip: string): KubeObject {
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => [k, sorted((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+  );
 }
 
 function* cluster(nodes: number, pods: number): Generator<KubeObject> {
@@ -73,20 +116,28 @@ function* cluster(nodes: number, pods: number): Generator<KubeObject> {
   yield* owners.values();
   yield* apps.slice(0, POLICIES).map((w, i) => add(egressGatewayPolicy(i, w)));
   const used = new Array<number>(nodes).fill(0);
-  const address = (n: number, w: Workload) => (w.hostNetwork ? nodeIP(n) : podCIDR(n).replace(/0\/24$/, String(2 + used[n]!++)));
+  const address = (n: number, w: Workload) =>
+    w.hostNetwork ? nodeIP(n) : podCIDR(n).replace(/0\/24$/, String(2 + used[n]!++));
   let k = 0;
   for (const w of apps) {
-    for (let r = 0; r < w.replicas; r++, k++) yield running(add(pod(w, owners.get(w)!, r, k % nodes)), k % nodes, address(k % nodes, w));
+    for (let r = 0; r < w.replicas; r++, k++)
+      yield running(add(pod(w, owners.get(w)!, r, k % nodes)), k % nodes, address(k % nodes, w));
   }
-  for (const w of DAEMONSETS) for (let n = 0; n < nodes; n++) yield running(add(pod(w, owners.get(w)!, n, n)), n, address(n, w));
+  for (const w of DAEMONSETS)
+    for (let n = 0; n < nodes; n++) yield running(add(pod(w, owners.get(w)!, n, n)), n, address(n, w));
 }
 
 /** How kubectl writes a List of them: YAML (`get -o yaml`), JSON (`get -o json`), or one YAML document each. */
 const WRITERS = {
-  yaml: { head: 'apiVersion: v1\nitems:\n', item: (o: unknown) => stringify([o], { lineWidth: 0 }), tail: 'kind: List\nmetadata:\n  resourceVersion: ""\n' },
+  yaml: {
+    head: 'apiVersion: v1\nitems:\n',
+    item: (o: unknown) => stringify([o], { lineWidth: 0 }),
+    tail: 'kind: List\nmetadata:\n  resourceVersion: ""\n',
+  },
   json: {
     head: '{\n    "apiVersion": "v1",\n    "items": [\n',
-    item: (o: unknown, first: boolean) => `${first ? '' : ',\n'}        ${JSON.stringify(o, null, 4).replaceAll('\n', '\n        ')}`,
+    item: (o: unknown, first: boolean) =>
+      `${first ? '' : ',\n'}        ${JSON.stringify(o, null, 4).replaceAll('\n', '\n        ')}`,
     tail: '\n    ],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
   },
   documents: { head: '', item: (o: unknown) => `---\n${stringify(o, { lineWidth: 0 })}`, tail: '' },

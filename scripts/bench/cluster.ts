@@ -25,7 +25,11 @@ const RUNS = Math.max(1, Number(process.env['BENCH_CLUSTER_RUNS'] ?? 5));
 /** The plugin kubectl finds on PATH: the single executable if packaged, else the script running the bundle. */
 function choosePlugin(): { path: string; description: string } {
   const executable = join(ROOT, 'dist', 'sea', 'linux_amd64', 'kubectl-egress');
-  if (existsSync(executable)) return { path: executable, description: `dist/sea/linux_amd64/kubectl-egress (single executable): ${versionOf(executable)}` };
+  if (existsSync(executable))
+    return {
+      path: executable,
+      description: `dist/sea/linux_amd64/kubectl-egress (single executable): ${versionOf(executable)}`,
+    };
   if (!existsSync(join(ROOT, 'dist', 'kubectl-egress.mjs'))) {
     const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('node scripts/build.mjs failed');
@@ -38,7 +42,9 @@ function choosePlugin(): { path: string; description: string } {
 function versionOf(plugin: string): string {
   const version = spawnSync(plugin, ['version'], { encoding: 'utf8' }).stdout.trim();
   const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  return head && !version.includes(head) ? `${version}; the checkout is at ${head} (npm run package / npm run build to measure it)` : version;
+  return head && !version.includes(head)
+    ? `${version}; the checkout is at ${head} (npm run package / npm run build to measure it)`
+    : version;
 }
 
 /** kubectl runs a plugin with exec(2) in its own process on Linux, so GNU time's peak RSS is the plugin's; checked, not assumed. */
@@ -54,19 +60,32 @@ function pluginEnv(work: string, kubeconfig: string, pluginPath: string): NodeJS
   mkdirSync(bin, { recursive: true });
   // A copy of the single executable, so a `npm run package` meanwhile cannot change what is measured
   // halfway; the script finds its bundle through its own path, so it is linked.
-  if (pluginPath.endsWith(join('sea', 'linux_amd64', 'kubectl-egress'))) copyFileSync(pluginPath, join(bin, 'kubectl-egress'));
+  if (pluginPath.endsWith(join('sea', 'linux_amd64', 'kubectl-egress')))
+    copyFileSync(pluginPath, join(bin, 'kubectl-egress'));
   else symlinkSync(pluginPath, join(bin, 'kubectl-egress'));
   // KUBECACHEDIR: kubectl's discovery cache starts empty, and stays out of ~/.kube.
-  return { PATH: `${bin}:/usr/bin:/bin`, HOME: process.env['HOME'], KUBECONFIG: kubeconfig, KUBECACHEDIR: join(work, 'kube-cache') };
+  return {
+    PATH: `${bin}:/usr/bin:/bin`,
+    HOME: process.env['HOME'],
+    KUBECONFIG: kubeconfig,
+    KUBECACHEDIR: join(work, 'kube-cache'),
+  };
 }
 
-async function roundRobin(kubectl: string, env: NodeJS.ProcessEnv, work: string, tools: BenchCommand[]): Promise<Sample[][]> {
+async function roundRobin(
+  kubectl: string,
+  env: NodeJS.ProcessEnv,
+  work: string,
+  tools: BenchCommand[],
+): Promise<Sample[][]> {
   const samples: Sample[][] = tools.map(() => []);
   for (let run = 1; run <= RUNS; run++) {
     for (const [i, tool] of tools.entries()) {
       const sample = await measure(kubectl, tool.args, env, work, tool.stdout, tool.exitCodes);
       samples[i]!.push(sample);
-      console.error(`[bench] run ${run}/${RUNS} ${tool.label}: ${sample.ok ? `${seconds(sample.ms)}, ${megabytes(sample.rssMB)}` : `FAILED (${sample.error})`}`);
+      console.error(
+        `[bench] run ${run}/${RUNS} ${tool.label}: ${sample.ok ? `${seconds(sample.ms)}, ${megabytes(sample.rssMB)}` : `FAILED (${sample.error})`}`,
+      );
     }
   }
   return samples;
@@ -79,7 +98,8 @@ function figures(samples: Sample[]): Figures {
   return ok.length === 0 ? undefined : { ms: median(ok.map((s) => s.ms)), rssMB: median(ok.map((s) => s.rssMB)) };
 }
 
-const cell = (f: Figures) => (f ? `${seconds(f.ms).padStart(9)} ${megabytes(f.rssMB).padStart(8)}` : '   failed'.padEnd(18));
+const cell = (f: Figures) =>
+  f ? `${seconds(f.ms).padStart(9)} ${megabytes(f.rssMB).padStart(8)}` : '   failed'.padEnd(18);
 
 function ratios(label: string, byLabel: Map<string, Figures>): void {
   for (const { of, to } of COMPARISONS) {
@@ -88,7 +108,16 @@ function ratios(label: string, byLabel: Map<string, Figures>): void {
     const b = to.map((t) => byLabel.get(t));
     const name = `${of} / ${to.join(' + ')}`;
     if (!a || b.some((f) => !f)) console.log(`  ${label} ${name}: n/a (a command failed)`);
-    else console.log(`  ${label} ${name}: time ${ratio(a.ms, b.reduce((n, f) => n + f!.ms, 0))}, RSS ${ratio(a.rssMB, b.reduce((n, f) => n + f!.rssMB, 0))}`);
+    else
+      console.log(
+        `  ${label} ${name}: time ${ratio(
+          a.ms,
+          b.reduce((n, f) => n + f!.ms, 0),
+        )}, RSS ${ratio(
+          a.rssMB,
+          b.reduce((n, f) => n + f!.rssMB, 0),
+        )}`,
+      );
   }
 }
 
@@ -98,7 +127,9 @@ function report(tools: BenchCommand[], samples: Sample[][]): void {
   console.log(`  ${''.padEnd(36)} ${'cold (run 1)'.padEnd(18)}   warm median (runs 2–${RUNS})`);
   for (const [i, tool] of tools.entries()) {
     const failures = samples[i]!.filter((s) => !s.ok).length;
-    console.log(`  ${`kubectl ${tool.label}`.padEnd(36)} ${cell(cold[i])}   ${RUNS > 1 ? cell(warm[i]) : 'n/a'}${failures ? `   (${failures} of ${RUNS} runs failed)` : ''}`);
+    console.log(
+      `  ${`kubectl ${tool.label}`.padEnd(36)} ${cell(cold[i])}   ${RUNS > 1 ? cell(warm[i]) : 'n/a'}${failures ? `   (${failures} of ${RUNS} runs failed)` : ''}`,
+    );
   }
   ratios('cold', new Map(tools.map((t, i) => [t.label, cold[i]])));
   if (RUNS > 1) ratios('warm', new Map(tools.map((t, i) => [t.label, warm[i]])));
@@ -116,7 +147,8 @@ async function sanity(kubectl: string, env: NodeJS.ProcessEnv, work: string): Pr
 
 /** The first namespace of the fixture's Deployments, its first Deployment and that one's first pod. */
 function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
-  const get = (args: string[]) => spawnSync(kubectl, [...args, '-o', 'jsonpath={.items[0].metadata.name}'], { env, encoding: 'utf8' }).stdout.trim();
+  const get = (args: string[]) =>
+    spawnSync(kubectl, [...args, '-o', 'jsonpath={.items[0].metadata.name}'], { env, encoding: 'utf8' }).stdout.trim();
   const namespace = 'team-00';
   const deployment = get(['get', 'deployments', '-n', namespace, '--chunk-size', '1']);
   const pod = get(['get', 'pods', '-n', namespace, '-l', `app=${deployment}`, '--chunk-size', '1']);
@@ -127,8 +159,13 @@ function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
 /** The in-process read figures of explain and who -n (read-parts.ts), once the runs are done. */
 function readParts(env: NodeJS.ProcessEnv, targets: Targets): void {
   for (const args of [[targets.namespace, targets.pod], [targets.namespace]]) {
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], { env: { ...env, PATH: process.env['PATH'] }, encoding: 'utf8' });
-    process.stdout.write(run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], {
+      env: { ...env, PATH: process.env['PATH'] },
+      encoding: 'utf8',
+    });
+    process.stdout.write(
+      run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`,
+    );
   }
 }
 
@@ -142,14 +179,20 @@ async function main(): Promise<void> {
   const targets = pickTargets(kubectl, env);
   const tools = selected(benchCommands(targets));
   mkdirSync(dirname(SNAPSHOT_FILE), { recursive: true });
-  console.log(`cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null (snapshot -A to ${SNAPSHOT_FILE}), timeout ${RUN_TIMEOUT_MS / 60_000} min per run`);
+  console.log(
+    `cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null (snapshot -A to ${SNAPSHOT_FILE}), timeout ${RUN_TIMEOUT_MS / 60_000} min per run`,
+  );
   console.log(`  NS ${targets.namespace}, POD ${targets.pod}, X ${targets.deployment}`);
   console.log(`  kubectl egress runs ${plugin.description}`);
-  console.log(`  kubectl ${pluginRunsInPlace(kubectl, env, join(cluster.work, 'bin')) ? 'execs the plugin in place (same PID): peak RSS of `kubectl egress` is the plugin\'s' : 'does NOT exec the plugin in place: peak RSS is kubectl\'s own, not the plugin\'s'}`);
+  console.log(
+    `  kubectl ${pluginRunsInPlace(kubectl, env, join(cluster.work, 'bin')) ? "execs the plugin in place (same PID): peak RSS of `kubectl egress` is the plugin's" : "does NOT exec the plugin in place: peak RSS is kubectl's own, not the plugin's"}`,
+  );
   const samples = await roundRobin(kubectl, env, cluster.work, tools);
   report(tools, samples);
   readParts(env, targets);
-  console.log(`  server after the runs: ${describeMemory('kube-apiserver', cluster.lab.pids.apiserver)}, ${describeMemory('etcd', cluster.lab.pids.etcd)}`);
+  console.log(
+    `  server after the runs: ${describeMemory('kube-apiserver', cluster.lab.pids.apiserver)}, ${describeMemory('etcd', cluster.lab.pids.etcd)}`,
+  );
   if (process.env['BENCH_SANITY'] !== '0') await sanity(kubectl, env, cluster.work);
 }
 

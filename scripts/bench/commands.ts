@@ -30,17 +30,31 @@ export interface Targets {
   deployment: string;
 }
 
-export const SNAPSHOT_FILE = join(process.env['BENCH_FILE_DIR'] ?? join(tmpdir(), 'kubectl-egress-bench'), 'cluster-snapshot.yaml');
+export const SNAPSHOT_FILE = join(
+  process.env['BENCH_FILE_DIR'] ?? join(tmpdir(), 'kubectl-egress-bench'),
+  'cluster-snapshot.yaml',
+);
 
 export function benchCommands({ namespace, pod, deployment }: Targets): BenchCommand[] {
   const allow = [0, 1];
   return [
-    { label: `egress explain POD -n NS -o json`, args: ['egress', 'explain', pod, '-n', namespace, '--to', '8.8.8.8', '-o', 'json'] },
+    {
+      label: `egress explain POD -n NS -o json`,
+      args: ['egress', 'explain', pod, '-n', namespace, '--to', '8.8.8.8', '-o', 'json'],
+    },
     { label: 'get pod POD -n NS -o json', args: ['get', 'pod', pod, '-n', namespace, '-o', 'json'] },
     { label: 'egress who -n NS -o json', args: ['egress', 'who', '-n', namespace, '-o', 'json'] },
     { label: 'get pods -n NS -o json', args: ['get', 'pods', '-n', namespace, '-o', 'json'] },
-    { label: 'egress allowlist deploy/X -n NS', args: ['egress', 'allowlist', `deployment/${deployment}`, '-n', namespace, '--to', '8.8.8.8'], exitCodes: allow },
-    { label: 'egress allowlist -A -l team', args: ['egress', 'allowlist', '-A', '-l', 'team', '--to', '8.8.8.8', '-o', 'json'], exitCodes: allow },
+    {
+      label: 'egress allowlist deploy/X -n NS',
+      args: ['egress', 'allowlist', `deployment/${deployment}`, '-n', namespace, '--to', '8.8.8.8'],
+      exitCodes: allow,
+    },
+    {
+      label: 'egress allowlist -A -l team',
+      args: ['egress', 'allowlist', '-A', '-l', 'team', '--to', '8.8.8.8', '-o', 'json'],
+      exitCodes: allow,
+    },
     { label: 'egress lint -A -o json', args: ['egress', 'lint', '-A', '-o', 'json'], exitCodes: allow },
     { label: 'egress who -A (table)', args: ['egress', 'who', '-A'] },
     { label: 'egress who -A -o json', args: ['egress', 'who', '-A', '-o', 'json'] },
@@ -63,6 +77,9 @@ export const COMPARISONS: Comparison[] = [
 
 /** BENCH_ONLY=label,label… runs only the commands whose labels contain one of them (while developing). */
 export function selected(commands: BenchCommand[]): BenchCommand[] {
-  const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (process.env['BENCH_ONLY'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return only.length === 0 ? commands : commands.filter((c) => only.some((o) => c.label.includes(o)));
 }

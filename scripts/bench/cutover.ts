@@ -14,7 +14,9 @@ import { PODS } from '../../src/cluster/resources.ts';
 import { readAgentPods } from '../../src/cluster/agent-pods.ts';
 import { nodeName } from './scale-objects.ts';
 
-const client = new ApiClient(loadKubeconfig({}, { env: process.env, home: homedir(), pathDelimiter: delimiter }), { timeoutMs: 0 });
+const client = new ApiClient(loadKubeconfig({}, { env: process.env, home: homedir(), pathDelimiter: delimiter }), {
+  timeoutMs: 0,
+});
 const COUNTS = (process.env['CUTOVER_NODES'] ?? '1,10,40,100,300,500,700,1000').split(',').map(Number);
 const namespace = 'kube-system';
 
@@ -26,11 +28,18 @@ async function timed(read: () => Promise<unknown>): Promise<number> {
 
 const whole = () => listAll(client, PODS, 'v1', { namespace, chunkSize: 500 });
 // As the read makes them (16 at a time); no DaemonSet is passed, so it never falls back to the whole list.
-const perNode = (count: number) => readAgentPods(namespace, Promise.resolve([]), Promise.resolve(Array.from({ length: count }, (_, n) => nodeName(n * 2))), {
-  all: whole,
-  mayList: async () => true,
-  onNode: (node) => listAll(client, PODS, 'v1', { namespace, chunkSize: 500, fieldSelector: `spec.nodeName=${node}` }),
-});
+const perNode = (count: number) =>
+  readAgentPods(
+    namespace,
+    Promise.resolve([]),
+    Promise.resolve(Array.from({ length: count }, (_, n) => nodeName(n * 2))),
+    {
+      all: whole,
+      mayList: async () => true,
+      onNode: (node) =>
+        listAll(client, PODS, 'v1', { namespace, chunkSize: 500, fieldSelector: `spec.nodeName=${node}` }),
+    },
+  );
 
 const samples = new Map<string, number[]>();
 const add = (label: string, ms: number) => samples.set(label, [...(samples.get(label) ?? []), ms]);
@@ -39,4 +48,5 @@ for (let run = 0; run < 3; run++) {
   add('every pod of kube-system', await timed(whole));
   for (const count of COUNTS) add(`${count} lists per node`, await timed(() => perNode(count)));
 }
-for (const [label, values] of samples) console.log(`  ${label}: ${(values.sort((a, b) => a - b)[1]! / 1000).toFixed(2)} s`);
+for (const [label, values] of samples)
+  console.log(`  ${label}: ${(values.sort((a, b) => a - b)[1]! / 1000).toFixed(2)} s`);

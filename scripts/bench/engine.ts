@@ -10,7 +10,14 @@ import { parseDestination } from '../../src/config/destinations.ts';
 import { predict } from '../../src/engine/predict.ts';
 import { selectPods } from '../../src/engine/select.ts';
 import type { KubeObject } from '../../src/model/objects.ts';
-import { benchCluster, CILIUM_NETWORK_POLICIES, DESTINATIONS, NETWORK_POLICIES, NODES, POLICIES } from './bench-cluster.ts';
+import {
+  benchCluster,
+  CILIUM_NETWORK_POLICIES,
+  DESTINATIONS,
+  NETWORK_POLICIES,
+  NODES,
+  POLICIES,
+} from './bench-cluster.ts';
 
 function timed<T>(run: () => T): [T, number] {
   const start = process.hrtime.bigint();
@@ -33,7 +40,13 @@ const [decisions, engineMs] = timed(() => predict(snapshot, pods, { destinations
 const viaGateway = decisions.filter((d) => d.identity === 'egress-gateway').length;
 const verdicts = { allowed: 0, denied: 0, unknown: 0 };
 for (const d of decisions) verdicts[d.policy.verdict]++;
-console.log(`engine: ${pods.length} pods × ${destinations.length} destinations × ${POLICIES} gateway policies, ${NETWORK_POLICIES} NetworkPolicies and ${CILIUM_NETWORK_POLICIES} CiliumNetworkPolicies on ${NODES} nodes`);
+console.log(
+  `engine: ${pods.length} pods × ${destinations.length} destinations × ${POLICIES} gateway policies, ${NETWORK_POLICIES} NetworkPolicies and ${CILIUM_NETWORK_POLICIES} CiliumNetworkPolicies on ${NODES} nodes`,
+);
 console.log(`  config (objects → snapshot): ${configMs.toFixed(0)} ms`);
-console.log(`  engine (predict, no trace, as \`who\` runs it): ${engineMs.toFixed(0)} ms for ${decisions.length} decisions (${viaGateway} through a gateway; policy ${verdicts.allowed} allowed, ${verdicts.denied} denied, ${verdicts.unknown} unknown)`);
-console.log(`  heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (the generated objects included)`);
+console.log(
+  `  engine (predict, no trace, as \`who\` runs it): ${engineMs.toFixed(0)} ms for ${decisions.length} decisions (${viaGateway} through a gateway; policy ${verdicts.allowed} allowed, ${verdicts.denied} denied, ${verdicts.unknown} unknown)`,
+);
+console.log(
+  `  heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (the generated objects included)`,
+);

@@ -27,7 +27,11 @@ for (const size of SIZES) {
   if (existsSync(size.file)) continue;
   console.error(`[file] writing ${size.file} (${size.name})`);
   // Written under another name first, so that an interrupted run leaves no half file to measure.
-  const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'big-file.ts'), `${size.file}.part`, String(size.nodes), String(size.pods)], { stdio: 'inherit' });
+  const made = spawnSync(
+    process.execPath,
+    [join(ROOT, 'scripts', 'bench', 'big-file.ts'), `${size.file}.part`, String(size.nodes), String(size.pods)],
+    { stdio: 'inherit' },
+  );
   if (made.status !== 0) process.exit(made.status ?? 1);
   renameSync(`${size.file}.part`, size.file);
 }
@@ -37,7 +41,14 @@ const samples = SIZES.map(() => [] as Sample[]);
 try {
   for (let run = 0; run < RUNS; run++) {
     for (const [i, size] of SIZES.entries()) {
-      samples[i]!.push(await measure(process.execPath, [join(ROOT, 'dist', 'kubectl-egress.mjs'), 'who', '-A', '-f', size.file, '-o', 'json'], process.env, work));
+      samples[i]!.push(
+        await measure(
+          process.execPath,
+          [join(ROOT, 'dist', 'kubectl-egress.mjs'), 'who', '-A', '-f', size.file, '-o', 'json'],
+          process.env,
+          work,
+        ),
+      );
     }
   }
 } finally {
@@ -53,8 +64,13 @@ const medians = SIZES.map((size, i) => {
     return undefined;
   }
   const m = { ms: median(ok.map((s) => s.ms)), rssMB: median(ok.map((s) => s.rssMB)) };
-  console.log(`who -A -f (${size.name}, ${mb} MB YAML List, -o json): ${seconds(m.ms)}, peak RSS ${megabytes(m.rssMB)} (median of ${ok.length})`);
+  console.log(
+    `who -A -f (${size.name}, ${mb} MB YAML List, -o json): ${seconds(m.ms)}, peak RSS ${megabytes(m.rssMB)} (median of ${ok.length})`,
+  );
   return m;
 });
 const [small, large] = medians;
-if (small && large) console.log(`  150,000 against 50,000 pods: ${ratio(large.ms, small.ms)} the time (target < 4×), ${ratio(large.rssMB, small.rssMB)} the memory; peak ${megabytes(large.rssMB)} (target < 1.5 GB)`);
+if (small && large)
+  console.log(
+    `  150,000 against 50,000 pods: ${ratio(large.ms, small.ms)} the time (target < 4×), ${ratio(large.rssMB, small.rssMB)} the memory; peak ${megabytes(large.rssMB)} (target < 1.5 GB)`,
+  );

@@ -23,7 +23,11 @@ class TimedClient extends ApiClient {
     try {
       return await call();
     } finally {
-      this.spans.push({ path: query['fieldSelector'] ? `${path}?${query['fieldSelector']}` : path, start, end: performance.now() });
+      this.spans.push({
+        path: query['fieldSelector'] ? `${path}?${query['fieldSelector']}` : path,
+        start,
+        end: performance.now(),
+      });
     }
   }
 
@@ -37,15 +41,21 @@ class TimedClient extends ApiClient {
 }
 
 const [namespace, pod] = process.argv.slice(2);
-if (!namespace) throw new Error('usage: read-parts.ts NAMESPACE [POD] (without POD: who -n NAMESPACE\'s read)');
+if (!namespace) throw new Error("usage: read-parts.ts NAMESPACE [POD] (without POD: who -n NAMESPACE's read)");
 const kc = loadKubeconfig({}, { env: process.env, home: homedir(), pathDelimiter: delimiter });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function timedRead(scope: Parameters<typeof readCluster>[1]): Promise<{ ms: number; spans: Span[]; objects: number }> {
+async function timedRead(
+  scope: Parameters<typeof readCluster>[1],
+): Promise<{ ms: number; spans: Span[]; objects: number }> {
   const client = new TimedClient(kc, { timeoutMs: 0 });
   const start = performance.now();
   const { objects } = await readCluster(client, scope);
-  return { ms: performance.now() - start, spans: client.spans.map((s) => ({ ...s, start: s.start - start, end: s.end - start })), objects: objects.length };
+  return {
+    ms: performance.now() - start,
+    spans: client.spans.map((s) => ({ ...s, start: s.start - start, end: s.end - start })),
+    objects: objects.length,
+  };
 }
 
 const isPodRead = (s: Span) => /\/pods(\?|$)/.test(s.path);
@@ -55,10 +65,17 @@ const lastEnd = (spans: Span[]) => Math.max(0, ...spans.map((s) => s.end));
 const scope = { namespace, chunkSize: 500, ...(pod ? { pod } : {}) };
 await timedRead(scope);
 const explain = await timedRead(scope);
-const what = pod ? 'explain\'s read' : `who -n ${namespace}'s read`;
+const what = pod ? "explain's read" : `who -n ${namespace}'s read`;
 const pods = explain.spans.filter(isPodRead);
 const rest = explain.spans.filter((s) => !isPodRead(s));
-const shown = pods.length > 4 ? `${pods.length} lists` : `${pods.length} lists: ${pods.map((s) => s.path.replace(/^\/api\/v1\//, '')).join(', ')}`;
-console.log(`  ${what} in process (${explain.objects} objects): ${seconds(explain.ms)}; its pod reads done after ${seconds(lastEnd(pods))} (${shown}), the datapath configuration's ${rest.length} requests after ${seconds(lastEnd(rest))}`);
-const longest = [...rest].sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 3);
-console.log(`  its longest datapath requests: ${longest.map((s) => `${s.path} ${seconds(s.end - s.start)}`).join(', ')}`);
+const shown =
+  pods.length > 4
+    ? `${pods.length} lists`
+    : `${pods.length} lists: ${pods.map((s) => s.path.replace(/^\/api\/v1\//, '')).join(', ')}`;
+console.log(
+  `  ${what} in process (${explain.objects} objects): ${seconds(explain.ms)}; its pod reads done after ${seconds(lastEnd(pods))} (${shown}), the datapath configuration's ${rest.length} requests after ${seconds(lastEnd(rest))}`,
+);
+const longest = [...rest].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, 3);
+console.log(
+  `  its longest datapath requests: ${longest.map((s) => `${s.path} ${seconds(s.end - s.start)}`).join(', ')}`,
+);

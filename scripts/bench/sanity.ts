@@ -13,7 +13,13 @@ async function eachLine(file: string, onLine: (line: string) => void): Promise<v
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) onLine(line);
 }
 
-async function withOutput(kubectl: string, args: string[], env: NodeJS.ProcessEnv, work: string, read: (file: string) => Promise<string>): Promise<string> {
+async function withOutput(
+  kubectl: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  work: string,
+  read: (file: string) => Promise<string>,
+): Promise<string> {
   const file = join(work, 'sanity.json');
   try {
     const run = await measure(kubectl, args, env, work, file);
@@ -42,7 +48,13 @@ export function countWhoPods(kubectl: string, args: string[], env: NodeJS.Proces
 }
 
 /** kubectl indents its JSON by 4: a List item's own `kind` sits 12 spaces deep. */
-export function countKubectlItems(kubectl: string, args: string[], env: NodeJS.ProcessEnv, work: string, kind: string): Promise<string> {
+export function countKubectlItems(
+  kubectl: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  work: string,
+  kind: string,
+): Promise<string> {
   return withOutput(kubectl, args, env, work, async (file) => {
     const itemKind = `            "kind": "${kind}",`;
     let items = 0;

@@ -9,7 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +28,16 @@ import { generateFixture } from './scale-generate.ts';
 import { onTeardown, teardown, teardownOnSignals } from './teardown.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const GENERATOR = ['scale-objects.ts', 'scale-workloads.ts', 'scale-containers.ts', 'scale-cilium.ts', 'scale-generate.ts', 'scale-kwok.ts', 'kwok.yaml', 'api.ts'];
+const GENERATOR = [
+  'scale-objects.ts',
+  'scale-workloads.ts',
+  'scale-containers.ts',
+  'scale-cilium.ts',
+  'scale-generate.ts',
+  'scale-kwok.ts',
+  'kwok.yaml',
+  'api.ts',
+];
 
 export interface ScaleCluster {
   lab: Lab;
@@ -30,7 +48,11 @@ export interface ScaleCluster {
 
 /** bash test/lab/build-k8s.sh with the binaries the scale cluster needs; answers their directory. */
 export function labBinaries(): string {
-  const built = spawnSync('bash', [join(REPO, 'test', 'lab', 'build-k8s.sh'), 'kubectl', 'kube-apiserver', 'etcd', 'kwok'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const built = spawnSync(
+    'bash',
+    [join(REPO, 'test', 'lab', 'build-k8s.sh'), 'kubectl', 'kube-apiserver', 'etcd', 'kwok'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   if (built.status !== 0) throw new Error('test/lab/build-k8s.sh failed; see its output above');
   return built.stdout.trim().split('\n').pop()!;
 }
@@ -41,7 +63,9 @@ function versionOf(binary: string): string {
 
 /** The cache directory for this generator and these binaries (a changed generator builds anew). */
 export function fixtureDir(binDir: string): string {
-  const base = process.env['KUBECTL_EGRESS_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kubectl-egress');
+  const base =
+    process.env['KUBECTL_EGRESS_CACHE'] ??
+    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kubectl-egress');
   const etcd = /etcd Version: (\S+)/.exec(versionOf(join(binDir, 'etcd')))?.[1] ?? 'unknown';
   const hash = createHash('sha256');
   for (const file of GENERATOR) hash.update(readFileSync(new URL(file, import.meta.url)));
@@ -75,15 +99,24 @@ async function buildFixture(binDir: string, dir: string): Promise<void> {
   const forgetLab = onTeardown(() => lab.stop());
   const stats = await generateFixture(lab);
   await compactEtcd(lab.etcdURL);
-  const memory = [describeMemory('kube-apiserver', lab.pids.apiserver), describeMemory('etcd', lab.pids.etcd), stats.kwokMemory];
+  const memory = [
+    describeMemory('kube-apiserver', lab.pids.apiserver),
+    describeMemory('etcd', lab.pids.etcd),
+    stats.kwokMemory,
+  ];
   await lab.stop();
   forgetLab();
   const seconds = Math.round((Date.now() - start) / 1000);
-  writeFileSync(join(build, 'fixture.json'), JSON.stringify({ builtAt: new Date().toISOString(), seconds, ...stats, memory }, null, 2) + '\n');
+  writeFileSync(
+    join(build, 'fixture.json'),
+    JSON.stringify({ builtAt: new Date().toISOString(), seconds, ...stats, memory }, null, 2) + '\n',
+  );
   if (existsSync(dir)) rmSync(build, { recursive: true, force: true });
   else renameSync(build, dir);
   forgetBuild();
-  console.error(`[scale] fixture built in ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s, ${du(dir)}; ${memory.join(', ')}; a pod as JSON: ${stats.podBytes.app} bytes (with a sidecar ${stats.podBytes.withSidecar}, Cilium's agent ${stats.podBytes.cilium})`);
+  console.error(
+    `[scale] fixture built in ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s, ${du(dir)}; ${memory.join(', ')}; a pod as JSON: ${stats.podBytes.app} bytes (with a sidecar ${stats.podBytes.withSidecar}, Cilium's agent ${stats.podBytes.cilium})`,
+  );
   pruneOtherFixtures(dir);
 }
 
@@ -110,7 +143,9 @@ export async function startScaleCluster(binDir: string): Promise<ScaleCluster> {
   let start = Date.now();
   const copied = spawnSync('cp', ['-a', join(fixture, 'etcd'), join(work, 'etcd')], { stdio: 'inherit' });
   if (copied.status !== 0) throw new Error(`could not copy ${fixture}/etcd`);
-  console.error(`[scale] fixture ${basename(fixture)} (${du(fixture)}) restored in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  console.error(
+    `[scale] fixture ${basename(fixture)} (${du(fixture)}) restored in ${((Date.now() - start) / 1000).toFixed(1)} s`,
+  );
   start = Date.now();
   const lab = await startLab(binDir, { etcdDataDir: join(work, 'etcd'), perf: true });
   onTeardown(() => lab.stop());

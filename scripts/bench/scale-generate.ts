@@ -8,7 +8,14 @@ import type { Lab } from '../../test/support/lab.ts';
 import { writeKubeconfig } from '../../test/support/lab.ts';
 import { apiClient, createAll, type Api, type Create, type KubeObject } from './api.ts';
 import { describeMemory } from './proc.ts';
-import { ciliumConfig, ciliumCRDs, ciliumNode, egressGatewayPolicy, ipMasqAgentConfig, POLICIES } from './scale-cilium.ts';
+import {
+  ciliumConfig,
+  ciliumCRDs,
+  ciliumNode,
+  egressGatewayPolicy,
+  ipMasqAgentConfig,
+  POLICIES,
+} from './scale-cilium.ts';
 import { startKwok, stopKwok, waitUntilAllRunning } from './scale-kwok.ts';
 import { DAEMONSETS, deployments, namespaces, node, NODES, PODS, type Workload } from './scale-objects.ts';
 import { daemonSetObject, deployment, deploymentNode, pod, replicaSet } from './scale-workloads.ts';
@@ -43,9 +50,11 @@ async function createWorkloads(api: Api, apps: Workload[]): Promise<Map<Workload
     owners.set(w, await api.post(`/apis/apps/v1/namespaces/${w.namespace}/replicasets`, replicaSet(w, owner)));
   };
   const queue = [...DAEMONSETS, ...apps];
-  await Promise.all(Array.from({ length: PARALLEL }, async () => {
-    for (let w = queue.shift(); w; w = queue.shift()) await one(w);
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let w = queue.shift(); w; w = queue.shift()) await one(w);
+    }),
+  );
   return owners;
 }
 
@@ -54,7 +63,10 @@ async function createNodes(api: Api): Promise<void> {
   const created = new Map<string, KubeObject>();
   const nodes = Array.from({ length: NODES }, (_, n) => ({ path: '/api/v1/nodes', body: node(n) }));
   await createAll(api, nodes, PARALLEL, (obj) => created.set(obj.metadata.name, obj));
-  const ciliumNodes = nodes.map(({ body }, n) => ({ path: '/apis/cilium.io/v2/ciliumnodes', body: ciliumNode(n, created.get(body.metadata.name)!) }));
+  const ciliumNodes = nodes.map(({ body }, n) => ({
+    path: '/apis/cilium.io/v2/ciliumnodes',
+    body: ciliumNode(n, created.get(body.metadata.name)!),
+  }));
   await createAll(api, ciliumNodes, PARALLEL);
 }
 
@@ -91,7 +103,9 @@ export interface GenerateStats {
 }
 
 async function podBytes(api: Api, namespace: string, selector: string): Promise<number> {
-  const list = await api.get(`/api/v1/namespaces/${namespace}/pods?limit=1&labelSelector=${encodeURIComponent(selector)}`);
+  const list = await api.get(
+    `/api/v1/namespaces/${namespace}/pods?limit=1&labelSelector=${encodeURIComponent(selector)}`,
+  );
   const item = (list['items'] as KubeObject[])[0]!;
   delete item.metadata['managedFields'];
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...item }, null, 4).length;
@@ -103,8 +117,13 @@ export async function generateFixture(lab: Lab): Promise<GenerateStats> {
   try {
     step('CRDs, namespaces, ConfigMaps');
     await createCRDs(api);
-    await createAll(api, namespaces().map((body) => ({ path: '/api/v1/namespaces', body })), PARALLEL);
-    for (const cm of [ciliumConfig(), ipMasqAgentConfig()]) await api.post(collection(cm, '/api/v1/namespaces/{ns}/configmaps'), cm);
+    await createAll(
+      api,
+      namespaces().map((body) => ({ path: '/api/v1/namespaces', body })),
+      PARALLEL,
+    );
+    for (const cm of [ciliumConfig(), ipMasqAgentConfig()])
+      await api.post(collection(cm, '/api/v1/namespaces/{ns}/configmaps'), cm);
     const apps = deployments();
     step(`${apps.length} Deployments with their ReplicaSets, ${DAEMONSETS.length} DaemonSets`);
     const owners = await createWorkloads(api, apps);
@@ -114,15 +133,30 @@ export async function generateFixture(lab: Lab): Promise<GenerateStats> {
     const forgetKwok = onTeardown(() => stopKwok(kwok));
     let created = 0;
     step(`${PODS} pods (kwok sets them Running meanwhile)`);
-    await withProgress('pods created', PODS, () => created, createAll(api, pods(apps, owners), PARALLEL, () => created++));
+    await withProgress(
+      'pods created',
+      PODS,
+      () => created,
+      createAll(api, pods(apps, owners), PARALLEL, () => created++),
+    );
     step(`${POLICIES} CiliumEgressGatewayPolicies`);
-    await createAll(api, apps.slice(0, POLICIES).map((w, i) => ({ path: '/apis/cilium.io/v2/ciliumegressgatewaypolicies', body: egressGatewayPolicy(i, w) })), PARALLEL);
+    await createAll(
+      api,
+      apps
+        .slice(0, POLICIES)
+        .map((w, i) => ({ path: '/apis/cilium.io/v2/ciliumegressgatewaypolicies', body: egressGatewayPolicy(i, w) })),
+      PARALLEL,
+    );
     await waitUntilAllRunning(api, kwok, PODS);
     const kwokMemory = describeMemory('kwok', kwok.pid ?? 0);
     await stopKwok(kwok);
     forgetKwok();
     const bytesOf = (w: Workload) => podBytes(api, w.namespace, `app=${w.name}`);
-    const sizes = { app: await bytesOf(apps[1]!), withSidecar: await bytesOf(apps[0]!), cilium: await podBytes(api, 'kube-system', 'k8s-app=cilium') };
+    const sizes = {
+      app: await bytesOf(apps[1]!),
+      withSidecar: await bytesOf(apps[0]!),
+      cilium: await podBytes(api, 'kube-system', 'k8s-app=cilium'),
+    };
     return { podBytes: sizes, kwokMemory };
   } finally {
     api.close();

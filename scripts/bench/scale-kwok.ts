@@ -13,7 +13,11 @@ import type { Api } from './api.ts';
 export const KWOK_CONFIG = fileURLToPath(new URL('kwok.yaml', import.meta.url));
 
 export function startKwok(binDir: string, kubeconfig: string, logDir: string): ChildProcess {
-  return startProcess(join(binDir, 'kwok'), ['--kubeconfig', kubeconfig, '--config', KWOK_CONFIG, '--v', 'WARN'], join(logDir, 'kwok.log'));
+  return startProcess(
+    join(binDir, 'kwok'),
+    ['--kubeconfig', kubeconfig, '--config', KWOK_CONFIG, '--v', 'WARN'],
+    join(logDir, 'kwok.log'),
+  );
 }
 
 export { terminate as stopKwok };
@@ -26,8 +30,14 @@ async function count(api: Api, query: string): Promise<number> {
   let total = 0;
   let next = '';
   do {
-    const response = await api.raw('GET', `/api/v1/pods?limit=5000&${query}${next ? `&continue=${encodeURIComponent(next)}` : ''}`, undefined, METADATA_ONLY);
-    if (response.status !== 200) throw new Error(`listing pods: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+    const response = await api.raw(
+      'GET',
+      `/api/v1/pods?limit=5000&${query}${next ? `&continue=${encodeURIComponent(next)}` : ''}`,
+      undefined,
+      METADATA_ONLY,
+    );
+    if (response.status !== 200)
+      throw new Error(`listing pods: HTTP ${response.status} ${response.body.slice(0, 300)}`);
     // An empty metadata-only list has `items: null`.
     const page = JSON.parse(response.body) as { items: unknown[] | null; metadata: { continue?: string } };
     total += page.items?.length ?? 0;
@@ -50,7 +60,12 @@ async function podCount(api: Api): Promise<number> {
   return (page.items?.length ?? 0) + (page.metadata.remainingItemCount ?? 0);
 }
 
-export async function waitUntilAllRunning(api: Api, kwok: ChildProcess, expected: number, timeoutMs = 30 * 60_000): Promise<void> {
+export async function waitUntilAllRunning(
+  api: Api,
+  kwok: ChildProcess,
+  expected: number,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
   const total = await podCount(api);
   if (total !== expected) throw new Error(`the cluster holds ${total} pods, not ${expected}`);
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +73,8 @@ export async function waitUntilAllRunning(api: Api, kwok: ChildProcess, expected
     const left = await podsWithoutIP(api);
     console.error(`[scale] pods Running with an IP: ${expected - left}/${expected}`);
     if (left === 0) return;
-    if (kwok.exitCode !== null) throw new Error(`kwok exited (${kwok.exitCode}) with ${left} pods still without an IP; see kwok.log`);
+    if (kwok.exitCode !== null)
+      throw new Error(`kwok exited (${kwok.exitCode}) with ${left} pods still without an IP; see kwok.log`);
     if (Date.now() > deadline) throw new Error(`${left} pods still without an IP after ${timeoutMs / 60_000} minutes`);
     await new Promise((r) => setTimeout(r, 10_000));
   }

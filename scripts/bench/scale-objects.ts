@@ -43,8 +43,25 @@ export const DAEMONSETS: Workload[] = [
 
 export const PODS = DEPLOYMENT_PODS + NODES * DAEMONSETS.length;
 
-function daemonSet(index: number, namespace: string, name: string, container: string, image: string, hostNetwork: boolean): Workload {
-  return { kind: 'DaemonSet', namespace, name, hash: token(`ds/${name}`, 10), image, container, hostNetwork, replicas: NODES, index };
+function daemonSet(
+  index: number,
+  namespace: string,
+  name: string,
+  container: string,
+  image: string,
+  hostNetwork: boolean,
+): Workload {
+  return {
+    kind: 'DaemonSet',
+    namespace,
+    name,
+    hash: token(`ds/${name}`, 10),
+    image,
+    container,
+    hostNetwork,
+    replicas: NODES,
+    index,
+  };
 }
 
 const SUFFIXES = ALPHABET.length ** 5;
@@ -74,10 +91,21 @@ export function deployments(): Workload[] {
   const weights = Array.from({ length: DEPLOYMENTS }, (_, i) => 1 + ((i * 7) % 10));
   const total = weights.reduce((a, b) => a + b, 0);
   const replicas = weights.map((w) => Math.floor((DEPLOYMENT_PODS * w) / total));
-  for (let i = 0, left = DEPLOYMENT_PODS - replicas.reduce((a, b) => a + b, 0); left > 0; i++, left--) replicas[i]! += 1;
+  for (let i = 0, left = DEPLOYMENT_PODS - replicas.reduce((a, b) => a + b, 0); left > 0; i++, left--)
+    replicas[i]! += 1;
   return replicas.map((count, i) => {
     const name = `${APPS[i % APPS.length]}-${String(i).padStart(3, '0')}`;
-    return { kind: 'Deployment', namespace: appNamespace(i), name, hash: token(`rs/${name}`, 10), image: `registry.example.com/${appNamespace(i)}/${name}:1.${i % 20}.${i % 7}`, container: 'app', hostNetwork: false, replicas: count, index: i };
+    return {
+      kind: 'Deployment',
+      namespace: appNamespace(i),
+      name,
+      hash: token(`rs/${name}`, 10),
+      image: `registry.example.com/${appNamespace(i)}/${name}:1.${i % 20}.${i % 7}`,
+      container: 'app',
+      hostNetwork: false,
+      replicas: count,
+      index: i,
+    };
   });
 }
 
@@ -85,8 +113,15 @@ export function namespaces(): KubeObject[] {
   // The node agents need host networking and host paths, which Pod Security's baseline forbids.
   const names = [...Array.from({ length: APP_NAMESPACES }, (_, i) => appNamespace(i)), 'monitoring', 'logging'];
   return names.map((name, i) => ({
-    apiVersion: 'v1', kind: 'Namespace',
-    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'pod-security.kubernetes.io/enforce': i < APP_NAMESPACES ? 'baseline' : 'privileged' } },
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/metadata.name': name,
+        'pod-security.kubernetes.io/enforce': i < APP_NAMESPACES ? 'baseline' : 'privileged',
+      },
+    },
   }));
 }
 
@@ -95,22 +130,47 @@ export function node(n: number): KubeObject {
   const name = nodeName(n);
   const zone = `zone-${'abc'[n % 3]}`;
   const labels: Record<string, string> = {
-    'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux',
-    'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': 'standard-16', 'topology.kubernetes.io/zone': zone, type: 'kwok',
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/hostname': name,
+    'node.kubernetes.io/instance-type': 'standard-16',
+    'topology.kubernetes.io/zone': zone,
+    type: 'kwok',
     ...(n < GATEWAYS ? { 'egress-gateway': 'true' } : {}),
   };
   const resources = { cpu: '16', memory: '65536Mi', pods: '110', 'ephemeral-storage': '200Gi' };
   return {
-    apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels, annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels,
+      annotations: {
+        'kwok.x-k8s.io/node': 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
     spec: { podCIDR: podCIDR(n), podCIDRs: [podCIDR(n)] },
     status: {
-      addresses: [{ type: 'InternalIP', address: nodeIP(n) }, { type: 'Hostname', address: name }],
-      capacity: resources, allocatable: { ...resources, cpu: '15890m', memory: '63000Mi' },
+      addresses: [
+        { type: 'InternalIP', address: nodeIP(n) },
+        { type: 'Hostname', address: name },
+      ],
+      capacity: resources,
+      allocatable: { ...resources, cpu: '15890m', memory: '63000Mi' },
       nodeInfo: {
-        architecture: 'amd64', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0-37-cloud-amd64',
-        containerRuntimeVersion: 'containerd://1.7.27', kubeletVersion: 'v1.34.10',
-        machineID: token(`machine/${n}`, 32), systemUUID: token(`uuid/${n}`, 32), bootID: token(`boot/${n}`, 32),
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        kernelVersion: '6.1.0-37-cloud-amd64',
+        containerRuntimeVersion: 'containerd://1.7.27',
+        kubeletVersion: 'v1.34.10',
+        machineID: token(`machine/${n}`, 32),
+        systemUUID: token(`uuid/${n}`, 32),
+        bootID: token(`boot/${n}`, 32),
       },
     },
   };

@@ -45,19 +45,29 @@ const destinations = DESTINATIONS.map((d) => {
   return parsed.destination;
 });
 const decisions = predict(snapshot, pods, { destinations, trace: false });
-const groups = new Set(decisions.map((d) => `${d.namespace}/${d.workload.kind}/${d.workload.name}/${d.destination.text}`)).size;
+const groups = new Set(
+  decisions.map((d) => `${d.namespace}/${d.workload.kind}/${d.workload.name}/${d.destination.text}`),
+).size;
 
 // Written as `who -o json` writes it, to a sink that only counts, so no disk or pipe is timed.
 function jsonReport(): number {
   let length = 0;
-  writeReport(streamedEgressReport(snapshot, decisions), 'json', (text) => { length += text.length; });
+  writeReport(streamedEgressReport(snapshot, decisions), 'json', (text) => {
+    length += text.length;
+  });
   return length;
 }
 
 const lines = (text: string) => `${text.split('\n').length - 1} lines`;
-console.log(`output: ${decisions.length} decisions in ${groups} workload groups (${pods.length} pods × ${destinations.length} destinations on ${NODES} nodes), median of ${RUNS} runs`);
+console.log(
+  `output: ${decisions.length} decisions in ${groups} workload groups (${pods.length} pods × ${destinations.length} destinations on ${NODES} nodes), median of ${RUNS} runs`,
+);
 report('who table by workload', () => renderWho(decisions, { by: 'workload', wide: false }), lines);
 report('who table by workload, wide', () => renderWho(decisions, { by: 'workload', wide: true }), lines);
 report('who table by pod', () => renderWho(decisions, { by: 'pod', wide: false }), lines);
 report('who -o json report', jsonReport, (length) => `${(length / 1e6).toFixed(0)} MB`);
-report('lint (who\'s hint)', () => lint({ snapshot, pods }), (findings) => `${findings.length} findings`);
+report(
+  "lint (who's hint)",
+  () => lint({ snapshot, pods }),
+  (findings) => `${findings.length} findings`,
+);

@@ -31,7 +31,10 @@ export async function teardown(): Promise<void> {
  */
 export function teardownOnSignals(): void {
   let stopping = false;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;

@@ -17,7 +17,11 @@ export function pack(dir, files, executables, archive) {
   if (archive.endsWith('.zip')) {
     execFileSync('zip', ['-q', '-X', '-9', archive, ...files], { cwd: dir, env: { ...process.env, TZ: 'UTC' } });
   } else {
-    const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', '-', ...files], { cwd: dir, maxBuffer: 1 << 30 });
+    const tar = execFileSync(
+      'tar',
+      ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', '-', ...files],
+      { cwd: dir, maxBuffer: 1 << 30 },
+    );
     writeFileSync(archive, execFileSync('gzip', ['-9', '-n'], { input: tar, maxBuffer: 1 << 30 }));
   }
   return sha256(archive);

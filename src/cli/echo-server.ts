@@ -34,7 +34,9 @@ function answer(req: IncomingMessage, res: ServerResponse, log: (line: string) =
   } else if (url.searchParams.get('format') === 'text' || /^text\/plain/.test(req.headers.accept ?? '')) {
     res.writeHead(status, { 'Content-Type': 'text/plain' }).end(`${client}\n`);
   } else {
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(`${JSON.stringify({ 'client-ip': client, ip: client })}\n`);
+    res
+      .writeHead(status, { 'Content-Type': 'application/json' })
+      .end(`${JSON.stringify({ 'client-ip': client, ip: client })}\n`);
   }
   log(`${new Date().toISOString()} ${client} ${req.method} ${url.pathname} ${status}`);
 }

@@ -30,7 +30,11 @@ export interface ReadOptions {
   streamFromBytes?: number;
 }
 
-export async function readObjectFiles(paths: readonly string[], io: Io, options: ReadOptions = {}): Promise<{ objects: KubeObject[]; gaps: ReadGap[]; allPods: boolean }> {
+export async function readObjectFiles(
+  paths: readonly string[],
+  io: Io,
+  options: ReadOptions = {},
+): Promise<{ objects: KubeObject[]; gaps: ReadGap[]; allPods: boolean }> {
   const objects: KubeObject[] = [];
   const places: string[] = [];
   const gaps: ReadGap[] = [];
@@ -49,7 +53,8 @@ export async function readObjectFiles(paths: readonly string[], io: Io, options:
   const unique = deduplicate(objects, places);
   problems.push(...unique.problems);
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    const more =
+      problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
     throw new InputError(`${problems[0]}${more}`);
   }
   for (const warning of unique.warnings) io.stderr(`Warning: ${warning}\n`);
@@ -60,7 +65,9 @@ async function readManifests(file: string, io: Io, streamFrom: number): Promise<
   if (file === STDIN_ARG) {
     const text = new TextDecoding('<stdin>').checked(await io.readStdin());
     if (text.length < streamFrom) return parseManifests(text, '<stdin>');
-    const pieces = (function* () { for (let at = 0; at < text.length; at += PIECE) yield text.slice(at, at + PIECE); })();
+    const pieces = (function* () {
+      for (let at = 0; at < text.length; at += PIECE) yield text.slice(at, at + PIECE);
+    })();
     return (await streamed(pieces, '<stdin>', io)) ?? parseManifests(text, '<stdin>');
   }
   if ((await stat(file)).size < streamFrom) return parseManifests(await readText(file), file);
@@ -73,7 +80,11 @@ async function readManifests(file: string, io: Io, streamFrom: number): Promise<
   return (await streamed(pieces, file, io).catch(readError(file))) ?? parseManifests(await readText(file), file);
 }
 
-async function streamed(pieces: Iterable<string> | AsyncIterable<string>, origin: string, io: Io): Promise<ParsedManifests | undefined> {
+async function streamed(
+  pieces: Iterable<string> | AsyncIterable<string>,
+  origin: string,
+  io: Io,
+): Promise<ParsedManifests | undefined> {
   const stream = new ManifestStream(origin);
   const pacer = new Pacer();
   const progress = io.stderrIsTTY ? new Progress(origin, io) : undefined;
@@ -106,7 +117,9 @@ class Progress {
     if (now - this.last < 1000) return;
     this.last = now;
     this.shown = true;
-    this.io.stderr(`\rreading ${this.origin}: ${Math.round(chars / 1e6)} MB, ${objects.toLocaleString('en-US')} objects`);
+    this.io.stderr(
+      `\rreading ${this.origin}: ${Math.round(chars / 1e6)} MB, ${objects.toLocaleString('en-US')} objects`,
+    );
   }
 
   done(): void {
@@ -132,7 +145,9 @@ async function readText(file: string): Promise<string> {
 function tooLarge(file: string): (error: unknown) => never {
   return (error) => {
     if (error instanceof RangeError && /string length/i.test(error.message)) {
-      throw new InputError(`${file === STDIN_ARG ? '<stdin>' : file}: a document too large to read whole (over 512 MB of text); write it as a kind: List, one item per entry, as kubectl get -o yaml does`);
+      throw new InputError(
+        `${file === STDIN_ARG ? '<stdin>' : file}: a document too large to read whole (over 512 MB of text); write it as a kind: List, one item per entry, as kubectl get -o yaml does`,
+      );
     }
     throw error;
   };
@@ -142,6 +157,8 @@ function readError(file: string): (error: NodeJS.ErrnoException) => never {
   return (error) => {
     // Only the file system's errors (they have a code); anything else is not about reading.
     if (error instanceof InputError || typeof error.code !== 'string') throw error;
-    throw new InputError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.code === 'EISDIR' ? 'is a directory' : error.message}`);
+    throw new InputError(
+      `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.code === 'EISDIR' ? 'is a directory' : error.message}`,
+    );
   };
 }

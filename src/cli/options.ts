@@ -35,42 +35,131 @@ export interface SelectionOptions {
   pod?: string;
 }
 
-const CLASS_HELP = Object.entries(DESTINATION_CLASSES).map(([name, c]) => `${name} (${c.address})`).join(', ');
+const CLASS_HELP = Object.entries(DESTINATION_CLASSES)
+  .map(([name, c]) => `${name} (${c.address})`)
+  .join(', ');
 
 export function withSourceFlags<T>(y: Argv<T>) {
   return y
-    .option('filename', { alias: 'f', type: 'string', coerce: everyValue, requiresArg: true, describe: 'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable or comma-separated)' })
-    .option('kubeconfig', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'Path to the kubeconfig file' })
-    .option('context', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig context to use' })
-    .option('cluster', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig cluster to use (replaces the context\'s)' })
-    .option('user', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'The kubeconfig user to use (replaces the context\'s)' })
-    .option('request-timeout', { type: 'string', coerce: lastValue, requiresArg: true, default: '0', describe: 'How long to wait for each API request (1s, 2m, 3h; 0: no overall bound, but 30s to connect, 10s for TLS and 32s for the answer to start, as kubectl)' })
-    .option('chunk-size', { type: 'string', coerce: lastValue, requiresArg: true, default: '500', describe: 'List large collections in pages of this many objects (0 disables paging)' })
-    .option('default-snat', { type: 'boolean', default: true, describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat' })
-    .option('datapath', { type: 'string', coerce: lastValue, requiresArg: true, describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}` });
+    .option('filename', {
+      alias: 'f',
+      type: 'string',
+      coerce: everyValue,
+      requiresArg: true,
+      describe:
+        'Read objects from a YAML/JSON file, a directory of them, or - for stdin, instead of the cluster (repeatable or comma-separated)',
+    })
+    .option('kubeconfig', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: 'Path to the kubeconfig file',
+    })
+    .option('context', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: 'The kubeconfig context to use',
+    })
+    .option('cluster', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: "The kubeconfig cluster to use (replaces the context's)",
+    })
+    .option('user', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: "The kubeconfig user to use (replaces the context's)",
+    })
+    .option('request-timeout', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: '0',
+      describe:
+        'How long to wait for each API request (1s, 2m, 3h; 0: no overall bound, but 30s to connect, 10s for TLS and 32s for the answer to start, as kubectl)',
+    })
+    .option('chunk-size', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: '500',
+      describe: 'List large collections in pages of this many objects (0 disables paging)',
+    })
+    .option('default-snat', {
+      type: 'boolean',
+      default: true,
+      describe: 'GKE default SNAT is on; pass --no-default-snat for clusters created with --disable-default-snat',
+    })
+    .option('datapath', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: `Use these datapath mechanisms instead of detecting them (comma-separated): ${DATAPATH_NAMES.join(', ')}`,
+    });
 }
 
 export function withSelectionFlags<T>(y: Argv<T>) {
   return y
-    .option('namespace', { alias: 'n', type: 'string', coerce: lastValue, requiresArg: true, describe: 'The namespace (default: the context\'s, or "default")' })
-    .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Look at pods in all namespaces' })
-    .option('selector', { alias: 'l', type: 'string', coerce: lastValue, requiresArg: true, describe: 'Label selector, e.g. -l app=web,tier!=db' });
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: 'The namespace (default: the context\'s, or "default")',
+    })
+    .option('all-namespaces', {
+      alias: 'A',
+      type: 'boolean',
+      default: false,
+      describe: 'Look at pods in all namespaces',
+    })
+    .option('selector', {
+      alias: 'l',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: 'Label selector, e.g. -l app=web,tier!=db',
+    });
 }
 
 export function withQueryFlags<T>(y: Argv<T>) {
-  return withAddressFlags(y)
-    .option('to', { type: 'string', coerce: everyValue, requiresArg: true, describe: `Destination HOST[:PORT][/PROTO]: HOST an IP, CIDR, hostname or class: ${CLASS_HELP}; IPv6 with a port in brackets; PROTO tcp (default), udp or sctp (repeatable or comma-separated; default: ${DEFAULT_DESTINATIONS.join(', ')})` });
+  return withAddressFlags(y).option('to', {
+    type: 'string',
+    coerce: everyValue,
+    requiresArg: true,
+    describe: `Destination HOST[:PORT][/PROTO]: HOST an IP, CIDR, hostname or class: ${CLASS_HELP}; IPv6 with a port in brackets; PROTO tcp (default), udp or sctp (repeatable or comma-separated; default: ${DEFAULT_DESTINATIONS.join(', ')})`,
+  });
 }
 
 /** What the cluster does not show about addresses; verify takes these but not --to (its destination is --echo). */
 export function withAddressFlags<T>(y: Argv<T>) {
   return y
-    .option('nat-ip', { type: 'string', coerce: valuesToCheck, requiresArg: true, describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway); give it once' })
-    .option('vpc-cidr', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'A VPC/VNet range, which the cluster does not show (repeatable or comma-separated)' });
+    .option('nat-ip', {
+      type: 'string',
+      coerce: valuesToCheck,
+      requiresArg: true,
+      describe: 'The address NATed internet traffic leaves with (Cloud NAT, NAT gateway); give it once',
+    })
+    .option('vpc-cidr', {
+      type: 'string',
+      coerce: everyValue,
+      requiresArg: true,
+      describe: 'A VPC/VNet range, which the cluster does not show (repeatable or comma-separated)',
+    });
 }
 
 export function withOutputFlag<T>(y: Argv<T>) {
-  return y.option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${OUTPUT_FORMATS.join('|')}` });
+  return y.option('output', {
+    alias: 'o',
+    type: 'string',
+    coerce: lastValue,
+    requiresArg: true,
+    default: 'table',
+    describe: `Output format: ${OUTPUT_FORMATS.join('|')}`,
+  });
 }
 
 interface RawArgs {
@@ -94,7 +183,9 @@ interface RawArgs {
 export function toSourceOptions(args: RawArgs): SourceOptions {
   const chunkSize = wholeNumber(args.chunkSize ?? '500', 'chunk-size', 0);
   const options: SourceOptions = {
-    files: listValues(args.filename ?? [], 'filename'), noDefaultSnat: args.defaultSnat === false, chunkSize,
+    files: listValues(args.filename ?? [], 'filename'),
+    noDefaultSnat: args.defaultSnat === false,
+    chunkSize,
     requestTimeoutMs: parseRequestTimeout(args.requestTimeout ?? '0', 'request-timeout'),
   };
   for (const key of ['kubeconfig', 'context', 'cluster', 'user'] as const) {
@@ -103,15 +194,21 @@ export function toSourceOptions(args: RawArgs): SourceOptions {
   }
   if (args.datapath !== undefined) options.datapath = toDatapathNames(args.datapath);
   if (options.files.length > 0 && (options.kubeconfig || options.context || options.cluster || options.user)) {
-    throw new UsageError('--filename reads objects from files; it cannot be combined with --kubeconfig, --context, --cluster or --user');
+    throw new UsageError(
+      '--filename reads objects from files; it cannot be combined with --kubeconfig, --context, --cluster or --user',
+    );
   }
   return options;
 }
 
 function toDatapathNames(text: string): string[] {
-  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.find((n) => !DATAPATH_NAMES.includes(n));
-  if (unknown || names.length === 0) throw new FlagError('datapath', `"${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
+  if (unknown || names.length === 0)
+    throw new FlagError('datapath', `"${unknown ?? text}" is not one of ${DATAPATH_NAMES.join(', ')}`);
   return names;
 }
 
@@ -119,7 +216,8 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
 
 /** A whole number flag (--chunk-size, --parallel), as typed: yargs' numbers turn "abc" into NaN. */
 export function wholeNumber(text: string, flag: string, min: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new FlagError(flag, `"${text}" is not a whole number >= ${min}`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min)
+    throw new FlagError(flag, `"${text}" is not a whole number >= ${min}`);
   return Number(text);
 }
 
@@ -129,7 +227,11 @@ export function wholeNumber(text: string, flag: string, min: number): number {
  */
 export function listValues(values: readonly string[], flag: string): string[] {
   const items = values.flatMap((v) => v.split(',')).map((v) => v.trim());
-  if (items.some((v) => v === '')) throw new FlagError(flag, `empty value${values.length > 0 ? ` in ${values.map((v) => JSON.stringify(v)).join(', ')}` : ''}`);
+  if (items.some((v) => v === ''))
+    throw new FlagError(
+      flag,
+      `empty value${values.length > 0 ? ` in ${values.map((v) => JSON.stringify(v)).join(', ')}` : ''}`,
+    );
   return items;
 }
 
@@ -145,10 +247,14 @@ export function parseRequestTimeout(text: string, flag = 'request-timeout'): num
 }
 
 export function toSelectionOptions(args: RawArgs): SelectionOptions {
-  if (args.allNamespaces && args.namespace) throw new UsageError('--namespace and --all-namespaces cannot be used together');
+  if (args.allNamespaces && args.namespace)
+    throw new UsageError('--namespace and --all-namespaces cannot be used together');
   const parsed = parseLabelSelector(args.selector ?? '');
   if ('error' in parsed) throw new UsageError(parsed.error);
-  const options: SelectionOptions = { allNamespaces: args.allNamespaces === true, selector: args.selector ? parsed.selector : [] };
+  const options: SelectionOptions = {
+    allNamespaces: args.allNamespaces === true,
+    selector: args.selector ? parsed.selector : [],
+  };
   if (args.namespace) options.namespace = args.namespace;
   if (args.selector) options.selectorText = args.selector;
   return options;
@@ -160,7 +266,11 @@ export function toQuery(args: RawArgs, destinations: Destination[]): Query {
   const natIPs = args.natIp ?? [];
   // One NAT address per query: the engine has one, and a second --nat-ip (another family, a
   // typo) must not silently replace the first.
-  if (natIPs.length > 1) throw new FlagError('nat-ip', `given ${natIPs.length} times (${natIPs.join(', ')}): give the one address NATed traffic leaves with`);
+  if (natIPs.length > 1)
+    throw new FlagError(
+      'nat-ip',
+      `given ${natIPs.length} times (${natIPs.join(', ')}): give the one address NATed traffic leaves with`,
+    );
   const natIP = natIPs[0];
   if (natIP !== undefined) {
     if (!parseIp(natIP)) throw new FlagError('nat-ip', `"${natIP}" is not an IP address`);
@@ -178,14 +288,20 @@ export function toOutputFormat(args: RawArgs): OutputFormat {
 }
 
 /** kubectl's template formats: none is implemented, as JSON and jq do the same. */
-const TEMPLATE_FORMATS = /^(jsonpath|jsonpath-file|jsonpath-as-json|go-template|go-template-file|template|templatefile|custom-columns|custom-columns-file)(=|$)/;
+const TEMPLATE_FORMATS =
+  /^(jsonpath|jsonpath-file|jsonpath-as-json|go-template|go-template-file|template|templatefile|custom-columns|custom-columns-file)(=|$)/;
 
 /** A command's -o value; kubectl's formats it does not have are refused with what to use instead. */
 export function toOutput<T extends string>(allowed: readonly T[], value: string): T {
   const template = TEMPLATE_FORMATS.exec(value)?.[1];
   if (template !== undefined) {
-    const json = allowed.some((a) => a === 'json') ? ': use -o json and jq instead, e.g. -o json | jq -r \'.items[]\'' : '';
-    throw new FlagError('output', `"${template}" is a kubectl format kubectl-egress does not implement${json} (formats: ${allowed.join(', ')})`);
+    const json = allowed.some((a) => a === 'json')
+      ? ": use -o json and jq instead, e.g. -o json | jq -r '.items[]'"
+      : '';
+    throw new FlagError(
+      'output',
+      `"${template}" is a kubectl format kubectl-egress does not implement${json} (formats: ${allowed.join(', ')})`,
+    );
   }
   return oneOf(allowed, value, '--output');
 }

@@ -39,7 +39,11 @@ export async function collectPaced<T>(items: Iterable<T>, pacer = new Pacer()): 
 }
 
 /** Writes each piece, with event loop turns between them. */
-export async function writePaced(pieces: Iterable<string>, write: (text: string) => void, pacer = new Pacer()): Promise<void> {
+export async function writePaced(
+  pieces: Iterable<string>,
+  write: (text: string) => void,
+  pacer = new Pacer(),
+): Promise<void> {
   for (const piece of pieces) {
     write(piece);
     if (pacer.due()) await pacer.turn();

@@ -46,9 +46,19 @@ export async function connectCluster(source: SourceOptions): Promise<ClusterConn
 }
 
 /** `cluster`: one already connected (verify's, which it probes), read unless there are -f files. */
-export async function loadSnapshot(source: SourceOptions, selection: SelectionOptions, io: Io, cluster?: ClusterConnection): Promise<LoadedSnapshot> {
+export async function loadSnapshot(
+  source: SourceOptions,
+  selection: SelectionOptions,
+  io: Io,
+  cluster?: ClusterConnection,
+): Promise<LoadedSnapshot> {
   const { objects, gaps, allPods, defaultNamespace } = await loadObjects(source, selection, io, cluster);
-  const options = { noDefaultSnat: source.noDefaultSnat, gaps, allPods, ...(source.datapath ? { datapath: source.datapath } : {}) };
+  const options = {
+    noDefaultSnat: source.noDefaultSnat,
+    gaps,
+    allPods,
+    ...(source.datapath ? { datapath: source.datapath } : {}),
+  };
   // Building takes most of a second for 150,000 pods: Ctrl-C is handled before and after it.
   await turn();
   const snapshot = buildSnapshot(objects, options);
@@ -56,7 +66,12 @@ export async function loadSnapshot(source: SourceOptions, selection: SelectionOp
   return { snapshot, defaultNamespace };
 }
 
-export async function loadObjects(source: SourceOptions, selection: SelectionOptions, io: Io, cluster?: ClusterConnection): Promise<LoadedObjects> {
+export async function loadObjects(
+  source: SourceOptions,
+  selection: SelectionOptions,
+  io: Io,
+  cluster?: ClusterConnection,
+): Promise<LoadedObjects> {
   if (source.files.length > 0) return { ...(await readObjectFiles(source.files, io)), defaultNamespace: 'default' };
   const { client, defaultNamespace } = cluster ?? (await connectCluster(source));
   const { readCluster } = await import('../cluster/read.ts');
@@ -81,6 +96,8 @@ function requireLiveReadRuntime(): void {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const { major: needMajor, minor: needMinor } = LIVE_READ_NODE;
   if (major < needMajor || (major === needMajor && minor < needMinor)) {
-    throw new ClusterError(`reading a live cluster needs Node.js >= ${needMajor}.${needMinor} (this is ${process.version}); run \`npm ci\` in the kubectl-egress checkout, or use -f FILE`);
+    throw new ClusterError(
+      `reading a live cluster needs Node.js >= ${needMajor}.${needMinor} (this is ${process.version}); run \`npm ci\` in the kubectl-egress checkout, or use -f FILE`,
+    );
   }
 }

@@ -26,14 +26,19 @@ export class TextDecoding {
     } catch (error) {
       // TextDecoder's fatal mode throws a TypeError on bytes that are not in its encoding.
       if (!(error instanceof TypeError)) throw error;
-      throw new InputError(`${this.origin}: not a text file: invalid ${this.decoder.encoding.toUpperCase()} near byte ${this.offset} (kubectl reads UTF-8, or UTF-16 with a byte order mark)`);
+      throw new InputError(
+        `${this.origin}: not a text file: invalid ${this.decoder.encoding.toUpperCase()} near byte ${this.offset} (kubectl reads UTF-8, or UTF-16 with a byte order mark)`,
+      );
     }
   }
 
   /** Text as it came (standard input), refused if it holds NUL characters. */
   checked(text: string): string {
     const nul = text.indexOf('\u0000');
-    if (nul >= 0) throw new InputError(`${this.origin}: not a text file: it holds NUL characters (a binary file, or UTF-16 without a byte order mark?)`);
+    if (nul >= 0)
+      throw new InputError(
+        `${this.origin}: not a text file: it holds NUL characters (a binary file, or UTF-16 without a byte order mark?)`,
+      );
     return text;
   }
 }

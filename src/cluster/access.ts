@@ -23,7 +23,11 @@ export interface ResourceAttributes {
 }
 
 export async function canI(client: ApiClient, attributes: ResourceAttributes): Promise<boolean | undefined> {
-  const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attributes } };
+  const review = {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: { resourceAttributes: attributes },
+  };
   try {
     const answer = await client.post<AccessReview>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review);
     return answer.status?.allowed === true;
@@ -47,7 +51,10 @@ interface ApiGroup {
  * knows), else neither (the API is not served, so none of its objects exist) — unless discovery
  * itself was refused (`refused`), which says nothing about what exists.
  */
-export async function discoverVersion(client: ApiClient, spec: ResourceSpec): Promise<{ served?: string; unknown?: string[]; refused?: true }> {
+export async function discoverVersion(
+  client: ApiClient,
+  spec: ResourceSpec,
+): Promise<{ served?: string; unknown?: string[]; refused?: true }> {
   let refused = false;
   const lists = async (version: string) => {
     const found = await getIfVisible<ResourceList>(client, `/apis/${spec.group}/${version}`);
@@ -57,10 +64,10 @@ export async function discoverVersion(client: ApiClient, spec: ResourceSpec): Pr
   for (const version of spec.versions) if (await lists(version)) return { served: version };
   const group = await getIfVisible<ApiGroup>(client, `/apis/${spec.group}`);
   if (group === FORBIDDEN) refused = true;
-  const others = group === FORBIDDEN ? [] : (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
+  const others =
+    group === FORBIDDEN ? [] : (group?.versions ?? []).map((v) => v.version).filter((v) => !spec.versions.includes(v));
   const unknown: string[] = [];
   for (const version of others) if (await lists(version)) unknown.push(version);
   if (unknown.length > 0) return { unknown };
   return refused ? { refused: true } : {};
 }
-

@@ -40,9 +40,15 @@ export interface AgentPodReads {
  * targetNodes: the nodes of the pods asked about, or undefined to read every pod (all namespaces
  * asked, or more nodes than NODE_LISTS_UP_TO).
  */
-export async function readAgentPods(namespace: string, daemonSets: Promise<readonly KubeObject[]>, targetNodes: Promise<readonly string[] | undefined>, reads: AgentPodReads): Promise<readonly KubeObject[]> {
+export async function readAgentPods(
+  namespace: string,
+  daemonSets: Promise<readonly KubeObject[]>,
+  targetNodes: Promise<readonly string[] | undefined>,
+  reads: AgentPodReads,
+): Promise<readonly KubeObject[]> {
   const nodes = await targetNodes;
-  if (nodes === undefined || EVERY_POD_NAMESPACES.has(namespace) || (await reads.mayList()) === false) return reads.all();
+  if (nodes === undefined || EVERY_POD_NAMESPACES.has(namespace) || (await reads.mayList()) === false)
+    return reads.all();
   const [agents, pods] = await Promise.all([daemonSets, podsOn(nodes, reads.onNode)]);
   // An agent with no live pod on these nodes: the whole read says it does not run there when it
   // has pods elsewhere, while these pods alone would leave config/ to infer where it runs from its
@@ -50,7 +56,10 @@ export async function readAgentPods(namespace: string, daemonSets: Promise<reado
   return agents.every((ds) => pods.some((pod) => ownedBy(pod, ds))) ? pods : reads.all();
 }
 
-async function podsOn(nodes: readonly string[], onNode: (node: string) => Promise<readonly KubeObject[]>): Promise<KubeObject[]> {
+async function podsOn(
+  nodes: readonly string[],
+  onNode: (node: string) => Promise<readonly KubeObject[]>,
+): Promise<KubeObject[]> {
   // In the nodes' order whatever order the answers come in, so a snapshot's items are too.
   const lists: (readonly KubeObject[])[] = [];
   let next = 0;
@@ -71,7 +80,8 @@ export function nodesOf(pods: readonly KubeObject[], pod?: string): readonly str
   const nodes = new Set<string>();
   for (const p of pods) {
     const node = (p as { spec?: { nodeName?: unknown } }).spec?.nodeName;
-    if ((pod === undefined || p.metadata.name === pod) && typeof node === 'string' && node && !isTerminated(p)) nodes.add(node);
+    if ((pod === undefined || p.metadata.name === pod) && typeof node === 'string' && node && !isTerminated(p))
+      nodes.add(node);
   }
   return nodes.size > NODE_LISTS_UP_TO ? undefined : [...nodes].sort();
 }

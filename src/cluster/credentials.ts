@@ -38,7 +38,9 @@ export class CredentialSource {
   constructor(kc: KubeConfig) {
     this.kc = kc;
     for (const auth of (kc as unknown as KubeConfigInternals).authenticators ?? []) {
-      if (typeof auth.execFn === 'function') auth.execFn = ((command: string, args: string[] | undefined, options: SpawnOptions) => this.run(command, args, options)) as typeof spawn;
+      if (typeof auth.execFn === 'function')
+        auth.execFn = ((command: string, args: string[] | undefined, options: SpawnOptions) =>
+          this.run(command, args, options)) as typeof spawn;
     }
   }
 
@@ -59,7 +61,9 @@ export class CredentialSource {
     } catch (error) {
       if (error instanceof TypeError && !this.kc.getCurrentUser()?.exec) {
         // Buffer.from on a number or map: client-node does not check the fields' types.
-        throw new ClusterError(`user "${this.kc.getCurrentUser()?.name ?? ''}" or its cluster has a credential field of the wrong type (certificate and key data, token and paths are strings)`);
+        throw new ClusterError(
+          `user "${this.kc.getCurrentUser()?.name ?? ''}" or its cluster has a credential field of the wrong type (certificate and key data, token and paths are strings)`,
+        );
       }
       throw new ClusterError(describeCredentialError(error, this.kc));
     }
@@ -70,7 +74,9 @@ export class CredentialSource {
     const command = (this.kc.getCurrentUser()?.exec as { command?: string } | undefined)?.command ?? 'exec';
     const expired = () => {
       for (const plugin of this.plugins) plugin.kill('SIGKILL');
-      return new ClusterError(`exec credential plugin "${command}" did not finish within ${timeoutMs / 1000}s (--request-timeout)`);
+      return new ClusterError(
+        `exec credential plugin "${command}" did not finish within ${timeoutMs / 1000}s (--request-timeout)`,
+      );
     };
     if (signal.aborted) return Promise.reject(expired());
     return new Promise((resolve, reject) => {
@@ -89,11 +95,20 @@ export class CredentialSource {
   private run(command: string, args: string[] | undefined, options: SpawnOptions): ChildProcess {
     const exec = (this.kc.getCurrentUser()?.exec ?? {}) as ExecConfig;
     const terminal = process.stdin.isTTY === true;
-    if (exec.interactiveMode === 'Always' && !terminal) throw new Error('exec plugin cannot support interactive mode: standard input is not a terminal');
+    if (exec.interactiveMode === 'Always' && !terminal)
+      throw new Error('exec plugin cannot support interactive mode: standard input is not a terminal');
     const interactive = exec.interactiveMode !== 'Never' && terminal;
-    const info = { apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive, ...(exec.provideClusterInfo ? { cluster: clusterInfo(this.kc) } : {}) } };
+    const info = {
+      apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: { interactive, ...(exec.provideClusterInfo ? { cluster: clusterInfo(this.kc) } : {}) },
+    };
     const env = { ...(options.env ?? process.env), KUBERNETES_EXEC_INFO: JSON.stringify(info) };
-    const child = spawn(command, args ?? [], { ...options, env, stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args ?? [], {
+      ...options,
+      env,
+      stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     return this.track(child);
   }
@@ -136,12 +151,17 @@ function clusterInfo(kc: KubeConfig): Record<string, unknown> {
 
 function headersOf(kc: KubeConfig, options: RequestOptions): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key] = String(value);
+  for (const [key, value] of Object.entries(options.headers ?? {}))
+    if (value !== undefined) headers[key] = String(value);
   const user = kc.getCurrentUser();
-  if (user?.username) headers['Authorization'] = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  if (user?.username)
+    headers['Authorization'] = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
   // What an HTTP header may carry (RFC 9110 field-value); undici would only say "invalid … header".
   for (const [key, value] of Object.entries(headers)) {
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new ClusterError(`the ${key === 'Authorization' ? 'token or password' : key} of user "${user?.name ?? ''}" holds characters an HTTP header cannot carry`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value))
+      throw new ClusterError(
+        `the ${key === 'Authorization' ? 'token or password' : key} of user "${user?.name ?? ''}" holds characters an HTTP header cannot carry`,
+      );
   }
   return headers;
 }

@@ -47,9 +47,17 @@ export interface DispatcherOptions {
  * `bounds`: kubectl's, unless a test needs shorter ones. The wait for an answer to start is each
  * request's own (http.ts: bounded for most, not for lists, as kubectl).
  */
-export function createDispatcher({ tls, proxyUrl }: DispatcherOptions, bounds: ConnectBounds = KUBECTL_BOUNDS): Dispatcher {
+export function createDispatcher(
+  { tls, proxyUrl }: DispatcherOptions,
+  bounds: ConnectBounds = KUBECTL_BOUNDS,
+): Dispatcher {
   // Keep-alive probes every 30 s, as client-go's dialer.
-  if (proxyUrl) return new ProxyAgent({ uri: proxyUrl, requestTls: tls, connect: { keepAlive: true, keepAliveInitialDelay: 30_000 } });
+  if (proxyUrl)
+    return new ProxyAgent({
+      uri: proxyUrl,
+      requestTls: tls,
+      connect: { keepAlive: true, keepAliveInitialDelay: 30_000 },
+    });
   return new Agent({ connect: phasedConnector(tls, bounds) });
 }
 
@@ -58,7 +66,13 @@ function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildCo
   const tcp = buildConnector({ timeout: bounds.dialMs, keepAlive: true, keepAliveInitialDelay: 30_000 });
   return (options, callback) => {
     tcp({ ...options, protocol: 'http:' }, (error, socket) => {
-      if (error || !socket) return callback(isUndiciConnectTimeout(error) ? new ConnectPhaseTimeout('connect', bounds.dialMs) : (error ?? new Error('no socket')), null);
+      if (error || !socket)
+        return callback(
+          isUndiciConnectTimeout(error)
+            ? new ConnectPhaseTimeout('connect', bounds.dialMs)
+            : (error ?? new Error('no socket')),
+          null,
+        );
       if (options.protocol !== 'https:') return callback(null, socket);
       const host = options.hostname.replace(/^\[|\]$/g, '');
       const servername = tls.servername ?? (isIP(host) ? undefined : host);
@@ -79,7 +93,10 @@ function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildCo
         secure.destroy();
         callback(failure, null);
       };
-      const timer = setTimeout(() => settle(new ConnectPhaseTimeout('tls', bounds.tlsHandshakeMs)), bounds.tlsHandshakeMs);
+      const timer = setTimeout(
+        () => settle(new ConnectPhaseTimeout('tls', bounds.tlsHandshakeMs)),
+        bounds.tlsHandshakeMs,
+      );
       timer.unref();
       secure.once('error', settle);
       secure.once('secureConnect', () => settle(null));

@@ -93,7 +93,14 @@ export class ApiClient {
     return this.request<string>('GET', path, query, undefined, 'text');
   }
 
-  private async request<T>(method: Method, path: string, query: Record<string, string | undefined>, body?: unknown, as: 'json' | 'text' = 'json', wait: Wait = 'bounded'): Promise<T> {
+  private async request<T>(
+    method: Method,
+    path: string,
+    query: Record<string, string | undefined>,
+    body?: unknown,
+    as: 'json' | 'text' = 'json',
+    wait: Wait = 'bounded',
+  ): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     const { timeoutMs } = this.options;
@@ -104,15 +111,19 @@ export class ApiClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     try {
       const sent = request(url, {
-        method, headers, dispatcher: this.dispatcherFor(credentials),
+        method,
+        headers,
+        dispatcher: this.dispatcherFor(credentials),
         // 0: no bound of undici's own; the --request-timeout signal still bounds the whole request.
-        headersTimeout: wait === 'list' || timeoutMs > 0 ? 0 : (this.options.answerStartMs ?? RESPONSE_HEADERS_TIMEOUT_MS),
+        headersTimeout:
+          wait === 'list' || timeoutMs > 0 ? 0 : (this.options.answerStartMs ?? RESPONSE_HEADERS_TIMEOUT_MS),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
       const response = await untilAborted(sent, signal);
       const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) return (as === 'text' ? text : this.parsed(text)) as T;
+      if (response.statusCode >= 200 && response.statusCode < 300)
+        return (as === 'text' ? text : this.parsed(text)) as T;
       throw statusError(response.statusCode, text);
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError) throw error;
@@ -125,7 +136,9 @@ export class ApiClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new ClusterError(`the server at ${this.server} answered with something that is not JSON (${JSON.stringify(text.trim().slice(0, 40))}…): is this the API server's address?`);
+      throw new ClusterError(
+        `the server at ${this.server} answered with something that is not JSON (${JSON.stringify(text.trim().slice(0, 40))}…): is this the API server's address?`,
+      );
     }
   }
 

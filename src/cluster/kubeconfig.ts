@@ -39,7 +39,10 @@ export function loadKubeconfig(options: KubeconfigOptions, environment: Kubeconf
 }
 
 /** The context, cluster and user names of the merged kubeconfig files (none when there are no files), for shell completion. */
-export function kubeconfigNames(options: Pick<KubeconfigOptions, 'kubeconfig'>, environment: KubeconfigEnvironment): Record<'contexts' | 'clusters' | 'users', string[]> {
+export function kubeconfigNames(
+  options: Pick<KubeconfigOptions, 'kubeconfig'>,
+  environment: KubeconfigEnvironment,
+): Record<'contexts' | 'clusters' | 'users', string[]> {
   const files = kubeconfigFiles(options, environment);
   const kc = files.length > 0 ? mergeFiles(files) : new KubeConfig();
   const names = (items: { name: string }[]) => items.map((i) => i.name).sort();
@@ -48,7 +51,8 @@ export function kubeconfigNames(options: Pick<KubeconfigOptions, 'kubeconfig'>, 
 
 function kubeconfigFiles(options: KubeconfigOptions, { env, home, pathDelimiter }: KubeconfigEnvironment): string[] {
   if (options.kubeconfig) {
-    if (!existsSync(options.kubeconfig)) throw new ClusterError(`cannot load kubeconfig: ${options.kubeconfig} does not exist`);
+    if (!existsSync(options.kubeconfig))
+      throw new ClusterError(`cannot load kubeconfig: ${options.kubeconfig} does not exist`);
     return [options.kubeconfig];
   }
   // Like clientcmd, KUBECONFIG entries that do not exist are skipped.
@@ -68,7 +72,10 @@ function mergeFiles(files: string[]): KubeConfig {
       kc.loadFromFile(file);
     } catch (error) {
       // client-node reads fields without checking their types: its TypeErrors say nothing a user can act on.
-      const why = error instanceof TypeError ? 'an entry or field is null or of the wrong type (clusters, users and contexts are lists of maps with a name; server, paths and names are strings)' : (error as Error).message.split('\n')[0];
+      const why =
+        error instanceof TypeError
+          ? 'an entry or field is null or of the wrong type (clusters, users and contexts are lists of maps with a name; server, paths and names are strings)'
+          : (error as Error).message.split('\n')[0];
       throw new ClusterError(`cannot load kubeconfig ${file}: ${why}`);
     }
     for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
@@ -77,14 +84,21 @@ function mergeFiles(files: string[]): KubeConfig {
     currentContext ||= kc.getCurrentContext() ?? '';
   }
   const merged = new KubeConfig();
-  merged.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  merged.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   return merged;
 }
 
 /** Like clientcmd's InClusterConfig: only inside a pod (service host set and token mounted). */
 function inClusterConfig({ env, inClusterRoot = '' }: KubeconfigEnvironment): KubeConfig {
   if (!env['KUBERNETES_SERVICE_HOST'] || !existsSync(`${inClusterRoot}${IN_CLUSTER_TOKEN}`)) {
-    throw new ClusterError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or read objects from a file with -f');
+    throw new ClusterError(
+      'no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or read objects from a file with -f',
+    );
   }
   const kc = new KubeConfig();
   kc.loadFromCluster(inClusterRoot);
@@ -94,18 +108,36 @@ function inClusterConfig({ env, inClusterRoot = '' }: KubeconfigEnvironment): Ku
 /** --context picks a context; --cluster and --user replace the ones it names, as in kubectl. */
 function applyOverrides(kc: KubeConfig, options: KubeconfigOptions): void {
   const name = options.context ?? kc.getCurrentContext();
-  if (options.context && !kc.getContextObject(options.context)) throw new ClusterError(`context "${options.context}" does not exist in the kubeconfig`);
-  if (options.cluster && !kc.getCluster(options.cluster)) throw new ClusterError(`cluster "${options.cluster}" does not exist in the kubeconfig`);
-  if (options.user && !kc.getUser(options.user)) throw new ClusterError(`user "${options.user}" does not exist in the kubeconfig`);
+  if (options.context && !kc.getContextObject(options.context))
+    throw new ClusterError(`context "${options.context}" does not exist in the kubeconfig`);
+  if (options.cluster && !kc.getCluster(options.cluster))
+    throw new ClusterError(`cluster "${options.cluster}" does not exist in the kubeconfig`);
+  if (options.user && !kc.getUser(options.user))
+    throw new ClusterError(`user "${options.user}" does not exist in the kubeconfig`);
   const context = name ? kc.getContextObject(name) : null;
   if (!context && !(options.cluster && options.user)) {
-    throw new ClusterError(name ? `context "${name}" does not exist in the kubeconfig` : 'the kubeconfig has no current-context: pass --context');
+    throw new ClusterError(
+      name
+        ? `context "${name}" does not exist in the kubeconfig`
+        : 'the kubeconfig has no current-context: pass --context',
+    );
   }
-  const effective: Context = { name: name || 'kubectl-egress', cluster: options.cluster ?? context!.cluster, user: options.user ?? context!.user, ...(context?.namespace ? { namespace: context.namespace } : {}) };
+  const effective: Context = {
+    name: name || 'kubectl-egress',
+    cluster: options.cluster ?? context!.cluster,
+    user: options.user ?? context!.user,
+    ...(context?.namespace ? { namespace: context.namespace } : {}),
+  };
   kc.contexts = [...kc.getContexts().filter((c) => c.name !== effective.name), effective];
   kc.setCurrentContext(effective.name);
-  if (!kc.getCurrentCluster()) throw new ClusterError(`context "${effective.name}" names cluster "${effective.cluster}", which does not exist in the kubeconfig`);
-  if (!kc.getCurrentUser()) throw new ClusterError(`context "${effective.name}" names user "${effective.user}", which does not exist in the kubeconfig`);
+  if (!kc.getCurrentCluster())
+    throw new ClusterError(
+      `context "${effective.name}" names cluster "${effective.cluster}", which does not exist in the kubeconfig`,
+    );
+  if (!kc.getCurrentUser())
+    throw new ClusterError(
+      `context "${effective.name}" names user "${effective.user}", which does not exist in the kubeconfig`,
+    );
 }
 
 /** The cluster's server, checked as Go's url.Parse and dialer would: http or https, a port that exists. */
@@ -123,15 +155,20 @@ function checkServerURL(kc: KubeConfig): void {
   } catch {
     throw new ClusterError(`${where} is not a valid URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ClusterError(`${where} must start with https:// or http://`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ClusterError(`${where} must start with https:// or http://`);
 }
 
 /** The kubeconfig's proxy-url, or the one HTTPS_PROXY/HTTP_PROXY gave: undici would only say "Invalid URL". */
 function checkProxyURL(kc: KubeConfig): void {
   const proxyUrl: unknown = kc.getCurrentCluster()?.proxyUrl;
   if (proxyUrl === undefined || proxyUrl === null || proxyUrl === '') return;
-  const valid = typeof proxyUrl === 'string' && URL.canParse(proxyUrl) && /^(https?|socks5?):$/.test(new URL(proxyUrl).protocol);
-  if (!valid) throw new ClusterError(`the proxy URL ${JSON.stringify(proxyUrl)} (the kubeconfig's proxy-url, or HTTPS_PROXY/HTTP_PROXY) is not an http://, https:// or socks5:// URL`);
+  const valid =
+    typeof proxyUrl === 'string' && URL.canParse(proxyUrl) && /^(https?|socks5?):$/.test(new URL(proxyUrl).protocol);
+  if (!valid)
+    throw new ClusterError(
+      `the proxy URL ${JSON.stringify(proxyUrl)} (the kubeconfig's proxy-url, or HTTPS_PROXY/HTTP_PROXY) is not an http://, https:// or socks5:// URL`,
+    );
 }
 
 /** The namespace kubectl would use: the context's, else "default". */

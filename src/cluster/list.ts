@@ -26,7 +26,12 @@ interface ListBody {
 
 const MAX_RESTARTS = 3;
 
-export async function listAll(client: ApiClient, spec: ResourceSpec, version: string, options: ListOptions): Promise<KubeObject[]> {
+export async function listAll(
+  client: ApiClient,
+  spec: ResourceSpec,
+  version: string,
+  options: ListOptions,
+): Promise<KubeObject[]> {
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
     try {
       return await listOnce(client, spec, version, options);
@@ -34,10 +39,17 @@ export async function listAll(client: ApiClient, spec: ResourceSpec, version: st
       if (!(error instanceof ApiStatusError && error.status === 410)) throw error;
     }
   }
-  throw new ClusterError(`listing ${resourceName(spec)} kept expiring (410 Gone) after ${MAX_RESTARTS} restarts; try a larger --chunk-size`);
+  throw new ClusterError(
+    `listing ${resourceName(spec)} kept expiring (410 Gone) after ${MAX_RESTARTS} restarts; try a larger --chunk-size`,
+  );
 }
 
-async function listOnce(client: ApiClient, spec: ResourceSpec, version: string, options: ListOptions): Promise<KubeObject[]> {
+async function listOnce(
+  client: ApiClient,
+  spec: ResourceSpec,
+  version: string,
+  options: ListOptions,
+): Promise<KubeObject[]> {
   const path = collectionPath(spec, version, options.namespace);
   const apiVersion = apiVersionOf(spec, version);
   const objects: KubeObject[] = [];

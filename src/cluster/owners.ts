@@ -14,18 +14,37 @@ const PARALLEL = 8;
  * Owners only group pods into workloads (no address depends on them), so a refused GET leaves the
  * pod grouped by the owner it names and is reported as a gap (a warning), never as `unknown`.
  */
-export async function resolveOwners(client: ApiClient, pods: readonly KubeObject[], gaps: ReadGap[] = []): Promise<KubeObject[]> {
-  const wanted = new Map<string, { path: string; apiVersion: string; kind: string; resource: string; namespace: string }>();
+export async function resolveOwners(
+  client: ApiClient,
+  pods: readonly KubeObject[],
+  gaps: ReadGap[] = [],
+): Promise<KubeObject[]> {
+  const wanted = new Map<
+    string,
+    { path: string; apiVersion: string; kind: string; resource: string; namespace: string }
+  >();
   for (const pod of pods) {
     const owner = controllerOf(pod.metadata.ownerReferences);
     const namespace = pod.metadata.namespace ?? 'default';
     if (!owner) continue;
     const hash = pod.metadata.labels?.['pod-template-hash'];
     if (owner.kind === 'ReplicaSet' && !(hash && owner.name.endsWith(`-${hash}`))) {
-      wanted.set(`rs/${namespace}/${owner.name}`, { path: `/apis/apps/v1/namespaces/${namespace}/replicasets/${owner.name}`, apiVersion: 'apps/v1', kind: 'ReplicaSet', resource: 'replicasets.apps', namespace });
+      wanted.set(`rs/${namespace}/${owner.name}`, {
+        path: `/apis/apps/v1/namespaces/${namespace}/replicasets/${owner.name}`,
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        resource: 'replicasets.apps',
+        namespace,
+      });
     }
     if (owner.kind === 'Job') {
-      wanted.set(`job/${namespace}/${owner.name}`, { path: `/apis/batch/v1/namespaces/${namespace}/jobs/${owner.name}`, apiVersion: 'batch/v1', kind: 'Job', resource: 'jobs.batch', namespace });
+      wanted.set(`job/${namespace}/${owner.name}`, {
+        path: `/apis/batch/v1/namespaces/${namespace}/jobs/${owner.name}`,
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        resource: 'jobs.batch',
+        namespace,
+      });
     }
   }
   const queue = [...wanted.values()];
@@ -47,4 +66,3 @@ export async function resolveOwners(client: ApiClient, pods: readonly KubeObject
   }
   return found;
 }
-

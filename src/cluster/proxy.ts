@@ -10,7 +10,10 @@ export function applyProxyFromEnvironment(kc: KubeConfig, env: NodeJS.ProcessEnv
   const cluster = kc.getCurrentCluster();
   if (!cluster || cluster.proxyUrl) return;
   const server = new URL(cluster.server);
-  const proxy = server.protocol === 'https:' ? env['HTTPS_PROXY'] ?? env['https_proxy'] : env['HTTP_PROXY'] ?? env['http_proxy'];
+  const proxy =
+    server.protocol === 'https:'
+      ? (env['HTTPS_PROXY'] ?? env['https_proxy'])
+      : (env['HTTP_PROXY'] ?? env['http_proxy']);
   if (!proxy || !useProxy(server, env['NO_PROXY'] ?? env['no_proxy'] ?? '')) return;
   const proxyUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
   kc.clusters = kc.getClusters().map((c) => (c.name === cluster.name ? { ...c, proxyUrl } : c));
@@ -22,15 +25,20 @@ export function useProxy(server: URL, noProxy: string): boolean {
   const port = server.port || (server.protocol === 'https:' ? '443' : '80');
   if (host === 'localhost') return false;
   const ip = singleAddress(host);
-  if (ip && (coverage(ip, [parseCidr('127.0.0.0/8')!.cidr, parseCidr('::1/128')!.cidr]) === 'all')) return false;
-  for (const raw of noProxy.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+  if (ip && coverage(ip, [parseCidr('127.0.0.0/8')!.cidr, parseCidr('::1/128')!.cidr]) === 'all') return false;
+  for (const raw of noProxy
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)) {
     if (raw === '*') return false;
     const cidr = parseCidr(raw);
     if (cidr && ip) {
       if (coverage(ip, [cidr.cidr]) === 'all') return false;
       continue;
     }
-    const [entryHost = '', entryPort] = raw.startsWith('[') ? [raw.slice(1, raw.indexOf(']')), raw.split(']:')[1]] : raw.split(':');
+    const [entryHost = '', entryPort] = raw.startsWith('[')
+      ? [raw.slice(1, raw.indexOf(']')), raw.split(']:')[1]]
+      : raw.split(':');
     if (entryPort && entryPort !== port) continue;
     // "foo.com" matches it and its subdomains; ".foo.com" and "*.foo.com" only subdomains.
     const subdomainsOnly = /^\*?\./.test(entryHost);

@@ -37,7 +37,8 @@ export async function readCluster(client: ApiClient, scope: ReadScope): Promise<
     return await readAll(client, scope);
   } catch (error) {
     // The reads run side by side: whichever fails first (a discovery request, say) says why.
-    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, 'reading the cluster', client.server));
+    if (error instanceof ApiStatusError)
+      throw new ClusterError(describeStatus(error, 'reading the cluster', client.server));
     throw error;
   }
 }
@@ -53,28 +54,43 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
   // and gateways pick their nodes by label among all of them.
   const namespaces = read(NAMESPACES);
   const targetPods = readTargetPods(client, scope);
-  const targetNodes = targetCoversAll(scope) ? Promise.resolve(undefined) : targetPods.then((pods) => nodesOf(pods, scope.pod), () => undefined);
+  const targetNodes = targetCoversAll(scope)
+    ? Promise.resolve(undefined)
+    : targetPods.then(
+        (pods) => nodesOf(pods, scope.pod),
+        () => undefined,
+      );
   const [pods, namespaceList, nodes, agents, custom] = await Promise.all([
     targetPods,
     namespaces,
     read(NODES),
     namespaces.then((list) => readAgentNamespaces(list, { client, scope, read, targetNodes })),
-    Promise.all([...CUSTOM_RESOURCES, ...POLICY_RESOURCES, SERVICE_CIDRS].map(async (spec) => {
-      const { served, unknown, refused } = await discoverVersion(client, spec);
-      if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
-      if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });
-      else gaps.push({ resource: resourceName(spec), reason: refused ? 'forbidden' : 'not-served' });
-      return [];
-    })),
+    Promise.all(
+      [...CUSTOM_RESOURCES, ...POLICY_RESOURCES, SERVICE_CIDRS].map(async (spec) => {
+        const { served, unknown, refused } = await discoverVersion(client, spec);
+        if (served) return read(spec, spec.namespaced ? scope.namespace : undefined, served);
+        if (unknown) gaps.push({ resource: resourceName(spec), reason: 'unknown-version', served: unknown.join(', ') });
+        else gaps.push({ resource: resourceName(spec), reason: refused ? 'forbidden' : 'not-served' });
+        return [];
+      }),
+    ),
   ]);
   const objects = [...pods, ...namespaceList, ...nodes, ...agents, ...custom.flat()];
   const egressServices = objects.filter((o) => o.kind === 'EgressService');
-  const [owners, egressServiceTargets] = await Promise.all([resolveOwners(client, pods, gaps), readEgressServiceTargets(client, egressServices, scope.chunkSize, gaps)]);
+  const [owners, egressServiceTargets] = await Promise.all([
+    resolveOwners(client, pods, gaps),
+    readEgressServiceTargets(client, egressServices, scope.chunkSize, gaps),
+  ]);
   objects.push(...owners, ...egressServiceTargets);
   return { objects, gaps: gaps.sort(compareGaps) };
 }
 
-type Read = (spec: ResourceSpec, namespace?: string, version?: string, fieldSelector?: string) => Promise<readonly KubeObject[]>;
+type Read = (
+  spec: ResourceSpec,
+  namespace?: string,
+  version?: string,
+  fieldSelector?: string,
+) => Promise<readonly KubeObject[]>;
 
 interface AgentReadContext {
   client: ApiClient;
@@ -85,32 +101,49 @@ interface AgentReadContext {
 }
 
 /** The agents' ConfigMaps and DaemonSets, and their own pods, which say which nodes they run on whatever pods the user asked about. */
-async function readAgentNamespaces(namespaces: readonly KubeObject[], { client, scope, read, targetNodes }: AgentReadContext): Promise<KubeObject[]> {
+async function readAgentNamespaces(
+  namespaces: readonly KubeObject[],
+  { client, scope, read, targetNodes }: AgentReadContext,
+): Promise<KubeObject[]> {
   // Without the namespace list every agent namespace may exist: each is read (a refusal there then
   // makes the datapath unknown, as it should, rather than an agent going unseen).
   const existing = new Set(namespaces.map((n) => n.metadata.name));
-  const agentNamespaces = namespaces === REFUSED ? AGENT_NAMESPACES : AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
-  const lists = await Promise.all(agentNamespaces.map(async (ns) => {
-    const daemonSets = read(DAEMONSETS, ns);
-    const agentPods = targetCoversAll(scope) ? [] : readAgentPods(ns, daemonSets, targetNodes, {
-      all: () => read(PODS, ns),
-      mayList: () => canList(client, PODS, ns),
-      onNode: (node) => read(PODS, ns, 'v1', `spec.nodeName=${node}`),
-    });
-    return (await Promise.all([read(CONFIGMAPS, ns), daemonSets, agentPods])).flat();
-  }));
+  const agentNamespaces =
+    namespaces === REFUSED
+      ? AGENT_NAMESPACES
+      : AGENT_NAMESPACES.filter((ns) => ns === 'kube-system' || existing.has(ns));
+  const lists = await Promise.all(
+    agentNamespaces.map(async (ns) => {
+      const daemonSets = read(DAEMONSETS, ns);
+      const agentPods = targetCoversAll(scope)
+        ? []
+        : readAgentPods(ns, daemonSets, targetNodes, {
+            all: () => read(PODS, ns),
+            mayList: () => canList(client, PODS, ns),
+            onNode: (node) => read(PODS, ns, 'v1', `spec.nodeName=${node}`),
+          });
+      return (await Promise.all([read(CONFIGMAPS, ns), daemonSets, agentPods])).flat();
+    }),
+  );
   return lists.flat();
 }
 
 async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<KubeObject[]> {
   const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
   if ((await canList(client, PODS, scope.namespace)) === false) {
-    throw new ClusterError(`forbidden: you may not list pods ${where}; the README lists the ClusterRole kubectl egress needs`);
+    throw new ClusterError(
+      `forbidden: you may not list pods ${where}; the README lists the ClusterRole kubectl egress needs`,
+    );
   }
   try {
-    return await listAll(client, PODS, 'v1', { ...listOptions(scope, 'pods'), namespace: scope.namespace, labelSelector: scope.labelSelector });
+    return await listAll(client, PODS, 'v1', {
+      ...listOptions(scope, 'pods'),
+      namespace: scope.namespace,
+      labelSelector: scope.labelSelector,
+    });
   } catch (error) {
-    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, `listing pods ${where}`, client.server));
+    if (error instanceof ApiStatusError)
+      throw new ClusterError(describeStatus(error, `listing pods ${where}`, client.server));
     throw error;
   }
 }
@@ -126,7 +159,12 @@ interface ReadContext {
   fieldSelector?: string;
 }
 
-async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string, { namespace, scope, gaps, fieldSelector }: ReadContext): Promise<readonly KubeObject[]> {
+async function readOrGap(
+  client: ApiClient,
+  spec: ResourceSpec,
+  version: string,
+  { namespace, scope, gaps, fieldSelector }: ReadContext,
+): Promise<readonly KubeObject[]> {
   const gap: ReadGap = { resource: resourceName(spec), reason: 'forbidden', ...(namespace ? { namespace } : {}) };
   const refused = () => {
     gaps.push(gap);
@@ -134,10 +172,15 @@ async function readOrGap(client: ApiClient, spec: ResourceSpec, version: string,
   };
   if (fieldSelector === undefined && (await canList(client, spec, namespace)) === false) return refused();
   try {
-    return await listAll(client, spec, version, { ...listOptions(scope, gap.resource), namespace, ...(fieldSelector ? { fieldSelector } : {}) });
+    return await listAll(client, spec, version, {
+      ...listOptions(scope, gap.resource),
+      namespace,
+      ...(fieldSelector ? { fieldSelector } : {}),
+    });
   } catch (error) {
     if (error instanceof ApiStatusError && error.status === 403) return refused();
-    if (error instanceof ApiStatusError) throw new ClusterError(describeStatus(error, `listing ${gap.resource}`, client.server));
+    if (error instanceof ApiStatusError)
+      throw new ClusterError(describeStatus(error, `listing ${gap.resource}`, client.server));
     throw error;
   }
 }

@@ -23,7 +23,7 @@ const BY_CODE: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'the server stopped sending its answer half-way (no data for 300s)',
   UND_ERR_INFO: 'the server sent an invalid HTTP answer',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the server sent an answer shorter or longer than it announced',
-  HPE_INVALID_CONSTANT: 'the server did not answer in HTTP; is the server URL\'s scheme (https:// or http://) right?',
+  HPE_INVALID_CONSTANT: "the server did not answer in HTTP; is the server URL's scheme (https:// or http://) right?",
 };
 
 const TLS_CODES: Record<string, string> = {
@@ -33,7 +33,7 @@ const TLS_CODES: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate signed by unknown authority',
   UNABLE_TO_GET_ISSUER_CERT: 'certificate signed by unknown authority',
   CERT_HAS_EXPIRED: 'certificate has expired',
-  CERT_NOT_YET_VALID: 'certificate is not yet valid (is this machine\'s clock right?)',
+  CERT_NOT_YET_VALID: "certificate is not yet valid (is this machine's clock right?)",
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is not valid for this host name',
   ERR_SSL_WRONG_VERSION_NUMBER: 'the server did not answer in TLS; is it an http:// server?',
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'the server does not trust the client certificate',
@@ -51,7 +51,8 @@ export function describeCredentialError(error: unknown, kc: KubeConfig): string 
     const hint = exec.installHint ? ` ${exec.installHint.trim().replace(/\s*\n\s*/g, ' ')}` : '';
     return `exec credential plugin "${exec.command}" not found: it looks like you are trying to use a client-go credential plugin that is not installed.${hint}`;
   }
-  if (exec) return `exec credential plugin "${exec.command}" failed: ${firstLine(err.message ?? '') || 'it printed nothing'}`;
+  if (exec)
+    return `exec credential plugin "${exec.command}" failed: ${firstLine(err.message ?? '') || 'it printed nothing'}`;
   return `cannot get credentials for user "${kc.getCurrentUser()?.name ?? ''}": ${firstLine(err.message ?? String(error))}`;
 }
 

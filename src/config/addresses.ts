@@ -16,7 +16,11 @@ export interface WrittenAddress {
 }
 
 /** The valid values in order, and the invalid ones with the families whose first value they precede. */
-export function sortAddresses(kind: string, written: readonly WrittenAddress[], parse: (text: string) => Family | undefined): { valid: string[]; invalid: readonly InvalidAddress[] } {
+export function sortAddresses(
+  kind: string,
+  written: readonly WrittenAddress[],
+  parse: (text: string) => Family | undefined,
+): { valid: string[]; invalid: readonly InvalidAddress[] } {
   const valid: string[] = [];
   let invalid: InvalidAddress[] | undefined;
   let seen4 = false;
@@ -26,7 +30,13 @@ export function sortAddresses(kind: string, written: readonly WrittenAddress[], 
     if (family === 4) seen4 = true;
     if (family === 6) seen6 = true;
     if (family) valid.push(value);
-    else (invalid ??= []).push({ kind, field: field(), value, hides: [...(seen4 ? [] : [4 as const]), ...(seen6 ? [] : [6 as const])] });
+    else
+      (invalid ??= []).push({
+        kind,
+        field: field(),
+        value,
+        hides: [...(seen4 ? [] : [4 as const]), ...(seen6 ? [] : [6 as const])],
+      });
   }
   return { valid, invalid: invalid ?? NO_INVALID };
 }
@@ -39,7 +49,11 @@ export const cidrFamily = (text: string): Family | undefined => parseCidr(text)?
 /** One snapshot warning per invalid value; lint turns them into findings on the object. */
 export function invalidAddressWarnings(source: ObjectRef, invalid: readonly InvalidAddress[] | undefined): Finding[] {
   const object = `${source.kind} ${source.namespace ? `${source.namespace}/` : ''}${source.name}`;
-  return (invalid ?? []).map((a) => ({ code: 'ADDRESS_INVALID', data: { object, kind: a.kind, field: a.field, value: a.value }, source }));
+  return (invalid ?? []).map((a) => ({
+    code: 'ADDRESS_INVALID',
+    data: { object, kind: a.kind, field: a.field, value: a.value },
+    source,
+  }));
 }
 
 /** A value as the user wrote it, for messages; a missing address is the empty string, itself invalid. */

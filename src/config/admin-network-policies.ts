@@ -7,7 +7,14 @@
  * baselineadminnetworkpolicy,shared}_types.go and apis/v1alpha2/clusternetworkpolicy_types.go
  * (the kubebuilder markers: enums, Minimum/Maximum, MinProperties/MaxProperties, XValidation).
  */
-import type { AdminAction, AdminEgressRule, AdminPeer, AdminPolicyInfo, AdminPolicyKind, AdminTier } from '../model/admin-policy.ts';
+import type {
+  AdminAction,
+  AdminEgressRule,
+  AdminPeer,
+  AdminPolicyInfo,
+  AdminPolicyKind,
+  AdminTier,
+} from '../model/admin-policy.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { CidrRange, NetworkPolicyPort } from '../model/policy.ts';
 import type { LabelSelector } from '../model/selector.ts';
@@ -40,8 +47,18 @@ export function toAdminPolicy(obj: KubeObject): AdminPolicyInfo {
     return { kind, name, tier, priority, subject, egress };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
-    return { kind, name, tier, priority, subject: { namespaceSelector: [] }, egress: [],
-      invalid: { field: error.field, value: typeof error.value === 'string' ? error.value : JSON.stringify(error.value) ?? 'null' } };
+    return {
+      kind,
+      name,
+      tier,
+      priority,
+      subject: { namespaceSelector: [] },
+      egress: [],
+      invalid: {
+        field: error.field,
+        value: typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null'),
+      },
+    };
   }
 }
 
@@ -72,9 +89,15 @@ function egressRule(kind: AdminPolicyKind, rule: unknown, field: string): AdminE
   const peers = to.map((peer, i) => toPeer(peer, `${field}.to[${i}]`));
   const ports: NetworkPolicyPort[] = adminPorts(kind, rule, field);
   // The XValidation rules on the egress rule: a named port only towards pods.
-  if (ports.some((p) => typeof p.port === 'string') && peers.some((p) => p.kind !== 'pods')) throw new Refused(`${field}.to`, 'a named port with a networks, nodes or domainNames peer');
+  if (ports.some((p) => typeof p.port === 'string') && peers.some((p) => p.kind !== 'pods'))
+    throw new Refused(`${field}.to`, 'a named port with a networks, nodes or domainNames peer');
   const name = getString(rule, 'name');
-  return { ref: name ? `${field.replace(/^spec\./, '')} ${name}` : field.replace(/^spec\./, ''), action, to: peers, ports };
+  return {
+    ref: name ? `${field.replace(/^spec\./, '')} ${name}` : field.replace(/^spec\./, ''),
+    action,
+    to: peers,
+    ports,
+  };
 }
 
 /** An egress peer: exactly one field; one the schema lacks (a newer CRD's) is refused too — what the enforcer makes of it is unknown. */
@@ -82,17 +105,28 @@ function toPeer(value: unknown, field: string): AdminPeer {
   const [key, peer] = only(value, field, ['namespaces', 'pods', 'nodes', 'networks', 'domainNames']);
   const at = `${field}.${key}`;
   switch (key) {
-    case 'namespaces': return { kind: 'pods', namespaceSelector: selector(peer, at) };
-    case 'pods': return { kind: 'pods', ...namespacedPod(peer, at) };
-    case 'nodes': return { kind: 'nodes', nodeSelector: selector(peer, at) };
-    case 'networks': return { kind: 'networks', cidrs: nonEmpty(peer, at).map((c, i) => cidr(c, `${at}[${i}]`)) };
-    default: return { kind: 'domainNames', names: nonEmpty(peer, at).map((n) => String(n)) };
+    case 'namespaces':
+      return { kind: 'pods', namespaceSelector: selector(peer, at) };
+    case 'pods':
+      return { kind: 'pods', ...namespacedPod(peer, at) };
+    case 'nodes':
+      return { kind: 'nodes', nodeSelector: selector(peer, at) };
+    case 'networks':
+      return { kind: 'networks', cidrs: nonEmpty(peer, at).map((c, i) => cidr(c, `${at}[${i}]`)) };
+    default:
+      return { kind: 'domainNames', names: nonEmpty(peer, at).map((n) => String(n)) };
   }
 }
 
-function namespacedPod(value: unknown, field: string): { namespaceSelector: LabelSelector; podSelector: LabelSelector } {
+function namespacedPod(
+  value: unknown,
+  field: string,
+): { namespaceSelector: LabelSelector; podSelector: LabelSelector } {
   if (!isRecord(value)) throw new Refused(field, value);
-  return { namespaceSelector: selector(value['namespaceSelector'], `${field}.namespaceSelector`), podSelector: selector(value['podSelector'], `${field}.podSelector`) };
+  return {
+    namespaceSelector: selector(value['namespaceSelector'], `${field}.namespaceSelector`),
+    podSelector: selector(value['podSelector'], `${field}.podSelector`),
+  };
 }
 
 function selector(value: unknown, field: string): LabelSelector {

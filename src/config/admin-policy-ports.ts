@@ -17,14 +17,17 @@ export function adminPorts(kind: AdminPolicyKind, rule: Json, field: string): Ne
   const value = rule[key];
   if (value == null) return [];
   if (!Array.isArray(value) || value.length === 0) throw new Refused(`${field}.${key}`, value);
-  return value.flatMap((entry, i) => (key === 'protocols' ? protocolEntry(entry, `${field}.protocols[${i}]`) : portEntry(entry, `${field}.ports[${i}]`)));
+  return value.flatMap((entry, i) =>
+    key === 'protocols' ? protocolEntry(entry, `${field}.protocols[${i}]`) : portEntry(entry, `${field}.ports[${i}]`),
+  );
 }
 
 function portEntry(entry: unknown, field: string): NetworkPolicyPort[] {
   const [key, value] = only(entry, field, ['portNumber', 'portRange', 'namedPort']);
   if (key === 'namedPort') return named(value, `${field}.namedPort`);
   const protocol = protocolOf(isRecord(value) ? (value['protocol'] ?? 'TCP') : undefined, `${field}.${key}.protocol`);
-  if (key === 'portNumber') return [{ protocol, port: portOf(isRecord(value) ? value['port'] : undefined, `${field}.portNumber.port`) }];
+  if (key === 'portNumber')
+    return [{ protocol, port: portOf(isRecord(value) ? value['port'] : undefined, `${field}.portNumber.port`) }];
   return [{ protocol, ...range(value, `${field}.portRange`) }];
 }
 
@@ -32,7 +35,11 @@ function protocolEntry(entry: unknown, field: string): NetworkPolicyPort[] {
   const [key, value] = only(entry, field, ['tcp', 'udp', 'sctp', 'destinationNamedPort']);
   if (key === 'destinationNamedPort') return named(value, `${field}.destinationNamedPort`);
   const protocol = key.toUpperCase() as Protocol;
-  const [which, port] = only(isRecord(value) ? value['destinationPort'] : undefined, `${field}.${key}.destinationPort`, ['number', 'range']);
+  const [which, port] = only(
+    isRecord(value) ? value['destinationPort'] : undefined,
+    `${field}.${key}.destinationPort`,
+    ['number', 'range'],
+  );
   if (which === 'number') return [{ protocol, port: portOf(port, `${field}.${key}.destinationPort.number`) }];
   return [{ protocol, ...range(port, `${field}.${key}.destinationPort.range`) }];
 }

@@ -28,26 +28,37 @@ import { getString } from './objects.ts';
 
 type Support = Partial<Record<AdminPolicyKind, AdminSupport>>;
 
-const ALL_UNKNOWN: Support = { AdminNetworkPolicy: 'unknown', BaselineAdminNetworkPolicy: 'unknown', ClusterNetworkPolicy: 'unknown' };
+const ALL_UNKNOWN: Support = {
+  AdminNetworkPolicy: 'unknown',
+  BaselineAdminNetworkPolicy: 'unknown',
+  ClusterNetworkPolicy: 'unknown',
+};
 
 /** `id`: the enforcer found by the DaemonSet (config/policy-inputs.ts). Kinds left out: not implemented. */
 export function adminPolicySupport(id: string, ds: KubeObject): Support {
   switch (id) {
-    case 'kube-network-policies': return kubeNetworkPolicies(ds);
+    case 'kube-network-policies':
+      return kubeNetworkPolicies(ds);
     case 'ovn-kubernetes': {
       const on = flag(ds, 'enable-admin-network-policy') ? 'yes' : 'unknown';
       return { AdminNetworkPolicy: on, BaselineAdminNetworkPolicy: on, ClusterNetworkPolicy: 'unknown' };
     }
-    case 'antrea': return { ...ALL_UNKNOWN };
-    case 'calico': return { ...ALL_UNKNOWN };
-    default: return {};
+    case 'antrea':
+      return { ...ALL_UNKNOWN };
+    case 'calico':
+      return { ...ALL_UNKNOWN };
+    default:
+      return {};
   }
 }
 
 function kubeNetworkPolicies(ds: KubeObject): Support {
-  const tags = containers(ds).filter((c) => imageName(c) === 'kube-network-policies').map((c) => (getString(c, 'image') ?? '').split('@')[0]!.split(':').pop() ?? '');
+  const tags = containers(ds)
+    .filter((c) => imageName(c) === 'kube-network-policies')
+    .map((c) => (getString(c, 'image') ?? '').split('@')[0]!.split(':').pop() ?? '');
   if (tags.some((t) => t.endsWith('-npa-v1alpha2'))) return { ClusterNetworkPolicy: 'yes' };
-  if (tags.some((t) => t.endsWith('-npa-v1alpha1'))) return { AdminNetworkPolicy: 'yes', BaselineAdminNetworkPolicy: 'yes' };
+  if (tags.some((t) => t.endsWith('-npa-v1alpha1')))
+    return { AdminNetworkPolicy: 'yes', BaselineAdminNetworkPolicy: 'yes' };
   return {
     ...(flag(ds, 'admin-network-policy') && { AdminNetworkPolicy: 'yes' }),
     ...(flag(ds, 'baseline-admin-network-policy') && { BaselineAdminNetworkPolicy: 'yes' }),

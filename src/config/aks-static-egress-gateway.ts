@@ -27,7 +27,9 @@ const CNI_MANAGER = 'kube-egress-gateway-cni-manager';
 const CHART_EXCEPTION_CIDRS = ['169.254.169.254/32', '169.254.10.11/32'];
 
 function isCniManager(ds: KubeObject): boolean {
-  return ds.metadata.name === CNI_MANAGER || ds.metadata.labels?.['kube-egress-gateway-control-plane'] === 'cni-manager';
+  return (
+    ds.metadata.name === CNI_MANAGER || ds.metadata.labels?.['kube-egress-gateway-control-plane'] === 'cni-manager'
+  );
 }
 
 /** api/v1alpha1/staticgatewayconfiguration_types.go, with the CRD's defaults (defaultRoute, provisionPublicIps). */
@@ -55,7 +57,9 @@ function toConfiguration(obj: KubeObject, index: ObjectIndex): StaticGatewayConf
  * controllers/daemon/staticgatewayconfiguration_controller.go reads it by that key).
  */
 function secondaryIPs(vm: KubeObject | undefined): Pick<StaticGatewayConfig, 'secondaryIPs'> {
-  const addresses = getArray(getRecord(vm, 'status'), 'gatewayVMProfiles').flatMap((p) => getString(p, 'secondaryIP') || []);
+  const addresses = getArray(getRecord(vm, 'status'), 'gatewayVMProfiles').flatMap(
+    (p) => getString(p, 'secondaryIP') || [],
+  );
   return vm && addresses.length > 0 ? { secondaryIPs: { addresses, source: refOf(vm) } } : {};
 }
 
@@ -68,15 +72,25 @@ function exceptionCidrs(ds: KubeObject | undefined): string[] {
   if (!container) return CHART_EXCEPTION_CIDRS;
   const argv = argvOf(container).filter((a) => a !== 'serve');
   const value = parseGoFlags(argv, new Set(['exception-cidrs'])).get('exception-cidrs');
-  return value === undefined ? [] : value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  return value === undefined
+    ? []
+    : value
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
 }
 
-export function aksStaticEgressGatewayLayer(inputs: DetectInputs, forced = false): AksStaticEgressGatewayLayer | undefined {
+export function aksStaticEgressGatewayLayer(
+  inputs: DetectInputs,
+  forced = false,
+): AksStaticEgressGatewayLayer | undefined {
   const { index, gaps } = inputs;
   const configurations = index.all('StaticGatewayConfiguration').map((obj) => toConfiguration(obj, index));
   const cniManager = index.where('DaemonSet', isCniManager)[0];
-  const unread: ReadGap | undefined = versionGap(index, 'StaticGatewayConfiguration', 'staticgatewayconfigurations') ?? unreadable(gaps, RESOURCE);
-  const unreadVMs = versionGap(index, 'GatewayVMConfiguration', 'gatewayvmconfigurations') ?? unreadable(gaps, VM_RESOURCE);
+  const unread: ReadGap | undefined =
+    versionGap(index, 'StaticGatewayConfiguration', 'staticgatewayconfigurations') ?? unreadable(gaps, RESOURCE);
+  const unreadVMs =
+    versionGap(index, 'GatewayVMConfiguration', 'gatewayvmconfigurations') ?? unreadable(gaps, VM_RESOURCE);
   const gatewayNodes = inputs.nodes.some((n) => n.labels[GATEWAY_NODE_LABEL] !== undefined);
   const annotated = inputs.pods.some((p) => p.annotations[GATEWAY_ANNOTATION] !== undefined);
   // The API is not served: the add-on is not installed, and the annotation opts into nothing.
@@ -103,8 +117,20 @@ export const aksStaticEgressGatewayDetection: Detection = {
   force: (i) => built(aksStaticEgressGatewayLayer(i, true)),
   reads: {
     resources: [
-      { group: 'egressgateway.kubernetes.azure.com', versions: ['v1alpha1'], plural: 'staticgatewayconfigurations', kind: 'StaticGatewayConfiguration', namespaced: true },
-      { group: 'egressgateway.kubernetes.azure.com', versions: ['v1alpha1'], plural: 'gatewayvmconfigurations', kind: 'GatewayVMConfiguration', namespaced: true },
+      {
+        group: 'egressgateway.kubernetes.azure.com',
+        versions: ['v1alpha1'],
+        plural: 'staticgatewayconfigurations',
+        kind: 'StaticGatewayConfiguration',
+        namespaced: true,
+      },
+      {
+        group: 'egressgateway.kubernetes.azure.com',
+        versions: ['v1alpha1'],
+        plural: 'gatewayvmconfigurations',
+        kind: 'GatewayVMConfiguration',
+        namespaced: true,
+      },
     ],
     // config/default/kustomization.yaml installs it there; the AKS add-on's pods run in kube-system.
     namespaces: ['kube-egress-gateway-system'],

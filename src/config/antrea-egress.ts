@@ -4,7 +4,13 @@
  * v1alpha2, the only version Antrea 1.0 to 1.12 serve (v1beta1 came in 1.13, #5180; v1alpha2 went
  * in 2.0, #6239), has the same fields, so both are read alike.
  */
-import type { AntreaAppliedTo, AntreaEgress, AntreaEgressLayer, AntreaExternalIPPool, AntreaIPRange } from '../model/layers/antrea.ts';
+import type {
+  AntreaAppliedTo,
+  AntreaEgress,
+  AntreaEgressLayer,
+  AntreaExternalIPPool,
+  AntreaIPRange,
+} from '../model/layers/antrea.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { Family } from '../model/net.ts';
@@ -31,7 +37,8 @@ export function parseEgress(obj: KubeObject): AntreaEgress {
   if (egressIP) egress.egressIP = egressIP;
   if (pool) egress.externalIPPool = pool;
   // pkg/controller/egress/validate.go rejects both "not supported yet"; the agent reads only the singular fields.
-  if (getArray(spec, 'egressIPs').length > 0 || getArray(spec, 'externalIPPools').length > 0) egress.ignored = 'spec.egressIPs and spec.externalIPPools are not supported yet';
+  if (getArray(spec, 'egressIPs').length > 0 || getArray(spec, 'externalIPPools').length > 0)
+    egress.ignored = 'spec.egressIPs and spec.externalIPPools are not supported yet';
   const statusIP = getString(status, 'egressIP');
   const statusNode = getString(status, 'egressNode');
   if (statusIP) egress.status.egressIP = statusIP;
@@ -56,14 +63,16 @@ function parseAppliedTo(value: Record<string, unknown> | undefined): AntreaAppli
 
 export function parseExternalIPPool(obj: KubeObject): AntreaExternalIPPool {
   const spec = getRecord(obj, 'spec');
-  const ipRanges = getArray(spec, 'ipRanges').filter(isRecord).map((r): AntreaIPRange => {
-    const range: AntreaIPRange = {};
-    for (const key of ['cidr', 'start', 'end'] as const) {
-      const text = getString(r, key);
-      if (text) range[key] = text;
-    }
-    return range;
-  });
+  const ipRanges = getArray(spec, 'ipRanges')
+    .filter(isRecord)
+    .map((r): AntreaIPRange => {
+      const range: AntreaIPRange = {};
+      for (const key of ['cidr', 'start', 'end'] as const) {
+        const text = getString(r, key);
+        if (text) range[key] = text;
+      }
+      return range;
+    });
   const pool: AntreaExternalIPPool = { name: obj.metadata.name, ipRanges };
   const nodeSelector = toLabelSelector(spec?.['nodeSelector']);
   if (nodeSelector) pool.nodeSelector = nodeSelector;
@@ -73,10 +82,29 @@ export function parseExternalIPPool(obj: KubeObject): AntreaExternalIPPool {
 /** Addresses an Egress or pool names that do not parse (a -f file is not validated): said, and linted. */
 function addressWarnings(egresses: readonly AntreaEgress[], pools: readonly AntreaExternalIPPool[]): Finding[] {
   const both: Family[] = [4, 6];
-  const egressBad = egresses.map((e) => invalidAddressWarnings({ kind: 'Egress', name: e.name }, ([['spec.egressIP', e.egressIP], ['status.egressIP', e.status.egressIP]] as const)
-    .flatMap(([field, value]) => (value === undefined || parseIp(value) ? [] : [{ kind: 'Egress IP', field, value, hides: both }]))));
-  const poolBad = pools.map((p) => invalidAddressWarnings({ kind: 'ExternalIPPool', name: p.name }, p.ipRanges
-    .flatMap((r, i) => (r.cidr === undefined || parseCidr(r.cidr) ? [] : [{ kind: 'ExternalIPPool cidr', field: `spec.ipRanges[${i}].cidr`, value: r.cidr, hides: both }]))));
+  const egressBad = egresses.map((e) =>
+    invalidAddressWarnings(
+      { kind: 'Egress', name: e.name },
+      (
+        [
+          ['spec.egressIP', e.egressIP],
+          ['status.egressIP', e.status.egressIP],
+        ] as const
+      ).flatMap(([field, value]) =>
+        value === undefined || parseIp(value) ? [] : [{ kind: 'Egress IP', field, value, hides: both }],
+      ),
+    ),
+  );
+  const poolBad = pools.map((p) =>
+    invalidAddressWarnings(
+      { kind: 'ExternalIPPool', name: p.name },
+      p.ipRanges.flatMap((r, i) =>
+        r.cidr === undefined || parseCidr(r.cidr)
+          ? []
+          : [{ kind: 'ExternalIPPool cidr', field: `spec.ipRanges[${i}].cidr`, value: r.cidr, hides: both }],
+      ),
+    ),
+  );
   return [...egressBad, ...poolBad].flat();
 }
 
@@ -88,10 +116,13 @@ function egressLayer(found: AntreaFound, i: DetectInputs): AntreaEgressLayer {
   warnings.push(...addressWarnings(egresses, pools));
   const scope = found.daemonSet ? agentScope(found.daemonSet, i.pods) : { basis: 'all-nodes' as const };
   const layer: AntreaEgressLayer = { mechanism: 'antrea-egress', config: found.config, scope, egresses, pools };
-  const unreadEgresses = versionGap(index, 'Egress', 'egresses') ?? (egresses.length === 0 ? unreadable(gaps, EGRESSES) : undefined);
+  const unreadEgresses =
+    versionGap(index, 'Egress', 'egresses') ?? (egresses.length === 0 ? unreadable(gaps, EGRESSES) : undefined);
   if (unreadEgresses) layer.unreadEgresses = unreadEgresses;
   if (found.unreadConfig) layer.unreadConfig = found.unreadConfig;
-  const unreadPools = versionGap(index, 'ExternalIPPool', 'externalippools') ?? (pools.length === 0 ? unreadable(gaps, 'externalippools.crd.antrea.io') : undefined);
+  const unreadPools =
+    versionGap(index, 'ExternalIPPool', 'externalippools') ??
+    (pools.length === 0 ? unreadable(gaps, 'externalippools.crd.antrea.io') : undefined);
   if (unreadPools) layer.unreadPools = unreadPools;
   const unreadNamespaces = unreadable(gaps, 'namespaces');
   if (unreadNamespaces) layer.unreadNamespaces = unreadNamespaces;
@@ -108,8 +139,20 @@ export const antreaDetection: Detection = {
   force: (i) => built(forceAntrea(i.index, i.gaps), i),
   reads: {
     resources: [
-      { group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha2'], plural: 'egresses', kind: 'Egress', namespaced: false },
-      { group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha2'], plural: 'externalippools', kind: 'ExternalIPPool', namespaced: false },
+      {
+        group: 'crd.antrea.io',
+        versions: ['v1beta1', 'v1alpha2'],
+        plural: 'egresses',
+        kind: 'Egress',
+        namespaced: false,
+      },
+      {
+        group: 'crd.antrea.io',
+        versions: ['v1beta1', 'v1alpha2'],
+        plural: 'externalippools',
+        kind: 'ExternalIPPool',
+        namespaced: false,
+      },
     ],
   },
 };

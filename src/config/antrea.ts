@@ -27,7 +27,10 @@ const MODES: readonly AntreaEncapMode[] = ['encap', 'noEncap', 'hybrid', 'networ
  */
 export function isAntreaAgentDaemonSet(ds: KubeObject): boolean {
   if (ds.metadata.name.endsWith('-windows')) return false;
-  return ds.metadata.name === 'antrea-agent' || containers(ds).some((c) => /^antrea(-agent)?-(ubuntu|ubi)$/.test(imageName(c)));
+  return (
+    ds.metadata.name === 'antrea-agent' ||
+    containers(ds).some((c) => /^antrea(-agent)?-(ubuntu|ubi)$/.test(imageName(c)))
+  );
 }
 
 /** The Windows agent DaemonSet of build/yamls/antrea-windows*.yml. */
@@ -74,12 +77,21 @@ function configLocation(ds: KubeObject | undefined): { configMap: string; key: s
   if (!ds || !container) return { configMap: ANTREA_CONFIG_MAP, key: CONFIG_KEY };
   const flag = argvOf(container).find((a) => a.startsWith('--config='));
   const source = fileSource(ds, container, flag ? flag.slice('--config='.length) : CONFIG_PATH);
-  return source.kind === 'configmap' ? { configMap: source.configMap, key: source.key } : { configMap: ANTREA_CONFIG_MAP, key: CONFIG_KEY };
+  return source.kind === 'configmap'
+    ? { configMap: source.configMap, key: source.key }
+    : { configMap: ANTREA_CONFIG_MAP, key: CONFIG_KEY };
 }
 
 /** antrea-agent.conf as the agent decodes it (yaml.UnmarshalLenient: unknown keys ignored) and validates it. */
 export function parseAgentConfig(text: string | undefined, source: ObjectRef): AntreaAgentConfig {
-  const config: AntreaAgentConfig = { trafficEncapMode: 'encap', noSNAT: false, egressEnabled: true, multicast: false, exceptCIDRs: [], source };
+  const config: AntreaAgentConfig = {
+    trafficEncapMode: 'encap',
+    noSNAT: false,
+    egressEnabled: true,
+    multicast: false,
+    exceptCIDRs: [],
+    source,
+  };
   if (text === undefined) return { ...config, notFound: true };
   const decoded = decodeGoYaml(text);
   if (!decoded.ok) return { ...config, agentRefuses: decoded.detail };
@@ -97,9 +109,11 @@ function readInto(config: AntreaAgentConfig, value: Record<string, unknown>): st
     config.trafficEncapMode = known;
   }
   const noSNAT = value['noSNAT'];
-  if (noSNAT !== undefined && noSNAT !== null && typeof noSNAT !== 'boolean') return `noSNAT is not a boolean: ${JSON.stringify(noSNAT)}`;
+  if (noSNAT !== undefined && noSNAT !== null && typeof noSNAT !== 'boolean')
+    return `noSNAT is not a boolean: ${JSON.stringify(noSNAT)}`;
   config.noSNAT = noSNAT === true;
-  if (config.noSNAT && (config.trafficEncapMode === 'encap' || config.trafficEncapMode === 'hybrid')) return 'noSNAT is only applicable to the noEncap mode';
+  if (config.noSNAT && (config.trafficEncapMode === 'encap' || config.trafficEncapMode === 'hybrid'))
+    return 'noSNAT is only applicable to the noEncap mode';
   // "In the NetworkPolicyOnly mode, Antrea will not perform SNAT (but SNAT can be done by the primary CNI)."
   if (config.trafficEncapMode === 'networkPolicyOnly') config.noSNAT = true;
   const gates = getRecord(value, 'featureGates');
@@ -124,7 +138,11 @@ export function antreaLayers(found: AntreaFound, pods: readonly PodInfo[], warni
     return [];
   }
   const layerOf = (ds: KubeObject | undefined): AntreaLayer => {
-    const layer: AntreaLayer = { mechanism: 'antrea', config, scope: ds ? agentScope(ds, pods) : { basis: 'all-nodes' } };
+    const layer: AntreaLayer = {
+      mechanism: 'antrea',
+      config,
+      scope: ds ? agentScope(ds, pods) : { basis: 'all-nodes' },
+    };
     if (ds) layer.daemonSet = refOf(ds);
     if (unreadConfig) layer.unreadConfig = unreadConfig;
     return layer;

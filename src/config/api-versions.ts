@@ -27,8 +27,14 @@ export type KnownVersions = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** apiVersions by kind: the built-ins, every custom resource a mechanism reads (its Detection's `reads`), the policy resources and ServiceCIDRs. */
 export function knownVersions(registry: DatapathRegistry): KnownVersions {
-  const known = new Map<string, Set<string>>(Object.entries(BUILTIN_VERSIONS).map(([kind, versions]) => [kind, new Set(versions)]));
-  const read = [...registry.detections.flatMap(({ detection }) => detection.reads?.resources ?? []), ...POLICY_RESOURCES, SERVICE_CIDRS];
+  const known = new Map<string, Set<string>>(
+    Object.entries(BUILTIN_VERSIONS).map(([kind, versions]) => [kind, new Set(versions)]),
+  );
+  const read = [
+    ...registry.detections.flatMap(({ detection }) => detection.reads?.resources ?? []),
+    ...POLICY_RESOURCES,
+    SERVICE_CIDRS,
+  ];
   for (const spec of read) {
     const versions = known.get(spec.kind) ?? new Set<string>();
     for (const version of spec.versions) versions.add(spec.group ? `${spec.group}/${version}` : version);

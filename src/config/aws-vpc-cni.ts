@@ -19,20 +19,26 @@ export function isAwsNodeDaemonSet(ds: KubeObject): boolean {
 function envOf(ds: KubeObject): Record<string, string> {
   const container = containers(ds).find((c) => imageName(c) === 'amazon-k8s-cni') ?? containers(ds)[0];
   const entries = getArray(container, 'env').filter(isRecord);
-  return Object.fromEntries(entries.flatMap((e) => {
-    const name = getString(e, 'name');
-    const value = getString(e, 'value');
-    return name && value !== undefined ? [[name, value]] : [];
-  }));
+  return Object.fromEntries(
+    entries.flatMap((e) => {
+      const name = getString(e, 'name');
+      const value = getString(e, 'value');
+      return name && value !== undefined ? [[name, value]] : [];
+    }),
+  );
 }
 
 /** Env entries of the CNI container set through valueFrom: their values are not visible. */
 function envFromRefs(ds: KubeObject): Set<string> {
   const container = containers(ds).find((c) => imageName(c) === 'amazon-k8s-cni') ?? containers(ds)[0];
-  return new Set(getArray(container, 'env').filter(isRecord).flatMap((e) => {
-    const name = getString(e, 'name');
-    return name && getString(e, 'value') === undefined && isRecord(e['valueFrom']) ? [name] : [];
-  }));
+  return new Set(
+    getArray(container, 'env')
+      .filter(isRecord)
+      .flatMap((e) => {
+        const name = getString(e, 'name');
+        return name && getString(e, 'value') === undefined && isRecord(e['valueFrom']) ? [name] : [];
+      }),
+  );
 }
 
 export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[], warnings: Finding[] = []): AwsVpcCniLayer {
@@ -48,7 +54,9 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[], warning
     // cmd/aws-vpc-cni/main.go reads both with GetBoolAsStringEnvVar: ENABLE_IPv6 defaults to false,
     // ENABLE_V4_EGRESS (`defaultEnableIPv4Egress`) to true and is read only when ENABLE_IPv6 is on.
     ipv6: flag('ENABLE_IPv6'),
-    v4Egress: envFromRefs(ds).has('ENABLE_V4_EGRESS') ? 'not-visible' : envBool(env, 'ENABLE_V4_EGRESS', true, refOf(ds), warnings),
+    v4Egress: envFromRefs(ds).has('ENABLE_V4_EGRESS')
+      ? 'not-visible'
+      : envBool(env, 'ENABLE_V4_EGRESS', true, refOf(ds), warnings),
     scope: agentScope(ds, pods),
   };
 }
@@ -58,12 +66,19 @@ export function awsVpcCniLayer(ds: KubeObject, pods: readonly PodInfo[], warning
  * utils/utils.go `GetBoolAsStringEnvVar` (ENABLE_IPv6, read so by ipamd and cmd/aws-vpc-cni) both use
  * strconv.ParseBool and, when it fails (`TrUe`, `yes`, `on`, ""), log an error and use the default.
  */
-function envBool(env: Record<string, string>, name: string, fallback: boolean, source: ObjectRef, warnings: Finding[]): boolean {
+function envBool(
+  env: Record<string, string>,
+  name: string,
+  fallback: boolean,
+  source: ObjectRef,
+  warnings: Finding[],
+): boolean {
   const text = env[name];
   if (text === undefined) return fallback;
   const value = goBool(text);
   if (value !== undefined) return value;
-  if (text !== '') warnings.push({ code: 'AWS_ENV_BOOL_INVALID', data: { name, value: text, fallback: String(fallback) }, source });
+  if (text !== '')
+    warnings.push({ code: 'AWS_ENV_BOOL_INVALID', data: { name, value: text, fallback: String(fallback) }, source });
   return fallback;
 }
 
@@ -88,6 +103,18 @@ function excludeSnatCidrs(text: string, source: ObjectRef, warnings: Finding[]):
 }
 
 export const awsVpcCniDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isAwsNodeDaemonSet).slice(0, 1).map((ds) => awsVpcCniLayer(ds, i.pods, i.warnings)) }),
-  force: (i) => ({ layers: [awsVpcCniLayer(daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'), i.pods, i.warnings)] }),
+  detect: (i) => ({
+    layers: daemonSets(i, isAwsNodeDaemonSet)
+      .slice(0, 1)
+      .map((ds) => awsVpcCniLayer(ds, i.pods, i.warnings)),
+  }),
+  force: (i) => ({
+    layers: [
+      awsVpcCniLayer(
+        daemonSets(i, isAwsNodeDaemonSet)[0] ?? referenceDaemonSet('aws-node', 'kube-system', 'amazon-k8s-cni:v1.20.0'),
+        i.pods,
+        i.warnings,
+      ),
+    ],
+  }),
 };

@@ -13,7 +13,16 @@ import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { ReasonCode } from '../model/reasons.ts';
-import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags } from './daemonset.ts';
+import {
+  agentScope,
+  argvOf,
+  containers,
+  fileSource,
+  goBool,
+  imageName,
+  KLOG_VALUE_FLAGS,
+  parseGoFlags,
+} from './daemonset.ts';
 import { configMapUnread } from './gaps.ts';
 import { agentDefaults, parseAgentFile } from './ip-masq-agent-file.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
@@ -28,7 +37,13 @@ export function isAzureIpMasqAgentDaemonSet(ds: KubeObject): boolean {
   return ds.metadata.name === 'azure-ip-masq-agent' || containers(ds).some((c) => imageName(c) === 'ip-masq-agent-v2');
 }
 
-export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: readonly PodInfo[], gaps: readonly ReadGap[] = [], warnings: Finding[] = []): AzureIpMasqAgentLayer {
+export function azureIpMasqAgentLayer(
+  ds: KubeObject,
+  index: ObjectIndex,
+  pods: readonly PodInfo[],
+  gaps: readonly ReadGap[] = [],
+  warnings: Finding[] = [],
+): AzureIpMasqAgentLayer {
   const container = containers(ds).find((c) => imageName(c) === 'ip-masq-agent-v2') ?? containers(ds)[0] ?? {};
   const flags = parseGoFlags(argvOf(container), VALUE_FLAGS);
   const nomasqAllReservedRanges = goBool(flags.get('nomasq-all-reserved-ranges')) ?? false;
@@ -40,8 +55,14 @@ export function azureIpMasqAgentLayer(ds: KubeObject, index: ObjectIndex, pods: 
     daemonSet: refOf(ds),
     chain: flags.get('masq-chain') || 'IP-MASQ-AGENT',
     enableIPv6,
-    config: listing.ok ? merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds), warnings)
-      : { status: 'invalid', because: listing.because, detail: `${listing.detail}; the agent exits and crash-loops`, source: listing.source },
+    config: listing.ok
+      ? merge(files, { nomasqAllReservedRanges, enableIPv6 }, refOf(ds), warnings)
+      : {
+          status: 'invalid',
+          because: listing.because,
+          detail: `${listing.detail}; the agent exits and crash-loops`,
+          source: listing.source,
+        },
     files: files.map((f) => f.ref),
     scope: agentScope(ds, pods),
   };
@@ -53,7 +74,9 @@ interface ConfigFile {
 }
 
 /** What the agent finds in /etc/config: its ip-masq* files, or why it cannot read them (it exits). */
-type Listing = { ok: true; files: ConfigFile[] } | { ok: false; because: ReasonCode; detail: string; source: ObjectRef };
+type Listing =
+  | { ok: true; files: ConfigFile[] }
+  | { ok: false; because: ReasonCode; detail: string; source: ObjectRef };
 
 /**
  * `syncConfig` does `ReadDir("/etc/config/")` — an error when the directory does not exist — then
@@ -72,11 +95,22 @@ function listConfigDir(ds: KubeObject, container: Json, index: ObjectIndex, gaps
     const volume = volumes.find((v) => getString(v, 'name') === getString(mount, 'name'));
     const subPath = getString(mount, 'subPath');
     if (CONFIG_DIR.startsWith(`${mountPath}/`)) {
-      return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `volume ${getString(mount, 'name')} mounted at ${mountPath} decides what ${CONFIG_DIR} holds`, source: dsRef };
+      return {
+        ok: false,
+        because: 'AGENT_CONFIG_DIR_UNSURE',
+        detail: `volume ${getString(mount, 'name')} mounted at ${mountPath} decides what ${CONFIG_DIR} holds`,
+        source: dsRef,
+      };
     }
     if (mountPath === CONFIG_DIR) {
       exists = true;
-      if (subPath || !volume) return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `${CONFIG_DIR} comes from ${subPath ? `subPath ${subPath} of ` : ''}volume ${getString(mount, 'name')}`, source: dsRef };
+      if (subPath || !volume)
+        return {
+          ok: false,
+          because: 'AGENT_CONFIG_DIR_UNSURE',
+          detail: `${CONFIG_DIR} comes from ${subPath ? `subPath ${subPath} of ` : ''}volume ${getString(mount, 'name')}`,
+          source: dsRef,
+        };
       const listed = volumeFiles(volume, namespace, index, gaps, dsRef);
       if (!listed.ok) return listed;
       files.push(...listed.files);
@@ -90,25 +124,55 @@ function listConfigDir(ds: KubeObject, container: Json, index: ObjectIndex, gaps
     if (!entry.startsWith(FILE_PREFIX)) continue;
     const source = rest.includes('/') || !subPath ? undefined : fileSource(ds, container, mountPath);
     if (!source || source.kind !== 'configmap') {
-      return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `${CONFIG_DIR}/${entry} is ${source ? 'not a ConfigMap key' : 'a directory, which the agent cannot read as a file'}`, source: dsRef };
+      return {
+        ok: false,
+        because: 'AGENT_CONFIG_DIR_UNSURE',
+        detail: `${CONFIG_DIR}/${entry} is ${source ? 'not a ConfigMap key' : 'a directory, which the agent cannot read as a file'}`,
+        source: dsRef,
+      };
     }
-    const listed = configMapFiles({ name: source.configMap, optional: source.optional, items: [{ key: source.key, path: entry }] }, namespace, index, gaps);
+    const listed = configMapFiles(
+      { name: source.configMap, optional: source.optional, items: [{ key: source.key, path: entry }] },
+      namespace,
+      index,
+      gaps,
+    );
     if (!listed.ok) return listed;
     files.push(...listed.files);
   }
   if (!exists) {
-    return { ok: false, because: 'AGENT_CONFIG_DIR_NOT_MOUNTED', detail: `nothing is mounted at ${CONFIG_DIR} in DaemonSet ${ds.metadata.name}: ReadDir("/etc/config/") fails`, source: dsRef };
+    return {
+      ok: false,
+      because: 'AGENT_CONFIG_DIR_NOT_MOUNTED',
+      detail: `nothing is mounted at ${CONFIG_DIR} in DaemonSet ${ds.metadata.name}: ReadDir("/etc/config/") fails`,
+      source: dsRef,
+    };
   }
-  return { ok: true, files: files.sort((a, b) => `${a.ref.name}/${a.ref.key}`.localeCompare(`${b.ref.name}/${b.ref.key}`)) };
+  return {
+    ok: true,
+    files: files.sort((a, b) => `${a.ref.name}/${a.ref.key}`.localeCompare(`${b.ref.name}/${b.ref.key}`)),
+  };
 }
 
 /** The ip-masq* files a volume projects at its top level. */
-function volumeFiles(volume: Json, namespace: string, index: ObjectIndex, gaps: readonly ReadGap[], dsRef: ObjectRef): Listing {
+function volumeFiles(
+  volume: Json,
+  namespace: string,
+  index: ObjectIndex,
+  gaps: readonly ReadGap[],
+  dsRef: ObjectRef,
+): Listing {
   if (getRecord(volume, 'emptyDir')) return { ok: true, files: [] };
   const direct = getRecord(volume, 'configMap');
   if (direct) return configMapFiles(direct, namespace, index, gaps);
   const projected = getRecord(volume, 'projected');
-  if (!projected) return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `volume ${getString(volume, 'name')} is not a ConfigMap, projected or emptyDir volume`, source: dsRef };
+  if (!projected)
+    return {
+      ok: false,
+      because: 'AGENT_CONFIG_DIR_UNSURE',
+      detail: `volume ${getString(volume, 'name')} is not a ConfigMap, projected or emptyDir volume`,
+      source: dsRef,
+    };
   const files: ConfigFile[] = [];
   for (const source of getArray(projected, 'sources').filter(isRecord)) {
     const cm = getRecord(source, 'configMap');
@@ -119,14 +183,23 @@ function volumeFiles(volume: Json, namespace: string, index: ObjectIndex, gaps: 
       continue;
     }
     // Other sources (secret, downwardAPI, serviceAccountToken): only their declared paths are known.
-    const paths = Object.values(source).filter(isRecord).flatMap((s) => {
-      const own = getString(s, 'path');
-      const items = getArray(s, 'items').filter(isRecord).map((i) => getString(i, 'path'));
-      return own !== undefined ? [own, ...items] : items.length > 0 ? items : [undefined];
-    });
+    const paths = Object.values(source)
+      .filter(isRecord)
+      .flatMap((s) => {
+        const own = getString(s, 'path');
+        const items = getArray(s, 'items')
+          .filter(isRecord)
+          .map((i) => getString(i, 'path'));
+        return own !== undefined ? [own, ...items] : items.length > 0 ? items : [undefined];
+      });
     const declared = paths.length > 0 && paths.every((p) => p !== undefined);
     if (!declared || paths.some((p) => p!.startsWith(FILE_PREFIX))) {
-      return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `volume ${getString(volume, 'name')} projects ${Object.keys(source).join(', ')} content that the cluster objects read do not show`, source: dsRef };
+      return {
+        ok: false,
+        because: 'AGENT_CONFIG_DIR_UNSURE',
+        detail: `volume ${getString(volume, 'name')} projects ${Object.keys(source).join(', ')} content that the cluster objects read do not show`,
+        source: dsRef,
+      };
     }
   }
   return { ok: true, files };
@@ -141,38 +214,77 @@ function configMapFiles(source: Json, namespace: string, index: ObjectIndex, gap
   if (!cm) {
     const unread = configMapUnread(gaps, namespace);
     if (unread) return { ok: false, ...unread, source: ref };
-    return optional ? { ok: true, files: [] } : { ok: false, because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${name} not found`, source: ref };
+    return optional
+      ? { ok: true, files: [] }
+      : { ok: false, because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${name} not found`, source: ref };
   }
   const data = stringMap(getRecord(cm, 'data'));
   const items = getArray(source, 'items').filter(isRecord);
-  const mapped = items.length > 0 ? items.map((i) => [getString(i, 'key') ?? '', getString(i, 'path') ?? ''] as const) : Object.keys(data).map((k) => [k, k] as const);
+  const mapped =
+    items.length > 0
+      ? items.map((i) => [getString(i, 'key') ?? '', getString(i, 'path') ?? ''] as const)
+      : Object.keys(data).map((k) => [k, k] as const);
   const files: ConfigFile[] = [];
   for (const [key, path] of mapped) {
     if (data[key] === undefined) {
-      if (!optional) return { ok: false, because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `key ${key} not found`, source: { ...ref, key } };
+      if (!optional)
+        return {
+          ok: false,
+          because: 'AGENT_CONFIGMAP_REQUIRED_MISSING',
+          detail: `key ${key} not found`,
+          source: { ...ref, key },
+        };
       continue;
     }
     const entry = path.split('/')[0]!;
     if (!entry.startsWith(FILE_PREFIX)) continue;
-    if (path.includes('/')) return { ok: false, because: 'AGENT_CONFIG_DIR_UNSURE', detail: `${CONFIG_DIR}/${entry} is a directory, which the agent cannot read as a file`, source: { ...ref, key } };
+    if (path.includes('/'))
+      return {
+        ok: false,
+        because: 'AGENT_CONFIG_DIR_UNSURE',
+        detail: `${CONFIG_DIR}/${entry} is a directory, which the agent cannot read as a file`,
+        source: { ...ref, key },
+      };
     files.push({ ref: { ...ref, key }, text: data[key]! });
   }
   return { ok: true, files };
 }
 
-function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean }, dsRef: ObjectRef, warnings: Finding[]): AgentConfig {
-  if (files.length === 0) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING', rules: agentDefaults(flags.nomasqAllReservedRanges), source: dsRef };
+function merge(
+  files: ConfigFile[],
+  flags: { nomasqAllReservedRanges: boolean; enableIPv6: boolean },
+  dsRef: ObjectRef,
+  warnings: Finding[],
+): AgentConfig {
+  if (files.length === 0)
+    return {
+      status: 'valid',
+      origin: 'defaults',
+      because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING',
+      rules: agentDefaults(flags.nomasqAllReservedRanges),
+      source: dsRef,
+    };
   const merged: MasqRules = { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false };
   // Each file is decoded onto an empty config (a file without CIDRs adds none) and checked alone: 64 CIDRs at most.
-  const dialect = { base: { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false, cidrLimit: 64 }, v1Keys: false };
+  const dialect = {
+    base: { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false, cidrLimit: 64 },
+    v1Keys: false,
+  };
   for (const file of files) {
     const parsed = parseAgentFile(file.text, flags, dialect);
     if (!parsed.ok) {
       const detail = `${file.ref.name}/${file.ref.key}: ${parsed.detail}; the agent exits and crash-loops`;
-      return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail, source: file.ref, ...(parsed.issue ? { issue: parsed.issue } : {}) };
+      return {
+        status: 'invalid',
+        because: 'AGENT_CONFIG_INVALID',
+        detail,
+        source: file.ref,
+        ...(parsed.issue ? { issue: parsed.issue } : {}),
+      };
     }
     // The same iptables-restore as the upstream agent: a zero-padded prefix is installed as octal.
-    for (const { written, installed } of parsed.rewritten) warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source: file.ref });
+    for (const { written, installed } of parsed.rewritten)
+      warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source: file.ref });
     merged.nonMasqueradeCIDRs.push(...parsed.rules.nonMasqueradeCIDRs);
     merged.masqLinkLocal ||= parsed.rules.masqLinkLocal;
     merged.masqLinkLocalIPv6 ||= parsed.rules.masqLinkLocalIPv6;
@@ -186,13 +298,46 @@ function merge(files: ConfigFile[], flags: { nomasqAllReservedRanges: boolean; e
  * azure-aks-docs update-azure-cni.md names the ConfigMaps), a projected volume at /etc/config as in
  * the v2 repo's examples/ip-masq-agent.yaml.
  */
-const aksAgent = () => referenceDaemonSet('azure-ip-masq-agent', 'kube-system', 'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15', [],
-  [{ name: 'config', projected: { sources: [
-    { configMap: { name: 'azure-ip-masq-agent-config', optional: true, items: [{ key: 'ip-masq-agent', path: 'ip-masq-agent' }] } },
-    { configMap: { name: 'azure-ip-masq-agent-config-reconciled', optional: true, items: [{ key: 'ip-masq-agent-reconciled', path: 'ip-masq-agent-reconciled' }] } },
-  ] } }]);
+const aksAgent = () =>
+  referenceDaemonSet(
+    'azure-ip-masq-agent',
+    'kube-system',
+    'mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.15',
+    [],
+    [
+      {
+        name: 'config',
+        projected: {
+          sources: [
+            {
+              configMap: {
+                name: 'azure-ip-masq-agent-config',
+                optional: true,
+                items: [{ key: 'ip-masq-agent', path: 'ip-masq-agent' }],
+              },
+            },
+            {
+              configMap: {
+                name: 'azure-ip-masq-agent-config-reconciled',
+                optional: true,
+                items: [{ key: 'ip-masq-agent-reconciled', path: 'ip-masq-agent-reconciled' }],
+              },
+            },
+          ],
+        },
+      },
+    ],
+  );
 
 export const azureIpMasqAgentDetection: Detection = {
-  detect: (i) => ({ layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
-  force: (i) => ({ layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), aksAgent).map((ds) => azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings)) }),
+  detect: (i) => ({
+    layers: daemonSets(i, isAzureIpMasqAgentDaemonSet).map((ds) =>
+      azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings),
+    ),
+  }),
+  force: (i) => ({
+    layers: orReference(daemonSets(i, isAzureIpMasqAgentDaemonSet), aksAgent).map((ds) =>
+      azureIpMasqAgentLayer(ds, i.index, i.pods, i.gaps, i.warnings),
+    ),
+  }),
 };

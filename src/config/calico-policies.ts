@@ -21,7 +21,9 @@ export const SERVICE_ACCOUNT_LABEL_PREFIX = 'pcsa.';
 export const NAMESPACE_LABEL = 'projectcalico.org/namespace';
 
 export function calicoPolicies(index: ObjectIndex): CalicoPolicyInfo[] {
-  return (['CalicoNetworkPolicy', 'GlobalNetworkPolicy'] as const).flatMap((kind) => index.all(kind).map((obj) => toCalicoPolicy(kind, obj)));
+  return (['CalicoNetworkPolicy', 'GlobalNetworkPolicy'] as const).flatMap((kind) =>
+    index.all(kind).map((obj) => toCalicoPolicy(kind, obj)),
+  );
 }
 
 /** A field Calico refuses, with the parser's or validator's complaint. */
@@ -42,18 +44,33 @@ export function toCalicoPolicy(kind: CalicoPolicyKind, obj: KubeObject): CalicoP
     const parts = [selectorAt(spec, 'selector', '')];
     if (namespace !== undefined) parts.push({ op: '==', key: NAMESPACE_LABEL, value: namespace });
     // namespaceSelector exists on GlobalNetworkPolicy only (a NetworkPolicy's namespace is its own).
-    if (namespace === undefined && nonEmpty(spec['namespaceSelector'])) parts.push(selectorAt(spec, 'namespaceSelector', NAMESPACE_LABEL_PREFIX));
-    if (nonEmpty(spec['serviceAccountSelector'])) parts.push(selectorAt(spec, 'serviceAccountSelector', SERVICE_ACCOUNT_LABEL_PREFIX));
+    if (namespace === undefined && nonEmpty(spec['namespaceSelector']))
+      parts.push(selectorAt(spec, 'namespaceSelector', NAMESPACE_LABEL_PREFIX));
+    if (nonEmpty(spec['serviceAccountSelector']))
+      parts.push(selectorAt(spec, 'serviceAccountSelector', SERVICE_ACCOUNT_LABEL_PREFIX));
     const rules = getArray(spec, 'egress').map((rule, i) => calicoRule(rule, `spec.egress[${i}]`, namespace));
     const hostChains = ['doNotTrack', 'preDNAT'].find((f) => spec[f] === true);
-    return { ...head, ...placement(spec), ...(hostChains && { hostChains }), endpoints: parts.length === 1 ? parts[0]! : { op: 'and', operands: parts }, egress, rules };
+    return {
+      ...head,
+      ...placement(spec),
+      ...(hostChains && { hostChains }),
+      endpoints: parts.length === 1 ? parts[0]! : { op: 'and', operands: parts },
+      egress,
+      rules,
+    };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     const value = typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null');
     const reason = error instanceof Invalid ? error.reason : 'refused by the validator';
     // What it selects is unknown; whether it applies to egress is too when `types` is what was
     // refused (`types` is read first: when something else was refused, it was read fine).
-    return { ...head, tier: 'default', rules: [], egress: error.field === 'spec.types' || egressType(spec), invalid: { field: error.field, value, error: reason } };
+    return {
+      ...head,
+      tier: 'default',
+      rules: [],
+      egress: error.field === 'spec.types' || egressType(spec),
+      invalid: { field: error.field, value, error: reason },
+    };
   }
 }
 
@@ -62,7 +79,8 @@ function placement(spec: Record<string, unknown>): { tier: string; order?: numbe
   const tier = spec['tier'] ?? 'default';
   if (typeof tier !== 'string' || tier === '') throw new Invalid('spec.tier', JSON.stringify(tier), 'not a tier name');
   const order = spec['order'];
-  if (order !== undefined && order !== null && (typeof order !== 'number' || !Number.isFinite(order))) throw new Invalid('spec.order', JSON.stringify(order), 'not a number');
+  if (order !== undefined && order !== null && (typeof order !== 'number' || !Number.isFinite(order)))
+    throw new Invalid('spec.order', JSON.stringify(order), 'not a number');
   return { tier, ...(typeof order === 'number' && { order }) };
 }
 
@@ -71,7 +89,11 @@ export function calicoTiers(index: ObjectIndex): CalicoTier[] {
   return index.all('CalicoTier').map((obj) => {
     const spec = getRecord(obj, 'spec') ?? {};
     const order = spec['order'];
-    return { name: obj.metadata.name, ...(typeof order === 'number' && { order }), defaultAction: getString(spec, 'defaultAction') === 'Pass' ? 'Pass' : 'Deny' };
+    return {
+      name: obj.metadata.name,
+      ...(typeof order === 'number' && { order }),
+      defaultAction: getString(spec, 'defaultAction') === 'Pass' ? 'Pass' : 'Deny',
+    };
   });
 }
 
@@ -97,7 +119,7 @@ function selectorAt(spec: Record<string, unknown>, field: string, prefix: string
 function egressType(spec: Record<string, unknown>): boolean {
   const types = spec['types'];
   if (types === undefined || types === null) return true;
-  if (!Array.isArray(types) || types.some((t) => t !== 'Ingress' && t !== 'Egress')) throw new Invalid('spec.types', JSON.stringify(types), 'not a list of Ingress and Egress');
+  if (!Array.isArray(types) || types.some((t) => t !== 'Ingress' && t !== 'Egress'))
+    throw new Invalid('spec.types', JSON.stringify(types), 'not a list of Ingress and Egress');
   return types.length === 0 || types.includes('Egress');
 }
-

@@ -27,9 +27,14 @@ export function calicoRule(rule: unknown, at: string, namespace: string | undefi
   const protocol = protocolOf(rule['protocol'], `${at}.protocol`);
   const notProtocol = protocolOf(rule['notProtocol'], `${at}.notProtocol`);
   return {
-    action: action as CalicoAction, ...(ipVersion !== undefined && { ipVersion }), ...(protocol !== undefined && { protocol }), ...(notProtocol !== undefined && { notProtocol }),
-    icmp: rule['icmp'] != null || rule['notICMP'] != null, http: rule['http'] != null,
-    source: entity(rule['source'], `${at}.source`, namespace), destination: entity(rule['destination'], `${at}.destination`, namespace),
+    action: action as CalicoAction,
+    ...(ipVersion !== undefined && { ipVersion }),
+    ...(protocol !== undefined && { protocol }),
+    ...(notProtocol !== undefined && { notProtocol }),
+    icmp: rule['icmp'] != null || rule['notICMP'] != null,
+    http: rule['http'] != null,
+    source: entity(rule['source'], `${at}.source`, namespace),
+    destination: entity(rule['destination'], `${at}.destination`, namespace),
   };
 }
 
@@ -51,9 +56,13 @@ function entity(value: unknown, at: string, namespace: string | undefined): Cali
   const unmodelled = ['services', 'domains'].filter((f) => e[f] != null);
   const notSelector = optionalSelector(e, 'notSelector', at);
   return {
-    nets: nets(e, 'nets', at), notNets: nets(e, 'notNets', at),
-    ...withSelector(endpointSelector(e, at, namespace, notSelector !== undefined)), ...(notSelector && { notSelector }),
-    ports: ports(e, 'ports', at), notPorts: ports(e, 'notPorts', at), unmodelled,
+    nets: nets(e, 'nets', at),
+    notNets: nets(e, 'notNets', at),
+    ...withSelector(endpointSelector(e, at, namespace, notSelector !== undefined)),
+    ...(notSelector && { notSelector }),
+    ports: ports(e, 'ports', at),
+    notPorts: ports(e, 'notPorts', at),
+    unmodelled,
   };
 }
 
@@ -66,10 +75,22 @@ function withSelector(selector: CalicoSelector | undefined): { selector?: Calico
  * namespaced endpoint, global() none), else for a NetworkPolicy its own namespace — added only when
  * a selector, notSelector or namespaceSelector is given — and the serviceAccounts match and the selector.
  */
-function endpointSelector(e: Json, at: string, namespace: string | undefined, hasNotSelector: boolean): CalicoSelector | undefined {
+function endpointSelector(
+  e: Json,
+  at: string,
+  namespace: string | undefined,
+  hasNotSelector: boolean,
+): CalicoSelector | undefined {
   const namespaceSelector = optionalSelector(e, 'namespaceSelector', at);
-  const scope = namespaceSelector ? namespaced(prefixed(namespaceSelector, 'pcns.')) : namespace !== undefined ? eq(NAMESPACE_LABEL, namespace) : undefined;
-  const parts = [serviceAccounts(e['serviceAccounts'], `${at}.serviceAccounts`), optionalSelector(e, 'selector', at)].filter((s): s is CalicoSelector => s !== undefined);
+  const scope = namespaceSelector
+    ? namespaced(prefixed(namespaceSelector, 'pcns.'))
+    : namespace !== undefined
+      ? eq(NAMESPACE_LABEL, namespace)
+      : undefined;
+  const parts = [
+    serviceAccounts(e['serviceAccounts'], `${at}.serviceAccounts`),
+    optionalSelector(e, 'selector', at),
+  ].filter((s): s is CalicoSelector => s !== undefined);
   const selector = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : and(parts);
   if (scope && (selector || hasNotSelector || namespaceSelector)) return selector ? and([scope, selector]) : scope;
   return selector;
@@ -82,7 +103,10 @@ function serviceAccounts(value: unknown, at: string): CalicoSelector | undefined
   const selector = optionalSelector(value, 'selector', at);
   const names = getArray(value, 'names');
   if (names.some((n) => typeof n !== 'string')) throw new Refused(`${at}.names`, value['names']);
-  const parts = [selector && prefixed(selector, 'pcsa.'), names.length > 0 ? { op: 'in' as const, key: SERVICE_ACCOUNT_LABEL, values: names as string[] } : undefined];
+  const parts = [
+    selector && prefixed(selector, 'pcsa.'),
+    names.length > 0 ? { op: 'in' as const, key: SERVICE_ACCOUNT_LABEL, values: names as string[] } : undefined,
+  ];
   const present = parts.filter((s): s is CalicoSelector => s !== undefined);
   return present.length === 0 ? undefined : present.length === 1 ? present[0] : and(present);
 }
@@ -99,21 +123,33 @@ function optionalSelector(e: Json, field: string, at: string): CalicoSelector | 
 /** The labels of a selector under a prefix (selector/parser PrefixVisitor). */
 export function prefixed(selector: CalicoSelector, prefix: string): CalicoSelector {
   switch (selector.op) {
-    case 'all': case 'global': return selector;
-    case 'not': return { op: 'not', operand: prefixed(selector.operand, prefix) };
-    case 'and': case 'or': return { op: selector.op, operands: selector.operands.map((s) => prefixed(s, prefix)) };
-    default: return { ...selector, key: prefix + selector.key };
+    case 'all':
+    case 'global':
+      return selector;
+    case 'not':
+      return { op: 'not', operand: prefixed(selector.operand, prefix) };
+    case 'and':
+    case 'or':
+      return { op: selector.op, operands: selector.operands.map((s) => prefixed(s, prefix)) };
+    default:
+      return { ...selector, key: prefix + selector.key };
   }
 }
 
 /** all() → has(projectcalico.org/namespace), global() → !has(…): rules.go's rewrite of a rule's namespaceSelector. */
 function namespaced(selector: CalicoSelector): CalicoSelector {
   switch (selector.op) {
-    case 'all': return { op: 'has', key: NAMESPACE_LABEL };
-    case 'global': return { op: 'not', operand: { op: 'has', key: NAMESPACE_LABEL } };
-    case 'not': return { op: 'not', operand: namespaced(selector.operand) };
-    case 'and': case 'or': return { op: selector.op, operands: selector.operands.map(namespaced) };
-    default: return selector;
+    case 'all':
+      return { op: 'has', key: NAMESPACE_LABEL };
+    case 'global':
+      return { op: 'not', operand: { op: 'has', key: NAMESPACE_LABEL } };
+    case 'not':
+      return { op: 'not', operand: namespaced(selector.operand) };
+    case 'and':
+    case 'or':
+      return { op: selector.op, operands: selector.operands.map(namespaced) };
+    default:
+      return selector;
   }
 }
 
@@ -144,7 +180,8 @@ function ports(e: Json, field: string, at: string): CalicoPort[] {
 }
 
 function portOf(value: unknown): CalicoPort | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 65535 ? { first: value, last: value } : undefined;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 && value <= 65535 ? { first: value, last: value } : undefined;
   if (typeof value !== 'string' || value === '') return undefined;
   const range = /^([0-9]+)(?::([0-9]+))?$/.exec(value);
   if (!range) return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(value) ? { name: value } : undefined;

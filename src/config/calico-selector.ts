@@ -9,7 +9,27 @@ import type { CalicoSelector } from '../model/calico-policy.ts';
 
 type Token =
   | { kind: 'label' | 'string' | 'has'; value: string }
-  | { kind: '(' | ')' | '{' | '}' | ',' | '==' | '!=' | '!' | '&&' | '||' | 'in' | 'not in' | 'contains' | 'starts with' | 'ends with' | 'all' | 'global' | 'eof' };
+  | {
+      kind:
+        | '('
+        | ')'
+        | '{'
+        | '}'
+        | ','
+        | '=='
+        | '!='
+        | '!'
+        | '&&'
+        | '||'
+        | 'in'
+        | 'not in'
+        | 'contains'
+        | 'starts with'
+        | 'ends with'
+        | 'all'
+        | 'global'
+        | 'eof';
+    };
 
 export type ParsedSelector = { selector: CalicoSelector } | { error: string };
 
@@ -27,7 +47,10 @@ const OPERATORS: readonly [RegExp, Token['kind']][] = [
   [/^in(?![A-Za-z0-9_./-])/, 'in'],
 ];
 const SIMPLE: Readonly<Record<string, Token['kind']>> = { '(': '(', ')': ')', '{': '{', '}': '}', ',': ',' };
-const FUNCTIONS: readonly [RegExp, 'all' | 'global'][] = [[/^all\([ \t]*\)/, 'all'], [/^global\([ \t]*\)/, 'global']];
+const FUNCTIONS: readonly [RegExp, 'all' | 'global'][] = [
+  [/^all\([ \t]*\)/, 'all'],
+  [/^global\([ \t]*\)/, 'global'],
+];
 
 export function parseCalicoSelectorText(text: string): ParsedSelector {
   const tokens = tokenize(text);
@@ -62,14 +85,21 @@ function nextToken(input: string, last: Token['kind'] | undefined): { token: Tok
     const end = input.indexOf(c, 1);
     return end < 0 ? 'unterminated string' : { token: { kind: 'string', value: input.slice(1, end) }, length: end + 1 };
   }
-  for (const [text, kind] of [['==', '=='], ['!=', '!='], ['&&', '&&'], ['||', '||']] as const) {
+  for (const [text, kind] of [
+    ['==', '=='],
+    ['!=', '!='],
+    ['&&', '&&'],
+    ['||', '||'],
+  ] as const) {
     if (input.startsWith(text)) return { token: { kind }, length: 2 };
   }
   if (c === '!') return { token: { kind: '!' }, length: 1 };
   if (c === '=' || c === '&' || c === '|') return `expected ${c}${c}`;
   if (last === 'label') {
     const operator = OPERATORS.find(([re]) => re.test(input));
-    return operator ? { token: { kind: operator[1] } as Token, length: operator[0].exec(input)![0].length } : 'expected operator after label';
+    return operator
+      ? { token: { kind: operator[1] } as Token, length: operator[0].exec(input)![0].length }
+      : 'expected operator after label';
   }
   return word(input);
 }
@@ -119,7 +149,11 @@ class Parser {
     return this.joined('&&', 'and', () => this.operation());
   }
 
-  private joined(token: '||' | '&&', op: 'or' | 'and', operand: () => CalicoSelector | string): CalicoSelector | string {
+  private joined(
+    token: '||' | '&&',
+    op: 'or' | 'and',
+    operand: () => CalicoSelector | string,
+  ): CalicoSelector | string {
     const operands: CalicoSelector[] = [];
     for (;;) {
       const next = operand();
@@ -159,7 +193,14 @@ class Parser {
     const operator = this.tokens[this.at++]!;
     if (operator.kind === 'eof') return 'unexpected end of string looking for op';
     if (operator.kind === 'in' || operator.kind === 'not in') return this.set(key, operator.kind);
-    if (operator.kind !== '==' && operator.kind !== '!=' && operator.kind !== 'contains' && operator.kind !== 'starts with' && operator.kind !== 'ends with') return `expected == or != not ${operator.kind}`;
+    if (
+      operator.kind !== '==' &&
+      operator.kind !== '!=' &&
+      operator.kind !== 'contains' &&
+      operator.kind !== 'starts with' &&
+      operator.kind !== 'ends with'
+    )
+      return `expected == or != not ${operator.kind}`;
     const value = this.tokens[this.at++]!;
     if (value.kind !== 'string') return 'expected string';
     return { op: operator.kind, key, value: value.value };

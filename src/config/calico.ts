@@ -3,7 +3,13 @@
  * IPPoolSpec) and FelixConfiguration `default` with per-node `node.<name>` overrides
  * (reference/snat-mechanisms.md §5.1, §5.2).
  */
-import type { CalicoEgressGatewayLayer, CalicoEgressRule, CalicoFelixSettings, CalicoLayer, CalicoPool } from '../model/layers/calico.ts';
+import type {
+  CalicoEgressGatewayLayer,
+  CalicoEgressRule,
+  CalicoFelixSettings,
+  CalicoLayer,
+  CalicoPool,
+} from '../model/layers/calico.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import { unreadable } from './gaps.ts';
@@ -44,8 +50,9 @@ export function calicoLayer(index: ObjectIndex, gaps: readonly ReadGap[] = []): 
   if (pools.length === 0 && !calicoNode && !hiddenPools) return undefined;
   const layer = calicoFrom(index, pools);
   const unreadPools = hiddenPools ?? (pools.length === 0 ? unreadKind(gaps, 'ippools') : undefined);
-  const unreadFelix = versionGap(index, 'FelixConfiguration', 'felixconfigurations')
-    ?? (index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined);
+  const unreadFelix =
+    versionGap(index, 'FelixConfiguration', 'felixconfigurations') ??
+    (index.all('FelixConfiguration').length === 0 ? unreadKind(gaps, 'felixconfigurations') : undefined);
   if (unreadPools) layer.unreadPools = unreadPools;
   if (unreadFelix) layer.unreadFelix = unreadFelix;
   return layer;
@@ -54,12 +61,20 @@ export function calicoLayer(index: ObjectIndex, gaps: readonly ReadGap[] = []): 
 function calicoFrom(index: ObjectIndex, pools: CalicoPool[]): CalicoLayer {
   const felix = index.all('FelixConfiguration');
   const defaults = felix.find((f) => f.metadata.name === 'default');
-  const perNode = Object.fromEntries(felix.filter((f) => f.metadata.name.startsWith('node.'))
-    .map((f) => [f.metadata.name.slice('node.'.length), settings(f, defaults)]));
+  const perNode = Object.fromEntries(
+    felix
+      .filter((f) => f.metadata.name.startsWith('node.'))
+      .map((f) => [f.metadata.name.slice('node.'.length), settings(f, defaults)]),
+  );
   const support = getString(getRecord(defaults, 'spec'), 'egressIPSupport');
   return {
-    mechanism: 'calico', pools, felix: settings(defaults), perNode, scope: { basis: 'all-nodes' },
-    egressIPSupport: support === 'EnabledPerNamespace' || support === 'EnabledPerNamespaceOrPerPod' ? support : 'Disabled',
+    mechanism: 'calico',
+    pools,
+    felix: settings(defaults),
+    perNode,
+    scope: { basis: 'all-nodes' },
+    egressIPSupport:
+      support === 'EnabledPerNamespace' || support === 'EnabledPerNamespaceOrPerPod' ? support : 'Disabled',
     egressGatewayPolicies: index.all('EgressGatewayPolicy').map(toEgressPolicy),
   };
 }
@@ -72,7 +87,13 @@ function toEgressPolicy(obj: KubeObject): { name: string; rules: CalicoEgressRul
     if (cidr) out.cidr = cidr;
     const gateway = getRecord(rule, 'gateway');
     const selector = getString(gateway, 'selector');
-    if (gateway) out.gateway = { selector: selector ?? 'all()', ...(getString(gateway, 'namespaceSelector') ? { namespaceSelector: getString(gateway, 'namespaceSelector')! } : {}) };
+    if (gateway)
+      out.gateway = {
+        selector: selector ?? 'all()',
+        ...(getString(gateway, 'namespaceSelector')
+          ? { namespaceSelector: getString(gateway, 'namespaceSelector')! }
+          : {}),
+      };
     return out;
   });
   return { name: obj.metadata.name, rules };
@@ -93,7 +114,9 @@ function toPool(obj: KubeObject): CalicoPool {
 /** A node's FelixConfiguration overrides the cluster default field by field (standard Felix precedence). */
 function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFelixSettings {
   const field = (key: string) => getString(getRecord(obj, 'spec'), key) ?? getString(getRecord(fallback, 'spec'), key);
-  const out: CalicoFelixSettings = { natOutgoingExclusions: field('natOutgoingExclusions') === 'IPPoolsAndHostIPs' ? 'IPPoolsAndHostIPs' : 'IPPoolsOnly' };
+  const out: CalicoFelixSettings = {
+    natOutgoingExclusions: field('natOutgoingExclusions') === 'IPPoolsAndHostIPs' ? 'IPPoolsAndHostIPs' : 'IPPoolsOnly',
+  };
   const address = field('natOutgoingAddress');
   if (address) out.natOutgoingAddress = address;
   if (obj) out.source = refOf(obj);
@@ -103,14 +126,44 @@ function settings(obj: KubeObject | undefined, fallback?: KubeObject): CalicoFel
 /** Felix inserts its chain at the top of POSTROUTING; Calico Enterprise's egress gateways come with it. */
 export const calicoDetection: Detection = {
   detect: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings), i.gaps),
-  force: (i) => withGateway(withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings) ?? { mechanism: 'calico', pools: [], felix: { natOutgoingExclusions: 'IPPoolsOnly' }, perNode: {}, scope: { basis: 'all-nodes' }, egressIPSupport: 'Disabled', egressGatewayPolicies: [] }, i.gaps),
+  force: (i) =>
+    withGateway(
+      withPoolWarnings(calicoLayer(i.index, i.gaps), i.warnings) ?? {
+        mechanism: 'calico',
+        pools: [],
+        felix: { natOutgoingExclusions: 'IPPoolsOnly' },
+        perNode: {},
+        scope: { basis: 'all-nodes' },
+        egressIPSupport: 'Disabled',
+        egressGatewayPolicies: [],
+      },
+      i.gaps,
+    ),
   reads: {
     resources: [
       { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
-      { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
+      {
+        group: 'crd.projectcalico.org',
+        versions: ['v1'],
+        plural: 'felixconfigurations',
+        kind: 'FelixConfiguration',
+        namespaced: false,
+      },
       { group: 'projectcalico.org', versions: ['v3'], plural: 'ippools', kind: 'IPPool', namespaced: false },
-      { group: 'projectcalico.org', versions: ['v3'], plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false },
-      { group: 'projectcalico.org', versions: ['v3'], plural: 'egressgatewaypolicies', kind: 'EgressGatewayPolicy', namespaced: false },
+      {
+        group: 'projectcalico.org',
+        versions: ['v3'],
+        plural: 'felixconfigurations',
+        kind: 'FelixConfiguration',
+        namespaced: false,
+      },
+      {
+        group: 'projectcalico.org',
+        versions: ['v3'],
+        plural: 'egressgatewaypolicies',
+        kind: 'EgressGatewayPolicy',
+        namespaced: false,
+      },
     ],
     namespaces: ['calico-system'],
   },
@@ -120,16 +173,35 @@ export const calicoDetection: Detection = {
 function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): CalicoLayer | undefined {
   for (const pool of layer?.pools ?? []) {
     if (parseCidr(pool.cidr)) continue;
-    warnings.push(...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [{ kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] }]));
+    warnings.push(
+      ...invalidAddressWarnings({ kind: 'IPPool', name: pool.name }, [
+        { kind: 'IPPool cidr', field: 'spec.cidr', value: pool.cidr, hides: [4, 6] },
+      ]),
+    );
   }
   for (const policy of layer?.egressGatewayPolicies ?? []) {
-    const invalid = policy.rules.flatMap((r, i) => (r.cidr === undefined || parseCidr(r.cidr) ? [] : [{ kind: 'EgressGatewayPolicy cidr', field: `spec.rules[${i}].destination.cidr`, value: r.cidr, hides: [4, 6] as Family[] }]));
+    const invalid = policy.rules.flatMap((r, i) =>
+      r.cidr === undefined || parseCidr(r.cidr)
+        ? []
+        : [
+            {
+              kind: 'EgressGatewayPolicy cidr',
+              field: `spec.rules[${i}].destination.cidr`,
+              value: r.cidr,
+              hides: [4, 6] as Family[],
+            },
+          ],
+    );
     warnings.push(...invalidAddressWarnings({ kind: 'EgressGatewayPolicy', name: policy.name }, invalid));
   }
   for (const felix of layer ? [layer.felix, ...Object.values(layer.perNode)] : []) {
     const address = felix.natOutgoingAddress;
     if (address === undefined || parseIp(address) || !felix.source) continue;
-    warnings.push(...invalidAddressWarnings(felix.source, [{ kind: 'natOutgoingAddress', field: 'spec.natOutgoingAddress', value: address, hides: [4, 6] }]));
+    warnings.push(
+      ...invalidAddressWarnings(felix.source, [
+        { kind: 'natOutgoingAddress', field: 'spec.natOutgoingAddress', value: address, hides: [4, 6] },
+      ]),
+    );
   }
   return layer;
 }
@@ -137,9 +209,15 @@ function withPoolWarnings(layer: CalicoLayer | undefined, warnings: Finding[]): 
 function withGateway(layer: CalicoLayer | undefined, gaps: readonly ReadGap[]): Built {
   if (!layer) return NOTHING;
   const { pools, egressIPSupport, egressGatewayPolicies, unreadFelix } = layer;
-  const gateway: CalicoEgressGatewayLayer = { mechanism: 'calico-egress-gateway', pools, egressIPSupport, egressGatewayPolicies };
+  const gateway: CalicoEgressGatewayLayer = {
+    mechanism: 'calico-egress-gateway',
+    pools,
+    egressIPSupport,
+    egressGatewayPolicies,
+  };
   // EgressGatewayPolicy is Calico Enterprise's, served only by its API server (projectcalico.org/v3).
-  const unreadPolicies = egressGatewayPolicies.length === 0 ? unreadable(gaps, 'egressgatewaypolicies.projectcalico.org') : undefined;
+  const unreadPolicies =
+    egressGatewayPolicies.length === 0 ? unreadable(gaps, 'egressgatewaypolicies.projectcalico.org') : undefined;
   if (unreadFelix) gateway.unreadFelix = unreadFelix;
   if (unreadPolicies) gateway.unreadPolicies = unreadPolicies;
   const unreadNamespaces = unreadable(gaps, 'namespaces');

@@ -19,7 +19,13 @@ export const EGRESS_IP_AND_INTERFACE = 'egressIP and interface are both set';
 export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
   const spec = getRecord(obj, 'spec');
   const policy: CiliumEgressPolicy = {
-    name: obj.metadata.name, selectors: [], nodeSelectors: [], destinationCIDRs: [], excludedCIDRs: [], gateways: [], multiGateway: false,
+    name: obj.metadata.name,
+    selectors: [],
+    nodeSelectors: [],
+    destinationCIDRs: [],
+    excludedCIDRs: [],
+    gateways: [],
+    multiGateway: false,
   };
   // Go decodes `spec: null` to an empty spec, whose nil destinationCIDRs ParseCEGP rejects.
   const problem = spec ? parseInto(policy, spec) : 'spec is missing or null';
@@ -33,7 +39,10 @@ export function parseEgressPolicy(obj: KubeObject): CiliumEgressPolicy {
 /** Found apart from parseInto, which stops at the first problem: lint names these even behind another. */
 function conflictingGateways(spec: Json): NonNullable<CiliumEgressPolicy['conflictingGateways']> {
   const plural = getArray(spec, 'egressGateways');
-  const entries = plural.length > 0 ? plural.map((g, i) => [`egressGateways[${i}]`, g] as const) : [['egressGateway', spec['egressGateway']] as const];
+  const entries =
+    plural.length > 0
+      ? plural.map((g, i) => [`egressGateways[${i}]`, g] as const)
+      : [['egressGateway', spec['egressGateway']] as const];
   return entries.flatMap(([field, g]) => {
     const egressIP = getString(g, 'egressIP');
     const iface = getString(g, 'interface');
@@ -49,7 +58,10 @@ function intendedFor(spec: Json): NonNullable<CiliumEgressPolicy['intended']> {
   });
   const written = getArray(spec, 'destinationCIDRs').map(String);
   const destinationCIDRs = written.filter((c) => parseCidr(c));
-  return { selectors, destinationCIDRs: destinationCIDRs.length === 0 && written.length > 0 ? undefined : destinationCIDRs };
+  return {
+    selectors,
+    destinationCIDRs: destinationCIDRs.length === 0 && written.length > 0 ? undefined : destinationCIDRs,
+  };
 }
 
 /** Where gateway `index` of a parsed policy sits in its spec, for messages. */

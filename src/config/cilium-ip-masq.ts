@@ -23,23 +23,35 @@ export function ciliumIpMasqConfig(text: string | undefined, source: ObjectRef, 
   if (!decoded.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: decoded.detail, source };
   const value = decoded.value;
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-    return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: `cannot unmarshal ${jsonType(value)} into Go value of type ipmasq.config`, source };
+    return {
+      status: 'invalid',
+      because: 'AGENT_CONFIG_INVALID',
+      detail: `cannot unmarshal ${jsonType(value)} into Go value of type ipmasq.config`,
+      source,
+    };
   }
   const parsed = rules([]);
   const ignoredKeys: string[] = [];
   for (const [key, field] of Object.entries(value ?? {})) {
     const problem = apply(parsed, key, field, ignoredKeys);
-    if (typeof problem === 'string') return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: problem, source };
+    if (typeof problem === 'string')
+      return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: problem, source };
     if (problem) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', ...problem, source };
   }
   return { status: 'valid', origin: 'file', rules: parsed, ignoredKeys, source };
 }
 
-function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[]): string | { detail: string; issue: AgentConfigIssue } | undefined {
+function apply(
+  r: MasqRules,
+  key: string,
+  value: unknown,
+  ignoredKeys: string[],
+): string | { detail: string; issue: AgentConfigIssue } | undefined {
   switch (key.toLowerCase()) {
     case 'nonmasqueradecidrs': {
       if (value === null) return void (r.nonMasqueradeCIDRs = []);
-      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return `cannot unmarshal ${jsonType(value)} into the nonMasqueradeCIDRs list`;
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+        return `cannot unmarshal ${jsonType(value)} into the nonMasqueradeCIDRs list`;
       const canonical: string[] = [];
       for (const text of value as string[]) {
         // `parseCIDR`: netip.ParsePrefix, which (unlike net.ParseCIDR) refuses a prefix length with a
@@ -48,9 +60,17 @@ function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[])
         const bits = text.slice(text.indexOf('/') + 1);
         if (parsed && bits.length > 1 && bits.startsWith('0')) {
           const detail = `Invalid CIDR ${JSON.stringify(text)}: netip.ParsePrefix(${JSON.stringify(text)}): bad bits after slash: ${JSON.stringify(bits)}`;
-          return { detail, issue: { kind: 'octal-prefix-rejected', cidr: text, decimal: `${text.slice(0, text.indexOf('/'))}/${Number(bits)}` } };
+          return {
+            detail,
+            issue: {
+              kind: 'octal-prefix-rejected',
+              cidr: text,
+              decimal: `${text.slice(0, text.indexOf('/'))}/${Number(bits)}`,
+            },
+          };
         }
-        if (!parsed) return { detail: `invalid CIDR ${JSON.stringify(text)}`, issue: { kind: 'unparsable-cidr', cidr: text } };
+        if (!parsed)
+          return { detail: `invalid CIDR ${JSON.stringify(text)}`, issue: { kind: 'unparsable-cidr', cidr: text } };
         canonical.push(`${formatAddress(parsed.cidr.family, parsed.cidr.first)}/${parsed.cidr.prefix}`);
       }
       return void (r.nonMasqueradeCIDRs = canonical);
@@ -58,7 +78,8 @@ function apply(r: MasqRules, key: string, value: unknown, ignoredKeys: string[])
     case 'masqlinklocal':
     case 'masqlinklocalipv6':
       if (value === null) return undefined;
-      if (typeof value !== 'boolean') return `cannot unmarshal ${jsonType(value)} into Go struct field config.${key} of type bool`;
+      if (typeof value !== 'boolean')
+        return `cannot unmarshal ${jsonType(value)} into Go struct field config.${key} of type bool`;
       if (key.toLowerCase() === 'masqlinklocal') r.masqLinkLocal = value;
       else r.masqLinkLocalIPv6 = value;
       return undefined;

@@ -67,7 +67,8 @@ export function parseLabelPrefix(text: string): CiliumLabelPrefix | { error: str
   if (pattern.length === 0) return { error: `invalid label source "${source}", prefix "${pattern}"` };
   const ignore = pattern.startsWith('!');
   if (ignore) pattern = pattern.slice(1);
-  if (!modelledSyntax(pattern)) return { error: `label pattern "${text}" uses regular-expression syntax not modelled here` };
+  if (!modelledSyntax(pattern))
+    return { error: `label pattern "${text}" uses regular-expression syntax not modelled here` };
   return { source, pattern, ignore };
 }
 
@@ -86,7 +87,9 @@ export function parseLabelFilter(data: Record<string, string>): CiliumLabelFilte
   // pkg/labelsfilter/dynamic: with the dynamic label filter the agent adds the selector keys of
   // every network policy as inclusive patterns, which this reading does not follow. The option's
   // key is not confirmed (option.EnableDynamicLabelFilter), so any key naming it counts.
-  const dynamic = Object.keys(data).find((k) => k.includes('dynamic-label-filter') && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(data[k]!.trim()));
+  const dynamic = Object.keys(data).find(
+    (k) => k.includes('dynamic-label-filter') && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(data[k]!.trim()),
+  );
   if (dynamic) {
     filter.unmodelled = `${dynamic} derives the identity labels from the network policies' selectors, which is not modelled`;
     return filter;

@@ -23,7 +23,8 @@ const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 const POD_SOURCES = new Set(['k8s', 'any']);
 
 export function toCiliumPolicyRules(obj: KubeObject): CiliumPolicyRule[] {
-  const kind: Kind = obj.kind === 'CiliumClusterwideNetworkPolicy' ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';
+  const kind: Kind =
+    obj.kind === 'CiliumClusterwideNetworkPolicy' ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';
   const namespace = kind === 'CiliumNetworkPolicy' ? (obj.metadata.namespace ?? 'default') : undefined;
   const base = { kind, ...(namespace !== undefined && { namespace }), name: obj.metadata.name };
   const specs: [string, unknown][] = [];
@@ -41,8 +42,12 @@ export function toCiliumPolicyRules(obj: KubeObject): CiliumPolicyRule[] {
   });
 }
 
-function invalidRule(base: Omit<CiliumPolicyRule, 'at' | 'hostPolicy' | 'egress' | 'egressDeny'>, at: string, error: Refused): CiliumPolicyRule {
-  const value = typeof error.value === 'string' ? error.value : JSON.stringify(error.value) ?? 'null';
+function invalidRule(
+  base: Omit<CiliumPolicyRule, 'at' | 'hostPolicy' | 'egress' | 'egressDeny'>,
+  at: string,
+  error: Refused,
+): CiliumPolicyRule {
+  const value = typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null');
   return { ...base, at, hostPolicy: false, egress: [], egressDeny: [], invalid: { field: error.field, value } };
 }
 
@@ -53,32 +58,56 @@ function ruleOf(spec: unknown, at: string, namespace: string | undefined): RuleB
   const hasEndpoints = spec['endpointSelector'] != null;
   const hasNodes = spec['nodeSelector'] != null;
   // Sanitize: exactly one of endpointSelector and nodeSelector; nodeSelector only in a CCNP.
-  if (hasEndpoints === hasNodes || (hasNodes && namespace !== undefined)) throw new Refused(`${at}.endpointSelector`, spec['endpointSelector'] ?? null);
+  if (hasEndpoints === hasNodes || (hasNodes && namespace !== undefined))
+    throw new Refused(`${at}.endpointSelector`, spec['endpointSelector'] ?? null);
   const egress = getArray(spec, 'egress').map((r, i) => egressRule(r, `${at}.egress[${i}]`, namespace, true));
-  const egressDeny = getArray(spec, 'egressDeny').map((r, i) => egressRule(r, `${at}.egressDeny[${i}]`, namespace, false));
+  const egressDeny = getArray(spec, 'egressDeny').map((r, i) =>
+    egressRule(r, `${at}.egressDeny[${i}]`, namespace, false),
+  );
   const defaultDeny = getRecord(spec, 'enableDefaultDeny')?.['egress'];
-  const body: RuleBody = { hostPolicy: hasNodes, egress, egressDeny, ...(typeof defaultDeny === 'boolean' && { enableDefaultDenyEgress: defaultDeny }) };
+  const body: RuleBody = {
+    hostPolicy: hasNodes,
+    egress,
+    egressDeny,
+    ...(typeof defaultDeny === 'boolean' && { enableDefaultDenyEgress: defaultDeny }),
+  };
   if (hasEndpoints) {
     const { selector } = sourcedSelector(spec['endpointSelector'], `${at}.endpointSelector`);
     // utils.go parseRule: a CNP's rule selects endpoints of its own namespace only.
-    body.endpointSelector = namespace === undefined ? selector : [...selector, { key: POD_NAMESPACE_LABEL, op: 'in', values: [namespace] }];
+    body.endpointSelector =
+      namespace === undefined ? selector : [...selector, { key: POD_NAMESPACE_LABEL, op: 'in', values: [namespace] }];
   }
   return body;
 }
 
 function egressRule(rule: unknown, field: string, namespace: string | undefined, allow: boolean): CiliumEgressRule {
   if (!isRecord(rule)) throw new Refused(field, rule);
-  const result: CiliumEgressRule = { toEndpoints: [], toCIDR: [], toEntities: [], toFQDNs: [], unmodelledPeers: [], ports: [], l7: false, icmpOnly: false };
+  const result: CiliumEgressRule = {
+    toEndpoints: [],
+    toCIDR: [],
+    toEntities: [],
+    toFQDNs: [],
+    unmodelledPeers: [],
+    ports: [],
+    l7: false,
+    icmpOnly: false,
+  };
   for (const [i, s] of getArray(rule, 'toEndpoints').entries()) {
     const { selector, otherSource } = sourcedSelector(s, `${field}.toEndpoints[${i}]`);
     if (otherSource) result.unmodelledPeers.push(`toEndpoints[${i}]`);
     else result.toEndpoints.push(peerSelector(selector, namespace));
   }
-  for (const [i, c] of getArray(rule, 'toCIDR').entries()) result.toCIDR.push({ cidr: cidrOf(c, `${field}.toCIDR[${i}]`), except: [] });
-  for (const [i, set] of getArray(rule, 'toCIDRSet').entries()) result.toCIDR.push(...cidrSet(set, `${field}.toCIDRSet[${i}]`, result));
+  for (const [i, c] of getArray(rule, 'toCIDR').entries())
+    result.toCIDR.push({ cidr: cidrOf(c, `${field}.toCIDR[${i}]`), except: [] });
+  for (const [i, set] of getArray(rule, 'toCIDRSet').entries())
+    result.toCIDR.push(...cidrSet(set, `${field}.toCIDRSet[${i}]`, result));
   result.toEntities = getArray(rule, 'toEntities').map(String);
-  for (const key of ['toServices', 'toGroups', 'toNodes', 'toRequires']) if (getArray(rule, key).length > 0) result.unmodelledPeers.push(key);
-  if (allow) result.toFQDNs = getArray(rule, 'toFQDNs').map((f) => getString(f, 'matchName') ?? getString(f, 'matchPattern') ?? '');
+  for (const key of ['toServices', 'toGroups', 'toNodes', 'toRequires'])
+    if (getArray(rule, key).length > 0) result.unmodelledPeers.push(key);
+  if (allow)
+    result.toFQDNs = getArray(rule, 'toFQDNs').map(
+      (f) => getString(f, 'matchName') ?? getString(f, 'matchPattern') ?? '',
+    );
   const toPorts = getArray(rule, 'toPorts');
   // Sanitize: ICMPs and toPorts are exclusive.
   if (toPorts.length > 0 && getArray(rule, 'icmps').length > 0) throw new Refused(`${field}.icmps`, rule['icmps']);
@@ -86,7 +115,8 @@ function egressRule(rule: unknown, field: string, namespace: string | undefined,
   for (const [i, entry] of toPorts.entries()) {
     if (!isRecord(entry)) throw new Refused(`${field}.toPorts[${i}]`, entry);
     result.ports.push(...getArray(entry, 'ports').map((p, j) => portOf(p, `${field}.toPorts[${i}].ports[${j}]`)));
-    if (['rules', 'listener', 'serverNames', 'terminatingTLS', 'originatingTLS'].some((k) => entry[k] != null)) result.l7 = true;
+    if (['rules', 'listener', 'serverNames', 'terminatingTLS', 'originatingTLS'].some((k) => entry[k] != null))
+      result.l7 = true;
   }
   return result;
 }
@@ -119,7 +149,8 @@ const OTHER_PROTOCOLS = new Set(['ICMP', 'ICMPV6', 'VRRP', 'IGMP']);
 function portOf(value: unknown, field: string): CiliumPort {
   if (!isRecord(value)) throw new Refused(field, value);
   const protocol = String(value['protocol'] ?? 'ANY').toUpperCase() || 'ANY';
-  if (!PROTOCOLS.has(protocol) && !OTHER_PROTOCOLS.has(protocol)) throw new Refused(`${field}.protocol`, value['protocol']);
+  if (!PROTOCOLS.has(protocol) && !OTHER_PROTOCOLS.has(protocol))
+    throw new Refused(`${field}.protocol`, value['protocol']);
   // ICMP, VRRP, IGMP: a protocol no --to target names, so a port no packet asked about matches.
   if (!PROTOCOLS.has(protocol)) return { protocol: 'OTHER' };
   const port: CiliumPort = { protocol: protocol as CiliumPort['protocol'] };

@@ -14,8 +14,14 @@ const MODES = new Set(['default', 'always', 'never']);
 export function ciliumPolicyInputs(index: ObjectIndex): CiliumPolicyInputs {
   const found = findCilium(index);
   const cm = found ? index.get('ConfigMap', found.namespace, 'cilium-config') : undefined;
-  const rules = ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].flatMap((kind) => index.all(kind).flatMap(toCiliumPolicyRules));
-  return { rules, settings: policySettings(stringMap(cm?.['data'])), config: parseCiliumConfig(cm, found?.namespace ?? 'kube-system') };
+  const rules = ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].flatMap((kind) =>
+    index.all(kind).flatMap(toCiliumPolicyRules),
+  );
+  return {
+    rules,
+    settings: policySettings(stringMap(cm?.['data'])),
+    config: parseCiliumConfig(cm, found?.namespace ?? 'kube-system'),
+  };
 }
 
 export function policySettings(data: Record<string, string>): CiliumPolicySettings {

@@ -54,7 +54,10 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
     enableIPv6Masquerade: bool(data, 'enable-ipv6-masquerade', true) && enableIPv6,
     enableBPFMasquerade: bool(data, 'enable-bpf-masquerade', false),
     // Before routing-mode (1.14), `tunnel: disabled` meant native routing.
-    routingMode: (data['routing-mode'] ?? (data['tunnel'] === 'disabled' ? 'native' : 'tunnel')) === 'native' ? 'native' : 'tunnel',
+    routingMode:
+      (data['routing-mode'] ?? (data['tunnel'] === 'disabled' ? 'native' : 'tunnel')) === 'native'
+        ? 'native'
+        : 'tunnel',
     enableIPMasqAgent: bool(data, 'enable-ip-masq-agent', false),
     ipMasqAgentConfigPath: data['ip-masq-agent-config-path'] || '/etc/config/ip-masq-agent',
     enableRemoteNodeMasquerade: bool(data, 'enable-remote-node-masquerade', false),
@@ -80,7 +83,10 @@ export function parseCiliumConfig(cm: KubeObject | undefined, namespace: string)
  * rejects, and an IPv4 one of another family is log.Fatalf "must be an IPv4 CIDR".
  */
 function nativeRoutingCidrProblem(c: CiliumConfig): string | undefined {
-  for (const [family, text] of [[4, c.ipv4NativeRoutingCIDR], [6, c.ipv6NativeRoutingCIDR]] as const) {
+  for (const [family, text] of [
+    [4, c.ipv4NativeRoutingCIDR],
+    [6, c.ipv6NativeRoutingCIDR],
+  ] as const) {
     if (text === undefined) continue;
     const parsed = parseCidr(text);
     if (!parsed) return `ipv${family}-native-routing-cidr ${JSON.stringify(text)} is not a CIDR`;
@@ -94,12 +100,18 @@ function agentRefusal(c: CiliumConfig): string | undefined {
   if (c.enableEgressGateway && (!c.enableIPv4Masquerade || !c.enableBPFMasquerade)) {
     return 'the egress gateway needs enable-ipv4-masquerade and enable-bpf-masquerade';
   }
-  if (c.enableRemoteNodeMasquerade && !c.enableBPFMasquerade) return 'enable-remote-node-masquerade needs enable-bpf-masquerade';
+  if (c.enableRemoteNodeMasquerade && !c.enableBPFMasquerade)
+    return 'enable-remote-node-masquerade needs enable-bpf-masquerade';
   const badCidr = nativeRoutingCidrProblem(c);
   if (badCidr) return badCidr;
   // checkIPv4NativeRoutingCIDR: not needed with ip-masq-agent, tunnel routing, or ENI/AlibabaCloud IPAM.
-  if (c.routingMode === 'native' && c.enableIPv4Masquerade && !c.ipv4NativeRoutingCIDR && !c.enableIPMasqAgent
-    && !['eni', 'alibabacloud'].includes(c.ipam)) {
+  if (
+    c.routingMode === 'native' &&
+    c.enableIPv4Masquerade &&
+    !c.ipv4NativeRoutingCIDR &&
+    !c.enableIPMasqAgent &&
+    !['eni', 'alibabacloud'].includes(c.ipam)
+  ) {
     return 'native routing with IPv4 masquerade needs ipv4-native-routing-cidr';
   }
   return undefined;

@@ -47,7 +47,15 @@ export function parseGoFlags(argv: readonly string[], valueFlags: ReadonlySet<st
 }
 
 /** klog/glog flags that take a value, which every Kubernetes agent binary registers. */
-export const KLOG_VALUE_FLAGS = ['v', 'vmodule', 'log_dir', 'log_file', 'log_file_max_size', 'stderrthreshold', 'log_backtrace_at'];
+export const KLOG_VALUE_FLAGS = [
+  'v',
+  'vmodule',
+  'log_dir',
+  'log_file',
+  'log_file_max_size',
+  'stderrthreshold',
+  'log_backtrace_at',
+];
 
 /** Go's strconv.ParseBool; undefined for anything else (the agent would exit on it). */
 export function goBool(value: string | undefined): boolean | undefined {
@@ -71,8 +79,12 @@ export function fileSource(ds: KubeObject, container: Json, filePath: string): F
   for (const mount of getArray(container, 'volumeMounts').filter(isRecord)) {
     const mountPath = (getString(mount, 'mountPath') ?? '').replace(/\/+$/, '');
     const subPath = getString(mount, 'subPath');
-    const pathInVolume = subPath && mountPath === filePath ? subPath
-      : !subPath && filePath.startsWith(`${mountPath}/`) ? filePath.slice(mountPath.length + 1) : undefined;
+    const pathInVolume =
+      subPath && mountPath === filePath
+        ? subPath
+        : !subPath && filePath.startsWith(`${mountPath}/`)
+          ? filePath.slice(mountPath.length + 1)
+          : undefined;
     if (pathInVolume === undefined) continue;
     const volume = volumes.find((v) => getString(v, 'name') === getString(mount, 'name'));
     const sources = volume ? volumeSources(volume) : [];
@@ -92,16 +104,21 @@ export function fileSource(ds: KubeObject, container: Json, filePath: string): F
  */
 export function directoryMounted(ds: KubeObject, container: Json, dir: string): boolean {
   const target = dir.replace(/\/+$/, '');
-  return getArray(container, 'volumeMounts').filter(isRecord).some((mount) => {
-    const mountPath = (getString(mount, 'mountPath') ?? '').replace(/\/+$/, '');
-    if (mountPath === target || mountPath.startsWith(`${target}/`)) return true;
-    if (!target.startsWith(`${mountPath}/`) || getString(mount, 'subPath')) return false;
-    const volumes = getArray(ds, 'spec', 'template', 'spec', 'volumes').filter(isRecord);
-    const volume = volumes.find((v) => getString(v, 'name') === getString(mount, 'name'));
-    const under = `${target.slice(mountPath.length + 1)}/`;
-    return (volume ? volumeSources(volume) : []).some((source) => getArray(source, 'items').filter(isRecord)
-      .some((item) => (getString(item, 'path') ?? '').startsWith(under)));
-  });
+  return getArray(container, 'volumeMounts')
+    .filter(isRecord)
+    .some((mount) => {
+      const mountPath = (getString(mount, 'mountPath') ?? '').replace(/\/+$/, '');
+      if (mountPath === target || mountPath.startsWith(`${target}/`)) return true;
+      if (!target.startsWith(`${mountPath}/`) || getString(mount, 'subPath')) return false;
+      const volumes = getArray(ds, 'spec', 'template', 'spec', 'volumes').filter(isRecord);
+      const volume = volumes.find((v) => getString(v, 'name') === getString(mount, 'name'));
+      const under = `${target.slice(mountPath.length + 1)}/`;
+      return (volume ? volumeSources(volume) : []).some((source) =>
+        getArray(source, 'items')
+          .filter(isRecord)
+          .some((item) => (getString(item, 'path') ?? '').startsWith(under)),
+      );
+    });
 }
 
 function volumeSources(volume: Json): Json[] {
@@ -128,8 +145,13 @@ function configMapKeyFor(source: Json, pathInVolume: string): FileSource | undef
  * nodeSelector allows (the caller reports that this is an inference).
  */
 export function agentScope(ds: KubeObject, pods: readonly PodInfo[]): NodeScope {
-  const own = pods.filter((p) => p.namespace === ds.metadata.namespace && p.workload.kind === 'DaemonSet'
-    && p.workload.name === ds.metadata.name && p.nodeName);
+  const own = pods.filter(
+    (p) =>
+      p.namespace === ds.metadata.namespace &&
+      p.workload.kind === 'DaemonSet' &&
+      p.workload.name === ds.metadata.name &&
+      p.nodeName,
+  );
   if (own.length > 0) return { basis: 'agent-pods', nodes: [...new Set(own.map((p) => p.nodeName!))].sort() };
   return { basis: 'node-selector', selector: stringMap(getRecord(ds, 'spec', 'template', 'spec', 'nodeSelector')) };
 }

@@ -31,8 +31,22 @@ export interface DatapathRegistry {
 
 const AGENT_NAMESPACE = 'kube-system';
 
-export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], pods: readonly PodInfo[], options: DatapathOptions, warnings: Finding[], registry: DatapathRegistry): Datapath {
-  const inputs: DetectInputs = { index, nodes, pods, gaps: options.gaps ?? [], noDefaultSnat: options.noDefaultSnat === true, warnings };
+export function detectDatapath(
+  index: ObjectIndex,
+  nodes: readonly NodeInfo[],
+  pods: readonly PodInfo[],
+  options: DatapathOptions,
+  warnings: Finding[],
+  registry: DatapathRegistry,
+): Datapath {
+  const inputs: DetectInputs = {
+    index,
+    nodes,
+    pods,
+    gaps: options.gaps ?? [],
+    noDefaultSnat: options.noDefaultSnat === true,
+    warnings,
+  };
   if (options.datapath) return overridden(inputs, options.datapath, registry);
   const found: Found = { layers: [], gateways: [] };
   // Agents are recognised by their DaemonSets: where those could not be listed, any agent (Cilium
@@ -40,14 +54,25 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
   // read lists an agent namespace only where it exists (or may: the namespace list was refused).
   for (const namespace of agentNamespaces(registry)) {
     if (isForbidden(inputs.gaps, 'daemonsets.apps', namespace)) {
-      found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' } });
+      found.layers.push({
+        mechanism: 'unreadable-datapath',
+        resource: 'daemonsets.apps',
+        namespace,
+        scope: { basis: 'all-nodes' },
+      });
     }
   }
   // Read as apps/v1 it might be an agent, or not: either way would be a guess.
   for (const ds of index.unknownVersions('DaemonSet')) {
     const namespace = ds.metadata.namespace ?? AGENT_NAMESPACE;
     const unknownVersion = { daemonSet: `${namespace}/${ds.metadata.name}`, apiVersion: ds.apiVersion };
-    found.layers.push({ mechanism: 'unreadable-datapath', resource: 'daemonsets.apps', namespace, scope: { basis: 'all-nodes' }, unknownVersion });
+    found.layers.push({
+      mechanism: 'unreadable-datapath',
+      resource: 'daemonsets.apps',
+      namespace,
+      scope: { basis: 'all-nodes' },
+      unknownVersion,
+    });
   }
   for (const { detection } of registry.detections) add(found, detection.detect(inputs, found.layers));
   for (const layer of found.layers) {
@@ -58,7 +83,11 @@ export function detectDatapath(index: ObjectIndex, nodes: readonly NodeInfo[], p
   }
   if (found.layers.length === 0) {
     warnings.push({ code: 'DATAPATH_NOT_RECOGNISED', data: {} });
-    found.layers.push({ mechanism: 'assumed-default', podCIDRs: [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort(), scope: { basis: 'all-nodes' } });
+    found.layers.push({
+      mechanism: 'assumed-default',
+      podCIDRs: [...new Set(nodes.flatMap((n) => n.podCIDRs))].sort(),
+      scope: { basis: 'all-nodes' },
+    });
   }
   return datapathOf(found, registry);
 }
@@ -93,6 +122,8 @@ function add(found: Found, built: ReturnType<Detection['detect']>): void {
 
 function datapathOf({ layers, gateways, cilium }: Found, registry: DatapathRegistry): Datapath {
   const mechanisms = [...new Set(layers.map((l) => l.mechanism))];
-  const asked = [...gateways].sort((a, b) => registry.gatewayOrder.indexOf(a.mechanism) - registry.gatewayOrder.indexOf(b.mechanism));
+  const asked = [...gateways].sort(
+    (a, b) => registry.gatewayOrder.indexOf(a.mechanism) - registry.gatewayOrder.indexOf(b.mechanism),
+  );
   return cilium ? { mechanisms, layers, gateways: asked, cilium } : { mechanisms, layers, gateways: asked };
 }

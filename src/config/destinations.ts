@@ -20,7 +20,8 @@ export const DESTINATION_CLASSES: Record<string, DestinationClass> = {
 /** What `who` and `verify` look at when no --to is given. */
 export const DEFAULT_DESTINATIONS = ['internet', 'metadata'];
 
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 export type ParsedDestination =
   | { kind: 'resolved'; destination: Destination }
@@ -49,7 +50,11 @@ export function splitHostPort(text: string): HostPort | { invalid: string } {
   const protocol = (suffix ? suffix[2]!.toUpperCase() : DEFAULT_PROTOCOL) as Protocol;
   const rest = suffix ? suffix[1]! : text;
   const bracketed = BRACKETED.exec(rest);
-  const [host, portText] = bracketed ? [bracketed[1]!, bracketed[2]] : rest.split(':').length === 2 ? rest.split(':') as [string, string] : [rest, undefined];
+  const [host, portText] = bracketed
+    ? [bracketed[1]!, bracketed[2]]
+    : rest.split(':').length === 2
+      ? (rest.split(':') as [string, string])
+      : [rest, undefined];
   if (host === '') return { invalid: `"${text}" names no host` };
   if (portText === undefined) return { host, protocol };
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
@@ -59,7 +64,10 @@ export function splitHostPort(text: string): HostPort | { invalid: string } {
 
 /** The destination as a person writes it: the address, `:PORT` (IPv6 in brackets) and `/PROTO` where not TCP. */
 export function destinationLabel(destination: Pick<Destination, 'text' | 'port' | 'protocol' | 'range'>): string {
-  const host = destination.port !== undefined && destination.range.family === 6 && !destination.text.includes('/') ? `[${destination.text}]` : destination.text;
+  const host =
+    destination.port !== undefined && destination.range.family === 6 && !destination.text.includes('/')
+      ? `[${destination.text}]`
+      : destination.text;
   const port = destination.port !== undefined ? `:${destination.port}` : '';
   return `${host}${port}${destination.protocol === DEFAULT_PROTOCOL ? '' : `/${destination.protocol}`}`;
 }
@@ -68,7 +76,9 @@ export function destinationLabel(destination: Pick<Destination, 'text' | 'port' 
  * Addresses a connect() from the pod reaches without leaving its network namespace: loopback, and
  * the unspecified address, which Linux connects to the local host. IPv4-mapped forms included.
  */
-const OWN_HOST = ['127.0.0.0/8', '0.0.0.0/32', '::1/128', '::/128', '::ffff:127.0.0.0/104', '::ffff:0.0.0.0/128'].map(cidr);
+const OWN_HOST = ['127.0.0.0/8', '0.0.0.0/32', '::1/128', '::/128', '::ffff:127.0.0.0/104', '::ffff:0.0.0.0/128'].map(
+  cidr,
+);
 
 /** Why no source IP can be predicted for the range: it is the pod's own host, so nothing leaves the pod. */
 export function ownHostReason(range: IpRange, text: string): string | undefined {
@@ -101,11 +111,15 @@ function parseHost(text: string): ParsedDestination {
     const normalised = `${formatAddress(cidr.family, cidr.first)}/${cidr.prefix}`;
     return ownHost({ text: normalised, kind: 'cidr', range: cidr, protocol: DEFAULT_PROTOCOL }, text);
   }
-  if (/^[\d.]+$/.test(text) || text.includes(':')) return { kind: 'invalid', reason: `"${text}" is not a valid IP address` };
+  if (/^[\d.]+$/.test(text) || text.includes(':'))
+    return { kind: 'invalid', reason: `"${text}" is not a valid IP address` };
   // RFC 6761 §6.3: localhost names are loopback; said without asking a resolver.
   if (/^(.+\.)?localhost\.?$/i.test(text)) return { kind: 'invalid', reason: loopback(text) };
   if (HOSTNAME.test(text)) return { kind: 'hostname', hostname: text, protocol: DEFAULT_PROTOCOL };
-  return { kind: 'invalid', reason: `"${text}" is not an IP, CIDR, hostname or destination class (${Object.keys(DESTINATION_CLASSES).join(', ')})` };
+  return {
+    kind: 'invalid',
+    reason: `"${text}" is not an IP, CIDR, hostname or destination class (${Object.keys(DESTINATION_CLASSES).join(', ')})`,
+  };
 }
 
 function ownHost(destination: Destination, text: string): ParsedDestination {
@@ -113,10 +127,19 @@ function ownHost(destination: Destination, text: string): ParsedDestination {
   return reason ? { kind: 'invalid', reason } : { kind: 'resolved', destination };
 }
 
-export function addressDestination(text: string, kind: 'ip' | 'class' | 'hostname', name?: string): Destination | undefined {
+export function addressDestination(
+  text: string,
+  kind: 'ip' | 'class' | 'hostname',
+  name?: string,
+): Destination | undefined {
   const range = singleAddress(text);
   if (!range) return undefined;
-  const destination: Destination = { text: formatAddress(range.family, range.first), kind, range, protocol: DEFAULT_PROTOCOL };
+  const destination: Destination = {
+    text: formatAddress(range.family, range.first),
+    kind,
+    range,
+    protocol: DEFAULT_PROTOCOL,
+  };
   if (name !== undefined) destination.name = name;
   return destination;
 }

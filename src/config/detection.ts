@@ -43,9 +43,20 @@ export function daemonSets(inputs: DetectInputs, is: (ds: KubeObject) => boolean
 }
 
 /** The reference manifest's DaemonSet, when --datapath names a component whose DaemonSet is not visible. */
-export function referenceDaemonSet(name: string, namespace: string, image: string, args: string[] = [], volumes: object[] = []): KubeObject {
+export function referenceDaemonSet(
+  name: string,
+  namespace: string,
+  image: string,
+  args: string[] = [],
+  volumes: object[] = [],
+): KubeObject {
   const mounts = volumes.length > 0 ? [{ name: 'config', mountPath: '/etc/config' }] : [];
-  return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { spec: { containers: [{ name, image, args, volumeMounts: mounts }], volumes } } } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace },
+    spec: { template: { spec: { containers: [{ name, image, args, volumeMounts: mounts }], volumes } } },
+  };
 }
 
 export function orReference(found: KubeObject[], reference: () => KubeObject): KubeObject[] {

@@ -31,8 +31,14 @@ export function deduplicate(objects: readonly KubeObject[], places: readonly str
       return;
     }
     const name = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
-    if (sameForTheTool(objects[earlier]!, obj)) out.warnings.push(`${places[i]}: ${name} repeats ${places[earlier]} (the same in every field kubectl egress reads); reading it once`);
-    else out.problems.push(`${places[i]}: ${name} is also at ${places[earlier]}, with different content; remove one of them (which one is true decides the answer)`);
+    if (sameForTheTool(objects[earlier]!, obj))
+      out.warnings.push(
+        `${places[i]}: ${name} repeats ${places[earlier]} (the same in every field kubectl egress reads); reading it once`,
+      );
+    else
+      out.problems.push(
+        `${places[i]}: ${name} is also at ${places[earlier]}, with different content; remove one of them (which one is true decides the answer)`,
+      );
   });
   return out;
 }
@@ -50,6 +56,10 @@ function sameForTheTool(a: KubeObject, b: KubeObject): boolean {
 /** JSON with keys sorted: a YAML dump and a JSON dump of one object order keys differently. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
 }

@@ -7,7 +7,13 @@
  * ovnkube refuses makes it apply none of them).
  */
 import type { ReadGap } from '../model/gaps.ts';
-import type { EgressFirewallInfo, EgressFirewallInputs, EgressFirewallPort, EgressFirewallRule, EgressFirewallTarget } from '../model/egress-firewall.ts';
+import type {
+  EgressFirewallInfo,
+  EgressFirewallInputs,
+  EgressFirewallPort,
+  EgressFirewallRule,
+  EgressFirewallTarget,
+} from '../model/egress-firewall.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { PROTOCOLS, type Protocol } from '../model/policy.ts';
 import type { ResourceSpec } from '../model/resources.ts';
@@ -19,7 +25,13 @@ import { toLabelSelector } from './label-selector.ts';
 import { Refused } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord, type ObjectIndex } from './objects.ts';
 
-export const EGRESS_FIREWALLS: ResourceSpec = { group: 'k8s.ovn.org', versions: ['v1'], plural: 'egressfirewalls', kind: 'EgressFirewall', namespaced: true };
+export const EGRESS_FIREWALLS: ResourceSpec = {
+  group: 'k8s.ovn.org',
+  versions: ['v1'],
+  plural: 'egressfirewalls',
+  kind: 'EgressFirewall',
+  namespaced: true,
+};
 
 const HOST_CIDRS = 'k8s.ovn.org/host-cidrs';
 
@@ -33,7 +45,10 @@ export function egressFirewallInputs(index: ObjectIndex, gaps: readonly ReadGap[
   const refused = gaps.filter((g) => g.resource === resourceName(EGRESS_FIREWALLS) && unreadable([g], g.resource));
   const hidden = versionGap(index, EGRESS_FIREWALLS.kind, EGRESS_FIREWALLS.plural);
   const unread = hidden ? [...refused, hidden] : refused;
-  const firewalls = index.all(EGRESS_FIREWALLS.kind).filter((o) => o.metadata.name === EGRESS_FIREWALL_NAME).map(toEgressFirewall);
+  const firewalls = index
+    .all(EGRESS_FIREWALLS.kind)
+    .filter((o) => o.metadata.name === EGRESS_FIREWALL_NAME)
+    .map(toEgressFirewall);
   return { firewalls, unread, nodeHostAddresses: hostAddresses(index) };
 }
 
@@ -53,7 +68,9 @@ function hostAddresses(index: ObjectIndex): Record<string, string[]> {
       continue;
     }
     if (!Array.isArray(list)) continue;
-    found[node.metadata.name] = list.filter((c): c is string => typeof c === 'string' && parseCidr(c) !== undefined).map((c) => c.slice(0, c.indexOf('/')));
+    found[node.metadata.name] = list
+      .filter((c): c is string => typeof c === 'string' && parseCidr(c) !== undefined)
+      .map((c) => c.slice(0, c.indexOf('/')));
   }
   return found;
 }
@@ -68,7 +85,7 @@ export function toEgressFirewall(obj: KubeObject): EgressFirewallInfo {
     return { ...withStatus, rules: egress.map((rule, i) => toRule(rule, `spec.egress[${i}]`)) };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
-    const value = typeof error.value === 'string' ? error.value : JSON.stringify(error.value) ?? 'null';
+    const value = typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null');
     return { ...withStatus, rules: [], invalid: { field: error.field, value } };
   }
 }
@@ -76,7 +93,11 @@ export function toEgressFirewall(obj: KubeObject): EgressFirewallInfo {
 function toRule(rule: unknown, field: string): EgressFirewallRule {
   const type = getString(rule, 'type');
   if (type !== 'Allow' && type !== 'Deny') throw new Refused(`${field}.type`, type ?? null);
-  return { type, to: toTarget(getRecord(rule, 'to'), `${field}.to`), ports: getArray(rule, 'ports').map((p, i) => toPort(p, `${field}.ports[${i}]`)) };
+  return {
+    type,
+    to: toTarget(getRecord(rule, 'to'), `${field}.to`),
+    ports: getArray(rule, 'ports').map((p, i) => toPort(p, `${field}.ports[${i}]`)),
+  };
 }
 
 /** Exactly one of the three; ovnkube checks dnsName, then cidrSelector, then nodeSelector. */
@@ -103,6 +124,7 @@ function toPort(port: unknown, field: string): EgressFirewallPort {
   if (!PROTOCOLS.includes(protocol as Protocol)) throw new Refused(`${field}.protocol`, protocol ?? null);
   const number = port['port'];
   if (number == null || number === 0) return { protocol: protocol as Protocol };
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) throw new Refused(`${field}.port`, number);
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535)
+    throw new Refused(`${field}.port`, number);
   return { protocol: protocol as Protocol, port: number };
 }

@@ -54,7 +54,9 @@ function eksNodeClassRef(obj: KubeObject): string | undefined {
   const name = getString(ref, 'name');
   const group = getString(ref, 'group') ?? getString(ref, 'apiVersion')?.split('/')[0];
   const kind = getString(ref, 'kind');
-  return name && (group === undefined || group === EKS_GROUP) && (kind === undefined || kind === 'NodeClass') ? name : undefined;
+  return name && (group === undefined || group === EKS_GROUP) && (kind === undefined || kind === 'NodeClass')
+    ? name
+    : undefined;
 }
 
 /** What could not be read of one resource: an object of a version the tool does not know (-f), or the live read's gap. */
@@ -66,7 +68,8 @@ export function eksAutoModeLayer(inputs: DetectInputs): EksAutoModeLayer {
   const index: ObjectIndex = inputs.index;
   const nodeClassesUnread = gapOf(inputs, 'NodeClass', 'nodeclasses', NODE_CLASSES);
   const nodePoolsUnread = gapOf(inputs, 'NodePool', 'nodepools', NODE_POOLS);
-  const nodePools: EksNodePool[] = index.where('NodePool', (o) => eksNodeClassRef(o) !== undefined)
+  const nodePools: EksNodePool[] = index
+    .where('NodePool', (o) => eksNodeClassRef(o) !== undefined)
     .map((o) => ({ name: o.metadata.name, source: refOf(o), nodeClass: eksNodeClassRef(o)! }));
   return {
     mechanism: 'eks-auto-mode',

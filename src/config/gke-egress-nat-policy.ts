@@ -25,10 +25,21 @@ const RESOURCE = 'egressnatpolicies.networking.gke.io';
  */
 function unreadLayer(nodes: readonly NodeInfo[], gap: ReadGap | undefined): GkeEgressNatPolicyLayer | undefined {
   if (!gap || !hasGceNodes(nodes)) return undefined;
-  return { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: clusterRanges(nodes), scope: { basis: 'cloud-nodes', cloud: 'gce' }, unread: gap };
+  return {
+    mechanism: 'gke-egress-nat-policy',
+    policies: [],
+    clusterRanges: clusterRanges(nodes),
+    scope: { basis: 'cloud-nodes', cloud: 'gce' },
+    unread: gap,
+  };
 }
 
-export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly NodeInfo[], warnings: Finding[], gaps: readonly ReadGap[] = []): GkeEgressNatPolicyLayer | undefined {
+export function gkeEgressNatPolicyLayer(
+  index: ObjectIndex,
+  nodes: readonly NodeInfo[],
+  warnings: Finding[],
+  gaps: readonly ReadGap[] = [],
+): GkeEgressNatPolicyLayer | undefined {
   // An object of an unknown version (in a -f file) may exempt anything, whatever else was read.
   const hidden = unreadLayer(nodes, versionGap(index, 'EgressNATPolicy', 'egressnatpolicies'));
   if (hidden) return hidden;
@@ -36,25 +47,71 @@ export function gkeEgressNatPolicyLayer(index: ObjectIndex, nodes: readonly Node
   const policies = objects.flatMap((obj) => {
     const action = getString(getRecord(obj, 'spec'), 'action') ?? '';
     if (action !== 'NoSNAT') {
-      warnings.push({ code: 'GKE_EGRESS_NAT_POLICY_OTHER_ACTION', data: { policy: obj.metadata.name, action: action || '(none)' }, source: refOf(obj) });
+      warnings.push({
+        code: 'GKE_EGRESS_NAT_POLICY_OTHER_ACTION',
+        data: { policy: obj.metadata.name, action: action || '(none)' },
+        source: refOf(obj),
+      });
       return [];
     }
     const destinations = getArray(obj, 'spec', 'destinations').flatMap((d) => getString(d, 'cidr') ?? []);
-    const invalid = destinations.flatMap((cidr, i) => (parseCidr(cidr) ? [] : [{ kind: 'EgressNATPolicy cidr', field: `spec.destinations[${i}].cidr`, value: cidr, hides: [4, 6] as Family[] }]));
+    const invalid = destinations.flatMap((cidr, i) =>
+      parseCidr(cidr)
+        ? []
+        : [
+            {
+              kind: 'EgressNATPolicy cidr',
+              field: `spec.destinations[${i}].cidr`,
+              value: cidr,
+              hides: [4, 6] as Family[],
+            },
+          ],
+    );
     warnings.push(...invalidAddressWarnings(refOf(obj), invalid));
     return [{ name: obj.metadata.name, destinations }];
   });
   if (policies.length === 0) return objects.length === 0 ? unreadLayer(nodes, unreadable(gaps, RESOURCE)) : undefined;
-  return { mechanism: 'gke-egress-nat-policy', policies, clusterRanges: clusterRanges(nodes), scope: { basis: 'all-nodes' } };
+  return {
+    mechanism: 'gke-egress-nat-policy',
+    policies,
+    clusterRanges: clusterRanges(nodes),
+    scope: { basis: 'all-nodes' },
+  };
 }
 
 /** The GKE-managed gke-… policy lists these itself when it is readable; they are added in case it is not. */
 function clusterRanges(nodes: readonly NodeInfo[]): string[] {
-  return [...new Set([...nodes.flatMap((n) => n.podCIDRs), ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`))])].sort();
+  return [
+    ...new Set([
+      ...nodes.flatMap((n) => n.podCIDRs),
+      ...nodes.flatMap((n) => n.internalIPs.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`)),
+    ]),
+  ].sort();
 }
 
 export const gkeEgressNatPolicyDetection: Detection = {
-  detect: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps)].filter((l) => l !== undefined) }),
-  force: (i) => ({ layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps) ?? { mechanism: 'gke-egress-nat-policy', policies: [], clusterRanges: [], scope: { basis: 'all-nodes' } }] }),
-  reads: { resources: [{ group: 'networking.gke.io', versions: ['v1'], plural: 'egressnatpolicies', kind: 'EgressNATPolicy', namespaced: false }] },
+  detect: (i) => ({
+    layers: [gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps)].filter((l) => l !== undefined),
+  }),
+  force: (i) => ({
+    layers: [
+      gkeEgressNatPolicyLayer(i.index, i.nodes, i.warnings, i.gaps) ?? {
+        mechanism: 'gke-egress-nat-policy',
+        policies: [],
+        clusterRanges: [],
+        scope: { basis: 'all-nodes' },
+      },
+    ],
+  }),
+  reads: {
+    resources: [
+      {
+        group: 'networking.gke.io',
+        versions: ['v1'],
+        plural: 'egressnatpolicies',
+        kind: 'EgressNATPolicy',
+        namespaced: false,
+      },
+    ],
+  },
 };

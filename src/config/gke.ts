@@ -28,6 +28,9 @@ export function gkeDefaultSnatLayer(noDefaultSnat: boolean): GkeDefaultSnatLayer
 
 export const gkeDefaultSnatDetection: Detection = {
   // On Autopilot and Dataplane V2, EgressNATPolicy governs masquerading instead (§2.1, §2.4).
-  detect: (i, earlier) => (hasGceNodes(i.nodes) && !earlier.some((l) => l.mechanism === 'gke-egress-nat-policy') ? { layers: [gkeDefaultSnatLayer(i.noDefaultSnat)] } : NOTHING),
+  detect: (i, earlier) =>
+    hasGceNodes(i.nodes) && !earlier.some((l) => l.mechanism === 'gke-egress-nat-policy')
+      ? { layers: [gkeDefaultSnatLayer(i.noDefaultSnat)] }
+      : NOTHING,
   force: (i) => ({ layers: [gkeDefaultSnatLayer(i.noDefaultSnat)] }),
 };

@@ -38,6 +38,9 @@ export function decodeAgentConfigFile(text: string): DecodedYaml {
     // trailing data after the object; a duplicate key keeps the last value in both.
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, detail: `invalid JSON (the file starts with "{", so the agent reads it as JSON, not YAML): ${(error as Error).message}` };
+    return {
+      ok: false,
+      detail: `invalid JSON (the file starts with "{", so the agent reads it as JSON, not YAML): ${(error as Error).message}`,
+    };
   }
 }

@@ -13,7 +13,14 @@ export interface AgentFlags {
 }
 
 export type ParsedAgentFile =
-  | { ok: true; empty: boolean; rules: MasqRules; ignoredKeys: string[]; resyncInterval?: string; rewritten: RewrittenCidr[] }
+  | {
+      ok: true;
+      empty: boolean;
+      rules: MasqRules;
+      ignoredKeys: string[];
+      resyncInterval?: string;
+      rewritten: RewrittenCidr[];
+    }
   | { ok: false; detail: string; issue?: AgentConfigIssue };
 
 /** RFC 1918 — `NewMasqConfig`; never changed since v1.0.0. */
@@ -80,7 +87,14 @@ export function parseAgentFile(text: string, flags: AgentFlags, dialect?: AgentF
   if (!installed.ok) return { ok: false, detail: installed.detail, issue: installed.issue };
   const rewritten = installed.rewritten;
   const withInstalled = { ...rules, nonMasqueradeCIDRs: installed.cidrs };
-  return { ok: true, empty: false, rules: withInstalled, ignoredKeys, rewritten, ...(resyncInterval === undefined ? {} : { resyncInterval }) };
+  return {
+    ok: true,
+    empty: false,
+    rules: withInstalled,
+    ignoredKeys,
+    rewritten,
+    ...(resyncInterval === undefined ? {} : { resyncInterval }),
+  };
 }
 
 /** encoding/json matches keys to fields case-insensitively and ignores keys it does not know. */
@@ -129,7 +143,11 @@ function validate(rules: MasqRules, enableIPv6: boolean): { detail: string; issu
   }
   for (const text of rules.nonMasqueradeCIDRs) {
     const parsed = parseCidr(text);
-    if (!parsed) return { detail: `CIDR ${JSON.stringify(text)} could not be parsed, invalid CIDR address: ${text}`, issue: { kind: 'unparsable-cidr', cidr: text } };
+    if (!parsed)
+      return {
+        detail: `CIDR ${JSON.stringify(text)} could not be parsed, invalid CIDR address: ${text}`,
+        issue: { kind: 'unparsable-cidr', cidr: text },
+      };
     const { family, first, prefix } = parsed.cidr;
     if (!parsed.aligned) {
       const ip = goIpString(family, parseIp(text.slice(0, text.indexOf('/')))!.value);
@@ -141,7 +159,10 @@ function validate(rules: MasqRules, enableIPv6: boolean): { detail: string; issu
     }
     // isIPv6CIDR: net.ParseIP(ip.String()).To4() == nil, so an IPv4-mapped address counts as IPv4.
     if (!enableIPv6 && family === 6 && !isIpv4Mapped(family, first)) {
-      return { detail: `ipv6 is not enabled, but ipv6 cidr ${text} provided. Enable ipv6 using --enable-ipv6 agent flag`, issue: { kind: 'ipv6-disabled', cidr: text } };
+      return {
+        detail: `ipv6 is not enabled, but ipv6 cidr ${text} provided. Enable ipv6 using --enable-ipv6 agent flag`,
+        issue: { kind: 'ipv6-disabled', cidr: text },
+      };
     }
   }
   return undefined;
@@ -157,7 +178,9 @@ function goIpString(family: 4 | 6, value: bigint): string {
   return isIpv4Mapped(family, value) ? formatAddress(4, value & 0xffffffffn) : formatAddress(family, value);
 }
 
-type Installed = { ok: true; cidrs: string[]; rewritten: RewrittenCidr[] } | { ok: false; detail: string; issue: AgentConfigIssue };
+type Installed =
+  | { ok: true; cidrs: string[]; rewritten: RewrittenCidr[] }
+  | { ok: false; detail: string; issue: AgentConfigIssue };
 
 /**
  * What iptables-restore makes of the lines the agent writes (`syncMasqRules`: `-A <chain> -d <cidr as
@@ -228,7 +251,7 @@ export function goDurationNanos(text: string): number | undefined {
   for (const [, digits, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     const [whole = '0', fraction = ''] = digits!.split('.');
     const scale = UNIT_NANOS[unit!]!;
-    total += Number(whole || '0') * scale + Math.floor((Number(`0.${fraction || '0'}`)) * scale);
+    total += Number(whole || '0') * scale + Math.floor(Number(`0.${fraction || '0'}`) * scale);
   }
   return sign * total;
 }
@@ -236,4 +259,3 @@ export function goDurationNanos(text: string): number | undefined {
 function typeError(key: string, value: unknown, goType: string): string {
   return `cannot unmarshal ${jsonType(value)} into Go struct field MasqConfig.${key} of type ${goType}`;
 }
-

@@ -9,7 +9,17 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { Finding } from '../model/reasons.ts';
 import type { PodInfo } from '../model/snapshot.ts';
-import { agentScope, argvOf, containers, fileSource, goBool, imageName, KLOG_VALUE_FLAGS, parseGoFlags, type FileSource } from './daemonset.ts';
+import {
+  agentScope,
+  argvOf,
+  containers,
+  fileSource,
+  goBool,
+  imageName,
+  KLOG_VALUE_FLAGS,
+  parseGoFlags,
+  type FileSource,
+} from './daemonset.ts';
 import { agentDefaults, parseAgentFile, type AgentFlags } from './ip-masq-agent-file.ts';
 import { configMapUnread } from './gaps.ts';
 import { getRecord, refOf, stringMap, type ObjectIndex } from './objects.ts';
@@ -53,10 +63,22 @@ export function ipMasqAgentLayer(ds: KubeObject, inputs: AgentInputs, warnings: 
   };
 }
 
-function agentConfig(ds: KubeObject, source: FileSource, flags: AgentFlags, { index, gaps }: AgentInputs, warnings: Finding[]): AgentConfig {
+function agentConfig(
+  ds: KubeObject,
+  source: FileSource,
+  flags: AgentFlags,
+  { index, gaps }: AgentInputs,
+  warnings: Finding[],
+): AgentConfig {
   const defaults = agentDefaults(flags.nomasqAllReservedRanges);
   if (source.kind === 'not-mounted') {
-    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_NO_CONFIG_VOLUME', rules: defaults, source: refOf(ds) };
+    return {
+      status: 'valid',
+      origin: 'defaults',
+      because: 'AGENT_DEFAULTS_NO_CONFIG_VOLUME',
+      rules: defaults,
+      source: refOf(ds),
+    };
   }
   const namespace = ds.metadata.namespace;
   const cm = index.get('ConfigMap', namespace, source.configMap);
@@ -68,32 +90,69 @@ function agentConfig(ds: KubeObject, source: FileSource, flags: AgentFlags, { in
   const required = !source.optional;
   if (!cm) {
     return required
-      ? { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `ConfigMap ${source.configMap} not found`, source: cmRef }
-      : { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING', rules: defaults, source: cmRef };
+      ? {
+          status: 'invalid',
+          because: 'AGENT_CONFIGMAP_REQUIRED_MISSING',
+          detail: `ConfigMap ${source.configMap} not found`,
+          source: cmRef,
+        }
+      : {
+          status: 'valid',
+          origin: 'defaults',
+          because: 'AGENT_DEFAULTS_CONFIGMAP_MISSING',
+          rules: defaults,
+          source: cmRef,
+        };
   }
   const text = configMapValue(cm, source.key);
   if (text === undefined) {
     const keys = Object.keys({ ...stringMap(cm['data']), ...stringMap(cm['binaryData']) }).sort();
     const otherKeys = keys.length > 0 ? { otherKeys: keys } : {};
     if (required && source.keyListed) {
-      return { status: 'invalid', because: 'AGENT_CONFIGMAP_REQUIRED_MISSING', detail: `key ${source.key} not found`, source: cmRef, ...otherKeys };
+      return {
+        status: 'invalid',
+        because: 'AGENT_CONFIGMAP_REQUIRED_MISSING',
+        detail: `key ${source.key} not found`,
+        source: cmRef,
+        ...otherKeys,
+      };
     }
     if (keys.length > 0) {
-      warnings.push({ code: 'AGENT_CONFIGMAP_KEY_IGNORED', data: { expectedKey: source.key, keys: keys.join(', ') }, source: cmRef });
+      warnings.push({
+        code: 'AGENT_CONFIGMAP_KEY_IGNORED',
+        data: { expectedKey: source.key, keys: keys.join(', ') },
+        source: cmRef,
+      });
     }
-    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_KEY_MISSING', rules: defaults, source: cmRef, ...otherKeys };
+    return {
+      status: 'valid',
+      origin: 'defaults',
+      because: 'AGENT_DEFAULTS_KEY_MISSING',
+      rules: defaults,
+      source: cmRef,
+      ...otherKeys,
+    };
   }
   return fromFile(text, flags, cmRef, warnings);
 }
 
 function fromFile(text: string, flags: AgentFlags, source: AgentConfig['source'], warnings: Finding[]): AgentConfig {
   const parsed = parseAgentFile(text, flags);
-  if (!parsed.ok) return { status: 'invalid', because: 'AGENT_CONFIG_INVALID', detail: parsed.detail, source, ...(parsed.issue ? { issue: parsed.issue } : {}) };
-  if (parsed.empty) return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_EMPTY_FILE', rules: parsed.rules, source };
+  if (!parsed.ok)
+    return {
+      status: 'invalid',
+      because: 'AGENT_CONFIG_INVALID',
+      detail: parsed.detail,
+      source,
+      ...(parsed.issue ? { issue: parsed.issue } : {}),
+    };
+  if (parsed.empty)
+    return { status: 'valid', origin: 'defaults', because: 'AGENT_DEFAULTS_EMPTY_FILE', rules: parsed.rules, source };
   if (parsed.ignoredKeys.length > 0) {
     warnings.push({ code: 'AGENT_CONFIG_KEYS_IGNORED', data: { keys: parsed.ignoredKeys.join(', ') }, source });
   }
-  for (const { written, installed } of parsed.rewritten) warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source });
+  for (const { written, installed } of parsed.rewritten)
+    warnings.push({ code: 'AGENT_CIDR_PREFIX_OCTAL', data: { written, installed }, source });
   const extra = {
     ...(parsed.resyncInterval === undefined ? {} : { resyncInterval: parsed.resyncInterval }),
     ...(parsed.rewritten.length > 0 ? { rewritten: parsed.rewritten } : {}),
@@ -105,11 +164,24 @@ function configMapValue(cm: KubeObject, key: string): string | undefined {
   const text = stringMap(getRecord(cm, 'data'))[key];
   if (text !== undefined) return text;
   const binary = stringMap(getRecord(cm, 'binaryData'))[key];
-  return binary === undefined ? undefined : new TextDecoder().decode(Uint8Array.from(atob(binary), (c) => c.charCodeAt(0)));
+  return binary === undefined
+    ? undefined
+    : new TextDecoder().decode(Uint8Array.from(atob(binary), (c) => c.charCodeAt(0)));
 }
 
-const upstreamAgent = () => referenceDaemonSet('ip-masq-agent', 'kube-system', 'registry.k8s.io/networking/ip-masq-agent:v2.12.6', [],
-  [{ name: 'config', configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] } }]);
+const upstreamAgent = () =>
+  referenceDaemonSet(
+    'ip-masq-agent',
+    'kube-system',
+    'registry.k8s.io/networking/ip-masq-agent:v2.12.6',
+    [],
+    [
+      {
+        name: 'config',
+        configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] },
+      },
+    ],
+  );
 
 export const ipMasqAgentDetection: Detection = {
   detect: (i, earlier) => {
@@ -118,5 +190,9 @@ export const ipMasqAgentDetection: Detection = {
     // GKE's own agent (chain IP-MASQ) follows EgressNATPolicy where that API is used.
     return { layers: policyGoverned ? layers.filter((l) => l.chain !== GKE_MASQ_CHAIN) : layers };
   },
-  force: (i) => ({ layers: orReference(daemonSets(i, isIpMasqAgentDaemonSet), upstreamAgent).map((ds) => ipMasqAgentLayer(ds, i, i.warnings)) }),
+  force: (i) => ({
+    layers: orReference(daemonSets(i, isIpMasqAgentDaemonSet), upstreamAgent).map((ds) =>
+      ipMasqAgentLayer(ds, i, i.warnings),
+    ),
+  }),
 };

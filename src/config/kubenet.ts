@@ -7,7 +7,11 @@ import { NOTHING, type Detection } from './detection.ts';
 
 const KUBENET_DEFAULT_CIDR = '10.0.0.0/8';
 
-const kubenet = (): KubenetLayer => ({ mechanism: 'kubenet', nonMasqueradeCIDR: KUBENET_DEFAULT_CIDR, scope: { basis: 'all-nodes' } });
+const kubenet = (): KubenetLayer => ({
+  mechanism: 'kubenet',
+  nonMasqueradeCIDR: KUBENET_DEFAULT_CIDR,
+  scope: { basis: 'all-nodes' },
+});
 
 export const kubenetDetection: Detection = {
   // kubenet left with dockershim in 1.24; before that it is the default when no CNI is visible.

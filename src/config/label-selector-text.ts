@@ -25,17 +25,19 @@ export function parseLabelSelector(text: string): { selector: LabelSelector } | 
 
 /** The selector in the syntax parseLabelSelector reads (kubectl's), for messages. */
 export function formatLabelSelector(selector: LabelSelector): string {
-  return selector.map((r) => {
-    switch (r.op) {
-      case 'exists':
-        return r.key;
-      case 'doesnotexist':
-        return `!${r.key}`;
-      default:
-        if (r.values.length === 1) return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
-        return `${r.key} ${r.op} (${r.values.join(',')})`;
-    }
-  }).join(',');
+  return selector
+    .map((r) => {
+      switch (r.op) {
+        case 'exists':
+          return r.key;
+        case 'doesnotexist':
+          return `!${r.key}`;
+        default:
+          if (r.values.length === 1) return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
+          return `${r.key} ${r.op} (${r.values.join(',')})`;
+      }
+    })
+    .join(',');
 }
 
 function parseRequirement(part: string): Requirement | undefined {

@@ -5,14 +5,22 @@
 import type { LabelSelector, Requirement } from '../model/selector.ts';
 import { getArray, getString, isRecord, stringMap } from './objects.ts';
 
-const OPERATORS: Record<string, Requirement['op']> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'doesnotexist' };
+const OPERATORS: Record<string, Requirement['op']> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: 'doesnotexist',
+};
 
 /** undefined when the selector is malformed (an unknown operator, In without values). */
 export function toLabelSelector(value: unknown, keyPrefix = ''): LabelSelector | undefined {
   if (value === undefined || value === null) return [];
   if (!isRecord(value)) return undefined;
-  const selector: LabelSelector = Object.entries(stringMap(value['matchLabels']))
-    .map(([key, v]) => ({ key: keyPrefix + key, op: 'in', values: [v] }));
+  const selector: LabelSelector = Object.entries(stringMap(value['matchLabels'])).map(([key, v]) => ({
+    key: keyPrefix + key,
+    op: 'in',
+    values: [v],
+  }));
   for (const expression of getArray(value, 'matchExpressions')) {
     const key = getString(expression, 'key');
     const op = OPERATORS[getString(expression, 'operator') ?? ''];

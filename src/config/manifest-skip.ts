@@ -46,14 +46,17 @@ export class ItemSkipper {
     if (this.base < 0) return true;
     const indent = spacesBefore(line);
     if (this.skipping >= 0) {
-      const inside = indent > this.skipping || line.trim() === '' || (indent === this.skipping && line[indent] === '-' && line[indent + 1] === ' ');
+      const inside =
+        indent > this.skipping ||
+        line.trim() === '' ||
+        (indent === this.skipping && line[indent] === '-' && line[indent + 1] === ' ');
       if (inside) return false;
       this.skipping = -1;
     }
     const field = FIELD.exec(line);
     if (!field) return true;
     const key = field[3] ?? field[6]!;
-    const column = (field[1] ?? field[4]!).length + (field[2] ?? field[5] ? 2 : 0);
+    const column = (field[1] ?? field[4]!).length + ((field[2] ?? field[5]) ? 2 : 0);
     if (column === this.base) {
       // A top-level field with its value on the line (`spec: |`, `kind: Pod`) has no fields below it.
       this.parent = field[3] ?? undefined;
@@ -67,7 +70,9 @@ export class ItemSkipper {
 
   private skipped(key: string): boolean {
     if (this.parent === 'metadata') return SKIPPED_METADATA.includes(key);
-    return this.kind === 'Pod' && this.parent !== undefined && (SKIPPED_POD_FIELDS[this.parent]?.includes(key) ?? false);
+    return (
+      this.kind === 'Pod' && this.parent !== undefined && (SKIPPED_POD_FIELDS[this.parent]?.includes(key) ?? false)
+    );
   }
 }
 

@@ -12,7 +12,19 @@
  */
 import { ItemSkipper, spacesBefore } from './manifest-skip.ts';
 import { readListItem, readMappingDocument } from './yaml-block.ts';
-import { addDocument, addItem, documentValue, emptyManifests, isList, parseManifests, parseYamlDocuments, recordedAllPods, recordedGaps, UnresolvedAlias, type ParsedManifests } from './manifests.ts';
+import {
+  addDocument,
+  addItem,
+  documentValue,
+  emptyManifests,
+  isList,
+  parseManifests,
+  parseYamlDocuments,
+  recordedAllPods,
+  recordedGaps,
+  UnresolvedAlias,
+  type ParsedManifests,
+} from './manifests.ts';
 
 type State = 'head' | 'items' | 'json-items' | 'tail' | 'whole';
 
@@ -108,7 +120,8 @@ export class ManifestStream {
   }
 
   private itemLine(raw: string, line: string, content: boolean): void {
-    if (!content) return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
+    if (!content)
+      return void (this.item.length > 0 ? this.item.push(this.skipper.keep(line) ? raw : '') : this.head.push(raw));
     const indent = spacesBefore(line);
     const startsItem = line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
     if (this.sequenceIndent < 0) {
@@ -171,7 +184,8 @@ export class ManifestStream {
     const indent = /^\s*/.exec(line)![0].length;
     if (text === '') return;
     if (text === ']' || text === '],') return this.leaveItems(raw, 'tail');
-    if (text !== '{' && !/^\{.*\},?$/.test(text)) return void (this.unsupported = `line ${this.lineNo}: not a JSON object`);
+    if (text !== '{' && !/^\{.*\},?$/.test(text))
+      return void (this.unsupported = `line ${this.lineNo}: not a JSON object`);
     this.item = [raw];
     this.itemStart = this.lineNo;
     this.jsonItemIndent = indent;
@@ -195,14 +209,16 @@ export class ManifestStream {
 
   private finishDocument(): void {
     if (this.state === 'items') this.flushItem();
-    if (this.state === 'json-items' && this.item.length > 0) return void (this.unsupported = 'a JSON item is not closed');
+    if (this.state === 'json-items' && this.item.length > 0)
+      return void (this.unsupported = 'a JSON item is not closed');
     const text = [...this.head, ...this.tail].join('\n');
     const where = `${this.origin}: document ${this.document}`;
     if (this.itemCount === 0 || this.state === 'whole') {
       // One object in plain block YAML (a multi-document file's) is read without the yaml package.
       const plain = this.state === 'head' && this.jsonDepth === undefined ? readMappingDocument(text) : undefined;
       if (plain !== undefined) addDocument(plain, where, this.out);
-      else if (text.trim() !== '') merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
+      else if (text.trim() !== '')
+        merge(this.out, parseManifests(text, this.origin, this.document, this.headStart - 1));
     } else {
       this.finishList(text, where);
     }
@@ -246,7 +262,8 @@ export class ManifestStream {
     } catch {
       return void (this.unsupported = `${where}: not JSON`);
     }
-    if (!isList(value) || !Array.isArray(value['items']) || value['items'].length > 0) return void (this.unsupported = `${where}: not a List`);
+    if (!isList(value) || !Array.isArray(value['items']) || value['items'].length > 0)
+      return void (this.unsupported = `${where}: not a List`);
     this.out.gaps.push(...recordedGaps(value, where, this.out.problems));
     this.out.allPods ||= recordedAllPods(value);
     merge(this.out, this.items);

@@ -47,7 +47,9 @@ export function parseManifests(text: string, origin: string, first = 1, lineOffs
       return out;
     }
     const yaml = parseYaml(text, origin, first, lineOffset);
-    return yaml.problems.length === 0 ? yaml : { ...emptyManifests(), problems: [`${origin}: document ${first}: invalid JSON: ${json.error}`] };
+    return yaml.problems.length === 0
+      ? yaml
+      : { ...emptyManifests(), problems: [`${origin}: document ${first}: invalid JSON: ${json.error}`] };
   }
   return parseYaml(text, origin, first, lineOffset);
 }
@@ -71,8 +73,17 @@ export function parseYamlDocuments(text: string) {
 export class UnresolvedAlias extends Error {}
 
 /** The document's value; undefined (with a problem) when it has errors, and for an empty document. */
-export function documentValue(doc: Document.Parsed, where: string, problems: string[], lineOffset = 0, aliasesMayBeOutside = false): unknown {
-  if (doc.errors.length > 0) return void problems.push(`${where}: invalid YAML: ${yamlErrorText(doc.errors[0]!.message.split('\n')[0]!, lineOffset)}`);
+export function documentValue(
+  doc: Document.Parsed,
+  where: string,
+  problems: string[],
+  lineOffset = 0,
+  aliasesMayBeOutside = false,
+): unknown {
+  if (doc.errors.length > 0)
+    return void problems.push(
+      `${where}: invalid YAML: ${yamlErrorText(doc.errors[0]!.message.split('\n')[0]!, lineOffset)}`,
+    );
   try {
     const value: unknown = doc.toJS();
     return value === null ? undefined : value;
@@ -80,7 +91,9 @@ export function documentValue(doc: Document.Parsed, where: string, problems: str
     const message = (error as Error).message;
     if (aliasesMayBeOutside && message.startsWith('Unresolved alias')) throw new UnresolvedAlias(message);
     // yaml's maxAliasCount (100) stops "billion laughs" alias bombs here.
-    problems.push(`${where}: ${/alias count/i.test(message) ? 'too many YAML aliases (more than 100 expansions): an alias bomb?' : `invalid YAML: ${yamlErrorText(message, lineOffset)}`}`);
+    problems.push(
+      `${where}: ${/alias count/i.test(message) ? 'too many YAML aliases (more than 100 expansions): an alias bomb?' : `invalid YAML: ${yamlErrorText(message, lineOffset)}`}`,
+    );
     return undefined;
   }
 }
@@ -105,7 +118,10 @@ export function addDocument(value: unknown, where: string, out: ParsedManifests)
   out.allPods ||= recordedAllPods(value);
   if (isList(value)) {
     const items = value['items'];
-    if (!Array.isArray(items)) return void out.problems.push(`${where}: ${String(value['kind'])} items must be a list, got ${items === null ? 'null' : typeof items}`);
+    if (!Array.isArray(items))
+      return void out.problems.push(
+        `${where}: ${String(value['kind'])} items must be a list, got ${items === null ? 'null' : typeof items}`,
+      );
     items.forEach((item, j) => addItem(item, `${where}, items[${j}]`, out));
     return;
   }
@@ -120,12 +136,18 @@ export function isList(value: unknown): value is Record<string, unknown> {
 /** One object (a List inside a List is read as its items). */
 export function addItem(value: unknown, where: string, out: ParsedManifests): void {
   if (isList(value)) return addDocument(value, where, out);
-  if (!isRecord(value)) return void out.problems.push(`${where}: expected a Kubernetes object, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`);
+  if (!isRecord(value))
+    return void out.problems.push(
+      `${where}: expected a Kubernetes object, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   const problem = objectProblem(value);
   if (problem) return void out.problems.push(`${where}: ${problem}`);
   const object = readFields(value as KubeObject);
   // Checked on the cut object: the fields dropped are never walked.
-  if (tooDeep(object)) return void out.problems.push(`${where}: ${object.kind} ${object.metadata.name}: values nested too deeply (more than ${MAX_DEPTH} levels)`);
+  if (tooDeep(object))
+    return void out.problems.push(
+      `${where}: ${object.kind} ${object.metadata.name}: values nested too deeply (more than ${MAX_DEPTH} levels)`,
+    );
   out.objects.push(object);
   out.places.push(where);
 }
@@ -139,7 +161,15 @@ export function recordedGaps(value: unknown, where: string, problems: string[]):
   if (typeof text !== 'string') return [];
   try {
     const parsed: unknown = JSON.parse(text);
-    if (Array.isArray(parsed) && parsed.every((g) => isRecord(g) && typeof g['resource'] === 'string' && ['forbidden', 'not-served', 'unknown-version'].includes(g['reason'] as string))) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.every(
+        (g) =>
+          isRecord(g) &&
+          typeof g['resource'] === 'string' &&
+          ['forbidden', 'not-served', 'unknown-version'].includes(g['reason'] as string),
+      )
+    ) {
       return parsed as ReadGap[];
     }
   } catch {
@@ -155,8 +185,13 @@ function objectProblem(value: Record<string, unknown>): string | undefined {
   if (!kind) return 'object is missing kind';
   if (typeof value['apiVersion'] !== 'string' || !value['apiVersion']) return `${label} is missing apiVersion`;
   const metadata = getRecord(value, 'metadata');
-  if (!metadata || typeof metadata['name'] !== 'string' || !metadata['name']) return `${label} is missing metadata.name`;
-  if (kind === 'ConfigMap' && isRecord(value['data']) && Object.values(value['data']).some((v) => typeof v !== 'string')) {
+  if (!metadata || typeof metadata['name'] !== 'string' || !metadata['name'])
+    return `${label} is missing metadata.name`;
+  if (
+    kind === 'ConfigMap' &&
+    isRecord(value['data']) &&
+    Object.values(value['data']).some((v) => typeof v !== 'string')
+  ) {
     return `ConfigMap ${metadata['name']}: data values must be strings (quote them)`;
   }
   return undefined;
@@ -168,7 +203,9 @@ function tooDeep(root: unknown): boolean {
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [value, depth] = next;
     if (depth > MAX_DEPTH) return true;
-    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    if (value !== null && typeof value === 'object')
+      for (const child of Object.values(value))
+        if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
 }

@@ -6,7 +6,15 @@
  * pkg/apis/networking/v1/defaults.go (policyTypes, protocol) and pkg/apis/networking/validation.
  */
 import type { KubeObject } from '../model/objects.ts';
-import { PROTOCOLS, type CidrRange, type NetworkPolicyEgressRule, type NetworkPolicyInfo, type NetworkPolicyPeer, type NetworkPolicyPort, type Protocol } from '../model/policy.ts';
+import {
+  PROTOCOLS,
+  type CidrRange,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyInfo,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type Protocol,
+} from '../model/policy.ts';
 import { parseCidr } from '../net/ip.ts';
 import { toLabelSelector } from './label-selector.ts';
 import { getArray, getRecord, getString, isRecord } from './objects.ts';
@@ -31,13 +39,29 @@ export function toNetworkPolicy(obj: KubeObject): NetworkPolicyInfo {
     if (!podSelector) throw new Refused('spec.podSelector', spec['podSelector']);
     const egress = getArray(spec, 'egress').map((rule, i) => egressRule(rule, `spec.egress[${i}]`));
     const ingressBlocks = isolatesIngress(spec) ? ingressIpBlocks(spec) : [];
-    return { namespace, name, podSelector, isolatesEgress: isolatesEgress(spec), egress, ...(ingressBlocks.length > 0 && { ingressBlocks }) };
+    return {
+      namespace,
+      name,
+      podSelector,
+      isolatesEgress: isolatesEgress(spec),
+      egress,
+      ...(ingressBlocks.length > 0 && { ingressBlocks }),
+    };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     // Which pods it selects or what it allows is unknown: it selects every pod of its namespace for
     // the engine, which answers `unknown` for them.
-    return { namespace, name, podSelector: podSelector ?? [], isolatesEgress: true, egress: [],
-      invalid: { field: error.field, value: typeof error.value === 'string' ? error.value : JSON.stringify(error.value) ?? 'null' } };
+    return {
+      namespace,
+      name,
+      podSelector: podSelector ?? [],
+      isolatesEgress: true,
+      egress: [],
+      invalid: {
+        field: error.field,
+        value: typeof error.value === 'string' ? error.value : (JSON.stringify(error.value) ?? 'null'),
+      },
+    };
   }
 }
 
@@ -56,16 +80,18 @@ function isolatesIngress(spec: Record<string, unknown>): boolean {
 
 /** The ingress rules' ipBlock peers, as far as they are valid (lint only reads them; the verdict never does). */
 function ingressIpBlocks(spec: Record<string, unknown>): { cidr: CidrRange; except: CidrRange[] }[] {
-  return getArray(spec, 'ingress').flatMap((rule, i) => getArray(rule, 'from').flatMap((peer, j) => {
-    if (!isRecord(peer) || peer['ipBlock'] == null) return [];
-    try {
-      const block = toIpBlock(peer['ipBlock'], `spec.ingress[${i}].from[${j}].ipBlock`);
-      return block.kind === 'ipBlock' ? [{ cidr: block.cidr, except: block.except }] : [];
-    } catch (error) {
-      if (error instanceof Refused) return [];
-      throw error;
-    }
-  }));
+  return getArray(spec, 'ingress').flatMap((rule, i) =>
+    getArray(rule, 'from').flatMap((peer, j) => {
+      if (!isRecord(peer) || peer['ipBlock'] == null) return [];
+      try {
+        const block = toIpBlock(peer['ipBlock'], `spec.ingress[${i}].from[${j}].ipBlock`);
+        return block.kind === 'ipBlock' ? [{ cidr: block.cidr, except: block.except }] : [];
+      } catch (error) {
+        if (error instanceof Refused) return [];
+        throw error;
+      }
+    }),
+  );
 }
 
 function egressRule(rule: unknown, field: string): NetworkPolicyEgressRule {
@@ -89,7 +115,8 @@ function toPeer(peer: unknown, field: string): NetworkPolicyPeer {
   const podSelector = peer['podSelector'] == null ? undefined : toLabelSelector(peer['podSelector']);
   const namespaceSelector = peer['namespaceSelector'] == null ? undefined : toLabelSelector(peer['namespaceSelector']);
   if (peer['podSelector'] != null && !podSelector) throw new Refused(`${field}.podSelector`, peer['podSelector']);
-  if (peer['namespaceSelector'] != null && !namespaceSelector) throw new Refused(`${field}.namespaceSelector`, peer['namespaceSelector']);
+  if (peer['namespaceSelector'] != null && !namespaceSelector)
+    throw new Refused(`${field}.namespaceSelector`, peer['namespaceSelector']);
   return { kind: 'pods', ...(podSelector && { podSelector }), ...(namespaceSelector && { namespaceSelector }) };
 }
 
@@ -100,7 +127,12 @@ function toIpBlock(block: unknown, field: string): NetworkPolicyPeer {
   if (!cidr) throw new Refused(`${field}.cidr`, text);
   const except = getArray(block, 'except').map((value, i): CidrRange => {
     const inner = typeof value === 'string' ? parseCidr(value)?.cidr : undefined;
-    const strictSubset = inner && inner.family === cidr.family && inner.prefix > cidr.prefix && inner.first >= cidr.first && inner.last <= cidr.last;
+    const strictSubset =
+      inner &&
+      inner.family === cidr.family &&
+      inner.prefix > cidr.prefix &&
+      inner.first >= cidr.first &&
+      inner.last <= cidr.last;
     if (!strictSubset) throw new Refused(`${field}.except[${i}]`, value);
     return inner;
   });
@@ -123,7 +155,12 @@ function toPort(value: unknown, field: string): NetworkPolicyPort {
     result.port = port as number | string;
   }
   if (endPort != null) {
-    const valid = typeof endPort === 'number' && Number.isInteger(endPort) && endPort <= 65535 && typeof result.port === 'number' && endPort >= result.port;
+    const valid =
+      typeof endPort === 'number' &&
+      Number.isInteger(endPort) &&
+      endPort <= 65535 &&
+      typeof result.port === 'number' &&
+      endPort >= result.port;
     if (!valid) throw new Refused(`${field}.endPort`, endPort);
     result.endPort = endPort as number;
   }

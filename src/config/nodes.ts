@@ -46,7 +46,10 @@ export function toNodeInfo(obj: KubeObject): NodeInfo {
 /** status.addresses of one type (Hostname and InternalDNS are names, not addresses). */
 function addressesOfType(obj: KubeObject, type: string): WrittenAddress[] {
   return getArray(obj, 'status', 'addresses').flatMap((a, i) =>
-    getString(a, 'type') === type ? [{ field: () => `status.addresses[${i}].address`, value: written(isRecord(a) ? a['address'] : undefined) }] : []);
+    getString(a, 'type') === type
+      ? [{ field: () => `status.addresses[${i}].address`, value: written(isRecord(a) ? a['address'] : undefined) }]
+      : [],
+  );
 }
 
 /** spec.podCIDRs, else the older spec.podCIDR. */
@@ -56,4 +59,3 @@ function writtenPodCIDRs(spec: Record<string, unknown> | undefined): WrittenAddr
   const single = spec?.['podCIDR'];
   return single == null || single === '' ? [] : [{ field: () => 'spec.podCIDR', value: written(single) }];
 }
-

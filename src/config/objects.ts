@@ -57,7 +57,10 @@ export class ObjectIndex {
    * versions: the apiVersions each kind is read at (config/api-versions.ts); an object of such a
    * kind at another version is kept apart, for `unknownVersions`, and never returned as that kind.
    */
-  constructor(objects: readonly KubeObject[], options: { recording?: boolean; versions?: ReadonlyMap<string, ReadonlySet<string>> } = {}) {
+  constructor(
+    objects: readonly KubeObject[],
+    options: { recording?: boolean; versions?: ReadonlyMap<string, ReadonlySet<string>> } = {},
+  ) {
     this.seen = options.recording ? new Set() : undefined;
     for (const obj of objects) {
       const indexed = indexKind(obj);

@@ -5,7 +5,15 @@
  * (k8s.ovn.org/v1, go-controller/pkg/crd/egressip/v1/types.go) and EgressService objects
  * (go-controller/pkg/crd/egressservice/v1/types.go).
  */
-import type { OvnEgressIP, OvnEgressIpLayer, OvnEgressService, OvnEgressServiceLayer, OvnEgressServiceTarget, OvnKubernetesLayer, OvnNodeFacts } from '../model/layers/ovn-kubernetes.ts';
+import type {
+  OvnEgressIP,
+  OvnEgressIpLayer,
+  OvnEgressService,
+  OvnEgressServiceLayer,
+  OvnEgressServiceTarget,
+  OvnKubernetesLayer,
+  OvnNodeFacts,
+} from '../model/layers/ovn-kubernetes.ts';
 import type { KubeObject, ObjectRef } from '../model/objects.ts';
 import type { ReadGap } from '../model/gaps.ts';
 import type { Finding } from '../model/reasons.ts';
@@ -49,7 +57,13 @@ function ovnLayer(inputs: DetectInputs, forced: boolean): OvnKubernetesLayer | u
   const nodes = Object.fromEntries(annotated.map((node) => [node.metadata.name, nodeFacts(node, inputs.warnings)]));
   // Only OVN's own subnets: a Node's spec.podCIDR, where kube-controller-manager still allocates one, is not what OVN uses.
   const clusterSubnets = [...new Set(Object.values(nodes).flatMap((n) => n.subnets))].sort();
-  return { mechanism: 'ovn-kubernetes', source: source ?? { kind: 'DaemonSet', namespace: 'ovn-kubernetes', name: 'ovnkube-node' }, nodes, clusterSubnets, scope: scopeOf(inputs, ds, annotated) };
+  return {
+    mechanism: 'ovn-kubernetes',
+    source: source ?? { kind: 'DaemonSet', namespace: 'ovn-kubernetes', name: 'ovnkube-node' },
+    nodes,
+    clusterSubnets,
+    scope: scopeOf(inputs, ds, annotated),
+  };
 }
 
 /**
@@ -67,18 +81,33 @@ function nodeFacts(node: KubeObject, warnings: Finding[]): OvnNodeFacts {
   const invalid: InvalidAddress[] = [];
   const primaryIPs: OvnNodeFacts['primaryIPs'] = {};
   const ifaddr = jsonRecord(annotations[PRIMARY_IFADDR]);
-  for (const [key, family] of [['ipv4', 4], ['ipv6', 6]] as const) {
+  for (const [key, family] of [
+    ['ipv4', 4],
+    ['ipv6', 6],
+  ] as const) {
     const value = getString(ifaddr, key);
     if (value === undefined) continue;
     const parsed = parseCidr(value);
     if (parsed?.cidr.family === family) primaryIPs[family] = value.slice(0, value.indexOf('/'));
-    else invalid.push({ kind: 'OVN primary interface address', field: `metadata.annotations[${PRIMARY_IFADDR}] ${key}`, value, hides: [family] });
+    else
+      invalid.push({
+        kind: 'OVN primary interface address',
+        field: `metadata.annotations[${PRIMARY_IFADDR}] ${key}`,
+        value,
+        hides: [family],
+      });
   }
   // Older releases wrote one string per network, newer ones a list.
   const written = jsonRecord(annotations[NODE_SUBNETS])?.['default'];
   const subnets = (Array.isArray(written) ? written : [written]).filter((s): s is string => typeof s === 'string');
   for (const subnet of subnets) {
-    if (!parseCidr(subnet)) invalid.push({ kind: 'OVN node subnet', field: `metadata.annotations[${NODE_SUBNETS}] default`, value: subnet, hides: [4, 6] });
+    if (!parseCidr(subnet))
+      invalid.push({
+        kind: 'OVN node subnet',
+        field: `metadata.annotations[${NODE_SUBNETS}] default`,
+        value: subnet,
+        hides: [4, 6],
+      });
   }
   warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.metadata.name }, invalid));
   return { primaryIPs, subnets: subnets.filter((s) => parseCidr(s)) };
@@ -110,7 +139,11 @@ function toEgressIP(obj: KubeObject): OvnEgressIP {
 }
 
 /** The EgressIPs; where they could not be read (RBAC, a version the tool does not know), the gap instead. */
-function egressIpLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKubernetesLayer): OvnEgressIpLayer | undefined {
+function egressIpLayer(
+  index: ObjectIndex,
+  gaps: readonly ReadGap[],
+  ovn: OvnKubernetesLayer,
+): OvnEgressIpLayer | undefined {
   const hidden = versionGap(index, 'EgressIP', 'egressips');
   const egressIPs = index.all('EgressIP').map(toEgressIP);
   const unread = hidden ?? (egressIPs.length === 0 ? unreadable(gaps, EGRESS_IPS) : undefined);
@@ -127,7 +160,12 @@ function toEgressService(obj: KubeObject, index: ObjectIndex, gaps: readonly Rea
   const spec = getRecord(obj, 'spec');
   const namespace = obj.metadata.namespace ?? 'default';
   const name = obj.metadata.name;
-  const service: OvnEgressService = { namespace, name, sourceIPBy: getString(spec, 'sourceIPBy') === 'Network' ? 'Network' : 'LoadBalancerIP', endpoints: endpointsOf(index, namespace, name) };
+  const service: OvnEgressService = {
+    namespace,
+    name,
+    sourceIPBy: getString(spec, 'sourceIPBy') === 'Network' ? 'Network' : 'LoadBalancerIP',
+    endpoints: endpointsOf(index, namespace, name),
+  };
   const network = getString(spec, 'network');
   if (network) service.network = network;
   const host = getString(getRecord(obj, 'status'), 'host');
@@ -144,7 +182,11 @@ function toEgressService(obj: KubeObject, index: ObjectIndex, gaps: readonly Rea
 /** The Service's type and the IPs of status.loadBalancer.ingress (an entry with only a hostname has none). */
 function toTarget(svc: KubeObject): OvnEgressServiceTarget {
   const ingress = getArray(svc, 'status', 'loadBalancer', 'ingress');
-  return { type: getString(getRecord(svc, 'spec'), 'type') ?? 'ClusterIP', hasIngress: ingress.length > 0, ingressIPs: ingress.map((i) => getString(i, 'ip')).filter((ip): ip is string => ip !== undefined) };
+  return {
+    type: getString(getRecord(svc, 'spec'), 'type') ?? 'ClusterIP',
+    hasIngress: ingress.length > 0,
+    ingressIPs: ingress.map((i) => getString(i, 'ip')).filter((ip): ip is string => ip !== undefined),
+  };
 }
 
 /**
@@ -153,18 +195,33 @@ function toTarget(svc: KubeObject): OvnEgressServiceTarget {
  * (allEndpointsFor in go-controller/pkg/ovn/controller/egressservice/egressservice_zone_service.go).
  */
 function endpointsOf(index: ObjectIndex, namespace: string, service: string): string[] {
-  const slices = index.where('EndpointSlice', (s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === service);
-  return slices.filter((s) => getString(s, 'addressType') !== 'FQDN').flatMap((s) => getArray(s, 'endpoints'))
+  const slices = index.where(
+    'EndpointSlice',
+    (s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === service,
+  );
+  return slices
+    .filter((s) => getString(s, 'addressType') !== 'FQDN')
+    .flatMap((s) => getArray(s, 'endpoints'))
     .filter((e) => getString(e, 'nodeName') !== undefined)
     .flatMap((e) => getArray(e, 'addresses').filter((a): a is string => typeof a === 'string'));
 }
 
 /** The EgressServices, or the gap where they could not be read. */
-function egressServiceLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: OvnKubernetesLayer): OvnEgressServiceLayer | undefined {
+function egressServiceLayer(
+  index: ObjectIndex,
+  gaps: readonly ReadGap[],
+  ovn: OvnKubernetesLayer,
+): OvnEgressServiceLayer | undefined {
   const services = index.all('EgressService').map((obj) => toEgressService(obj, index, gaps));
-  const unread = versionGap(index, 'EgressService', 'egressservices') ?? (services.length === 0 ? unreadable(gaps, EGRESS_SERVICES) : undefined);
+  const unread =
+    versionGap(index, 'EgressService', 'egressservices') ??
+    (services.length === 0 ? unreadable(gaps, EGRESS_SERVICES) : undefined);
   if (services.length === 0 && !unread) return undefined;
-  const layer: OvnEgressServiceLayer = { mechanism: 'ovn-egress-service', services, clusterSubnets: ovn.clusterSubnets };
+  const layer: OvnEgressServiceLayer = {
+    mechanism: 'ovn-egress-service',
+    services,
+    clusterSubnets: ovn.clusterSubnets,
+  };
   if (ovn.scope.basis === 'agent-pods') layer.nodes = ovn.scope.nodes;
   if (unread) layer.unread = unread;
   return layer;
@@ -172,7 +229,10 @@ function egressServiceLayer(index: ObjectIndex, gaps: readonly ReadGap[], ovn: O
 
 function built(layer: OvnKubernetesLayer | undefined, inputs: DetectInputs): Built {
   if (!layer) return NOTHING;
-  const gateways = [egressServiceLayer(inputs.index, inputs.gaps, layer), egressIpLayer(inputs.index, inputs.gaps, layer)].filter((g) => g !== undefined);
+  const gateways = [
+    egressServiceLayer(inputs.index, inputs.gaps, layer),
+    egressIpLayer(inputs.index, inputs.gaps, layer),
+  ].filter((g) => g !== undefined);
   return { layers: [layer], gateways };
 }
 

@@ -37,7 +37,10 @@ export function toPodInfo(obj: KubeObject, index: ObjectIndex): PodInfo {
 
 /** status.podIPs, else the older status.podIP. hostIP(s) are not read: a pod's node is spec.nodeName. */
 function writtenPodIPs(status: Record<string, unknown> | undefined): WrittenAddress[] {
-  const list = getArray(status, 'podIPs').map((p, i) => ({ field: () => `status.podIPs[${i}].ip`, value: written(isRecord(p) ? p['ip'] : p) }));
+  const list = getArray(status, 'podIPs').map((p, i) => ({
+    field: () => `status.podIPs[${i}].ip`,
+    value: written(isRecord(p) ? p['ip'] : p),
+  }));
   if (list.length > 0) return list;
   const single = status?.['podIP'];
   return single == null || single === '' ? [] : [{ field: () => 'status.podIP', value: written(single) }];
@@ -70,13 +73,21 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
 }
 
 /** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
-export const DATAPATH_ANNOTATION_PREFIXES = ['vpc.amazonaws.com/', 'egress.projectcalico.org/', 'kubernetes.azure.com/static-gateway-configuration',
+export const DATAPATH_ANNOTATION_PREFIXES = [
+  'vpc.amazonaws.com/',
+  'egress.projectcalico.org/',
+  'kubernetes.azure.com/static-gateway-configuration',
   // OVN-Kubernetes nodes: the gateway router's address and the node's share of the cluster subnet;
   // the host addresses EgressFirewall nodeSelector rules match.
-  'k8s.ovn.org/node-primary-ifaddr', 'k8s.ovn.org/node-subnets', 'k8s.ovn.org/host-cidrs'];
+  'k8s.ovn.org/node-primary-ifaddr',
+  'k8s.ovn.org/node-subnets',
+  'k8s.ovn.org/host-cidrs',
+];
 
 export function datapathAnnotations(annotations: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))));
+  return Object.fromEntries(
+    Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))),
+  );
 }
 
 function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
@@ -90,6 +101,13 @@ function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {
  */
 export function controllerOf(refs: unknown): OwnerReference | undefined {
   if (!Array.isArray(refs)) return undefined;
-  const valid = refs.filter((r): r is OwnerReference => isRecord(r) && typeof r['kind'] === 'string' && r['kind'] !== '' && typeof r['name'] === 'string' && r['name'] !== '');
+  const valid = refs.filter(
+    (r): r is OwnerReference =>
+      isRecord(r) &&
+      typeof r['kind'] === 'string' &&
+      r['kind'] !== '' &&
+      typeof r['name'] === 'string' &&
+      r['name'] !== '',
+  );
   return valid.find((r) => r.controller === true) ?? valid[0];
 }

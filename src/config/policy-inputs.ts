@@ -16,28 +16,54 @@ import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { COMPUTE_TYPE_LABEL } from './eks-auto-mode.ts';
-import { ADMIN_POLICIES, CALICO_POLICIES, CALICO_TIERS, NETWORK_POLICIES, UNEVALUATED_POLICIES } from './policy-resources.ts';
+import {
+  ADMIN_POLICIES,
+  CALICO_POLICIES,
+  CALICO_TIERS,
+  NETWORK_POLICIES,
+  UNEVALUATED_POLICIES,
+} from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
 import { resourceName } from '../model/resources.ts';
 
 export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPods: boolean): PolicyInputs {
-  const networkPoliciesUnread = unreadable(gaps, resourceName(NETWORK_POLICIES)) ?? versionGap(index, NETWORK_POLICIES.kind, NETWORK_POLICIES.plural);
+  const networkPoliciesUnread =
+    unreadable(gaps, resourceName(NETWORK_POLICIES)) ??
+    versionGap(index, NETWORK_POLICIES.kind, NETWORK_POLICIES.plural);
   const networkPolicies = networkPoliciesUnread ? [] : index.all(NETWORK_POLICIES.kind).map(toNetworkPolicy);
-  const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) => index.all(spec.kind).map((o) => ({
-    kind: o.kind, ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }), name: o.metadata.name,
-  })));
+  const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) =>
+    index.all(spec.kind).map((o) => ({
+      kind: o.kind,
+      ...(spec.namespaced && { namespace: o.metadata.namespace ?? 'default' }),
+      name: o.metadata.name,
+    })),
+  );
   // An admin or Calico policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
   const unevaluatedUnread = [...ADMIN_POLICIES, ...CALICO_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
     const gap = unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
     return gap ? [gap] : [];
   });
-  return { networkPolicies, ...(networkPoliciesUnread && { networkPoliciesUnread }), unevaluated, unevaluatedUnread, enforcers: enforcers(index),
-    adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)), cilium: ciliumPolicyInputs(index), allPods,
-    egressFirewalls: egressFirewallInputs(index, gaps), calico: calicoPolicies(index), ...calicoTierInputs(index, gaps), ...vpcCniStrict(index) };
+  return {
+    networkPolicies,
+    ...(networkPoliciesUnread && { networkPoliciesUnread }),
+    unevaluated,
+    unevaluatedUnread,
+    enforcers: enforcers(index),
+    adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)),
+    cilium: ciliumPolicyInputs(index),
+    allPods,
+    egressFirewalls: egressFirewallInputs(index, gaps),
+    calico: calicoPolicies(index),
+    ...calicoTierInputs(index, gaps),
+    ...vpcCniStrict(index),
+  };
 }
 
-function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
+function calicoTierInputs(
+  index: ObjectIndex,
+  gaps: readonly ReadGap[],
+): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
   const gap = unreadable(gaps, resourceName(CALICO_TIERS)) ?? versionGap(index, CALICO_TIERS.kind, CALICO_TIERS.plural);
   return gap ? { calicoTiers: [], calicoTiersUnread: gap } : { calicoTiers: calicoTiers(index) };
 }
@@ -48,10 +74,17 @@ function calicoTierInputs(index: ObjectIndex, gaps: readonly ReadGap[]): Pick<Po
  * certainty, and the step says so.
  */
 function enforcers(index: ObjectIndex): PolicyEnforcer[] {
-  const daemonSets = index.where('DaemonSet', (ds) => enforcerOf(ds) !== undefined).map((ds) => ({
-    id: enforcerOf(ds)!, source: { kind: 'DaemonSet', ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }), name: ds.metadata.name },
-    admin: adminPolicySupport(enforcerOf(ds)!, ds),
-  }));
+  const daemonSets = index
+    .where('DaemonSet', (ds) => enforcerOf(ds) !== undefined)
+    .map((ds) => ({
+      id: enforcerOf(ds)!,
+      source: {
+        kind: 'DaemonSet',
+        ...(ds.metadata.namespace && { namespace: ds.metadata.namespace }),
+        name: ds.metadata.name,
+      },
+      admin: adminPolicySupport(enforcerOf(ds)!, ds),
+    }));
   return [...daemonSets, ...autoModeEnforcer(index)];
 }
 
@@ -65,9 +98,14 @@ function enforcers(index: ObjectIndex): PolicyEnforcer[] {
  */
 function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
   if (!index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto')) return [];
-  const config = index.where('ConfigMap', (cm) => cm.metadata.namespace === 'kube-system' && cm.metadata.name === 'amazon-vpc-cni')[0];
+  const config = index.where(
+    'ConfigMap',
+    (cm) => cm.metadata.namespace === 'kube-system' && cm.metadata.name === 'amazon-vpc-cni',
+  )[0];
   if (getString(getRecord(config, 'data'), 'enable-network-policy-controller') !== 'true') return [];
-  return [{ id: 'eks-auto-mode', source: { kind: 'ConfigMap', namespace: 'kube-system', name: 'amazon-vpc-cni' }, admin: {} }];
+  return [
+    { id: 'eks-auto-mode', source: { kind: 'ConfigMap', namespace: 'kube-system', name: 'amazon-vpc-cni' }, admin: {} },
+  ];
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */
@@ -76,15 +114,18 @@ function enforcerOf(ds: KubeObject): string | undefined {
   const images = containers(ds).map((c) => ({ container: c, image: getString(c, 'image') ?? '', name: imageName(c) }));
   if (name === 'cilium' || name === 'anetd' || images.some((i) => i.name === 'cilium')) return 'cilium';
   if (name === 'calico-node' || images.some((i) => /(^|\/)calico\/node(:|@|$)/.test(i.image))) return 'calico';
-  if (name === 'antrea-agent' || images.some((i) => i.name.startsWith('antrea-agent') || i.name === 'antrea-ubuntu')) return 'antrea';
+  if (name === 'antrea-agent' || images.some((i) => i.name.startsWith('antrea-agent') || i.name === 'antrea-ubuntu'))
+    return 'antrea';
   if (name === 'ovnkube-node') return 'ovn-kubernetes';
   if (name === 'azure-npm' || images.some((i) => i.name === 'azure-npm')) return 'azure-npm';
   if (images.some((i) => i.name === 'kube-network-policies')) return 'kube-network-policies';
   if (name === 'weave-net' || images.some((i) => i.name === 'weave-npc')) return 'weave';
   const router = images.find((i) => i.name === 'kube-router');
   // kube-router: --run-firewall defaults to true (pkg/options/options.go).
-  if (router && goBool(parseGoFlags(argvOf(router.container), new Set()).get('run-firewall')) !== false) return 'kube-router';
-  if (images.some((i) => i.name === 'aws-network-policy-agent' && awsPolicyAgentEnabled(i.container))) return 'aws-network-policy-agent';
+  if (router && goBool(parseGoFlags(argvOf(router.container), new Set()).get('run-firewall')) !== false)
+    return 'kube-router';
+  if (images.some((i) => i.name === 'aws-network-policy-agent' && awsPolicyAgentEnabled(i.container)))
+    return 'aws-network-policy-agent';
   return undefined;
 }
 
@@ -94,9 +135,25 @@ function enforcerOf(ds: KubeObject): string | undefined {
  * "pods that use the VPC CNI start with a default deny policy").
  */
 function vpcCniStrict(index: ObjectIndex): { vpcCniStrict?: PolicyEnforcer['source'] } {
-  const strict = index.where('DaemonSet', (ds) => ds.metadata.name === 'aws-node' && containers(ds).some((c) =>
-    getArray(c, 'env').some((e) => isRecord(e) && e['name'] === 'NETWORK_POLICY_ENFORCING_MODE' && e['value'] === 'strict')))[0];
-  return strict ? { vpcCniStrict: { kind: 'DaemonSet', ...(strict.metadata.namespace && { namespace: strict.metadata.namespace }), name: strict.metadata.name } } : {};
+  const strict = index.where(
+    'DaemonSet',
+    (ds) =>
+      ds.metadata.name === 'aws-node' &&
+      containers(ds).some((c) =>
+        getArray(c, 'env').some(
+          (e) => isRecord(e) && e['name'] === 'NETWORK_POLICY_ENFORCING_MODE' && e['value'] === 'strict',
+        ),
+      ),
+  )[0];
+  return strict
+    ? {
+        vpcCniStrict: {
+          kind: 'DaemonSet',
+          ...(strict.metadata.namespace && { namespace: strict.metadata.namespace }),
+          name: strict.metadata.name,
+        },
+      }
+    : {};
 }
 
 /** The VPC CNI's policy agent enforces only with --enable-network-policy=true (amazon-vpc-cni-k8s charts, aws-network-policy-agent). */

@@ -22,11 +22,12 @@ function toToleration(value: unknown): Toleration {
 }
 
 function toTerm(term: unknown): NodeRequirement[] {
-  const requirements = (list: string, field: NodeRequirement['field']) => getArray(term, list).map((r) => ({
-    field,
-    key: getString(r, 'key') ?? '',
-    operator: getString(r, 'operator') ?? '',
-    values: getArray(r, 'values').filter((v): v is string => typeof v === 'string'),
-  }));
+  const requirements = (list: string, field: NodeRequirement['field']) =>
+    getArray(term, list).map((r) => ({
+      field,
+      key: getString(r, 'key') ?? '',
+      operator: getString(r, 'operator') ?? '',
+      values: getArray(r, 'values').filter((v): v is string => typeof v === 'string'),
+    }));
   return [...requirements('matchExpressions', 'label'), ...requirements('matchFields', 'metadata.name')];
 }

@@ -15,17 +15,26 @@ import { versionGap } from './api-versions.ts';
 import { unreadable } from './gaps.ts';
 import { getArray, getRecord, refOf, type ObjectIndex } from './objects.ts';
 
-export const SERVICE_CIDRS: ResourceSpec = { group: 'networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'servicecidrs', kind: 'ServiceCIDR', namespaced: false };
+export const SERVICE_CIDRS: ResourceSpec = {
+  group: 'networking.k8s.io',
+  versions: ['v1', 'v1beta1'],
+  plural: 'servicecidrs',
+  kind: 'ServiceCIDR',
+  namespaced: false,
+};
 
 /**
  * The ServiceCIDRs read, and the gap that hides them (refused, or an unknown version). A CIDR the
  * API server would refuse (from -f) is left out: no Service can have an address from it.
  */
 export function serviceRanges(index: ObjectIndex, gaps: readonly ReadGap[]): ServiceRanges {
-  const unread = unreadable(gaps, resourceName(SERVICE_CIDRS)) ?? versionGap(index, SERVICE_CIDRS.kind, SERVICE_CIDRS.plural);
-  const ranges = index.all(SERVICE_CIDRS.kind).flatMap((obj) => getArray(getRecord(obj, 'spec'), 'cidrs').flatMap((text) => {
-    const parsed = typeof text === 'string' ? parseCidr(text) : undefined;
-    return parsed?.aligned ? [{ cidr: text as string, range: parsed.cidr, source: refOf(obj) }] : [];
-  }));
+  const unread =
+    unreadable(gaps, resourceName(SERVICE_CIDRS)) ?? versionGap(index, SERVICE_CIDRS.kind, SERVICE_CIDRS.plural);
+  const ranges = index.all(SERVICE_CIDRS.kind).flatMap((obj) =>
+    getArray(getRecord(obj, 'spec'), 'cidrs').flatMap((text) => {
+      const parsed = typeof text === 'string' ? parseCidr(text) : undefined;
+      return parsed?.aligned ? [{ cidr: text as string, range: parsed.cidr, source: refOf(obj) }] : [];
+    }),
+  );
   return { ranges, ...(unread && { unread }) };
 }

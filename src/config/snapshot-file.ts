@@ -18,7 +18,12 @@ import { consultedObjects } from './snapshot.ts';
 const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
 
 /** allPods: the objects hold every pod of the cluster, which the file then says (ALL_PODS_ANNOTATION). */
-export function snapshotList(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry, allPods = false): Json {
+export function snapshotList(
+  objects: readonly KubeObject[],
+  gaps: readonly ReadGap[],
+  registry: DatapathRegistry,
+  allPods = false,
+): Json {
   const { envelope, items } = snapshotStream(objects, gaps, registry, allPods);
   return { ...envelope, items: [...items] };
 }
@@ -27,16 +32,28 @@ export function snapshotList(objects: readonly KubeObject[], gaps: readonly Read
  * The same List with its items cut as they are written: `snapshot -A` of 50,000 pods never holds
  * a second copy of them, nor the List as one string (render/serialize.ts listPieces).
  */
-export function snapshotStream(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry, allPods = false): { envelope: Json; items: Iterable<Json> } {
+export function snapshotStream(
+  objects: readonly KubeObject[],
+  gaps: readonly ReadGap[],
+  registry: DatapathRegistry,
+  allPods = false,
+): { envelope: Json; items: Iterable<Json> } {
   const consulted = consultedObjects(objects, gaps, registry);
   // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
   const kept = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b));
   const envelope = {
     apiVersion: 'v1',
     kind: 'List',
-    metadata: { annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps), ...(allPods && { [ALL_PODS_ANNOTATION]: 'true' }) } },
+    metadata: {
+      annotations: { [GAPS_ANNOTATION]: JSON.stringify(gaps), ...(allPods && { [ALL_PODS_ANNOTATION]: 'true' }) },
+    },
   };
-  return { envelope, items: (function* () { for (const o of kept) yield trim(o); })() };
+  return {
+    envelope,
+    items: (function* () {
+      for (const o of kept) yield trim(o);
+    })(),
+  };
 }
 
 function kindRank(obj: KubeObject): number {
@@ -60,9 +77,25 @@ function trim(obj: KubeObject): Json {
   const head = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
   switch (obj.kind) {
     case 'Node':
-      return { ...head, spec: pick(getRecord(obj, 'spec'), ['providerID', 'podCIDR', 'podCIDRs', 'taints', 'unschedulable']), status: nodeStatus(obj) };
+      return {
+        ...head,
+        spec: pick(getRecord(obj, 'spec'), ['providerID', 'podCIDR', 'podCIDRs', 'taints', 'unschedulable']),
+        status: nodeStatus(obj),
+      };
     case 'Pod':
-      return { ...head, spec: pick(getRecord(obj, 'spec'), ['nodeName', 'hostNetwork', 'serviceAccountName', 'serviceAccount', 'nodeSelector', 'affinity', 'tolerations']), status: pick(getRecord(obj, 'status'), ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs']) };
+      return {
+        ...head,
+        spec: pick(getRecord(obj, 'spec'), [
+          'nodeName',
+          'hostNetwork',
+          'serviceAccountName',
+          'serviceAccount',
+          'nodeSelector',
+          'affinity',
+          'tolerations',
+        ]),
+        status: pick(getRecord(obj, 'status'), ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs']),
+      };
     case 'ConfigMap':
       return { ...head, ...pick(obj as unknown as Json, ['data', 'binaryData']) };
     case 'DaemonSet':
@@ -73,9 +106,19 @@ function trim(obj: KubeObject): Json {
       return head;
     case 'Service':
       // An EgressService's: its type and load-balancer IPs (config/ovn-kubernetes.ts).
-      return { ...head, spec: pick(getRecord(obj, 'spec'), ['type']), status: pick(getRecord(obj, 'status'), ['loadBalancer']) };
+      return {
+        ...head,
+        spec: pick(getRecord(obj, 'spec'), ['type']),
+        status: pick(getRecord(obj, 'status'), ['loadBalancer']),
+      };
     case 'EndpointSlice':
-      return { ...head, addressType: (obj as unknown as Json)['addressType'], endpoints: getArray(obj, 'endpoints').filter(isRecord).map((e) => pick(e, ['addresses', 'nodeName'])) };
+      return {
+        ...head,
+        addressType: (obj as unknown as Json)['addressType'],
+        endpoints: getArray(obj, 'endpoints')
+          .filter(isRecord)
+          .map((e) => pick(e, ['addresses', 'nodeName'])),
+      };
     case 'CiliumEndpoint':
       // Multi-gateway egress policies hash the endpoint's UID.
       return { ...head, metadata: { ...metadata, uid: obj.metadata.uid } };
@@ -86,10 +129,12 @@ function trim(obj: KubeObject): Json {
 
 /** An agent's settings live in its args, env values and mounted ConfigMaps; env from Secrets is dropped. */
 function agentPodSpec(spec: Json | undefined): Json {
-  const containers = getArray(spec, 'containers').filter(isRecord).map((c) => ({
-    ...pick(c, ['name', 'image', 'command', 'args', 'volumeMounts']),
-    env: getArray(c, 'env').filter((e) => isRecord(e) && typeof e['value'] === 'string'),
-  }));
+  const containers = getArray(spec, 'containers')
+    .filter(isRecord)
+    .map((c) => ({
+      ...pick(c, ['name', 'image', 'command', 'args', 'volumeMounts']),
+      env: getArray(c, 'env').filter((e) => isRecord(e) && typeof e['value'] === 'string'),
+    }));
   return { ...pick(spec, ['hostNetwork', 'nodeSelector', 'tolerations', 'volumes']), containers };
 }
 

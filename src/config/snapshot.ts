@@ -24,7 +24,11 @@ export interface SnapshotOptions extends DatapathOptions {
 }
 
 /** The engine's snapshot.ts calls this with its registry's detections. */
-export function assembleSnapshot(objects: readonly KubeObject[], options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
+export function assembleSnapshot(
+  objects: readonly KubeObject[],
+  options: SnapshotOptions,
+  registry: DatapathRegistry,
+): Snapshot {
   const versions = knownVersions(registry);
   return assembleFrom(new ObjectIndex(objects, { versions }), versions, options, registry);
 }
@@ -34,7 +38,11 @@ export function assembleSnapshot(objects: readonly KubeObject[], options: Snapsh
  * mechanism forced as --datapath would, with and without --no-default-snat. A snapshot file that
  * holds these (and the same gaps) gives the same Snapshot, whatever `who -f` is asked.
  */
-export function consultedObjects(objects: readonly KubeObject[], gaps: readonly ReadGap[], registry: DatapathRegistry): Set<KubeObject> {
+export function consultedObjects(
+  objects: readonly KubeObject[],
+  gaps: readonly ReadGap[],
+  registry: DatapathRegistry,
+): Set<KubeObject> {
   const versions = knownVersions(registry);
   const index = new ObjectIndex(objects, { recording: true, versions });
   const { nodes, pods } = assembleFrom(index, versions, { gaps: [...gaps] }, registry);
@@ -48,25 +56,59 @@ export function consultedObjects(objects: readonly KubeObject[], gaps: readonly 
 }
 
 /** versions: the ones `index` was built with, which the warnings about other versions name. */
-function assembleFrom(index: ObjectIndex, versions: KnownVersions, options: SnapshotOptions, registry: DatapathRegistry): Snapshot {
+function assembleFrom(
+  index: ObjectIndex,
+  versions: KnownVersions,
+  options: SnapshotOptions,
+  registry: DatapathRegistry,
+): Snapshot {
   const gaps = options.gaps ?? [];
-  const nodes = index.all('Node').map(toNodeInfo).sort((a, b) => a.name.localeCompare(b.name));
-  const pods = index.all('Pod').filter((p) => !isTerminated(p)).map((p) => toPodInfo(p, index));
+  const nodes = index
+    .all('Node')
+    .map(toNodeInfo)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const pods = index
+    .all('Pod')
+    .filter((p) => !isTerminated(p))
+    .map((p) => toPodInfo(p, index));
   const warnings: Finding[] = gapWarnings(gaps);
   warnings.push(...index.unknownVersions().map((o) => unknownVersionFinding(o, versions)));
-  for (const node of nodes) warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.name }, node.invalidAddresses));
-  for (const pod of pods) warnings.push(...invalidAddressWarnings({ kind: 'Pod', namespace: pod.namespace, name: pod.name }, pod.invalidAddresses));
+  for (const node of nodes)
+    warnings.push(...invalidAddressWarnings({ kind: 'Node', name: node.name }, node.invalidAddresses));
+  for (const pod of pods)
+    warnings.push(
+      ...invalidAddressWarnings({ kind: 'Pod', namespace: pod.namespace, name: pod.name }, pod.invalidAddresses),
+    );
   const datapath = detectDatapath(index, nodes, pods, { ...options, gaps }, warnings, registry);
   const namespaces = new Set([...index.all('Namespace').map((n) => n.metadata.name), ...pods.map((p) => p.namespace)]);
-  const namespaceLabels = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]));
-  const namespaceAnnotations = Object.fromEntries(index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]));
+  const namespaceLabels = Object.fromEntries(
+    index.all('Namespace').map((n) => [n.metadata.name, stringMap(n.metadata.labels)]),
+  );
+  const namespaceAnnotations = Object.fromEntries(
+    index.all('Namespace').map((n) => [n.metadata.name, datapathAnnotations(n.metadata.annotations)]),
+  );
   const policy = policyInputs(index, gaps, options.allPods === true);
   const services = serviceRanges(index, gaps);
-  return { nodes, pods, namespaces: [...namespaces].sort(), namespaceLabels, namespaceAnnotations, datapath, warnings, gaps, policy, services };
+  return {
+    nodes,
+    pods,
+    namespaces: [...namespaces].sort(),
+    namespaceLabels,
+    namespaceAnnotations,
+    datapath,
+    warnings,
+    gaps,
+    policy,
+    services,
+  };
 }
 
 function unknownVersionFinding(obj: KubeObject, versions: KnownVersions): Finding {
   const known = [...(versions.get(indexKind(obj)) ?? [])].join(', ');
   const object = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
-  return { code: 'OBJECT_VERSION_UNKNOWN', data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known }, source: refOf(obj) };
+  return {
+    code: 'OBJECT_VERSION_UNKNOWN',
+    data: { kind: obj.kind, object, apiVersion: obj.apiVersion, known },
+    source: refOf(obj),
+  };
 }

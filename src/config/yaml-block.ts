@@ -21,7 +21,13 @@ class Unsupported extends Error {}
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const DECIMAL = /^[-+]?[0-9]+$/;
-const OTHER_NUMBER = [/^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
+const OTHER_NUMBER = [
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
 const KEY = /^[A-Za-z_][\w./@~-]*(?::[\w./@~-]+)*$/;
 /** No Kubernetes object nests this deep (manifests.ts MAX_DEPTH refuses deeper values). */
 const MAX_NESTING = 512;
@@ -86,7 +92,11 @@ class BlockReader {
 
   private sequence(indent: number): Value[] {
     const items: Value[] = [];
-    for (let line = this.lines[this.at]; line && line.indent === indent && isEntry(line.text); line = this.lines[this.at]) {
+    for (
+      let line = this.lines[this.at];
+      line && line.indent === indent && isEntry(line.text);
+      line = this.lines[this.at]
+    ) {
       const rest = line.text.slice(2).trimStart();
       if (rest === '' || isEntry(rest)) throw new Unsupported();
       if (splitKey(rest)) {
@@ -105,7 +115,11 @@ class BlockReader {
 
   private mapping(indent: number): Value {
     const map: { [key: string]: Value } = {};
-    for (let line = this.lines[this.at]; line && line.indent === indent && !isEntry(line.text); line = this.lines[this.at]) {
+    for (
+      let line = this.lines[this.at];
+      line && line.indent === indent && !isEntry(line.text);
+      line = this.lines[this.at]
+    ) {
       const pair = splitKey(line.text);
       if (!pair) throw new Unsupported();
       this.at++;
@@ -118,7 +132,8 @@ class BlockReader {
   /** A key's value on the following lines: deeper, or a sequence at the key's own column. */
   private nested(indent: number): Value {
     const next = this.lines[this.at];
-    if (next && (next.indent > indent || (next.indent === indent && isEntry(next.text)))) return this.block(next.indent);
+    if (next && (next.indent > indent || (next.indent === indent && isEntry(next.text))))
+      return this.block(next.indent);
     return null;
   }
 

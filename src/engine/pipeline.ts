@@ -30,23 +30,47 @@ export interface Route {
 }
 
 export function routeOf(ctx: EngineContext, pod: PodInfo, node: NodeInfo): Route {
-  return { pod, node, gateways: gatewayRoute(ctx, pod, node), snat: ctx.of(snatRoute, node), podNetwork: {}, policy: podSubjects(ctx, pod) };
+  return {
+    pod,
+    node,
+    gateways: gatewayRoute(ctx, pod, node),
+    snat: ctx.of(snatRoute, node),
+    podNetwork: {},
+    policy: podSubjects(ctx, pod),
+  };
 }
 
 /**
  * The decision for the pod on this node (where it runs, or where allowlist places it) and
  * destination. packet: the state to walk with, reset first (predict walks every packet in one).
  */
-export function decidePacket(ctx: EngineContext, pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet = newPacket(ctx.trace)): Decision {
+export function decidePacket(
+  ctx: EngineContext,
+  pod: PodInfo,
+  node: NodeInfo | undefined,
+  destination: Destination,
+  packet = newPacket(ctx.trace),
+): Decision {
   return decideOnRoute(ctx, pod, node && routeOf(ctx, pod, node), destination, packet);
 }
 
-export function decideOnRoute(ctx: EngineContext, pod: PodInfo, route: Route | undefined, destination: Destination, packet: Packet): Decision {
+export function decideOnRoute(
+  ctx: EngineContext,
+  pod: PodInfo,
+  route: Route | undefined,
+  destination: Destination,
+  packet: Packet,
+): Decision {
   resetPacket(packet, ctx.trace);
   // 1. The pod network comes first: it fixes the address every later layer rewrites (or not),
   //    and settles `unknown` when the pod has no node or no IP yet — so later steps have a node.
   const family = destination.range.family;
-  applyEffect(packet, route ? (route.podNetwork[family] ??= podNetwork(ctx, pod, route.node, family)) : podNetwork(ctx, pod, undefined, family));
+  applyEffect(
+    packet,
+    route
+      ? (route.podNetwork[family] ??= podNetwork(ctx, pod, route.node, family))
+      : podNetwork(ctx, pod, undefined, family),
+  );
   // 1a. A Service's virtual IP is translated to an endpoint before policy and SNAT see the packet
   //     (kube-proxy's DNAT, Cilium's socket load balancer): its answer is the endpoint's, unknown here.
   if (!packet.settled) applyEffect(packet, serviceDestination(ctx, destination));
@@ -73,7 +97,10 @@ function afterPodNetwork(ctx: EngineContext, route: Route, destination: Destinat
   if (packet.settled) return;
   // A pod address the API does not show (EKS IPv6 pods' egress-v4 address) that no layer rewrote.
   if (packet.identity === 'pod-ip' && packet.sourceIP === null) {
-    applyEffect(packet, new EffectBuilder(ctx.trace).unknown('node-snat', { code: 'POD_SOURCE_ADDRESS_NOT_VISIBLE', data: {} }).build());
+    applyEffect(
+      packet,
+      new EffectBuilder(ctx.trace).unknown('node-snat', { code: 'POD_SOURCE_ADDRESS_NOT_VISIBLE', data: {} }).build(),
+    );
     return;
   }
   // 4. Beyond the node: cloud 1:1 NAT or a NAT gateway acts on whatever left the node.

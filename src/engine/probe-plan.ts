@@ -15,8 +15,17 @@ export const RUN_LABEL = 'kubectl-egress.io/run';
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 /** Labels controllers stamp on their pods; copying them could make a controller claim the probe. */
-const CONTROLLER_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index', 'controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name']);
+const CONTROLLER_LABELS = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+]);
 
 /**
  * The pod's labels less the controllers' ones, plus the run id; `app.kubernetes.io/managed-by:
@@ -36,13 +45,22 @@ export function probeLabels(podLabels: Readonly<Record<string, string>>, runId: 
  * (`probeDecision`): where it differs from the workload's, what the probe observes says nothing
  * about the workload (engine/compare.ts). The run id's value is no selector's business: any will do.
  */
-export function probeTwins(snapshot: Snapshot, plans: readonly ProbePlan[], pods: readonly PodInfo[], query: Query): ProbePlan[] {
+export function probeTwins(
+  snapshot: Snapshot,
+  plans: readonly ProbePlan[],
+  pods: readonly PodInfo[],
+  query: Query,
+): ProbePlan[] {
   const podByKey = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   return plans.map((plan) => {
     const pod = podByKey.get(`${plan.namespace}/${plan.pod}`);
     if (!pod) return plan;
     const twin: PodInfo = { ...pod, labels: probeLabels(pod.labels, 'prediction') };
-    const probeDecision = predict(snapshot, inAnswerOrder([twin]), { ...query, destinations: [plan.decision.destination], trace: false })[0];
+    const probeDecision = predict(snapshot, inAnswerOrder([twin]), {
+      ...query,
+      destinations: [plan.decision.destination],
+      trace: false,
+    })[0];
     return probeDecision ? { ...plan, probeDecision } : plan;
   });
 }
@@ -57,11 +75,31 @@ export function planProbes(decisions: readonly Decision[], pods: readonly PodInf
     const key = by === 'pod' ? `${d.namespace}/${d.pod}` : classKey(d, pod);
     const existing = plans.get(key);
     if (existing) existing.members.push(d.pod);
-    else plans.set(key, { namespace: d.namespace, pod: d.pod, node: pod.nodeName, labels: pod.labels, annotations: pod.annotations, serviceAccount: pod.serviceAccount, decision: d, members: [d.pod] });
+    else
+      plans.set(key, {
+        namespace: d.namespace,
+        pod: d.pod,
+        node: pod.nodeName,
+        labels: pod.labels,
+        annotations: pod.annotations,
+        serviceAccount: pod.serviceAccount,
+        decision: d,
+        members: [d.pod],
+      });
   }
   return [...plans.values()];
 }
 
 function classKey(d: Decision, pod: PodInfo): string {
-  return [d.namespace, pod.nodeName, d.workload.kind, d.workload.name, d.destination.text, d.identity, d.sourceIP ?? d.sourceIPs.join(','), d.via, d.gateway?.node ?? ''].join('|');
+  return [
+    d.namespace,
+    pod.nodeName,
+    d.workload.kind,
+    d.workload.name,
+    d.destination.text,
+    d.identity,
+    d.sourceIP ?? d.sourceIPs.join(','),
+    d.via,
+    d.gateway?.node ?? '',
+  ].join('|');
 }

@@ -17,10 +17,12 @@ export interface PodSelection {
 export type PodsInOrder = readonly PodInfo[] & { readonly inAnswerOrder: true };
 
 export function selectPods(snapshot: Snapshot, selection: PodSelection): PodsInOrder {
-  return inAnswerOrder(snapshot.pods
-    .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
-    .filter((p) => matchesSelector(p.labels, selection.selector))
-    .filter((p) => !selection.target || matchesTarget(p, selection.target)));
+  return inAnswerOrder(
+    snapshot.pods
+      .filter((p) => selection.allNamespaces || p.namespace === selection.namespace)
+      .filter((p) => matchesSelector(p.labels, selection.selector))
+      .filter((p) => !selection.target || matchesTarget(p, selection.target)),
+  );
 }
 
 export function inAnswerOrder(pods: readonly PodInfo[]): PodsInOrder {

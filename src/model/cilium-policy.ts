@@ -8,7 +8,15 @@ import type { CidrRange, Protocol } from './policy.ts';
 import type { LabelSelector } from './selector.ts';
 
 /** toEntities values this tool decides (entity.go); any other entity makes a rule's match unknown. */
-export type CiliumEntity = 'world' | 'world-ipv4' | 'world-ipv6' | 'cluster' | 'host' | 'remote-node' | 'all' | 'kube-apiserver';
+export type CiliumEntity =
+  | 'world'
+  | 'world-ipv4'
+  | 'world-ipv6'
+  | 'cluster'
+  | 'host'
+  | 'remote-node'
+  | 'all'
+  | 'kube-apiserver';
 
 /** toCIDR entries and toCIDRSet entries alike: a CIDR and the ranges cut out of it. */
 export interface CiliumCidrPeer {

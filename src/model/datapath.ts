@@ -45,9 +45,31 @@ export interface RewrittenCidr {
  * it has instead (a config written under the wrong name).
  */
 export type AgentConfig =
-  | { status: 'valid'; origin: 'defaults'; because: ReasonCode; rules: MasqRules; source: ObjectRef; otherKeys?: string[] }
-  | { status: 'valid'; origin: 'file'; rules: MasqRules; ignoredKeys: string[]; source: ObjectRef; resyncInterval?: string; rewritten?: RewrittenCidr[] }
-  | { status: 'invalid'; because: ReasonCode; detail: string; source: ObjectRef; issue?: AgentConfigIssue; otherKeys?: string[] };
+  | {
+      status: 'valid';
+      origin: 'defaults';
+      because: ReasonCode;
+      rules: MasqRules;
+      source: ObjectRef;
+      otherKeys?: string[];
+    }
+  | {
+      status: 'valid';
+      origin: 'file';
+      rules: MasqRules;
+      ignoredKeys: string[];
+      source: ObjectRef;
+      resyncInterval?: string;
+      rewritten?: RewrittenCidr[];
+    }
+  | {
+      status: 'invalid';
+      because: ReasonCode;
+      detail: string;
+      source: ObjectRef;
+      issue?: AgentConfigIssue;
+      otherKeys?: string[];
+    };
 
 /**
  * Every node-SNAT layer type, by mechanism id. Each mechanism's own model file (model/layers/)

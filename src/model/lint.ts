@@ -16,4 +16,3 @@ export interface LintFinding<Code extends string = string> {
   object: ObjectRef;
   data: Record<string, string>;
 }
-

@@ -11,7 +11,9 @@ const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 export function aggregate(ranges: readonly IpRange[]): string[] {
   const set = new RangeSet(ranges);
-  return ([4, 6] as const).flatMap((family) => set.merged(family).flatMap(([first, last]) => toCidrs(family, first, last)));
+  return ([4, 6] as const).flatMap((family) =>
+    set.merged(family).flatMap(([first, last]) => toCidrs(family, first, last)),
+  );
 }
 
 /** The largest aligned block starting at `first` that stays within `last`, repeatedly. */
@@ -20,7 +22,12 @@ function toCidrs(family: Family, first: bigint, last: bigint): string[] {
   let start = first;
   while (start <= last) {
     let size = 0;
-    while (size < BITS[family] && start % (1n << BigInt(size + 1)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= last) size++;
+    while (
+      size < BITS[family] &&
+      start % (1n << BigInt(size + 1)) === 0n &&
+      start + (1n << BigInt(size + 1)) - 1n <= last
+    )
+      size++;
     cidrs.push(`${formatAddress(family, start)}/${BITS[family] - size}`);
     start += 1n << BigInt(size);
   }

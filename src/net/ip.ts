@@ -151,7 +151,9 @@ export class RangeSet {
 
   constructor(blocks: readonly IpRange[]) {
     for (const family of [4, 6] as const) {
-      const sorted = blocks.filter((b) => b.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+      const sorted = blocks
+        .filter((b) => b.family === family)
+        .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
       const merged = this.intervals[family];
       for (const b of sorted) {
         const last = merged[merged.length - 1];
@@ -164,7 +166,9 @@ export class RangeSet {
 
   /** Every merged block as a range, to build a larger set from without sorting these again. */
   blocks(): IpRange[] {
-    return ([4, 6] as const).flatMap((family) => this.intervals[family].map(([first, last]) => ({ family, first, last })));
+    return ([4, 6] as const).flatMap((family) =>
+      this.intervals[family].map(([first, last]) => ({ family, first, last })),
+    );
   }
 
   /** The merged blocks of one family, ascending: disjoint and not adjacent. */
@@ -206,7 +210,10 @@ export function orderedAddressSet(addresses: readonly string[]): string[] {
   return [...byValue.values()].sort(addressOrder).map((entry) => entry.text);
 }
 
-function addressOrder(a: { text: string; ip?: { family: Family; value: bigint } }, b: { text: string; ip?: { family: Family; value: bigint } }): number {
+function addressOrder(
+  a: { text: string; ip?: { family: Family; value: bigint } },
+  b: { text: string; ip?: { family: Family; value: bigint } },
+): number {
   if (!a.ip || !b.ip) return a.ip ? -1 : b.ip ? 1 : a.text < b.text ? -1 : 1;
   if (a.ip.family !== b.ip.family) return a.ip.family - b.ip.family;
   return a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0;

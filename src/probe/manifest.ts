@@ -36,7 +36,20 @@ export function buildProbePod(plan: ProbePlan, options: ProbeOptions): KubeObjec
     namespace: plan.namespace,
     labels: probeLabels(plan.labels, options.runId),
     annotations: { ...plan.annotations, 'kubectl-egress.io/probes-for': `${plan.namespace}/${plan.pod}` },
-    ...(options.namespaceUID ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace, uid: options.namespaceUID, controller: true, blockOwnerDeletion: false }] } : {}),
+    ...(options.namespaceUID
+      ? {
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              name: plan.namespace,
+              uid: options.namespaceUID,
+              controller: true,
+              blockOwnerDeletion: false,
+            },
+          ],
+        }
+      : {}),
   };
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec: probeSpec(plan, options) };
 }
@@ -70,16 +83,27 @@ function probeSpec(plan: ProbePlan, options: ProbeOptions): Record<string, unkno
     enableServiceLinks: false,
     // The probe must run on its node even where taints would keep other pods off.
     tolerations: [{ operator: 'Exists' }],
-    securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-    containers: [{
-      name: PROBE_CONTAINER,
-      image: options.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['sh', '-c', script],
-      env: [{ name: 'ECHO_URL', value: options.echoURL }],
-      readinessProbe: { exec: { command: ['false'] }, periodSeconds: 3600 },
-      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-    }],
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        name: PROBE_CONTAINER,
+        image: options.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', script],
+        env: [{ name: 'ECHO_URL', value: options.echoURL }],
+        readinessProbe: { exec: { command: ['false'] }, periodSeconds: 3600 },
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
+      },
+    ],
   };
 }

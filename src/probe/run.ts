@@ -33,13 +33,19 @@ interface PodStatus {
   status?: {
     phase?: string;
     podIP?: string;
-    containerStatuses?: { state?: { waiting?: { reason?: string; message?: string }; terminated?: { exitCode?: number; reason?: string } } }[];
+    containerStatuses?: {
+      state?: { waiting?: { reason?: string; message?: string }; terminated?: { exitCode?: number; reason?: string } };
+    }[];
   };
 }
 
 const IMAGE_FAILURES = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
 
-export async function runProbes(api: ProbeApi, plans: readonly ProbePlan[], options: RunOptions): Promise<Observation[]> {
+export async function runProbes(
+  api: ProbeApi,
+  plans: readonly ProbePlan[],
+  options: RunOptions,
+): Promise<Observation[]> {
   const created = new Map<string, KubeObject>();
   const results: Observation[] = new Array(plans.length);
   let next = 0;
@@ -58,11 +64,22 @@ export async function runProbes(api: ProbeApi, plans: readonly ProbePlan[], opti
   return results;
 }
 
-async function runOne(api: ProbeApi, plan: ProbePlan, index: number, options: RunOptions, created: Map<string, KubeObject>): Promise<Observation> {
+async function runOne(
+  api: ProbeApi,
+  plan: ProbePlan,
+  index: number,
+  options: RunOptions,
+  created: Map<string, KubeObject>,
+): Promise<Observation> {
   const uid = options.namespaceUIDs[plan.namespace];
   const pod = buildProbePod(plan, { ...options, index, ...(uid ? { namespaceUID: uid } : {}) });
   const probe: Observation['probe'] = { name: pod.metadata.name, node: plan.node, podIP: null };
-  const observe = (code: ObservationCode, detail: string, sourceIP: string | null = null): Observation => ({ sourceIP, code, detail, probe });
+  const observe = (code: ObservationCode, detail: string, sourceIP: string | null = null): Observation => ({
+    sourceIP,
+    code,
+    detail,
+    probe,
+  });
   if (options.signal.aborted) return observe('INTERRUPTED', 'interrupted before the probe started');
   try {
     await api.post(`/api/v1/namespaces/${plan.namespace}/pods`, pod);
@@ -80,7 +97,13 @@ async function runOne(api: ProbeApi, plan: ProbePlan, index: number, options: Ru
   }
 }
 
-async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, observe: Observe, probe: Observation['probe']): Promise<Observation> {
+async function waitAndRead(
+  api: ProbeApi,
+  pod: KubeObject,
+  options: RunOptions,
+  observe: Observe,
+  probe: Observation['probe'],
+): Promise<Observation> {
   const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
   const startDeadline = Date.now() + options.startTimeoutSeconds * 1000;
   let deadline = startDeadline;
@@ -91,7 +114,8 @@ async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, 
     probe.podIP = status?.podIP ?? probe.podIP;
     const container = status?.containerStatuses?.[0]?.state;
     const waiting = container?.waiting?.reason;
-    if (waiting && IMAGE_FAILURES.includes(waiting)) return observe('IMAGE_PULL_FAILED', `${waiting}: ${container?.waiting?.message ?? ''}`.trim());
+    if (waiting && IMAGE_FAILURES.includes(waiting))
+      return observe('IMAGE_PULL_FAILED', `${waiting}: ${container?.waiting?.message ?? ''}`.trim());
     if (!started && (status?.phase === 'Running' || container?.terminated !== undefined)) {
       started = true;
       // Once running, the settle wait and wget's own -T timeout bound it; a little slack for the log to appear.
@@ -100,26 +124,42 @@ async function waitAndRead(api: ProbeApi, pod: KubeObject, options: RunOptions, 
     if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return readLog(api, path, status.phase, observe);
     await sleep(options.pollMs ?? 500, options.signal);
   }
-  return started ? observe('PROBE_TIMEOUT', 'the probe did not finish in time') : observe('POD_NEVER_STARTED', 'the probe pod never started on its node');
+  return started
+    ? observe('PROBE_TIMEOUT', 'the probe did not finish in time')
+    : observe('POD_NEVER_STARTED', 'the probe pod never started on its node');
 }
 
 async function readLog(api: ProbeApi, path: string, phase: string, observe: Observe): Promise<Observation> {
-  const log = (await api.getText(`${path}/log`, { container: PROBE_CONTAINER }).catch((e: Error) => `(log unreadable: ${e.message})`)).trim();
-  if (phase === 'Failed') return observe(/wget:/.test(log) ? 'ECHO_UNREACHABLE' : 'PROBE_FAILED', log.split('\n').pop() || 'the probe failed');
+  const log = (
+    await api
+      .getText(`${path}/log`, { container: PROBE_CONTAINER })
+      .catch((e: Error) => `(log unreadable: ${e.message})`)
+  ).trim();
+  if (phase === 'Failed')
+    return observe(
+      /wget:/.test(log) ? 'ECHO_UNREACHABLE' : 'PROBE_FAILED',
+      log.split('\n').pop() || 'the probe failed',
+    );
   const ip = parseObservedIp(log);
   return ip ? observe('OBSERVED', log.slice(0, 200), ip) : observe('ECHO_RESPONSE_UNPARSABLE', log.slice(0, 200));
 }
 
 async function deletePod(api: ProbeApi, pod: KubeObject): Promise<void> {
-  await api.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: '0' }).catch(() => undefined);
+  await api
+    .delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: '0' })
+    .catch(() => undefined);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -20,7 +20,13 @@ function explainOne(d: Decision): string {
     `Destination:  ${d.destination.name ? `${destinationLabel(d.destination)} (${d.destination.name})` : destinationLabel(d.destination)}`,
     '',
   ].join('\n');
-  const rows = d.trace.map((step, i) => [String(i + 1), step.layer, step.outcome, messageOf(step), refText(step.source)]);
+  const rows = d.trace.map((step, i) => [
+    String(i + 1),
+    step.layer,
+    step.outcome,
+    messageOf(step),
+    refText(step.source),
+  ]);
   const trace = renderTable(['STEP', 'LAYER', 'OUTCOME', 'WHY', 'SOURCE'], rows);
   const result = `\nResult:       ${resultText(d)} (identity ${d.identity}, via ${d.via})\nPolicy:       ${policyText(d)}\n`;
   const warnings = d.warnings.map((w) => `Warning:      ${messageOf(w)}\n`).join('');
@@ -35,7 +41,9 @@ function policyText(d: Decision): string {
 
 /** explain lists every address of a set, which who's table shortens. */
 function resultText(d: Decision): string {
-  return d.sourceIP === null && d.sourceIPs.length > 1 ? `one of ${d.sourceIPs.join(', ')} per connection` : sourceText(d);
+  return d.sourceIP === null && d.sourceIPs.length > 1
+    ? `one of ${d.sourceIPs.join(', ')} per connection`
+    : sourceText(d);
 }
 
 /** `ConfigMap kube-system/ip-masq-agent key config`: an object as the SOURCE and OBJECT columns show it. */

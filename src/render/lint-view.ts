@@ -39,7 +39,14 @@ export function lintReport(findings: Findings, warnings: readonly Finding[]): Re
   return {
     apiVersion: API_VERSION,
     kind: 'EgressLintReport',
-    items: findings.map((f) => ({ code: f.code, severity: f.severity, object: f.object, message: lintMessage(f), fix: lintFix(f), data: f.data })),
+    items: findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      object: f.object,
+      message: lintMessage(f),
+      fix: lintFix(f),
+      data: f.data,
+    })),
     summary: lintSummary(findings),
     warnings: warnings.map(messageOf),
     warningDetails: warnings.map(findingJson),
@@ -50,7 +57,8 @@ export function lintReport(findings: Findings, warnings: readonly Finding[]): Re
 function severityText(findings: Findings, skipZero: boolean): string {
   const counts = lintSummary(findings);
   return SEVERITIES.filter((s) => !skipZero || counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`).join(', ');
+    .map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`)
+    .join(', ');
 }
 
 function countText(n: number): string {

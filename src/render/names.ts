@@ -7,7 +7,12 @@ import type { KubeObject } from '../model/objects.ts';
 
 /** The API groups of the workload kinds who groups by (decisions carry the kind, not the group). */
 const WORKLOAD_GROUPS: Readonly<Record<string, string>> = {
-  Deployment: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps', Job: 'batch', CronJob: 'batch',
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicaSet: 'apps',
+  Job: 'batch',
+  CronJob: 'batch',
 };
 
 function resourceName(kind: string, group: string, name: string): string {
@@ -16,7 +21,12 @@ function resourceName(kind: string, group: string, name: string): string {
 
 /** The snapshot's objects, one line each, in its order. */
 export function renderObjectNames(objects: readonly KubeObject[]): string {
-  return objects.map((o) => `${resourceName(o.kind, o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '', o.metadata.name)}\n`).join('');
+  return objects
+    .map(
+      (o) =>
+        `${resourceName(o.kind, o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '', o.metadata.name)}\n`,
+    )
+    .join('');
 }
 
 /**
@@ -26,7 +36,10 @@ export function renderObjectNames(objects: readonly KubeObject[]): string {
 export function renderDecisionNames(decisions: readonly Decision[], by: 'workload' | 'pod'): string {
   const names = new Map<string, string>();
   for (const d of decisions) {
-    const name = by === 'pod' ? resourceName('Pod', '', d.pod) : resourceName(d.workload.kind, WORKLOAD_GROUPS[d.workload.kind] ?? '', d.workload.name);
+    const name =
+      by === 'pod'
+        ? resourceName('Pod', '', d.pod)
+        : resourceName(d.workload.kind, WORKLOAD_GROUPS[d.workload.kind] ?? '', d.workload.name);
     names.set(`${d.namespace}\u0000${name}`, name);
   }
   return [...names.values()].map((n) => `${n}\n`).join('');

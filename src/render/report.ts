@@ -32,14 +32,29 @@ export function streamedEgressReport(snapshot: Snapshot, decisions: readonly Dec
     apiVersion: API_VERSION,
     kind: 'EgressReport',
     datapath: {
-      mechanisms: datapath.mechanisms, clouds, layers: datapath.layers,
-      ...(datapath.cilium ? { cilium: { namespace: datapath.cilium.namespace, config: datapath.cilium.config, egressPolicies: datapath.cilium.egressPolicies } } : {}),
+      mechanisms: datapath.mechanisms,
+      clouds,
+      layers: datapath.layers,
+      ...(datapath.cilium
+        ? {
+            cilium: {
+              namespace: datapath.cilium.namespace,
+              config: datapath.cilium.config,
+              egressPolicies: datapath.cilium.egressPolicies,
+            },
+          }
+        : {}),
     },
     items: [],
     warnings: snapshot.warnings.map(messageOf),
     warningDetails: snapshot.warnings.map(findingJson),
   };
-  return { envelope, items: (function* () { for (const d of decisions) yield reportItem(d); })() };
+  return {
+    envelope,
+    items: (function* () {
+      for (const d of decisions) yield reportItem(d);
+    })(),
+  };
 }
 
 export function reportItem(d: Decision): Record<string, unknown> {

@@ -9,7 +9,10 @@ import type { Decision } from '../model/decision.ts';
 /** How many addresses of a set a table cell lists before `(+N)`: an EgressIP rarely has more, an AKS prefix often does. */
 export const SET_SHOWN_IN_TABLES = 3;
 
-export function sourceText(d: Pick<Decision, 'sourceIP' | 'sourceIPs' | 'identity'>, shown = Number.POSITIVE_INFINITY): string {
+export function sourceText(
+  d: Pick<Decision, 'sourceIP' | 'sourceIPs' | 'identity'>,
+  shown = Number.POSITIVE_INFINITY,
+): string {
   if (d.sourceIP !== null) return d.sourceIP;
   if (d.sourceIPs.length === 0) return `<${d.identity}>`;
   const listed = d.sourceIPs.slice(0, shown).join(',');

@@ -5,8 +5,21 @@
 import Table from 'cli-table3';
 
 const BLANK = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-  'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '   ',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '   ',
 };
 
 /**
@@ -30,14 +43,24 @@ export function renderTable(head: string[], rows: string[][]): string {
 /** renderTable's text a piece at a time, for a writer that pauses between them. */
 export function* tablePieces(head: string[], rows: string[][]): Generator<string> {
   const colWidths = columnWidths(head, rows);
-  const trimmed = (text: string) => `${text.split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+  const trimmed = (text: string) =>
+    `${text
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')}\n`;
   yield trimmed(layout(head, rows.slice(0, PIECE), colWidths));
-  for (let start = PIECE; start < rows.length; start += PIECE) yield trimmed(layout([], rows.slice(start, start + PIECE), colWidths));
+  for (let start = PIECE; start < rows.length; start += PIECE)
+    yield trimmed(layout([], rows.slice(start, start + PIECE), colWidths));
 }
 
 function layout(head: string[], rows: string[][], colWidths: number[]): string {
   // cli-table3 writes the widths it settles on back into the array it is given.
-  const table = new Table({ head, colWidths: [...colWidths], chars: BLANK, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  const table = new Table({
+    head,
+    colWidths: [...colWidths],
+    chars: BLANK,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
   for (const row of rows) table.push(row);
   return table.toString();
 }
@@ -45,7 +68,10 @@ function layout(head: string[], rows: string[][], colWidths: number[]): string {
 /** The widths cli-table3 gives the whole table: each column's widest cell, at least 1. */
 function columnWidths(head: string[], rows: string[][]): number[] {
   const widths = head.map((cell) => Math.max(1, widthOf(cell)));
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 1, widthOf(cell)); });
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 1, widthOf(cell));
+    });
   return widths;
 }
 
@@ -58,6 +84,13 @@ function widthOf(cell: string): number {
  * empty cell under it, up to a one-character column beside them.
  */
 function measuredWidth(cell: string): number {
-  const lines = layout([], [[cell, '|'], ['', '|']], []).split('\n');
+  const lines = layout(
+    [],
+    [
+      [cell, '|'],
+      ['', '|'],
+    ],
+    [],
+  ).split('\n');
   return lines.at(-1)!.indexOf('|') - BLANK.middle.length;
 }

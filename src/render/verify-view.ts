@@ -18,7 +18,8 @@ const VERDICT_TEXT: Record<Verdict['code'], string> = {
   PREDICTION_HAS_NO_ADDRESS: 'the prediction names no address (an interface the API does not show)',
   PROBE_POD_IP_UNKNOWN: 'the probe pod IP, which the echo should have seen, never showed in its status',
   NOTHING_OBSERVED: 'the echo endpoint could not be reached',
-  PROBE_NOT_REPRESENTATIVE: 'labels the probe cannot wear (a controller\'s) or adds (its run id) change the answer for it, so what it sees is not the workload\'s',
+  PROBE_NOT_REPRESENTATIVE:
+    "labels the probe cannot wear (a controller's) or adds (its run id) change the answer for it, so what it sees is not the workload's",
   PROBE_ERROR: 'the probe could not run',
 };
 
@@ -36,11 +37,20 @@ export function summaryLine(verdicts: readonly Verdict[]): string {
 export function renderVerify(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'No pods to probe.\n';
   const rows = verdicts.map((v) => [
-    v.plan.namespace, `${v.plan.pod}${v.plan.members.length > 1 ? ` (+${v.plan.members.length - 1})` : ''}`, v.plan.node,
-    predictedCell(v), v.observation.sourceIP ?? '<none>', v.verdict,
-    v.observation.code === 'OBSERVED' ? VERDICT_TEXT[v.code] : `${VERDICT_TEXT[v.code]}: ${v.observation.code} ${v.observation.detail}`.trim(),
+    v.plan.namespace,
+    `${v.plan.pod}${v.plan.members.length > 1 ? ` (+${v.plan.members.length - 1})` : ''}`,
+    v.plan.node,
+    predictedCell(v),
+    v.observation.sourceIP ?? '<none>',
+    v.verdict,
+    v.observation.code === 'OBSERVED'
+      ? VERDICT_TEXT[v.code]
+      : `${VERDICT_TEXT[v.code]}: ${v.observation.code} ${v.observation.detail}`.trim(),
   ]);
-  return renderTable(['NAMESPACE', 'POD', 'NODE', 'PREDICTED', 'OBSERVED', 'VERDICT', 'REASON'], rows) + summaryLine(verdicts);
+  return (
+    renderTable(['NAMESPACE', 'POD', 'NODE', 'PREDICTED', 'OBSERVED', 'VERDICT', 'REASON'], rows) +
+    summaryLine(verdicts)
+  );
 }
 
 /** For `pod-ip` the probe's own address is what counts, and the cell says so. */
@@ -59,7 +69,12 @@ export function verificationReport(verdicts: readonly Verdict[]): Record<string,
       predicted: { sourceIP: v.expected, sourceIPs: v.expectedSet, identity: v.plan.decision.identity },
       observed: v.observation.code === 'OBSERVED' ? { sourceIP: v.observation.sourceIP } : null,
       verdict: v.verdict,
-      verdictReason: { code: v.code, message: VERDICT_TEXT[v.code], observation: v.observation.code, detail: v.observation.detail },
+      verdictReason: {
+        code: v.code,
+        message: VERDICT_TEXT[v.code],
+        observation: v.observation.code,
+        detail: v.observation.detail,
+      },
       probe: v.observation.probe,
     })),
     summary: summary(verdicts),

@@ -51,9 +51,26 @@ export function noPodsMessage(snapshot: Snapshot, scope: WhoScope): string {
 }
 
 function byPod(decisions: readonly Decision[], wide: boolean): Iterable<string> {
-  const head = ['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POLICY', ...(wide ? ['POD IP', 'GATEWAY', 'REASON'] : [])];
+  const head = [
+    'NAMESPACE',
+    'POD',
+    'NODE',
+    'DESTINATION',
+    'SOURCE IP',
+    'IDENTITY',
+    'VIA',
+    'POLICY',
+    ...(wide ? ['POD IP', 'GATEWAY', 'REASON'] : []),
+  ];
   const rows = decisions.map((d) => [
-    d.namespace, d.pod, d.node ?? '<none>', destinationCell(d), sourceCell(d), d.identity, d.via, d.policy.verdict,
+    d.namespace,
+    d.pod,
+    d.node ?? '<none>',
+    destinationCell(d),
+    sourceCell(d),
+    d.identity,
+    d.via,
+    d.policy.verdict,
     ...(wide ? [d.podIP ?? '<none>', gatewayCell(d), reasonCell([d])] : []),
   ]);
   return tablePieces(head, rows);
@@ -61,14 +78,39 @@ function byPod(decisions: readonly Decision[], wide: boolean): Iterable<string> 
 
 function byWorkload(decisions: readonly Decision[], wide: boolean): Iterable<string> {
   // Each group grows in place, in the order of its first decision: one pass over the decisions.
-  const groups = Map.groupBy(decisions, (d) => [d.namespace, d.workload.kind, d.workload.name, destinationLabel(d.destination), d.destination.name ?? ''].join('\u0000'));
-  const head = ['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', 'POLICY', ...(wide ? ['IDENTITY', 'NODES', 'GATEWAY', 'REASON'] : [])];
+  const groups = Map.groupBy(decisions, (d) =>
+    [d.namespace, d.workload.kind, d.workload.name, destinationLabel(d.destination), d.destination.name ?? ''].join(
+      '\u0000',
+    ),
+  );
+  const head = [
+    'NAMESPACE',
+    'WORKLOAD',
+    'PODS',
+    'DESTINATION',
+    'SOURCE IP',
+    'VIA',
+    'POLICY',
+    ...(wide ? ['IDENTITY', 'NODES', 'GATEWAY', 'REASON'] : []),
+  ];
   const rows = [...groups.values()].map((group) => {
     const first = group[0]!;
     return [
-      first.namespace, `${first.workload.kind}/${first.workload.name}`, String(new Set(group.map((d) => d.pod)).size),
-      destinationCell(first), unique(group.map(sourceCell)), unique(group.map((d) => d.via)), unique(group.map((d) => d.policy.verdict)),
-      ...(wide ? [unique(group.map((d) => d.identity)), unique(group.map((d) => d.node ?? '<none>')), unique(group.map(gatewayCell)), reasonCell(group)] : []),
+      first.namespace,
+      `${first.workload.kind}/${first.workload.name}`,
+      String(new Set(group.map((d) => d.pod)).size),
+      destinationCell(first),
+      unique(group.map(sourceCell)),
+      unique(group.map((d) => d.via)),
+      unique(group.map((d) => d.policy.verdict)),
+      ...(wide
+        ? [
+            unique(group.map((d) => d.identity)),
+            unique(group.map((d) => d.node ?? '<none>')),
+            unique(group.map(gatewayCell)),
+            reasonCell(group),
+          ]
+        : []),
     ];
   });
   return tablePieces(head, rows);
@@ -87,7 +129,9 @@ export function policySummary(decisions: readonly Decision[]): string {
   const counts = { allowed: 0, denied: 0, unknown: 0 };
   for (const d of decisions) counts[d.policy.verdict]++;
   if (counts.denied === 0 && counts.unknown === 0 && decisions.every((d) => d.policy.decidedBy.length === 0)) return '';
-  const parts = (['allowed', 'denied', 'unknown'] as const).filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
+  const parts = (['allowed', 'denied', 'unknown'] as const)
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${v}`);
   return `Egress policy (pod and destination pairs): ${parts.join(', ')}${counts.unknown > 0 ? ' (explain POD says why)' : ''}\n`;
 }
 
@@ -121,7 +165,10 @@ export function whoLegend(decisions: readonly Decision[]): string {
 }
 
 function reasonCell(group: readonly Decision[]): string {
-  return unique(group.map((d) => (d.reasons.at(-1) ? messageOf(d.reasons.at(-1)!) : '')), '; ');
+  return unique(
+    group.map((d) => (d.reasons.at(-1) ? messageOf(d.reasons.at(-1)!) : '')),
+    '; ',
+  );
 }
 
 function unique(values: readonly string[], separator = ', '): string {

@@ -7,12 +7,55 @@ const scheduling = join(import.meta.dirname, '..', 'scenarios', 'allowlist-sched
 
 describe('allowlist on the command line', () => {
   it.each([
-    ['no workload named or selected', ['allowlist', '--to', '8.8.8.8', '-f', scheduling], 2, /^error: allowlist needs KIND\/NAME, POD or -l SELECTOR/],
-    ['no destination', ['allowlist', 'deployment/web', '-n', 'shop', '-f', scheduling], 2, /^error: allowlist needs --to DEST/],
-    ['-o plain for two destinations', ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '--to', '1.1.1.1', '-o', 'plain', '-f', scheduling], 2, /^error: -o plain lists one destination's set/],
-    ['an unknown output format', ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '-o', 'csv', '-f', scheduling], 2, /^error: -o: "csv" is not one of table, json, yaml, plain/],
-    ['a workload that does not exist', ['allowlist', 'deployment/nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], 3, /^error: Deployment "nope" not found in namespace "shop"/],
-    ['a selector that matches nothing', ['allowlist', '-l', 'app=nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], 3, /^error: no pods match -l app=nope in namespace "shop"/],
+    [
+      'no workload named or selected',
+      ['allowlist', '--to', '8.8.8.8', '-f', scheduling],
+      2,
+      /^error: allowlist needs KIND\/NAME, POD or -l SELECTOR/,
+    ],
+    [
+      'no destination',
+      ['allowlist', 'deployment/web', '-n', 'shop', '-f', scheduling],
+      2,
+      /^error: allowlist needs --to DEST/,
+    ],
+    [
+      '-o plain for two destinations',
+      [
+        'allowlist',
+        'deployment/web',
+        '-n',
+        'shop',
+        '--to',
+        '8.8.8.8',
+        '--to',
+        '1.1.1.1',
+        '-o',
+        'plain',
+        '-f',
+        scheduling,
+      ],
+      2,
+      /^error: -o plain lists one destination's set/,
+    ],
+    [
+      'an unknown output format',
+      ['allowlist', 'deployment/web', '-n', 'shop', '--to', '8.8.8.8', '-o', 'csv', '-f', scheduling],
+      2,
+      /^error: -o: "csv" is not one of table, json, yaml, plain/,
+    ],
+    [
+      'a workload that does not exist',
+      ['allowlist', 'deployment/nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling],
+      3,
+      /^error: Deployment "nope" not found in namespace "shop"/,
+    ],
+    [
+      'a selector that matches nothing',
+      ['allowlist', '-l', 'app=nope', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling],
+      3,
+      /^error: no pods match -l app=nope in namespace "shop"/,
+    ],
   ])('refuses %s', async (_name, args, code, message) => {
     const result = await runPlugin(args);
     expect(result.code).toBe(code);
@@ -21,13 +64,35 @@ describe('allowlist on the command line', () => {
   });
 
   it('prints one CIDR per line with -o plain, ready for a cloud CLI', async () => {
-    const result = await runPlugin(['allowlist', 'deployment/etl', '-n', 'shop', '--to', '8.8.8.8', '-o', 'plain', '-f', scheduling]);
+    const result = await runPlugin([
+      'allowlist',
+      'deployment/etl',
+      '-n',
+      'shop',
+      '--to',
+      '8.8.8.8',
+      '-o',
+      'plain',
+      '-f',
+      scheduling,
+    ]);
     expect(result.stdout).toBe('34.76.10.20/32\n34.76.10.31/32\n35.1.2.3/32\n');
     expect(result.code).toBe(0);
   });
 
   it('still prints what it knows with -o plain, but says the set is incomplete and exits 1', async () => {
-    const result = await runPlugin(['allowlist', 'pod/stuck', '-n', 'shop', '--to', '8.8.8.8', '-o', 'plain', '-f', scheduling]);
+    const result = await runPlugin([
+      'allowlist',
+      'pod/stuck',
+      '-n',
+      'shop',
+      '--to',
+      '8.8.8.8',
+      '-o',
+      'plain',
+      '-f',
+      scheduling,
+    ]);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('error: the set is incomplete');
     expect(result.code).toBe(1);
@@ -44,9 +109,21 @@ describe('allowlist on the command line', () => {
 
 describe('lint against an allowlist on the command line', () => {
   it.each([
-    ['--allowed without --to', ['lint', '-n', 'shop', '--allowed', '34.76.10.20', '-f', scheduling], /^error: --allowed and --to go together/],
-    ['--to without --allowed', ['lint', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling], /^error: --allowed and --to go together/],
-    ['an --allowed that is no address', ['lint', '-n', 'shop', '--to', '8.8.8.8', '--allowed', 'partner', '-f', scheduling], /^error: --allowed: "partner" is not an IP address or CIDR/],
+    [
+      '--allowed without --to',
+      ['lint', '-n', 'shop', '--allowed', '34.76.10.20', '-f', scheduling],
+      /^error: --allowed and --to go together/,
+    ],
+    [
+      '--to without --allowed',
+      ['lint', '-n', 'shop', '--to', '8.8.8.8', '-f', scheduling],
+      /^error: --allowed and --to go together/,
+    ],
+    [
+      'an --allowed that is no address',
+      ['lint', '-n', 'shop', '--to', '8.8.8.8', '--allowed', 'partner', '-f', scheduling],
+      /^error: --allowed: "partner" is not an IP address or CIDR/,
+    ],
   ])('refuses %s with exit 2', async (_name, args, message) => {
     const result = await runPlugin(args);
     expect(result.code).toBe(2);

@@ -50,7 +50,10 @@ async function runMain(argv: string[], commands?: readonly CommandSpec[]): Promi
 /** What yargs hands the command: the table's commands with a handler that records its arguments. */
 async function parsed(argv: string[]): Promise<Record<string, unknown>> {
   let seen: Record<string, unknown> = {};
-  const recording = COMMANDS.map((spec) => ({ ...spec, run: async (args: Record<string, unknown>) => ((seen = args), 0) }));
+  const recording = COMMANDS.map((spec) => ({
+    ...spec,
+    run: async (args: Record<string, unknown>) => ((seen = args), 0),
+  }));
   const result = await runMain(argv, recording as CommandSpec[]);
   expect(result.stderr, argv.join(' ')).toBe('');
   const { $0: _, _: __, ...options } = seen;
@@ -66,12 +69,14 @@ function withTestCluster(words: string[]): string[] {
   return file < 0 ? [...words, '-f', cluster] : words.map((w, i) => (i === file + 1 ? cluster : w));
 }
 
-const cases = COMMANDS.flatMap((spec) => examplesOf(spec.builder).flatMap(([line]) => {
-  const words = exampleWords(line);
-  return words ? [[`${commandName(spec)}: ${line}`, withTestCluster(words)] as const] : [];
-}));
+const cases = COMMANDS.flatMap((spec) =>
+  examplesOf(spec.builder).flatMap(([line]) => {
+    const words = exampleWords(line);
+    return words ? [[`${commandName(spec)}: ${line}`, withTestCluster(words)] as const] : [];
+  }),
+);
 
-describe('every command\'s examples in every flag order', () => {
+describe("every command's examples in every flag order", () => {
   it('covers an example of every command', () => {
     expect(new Set(cases.map(([, words]) => words[0]))).toEqual(new Set(COMMANDS.map(commandName)));
   });
@@ -97,12 +102,36 @@ describe('every command\'s examples in every flag order', () => {
 
 describe('a repeatable flag takes one value per occurrence', () => {
   it.each([
-    ['explain -f FILE --to 8.8.8.8 POD -n NS', ['explain', '-f', cluster, '--to', '8.8.8.8', 'web-7d4b9c5f6-x2x8q', '-n', 'shop'], { target: 'web-7d4b9c5f6-x2x8q', to: ['8.8.8.8'], namespace: 'shop' }],
-    ['allowlist --to 8.8.8.8 deployment/web', ['allowlist', '--to', '8.8.8.8', 'deployment/web'], { target: 'deployment/web', to: ['8.8.8.8'] }],
-    ['verify -n shop -f FILE sts/postgres', ['verify', '-n', 'shop', '-f', cluster, 'sts/postgres'], { target: 'sts/postgres', filename: [cluster], namespace: 'shop' }],
-    ['-f repeated and comma-separated, as kubectl', ['who', '-f', 'a.yaml', '--filename', 'b.yaml,c.yaml'], { filename: ['a.yaml', 'b.yaml,c.yaml'] }],
-    ['a single flag given twice keeps the last value, as kubectl', ['who', '-n', 'a', '--namespace', 'b', '-o', 'json', '-oyaml'], { namespace: 'b', output: 'yaml' }],
-    ['a positional that looks like a flag, after --', ['explain', '--to', '8.8.8.8', '--', '-odd-pod'], { target: '-odd-pod', to: ['8.8.8.8'] }],
+    [
+      'explain -f FILE --to 8.8.8.8 POD -n NS',
+      ['explain', '-f', cluster, '--to', '8.8.8.8', 'web-7d4b9c5f6-x2x8q', '-n', 'shop'],
+      { target: 'web-7d4b9c5f6-x2x8q', to: ['8.8.8.8'], namespace: 'shop' },
+    ],
+    [
+      'allowlist --to 8.8.8.8 deployment/web',
+      ['allowlist', '--to', '8.8.8.8', 'deployment/web'],
+      { target: 'deployment/web', to: ['8.8.8.8'] },
+    ],
+    [
+      'verify -n shop -f FILE sts/postgres',
+      ['verify', '-n', 'shop', '-f', cluster, 'sts/postgres'],
+      { target: 'sts/postgres', filename: [cluster], namespace: 'shop' },
+    ],
+    [
+      '-f repeated and comma-separated, as kubectl',
+      ['who', '-f', 'a.yaml', '--filename', 'b.yaml,c.yaml'],
+      { filename: ['a.yaml', 'b.yaml,c.yaml'] },
+    ],
+    [
+      'a single flag given twice keeps the last value, as kubectl',
+      ['who', '-n', 'a', '--namespace', 'b', '-o', 'json', '-oyaml'],
+      { namespace: 'b', output: 'yaml' },
+    ],
+    [
+      'a positional that looks like a flag, after --',
+      ['explain', '--to', '8.8.8.8', '--', '-odd-pod'],
+      { target: '-odd-pod', to: ['8.8.8.8'] },
+    ],
   ])('%s', async (_name, argv, expected) => {
     expect(await parsed(argv)).toMatchObject(expected);
   });

@@ -10,7 +10,14 @@
  * cluster no input reaches it (test/integration/verify.test.ts covers its pre-flight).
  */
 import { describe, expect, it } from 'vitest';
-import { bases, commandLines, runInProcess, STACK_FRAME, variants, type InProcessResult } from '../support/bad-input.ts';
+import {
+  bases,
+  commandLines,
+  runInProcess,
+  STACK_FRAME,
+  variants,
+  type InProcessResult,
+} from '../support/bad-input.ts';
 import { NAMED_CASES } from '../support/bad-input-cases.ts';
 
 const FULL = process.env['EGRESS_CORPUS_FULL'] === '1';
@@ -35,7 +42,7 @@ describe('malformed variants of every object kind', () => {
   }
 });
 
-describe('the issue\'s named bad inputs', () => {
+describe("the issue's named bad inputs", () => {
   for (const named of NAMED_CASES) {
     const commands = named.args ? [[named.args[0]!, named.args] as [string, string[]]] : commandLines(named.pod);
     for (const [command, args] of commands) {
@@ -51,10 +58,28 @@ describe('the issue\'s named bad inputs', () => {
 
 describe('the corpus itself', () => {
   it('breaks an object of every kind the tool reads', () => {
-    expect(bases().map((b) => b.kind.split(' ')[1]).sort()).toEqual(expect.arrayContaining([
-      'CiliumEgressGatewayPolicy', 'CiliumEndpoint', 'CiliumNode', 'ConfigMap', 'DaemonSet', 'EgressGatewayPolicy', 'EgressNATPolicy',
-      'FelixConfiguration', 'IPPool', 'Job', 'Namespace', 'Node', 'Pod', 'ReplicaSet',
-    ]));
+    expect(
+      bases()
+        .map((b) => b.kind.split(' ')[1])
+        .sort(),
+    ).toEqual(
+      expect.arrayContaining([
+        'CiliumEgressGatewayPolicy',
+        'CiliumEndpoint',
+        'CiliumNode',
+        'ConfigMap',
+        'DaemonSet',
+        'EgressGatewayPolicy',
+        'EgressNATPolicy',
+        'FelixConfiguration',
+        'IPPool',
+        'Job',
+        'Namespace',
+        'Node',
+        'Pod',
+        'ReplicaSet',
+      ]),
+    );
   });
 
   it('starts from clusters every command answers, so the variants get past the arguments', async () => {

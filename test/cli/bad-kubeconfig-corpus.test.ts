@@ -22,9 +22,25 @@ const dir = mkdtempSync(join(tmpdir(), 'egress-kubeconfig-corpus-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const KUBECONFIG = {
-  apiVersion: 'v1', kind: 'Config', 'current-context': 'lab',
-  clusters: [{ name: 'lab', cluster: { server: `https://127.0.0.1:${closedPort}`, 'insecure-skip-tls-verify': true, 'proxy-url': `http://127.0.0.1:${closedPort}` } }],
-  users: [{ name: 'me', user: { token: 'abc', 'client-certificate-data': 'bm90IGEgY2VydA==', 'client-key-data': 'bm90IGEga2V5' } }],
+  apiVersion: 'v1',
+  kind: 'Config',
+  'current-context': 'lab',
+  clusters: [
+    {
+      name: 'lab',
+      cluster: {
+        server: `https://127.0.0.1:${closedPort}`,
+        'insecure-skip-tls-verify': true,
+        'proxy-url': `http://127.0.0.1:${closedPort}`,
+      },
+    },
+  ],
+  users: [
+    {
+      name: 'me',
+      user: { token: 'abc', 'client-certificate-data': 'bm90IGEgY2VydA==', 'client-key-data': 'bm90IGEga2V5' },
+    },
+  ],
   contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'me', namespace: 'shop' } }],
 };
 

@@ -24,13 +24,21 @@ afterAll(() => {
 function kubeconfig(name: string, clusters: Record<string, string>): string {
   const names = Object.keys(clusters);
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': names[0],
-    // client-node speaks plain http only with TLS verification off.
-    clusters: names.map((n) => ({ name: n, cluster: { server: clusters[n], 'insecure-skip-tls-verify': clusters[n]!.startsWith('http:') } })),
-    users: names.map((n) => ({ name: `${n}-user`, user: { token: 't' } })),
-    contexts: names.map((n) => ({ name: n, context: { cluster: n, user: `${n}-user` } })),
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': names[0],
+      // client-node speaks plain http only with TLS verification off.
+      clusters: names.map((n) => ({
+        name: n,
+        cluster: { server: clusters[n], 'insecure-skip-tls-verify': clusters[n]!.startsWith('http:') },
+      })),
+      users: names.map((n) => ({ name: `${n}-user`, user: { token: 't' } })),
+      contexts: names.map((n) => ({ name: n, context: { cluster: n, user: `${n}-user` } })),
+    }),
+  );
   return path;
 }
 
@@ -43,7 +51,13 @@ beforeAll(async () => {
   const api: Server = createServer((req, res) => {
     const found = req.url?.startsWith('/api/v1/namespaces');
     res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(found ? { items: ['shop', 'kube-system', 'default'].map((name) => ({ metadata: { name } })), metadata: {} } : {}));
+    res.end(
+      JSON.stringify(
+        found
+          ? { items: ['shop', 'kube-system', 'default'].map((name) => ({ metadata: { name } })), metadata: {} }
+          : {},
+      ),
+    );
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiServer = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -55,10 +69,20 @@ beforeAll(async () => {
 
 describe('__complete names from the kubeconfig', () => {
   it('offers the contexts of the KUBECONFIG files, merged', async () => {
-    const first = kubeconfig('first.json', { prod: 'https://prod.example', 'arn:aws:eks:eu-west-1:1:cluster/shop': 'https://eks.example' });
+    const first = kubeconfig('first.json', {
+      prod: 'https://prod.example',
+      'arn:aws:eks:eu-west-1:1:cluster/shop': 'https://eks.example',
+    });
     const second = kubeconfig('second.json', { lab: 'https://lab.example', prod: 'https://other.example' });
-    const result = await completion(['who', '--context', ''], { env: env({ KUBECONFIG: [first, second].join(delimiter) }) });
-    expect(result).toEqual({ candidates: ['arn:aws:eks:eu-west-1:1:cluster/shop', 'lab', 'prod'], directive: 4, stderr: '', code: 0 });
+    const result = await completion(['who', '--context', ''], {
+      env: env({ KUBECONFIG: [first, second].join(delimiter) }),
+    });
+    expect(result).toEqual({
+      candidates: ['arn:aws:eks:eu-west-1:1:cluster/shop', 'lab', 'prod'],
+      directive: 4,
+      stderr: '',
+      code: 0,
+    });
   });
 
   it.each([
@@ -75,7 +99,12 @@ describe('__complete names from the kubeconfig', () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'clusters: [');
     for (const extra of [{}, { KUBECONFIG: broken }]) {
-      expect(await completion(['who', '--context', ''], { env: env(extra) })).toEqual({ candidates: [], directive: 4, stderr: '', code: 0 });
+      expect(await completion(['who', '--context', ''], { env: env(extra) })).toEqual({
+        candidates: [],
+        directive: 4,
+        stderr: '',
+        code: 0,
+      });
     }
   });
 });

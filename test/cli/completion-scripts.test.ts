@@ -17,8 +17,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PATH = [dirname(PLUGIN), process.env['PATH']].join(delimiter);
 const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
 // CI installs zsh (scripts/install-test-deps.sh) and may not skip these.
-if (!hasZsh && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error('zsh is required here (apt-get install zsh)');
-if (!hasZsh) process.stderr.write('\nSKIPPING the zsh completion tests: zsh is not installed (sudo bash scripts/install-test-deps.sh installs it)\n');
+if (!hasZsh && process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1')
+  throw new Error('zsh is required here (apt-get install zsh)');
+if (!hasZsh)
+  process.stderr.write(
+    '\nSKIPPING the zsh completion tests: zsh is not installed (sudo bash scripts/install-test-deps.sh installs it)\n',
+  );
 const shellEnv = { ...process.env, PATH, KUBECONFIG: contextFile() };
 
 describe('plugin/kubectl_complete-egress', () => {
@@ -31,20 +35,36 @@ describe('plugin/kubectl_complete-egress', () => {
     ['a value', ['who', '-o', 'y'], ['yaml']],
     ['a command', ['ver'], ['verify', 'version']],
   ])('passes its words to kubectl-egress __complete: %s', async (_name, words, candidates) => {
-    expect(await completion(words, { command: SHIM, prefix: [] })).toEqual({ candidates, directive: 4, stderr: '', code: 0 });
+    expect(await completion(words, { command: SHIM, prefix: [] })).toEqual({
+      candidates,
+      directive: 4,
+      stderr: '',
+      code: 0,
+    });
   });
 
   it('runs the kubectl-egress beside it when called through a symlink', async () => {
     const link = join(dir, 'kubectl_complete-egress');
     symlinkSync(SHIM, link);
-    expect((await completion(['who', '--by', ''], { command: link, prefix: [] })).candidates).toEqual(['workload', 'pod']);
+    expect((await completion(['who', '--by', ''], { command: link, prefix: [] })).candidates).toEqual([
+      'workload',
+      'pod',
+    ]);
   });
 
   it('needs no tool from PATH: /bin/sh runs it with a PATH of one empty directory', () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
-    const result = spawnSync('/bin/sh', [SHIM, 'who', '-o', 'y'], { env: { PATH: empty, HOME: dir }, encoding: 'utf8' });
-    expect({ stderr: result.stderr, code: result.status, ...parseCompletion(result.stdout) }).toEqual({ stderr: '', code: 0, candidates: ['yaml'], directive: 4 });
+    const result = spawnSync('/bin/sh', [SHIM, 'who', '-o', 'y'], {
+      env: { PATH: empty, HOME: dir },
+      encoding: 'utf8',
+    });
+    expect({ stderr: result.stderr, code: result.status, ...parseCompletion(result.stdout) }).toEqual({
+      stderr: '',
+      code: 0,
+      candidates: ['yaml'],
+      directive: 4,
+    });
   });
 });
 
@@ -66,18 +86,37 @@ describe('completion scripts', () => {
   it.each([
     ['a flag', 'kubectl-egress who --out', ['--output']],
     ['a value after =, which bash replaces alone', 'kubectl-egress who --output=j', ['json']],
-    ['a context with colons, from its last colon as bash replaces it', 'kubectl-egress who --context arn:aws:eks:eu', ['eu-west-1:1:cluster/shop']],
+    [
+      'a context with colons, from its last colon as bash replaces it',
+      'kubectl-egress who --context arn:aws:eks:eu',
+      ['eu-west-1:1:cluster/shop'],
+    ],
     ['nothing for -f, so that bash completes file names', 'kubectl-egress who -f ', []],
   ])('bash completes %s', (_name, line, replies) => {
-    const result = spawnSync('bash', ['--norc', '-c', BASH_DRIVER, 'driver', line], { env: shellEnv, encoding: 'utf8' });
+    const result = spawnSync('bash', ['--norc', '-c', BASH_DRIVER, 'driver', line], {
+      env: shellEnv,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n').slice(0, -1)).toEqual(replies);
   });
 
   it.skipIf(!hasZsh).each([
-    ['commands with their descriptions', 'kubectl-egress serve', ['serve-echo:Answer each request with the caller\'s IP (the echo endpoint verify calls)', 'prefix: ']],
-    ['a value after =, with the flag put back in front', 'kubectl-egress who --output=j', ['json', 'prefix: --output=']],
-    ['a context with its colons escaped for _describe', 'kubectl-egress who --context a', ['arn\\:aws\\:eks\\:eu-west-1\\:1\\:cluster/shop', 'prefix: ']],
+    [
+      'commands with their descriptions',
+      'kubectl-egress serve',
+      ["serve-echo:Answer each request with the caller's IP (the echo endpoint verify calls)", 'prefix: '],
+    ],
+    [
+      'a value after =, with the flag put back in front',
+      'kubectl-egress who --output=j',
+      ['json', 'prefix: --output='],
+    ],
+    [
+      'a context with its colons escaped for _describe',
+      'kubectl-egress who --context a',
+      ['arn\\:aws\\:eks\\:eu-west-1\\:1\\:cluster/shop', 'prefix: '],
+    ],
     ['file names for -f', 'kubectl-egress who -f ', ['files']],
   ])('zsh completes %s', (_name, line, output) => {
     const result = spawnSync('zsh', ['-f', '-c', ZSH_DRIVER, 'driver', line], { env: shellEnv, encoding: 'utf8' });
@@ -88,13 +127,24 @@ describe('completion scripts', () => {
   it('explains how to complete `kubectl egress` through kubectl in its help', async () => {
     const result = await runPlugin(['completion', '--help']);
     expect(result.stdout).toContain('kubectl_complete-egress');
-    expect(result.stdout).toMatch(/export PATH="\$PATH:\$\{KREW_ROOT:-\$HOME\/\.krew\}\/store\/egress\/v\d+\.\d+\.\d+"/);
+    expect(result.stdout).toMatch(
+      /export PATH="\$PATH:\$\{KREW_ROOT:-\$HOME\/\.krew\}\/store\/egress\/v\d+\.\d+\.\d+"/,
+    );
   });
 });
 
 function contextFile(): string {
   const path = join(dir, 'contexts.json');
   const context = 'arn:aws:eks:eu-west-1:1:cluster/shop';
-  writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://c.example' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: context, context: { cluster: 'c', user: 'u' } }] }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://c.example' } }],
+      users: [{ name: 'u', user: {} }],
+      contexts: [{ name: context, context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   return path;
 }

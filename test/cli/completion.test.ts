@@ -26,7 +26,12 @@ describe('__complete offers what the command line allows next', () => {
     ['the groupings of who', ['who', '--by', ''], ['workload', 'pod'], 4],
     ['the groupings of verify', ['verify', '--by', 'p'], ['pod'], 4],
     ['every datapath mechanism', ['who', '--datapath', ''], [...DATAPATH_NAMES], 4],
-    ['the next item of a --datapath list, without those chosen', ['who', '--datapath', 'cilium,ip'], ['cilium,ip-masq-agent'], 4],
+    [
+      'the next item of a --datapath list, without those chosen',
+      ['who', '--datapath', 'cilium,ip'],
+      ['cilium,ip-masq-agent'],
+      4,
+    ],
     ['the destination classes', ['explain', 'web', '--to', 'inter'], ['internet', 'internet6'], 4],
     ['the shells of completion', ['completion', ''], ['bash', 'zsh'], 4],
     ['nothing for the pod of explain', ['explain', ''], [], 4],
@@ -53,11 +58,13 @@ describe('__complete offers what the command line allows next', () => {
   });
 });
 
-describe('__complete takes its flags from the commands\' yargs definitions', () => {
+describe("__complete takes its flags from the commands' yargs definitions", () => {
   it.each(COMMANDS)('offers every flag `%s --help` lists', async (command) => {
     const help = await runPlugin([command, '--help']);
     // Option lines start `  -x, --name` or `      --name`; wrapped descriptions are indented further.
-    const listed = [...help.stdout.matchAll(/^ {2}(?:-\w, | {4})--([\w-]+)/gm)].map((m) => `--${m[1]}`).filter((f) => f !== '--version');
+    const listed = [...help.stdout.matchAll(/^ {2}(?:-\w, | {4})--([\w-]+)/gm)]
+      .map((m) => `--${m[1]}`)
+      .filter((f) => f !== '--version');
     const { candidates } = await completion([command, '--']);
     expect(candidates.map((c) => c.replace(/^--no-/, '--')).sort()).toEqual(listed.sort());
   });

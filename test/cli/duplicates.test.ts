@@ -16,8 +16,10 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-const nodeYaml = 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 10.0.0.1}]}\n';
-const podYaml = (ip: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: web-1, namespace: shop}\nspec: {nodeName: n1}\nstatus: {phase: Running, podIP: ${ip}}\n`;
+const nodeYaml =
+  'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 10.0.0.1}]}\n';
+const podYaml = (ip: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: web-1, namespace: shop}\nspec: {nodeName: n1}\nstatus: {phase: Running, podIP: ${ip}}\n`;
 const cluster = file('cluster.yaml', `${nodeYaml}---\n${podYaml('10.4.0.7')}`);
 
 describe('the same object in two -f files', () => {
@@ -25,7 +27,9 @@ describe('the same object in two -f files', () => {
     const copy = file('copy.yaml', podYaml('10.4.0.7'));
     const result = await runPlugin(['who', '-n', 'shop', '-f', cluster, '-f', copy, '--to', '10.9.9.9', '-o', 'json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`Warning: ${copy}: document 1: Pod shop/web-1 repeats ${cluster}: document 2 (the same in every field kubectl egress reads); reading it once\n`);
+    expect(result.stderr).toBe(
+      `Warning: ${copy}: document 1: Pod shop/web-1 repeats ${cluster}: document 2 (the same in every field kubectl egress reads); reading it once\n`,
+    );
     expect((JSON.parse(result.stdout) as { items: unknown[] }).items).toHaveLength(1);
   });
 
@@ -33,7 +37,9 @@ describe('the same object in two -f files', () => {
     const moved = file('moved.yaml', podYaml('10.4.0.8'));
     const result = await runPlugin(['who', '-n', 'shop', '-f', cluster, '-f', moved, '--to', '10.9.9.9']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe(`error: ${moved}: document 1: Pod shop/web-1 is also at ${cluster}: document 2, with different content; remove one of them (which one is true decides the answer)\n`);
+    expect(result.stderr).toBe(
+      `error: ${moved}: document 1: Pod shop/web-1 is also at ${cluster}: document 2, with different content; remove one of them (which one is true decides the answer)\n`,
+    );
     expect(result.stdout).toBe('');
   });
 });

@@ -16,9 +16,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A List of `pods` pods on 100 nodes, written the way kubectl writes YAML. */
 function clusterFile(name: string, pods: number): string {
   const lines = ['apiVersion: v1', 'kind: List', 'items:'];
-  for (let n = 0; n < 100; n++) lines.push(`- apiVersion: v1\n  kind: Node\n  metadata:\n    name: node-${n}\n  status:\n    addresses:\n    - type: InternalIP\n      address: 192.168.${n}.1`);
+  for (let n = 0; n < 100; n++)
+    lines.push(
+      `- apiVersion: v1\n  kind: Node\n  metadata:\n    name: node-${n}\n  status:\n    addresses:\n    - type: InternalIP\n      address: 192.168.${n}.1`,
+    );
   for (let p = 0; p < pods; p++) {
-    lines.push(`- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-${p}\n    namespace: ns-${p % 20}\n    labels:\n      app: web-${p % 300}\n  spec:\n    nodeName: node-${p % 100}\n    containers:\n    - name: c\n      image: registry.example/web:1\n  status:\n    phase: Running\n    podIP: 10.${p >> 16}.${(p >> 8) & 255}.${p & 255}`);
+    lines.push(
+      `- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-${p}\n    namespace: ns-${p % 20}\n    labels:\n      app: web-${p % 300}\n  spec:\n    nodeName: node-${p % 100}\n    containers:\n    - name: c\n      image: registry.example/web:1\n  status:\n    phase: Running\n    podIP: 10.${p >> 16}.${(p >> 8) & 255}.${p & 255}`,
+    );
   }
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
@@ -30,7 +35,11 @@ function clusterFile(name: string, pods: number): string {
  * a file, as in `who -o json > report.json`: writes to it are synchronous, so a run that ignores
  * the signal finishes its report before the signal is handled.
  */
-function interrupt(args: string[], signal: NodeJS.Signals, when: { afterMs: number } | 'writing'): Promise<{ code: number | null; stderr: string; lines: number }> {
+function interrupt(
+  args: string[],
+  signal: NodeJS.Signals,
+  when: { afterMs: number } | 'writing',
+): Promise<{ code: number | null; stderr: string; lines: number }> {
   const out = join(dir, 'stdout');
   const fd = openSync(out, 'w');
   return new Promise((resolve, reject) => {
@@ -39,9 +48,10 @@ function interrupt(args: string[], signal: NodeJS.Signals, when: { afterMs: numb
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // 'writing': once the report has begun, so after reading and predicting, while it is written.
-    const timer = when === 'writing'
-      ? setInterval(() => statSync(out).size > 0 && child.kill(signal), 20)
-      : setTimeout(() => child.kill(signal), when.afterMs);
+    const timer =
+      when === 'writing'
+        ? setInterval(() => statSync(out).size > 0 && child.kill(signal), 20)
+        : setTimeout(() => child.kill(signal), when.afterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
@@ -73,7 +83,11 @@ describe('an interrupted run exits 130 and says so', () => {
   }, 120_000);
 
   it('while writing a table of 300,000 rows', async () => {
-    const result = await interrupt(['who', '-A', '-f', many, '--by', 'pod', ...destinations.slice(0, 200)], 'SIGINT', 'writing');
+    const result = await interrupt(
+      ['who', '-A', '-f', many, '--by', 'pod', ...destinations.slice(0, 200)],
+      'SIGINT',
+      'writing',
+    );
     expect(result.code).toBe(130);
     // The table's warnings come first, on stderr.
     expect(result.stderr).toMatch(/^Warning: .*\n\ninterrupted\n$/);

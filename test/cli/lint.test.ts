@@ -24,8 +24,13 @@ describe('lint', () => {
     expect(result.stderr).toBe('');
     const [head, row, summary] = result.stdout.trimEnd().split('\n');
     expect(head!.split(/\s{2,}/)).toEqual(['SEVERITY', 'CODE', 'OBJECT', 'MESSAGE', 'FIX']);
-    expect(row!.split(/\s{2,}/)).toEqual(['error', 'IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY', 'ConfigMap kube-system/ip-masq-agent key config.yaml',
-      'ip-masq-agent reads key "config", but this ConfigMap has only "config.yaml": it ignores it and uses its defaults', 'rename key "config.yaml" to "config"']);
+    expect(row!.split(/\s{2,}/)).toEqual([
+      'error',
+      'IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY',
+      'ConfigMap kube-system/ip-masq-agent key config.yaml',
+      'ip-masq-agent reads key "config", but this ConfigMap has only "config.yaml": it ignores it and uses its defaults',
+      'rename key "config.yaml" to "config"',
+    ]);
     expect(summary).toBe('1 finding: 1 error, 0 warnings, 0 info');
   });
 
@@ -40,9 +45,18 @@ describe('lint', () => {
     const report = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(parse(yaml.stdout)).toEqual(report);
     expect(report).toMatchObject({
-      apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressLintReport', summary: { error: 1, warning: 0, info: 0 }, warnings: [],
-      items: [{ code: 'IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY', severity: 'error', object: { kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config.yaml' },
-        data: { agent: 'ip-masq-agent', expectedKey: 'config', keys: 'config.yaml', effect: 'defaults' } }],
+      apiVersion: 'kubectl-egress/v1alpha1',
+      kind: 'EgressLintReport',
+      summary: { error: 1, warning: 0, info: 0 },
+      warnings: [],
+      items: [
+        {
+          code: 'IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY',
+          severity: 'error',
+          object: { kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config.yaml' },
+          data: { agent: 'ip-masq-agent', expectedKey: 'config', keys: 'config.yaml', effect: 'defaults' },
+        },
+      ],
     });
   });
 });
@@ -50,19 +64,32 @@ describe('lint', () => {
 describe('a partial view', () => {
   // A snapshot taken without access to kube-system's ConfigMaps: the agent's config is unknown.
   const partial = join(dir, 'partial.yaml');
-  writeFileSync(partial, [
-    'apiVersion: v1', 'kind: List', 'metadata:', '  annotations:',
-    `    kubectl-egress.io/read-gaps: '[{"resource":"configmaps","namespace":"kube-system","reason":"forbidden"}]'`, 'items:',
-    '- {apiVersion: v1, kind: Node, metadata: {name: n1}, spec: {podCIDRs: [100.96.1.0/24]}, status: {addresses: [{type: InternalIP, address: 10.0.0.5}]}}',
-    '- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: ip-masq-agent, namespace: kube-system}, spec: {template: {spec: {',
-    '    containers: [{name: a, image: registry.k8s.io/networking/ip-masq-agent:v2.12.6, volumeMounts: [{name: config, mountPath: /etc/config}]}],',
-    '    volumes: [{name: config, configMap: {name: ip-masq-agent, optional: true, items: [{key: config, path: ip-masq-agent}]}}]}}}}',
-  ].join('\n'));
+  writeFileSync(
+    partial,
+    [
+      'apiVersion: v1',
+      'kind: List',
+      'metadata:',
+      '  annotations:',
+      `    kubectl-egress.io/read-gaps: '[{"resource":"configmaps","namespace":"kube-system","reason":"forbidden"}]'`,
+      'items:',
+      '- {apiVersion: v1, kind: Node, metadata: {name: n1}, spec: {podCIDRs: [100.96.1.0/24]}, status: {addresses: [{type: InternalIP, address: 10.0.0.5}]}}',
+      '- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: ip-masq-agent, namespace: kube-system}, spec: {template: {spec: {',
+      '    containers: [{name: a, image: registry.k8s.io/networking/ip-masq-agent:v2.12.6, volumeMounts: [{name: config, mountPath: /etc/config}]}],',
+      '    volumes: [{name: config, configMap: {name: ip-masq-agent, optional: true, items: [{key: config, path: ip-masq-agent}]}}]}}}}',
+    ].join('\n'),
+  );
 
   it('warns on stderr, or in `warnings`, and reports no finding it cannot see', async () => {
     const table = await runPlugin(['lint', '-A', '-f', partial]);
-    expect([table.code, table.stdout, table.stderr]).toEqual([0, 'No findings.\n', 'Warning: cannot list configmaps in kube-system: results may be incomplete\n']);
-    const json = JSON.parse((await runPlugin(['lint', '-A', '-f', partial, '-o', 'json'])).stdout) as { warnings: string[] };
+    expect([table.code, table.stdout, table.stderr]).toEqual([
+      0,
+      'No findings.\n',
+      'Warning: cannot list configmaps in kube-system: results may be incomplete\n',
+    ]);
+    const json = JSON.parse((await runPlugin(['lint', '-A', '-f', partial, '-o', 'json'])).stdout) as {
+      warnings: string[];
+    };
     expect(json.warnings).toEqual(['cannot list configmaps in kube-system: results may be incomplete']);
   });
 });

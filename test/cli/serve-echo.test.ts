@@ -27,7 +27,7 @@ afterAll(() => {
 });
 
 describe('serve-echo', () => {
-  it('answers with the caller\'s address as JSON', async () => {
+  it("answers with the caller's address as JSON", async () => {
     expect(await (await fetch(`${base}/`)).json()).toEqual({ 'client-ip': '127.0.0.1', ip: '127.0.0.1' });
   });
 

@@ -8,8 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runPlugin } from '../support/plugin.ts';
 
-const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-const LINE = new RegExp(`^kubectl-egress v${version.replaceAll('.', '\\.')} \\(commit ([0-9a-f]{7,40}|unknown), node (v\\d+\\.\\d+\\.\\d+), (linux|darwin|windows)/(amd64|arm64)\\)\\n$`);
+const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
+const LINE = new RegExp(
+  `^kubectl-egress v${version.replaceAll('.', '\\.')} \\(commit ([0-9a-f]{7,40}|unknown), node (v\\d+\\.\\d+\\.\\d+), (linux|darwin|windows)/(amd64|arm64)\\)\\n$`,
+);
 
 describe('version', () => {
   it('prints the package.json version, the commit and the Node.js runtime on one line', async () => {
@@ -25,8 +29,12 @@ describe('version', () => {
     expect(flag.stdout).toBe(command.stdout);
   });
 
-  it('gives the same facts as JSON, in Go\'s platform names, and as YAML', async () => {
-    const [line, json, yaml] = await Promise.all([runPlugin(['version']), runPlugin(['version', '-o', 'json']), runPlugin(['version', '-oyaml'])]);
+  it("gives the same facts as JSON, in Go's platform names, and as YAML", async () => {
+    const [line, json, yaml] = await Promise.all([
+      runPlugin(['version']),
+      runPlugin(['version', '-o', 'json']),
+      runPlugin(['version', '-oyaml']),
+    ]);
     const [, commit, node, platform, arch] = LINE.exec(line.stdout)!;
     expect(JSON.parse(json.stdout)).toStrictEqual({ version, commit, node, platform, arch });
     expect(parse(yaml.stdout)).toStrictEqual(JSON.parse(json.stdout));

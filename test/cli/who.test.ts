@@ -15,8 +15,18 @@ describe('who', () => {
     const result = await runPlugin(['who', '-n', 'shop', '-f', example, '--to', '8.8.8.8']);
     expect(result.code).toBe(0);
     const [header, ...lines] = result.stdout.trimEnd().split('\n');
-    expect(header).toBe('Datapath: gke-default-snat (on) + ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ, config file)');
-    expect(lines[0]!.split(/\s{2,}/)).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', 'POLICY']);
+    expect(header).toBe(
+      'Datapath: gke-default-snat (on) + ip-masq-agent (kube-system/ip-masq-agent, chain IP-MASQ, config file)',
+    );
+    expect(lines[0]!.split(/\s{2,}/)).toEqual([
+      'NAMESPACE',
+      'WORKLOAD',
+      'PODS',
+      'DESTINATION',
+      'SOURCE IP',
+      'VIA',
+      'POLICY',
+    ]);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
       ['shop', 'StatefulSet/postgres', '1', '8.8.8.8', '<unknown>', 'ip-masq-agent', 'allowed'],
       ['shop', 'Deployment/web', '2', '8.8.8.8', '34.76.10.20, <unknown>', 'ip-masq-agent', 'allowed'],
@@ -26,9 +36,15 @@ describe('who', () => {
   it('marks an answer that rests on an assumption, and says which under the table', async () => {
     const offCloud = join(import.meta.dirname, '..', 'scenarios', 'cilium-e05-excluded-cidrs', 'objects.yaml');
     const result = await runPlugin(['who', '-A', '-f', offCloud, '--to', '1.1.1.22']);
-    const row = result.stdout.trimEnd().split('\n').at(-1)!.split(/\s{2,}/);
+    const row = result.stdout
+      .trimEnd()
+      .split('\n')
+      .at(-1)!
+      .split(/\s{2,}/);
     expect(row).toEqual(['default', 'Pod/ep-1', '1', '1.1.1.22', '192.168.1.1*', 'cilium', 'allowed']);
-    expect(result.stderr).toContain('* the answer rests on an assumption (see explain or -o json):\n  node k8s1 has no cloud providerID: assuming no NAT beyond the node\n');
+    expect(result.stderr).toContain(
+      '* the answer rests on an assumption (see explain or -o json):\n  node k8s1 has no cloud providerID: assuming no NAT beyond the node\n',
+    );
   });
 
   it('marks nothing when no answer rests on an assumption', async () => {
@@ -37,7 +53,7 @@ describe('who', () => {
     expect(result.stderr).not.toContain('assumption');
   });
 
-  it('accepts kubectl\'s joined short flags (-nshop, -ojson)', async () => {
+  it("accepts kubectl's joined short flags (-nshop, -ojson)", async () => {
     const result = await runPlugin(['who', '-nshop', '-f', example, '--to', '203.0.113.10', '-ojson']);
     const report = JSON.parse(result.stdout) as { items: { pod: string; sourceIP: string; identity: string }[] };
     expect(report.items.map((i) => [i.pod, i.sourceIP, i.identity])).toEqual([
@@ -48,34 +64,134 @@ describe('who', () => {
   });
 
   it('writes the design §5 contract in JSON and YAML alike', async () => {
-    const json = await runPlugin(['who', '-A', '-f', example, '--to', 'internet', '-o', 'json', '--nat-ip', '35.187.0.9']);
-    const yaml = await runPlugin(['who', '-A', '-f', example, '--to', 'internet', '-o', 'yaml', '--nat-ip', '35.187.0.9']);
+    const json = await runPlugin([
+      'who',
+      '-A',
+      '-f',
+      example,
+      '--to',
+      'internet',
+      '-o',
+      'json',
+      '--nat-ip',
+      '35.187.0.9',
+    ]);
+    const yaml = await runPlugin([
+      'who',
+      '-A',
+      '-f',
+      example,
+      '--to',
+      'internet',
+      '-o',
+      'yaml',
+      '--nat-ip',
+      '35.187.0.9',
+    ]);
     const report = JSON.parse(json.stdout) as Record<string, unknown> & { items: Record<string, unknown>[] };
     expect(parse(yaml.stdout)).toEqual(report);
-    expect(report).toMatchObject({ apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressReport', datapath: { mechanisms: ['gke-default-snat', 'ip-masq-agent'] } });
+    expect(report).toMatchObject({
+      apiVersion: 'kubectl-egress/v1alpha1',
+      kind: 'EgressReport',
+      datapath: { mechanisms: ['gke-default-snat', 'ip-masq-agent'] },
+    });
     const web = report.items.find((i) => i['pod'] === 'web-7d4b9c5f6-q8w2e')!;
-    expect(Object.keys(web)).toEqual(['namespace', 'pod', 'workload', 'node', 'podIP', 'hostNetwork', 'destination', 'destinationName',
-      'port', 'protocol', 'sourceIP', 'sourceIPs', 'identity', 'via', 'policy', 'reasons', 'warnings']);
-    expect(web['policy']).toEqual({ verdict: 'allowed', decidedBy: [], reasons: [expect.objectContaining({ code: 'NETPOL_NOT_ISOLATED' })] });
-    expect(web).toMatchObject({ workload: { kind: 'Deployment', name: 'web' }, destination: '8.8.8.8', destinationName: 'internet', sourceIP: '35.187.0.9', sourceIPs: ['35.187.0.9'], identity: 'nat' });
+    expect(Object.keys(web)).toEqual([
+      'namespace',
+      'pod',
+      'workload',
+      'node',
+      'podIP',
+      'hostNetwork',
+      'destination',
+      'destinationName',
+      'port',
+      'protocol',
+      'sourceIP',
+      'sourceIPs',
+      'identity',
+      'via',
+      'policy',
+      'reasons',
+      'warnings',
+    ]);
+    expect(web['policy']).toEqual({
+      verdict: 'allowed',
+      decidedBy: [],
+      reasons: [expect.objectContaining({ code: 'NETPOL_NOT_ISOLATED' })],
+    });
+    expect(web).toMatchObject({
+      workload: { kind: 'Deployment', name: 'web' },
+      destination: '8.8.8.8',
+      destinationName: 'internet',
+      sourceIP: '35.187.0.9',
+      sourceIPs: ['35.187.0.9'],
+      identity: 'nat',
+    });
   });
 
   it('groups by pod with --by pod and adds the reason with -o wide', async () => {
-    const result = await runPlugin(['who', '-n', 'monitoring', '-f', example, '--to', '8.8.8.8', '--by', 'pod', '-o', 'wide']);
-    const [, head, row] = result.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
-    expect(head).toEqual(['NAMESPACE', 'POD', 'NODE', 'DESTINATION', 'SOURCE IP', 'IDENTITY', 'VIA', 'POLICY', 'POD IP', 'GATEWAY', 'REASON']);
-    expect(row!.slice(0, 10)).toEqual(['monitoring', 'node-exporter-5rt7n', 'gke-prod-pool-1-a1b2', '8.8.8.8', '34.76.10.20', 'node-ip', 'host-network', 'allowed', '10.128.0.5', '<none>']);
+    const result = await runPlugin([
+      'who',
+      '-n',
+      'monitoring',
+      '-f',
+      example,
+      '--to',
+      '8.8.8.8',
+      '--by',
+      'pod',
+      '-o',
+      'wide',
+    ]);
+    const [, head, row] = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s{2,}/));
+    expect(head).toEqual([
+      'NAMESPACE',
+      'POD',
+      'NODE',
+      'DESTINATION',
+      'SOURCE IP',
+      'IDENTITY',
+      'VIA',
+      'POLICY',
+      'POD IP',
+      'GATEWAY',
+      'REASON',
+    ]);
+    expect(row!.slice(0, 10)).toEqual([
+      'monitoring',
+      'node-exporter-5rt7n',
+      'gke-prod-pool-1-a1b2',
+      '8.8.8.8',
+      '34.76.10.20',
+      'node-ip',
+      'host-network',
+      'allowed',
+      '10.128.0.5',
+      '<none>',
+    ]);
   });
 
   it('reads objects from standard input with -f -', async () => {
-    const result = await runPlugin(['who', '-n', 'monitoring', '-f', '-', '--to', '10.1.1.1', '-o', 'json'], { stdin: readFileSync(example, 'utf8') });
-    expect((JSON.parse(result.stdout) as { items: { sourceIP: string }[] }).items.map((i) => i.sourceIP)).toEqual(['10.128.0.5']);
+    const result = await runPlugin(['who', '-n', 'monitoring', '-f', '-', '--to', '10.1.1.1', '-o', 'json'], {
+      stdin: readFileSync(example, 'utf8'),
+    });
+    expect((JSON.parse(result.stdout) as { items: { sourceIP: string }[] }).items.map((i) => i.sourceIP)).toEqual([
+      '10.128.0.5',
+    ]);
   });
 
   it('resolves a hostname locally and reports each address', async () => {
     // In-process with an injected resolver: tests never ask the machine's DNS.
     const lookup = async (name: string) => (name === 'echo.corp.test' ? ['203.0.113.7', '2001:db8::7'] : []);
-    const result = await runInProcess(['who', '-n', 'monitoring', '-f', example, '--to', 'echo.corp.test', '-o', 'json'], '', lookup);
+    const result = await runInProcess(
+      ['who', '-n', 'monitoring', '-f', example, '--to', 'echo.corp.test', '-o', 'json'],
+      '',
+      lookup,
+    );
     const items = (JSON.parse(result.stdout) as { items: { destination: string; destinationName: string }[] }).items;
     expect(items.every((i) => i.destinationName === 'echo.corp.test')).toBe(true);
     expect([...new Set(items.map((i) => i.destination))].sort()).toEqual(['2001:db8::7', '203.0.113.7']);
@@ -84,14 +200,31 @@ describe('who', () => {
   it('says on stderr which namespaces the input has pods in when the one asked for has none', async () => {
     const result = await runPlugin(['who', '-n', 'empty', '-f', example]);
     expect([result.code, result.stdout]).toEqual([0, '']);
-    expect(result.stderr).toBe('No pods in namespace "empty" in the input (its pods are in namespaces kube-system, monitoring, shop).\n');
+    expect(result.stderr).toBe(
+      'No pods in namespace "empty" in the input (its pods are in namespaces kube-system, monitoring, shop).\n',
+    );
   });
 });
 
 describe('explain', () => {
   it('prints one trace line per layer with the object and key each came from', async () => {
-    const result = await runPlugin(['explain', 'web-7d4b9c5f6-x2x8q', '-n', 'shop', '-f', example, '--to', '8.8.8.8', '-o', 'json']);
-    const [item] = (JSON.parse(result.stdout) as { items: { trace: { layer: string; outcome: string; code: string; source?: object }[] }[] }).items;
+    const result = await runPlugin([
+      'explain',
+      'web-7d4b9c5f6-x2x8q',
+      '-n',
+      'shop',
+      '-f',
+      example,
+      '--to',
+      '8.8.8.8',
+      '-o',
+      'json',
+    ]);
+    const [item] = (
+      JSON.parse(result.stdout) as {
+        items: { trace: { layer: string; outcome: string; code: string; source?: object }[] }[];
+      }
+    ).items;
     expect(item!.trace.map((s) => [s.layer, s.outcome, s.code])).toEqual([
       ['pod-network', 'applied', 'POD_IP'],
       ['egress-policy', 'allowed', 'NETPOL_NOT_ISOLATED'],
@@ -100,7 +233,12 @@ describe('explain', () => {
       ['node-snat', 'masquerade', 'MASQUERADED_TO_NODE_IP'],
       ['beyond-node', 'applied', 'NODE_EXTERNAL_IP'],
     ]);
-    expect(item!.trace[3]!.source).toEqual({ kind: 'ConfigMap', namespace: 'kube-system', name: 'ip-masq-agent', key: 'config' });
+    expect(item!.trace[3]!.source).toEqual({
+      kind: 'ConfigMap',
+      namespace: 'kube-system',
+      name: 'ip-masq-agent',
+      key: 'config',
+    });
   });
 
   it('explains the first pod of a workload named KIND/NAME and says which', async () => {

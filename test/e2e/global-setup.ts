@@ -17,12 +17,16 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const unsupported = nodeLabUnsupported();
   if (unsupported) {
-    if (process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1') throw new Error(`the node lab is required here but cannot run: ${unsupported}`);
+    if (process.env['KUBECTL_EGRESS_REQUIRE_ALL_TESTS'] === '1')
+      throw new Error(`the node lab is required here but cannot run: ${unsupported}`);
     process.stderr.write(`\nSKIPPING the node-lab end-to-end tests: ${unsupported}\n`);
     project.provide('nodeLab', { unsupported });
     return;
   }
-  const built = spawnSync('bash', ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const built = spawnSync('bash', ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'kubelet', 'etcd'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (built.status !== 0) throw new Error('test/lab/build-k8s.sh failed; see its output above');
   const lab = await startNodeLab(built.stdout.trim().split('\n').pop()!);
   const { stop, ...info } = lab;

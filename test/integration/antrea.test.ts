@@ -31,7 +31,17 @@ afterAll(async () => {
 const kubeconfig = (user: string) => writeKubeconfig(lab, { name: user, token: lab.tokens[user]! });
 
 async function whoAs(user: string): Promise<{ items: Record<string, Item>; warnings: string[] }> {
-  const result = await runPlugin(['who', '-n', 'prod', '--to', '8.8.8.8', '-o', 'json', '--kubeconfig', kubeconfig(user)]);
+  const result = await runPlugin([
+    'who',
+    '-n',
+    'prod',
+    '--to',
+    '8.8.8.8',
+    '-o',
+    'json',
+    '--kubeconfig',
+    kubeconfig(user),
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const report = JSON.parse(result.stdout) as { items: Item[]; warnings: string[] };
@@ -39,7 +49,7 @@ async function whoAs(user: string): Promise<{ items: Record<string, Item>; warni
 }
 
 describe('Antrea Egress read from a live API server', () => {
-  it('answers the shipped roles\' user exactly: the Egress IP through its node, the node IP for pods no Egress selects', async () => {
+  it("answers the shipped roles' user exactly: the Egress IP through its node, the node IP for pods no Egress selects", async () => {
     const { items } = await whoAs('full-user');
     expect(items['web']).toMatchObject({ sourceIP: '10.10.0.11', identity: 'egress-ip', gateway: { node: 'node-4' } });
     expect(items['api']).toMatchObject({ sourceIP: '10.10.0.101', identity: 'node-ip' });
@@ -51,7 +61,11 @@ describe('Antrea Egress read from a live API server', () => {
   ])('answers a user who may not list %s unknown for every pod, with the rule to add', async (resource, code, rule) => {
     const { items, warnings } = await whoAs(`no-${resource}`);
     for (const pod of ['web', 'api']) {
-      expect({ pod, identity: items[pod]!.identity, sourceIP: items[pod]!.sourceIP }).toEqual({ pod, identity: 'unknown', sourceIP: null });
+      expect({ pod, identity: items[pod]!.identity, sourceIP: items[pod]!.sourceIP }).toEqual({
+        pod,
+        identity: 'unknown',
+        sourceIP: null,
+      });
       const reason = items[pod]!.reasons.find((r) => r.code === code);
       expect(reason?.message).toContain(rule);
     }
@@ -59,10 +73,32 @@ describe('Antrea Egress read from a live API server', () => {
   });
 
   it('says the allowlist is incomplete for the user who may not list Egresses (exit 1), complete for the full user', async () => {
-    const refused = await runPlugin(['allowlist', '-n', 'prod', '-l', 'app=web', '--to', '8.8.8.8', '--kubeconfig', kubeconfig('no-egresses')]);
+    const refused = await runPlugin([
+      'allowlist',
+      '-n',
+      'prod',
+      '-l',
+      'app=web',
+      '--to',
+      '8.8.8.8',
+      '--kubeconfig',
+      kubeconfig('no-egresses'),
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/INCOMPLETE/);
-    const full = await runPlugin(['allowlist', '-n', 'prod', '-l', 'app=web', '--to', '8.8.8.8', '-o', 'plain', '--kubeconfig', kubeconfig('full-user')]);
+    const full = await runPlugin([
+      'allowlist',
+      '-n',
+      'prod',
+      '-l',
+      'app=web',
+      '--to',
+      '8.8.8.8',
+      '-o',
+      'plain',
+      '--kubeconfig',
+      kubeconfig('full-user'),
+    ]);
     expect({ code: full.code, stdout: full.stdout }).toEqual({ code: 0, stdout: '10.10.0.11/32\n' });
   });
 
@@ -71,8 +107,13 @@ describe('Antrea Egress read from a live API server', () => {
     expect(snapshot.code).toBe(0);
     expect(snapshot.stdout).toMatch(/kind: Egress\n/);
     expect(snapshot.stdout).toMatch(/kind: ExternalIPPool\n/);
-    const offline = await runPlugin(['who', '-n', 'prod', '--to', '8.8.8.8', '-o', 'json', '-f', '-'], { stdin: snapshot.stdout });
+    const offline = await runPlugin(['who', '-n', 'prod', '--to', '8.8.8.8', '-o', 'json', '-f', '-'], {
+      stdin: snapshot.stdout,
+    });
     const items = (JSON.parse(offline.stdout) as { items: Item[] }).items;
-    expect(items.map((i) => `${i.pod} ${i.identity} ${i.sourceIP}`).sort()).toEqual(['api node-ip 10.10.0.101', 'web egress-ip 10.10.0.11']);
+    expect(items.map((i) => `${i.pod} ${i.identity} ${i.sourceIP}`).sort()).toEqual([
+      'api node-ip 10.10.0.101',
+      'web egress-ip 10.10.0.11',
+    ]);
   });
 });

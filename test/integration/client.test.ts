@@ -27,18 +27,34 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-function kubeconfigYaml(entries: { cluster: string; server: string; user: string; userBody: string; context: string }[], current: string): string {
-  return [
-    'apiVersion: v1', 'kind: Config', `current-context: ${current}`,
-    `clusters: [${entries.map((e) => `{name: ${e.cluster}, cluster: {certificate-authority: ${lab.caFile}, server: "${e.server}"}}`).join(', ')}]`,
-    `users: [${entries.map((e) => `{name: ${e.user}, user: ${e.userBody}}`).join(', ')}]`,
-    `contexts: [${entries.map((e) => `{name: ${e.context}, context: {cluster: ${e.cluster}, user: ${e.user}}}`).join(', ')}]`,
-  ].join('\n') + '\n';
+function kubeconfigYaml(
+  entries: { cluster: string; server: string; user: string; userBody: string; context: string }[],
+  current: string,
+): string {
+  return (
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${current}`,
+      `clusters: [${entries.map((e) => `{name: ${e.cluster}, cluster: {certificate-authority: ${lab.caFile}, server: "${e.server}"}}`).join(', ')}]`,
+      `users: [${entries.map((e) => `{name: ${e.user}, user: ${e.userBody}}`).join(', ')}]`,
+      `contexts: [${entries.map((e) => `{name: ${e.context}, context: {cluster: ${e.cluster}, user: ${e.user}}}`).join(', ')}]`,
+    ].join('\n') + '\n'
+  );
 }
 
 const whoArgs = ['who', '-n', 'shop', '--to', '203.0.113.10', '-o', 'json'];
 const pods = (stdout: string) => (JSON.parse(stdout) as { items: { pod: string }[] }).items.map((i) => i.pod);
-const env = (extra: NodeJS.ProcessEnv) => ({ ...process.env, HOME: lab.dir, KUBECONFIG: '', HTTPS_PROXY: '', https_proxy: '', NO_PROXY: '', no_proxy: '', ...extra });
+const env = (extra: NodeJS.ProcessEnv) => ({
+  ...process.env,
+  HOME: lab.dir,
+  KUBECONFIG: '',
+  HTTPS_PROXY: '',
+  https_proxy: '',
+  NO_PROXY: '',
+  no_proxy: '',
+  ...extra,
+});
 
 const closedPort = await new Promise<number>((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -49,8 +65,17 @@ const closedPort = await new Promise<number>((resolve) => {
 const nowhere = `https://127.0.0.1:${closedPort}`;
 
 describe('kubeconfig like kubectl', () => {
-  const good = file('merge-a.kubeconfig', kubeconfigYaml([{ cluster: 'shared', server: lab.server, user: 'me', userBody: `{token: "${lab.tokens.admin}"}`, context: 'a' }], 'a'));
-  const shadow = file('merge-b.kubeconfig', kubeconfigYaml([{ cluster: 'shared', server: nowhere, user: 'me', userBody: '{token: nope}', context: 'b' }], 'b'));
+  const good = file(
+    'merge-a.kubeconfig',
+    kubeconfigYaml(
+      [{ cluster: 'shared', server: lab.server, user: 'me', userBody: `{token: "${lab.tokens.admin}"}`, context: 'a' }],
+      'a',
+    ),
+  );
+  const shadow = file(
+    'merge-b.kubeconfig',
+    kubeconfigYaml([{ cluster: 'shared', server: nowhere, user: 'me', userBody: '{token: nope}', context: 'b' }], 'b'),
+  );
 
   it('merges KUBECONFIG files with the first occurrence of a name and the first current-context winning', async () => {
     const result = await runPlugin(whoArgs, { env: env({ KUBECONFIG: [good, shadow].join(delimiter) }) });
@@ -58,21 +83,45 @@ describe('kubeconfig like kubectl', () => {
     expect(pods(result.stdout)).toContain('web-5f7d8c9b6-aaaaa');
   });
 
-  it('follows the order of KUBECONFIG: the other order picks the other file\'s cluster', async () => {
+  it("follows the order of KUBECONFIG: the other order picks the other file's cluster", async () => {
     const result = await runPlugin(whoArgs, { env: env({ KUBECONFIG: [shadow, good].join(delimiter) }) });
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe(`error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`);
+    expect(result.stderr).toBe(
+      `error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`,
+    );
   });
 
   it('switches user with --user and cluster with --cluster', async () => {
-    const both = file('both.kubeconfig', kubeconfigYaml([
-      { cluster: 'lab', server: lab.server, user: 'admin', userBody: `{token: "${lab.tokens.admin}"}`, context: 'main' },
-      { cluster: 'nowhere', server: nowhere, user: 'nocm', userBody: `{token: "${lab.tokens['nocm-user']}"}`, context: 'other' },
-    ], 'main'));
+    const both = file(
+      'both.kubeconfig',
+      kubeconfigYaml(
+        [
+          {
+            cluster: 'lab',
+            server: lab.server,
+            user: 'admin',
+            userBody: `{token: "${lab.tokens.admin}"}`,
+            context: 'main',
+          },
+          {
+            cluster: 'nowhere',
+            server: nowhere,
+            user: 'nocm',
+            userBody: `{token: "${lab.tokens['nocm-user']}"}`,
+            context: 'other',
+          },
+        ],
+        'main',
+      ),
+    );
     const asNocm = await runPlugin([...whoArgs, '--kubeconfig', both, '--user', 'nocm']);
-    expect(JSON.parse(asNocm.stdout).warnings).toEqual(['cannot list configmaps in kube-system: results may be incomplete']);
+    expect(JSON.parse(asNocm.stdout).warnings).toEqual([
+      'cannot list configmaps in kube-system: results may be incomplete',
+    ]);
     const elsewhere = await runPlugin([...whoArgs, '--kubeconfig', both, '--cluster', 'nowhere']);
-    expect(elsewhere.stderr).toBe(`error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`);
+    expect(elsewhere.stderr).toBe(
+      `error: cannot reach the API server at ${nowhere}: connection refused: nothing is listening at that address and port (ECONNREFUSED)\n`,
+    );
     const unknownUser = await runPlugin([...whoArgs, '--kubeconfig', both, '--user', 'ghost']);
     expect(unknownUser).toMatchObject({ code: 4, stderr: 'error: user "ghost" does not exist in the kubeconfig\n' });
   });
@@ -91,7 +140,10 @@ describe('kubeconfig like kubectl', () => {
       const read = await readCluster(new ApiClient(kc, { timeoutMs: 0 }), { namespace: 'shop', chunkSize: 500 });
       expect(read.objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'shop')).toHaveLength(4);
     } finally {
-      for (const [key, value] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      for (const [key, value] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -101,19 +153,53 @@ describe('kubeconfig like kubectl', () => {
 
 describe('exec credential plugins', () => {
   it('runs the plugin and uses the token it prints', async () => {
-    const plugin = file('fake-auth-plugin', `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${lab.tokens.admin}"}}'\n`);
+    const plugin = file(
+      'fake-auth-plugin',
+      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${lab.tokens.admin}"}}'\n`,
+    );
     chmodSync(plugin, 0o755);
-    const kubeconfig = file('exec.kubeconfig', kubeconfigYaml([{ cluster: 'lab', server: lab.server, user: 'gke', userBody: `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}}`, context: 'lab' }], 'lab'));
+    const kubeconfig = file(
+      'exec.kubeconfig',
+      kubeconfigYaml(
+        [
+          {
+            cluster: 'lab',
+            server: lab.server,
+            user: 'gke',
+            userBody: `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}}`,
+            context: 'lab',
+          },
+        ],
+        'lab',
+      ),
+    );
     const result = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig]);
     expect(result.stderr).toBe('');
     expect(pods(result.stdout)).toHaveLength(4);
   });
 
   it('says, as kubectl does, when the plugin is not installed', async () => {
-    const kubeconfig = file('missing-exec.kubeconfig', kubeconfigYaml([{ cluster: 'lab', server: lab.server, user: 'gke', userBody: '{exec: {apiVersion: client.authentication.k8s.io/v1, command: egress-test-auth-plugin, installHint: "Install egress-test-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin", interactiveMode: IfAvailable}}', context: 'lab' }], 'lab'));
+    const kubeconfig = file(
+      'missing-exec.kubeconfig',
+      kubeconfigYaml(
+        [
+          {
+            cluster: 'lab',
+            server: lab.server,
+            user: 'gke',
+            userBody:
+              '{exec: {apiVersion: client.authentication.k8s.io/v1, command: egress-test-auth-plugin, installHint: "Install egress-test-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin", interactiveMode: IfAvailable}}',
+            context: 'lab',
+          },
+        ],
+        'lab',
+      ),
+    );
     const result = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig]);
     expect(result.code).toBe(4);
-    expect(result.stderr).toBe('error: exec credential plugin "egress-test-auth-plugin" not found: it looks like you are trying to use a client-go credential plugin that is not installed. Install egress-test-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin\n');
+    expect(result.stderr).toBe(
+      'error: exec credential plugin "egress-test-auth-plugin" not found: it looks like you are trying to use a client-go credential plugin that is not installed. Install egress-test-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin\n',
+    );
   });
 });
 
@@ -147,7 +233,10 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
     expect(seen).toContain(`kubernetes.lab:${port}`);
     // Direct, the name must be looked up: in a network namespace of its own, so no DNS query leaves
     // the machine (and the proxy, outside it, could not be reached either: the error shows which was tried).
-    const direct = await runPlugin(['-rn', PLUGIN, ...whoArgs, '--kubeconfig', kubeconfig], { command: 'unshare', env: env({ HTTPS_PROXY: proxyURL, NO_PROXY: '.example.com,kubernetes.lab' }) });
+    const direct = await runPlugin(['-rn', PLUGIN, ...whoArgs, '--kubeconfig', kubeconfig], {
+      command: 'unshare',
+      env: env({ HTTPS_PROXY: proxyURL, NO_PROXY: '.example.com,kubernetes.lab' }),
+    });
     expect(direct.code).toBe(4);
     expect(direct.stderr).toMatch(/: host not found.*\((ENOTFOUND|EAI_AGAIN)\)\n$/);
   });
@@ -165,7 +254,11 @@ describe('failures get one line and exit code 4', () => {
     const kubeconfig = writeKubeconfig(lab, 'admin', { name: 'no-ca', withCA: false });
     const result = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig]);
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(new RegExp(`^error: TLS error talking to ${lab.server.replace(/\./g, '\\.')}: certificate signed by unknown authority \\(\\w+\\)\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error: TLS error talking to ${lab.server.replace(/\./g, '\\.')}: certificate signed by unknown authority \\(\\w+\\)\\n$`,
+      ),
+    );
   });
 
   it('a server that never answers, with --request-timeout', async () => {
@@ -175,17 +268,24 @@ describe('failures get one line and exit code 4', () => {
     const server = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const kubeconfig = writeKubeconfig(lab, 'admin', { name: 'silent', server });
     const result = await runPlugin([...whoArgs, '--kubeconfig', kubeconfig, '--request-timeout', '1s']);
-    expect(result).toMatchObject({ code: 4, stderr: `error: the API server at ${server} did not answer within 1s (--request-timeout)\n` });
+    expect(result).toMatchObject({
+      code: 4,
+      stderr: `error: the API server at ${server} did not answer within 1s (--request-timeout)\n`,
+    });
   });
 });
 
 describe('pagination', () => {
   it('restarts a list whose continue token expired (410 Gone after an etcd compaction)', async () => {
-    const kc = loadKubeconfig({ kubeconfig: writeKubeconfig(lab, 'admin') }, { env: {}, home: lab.dir, pathDelimiter: delimiter });
+    const kc = loadKubeconfig(
+      { kubeconfig: writeKubeconfig(lab, 'admin') },
+      { env: {}, home: lab.dir, pathDelimiter: delimiter },
+    );
     const pages: number[] = [];
     let compacted = false;
     const items = await listAll(new ApiClient(kc, { timeoutMs: 0 }), PODS, 'v1', {
-      namespace: 'many', chunkSize: 5,
+      namespace: 'many',
+      chunkSize: 5,
       onPage: async (page) => {
         pages.push(page);
         if (compacted) return;
@@ -201,7 +301,12 @@ describe('pagination', () => {
 /** etcd's JSON gateway: compact everything up to the current revision (and write once so it moves). */
 async function compactEtcd(etcdURL: string): Promise<void> {
   const key = Buffer.from('/kubectl-egress-test').toString('base64');
-  const put = (await (await fetch(`${etcdURL}/v3/kv/put`, { method: 'POST', body: JSON.stringify({ key, value: key }) })).json()) as { header: { revision: string } };
-  const response = await fetch(`${etcdURL}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision: put.header.revision, physical: true }) });
+  const put = (await (
+    await fetch(`${etcdURL}/v3/kv/put`, { method: 'POST', body: JSON.stringify({ key, value: key }) })
+  ).json()) as { header: { revision: string } };
+  const response = await fetch(`${etcdURL}/v3/kv/compaction`, {
+    method: 'POST',
+    body: JSON.stringify({ revision: put.header.revision, physical: true }),
+  });
   if (!response.ok) throw new Error(`etcd compaction failed: ${await response.text()}`);
 }

@@ -17,7 +17,11 @@ interface Item {
   destination: string;
   port: number | null;
   sourceIP: string | null;
-  policy: { verdict: string; reasons: { code: string; data: Record<string, string> }[]; decidedBy: { name: string; rule: string }[] };
+  policy: {
+    verdict: string;
+    reasons: { code: string; data: Record<string, string> }[];
+    decidedBy: { name: string; rule: string }[];
+  };
 }
 
 beforeAll(() => {
@@ -26,22 +30,67 @@ beforeAll(() => {
     { namespace: NAMESPACE, name: 'client', node: 'n1', ip: '10.4.9.7', labels: { app: 'client' } },
     { namespace: NAMESPACE, name: 'db', node: 'n1', ip: '10.4.9.8', labels: { app: 'db' } },
   ]);
-  kubectl(lab, ['create', '-f', '-'], list([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'client-to-db', namespace: NAMESPACE },
-    spec: { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432 }] }] } }]));
+  kubectl(
+    lab,
+    ['create', '-f', '-'],
+    list([
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'client-to-db', namespace: NAMESPACE },
+        spec: {
+          podSelector: { matchLabels: { app: 'client' } },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432 }] }],
+        },
+      },
+    ]),
+  );
 });
 
 async function verdicts(scope: string[]): Promise<Record<string, string>> {
-  const result = await runPlugin(['who', ...scope, '--to', '10.4.9.8:5432', '--to', '10.4.9.8:80', '--to', '8.8.8.8:5432', '-o', 'json', '--kubeconfig', writeKubeconfig(lab, 'who-user')]);
+  const result = await runPlugin([
+    'who',
+    ...scope,
+    '--to',
+    '10.4.9.8:5432',
+    '--to',
+    '10.4.9.8:80',
+    '--to',
+    '8.8.8.8:5432',
+    '-o',
+    'json',
+    '--kubeconfig',
+    writeKubeconfig(lab, 'who-user'),
+  ]);
   expect([result.code, result.stderr]).toEqual([0, '']);
   const items = (JSON.parse(result.stdout) as { items: Item[] }).items.filter((i) => i.pod === 'client');
-  return Object.fromEntries(items.map((i) => [`${i.destination}:${i.port}`, `${i.policy.verdict} ${i.policy.reasons.map((r) => r.code).join(',')}`]));
+  return Object.fromEntries(
+    items.map((i) => [
+      `${i.destination}:${i.port}`,
+      `${i.policy.verdict} ${i.policy.reasons.map((r) => r.code).join(',')}`,
+    ]),
+  );
 }
 
 describe('egress policy from the live cluster', () => {
   it('allows the port a NetworkPolicy allows to the pods it selects, whether or not anything enforces it', async () => {
-    const result = await runPlugin(['who', '-n', NAMESPACE, '--to', '10.4.9.8:5432', '-o', 'json', '--kubeconfig', writeKubeconfig(lab, 'who-user')]);
+    const result = await runPlugin([
+      'who',
+      '-n',
+      NAMESPACE,
+      '--to',
+      '10.4.9.8:5432',
+      '-o',
+      'json',
+      '--kubeconfig',
+      writeKubeconfig(lab, 'who-user'),
+    ]);
     const client = (JSON.parse(result.stdout) as { items: Item[] }).items.find((i) => i.pod === 'client')!;
-    expect([client.policy.verdict, client.policy.decidedBy]).toEqual(['allowed', [{ kind: 'NetworkPolicy', namespace: NAMESPACE, name: 'client-to-db', rule: 'egress[0]' }]]);
+    expect([client.policy.verdict, client.policy.decidedBy]).toEqual([
+      'allowed',
+      [{ kind: 'NetworkPolicy', namespace: NAMESPACE, name: 'client-to-db', rule: 'egress[0]' }],
+    ]);
     expect(client.sourceIP).not.toBeNull();
   });
 

@@ -15,7 +15,10 @@ declare module 'vitest' {
 
 function labBinDir(): string {
   if (process.env['LAB_BIN_DIR']) return process.env['LAB_BIN_DIR'];
-  const built = spawnSync('bash', ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'etcd'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const built = spawnSync('bash', ['test/lab/build-k8s.sh', 'kubectl', 'kube-apiserver', 'etcd'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (built.status !== 0) throw new Error('test/lab/build-k8s.sh failed; see its output above');
   return built.stdout.trim().split('\n').pop()!;
 }

@@ -37,9 +37,18 @@ const answer = (r: Report, pod: string, to: string) => r.items.find((i) => i.pod
 describe('who against a real API server', () => {
   it('answers from the live objects: ip-masq-agent ConfigMap, nodes and pods', async () => {
     const report = await whoAs('admin', ['-n', 'shop', '--to', '203.0.113.10', '--to', '172.16.0.1']);
-    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '203.0.113.10')).toMatchObject({ sourceIP: '10.4.1.7', identity: 'pod-ip' });
-    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.5', identity: 'node-ip' });
-    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.6', identity: 'node-ip' });
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '203.0.113.10')).toMatchObject({
+      sourceIP: '10.4.1.7',
+      identity: 'pod-ip',
+    });
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '172.16.0.1')).toMatchObject({
+      sourceIP: '10.128.0.5',
+      identity: 'node-ip',
+    });
+    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({
+      sourceIP: '10.128.0.6',
+      identity: 'node-ip',
+    });
     expect(report.warnings).toEqual([]);
   });
 
@@ -67,14 +76,24 @@ describe('who against a real API server', () => {
     }
   });
 
-  it('reads the API server\'s own ServiceCIDR, so a ClusterIP as the destination is unknown rather than judged as an address', async () => {
-    const kubernetesService = kubectl(lab, ['get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}']).trim();
+  it("reads the API server's own ServiceCIDR, so a ClusterIP as the destination is unknown rather than judged as an address", async () => {
+    const kubernetesService = kubectl(lab, [
+      'get',
+      'service',
+      'kubernetes',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.clusterIP}',
+    ]).trim();
     const report = await whoAs('who-user', ['-n', 'shop', '--to', kubernetesService, '--to', '10.97.0.1']);
     const service = answer(report, 'web-5f7d8c9b6-aaaaa', kubernetesService);
     expect(service).toMatchObject({ sourceIP: null, identity: 'unknown' });
     expect(service?.reasons.map((r) => r.code)).toEqual(['DST_IS_SERVICE_ADDRESS']);
     // --service-cluster-ip-range=10.96.0.0/16 (test/support/lab.ts): the next /16 is no Service's.
-    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '10.97.0.1')?.reasons.map((r) => r.code)).not.toContain('DST_IS_SERVICE_ADDRESS');
+    expect(answer(report, 'web-5f7d8c9b6-aaaaa', '10.97.0.1')?.reasons.map((r) => r.code)).not.toContain(
+      'DST_IS_SERVICE_ADDRESS',
+    );
   });
 
   it('reads every page of a large list with a small --chunk-size', async () => {
@@ -84,12 +103,22 @@ describe('who against a real API server', () => {
 });
 
 describe('through kubectl', () => {
-  it('runs `kubectl egress who` against the cluster through kubectl\'s plugin discovery', async () => {
-    const env = { ...process.env, KUBECONFIG: writeKubeconfig(lab, 'admin'), PATH: [dirname(PLUGIN), '/usr/bin', '/bin'].join(delimiter) };
-    const result = await runPlugin(['egress', 'who', '-n', 'shop', '--to', '172.16.0.1', '-o', 'json'], { command: join(lab.binDir, 'kubectl'), env });
+  it("runs `kubectl egress who` against the cluster through kubectl's plugin discovery", async () => {
+    const env = {
+      ...process.env,
+      KUBECONFIG: writeKubeconfig(lab, 'admin'),
+      PATH: [dirname(PLUGIN), '/usr/bin', '/bin'].join(delimiter),
+    };
+    const result = await runPlugin(['egress', 'who', '-n', 'shop', '--to', '172.16.0.1', '-o', 'json'], {
+      command: join(lab.binDir, 'kubectl'),
+      env,
+    });
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout) as Report;
-    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({ sourceIP: '10.128.0.6', identity: 'node-ip' });
+    expect(answer(report, 'web-5f7d8c9b6-bbbbb', '172.16.0.1')).toMatchObject({
+      sourceIP: '10.128.0.6',
+      identity: 'node-ip',
+    });
   });
 });
 
@@ -108,20 +137,34 @@ describe('snapshot', () => {
 
   it('keeps cilium-config, which no DaemonSet mounts, and leaves out ConfigMaps no mechanism reads', async () => {
     const configMaps = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data: { 'enable-bpf-masquerade': 'true' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapRoles: '- rolearn: arn:aws:iam::111122223333:role/admin' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cilium-config', namespace: 'kube-system' },
+        data: { 'enable-bpf-masquerade': 'true' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'aws-auth', namespace: 'kube-system' },
+        data: { mapRoles: '- rolearn: arn:aws:iam::111122223333:role/admin' },
+      },
     ];
     kubectl(lab, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: configMaps }));
     try {
       const kubeconfig = writeKubeconfig(lab, 'admin');
       const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', kubeconfig, '-o', 'json']);
-      const names = (JSON.parse(snapshot.stdout) as { items: { kind: string; metadata: { name: string } }[] }).items.filter((i) => i.kind === 'ConfigMap').map((i) => i.metadata.name);
+      const names = (JSON.parse(snapshot.stdout) as { items: { kind: string; metadata: { name: string } }[] }).items
+        .filter((i) => i.kind === 'ConfigMap')
+        .map((i) => i.metadata.name);
       expect(names.sort()).toEqual(['cilium-config', 'ip-masq-agent']);
       const file = join(lab.dir, 'snapshot-cilium.json');
       writeFileSync(file, snapshot.stdout);
       const args = ['who', '-A', '-o', 'json', '--to', '203.0.113.10', '--to', '8.8.8.8'];
       const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
-      expect((JSON.parse(live.stdout) as { datapath: { mechanisms: string[] } }).datapath.mechanisms).toContain('cilium');
+      expect((JSON.parse(live.stdout) as { datapath: { mechanisms: string[] } }).datapath.mechanisms).toContain(
+        'cilium',
+      );
       expect((await runPlugin([...args, '-f', file])).stdout).toBe(live.stdout);
     } finally {
       kubectl(lab, ['-n', 'kube-system', 'delete', 'configmap', 'cilium-config', 'aws-auth']);
@@ -140,10 +183,23 @@ describe('snapshot', () => {
 
   it('writes the objects it reads, custom resources included, and no Secrets or container env', async () => {
     const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', writeKubeconfig(lab, 'admin'), '-o', 'json']);
-    const list = JSON.parse(snapshot.stdout) as { kind: string; items: { kind: string; metadata: { name: string }; spec?: { containers?: unknown } }[] };
+    const list = JSON.parse(snapshot.stdout) as {
+      kind: string;
+      items: { kind: string; metadata: { name: string }; spec?: { containers?: unknown } }[];
+    };
     expect(list.kind).toBe('List');
     const kinds = new Set(list.items.map((i) => i.kind));
-    expect([...kinds].sort()).toEqual(['CiliumNode', 'ConfigMap', 'DaemonSet', 'Job', 'Namespace', 'Node', 'Pod', 'ReplicaSet', 'ServiceCIDR']);
+    expect([...kinds].sort()).toEqual([
+      'CiliumNode',
+      'ConfigMap',
+      'DaemonSet',
+      'Job',
+      'Namespace',
+      'Node',
+      'Pod',
+      'ReplicaSet',
+      'ServiceCIDR',
+    ]);
     expect(list.items.filter((i) => i.kind === 'Pod').every((p) => p.spec?.containers === undefined)).toBe(true);
   });
 });

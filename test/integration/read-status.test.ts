@@ -38,7 +38,17 @@ afterAll(async () => {
 const kubeconfig = (user: string) => writeKubeconfig(lab, { name: user, token: lab.tokens[user]! });
 
 async function whoAs(user: string): Promise<Report> {
-  const result = await runPlugin(['who', '-n', 'shop', '--to', '8.8.8.8', '-o', 'json', '--kubeconfig', kubeconfig(user)]);
+  const result = await runPlugin([
+    'who',
+    '-n',
+    'shop',
+    '--to',
+    '8.8.8.8',
+    '-o',
+    'json',
+    '--kubeconfig',
+    kubeconfig(user),
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as Report;
@@ -48,12 +58,20 @@ const byPod = (report: Report) => Object.fromEntries(report.items.map((i) => [i.
 
 /** The pods whose answer rests on the refused resource, and the reason code their answer names. */
 const DEPENDS: [Refusable, string[], string][] = [
-  ['nodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'calico-app', 'gke-app', 'auto-app', 'pool-app'], 'NODES_UNREADABLE'],
+  [
+    'nodes',
+    ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'calico-app', 'gke-app', 'auto-app', 'pool-app'],
+    'NODES_UNREADABLE',
+  ],
   // Without the namespace list every agent namespace may hold an agent, and this user may not list DaemonSets in those it has no binding in.
   ['namespaces', ['legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'DATAPATH_UNREADABLE'],
   ['configmaps', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_CONFIG_UNREADABLE'],
   ['daemonsets', ['legacy-frontend-x1y2z', 'calico-app', 'gke-app'], 'DATAPATH_UNREADABLE'],
-  ['ciliumegressgatewaypolicies', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_EGW_POLICIES_UNREADABLE'],
+  [
+    'ciliumegressgatewaypolicies',
+    ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'],
+    'CILIUM_EGW_POLICIES_UNREADABLE',
+  ],
   ['ciliumnodes', ['web-5f7d8c9b6-aaaaa', 'legacy-frontend-x1y2z', 'batch'], 'CILIUM_NODES_UNREADABLE'],
   // Only a policy with several gateways picks one by the endpoint's UID.
   ['ciliumendpoints', ['batch'], 'CILIUM_EGW_GATEWAY_SET'],
@@ -93,54 +111,101 @@ describe('a user who may not read one resource', () => {
     });
   });
 
-  it.each(DEPENDS)('may not list %s: unknown where it matters, with the reason; the rest unchanged', async (resource, pods, code) => {
-    const report = byPod(await whoAs(refusingUser(resource)));
-    for (const [pod, item] of Object.entries(report)) {
-      if (pods.includes(pod)) {
-        expect({ pod, identity: item.identity, sourceIP: item.sourceIP }).toEqual({ pod, identity: 'unknown', sourceIP: null });
-        expect(item.reasons.map((r) => r.code)).toContain(code);
-      } else if (item.identity !== 'unknown') {
-        expect({ pod, sourceIP: item.sourceIP }).toEqual({ pod, sourceIP: full[pod]!.sourceIP });
+  it.each(DEPENDS)(
+    'may not list %s: unknown where it matters, with the reason; the rest unchanged',
+    async (resource, pods, code) => {
+      const report = byPod(await whoAs(refusingUser(resource)));
+      for (const [pod, item] of Object.entries(report)) {
+        if (pods.includes(pod)) {
+          expect({ pod, identity: item.identity, sourceIP: item.sourceIP }).toEqual({
+            pod,
+            identity: 'unknown',
+            sourceIP: null,
+          });
+          expect(item.reasons.map((r) => r.code)).toContain(code);
+        } else if (item.identity !== 'unknown') {
+          expect({ pod, sourceIP: item.sourceIP }).toEqual({ pod, sourceIP: full[pod]!.sourceIP });
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(DEPENDS)('may not list %s: allowlist says the set is incomplete (exit 1)', async (resource, pods) => {
-    const result = await runPlugin(['allowlist', pods[0]!, '-n', 'shop', '--to', '8.8.8.8', '--kubeconfig', kubeconfig(refusingUser(resource))]);
+    const result = await runPlugin([
+      'allowlist',
+      pods[0]!,
+      '-n',
+      'shop',
+      '--to',
+      '8.8.8.8',
+      '--kubeconfig',
+      kubeconfig(refusingUser(resource)),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/incomplete/i);
   });
 
-  it('the full user\'s allowlists for the same pods are complete (exit 0)', async () => {
+  it("the full user's allowlists for the same pods are complete (exit 0)", async () => {
     for (const pod of new Set(DEPENDS.map(([, pods]) => pods[0]!))) {
-      const result = await runPlugin(['allowlist', pod, '-n', 'shop', '--to', '8.8.8.8', '--kubeconfig', kubeconfig('full-user')]);
+      const result = await runPlugin([
+        'allowlist',
+        pod,
+        '-n',
+        'shop',
+        '--to',
+        '8.8.8.8',
+        '--kubeconfig',
+        kubeconfig('full-user'),
+      ]);
       expect({ pod, code: result.code }).toEqual({ pod, code: 0 });
     }
   });
 
   it.each([
     // Owners only group pods into workloads: the answers stay, the pods are grouped by what they name.
-    ['replicasets', 'legacy-frontend-x1y2z', { kind: 'ReplicaSet', name: 'legacy-frontend' }, 'cannot get replicasets.apps in shop'],
+    [
+      'replicasets',
+      'legacy-frontend-x1y2z',
+      { kind: 'ReplicaSet', name: 'legacy-frontend' },
+      'cannot get replicasets.apps in shop',
+    ],
     ['jobs', 'backup-29400000-q7w8e', { kind: 'Job', name: 'backup-29400000' }, 'cannot get jobs.batch in shop'],
-  ] as const)('may not get %s: the same addresses, %s grouped by its own owner reference, with a warning', async (resource, pod, workload, warning) => {
-    const report = await whoAs(refusingUser(resource));
-    const items = byPod(report);
-    expect(Object.fromEntries(Object.entries(items).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
-    expect(items[pod]!.workload).toEqual(workload);
-    expect(report.warnings.filter((w) => w.startsWith(warning))).toHaveLength(1);
+  ] as const)(
+    'may not get %s: the same addresses, %s grouped by its own owner reference, with a warning',
+    async (resource, pod, workload, warning) => {
+      const report = await whoAs(refusingUser(resource));
+      const items = byPod(report);
+      expect(Object.fromEntries(Object.entries(items).map(([p, i]) => [p, i.sourceIP]))).toEqual(
+        Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])),
+      );
+      expect(items[pod]!.workload).toEqual(workload);
+      expect(report.warnings.filter((w) => w.startsWith(warning))).toHaveLength(1);
+    },
+  );
+
+  it("the full user's egress policy verdicts are definite: no NetworkPolicy isolates these pods", () => {
+    expect(
+      new Set(Object.values(full).map((i) => `${i.policy.verdict} ${i.policy.reasons.map((r) => r.code).join(',')}`)),
+    ).toEqual(new Set(['allowed NETPOL_NOT_ISOLATED']));
   });
 
-  it('the full user\'s egress policy verdicts are definite: no NetworkPolicy isolates these pods', () => {
-    expect(new Set(Object.values(full).map((i) => `${i.policy.verdict} ${i.policy.reasons.map((r) => r.code).join(',')}`))).toEqual(new Set(['allowed NETPOL_NOT_ISOLATED']));
-  });
-
-  it('may not list NetworkPolicies: every policy verdict unknown with the reason and the resource; source IPs as the full user\'s', async () => {
+  it("may not list NetworkPolicies: every policy verdict unknown with the reason and the resource; source IPs as the full user's", async () => {
     const report = byPod(await whoAs(refusingUser('networkpolicies')));
-    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(
+      Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])),
+    );
     for (const item of Object.values(report)) {
       expect(item.policy.verdict).toBe('unknown');
-      expect(item.policy.reasons).toEqual([{ code: 'NETWORK_POLICIES_UNREADABLE', message: expect.stringContaining('NetworkPolicies could not be read') as unknown as string,
-        data: expect.objectContaining({ resource: 'networkpolicies.networking.k8s.io', reason: 'forbidden' }) as unknown as Record<string, string> }]);
+      expect(item.policy.reasons).toEqual([
+        {
+          code: 'NETWORK_POLICIES_UNREADABLE',
+          message: expect.stringContaining('NetworkPolicies could not be read') as unknown as string,
+          data: expect.objectContaining({
+            resource: 'networkpolicies.networking.k8s.io',
+            reason: 'forbidden',
+          }) as unknown as Record<string, string>,
+        },
+      ]);
     }
   });
 
@@ -148,14 +213,34 @@ describe('a user who may not read one resource', () => {
     const report = await whoAs(refusingUser('pods'));
     expect(report.warnings).toContain('cannot list pods in kube-system: results may be incomplete');
     expect(report.warnings.some((w) => w.includes('DaemonSet cilium') && w.includes('nodeSelector'))).toBe(true);
-    expect(Object.fromEntries(report.items.map((i) => [i.pod, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    expect(Object.fromEntries(report.items.map((i) => [i.pod, i.sourceIP]))).toEqual(
+      Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])),
+    );
   });
 
   it('may not list GatewayVMConfigurations: a private destination behind the AKS gateway is unknown, the internet is not', async () => {
     const asUser = async (user: string) => {
-      const result = await runPlugin(['who', '-l', 'app=aks-app', '-n', 'shop', '--to', '10.30.0.5', '--to', '8.8.8.8', '-o', 'json', '--kubeconfig', kubeconfig(user)]);
+      const result = await runPlugin([
+        'who',
+        '-l',
+        'app=aks-app',
+        '-n',
+        'shop',
+        '--to',
+        '10.30.0.5',
+        '--to',
+        '8.8.8.8',
+        '-o',
+        'json',
+        '--kubeconfig',
+        kubeconfig(user),
+      ]);
       expect(result.code, result.stderr).toBe(0);
-      return Object.fromEntries((JSON.parse(result.stdout) as { items: (Item & { destination: string; sourceIPs: string[] })[] }).items.map((i) => [i.destination, i]));
+      return Object.fromEntries(
+        (JSON.parse(result.stdout) as { items: (Item & { destination: string; sourceIPs: string[] })[] }).items.map(
+          (i) => [i.destination, i],
+        ),
+      );
     };
     const [full, refused] = [await asUser('full-user'), await asUser(refusingUser('gatewayvmconfigurations'))];
     expect(full['10.30.0.5']).toMatchObject({ identity: 'egress-ip', sourceIPs: ['10.224.0.10', '10.224.0.11'] });
@@ -166,24 +251,51 @@ describe('a user who may not read one resource', () => {
 
   it('may not list Calico Enterprise egress gateway policies: the API is not served here, so nothing changes', async () => {
     const report = byPod(await whoAs(refusingUser('egressgatewaypolicies')));
-    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])));
+    expect(Object.fromEntries(Object.entries(report).map(([p, i]) => [p, i.sourceIP]))).toEqual(
+      Object.fromEntries(Object.entries(full).map(([p, i]) => [p, i.sourceIP])),
+    );
   });
 });
 
 describe('a CRD served only at a version the tool does not know', () => {
   // Last in the file: it changes the lab's CiliumEgressGatewayPolicy CRD.
   it('warns with the served version and answers unknown where the policies matter', async () => {
-    kubectl(lab, ['patch', 'crd', 'ciliumegressgatewaypolicies.cilium.io', '--type=json', '-p', JSON.stringify([
-      { op: 'replace', path: '/spec/versions/0/served', value: false },
-      { op: 'replace', path: '/spec/versions/0/storage', value: false },
-      { op: 'add', path: '/spec/versions/-', value: { name: 'v3', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
-    ])]);
-    await waitForDiscovery(() => kubectl(lab, ['get', '--raw', '/apis/cilium.io/v3']).includes('ciliumegressgatewaypolicies') && !kubectl(lab, ['get', '--raw', '/apis/cilium.io/v2']).includes('ciliumegressgatewaypolicies'));
+    kubectl(lab, [
+      'patch',
+      'crd',
+      'ciliumegressgatewaypolicies.cilium.io',
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        { op: 'replace', path: '/spec/versions/0/served', value: false },
+        { op: 'replace', path: '/spec/versions/0/storage', value: false },
+        {
+          op: 'add',
+          path: '/spec/versions/-',
+          value: {
+            name: 'v3',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        },
+      ]),
+    ]);
+    await waitForDiscovery(
+      () =>
+        kubectl(lab, ['get', '--raw', '/apis/cilium.io/v3']).includes('ciliumegressgatewaypolicies') &&
+        !kubectl(lab, ['get', '--raw', '/apis/cilium.io/v2']).includes('ciliumegressgatewaypolicies'),
+    );
     const report = await whoAs('full-user');
-    expect(report.warnings.some((w) => w.includes('ciliumegressgatewaypolicies.cilium.io') && w.includes('only at v3'))).toBe(true);
+    expect(
+      report.warnings.some((w) => w.includes('ciliumegressgatewaypolicies.cilium.io') && w.includes('only at v3')),
+    ).toBe(true);
     const web = byPod(report)['web-5f7d8c9b6-aaaaa']!;
     expect(web).toMatchObject({ identity: 'unknown', sourceIP: null });
-    expect(web.reasons.find((r) => r.code === 'CILIUM_EGW_POLICIES_UNREADABLE')?.data).toMatchObject({ reason: 'unknown-version', served: 'v3' });
+    expect(web.reasons.find((r) => r.code === 'CILIUM_EGW_POLICIES_UNREADABLE')?.data).toMatchObject({
+      reason: 'unknown-version',
+      served: 'v3',
+    });
   });
 });
 

@@ -34,17 +34,22 @@ function recordingClient(): RecordingClient {
 const kubeSystemPods = (lists: string[]) => lists.filter((l) => l.startsWith('/api/v1/namespaces/kube-system/pods'));
 
 describe('a read narrowed to the pods asked about', () => {
-  it('lists the agents\' pods on the explained pod\'s node only', async () => {
+  it("lists the agents' pods on the explained pod's node only", async () => {
     const client = recordingClient();
     const { objects } = await readCluster(client, { namespace: 'shop', pod: 'web-5f7d8c9b6-aaaaa', chunkSize: 500 });
     expect(kubeSystemPods(client.lists)).toEqual(['/api/v1/namespaces/kube-system/pods?spec.nodeName=n1']);
-    expect(objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'kube-system').map((o) => o.metadata.name)).toEqual(['ip-masq-agent-n1']);
+    expect(
+      objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'kube-system').map((o) => o.metadata.name),
+    ).toEqual(['ip-masq-agent-n1']);
   });
 
-  it('lists the agents\' pods on the nodes of the namespace\'s pods for who -n', async () => {
+  it("lists the agents' pods on the nodes of the namespace's pods for who -n", async () => {
     const client = recordingClient();
     await readCluster(client, { namespace: 'shop', chunkSize: 500 });
-    expect(kubeSystemPods(client.lists).sort()).toEqual(['/api/v1/namespaces/kube-system/pods?spec.nodeName=n1', '/api/v1/namespaces/kube-system/pods?spec.nodeName=n2']);
+    expect(kubeSystemPods(client.lists).sort()).toEqual([
+      '/api/v1/namespaces/kube-system/pods?spec.nodeName=n1',
+      '/api/v1/namespaces/kube-system/pods?spec.nodeName=n2',
+    ]);
   });
 
   it('lists every agent pod when all namespaces are asked about (they are among every pod)', async () => {
@@ -55,7 +60,18 @@ describe('a read narrowed to the pods asked about', () => {
   });
 
   it('explains a pod exactly as from a snapshot of the whole cluster, trace included', async () => {
-    const args = ['explain', 'web-5f7d8c9b6-aaaaa', '-n', 'shop', '--to', '203.0.113.10', '--to', '172.16.0.1', '-o', 'json'];
+    const args = [
+      'explain',
+      'web-5f7d8c9b6-aaaaa',
+      '-n',
+      'shop',
+      '--to',
+      '203.0.113.10',
+      '--to',
+      '172.16.0.1',
+      '-o',
+      'json',
+    ];
     const live = await runPlugin([...args, '--kubeconfig', kubeconfig]);
     const snapshot = await runPlugin(['snapshot', '-A', '--kubeconfig', kubeconfig]);
     const file = join(lab.dir, 'scoped-read-snapshot.yaml');

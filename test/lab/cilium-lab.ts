@@ -31,14 +31,24 @@ const BRIDGE = 'br0';
 
 /** Where the test pods run. */
 export const WORKLOAD_NODE: NodeSpec = {
-  name: 'egress-cilium-node', netns: 'kubectl-egress-cilium-node', ip: '198.51.100.1', podCIDR: '10.244.61.0/24',
-  apiLink: { host: 'egcil-api', hostIP: '192.168.254.1', nodeIP: '192.168.254.2' }, bridgePort: 'node1', cgroup: 'kubectl-egress-cilium-lab',
+  name: 'egress-cilium-node',
+  netns: 'kubectl-egress-cilium-node',
+  ip: '198.51.100.1',
+  podCIDR: '10.244.61.0/24',
+  apiLink: { host: 'egcil-api', hostIP: '192.168.254.1', nodeIP: '192.168.254.2' },
+  bridgePort: 'node1',
+  cgroup: 'kubectl-egress-cilium-lab',
   routes: [[`${NATIVE_ECHO_IP}/32`, ECHO_IP]],
 };
 /** The second node: runs no test pods, only an agent that can be an egress gateway. */
 export const GATEWAY_NODE: NodeSpec = {
-  name: 'egress-cilium-gateway', netns: 'kubectl-egress-cilium-gw', ip: '198.51.100.2', podCIDR: '10.244.62.0/24',
-  apiLink: { host: 'egcil-api2', hostIP: '192.168.254.5', nodeIP: '192.168.254.6' }, bridgePort: 'node2', cgroup: 'kubectl-egress-cilium-lab-gw',
+  name: 'egress-cilium-gateway',
+  netns: 'kubectl-egress-cilium-gw',
+  ip: '198.51.100.2',
+  podCIDR: '10.244.62.0/24',
+  apiLink: { host: 'egcil-api2', hostIP: '192.168.254.5', nodeIP: '192.168.254.6' },
+  bridgePort: 'node2',
+  cgroup: 'kubectl-egress-cilium-lab-gw',
 };
 export const NODE_NAME = WORKLOAD_NODE.name;
 export const NODE_IP = WORKLOAD_NODE.ip;
@@ -46,10 +56,21 @@ export const POD_CIDR = WORKLOAD_NODE.podCIDR;
 
 /** cilium-config as `helm install cilium` writes it for this lab (the keys the agent and `who` read). */
 export const BASE_CONFIG: Record<string, string> = {
-  'cluster-name': 'default', ipam: 'kubernetes', 'enable-ipv4': 'true', 'enable-ipv6': 'false',
-  'routing-mode': 'native', 'ipv4-native-routing-cidr': NATIVE_ROUTING_CIDR, 'enable-ipv4-masquerade': 'true',
-  'enable-bpf-masquerade': 'false', 'kube-proxy-replacement': 'false', 'bpf-lb-sock': 'false', devices: 'eth0',
-  'enable-health-checking': 'false', 'enable-endpoint-health-checking': 'false', 'enable-hubble': 'false', 'enable-l7-proxy': 'false',
+  'cluster-name': 'default',
+  ipam: 'kubernetes',
+  'enable-ipv4': 'true',
+  'enable-ipv6': 'false',
+  'routing-mode': 'native',
+  'ipv4-native-routing-cidr': NATIVE_ROUTING_CIDR,
+  'enable-ipv4-masquerade': 'true',
+  'enable-bpf-masquerade': 'false',
+  'kube-proxy-replacement': 'false',
+  'bpf-lb-sock': 'false',
+  devices: 'eth0',
+  'enable-health-checking': 'false',
+  'enable-endpoint-health-checking': 'false',
+  'enable-hubble': 'false',
+  'enable-l7-proxy': 'false',
 };
 
 export interface CiliumLab extends LabInfo {
@@ -81,29 +102,75 @@ export interface CiliumLab extends LabInfo {
 /** Why this machine cannot run the Cilium lab, or undefined when it can. */
 export function ciliumLabUnsupported(): string | undefined {
   if (process.getuid?.() !== 0) return 'the Cilium lab needs root (network namespaces, bpffs, iptables)';
-  const missing = ['containerd', 'runc', 'ctr', 'iptables', 'ipset', 'ip', 'nsenter', 'unshare', 'go', 'bpftool'].filter((c) => !onPath(c));
+  const missing = [
+    'containerd',
+    'runc',
+    'ctr',
+    'iptables',
+    'ipset',
+    'ip',
+    'nsenter',
+    'unshare',
+    'go',
+    'bpftool',
+  ].filter((c) => !onPath(c));
   if (!existsSync('/usr/lib/llvm-19/bin/clang')) missing.push('clang-19 (llvm-19)');
   if (!existsSync('/usr/lib/cni/loopback')) missing.push('/usr/lib/cni/loopback');
-  return missing.length > 0 ? `the Cilium lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)` : undefined;
+  return missing.length > 0
+    ? `the Cilium lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)`
+    : undefined;
 }
 
 export function startCiliumLab(binDir: string, ciliumDir: string): Promise<CiliumLab> {
   return buildNetnsLab(binDir, '/tmp/kubectl-egress-cilium-lab-', async ({ api, dir, undo, stop }) => {
     // Replies to pods that keep their own address (native routing) go back through the workload node.
-    startOutside({ netns: ECHO_NS, bridge: BRIDGE, addresses: [`${ECHO_IP}/24`, `${SECOND_ECHO_IP}/24`, `${NATIVE_ECHO_IP}/32`],
-      routes: [[NATIVE_ROUTING_CIDR, WORKLOAD_NODE.ip]] }, undo);
+    startOutside(
+      {
+        netns: ECHO_NS,
+        bridge: BRIDGE,
+        addresses: [`${ECHO_IP}/24`, `${SECOND_ECHO_IP}/24`, `${NATIVE_ECHO_IP}/32`],
+        routes: [[NATIVE_ROUTING_CIDR, WORKLOAD_NODE.ip]],
+      },
+      undo,
+    );
     const echo = (ip: string) => startEcho(dir, ECHO_NS, ip, undo);
-    const [echoURL, secondEchoURL, nativeEchoURL] = [await echo(ECHO_IP), await echo(SECOND_ECHO_IP), await echo(NATIVE_ECHO_IP)];
+    const [echoURL, secondEchoURL, nativeEchoURL] = [
+      await echo(ECHO_IP),
+      await echo(SECOND_ECHO_IP),
+      await echo(NATIVE_ECHO_IP),
+    ];
     const otherPortURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo, OTHER_PORT);
-    kubectl(api, ['apply', '--server-side', '-f', join(ciliumDir, 'crds', 'v2'), '-f', join(ciliumDir, 'crds', 'v2alpha1')]);
+    kubectl(api, [
+      'apply',
+      '--server-side',
+      '-f',
+      join(ciliumDir, 'crds', 'v2'),
+      '-f',
+      join(ciliumDir, 'crds', 'v2alpha1'),
+    ]);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(agentDaemonSet()));
-    const context = (node: NodeSpec): LabContext & { ciliumDir: string } => ({ dir: join(dir, node.name), ciliumDir, api, outsideNetns: ECHO_NS, bridge: BRIDGE, router: ECHO_IP, undo });
+    const context = (node: NodeSpec): LabContext & { ciliumDir: string } => ({
+      dir: join(dir, node.name),
+      ciliumDir,
+      api,
+      outsideNetns: ECHO_NS,
+      bridge: BRIDGE,
+      router: ECHO_IP,
+      undo,
+    });
     let config = BASE_CONFIG;
     const agents: Agent[] = [await startCiliumNode(WORKLOAD_NODE, context(WORKLOAD_NODE), config)];
     const { stop: _stop, ...info } = api;
-    const dbg = (args: string[]) => sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]);
+    const dbg = (args: string[]) =>
+      sh(join(ciliumDir, 'cilium-dbg'), ['-H', `unix://${join(dir, WORKLOAD_NODE.name, 'cilium.sock')}`, ...args]);
     const log = join(dir, WORKLOAD_NODE.name, 'cilium-agent.log');
-    return { ...info, echoURL, secondEchoURL, nativeEchoURL, otherPortURL, kubeconfig: writeKubeconfig(api, 'admin'),
+    return {
+      ...info,
+      echoURL,
+      secondEchoURL,
+      nativeEchoURL,
+      otherPortURL,
+      kubeconfig: writeKubeconfig(api, 'admin'),
       configure: async (values) => {
         config = { ...BASE_CONFIG, ...values };
         for (const agent of agents) await agent.restart(config);
@@ -115,14 +182,19 @@ export function startCiliumLab(binDir: string, ciliumDir: string): Promise<Ciliu
       },
       dbg,
       applyPolicy: async (policy) => {
-        kubectl(api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', ...policy }));
+        kubectl(
+          api,
+          ['apply', '-f', '-'],
+          JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', ...policy }),
+        );
         await policyRealized(dbg, policy.metadata, true, log);
       },
       deletePolicy: async (metadata) => {
         kubectl(api, ['-n', metadata.namespace, 'delete', 'ciliumnetworkpolicy', metadata.name]);
         await policyRealized(dbg, metadata, false, log);
       },
-      stop };
+      stop,
+    };
   });
 }
 
@@ -133,32 +205,66 @@ export function startCiliumLab(binDir: string, ciliumDir: string): Promise<Ciliu
  * namespace) and the repository's revision; `cilium-dbg policy wait REV` returns once each endpoint's
  * realized revision reaches it (cilium-dbg/cmd/policy_wait.go). Deterministic where a sleep would guess.
  */
-async function policyRealized(dbg: (args: string[]) => string, policy: { name: string; namespace: string }, present: boolean, log: string): Promise<void> {
+async function policyRealized(
+  dbg: (args: string[]) => string,
+  policy: { name: string; namespace: string },
+  present: boolean,
+  log: string,
+): Promise<void> {
   let revision = 0;
-  await waitUntil(`cilium-agent to ${present ? 'import' : 'drop'} CiliumNetworkPolicy ${policy.namespace}/${policy.name}`, () => {
-    const held = JSON.parse(dbg(['policy', 'get', '-o', 'json'])) as { revision: number; policy?: string };
-    const rules = JSON.parse(held.policy || '[]') as { Labels?: { key: string; value: string }[] }[];
-    const has = (rule: (typeof rules)[number], key: string, value: string) => rule.Labels?.some((l) => l.key === key && l.value === value) === true;
-    const found = rules.some((r) => has(r, 'io.cilium.k8s.policy.name', policy.name) && has(r, 'io.cilium.k8s.policy.namespace', policy.namespace));
-    revision = held.revision;
-    return found === present;
-  }, log, 60_000);
+  await waitUntil(
+    `cilium-agent to ${present ? 'import' : 'drop'} CiliumNetworkPolicy ${policy.namespace}/${policy.name}`,
+    () => {
+      const held = JSON.parse(dbg(['policy', 'get', '-o', 'json'])) as { revision: number; policy?: string };
+      const rules = JSON.parse(held.policy || '[]') as { Labels?: { key: string; value: string }[] }[];
+      const has = (rule: (typeof rules)[number], key: string, value: string) =>
+        rule.Labels?.some((l) => l.key === key && l.value === value) === true;
+      const found = rules.some(
+        (r) =>
+          has(r, 'io.cilium.k8s.policy.name', policy.name) &&
+          has(r, 'io.cilium.k8s.policy.namespace', policy.namespace),
+      );
+      revision = held.revision;
+      return found === present;
+    },
+    log,
+    60_000,
+  );
   dbg(['policy', 'wait', String(revision), '--max-wait-time', '60']);
 }
 
 /** What `who` detects Cilium by: the agent DaemonSet as Helm makes it (no controller runs it here). */
 function agentDaemonSet(): object {
   return {
-    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'cilium', namespace: 'kube-system', labels: { 'k8s-app': 'cilium' } },
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'cilium', namespace: 'kube-system', labels: { 'k8s-app': 'cilium' } },
     spec: {
       selector: { matchLabels: { 'k8s-app': 'cilium' } },
-      template: { metadata: { labels: { 'k8s-app': 'cilium' } }, spec: {
-        containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.19.7', command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'],
-          volumeMounts: [{ name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true },
-            { name: 'ip-masq-agent', mountPath: '/etc/config', readOnly: true }] }],
-        volumes: [{ name: 'cilium-config-path', configMap: { name: 'cilium-config' } },
-          { name: 'ip-masq-agent', configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] } }],
-      } },
+      template: {
+        metadata: { labels: { 'k8s-app': 'cilium' } },
+        spec: {
+          containers: [
+            {
+              name: 'cilium-agent',
+              image: 'quay.io/cilium/cilium:v1.19.7',
+              command: ['cilium-agent'],
+              args: ['--config-dir=/tmp/cilium/config-map'],
+              volumeMounts: [
+                { name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true },
+                { name: 'ip-masq-agent', mountPath: '/etc/config', readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'cilium-config-path', configMap: { name: 'cilium-config' } },
+            {
+              name: 'ip-masq-agent',
+              configMap: { name: 'ip-masq-agent', optional: true, items: [{ key: 'config', path: 'ip-masq-agent' }] },
+            },
+          ],
+        },
+      },
     },
   };
 }

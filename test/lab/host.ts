@@ -34,8 +34,11 @@ export function quiet(command: string, args: string[]): void {
  * stop never gets: remove whatever of ours is left, found by the network name in the rule comment.
  */
 export function removeCniChains(network: string): void {
-  const rules = sh('iptables', ['-t', 'nat', '-S']).split('\n').filter((r) => r.includes(`name: \\"${network}\\"`));
-  for (const rule of rules.filter((r) => r.startsWith('-A POSTROUTING '))) quiet('sh', ['-c', `iptables -t nat ${rule.replace(/^-A/, '-D')}`]);
+  const rules = sh('iptables', ['-t', 'nat', '-S'])
+    .split('\n')
+    .filter((r) => r.includes(`name: \\"${network}\\"`));
+  for (const rule of rules.filter((r) => r.startsWith('-A POSTROUTING ')))
+    quiet('sh', ['-c', `iptables -t nat ${rule.replace(/^-A/, '-D')}`]);
   const chains = new Set(rules.map((r) => r.split(' ')[1]).filter((c): c is string => c?.startsWith('CNI-') === true));
   for (const chain of chains) {
     quiet('iptables', ['-t', 'nat', '-F', chain]);
@@ -51,7 +54,8 @@ export function kubeletChains(): Set<string> {
   const chains = new Set<string>();
   for (const binary of IPTABLES.filter(onPath)) {
     for (const table of TABLES) {
-      for (const line of tryOutput(binary, ['-t', table, '-S'])) if (/^-N KUBE-/.test(line)) chains.add(`${binary} ${table} ${line.slice(3)}`);
+      for (const line of tryOutput(binary, ['-t', table, '-S']))
+        if (/^-N KUBE-/.test(line)) chains.add(`${binary} ${table} ${line.slice(3)}`);
     }
   }
   return chains;
@@ -61,7 +65,9 @@ export function kubeletChains(): Set<string> {
 export function removeKubeletChains(before: Set<string>): void {
   for (const entry of [...kubeletChains()].filter((c) => !before.has(c))) {
     const [binary, table, chain] = entry.split(' ') as [string, string, string];
-    for (const rule of tryOutput(binary, ['-t', table, '-S']).filter((r) => r.endsWith(` -j ${chain}`) && r.startsWith('-A '))) {
+    for (const rule of tryOutput(binary, ['-t', table, '-S']).filter(
+      (r) => r.endsWith(` -j ${chain}`) && r.startsWith('-A '),
+    )) {
       quiet(binary, ['-t', table, ...rule.replace(/^-A/, '-D').split(' ')]);
     }
     quiet(binary, ['-t', table, '-F', chain]);
@@ -80,13 +86,17 @@ export function tryOutput(command: string, args: string[]): string[] {
 /** Depth-first: a cgroup directory can only be removed once its children are. */
 export function removeCgroupTree(path: string): void {
   if (!existsSync(path)) return;
-  for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeCgroupTree(join(path, entry.name));
+  for (const entry of readdirSync(path, { withFileTypes: true }))
+    if (entry.isDirectory()) removeCgroupTree(join(path, entry.name));
   quiet('rmdir', [path]);
 }
 
 /** The kubelet bind-mounts its root (rshared) and pod volumes; containerd mounts overlays and netns. */
 export function unmountUnder(prefix: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(prefix));
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m.startsWith(prefix));
   for (const mount of mounts.sort((a, b) => b.length - a.length)) quiet('umount', ['-l', mount]);
 }
 
@@ -98,7 +108,6 @@ export function tryRun(command: string, args: string[]): boolean {
     return false;
   }
 }
-
 
 /** Runs one of the lab's build scripts (build-k8s.sh, build-cilium.sh, ...) and returns the bin dir it prints. */
 export function labBinDir(script: string, args: string[] = []): string {

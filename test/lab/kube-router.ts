@@ -13,7 +13,15 @@ import { startNetnsNode, type LabContext, type NodeSpec } from './netns-node.ts'
 import { waitUntil } from './node-lab.ts';
 
 /** Only the network policy controller (the flags of pkg/options/options.go): no routing, no service proxy, no CNI config, no listeners. */
-const FLAGS = ['--run-firewall=true', '--run-router=false', '--run-service-proxy=false', '--enable-cni=false', '--health-port=0', '--metrics-port=0', '--v=2'];
+const FLAGS = [
+  '--run-firewall=true',
+  '--run-router=false',
+  '--run-service-proxy=false',
+  '--enable-cni=false',
+  '--health-port=0',
+  '--metrics-port=0',
+  '--v=2',
+];
 
 export class KubeRouter {
   private child: ChildProcess | undefined;
@@ -29,9 +37,26 @@ export class KubeRouter {
   async start(kubeconfig: string, nodeName: string): Promise<void> {
     const log = join(this.dir, 'kube-router.log');
     // `ip netns exec` execs kube-router itself, so terminating this child stops it.
-    this.child = startProcess('ip', ['netns', 'exec', this.netns, this.binary, `--kubeconfig=${kubeconfig}`, `--hostname-override=${nodeName}`, ...FLAGS], log);
+    this.child = startProcess(
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.netns,
+        this.binary,
+        `--kubeconfig=${kubeconfig}`,
+        `--hostname-override=${nodeName}`,
+        ...FLAGS,
+      ],
+      log,
+    );
     // Its top-level chain exists once the controller has made its first full sync.
-    await waitUntil('kube-router\'s network policy controller', () => tryRun('ip', ['netns', 'exec', this.netns, 'iptables', '-t', 'filter', '-S', 'KUBE-ROUTER-FORWARD']), log, 120_000);
+    await waitUntil(
+      "kube-router's network policy controller",
+      () => tryRun('ip', ['netns', 'exec', this.netns, 'iptables', '-t', 'filter', '-S', 'KUBE-ROUTER-FORWARD']),
+      log,
+      120_000,
+    );
   }
 
   /** The node's filter table as iptables-save prints it. */
@@ -50,8 +75,12 @@ export class KubeRouter {
    * policy NAME" (pkg/controllers/netpol/pod.go). A policy that selects no pod on the node never shows.
    */
   synced(policyName: string): Promise<void> {
-    return waitUntil(`kube-router to program NetworkPolicy ${policyName}`, () => this.filterRules().includes(`run through nw policy ${policyName}"`),
-      join(this.dir, 'kube-router.log'), 60_000);
+    return waitUntil(
+      `kube-router to program NetworkPolicy ${policyName}`,
+      () => this.filterRules().includes(`run through nw policy ${policyName}"`),
+      join(this.dir, 'kube-router.log'),
+      60_000,
+    );
   }
 
   async stop(): Promise<void> {
@@ -64,8 +93,24 @@ export class KubeRouter {
 export function startPolicyNode(node: NodeSpec, lab: LabContext, kubeRouterDir: string): Promise<KubeRouter> {
   return startNetnsNode(node, lab, {
     cniPlugins: { bridge: '/usr/lib/cni/bridge', 'host-local': '/usr/lib/cni/host-local' },
-    cniConfig: { name: 'egress-policy', plugins: [{ type: 'bridge', bridge: 'cni-policy0', isGateway: true, ipMasq: false, hairpinMode: true,
-      ipam: { type: 'host-local', dataDir: join(lab.dir, 'cni', 'ipam'), ranges: [[{ subnet: node.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] } }] },
+    cniConfig: {
+      name: 'egress-policy',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: 'cni-policy0',
+          isGateway: true,
+          ipMasq: false,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            dataDir: join(lab.dir, 'cni', 'ipam'),
+            ranges: [[{ subnet: node.podCIDR }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
+        },
+      ],
+    },
     startAgent: async (kubeconfig, undo) => {
       const router = new KubeRouter(join(kubeRouterDir, 'kube-router'), node.netns, lab.dir);
       undo.push(() => router.stop());

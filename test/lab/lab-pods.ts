@@ -7,9 +7,17 @@ import { PROBE_IMAGE } from './node-lab.ts';
 
 /** A busybox pod labelled app=NAME on the node; resolves with its IP once it is Ready. */
 export function labPod(lab: LabInfo, nodeName: string, namespace: string, name: string): string {
-  const spec = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: name } },
-    spec: { nodeName, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0,
-      containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } };
+  const spec = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: {
+      nodeName,
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'c', image: PROBE_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
+    },
+  };
   kubectl(lab, ['create', '-f', '-'], JSON.stringify(spec));
   kubectl(lab, ['-n', namespace, 'wait', '--for=condition=Ready', `pod/${name}`, '--timeout=120s']);
   return kubectl(lab, ['-n', namespace, 'get', 'pod', name, '-o', 'jsonpath={.status.podIP}']).trim();

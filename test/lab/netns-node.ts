@@ -5,7 +5,16 @@
  * inside it. Every step it takes is pushed on the lab's undo list, so stopping the lab takes it all
  * down in reverse order.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { kubectl, startLab, startProcess, terminate, writeKubeconfig, type Lab, type LabInfo } from '../support/lab.ts';
@@ -64,7 +73,10 @@ export async function startNetnsNode<A>(node: NodeSpec, lab: LabContext, runtime
   cableNode(node, lab);
   const port = Number(new URL(lab.api.server).port);
   await startApiForwarder(node, lab, port);
-  const kubeconfig = writeKubeconfig(lab.api, 'admin', { name: node.name, server: `https://${node.apiLink.hostIP}:${port}` });
+  const kubeconfig = writeKubeconfig(lab.api, 'admin', {
+    name: node.name,
+    server: `https://${node.apiLink.hostIP}:${port}`,
+  });
   // The certificate names localhost, not the link's address.
   writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('server:', 'tls-server-name: localhost, server:'));
   const sock = await startContainerd(node, lab, runtime);
@@ -90,7 +102,11 @@ export interface LabBase {
  * host-wide sysctls the kubelets write (wherever their network namespace) saved to be put back.
  * Then `build` adds the rest; if it throws, everything made so far is undone at once.
  */
-export async function buildNetnsLab<T>(binDir: string, dirPrefix: string, build: (base: LabBase) => Promise<T>): Promise<T> {
+export async function buildNetnsLab<T>(
+  binDir: string,
+  dirPrefix: string,
+  build: (base: LabBase) => Promise<T>,
+): Promise<T> {
   const undo: Step[] = [];
   const stop = async () => {
     for (const step of undo.splice(0).reverse()) await step();
@@ -114,7 +130,20 @@ function cableNode(node: NodeSpec, lab: LabContext): void {
   sh('ip', ['netns', 'add', node.netns]);
   lab.undo.push(() => quiet('ip', ['netns', 'delete', node.netns]));
   const inNs = (...args: string[]) => sh('ip', ['-n', node.netns, ...args]);
-  sh('ip', ['link', 'add', 'lab-eth0', 'netns', node.netns, 'type', 'veth', 'peer', 'name', node.bridgePort, 'netns', lab.outsideNetns]);
+  sh('ip', [
+    'link',
+    'add',
+    'lab-eth0',
+    'netns',
+    node.netns,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    node.bridgePort,
+    'netns',
+    lab.outsideNetns,
+  ]);
   inNs('link', 'set', 'lab-eth0', 'name', 'eth0');
   sh('ip', ['-n', lab.outsideNetns, 'link', 'set', node.bridgePort, 'master', lab.bridge, 'up']);
   sh('ip', ['link', 'add', node.apiLink.host, 'type', 'veth', 'peer', 'name', 'api0', 'netns', node.netns]);
@@ -134,7 +163,8 @@ function cableNode(node: NodeSpec, lab: LabContext): void {
 /** The apiserver listens on the machine's loopback only: a forwarder on the node link's address. */
 async function startApiForwarder(node: NodeSpec, lab: LabContext, apiPort: number): Promise<void> {
   const log = join(lab.dir, 'api-forwarder.log');
-  const script = `require('net').createServer((c) => { const u = require('net').connect(${apiPort}, '127.0.0.1'); c.pipe(u).pipe(c);` +
+  const script =
+    `require('net').createServer((c) => { const u = require('net').connect(${apiPort}, '127.0.0.1'); c.pipe(u).pipe(c);` +
     ` c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); }).listen(${apiPort}, '${node.apiLink.hostIP}', () => console.log('listening'))`;
   const forwarder = startProcess(process.execPath, ['-e', script], log);
   lab.undo.push(() => terminate(forwarder));
@@ -152,8 +182,12 @@ async function startContainerd<A>(node: NodeSpec, lab: LabContext, runtime: Node
   const bin = join(dir, 'cni', 'bin');
   mkdirSync(bin, { recursive: true });
   mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
-  for (const [type, path] of Object.entries({ ...runtime.cniPlugins, loopback: '/usr/lib/cni/loopback' })) symlinkSync(path, join(bin, type));
-  writeFileSync(join(dir, 'cni', 'net.d', `10-${runtime.cniConfig.name}.conflist`), JSON.stringify({ cniVersion: '0.3.1', ...runtime.cniConfig }));
+  for (const [type, path] of Object.entries({ ...runtime.cniPlugins, loopback: '/usr/lib/cni/loopback' }))
+    symlinkSync(path, join(bin, type));
+  writeFileSync(
+    join(dir, 'cni', 'net.d', `10-${runtime.cniConfig.name}.conflist`),
+    JSON.stringify({ cniVersion: '0.3.1', ...runtime.cniConfig }),
+  );
   const config = join(dir, 'containerd.toml');
   writeFileSync(config, containerdConfig(dir, sock, bin));
   const log = join(dir, 'containerd.log');
@@ -174,29 +208,70 @@ async function startContainerd<A>(node: NodeSpec, lab: LabContext, runtime: Node
 /** The kubelet in the node's network namespace, registered at the node's IP, with its own cgroup root. */
 async function startKubelet(node: NodeSpec, lab: LabContext, kubeconfig: string, sock: string): Promise<void> {
   const hierarchies = readdirSync('/sys/fs/cgroup');
-  hierarchies.filter((c) => c !== 'unified').forEach((c) => mkdirSync(join('/sys/fs/cgroup', c, node.cgroup), { recursive: true }));
+  hierarchies
+    .filter((c) => c !== 'unified')
+    .forEach((c) => mkdirSync(join('/sys/fs/cgroup', c, node.cgroup), { recursive: true }));
   for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-    if (existsSync(`/sys/fs/cgroup/cpuset/${file}`)) writeFileSync(`/sys/fs/cgroup/cpuset/${node.cgroup}/${file}`, readFileSync(`/sys/fs/cgroup/cpuset/${file}`));
+    if (existsSync(`/sys/fs/cgroup/cpuset/${file}`))
+      writeFileSync(`/sys/fs/cgroup/cpuset/${node.cgroup}/${file}`, readFileSync(`/sys/fs/cgroup/cpuset/${file}`));
   }
   lab.undo.push(() => hierarchies.map((c) => join('/sys/fs/cgroup', c, node.cgroup)).forEach(removeCgroupTree));
   const config = join(lab.dir, 'kubelet.yaml');
   writeFileSync(config, kubeletConfig(lab.dir, sock, node.cgroup));
   const log = join(lab.dir, 'kubelet.log');
   const root = join(lab.dir, 'kubelet');
-  const kubelet = inNodeNet(node, join(lab.api.binDir, 'kubelet'), [`--config=${config}`, `--kubeconfig=${kubeconfig}`, `--root-dir=${root}`,
-    `--cert-dir=${join(root, 'pki')}`, `--hostname-override=${node.name}`, `--node-ip=${node.ip}`, '--v=1'], log);
+  const kubelet = inNodeNet(
+    node,
+    join(lab.api.binDir, 'kubelet'),
+    [
+      `--config=${config}`,
+      `--kubeconfig=${kubeconfig}`,
+      `--root-dir=${root}`,
+      `--cert-dir=${join(root, 'pki')}`,
+      `--hostname-override=${node.name}`,
+      `--node-ip=${node.ip}`,
+      '--v=1',
+    ],
+    log,
+  );
   lab.undo.push(async () => {
     await terminate(kubelet);
     unmountUnder(root);
   });
   const admin = writeKubeconfig(lab.api, 'admin');
-  await waitUntil(`node ${node.name} to register`, () => tryRun(join(lab.api.binDir, 'kubectl'), ['--kubeconfig', admin, 'get', 'node', node.name]), log, 120_000);
-  kubectl(lab.api, ['patch', 'node', node.name, '--type=merge', '-p', JSON.stringify({ spec: { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] } })]);
+  await waitUntil(
+    `node ${node.name} to register`,
+    () => tryRun(join(lab.api.binDir, 'kubectl'), ['--kubeconfig', admin, 'get', 'node', node.name]),
+    log,
+    120_000,
+  );
+  kubectl(lab.api, [
+    'patch',
+    'node',
+    node.name,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] } }),
+  ]);
 }
 
 async function deletePods(node: NodeSpec, lab: LabContext, sock: string): Promise<void> {
-  quiet(join(lab.api.binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(lab.api, 'admin'), 'delete', 'pods', '-A', '--field-selector', `spec.nodeName=${node.name}`,
-    '--grace-period=0', '--wait=true', '--timeout=60s']);
-  await waitUntil('pod sandboxes to go', () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]), join(lab.dir, 'containerd.log'), 60_000)
-    .catch(() => undefined);
+  quiet(join(lab.api.binDir, 'kubectl'), [
+    '--kubeconfig',
+    writeKubeconfig(lab.api, 'admin'),
+    'delete',
+    'pods',
+    '-A',
+    '--field-selector',
+    `spec.nodeName=${node.name}`,
+    '--grace-period=0',
+    '--wait=true',
+    '--timeout=60s',
+  ]);
+  await waitUntil(
+    'pod sandboxes to go',
+    () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]),
+    join(lab.dir, 'containerd.log'),
+    60_000,
+  ).catch(() => undefined);
 }

@@ -7,11 +7,41 @@
  * sysctl change it made.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, startLab, startProcess, terminate, waitFor, writeKubeconfig, type Lab, type LabInfo } from '../support/lab.ts';
+import {
+  kubectl,
+  startLab,
+  startProcess,
+  terminate,
+  waitFor,
+  writeKubeconfig,
+  type Lab,
+  type LabInfo,
+} from '../support/lab.ts';
 import { buildImage } from './oci-image.ts';
-import { CAP_SYS_RESOURCE, hasCapability, kubeletChains, onPath, quiet, removeCgroupTree, removeCniChains, removeKubeletChains, sh, tryRun, unmountUnder } from './host.ts';
+import {
+  CAP_SYS_RESOURCE,
+  hasCapability,
+  kubeletChains,
+  onPath,
+  quiet,
+  removeCgroupTree,
+  removeCniChains,
+  removeKubeletChains,
+  sh,
+  tryRun,
+  unmountUnder,
+} from './host.ts';
 
 export const NODE_NAME = 'egress-lab-node';
 export const NODE_IP = '203.0.113.1';
@@ -41,16 +71,18 @@ export interface NodeLab extends LabInfo {
   nodeDir: string;
 }
 
-
 /** Why this machine cannot run the node lab, or undefined when it can. */
 export function nodeLabUnsupported(): string | undefined {
   if (process.getuid?.() !== 0) return 'the node lab needs root (network namespaces, iptables, cgroups)';
   const needed = ['containerd', 'runc', 'ctr', 'iptables', 'ip', 'tar', 'go', 'mount'].filter((c) => !onPath(c));
-  const files = ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback', '/bin/busybox'].filter((f) => !existsSync(f));
+  const files = ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback', '/bin/busybox'].filter(
+    (f) => !existsSync(f),
+  );
   const missing = [...needed, ...files];
-  return missing.length > 0 ? `the node lab needs ${missing.join(', ')} (apt-get install containerd runc containernetworking-plugins iptables busybox-static)` : undefined;
+  return missing.length > 0
+    ? `the node lab needs ${missing.join(', ')} (apt-get install containerd runc containernetworking-plugins iptables busybox-static)`
+    : undefined;
 }
-
 
 type Step = () => void | Promise<void>;
 
@@ -127,15 +159,29 @@ export function importImages(dir: string, sock: string): void {
   const pauseRoot = join(dir, 'rootfs-pause');
   mkdirSync(pauseRoot, { recursive: true });
   execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', join(pauseRoot, 'pause'), '.'], {
-    cwd: join(REPO, 'test', 'lab', 'pause'), env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOWORK: 'off' }, stdio: 'ignore',
+    cwd: join(REPO, 'test', 'lab', 'pause'),
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOWORK: 'off' },
+    stdio: 'ignore',
   });
   const busyboxRoot = join(dir, 'rootfs-busybox');
   mkdirSync(join(busyboxRoot, 'bin'), { recursive: true });
   mkdirSync(join(busyboxRoot, 'tmp'), { recursive: true });
   writeFileSync(join(busyboxRoot, 'bin', 'busybox'), readFileSync('/bin/busybox'), { mode: 0o755 });
-  for (const applet of ['sh', 'wget', 'timeout', 'false', 'sleep', 'cat', 'echo']) symlinkSync('busybox', join(busyboxRoot, 'bin', applet));
-  for (const [name, rootfs, entrypoint] of [[PAUSE_IMAGE, pauseRoot, ['/pause']], [PROBE_IMAGE, busyboxRoot, ['/bin/sh']]] as const) {
-    sh('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'import', buildImage(dir, { name, rootfs, entrypoint: [...entrypoint] })]);
+  for (const applet of ['sh', 'wget', 'timeout', 'false', 'sleep', 'cat', 'echo'])
+    symlinkSync('busybox', join(busyboxRoot, 'bin', applet));
+  for (const [name, rootfs, entrypoint] of [
+    [PAUSE_IMAGE, pauseRoot, ['/pause']],
+    [PROBE_IMAGE, busyboxRoot, ['/bin/sh']],
+  ] as const) {
+    sh('ctr', [
+      '-a',
+      sock,
+      '-n',
+      'k8s.io',
+      'images',
+      'import',
+      buildImage(dir, { name, rootfs, entrypoint: [...entrypoint] }),
+    ]);
   }
 }
 
@@ -151,14 +197,36 @@ async function startOutsideHost(dir: string, undo: Step[]): Promise<string> {
   sh('ip', ['link', 'set', VETH[1], 'netns', NETNS]);
   sh('ip', ['addr', 'add', `${NODE_IP}/${LINK_PREFIX}`, 'dev', VETH[0]]);
   sh('ip', ['link', 'set', VETH[0], 'up']);
-  for (const args of [['addr', 'add', `${ECHO_IP}/${LINK_PREFIX}`, 'dev', VETH[1]], ['link', 'set', VETH[1], 'up'], ['link', 'set', 'lo', 'up'], ['route', 'add', 'default', 'via', NODE_IP]]) {
+  for (const args of [
+    ['addr', 'add', `${ECHO_IP}/${LINK_PREFIX}`, 'dev', VETH[1]],
+    ['link', 'set', VETH[1], 'up'],
+    ['link', 'set', 'lo', 'up'],
+    ['route', 'add', 'default', 'via', NODE_IP],
+  ]) {
     sh('ip', ['netns', 'exec', NETNS, 'ip', ...args]);
   }
   const log = join(dir, 'serve-echo.log');
-  const echo = startProcess('ip', ['netns', 'exec', NETNS, process.execPath, join(REPO, 'dist', 'kubectl-egress.mjs'), 'serve-echo', '--listen', `${ECHO_IP}:8080`], log);
+  const echo = startProcess(
+    'ip',
+    [
+      'netns',
+      'exec',
+      NETNS,
+      process.execPath,
+      join(REPO, 'dist', 'kubectl-egress.mjs'),
+      'serve-echo',
+      '--listen',
+      `${ECHO_IP}:8080`,
+    ],
+    log,
+  );
   undo.push(() => terminate(echo));
   const url = `http://${ECHO_IP}:8080/`;
-  await waitUntil('serve-echo', () => tryRun('curl', ['-sf', '-m', '2', url]) || readFileSync(log, 'utf8').includes('serving'), log);
+  await waitUntil(
+    'serve-echo',
+    () => tryRun('curl', ['-sf', '-m', '2', url]) || readFileSync(log, 'utf8').includes('serving'),
+    log,
+  );
   return url;
 }
 
@@ -167,11 +235,28 @@ async function startOutsideHost(dir: string, undo: Step[]): Promise<string> {
  * The lab starts with `ipMasq: false` so only the datapath under test masquerades (test-lab.md §3.5).
  */
 export function setBridgeMasquerade(dir: string, ipMasq: boolean): void {
-  writeFileSync(join(dir, 'cni', 'net.d', '10-egress-lab.conflist'), JSON.stringify({
-    cniVersion: '1.0.0', name: NETWORK,
-    plugins: [{ type: 'bridge', bridge: BRIDGE, isGateway: true, ipMasq, hairpinMode: true,
-      ipam: { type: 'host-local', dataDir: join(dir, 'cni', 'ipam'), ranges: [[{ subnet: POD_CIDR }]], routes: [{ dst: '0.0.0.0/0' }] } }],
-  }));
+  writeFileSync(
+    join(dir, 'cni', 'net.d', '10-egress-lab.conflist'),
+    JSON.stringify({
+      cniVersion: '1.0.0',
+      name: NETWORK,
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: BRIDGE,
+          isGateway: true,
+          ipMasq,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            dataDir: join(dir, 'cni', 'ipam'),
+            ranges: [[{ subnet: POD_CIDR }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
+        },
+      ],
+    }),
+  );
 }
 
 const KERNEL_SYSCTLS = ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops'];
@@ -186,7 +271,8 @@ async function startKubelet(dir: string, binDir: string, api: LabInfo, sock: str
   cgroups.forEach((c) => mkdirSync(c, { recursive: true }));
   // A new cgroup v1 cpuset starts empty and no task can join it: copy the root's CPUs and memory nodes.
   for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-    if (existsSync(`/sys/fs/cgroup/cpuset/${file}`)) writeFileSync(`/sys/fs/cgroup/cpuset/${CGROUP}/${file}`, readFileSync(`/sys/fs/cgroup/cpuset/${file}`));
+    if (existsSync(`/sys/fs/cgroup/cpuset/${file}`))
+      writeFileSync(`/sys/fs/cgroup/cpuset/${CGROUP}/${file}`, readFileSync(`/sys/fs/cgroup/cpuset/${file}`));
   }
   // The kubelet also makes its cgroup root in the cgroup2 hierarchy of a hybrid host.
   undo.push(() => hierarchies.map((c) => join('/sys/fs/cgroup', c, CGROUP)).forEach(removeCgroupTree));
@@ -194,23 +280,63 @@ async function startKubelet(dir: string, binDir: string, api: LabInfo, sock: str
   writeFileSync(config, kubeletConfig(dir, sock));
   const log = join(dir, 'kubelet.log');
   const root = join(dir, 'kubelet');
-  const kubelet = startProcess(join(binDir, 'kubelet'), [
-    `--config=${config}`, `--kubeconfig=${writeKubeconfig(api, 'admin', { name: 'kubelet' })}`, `--root-dir=${root}`,
-    `--cert-dir=${join(root, 'pki')}`, `--hostname-override=${NODE_NAME}`, `--node-ip=${NODE_IP}`, '--v=1',
-  ], log);
+  const kubelet = startProcess(
+    join(binDir, 'kubelet'),
+    [
+      `--config=${config}`,
+      `--kubeconfig=${writeKubeconfig(api, 'admin', { name: 'kubelet' })}`,
+      `--root-dir=${root}`,
+      `--cert-dir=${join(root, 'pki')}`,
+      `--hostname-override=${NODE_NAME}`,
+      `--node-ip=${NODE_IP}`,
+      '--v=1',
+    ],
+    log,
+  );
   undo.push(async () => {
     // Pods first, so the kubelet tears their sandboxes and CNI state down itself.
-    quiet(join(binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(api, 'admin'), 'delete', 'pods', '-A', '--field-selector', `spec.nodeName=${NODE_NAME}`, '--grace-period=0', '--wait=true', '--timeout=60s']);
-    await waitUntil('pod sandboxes to go', () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]), log, 60_000).catch(() => undefined);
+    quiet(join(binDir, 'kubectl'), [
+      '--kubeconfig',
+      writeKubeconfig(api, 'admin'),
+      'delete',
+      'pods',
+      '-A',
+      '--field-selector',
+      `spec.nodeName=${NODE_NAME}`,
+      '--grace-period=0',
+      '--wait=true',
+      '--timeout=60s',
+    ]);
+    await waitUntil(
+      'pod sandboxes to go',
+      () => !tryRun('sh', ['-c', `ctr -a ${sock} -n k8s.io containers list -q | grep -q .`]),
+      log,
+      60_000,
+    ).catch(() => undefined);
     await terminate(kubelet);
     unmountUnder(root);
     removeCniChains(NETWORK);
     removeKubeletChains(chainsBefore);
     quiet('ip', ['link', 'delete', BRIDGE]);
   });
-  await waitUntil('the node to be Ready', () => tryRun('sh', ['-c',
-    `${join(binDir, 'kubectl')} --kubeconfig ${writeKubeconfig(api, 'admin')} get node ${NODE_NAME} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' | grep -q True`]), log, 180_000);
-  kubectl(api, ['patch', 'node', NODE_NAME, '--type=merge', '-p', JSON.stringify({ spec: { podCIDR: POD_CIDR, podCIDRs: [POD_CIDR] } })]);
+  await waitUntil(
+    'the node to be Ready',
+    () =>
+      tryRun('sh', [
+        '-c',
+        `${join(binDir, 'kubectl')} --kubeconfig ${writeKubeconfig(api, 'admin')} get node ${NODE_NAME} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' | grep -q True`,
+      ]),
+    log,
+    180_000,
+  );
+  kubectl(api, [
+    'patch',
+    'node',
+    NODE_NAME,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { podCIDR: POD_CIDR, podCIDRs: [POD_CIDR] } }),
+  ]);
 }
 
 export function kubeletConfig(dir: string, sock: string, cgroup = CGROUP): string {

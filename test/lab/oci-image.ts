@@ -27,21 +27,45 @@ export function buildImage(work: string, spec: ImageSpec): string {
   execFileSync('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', spec.rootfs, '-cf', layerTar, '.']);
   const layerBytes = readFileSync(layerTar);
   const layer = blob(dir, layerBytes);
-  const config = blob(dir, Buffer.from(JSON.stringify({
-    architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux',
-    config: { Entrypoint: spec.entrypoint, WorkingDir: '/' },
-    rootfs: { type: 'layers', diff_ids: [layer.digest] },
-  })));
-  const manifest = blob(dir, Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
-  })));
+  const config = blob(
+    dir,
+    Buffer.from(
+      JSON.stringify({
+        architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
+        os: 'linux',
+        config: { Entrypoint: spec.entrypoint, WorkingDir: '/' },
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+      }),
+    ),
+  );
+  const manifest = blob(
+    dir,
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+      }),
+    ),
+  );
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'io.containerd.image.name': spec.name, 'org.opencontainers.image.ref.name': spec.name.split(':').pop() } }],
-  }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          annotations: {
+            'io.containerd.image.name': spec.name,
+            'org.opencontainers.image.ref.name': spec.name.split(':').pop(),
+          },
+        },
+      ],
+    }),
+  );
   const archive = `${dir}.tar`;
   execFileSync('tar', ['-C', dir, '-cf', archive, '.']);
   return archive;

@@ -37,7 +37,20 @@ export function startOutside(spec: OutsideSpec, undo: Step[]): void {
 /** serve-echo at ip:port in the outside namespace; resolves with its URL once it listens. */
 export async function startEcho(dir: string, netns: string, ip: string, undo: Step[], port = 8080): Promise<string> {
   const log = join(dir, `serve-echo-${ip}-${port}.log`);
-  const echo = startProcess('ip', ['netns', 'exec', netns, process.execPath, join(REPO, 'dist', 'kubectl-egress.mjs'), 'serve-echo', '--listen', `${ip}:${port}`], log);
+  const echo = startProcess(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netns,
+      process.execPath,
+      join(REPO, 'dist', 'kubectl-egress.mjs'),
+      'serve-echo',
+      '--listen',
+      `${ip}:${port}`,
+    ],
+    log,
+  );
   undo.push(() => terminate(echo));
   await waitUntil('serve-echo', () => readFileSync(log, 'utf8').includes('serving'), log, 20_000);
   return `http://${ip}:${port}/`;

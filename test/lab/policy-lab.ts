@@ -24,8 +24,13 @@ export const SECOND_ECHO_IP = '198.51.100.67';
 export const ECHO_RANGE = '198.51.100.64/26';
 const ECHO_NS = 'kubectl-egress-policy-echo';
 export const POLICY_NODE: NodeSpec = {
-  name: 'egress-policy-node', netns: 'kubectl-egress-policy-node', ip: '198.51.100.65', podCIDR: '10.244.91.0/24',
-  apiLink: { host: 'egpol-api', hostIP: '192.168.254.17', nodeIP: '192.168.254.18' }, bridgePort: 'node1', cgroup: 'kubectl-egress-policy-lab',
+  name: 'egress-policy-node',
+  netns: 'kubectl-egress-policy-node',
+  ip: '198.51.100.65',
+  podCIDR: '10.244.91.0/24',
+  apiLink: { host: 'egpol-api', hostIP: '192.168.254.17', nodeIP: '192.168.254.18' },
+  bridgePort: 'node1',
+  cgroup: 'kubectl-egress-policy-lab',
 };
 
 export interface PolicyLab extends LabInfo {
@@ -43,28 +48,71 @@ export interface PolicyLab extends LabInfo {
 /** Why this machine cannot run the policy lab, or undefined when it can. */
 export function policyLabUnsupported(): string | undefined {
   if (process.getuid?.() !== 0) return 'the policy lab needs root (network namespaces, iptables, ipset, cgroups)';
-  const missing = ['containerd', 'runc', 'ctr', 'iptables', 'iptables-save', 'iptables-restore', 'ipset', 'ip', 'nsenter', 'go'].filter((c) => !onPath(c));
-  missing.push(...['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback', '/bin/busybox'].filter((f) => !existsSync(f)));
-  return missing.length > 0 ? `the policy lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)` : undefined;
+  const missing = [
+    'containerd',
+    'runc',
+    'ctr',
+    'iptables',
+    'iptables-save',
+    'iptables-restore',
+    'ipset',
+    'ip',
+    'nsenter',
+    'go',
+  ].filter((c) => !onPath(c));
+  missing.push(
+    ...['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback', '/bin/busybox'].filter(
+      (f) => !existsSync(f),
+    ),
+  );
+  return missing.length > 0
+    ? `the policy lab needs ${missing.join(', ')} (scripts/install-test-deps.sh installs them)`
+    : undefined;
 }
 
 export function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<PolicyLab> {
   return buildNetnsLab(binDir, '/tmp/kubectl-egress-policy-lab-', async ({ api, dir, undo, stop }) => {
     // Pods keep their address: the echo's replies go back through the node.
-    startOutside({ netns: ECHO_NS, bridge: 'br0', addresses: [`${ECHO_IP}/26`, `${SECOND_ECHO_IP}/26`], routes: [[POLICY_NODE.podCIDR, POLICY_NODE.ip]] }, undo);
+    startOutside(
+      {
+        netns: ECHO_NS,
+        bridge: 'br0',
+        addresses: [`${ECHO_IP}/26`, `${SECOND_ECHO_IP}/26`],
+        routes: [[POLICY_NODE.podCIDR, POLICY_NODE.ip]],
+      },
+      undo,
+    );
     const echoURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo);
     const otherPortURL = await startEcho(dir, ECHO_NS, ECHO_IP, undo, OTHER_PORT);
     const secondEchoURL = await startEcho(dir, ECHO_NS, SECOND_ECHO_IP, undo);
-    const context = { dir: join(dir, POLICY_NODE.name), api, outsideNetns: ECHO_NS, bridge: 'br0', router: ECHO_IP, undo };
+    const context = {
+      dir: join(dir, POLICY_NODE.name),
+      api,
+      outsideNetns: ECHO_NS,
+      bridge: 'br0',
+      router: ECHO_IP,
+      undo,
+    };
     const router = await startPolicyNode(POLICY_NODE, context, kubeRouterDir);
     kubectl(api, ['apply', '-f', '-'], JSON.stringify(kubeRouterDaemonSet()));
     const { stop: _stop, ...info } = api;
-    return { ...info, echoURL, otherPortURL, secondEchoURL, router, kubeconfig: writeKubeconfig(api, 'admin'),
+    return {
+      ...info,
+      echoURL,
+      otherPortURL,
+      secondEchoURL,
+      router,
+      kubeconfig: writeKubeconfig(api, 'admin'),
       applyPolicy: async (policy) => {
-        kubectl(api, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...policy }));
+        kubectl(
+          api,
+          ['apply', '-f', '-'],
+          JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...policy }),
+        );
         await router.synced(policy.metadata.name);
       },
-      stop };
+      stop,
+    };
   });
 }
 
@@ -76,11 +124,24 @@ export function startPolicyLab(binDir: string, kubeRouterDir: string): Promise<P
 function kubeRouterDaemonSet(): object {
   const labels = { 'k8s-app': 'kube-router' };
   return {
-    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-router', namespace: 'kube-system', labels },
-    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
-      hostNetwork: true,
-      containers: [{ name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.1.0',
-        args: ['--run-router=false', '--run-firewall=true', '--run-service-proxy=false', '--enable-cni=false'] }],
-    } } },
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'kube-router', namespace: 'kube-system', labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          hostNetwork: true,
+          containers: [
+            {
+              name: 'kube-router',
+              image: 'docker.io/cloudnativelabs/kube-router:v2.1.0',
+              args: ['--run-router=false', '--run-firewall=true', '--run-service-proxy=false', '--enable-cni=false'],
+            },
+          ],
+        },
+      },
+    },
   };
 }

@@ -7,7 +7,16 @@
  * its index, and an unstamped krew build never checks GitHub for upgrades.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,9 +30,14 @@ import { NODE_VERSION } from '../../scripts/sea/node-binaries.mjs';
 
 const RELEASE = join(import.meta.dirname, '..', '..', 'dist', 'release');
 const MANIFEST = join(RELEASE, 'egress.yaml');
-if (!existsSync(MANIFEST)) throw new Error('dist/release/egress.yaml is missing: run `npm run package` first (npm test does)');
+if (!existsSync(MANIFEST))
+  throw new Error('dist/release/egress.yaml is missing: run `npm run package` first (npm test does)');
 const manifestText = readFileSync(MANIFEST, 'utf8');
-interface Platform { selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string }
+interface Platform {
+  selector: { matchLabels: { os: string; arch: string } };
+  uri: string;
+  sha256: string;
+}
 const platforms = (parse(manifestText) as { spec: { platforms: Platform[] } }).spec.platforms;
 const linux = platforms.find((p) => p.selector.matchLabels.os === 'linux' && p.selector.matchLabels.arch === 'amd64')!;
 const example = join(import.meta.dirname, '..', '..', 'examples', 'gke-cluster.yaml');
@@ -68,7 +82,10 @@ function localManifest(dir: string, edit: (m: string) => string = (m) => m): str
 async function validate(manifest: string, ...flags: string[]): Promise<{ code: number; output: string }> {
   const env = { PATH: [krewBin, dirname(kubectl!)].join(delimiter), TMPDIR: scratch };
   try {
-    const { stdout, stderr } = await run(join(krewBin!, 'validate-krew-manifest'), ['-manifest', manifest, ...flags], { env, maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(join(krewBin!, 'validate-krew-manifest'), ['-manifest', manifest, ...flags], {
+      env,
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -76,8 +93,8 @@ async function validate(manifest: string, ...flags: string[]): Promise<{ code: n
   }
 }
 
-describe('krew\'s validate-krew-manifest', () => {
-  it('accepts the manifest after installing every platform\'s archive from its URI', async () => {
+describe("krew's validate-krew-manifest", () => {
+  it("accepts the manifest after installing every platform's archive from its URI", async () => {
     const result = await validate(localManifest('valid'));
     expect(result.output).toContain(`all ${platforms.length} spec.platforms installed fine`);
     expect(result.code).toBe(0);
@@ -92,7 +109,11 @@ describe('krew\'s validate-krew-manifest', () => {
   }, 300_000);
 
   it.each([
-    ['two platforms selecting linux/amd64', (m: string) => m.replace('arch: arm64', 'arch: amd64'), /overlapping selectors/],
+    [
+      'two platforms selecting linux/amd64',
+      (m: string) => m.replace('arch: arm64', 'arch: amd64'),
+      /overlapping selectors/,
+    ],
     ['a version without its v', (m: string) => m.replace('version: v', 'version: '), /not starting with 'v'/],
   ])('refuses %s', async (name, edit, message) => {
     const result = await validate(localManifest(name.replace(/\W+/g, '-'), edit), '-skip-install');
@@ -107,11 +128,12 @@ describe('the linux/amd64 archive installed with krew', () => {
   const env = () => ({ HOME: scratch, PATH: path(), KREW_ROOT: root, KREW_NO_UPGRADE_CHECK: '1', KUBECONFIG: '' });
   const viaKubectl = (args: string[]) => runPlugin(args, { command: kubectl!, env: env() });
   /** Every file and link under the KREW_ROOT, outside its index. */
-  const leftovers = (dir = root): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = join(dir, e.name);
-    if (full === join(root, 'index')) return [];
-    return e.isDirectory() ? leftovers(full) : [relative(root, full)];
-  });
+  const leftovers = (dir = root): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = join(dir, e.name);
+      if (full === join(root, 'index')) return [];
+      return e.isDirectory() ? leftovers(full) : [relative(root, full)];
+    });
 
   beforeAll(() => {
     // An offline index: krew only needs index/default to be a git repository to list and uninstall.
@@ -119,29 +141,64 @@ describe('the linux/amd64 archive installed with krew', () => {
     mkdirSync(index, { recursive: true });
     const git = { ...process.env, HOME: scratch, GIT_CONFIG_NOSYSTEM: '1' };
     execFileSync('git', ['init', '-q', index], { env: git });
-    execFileSync('git', ['-C', index, '-c', 'user.name=test', '-c', 'user.email=test@invalid', 'commit', '-q', '--allow-empty', '-m', 'empty index'], { env: git });
+    execFileSync(
+      'git',
+      [
+        '-C',
+        index,
+        '-c',
+        'user.name=test',
+        '-c',
+        'user.email=test@invalid',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        'empty index',
+      ],
+      { env: git },
+    );
   });
 
   it('installs from the manifest and the archive, linking only kubectl-egress', async () => {
-    const result = await viaKubectl(['krew', 'install', `--manifest=${MANIFEST}`, `--archive=${join(RELEASE, basename(linux.uri))}`]);
+    const result = await viaKubectl([
+      'krew',
+      'install',
+      `--manifest=${MANIFEST}`,
+      `--archive=${join(RELEASE, basename(linux.uri))}`,
+    ]);
     expect(result.stderr).toContain('Installed plugin: egress');
     expect(result.code).toBe(0);
     expect(readdirSync(join(root, 'bin'))).toEqual(['kubectl-egress']);
   });
 
   it('runs with no Node.js on PATH', () => {
-    expect(path().split(delimiter).filter((d) => existsSync(join(d, 'node')))).toEqual([]);
+    expect(
+      path()
+        .split(delimiter)
+        .filter((d) => existsSync(join(d, 'node'))),
+    ).toEqual([]);
   });
 
   it('reports the version of package.json and the pinned Node.js it carries', async () => {
     const result = await viaKubectl(['egress', 'version', '-o', 'json']);
-    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-    expect(JSON.parse(result.stdout)).toMatchObject({ version, node: `v${NODE_VERSION}`, platform: 'linux', arch: 'amd64' });
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      version,
+      node: `v${NODE_VERSION}`,
+      platform: 'linux',
+      arch: 'amd64',
+    });
   });
 
   it('answers `kubectl egress who -f` exactly as the plugin run from source does', async () => {
     const args = ['who', '-A', '-f', example, '--to', '8.8.8.8', '-o', 'json'];
-    const [packaged, source] = await Promise.all([viaKubectl(['egress', ...args]), runPlugin(args, { command: PLUGIN })]);
+    const [packaged, source] = await Promise.all([
+      viaKubectl(['egress', ...args]),
+      runPlugin(args, { command: PLUGIN }),
+    ]);
     expect(packaged.code).toBe(0);
     expect(JSON.parse(packaged.stdout)).toEqual(JSON.parse(source.stdout));
   });
@@ -150,7 +207,10 @@ describe('the linux/amd64 archive installed with krew', () => {
     const { spec } = parse(manifestText) as { spec: { version: string } };
     // The caveats' way: the plugin's store directory on PATH; no /bin, so no dirname or readlink.
     const store = join(root, 'store', 'egress', spec.version);
-    const result = await runPlugin(['__complete', 'egress', 'who', '-o', 'y'], { command: kubectl!, env: { ...env(), PATH: [path(), store].join(delimiter) } });
+    const result = await runPlugin(['__complete', 'egress', 'who', '-o', 'y'], {
+      command: kubectl!,
+      env: { ...env(), PATH: [path(), store].join(delimiter) },
+    });
     expect(result.stdout.split('\n').filter(Boolean)).toEqual(['yaml', ':4']);
   });
 

@@ -12,23 +12,41 @@ import { parse } from 'yaml';
 
 const RELEASE = join(import.meta.dirname, '..', '..', 'dist', 'release');
 const MANIFEST = join(RELEASE, 'egress.yaml');
-if (!existsSync(MANIFEST)) throw new Error('dist/release/egress.yaml is missing: run `npm run package` first (npm test does)');
+if (!existsSync(MANIFEST))
+  throw new Error('dist/release/egress.yaml is missing: run `npm run package` first (npm test does)');
 const manifestText = readFileSync(MANIFEST, 'utf8');
-interface Platform { selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string; files: { from: string; to: string }[]; bin: string }
-const manifest = parse(manifestText) as { spec: { version: string; shortDescription: string; description: string; caveats: string; platforms: Platform[] } };
+interface Platform {
+  selector: { matchLabels: { os: string; arch: string } };
+  uri: string;
+  sha256: string;
+  files: { from: string; to: string }[];
+  bin: string;
+}
+const manifest = parse(manifestText) as {
+  spec: { version: string; shortDescription: string; description: string; caveats: string; platforms: Platform[] };
+};
 const archiveOf = (p: Platform) => join(RELEASE, p.uri.split('/').pop()!);
 const platformKey = (p: Platform) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`;
 
 /** Each entry: mode string, name; for tar.gz (tar -tv) and zip (zipinfo). */
 function entries(archive: string): { mode: string; name: string }[] {
-  const listing = archive.endsWith('.zip') ? execFileSync('zipinfo', [archive], { encoding: 'utf8' }).split('\n').filter((l) => /^[-dl]/.test(l))
+  const listing = archive.endsWith('.zip')
+    ? execFileSync('zipinfo', [archive], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /^[-dl]/.test(l))
     : execFileSync('tar', ['-tvzf', archive], { encoding: 'utf8' }).trim().split('\n');
   return listing.map((line) => ({ mode: line.split(/\s+/)[0]!, name: line.split(/\s+/).pop()! }));
 }
 
 describe('the Krew manifest', () => {
   it('has one platform per release target', () => {
-    expect(manifest.spec.platforms.map(platformKey)).toEqual(['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
+    expect(manifest.spec.platforms.map(platformKey)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'darwin/amd64',
+      'darwin/arm64',
+      'windows/amd64',
+    ]);
   });
 
   it('keeps the short description within 50 characters and the description within 80 columns', () => {
@@ -37,11 +55,14 @@ describe('the Krew manifest', () => {
   });
 
   it('tells in its caveats what permissions and echo endpoint are needed, and how to get completion', () => {
-    for (const needed of ['rbac/who.yaml', 'rbac/verify.yaml', 'serve-echo', '--echo', 'kubectl_complete-egress']) expect(manifest.spec.caveats).toContain(needed);
+    for (const needed of ['rbac/who.yaml', 'rbac/verify.yaml', 'serve-echo', '--echo', 'kubectl_complete-egress'])
+      expect(manifest.spec.caveats).toContain(needed);
   });
 
-  it('is the release of the tag v<package.json version>: its version, and every uri on that tag\'s GitHub release', () => {
-    const { version } = JSON.parse(readFileSync(join(RELEASE, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  it("is the release of the tag v<package.json version>: its version, and every uri on that tag's GitHub release", () => {
+    const { version } = JSON.parse(readFileSync(join(RELEASE, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(manifest.spec.version).toBe(`v${version}`);
     const base = `https://github.com/kubectl-egress/kubectl-egress/releases/download/v${version}/`;
     expect(manifest.spec.platforms.filter((p) => !p.uri.startsWith(base))).toEqual([]);
@@ -51,16 +72,24 @@ describe('the Krew manifest', () => {
     expect(manifestText).not.toMatch(/\{\{|\}\}/);
   });
 
-  it.each(manifest.spec.platforms.map((p) => [platformKey(p), p] as const))('gives %s the sha256 of its archive, as SHA256SUMS does', (_key, p) => {
-    const sha = createHash('sha256').update(readFileSync(archiveOf(p))).digest('hex');
-    expect(p.sha256).toBe(sha);
-    expect(readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8')).toContain(`${sha}  ${p.uri.split('/').pop()}`);
-  });
+  it.each(manifest.spec.platforms.map((p) => [platformKey(p), p] as const))(
+    'gives %s the sha256 of its archive, as SHA256SUMS does',
+    (_key, p) => {
+      const sha = createHash('sha256')
+        .update(readFileSync(archiveOf(p)))
+        .digest('hex');
+      expect(p.sha256).toBe(sha);
+      expect(readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8')).toContain(`${sha}  ${p.uri.split('/').pop()}`);
+    },
+  );
 });
 
 describe('SHA256SUMS', () => {
   it('lists every archive of the manifest and nothing else', () => {
-    const names = readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
+    const names = readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('  ')[1]);
     expect(names).toEqual(manifest.spec.platforms.map((p) => p.uri.split('/').pop()));
   });
 

@@ -35,14 +35,23 @@ export class AdminPolicyBuilder extends SpecBuilder<AdminPolicyInfo> {
 
 export const anp = (name: string, priority: number) => new AdminPolicyBuilder('AdminNetworkPolicy', name, { priority });
 export const banp = (name = 'default') => new AdminPolicyBuilder('BaselineAdminNetworkPolicy', name, {});
-export const cnp = (name: string, tier: 'Admin' | 'Baseline', priority: number) => new AdminPolicyBuilder('ClusterNetworkPolicy', name, { tier, priority });
+export const cnp = (name: string, tier: 'Admin' | 'Baseline', priority: number) =>
+  new AdminPolicyBuilder('ClusterNetworkPolicy', name, { tier, priority });
 
 /** The houses of network-policy-api's conformance suite (conformance/base/manifests.yaml): two pods each, labelled with their house. */
-export const HOUSES = { gryffindor: 'harry-potter', ravenclaw: 'luna-lovegood', hufflepuff: 'cedric-diggory', slytherin: 'draco-malfoy' } as const;
+export const HOUSES = {
+  gryffindor: 'harry-potter',
+  ravenclaw: 'luna-lovegood',
+  hufflepuff: 'cedric-diggory',
+  slytherin: 'draco-malfoy',
+} as const;
 export type House = keyof typeof HOUSES;
 
 export const HOUSE_PODS: PodInfo[] = Object.entries(HOUSES).flatMap(([house, name], h) =>
-  [0, 1].map((i) => testPod(`${house}/${name}-${i}`, `10.0.${h + 1}.${i + 1}`, { labels: { 'conformance-house': house } })));
+  [0, 1].map((i) =>
+    testPod(`${house}/${name}-${i}`, `10.0.${h + 1}.${i + 1}`, { labels: { 'conformance-house': house } }),
+  ),
+);
 
 /** A house's namespace or pods, as a selector. */
 export const house = (name: House) => ({ matchLabels: { 'conformance-house': name } });
@@ -53,12 +62,21 @@ export function testNode(name: string, ip: string, labels: Record<string, string
 }
 
 /** The conformance houses (namespaces labelled with their house), plus `nodes`; `complete`: every pod and node was read. */
-export function adminView(nodes: readonly NodeInfo[] = [], complete = true, pods: readonly PodInfo[] = HOUSE_PODS): AdminView {
+export function adminView(
+  nodes: readonly NodeInfo[] = [],
+  complete = true,
+  pods: readonly PodInfo[] = HOUSE_PODS,
+): AdminView {
   const namespaces = Object.fromEntries(Object.keys(HOUSES).map((h) => [h, { 'conformance-house': h }]));
   return {
     ...clusterView(pods, namespaces, complete),
     nodesIn: (range) => ({
-      nodes: nodes.filter((n) => n.internalIPs.some((ip) => { const a = singleAddress(ip)!; return a.family === range.family && a.first >= range.first && a.first <= range.last; })),
+      nodes: nodes.filter((n) =>
+        n.internalIPs.some((ip) => {
+          const a = singleAddress(ip)!;
+          return a.family === range.family && a.first >= range.first && a.first <= range.last;
+        }),
+      ),
       complete,
     }),
   };

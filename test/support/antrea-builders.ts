@@ -7,9 +7,16 @@ import type { KubeObject } from '../../src/model/objects.ts';
 import { configMap, daemonSet, type ConfigMapBuilder, type DaemonSetBuilder } from './builders.ts';
 
 /** The Linux agent DaemonSet, with antrea-agent.conf mounted from antrea-config as the manifest does. */
-export const antreaAgent = (): DaemonSetBuilder => daemonSet('antrea-agent').image('antrea/antrea-agent-ubuntu:v2.5.0')
-  .args('--config=/etc/antrea/antrea-agent.conf', '--logtostderr=false')
-  .mount('antrea-config', { configMap: { name: 'antrea-config' } }, '/etc/antrea/antrea-agent.conf', 'antrea-agent.conf');
+export const antreaAgent = (): DaemonSetBuilder =>
+  daemonSet('antrea-agent')
+    .image('antrea/antrea-agent-ubuntu:v2.5.0')
+    .args('--config=/etc/antrea/antrea-agent.conf', '--logtostderr=false')
+    .mount(
+      'antrea-config',
+      { configMap: { name: 'antrea-config' } },
+      '/etc/antrea/antrea-agent.conf',
+      'antrea-agent.conf',
+    );
 
 /** antrea-config with antrea-agent.conf holding these settings (YAML, as the chart writes it). */
 export function antreaConfig(settings: Record<string, unknown> = {}): ConfigMapBuilder {
@@ -78,10 +85,23 @@ export class EgressBuilder {
 
 export const egress = (name: string, apiVersion?: string) => new EgressBuilder(name, apiVersion);
 
-export function externalIPPool(name: string, ipRanges: Record<string, string>[], nodeSelector: Selector = {}): KubeObject {
-  return { apiVersion: 'crd.antrea.io/v1beta1', kind: 'ExternalIPPool', metadata: { name }, spec: { ipRanges, nodeSelector } };
+export function externalIPPool(
+  name: string,
+  ipRanges: Record<string, string>[],
+  nodeSelector: Selector = {},
+): KubeObject {
+  return {
+    apiVersion: 'crd.antrea.io/v1beta1',
+    kind: 'ExternalIPPool',
+    metadata: { name },
+    spec: { ipRanges, nodeSelector },
+  };
 }
 
 export function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+  };
 }

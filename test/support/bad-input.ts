@@ -26,28 +26,54 @@ export interface Base {
 }
 
 export function documents(text: string): JsonObject[] {
-  return parseAllDocuments(text).map((d) => d.toJS() as JsonObject | null).filter((o): o is JsonObject => o !== null)
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as JsonObject | null)
+    .filter((o): o is JsonObject => o !== null)
     .flatMap((o) => (Array.isArray(o['items']) ? (o['items'] as JsonObject[]) : [o]));
 }
 
-const scenario = (name: string) => documents(readFileSync(join(ROOT, 'test', 'scenarios', name, 'objects.yaml'), 'utf8'));
+const scenario = (name: string) =>
+  documents(readFileSync(join(ROOT, 'test', 'scenarios', name, 'objects.yaml'), 'utf8'));
 
 /** The GKE example, with the Deployment's ReplicaSet and a CronJob's Job and pod, so owners are read too. */
 function withOwners(): JsonObject[] {
   const objects = documents(readFileSync(join(ROOT, 'examples', 'gke-cluster.yaml'), 'utf8'));
-  const owner = (kind: string, name: string) => [{ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'batch/v1', kind, name, controller: true }];
+  const owner = (kind: string, name: string) => [
+    { apiVersion: kind === 'Deployment' ? 'apps/v1' : 'batch/v1', kind, name, controller: true },
+  ];
   return [
     ...objects,
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-7d4b9c5f6', namespace: 'shop', ownerReferences: owner('Deployment', 'web') }, spec: { replicas: 2 } },
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'report-28000000', namespace: 'shop', ownerReferences: owner('CronJob', 'report') }, spec: {} },
-    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'report-28000000-abcde', namespace: 'shop', ownerReferences: owner('Job', 'report-28000000') }, spec: { nodeName: 'gke-prod-pool-1-a1b2' }, status: { phase: 'Running', podIP: '10.4.1.9', podIPs: [{ ip: '10.4.1.9' }] } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-7d4b9c5f6', namespace: 'shop', ownerReferences: owner('Deployment', 'web') },
+      spec: { replicas: 2 },
+    },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'report-28000000', namespace: 'shop', ownerReferences: owner('CronJob', 'report') },
+      spec: {},
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'report-28000000-abcde', namespace: 'shop', ownerReferences: owner('Job', 'report-28000000') },
+      spec: { nodeName: 'gke-prod-pool-1-a1b2' },
+      status: { phase: 'Running', podIP: '10.4.1.9', podIPs: [{ ip: '10.4.1.9' }] },
+    },
   ];
 }
 
 /** For each kind, the scenario folder whose first object of that kind is broken. */
 const SOURCES: [kind: string, objects: () => JsonObject[]][] = [
-  ['v1 Node', withOwners], ['v1 Pod', withOwners], ['v1 Namespace', () => scenario('allowlist-scheduling')],
-  ['v1 ConfigMap', withOwners], ['apps/v1 DaemonSet', withOwners], ['apps/v1 ReplicaSet', withOwners], ['batch/v1 Job', withOwners],
+  ['v1 Node', withOwners],
+  ['v1 Pod', withOwners],
+  ['v1 Namespace', () => scenario('allowlist-scheduling')],
+  ['v1 ConfigMap', withOwners],
+  ['apps/v1 DaemonSet', withOwners],
+  ['apps/v1 ReplicaSet', withOwners],
+  ['batch/v1 Job', withOwners],
   ['v1 ConfigMap', () => scenario('cilium-e01-interface-policy')],
   ['cilium.io/v2 CiliumNode', () => scenario('cilium-e01-interface-policy')],
   ['cilium.io/v2 CiliumEgressGatewayPolicy', () => scenario('cilium-e01-interface-policy')],
@@ -86,10 +112,28 @@ const BREAKAGES: Breakage[] = [
   { name: 'a number', applies: (v) => typeof v !== 'number', apply: () => 42 },
   { name: 'a string', applies: (v) => !isString(v), apply: () => 'corpus' },
   { name: 'a list', applies: (v) => !Array.isArray(v), apply: (v) => [v] },
-  { name: 'a map', applies: (v) => typeof v !== 'object' || v === null || Array.isArray(v), apply: (v) => ({ value: v }) },
+  {
+    name: 'a map',
+    applies: (v) => typeof v !== 'object' || v === null || Array.isArray(v),
+    apply: (v) => ({ value: v }),
+  },
   { name: 'a boolean', applies: (v) => typeof v !== 'boolean', apply: () => true },
-  { name: 'empty', applies: (v) => (isString(v) && v !== '') || (Array.isArray(v) && v.length > 0) || (typeof v === 'object' && v !== null && Object.keys(v).length > 0), apply: (v) => (isString(v) ? '' : Array.isArray(v) ? [] : {}) },
-  { name: 'huge', applies: (v) => isString(v) || Array.isArray(v), apply: (v) => (isString(v) ? v.repeat(Math.ceil(20_000 / Math.max(1, v.length))) : Array.from({ length: 2000 }, () => (v as Json[])[0] ?? null)) },
+  {
+    name: 'empty',
+    applies: (v) =>
+      (isString(v) && v !== '') ||
+      (Array.isArray(v) && v.length > 0) ||
+      (typeof v === 'object' && v !== null && Object.keys(v).length > 0),
+    apply: (v) => (isString(v) ? '' : Array.isArray(v) ? [] : {}),
+  },
+  {
+    name: 'huge',
+    applies: (v) => isString(v) || Array.isArray(v),
+    apply: (v) =>
+      isString(v)
+        ? v.repeat(Math.ceil(20_000 / Math.max(1, v.length)))
+        : Array.from({ length: 2000 }, () => (v as Json[])[0] ?? null),
+  },
   { name: 'invalid address text', applies: isString, apply: () => 'banana' },
   { name: 'an out-of-range CIDR', applies: isString, apply: () => '999.10.0.0/33' },
   { name: 'odd unicode', applies: isString, apply: (v) => `${String(v)}\u202e\u0000ü😀\ud800` },
@@ -100,7 +144,11 @@ type Path = (string | number)[];
 /** Every field and list element under the object, to `depth` levels (the first element of lists). */
 function paths(value: Json, depth: number, prefix: Path = []): Path[] {
   if (depth === 0 || value === null || typeof value !== 'object') return [];
-  const entries: [string | number, Json][] = Array.isArray(value) ? (value.length > 0 ? [[0, value[0]!]] : []) : Object.entries(value);
+  const entries: [string | number, Json][] = Array.isArray(value)
+    ? value.length > 0
+      ? [[0, value[0]!]]
+      : []
+    : Object.entries(value);
   return entries.flatMap(([key, child]) => [[...prefix, key], ...paths(child, depth - 1, [...prefix, key])]);
 }
 
@@ -122,7 +170,10 @@ function replaced(value: Json, path: Path, next: Json | undefined): Json {
 export function brokenCopies(value: JsonObject, depth: number): { name: string; value: JsonObject }[] {
   return paths(value, depth).flatMap((path) => {
     const original = at(value, path);
-    return BREAKAGES.filter((b) => b.applies(original)).map((b) => ({ name: `${path.join('.')} ${b.name}`, value: replaced(value, path, b.apply(original)) as JsonObject }));
+    return BREAKAGES.filter((b) => b.applies(original)).map((b) => ({
+      name: `${path.join('.')} ${b.name}`,
+      value: replaced(value, path, b.apply(original)) as JsonObject,
+    }));
   });
 }
 
@@ -142,11 +193,20 @@ export function variants(base: Base, options: { full: boolean; perField: number 
   paths(object, 6).forEach((path, i) => {
     const original = at(object, path);
     const fitting = BREAKAGES.filter((b) => b.applies(original));
-    const chosen = options.full ? fitting : Array.from({ length: Math.min(options.perField, fitting.length) }, (_, k) => fitting[(i + k) % fitting.length]!);
+    const chosen = options.full
+      ? fitting
+      : Array.from(
+          { length: Math.min(options.perField, fitting.length) },
+          (_, k) => fitting[(i + k) % fitting.length]!,
+        );
     for (const breakage of chosen) {
       const broken = replaced(object, path, breakage.apply(original)) as JsonObject;
       const objects = base.objects.map((o, j) => (j === base.index ? broken : o));
-      out.push({ name: `${base.kind} ${path.join('.')} ${breakage.name}`, base, text: objects.map((o) => JSON.stringify(o)).join('\n---\n') });
+      out.push({
+        name: `${base.kind} ${path.join('.')} ${breakage.name}`,
+        base,
+        text: objects.map((o) => JSON.stringify(o)).join('\n---\n'),
+      });
     }
   });
   return out;
@@ -165,7 +225,11 @@ const hostsOnly = async (hostname: string): Promise<string[]> => {
 };
 
 /** main() with its streams captured and an injected resolver. */
-export async function runInProcess(args: string[], stdin: string, lookup: Io['lookup'] = hostsOnly): Promise<InProcessResult> {
+export async function runInProcess(
+  args: string[],
+  stdin: string,
+  lookup: Io['lookup'] = hostsOnly,
+): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {

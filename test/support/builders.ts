@@ -122,8 +122,18 @@ export class DaemonSetBuilder extends Builder {
   constructor(name: string, namespace = 'kube-system') {
     super();
     this.obj = {
-      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace },
-      spec: { template: { spec: { hostNetwork: true, containers: [{ name, image: `registry.k8s.io/networking/${name}:v2.12.6` }], volumes: [] } } },
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name, namespace },
+      spec: {
+        template: {
+          spec: {
+            hostNetwork: true,
+            containers: [{ name, image: `registry.k8s.io/networking/${name}:v2.12.6` }],
+            volumes: [],
+          },
+        },
+      },
     };
   }
 
@@ -163,7 +173,11 @@ export class DaemonSetBuilder extends Builder {
   }
 
   /** Mounts `configMap` at `mountPath`, as the reference manifest does (items key → path). */
-  configMapVolume(configMap: string, mountPath: string, options: { items?: { key: string; path: string }[]; optional?: boolean } = {}): this {
+  configMapVolume(
+    configMap: string,
+    mountPath: string,
+    options: { items?: { key: string; path: string }[]; optional?: boolean } = {},
+  ): this {
     const volume: Json = { name: 'config', configMap: { name: configMap, ...options } };
     (this.podSpec()['volumes'] as Json[]).push(volume);
     this.container()['volumeMounts'] = [{ name: 'config', mountPath }];
@@ -213,7 +227,10 @@ export const configMap = (name: string, namespace?: string) => new ConfigMapBuil
 export function ipMasqAgent(...args: string[]): DaemonSetBuilder {
   return daemonSet('ip-masq-agent')
     .args(...args)
-    .configMapVolume('ip-masq-agent', '/etc/config', { items: [{ key: 'config', path: 'ip-masq-agent' }], optional: true });
+    .configMapVolume('ip-masq-agent', '/etc/config', {
+      items: [{ key: 'config', path: 'ip-masq-agent' }],
+      optional: true,
+    });
 }
 
 /** The ConfigMap the reference DaemonSet reads, with `config` as given. */

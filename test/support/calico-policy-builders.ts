@@ -13,7 +13,12 @@ type Json = Record<string, unknown>;
 export class CalicoPolicyBuilder {
   private readonly obj: KubeObject;
   constructor(kind: 'NetworkPolicy' | 'GlobalNetworkPolicy', name: string, ns?: string) {
-    this.obj = { apiVersion: 'crd.projectcalico.org/v1', kind, metadata: { name, ...(ns && { namespace: ns }) }, spec: { types: ['Egress'] } };
+    this.obj = {
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind,
+      metadata: { name, ...(ns && { namespace: ns }) },
+      spec: { types: ['Egress'] },
+    };
   }
 
   private get spec(): Json {
@@ -54,18 +59,33 @@ export const calicoNp = (name: string, ns = 'shop') => new CalicoPolicyBuilder('
 export const gnp = (name: string) => new CalicoPolicyBuilder('GlobalNetworkPolicy', name);
 
 export function tier(name: string, order?: number, defaultAction?: 'Deny' | 'Pass'): KubeObject {
-  return { apiVersion: 'crd.projectcalico.org/v1', kind: 'Tier', metadata: { name }, spec: { ...(order !== undefined && { order }), ...(defaultAction && { defaultAction }) } };
+  return {
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'Tier',
+    metadata: { name },
+    spec: { ...(order !== undefined && { order }), ...(defaultAction && { defaultAction }) },
+  };
 }
 
-export const CALICO_IPS = { web: '192.168.1.10', api: '192.168.1.11', pg: '192.168.2.20', n1: '10.128.0.5', n2: '10.128.0.6' } as const;
+export const CALICO_IPS = {
+  web: '192.168.1.10',
+  api: '192.168.1.11',
+  pg: '192.168.2.20',
+  n1: '10.128.0.5',
+  n2: '10.128.0.6',
+} as const;
 
 /** calico-node on n1 and n2; shop/web (app=web) and shop/api (app=api) on n1, db/pg (app=pg) on n2; namespaces labelled team. */
 export function calicoCluster(): KubeObject[] {
   return [
-    ...build(calicoNode(), node('n1').internalIP(CALICO_IPS.n1), node('n2').internalIP(CALICO_IPS.n2),
+    ...build(
+      calicoNode(),
+      node('n1').internalIP(CALICO_IPS.n1),
+      node('n2').internalIP(CALICO_IPS.n2),
       pod('web', 'shop').on('n1').ip(CALICO_IPS.web).label('app', 'web'),
       pod('api', 'shop').on('n1').ip(CALICO_IPS.api).label('app', 'api'),
-      pod('pg', 'db').on('n2').ip(CALICO_IPS.pg).label('app', 'pg')),
+      pod('pg', 'db').on('n2').ip(CALICO_IPS.pg).label('app', 'pg'),
+    ),
     ipPool('default-ipv4-ippool', '192.168.0.0/16', { natOutgoing: true }),
     namespace('shop', { 'kubernetes.io/metadata.name': 'shop', team: 'shop' }),
     namespace('db', { 'kubernetes.io/metadata.name': 'db', team: 'data' }),

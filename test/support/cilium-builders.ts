@@ -3,12 +3,23 @@
  * CiliumEgressGatewayPolicies, reading like the YAML they stand for.
  */
 import type { KubeObject } from '../../src/model/objects.ts';
-import { configMap, daemonSet, node, type ConfigMapBuilder, type DaemonSetBuilder, type NodeBuilder } from './builders.ts';
+import {
+  configMap,
+  daemonSet,
+  node,
+  type ConfigMapBuilder,
+  type DaemonSetBuilder,
+  type NodeBuilder,
+} from './builders.ts';
 
 type Json = Record<string, unknown>;
-type Selector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+type Selector = {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+};
 
-export const ciliumAgent = (namespace = 'kube-system'): DaemonSetBuilder => daemonSet('cilium', namespace).image('quay.io/cilium/cilium:v1.18.2');
+export const ciliumAgent = (namespace = 'kube-system'): DaemonSetBuilder =>
+  daemonSet('cilium', namespace).image('quay.io/cilium/cilium:v1.18.2');
 
 export function ciliumConfig(data: Record<string, string>, namespace = 'kube-system'): ConfigMapBuilder {
   const cm = configMap('cilium-config', namespace);
@@ -17,11 +28,18 @@ export function ciliumConfig(data: Record<string, string>, namespace = 'kube-sys
 }
 
 /** A Node and its CiliumNode with the same name, labels, InternalIP and pod CIDR. */
-export function clusterNode(name: string, internalIP: string, podCIDR: string, labels: Record<string, string> = {}): { node: NodeBuilder; ciliumNode: KubeObject } {
+export function clusterNode(
+  name: string,
+  internalIP: string,
+  podCIDR: string,
+  labels: Record<string, string> = {},
+): { node: NodeBuilder; ciliumNode: KubeObject } {
   const n = node(name).internalIP(internalIP).podCIDR(podCIDR);
   for (const [k, v] of Object.entries(labels)) n.label(k, v);
   const ciliumNode: KubeObject = {
-    apiVersion: 'cilium.io/v2', kind: 'CiliumNode', metadata: { name, labels },
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNode',
+    metadata: { name, labels },
     spec: { addresses: [{ type: 'InternalIP', ip: internalIP }], ipam: { podCIDRs: [podCIDR] } },
   };
   return { node: n, ciliumNode };
@@ -67,7 +85,12 @@ export class EgressPolicyBuilder {
   }
 
   build(): KubeObject {
-    return { apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: this.name }, spec: structuredClone(this.spec) };
+    return {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumEgressGatewayPolicy',
+      metadata: { name: this.name },
+      spec: structuredClone(this.spec),
+    };
   }
 }
 
@@ -78,4 +101,8 @@ export function ciliumEndpoint(name: string, uid: string, namespace = 'default')
 }
 
 /** cilium-config for the egress gateway: BPF masquerade and kube-proxy replacement, as required. */
-export const EGRESS_GATEWAY_CONFIG = { 'enable-egress-gateway': 'true', 'enable-bpf-masquerade': 'true', 'kube-proxy-replacement': 'true' };
+export const EGRESS_GATEWAY_CONFIG = {
+  'enable-egress-gateway': 'true',
+  'enable-bpf-masquerade': 'true',
+  'kube-proxy-replacement': 'true',
+};

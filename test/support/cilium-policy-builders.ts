@@ -13,7 +13,12 @@ type Json = Record<string, unknown>;
 export class CiliumPolicyBuilder {
   private readonly obj: KubeObject;
   constructor(kind: 'CiliumNetworkPolicy' | 'CiliumClusterwideNetworkPolicy', name: string, namespace?: string) {
-    this.obj = { apiVersion: 'cilium.io/v2', kind, metadata: { name, ...(namespace && { namespace }) }, spec: { endpointSelector: {} } };
+    this.obj = {
+      apiVersion: 'cilium.io/v2',
+      kind,
+      metadata: { name, ...(namespace && { namespace }) },
+      spec: { endpointSelector: {} },
+    };
   }
 
   private get spec(): Json {
@@ -52,18 +57,35 @@ export const cnp = (name: string, ns = 'shop') => new CiliumPolicyBuilder('Ciliu
 export const ccnp = (name: string) => new CiliumPolicyBuilder('CiliumClusterwideNetworkPolicy', name);
 
 /** The pods' addresses, for --to. */
-export const IPS = { frontend: '10.0.1.10', backend: '10.0.2.20', dns: '10.0.2.53', n1: '192.168.1.1', n2: '192.168.1.2' } as const;
+export const IPS = {
+  frontend: '10.0.1.10',
+  backend: '10.0.2.20',
+  dns: '10.0.2.53',
+  n1: '192.168.1.1',
+  n2: '192.168.1.2',
+} as const;
 
 /** A Cilium cluster: nodes n1 (10.0.1.0/24) and n2 (10.0.2.0/24); shop/frontend on n1, shop/backend and kube-system/coredns on n2. */
 export function ciliumCluster(config: Record<string, string> = {}): KubeObject[] {
   const n1 = clusterNode('n1', IPS.n1, '10.0.1.0/24');
   const n2 = clusterNode('n2', IPS.n2, '10.0.2.0/24');
   return [
-    ...build(ciliumAgent(), ciliumConfig(config), n1.node, n2.node,
-      pod('frontend', 'shop').on('n1').ip(IPS.frontend).label('role', 'frontend').label('app', 'myService').label('env', 'dev'),
+    ...build(
+      ciliumAgent(),
+      ciliumConfig(config),
+      n1.node,
+      n2.node,
+      pod('frontend', 'shop')
+        .on('n1')
+        .ip(IPS.frontend)
+        .label('role', 'frontend')
+        .label('app', 'myService')
+        .label('env', 'dev'),
       pod('backend', 'shop').on('n2').ip(IPS.backend).label('role', 'backend'),
-      pod('coredns', 'kube-system').on('n2').ip(IPS.dns).label('k8s-app', 'kube-dns')),
-    n1.ciliumNode, n2.ciliumNode,
+      pod('coredns', 'kube-system').on('n2').ip(IPS.dns).label('k8s-app', 'kube-dns'),
+    ),
+    n1.ciliumNode,
+    n2.ciliumNode,
     namespace('shop', { 'kubernetes.io/metadata.name': 'shop', team: 'shop' }),
     namespace('kube-system', { 'kubernetes.io/metadata.name': 'kube-system' }),
   ];

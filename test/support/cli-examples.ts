@@ -8,12 +8,17 @@ import { findFlag, flagsOf, type FlagSpec } from '../../src/cli/completion/flags
 /** The `[command, description]` pairs a builder passes to yargs' `.example()`. */
 export function examplesOf(builder: (y: Argv) => unknown): [string, string][] {
   const examples: [string, string][] = [];
-  const recorder: object = new Proxy({}, {
-    get: (_target, method) => (...args: unknown[]) => {
-      if (method === 'example') examples.push(...(args[0] as [string, string][]));
-      return recorder;
+  const recorder: object = new Proxy(
+    {},
+    {
+      get:
+        (_target, method) =>
+        (...args: unknown[]) => {
+          if (method === 'example') examples.push(...(args[0] as [string, string][]));
+          return recorder;
+        },
     },
-  });
+  );
   builder(recorder as Argv);
   return examples;
 }
@@ -60,12 +65,20 @@ export function reorderings(units: readonly Unit[]): [string, string[]][] {
   const orders: [string, string[]][] = [
     ['flags first', [...flags.flatMap((u) => u.words), ...positionals]],
     ['positionals first', [...positionals, ...flags.flatMap((u) => u.words)]],
-    ['flags reversed around the positionals', [...reversed.slice(0, middle).flatMap((u) => u.words), ...positionals, ...reversed.slice(middle).flatMap((u) => u.words)]],
+    [
+      'flags reversed around the positionals',
+      [
+        ...reversed.slice(0, middle).flatMap((u) => u.words),
+        ...positionals,
+        ...reversed.slice(middle).flatMap((u) => u.words),
+      ],
+    ],
     ['values joined (-nshop, --to=x)', [...flags.flatMap(joined), ...positionals]],
     ['long names (--namespace shop, --all-namespaces)', [...positionals, ...flags.flatMap(longNamed)]],
     ['long names with = (--namespace=shop)', [...flags.flatMap((u) => withEquals(longNamed(u))), ...positionals]],
   ];
-  if (positionals.length > 0) orders.push(['positionals after --', [...flags.flatMap((u) => u.words), '--', ...positionals]]);
+  if (positionals.length > 0)
+    orders.push(['positionals after --', [...flags.flatMap((u) => u.words), '--', ...positionals]]);
   return orders;
 }
 

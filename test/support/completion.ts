@@ -9,7 +9,10 @@ export interface CompletionResult {
   code: number | null;
 }
 
-export async function completion(words: string[], options: { env?: NodeJS.ProcessEnv; command?: string; prefix?: string[] } = {}): Promise<CompletionResult> {
+export async function completion(
+  words: string[],
+  options: { env?: NodeJS.ProcessEnv; command?: string; prefix?: string[] } = {},
+): Promise<CompletionResult> {
   const { command, env, prefix = ['__complete'] } = options;
   const result = await runPlugin([...prefix, ...words], { ...(command ? { command } : {}), ...(env ? { env } : {}) });
   return { ...parseCompletion(result.stdout), stderr: result.stderr, code: result.code };

@@ -2,12 +2,31 @@
 import type { KubeObject } from '../../src/model/objects.ts';
 import { node, type NodeBuilder } from './builders.ts';
 
-export function nodeClass(name: string, spec: Record<string, unknown> = {}, apiVersion = 'eks.amazonaws.com/v1'): KubeObject {
-  return { apiVersion, kind: 'NodeClass', metadata: { name }, spec: { role: 'eks-auto-node', subnetSelectorTerms: [{ id: 'subnet-0aa' }], securityGroupSelectorTerms: [{ id: 'sg-0aa' }], ...spec } };
+export function nodeClass(
+  name: string,
+  spec: Record<string, unknown> = {},
+  apiVersion = 'eks.amazonaws.com/v1',
+): KubeObject {
+  return {
+    apiVersion,
+    kind: 'NodeClass',
+    metadata: { name },
+    spec: {
+      role: 'eks-auto-node',
+      subnetSelectorTerms: [{ id: 'subnet-0aa' }],
+      securityGroupSelectorTerms: [{ id: 'sg-0aa' }],
+      ...spec,
+    },
+  };
 }
 
 export function nodePool(name: string, nodeClassRef: Record<string, string>): KubeObject {
-  return { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name }, spec: { template: { spec: { nodeClassRef } } } };
+  return {
+    apiVersion: 'karpenter.sh/v1',
+    kind: 'NodePool',
+    metadata: { name },
+    spec: { template: { spec: { nodeClassRef } } },
+  };
 }
 
 /** An Auto Mode node with its labels: `links` gives its nodeclass and nodepool labels (either may be left out). */

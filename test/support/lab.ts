@@ -59,10 +59,51 @@ function run(command: string, args: string[], cwd?: string): string {
 
 function makeCertificates(dir: string): void {
   const ssl = (...args: string[]) => run('openssl', args, dir);
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kubectl-egress-lab-ca');
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=kube-apiserver');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kubectl-egress-lab-ca',
+  );
+  ssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=kube-apiserver',
+  );
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.lab\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
   ssl('genrsa', '-out', 'sa.key', '2048');
   ssl('rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
 }
@@ -73,13 +114,20 @@ export function startProcess(binary: string, args: string[], log: string): Child
   return spawn(binary, args, { stdio: ['ignore', out, out] });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, log: string, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  log: string,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${what} did not become ready in ${timeoutMs / 1000}s; log tail:\n${readFileSync(log, 'utf8').slice(-3000)}`);
+  throw new Error(
+    `${what} did not become ready in ${timeoutMs / 1000}s; log tail:\n${readFileSync(log, 'utf8').slice(-3000)}`,
+  );
 }
 
 function httpsGet(url: string, ca: string, token: string): Promise<{ status: number; body: string }> {
@@ -98,21 +146,43 @@ export async function startLab(binDir: string, options: LabOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-egress-lab-'));
   makeCertificates(dir);
   const users = [...LAB_USERS, ...(options.users ?? [])];
-  const tokens = Object.fromEntries(users.map((u) => [u, `${u}-${Math.random().toString(36).slice(2)}`])) as LabInfo['tokens'];
-  writeFileSync(join(dir, 'tokens.csv'), users.map((u) => `${tokens[u]},${u},uid-${u}${u === 'admin' ? ',"system:masters"' : ''}`).join('\n') + '\n');
+  const tokens = Object.fromEntries(
+    users.map((u) => [u, `${u}-${Math.random().toString(36).slice(2)}`]),
+  ) as LabInfo['tokens'];
+  writeFileSync(
+    join(dir, 'tokens.csv'),
+    users.map((u) => `${tokens[u]},${u},uid-${u}${u === 'admin' ? ',"system:masters"' : ''}`).join('\n') + '\n',
+  );
   const [clientPort, peerPort, securePort] = [await freePort(), await freePort(), await freePort()];
   const etcdURL = `http://127.0.0.1:${clientPort}`;
   const etcdLog = join(dir, 'etcd.log');
   const dataDir = options.etcdDataDir ?? join(dir, 'etcd');
-  const etcd = startProcess(join(binDir, 'etcd'), [
-    '--name', 'lab', '--data-dir', dataDir, '--log-level', 'warn', '--unsafe-no-fsync',
-    '--listen-client-urls', etcdURL, '--advertise-client-urls', etcdURL,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `lab=http://127.0.0.1:${peerPort}`,
-    ...(existsSync(join(dataDir, 'member')) ? ['--force-new-cluster'] : []),
-    // 50,000 pods with their history outgrow the default 2 GiB backend quota (test-lab.md §4.3).
-    ...(options.perf ? ['--quota-backend-bytes=8589934592'] : []),
-  ], etcdLog);
+  const etcd = startProcess(
+    join(binDir, 'etcd'),
+    [
+      '--name',
+      'lab',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--unsafe-no-fsync',
+      '--listen-client-urls',
+      etcdURL,
+      '--advertise-client-urls',
+      etcdURL,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${peerPort}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${peerPort}`,
+      '--initial-cluster',
+      `lab=http://127.0.0.1:${peerPort}`,
+      ...(existsSync(join(dataDir, 'member')) ? ['--force-new-cluster'] : []),
+      // 50,000 pods with their history outgrow the default 2 GiB backend quota (test-lab.md §4.3).
+      ...(options.perf ? ['--quota-backend-bytes=8589934592'] : []),
+    ],
+    etcdLog,
+  );
   const children: ChildProcess[] = [etcd];
   const stop = async () => {
     for (const child of children.reverse()) await terminate(child);
@@ -121,13 +191,22 @@ export async function startLab(binDir: string, options: LabOptions = {}): Promis
   try {
     await waitFor('etcd', async () => (await fetch(`${etcdURL}/health`)).ok, etcdLog);
     const apiLog = join(dir, 'kube-apiserver.log');
-    const apiserver = startProcess(join(binDir, 'kube-apiserver'), apiserverArgs(dir, etcdURL, securePort, options.perf === true), apiLog);
+    const apiserver = startProcess(
+      join(binDir, 'kube-apiserver'),
+      apiserverArgs(dir, etcdURL, securePort, options.perf === true),
+      apiLog,
+    );
     children.push(apiserver);
     const server = `https://127.0.0.1:${securePort}`;
     const ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
     // With the watch cache on, readyz waits until every resource's cache holds its initial list.
     const readyTimeoutMs = options.perf ? 600_000 : 90_000;
-    await waitFor('kube-apiserver', async () => (await httpsGet(`${server}/readyz`, ca, tokens.admin)).status === 200, apiLog, readyTimeoutMs);
+    await waitFor(
+      'kube-apiserver',
+      async () => (await httpsGet(`${server}/readyz`, ca, tokens.admin)).status === 200,
+      apiLog,
+      readyTimeoutMs,
+    );
     const pids = { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 };
     return { dir, server, etcdURL, caFile: join(dir, 'ca.crt'), binDir, tokens, pids, stop };
   } catch (error) {
@@ -138,18 +217,30 @@ export async function startLab(binDir: string, options: LabOptions = {}): Promis
 
 function apiserverArgs(dir: string, etcdURL: string, securePort: number, perf: boolean): string[] {
   return [
-    `--etcd-servers=${etcdURL}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${securePort}`,
-    `--cert-dir=${join(dir, 'apiserver-certs')}`, `--tls-cert-file=${join(dir, 'server.crt')}`, `--tls-private-key-file=${join(dir, 'server.key')}`,
-    `--client-ca-file=${join(dir, 'ca.crt')}`, `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
-    '--service-cluster-ip-range=10.96.0.0/16', '--service-account-issuer=https://kubernetes.default.svc',
-    `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    ...(perf ? perfArgs() : [
-      // No controller-manager runs, so no namespace gets its default ServiceAccount.
-      '--disable-admission-plugins=ServiceAccount',
-      // Lists straight from etcd, so an etcd compaction really expires a continue token (410 Gone).
-      '--watch-cache=false',
-    ]),
-    '--profiling=false', '--enable-priority-and-fairness=false',
+    `--etcd-servers=${etcdURL}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${securePort}`,
+    `--cert-dir=${join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${join(dir, 'server.crt')}`,
+    `--tls-private-key-file=${join(dir, 'server.key')}`,
+    `--client-ca-file=${join(dir, 'ca.crt')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--service-account-issuer=https://kubernetes.default.svc',
+    `--service-account-key-file=${join(dir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    ...(perf
+      ? perfArgs()
+      : [
+          // No controller-manager runs, so no namespace gets its default ServiceAccount.
+          '--disable-admission-plugins=ServiceAccount',
+          // Lists straight from etcd, so an etcd compaction really expires a continue token (410 Gone).
+          '--watch-cache=false',
+        ]),
+    '--profiling=false',
+    '--enable-priority-and-fairness=false',
     // The node lab's node name is in no DNS: logs and exec reach its kubelet by address.
     '--kubelet-preferred-address-types=InternalIP,Hostname',
   ];
@@ -163,7 +254,8 @@ function perfArgs(): string[] {
     // Cilium's agent pods have a privileged init container, as on real clusters.
     '--allow-privileged=true',
     // No request limits, as kwokctl --disable-qps-limits (test-lab.md §2.2).
-    '--max-requests-inflight=0', '--max-mutating-requests-inflight=0',
+    '--max-requests-inflight=0',
+    '--max-mutating-requests-inflight=0',
   ];
 }
 
@@ -180,23 +272,35 @@ export function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** A kubeconfig for one lab user, written next to the lab's other files. */
-export function writeKubeconfig(lab: LabInfo, user: LabUser | { name: string; token: string }, options: { server?: string; name?: string; withCA?: boolean } = {}): string {
+export function writeKubeconfig(
+  lab: LabInfo,
+  user: LabUser | { name: string; token: string },
+  options: { server?: string; name?: string; withCA?: boolean } = {},
+): string {
   const name = options.name ?? (typeof user === 'string' ? user : user.name);
   const token = typeof user === 'string' ? lab.tokens[user] : user.token;
   const ca = options.withCA === false ? '' : `certificate-authority: ${lab.caFile}, `;
   const path = join(lab.dir, `${name}.kubeconfig`);
-  writeFileSync(path, [
-    'apiVersion: v1', 'kind: Config', `current-context: ${name}`,
-    `clusters: [{name: ${name}, cluster: {${ca}server: "${options.server ?? lab.server}"}}]`,
-    `users: [{name: ${name}, user: {token: "${token}"}}]`,
-    `contexts: [{name: ${name}, context: {cluster: ${name}, user: ${name}}}]`,
-  ].join('\n') + '\n');
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${name}`,
+      `clusters: [{name: ${name}, cluster: {${ca}server: "${options.server ?? lab.server}"}}]`,
+      `users: [{name: ${name}, user: {token: "${token}"}}]`,
+      `contexts: [{name: ${name}, context: {cluster: ${name}, user: ${name}}}]`,
+    ].join('\n') + '\n',
+  );
   return path;
 }
 
 /** kubectl as the lab admin. */
 export function kubectl(lab: LabInfo, args: string[], input?: string): string {
-  const result = spawnSync(join(lab.binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(lab, 'admin'), ...args], { input, encoding: 'utf8' });
+  const result = spawnSync(join(lab.binDir, 'kubectl'), ['--kubeconfig', writeKubeconfig(lab, 'admin'), ...args], {
+    input,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }

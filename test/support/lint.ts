@@ -5,9 +5,16 @@ import { buildSnapshot, type SnapshotOptions } from '../../src/engine/snapshot.t
 import { lint, type LintCode } from '../../src/engine/lint/index.ts';
 import { selectPods } from '../../src/engine/select.ts';
 
-export function lintOf(objects: KubeObject[], options: SnapshotOptions & { namespace?: string } = {}): LintFinding<LintCode>[] {
+export function lintOf(
+  objects: KubeObject[],
+  options: SnapshotOptions & { namespace?: string } = {},
+): LintFinding<LintCode>[] {
   const snapshot = buildSnapshot(objects, options);
-  const pods = selectPods(snapshot, { allNamespaces: options.namespace === undefined, selector: [], ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const pods = selectPods(snapshot, {
+    allNamespaces: options.namespace === undefined,
+    selector: [],
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
   return lint({ snapshot, pods });
 }
 
@@ -17,4 +24,5 @@ export function brief(f: LintFinding): string {
   return [f.code, kind, namespace ? `${namespace}/${name}` : name, ...(key ? [key] : [])].join(' ');
 }
 
-export const briefs = (objects: KubeObject[], options?: Parameters<typeof lintOf>[1]) => lintOf(objects, options).map(brief);
+export const briefs = (objects: KubeObject[], options?: Parameters<typeof lintOf>[1]) =>
+  lintOf(objects, options).map(brief);

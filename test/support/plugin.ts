@@ -10,7 +10,10 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runPlugin(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; command?: string } = {}): Promise<RunResult> {
+export function runPlugin(
+  args: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; command?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.command ?? PLUGIN, args, { env: options.env ?? process.env });
     let stdout = '';

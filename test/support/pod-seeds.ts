@@ -17,11 +17,16 @@ export interface PodSeed {
 
 function podManifest(p: PodSeed, withStatus: boolean): object {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name: p.name, namespace: p.namespace, labels: p.labels ?? {},
+      name: p.name,
+      namespace: p.namespace,
+      labels: p.labels ?? {},
       ...(p.annotations ? { annotations: p.annotations } : {}),
-      ...(p.owner ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] } : {}),
+      ...(p.owner
+        ? { ownerReferences: [{ ...p.owner, uid: '00000000-0000-0000-0000-0000000000aa', controller: true }] }
+        : {}),
     },
     spec: { nodeName: p.node, hostNetwork: p.hostNetwork === true, containers: [{ name: 'c', image: 'busybox' }] },
     ...(withStatus ? { status: { phase: 'Running', hostIP: p.ip, podIP: p.ip, podIPs: [{ ip: p.ip }] } } : {}),

@@ -13,11 +13,19 @@ import { parseCidr, singleAddress } from '../../src/net/ip.ts';
 import { pod as podBuilder } from './builders.ts';
 import { SpecBuilder } from './spec-builder.ts';
 
-export type Selector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+export type Selector = {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+};
 
 export class NetworkPolicyBuilder extends SpecBuilder<NetworkPolicyInfo> {
   constructor(name: string, namespace: string) {
-    super({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { podSelector: {} } });
+    super({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace },
+      spec: { podSelector: {} },
+    });
   }
 
   selecting(podSelector: Selector): this {
@@ -38,7 +46,11 @@ export class NetworkPolicyBuilder extends SpecBuilder<NetworkPolicyInfo> {
 export const networkPolicy = (name: string, namespace = 'x') => new NetworkPolicyBuilder(name, namespace);
 
 /** The conformance suite's pods: `x/a` is pod `a` in namespace `x`, labelled pod=a, at `ip`. */
-export function testPod(ref: string, ip: string, extra: { hostNetwork?: boolean; labels?: Record<string, string> } = {}): PodInfo {
+export function testPod(
+  ref: string,
+  ip: string,
+  extra: { hostNetwork?: boolean; labels?: Record<string, string> } = {},
+): PodInfo {
   const [namespace, name] = ref.split('/') as [string, string];
   const builder = podBuilder(name, namespace).ip(ip).label('pod', name);
   for (const [k, v] of Object.entries(extra.labels ?? {})) builder.label(k, v);
@@ -47,11 +59,22 @@ export function testPod(ref: string, ip: string, extra: { hostNetwork?: boolean;
 }
 
 /** A cluster of these pods and namespaces (labelled kubernetes.io/metadata.name as the API server does); `complete`: every pod was read. */
-export function clusterView(pods: readonly PodInfo[], namespaces: Record<string, Record<string, string>>, complete = true): ClusterView {
-  const labels = Object.fromEntries(Object.entries(namespaces).map(([ns, l]) => [ns, { 'kubernetes.io/metadata.name': ns, ...l }]));
+export function clusterView(
+  pods: readonly PodInfo[],
+  namespaces: Record<string, Record<string, string>>,
+  complete = true,
+): ClusterView {
+  const labels = Object.fromEntries(
+    Object.entries(namespaces).map(([ns, l]) => [ns, { 'kubernetes.io/metadata.name': ns, ...l }]),
+  );
   return {
     podsIn: (range: IpRange) => ({
-      pods: pods.filter((p) => p.podIPs.some((ip) => { const a = singleAddress(ip)!; return a.family === range.family && a.first >= range.first && a.first <= range.last; })),
+      pods: pods.filter((p) =>
+        p.podIPs.some((ip) => {
+          const a = singleAddress(ip)!;
+          return a.family === range.family && a.first >= range.first && a.first <= range.last;
+        }),
+      ),
       complete,
     }),
     namespaceLabels: (ns) => labels[ns],

@@ -20,7 +20,11 @@ export function destination(text: string) {
 export function decide(objects: KubeObject[], to: string[], options: PredictOptions = {}): Decision[] {
   const snapshot = buildSnapshot(objects, options);
   const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
-  const query = { destinations: to.map(destination), ...(options.natIP ? { natIP: options.natIP } : {}), ...(options.vpcCIDRs ? { vpcCIDRs: options.vpcCIDRs } : {}) };
+  const query = {
+    destinations: to.map(destination),
+    ...(options.natIP ? { natIP: options.natIP } : {}),
+    ...(options.vpcCIDRs ? { vpcCIDRs: options.vpcCIDRs } : {}),
+  };
   return predict(snapshot, pods, query);
 }
 

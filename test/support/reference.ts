@@ -13,10 +13,12 @@ import { comparePods } from '../../src/engine/select.ts';
 
 export function decideEachOnItsOwn(snapshot: Snapshot, pods: readonly PodInfo[], query: Query): Decision[] {
   const destinations = [...query.destinations].sort(compareDestinations);
-  return [...pods].sort(comparePods).flatMap((pod) => destinations.map((destination) => {
-    const ctx = new EngineContext(snapshot, query);
-    return decidePacket(ctx, pod, ctx.node(pod.nodeName), destination);
-  }));
+  return [...pods].sort(comparePods).flatMap((pod) =>
+    destinations.map((destination) => {
+      const ctx = new EngineContext(snapshot, query);
+      return decidePacket(ctx, pod, ctx.node(pod.nodeName), destination);
+    }),
+  );
 }
 
 type Edit = (pod: KubeObject, at: number) => void;
@@ -27,23 +29,37 @@ type Edit = (pod: KubeObject, at: number) => void;
  */
 const VARIANTS: Record<string, Edit> = {
   ip: (p, at) => setIPs(p, [`10.250.${at % 250}.7`]),
-  labels: (p) => { p.metadata.labels = { ...p.metadata.labels, app: 'variant', egress: 'yes' }; },
-  annotations: (p) => {
-    p.metadata.annotations = { ...p.metadata.annotations, 'vpc.amazonaws.com/pod-eni': '[{"eniId":"eni-1"}]', 'egress.projectcalico.org/selector': "egress-code == 'red'" };
+  labels: (p) => {
+    p.metadata.labels = { ...p.metadata.labels, app: 'variant', egress: 'yes' };
   },
-  'service-account': (p) => { p.spec = { ...(p.spec as object), serviceAccountName: 'robot' }; },
-  'host-network': (p) => { p.spec = { ...(p.spec as object), hostNetwork: !(p.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork }; },
+  annotations: (p) => {
+    p.metadata.annotations = {
+      ...p.metadata.annotations,
+      'vpc.amazonaws.com/pod-eni': '[{"eniId":"eni-1"}]',
+      'egress.projectcalico.org/selector': "egress-code == 'red'",
+    };
+  },
+  'service-account': (p) => {
+    p.spec = { ...(p.spec as object), serviceAccountName: 'robot' };
+  },
+  'host-network': (p) => {
+    p.spec = { ...(p.spec as object), hostNetwork: !(p.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork };
+  },
   ipv6: (p) => setIPs(p, ['fd00::17']),
   'dual-stack': (p, at) => setIPs(p, [`10.251.${at % 250}.9`, 'fd00::19']),
 };
 
 export function withVariants(objects: readonly KubeObject[]): KubeObject[] {
-  const variants = objects.flatMap((o, at) => (o.kind !== 'Pod' ? [] : Object.entries(VARIANTS).map(([name, edit]) => {
-    const copy = structuredClone(o);
-    copy.metadata.name = `${o.metadata.name}-${name}`;
-    edit(copy, at);
-    return copy;
-  })));
+  const variants = objects.flatMap((o, at) =>
+    o.kind !== 'Pod'
+      ? []
+      : Object.entries(VARIANTS).map(([name, edit]) => {
+          const copy = structuredClone(o);
+          copy.metadata.name = `${o.metadata.name}-${name}`;
+          edit(copy, at);
+          return copy;
+        }),
+  );
   return [...objects, ...variants];
 }
 

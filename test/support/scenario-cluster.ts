@@ -16,7 +16,12 @@ import type { Snapshot } from '../../src/model/snapshot.ts';
 
 export const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 
-interface Flags { natIP?: string; noDefaultSnat?: boolean; vpcCIDRs?: string[]; datapath?: string }
+interface Flags {
+  natIP?: string;
+  noDefaultSnat?: boolean;
+  vpcCIDRs?: string[];
+  datapath?: string;
+}
 
 export interface ScenarioCluster {
   snapshot: Snapshot;
@@ -31,18 +36,24 @@ export function scenarioCluster(name: string, edit: (objects: readonly KubeObjec
   const dir = join(SCENARIOS, name);
   const parsed = parseManifests(readFileSync(join(dir, 'objects.yaml'), 'utf8'), name);
   const expectedFile = join(dir, 'expected.yaml');
-  const expected = existsSync(expectedFile) ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags; decisions?: { to: string }[] }) : {};
+  const expected = existsSync(expectedFile)
+    ? (parse(readFileSync(expectedFile, 'utf8')) as { flags?: Flags; decisions?: { to: string }[] })
+    : {};
   const flags = expected.flags ?? {};
   const snapshot = buildSnapshot(edit(parsed.objects), {
-    gaps: parsed.gaps, ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}), ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}),
+    gaps: parsed.gaps,
+    ...(flags.noDefaultSnat ? { noDefaultSnat: true } : {}),
+    ...(flags.datapath ? { datapath: flags.datapath.split(',') } : {}),
   });
   return {
     snapshot,
     pods: selectPods(snapshot, { allNamespaces: true, selector: [] }),
     asked: (expected.decisions ?? []).map((d) => d.to),
     query: (texts, extra = {}) => ({
-      destinations: resolved(texts), ...extra,
-      ...(flags.natIP ? { natIP: flags.natIP } : {}), ...(flags.vpcCIDRs ? { vpcCIDRs: flags.vpcCIDRs } : {}),
+      destinations: resolved(texts),
+      ...extra,
+      ...(flags.natIP ? { natIP: flags.natIP } : {}),
+      ...(flags.vpcCIDRs ? { vpcCIDRs: flags.vpcCIDRs } : {}),
     }),
   };
 }

@@ -33,10 +33,13 @@ export class SchedulingPodBuilder extends PodBuilder {
 
   /** requiredDuringSchedulingIgnoredDuringExecution with these nodeSelectorTerms. */
   requireNodes(...terms: { matchExpressions?: Json[]; matchFields?: Json[] }[]): this {
-    (this.obj['spec'] as Json)['affinity'] = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
+    (this.obj['spec'] as Json)['affinity'] = {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+    };
     return this;
   }
 }
 
-export const poolNode = (name: string, pool: string) => new SchedulingNodeBuilder(name).label('pool', pool).podCIDR('10.4.0.0/24');
+export const poolNode = (name: string, pool: string) =>
+  new SchedulingNodeBuilder(name).label('pool', pool).podCIDR('10.4.0.0/24');
 export const scheduledPod = (name: string) => new SchedulingPodBuilder(name);

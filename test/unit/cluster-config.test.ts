@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useProxy } from '../../src/cluster/proxy.ts';
 import { parseRequestTimeout } from '../../src/cli/options.ts';
 
-describe('NO_PROXY, as Go\'s httpproxy reads it', () => {
+describe("NO_PROXY, as Go's httpproxy reads it", () => {
   it.each([
     ['a host not listed', 'https://api.example.com:6443', 'other.com', true],
     ['the host itself', 'https://api.example.com:6443', 'api.example.com', false],
@@ -24,7 +24,14 @@ describe('NO_PROXY, as Go\'s httpproxy reads it', () => {
 });
 
 describe('--request-timeout values', () => {
-  it.each([['0', 0], ['5', 5000], ['5s', 5000], ['1m30s', 90_000], ['250ms', 250], ['1h', 3_600_000]])('%s is %d ms', (text, ms) => {
+  it.each([
+    ['0', 0],
+    ['5', 5000],
+    ['5s', 5000],
+    ['1m30s', 90_000],
+    ['250ms', 250],
+    ['1h', 3_600_000],
+  ])('%s is %d ms', (text, ms) => {
     expect(parseRequestTimeout(text)).toBe(ms);
   });
 

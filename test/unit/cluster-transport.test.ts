@@ -8,7 +8,13 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errors, request } from 'undici';
-import { ConnectPhaseTimeout, createDispatcher, DIAL_TIMEOUT_MS, RESPONSE_HEADERS_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../../src/cluster/dispatcher.ts';
+import {
+  ConnectPhaseTimeout,
+  createDispatcher,
+  DIAL_TIMEOUT_MS,
+  RESPONSE_HEADERS_TIMEOUT_MS,
+  TLS_HANDSHAKE_TIMEOUT_MS,
+} from '../../src/cluster/dispatcher.ts';
 import { describeTransportError } from '../../src/cluster/transport-errors.ts';
 import { ApiClient } from '../../src/cluster/http.ts';
 import { ClusterError } from '../../src/errors.ts';
@@ -20,26 +26,101 @@ const wrapped = (cause: Error) => new TypeError('fetch failed', { cause });
 
 describe('transport failures in words', () => {
   it.each([
-    ['the --request-timeout ran out', new DOMException('timed out', 'TimeoutError'), 5000, 'the API server at https://api.example.com:6443 did not answer within 5s (--request-timeout)'],
-    ['TCP did not connect', new ConnectPhaseTimeout('connect', 30_000), 0, 'the API server at https://api.example.com:6443 did not accept the connection within 30s (connect timeout)'],
-    ['TLS did not complete', wrapped(new ConnectPhaseTimeout('tls', 10_000)), 0, 'the API server at https://api.example.com:6443 did not complete the TLS handshake within 10s (TLS handshake timeout)'],
-    ['no answer after connecting', new errors.HeadersTimeoutError(), 0, 'the API server at https://api.example.com:6443 accepted the connection but did not answer within 32s (kubectl\'s bound; --request-timeout sets another)'],
-    ['a refused connection', sys('ECONNREFUSED'), 0, 'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)'],
-    ['a refused connection, wrapped', wrapped(sys('ECONNREFUSED')), 0, 'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)'],
-    ['an unknown host', sys('ENOTFOUND'), 0, 'cannot reach the API server at https://api.example.com:6443: host not found (ENOTFOUND)'],
-    ['a closed socket', new errors.SocketError('other side closed'), 0, 'cannot reach the API server at https://api.example.com:6443: the server closed the connection without answering'],
-    ['undici\'s own connect timeout (through a proxy)', new errors.ConnectTimeoutError(), 0, 'cannot reach the API server at https://api.example.com:6443: could not connect in time (connect timeout)'],
-    ['a stalled body', new errors.BodyTimeoutError(), 0, 'cannot reach the API server at https://api.example.com:6443: the server stopped sending its answer half-way (no data for 300s)'],
-    ['an unknown CA', sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 0, 'TLS error talking to https://api.example.com:6443: certificate signed by unknown authority (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'],
-    ['plain HTTP spoken to by TLS', sys('ERR_SSL_WRONG_VERSION_NUMBER'), 0, 'TLS error talking to https://api.example.com:6443: the server did not answer in TLS; is it an http:// server? (ERR_SSL_WRONG_VERSION_NUMBER)'],
-    ['another OpenSSL failure', sys('ERR_SSL_UNKNOWN_THING', 'ssl says no\nsecond line'), 0, 'TLS error talking to https://api.example.com:6443: ssl says no'],
-    ['anything else, by its first line', new Error('something odd\nat somewhere'), 0, 'cannot reach the API server at https://api.example.com:6443: something odd'],
+    [
+      'the --request-timeout ran out',
+      new DOMException('timed out', 'TimeoutError'),
+      5000,
+      'the API server at https://api.example.com:6443 did not answer within 5s (--request-timeout)',
+    ],
+    [
+      'TCP did not connect',
+      new ConnectPhaseTimeout('connect', 30_000),
+      0,
+      'the API server at https://api.example.com:6443 did not accept the connection within 30s (connect timeout)',
+    ],
+    [
+      'TLS did not complete',
+      wrapped(new ConnectPhaseTimeout('tls', 10_000)),
+      0,
+      'the API server at https://api.example.com:6443 did not complete the TLS handshake within 10s (TLS handshake timeout)',
+    ],
+    [
+      'no answer after connecting',
+      new errors.HeadersTimeoutError(),
+      0,
+      "the API server at https://api.example.com:6443 accepted the connection but did not answer within 32s (kubectl's bound; --request-timeout sets another)",
+    ],
+    [
+      'a refused connection',
+      sys('ECONNREFUSED'),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)',
+    ],
+    [
+      'a refused connection, wrapped',
+      wrapped(sys('ECONNREFUSED')),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: connection refused: nothing is listening at that address and port (ECONNREFUSED)',
+    ],
+    [
+      'an unknown host',
+      sys('ENOTFOUND'),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: host not found (ENOTFOUND)',
+    ],
+    [
+      'a closed socket',
+      new errors.SocketError('other side closed'),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: the server closed the connection without answering',
+    ],
+    [
+      "undici's own connect timeout (through a proxy)",
+      new errors.ConnectTimeoutError(),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: could not connect in time (connect timeout)',
+    ],
+    [
+      'a stalled body',
+      new errors.BodyTimeoutError(),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: the server stopped sending its answer half-way (no data for 300s)',
+    ],
+    [
+      'an unknown CA',
+      sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
+      0,
+      'TLS error talking to https://api.example.com:6443: certificate signed by unknown authority (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+    ],
+    [
+      'plain HTTP spoken to by TLS',
+      sys('ERR_SSL_WRONG_VERSION_NUMBER'),
+      0,
+      'TLS error talking to https://api.example.com:6443: the server did not answer in TLS; is it an http:// server? (ERR_SSL_WRONG_VERSION_NUMBER)',
+    ],
+    [
+      'another OpenSSL failure',
+      sys('ERR_SSL_UNKNOWN_THING', 'ssl says no\nsecond line'),
+      0,
+      'TLS error talking to https://api.example.com:6443: ssl says no',
+    ],
+    [
+      'anything else, by its first line',
+      new Error('something odd\nat somewhere'),
+      0,
+      'cannot reach the API server at https://api.example.com:6443: something odd',
+    ],
   ])('%s', (_name, error, timeoutMs, expected) => {
     expect(describeTransportError(error, SERVER, timeoutMs)).toBe(expected);
   });
 
-  it('never shows undici\'s codes', () => {
-    for (const error of [new errors.HeadersTimeoutError(), new errors.ConnectTimeoutError(), new errors.BodyTimeoutError(), new errors.SocketError('x')]) {
+  it("never shows undici's codes", () => {
+    for (const error of [
+      new errors.HeadersTimeoutError(),
+      new errors.ConnectTimeoutError(),
+      new errors.BodyTimeoutError(),
+      new errors.SocketError('x'),
+    ]) {
       expect(describeTransportError(error, SERVER, 0)).not.toMatch(/UND_ERR/);
     }
   });
@@ -53,9 +134,13 @@ describe('connection bounds', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return (server.address() as AddressInfo).port;
   };
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
-  it('are kubectl\'s by default: 30s to connect, 10s for the TLS handshake, 32s for the answer to start', () => {
+  it("are kubectl's by default: 30s to connect, 10s for the TLS handshake, 32s for the answer to start", () => {
     expect([DIAL_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS, RESPONSE_HEADERS_TIMEOUT_MS]).toEqual([30_000, 10_000, 32_000]);
   });
 
@@ -80,22 +165,29 @@ describe('connection bounds', () => {
   });
 
   it('speaks TLS with the CA it is given, and plain HTTP to http:// servers', async () => {
-    const tls = await selfSignedServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}'));
+    const tls = await selfSignedServer((socket) =>
+      socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}'),
+    );
     servers.push(tls.server);
     const dispatcher = createDispatcher({ tls: { ca: tls.cert } });
     expect((await request(`https://127.0.0.1:${tls.port}/api`, { dispatcher })).statusCode).toBe(200);
-    const plain = await listen(createTcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}')));
+    const plain = await listen(
+      createTcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}')),
+    );
     expect((await request(`http://127.0.0.1:${plain}/api`, { dispatcher })).statusCode).toBe(200);
     await dispatcher.close();
   });
 
   it('connects to ports fetch() refuses as "bad ports" (Go\'s client, and so kubectl, has no such list)', async () => {
-    const answer = (socket: import('node:net').Socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+    const answer = (socket: import('node:net').Socket) =>
+      socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
     let port: number | undefined;
     // Ports on the fetch standard's list; the first one free on this machine.
     for (const candidate of [6665, 6666, 6667, 6668, 6669, 6697, 10080, 6566]) {
       const server = createTcpServer(answer);
-      const bound = await new Promise<boolean>((r) => server.once('error', () => r(false)).listen(candidate, '127.0.0.1', () => r(true)));
+      const bound = await new Promise<boolean>((r) =>
+        server.once('error', () => r(false)).listen(candidate, '127.0.0.1', () => r(true)),
+      );
       if (bound) {
         servers.push(server);
         port = candidate;
@@ -114,7 +206,9 @@ describe('connection bounds', () => {
     const dispatcher = createDispatcher({ tls: { ca: tls.cert, cert: tls.cert, key: 'not a key' } });
     const error = await failure(request(`https://127.0.0.1:${tls.port}/api`, { dispatcher }));
     expect(error).toBeInstanceOf(Error);
-    expect(describeTransportError(error, 'https://x', 0)).toMatch(/^(TLS error talking to|cannot reach the API server at) https:\/\/x: /);
+    expect(describeTransportError(error, 'https://x', 0)).toMatch(
+      /^(TLS error talking to|cannot reach the API server at) https:\/\/x: /,
+    );
     await dispatcher.destroy();
   });
 });
@@ -125,13 +219,17 @@ describe('the wait for an answer to start, without --request-timeout', () => {
 
   /** An http:// server that answers `{}` after `delayMs`, and the client of a kubeconfig pointing at it. */
   async function slowServer(delayMs: number): Promise<ApiClient> {
-    const server = createHttpServer((_request, response) => void setTimeout(() => response.end('{"items":[]}'), delayMs));
+    const server = createHttpServer(
+      (_request, response) => void setTimeout(() => response.end('{"items":[]}'), delayMs),
+    );
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'lab', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
-      users: [{ name: 'nobody' }], contexts: [{ name: 'lab', cluster: 'lab', user: 'nobody' }], currentContext: 'lab',
+      users: [{ name: 'nobody' }],
+      contexts: [{ name: 'lab', cluster: 'lab', user: 'nobody' }],
+      currentContext: 'lab',
     });
     return new ApiClient(kc, { timeoutMs: 0, answerStartMs: 200 });
   }

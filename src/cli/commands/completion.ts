@@ -28,7 +28,10 @@ export function completionBuilder(y: Argv) {
   return y
     .positional('shell', { type: 'string', describe: `The shell: ${COMPLETION_SHELLS.join('|')}` })
     .example([
-      ['source <(kubectl-egress completion bash)', 'Complete kubectl-egress in this bash session (add it to ~/.bashrc to keep it)'],
+      [
+        'source <(kubectl-egress completion bash)',
+        'Complete kubectl-egress in this bash session (add it to ~/.bashrc to keep it)',
+      ],
       // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh expands ${fpath[1]} when the user runs the example
       ['kubectl-egress completion zsh > "${fpath[1]}/_kubectl-egress"', 'Complete kubectl-egress in new zsh sessions'],
     ])

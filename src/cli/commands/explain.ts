@@ -11,7 +11,15 @@ import { serialize } from '../../render/serialize.ts';
 import { InputError } from '../../errors.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { toOutputFormat, toQuery, toSelectionOptions, toSourceOptions, withOutputFlag, withQueryFlags, withSourceFlags } from '../options.ts';
+import {
+  toOutputFormat,
+  toQuery,
+  toSelectionOptions,
+  toSourceOptions,
+  withOutputFlag,
+  withQueryFlags,
+  withSourceFlags,
+} from '../options.ts';
 import { loadSnapshot } from '../source.ts';
 import { parseTarget } from '../target.ts';
 
@@ -23,7 +31,13 @@ export const explainExamples: [string, string][] = [
 export function explainBuilder(y: Argv) {
   return withOutputFlag(withQueryFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'POD, or KIND/NAME (deployment/web, ds/agent, …)' })
-    .option('namespace', { alias: 'n', type: 'string', coerce: lastValue, requiresArg: true, describe: 'The namespace of the pod' })
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: 'The namespace of the pod',
+    })
     .example(explainExamples);
 }
 
@@ -40,12 +54,19 @@ export async function explainCommand(args: ExplainArgs, io: Io): Promise<number>
   const namespace = selection.namespace ?? defaultNamespace;
   const pods = selectPods(snapshot, { namespace, allNamespaces: false, selector: [], target });
   const pod = pods[0];
-  if (!pod) throw new InputError(`${target.kind === 'Pod' ? 'pod' : target.kind} "${target.name}" not found in namespace "${namespace}"`);
-  if (pods.length > 1) io.stderr(`Explaining pod ${pod.name} (1 of ${pods.length} pods of ${target.kind}/${target.name})\n`);
+  if (!pod)
+    throw new InputError(
+      `${target.kind === 'Pod' ? 'pod' : target.kind} "${target.name}" not found in namespace "${namespace}"`,
+    );
+  if (pods.length > 1)
+    io.stderr(`Explaining pod ${pod.name} (1 of ${pods.length} pods of ${target.kind}/${target.name})\n`);
   const decisions = predict(snapshot, inAnswerOrder([pod]), query);
   if (output === 'json' || output === 'yaml') {
     const report = egressReport(snapshot, decisions);
-    report.items = report.items.map((item, i) => ({ ...item, trace: decisions[i]!.trace.map((s) => ({ layer: s.layer, outcome: s.outcome, ...findingJson(s) })) }));
+    report.items = report.items.map((item, i) => ({
+      ...item,
+      trace: decisions[i]!.trace.map((s) => ({ layer: s.layer, outcome: s.outcome, ...findingJson(s) })),
+    }));
     io.stdout(serialize(report, output));
   } else io.stdout(renderExplain(decisions));
   return 0;

@@ -13,7 +13,17 @@ import { messageOf } from '../../render/messages.ts';
 import { serialize } from '../../render/serialize.ts';
 import { EXIT } from '../../errors.ts';
 import type { Io } from '../io.ts';
-import { listValues, oneOf, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import {
+  listValues,
+  oneOf,
+  toOutput,
+  toQuery,
+  toSelectionOptions,
+  toSourceOptions,
+  withQueryFlags,
+  withSelectionFlags,
+  withSourceFlags,
+} from '../options.ts';
 import { resolveDestinations } from '../destinations.ts';
 import { addressRange } from '../../engine/allowlist/cidr-set.ts';
 import { UsageError } from '../../errors.ts';
@@ -27,18 +37,45 @@ export const lintExamples: [string, string][] = [
   ['$0 lint -A', 'Every check; the pod checks in every namespace'],
   ['$0 lint -A -f cluster.yaml -o json', 'Offline, from a snapshot file, as JSON'],
   ['$0 lint -A --fail-on warning', 'In CI: exit 1 on warnings as well as errors'],
-  ['$0 lint -n shop --to 203.0.113.10 --allowed 34.76.10.20,34.76.10.31', 'Workloads a partner\'s allowlist admits from some nodes only'],
+  [
+    '$0 lint -n shop --to 203.0.113.10 --allowed 34.76.10.20,34.76.10.31',
+    "Workloads a partner's allowlist admits from some nodes only",
+  ],
 ];
 
 export function lintBuilder(y: Argv) {
   return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
-    .option('allowed', { type: 'string', coerce: everyValue, requiresArg: true, describe: 'A CIDR or address the firewall at --to allows (repeatable or comma-separated): workloads it admits from some nodes only are findings' })
-    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${LINT_OUTPUTS.join('|')}` })
-    .option('fail-on', { type: 'string', coerce: lastValue, requiresArg: true, default: 'error', describe: `Exit 1 when a finding is at least this severe: ${LINT_FAIL_ON.join('|')}` })
+    .option('allowed', {
+      type: 'string',
+      coerce: everyValue,
+      requiresArg: true,
+      describe:
+        'A CIDR or address the firewall at --to allows (repeatable or comma-separated): workloads it admits from some nodes only are findings',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: 'table',
+      describe: `Output format: ${LINT_OUTPUTS.join('|')}`,
+    })
+    .option('fail-on', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: 'error',
+      describe: `Exit 1 when a finding is at least this severe: ${LINT_FAIL_ON.join('|')}`,
+    })
     .example(lintExamples);
 }
 
-type LintArgs = Parameters<typeof toSourceOptions>[0] & { output?: string; failOn?: string; to?: string[]; allowed?: string[] };
+type LintArgs = Parameters<typeof toSourceOptions>[0] & {
+  output?: string;
+  failOn?: string;
+  to?: string[];
+  allowed?: string[];
+};
 
 export async function lintCommand(args: LintArgs, io: Io): Promise<number> {
   const source = toSourceOptions(args);
@@ -65,7 +102,10 @@ async function toAllowlist(args: LintArgs, io: Io) {
   const allowed = listValues(args.allowed ?? [], 'allowed');
   const to = args.to ?? [];
   if (allowed.length === 0 && to.length === 0) return undefined;
-  if (allowed.length === 0 || to.length === 0) throw new UsageError('--allowed and --to go together: the addresses a firewall allows, and the destination it guards');
+  if (allowed.length === 0 || to.length === 0)
+    throw new UsageError(
+      '--allowed and --to go together: the addresses a firewall allows, and the destination it guards',
+    );
   const ranges = allowed.map((a) => {
     const range = addressRange(a);
     if (!range) throw new UsageError(`--allowed: "${a}" is not an IP address or CIDR`);

@@ -11,15 +11,26 @@ import type { Io } from '../io.ts';
 
 export function serveEchoBuilder(y: Argv) {
   return y
-    .option('listen', { type: 'string', coerce: lastValue, default: '0.0.0.0:8080', requiresArg: true, describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)' })
-    .example([['$0 serve-echo --listen 0.0.0.0:8080', 'Answer every request with the caller\'s IP'], ['curl http://HOST:8080/?format=text', 'The same, as plain text']]);
+    .option('listen', {
+      type: 'string',
+      coerce: lastValue,
+      default: '0.0.0.0:8080',
+      requiresArg: true,
+      describe: 'Address and port to listen on (ADDR:PORT, [IPv6]:PORT)',
+    })
+    .example([
+      ['$0 serve-echo --listen 0.0.0.0:8080', "Answer every request with the caller's IP"],
+      ['curl http://HOST:8080/?format=text', 'The same, as plain text'],
+    ]);
 }
 
 export async function serveEchoCommand(args: { listen?: string }, io: Io): Promise<number> {
   const { host, port } = parseListen(args.listen ?? '0.0.0.0:8080');
-  const server = await startEchoServer({ host, port, log: (line) => io.stderr(`${line}\n`) }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`--listen ${args.listen}: ${error.code ?? error.message}`);
-  });
+  const server = await startEchoServer({ host, port, log: (line) => io.stderr(`${line}\n`) }).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new UsageError(`--listen ${args.listen}: ${error.code ?? error.message}`);
+    },
+  );
   io.stderr(`serving the caller's address on http://${host.includes(':') ? `[${host}]` : host}:${port}/\n`);
   await new Promise<void>((resolve) => server.on('close', resolve));
   return 0;

@@ -24,7 +24,14 @@ export const SNAPSHOT_OUTPUTS = ['yaml', 'json', 'name'] as const;
 
 export function snapshotBuilder(y: Argv) {
   return withSelectionFlags(withSourceFlags(y))
-    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'yaml', describe: `Output format: ${SNAPSHOT_OUTPUTS.join('|')}` })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: 'yaml',
+      describe: `Output format: ${SNAPSHOT_OUTPUTS.join('|')}`,
+    })
     .example(snapshotExamples);
 }
 

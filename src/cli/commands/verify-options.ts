@@ -4,8 +4,18 @@ import { lastValue } from '../argv.ts';
 import type { Query } from '../../model/decision.ts';
 import { UsageError } from '../../errors.ts';
 import {
-  oneOf, parseRequestTimeout, toOutput, wholeNumber, toQuery, toSelectionOptions, toSourceOptions, withAddressFlags, withSelectionFlags, withSourceFlags,
-  type SelectionOptions, type SourceOptions,
+  oneOf,
+  parseRequestTimeout,
+  toOutput,
+  wholeNumber,
+  toQuery,
+  toSelectionOptions,
+  toSourceOptions,
+  withAddressFlags,
+  withSelectionFlags,
+  withSourceFlags,
+  type SelectionOptions,
+  type SourceOptions,
 } from '../options.ts';
 
 /** busybox with wget, pinned; `--image` for mirrors and air-gapped registries. */
@@ -18,23 +28,88 @@ export const VERIFY_OUTPUTS = ['table', 'json', 'yaml'] as const;
 export function verifyFlags(y: Argv) {
   return withAddressFlags(withSelectionFlags(withSourceFlags(y)))
     .positional('target', { type: 'string', describe: 'KIND/NAME (deployment/web, …) or POD to probe' })
-    .option('echo', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'URL of an echo endpoint outside the cluster that answers the caller\'s IP (serve-echo, agnhost /clientip, …)' })
+    .option('echo', {
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe:
+        "URL of an echo endpoint outside the cluster that answers the caller's IP (serve-echo, agnhost /clientip, …)",
+    })
     .option('node', { type: 'string', coerce: lastValue, requiresArg: true, describe: 'Only pods on this node' })
-    .option('by', { type: 'string', coerce: lastValue, default: 'class', requiresArg: true, describe: `One probe per class of alike pods, or per pod: ${VERIFY_GROUPINGS.join('|')}` })
-    .option('parallel', { type: 'string', coerce: lastValue, default: '4', requiresArg: true, describe: 'Probes running at once' })
-    .option('image', { type: 'string', coerce: lastValue, default: DEFAULT_PROBE_IMAGE, requiresArg: true, describe: 'Probe image (needs sh and wget)' })
-    .option('timeout', { type: 'string', coerce: lastValue, default: '30s', requiresArg: true, describe: 'How long a probe may take to reach the echo' })
-    .option('start-timeout', { type: 'string', coerce: lastValue, default: '60s', requiresArg: true, describe: 'How long a probe pod may take to start (scheduling, image pull)' })
-    .option('settle', { type: 'string', coerce: lastValue, default: '5s', requiresArg: true, describe: 'How long a started probe waits before it calls the echo, so policy enforcers and egress agents can program the new pod (0s: not at all)' })
+    .option('by', {
+      type: 'string',
+      coerce: lastValue,
+      default: 'class',
+      requiresArg: true,
+      describe: `One probe per class of alike pods, or per pod: ${VERIFY_GROUPINGS.join('|')}`,
+    })
+    .option('parallel', {
+      type: 'string',
+      coerce: lastValue,
+      default: '4',
+      requiresArg: true,
+      describe: 'Probes running at once',
+    })
+    .option('image', {
+      type: 'string',
+      coerce: lastValue,
+      default: DEFAULT_PROBE_IMAGE,
+      requiresArg: true,
+      describe: 'Probe image (needs sh and wget)',
+    })
+    .option('timeout', {
+      type: 'string',
+      coerce: lastValue,
+      default: '30s',
+      requiresArg: true,
+      describe: 'How long a probe may take to reach the echo',
+    })
+    .option('start-timeout', {
+      type: 'string',
+      coerce: lastValue,
+      default: '60s',
+      requiresArg: true,
+      describe: 'How long a probe pod may take to start (scheduling, image pull)',
+    })
+    .option('settle', {
+      type: 'string',
+      coerce: lastValue,
+      default: '5s',
+      requiresArg: true,
+      describe:
+        'How long a started probe waits before it calls the echo, so policy enforcers and egress agents can program the new pod (0s: not at all)',
+    })
     .option('keep', { type: 'boolean', default: false, describe: 'Keep the probe pods afterwards' })
-    .option('cleanup', { type: 'boolean', default: false, describe: 'Delete probe pods left by earlier runs, then exit' })
-    .option('output', { alias: 'o', type: 'string', coerce: lastValue, default: 'table', requiresArg: true, describe: `Output format: ${VERIFY_OUTPUTS.join('|')}` });
+    .option('cleanup', {
+      type: 'boolean',
+      default: false,
+      describe: 'Delete probe pods left by earlier runs, then exit',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      coerce: lastValue,
+      default: 'table',
+      requiresArg: true,
+      describe: `Output format: ${VERIFY_OUTPUTS.join('|')}`,
+    });
 }
 
-export type VerifyArgs = Parameters<typeof toSourceOptions>[0] & Parameters<typeof toQuery>[0] & {
-  target?: string; echo?: string; node?: string; by?: string; parallel?: string; image?: string; timeout?: string; startTimeout?: string; settle?: string;
-  keep?: boolean; cleanup?: boolean; output?: string;
-};
+export type VerifyArgs = Parameters<typeof toSourceOptions>[0] &
+  Parameters<typeof toQuery>[0] & {
+    target?: string;
+    echo?: string;
+    node?: string;
+    by?: string;
+    parallel?: string;
+    image?: string;
+    timeout?: string;
+    startTimeout?: string;
+    settle?: string;
+    keep?: boolean;
+    cleanup?: boolean;
+    output?: string;
+  };
 
 export interface VerifyOptions {
   /** With the kubeconfig flags even beside -f: verify always needs the cluster, to probe it. */
@@ -60,7 +135,9 @@ export interface VerifyOptions {
 export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   const { kubeconfig, context, cluster, user, ...fileArgs } = args;
   const source = toSourceOptions(fileArgs);
-  const clusterFlags = Object.fromEntries(Object.entries({ kubeconfig, context, cluster, user }).filter(([, v]) => v)) as Pick<SourceOptions, 'kubeconfig' | 'context' | 'cluster' | 'user'>;
+  const clusterFlags = Object.fromEntries(
+    Object.entries({ kubeconfig, context, cluster, user }).filter(([, v]) => v),
+  ) as Pick<SourceOptions, 'kubeconfig' | 'context' | 'cluster' | 'user'>;
   const selection = toSelectionOptions(args);
   const { destinations: _, ...query } = toQuery(args, []);
   const echo = args.cleanup ? { url: '', host: '' } : parseEcho(args.echo);
@@ -73,21 +150,38 @@ export function toVerifyOptions(args: VerifyArgs): VerifyOptions {
   if (startTimeoutSeconds < 1) throw new UsageError('--start-timeout must be at least 1s');
   const settleSeconds = Math.ceil(parseRequestTimeout(args.settle ?? '5s', 'settle') / 1000);
   return {
-    source: { ...source, ...clusterFlags }, selection, query, echoURL: echo.url, echoHost: echo.host, by, parallel,
-    image: args.image ?? DEFAULT_PROBE_IMAGE, timeoutSeconds, startTimeoutSeconds, settleSeconds, keep: args.keep === true, cleanup: args.cleanup === true, output,
-    ...(args.target ? { target: args.target } : {}), ...(args.node ? { node: args.node } : {}),
+    source: { ...source, ...clusterFlags },
+    selection,
+    query,
+    echoURL: echo.url,
+    echoHost: echo.host,
+    by,
+    parallel,
+    image: args.image ?? DEFAULT_PROBE_IMAGE,
+    timeoutSeconds,
+    startTimeoutSeconds,
+    settleSeconds,
+    keep: args.keep === true,
+    cleanup: args.cleanup === true,
+    output,
+    ...(args.target ? { target: args.target } : {}),
+    ...(args.node ? { node: args.node } : {}),
   };
 }
 
 function parseEcho(text: string | undefined): { url: string; host: string } {
-  if (!text) throw new UsageError('verify needs --echo URL: an endpoint outside the cluster that answers the caller\'s IP (see serve-echo)');
+  if (!text)
+    throw new UsageError(
+      "verify needs --echo URL: an endpoint outside the cluster that answers the caller's IP (see serve-echo)",
+    );
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new UsageError(`--echo: "${text}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--echo: "${text}" is not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--echo: "${text}" is not an http(s) URL`);
   // The port the probe connects to decides egress policy rules with ports: the URL's, else its scheme's.
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return { url: url.toString(), host: `${url.hostname}:${port}` };

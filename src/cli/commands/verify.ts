@@ -34,17 +34,24 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const cluster = await connectCluster(options.source);
   const { client } = cluster;
   const access = await import('../../cluster/probe-access.ts');
-  const namespace = options.selection.allNamespaces ? undefined : (options.selection.namespace ?? cluster.defaultNamespace);
+  const namespace = options.selection.allNamespaces
+    ? undefined
+    : (options.selection.namespace ?? cluster.defaultNamespace);
   if (options.cleanup) {
     const deleted = await access.deleteProbePods(client, namespace, RUN_LABEL);
-    io.stdout(`deleted ${deleted.length} probe pod${deleted.length === 1 ? '' : 's'}${deleted.map((d) => `\n  ${d}`).join('')}\n`);
+    io.stdout(
+      `deleted ${deleted.length} probe pod${deleted.length === 1 ? '' : 's'}${deleted.map((d) => `\n  ${d}`).join('')}\n`,
+    );
     return EXIT.ok;
   }
   const destinations = await resolveDestinations([options.echoHost], io);
   const { snapshot } = await loadSnapshot(options.source, options.selection, io, cluster);
   const target = options.target ? parseTarget(options.target) : undefined;
-  const pods = inAnswerOrder(selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) })
-    .filter((p) => !options.node || p.nodeName === options.node));
+  const pods = inAnswerOrder(
+    selectPods(snapshot, { ...options.selection, namespace, ...(target ? { target } : {}) }).filter(
+      (p) => !options.node || p.nodeName === options.node,
+    ),
+  );
   const query = { ...options.query, destinations: destinations.slice(0, 1), trace: false };
   const plans = probeTwins(snapshot, planProbes(predict(snapshot, pods, query), pods, options.by), pods, query);
   const namespaces = [...new Set(plans.map((p) => p.namespace))].sort();
@@ -52,10 +59,19 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
   const release = io.hold();
   const runId = randomBytes(3).toString('hex');
   const observations = await runProbes(client, plans, {
-    runId, image: options.image, echoURL: options.echoURL, timeoutSeconds: options.timeoutSeconds, startTimeoutSeconds: options.startTimeoutSeconds, settleSeconds: options.settleSeconds,
-    parallel: options.parallel, keep: options.keep,
-    signal: io.signal, namespaceUIDs: await access.namespaceUIDs(client, namespaces),
-    ...(io.stderrIsTTY ? { onProgress: (done: number, total: number) => io.stderr(`\rprobing: ${done}/${total}`) } : {}),
+    runId,
+    image: options.image,
+    echoURL: options.echoURL,
+    timeoutSeconds: options.timeoutSeconds,
+    startTimeoutSeconds: options.startTimeoutSeconds,
+    settleSeconds: options.settleSeconds,
+    parallel: options.parallel,
+    keep: options.keep,
+    signal: io.signal,
+    namespaceUIDs: await access.namespaceUIDs(client, namespaces),
+    ...(io.stderrIsTTY
+      ? { onProgress: (done: number, total: number) => io.stderr(`\rprobing: ${done}/${total}`) }
+      : {}),
   }).finally(release);
   if (io.stderrIsTTY && plans.length > 0) io.stderr('\n');
   if (io.signal.aborted) {
@@ -63,7 +79,9 @@ export async function verifyCommand(args: VerifyArgs, io: Io): Promise<number> {
     return EXIT.interrupted;
   }
   const verdicts = plans.map((plan, i) => compare(plan, observations[i]!));
-  io.stdout(options.output === 'table' ? renderVerify(verdicts) : serialize(verificationReport(verdicts), options.output));
+  io.stdout(
+    options.output === 'table' ? renderVerify(verdicts) : serialize(verificationReport(verdicts), options.output),
+  );
   const counts = summary(verdicts);
   return counts.error > 0 ? EXIT.probeError : counts.mismatch > 0 ? EXIT.findings : EXIT.ok;
 }

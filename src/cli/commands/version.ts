@@ -13,8 +13,17 @@ export const VERSION_OUTPUTS = ['json', 'yaml'] as const;
 
 export function versionBuilder(y: Argv) {
   return y
-    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, describe: `Output format: ${VERSION_OUTPUTS.join('|')} (default: one line)` })
-    .example([['$0 version', 'One line: the version, commit, Node.js runtime and platform'], ['$0 version -o json', 'The same, as JSON']]);
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      describe: `Output format: ${VERSION_OUTPUTS.join('|')} (default: one line)`,
+    })
+    .example([
+      ['$0 version', 'One line: the version, commit, Node.js runtime and platform'],
+      ['$0 version -o json', 'The same, as JSON'],
+    ]);
 }
 
 export async function versionCommand(args: { output?: string }, io: Io): Promise<number> {

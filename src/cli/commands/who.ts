@@ -15,7 +15,17 @@ import { lintHint } from '../../render/lint-view.ts';
 import { messageOf } from '../../render/messages.ts';
 import { resolveDestinations } from '../destinations.ts';
 import type { Io } from '../io.ts';
-import { oneOf, OUTPUT_FORMATS, toOutput, toQuery, toSelectionOptions, toSourceOptions, withQueryFlags, withSelectionFlags, withSourceFlags } from '../options.ts';
+import {
+  oneOf,
+  OUTPUT_FORMATS,
+  toOutput,
+  toQuery,
+  toSelectionOptions,
+  toSourceOptions,
+  withQueryFlags,
+  withSelectionFlags,
+  withSourceFlags,
+} from '../options.ts';
 import { collectPaced, writePaced } from '../pace.ts';
 import { loadSnapshot } from '../source.ts';
 
@@ -33,9 +43,22 @@ export const WHO_GROUPINGS = ['workload', 'pod'] as const;
 export const WHO_OUTPUTS = [...OUTPUT_FORMATS, 'name'] as const;
 
 export function whoBuilder(y: Argv) {
-  return (withQueryFlags(withSelectionFlags(withSourceFlags(y))))
-    .option('output', { alias: 'o', type: 'string', coerce: lastValue, requiresArg: true, default: 'table', describe: `Output format: ${WHO_OUTPUTS.join('|')} (name: the workloads, or pods with --by pod)` })
-    .option('by', { type: 'string', coerce: lastValue, default: 'workload', requiresArg: true, describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}` })
+  return withQueryFlags(withSelectionFlags(withSourceFlags(y)))
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      coerce: lastValue,
+      requiresArg: true,
+      default: 'table',
+      describe: `Output format: ${WHO_OUTPUTS.join('|')} (name: the workloads, or pods with --by pod)`,
+    })
+    .option('by', {
+      type: 'string',
+      coerce: lastValue,
+      default: 'workload',
+      requiresArg: true,
+      describe: `Group table rows by workload or pod: ${WHO_GROUPINGS.join('|')}`,
+    })
     .example(whoExamples);
 }
 
@@ -59,7 +82,13 @@ export async function whoCommand(args: WhoArgs, io: Io): Promise<number> {
   for (const warning of snapshot.warnings) io.stderr(`Warning: ${messageOf(warning)}\n`);
   if (pods.length === 0) {
     // On stderr, as kubectl's "No resources found": stdout stays empty for scripts.
-    io.stderr(noPodsMessage(snapshot, { ...(selection.allNamespaces ? {} : { namespace }), ...(selection.selectorText ? { selectorText: selection.selectorText } : {}), fromFiles: source.files.length > 0 }));
+    io.stderr(
+      noPodsMessage(snapshot, {
+        ...(selection.allNamespaces ? {} : { namespace }),
+        ...(selection.selectorText ? { selectorText: selection.selectorText } : {}),
+        fromFiles: source.files.length > 0,
+      }),
+    );
     return 0;
   }
   if (output === 'name') {

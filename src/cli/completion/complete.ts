@@ -26,7 +26,14 @@ export interface Completion {
 
 const NOTHING: Completion = { candidates: [], directive: DIRECTIVE.noFiles };
 
-const HELP: FlagSpec = { name: 'help', aliases: ['h'], takesValue: false, repeatable: false, negated: false, describe: 'Show help' };
+const HELP: FlagSpec = {
+  name: 'help',
+  aliases: ['h'],
+  takesValue: false,
+  repeatable: false,
+  negated: false,
+  describe: 'Show help',
+};
 const ROOT_FLAGS: FlagSpec[] = [HELP, { ...HELP, name: 'version', aliases: [], describe: 'Show the version' }];
 
 /** What the words before the cursor say. */
@@ -42,7 +49,11 @@ interface Line {
   positionals: number;
 }
 
-export async function completeCommand(words: readonly string[], commands: readonly CommandSpec[], io: Io): Promise<number> {
+export async function completeCommand(
+  words: readonly string[],
+  commands: readonly CommandSpec[],
+  io: Io,
+): Promise<number> {
   const { candidates, directive } = await complete(words, commands).catch(() => NOTHING);
   io.stdout([...candidates, `:${directive}`].join('\n') + '\n');
   return 0;
@@ -60,8 +71,12 @@ export async function complete(words: readonly string[], commands: readonly Comm
   }
   if (partial.startsWith('-')) return offer(flagNames(line), partial);
   if (line.unknownCommand) return NOTHING;
-  if (!line.command) return offer(commands.map((c) => `${commandName(c)}\t${c.describe}`), partial);
-  return offer(line.positionals === 0 ? [...line.command.positionalValues ?? []] : [], partial);
+  if (!line.command)
+    return offer(
+      commands.map((c) => `${commandName(c)}\t${c.describe}`),
+      partial,
+    );
+  return offer(line.positionals === 0 ? [...(line.command.positionalValues ?? [])] : [], partial);
 }
 
 function readLine(words: readonly string[], commands: readonly CommandSpec[]): Line {
@@ -104,7 +119,11 @@ function splitAssignment(word: string): { flag: string; value?: string } {
 function flagNames(line: Line): string[] {
   return line.flags
     .filter((f) => f.repeatable || !line.given.has(f.name))
-    .flatMap((f) => [longForm(f), ...f.aliases.filter((a) => a.length === 1).map((a) => `-${a}`)].map((name) => `${name}\t${f.describe}`));
+    .flatMap((f) =>
+      [longForm(f), ...f.aliases.filter((a) => a.length === 1).map((a) => `-${a}`)].map(
+        (name) => `${name}\t${f.describe}`,
+      ),
+    );
 }
 
 async function flagValues(flag: FlagSpec, partial: string, line: Line): Promise<Completion> {
@@ -115,7 +134,10 @@ async function flagValues(flag: FlagSpec, partial: string, line: Line): Promise<
   // A comma-separated list: complete its last item, keeping those before and skipping them.
   const done = partial.slice(0, partial.lastIndexOf(',') + 1);
   const chosen = done.split(',');
-  return offer(values.filter((v) => !chosen.includes(v)).map((v) => done + v), partial);
+  return offer(
+    values.filter((v) => !chosen.includes(v)).map((v) => done + v),
+    partial,
+  );
 }
 
 function offer(candidates: string[], partial: string): Completion {

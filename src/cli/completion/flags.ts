@@ -23,13 +23,18 @@ export interface FlagSpec {
 export function flagsOf(builder: (y: Argv) => unknown): FlagSpec[] {
   const flags: FlagSpec[] = [];
   // Every method of the recorder returns the recorder, as yargs' chainable methods return yargs.
-  const recorder: object = new Proxy({}, {
-    get: (_target, method) => (...args: unknown[]) => {
-      const [name, options = {}] = args as [unknown, Options | undefined];
-      if (method === 'option' && typeof name === 'string' && !options.hidden) flags.push(flagSpec(name, options));
-      return recorder;
+  const recorder: object = new Proxy(
+    {},
+    {
+      get:
+        (_target, method) =>
+        (...args: unknown[]) => {
+          const [name, options = {}] = args as [unknown, Options | undefined];
+          if (method === 'option' && typeof name === 'string' && !options.hidden) flags.push(flagSpec(name, options));
+          return recorder;
+        },
     },
-  });
+  );
   builder(recorder as Argv);
   return flags;
 }
@@ -38,7 +43,11 @@ function flagSpec(name: string, options: Options): FlagSpec {
   const aliases = options.alias === undefined ? [] : [options.alias].flat();
   const boolean = options.type === 'boolean' || options.boolean === true;
   return {
-    name, aliases, takesValue: !boolean, repeatable: options.coerce === everyValue, negated: boolean && options.default === true,
+    name,
+    aliases,
+    takesValue: !boolean,
+    repeatable: options.coerce === everyValue,
+    negated: boolean && options.default === true,
     describe: String(options.describe ?? options.description ?? options.desc ?? ''),
   };
 }
@@ -52,5 +61,9 @@ export function longForm(flag: FlagSpec): string {
 export function findFlag(flags: readonly FlagSpec[], word: string): FlagSpec | undefined {
   const long = /^--(?:no-)?(.+)$/.exec(word)?.[1];
   const short = /^-([^-])$/.exec(word)?.[1];
-  return flags.find((f) => (long !== undefined && (f.name === long || f.aliases.includes(long))) || (short !== undefined && f.aliases.includes(short)));
+  return flags.find(
+    (f) =>
+      (long !== undefined && (f.name === long || f.aliases.includes(long))) ||
+      (short !== undefined && f.aliases.includes(short)),
+  );
 }

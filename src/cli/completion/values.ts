@@ -38,7 +38,8 @@ export function valueSource(flag: string, command: CommandSpec | undefined): Val
   const fixed = command?.values?.[flag] ?? SHARED_VALUES[flag];
   if (fixed) return async () => fixed;
   if (FILE_FLAGS.has(flag)) return 'files';
-  if (flag in KUBECONFIG_NAMES) return (given) => kubeconfigNames(KUBECONFIG_NAMES[flag as keyof typeof KUBECONFIG_NAMES], given);
+  if (flag in KUBECONFIG_NAMES)
+    return (given) => kubeconfigNames(KUBECONFIG_NAMES[flag as keyof typeof KUBECONFIG_NAMES], given);
   if (flag === 'namespace') return (given) => withDeadline(liveNamespaces(given), CLUSTER_TIMEOUT_MS, []);
   return undefined;
 }

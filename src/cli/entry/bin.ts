@@ -51,5 +51,11 @@ void main(process.argv.slice(2), {
   // Exit now rather than when the event loop drains: a request abandoned by --request-timeout can
   // keep a socket open for the connect timeout. Wait for stdout/stderr to flush first.
   // setImmediate: a write that failed reports it on the next tick, and the handler above exits 141.
-  process.stdout.write('', () => process.stderr.write('', () => setImmediate(() => process.exit(outputClosed ? EXIT.outputClosed : controller.signal.aborted ? EXIT.interrupted : code))));
+  process.stdout.write('', () =>
+    process.stderr.write('', () =>
+      setImmediate(() =>
+        process.exit(outputClosed ? EXIT.outputClosed : controller.signal.aborted ? EXIT.interrupted : code),
+      ),
+    ),
+  );
 });

@@ -5,7 +5,15 @@
  */
 import yargs from 'yargs';
 import { EgressError, EXIT, UsageError } from '../../errors.ts';
-import { FlagError, NEGATED_VALUE_FLAG, normaliseArgv, positionalNames, typedFlag, usageMessage, withPositionals } from '../argv.ts';
+import {
+  FlagError,
+  NEGATED_VALUE_FLAG,
+  normaliseArgv,
+  positionalNames,
+  typedFlag,
+  usageMessage,
+  withPositionals,
+} from '../argv.ts';
 import { commandName, type CommandSpec } from '../command-spec.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { completeCommand } from '../completion/complete.ts';
@@ -17,7 +25,11 @@ import { versionLine } from '../version.ts';
 const COMPLETE = '__complete';
 
 /** `commands`: the command table; tests pass one whose handlers record what they were given. */
-export async function run(argv: readonly string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  commands: readonly CommandSpec[] = COMMANDS,
+): Promise<number> {
   // Its words are half typed; yargs would parse them, and under .strict() reject them.
   if (argv[0] === COMPLETE) return completeCommand(argv.slice(1), commands, io);
   let exitCode: number = EXIT.ok;
@@ -28,7 +40,12 @@ export async function run(argv: readonly string[], io: Io, commands: readonly Co
     .usage('$0 <command> [flags]\n\nWhich source IP will the firewall see from this workload?');
   for (const spec of commands) {
     const positionals = positionalNames(spec.command);
-    parser.command(spec.command, spec.describe, spec.builder, async (args) => void (exitCode = await spec.run(withPositionals(args, positionals), io)));
+    parser.command(
+      spec.command,
+      spec.describe,
+      spec.builder,
+      async (args) => void (exitCode = await spec.run(withPositionals(args, positionals), io)),
+    );
   }
   parser
     .demandCommand(1, `name a command: ${commands.map(commandName).join(', ')} (see --help)`)
@@ -41,7 +58,8 @@ export async function run(argv: readonly string[], io: Io, commands: readonly Co
     // yargs reports its own parse errors as YError; anything else thrown in a handler passes through.
     .fail((message, error) => {
       if (error && error.name !== 'YError') throw error;
-      if (message === NEGATED_VALUE_FLAG || error?.message === NEGATED_VALUE_FLAG) throw new UsageError(negatedValueFlag(words, commands) ?? NEGATED_VALUE_FLAG);
+      if (message === NEGATED_VALUE_FLAG || error?.message === NEGATED_VALUE_FLAG)
+        throw new UsageError(negatedValueFlag(words, commands) ?? NEGATED_VALUE_FLAG);
       throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', words));
     })
     .exitProcess(false);
@@ -58,7 +76,11 @@ export async function run(argv: readonly string[], io: Io, commands: readonly Co
 }
 
 /** Runs the CLI and returns the exit code; any error becomes one line on stderr. */
-export async function main(argv: readonly string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io,
+  commands: readonly CommandSpec[] = COMMANDS,
+): Promise<number> {
   try {
     return await run(argv, io, commands);
   } catch (error) {
@@ -67,7 +89,9 @@ export async function main(argv: readonly string[], io: Io, commands: readonly C
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`internal error: ${message}\nThis is a bug in kubectl-egress; please report it with the command you ran.\n`);
+    io.stderr(
+      `internal error: ${message}\nThis is a bug in kubectl-egress; please report it with the command you ran.\n`,
+    );
     return EXIT.internal;
   }
 }

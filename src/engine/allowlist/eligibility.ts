@@ -21,17 +21,22 @@ export function eligibleNodes(pod: PodInfo, nodes: readonly NodeInfo[]): NodeInf
  * share theirs, a DaemonSet's too once its pins are left out): pods with equal constraints get the
  * same array.
  */
-export function eligibleByScheduling(pods: readonly PodInfo[], nodes: readonly NodeInfo[]): Map<PodInfo, readonly NodeInfo[]> {
+export function eligibleByScheduling(
+  pods: readonly PodInfo[],
+  nodes: readonly NodeInfo[],
+): Map<PodInfo, readonly NodeInfo[]> {
   const byConstraints = new Map<string, readonly NodeInfo[]>();
   const none: readonly NodeInfo[] = [];
-  return new Map(pods.map((pod) => {
-    const constraints = constraintsOf(pod);
-    if (!constraints) return [pod, none];
-    const key = JSON.stringify(constraints);
-    let eligible = byConstraints.get(key);
-    if (!eligible) byConstraints.set(key, (eligible = eligibleFor(constraints, nodes)));
-    return [pod, eligible];
-  }));
+  return new Map(
+    pods.map((pod) => {
+      const constraints = constraintsOf(pod);
+      if (!constraints) return [pod, none];
+      const key = JSON.stringify(constraints);
+      let eligible = byConstraints.get(key);
+      if (!eligible) byConstraints.set(key, (eligible = eligibleFor(constraints, nodes)));
+      return [pod, eligible];
+    }),
+  );
 }
 
 interface Constraints {
@@ -45,7 +50,8 @@ function constraintsOf(pod: PodInfo): Constraints | undefined {
   if (!scheduling) return undefined;
   // The DaemonSet controller pins each of its pods to one node with a matchFields term; the
   // DaemonSet itself covers every node its other constraints admit.
-  const terms = pod.workload.kind === 'DaemonSet' ? withoutNodeNames(scheduling.requiredTerms) : scheduling.requiredTerms;
+  const terms =
+    pod.workload.kind === 'DaemonSet' ? withoutNodeNames(scheduling.requiredTerms) : scheduling.requiredTerms;
   return { nodeSelector: scheduling.nodeSelector, terms, tolerations: scheduling.tolerations };
 }
 
@@ -60,7 +66,11 @@ function withoutNodeNames(terms: NodeRequirement[][] | undefined): NodeRequireme
   return stripped.some((t) => t.length === 0) ? undefined : stripped;
 }
 
-function matchesAffinity(node: NodeInfo, nodeSelector: PodScheduling['nodeSelector'], terms: PodScheduling['requiredTerms']): boolean {
+function matchesAffinity(
+  node: NodeInfo,
+  nodeSelector: PodScheduling['nodeSelector'],
+  terms: PodScheduling['requiredTerms'],
+): boolean {
   if (!Object.entries(nodeSelector).every(([k, v]) => node.labels[k] === v)) return false;
   // Terms are ORed; an empty list of terms, or an empty term, matches no node.
   return terms === undefined || terms.some((term) => term.length > 0 && term.every((r) => matchesRequirement(node, r)));
@@ -93,7 +103,9 @@ function compareInteger(value: string | undefined, bound: string | undefined, op
 /** NoSchedule and NoExecute taints keep a pod off unless tolerated; PreferNoSchedule only discourages. */
 function toleratesNode(node: NodeInfo, tolerations: readonly Toleration[]): boolean {
   const taints = [...node.taints, ...(node.unschedulable ? [UNSCHEDULABLE] : [])];
-  return taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').every((t) => tolerations.some((tol) => tolerates(tol, t)));
+  return taints
+    .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
+    .every((t) => tolerations.some((tol) => tolerates(tol, t)));
 }
 
 export function tolerates(toleration: Toleration, taint: Taint): boolean {

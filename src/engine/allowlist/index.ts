@@ -29,11 +29,18 @@ export interface AllowlistOptions {
   shareTemplates?: boolean;
 }
 
-export function buildAllowlists(snapshot: Snapshot, pods: readonly PodInfo[], query: Query, options: AllowlistOptions = {}): Allowlist[] {
+export function buildAllowlists(
+  snapshot: Snapshot,
+  pods: readonly PodInfo[],
+  query: Query,
+  options: AllowlistOptions = {},
+): Allowlist[] {
   const share = options.shareTemplates !== false;
   const scheduling: Scheduling = {
     ctx: new EngineContext(snapshot, query),
-    eligible: share ? eligibleByScheduling(pods, snapshot.nodes) : new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
+    eligible: share
+      ? eligibleByScheduling(pods, snapshot.nodes)
+      : new Map(pods.map((pod) => [pod, eligibleNodes(pod, snapshot.nodes)])),
     templates: new Map(pods.map((pod, i) => [pod, share ? templateKey(snapshot, pod) : String(i)])),
     addresses: new PodAddresses(),
   };
@@ -57,30 +64,49 @@ function buildOne(pods: readonly PodInfo[], scheduling: Scheduling, destination:
     }
   }
   // A pending pod that no node admits contributes no placement, only this note.
-  const stuck = pods.filter((p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0);
+  const stuck = pods.filter(
+    (p) => !p.nodeName && p.scheduling !== undefined && scheduling.eligible.get(p)!.length === 0,
+  );
   // A pod on a node that is not among the objects read (nodes refused, a Node missing) has no
   // placement to decide from, and with no Node the other nodes it may land on are unknown too.
-  const unplaced = pods.filter((p) => p.nodeName && !scheduling.ctx.node(p.nodeName))
+  const unplaced = pods
+    .filter((p) => p.nodeName && !scheduling.ctx.node(p.nodeName))
     .map((p) => ({ node: p.nodeName!, decision: decidePacket(scheduling.ctx, p, undefined, destination) }));
   const found = notes.notes(pods, stuck, unplaced);
   const list = sources.sources();
   return {
     destination,
-    workloads: uniqueBy(pods.map((p) => p.workload), (w) => `${w.kind}/${w.name}`),
+    workloads: uniqueBy(
+      pods.map((p) => p.workload),
+      (w) => `${w.kind}/${w.name}`,
+    ),
     pods: pods.map((p) => `${p.namespace}/${p.name}`).sort(),
     currentNodes: unique([...currentNodes]),
     eligibleNodes: unique([...eligibleNodes]),
     cidrs: aggregate(list.flatMap((s) => addressRange(s.address) ?? [])),
     sources: list,
     notes: found,
-    complete: !found.some((n) => n.code === 'PART_UNKNOWN' || n.code === 'NO_ELIGIBLE_NODE' || n.code === 'SCHEDULING_NOT_VISIBLE' || n.code === 'NODE_HAS_NO_POD_CIDR'),
+    complete: !found.some(
+      (n) =>
+        n.code === 'PART_UNKNOWN' ||
+        n.code === 'NO_ELIGIBLE_NODE' ||
+        n.code === 'SCHEDULING_NOT_VISIBLE' ||
+        n.code === 'NODE_HAS_NO_POD_CIDR',
+    ),
   };
 }
 
 /** The pod where it runs, plus the pod as it would be on each other node it may land on. */
-function placementsOf({ ctx, eligible, templates, addresses }: Scheduling, pod: PodInfo, destination: Destination, moves: Moves): Placement[] {
+function placementsOf(
+  { ctx, eligible, templates, addresses }: Scheduling,
+  pod: PodInfo,
+  destination: Destination,
+  moves: Moves,
+): Placement[] {
   const current = ctx.node(pod.nodeName);
-  const placements: Placement[] = current ? [{ pod, node: current, current: true, decision: decidePacket(ctx, pod, current, destination) }] : [];
+  const placements: Placement[] = current
+    ? [{ pod, node: current, current: true, decision: decidePacket(ctx, pod, current, destination) }]
+    : [];
   // On another node the pod gets another address: its invalid ones there say nothing.
   const { invalidAddresses: _here, ...portable } = pod;
   for (const node of moves.nodesFor(pod, templates.get(pod)!, eligible.get(pod)!)) {
@@ -106,7 +132,10 @@ function addressesOn(addresses: PodAddresses, node: NodeInfo, pod: PodInfo): str
  */
 class SourceCollector {
   private readonly destination: Destination;
-  private readonly byAddress = new Map<string, { source: Omit<AllowlistSource, 'nodes' | 'current'>; nodes: Set<string>; current: boolean }>();
+  private readonly byAddress = new Map<
+    string,
+    { source: Omit<AllowlistSource, 'nodes' | 'current'>; nodes: Set<string>; current: boolean }
+  >();
 
   constructor(destination: Destination) {
     this.destination = destination;
@@ -138,14 +167,24 @@ function sourceOf(d: Decision, node: NodeInfo, destination: Destination): Omit<A
   if (d.sourceIP === null) return d.sourceIPs.map((address) => ({ address, ...originOf(d, false) }));
   if (d.identity === 'pod-ip') {
     const cidrs = node.podCIDRs.filter((c) => parseCidr(c)?.cidr.family === destination.range.family);
-    return (cidrs.length > 0 ? cidrs : [d.sourceIP]).map((address) => ({ address, origin: 'pod-network' as const, identity: d.identity }));
+    return (cidrs.length > 0 ? cidrs : [d.sourceIP]).map((address) => ({
+      address,
+      origin: 'pod-network' as const,
+      identity: d.identity,
+    }));
   }
   return [{ address: d.sourceIP, ...originOf(d, true) }];
 }
 
 function originOf(d: Decision, single: boolean): Omit<AllowlistSource, 'address' | 'nodes' | 'current'> {
-  const origin = d.identity === 'egress-gateway' || d.identity === 'egress-ip' || d.identity === 'nat' ? d.identity : 'node';
-  return { origin, identity: d.identity, ...(d.gateway && single ? { gateway: d.gateway.node } : {}), ...(d.egressFrom ? { object: d.egressFrom } : {}) };
+  const origin =
+    d.identity === 'egress-gateway' || d.identity === 'egress-ip' || d.identity === 'nat' ? d.identity : 'node';
+  return {
+    origin,
+    identity: d.identity,
+    ...(d.gateway && single ? { gateway: d.gateway.node } : {}),
+    ...(d.egressFrom ? { object: d.egressFrom } : {}),
+  };
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {

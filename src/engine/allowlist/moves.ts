@@ -17,7 +17,16 @@ import { formatAddress, parseCidr } from '../../net/ip.ts';
 export function templateKey(snapshot: Snapshot, pod: PodInfo): string {
   const { namespace, labels, annotations, serviceAccount, workload, phase, hostNetwork } = pod;
   const hashed = snapshot.datapath.cilium?.egressPolicies.some((p) => p.multiGateway) ? pod.name : undefined;
-  return JSON.stringify([namespace, labels, annotations, serviceAccount, workload, phase ?? null, hostNetwork, hashed ?? null]);
+  return JSON.stringify([
+    namespace,
+    labels,
+    annotations,
+    serviceAccount,
+    workload,
+    phase ?? null,
+    hostNetwork,
+    hashed ?? null,
+  ]);
 }
 
 /** The nodes each pod still needs a moved decision on, for one destination. */
@@ -40,7 +49,8 @@ export class Moves {
     const placed = mapGet(this.placed, template, () => new Set<NodeInfo>());
     const covered = mapGet(this.covered, template, () => new Set<readonly NodeInfo[]>());
     const own = (node: NodeInfo) => !pod.hostNetwork && this.addresses.on(node) === undefined;
-    if (covered.has(eligible)) return pod.hostNetwork ? [] : this.addresses.withoutPodCidr(eligible).filter((n) => n.name !== pod.nodeName);
+    if (covered.has(eligible))
+      return pod.hostNetwork ? [] : this.addresses.withoutPodCidr(eligible).filter((n) => n.name !== pod.nodeName);
     const nodes: NodeInfo[] = [];
     let all = true;
     for (const node of eligible) {

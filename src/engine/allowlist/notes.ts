@@ -16,7 +16,13 @@ export interface Placement {
 }
 
 /** Labels the managed node pools carry; a pool scales and replaces its nodes, with new addresses. */
-const POOL_LABELS = ['cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool', 'kubernetes.azure.com/agentpool', 'alpha.eksctl.io/nodegroup-name'];
+const POOL_LABELS = [
+  'cloud.google.com/gke-nodepool',
+  'eks.amazonaws.com/nodegroup',
+  'karpenter.sh/nodepool',
+  'kubernetes.azure.com/agentpool',
+  'alpha.eksctl.io/nodegroup-name',
+];
 
 /** Warnings that an egress object selects the pod but has no address yet (the set will change once it has). */
 const PENDING: ReadonlySet<string> = new Set(['ANTREA_EGRESS_NOT_REALISED']);
@@ -59,14 +65,19 @@ export class NoteCollector {
     }
     if (identity === 'pod-ip') {
       this.podIP.add(node.name);
-      if (!node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === this.destination.range.family)) this.noPodCidr.add(node.name);
+      if (!node.podCIDRs.some((c) => parseCidr(c)?.cidr.family === this.destination.range.family))
+        this.noPodCidr.add(node.name);
     }
-    if (identity === 'unknown' || (identity !== 'dropped' && identity !== 'denied' && decision.sourceIPs.length === 0)) {
+    if (
+      identity === 'unknown' ||
+      (identity !== 'dropped' && identity !== 'denied' && decision.sourceIPs.length === 0)
+    ) {
       this.unknown.add(node.name);
       this.unknownReason(decision);
     }
     if (identity === 'dropped') this.dropped.add(node.name);
-    for (const w of decision.warnings) if (PENDING.has(w.code)) this.pending.add(w.source ? `${w.source.kind}/${w.source.name}` : w.code);
+    for (const w of decision.warnings)
+      if (PENDING.has(w.code)) this.pending.add(w.source ? `${w.source.kind}/${w.source.name}` : w.code);
     if (identity === 'denied') {
       this.denied.add(node.name);
       firstOfEachCode(this.deniedReasons, decision.policy.reasons);
@@ -80,18 +91,33 @@ export class NoteCollector {
   /** The notes, in their fixed order; `unplaced` pods' decisions count as unknown parts after every placement. */
   notes(pods: readonly PodInfo[], stuck: readonly PodInfo[], unplaced: readonly Unplaced[] = []): AllowlistNote[] {
     const notes: AllowlistNote[] = [];
-    if (this.nodeIP.size > 0) notes.push({ code: 'NODE_IPS_CHANGE_WITH_NODES', subjects: sorted(this.nodeIP), ...(this.pools.size > 0 ? { pools: sorted(this.pools) } : {}) });
+    if (this.nodeIP.size > 0)
+      notes.push({
+        code: 'NODE_IPS_CHANGE_WITH_NODES',
+        subjects: sorted(this.nodeIP),
+        ...(this.pools.size > 0 ? { pools: sorted(this.pools) } : {}),
+      });
     if (this.podIP.size > 0) notes.push({ code: 'POD_IPS_CHANGE_ON_RESTART', subjects: sorted(this.podIP) });
     if (this.noPodCidr.size > 0) notes.push({ code: 'NODE_HAS_NO_POD_CIDR', subjects: sorted(this.noPodCidr) });
     for (const u of unplaced) this.unknownReason(u.decision);
     if (this.unknown.size > 0 || unplaced.length > 0) {
-      notes.push({ code: 'PART_UNKNOWN', subjects: unique([...this.unknown, ...unplaced.map((u) => u.node)]), reasons: byCode(this.unknownReasons) });
+      notes.push({
+        code: 'PART_UNKNOWN',
+        subjects: unique([...this.unknown, ...unplaced.map((u) => u.node)]),
+        reasons: byCode(this.unknownReasons),
+      });
     }
     if (this.dropped.size > 0) notes.push({ code: 'DROPPED_ON_SOME_NODES', subjects: sorted(this.dropped) });
     if (this.pending.size > 0) notes.push({ code: 'EGRESS_IP_PENDING', subjects: sorted(this.pending) });
     // Egress policy: a denied flow needs no address (left out, and said); an undecided one keeps its addresses, since it may leave.
-    if (this.denied.size > 0) notes.push({ code: 'DENIED_BY_POLICY', subjects: sorted(this.denied), reasons: byCode(this.deniedReasons) });
-    if (this.undecided.size > 0) notes.push({ code: 'POLICY_VERDICT_UNKNOWN', subjects: sorted(this.undecided), reasons: byCode(this.undecidedReasons) });
+    if (this.denied.size > 0)
+      notes.push({ code: 'DENIED_BY_POLICY', subjects: sorted(this.denied), reasons: byCode(this.deniedReasons) });
+    if (this.undecided.size > 0)
+      notes.push({
+        code: 'POLICY_VERDICT_UNKNOWN',
+        subjects: sorted(this.undecided),
+        reasons: byCode(this.undecidedReasons),
+      });
     const hidden = pods.filter((p) => p.scheduling === undefined).map(podName);
     if (hidden.length > 0) notes.push({ code: 'SCHEDULING_NOT_VISIBLE', subjects: hidden });
     if (stuck.length > 0) notes.push({ code: 'NO_ELIGIBLE_NODE', subjects: stuck.map(podName) });

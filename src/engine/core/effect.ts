@@ -94,20 +94,32 @@ export class EffectBuilder {
    * leaveFromSet for every address of an egress prefix (an AKS gateway's public IP prefix); a
    * prefix that does not parse, or holds more than PREFIX_SET_LIMIT addresses, is `unknown`.
    */
-  leaveFromPrefix(layer: string, prefix: string, fields: Omit<PacketFields, 'sourceIP' | 'sourceIPs'>, source?: ObjectRef): this {
+  leaveFromPrefix(
+    layer: string,
+    prefix: string,
+    fields: Omit<PacketFields, 'sourceIP' | 'sourceIPs'>,
+    source?: ObjectRef,
+  ): this {
     const addresses = addressesOfBlock(prefix, PREFIX_SET_LIMIT);
     if (addresses) return this.leaveFromSet(addresses, fields);
-    return this.unknown(layer, { code: 'EGRESS_PREFIX_NOT_LISTED', data: { prefix, limit: String(PREFIX_SET_LIMIT) }, ...(source ? { source } : {}) });
+    return this.unknown(layer, {
+      code: 'EGRESS_PREFIX_NOT_LISTED',
+      data: { prefix, limit: String(PREFIX_SET_LIMIT) },
+      ...(source ? { source } : {}),
+    });
   }
 
   /** Ends the walk with `unknown`: the finding says what is missing. */
   unknown(layer: string, finding: Finding): this {
-    return this.note(layer, 'unknown', finding).reason(finding).set({ sourceIP: null, identity: 'unknown', settled: true });
+    return this.note(layer, 'unknown', finding)
+      .reason(finding)
+      .set({ sourceIP: null, identity: 'unknown', settled: true });
   }
 
   /** The effect as a value; the builder is not used after this. One that changes nothing is NO_EFFECT, which the pipeline skips. */
   build(): Effect {
-    if (!this.trace && this.reasons === NONE && this.warnings === NONE && Object.keys(this.fields).length === 0) return NO_EFFECT;
+    if (!this.trace && this.reasons === NONE && this.warnings === NONE && Object.keys(this.fields).length === 0)
+      return NO_EFFECT;
     return { ...this.fields, trace: this.trace ?? NONE, reasons: this.reasons, warnings: this.warnings };
   }
 }

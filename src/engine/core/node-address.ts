@@ -35,18 +35,28 @@ export const nodeLocalRanges = derivation((node: NodeInfo): IpRange[] => {
  * used for that family could have been it, so it is unknown. A value after a valid one of the
  * family is never the one used (the first of the family is), and a snapshot warning says it.
  */
-export function hiddenAddress(invalid: readonly InvalidAddress[] | undefined, kind: string, family: Family): InvalidAddress | undefined {
+export function hiddenAddress(
+  invalid: readonly InvalidAddress[] | undefined,
+  kind: string,
+  family: Family,
+): InvalidAddress | undefined {
   return invalid?.find((a) => a.kind === kind && a.hides.includes(family));
 }
 
 /** Why an answer that needs the node's address of this kind and family is unknown, if it is. */
-export function invalidNodeAddress(node: AddressedNode, kind: 'InternalIP' | 'ExternalIP', family: Family): Finding | undefined {
+export function invalidNodeAddress(
+  node: AddressedNode,
+  kind: 'InternalIP' | 'ExternalIP',
+  family: Family,
+): Finding | undefined {
   const hidden = hiddenAddress(node.invalidAddresses, kind, family);
-  return hidden && {
-    code: 'NODE_ADDRESS_INVALID',
-    data: { node: node.name, kind, field: hidden.field, value: hidden.value, family: `IPv${family}` },
-    source: node.source ?? { kind: 'Node', name: node.name },
-  };
+  return (
+    hidden && {
+      code: 'NODE_ADDRESS_INVALID',
+      data: { node: node.name, kind, field: hidden.field, value: hidden.value, family: `IPv${family}` },
+      source: node.source ?? { kind: 'Node', name: node.name },
+    }
+  );
 }
 
 /** A Node, or a CiliumNode (whose addresses are its own object's). */

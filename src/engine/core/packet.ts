@@ -30,7 +30,19 @@ export interface Packet {
 export type PacketState = Readonly<Pick<Packet, 'sourceIP' | 'sourceIPs' | 'identity' | 'gateway'>>;
 
 export function newPacket(traced: boolean): Packet {
-  return { sourceIP: null, sourceIPs: NONE, egressFrom: undefined, identity: 'unknown', via: 'none', settled: false, gateway: undefined, policy: undefined, reasons: NONE, warnings: NONE, trace: traced ? [] : undefined };
+  return {
+    sourceIP: null,
+    sourceIPs: NONE,
+    egressFrom: undefined,
+    identity: 'unknown',
+    via: 'none',
+    settled: false,
+    gateway: undefined,
+    policy: undefined,
+    reasons: NONE,
+    warnings: NONE,
+    trace: traced ? [] : undefined,
+  };
 }
 
 /** The packet as new; its trace a new list, since the decision before it keeps the old one. */
@@ -67,10 +79,20 @@ export function applyEffect(packet: Packet, effect: Effect): void {
 }
 
 /** Never met: the pipeline asks the policy step on every walk (pipeline.ts); a shape for the type. */
-const NOT_ASKED: PolicyAnswer = Object.freeze({ verdict: 'unknown', decidedBy: NONE as never[], reasons: NONE as never[] });
+const NOT_ASKED: PolicyAnswer = Object.freeze({
+  verdict: 'unknown',
+  decidedBy: NONE as never[],
+  reasons: NONE as never[],
+});
 
 /** addressList: the list of one address, shared where the caller keeps them (EngineContext.addressList). */
-export function toDecision(pod: PodInfo, node: NodeInfo | undefined, destination: Destination, packet: Packet, addressList: (address: string) => readonly string[] = (a) => [a]): Decision {
+export function toDecision(
+  pod: PodInfo,
+  node: NodeInfo | undefined,
+  destination: Destination,
+  packet: Packet,
+  addressList: (address: string) => readonly string[] = (a) => [a],
+): Decision {
   const podIP = podIPFor(pod, destination.range.family === 6);
   const decision: Decision = {
     namespace: pod.namespace,

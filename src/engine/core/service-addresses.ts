@@ -17,8 +17,10 @@ import { derivation } from './context.ts';
 import type { Findings } from './mechanism.ts';
 
 export const SERVICE_ADDRESS_FINDINGS = {
-  DST_IS_SERVICE_ADDRESS: (d) => `${d['whole'] === 'true' ? 'the destination is' : 'part of the destination range is'} in ServiceCIDR ${d['serviceCIDR']}: a Service's virtual IP, translated to one of its endpoints before policy and SNAT apply; ask --to with the endpoint's address`,
-  SERVICE_CIDRS_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}), so this private destination may be a Service's virtual IP, translated to an endpoint before policy and SNAT apply`,
+  DST_IS_SERVICE_ADDRESS: (d) =>
+    `${d['whole'] === 'true' ? 'the destination is' : 'part of the destination range is'} in ServiceCIDR ${d['serviceCIDR']}: a Service's virtual IP, translated to one of its endpoints before policy and SNAT apply; ask --to with the endpoint's address`,
+  SERVICE_CIDRS_UNREADABLE: (d) =>
+    `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}), so this private destination may be a Service's virtual IP, translated to an endpoint before policy and SNAT apply`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -37,8 +39,14 @@ export const serviceAddress = derivation((destination: Destination, ctx): Findin
   const { ranges, unread } = ctx.snapshot.services;
   for (const service of ranges) {
     const covered = coverage(destination.range, [service.range]);
-    if (covered !== 'none') return { code: 'DST_IS_SERVICE_ADDRESS', data: { serviceCIDR: service.cidr, whole: String(covered === 'all') }, source: service.source };
+    if (covered !== 'none')
+      return {
+        code: 'DST_IS_SERVICE_ADDRESS',
+        data: { serviceCIDR: service.cidr, whole: String(covered === 'all') },
+        source: service.source,
+      };
   }
-  if (unread && coverage(destination.range, PRIVATE) !== 'none') return { code: 'SERVICE_CIDRS_UNREADABLE', data: gapData(unread) };
+  if (unread && coverage(destination.range, PRIVATE) !== 'none')
+    return { code: 'SERVICE_CIDRS_UNREADABLE', data: gapData(unread) };
   return undefined;
 });

@@ -26,20 +26,31 @@ const LAYER = 'antrea-egress';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  ANTREA_EGRESS_IP: (d) => `Egress ${d['egress']} sends it through node ${d['egressNode']}, which SNATs it to ${d['egressIP']}`,
+  ANTREA_EGRESS_IP: (d) =>
+    `Egress ${d['egress']} sends it through node ${d['egressNode']}, which SNATs it to ${d['egressIP']}`,
   ANTREA_EGRESS_INACTIVE: (d) => `Egresses ${d['egresses']} select the pod but have no effect: ${d['why']}`,
   ANTREA_EGRESS_DST_IN_CLUSTER: () => 'the destination is a pod CIDR or a node address, which Egresses never SNAT',
-  ANTREA_EGRESS_DST_EXCEPTED: (d) => `the destination is in egress.exceptCIDRs (${d['cidrs']}) of antrea-agent.conf: Egresses do not SNAT it`,
-  ANTREA_EGRESS_RANGE_SPLIT: (d) => `Egress SNAT applies to part of the destination range only (${d['by']}); ask about a narrower --to`,
-  ANTREA_EGRESS_NOT_REALISED: (d) => `Egress ${d['egress']} selects the pod but status shows no egress IP on any node${d['pool'] ? ` (pool ${d['pool']}: none allocated or no node of the pool available)` : ''}: Antrea installs no SNAT for it, so the traffic leaves as without it; once an IP is assigned it leaves with that IP, and a new pod's first connections may still leave with the node IP until the agent has installed its flows`,
+  ANTREA_EGRESS_DST_EXCEPTED: (d) =>
+    `the destination is in egress.exceptCIDRs (${d['cidrs']}) of antrea-agent.conf: Egresses do not SNAT it`,
+  ANTREA_EGRESS_RANGE_SPLIT: (d) =>
+    `Egress SNAT applies to part of the destination range only (${d['by']}); ask about a narrower --to`,
+  ANTREA_EGRESS_NOT_REALISED: (d) =>
+    `Egress ${d['egress']} selects the pod but status shows no egress IP on any node${d['pool'] ? ` (pool ${d['pool']}: none allocated or no node of the pool available)` : ''}: Antrea installs no SNAT for it, so the traffic leaves as without it; once an IP is assigned it leaves with that IP, and a new pod's first connections may still leave with the node IP until the agent has installed its flows`,
   ANTREA_EGRESS_IGNORED: (d) => `Egress ${d['egress']} is ignored by antrea-agent: ${d['detail']}`,
-  ANTREA_EGRESS_IP_ON_NO_NODE: (d) => `Egress ${d['egress']} names egressIP ${d['egressIP']} but no node shows holding it (status.egressNode is empty): Antrea tunnels the traffic to that address, which is lost unless a host outside Antrea holds it; assign the IP to a node's interface (or use an ExternalIPPool)`,
-  ANTREA_EGRESS_IP_INVALID: (d) => `Egress ${d['egress']} has egressIP ${JSON.stringify(d['egressIP'])}, which is not an IP address: what the agent does is unknown`,
-  ANTREA_EGRESS_SEVERAL: (d) => `Egresses ${d['egresses']} all select the pod with different IPs (${d['candidates']}); Antrea binds the pod to whichever it processed first, which the cluster does not show`,
-  ANTREA_EGRESS_SEVERAL_SAME_IP: (d) => `Egresses ${d['egresses']} all select the pod; they share egress IP ${d['egressIP']}, so whichever Antrea binds, the answer is the same`,
-  ANTREA_EGRESS_OTHER_FAMILY: (d) => `Egress ${d['egress']}'s IP ${d['egressIP']} is not ${d['family']}: its SNAT flow matches only its own family, so this traffic takes the default path`,
-  ANTREA_EGRESS_GROUP_UNMODELLED: (d) => `Egress ${d['egress']} applies to a ClusterGroup, which this tool does not resolve: whether it selects the pod is unknown`,
-  ANTREA_EGRESS_NAMESPACE_UNKNOWN: (d) => `an Egress selects by namespace labels, but Namespace ${d['namespace']} was not read`,
+  ANTREA_EGRESS_IP_ON_NO_NODE: (d) =>
+    `Egress ${d['egress']} names egressIP ${d['egressIP']} but no node shows holding it (status.egressNode is empty): Antrea tunnels the traffic to that address, which is lost unless a host outside Antrea holds it; assign the IP to a node's interface (or use an ExternalIPPool)`,
+  ANTREA_EGRESS_IP_INVALID: (d) =>
+    `Egress ${d['egress']} has egressIP ${JSON.stringify(d['egressIP'])}, which is not an IP address: what the agent does is unknown`,
+  ANTREA_EGRESS_SEVERAL: (d) =>
+    `Egresses ${d['egresses']} all select the pod with different IPs (${d['candidates']}); Antrea binds the pod to whichever it processed first, which the cluster does not show`,
+  ANTREA_EGRESS_SEVERAL_SAME_IP: (d) =>
+    `Egresses ${d['egresses']} all select the pod; they share egress IP ${d['egressIP']}, so whichever Antrea binds, the answer is the same`,
+  ANTREA_EGRESS_OTHER_FAMILY: (d) =>
+    `Egress ${d['egress']}'s IP ${d['egressIP']} is not ${d['family']}: its SNAT flow matches only its own family, so this traffic takes the default path`,
+  ANTREA_EGRESS_GROUP_UNMODELLED: (d) =>
+    `Egress ${d['egress']} applies to a ClusterGroup, which this tool does not resolve: whether it selects the pod is unknown`,
+  ANTREA_EGRESS_NAMESPACE_UNKNOWN: (d) =>
+    `an Egress selects by namespace labels, but Namespace ${d['namespace']} was not read`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -56,7 +67,8 @@ export const antreaEgress: GatewayMechanism<AntreaEgressLayer, AntreaEgressInput
   id: 'antrea-egress',
   stage: 'egress-gateway',
   findings: FINDINGS,
-  upstream: 'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go, pkg/agent/openflow/pipeline.go, docs/egress.md',
+  upstream:
+    'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go, pkg/agent/openflow/pipeline.go, docs/egress.md',
   describe(layer) {
     if (layer.unreadEgresses) return 'Egresses unreadable';
     const count = layer.egresses.length;
@@ -73,16 +85,34 @@ export const antreaEgress: GatewayMechanism<AntreaEgressLayer, AntreaEgressInput
     const names = input.selection.map((e) => e.name).join(', ');
     const inactive = layer.unreadConfig ? undefined : inactiveBecause(layer);
     if (inactive) {
-      const finding = { code: 'ANTREA_EGRESS_INACTIVE' as const, data: { egresses: names || 'unknown', why: inactive }, source: layer.config.source };
+      const finding = {
+        code: 'ANTREA_EGRESS_INACTIVE' as const,
+        data: { egresses: names || 'unknown', why: inactive },
+        source: layer.config.source,
+      };
       return input.unknown ? effect.build() : effect.note(LAYER, 'not-applicable', finding).warn(finding).build();
     }
     const skipped = skippedDestination(ctx, layer, destination);
-    if (skipped) return skipped.code === 'ANTREA_EGRESS_RANGE_SPLIT' ? unknown(effect, skipped) : effect.note(LAYER, 'not-applicable', skipped).build();
-    if (input.unknown === 'unread') return unknown(effect, { code: 'ANTREA_EGRESSES_UNREADABLE', data: gapData(layer.unreadEgresses!) });
+    if (skipped)
+      return skipped.code === 'ANTREA_EGRESS_RANGE_SPLIT'
+        ? unknown(effect, skipped)
+        : effect.note(LAYER, 'not-applicable', skipped).build();
+    if (input.unknown === 'unread')
+      return unknown(effect, { code: 'ANTREA_EGRESSES_UNREADABLE', data: gapData(layer.unreadEgresses!) });
     if (input.unknown) return unknown(effect, selectionUnknown(layer, input.unknown));
     // Whether the agent runs Egress at all is in the unread antrea-config.
-    if (layer.unreadConfig) return unknown(effect, { code: 'ANTREA_CONFIG_UNREADABLE', data: gapData(layer.unreadConfig), source: layer.config.source });
-    if (layer.config.agentRefuses) return unknown(effect, { code: 'ANTREA_AGENT_REFUSES_CONFIG', data: { detail: layer.config.agentRefuses }, source: layer.config.source });
+    if (layer.unreadConfig)
+      return unknown(effect, {
+        code: 'ANTREA_CONFIG_UNREADABLE',
+        data: gapData(layer.unreadConfig),
+        source: layer.config.source,
+      });
+    if (layer.config.agentRefuses)
+      return unknown(effect, {
+        code: 'ANTREA_AGENT_REFUSES_CONFIG',
+        data: { detail: layer.config.agentRefuses },
+        source: layer.config.source,
+      });
     return bindAndApply(effect, input.selection, destination).build();
   },
 };
@@ -91,39 +121,55 @@ export const antreaEgress: GatewayMechanism<AntreaEgressLayer, AntreaEgressInput
 function inactiveBecause({ config }: AntreaEgressLayer): string | undefined {
   if (config.agentRefuses) return undefined;
   if (!config.egressEnabled) return 'the Egress feature gate is off in antrea-agent.conf';
-  if (config.trafficEncapMode !== 'encap' && config.trafficEncapMode !== 'hybrid') return `Egress requires encap or hybrid mode, and antrea-agent.conf sets ${config.trafficEncapMode}`;
+  if (config.trafficEncapMode !== 'encap' && config.trafficEncapMode !== 'hybrid')
+    return `Egress requires encap or hybrid mode, and antrea-agent.conf sets ${config.trafficEncapMode}`;
   return undefined;
 }
 
 function selectionUnknown(layer: AntreaEgressLayer, why: NonNullable<Selection['unknown']>): Finding {
   const [kind, name] = [why.slice(0, why.indexOf(':')), why.slice(why.indexOf(':') + 1)];
-  if (kind === 'group') return { code: 'ANTREA_EGRESS_GROUP_UNMODELLED', data: { egress: name }, source: { kind: 'Egress', name } };
+  if (kind === 'group')
+    return { code: 'ANTREA_EGRESS_GROUP_UNMODELLED', data: { egress: name }, source: { kind: 'Egress', name } };
   if (layer.unreadNamespaces) return { code: 'NAMESPACES_UNREADABLE', data: gapData(layer.unreadNamespaces) };
   return { code: 'ANTREA_EGRESS_NAMESPACE_UNKNOWN', data: { namespace: name } };
 }
 
 /** Pod CIDRs and node IPs (pipeline.go L3Forwarding, snatSkipNodeFlow) and exceptCIDRs (snatSkipCIDRFlow). */
-function skippedDestination(ctx: EngineContext, layer: AntreaEgressLayer, destination: Destination): Finding | undefined {
+function skippedDestination(
+  ctx: EngineContext,
+  layer: AntreaEgressLayer,
+  destination: Destination,
+): Finding | undefined {
   const range = destination.range;
   const inCluster = ctx.of(clusterBlocks, ctx.snapshot).coverage(range);
   if (inCluster === 'all') return { code: 'ANTREA_EGRESS_DST_IN_CLUSTER', data: {} };
   const except = layer.config.exceptCIDRs;
   const excepted = coverage(range, cidrBlocks(except));
-  if (excepted === 'all') return { code: 'ANTREA_EGRESS_DST_EXCEPTED', data: { cidrs: except.join(', ') }, source: layer.config.source };
+  if (excepted === 'all')
+    return { code: 'ANTREA_EGRESS_DST_EXCEPTED', data: { cidrs: except.join(', ') }, source: layer.config.source };
   if (inCluster === 'some') return { code: 'ANTREA_EGRESS_RANGE_SPLIT', data: { by: 'in-cluster addresses' } };
-  if (excepted === 'some') return { code: 'ANTREA_EGRESS_RANGE_SPLIT', data: { by: `exceptCIDRs ${except.join(', ')}` } };
+  if (excepted === 'some')
+    return { code: 'ANTREA_EGRESS_RANGE_SPLIT', data: { by: `exceptCIDRs ${except.join(', ')}` } };
   return undefined;
 }
 
-const clusterBlocks = derivation((snapshot: Snapshot, ctx): RangeSet =>
-  new RangeSet([...ctx.of(clusterAddresses, snapshot).blocks(), ...cidrBlocks(snapshot.nodes.flatMap((n) => n.podCIDRs))]));
+const clusterBlocks = derivation(
+  (snapshot: Snapshot, ctx): RangeSet =>
+    new RangeSet([
+      ...ctx.of(clusterAddresses, snapshot).blocks(),
+      ...cidrBlocks(snapshot.nodes.flatMap((n) => n.podCIDRs)),
+    ]),
+);
 
 /** The IP the agent would install for the Egress, or why it installs none. */
 type Desired = { ip: string; node: string | undefined } | { none: Finding };
 
 function desiredOf(egress: AntreaEgress): Desired {
   const ref = { kind: 'Egress', name: egress.name };
-  if (egress.ignored) return { none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref } };
+  if (egress.ignored)
+    return {
+      none: { code: 'ANTREA_EGRESS_IGNORED', data: { egress: egress.name, detail: egress.ignored }, source: ref },
+    };
   // Agents before v1.12 (status.egressIP came with #4603) wrote only egressNode, as docs/egress.md's first example shows.
   const { egressIP: statusIP, egressNode } = egress.status;
   const ip = statusIP ?? egress.egressIP;
@@ -131,13 +177,24 @@ function desiredOf(egress: AntreaEgress): Desired {
   // isEgressSchedulable: with a pool, only the IP the scheduler placed on a node is installed.
   if (egress.externalIPPool) {
     if (ip && egressNode && agrees) return { ip, node: egressNode };
-    return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: egress.externalIPPool }, source: ref } };
+    return {
+      none: {
+        code: 'ANTREA_EGRESS_NOT_REALISED',
+        data: { egress: egress.name, pool: egress.externalIPPool },
+        source: ref,
+      },
+    };
   }
-  if (!egress.egressIP) return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: '' }, source: ref } };
+  if (!egress.egressIP)
+    return { none: { code: 'ANTREA_EGRESS_NOT_REALISED', data: { egress: egress.name, pool: '' }, source: ref } };
   return { ip: egress.egressIP, node: agrees ? egressNode : undefined };
 }
 
-function bindAndApply(effect: EffectBuilder, selection: readonly AntreaEgress[], destination: Destination): EffectBuilder {
+function bindAndApply(
+  effect: EffectBuilder,
+  selection: readonly AntreaEgress[],
+  destination: Destination,
+): EffectBuilder {
   const bound: { egress: AntreaEgress; ip: string; node: string | undefined }[] = [];
   for (const egress of selection) {
     const desired = desiredOf(egress);
@@ -148,19 +205,53 @@ function bindAndApply(effect: EffectBuilder, selection: readonly AntreaEgress[],
   const ips = [...new Set(bound.map((b) => b.ip))];
   const egresses = bound.map((b) => b.egress.name).join(', ');
   // egressIPs: every address the pod may leave with, for a set-valued answer (design §5 sourceIPs) once the contract has it.
-  if (ips.length > 1) return unknownIn(effect, { code: 'ANTREA_EGRESS_SEVERAL', data: { egresses, egressIPs: [...ips].sort().join(', '), candidates: bound.map((b) => `${b.ip} (${b.egress.name})`).join(', ') } });
+  if (ips.length > 1)
+    return unknownIn(effect, {
+      code: 'ANTREA_EGRESS_SEVERAL',
+      data: {
+        egresses,
+        egressIPs: [...ips].sort().join(', '),
+        candidates: bound.map((b) => `${b.ip} (${b.egress.name})`).join(', '),
+      },
+    });
   if (bound.length > 1) effect.warn({ code: 'ANTREA_EGRESS_SEVERAL_SAME_IP', data: { egresses, egressIP: ips[0]! } });
   const chosen = bound.find((b) => b.node) ?? bound[0]!;
   const ref = { kind: 'Egress', name: chosen.egress.name };
   const parsed = parseIp(chosen.ip);
-  if (!parsed) return unknownIn(effect, { code: 'ANTREA_EGRESS_IP_INVALID', data: { egress: chosen.egress.name, egressIP: chosen.ip }, source: ref });
+  if (!parsed)
+    return unknownIn(effect, {
+      code: 'ANTREA_EGRESS_IP_INVALID',
+      data: { egress: chosen.egress.name, egressIP: chosen.ip },
+      source: ref,
+    });
   if (parsed.family !== destination.range.family) {
-    return effect.note(LAYER, 'not-applicable', { code: 'ANTREA_EGRESS_OTHER_FAMILY', data: { egress: chosen.egress.name, egressIP: chosen.ip, family: `IPv${destination.range.family}` }, source: ref });
+    return effect.note(LAYER, 'not-applicable', {
+      code: 'ANTREA_EGRESS_OTHER_FAMILY',
+      data: { egress: chosen.egress.name, egressIP: chosen.ip, family: `IPv${destination.range.family}` },
+      source: ref,
+    });
   }
-  if (!chosen.node) return unknownIn(effect, { code: 'ANTREA_EGRESS_IP_ON_NO_NODE', data: { egress: chosen.egress.name, egressIP: chosen.ip }, source: ref });
-  const finding = { code: 'ANTREA_EGRESS_IP' as const, data: { egress: chosen.egress.name, egressIP: chosen.ip, egressNode: chosen.node }, source: ref };
-  return effect.note(LAYER, 'applied', finding).reason(finding)
-    .set({ sourceIP: chosen.ip, identity: 'egress-ip', via: LAYER, gateway: { node: chosen.node, policy: chosen.egress.name }, egressFrom: ref });
+  if (!chosen.node)
+    return unknownIn(effect, {
+      code: 'ANTREA_EGRESS_IP_ON_NO_NODE',
+      data: { egress: chosen.egress.name, egressIP: chosen.ip },
+      source: ref,
+    });
+  const finding = {
+    code: 'ANTREA_EGRESS_IP' as const,
+    data: { egress: chosen.egress.name, egressIP: chosen.ip, egressNode: chosen.node },
+    source: ref,
+  };
+  return effect
+    .note(LAYER, 'applied', finding)
+    .reason(finding)
+    .set({
+      sourceIP: chosen.ip,
+      identity: 'egress-ip',
+      via: LAYER,
+      gateway: { node: chosen.node, policy: chosen.egress.name },
+      egressFrom: ref,
+    });
 }
 
 /** An unknown decided here is the Egress's doing: `via` says so. */

@@ -29,24 +29,50 @@ interface ResolvedGateway {
 }
 
 /** uid: the pod's CiliumEndpoint UID, which only multi-gateway policies read. */
-export function resolveGateway(ctx: EngineContext, policy: CiliumEgressPolicy, uid: string | undefined, dp: CiliumDatapath, family: Family): GatewayOutcome {
-  const resolved = ctx.of(resolvedGateways, dp).get(policy) ?? policy.gateways.map((gateway) => resolve(gateway, dp.nodes));
+export function resolveGateway(
+  ctx: EngineContext,
+  policy: CiliumEgressPolicy,
+  uid: string | undefined,
+  dp: CiliumDatapath,
+  family: Family,
+): GatewayOutcome {
+  const resolved =
+    ctx.of(resolvedGateways, dp).get(policy) ?? policy.gateways.map((gateway) => resolve(gateway, dp.nodes));
   if (!policy.multiGateway) return egressThrough(resolved[0]!, policy, family);
   const sorted = [...resolved].sort((a, b) => compareIPv4(a.gatewayIP, b.gatewayIP));
   if (uid) {
     const chosen = sorted[fnv1a32(uid) % sorted.length]!;
     const outcome = egressThrough(chosen, policy, family);
-    if (outcome.kind === 'egress') outcome.warnings.push({ code: 'CILIUM_EGW_GATEWAY_BY_ENDPOINT_HASH', data: { uid, gateways: String(sorted.length) } });
+    if (outcome.kind === 'egress')
+      outcome.warnings.push({
+        code: 'CILIUM_EGW_GATEWAY_BY_ENDPOINT_HASH',
+        data: { uid, gateways: String(sorted.length) },
+      });
     return outcome;
   }
   const outcomes = sorted.map((g) => egressThrough(g, policy, family));
   const texts = [...new Set(outcomes.map(describe))];
   if (texts.length === 1) return outcomes[0]!;
-  return { kind: 'unknown', finding: { code: 'CILIUM_EGW_GATEWAY_SET', data: { policy: policy.name, candidates: texts.join(', '), missing: dp.unread?.endpoints ? `the CiliumEndpoint of the pod (${dp.unread.endpoints.reason === 'forbidden' ? 'listing ciliumendpoints.cilium.io is forbidden' : `served only at ${dp.unread.endpoints.served}`})` : 'the CiliumEndpoint of the pod' } } };
+  return {
+    kind: 'unknown',
+    finding: {
+      code: 'CILIUM_EGW_GATEWAY_SET',
+      data: {
+        policy: policy.name,
+        candidates: texts.join(', '),
+        missing: dp.unread?.endpoints
+          ? `the CiliumEndpoint of the pod (${dp.unread.endpoints.reason === 'forbidden' ? 'listing ciliumendpoints.cilium.io is forbidden' : `served only at ${dp.unread.endpoints.served}`})`
+          : 'the CiliumEndpoint of the pod',
+      },
+    },
+  };
 }
 
 /** The gateway nodes of each policy, found once per call: every packet through the policy asks. */
-const resolvedGateways = derivation((dp: CiliumDatapath) => new Map(dp.egressPolicies.map((policy) => [policy, policy.gateways.map((gateway) => resolve(gateway, dp.nodes))])));
+const resolvedGateways = derivation(
+  (dp: CiliumDatapath) =>
+    new Map(dp.egressPolicies.map((policy) => [policy, policy.gateways.map((gateway) => resolve(gateway, dp.nodes))])),
+);
 
 /**
  * regenerateGatewayConfig: the first node by name that the selector matches *and* that has an IPv4
@@ -65,10 +91,16 @@ function resolve(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): Reso
  * A matching node up to the chosen one whose IPv4 InternalIP (or, lacking one, ExternalIP) might be
  * an invalid value: that node might hold the gateway role, or its gateway IP is another address.
  */
-function unsureGateway(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[], chosen: CiliumNodeInfo | undefined): Finding | undefined {
+function unsureGateway(
+  gateway: CiliumGateway,
+  nodes: readonly CiliumNodeInfo[],
+  chosen: CiliumNodeInfo | undefined,
+): Finding | undefined {
   for (const node of nodes) {
     if (!node.invalidAddresses || !matchesSelector(node.labels, gateway.nodeSelector)) continue;
-    const invalid = invalidNodeAddress(node, 'InternalIP', 4) ?? (ipv4(node.internalIPs) ? undefined : invalidNodeAddress(node, 'ExternalIP', 4));
+    const invalid =
+      invalidNodeAddress(node, 'InternalIP', 4) ??
+      (ipv4(node.internalIPs) ? undefined : invalidNodeAddress(node, 'ExternalIP', 4));
     if (invalid) return invalid;
     if (node === chosen) return undefined;
   }
@@ -76,7 +108,10 @@ function unsureGateway(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[],
 }
 
 /** The gateway node and its IPv4 gateway IP (nodes sorted by name), or undefined when none qualifies. Lint reads it too. */
-export function gatewayNodeFor(gateway: CiliumGateway, nodes: readonly CiliumNodeInfo[]): { node: CiliumNodeInfo; gatewayIP: string } | undefined {
+export function gatewayNodeFor(
+  gateway: CiliumGateway,
+  nodes: readonly CiliumNodeInfo[],
+): { node: CiliumNodeInfo; gatewayIP: string } | undefined {
   for (const node of nodes) {
     if (!matchesSelector(node.labels, gateway.nodeSelector)) continue;
     const gatewayIP = ipv4(node.internalIPs) ?? ipv4(node.externalIPs);
@@ -89,27 +124,63 @@ function ipv4(ips: readonly string[]): string | undefined {
   return ips.find((ip) => familyOf(ip) === 4);
 }
 
-function egressThrough({ gateway, node, invalid }: ResolvedGateway, policy: CiliumEgressPolicy, family: Family): GatewayOutcome {
+function egressThrough(
+  { gateway, node, invalid }: ResolvedGateway,
+  policy: CiliumEgressPolicy,
+  family: Family,
+): GatewayOutcome {
   const data = { policy: policy.name };
   if (invalid) return { kind: 'unknown', finding: invalid };
   if (!node) return { kind: 'dropped', finding: { code: 'CILIUM_EGW_NO_GATEWAY_NODE', data } };
   const at = { ...data, gatewayNode: node.name };
   if (gateway.egressIP) {
     if (familyOf(gateway.egressIP) === family) {
-      return { kind: 'egress', sourceIP: gateway.egressIP, node: node.name, finding: { code: 'CILIUM_EGW_EGRESS_IP', data: { ...at, egressIP: gateway.egressIP }, source: node.source }, warnings: [] };
+      return {
+        kind: 'egress',
+        sourceIP: gateway.egressIP,
+        node: node.name,
+        finding: { code: 'CILIUM_EGW_EGRESS_IP', data: { ...at, egressIP: gateway.egressIP }, source: node.source },
+        warnings: [],
+      };
     }
     // 1.19 drops the other family ("not found"); 1.20 uses the primary address of the egressIP's device.
-    return { kind: 'unknown', finding: { code: 'CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN', data: { ...at, egressIP: gateway.egressIP, family: `IPv${family}` } } };
+    return {
+      kind: 'unknown',
+      finding: {
+        code: 'CILIUM_EGW_IPV6_EGRESS_IP_UNKNOWN',
+        data: { ...at, egressIP: gateway.egressIP, family: `IPv${family}` },
+      },
+    };
   }
   if (gateway.interface) {
-    return { kind: 'egress', sourceIP: null, node: node.name, finding: { code: 'CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE', data: { ...at, interface: gateway.interface }, source: node.source }, warnings: [] };
+    return {
+      kind: 'egress',
+      sourceIP: null,
+      node: node.name,
+      finding: {
+        code: 'CILIUM_EGW_INTERFACE_IP_NOT_VISIBLE',
+        data: { ...at, interface: gateway.interface },
+        source: node.source,
+      },
+      warnings: [],
+    };
   }
   const hidden = invalidNodeAddress(node, 'InternalIP', family);
   if (hidden) return { kind: 'unknown', finding: hidden };
   const internal = node.internalIPs.find((ip) => familyOf(ip) === family);
-  if (!internal) return { kind: 'unknown', finding: { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: node.source } };
+  if (!internal)
+    return {
+      kind: 'unknown',
+      finding: {
+        code: 'NODE_HAS_NO_INTERNAL_IP',
+        data: { node: node.name, family: `IPv${family}` },
+        source: node.source,
+      },
+    };
   return {
-    kind: 'egress', sourceIP: internal, node: node.name,
+    kind: 'egress',
+    sourceIP: internal,
+    node: node.name,
     finding: { code: 'CILIUM_EGW_EGRESS_IP', data: { ...at, egressIP: internal }, source: node.source },
     warnings: [{ code: 'CILIUM_EGW_DEFAULT_ROUTE_ASSUMED', data: { ...at, egressIP: internal } }],
   };

@@ -55,7 +55,11 @@ interface CompiledPrefix {
  * configured and no ignore matched, or when the include match is longer than the ignore match.
  */
 export function labelFilter(filter: CiliumLabelFilter): (key: string) => boolean {
-  const compiled: CompiledPrefix[] = filter.prefixes.map((p) => ({ source: p.source, expr: new RegExp(p.pattern), ignore: p.ignore }));
+  const compiled: CompiledPrefix[] = filter.prefixes.map((p) => ({
+    source: p.source,
+    expr: new RegExp(p.pattern),
+    ignore: p.ignore,
+  }));
   return (key) => {
     let included = 0;
     let ignored = 0;
@@ -87,7 +91,9 @@ export const labelView = derivation((config: CiliumConfig): LabelView => {
   const filter = config.labelFilter;
   const keeps = memo(labelFilter(filter));
   const keepsBefore = memo(labelFilter({ ...filter, prefixes: filter.prefixes.filter((p) => !p.since) }));
-  const versioned = filter.prefixes.filter((p) => p.since).map((p) => ({ since: p.since!, expr: new RegExp(p.pattern) }));
+  const versioned = filter.prefixes
+    .filter((p) => p.since)
+    .map((p) => ({ since: p.since!, expr: new RegExp(p.pattern) }));
   return {
     clusterName: config.clusterName,
     keeps,
@@ -102,10 +108,16 @@ export const labelView = derivation((config: CiliumConfig): LabelView => {
 });
 
 /** The identity labels; `keeps` picks the filter (an older agent's, to ask whether the answer depends on it). */
-export function identityLabels(endpoint: EndpointFacts, namespaceLabels: Record<string, string>, view: LabelView, keeps = view.keeps): Record<string, string> {
+export function identityLabels(
+  endpoint: EndpointFacts,
+  namespaceLabels: Record<string, string>,
+  view: LabelView,
+  keeps = view.keeps,
+): Record<string, string> {
   const all: Record<string, string> = {};
   // filterPodLabels: a pod cannot set Cilium's own labels itself.
-  for (const [key, value] of Object.entries(endpoint.labels)) if (!key.startsWith(CILIUM_LABEL_PREFIX)) all[key] = value;
+  for (const [key, value] of Object.entries(endpoint.labels))
+    if (!key.startsWith(CILIUM_LABEL_PREFIX)) all[key] = value;
   for (const [key, value] of Object.entries(namespaceLabels)) all[NAMESPACE_LABEL_PREFIX + key] = value;
   all[POD_NAMESPACE_LABEL] = endpoint.namespace;
   if (endpoint.serviceAccount !== '') all[SERVICE_ACCOUNT_LABEL] = endpoint.serviceAccount;

@@ -42,17 +42,29 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
   const valid = policies.filter((p) => !p.invalid);
   // The label view is cilium-config's, fixed for the call; without Cilium no policy selects anyway.
   const view = cilium ? ctx.of(labelView, cilium.config) : undefined;
-  const unmodelled: SelectionUnknown | undefined = valid.length > 0 && view?.unmodelled ? { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', detail: view.unmodelled } : undefined;
+  const unmodelled: SelectionUnknown | undefined =
+    valid.length > 0 && view?.unmodelled
+      ? { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', detail: view.unmodelled }
+      : undefined;
   const anyUsesNamespaceLabels = valid.some(usesNamespaceLabels);
   // Selector keys whose keeping changed across releases: only then is the older filter asked too.
-  const versioned = view ? new Map(valid.flatMap((p) => p.selectors.flatMap((s) => s.flatMap((r) => {
-    const since = view.changedIn(r.key);
-    return since ? [[r.key, since] as const] : [];
-  })))) : new Map<string, string>();
+  const versioned = view
+    ? new Map(
+        valid.flatMap((p) =>
+          p.selectors.flatMap((s) =>
+            s.flatMap((r) => {
+              const since = view.changedIn(r.key);
+              return since ? [[r.key, since] as const] : [];
+            }),
+          ),
+        ),
+      )
+    : new Map<string, string>();
   const candidates = candidateIndex(valid);
   const order = new Map(valid.map((p, at) => [p, at]));
   const selections = new Map<string, CiliumEgressPolicy[]>();
-  const matching = (identity: Record<string, string>) => candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
+  const matching = (identity: Record<string, string>) =>
+    candidates(identity).filter((p) => p.selectors.some((s) => matchesSelector(identity, s)));
   // Pods of one template have equal endpoint facts (config shares their label maps): the selection
   // is worked out once per set of facts, interned field by field, so keyed by the whole of them.
   const byEndpoint = new Map<EndpointFacts, CiliumEgressPolicy[] | SelectionUnknown>();
@@ -60,14 +72,18 @@ export const policyIndex = derivation((snapshot: Snapshot, ctx): PolicyIndex => 
     if (!view || valid.length === 0) return [];
     if (unmodelled) return unmodelled;
     const namespaceLabels = snapshot.namespaceLabels[endpoint.namespace];
-    if (!namespaceLabels && anyUsesNamespaceLabels) return { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', namespace: endpoint.namespace };
+    if (!namespaceLabels && anyUsesNamespaceLabels)
+      return { code: 'CILIUM_EGW_NAMESPACE_LABELS_UNKNOWN', namespace: endpoint.namespace };
     const selected = matching(identityLabels(endpoint, namespaceLabels ?? {}, view));
     if (versioned.size > 0) {
       const before = matching(identityLabels(endpoint, namespaceLabels ?? {}, view, view.keepsBefore));
       const differing = valid.find((p) => selected.includes(p) !== before.includes(p));
       if (differing) {
         const [key, since] = [...versioned].find(([k]) => differing.selectors.some((s) => s.some((r) => r.key === k)))!;
-        return { code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN', detail: `policy ${differing.name} selects on ${key}, which agents before Cilium ${since} filter differently, and the agent's release is not read` };
+        return {
+          code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN',
+          detail: `policy ${differing.name} selects on ${key}, which agents before Cilium ${since} filter differently, and the agent's release is not read`,
+        };
       }
     }
     const key = selected.map((p) => order.get(p)).join(',');
@@ -126,7 +142,8 @@ function candidateIndex(valid: CiliumEgressPolicy[]): (labels: Record<string, st
   });
   return (labels) => {
     const found = new Set(always);
-    for (const [key, value] of Object.entries(labels)) for (const at of byPair.get(pairKey(key, value)) ?? []) found.add(at);
+    for (const [key, value] of Object.entries(labels))
+      for (const at of byPair.get(pairKey(key, value)) ?? []) found.add(at);
     return [...found].sort((a, b) => a - b).map((at) => valid[at]!);
   };
 }
@@ -134,7 +151,9 @@ function candidateIndex(valid: CiliumEgressPolicy[]): (labels: Record<string, st
 /** The label pairs one of which a matching pod must carry, from the selector's first `in` requirement. */
 function requiredPairs(selector: LabelSelector): string[] | undefined {
   const requirement = selector.find((r) => r.op === 'in');
-  return requirement && requirement.op === 'in' ? requirement.values.map((v) => pairKey(requirement.key, v)) : undefined;
+  return requirement && requirement.op === 'in'
+    ? requirement.values.map((v) => pairKey(requirement.key, v))
+    : undefined;
 }
 
 function pairKey(key: string, value: string): string {

@@ -42,15 +42,24 @@ export interface OvnEgressServiceInput {
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  OVN_EGRESS_SERVICE: (d) => `the pod is an endpoint of Service ${d['namespace']}/${d['egressService']}, whose EgressService reroutes it to node ${d['host']}, which SNATs it to the load-balancer IP ${d['ip']}`,
-  OVN_EGRESS_SERVICE_EAST_WEST: () => 'the destination is inside the cluster: EgressService leaves pod, Service and node traffic alone',
-  OVN_EGRESS_SERVICE_MULTIPLE: (d) => `the pod is an endpoint of the Services of EgressServices ${d['services']} in namespace ${d['namespace']}: which reroute and SNAT OVN-Kubernetes applies is undefined`,
-  OVN_EGRESS_SERVICE_NETWORK: (d) => `the pod is an endpoint of Service ${d['namespace']}/${d['egressService']}, whose EgressService (sourceIPBy Network) routes it by the table of network ${d['network']}: it leaves with that interface's address, which the API does not show`,
-  OVN_EGRESS_SERVICE_NO_SERVICE: (d) => `EgressService ${d['namespace']}/${d['egressService']} names no existing Service: it reroutes nothing, the traffic takes the default path`,
-  OVN_EGRESS_SERVICE_NO_INGRESS: (d) => `Service ${d['namespace']}/${d['egressService']} of the EgressService has no load-balancer ingress yet: nothing is rerouted, the traffic takes the default path`,
-  OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER: (d) => `Service ${d['namespace']}/${d['egressService']} of the EgressService is of type ${d['type']}, not LoadBalancer: node ${d['host']} has no SNAT rule for it, so the address the rerouted traffic leaves with is unknown`,
-  OVN_EGRESS_SERVICE_HOST_MISSING: (d) => `EgressService ${d['namespace']}/${d['egressService']} names node ${d['host']} in status.host, which does not exist: OVN-Kubernetes removes its reroute and chooses another node, so the address is unknown until it has`,
-  OVN_EGRESS_SERVICE_NO_FAMILY_IP: (d) => `Service ${d['namespace']}/${d['egressService']} has no ${d['family']} load-balancer IP: its endpoints' ${d['family']} traffic is rerouted to node ${d['host']} without an SNAT rule, so the address it leaves with is unknown`,
+  OVN_EGRESS_SERVICE: (d) =>
+    `the pod is an endpoint of Service ${d['namespace']}/${d['egressService']}, whose EgressService reroutes it to node ${d['host']}, which SNATs it to the load-balancer IP ${d['ip']}`,
+  OVN_EGRESS_SERVICE_EAST_WEST: () =>
+    'the destination is inside the cluster: EgressService leaves pod, Service and node traffic alone',
+  OVN_EGRESS_SERVICE_MULTIPLE: (d) =>
+    `the pod is an endpoint of the Services of EgressServices ${d['services']} in namespace ${d['namespace']}: which reroute and SNAT OVN-Kubernetes applies is undefined`,
+  OVN_EGRESS_SERVICE_NETWORK: (d) =>
+    `the pod is an endpoint of Service ${d['namespace']}/${d['egressService']}, whose EgressService (sourceIPBy Network) routes it by the table of network ${d['network']}: it leaves with that interface's address, which the API does not show`,
+  OVN_EGRESS_SERVICE_NO_SERVICE: (d) =>
+    `EgressService ${d['namespace']}/${d['egressService']} names no existing Service: it reroutes nothing, the traffic takes the default path`,
+  OVN_EGRESS_SERVICE_NO_INGRESS: (d) =>
+    `Service ${d['namespace']}/${d['egressService']} of the EgressService has no load-balancer ingress yet: nothing is rerouted, the traffic takes the default path`,
+  OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER: (d) =>
+    `Service ${d['namespace']}/${d['egressService']} of the EgressService is of type ${d['type']}, not LoadBalancer: node ${d['host']} has no SNAT rule for it, so the address the rerouted traffic leaves with is unknown`,
+  OVN_EGRESS_SERVICE_HOST_MISSING: (d) =>
+    `EgressService ${d['namespace']}/${d['egressService']} names node ${d['host']} in status.host, which does not exist: OVN-Kubernetes removes its reroute and chooses another node, so the address is unknown until it has`,
+  OVN_EGRESS_SERVICE_NO_FAMILY_IP: (d) =>
+    `Service ${d['namespace']}/${d['egressService']} has no ${d['family']} load-balancer IP: its endpoints' ${d['family']} traffic is rerouted to node ${d['host']} without an SNAT rule, so the address it leaves with is unknown`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -61,34 +70,75 @@ export const ovnEgressService: GatewayMechanism<OvnEgressServiceLayer, OvnEgress
   id: 'ovn-egress-service',
   stage: 'egress-gateway',
   findings: FINDINGS,
-  upstream: 'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-service.md, go-controller/pkg/clustermanager/egressservice, go-controller/pkg/ovn/controller/egressservice, go-controller/pkg/node/controllers/egressservice',
-  describe: (layer) => (layer.unread ? 'EgressServices unreadable' : `${layer.services.length} EgressService${layer.services.length === 1 ? '' : 's'}`),
+  upstream:
+    'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-service.md, go-controller/pkg/clustermanager/egressservice, go-controller/pkg/ovn/controller/egressservice, go-controller/pkg/node/controllers/egressservice',
+  describe: (layer) =>
+    layer.unread
+      ? 'EgressServices unreadable'
+      : `${layer.services.length} EgressService${layer.services.length === 1 ? '' : 's'}`,
   input(layer, { ctx, pod, node }) {
     if (!onOvnPodNetwork(ctx, layer, pod, node)) return undefined;
     if (layer.unread) return { namespace: '', services: '', unread: true };
-    const taking = layer.services.filter((s) => s.namespace === pod.namespace && acts(s)
-      && (s.endpointsUnread !== undefined || s.endpoints.some((e) => pod.podIPs.some((ip) => sameAddress(e, ip)))));
-    return taking.length > 0 ? { namespace: pod.namespace, services: taking.map((s) => s.name).sort().join(', ') } : undefined;
+    const taking = layer.services.filter(
+      (s) =>
+        s.namespace === pod.namespace &&
+        acts(s) &&
+        (s.endpointsUnread !== undefined || s.endpoints.some((e) => pod.podIPs.some((ip) => sameAddress(e, ip)))),
+    );
+    return taking.length > 0
+      ? {
+          namespace: pod.namespace,
+          services: taking
+            .map((s) => s.name)
+            .sort()
+            .join(', '),
+        }
+      : undefined;
   },
   decide(layer, { namespace, services, unread }, destination, ctx) {
     const effect = new EffectBuilder(ctx.trace);
-    if (eastWest(ctx, layer, destination)) return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESS_SERVICE_EAST_WEST', data: {} }).build();
-    if (unread) return effect.unknown(LAYER, { code: 'OVN_EGRESS_SERVICES_UNREADABLE', data: gapData(layer.unread!) }).build();
+    if (eastWest(ctx, layer, destination))
+      return effect.note(LAYER, 'not-applicable', { code: 'OVN_EGRESS_SERVICE_EAST_WEST', data: {} }).build();
+    if (unread)
+      return effect.unknown(LAYER, { code: 'OVN_EGRESS_SERVICES_UNREADABLE', data: gapData(layer.unread!) }).build();
     const names = services.split(', ');
     const first = layer.services.find((s) => s.namespace === namespace && s.name === names[0])!;
-    if (names.length > 1) return effect.unknown(LAYER, { code: 'OVN_EGRESS_SERVICE_MULTIPLE', data: { services, namespace }, source: ref(first) }).build();
+    if (names.length > 1)
+      return effect
+        .unknown(LAYER, { code: 'OVN_EGRESS_SERVICE_MULTIPLE', data: { services, namespace }, source: ref(first) })
+        .build();
     // A host that is gone (syncEgressService: "configured on non-existing or not ready node") is about to be replaced.
     // Without the node list (refused) the host is taken to be there.
     const nodesRead = !ctx.snapshot.gaps.some((g) => g.resource === 'nodes');
-    const hostGone = first.sourceIPBy === 'LoadBalancerIP' && nodesRead && !ctx.of(nodeNames, ctx.snapshot).has(first.host!);
-    const outcome: Outcome = hostGone ? { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_HOST_MISSING', data: names0(first), source: ref(first) } } : outcomeOf(first, destination);
+    const hostGone =
+      first.sourceIPBy === 'LoadBalancerIP' && nodesRead && !ctx.of(nodeNames, ctx.snapshot).has(first.host!);
+    const outcome: Outcome = hostGone
+      ? {
+          kind: 'unknown',
+          finding: { code: 'OVN_EGRESS_SERVICE_HOST_MISSING', data: names0(first), source: ref(first) },
+        }
+      : outcomeOf(first, destination);
     if (outcome.kind !== 'applied') {
-      return outcome.kind === 'unknown' ? effect.unknown(LAYER, outcome.finding).build() : effect.note(LAYER, 'not-applicable', outcome.finding).warn(outcome.finding).build();
+      return outcome.kind === 'unknown'
+        ? effect.unknown(LAYER, outcome.finding).build()
+        : effect.note(LAYER, 'not-applicable', outcome.finding).warn(outcome.finding).build();
     }
-    const finding: Finding = { code: 'OVN_EGRESS_SERVICE', data: { ...names0(first), ip: outcome.ip }, source: ref(first) };
+    const finding: Finding = {
+      code: 'OVN_EGRESS_SERVICE',
+      data: { ...names0(first), ip: outcome.ip },
+      source: ref(first),
+    };
     // The host is where it leaves (beyond-node reads that node's cloud).
-    return effect.note(LAYER, 'applied', finding).reason(finding)
-      .leaveFromSet([outcome.ip], { identity: 'egress-ip', via: LAYER, gateway: { node: first.host!, policy: first.name }, egressFrom: ref(first) }).build();
+    return effect
+      .note(LAYER, 'applied', finding)
+      .reason(finding)
+      .leaveFromSet([outcome.ip], {
+        identity: 'egress-ip',
+        via: LAYER,
+        gateway: { node: first.host!, policy: first.name },
+        egressFrom: ref(first),
+      })
+      .build();
   },
 };
 
@@ -108,15 +158,41 @@ type Outcome = { kind: 'unknown' | 'default'; finding: Finding } | { kind: 'appl
 function outcomeOf(s: OvnEgressService, destination: Destination): Outcome {
   const data = names0(s);
   const source = ref(s);
-  if (s.endpointsUnread) return { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE', data: { ...gapData(s.endpointsUnread), ...data }, source } };
-  if (s.sourceIPBy === 'Network') return { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_NETWORK', data: { ...data, network: s.network! }, source } };
-  if (s.serviceUnread) return { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_TARGET_UNREADABLE', data: { ...gapData(s.serviceUnread), ...data }, source } };
-  if (s.service === 'absent' || !s.service) return { kind: 'default', finding: { code: 'OVN_EGRESS_SERVICE_NO_SERVICE', data, source } };
-  if (!s.service.hasIngress) return { kind: 'default', finding: { code: 'OVN_EGRESS_SERVICE_NO_INGRESS', data, source } };
-  if (s.service.type !== 'LoadBalancer') return { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER', data: { ...data, type: s.service.type }, source } };
+  if (s.endpointsUnread)
+    return {
+      kind: 'unknown',
+      finding: {
+        code: 'OVN_EGRESS_SERVICE_ENDPOINTS_UNREADABLE',
+        data: { ...gapData(s.endpointsUnread), ...data },
+        source,
+      },
+    };
+  if (s.sourceIPBy === 'Network')
+    return {
+      kind: 'unknown',
+      finding: { code: 'OVN_EGRESS_SERVICE_NETWORK', data: { ...data, network: s.network! }, source },
+    };
+  if (s.serviceUnread)
+    return {
+      kind: 'unknown',
+      finding: { code: 'OVN_EGRESS_SERVICE_TARGET_UNREADABLE', data: { ...gapData(s.serviceUnread), ...data }, source },
+    };
+  if (s.service === 'absent' || !s.service)
+    return { kind: 'default', finding: { code: 'OVN_EGRESS_SERVICE_NO_SERVICE', data, source } };
+  if (!s.service.hasIngress)
+    return { kind: 'default', finding: { code: 'OVN_EGRESS_SERVICE_NO_INGRESS', data, source } };
+  if (s.service.type !== 'LoadBalancer')
+    return {
+      kind: 'unknown',
+      finding: { code: 'OVN_EGRESS_SERVICE_NOT_LOAD_BALANCER', data: { ...data, type: s.service.type }, source },
+    };
   const family = destination.range.family;
   const ip = s.service.ingressIPs.filter((i) => parseIp(i)?.family === family).at(-1);
-  if (!ip) return { kind: 'unknown', finding: { code: 'OVN_EGRESS_SERVICE_NO_FAMILY_IP', data: { ...data, family: `IPv${family}` }, source } };
+  if (!ip)
+    return {
+      kind: 'unknown',
+      finding: { code: 'OVN_EGRESS_SERVICE_NO_FAMILY_IP', data: { ...data, family: `IPv${family}` }, source },
+    };
   return { kind: 'applied', ip };
 }
 

@@ -29,5 +29,8 @@ export function onOvnPodNetwork(ctx: EngineContext, layer: OvnScoped, pod: PodIn
 
 /** Whether the whole destination is inside the cluster (pods, nodes, the cluster subnet). */
 export function eastWest(ctx: EngineContext, layer: OvnScoped, destination: Destination): boolean {
-  return coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' || coverage(destination.range, ctx.of(clusterSubnets, layer)) === 'all';
+  return (
+    coverage(destination.range, ctx.of(inClusterRanges, ctx.snapshot)) === 'all' ||
+    coverage(destination.range, ctx.of(clusterSubnets, layer)) === 'all'
+  );
 }

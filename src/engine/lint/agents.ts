@@ -9,7 +9,10 @@ import type { CiliumMasqueradeLayer } from '../../model/layers/cilium.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 
 /** The agent as lint's data names it; render turns it into prose. */
-export type AgentKind = IpMasqAgentLayer['mechanism'] | AzureIpMasqAgentLayer['mechanism'] | CiliumMasqueradeLayer['mechanism'];
+export type AgentKind =
+  | IpMasqAgentLayer['mechanism']
+  | AzureIpMasqAgentLayer['mechanism']
+  | CiliumMasqueradeLayer['mechanism'];
 
 export interface AgentOf {
   agent: AgentKind;

@@ -24,26 +24,45 @@ export const aksStaticGateway = defineCheck({
   codes: CODES,
   upstream: 'Azure/kube-egress-gateway controllers/cnimanager/server.go NicAdd, cmd/kube-egress-cni/main.go',
   run({ snapshot, pods }, report) {
-    const layer = snapshot.datapath.gateways.find((g): g is AksStaticEgressGatewayLayer => g.mechanism === 'aks-static-egress-gateway');
+    const layer = snapshot.datapath.gateways.find(
+      (g): g is AksStaticEgressGatewayLayer => g.mechanism === 'aks-static-egress-gateway',
+    );
     if (!layer || layer.unreadConfigurations) return;
     // The pods naming each configuration, counted once: not every pod per configuration.
     const naming = new Map<string, number>();
     for (const p of pods) {
       const name = p.annotations[GATEWAY_ANNOTATION];
-      if (name !== undefined) naming.set(configurationKey(p.namespace, name), (naming.get(configurationKey(p.namespace, name)) ?? 0) + 1);
+      if (name !== undefined)
+        naming.set(configurationKey(p.namespace, name), (naming.get(configurationKey(p.namespace, name)) ?? 0) + 1);
     }
     const configured = new Set(layer.configurations.map((c) => configurationKey(c.namespace, c.name)));
     for (const c of layer.configurations) {
-      if (!c.egressIpPrefix) report('AKS_SGW_NO_EGRESS_PREFIX', c.source, { configuration: `${c.namespace}/${c.name}`, pods: String(naming.get(configurationKey(c.namespace, c.name)) ?? 0) });
+      if (!c.egressIpPrefix)
+        report('AKS_SGW_NO_EGRESS_PREFIX', c.source, {
+          configuration: `${c.namespace}/${c.name}`,
+          pods: String(naming.get(configurationKey(c.namespace, c.name)) ?? 0),
+        });
     }
     for (const g of byWorkload(pods.filter((p) => p.hostNetwork && p.annotations[GATEWAY_ANNOTATION] !== undefined))) {
       report('AKS_SGW_HOST_NETWORK_ANNOTATED', g.workload, { name: g.name, pods: String(g.pods) });
     }
-    const missing = pods.filter((p) => !p.hostNetwork && p.annotations[GATEWAY_ANNOTATION] !== undefined
-      && !configured.has(configurationKey(p.namespace, p.annotations[GATEWAY_ANNOTATION]!)));
+    const missing = pods.filter(
+      (p) =>
+        !p.hostNetwork &&
+        p.annotations[GATEWAY_ANNOTATION] !== undefined &&
+        !configured.has(configurationKey(p.namespace, p.annotations[GATEWAY_ANNOTATION]!)),
+    );
     for (const g of byWorkload(missing)) {
-      const elsewhere = layer.configurations.filter((c) => c.name === g.name).map((c) => c.namespace).join(', ');
-      report('AKS_SGW_CONFIGURATION_NOT_FOUND', g.workload, { name: g.name, namespace: g.workload.namespace!, elsewhere, pods: String(g.pods) });
+      const elsewhere = layer.configurations
+        .filter((c) => c.name === g.name)
+        .map((c) => c.namespace)
+        .join(', ');
+      report('AKS_SGW_CONFIGURATION_NOT_FOUND', g.workload, {
+        name: g.name,
+        namespace: g.workload.namespace!,
+        elsewhere,
+        pods: String(g.pods),
+      });
     }
   },
 });
@@ -58,7 +77,11 @@ function byWorkload(pods: readonly PodInfo[]): { workload: ObjectRef; name: stri
   for (const pod of pods) {
     const name = pod.annotations[GATEWAY_ANNOTATION]!;
     const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}/${name}`;
-    const group = groups.get(key) ?? { workload: { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name }, name, pods: 0 };
+    const group = groups.get(key) ?? {
+      workload: { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name },
+      name,
+      pods: 0,
+    };
     group.pods++;
     groups.set(key, group);
   }

@@ -18,16 +18,23 @@ export const allowlistCoverage = defineCheck({
   run({ snapshot, pods, allowlist }, report) {
     if (!allowlist) return;
     // Grouped in one pass: each workload's pods are appended in place.
-    for (const group of Map.groupBy(pods, (pod) => `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`).values()) {
+    for (const group of Map.groupBy(
+      pods,
+      (pod) => `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`,
+    ).values()) {
       for (const list of buildAllowlists(snapshot, group, allowlist.query)) {
         const missing = list.sources.filter((s) => !covers(addressRange(s.address), allowlist.allowed));
         // All covered is fine; none covered means that firewall is not meant for this workload.
         if (missing.length === 0 || missing.length === list.sources.length) continue;
         const pod = group[0]!;
-        report('ALLOWLIST_MISSES_NODES', { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name }, {
-          destination: list.destination.text,
-          missing: missing.map((m) => `${m.address} (${m.nodes.join(', ')})`).join(', '),
-        });
+        report(
+          'ALLOWLIST_MISSES_NODES',
+          { kind: pod.workload.kind, namespace: pod.namespace, name: pod.workload.name },
+          {
+            destination: list.destination.text,
+            missing: missing.map((m) => `${m.address} (${m.nodes.join(', ')})`).join(', '),
+          },
+        );
       }
     }
   },

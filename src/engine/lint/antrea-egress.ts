@@ -22,17 +22,26 @@ interface Overlap {
 export const antreaEgressCheck = defineCheck({
   id: 'antrea-egress',
   codes: {
-    ANTREA_EGRESS_NOT_ASSIGNED: 'warning', ANTREA_EGRESS_DUPLICATE_MATCH: 'error', ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
-    ANTREA_EGRESS_POOL_NOT_FOUND: 'error', ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
+    ANTREA_EGRESS_NOT_ASSIGNED: 'warning',
+    ANTREA_EGRESS_DUPLICATE_MATCH: 'error',
+    ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP: 'info',
+    ANTREA_EGRESS_POOL_NOT_FOUND: 'error',
+    ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE: 'error',
   },
-  upstream: 'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go (syncEgress, updateEgressStatus, bindPodEgress), docs/egress.md',
+  upstream:
+    'antrea-io/antrea pkg/agent/controller/egress/egress_controller.go (syncEgress, updateEgressStatus, bindPodEgress), docs/egress.md',
   run({ snapshot, pods, ctx }, report) {
     const layer = snapshot.datapath.gateways.find((g): g is AntreaEgressLayer => g.mechanism === 'antrea-egress');
     if (!layer) return;
     for (const egress of layer.egresses.filter((e) => !e.ignored && e.appliedTo && !e.status.egressNode)) {
-      report('ANTREA_EGRESS_NOT_ASSIGNED', { kind: 'Egress', name: egress.name }, {
-        egressIP: egress.egressIP ?? '', pool: egress.externalIPPool ?? '',
-      });
+      report(
+        'ANTREA_EGRESS_NOT_ASSIGNED',
+        { kind: 'Egress', name: egress.name },
+        {
+          egressIP: egress.egressIP ?? '',
+          pool: egress.externalIPPool ?? '',
+        },
+      );
     }
     checkPools(layer, snapshot, report);
     const overlaps = new Map<readonly AntreaEgress[], Overlap>();
@@ -49,9 +58,16 @@ export const antreaEgressCheck = defineCheck({
     }
     for (const o of overlaps.values()) {
       const addresses = new Set(o.egresses.map(addressOf));
-      report(addresses.size > 1 ? 'ANTREA_EGRESS_DUPLICATE_MATCH' : 'ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP', { kind: 'Egress', name: o.egresses[0]!.name }, {
-        egresses: o.egresses.map((e) => e.name).join(', '), addresses: [...addresses].join(', '), pods: String(o.pods), workloads: [...o.workloads].sort().join(', '),
-      });
+      report(
+        addresses.size > 1 ? 'ANTREA_EGRESS_DUPLICATE_MATCH' : 'ANTREA_EGRESS_DUPLICATE_MATCH_SAME_IP',
+        { kind: 'Egress', name: o.egresses[0]!.name },
+        {
+          egresses: o.egresses.map((e) => e.name).join(', '),
+          addresses: [...addresses].join(', '),
+          pods: String(o.pods),
+          workloads: [...o.workloads].sort().join(', '),
+        },
+      );
     }
   },
 });
@@ -61,9 +77,16 @@ export const antreaEgressCheck = defineCheck({
  * Egress without an IP), one whose nodeSelector matches no node has no node to assign its IPs to
  * (ip_scheduler.go). Not said when the pools or the nodes could not be read.
  */
-function checkPools(layer: AntreaEgressLayer, snapshot: Snapshot, report: Report<'ANTREA_EGRESS_POOL_NOT_FOUND' | 'ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE'>): void {
+function checkPools(
+  layer: AntreaEgressLayer,
+  snapshot: Snapshot,
+  report: Report<'ANTREA_EGRESS_POOL_NOT_FOUND' | 'ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE'>,
+): void {
   if (layer.unreadPools) return;
-  const named = Map.groupBy(layer.egresses.filter((e) => e.externalIPPool && !e.ignored), (e) => e.externalIPPool!);
+  const named = Map.groupBy(
+    layer.egresses.filter((e) => e.externalIPPool && !e.ignored),
+    (e) => e.externalIPPool!,
+  );
   for (const [name, egresses] of named) {
     const pool = layer.pools.find((p) => p.name === name);
     const data = { pool: name, egresses: egresses.map((e) => e.name).join(', ') };
@@ -71,9 +94,14 @@ function checkPools(layer: AntreaEgressLayer, snapshot: Snapshot, report: Report
       for (const e of egresses) report('ANTREA_EGRESS_POOL_NOT_FOUND', { kind: 'Egress', name: e.name }, data);
       continue;
     }
-    const nodesRead = snapshot.nodes.length > 0 && !snapshot.gaps.some((g) => g.resource === 'nodes' && g.reason === 'forbidden');
+    const nodesRead =
+      snapshot.nodes.length > 0 && !snapshot.gaps.some((g) => g.resource === 'nodes' && g.reason === 'forbidden');
     if (pool.nodeSelector && nodesRead && !snapshot.nodes.some((n) => matchesSelector(n.labels, pool.nodeSelector!))) {
-      report('ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE', { kind: 'ExternalIPPool', name }, { ...data, nodeSelector: formatLabelSelector(pool.nodeSelector) || '{}' });
+      report(
+        'ANTREA_EXTERNAL_IP_POOL_MATCHES_NO_NODE',
+        { kind: 'ExternalIPPool', name },
+        { ...data, nodeSelector: formatLabelSelector(pool.nodeSelector) || '{}' },
+      );
     }
   }
 }

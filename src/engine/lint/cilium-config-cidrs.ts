@@ -10,13 +10,21 @@ import { defineCheck } from './check.ts';
 export const ciliumConfigCidrs = defineCheck({
   id: 'cilium-config-cidrs',
   codes: { CILIUM_CONFIG_CIDR_INVALID: 'error' },
-  upstream: 'cilium/cilium pkg/option/config.go Populate (cidr.MustParseCIDR of ipv4-native-routing-cidr, ipv6-native-routing-cidr)',
+  upstream:
+    'cilium/cilium pkg/option/config.go Populate (cidr.MustParseCIDR of ipv4-native-routing-cidr, ipv6-native-routing-cidr)',
   run({ snapshot }, report) {
     const config = snapshot.datapath.cilium?.config;
     if (!config || config.notFound) return;
-    for (const [family, value] of [[4, config.ipv4NativeRoutingCIDR], [6, config.ipv6NativeRoutingCIDR]] as const) {
+    for (const [family, value] of [
+      [4, config.ipv4NativeRoutingCIDR],
+      [6, config.ipv6NativeRoutingCIDR],
+    ] as const) {
       if (value === undefined || parseCidr(value)?.cidr.family === family) continue;
-      report('CILIUM_CONFIG_CIDR_INVALID', { ...config.source, key: `ipv${family}-native-routing-cidr` }, { value, family: `IPv${family}` });
+      report(
+        'CILIUM_CONFIG_CIDR_INVALID',
+        { ...config.source, key: `ipv${family}-native-routing-cidr` },
+        { value, family: `IPv${family}` },
+      );
     }
   },
 });

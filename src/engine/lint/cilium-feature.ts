@@ -14,6 +14,10 @@ export const ciliumFeature = defineCheck({
     // Without cilium-config (not in the file, or not readable) "off" would only be the default, a guess.
     if (!dp || dp.config.enableEgressGateway || dp.config.notFound || dp.egressPolicies.length === 0) return;
     const policies = dp.egressPolicies.map((p) => p.name);
-    report('CILIUM_EGW_POLICIES_WHILE_DISABLED', { ...dp.config.source, key: 'enable-egress-gateway' }, { policies: policies.join(', '), count: String(policies.length) });
+    report(
+      'CILIUM_EGW_POLICIES_WHILE_DISABLED',
+      { ...dp.config.source, key: 'enable-egress-gateway' },
+      { policies: policies.join(', '), count: String(policies.length) },
+    );
   },
 });

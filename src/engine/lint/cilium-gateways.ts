@@ -33,23 +33,38 @@ export const ciliumGateways = defineCheck({
         report('CILIUM_EGW_EGRESS_IP_AND_INTERFACE', policyRef(policy), { policy: policy.name, ...conflict });
       }
       // ParseCEGP rejects the whole policy at its first problem; the agent logs it and installs nothing.
-      if (policy.invalid && policy.invalid !== EGRESS_IP_AND_INTERFACE) report('CILIUM_EGW_POLICY_INVALID', policyRef(policy), { policy: policy.name, detail: policy.invalid });
+      if (policy.invalid && policy.invalid !== EGRESS_IP_AND_INTERFACE)
+        report('CILIUM_EGW_POLICY_INVALID', policyRef(policy), { policy: policy.name, detail: policy.invalid });
       // Cilium ignores a rejected policy, so where its gateways lead changes nothing. With no node
       // read at all (a file without Nodes, a refused list), "matches no node" would be a guess.
       if (policy.invalid || !dp || dp.nodes.length === 0) continue;
-      policy.gateways.forEach((gateway, i) => checkGateway(policy, gateway, gatewayField(policy, i), { dp, snapshot }, report));
+      policy.gateways.forEach((gateway, i) =>
+        checkGateway(policy, gateway, gatewayField(policy, i), { dp, snapshot }, report),
+      );
     }
   },
 });
 
-function checkGateway(policy: CiliumEgressPolicy, gateway: CiliumGateway, field: string, inputs: { dp: CiliumDatapath; snapshot: Snapshot }, report: Report<keyof typeof CODES>): void {
+function checkGateway(
+  policy: CiliumEgressPolicy,
+  gateway: CiliumGateway,
+  field: string,
+  inputs: { dp: CiliumDatapath; snapshot: Snapshot },
+  report: Report<keyof typeof CODES>,
+): void {
   // The gateway is the first CiliumNode by name that matches and has an IPv4 node address (§3.2).
   const node = gatewayNodeFor(gateway, inputs.dp.nodes)?.node;
   const data = { policy: policy.name, field, nodeSelector: formatLabelSelector(gateway.nodeSelector) };
   if (!node) return report('CILIUM_EGW_GATEWAY_MATCHES_NO_NODE', policyRef(policy), data);
   if (!gateway.egressIP) return;
   const holder = heldElsewhere(gateway.egressIP, node, inputs);
-  if (holder) report('CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY', policyRef(policy), { ...data, egressIP: gateway.egressIP, gatewayNode: node.name, ...holder });
+  if (holder)
+    report('CILIUM_EGW_EGRESS_IP_NOT_ON_GATEWAY', policyRef(policy), {
+      ...data,
+      egressIP: gateway.egressIP,
+      gatewayNode: node.name,
+      ...holder,
+    });
 }
 
 /**
@@ -58,7 +73,11 @@ function checkGateway(policy: CiliumEgressPolicy, gateway: CiliumGateway, field:
  * of the VM, design §4). An egressIP none of these hold is usually a secondary address that neither
  * Node nor CiliumNode lists (§3.3), so not finding it on the gateway proves nothing: no finding.
  */
-function heldElsewhere(ip: string, gateway: CiliumNodeInfo, { dp, snapshot }: { dp: CiliumDatapath; snapshot: Snapshot }): { heldBy: string; holder: string } | undefined {
+function heldElsewhere(
+  ip: string,
+  gateway: CiliumNodeInfo,
+  { dp, snapshot }: { dp: CiliumDatapath; snapshot: Snapshot },
+): { heldBy: string; holder: string } | undefined {
   const holds = (addresses: string[]) => addresses.some((a) => sameAddress(a, ip));
   const cloud = snapshot.nodes.find((n) => n.name === gateway.name)?.cloud;
   if (cloud && holds(gateway.externalIPs)) return { heldBy: 'cloud-nat', holder: cloud };
@@ -66,9 +85,11 @@ function heldElsewhere(ip: string, gateway: CiliumNodeInfo, { dp, snapshot }: { 
   const other = dp.nodes.find((n) => holds([...n.internalIPs, ...n.externalIPs, ...n.ciliumInternalIPs]));
   if (other) return { heldBy: 'node', holder: other.name };
   const address = singleAddress(ip);
-  const podCIDR = dp.nodes.flatMap((n) => n.podCIDRs).find((c) => {
-    const parsed = parseCidr(c);
-    return !!address && !!parsed && coverage(address, [parsed.cidr]) === 'all';
-  });
+  const podCIDR = dp.nodes
+    .flatMap((n) => n.podCIDRs)
+    .find((c) => {
+      const parsed = parseCidr(c);
+      return !!address && !!parsed && coverage(address, [parsed.cidr]) === 'all';
+    });
   return podCIDR ? { heldBy: 'pod-network', holder: podCIDR } : undefined;
 }

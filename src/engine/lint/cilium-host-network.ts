@@ -24,6 +24,7 @@ export const ciliumHostNetwork = defineCheck({
         groups.set(key, group);
       }
     }
-    for (const g of groups.values()) report('CILIUM_EGW_SELECTS_HOST_NETWORK_POD', g.workload, { policy: g.policy, pods: String(g.pods) });
+    for (const g of groups.values())
+      report('CILIUM_EGW_SELECTS_HOST_NETWORK_POD', g.workload, { policy: g.policy, pods: String(g.pods) });
   },
 });

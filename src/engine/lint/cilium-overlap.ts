@@ -34,7 +34,13 @@ export const ciliumOverlap = defineCheck({
         const policies = [...new Set(entries.map((e) => e.policy.name))].sort();
         if (policies.length < 2) continue;
         const key = `${policies.join(',')}|${cidrKey}`;
-        const overlap = overlaps.get(key) ?? { policies, cidr: entries[0]!.cidr.text, outcomes: new Set(entries.map((e) => outcomeOf(e, dp))), workloads: new Set(), pods: 0 };
+        const overlap = overlaps.get(key) ?? {
+          policies,
+          cidr: entries[0]!.cidr.text,
+          outcomes: new Set(entries.map((e) => outcomeOf(e, dp))),
+          workloads: new Set(),
+          pods: 0,
+        };
         overlap.pods++;
         overlap.workloads.add(`${pod.workload.kind} ${pod.namespace}/${pod.workload.name}`);
         overlaps.set(key, overlap);
@@ -42,9 +48,16 @@ export const ciliumOverlap = defineCheck({
     }
     for (const o of overlaps.values()) {
       const code = o.outcomes.size > 1 ? 'CILIUM_EGW_DUPLICATE_MATCH' : 'CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY';
-      report(code, { kind: 'CiliumEgressGatewayPolicy', name: o.policies[0]! }, {
-        policies: o.policies.join(', '), cidr: o.cidr, pods: String(o.pods), workloads: [...o.workloads].sort().join(', '),
-      });
+      report(
+        code,
+        { kind: 'CiliumEgressGatewayPolicy', name: o.policies[0]! },
+        {
+          policies: o.policies.join(', '),
+          cidr: o.cidr,
+          pods: String(o.pods),
+          workloads: [...o.workloads].sort().join(', '),
+        },
+      );
     }
   },
 });
@@ -52,13 +65,18 @@ export const ciliumOverlap = defineCheck({
 /** The map entries the pod's policies write, grouped by the key the map stores them under. */
 function entriesByCidr(policies: readonly CiliumEgressPolicy[]): Map<string, PolicyEntry[]> {
   // The agent stores the network address, so 10.0.0.1/8 and 10.0.0.0/8 are one key.
-  return Map.groupBy(policies.flatMap((p) => [...entriesOf(p, 4), ...entriesOf(p, 6)]), (e) => `${e.cidr.family}:${e.cidr.first}/${e.cidr.prefix}`);
+  return Map.groupBy(
+    policies.flatMap((p) => [...entriesOf(p, 4), ...entriesOf(p, 6)]),
+    (e) => `${e.cidr.family}:${e.cidr.first}/${e.cidr.prefix}`,
+  );
 }
 
 /** What an entry does to the packet: normal masquerading, or these gateways with these addresses. */
 function outcomeOf(entry: PolicyEntry, dp: CiliumDatapath): string {
   if (entry.excluded) return 'excluded';
-  return JSON.stringify(entry.policy.gateways.map((g) => [
-    gatewayNodeFor(g, dp.nodes)?.node.name ?? '', g.egressIP ?? '', g.interface ?? '',
-  ]).sort());
+  return JSON.stringify(
+    entry.policy.gateways
+      .map((g) => [gatewayNodeFor(g, dp.nodes)?.node.name ?? '', g.egressIP ?? '', g.interface ?? ''])
+      .sort(),
+  );
 }

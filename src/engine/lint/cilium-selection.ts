@@ -23,7 +23,11 @@ export function policiesSelecting(ctx: EngineContext, pod: PodInfo, dp: CiliumDa
   const nodeLabels = ctx.of(ciliumNodesByName, dp).get(nodeName)?.labels ?? ctx.node(nodeName)?.labels;
   // The engine's index, with the one label view; where it does not know, only the certain policies.
   const candidates = ctx.of(policyIndex, snapshot).certainlySelecting(pod);
-  return candidates.filter((p) => p.nodeSelectors.length === 0 || (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))));
+  return candidates.filter(
+    (p) =>
+      p.nodeSelectors.length === 0 ||
+      (nodeLabels !== undefined && p.nodeSelectors.some((s) => matchesSelector(nodeLabels, s))),
+  );
 }
 
 export function policyRef(policy: CiliumEgressPolicy): ObjectRef {

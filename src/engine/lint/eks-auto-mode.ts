@@ -25,7 +25,8 @@ export const eksAutoMode = defineCheck({
     if (!layer || layer.nodeClassesUnread) return;
     const names = new Set(layer.nodeClasses.map((c) => c.name));
     for (const pool of layer.nodePools) {
-      if (!names.has(pool.nodeClass)) report('EKS_NODEPOOL_NODECLASS_MISSING', pool.source, { nodePool: pool.name, nodeClass: pool.nodeClass });
+      if (!names.has(pool.nodeClass))
+        report('EKS_NODEPOOL_NODECLASS_MISSING', pool.source, { nodePool: pool.name, nodeClass: pool.nodeClass });
     }
     for (const nodeClass of layer.nodeClasses) {
       if (nodeClass.snatPolicy === 'Disabled' && nodeClass.associatePublicIPAddress === true) {

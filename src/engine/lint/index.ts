@@ -49,13 +49,18 @@ type CodeOf<C> = C extends LintCheck<infer Code> ? Code : never;
 export type LintCode = CodeOf<(typeof CHECKS)[number]>;
 
 /** Every code with its severity, for docs and tests. */
-export const LINT_CODES = Object.fromEntries(CHECKS.flatMap((c) => Object.entries(c.codes))) as Record<LintCode, Severity>;
+export const LINT_CODES = Object.fromEntries(CHECKS.flatMap((c) => Object.entries(c.codes))) as Record<
+  LintCode,
+  Severity
+>;
 
 /** Every check's findings, most severe first, then by code and object: the same input, the same order. */
 export function lint(input: LintInput): LintFinding<LintCode>[] {
   // Each check reports only its own codes (defineCheck types them), so the union is exact.
   const checked = { ...input, ctx: new EngineContext(input.snapshot, { destinations: [] }) };
-  const findings = (CHECKS as readonly LintCheck<string>[]).flatMap((check) => runCheck(check, checked)) as LintFinding<LintCode>[];
+  const findings = (CHECKS as readonly LintCheck<string>[]).flatMap((check) =>
+    runCheck(check, checked),
+  ) as LintFinding<LintCode>[];
   return findings.sort(compareFindings);
 }
 
@@ -65,7 +70,15 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 }
 
 function compareFindings(a: LintFinding, b: LintFinding): number {
-  const keys = (f: LintFinding) => [String(SEVERITIES.indexOf(f.severity)), f.code, f.object.kind, f.object.namespace ?? '', f.object.name, f.object.key ?? '', JSON.stringify(f.data)];
+  const keys = (f: LintFinding) => [
+    String(SEVERITIES.indexOf(f.severity)),
+    f.code,
+    f.object.kind,
+    f.object.namespace ?? '',
+    f.object.name,
+    f.object.key ?? '',
+    JSON.stringify(f.data),
+  ];
   const [x, y] = [keys(a), keys(b)];
   const i = x.findIndex((v, n) => v !== y[n]);
   return i < 0 ? 0 : x[i]! < y[i]! ? -1 : 1;

@@ -11,20 +11,28 @@ import { defineCheck } from './check.ts';
 export const ipMasqAgentConfig = defineCheck({
   id: 'ip-masq-agent-config',
   codes: { IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY: 'error', IP_MASQ_AGENT_CONFIG_INVALID: 'error' },
-  upstream: 'kubernetes-sigs/ip-masq-agent ip-masq-agent.yaml and cmd/ip-masq-agent `validate`; cilium/cilium pkg/ipmasq',
+  upstream:
+    'kubernetes-sigs/ip-masq-agent ip-masq-agent.yaml and cmd/ip-masq-agent `validate`; cilium/cilium pkg/ipmasq',
   run({ snapshot }, report) {
     for (const { agent, config } of agentConfigs(snapshot)) {
-      const keys = config.status === 'invalid' || config.origin === 'defaults' ? config.otherKeys ?? [] : [];
+      const keys = config.status === 'invalid' || config.origin === 'defaults' ? (config.otherKeys ?? []) : [];
       if (keys.length > 0) {
         // One key is almost surely the config under the wrong name: point at it.
         const object = keys.length === 1 ? { ...config.source, key: keys[0]! } : withoutKey(config.source);
         report('IP_MASQ_AGENT_CONFIGMAP_WRONG_KEY', object, {
-          agent, expectedKey: config.source.key ?? '', keys: keys.join(', '), effect: config.status === 'valid' ? 'defaults' : 'not-started',
+          agent,
+          expectedKey: config.source.key ?? '',
+          keys: keys.join(', '),
+          effect: config.status === 'valid' ? 'defaults' : 'not-started',
         });
       }
       // Other invalid states (a required ConfigMap missing, one we may not read) are not the file's fault.
       if (config.status === 'invalid' && config.because === 'AGENT_CONFIG_INVALID') {
-        report('IP_MASQ_AGENT_CONFIG_INVALID', config.source, { agent, detail: config.detail, ...issueData(config.issue) });
+        report('IP_MASQ_AGENT_CONFIG_INVALID', config.source, {
+          agent,
+          detail: config.detail,
+          ...issueData(config.issue),
+        });
       }
     }
   },

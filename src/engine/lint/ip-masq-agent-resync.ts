@@ -16,9 +16,16 @@ export const ipMasqAgentResync = defineCheck({
   upstream: 'kubernetes-sigs/ip-masq-agent cmd/ip-masq-agent/ip-masq-agent.go `Run`, `MasqConfig.ResyncInterval`',
   run({ snapshot }, report) {
     for (const { agent, config } of agentConfigs(snapshot)) {
-      if (agent !== 'ip-masq-agent' || config.status !== 'valid' || config.origin !== 'file' || config.resyncInterval === undefined) continue;
+      if (
+        agent !== 'ip-masq-agent' ||
+        config.status !== 'valid' ||
+        config.origin !== 'file' ||
+        config.resyncInterval === undefined
+      )
+        continue;
       const nanos = goDurationNanos(config.resyncInterval);
-      if (nanos !== undefined && nanos <= 0) report('IP_MASQ_AGENT_RESYNC_TIGHT_LOOP', config.source, { agent, resyncInterval: config.resyncInterval });
+      if (nanos !== undefined && nanos <= 0)
+        report('IP_MASQ_AGENT_RESYNC_TIGHT_LOOP', config.source, { agent, resyncInterval: config.resyncInterval });
     }
   },
 });

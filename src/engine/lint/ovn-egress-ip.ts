@@ -12,23 +12,37 @@ import { defineCheck } from './check.ts';
 
 export const ovnEgressIps = defineCheck({
   id: 'ovn-egress-ip',
-  codes: { OVN_EGRESSIP_NOT_ASSIGNED: 'warning', OVN_EGRESSIP_OVERLAP: 'error', OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error' },
-  upstream: 'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-ip.md, go-controller/pkg/ovn/egressip.go',
+  codes: {
+    OVN_EGRESSIP_NOT_ASSIGNED: 'warning',
+    OVN_EGRESSIP_OVERLAP: 'error',
+    OVN_EGRESS_ASSIGNABLE_NO_NODE: 'error',
+  },
+  upstream:
+    'ovn-org/ovn-kubernetes docs/features/cluster-egress-controls/egress-ip.md, go-controller/pkg/ovn/egressip.go',
   run({ snapshot, pods, ctx }, report) {
     const layer = snapshot.datapath.gateways.find((g): g is OvnEgressIpLayer => g.mechanism === 'ovn-egress-ip');
     if (!layer || layer.egressIPs.length === 0) return;
     // With no Node read (a file without them, a refused list) "on no node" would be a guess.
     if (snapshot.nodes.length > 0 && !snapshot.nodes.some((n) => EGRESS_ASSIGNABLE in n.labels)) {
-      report('OVN_EGRESS_ASSIGNABLE_NO_NODE', ref(layer.egressIPs[0]!), { egressIPs: layer.egressIPs.map((e) => e.name).join(', '), label: EGRESS_ASSIGNABLE });
+      report('OVN_EGRESS_ASSIGNABLE_NO_NODE', ref(layer.egressIPs[0]!), {
+        egressIPs: layer.egressIPs.map((e) => e.name).join(', '),
+        label: EGRESS_ASSIGNABLE,
+      });
     }
     for (const egressIP of layer.egressIPs) {
-      if (egressIP.assigned.length === 0) report('OVN_EGRESSIP_NOT_ASSIGNED', ref(egressIP), { egressIP: egressIP.name, ips: egressIP.egressIPs.join(', ') });
+      if (egressIP.assigned.length === 0)
+        report('OVN_EGRESSIP_NOT_ASSIGNED', ref(egressIP), {
+          egressIP: egressIP.name,
+          ips: egressIP.egressIPs.join(', '),
+        });
     }
     // Selection needs the Namespaces' labels; unread, any overlap would be a guess.
     if (layer.unreadNamespaces) return;
     const overlaps = new Map<string, { pods: number; workloads: Set<string> }>();
     for (const pod of pods.filter((p) => !p.hostNetwork)) {
-      const selecting = egressIPsSelecting(ctx, layer, pod).map((e) => e.name).sort();
+      const selecting = egressIPsSelecting(ctx, layer, pod)
+        .map((e) => e.name)
+        .sort();
       if (selecting.length < 2) continue;
       const overlap = overlaps.get(selecting.join(', ')) ?? { pods: 0, workloads: new Set<string>() };
       overlap.pods++;
@@ -36,7 +50,11 @@ export const ovnEgressIps = defineCheck({
       overlaps.set(selecting.join(', '), overlap);
     }
     for (const [names, o] of overlaps) {
-      report('OVN_EGRESSIP_OVERLAP', { kind: 'EgressIP', name: names.split(', ')[0]! }, { egressIPs: names, pods: String(o.pods), workloads: [...o.workloads].sort().join(', ') });
+      report(
+        'OVN_EGRESSIP_OVERLAP',
+        { kind: 'EgressIP', name: names.split(', ')[0]! },
+        { egressIPs: names, pods: String(o.pods), workloads: [...o.workloads].sort().join(', ') },
+      );
     }
   },
 });

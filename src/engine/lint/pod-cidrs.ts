@@ -27,7 +27,10 @@ export const podCidrs = defineCheck({
         .map((c) => c.text);
       if (missed.length === 0) continue;
       report('POD_CIDRS_NOT_IN_NON_MASQ_CIDRS', view.config.source, {
-        agent: view.agent, podCIDRs: missed.join(', '), nonMasqueradeCIDRs: view.exempt.join(', '), origin: view.config.origin,
+        agent: view.agent,
+        podCIDRs: missed.join(', '),
+        nonMasqueradeCIDRs: view.exempt.join(', '),
+        origin: view.config.origin,
       });
     }
   },
@@ -55,7 +58,14 @@ function exemptions({ agent, config, layer }: AgentOf, snapshot: Snapshot): Exem
   const dp = snapshot.datapath.cilium;
   // Only BPF masquerading reads the map, and in tunnel mode pod-to-pod traffic takes the overlay,
   // where no masquerading runs; a single node's pods are delivered locally (cilium-egress.md §1.3).
-  if (!dp || layer.mode !== 'bpf' || dp.config.routingMode !== 'native' || dp.config.agentRefuses || dp.nodes.length < 2) return undefined;
+  if (
+    !dp ||
+    layer.mode !== 'bpf' ||
+    dp.config.routingMode !== 'native' ||
+    dp.config.agentRefuses ||
+    dp.nodes.length < 2
+  )
+    return undefined;
   const { config: c } = dp;
   const families = [...(c.enableIPv4Masquerade ? [4 as const] : []), ...(c.enableIPv6Masquerade ? [6 as const] : [])];
   // The datapath checks an explicit native-routing CIDR before the map (PR #27747).

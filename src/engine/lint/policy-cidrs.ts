@@ -23,7 +23,11 @@ import { matchesSelector } from '../core/label-selector.ts';
 import { decidePacket } from '../pipeline.ts';
 import { defineCheck, type Report } from './check.ts';
 
-const CODES = { NETPOL_IPBLOCK_SNATED: 'warning', NETPOL_IPBLOCK_SERVICE_CIDR: 'warning', EFW_CIDR_IN_CLUSTER_SUBNET: 'warning' } as const;
+const CODES = {
+  NETPOL_IPBLOCK_SNATED: 'warning',
+  NETPOL_IPBLOCK_SERVICE_CIDR: 'warning',
+  EFW_CIDR_IN_CLUSTER_SUBNET: 'warning',
+} as const;
 
 interface Block {
   cidr: CidrRange;
@@ -36,7 +40,8 @@ const SAMPLE = 20;
 export const policyCidrs = defineCheck({
   id: 'policy-cidrs',
   codes: CODES,
-  upstream: 'k8s.io/api networking/v1 IPBlock; kubernetes.io Network Policies (ipBlock and Service IPs); ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
+  upstream:
+    'k8s.io/api networking/v1 IPBlock; kubernetes.io Network Policies (ipBlock and Service IPs); ovn-org/ovn-kubernetes go-controller/pkg/ovn/egressfirewall.go',
   run({ snapshot, ctx }, report) {
     // The pods with addresses, by namespace, sorted out once rather than once per policy and block.
     const pods = snapshot.pods.filter((p) => !p.hostNetwork && p.podIPs.length > 0);
@@ -51,7 +56,9 @@ export const policyCidrs = defineCheck({
     };
     for (const policy of snapshot.policy.networkPolicies) {
       if (policy.ingressBlocks?.length) {
-        const targets = firstOf(byNamespace.get(policy.namespace) ?? [], (p) => matchesSelector(p.labels, policy.podSelector));
+        const targets = firstOf(byNamespace.get(policy.namespace) ?? [], (p) =>
+          matchesSelector(p.labels, policy.podSelector),
+        );
         for (const block of policy.ingressBlocks) checkIngressBlock(ctx, policy, block, sourcesOf, targets, report);
       }
       checkServiceBlocks(snapshot, policy, report);
@@ -67,7 +74,14 @@ function firstOf(pods: readonly PodInfo[], test: (pod: PodInfo) => boolean): Pod
   return found;
 }
 
-function checkIngressBlock(ctx: EngineContext, policy: NetworkPolicyInfo, block: Block, sourcesOf: (block: Block) => readonly PodInfo[], targets: readonly PodInfo[], report: Report<keyof typeof CODES>): void {
+function checkIngressBlock(
+  ctx: EngineContext,
+  policy: NetworkPolicyInfo,
+  block: Block,
+  sourcesOf: (block: Block) => readonly PodInfo[],
+  targets: readonly PodInfo[],
+  report: Report<keyof typeof CODES>,
+): void {
   if (targets.length === 0) return;
   const sources = sourcesOf(block);
   const pairs = sources.flatMap((source) => targets.filter((t) => t !== source).map((target) => ({ source, target })));
@@ -79,8 +93,16 @@ function checkIngressBlock(ctx: EngineContext, policy: NetworkPolicyInfo, block:
     if (address === undefined || inBlock(address, block)) return;
     seen.add(address);
   }
-  report('NETPOL_IPBLOCK_SNATED', { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
-    { policy: `${policy.namespace}/${policy.name}`, cidr: block.cidr.text, seen: [...seen].sort().join(', '), pods: String(sources.length) });
+  report(
+    'NETPOL_IPBLOCK_SNATED',
+    { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
+    {
+      policy: `${policy.namespace}/${policy.name}`,
+      cidr: block.cidr.text,
+      seen: [...seen].sort().join(', '),
+      pods: String(sources.length),
+    },
+  );
 }
 
 /** The source address the target pod sees from the source pod, where the engine knows it and it is one address. */
@@ -93,7 +115,9 @@ function seenAddress(ctx: EngineContext, source: PodInfo, target: PodInfo): stri
 
 function inBlock(ip: string, block: Block): boolean {
   const address = singleAddress(ip);
-  return address !== undefined && coverage(address, [block.cidr]) === 'all' && coverage(address, block.except) === 'none';
+  return (
+    address !== undefined && coverage(address, [block.cidr]) === 'all' && coverage(address, block.except) === 'none'
+  );
 }
 
 /** Egress ipBlocks wholly inside a ServiceCIDR: a wider block (0.0.0.0/0) covers real destinations too. */
@@ -104,8 +128,16 @@ function checkServiceBlocks(snapshot: Snapshot, policy: NetworkPolicyInfo, repor
       if (peer.kind !== 'ipBlock') continue;
       const service = snapshot.services.ranges.find((s) => coverage(peer.cidr, [s.range]) === 'all');
       if (!service) continue;
-      report('NETPOL_IPBLOCK_SERVICE_CIDR', { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name, key: `spec.egress[${i}]` },
-        { policy: `${policy.namespace}/${policy.name}`, rule: `egress[${i}]`, cidr: peer.cidr.text, serviceCIDR: service.cidr });
+      report(
+        'NETPOL_IPBLOCK_SERVICE_CIDR',
+        { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name, key: `spec.egress[${i}]` },
+        {
+          policy: `${policy.namespace}/${policy.name}`,
+          rule: `egress[${i}]`,
+          cidr: peer.cidr.text,
+          serviceCIDR: service.cidr,
+        },
+      );
     }
   });
 }
@@ -118,8 +150,17 @@ function checkFirewalls(snapshot: Snapshot, report: Report<keyof typeof CODES>):
   for (const firewall of snapshot.policy.egressFirewalls?.firewalls ?? []) {
     firewall.rules.forEach((rule, i) => {
       if (rule.to.kind !== 'cidr' || coverage(rule.to.cidr, subnets) !== 'all') return;
-      report('EFW_CIDR_IN_CLUSTER_SUBNET', { kind: 'EgressFirewall', namespace: firewall.namespace, name: firewall.name, key: `spec.egress[${i}]` },
-        { firewall: `${firewall.namespace}/${firewall.name}`, rule: `egress[${i}]`, type: rule.type, cidr: rule.to.cidr.text, clusterSubnets: ovn.clusterSubnets.join(', ') });
+      report(
+        'EFW_CIDR_IN_CLUSTER_SUBNET',
+        { kind: 'EgressFirewall', namespace: firewall.namespace, name: firewall.name, key: `spec.egress[${i}]` },
+        {
+          firewall: `${firewall.namespace}/${firewall.name}`,
+          rule: `egress[${i}]`,
+          type: rule.type,
+          cidr: rule.to.cidr.text,
+          clusterSubnets: ovn.clusterSubnets.join(', '),
+        },
+      );
     });
   }
 }

@@ -28,7 +28,8 @@ const EVERYWHERE = ['0.0.0.0/0', '::/0'];
 export const policyDenied = defineCheck({
   id: 'policy-denied',
   codes: CODES,
-  upstream: 'the egress policy step (NetworkPolicy, EgressFirewall), cilium/cilium pkg/egressgateway, ovn-org/ovn-kubernetes egressip.go, antrea pkg/agent/controller/egress',
+  upstream:
+    'the egress policy step (NetworkPolicy, EgressFirewall), cilium/cilium pkg/egressgateway, ovn-org/ovn-kubernetes egressip.go, antrea pkg/agent/controller/egress',
   run({ snapshot, pods, ctx, allowlist }, report) {
     const candidates = pods.filter((p) => !p.hostNetwork);
     const gateways: { object: ObjectRef; selected: PodInfo[]; destinations: string[] }[] = [];
@@ -36,7 +37,11 @@ export const policyDenied = defineCheck({
     if (dp) {
       const selected = podsBySelector(candidates, (pod) => policiesSelecting(ctx, pod, dp));
       for (const policy of dp.egressPolicies.filter((p) => !p.invalid)) {
-        gateways.push({ object: policyRef(policy), selected: selected.get(policy) ?? [], destinations: policy.destinationCIDRs });
+        gateways.push({
+          object: policyRef(policy),
+          selected: selected.get(policy) ?? [],
+          destinations: policy.destinationCIDRs,
+        });
       }
     }
     for (const layer of snapshot.datapath.gateways) {
@@ -44,8 +49,18 @@ export const policyDenied = defineCheck({
       if (layer.mechanism === 'antrea-egress') gateways.push(...antreaEgresses(ctx, layer, candidates));
     }
     for (const gateway of gateways) {
-      const denied = deniedFor(ctx, gateway.selected, gateway.destinations.flatMap((text) => destinationOf(text) ?? []));
-      if (denied) report('EGRESS_GATEWAY_POLICY_DENIED', gateway.object, { object: `${gateway.object.kind} ${gateway.object.name}`, destinations: gateway.destinations.join(', '), pods: String(gateway.selected.length), policies: names(denied) });
+      const denied = deniedFor(
+        ctx,
+        gateway.selected,
+        gateway.destinations.flatMap((text) => destinationOf(text) ?? []),
+      );
+      if (denied)
+        report('EGRESS_GATEWAY_POLICY_DENIED', gateway.object, {
+          object: `${gateway.object.kind} ${gateway.object.name}`,
+          destinations: gateway.destinations.join(', '),
+          pods: String(gateway.selected.length),
+          policies: names(denied),
+        });
     }
     if (allowlist) checkAllowlist(ctx, candidates, allowlist.query.destinations, allowlist.allowed.length, report);
   },
@@ -64,18 +79,31 @@ function podsBySelector<T>(pods: readonly PodInfo[], selecting: (pod: PodInfo) =
   return byObject;
 }
 
-function checkAllowlist(ctx: EngineContext, pods: readonly PodInfo[], destinations: readonly Destination[], allowed: number, report: Report<keyof typeof CODES>): void {
+function checkAllowlist(
+  ctx: EngineContext,
+  pods: readonly PodInfo[],
+  destinations: readonly Destination[],
+  allowed: number,
+  report: Report<keyof typeof CODES>,
+): void {
   for (const destination of destinations) {
     const denied = deniedFor(ctx, pods, [destination]);
     if (!denied) continue;
     const first = denied[0]!;
-    report('ALLOWLIST_POLICY_DENIED', { kind: first.kind, ...(first.namespace && { namespace: first.namespace }), name: first.name },
-      { destination: destination.text, pods: String(pods.length), policies: names(denied), allowed: String(allowed) });
+    report(
+      'ALLOWLIST_POLICY_DENIED',
+      { kind: first.kind, ...(first.namespace && { namespace: first.namespace }), name: first.name },
+      { destination: destination.text, pods: String(pods.length), policies: names(denied), allowed: String(allowed) },
+    );
   }
 }
 
 /** The policies that deny every pod every destination; undefined when there are none of either, or one packet is not surely denied. */
-function deniedFor(ctx: EngineContext, pods: readonly PodInfo[], destinations: readonly Destination[]): PolicyRef[] | undefined {
+function deniedFor(
+  ctx: EngineContext,
+  pods: readonly PodInfo[],
+  destinations: readonly Destination[],
+): PolicyRef[] | undefined {
   if (pods.length === 0 || destinations.length === 0) return undefined;
   const deciding = new Map<string, PolicyRef>();
   for (const pod of pods) {
@@ -92,16 +120,25 @@ function ovnEgressIPs(ctx: EngineContext, layer: OvnEgressIpLayer, pods: readonl
   // Selection reads the Namespaces' labels: unread, which pods an EgressIP has would be a guess.
   if (layer.unreadNamespaces) return [];
   const selected = podsBySelector(pods, (pod) => egressIPsSelecting(ctx, layer, pod));
-  return layer.egressIPs.map((egressIP) => ({ object: { kind: 'EgressIP', name: egressIP.name }, destinations: EVERYWHERE, selected: selected.get(egressIP) ?? [] }));
+  return layer.egressIPs.map((egressIP) => ({
+    object: { kind: 'EgressIP', name: egressIP.name },
+    destinations: EVERYWHERE,
+    selected: selected.get(egressIP) ?? [],
+  }));
 }
 
 function antreaEgresses(ctx: EngineContext, layer: AntreaEgressLayer, pods: readonly PodInfo[]) {
   const selections = pods.map((pod) => ({ pod, selection: egressesSelecting(ctx, layer, pod) }));
-  return layer.egresses.filter((e) => !e.ignored).map((egress) => ({
-    object: { kind: 'Egress', name: egress.name }, destinations: EVERYWHERE,
-    // A pod whose selection is unknown may be one of its pods: then it is not surely denied.
-    selected: selections.some((s) => s.selection.unknown) ? [] : selections.filter((s) => s.selection.egresses.includes(egress)).map((s) => s.pod),
-  }));
+  return layer.egresses
+    .filter((e) => !e.ignored)
+    .map((egress) => ({
+      object: { kind: 'Egress', name: egress.name },
+      destinations: EVERYWHERE,
+      // A pod whose selection is unknown may be one of its pods: then it is not surely denied.
+      selected: selections.some((s) => s.selection.unknown)
+        ? []
+        : selections.filter((s) => s.selection.egresses.includes(egress)).map((s) => s.pod),
+    }));
 }
 
 function destinationOf(text: string): Destination | undefined {
@@ -110,5 +147,8 @@ function destinationOf(text: string): Destination | undefined {
 }
 
 function names(refs: readonly PolicyRef[]): string {
-  return refs.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`).filter((n, i, all) => all.indexOf(n) === i).join(', ');
+  return refs
+    .map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`)
+    .filter((n, i, all) => all.indexOf(n) === i)
+    .join(', ');
 }

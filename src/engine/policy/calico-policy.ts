@@ -24,10 +24,13 @@ import type { ClusterView } from './network-policy-rules.ts';
 export const CALICO_POLICY_FINDINGS = {
   CALICO_ALLOWED: (d) => `Calico ${d['policy']} allows it (${d['rule']}, tier ${d['tier']})`,
   CALICO_DENIED: (d) => `Calico ${d['policy']} denies it (${d['rule']}, tier ${d['tier']})`,
-  CALICO_END_OF_TIER: (d) => `policies of tier ${d['tier']} (${d['policies']}) apply to the pod and none of their rules matches: the tier drops it`,
+  CALICO_END_OF_TIER: (d) =>
+    `policies of tier ${d['tier']} (${d['policies']}) apply to the pod and none of their rules matches: the tier drops it`,
   CALICO_PROFILE_ALLOWS: (d) => `no tier decides (${d['passed']}): the namespace's profile allows all egress`,
-  CALICO_TIER_UNKNOWN: (d) => `Calico ${d['policy']} is in tier ${d['tier']}, which ${d['why']}: where it applies is unknown`,
-  CALICO_ORDER_TIE: (d) => `a Calico policy and NetworkPolicy ${d['policy']} share order ${d['order']} in the default tier, and which goes first depends on the Calico release`,
+  CALICO_TIER_UNKNOWN: (d) =>
+    `Calico ${d['policy']} is in tier ${d['tier']}, which ${d['why']}: where it applies is unknown`,
+  CALICO_ORDER_TIE: (d) =>
+    `a Calico policy and NetworkPolicy ${d['policy']} share order ${d['order']} in the default tier, and which goes first depends on the Calico release`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -73,10 +76,12 @@ export interface CalicoAsk {
  * sit in tiers whose names and orders changed between Calico releases.
  */
 export function calicoBlocker(inputs: PolicyInputs): string | undefined {
-  if (!inputs.enforcers.some((e) => e.id === 'calico')) return 'calico-node, which enforces them, was not found among the DaemonSets read';
+  if (!inputs.enforcers.some((e) => e.id === 'calico'))
+    return 'calico-node, which enforces them, was not found among the DaemonSets read';
   const others = [...new Set(inputs.enforcers.filter((e) => e.id !== 'calico').map((e) => e.id))];
   if (others.length > 0) return `${others.join(', ')} enforces policies beside Calico`;
-  if (inputs.adminPolicies.length > 0) return 'admin network policies exist, and where Calico puts their tiers depends on its release';
+  if (inputs.adminPolicies.length > 0)
+    return 'admin network policies exist, and where Calico puts their tiers depends on its release';
   return undefined;
 }
 
@@ -85,12 +90,26 @@ export function calicoVerdict(ask: CalicoAsk, pod: CalicoEndpoint, target: Polic
   const ctx: CalicoRuleContext = { target, pod, view: ask.view };
   for (const policy of ask.selected) add(byTier, policy.tier, calicoEntry(policy, ctx));
   for (const np of ask.networkPolicies) {
-    if (np.namespace === pod.namespace && np.isolatesEgress && matchesSelector(pod.labels, np.podSelector)) add(byTier, 'default', networkPolicyEntry(np, pod, target, ask.view));
+    if (np.namespace === pod.namespace && np.isolatesEgress && matchesSelector(pod.labels, np.podSelector))
+      add(byTier, 'default', networkPolicyEntry(np, pod, target, ask.view));
   }
   const tiers: CalicoTier[] = [];
   for (const [name, entries] of byTier) {
-    const tier = name === 'default' ? (ask.tiers.find((t) => t.name === name) ?? DEFAULT_TIER) : ask.tiers.find((t) => t.name === name);
-    if (!tier) return unknownAnswer([{ code: 'CALICO_TIER_UNKNOWN', data: { policy: entries[0]!.key, tier: name, why: ask.tiersUnread ? `could not be read (${ask.tiersUnread})` : 'was not found' } }]);
+    const tier =
+      name === 'default'
+        ? (ask.tiers.find((t) => t.name === name) ?? DEFAULT_TIER)
+        : ask.tiers.find((t) => t.name === name);
+    if (!tier)
+      return unknownAnswer([
+        {
+          code: 'CALICO_TIER_UNKNOWN',
+          data: {
+            policy: entries[0]!.key,
+            tier: name,
+            why: ask.tiersUnread ? `could not be read (${ask.tiersUnread})` : 'was not found',
+          },
+        },
+      ]);
     tiers.push(tier);
   }
   tiers.sort(tierLess);
@@ -100,7 +119,11 @@ export function calicoVerdict(ask: CalicoAsk, pod: CalicoEndpoint, target: Polic
     if (answer) return answer;
     passed.push(tier.name);
   }
-  return { verdict: 'allowed', decidedBy: [], reasons: [{ code: 'CALICO_PROFILE_ALLOWS', data: { passed: `tiers passed: ${passed.join(', ')}` } }] };
+  return {
+    verdict: 'allowed',
+    decidedBy: [],
+    reasons: [{ code: 'CALICO_PROFILE_ALLOWS', data: { passed: `tiers passed: ${passed.join(', ')}` } }],
+  };
 }
 
 function add(byTier: Map<string, Entry[]>, tier: string, entry: Entry): void {
@@ -125,19 +148,30 @@ function tierVerdict(tier: CalicoTier, entries: readonly Entry[]): PolicyAnswer 
     if (maybe.some((m) => m.action !== action)) return unknownAnswer(maybe.map((m) => m.why));
     if (action === 'Pass') return undefined;
     const data = { policy: entry.key, rule: at, tier: tier.name };
-    return { verdict: action === 'Allow' ? 'allowed' : 'denied', decidedBy: [{ ...entry.ref, rule: at }], reasons: [{ code: action === 'Allow' ? 'CALICO_ALLOWED' : 'CALICO_DENIED', data, source: entry.ref }] };
+    return {
+      verdict: action === 'Allow' ? 'allowed' : 'denied',
+      decidedBy: [{ ...entry.ref, rule: at }],
+      reasons: [{ code: action === 'Allow' ? 'CALICO_ALLOWED' : 'CALICO_DENIED', data, source: entry.ref }],
+    };
   }
   if (maybe.some((m) => m.action !== tier.defaultAction)) return unknownAnswer(maybe.map((m) => m.why));
   if (tier.defaultAction === 'Pass') return undefined;
-  return { verdict: 'denied', decidedBy: entries.map((e) => ({ ...e.ref, rule: `end of tier ${tier.name}` })),
-    reasons: [{ code: 'CALICO_END_OF_TIER', data: { tier: tier.name, policies: entries.map((e) => e.key).join(', ') } }] };
+  return {
+    verdict: 'denied',
+    decidedBy: entries.map((e) => ({ ...e.ref, rule: `end of tier ${tier.name}` })),
+    reasons: [
+      { code: 'CALICO_END_OF_TIER', data: { tier: tier.name, policies: entries.map((e) => e.key).join(', ') } },
+    ],
+  };
 }
 
 function calicoEntry(policy: CalicoPolicyInfo, ctx: CalicoRuleContext): Entry {
   const kind = policy.kind === 'GlobalNetworkPolicy' ? 'GlobalNetworkPolicy' : 'NetworkPolicy';
   const ref = { kind: policy.kind, ...(policy.namespace && { namespace: policy.namespace }), name: policy.name };
   return {
-    order: policy.order ?? Infinity, key: `${policy.namespace ? `${policy.namespace}/` : ''}${policy.name}`, ref,
+    order: policy.order ?? Infinity,
+    key: `${policy.namespace ? `${policy.namespace}/` : ''}${policy.name}`,
+    ref,
     // felix's tie-break key (PolKVLess): name, namespace, kind.
     sortKey: `${policy.name}/${policy.namespace ?? ''}/${kind}`,
     decide: () => {
@@ -155,14 +189,24 @@ function calicoEntry(policy: CalicoPolicyInfo, ctx: CalicoRuleContext): Entry {
 }
 
 /** A NetworkPolicy isolating the pod: its rules allow, else it matches nothing (the tier's end decides). */
-function networkPolicyEntry(np: NetworkPolicyInfo, pod: CalicoEndpoint, target: PolicyTarget, view: ClusterView): Entry {
+function networkPolicyEntry(
+  np: NetworkPolicyInfo,
+  pod: CalicoEndpoint,
+  target: PolicyTarget,
+  view: ClusterView,
+): Entry {
   return {
-    order: NETWORK_POLICY_ORDER, key: `${np.namespace}/${np.name}`, sortKey: `${np.name}/${np.namespace}/KubernetesNetworkPolicy`,
+    order: NETWORK_POLICY_ORDER,
+    key: `${np.namespace}/${np.name}`,
+    sortKey: `${np.name}/${np.namespace}/KubernetesNetworkPolicy`,
     ref: { kind: 'NetworkPolicy', namespace: np.namespace, name: np.name },
     decide: () => {
       const answer = networkPolicyVerdict([np], pod, target, view);
-      if (answer.verdict === 'unknown') return { maybe: answer.reasons.map((why) => ({ action: 'Allow' as const, why })) };
-      return answer.verdict === 'allowed' ? { maybe: [], decided: { action: 'Allow', at: answer.decidedBy[0]!.rule } } : { maybe: [] };
+      if (answer.verdict === 'unknown')
+        return { maybe: answer.reasons.map((why) => ({ action: 'Allow' as const, why })) };
+      return answer.verdict === 'allowed'
+        ? { maybe: [], decided: { action: 'Allow', at: answer.decidedBy[0]!.rule } }
+        : { maybe: [] };
     },
   };
 }

@@ -19,13 +19,19 @@ import type { ClusterView } from './network-policy-rules.ts';
 import { bothOf, NO, unknown, YES, type Tri } from './tri.ts';
 
 export const CALICO_RULE_FINDINGS = {
-  CALICO_SELECTOR_SETS_NOT_READ: (d) => `a Calico rule selects ${d['side']} endpoints by label, and ${d['address']} may be in a NetworkSet, GlobalNetworkSet or host endpoint it selects, which are not read`,
-  CALICO_SELECTOR_LABELS_NOT_READ: (d) => `a Calico rule selects ${d['side']} endpoints by labels that were not read (${d['labels']})`,
-  CALICO_DESTINATION_RANGE: () => 'a Calico rule selects destination endpoints by label, and the destination is a range: ask about one address',
-  CALICO_DESTINATION_PARTLY_IN_NETS: (d) => `only part of the destination range is in a Calico rule's ${d['field']}: ask about one address`,
+  CALICO_SELECTOR_SETS_NOT_READ: (d) =>
+    `a Calico rule selects ${d['side']} endpoints by label, and ${d['address']} may be in a NetworkSet, GlobalNetworkSet or host endpoint it selects, which are not read`,
+  CALICO_SELECTOR_LABELS_NOT_READ: (d) =>
+    `a Calico rule selects ${d['side']} endpoints by labels that were not read (${d['labels']})`,
+  CALICO_DESTINATION_RANGE: () =>
+    'a Calico rule selects destination endpoints by label, and the destination is a range: ask about one address',
+  CALICO_DESTINATION_PARTLY_IN_NETS: (d) =>
+    `only part of the destination range is in a Calico rule's ${d['field']}: ask about one address`,
   CALICO_PORT_NOT_GIVEN: () => 'a Calico rule matches only some ports: give the port (--to HOST:PORT) to decide',
-  CALICO_NAMED_PORT: (d) => `a Calico rule names the port ${d['port']}, which is whatever port the destination gives that name; container ports are not read`,
-  CALICO_SOURCE_PORTS: () => 'a Calico rule matches source ports, and the connection\'s source port is chosen when it is made',
+  CALICO_NAMED_PORT: (d) =>
+    `a Calico rule names the port ${d['port']}, which is whatever port the destination gives that name; container ports are not read`,
+  CALICO_SOURCE_PORTS: () =>
+    "a Calico rule matches source ports, and the connection's source port is chosen when it is made",
   CALICO_RULE_NOT_MODELLED: (d) => `a Calico rule matches ${d['field']}, which this tool does not work out`,
 } satisfies Findings;
 
@@ -70,19 +76,34 @@ function destination(e: CalicoEntity, ctx: CalicoRuleContext): Tri {
   if (e.unmodelled.length > 0) result = bothOf(result, notModelled(`destination ${e.unmodelled.join(', ')}`));
   result = bothOf(result, ports(e, ctx.target));
   if (result.match === 'no' || (!e.selector && !e.notSelector)) return result;
-  if (ctx.target.range.first !== ctx.target.range.last) return bothOf(result, unknown({ code: 'CALICO_DESTINATION_RANGE', data: {} }));
+  if (ctx.target.range.first !== ctx.target.range.last)
+    return bothOf(result, unknown({ code: 'CALICO_DESTINATION_RANGE', data: {} }));
   const pods = ctx.view.podsIn(ctx.target.range).pods.filter((p) => !p.hostNetwork);
   const holders = pods.map((p) => endpointLabels(p, ctx.view.namespaceLabels(p.namespace)));
   return bothOf(result, selectors(e, holders, 'destination', 'the destination'));
 }
 
 function source(e: CalicoEntity, ctx: CalicoRuleContext): Tri {
-  const own = ctx.pod.podIPs.map(singleAddress).find((a): a is IpRange => a !== undefined && a.family === ctx.target.range.family);
-  let result: Tri = e.nets.length > 0 || e.notNets.length > 0 ? (own ? nets(e, own) : unknown({ code: 'CALICO_RULE_NOT_MODELLED', data: { field: 'source nets for a pod without an address of that family' } })) : YES;
+  const own = ctx.pod.podIPs
+    .map(singleAddress)
+    .find((a): a is IpRange => a !== undefined && a.family === ctx.target.range.family);
+  let result: Tri =
+    e.nets.length > 0 || e.notNets.length > 0
+      ? own
+        ? nets(e, own)
+        : unknown({
+            code: 'CALICO_RULE_NOT_MODELLED',
+            data: { field: 'source nets for a pod without an address of that family' },
+          })
+      : YES;
   if (e.unmodelled.length > 0) result = bothOf(result, notModelled(`source ${e.unmodelled.join(', ')}`));
-  if (e.ports.length > 0 || e.notPorts.length > 0) result = bothOf(result, unknown({ code: 'CALICO_SOURCE_PORTS', data: {} }));
+  if (e.ports.length > 0 || e.notPorts.length > 0)
+    result = bothOf(result, unknown({ code: 'CALICO_SOURCE_PORTS', data: {} }));
   if (result.match === 'no' || (!e.selector && !e.notSelector)) return result;
-  return bothOf(result, selectors(e, [endpointLabels(ctx.pod, ctx.view.namespaceLabels(ctx.pod.namespace))], 'source', 'the pod\'s address'));
+  return bothOf(
+    result,
+    selectors(e, [endpointLabels(ctx.pod, ctx.view.namespaceLabels(ctx.pod.namespace))], 'source', "the pod's address"),
+  );
 }
 
 /** selector: yes if an endpoint read at the address matches; notSelector: no if one does; otherwise a set not read may decide. */
@@ -101,7 +122,8 @@ function holderMatch(selector: CalicoSelector, holders: readonly LabelLookup[], 
   for (const labels of holders) {
     const { truth, unread: keys } = evaluate(selector, labels);
     if (truth === 'yes') return YES;
-    if (truth === 'unknown') unread ??= unknown({ code: 'CALICO_SELECTOR_LABELS_NOT_READ', data: { side, labels: keys.join(', ') } });
+    if (truth === 'unknown')
+      unread ??= unknown({ code: 'CALICO_SELECTOR_LABELS_NOT_READ', data: { side, labels: keys.join(', ') } });
   }
   return unread ?? sets;
 }
@@ -109,8 +131,27 @@ function holderMatch(selector: CalicoSelector, holders: readonly LabelLookup[], 
 /** nets: the range inside one of them; notNets: inside none (felix matches the packet's address). */
 function nets(e: CalicoEntity, range: IpRange): Tri {
   let result: Tri = YES;
-  if (e.nets.length > 0) result = fromCoverage(coverage(range, e.nets.filter((n) => n.family === range.family)), 'nets', false);
-  if (e.notNets.length > 0 && result.match !== 'no') result = bothOf(result, fromCoverage(coverage(range, e.notNets.filter((n) => n.family === range.family)), 'notNets', true));
+  if (e.nets.length > 0)
+    result = fromCoverage(
+      coverage(
+        range,
+        e.nets.filter((n) => n.family === range.family),
+      ),
+      'nets',
+      false,
+    );
+  if (e.notNets.length > 0 && result.match !== 'no')
+    result = bothOf(
+      result,
+      fromCoverage(
+        coverage(
+          range,
+          e.notNets.filter((n) => n.family === range.family),
+        ),
+        'notNets',
+        true,
+      ),
+    );
   return result;
 }
 

@@ -15,18 +15,25 @@ import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 
 /** What Calico's policies read of the source pod: its workload endpoint's labels and its own address (subject.ts CalicoFacts). */
-export type CalicoEndpoint = Pick<PodInfo, 'namespace' | 'labels' | 'hostNetwork' | 'serviceAccount'> & { readonly podIPs: readonly string[] };
+export type CalicoEndpoint = Pick<PodInfo, 'namespace' | 'labels' | 'hostNetwork' | 'serviceAccount'> & {
+  readonly podIPs: readonly string[];
+};
 import { derivation, type EngineContext } from '../core/context.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { withClusterWide } from './by-namespace.ts';
 import { evaluate, UNREAD, type LabelLookup } from './calico-selector.ts';
 
 export const CALICO_SELECTION_FINDINGS = {
-  CALICO_POLICY_SELECTS: (d) => `Calico ${d['policies']} ${d['count'] === '1' ? 'selects' : 'select'} the pod for egress, and what ${d['count'] === '1' ? 'it decides' : 'they decide'} is not worked out: ${d['why']}`,
-  CALICO_POLICY_MAY_SELECT: (d) => `whether Calico ${d['kind']} ${d['policy']} selects the pod for egress depends on labels that were not read (${d['labels']}): ${d['why']}`,
-  CALICO_POLICY_INVALID: (d) => `Calico ${d['kind']} ${d['policy']} has ${d['field']} = ${d['value']}, which Calico refuses (${d['error']}): which pods it selects is unknown`,
-  CALICO_HOST_ENDPOINT_POLICY: (d) => `the pod uses the host network, where Calico applies GlobalNetworkPolicies through host endpoints, which are not read: ${d['policies']} may select it`,
-  CALICO_POLICY_HOST_CHAINS: (d) => `Calico GlobalNetworkPolicy ${d['policy']} sets ${d['field']}, which applies it to host endpoints before the workload's own policies; this tool does not work that out`,
+  CALICO_POLICY_SELECTS: (d) =>
+    `Calico ${d['policies']} ${d['count'] === '1' ? 'selects' : 'select'} the pod for egress, and what ${d['count'] === '1' ? 'it decides' : 'they decide'} is not worked out: ${d['why']}`,
+  CALICO_POLICY_MAY_SELECT: (d) =>
+    `whether Calico ${d['kind']} ${d['policy']} selects the pod for egress depends on labels that were not read (${d['labels']}): ${d['why']}`,
+  CALICO_POLICY_INVALID: (d) =>
+    `Calico ${d['kind']} ${d['policy']} has ${d['field']} = ${d['value']}, which Calico refuses (${d['error']}): which pods it selects is unknown`,
+  CALICO_HOST_ENDPOINT_POLICY: (d) =>
+    `the pod uses the host network, where Calico applies GlobalNetworkPolicies through host endpoints, which are not read: ${d['policies']} may select it`,
+  CALICO_POLICY_HOST_CHAINS: (d) =>
+    `Calico GlobalNetworkPolicy ${d['policy']} sets ${d['field']}, which applies it to host endpoints before the workload's own policies; this tool does not work that out`,
   CALICO_POLICIES_DO_NOT_SELECT: (d) => `no Calico policy selects the pod for egress (${d['count']} read)`,
 } satisfies Findings;
 
@@ -46,21 +53,49 @@ const NAME_LABEL = 'projectcalico.org/name';
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 
 /** `policies`: every GlobalNetworkPolicy and the pod's namespace's Calico NetworkPolicies; `total`: how many Calico policies were read. */
-export function calicoSelection(policies: readonly CalicoPolicyInfo[], total: number, pod: CalicoEndpoint, namespaceLabels: Record<string, string> | undefined): CalicoSelection {
+export function calicoSelection(
+  policies: readonly CalicoPolicyInfo[],
+  total: number,
+  pod: CalicoEndpoint,
+  namespaceLabels: Record<string, string> | undefined,
+): CalicoSelection {
   const egress = policies.filter((p) => p.egress);
-  if (pod.hostNetwork) return hostNetwork(egress.filter((p) => p.namespace === undefined), total);
+  if (pod.hostNetwork)
+    return hostNetwork(
+      egress.filter((p) => p.namespace === undefined),
+      total,
+    );
   const labels = endpointLabels(pod, namespaceLabels);
   const unknowns: Finding[] = [];
   const selecting: CalicoPolicyInfo[] = [];
   for (const policy of egress) {
     if (policy.invalid) {
-      unknowns.push({ code: 'CALICO_POLICY_INVALID', data: { kind: policy.kind, policy: nameOf(policy), ...policy.invalid }, source: sourceOf(policy) });
+      unknowns.push({
+        code: 'CALICO_POLICY_INVALID',
+        data: { kind: policy.kind, policy: nameOf(policy), ...policy.invalid },
+        source: sourceOf(policy),
+      });
       continue;
     }
     const { truth, unread } = evaluate(policy.endpoints!, labels);
-    if (truth !== 'no' && policy.hostChains) unknowns.push({ code: 'CALICO_POLICY_HOST_CHAINS', data: { policy: nameOf(policy), field: policy.hostChains }, source: sourceOf(policy) });
+    if (truth !== 'no' && policy.hostChains)
+      unknowns.push({
+        code: 'CALICO_POLICY_HOST_CHAINS',
+        data: { policy: nameOf(policy), field: policy.hostChains },
+        source: sourceOf(policy),
+      });
     else if (truth === 'yes') selecting.push(policy);
-    if (truth === 'unknown') unknowns.push({ code: 'CALICO_POLICY_MAY_SELECT', data: { kind: policy.kind, policy: nameOf(policy), labels: unread.join(', '), why: whyUnread(unread, pod.namespace) }, source: sourceOf(policy) });
+    if (truth === 'unknown')
+      unknowns.push({
+        code: 'CALICO_POLICY_MAY_SELECT',
+        data: {
+          kind: policy.kind,
+          policy: nameOf(policy),
+          labels: unread.join(', '),
+          why: whyUnread(unread, pod.namespace),
+        },
+        source: sourceOf(policy),
+      });
   }
   if (selecting.length > 0 || unknowns.length > 0) return { selected: selecting, unknowns };
   return { selected: [], unknowns, note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
@@ -70,12 +105,21 @@ export function calicoSelection(policies: readonly CalicoPolicyInfo[], total: nu
 export function selectionUnknowns(selection: CalicoSelection, why: string): Finding[] {
   const { selected, unknowns } = selection;
   if (selected.length === 0) return unknowns;
-  const finding: Finding = { code: 'CALICO_POLICY_SELECTS', data: { policies: names(selected), count: String(selected.length), why }, ...(selected.length === 1 && { source: sourceOf(selected[0]!) }) };
+  const finding: Finding = {
+    code: 'CALICO_POLICY_SELECTS',
+    data: { policies: names(selected), count: String(selected.length), why },
+    ...(selected.length === 1 && { source: sourceOf(selected[0]!) }),
+  };
   return [finding, ...unknowns];
 }
 
 function hostNetwork(globals: readonly CalicoPolicyInfo[], total: number): CalicoSelection {
-  if (globals.length === 0) return { selected: [], unknowns: [], note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } } };
+  if (globals.length === 0)
+    return {
+      selected: [],
+      unknowns: [],
+      note: { code: 'CALICO_POLICIES_DO_NOT_SELECT', data: { count: String(total) } },
+    };
   return { selected: [], unknowns: [{ code: 'CALICO_HOST_ENDPOINT_POLICY', data: { policies: names(globals) } }] };
 }
 
@@ -91,7 +135,11 @@ export function endpointLabels(pod: CalicoEndpoint, namespaceLabels: Record<stri
   };
 }
 
-function namespaceLabel(key: string, namespace: string, read: Record<string, string> | undefined): string | undefined | typeof UNREAD {
+function namespaceLabel(
+  key: string,
+  namespace: string,
+  read: Record<string, string> | undefined,
+): string | undefined | typeof UNREAD {
   if (key === NAME_LABEL || key === METADATA_NAME) return namespace;
   if (!read) return UNREAD;
   return Object.hasOwn(read, key) ? read[key] : undefined;
@@ -105,7 +153,10 @@ function whyUnread(keys: readonly string[], namespace: string): string {
 }
 
 function names(policies: readonly CalicoPolicyInfo[]): string {
-  const shown = policies.slice(0, 3).map((p) => `${p.kind} ${nameOf(p)}`).join(', ');
+  const shown = policies
+    .slice(0, 3)
+    .map((p) => `${p.kind} ${nameOf(p)}`)
+    .join(', ');
   return policies.length > 3 ? `${shown} and ${policies.length - 3} more` : shown;
 }
 
@@ -118,12 +169,19 @@ function sourceOf(policy: CalicoPolicyInfo): Finding['source'] {
 }
 
 /** The Calico policies that may select a pod of each namespace: its NetworkPolicies and every GlobalNetworkPolicy ('' holds the global ones alone). */
-export const calicoByNamespace = derivation((snapshot: Snapshot): Map<string, CalicoPolicyInfo[]> => withClusterWide(snapshot.policy.calico ?? []));
+export const calicoByNamespace = derivation(
+  (snapshot: Snapshot): Map<string, CalicoPolicyInfo[]> => withClusterWide(snapshot.policy.calico ?? []),
+);
 
 /** The Calico selection for the pod, or undefined where no Calico policy was read. */
 export function calicoSelectionOf(ctx: EngineContext, pod: CalicoEndpoint): CalicoSelection | undefined {
   const total = ctx.snapshot.policy.calico?.length ?? 0;
   if (total === 0) return undefined;
   const byNamespace = ctx.of(calicoByNamespace, ctx.snapshot);
-  return calicoSelection(byNamespace.get(pod.namespace) ?? byNamespace.get('')!, total, pod, ctx.snapshot.namespaceLabels[pod.namespace]);
+  return calicoSelection(
+    byNamespace.get(pod.namespace) ?? byNamespace.get('')!,
+    total,
+    pod,
+    ctx.snapshot.namespaceLabels[pod.namespace],
+  );
 }

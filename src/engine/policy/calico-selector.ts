@@ -27,15 +27,30 @@ export function evaluate(selector: CalicoSelector, labels: LabelLookup): { truth
 
 function walk(s: CalicoSelector, look: LabelLookup): Truth {
   switch (s.op) {
-    case 'all': case 'global': return 'yes';
-    case 'not': return negate(walk(s.operand, look));
-    case 'and': return combine(s.operands.map((o) => walk(o, look)), 'no');
-    case 'or': return combine(s.operands.map((o) => walk(o, look)), 'yes');
-    default: return leaf(s, look(s.key));
+    case 'all':
+    case 'global':
+      return 'yes';
+    case 'not':
+      return negate(walk(s.operand, look));
+    case 'and':
+      return combine(
+        s.operands.map((o) => walk(o, look)),
+        'no',
+      );
+    case 'or':
+      return combine(
+        s.operands.map((o) => walk(o, look)),
+        'yes',
+      );
+    default:
+      return leaf(s, look(s.key));
   }
 }
 
-function leaf(s: Exclude<CalicoSelector, { op: 'all' | 'global' | 'not' | 'and' | 'or' }>, value: string | undefined | typeof UNREAD): Truth {
+function leaf(
+  s: Exclude<CalicoSelector, { op: 'all' | 'global' | 'not' | 'and' | 'or' }>,
+  value: string | undefined | typeof UNREAD,
+): Truth {
   if (value === UNREAD) return 'unknown';
   if (s.op === 'has') return truth(value !== undefined);
   if (s.op === '!=') return truth(value !== s.value);

@@ -35,7 +35,8 @@ export interface NodeAddresses {
 
 export const nodeAddresses = derivation((snapshot: Snapshot): NodeAddresses => {
   const byNode = new Map<string, IpRange[]>();
-  const add = (name: string, texts: readonly string[]) => byNode.set(name, [...(byNode.get(name) ?? []), ...addressRanges(texts)]);
+  const add = (name: string, texts: readonly string[]) =>
+    byNode.set(name, [...(byNode.get(name) ?? []), ...addressRanges(texts)]);
   for (const node of snapshot.nodes) add(node.name, [...node.internalIPs, ...node.externalIPs]);
   // cilium_host's address is the node's too (reserved:host / remote-node).
   for (const node of snapshot.datapath.cilium?.nodes ?? []) add(node.name, node.ciliumInternalIPs);
@@ -55,12 +56,18 @@ export const nodeAddresses = derivation((snapshot: Snapshot): NodeAddresses => {
 });
 
 /** source: the sending pod's Cilium facts; its node is read only where a node holds the destination address. */
-export function classify(addresses: NodeAddresses, view: ClusterView, source: CiliumFacts, range: IpRange): DestinationClass {
+export function classify(
+  addresses: NodeAddresses,
+  view: ClusterView,
+  source: CiliumFacts,
+  range: IpRange,
+): DestinationClass {
   const { podCIDRs } = addresses;
   const single = range.first === range.last;
   const nodeOf = addresses.nodeOf(range);
   if (!single) {
-    if (nodeOf !== undefined || coverage(range, podCIDRs) !== 'none') return { kind: 'unknown', why: unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} }) };
+    if (nodeOf !== undefined || coverage(range, podCIDRs) !== 'none')
+      return { kind: 'unknown', why: unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} }) };
     return { kind: 'world' };
   }
   const { pods, complete } = view.podsIn(range);
@@ -68,12 +75,19 @@ export function classify(addresses: NodeAddresses, view: ClusterView, source: Ci
   if (endpoints.length > 0) return { kind: 'pod', pods: endpoints };
   const node = nodeOf ?? pods.find((p) => p.hostNetwork)?.nodeName;
   if (node !== undefined) {
-    if (!source.atNode) throw new Error('internal: a Cilium verdict for a node address was worked out without the pod\'s node');
+    if (!source.atNode)
+      throw new Error("internal: a Cilium verdict for a node address was worked out without the pod's node");
     return node === source.nodeName ? { kind: 'host' } : { kind: 'remote-node' };
   }
   // An address with no ipcache entry is the world's (pkg/ipcache): certain only when every pod was read.
   if (coverage(range, podCIDRs) !== 'none' && !complete) {
-    return { kind: 'unknown', why: unknown({ code: 'CNP_DESTINATION_POD_UNKNOWN', data: { destination: formatAddress(range.family, range.first) } }) };
+    return {
+      kind: 'unknown',
+      why: unknown({
+        code: 'CNP_DESTINATION_POD_UNKNOWN',
+        data: { destination: formatAddress(range.family, range.first) },
+      }),
+    };
   }
   return { kind: 'world' };
 }
@@ -83,16 +97,25 @@ export function entityMatches(entity: string, dest: DestinationClass, range: IpR
   if (dest.kind === 'unknown') return entity === 'all' ? YES : dest.why;
   const world = dest.kind === 'world';
   switch (entity) {
-    case 'all': return YES;
-    case 'world': return world ? YES : NO;
-    case 'world-ipv4': return world && range.family === 4 ? YES : NO;
-    case 'world-ipv6': return world && range.family === 6 ? YES : NO;
-    case 'cluster': return world ? NO : YES;
-    case 'host': return dest.kind === 'host' ? YES : NO;
-    case 'remote-node': return dest.kind === 'remote-node' ? YES : NO;
-    case 'kube-apiserver': return dest.kind === 'pod' ? NO : unknown({ code: 'CNP_KUBE_APISERVER', data: {} });
+    case 'all':
+      return YES;
+    case 'world':
+      return world ? YES : NO;
+    case 'world-ipv4':
+      return world && range.family === 4 ? YES : NO;
+    case 'world-ipv6':
+      return world && range.family === 6 ? YES : NO;
+    case 'cluster':
+      return world ? NO : YES;
+    case 'host':
+      return dest.kind === 'host' ? YES : NO;
+    case 'remote-node':
+      return dest.kind === 'remote-node' ? YES : NO;
+    case 'kube-apiserver':
+      return dest.kind === 'pod' ? NO : unknown({ code: 'CNP_KUBE_APISERVER', data: {} });
     // health, init, ingress, unmanaged: identities of cluster addresses only.
-    default: return world ? NO : unknown({ code: 'CNP_ENTITY_NOT_MODELLED', data: { entity } });
+    default:
+      return world ? NO : unknown({ code: 'CNP_ENTITY_NOT_MODELLED', data: { entity } });
   }
 }
 
@@ -104,15 +127,27 @@ export function cidrMatches(peer: CiliumCidrPeer, dest: DestinationClass, range:
   const excepted = coverage(range, peer.except);
   if (inside === 'none' || excepted === 'all') return NO;
   if (inside === 'all' && excepted === 'none') return YES;
-  return unknown({ code: 'CNP_DESTINATION_PARTLY_IN_CIDR', data: { cidr: peer.cidr.text, except: peer.except.map((e) => e.text).join(', ') } });
+  return unknown({
+    code: 'CNP_DESTINATION_PARTLY_IN_CIDR',
+    data: { cidr: peer.cidr.text, except: peer.except.map((e) => e.text).join(', ') },
+  });
 }
 
 /** toEndpoints: pod endpoints whose identity labels a selector matches. */
-export function endpointsMatch(selectors: readonly LabelSelector[], dest: DestinationClass, range: IpRange, selects: (selector: LabelSelector, endpoint: EndpointFacts) => Tri): Tri {
+export function endpointsMatch(
+  selectors: readonly LabelSelector[],
+  dest: DestinationClass,
+  range: IpRange,
+  selects: (selector: LabelSelector, endpoint: EndpointFacts) => Tri,
+): Tri {
   if (dest.kind === 'unknown') return dest.why;
   if (dest.kind !== 'pod') return NO;
-  const matched = anyOf(dest.pods.flatMap((pod) => selectors.map((s) => selects(s, endpointOf(pod)))), NO);
-  if (matched.match === 'yes' && range.first !== range.last) return unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} });
+  const matched = anyOf(
+    dest.pods.flatMap((pod) => selectors.map((s) => selects(s, endpointOf(pod)))),
+    NO,
+  );
+  if (matched.match === 'yes' && range.first !== range.last)
+    return unknown({ code: 'CNP_DESTINATION_RANGE_IN_CLUSTER', data: {} });
   return matched;
 }
 
@@ -126,6 +161,9 @@ export function fqdnMatches(patterns: readonly string[], name: string | undefine
 function fqdnPattern(pattern: string): RegExp {
   const p = pattern.toLowerCase().replace(/\.$/, '');
   if (p === '*') return /^.*$/;
-  const body = p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[-a-z0-9_]*');
+  const body = p
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[-a-z0-9_]*');
   return new RegExp(`^${body}$`);
 }

@@ -10,7 +10,13 @@ import type { PolicyTarget } from '../../model/policy.ts';
 import type { LabelSelector } from '../../model/selector.ts';
 import { formatAddress } from '../../net/ip.ts';
 import type { EndpointFacts } from '../gateways/cilium-identity.ts';
-import { cidrMatches, endpointsMatch, entityMatches, fqdnMatches, type DestinationClass } from './cilium-destination.ts';
+import {
+  cidrMatches,
+  endpointsMatch,
+  entityMatches,
+  fqdnMatches,
+  type DestinationClass,
+} from './cilium-destination.ts';
 import { anyOf, bothOf, NO, unknown, YES, type Tri } from './tri.ts';
 
 export interface RuleContext {
@@ -26,7 +32,13 @@ export function ciliumRuleMatches(rule: CiliumEgressRule, ctx: RuleContext): Tri
   if (rule.icmpOnly) return NO;
   const l3 = l3Matches(rule, ctx);
   if (l3.match === 'no') return NO;
-  const l4 = bothOf(l3, anyOf(rule.ports.map((p) => portMatches(p, ctx.target)), YES));
+  const l4 = bothOf(
+    l3,
+    anyOf(
+      rule.ports.map((p) => portMatches(p, ctx.target)),
+      YES,
+    ),
+  );
   if (l4.match === 'yes' && rule.l7) return unknown({ code: 'CNP_L7_RULES', data: {} });
   return l4;
 }
@@ -46,7 +58,10 @@ function l3Matches(rule: CiliumEgressRule, ctx: RuleContext): Tri {
 function portMatches(port: CiliumPort, target: PolicyTarget): Tri {
   if (port.protocol === 'OTHER' || (port.protocol !== 'ANY' && port.protocol !== target.protocol)) return NO;
   if (port.named !== undefined) {
-    return unknown({ code: 'CNP_NAMED_PORT', data: { port: port.named, destination: formatAddress(target.range.family, target.range.first) } });
+    return unknown({
+      code: 'CNP_NAMED_PORT',
+      data: { port: port.named, destination: formatAddress(target.range.family, target.range.first) },
+    });
   }
   if (port.port === undefined) return YES;
   if (target.port === undefined) {

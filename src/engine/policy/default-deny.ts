@@ -16,8 +16,10 @@ import type { Findings } from '../core/mechanism.ts';
 import { nodeClassOf } from '../snat/eks-auto-mode.ts';
 
 export const DEFAULT_DENY_FINDINGS = {
-  POLICY_DEFAULT_DENY: (d) => `${d['by']} denies by default what no policy allows, and no policy isolates this pod: denied, unless the enforcer treats a pod no policy selects otherwise (not documented)`,
-  POLICY_DEFAULT_DENY_UNKNOWN: (d) => `node ${d['node']} is an EKS Auto Mode node whose NodeClass is unknown, so whether it denies by default (networkPolicy: DefaultDeny) is unknown`,
+  POLICY_DEFAULT_DENY: (d) =>
+    `${d['by']} denies by default what no policy allows, and no policy isolates this pod: denied, unless the enforcer treats a pod no policy selects otherwise (not documented)`,
+  POLICY_DEFAULT_DENY_UNKNOWN: (d) =>
+    `node ${d['node']} is an EKS Auto Mode node whose NodeClass is unknown, so whether it denies by default (networkPolicy: DefaultDeny) is unknown`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -48,15 +50,43 @@ export const nodeDefaults = derivation((snapshot: Snapshot): Map<string, NodeDef
   return defaults;
 });
 
-function defaultOf(node: NodeInfo, eks: EksAutoModeLayer | undefined, strict: Snapshot['policy']['vpcCniStrict']): NodeDefault {
+function defaultOf(
+  node: NodeInfo,
+  eks: EksAutoModeLayer | undefined,
+  strict: Snapshot['policy']['vpcCniStrict'],
+): NodeDefault {
   if (isAutoModeNode(node)) {
     if (!eks) return ALLOW;
     const linked = nodeClassOf(eks, node);
-    if ('unknown' in linked) return { key: `unknown:${node.name}`, finding: { code: 'POLICY_DEFAULT_DENY_UNKNOWN', data: { node: node.name }, source: { kind: 'Node', name: node.name } } };
+    if ('unknown' in linked)
+      return {
+        key: `unknown:${node.name}`,
+        finding: {
+          code: 'POLICY_DEFAULT_DENY_UNKNOWN',
+          data: { node: node.name },
+          source: { kind: 'Node', name: node.name },
+        },
+      };
     const { nodeClass } = linked;
     if (nodeClass.networkPolicy !== 'DefaultDeny') return ALLOW;
-    return { key: `eks:${nodeClass.name}`, finding: { code: 'POLICY_DEFAULT_DENY', data: { by: `NodeClass ${nodeClass.name} (networkPolicy: DefaultDeny)` }, source: nodeClass.source } };
+    return {
+      key: `eks:${nodeClass.name}`,
+      finding: {
+        code: 'POLICY_DEFAULT_DENY',
+        data: { by: `NodeClass ${nodeClass.name} (networkPolicy: DefaultDeny)` },
+        source: nodeClass.source,
+      },
+    };
   }
   if (!strict) return ALLOW;
-  return { key: 'vpc-cni-strict', finding: { code: 'POLICY_DEFAULT_DENY', data: { by: `the VPC CNI in strict mode (${strict.namespace ?? ''}/${strict.name}: NETWORK_POLICY_ENFORCING_MODE=strict)` }, source: strict } };
+  return {
+    key: 'vpc-cni-strict',
+    finding: {
+      code: 'POLICY_DEFAULT_DENY',
+      data: {
+        by: `the VPC CNI in strict mode (${strict.namespace ?? ''}/${strict.name}: NETWORK_POLICY_ENFORCING_MODE=strict)`,
+      },
+      source: strict,
+    },
+  };
 }

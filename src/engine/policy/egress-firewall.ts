@@ -28,20 +28,34 @@ export const EGRESS_FIREWALL_FINDINGS = {
   EFW_ALLOWED: (d) => `EgressFirewall ${d['firewall']} allows it (${d['rule']}: the first rule that matches)`,
   EFW_DENIED: (d) => `EgressFirewall ${d['firewall']} denies it (${d['rule']}: the first rule that matches)`,
   EFW_NO_RULE_MATCHED: (d) => `no rule of EgressFirewall ${d['firewall']} matches: it lets the packet out`,
-  EFW_CLUSTER_INTERNAL: (d) => `the destination is in the OVN-Kubernetes cluster subnet (${d['cidrs']}): EgressFirewall ${d['firewall']} does not apply to traffic inside the cluster`,
-  EFW_DESTINATION_PARTLY_INTERNAL: (d) => `only part of the destination range is in the cluster subnet (${d['cidrs']}), where EgressFirewall ${d['firewall']} does not apply: ask about one address`,
-  EFW_CLUSTER_SUBNETS_UNKNOWN: (d) => `EgressFirewall ${d['firewall']} denies it unless the destination is in the cluster subnet, and no node shows its OVN-Kubernetes subnet (annotation k8s.ovn.org/node-subnets)`,
-  EFW_HOST_NETWORK_POD: (d) => `hostNetwork pod: EgressFirewall ${d['firewall']} applies to pods on the OVN network only`,
-  EFW_DNS_NAME: (d) => `${d['rule']} (${d['type']}) names ${d['dnsName']}, whose addresses OVN-Kubernetes resolves itself: ask with --to ${(d['dnsName'] ?? '').replace(/^\*\./, 'HOST.')} to decide`,
-  EFW_DESTINATION_PARTLY_IN_CIDR: (d) => `only part of the destination range is in ${d['rule']}'s cidrSelector ${d['cidr']}: ask about one address`,
-  EFW_PORT_NOT_GIVEN: (d) => `${d['rule']} (${d['type']}) applies only to ${d['ports']}: give the port (--to HOST:PORT) to decide`,
-  EFW_NODES_UNREAD: (d) => `${d['rule']} (${d['type']}) matches the addresses of nodes its nodeSelector picks, and no Node was read`,
-  EFW_NODE_ADDRESSES_UNKNOWN: (d) => `${d['rule']} (${d['type']}) matches the host addresses of the nodes its nodeSelector picks, and ${d['nodes']} show none (annotation k8s.ovn.org/host-cidrs)`,
-  EFW_DESTINATION_PARTLY_NODES: (d) => `only some addresses of the destination range are addresses of the nodes ${d['rule']} picks: ask about one address`,
-  EFW_INVALID: (d) => `EgressFirewall ${d['firewall']} has ${d['field']} = ${d['value']}, which ovnkube refuses (it then applies none of its rules): what it does is unknown`,
-  EFW_NOT_APPLIED: (d) => `EgressFirewall ${d['firewall']}'s status is ${d['status'] ? `"${d['status']}"` : 'empty'}, not "${EFW_APPLIED}": whether OVN-Kubernetes enforces its rules (--enable-egress-firewall, off by default upstream) is unknown`,
-  EFW_ENFORCER_NOT_FOUND: (d) => `EgressFirewall ${d['firewall']} would deny it, and OVN-Kubernetes, its only enforcer, was not found`,
-  EFW_UNREADABLE: (d) => `EgressFirewalls could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
+  EFW_CLUSTER_INTERNAL: (d) =>
+    `the destination is in the OVN-Kubernetes cluster subnet (${d['cidrs']}): EgressFirewall ${d['firewall']} does not apply to traffic inside the cluster`,
+  EFW_DESTINATION_PARTLY_INTERNAL: (d) =>
+    `only part of the destination range is in the cluster subnet (${d['cidrs']}), where EgressFirewall ${d['firewall']} does not apply: ask about one address`,
+  EFW_CLUSTER_SUBNETS_UNKNOWN: (d) =>
+    `EgressFirewall ${d['firewall']} denies it unless the destination is in the cluster subnet, and no node shows its OVN-Kubernetes subnet (annotation k8s.ovn.org/node-subnets)`,
+  EFW_HOST_NETWORK_POD: (d) =>
+    `hostNetwork pod: EgressFirewall ${d['firewall']} applies to pods on the OVN network only`,
+  EFW_DNS_NAME: (d) =>
+    `${d['rule']} (${d['type']}) names ${d['dnsName']}, whose addresses OVN-Kubernetes resolves itself: ask with --to ${(d['dnsName'] ?? '').replace(/^\*\./, 'HOST.')} to decide`,
+  EFW_DESTINATION_PARTLY_IN_CIDR: (d) =>
+    `only part of the destination range is in ${d['rule']}'s cidrSelector ${d['cidr']}: ask about one address`,
+  EFW_PORT_NOT_GIVEN: (d) =>
+    `${d['rule']} (${d['type']}) applies only to ${d['ports']}: give the port (--to HOST:PORT) to decide`,
+  EFW_NODES_UNREAD: (d) =>
+    `${d['rule']} (${d['type']}) matches the addresses of nodes its nodeSelector picks, and no Node was read`,
+  EFW_NODE_ADDRESSES_UNKNOWN: (d) =>
+    `${d['rule']} (${d['type']}) matches the host addresses of the nodes its nodeSelector picks, and ${d['nodes']} show none (annotation k8s.ovn.org/host-cidrs)`,
+  EFW_DESTINATION_PARTLY_NODES: (d) =>
+    `only some addresses of the destination range are addresses of the nodes ${d['rule']} picks: ask about one address`,
+  EFW_INVALID: (d) =>
+    `EgressFirewall ${d['firewall']} has ${d['field']} = ${d['value']}, which ovnkube refuses (it then applies none of its rules): what it does is unknown`,
+  EFW_NOT_APPLIED: (d) =>
+    `EgressFirewall ${d['firewall']}'s status is ${d['status'] ? `"${d['status']}"` : 'empty'}, not "${EFW_APPLIED}": whether OVN-Kubernetes enforces its rules (--enable-egress-firewall, off by default upstream) is unknown`,
+  EFW_ENFORCER_NOT_FOUND: (d) =>
+    `EgressFirewall ${d['firewall']} would deny it, and OVN-Kubernetes, its only enforcer, was not found`,
+  EFW_UNREADABLE: (d) =>
+    `EgressFirewalls could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -54,19 +68,34 @@ export interface FirewallContext extends FirewallView {
 }
 
 /** The firewall's verdict for the pod's packet (`firewall`: the pod's namespace's, named `default`). */
-export function egressFirewallVerdict(firewall: EgressFirewallInfo, pod: SourceFacts, destination: Destination, context: FirewallContext): PolicyAnswer {
+export function egressFirewallVerdict(
+  firewall: EgressFirewallInfo,
+  pod: SourceFacts,
+  destination: Destination,
+  context: FirewallContext,
+): PolicyAnswer {
   const name = `${firewall.namespace}/${firewall.name}`;
   const source = { kind: KIND, namespace: firewall.namespace, name: firewall.name };
-  const note = (code: Finding['code'], data: Record<string, string> = {}): Finding => ({ code, data: { firewall: name, ...data }, source });
+  const note = (code: Finding['code'], data: Record<string, string> = {}): Finding => ({
+    code,
+    data: { firewall: name, ...data },
+    source,
+  });
   // Its ACLs sit on the pods' logical switch ports; a hostNetwork pod has none.
   if (pod.hostNetwork) return { verdict: 'allowed', decidedBy: [], reasons: [note('EFW_HOST_NETWORK_POD')] };
   if (firewall.invalid) return unknown([note('EFW_INVALID', firewall.invalid)]);
   const subnets = context.ovn?.clusterSubnets ?? [];
   const inside = subnets.length > 0 ? coverage(destination.range, cidrBlocks(subnets)) : 'none';
-  if (inside === 'all') return { verdict: 'allowed', decidedBy: [], reasons: [note('EFW_CLUSTER_INTERNAL', { cidrs: subnets.join(', ') })] };
+  if (inside === 'all')
+    return {
+      verdict: 'allowed',
+      decidedBy: [],
+      reasons: [note('EFW_CLUSTER_INTERNAL', { cidrs: subnets.join(', ') })],
+    };
   if (inside === 'some') return unknown([note('EFW_DESTINATION_PARTLY_INTERNAL', { cidrs: subnets.join(', ') })]);
   const answer = firstMatch(firewall, destination, context, source, note);
-  if (firewall.status !== undefined && firewall.status !== EFW_APPLIED) return unknown([note('EFW_NOT_APPLIED', { status: firewall.status }), ...answer.reasons]);
+  if (firewall.status !== undefined && firewall.status !== EFW_APPLIED)
+    return unknown([note('EFW_NOT_APPLIED', { status: firewall.status }), ...answer.reasons]);
   if (answer.verdict !== 'denied') return answer;
   // Only a denial needs the enforcer and the cluster subnet: an allowed packet leaves either way.
   if (!context.ovn) return unknown([note('EFW_ENFORCER_NOT_FOUND'), ...answer.reasons]);
@@ -79,7 +108,13 @@ export function egressFirewallVerdict(firewall: EgressFirewallInfo, pod: SourceF
  * First match wins. A rule that may or may not match leaves the verdict open unless every such
  * rule before the one that surely matches (or before the default allow) has the same type.
  */
-function firstMatch(firewall: EgressFirewallInfo, destination: Destination, view: FirewallView, source: Finding['source'], note: (code: Finding['code'], data?: Record<string, string>) => Finding): PolicyAnswer {
+function firstMatch(
+  firewall: EgressFirewallInfo,
+  destination: Destination,
+  view: FirewallView,
+  source: Finding['source'],
+  note: (code: Finding['code'], data?: Record<string, string>) => Finding,
+): PolicyAnswer {
   const open: { rule: EgressFirewallRule; ref: PolicyRef; why: Finding }[] = [];
   for (const [i, rule] of firewall.rules.entries()) {
     const ref = refOf(firewall, `egress[${i}]`);
@@ -91,7 +126,11 @@ function firstMatch(firewall: EgressFirewallInfo, destination: Destination, view
     }
     if (open.some((o) => o.rule.type !== rule.type)) return unknown(open.map((o) => o.why));
     const verdict = rule.type === 'Allow' ? 'allowed' : 'denied';
-    return { verdict, decidedBy: [...open.map((o) => o.ref), ref], reasons: [note(rule.type === 'Allow' ? 'EFW_ALLOWED' : 'EFW_DENIED', { rule: ref.rule })] };
+    return {
+      verdict,
+      decidedBy: [...open.map((o) => o.ref), ref],
+      reasons: [note(rule.type === 'Allow' ? 'EFW_ALLOWED' : 'EFW_DENIED', { rule: ref.rule })],
+    };
   }
   if (open.some((o) => o.rule.type !== 'Allow')) return unknown(open.map((o) => o.why));
   return { verdict: 'allowed', decidedBy: open.map((o) => o.ref), reasons: [note('EFW_NO_RULE_MATCHED')] };
@@ -114,11 +153,19 @@ export function bothMustAllow(first: PolicyAnswer, second: PolicyAnswer): Policy
   const denied = [first, second].filter((a) => a.verdict === 'denied');
   const answers = denied.length > 0 ? denied : [first, second];
   const verdict = denied.length > 0 ? 'denied' : answers.some((a) => a.verdict === 'unknown') ? 'unknown' : 'allowed';
-  return { verdict, decidedBy: verdict === 'unknown' ? [] : answers.flatMap((a) => a.decidedBy), reasons: answers.flatMap((a) => a.reasons) };
+  return {
+    verdict,
+    decidedBy: verdict === 'unknown' ? [] : answers.flatMap((a) => a.decidedBy),
+    reasons: answers.flatMap((a) => a.reasons),
+  };
 }
 
 /** The EgressFirewall answer for the pod's packet, or undefined where no EgressFirewall can apply to its namespace. */
-export function egressFirewallAnswer(ctx: EngineContext, pod: SourceFacts, destination: Destination): PolicyAnswer | undefined {
+export function egressFirewallAnswer(
+  ctx: EngineContext,
+  pod: SourceFacts,
+  destination: Destination,
+): PolicyAnswer | undefined {
   const inputs = ctx.snapshot.policy.egressFirewalls;
   if (!inputs) return undefined;
   const unread = inputs.unread.find((gap) => gap.namespace === undefined || gap.namespace === pod.namespace);
@@ -127,10 +174,14 @@ export function egressFirewallAnswer(ctx: EngineContext, pod: SourceFacts, desti
   return firewall && egressFirewallVerdict(firewall, pod, destination, ctx.of(firewallContext, ctx.snapshot));
 }
 
-const firewallsByNamespace = derivation((snapshot: Snapshot) => new Map((snapshot.policy.egressFirewalls?.firewalls ?? []).map((f) => [f.namespace, f])));
+const firewallsByNamespace = derivation(
+  (snapshot: Snapshot) => new Map((snapshot.policy.egressFirewalls?.firewalls ?? []).map((f) => [f.namespace, f])),
+);
 
-const firewallContext = derivation((snapshot: Snapshot): FirewallContext => ({
-  ovn: snapshot.datapath.layers.find((l): l is OvnKubernetesLayer => l.mechanism === 'ovn-kubernetes'),
-  nodes: snapshot.nodes,
-  hostAddresses: snapshot.policy.egressFirewalls?.nodeHostAddresses ?? {},
-}));
+const firewallContext = derivation(
+  (snapshot: Snapshot): FirewallContext => ({
+    ovn: snapshot.datapath.layers.find((l): l is OvnKubernetesLayer => l.mechanism === 'ovn-kubernetes'),
+    nodes: snapshot.nodes,
+    hostAddresses: snapshot.policy.egressFirewalls?.nodeHostAddresses ?? {},
+  }),
+);

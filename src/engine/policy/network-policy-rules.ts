@@ -7,7 +7,12 @@
  * matched by that peer, SCTP or UDP ports never match TCP.
  */
 import type { IpRange } from '../../model/net.ts';
-import type { NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, PolicyTarget } from '../../model/policy.ts';
+import type {
+  NetworkPolicyEgressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  PolicyTarget,
+} from '../../model/policy.ts';
 import type { PodInfo } from '../../model/snapshot.ts';
 import { coverage, formatAddress } from '../../net/ip.ts';
 import { matchesSelector } from '../core/label-selector.ts';
@@ -28,14 +33,35 @@ export interface ClusterView {
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
 }
 
-export function ruleMatches(rule: NetworkPolicyEgressRule, policyNamespace: string, target: PolicyTarget, view: ClusterView): Tri {
-  const peers = anyOf(rule.to.map((peer) => peerMatches(peer, policyNamespace, target, view)), YES);
+export function ruleMatches(
+  rule: NetworkPolicyEgressRule,
+  policyNamespace: string,
+  target: PolicyTarget,
+  view: ClusterView,
+): Tri {
+  const peers = anyOf(
+    rule.to.map((peer) => peerMatches(peer, policyNamespace, target, view)),
+    YES,
+  );
   if (peers.match === 'no') return NO;
-  return bothOf(peers, anyOf(rule.ports.map((port) => portMatches(port, target, view)), YES));
+  return bothOf(
+    peers,
+    anyOf(
+      rule.ports.map((port) => portMatches(port, target, view)),
+      YES,
+    ),
+  );
 }
 
-export function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, target: PolicyTarget, view: ClusterView): Tri {
-  return peer.kind === 'ipBlock' ? ipBlockMatches(peer, target.range) : podPeerMatches(peer, policyNamespace, target.range, view);
+export function peerMatches(
+  peer: NetworkPolicyPeer,
+  policyNamespace: string,
+  target: PolicyTarget,
+  view: ClusterView,
+): Tri {
+  return peer.kind === 'ipBlock'
+    ? ipBlockMatches(peer, target.range)
+    : podPeerMatches(peer, policyNamespace, target.range, view);
 }
 
 function ipBlockMatches(block: Extract<NetworkPolicyPeer, { kind: 'ipBlock' }>, range: IpRange): Tri {
@@ -43,12 +69,23 @@ function ipBlockMatches(block: Extract<NetworkPolicyPeer, { kind: 'ipBlock' }>, 
   const excepted = coverage(range, block.except);
   if (inside === 'none' || excepted === 'all') return NO;
   if (inside === 'all' && excepted === 'none') return YES;
-  return unknown({ code: 'NETPOL_DESTINATION_PARTLY_IN_BLOCK', data: { cidr: block.cidr.text, except: block.except.map((e) => e.text).join(', ') } });
+  return unknown({
+    code: 'NETPOL_DESTINATION_PARTLY_IN_BLOCK',
+    data: { cidr: block.cidr.text, except: block.except.map((e) => e.text).join(', ') },
+  });
 }
 
-function podPeerMatches(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, policyNamespace: string, range: IpRange, view: ClusterView): Tri {
+function podPeerMatches(
+  peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>,
+  policyNamespace: string,
+  range: IpRange,
+  view: ClusterView,
+): Tri {
   const { pods, complete } = view.podsIn(range);
-  const matched = anyOf(pods.map((pod) => selectsPod(peer, policyNamespace, pod, view)), NO);
+  const matched = anyOf(
+    pods.map((pod) => selectsPod(peer, policyNamespace, pod, view)),
+    NO,
+  );
   if (matched.match === 'yes' && range.first !== range.last) {
     return unknown({ code: 'NETPOL_DESTINATION_PARTLY_SELECTED_PODS', data: {} });
   }
@@ -56,7 +93,12 @@ function podPeerMatches(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, poli
   return unknown({ code: 'NETPOL_DESTINATION_POD_UNKNOWN', data: {} });
 }
 
-function selectsPod(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, policyNamespace: string, pod: PodInfo, view: ClusterView): Tri {
+function selectsPod(
+  peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>,
+  policyNamespace: string,
+  pod: PodInfo,
+  view: ClusterView,
+): Tri {
   const podMatch = !peer.podSelector || matchesSelector(pod.labels, peer.podSelector) ? YES : NO;
   const both = bothOf(namespaceMatches(peer, policyNamespace, pod.namespace, view), podMatch);
   // network-policies concept page: for hostNetwork pods the behaviour is implementation-defined;
@@ -67,7 +109,12 @@ function selectsPod(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, policyNa
   return both;
 }
 
-function namespaceMatches(peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>, policyNamespace: string, namespace: string, view: ClusterView): Tri {
+function namespaceMatches(
+  peer: Extract<NetworkPolicyPeer, { kind: 'pods' }>,
+  policyNamespace: string,
+  namespace: string,
+  view: ClusterView,
+): Tri {
   if (!peer.namespaceSelector) return namespace === policyNamespace ? YES : NO;
   const labels = view.namespaceLabels(namespace);
   if (!labels) return unknown({ code: 'NETPOL_NAMESPACE_LABELS_UNKNOWN', data: { namespace } });
@@ -89,5 +136,8 @@ export function portMatches(port: NetworkPolicyPort, target: PolicyTarget, view:
 function namedPortMatches(name: string, target: PolicyTarget, view: ClusterView): Tri {
   const { pods, complete } = view.podsIn(target.range);
   if (pods.length === 0 && complete) return NO;
-  return unknown({ code: 'NETPOL_NAMED_PORT', data: { port: name, destination: formatAddress(target.range.family, target.range.first) } });
+  return unknown({
+    code: 'NETPOL_NAMED_PORT',
+    data: { port: name, destination: formatAddress(target.range.family, target.range.first) },
+  });
 }

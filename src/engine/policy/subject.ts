@@ -64,12 +64,27 @@ export function policySubject(ctx: EngineContext, subjects: PodSubjects, destina
 }
 
 function subjectOf(ctx: EngineContext, pod: PodInfo, atNode: boolean): PolicySubject {
-  const nodeDefault = pod.nodeName !== undefined && !pod.hostNetwork ? ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName) : undefined;
+  const nodeDefault =
+    pod.nodeName !== undefined && !pod.hostNetwork ? ctx.of(nodeDefaults, ctx.snapshot).get(pod.nodeName) : undefined;
   const cilium = ctx.of(ciliumEnforces, ctx.snapshot)
-    ? ctx.inputs.intern(CILIUM_FACTS, { serviceAccount: pod.serviceAccount, atNode, nodeName: atNode ? pod.nodeName : undefined })
+    ? ctx.inputs.intern(CILIUM_FACTS, {
+        serviceAccount: pod.serviceAccount,
+        atNode,
+        nodeName: atNode ? pod.nodeName : undefined,
+      })
     : undefined;
-  const calico = (ctx.snapshot.policy.calico?.length ?? 0) > 0 ? ctx.inputs.intern(CALICO_FACTS, { serviceAccount: pod.serviceAccount, podIPs: pod.podIPs }) : undefined;
-  const subject: PolicySubject = { namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, nodeDefault, cilium, calico };
+  const calico =
+    (ctx.snapshot.policy.calico?.length ?? 0) > 0
+      ? ctx.inputs.intern(CALICO_FACTS, { serviceAccount: pod.serviceAccount, podIPs: pod.podIPs })
+      : undefined;
+  const subject: PolicySubject = {
+    namespace: pod.namespace,
+    labels: pod.labels,
+    hostNetwork: pod.hostNetwork,
+    nodeDefault,
+    cilium,
+    calico,
+  };
   return ctx.inputs.intern(SUBJECT, subject);
 }
 
@@ -77,10 +92,15 @@ const SUBJECT = Symbol('policy subject');
 const CILIUM_FACTS = Symbol('policy subject, Cilium facts');
 const CALICO_FACTS = Symbol('policy subject, Calico facts');
 
-const ciliumEnforces = derivation((snapshot: Snapshot): boolean => snapshot.policy.enforcers.some((e) => e.id === 'cilium'));
+const ciliumEnforces = derivation((snapshot: Snapshot): boolean =>
+  snapshot.policy.enforcers.some((e) => e.id === 'cilium'),
+);
 
 /** Whether the destination may be a node's address (a node's own, or a hostNetwork pod's): then the pod's node decides host or remote-node. */
 const reachesNodes = derivation((destination: Destination, ctx): boolean => {
   if (ctx.of(nodeAddresses, ctx.snapshot).nodeOf(destination.range) !== undefined) return true;
-  return ctx.of(policyView, ctx.snapshot).podsIn(destination.range).pods.some((p) => p.hostNetwork);
+  return ctx
+    .of(policyView, ctx.snapshot)
+    .podsIn(destination.range)
+    .pods.some((p) => p.hostNetwork);
 });

@@ -8,7 +8,12 @@
  * found implements changes nothing, and says so; one whose support is unknown is worked out both
  * ways, and the verdict is known only where both agree.
  */
-import { ADMIN_POLICY_KINDS, type AdminPolicyInfo, type AdminPolicyKind, type AdminSupport } from '../../model/admin-policy.ts';
+import {
+  ADMIN_POLICY_KINDS,
+  type AdminPolicyInfo,
+  type AdminPolicyKind,
+  type AdminSupport,
+} from '../../model/admin-policy.ts';
 import type { PolicyAnswer, PolicyEnforcer, PolicyTarget } from '../../model/policy.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
@@ -16,8 +21,10 @@ import { tierOutcome, type AdminView } from './admin-network-policy.ts';
 import type { SourceFacts } from './subject.ts';
 
 export const TIER_FINDINGS = {
-  ADMIN_POLICY_NOT_ENFORCED: (d) => `${d['kinds']} objects exist, and no enforcer found implements that kind (${d['enforcers']}): they do not change the verdict`,
-  ADMIN_POLICY_ENFORCEMENT_UNKNOWN: (d) => `whether ${d['enforcers']} enforces ${d['kinds']} is unknown (a version or setting not read), and it decides this: ${d['with']} if it does, ${d['without']} if not`,
+  ADMIN_POLICY_NOT_ENFORCED: (d) =>
+    `${d['kinds']} objects exist, and no enforcer found implements that kind (${d['enforcers']}): they do not change the verdict`,
+  ADMIN_POLICY_ENFORCEMENT_UNKNOWN: (d) =>
+    `whether ${d['enforcers']} enforces ${d['kinds']} is unknown (a version or setting not read), and it decides this: ${d['with']} if it does, ${d['without']} if not`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -25,34 +32,71 @@ declare module '../../model/reasons.ts' {
 }
 
 /** `policies` sorted by priority; `networkPolicies` gives the NetworkPolicy verdict, asked only when the Admin tier leaves it the decision. */
-export function tieredVerdict(policies: readonly AdminPolicyInfo[], enforcers: readonly PolicyEnforcer[], pod: SourceFacts, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
+export function tieredVerdict(
+  policies: readonly AdminPolicyInfo[],
+  enforcers: readonly PolicyEnforcer[],
+  pod: SourceFacts,
+  target: PolicyTarget,
+  view: AdminView,
+  networkPolicies: () => PolicyAnswer,
+): PolicyAnswer {
   if (policies.length === 0 || pod.hostNetwork) return networkPolicies();
   const present = ADMIN_POLICY_KINDS.filter((kind) => policies.some((p) => p.kind === kind));
   const support = new Map(present.map((kind) => [kind, supportOf(kind, enforcers)]));
   const notes: Finding[] = [];
   const ignored = present.filter((kind) => support.get(kind) === 'no');
-  if (ignored.length > 0) notes.push({ code: 'ADMIN_POLICY_NOT_ENFORCED', data: { kinds: ignored.join(', '), enforcers: enforcers.map((e) => e.id).join(', ') } });
+  if (ignored.length > 0)
+    notes.push({
+      code: 'ADMIN_POLICY_NOT_ENFORCED',
+      data: { kinds: ignored.join(', '), enforcers: enforcers.map((e) => e.id).join(', ') },
+    });
   const doubtful = present.filter((kind) => support.get(kind) === 'unknown');
-  const enforced = (extra: readonly AdminPolicyKind[]) => policies.filter((p) => support.get(p.kind) === 'yes' || extra.includes(p.kind));
+  const enforced = (extra: readonly AdminPolicyKind[]) =>
+    policies.filter((p) => support.get(p.kind) === 'yes' || extra.includes(p.kind));
   const withAll = compose(enforced(doubtful), pod, target, view, networkPolicies);
   if (doubtful.length === 0 || withAll.verdict === 'unknown') return addNotes(withAll, notes);
   for (const subset of subsets(doubtful)) {
     const other = compose(enforced(subset), pod, target, view, networkPolicies);
     if (other.verdict === withAll.verdict) continue;
     const holders = enforcers.filter((e) => doubtful.some((kind) => e.admin?.[kind] === 'unknown')).map((e) => e.id);
-    notes.push({ code: 'ADMIN_POLICY_ENFORCEMENT_UNKNOWN', data: { enforcers: holders.join(', '), kinds: doubtful.join(', '), with: withAll.verdict, without: other.verdict } });
+    notes.push({
+      code: 'ADMIN_POLICY_ENFORCEMENT_UNKNOWN',
+      data: {
+        enforcers: holders.join(', '),
+        kinds: doubtful.join(', '),
+        with: withAll.verdict,
+        without: other.verdict,
+      },
+    });
     return { verdict: 'unknown', decidedBy: [], reasons: [...notes, ...withAll.reasons] };
   }
   return addNotes(withAll, notes);
 }
 
-function compose(policies: readonly AdminPolicyInfo[], pod: SourceFacts, target: PolicyTarget, view: AdminView, networkPolicies: () => PolicyAnswer): PolicyAnswer {
-  const admin = tierOutcome(policies.filter((p) => p.tier === 'admin'), pod, target, view);
+function compose(
+  policies: readonly AdminPolicyInfo[],
+  pod: SourceFacts,
+  target: PolicyTarget,
+  view: AdminView,
+  networkPolicies: () => PolicyAnswer,
+): PolicyAnswer {
+  const admin = tierOutcome(
+    policies.filter((p) => p.tier === 'admin'),
+    pod,
+    target,
+    view,
+  );
   if (admin.outcome === 'allow' || admin.outcome === 'deny' || admin.outcome === 'unknown') return answerOf(admin);
   const netpol = networkPolicies();
   if (isolates(netpol)) return addNotes(netpol, admin.reasons, true);
-  const baseline = tierOutcome(policies.filter((p) => p.tier === 'baseline'), pod, target, view);
-  if (baseline.outcome === 'allow' || baseline.outcome === 'deny' || baseline.outcome === 'unknown') return addNotes(answerOf(baseline), admin.reasons, true);
+  const baseline = tierOutcome(
+    policies.filter((p) => p.tier === 'baseline'),
+    pod,
+    target,
+    view,
+  );
+  if (baseline.outcome === 'allow' || baseline.outcome === 'deny' || baseline.outcome === 'unknown')
+    return addNotes(answerOf(baseline), admin.reasons, true);
   return addNotes(netpol, [...admin.reasons, ...baseline.reasons], true);
 }
 

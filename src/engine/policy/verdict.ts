@@ -31,10 +31,14 @@ import { calicoSelectionOf, selectionUnknowns, type CalicoSelection } from './ca
 import { calicoBlocker, calicoVerdict } from './calico-policy.ts';
 
 export const POLICY_FINDINGS = {
-  NETWORK_POLICIES_UNREADABLE: (d) => `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
-  POLICY_KINDS_NOT_EVALUATED: (d) => `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
-  POLICY_KIND_UNREADABLE: (d) => `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
-  POLICY_ENFORCER_NOT_FOUND: (d) => `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
+  NETWORK_POLICIES_UNREADABLE: (d) =>
+    `NetworkPolicies could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): whether one denies this is unknown`,
+  POLICY_KINDS_NOT_EVALUATED: (d) =>
+    `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
+  POLICY_KIND_UNREADABLE: (d) =>
+    `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
+  POLICY_ENFORCER_NOT_FOUND: (d) =>
+    `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -60,31 +64,63 @@ function verdictOf(ctx: EngineContext, subject: PolicySubject, destination: Dest
   // Enforcers judge the Service endpoint the virtual IP is translated to, which is not known here.
   const service = ctx.of(serviceAddress, destination);
   if (service) return unknown([service]);
-  if (inputs.networkPoliciesUnread) return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
-  const target = { range: destination.range, protocol: destination.protocol, ...(destination.port !== undefined && { port: destination.port }) };
+  if (inputs.networkPoliciesUnread)
+    return unknown([{ code: 'NETWORK_POLICIES_UNREADABLE', data: gapData(inputs.networkPoliciesUnread) }]);
+  const target = {
+    range: destination.range,
+    protocol: destination.protocol,
+    ...(destination.port !== undefined && { port: destination.port }),
+  };
   const view = ctx.of(policyView, ctx.snapshot);
-  const networkPolicies = () => networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [], subject, target, view);
+  const networkPolicies = () =>
+    networkPolicyVerdict(ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [], subject, target, view);
   // Where Cilium enforces, NetworkPolicy and Cilium's own kinds decide together in the middle tier.
   const cilium = subject.cilium;
-  const middle = cilium ? () => ciliumVerdict(inputs.cilium, ciliumAsk(ctx, subject, destination), subject, cilium, target, networkPolicies()) : networkPolicies;
-  const endpoint = subject.calico && { namespace: subject.namespace, labels: subject.labels, hostNetwork: subject.hostNetwork, ...subject.calico };
+  const middle = cilium
+    ? () =>
+        ciliumVerdict(inputs.cilium, ciliumAsk(ctx, subject, destination), subject, cilium, target, networkPolicies())
+    : networkPolicies;
+  const endpoint = subject.calico && {
+    namespace: subject.namespace,
+    labels: subject.labels,
+    hostNetwork: subject.hostNetwork,
+    ...subject.calico,
+  };
   const calico = endpoint && calicoSelectionOf(ctx, endpoint);
   // Where calico-node enforces and its policies select the pod, Calico's tiers decide, NetworkPolicy among them.
-  const calicoDecides = endpoint !== undefined && calico !== undefined && calico.selected.length > 0 && calico.unknowns.length === 0 && calicoBlocker(inputs) === undefined;
-  const answer = calicoDecides ? calicoVerdict(calicoAsk(ctx, subject, calico), endpoint, target) : tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, subject, target, view, middle);
-  const calicoUnknowns = calico && !calicoDecides ? selectionUnknowns(calico, calicoBlocker(inputs) ?? 'whether other Calico policies select it is unknown') : [];
+  const calicoDecides =
+    endpoint !== undefined &&
+    calico !== undefined &&
+    calico.selected.length > 0 &&
+    calico.unknowns.length === 0 &&
+    calicoBlocker(inputs) === undefined;
+  const answer = calicoDecides
+    ? calicoVerdict(calicoAsk(ctx, subject, calico), endpoint, target)
+    : tieredVerdict(ctx.of(adminPolicies, ctx.snapshot), inputs.enforcers, subject, target, view, middle);
+  const calicoUnknowns =
+    calico && !calicoDecides
+      ? selectionUnknowns(calico, calicoBlocker(inputs) ?? 'whether other Calico policies select it is unknown')
+      : [];
   const others = [...otherKinds(inputs, subject), ...calicoUnknowns];
   if (others.length > 0) return unknown([...others, ...answer.reasons]);
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
-  const enforced = answer.verdict === 'denied' && inputs.enforcers.length === 0 ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons]) : answer;
+  const enforced =
+    answer.verdict === 'denied' && inputs.enforcers.length === 0
+      ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons])
+      : answer;
   return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
 }
 
 /** Where Calico enforces: the policies that select the pod, its namespace's NetworkPolicies (Calico's default tier holds them) and the Tiers. */
 function calicoAsk(ctx: EngineContext, subject: PolicySubject, selection: CalicoSelection) {
   const inputs = ctx.snapshot.policy;
-  return { tiers: inputs.calicoTiers ?? [], ...(inputs.calicoTiersUnread && { tiersUnread: inputs.calicoTiersUnread.reason }), selected: selection.selected,
-    networkPolicies: ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [], view: ctx.of(policyView, ctx.snapshot) };
+  return {
+    tiers: inputs.calicoTiers ?? [],
+    ...(inputs.calicoTiersUnread && { tiersUnread: inputs.calicoTiersUnread.reason }),
+    selected: selection.selected,
+    networkPolicies: ctx.of(policiesByNamespace, ctx.snapshot).get(subject.namespace) ?? [],
+    view: ctx.of(policyView, ctx.snapshot),
+  };
 }
 
 function unknown(reasons: Finding[]): PolicyAnswer {
@@ -98,15 +134,24 @@ const CILIUM_POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNe
 function otherKinds(inputs: PolicyInputs, subject: PolicySubject): Finding[] {
   const namespace = subject.namespace;
   const evaluated = subject.cilium ? CILIUM_POLICY_KINDS : new Set<string>();
-  const found = inputs.unevaluated.filter((p) => (p.namespace === undefined || p.namespace === namespace) && !evaluated.has(p.kind));
+  const found = inputs.unevaluated.filter(
+    (p) => (p.namespace === undefined || p.namespace === namespace) && !evaluated.has(p.kind),
+  );
   const findings: Finding[] = [];
   if (found.length > 0) {
-    const names = found.slice(0, 3).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`).join(', ');
+    const names = found
+      .slice(0, 3)
+      .map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`)
+      .join(', ');
     const kinds = new Set(found.map((p) => p.kind)).size;
-    findings.push({ code: 'POLICY_KINDS_NOT_EVALUATED', data: { policies: found.length > 3 ? `${names} and ${found.length - 3} more` : names, kinds: String(kinds) } });
+    findings.push({
+      code: 'POLICY_KINDS_NOT_EVALUATED',
+      data: { policies: found.length > 3 ? `${names} and ${found.length - 3} more` : names, kinds: String(kinds) },
+    });
   }
   for (const gap of inputs.unevaluatedUnread) {
-    if (gap.namespace === undefined || gap.namespace === namespace) findings.push({ code: 'POLICY_KIND_UNREADABLE', data: gapData(gap) });
+    if (gap.namespace === undefined || gap.namespace === namespace)
+      findings.push({ code: 'POLICY_KIND_UNREADABLE', data: gapData(gap) });
   }
   return findings;
 }
@@ -115,16 +160,24 @@ function ciliumAsk(ctx: EngineContext, subject: PolicySubject, destination: Dest
   const snapshot = ctx.snapshot;
   const byNamespace = ctx.of(ciliumRulesByNamespace, snapshot);
   return {
-    snapshot, view: ctx.of(policyView, snapshot), addresses: ctx.of(nodeAddresses, snapshot), labels: ctx.of(labelView, snapshot.policy.cilium.config),
-    rules: byNamespace.get(subject.namespace) ?? byNamespace.get('') ?? [], name: destination.name,
+    snapshot,
+    view: ctx.of(policyView, snapshot),
+    addresses: ctx.of(nodeAddresses, snapshot),
+    labels: ctx.of(labelView, snapshot.policy.cilium.config),
+    rules: byNamespace.get(subject.namespace) ?? byNamespace.get('') ?? [],
+    name: destination.name,
   };
 }
 
 /** The admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), by priority. */
-const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] => [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority));
+const adminPolicies = derivation((snapshot: Snapshot): AdminPolicyInfo[] =>
+  [...snapshot.policy.adminPolicies].sort((a, b) => a.priority - b.priority),
+);
 
 /** The Cilium rules that may select a pod of each namespace: its CNPs and every CCNP ('' holds the CCNPs alone). */
-const ciliumRulesByNamespace = derivation((snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => withClusterWide(snapshot.policy.cilium.rules));
+const ciliumRulesByNamespace = derivation(
+  (snapshot: Snapshot): Map<string, CiliumPolicyRule[]> => withClusterWide(snapshot.policy.cilium.rules),
+);
 
 /** The NetworkPolicies of each namespace: a pod's verdict reads its own namespace's only. */
 const policiesByNamespace = derivation((snapshot: Snapshot): Map<string, NetworkPolicyInfo[]> => {

@@ -22,10 +22,19 @@ export const policyView = derivation((snapshot: Snapshot): AdminView => {
   const podsInRanges = new Map<string, DestinationPods>();
   return {
     // A node peer is a node's status.addresses; every node is read whenever every pod is.
-    nodesIn: (range: IpRange) => once(nodesInRange, range, () => ({ nodes: snapshot.nodes.filter((node) => holdsAddressIn([...node.internalIPs, ...node.externalIPs], range)), complete })),
-    podsIn: (range: IpRange) => once(podsInRanges, range, () => ({
-      pods: range.first === range.last ? atAddress(formatAddress(range.family, range.first)) : podsInRange(snapshot.pods, range), complete,
-    })),
+    nodesIn: (range: IpRange) =>
+      once(nodesInRange, range, () => ({
+        nodes: snapshot.nodes.filter((node) => holdsAddressIn([...node.internalIPs, ...node.externalIPs], range)),
+        complete,
+      })),
+    podsIn: (range: IpRange) =>
+      once(podsInRanges, range, () => ({
+        pods:
+          range.first === range.last
+            ? atAddress(formatAddress(range.family, range.first))
+            : podsInRange(snapshot.pods, range),
+        complete,
+      })),
     namespaceLabels: (namespace) => {
       const read = snapshot.namespaceLabels[namespace];
       if (!read) return undefined;
@@ -80,6 +89,11 @@ function podsInRange(pods: readonly PodInfo[], range: IpRange): PodInfo[] {
 function holdsAddressIn(addresses: readonly string[], range: IpRange): boolean {
   return addresses.some((ip) => {
     const address = singleAddress(ip);
-    return address !== undefined && address.family === range.family && address.first >= range.first && address.first <= range.last;
+    return (
+      address !== undefined &&
+      address.family === range.family &&
+      address.first >= range.first &&
+      address.first <= range.last
+    );
   });
 }

@@ -81,23 +81,37 @@ export function gatewayMechanism(layer: GatewayLayer): GatewayMechanism<GatewayL
  * What config/ detects, and in which order (config/datapath.ts): node SNAT in chain order, then the
  * gateways found on their own (the AKS static egress gateway; Calico's comes with calico).
  */
-const DETECTED = [...MECHANISMS.filter((m) => m.stage === 'node-snat'), ...MECHANISMS.filter((m) => m.stage === 'egress-gateway')];
+const DETECTED = [
+  ...MECHANISMS.filter((m) => m.stage === 'node-snat'),
+  ...MECHANISMS.filter((m) => m.stage === 'egress-gateway'),
+];
 export const DATAPATH_REGISTRY: DatapathRegistry = {
-  detections: DETECTED.flatMap((m) => ('detection' in m && m.detection ? [{ name: m.id, detection: m.detection, ...(m.stage === 'egress-gateway' ? { always: true as const } : {}) }] : [])),
+  detections: DETECTED.flatMap((m) =>
+    'detection' in m && m.detection
+      ? [{ name: m.id, detection: m.detection, ...(m.stage === 'egress-gateway' ? { always: true as const } : {}) }]
+      : [],
+  ),
   gatewayOrder: MECHANISMS.filter((m) => m.stage === 'egress-gateway').map((m) => m.id),
 };
 
 /** The names --datapath takes: every detectable mechanism, and `none` for no masquerading at all. */
-export const DATAPATH_NAMES: readonly string[] = [...DATAPATH_REGISTRY.detections.flatMap((d) => (d.always ? [] : [d.name])), 'none'];
+export const DATAPATH_NAMES: readonly string[] = [
+  ...DATAPATH_REGISTRY.detections.flatMap((d) => (d.always ? [] : [d.name])),
+  'none',
+];
 
 /** The layer's words in `who`'s datapath header, from its mechanism. */
 export function describeLayer(layer: SnatLayer | GatewayLayer): string | undefined {
   // The registry is keyed by the layer's own mechanism id, so the module always fits the layer.
-  return (byId.get(layer.mechanism) as { describe(layer: SnatLayer | GatewayLayer): string | undefined }).describe(layer);
+  return (byId.get(layer.mechanism) as { describe(layer: SnatLayer | GatewayLayer): string | undefined }).describe(
+    layer,
+  );
 }
 
 /** The custom resources the live read lists, each only where served: what the detectable mechanisms read. */
-export const CUSTOM_RESOURCES: readonly ResourceSpec[] = DATAPATH_REGISTRY.detections.flatMap((d) => d.detection.reads?.resources ?? []);
+export const CUSTOM_RESOURCES: readonly ResourceSpec[] = DATAPATH_REGISTRY.detections.flatMap(
+  (d) => d.detection.reads?.resources ?? [],
+);
 
 /** Where datapath agents and their ConfigMaps live: kube-system, and the namespaces the mechanisms name. */
 export const AGENT_NAMESPACES: readonly string[] = agentNamespaces(DATAPATH_REGISTRY);

@@ -12,13 +12,19 @@ export const assumedDefault: SnatMechanism<AssumedDefaultLayer> = {
   describe: () => 'not recognised (assuming masquerade outside the pod network)',
   stage: 'node-snat',
   findings: {},
-  rule: (layer) => byNode(({ destination }) => {
-    const warnings = [{ code: 'DATAPATH_NOT_RECOGNISED' as const, data: {} }];
-    if (layer.podCIDRs.length === 0) {
-      return { outcome: 'unknown', finding: { code: 'POD_CIDRS_UNKNOWN', data: {} }, warnings };
-    }
-    const verdict = evaluateExemptions(destination.range, exemptBlocks(layer.podCIDRs, 'DST_IN_POD_CIDRS'),
-      { exempt: 'DST_IN_POD_CIDRS', masquerade: 'DST_OUTSIDE_POD_CIDRS' }, {}, undefined);
-    return { ...verdict, warnings };
-  }),
+  rule: (layer) =>
+    byNode(({ destination }) => {
+      const warnings = [{ code: 'DATAPATH_NOT_RECOGNISED' as const, data: {} }];
+      if (layer.podCIDRs.length === 0) {
+        return { outcome: 'unknown', finding: { code: 'POD_CIDRS_UNKNOWN', data: {} }, warnings };
+      }
+      const verdict = evaluateExemptions(
+        destination.range,
+        exemptBlocks(layer.podCIDRs, 'DST_IN_POD_CIDRS'),
+        { exempt: 'DST_IN_POD_CIDRS', masquerade: 'DST_OUTSIDE_POD_CIDRS' },
+        {},
+        undefined,
+      );
+      return { ...verdict, warnings };
+    }),
 };

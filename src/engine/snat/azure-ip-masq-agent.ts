@@ -26,5 +26,8 @@ export const azureIpMasqAgent: SnatMechanism<AzureIpMasqAgentLayer> = {
   stage: 'node-snat',
   findings: FINDINGS,
   detection: azureIpMasqAgentDetection,
-  rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
+  rule: (layer) =>
+    byNode(({ destination }) =>
+      evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name }),
+    ),
 };

@@ -19,8 +19,8 @@ const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  BRIDGE_DST_IN_NODE_SUBNET: () => 'the destination is in the node\'s own pod subnet',
-  BRIDGE_IP_MASQ: () => 'the CNI bridge plugin (ipMasq) masquerades everything outside the node\'s own pod subnet',
+  BRIDGE_DST_IN_NODE_SUBNET: () => "the destination is in the node's own pod subnet",
+  BRIDGE_IP_MASQ: () => "the CNI bridge plugin (ipMasq) masquerades everything outside the node's own pod subnet",
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -30,7 +30,7 @@ declare module '../../model/reasons.ts' {
 export const cniBridge: SnatMechanism<CniBridgeLayer> = {
   id: 'cni-bridge',
   upstream: 'containernetworking/plugins pkg/ip/ipmasq_iptables_linux.go',
-  describe: () => 'cni-bridge (ipMasq: masquerade outside the node\'s pod subnet)',
+  describe: () => "cni-bridge (ipMasq: masquerade outside the node's pod subnet)",
   stage: 'node-snat',
   findings: FINDINGS,
   detection: cniBridgeDetection,
@@ -39,6 +39,14 @@ export const cniBridge: SnatMechanism<CniBridgeLayer> = {
 
 export function bridgeIpMasq(range: IpRange, node: NodeInfo, source: ObjectRef | undefined): LayerVerdict {
   const subnet = node.podCIDRs.filter((c) => (parseCidr(c)?.cidr.family ?? 0) === range.family);
-  return evaluateExemptions(range, [...exemptBlocks(subnet, 'BRIDGE_DST_IN_NODE_SUBNET'), ...exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST')],
-    { exempt: 'BRIDGE_DST_IN_NODE_SUBNET', masquerade: 'BRIDGE_IP_MASQ' }, { mode: 'bridge ipMasq' }, source);
+  return evaluateExemptions(
+    range,
+    [
+      ...exemptBlocks(subnet, 'BRIDGE_DST_IN_NODE_SUBNET'),
+      ...exemptBlocks([MULTICAST[range.family]], 'FLANNEL_DST_MULTICAST'),
+    ],
+    { exempt: 'BRIDGE_DST_IN_NODE_SUBNET', masquerade: 'BRIDGE_IP_MASQ' },
+    { mode: 'bridge ipMasq' },
+    source,
+  );
 }

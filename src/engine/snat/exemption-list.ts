@@ -37,9 +37,15 @@ export function evaluateExemptions(
   const withSource = (code: ReasonCode, extra: Record<string, string>) =>
     source ? { code, data: { ...data, ...extra }, source } : { code, data: { ...data, ...extra } };
   const family = blocks.filter((b) => b.cidr.family === range.family);
-  const containing = firstContaining(range, family.map((b) => ({ ...b.cidr, block: b })));
+  const containing = firstContaining(
+    range,
+    family.map((b) => ({ ...b.cidr, block: b })),
+  );
   if (containing) return { outcome: 'exempt', finding: withSource(containing.block.code, { cidr: containing.text }) };
-  const covered = coverage(range, family.map((b) => b.cidr));
+  const covered = coverage(
+    range,
+    family.map((b) => b.cidr),
+  );
   const cidrs = family.map((b) => b.cidr.text).join(', ');
   if (covered === 'all') return { outcome: 'exempt', finding: withSource(codes.exempt, { cidr: cidrs }) };
   if (covered === 'some') return { outcome: 'unknown', finding: withSource('DST_RANGE_PARTIALLY_EXEMPT', { cidrs }) };

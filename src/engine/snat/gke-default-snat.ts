@@ -13,8 +13,10 @@ import type { Findings } from '../core/mechanism.ts';
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
   GKE_DEFAULT_SNAT_DISABLED: () => 'GKE default SNAT is disabled (--no-default-snat)',
-  GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT: (d) => `the ${d['chain']} chain is rewritten by the ip-masq-agent on this node`,
-  GKE_DEFAULT_SNAT_ASSUMED: () => 'assumes GKE default SNAT is enabled (the API does not show it); pass --no-default-snat if the cluster was created with --disable-default-snat',
+  GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT: (d) =>
+    `the ${d['chain']} chain is rewritten by the ip-masq-agent on this node`,
+  GKE_DEFAULT_SNAT_ASSUMED: () =>
+    'assumes GKE default SNAT is enabled (the API does not show it); pass --no-default-snat if the cluster was created with --disable-default-snat',
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -28,22 +30,32 @@ export const gkeDefaultSnat: SnatMechanism<GkeDefaultSnatLayer> = {
   stage: 'node-snat',
   findings: FINDINGS,
   detection: gkeDefaultSnatDetection,
-  rule: (layer) => byNode(({ destination, layersOnNode }) => {
-    const data = { chain: layer.chain };
-    if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };
-    const owner = layersOnNode.find((l) => l.mechanism === 'ip-masq-agent' && l.chain === layer.chain);
-    if (owner?.mechanism === 'ip-masq-agent') {
-      return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT', data, source: owner.daemonSet } };
-    }
-    if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data } };
-    const blocks = [
-      ...exemptBlocks(['169.254.0.0/16'], 'DST_LINK_LOCAL_NOT_MASQUERADED'),
-      ...exemptBlocks(layer.nonMasqueradeCIDRs, 'DST_IN_NON_MASQ_CIDRS'),
-    ];
-    const verdict = evaluateExemptions(destination.range, blocks,
-      { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, data, undefined);
-    // --disable-default-snat is a cluster setting the Kubernetes API does not show (§2.3).
-    if (verdict.outcome === 'masquerade') verdict.warnings = [{ code: 'GKE_DEFAULT_SNAT_ASSUMED', data: {} }];
-    return verdict;
-  }),
+  rule: (layer) =>
+    byNode(({ destination, layersOnNode }) => {
+      const data = { chain: layer.chain };
+      if (!layer.enabled) return { outcome: 'not-applicable', finding: { code: 'GKE_DEFAULT_SNAT_DISABLED', data } };
+      const owner = layersOnNode.find((l) => l.mechanism === 'ip-masq-agent' && l.chain === layer.chain);
+      if (owner?.mechanism === 'ip-masq-agent') {
+        return {
+          outcome: 'not-applicable',
+          finding: { code: 'GKE_DEFAULT_SNAT_CHAIN_OWNED_BY_AGENT', data, source: owner.daemonSet },
+        };
+      }
+      if (destination.range.family === 6)
+        return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data } };
+      const blocks = [
+        ...exemptBlocks(['169.254.0.0/16'], 'DST_LINK_LOCAL_NOT_MASQUERADED'),
+        ...exemptBlocks(layer.nonMasqueradeCIDRs, 'DST_IN_NON_MASQ_CIDRS'),
+      ];
+      const verdict = evaluateExemptions(
+        destination.range,
+        blocks,
+        { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' },
+        data,
+        undefined,
+      );
+      // --disable-default-snat is a cluster setting the Kubernetes API does not show (§2.3).
+      if (verdict.outcome === 'masquerade') verdict.warnings = [{ code: 'GKE_DEFAULT_SNAT_ASSUMED', data: {} }];
+      return verdict;
+    }),
 };

@@ -23,13 +23,23 @@ export const ipMasqAgent: SnatMechanism<IpMasqAgentLayer> = {
   stage: 'node-snat',
   findings: {},
   detection: ipMasqAgentDetection,
-  rule: (layer) => byNode(({ destination }) => evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name })),
+  rule: (layer) =>
+    byNode(({ destination }) =>
+      evaluateAgentRules(layer, destination.range, { chain: layer.chain, daemonSet: layer.daemonSet.name }),
+    ),
 };
 
 /** The datapath header's words for an agent; a ConfigMap the user may not read is not an invalid config. */
-export function describeAgentLayer(layer: Pick<IpMasqAgentLayer, 'daemonSet' | 'chain' | 'config'> & { mechanism: string }): string {
+export function describeAgentLayer(
+  layer: Pick<IpMasqAgentLayer, 'daemonSet' | 'chain' | 'config'> & { mechanism: string },
+): string {
   const { config } = layer;
-  const state = config.status === 'valid' ? config.origin : config.because === 'AGENT_CONFIGMAP_UNREADABLE' ? 'unreadable' : 'invalid';
+  const state =
+    config.status === 'valid'
+      ? config.origin
+      : config.because === 'AGENT_CONFIGMAP_UNREADABLE'
+        ? 'unreadable'
+        : 'invalid';
   return `${layer.mechanism} (${layer.daemonSet.namespace}/${layer.daemonSet.name}, chain ${layer.chain}, config ${state})`;
 }
 
@@ -41,14 +51,29 @@ export function evaluateAgentRules(
 ): LayerVerdict {
   const { config } = agent;
   if (range.family === 6 && !agent.enableIPv6) {
-    return { outcome: 'not-applicable', finding: { code: 'AGENT_IPV6_DISABLED', data: layerData, source: agent.daemonSet } };
+    return {
+      outcome: 'not-applicable',
+      finding: { code: 'AGENT_IPV6_DISABLED', data: layerData, source: agent.daemonSet },
+    };
   }
   if (config.status === 'invalid') {
-    return { outcome: 'unknown', finding: { code: config.because, data: { ...layerData, detail: config.detail }, source: config.source } };
+    return {
+      outcome: 'unknown',
+      finding: { code: config.because, data: { ...layerData, detail: config.detail }, source: config.source },
+    };
   }
-  const data = { ...layerData, config: config.origin, ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}) };
-  return evaluateExemptions(range, blocksFor(config.rules, range.family),
-    { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, data, config.source);
+  const data = {
+    ...layerData,
+    config: config.origin,
+    ...(config.origin === 'defaults' ? { defaultsBecause: config.because } : {}),
+  };
+  return evaluateExemptions(
+    range,
+    blocksFor(config.rules, range.family),
+    { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' },
+    data,
+    config.source,
+  );
 }
 
 function blocksFor(rules: MasqRules, family: Family): ExemptBlock[] {

@@ -12,7 +12,8 @@ import type { Findings } from '../core/mechanism.ts';
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  KUBENET_ASSUMED: (d) => `no CNI was recognised and the kubelets are older than 1.24: assuming kubenet with --non-masquerade-cidr ${d['cidr']}`,
+  KUBENET_ASSUMED: (d) =>
+    `no CNI was recognised and the kubelets are older than 1.24: assuming kubenet with --non-masquerade-cidr ${d['cidr']}`,
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -26,9 +27,16 @@ export const kubenet: SnatMechanism<KubenetLayer> = {
   stage: 'node-snat',
   findings: FINDINGS,
   detection: kubenetDetection,
-  rule: (layer) => byNode(({ destination }) => {
-    if (destination.range.family === 6) return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };
-    return evaluateExemptions(destination.range, exemptBlocks([layer.nonMasqueradeCIDR], 'DST_IN_NON_MASQ_CIDRS'),
-      { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' }, { chain: 'POSTROUTING (kubenet)' }, undefined);
-  }),
+  rule: (layer) =>
+    byNode(({ destination }) => {
+      if (destination.range.family === 6)
+        return { outcome: 'not-applicable', finding: { code: 'LAYER_IPV4_ONLY', data: {} } };
+      return evaluateExemptions(
+        destination.range,
+        exemptBlocks([layer.nonMasqueradeCIDR], 'DST_IN_NON_MASQ_CIDRS'),
+        { exempt: 'DST_IN_NON_MASQ_CIDRS', masquerade: 'DST_NOT_IN_NON_MASQ_CIDRS' },
+        { chain: 'POSTROUTING (kubenet)' },
+        undefined,
+      );
+    }),
 };

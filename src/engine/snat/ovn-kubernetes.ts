@@ -24,13 +24,18 @@ function merged(layer: OvnKubernetesLayer): string[] {
   return aggregate(cidrBlocks(layer.clusterSubnets));
 }
 
-const clusterBlocks = derivation((layer: OvnKubernetesLayer): ExemptBlock[] => exemptBlocks(merged(layer), 'OVN_DST_IN_CLUSTER_SUBNET'));
+const clusterBlocks = derivation((layer: OvnKubernetesLayer): ExemptBlock[] =>
+  exemptBlocks(merged(layer), 'OVN_DST_IN_CLUSTER_SUBNET'),
+);
 
 /** The sentence for each code this mechanism reports (render/messages.ts reads them through the registry). */
 const FINDINGS = {
-  OVN_DST_IN_CLUSTER_SUBNET: (d) => `the destination is in the OVN-Kubernetes cluster subnet (${d['cidr']}): routed pod to pod, not SNATed`,
-  OVN_GATEWAY_ROUTER_SNAT: (d) => `the destination is outside the cluster subnet (${d['cidrs']}): the node's OVN gateway router SNATs it to the node's primary address`,
-  OVN_NODE_SUBNETS_UNKNOWN: () => 'no node shows its OVN-Kubernetes subnet (annotation k8s.ovn.org/node-subnets): which destinations are pods, and so not SNATed, is unknown',
+  OVN_DST_IN_CLUSTER_SUBNET: (d) =>
+    `the destination is in the OVN-Kubernetes cluster subnet (${d['cidr']}): routed pod to pod, not SNATed`,
+  OVN_GATEWAY_ROUTER_SNAT: (d) =>
+    `the destination is outside the cluster subnet (${d['cidrs']}): the node's OVN gateway router SNATs it to the node's primary address`,
+  OVN_NODE_SUBNETS_UNKNOWN: () =>
+    'no node shows its OVN-Kubernetes subnet (annotation k8s.ovn.org/node-subnets): which destinations are pods, and so not SNATed, is unknown',
 } satisfies Findings;
 
 declare module '../../model/reasons.ts' {
@@ -39,17 +44,25 @@ declare module '../../model/reasons.ts' {
 
 export const ovnKubernetes: SnatMechanism<OvnKubernetesLayer> = {
   id: 'ovn-kubernetes',
-  upstream: 'ovn-org/ovn-kubernetes go-controller/pkg/ovn/gateway.go (default SNAT rules), pkg/util/node_annotations.go',
+  upstream:
+    'ovn-org/ovn-kubernetes go-controller/pkg/ovn/gateway.go (default SNAT rules), pkg/util/node_annotations.go',
   describe: (layer) => `ovn-kubernetes (${merged(layer).join(', ') || 'node subnets unknown'})`,
   stage: 'node-snat',
   findings: FINDINGS,
   detection: ovnKubernetesDetection,
-  rule: (layer) => byNode(({ ctx, node, destination }) => {
-    if (layer.clusterSubnets.length === 0) return { outcome: 'unknown', finding: { code: 'OVN_NODE_SUBNETS_UNKNOWN', data: {}, source: layer.source } };
-    const verdict = evaluateExemptions(destination.range, ctx.of(clusterBlocks, layer),
-      { exempt: 'OVN_DST_IN_CLUSTER_SUBNET', masquerade: 'OVN_GATEWAY_ROUTER_SNAT' }, {}, layer.source);
-    // The gateway router's address; without the annotation, the node's InternalIP (the core default).
-    const primary = layer.nodes[node.name]?.primaryIPs[destination.range.family];
-    return verdict.outcome === 'masquerade' && primary ? { ...verdict, snatTo: primary } : verdict;
-  }),
+  rule: (layer) =>
+    byNode(({ ctx, node, destination }) => {
+      if (layer.clusterSubnets.length === 0)
+        return { outcome: 'unknown', finding: { code: 'OVN_NODE_SUBNETS_UNKNOWN', data: {}, source: layer.source } };
+      const verdict = evaluateExemptions(
+        destination.range,
+        ctx.of(clusterBlocks, layer),
+        { exempt: 'OVN_DST_IN_CLUSTER_SUBNET', masquerade: 'OVN_GATEWAY_ROUTER_SNAT' },
+        {},
+        layer.source,
+      );
+      // The gateway router's address; without the annotation, the node's InternalIP (the core default).
+      const primary = layer.nodes[node.name]?.primaryIPs[destination.range.family];
+      return verdict.outcome === 'masquerade' && primary ? { ...verdict, snatTo: primary } : verdict;
+    }),
 };

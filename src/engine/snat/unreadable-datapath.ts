@@ -9,9 +9,10 @@ import { byNode, type SnatMechanism } from '../core/mechanism.ts';
 export const unreadableDatapath: SnatMechanism<UnreadableDatapathLayer> = {
   id: 'unreadable-datapath',
   upstream: 'design §8: a partial view yields results plus warnings, never a silent wrong answer',
-  describe: (layer) => (layer.unknownVersion
-    ? `unknown (DaemonSet ${layer.unknownVersion.daemonSet} is ${layer.unknownVersion.apiVersion})`
-    : `unknown (cannot list ${layer.resource} in ${layer.namespace})`),
+  describe: (layer) =>
+    layer.unknownVersion
+      ? `unknown (DaemonSet ${layer.unknownVersion.daemonSet} is ${layer.unknownVersion.apiVersion})`
+      : `unknown (cannot list ${layer.resource} in ${layer.namespace})`,
   stage: 'node-snat',
   findings: {},
   rule: (layer) => byNode(() => ({ outcome: 'unknown', opaque: true, finding: findingOf(layer) })),

@@ -33,20 +33,38 @@ interface Leaving {
  * What leaves the pod's node for the destination. packet.sourceIP is read only once a layer has set
  * it (not for a pod-IP packet, whose address 1:1 NAT never maps), so it may stand for the pod's.
  */
-export function beyondNode(ctx: EngineContext, podNode: NodeInfo, destination: Destination, packet: PacketState): Effect {
+export function beyondNode(
+  ctx: EngineContext,
+  podNode: NodeInfo,
+  destination: Destination,
+  packet: PacketState,
+): Effect {
   const inside = ctx.of(staysInside, destination);
   if (inside) return inside;
   // Gateway traffic leaves the cluster from the gateway node, not the pod's.
   const node = (packet.gateway && ctx.node(packet.gateway.node)) || podNode;
   const from = packet.identity;
-  const fromPrimary = from !== 'pod-ip' && packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
+  const fromPrimary =
+    from !== 'pod-ip' && packet.sourceIP !== null && packet.sourceIP === nodeInternalIP(node, destination.range.family);
   const key = fromPrimary ? PRIMARY[from] : from;
   const leaving = ctx.table(LEAVING);
-  return leaving.find(node, destination, key) ?? leaving.put(node, destination, key, leave(ctx, { node, destination, from, fromPrimary }));
+  return (
+    leaving.find(node, destination, key) ??
+    leaving.put(node, destination, key, leave(ctx, { node, destination, from, fromPrimary }))
+  );
 }
 
 /** The identity with a mark for "carries the node's primary address": one string key, made once. */
-const PRIMARY: Record<Identity, string> = { 'pod-ip': 'pod-ip*', 'node-ip': 'node-ip*', 'egress-gateway': 'egress-gateway*', 'egress-ip': 'egress-ip*', nat: 'nat*', dropped: 'dropped*', denied: 'denied*', unknown: 'unknown*' };
+const PRIMARY: Record<Identity, string> = {
+  'pod-ip': 'pod-ip*',
+  'node-ip': 'node-ip*',
+  'egress-gateway': 'egress-gateway*',
+  'egress-ip': 'egress-ip*',
+  nat: 'nat*',
+  dropped: 'dropped*',
+  denied: 'denied*',
+  unknown: 'unknown*',
+};
 
 /** What the destination alone decides: no NAT beyond the node for a private or in-cluster one; undefined: it depends on the node. */
 const staysInside = derivation((destination: Destination, ctx): Effect | undefined => {
@@ -81,7 +99,11 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
   if (invalid) return effect.unknown(LAYER, invalid).build();
   const primary = nodeInternalIP(node, family);
   if (externalIP && fromPrimary) {
-    const finding = { code: 'NODE_EXTERNAL_IP' as const, data: { cloud: node.cloud, externalIP, internalIP: primary ?? '' }, source: nodeRef };
+    const finding = {
+      code: 'NODE_EXTERNAL_IP' as const,
+      data: { cloud: node.cloud, externalIP, internalIP: primary ?? '' },
+      source: nodeRef,
+    };
     return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: externalIP }).build();
   }
   const natIP = ctx.query.natIP;
@@ -91,6 +113,15 @@ function leave(ctx: EngineContext, { node, destination, from, fromPrimary }: Lea
     return effect.note(LAYER, 'applied', finding).reason(finding).set({ sourceIP: natIP, identity: 'nat' }).build();
   }
   // A NAT translates within a family: an IPv4 --nat-ip says nothing about IPv6 traffic, or the reverse.
-  if (natIP) return effect.unknown(LAYER, { code: 'NAT_IP_OTHER_FAMILY', data: { ...data, natIP, family: `IPv${family}`, missing: `--nat-ip of IPv${family}` }, source: nodeRef }).build();
-  return effect.unknown(LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef }).build();
+  if (natIP)
+    return effect
+      .unknown(LAYER, {
+        code: 'NAT_IP_OTHER_FAMILY',
+        data: { ...data, natIP, family: `IPv${family}`, missing: `--nat-ip of IPv${family}` },
+        source: nodeRef,
+      })
+      .build();
+  return effect
+    .unknown(LAYER, { code: 'NAT_IP_UNKNOWN', data: { ...data, missing: '--nat-ip' }, source: nodeRef })
+    .build();
 }

@@ -37,7 +37,8 @@ export function egressGateway(ctx: EngineContext, route: GatewayRoute, destinati
     if (!input) continue;
     const verdicts = route.verdicts[at]!;
     let verdict = verdicts.get(destination);
-    if (!verdict) verdicts.set(destination, (verdict = gatewayMechanism(layers[at]!).decide(layers[at]!, input, destination, ctx)));
+    if (!verdict)
+      verdicts.set(destination, (verdict = gatewayMechanism(layers[at]!).decide(layers[at]!, input, destination, ctx)));
     effect = merged(effect, verdict);
     if (effect.gateway || effect.settled) break;
   }

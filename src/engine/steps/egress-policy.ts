@@ -25,17 +25,26 @@ const VERDICTS = tableKind(() => new Table2<PolicySubject, Destination, Effect>(
  * The policy effect for the pod's packet to the destination: the answer in `policy`, and for
  * `denied` the packet's end. subjects: the pod's, where the caller keeps them for its packets.
  */
-export function egressPolicy(ctx: EngineContext, pod: PodInfo, destination: Destination, subjects: PodSubjects = podSubjects(ctx, pod)): Effect {
-  if (subjects.pod !== pod) throw new Error('internal: the egress policy step was handed another pod\'s subjects');
+export function egressPolicy(
+  ctx: EngineContext,
+  pod: PodInfo,
+  destination: Destination,
+  subjects: PodSubjects = podSubjects(ctx, pod),
+): Effect {
+  if (subjects.pod !== pod) throw new Error("internal: the egress policy step was handed another pod's subjects");
   const subject = policySubject(ctx, subjects, destination);
   const verdicts = ctx.table(VERDICTS);
-  return verdicts.find(subject, destination) ?? verdicts.put(subject, destination, toEffect(ctx, policyVerdict(ctx, subject, destination)));
+  return (
+    verdicts.find(subject, destination) ??
+    verdicts.put(subject, destination, toEffect(ctx, policyVerdict(ctx, subject, destination)))
+  );
 }
 
 function toEffect(ctx: EngineContext, answer: PolicyAnswer): Effect {
   const effect = new EffectBuilder(ctx.trace).set({ policy: answer });
   for (const reason of answer.reasons) effect.note(LAYER, answer.verdict, reason);
   // No source IP is claimed for a packet that never leaves the pod.
-  if (answer.verdict === 'denied') effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
+  if (answer.verdict === 'denied')
+    effect.reason(...answer.reasons).set({ sourceIP: null, identity: 'denied', via: 'egress-policy', settled: true });
   return effect.build();
 }

@@ -47,16 +47,38 @@ export const snatRoute = derivation((node: NodeInfo, ctx): SnatRoute => {
  * reads the pod (route.byNode is undefined); without it the verdict holds for every pod there, once
  * per node and destination.
  */
-export function nodeSnat(ctx: EngineContext, route: SnatRoute, destination: Destination, hostNetwork: boolean, gateway: PacketState['gateway'], fromPod: FromPod | undefined): Effect {
-  if (hostNetwork) return ctx.table(HOST_NETWORK).get('') ?? put(ctx.table(HOST_NETWORK), '', skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }));
+export function nodeSnat(
+  ctx: EngineContext,
+  route: SnatRoute,
+  destination: Destination,
+  hostNetwork: boolean,
+  gateway: PacketState['gateway'],
+  fromPod: FromPod | undefined,
+): Effect {
+  if (hostNetwork)
+    return (
+      ctx.table(HOST_NETWORK).get('') ??
+      put(ctx.table(HOST_NETWORK), '', skipped(ctx, { code: 'NODE_SNAT_NOT_APPLICABLE_HOST_NETWORK', data: {} }))
+    );
   if (gateway) {
     const behind = ctx.table(BEHIND_GATEWAY);
-    return behind.get(gateway.node) ?? put(behind, gateway.node, skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }));
+    return (
+      behind.get(gateway.node) ??
+      put(
+        behind,
+        gateway.node,
+        skipped(ctx, { code: 'NODE_SNAT_SKIPPED_BY_EGRESS_GATEWAY', data: { gatewayNode: gateway.node } }),
+      )
+    );
   }
   const { node, chains, byNode } = route;
   if (byNode) {
     let verdict = byNode.get(destination);
-    if (!verdict) byNode.set(destination, (verdict = snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined)));
+    if (!verdict)
+      byNode.set(
+        destination,
+        (verdict = snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, undefined)),
+      );
     return verdict;
   }
   return snatEffect({ ctx, node, destination, layersOnNode: chains.active }, chains, fromPod);
@@ -79,7 +101,10 @@ interface Chains {
 }
 
 const chainsOnNode = derivation((node: NodeInfo, ctx): Chains => {
-  const all = ctx.snapshot.datapath.layers.map((layer) => ({ layer, rule: isActiveOn(layer.scope, node) ? snatRule(layer) : undefined }));
+  const all = ctx.snapshot.datapath.layers.map((layer) => ({
+    layer,
+    rule: isActiveOn(layer.scope, node) ? snatRule(layer) : undefined,
+  }));
   const active = all.filter((c) => c.rule).map((c) => c.layer);
   return { all, active, readsPod: all.some((c) => c.rule?.reads === 'pod') };
 });
@@ -94,7 +119,11 @@ function snatEffect(facts: NodeFacts, chains: Chains, fromPod: FromPod | undefin
   const effect = new EffectBuilder(ctx.trace);
   // Every agent's POSTROUTING jump carries `-m addrtype ! --dst-type LOCAL`.
   if (coverage(destination.range, ctx.of(nodeLocalRanges, node)) === 'all') {
-    const finding = { code: 'DST_IS_NODE_ADDRESS' as const, data: { node: node.name }, source: { kind: 'Node', name: node.name } };
+    const finding = {
+      code: 'DST_IS_NODE_ADDRESS' as const,
+      data: { node: node.name },
+      source: { kind: 'Node', name: node.name },
+    };
     return effect.note(LAYER, 'exempt', finding).reason(finding).build();
   }
   const results: LayerResult[] = [];
@@ -120,42 +149,75 @@ function combine(effect: EffectBuilder, node: NodeInfo, results: readonly LayerR
   const verdicts = results.filter((r) => r.verdict.outcome !== 'not-applicable');
   const unknown = verdicts.filter((v) => v.verdict.outcome === 'unknown');
   const decisive = verdicts.findIndex((v) => v.verdict.outcome === 'masquerade');
-  if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque)) return masquerade(effect, node, verdicts, decisive, family);
+  if (decisive >= 0 && !unknown.some((v) => v.verdict.opaque))
+    return masquerade(effect, node, verdicts, decisive, family);
   if (unknown.length > 0) {
     effect.warn(...unknown.flatMap((v) => v.verdict.warnings ?? []));
     effect.reason(...unknown.map((v) => v.verdict.finding));
     effect.set({ via: unknown.map((v) => v.layer.mechanism).join('+') });
-    return effect.unknown(LAYER, { code: 'SNAT_LAYER_UNKNOWN', data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') } });
+    return effect.unknown(LAYER, {
+      code: 'SNAT_LAYER_UNKNOWN',
+      data: { layers: unknown.map((v) => v.layer.mechanism).join(', ') },
+    });
   }
   return keepPodIP(effect, verdicts, results);
 }
 
-function masquerade(effect: EffectBuilder, node: NodeInfo, verdicts: readonly LayerResult[], decisive: number, family: 4 | 6): EffectBuilder {
+function masquerade(
+  effect: EffectBuilder,
+  node: NodeInfo,
+  verdicts: readonly LayerResult[],
+  decisive: number,
+  family: 4 | 6,
+): EffectBuilder {
   const { layer, verdict } = verdicts[decisive]!;
   const invalid = verdict.snatTo ? undefined : invalidNodeAddress(node, 'InternalIP', family);
   // The layer's own verdict stands; only the address it masquerades to is unknown.
-  if (invalid) return effect.set({ via: layer.mechanism }).reason(verdict.finding).warn(...(verdict.warnings ?? [])).unknown(LAYER, invalid);
+  if (invalid)
+    return effect
+      .set({ via: layer.mechanism })
+      .reason(verdict.finding)
+      .warn(...(verdict.warnings ?? []))
+      .unknown(LAYER, invalid);
   const nodeIP = verdict.snatTo ?? nodeInternalIP(node, family);
   if (!nodeIP) {
-    return effect.unknown(LAYER, { code: 'NODE_HAS_NO_INTERNAL_IP', data: { node: node.name, family: `IPv${family}` }, source: { kind: 'Node', name: node.name } });
+    return effect.unknown(LAYER, {
+      code: 'NODE_HAS_NO_INTERNAL_IP',
+      data: { node: node.name, family: `IPv${family}` },
+      source: { kind: 'Node', name: node.name },
+    });
   }
   const earlierUnknown = verdicts.slice(0, decisive).filter((v) => v.verdict.outcome === 'unknown');
   if (earlierUnknown.length > 0) {
-    effect.warn({ code: 'UNKNOWN_LAYER_IRRELEVANT', data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') } });
+    effect.warn({
+      code: 'UNKNOWN_LAYER_IRRELEVANT',
+      data: { layers: earlierUnknown.map((v) => v.layer.mechanism).join(', ') },
+    });
   }
-  return effect.note(LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } })
+  return effect
+    .note(LAYER, 'masquerade', { code: 'MASQUERADED_TO_NODE_IP', data: { nodeIP, layer: layer.mechanism } })
     .set({ sourceIP: nodeIP, identity: 'node-ip', via: layer.mechanism })
     .reason({ ...verdict.finding, data: { ...verdict.finding.data, nodeIP } })
     .warn(...(verdict.warnings ?? []));
 }
 
 /** With no layer in the packet's way, the reasons are why each one on the node stood aside. */
-function keepPodIP(effect: EffectBuilder, verdicts: readonly LayerResult[], onNode: readonly LayerResult[]): EffectBuilder {
+function keepPodIP(
+  effect: EffectBuilder,
+  verdicts: readonly LayerResult[],
+  onNode: readonly LayerResult[],
+): EffectBuilder {
   if (verdicts.length === 0) {
     const finding = { code: 'NO_SNAT_LAYER_ON_NODE' as const, data: {} };
-    return effect.note(LAYER, 'exempt', finding).reason(...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
+    return effect
+      .note(LAYER, 'exempt', finding)
+      .reason(...(onNode.length > 0 ? onNode.map((r) => r.verdict.finding) : [finding]));
   }
-  return effect.note(LAYER, 'exempt', { code: 'ALL_LAYERS_EXEMPT', data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') } })
+  return effect
+    .note(LAYER, 'exempt', {
+      code: 'ALL_LAYERS_EXEMPT',
+      data: { layers: verdicts.map((v) => v.layer.mechanism).join(', ') },
+    })
     .set({ via: verdicts.map((v) => v.layer.mechanism).join('+') })
     .reason(...verdicts.map((v) => v.verdict.finding))
     .warn(...verdicts.flatMap((v) => v.verdict.warnings ?? []));

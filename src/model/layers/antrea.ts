@@ -94,7 +94,7 @@ export interface AntreaEgressLayer {
 
 declare module '../datapath.ts' {
   interface SnatLayers {
-    'antrea': AntreaLayer;
+    antrea: AntreaLayer;
   }
   interface GatewayLayers {
     'antrea-egress': AntreaEgressLayer;

@@ -59,7 +59,7 @@ export interface CalicoEgressGatewayLayer {
 
 declare module '../datapath.ts' {
   interface SnatLayers {
-    'calico': CalicoLayer;
+    calico: CalicoLayer;
   }
   interface GatewayLayers {
     'calico-egress-gateway': CalicoEgressGatewayLayer;

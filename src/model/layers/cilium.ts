@@ -30,7 +30,7 @@ export interface CiliumEgressGatewayLayer {
 
 declare module '../datapath.ts' {
   interface SnatLayers {
-    'cilium': CiliumMasqueradeLayer;
+    cilium: CiliumMasqueradeLayer;
   }
   interface GatewayLayers {
     'cilium-egress-gateway': CiliumEgressGatewayLayer;

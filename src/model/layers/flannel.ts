@@ -16,6 +16,6 @@ export interface FlannelLayer {
 
 declare module '../datapath.ts' {
   interface SnatLayers {
-    'flannel': FlannelLayer;
+    flannel: FlannelLayer;
   }
 }

@@ -10,6 +10,6 @@ export interface KubenetLayer {
 
 declare module '../datapath.ts' {
   interface SnatLayers {
-    'kubenet': KubenetLayer;
+    kubenet: KubenetLayer;
   }
 }

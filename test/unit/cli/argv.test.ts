@@ -29,7 +29,7 @@ describe('the flag as the user typed it', () => {
     ['--flag=value', ['who', '--output=xml'], 'output', '--output'],
     ['the last of several spellings', ['who', '--output', 'json', '-o', 'xml'], 'output', '-o'],
     ['a short flag in a group', ['who', '-Ao', 'xml'], 'output', '-o'],
-    ['yargs\' camel-case spelling', ['who', '--requestTimeout', 'x'], 'request-timeout', '--requestTimeout'],
+    ["yargs' camel-case spelling", ['who', '--requestTimeout', 'x'], 'request-timeout', '--requestTimeout'],
     ['a flag without an alias', ['verify', '--timeout', 'abc'], 'timeout', '--timeout'],
     ['nothing before --: the long form', ['explain', '--', '-o'], 'output', '--output'],
   ])('%s', (_name, argv, flag, spelled) => {
@@ -37,13 +37,33 @@ describe('the flag as the user typed it', () => {
   });
 });
 
-describe('yargs\' parse errors in kubectl\'s words', () => {
+describe("yargs' parse errors in kubectl's words", () => {
   it.each([
-    ['a short flag without its value', 'Not enough arguments following: o', ['who', '-o'], 'flag needs an argument: -o'],
-    ['a long flag without its value', 'Not enough arguments following: fail-on', ['lint', '--fail-on'], 'flag needs an argument: --fail-on'],
+    [
+      'a short flag without its value',
+      'Not enough arguments following: o',
+      ['who', '-o'],
+      'flag needs an argument: -o',
+    ],
+    [
+      'a long flag without its value',
+      'Not enough arguments following: fail-on',
+      ['lint', '--fail-on'],
+      'flag needs an argument: --fail-on',
+    ],
     ['an unknown flag', 'Unknown argument: frobnicate', ['who', '--frobnicate'], 'unknown flag: --frobnicate'],
-    ['an unknown flag with a value', 'Unknown argument: frobnicate', ['who', '--frobnicate=1'], 'unknown flag: --frobnicate'],
-    ['an unknown dashed flag, named once', 'Unknown arguments: no-namespace, noNamespace', ['who', '--no-namespace=x'], 'unknown flag: --no-namespace'],
+    [
+      'an unknown flag with a value',
+      'Unknown argument: frobnicate',
+      ['who', '--frobnicate=1'],
+      'unknown flag: --frobnicate',
+    ],
+    [
+      'an unknown dashed flag, named once',
+      'Unknown arguments: no-namespace, noNamespace',
+      ['who', '--no-namespace=x'],
+      'unknown flag: --no-namespace',
+    ],
     ['a word that is not a flag', 'Unknown argument: web', ['who', 'web'], 'unexpected argument "web"'],
     ['any other message', 'Missing required argument: x', ['who'], 'Missing required argument: x'],
   ])('%s', (_name, message, argv, expected) => {
@@ -52,7 +72,7 @@ describe('yargs\' parse errors in kubectl\'s words', () => {
 });
 
 describe('positionals after --', () => {
-  it('fill the command\'s positionals yargs left empty', () => {
+  it("fill the command's positionals yargs left empty", () => {
     expect(withPositionals({ _: ['explain', '-odd-pod'] }, ['target'])).toMatchObject({ target: '-odd-pod' });
   });
 

@@ -8,19 +8,60 @@ import { calicoRule } from '../../../src/config/calico-rules.ts';
 import { Refused } from '../../../src/config/network-policies.ts';
 
 /** `namespace` null: a GlobalNetworkPolicy's rule. */
-const dst = (destination: Record<string, unknown>, namespace: string | null = 'shop') => calicoRule({ action: 'Allow', destination }, 'spec.egress[0]', namespace ?? undefined).destination;
+const dst = (destination: Record<string, unknown>, namespace: string | null = 'shop') =>
+  calicoRule({ action: 'Allow', destination }, 'spec.egress[0]', namespace ?? undefined).destination;
 
-describe('a rule\'s destination selector, scoped as the syncer scopes it', () => {
+describe("a rule's destination selector, scoped as the syncer scopes it", () => {
   it.each([
-    ['a NetworkPolicy\'s selector stays in its namespace', { selector: "app == 'db'" }, 'shop',
-      { op: 'and', operands: [{ op: '==', key: 'projectcalico.org/namespace', value: 'shop' }, { op: '==', key: 'app', value: 'db' }] }],
-    ['a GlobalNetworkPolicy\'s does not', { selector: "app == 'db'" }, null, { op: '==', key: 'app', value: 'db' }],
-    ['a namespaceSelector reads pcns. labels', { namespaceSelector: "team == 'x'" }, 'shop', { op: '==', key: 'pcns.team', value: 'x' }],
-    ['namespaceSelector all() is any namespaced endpoint', { namespaceSelector: 'all()' }, null, { op: 'has', key: 'projectcalico.org/namespace' }],
-    ['namespaceSelector global() is none', { namespaceSelector: 'global()' }, null, { op: 'not', operand: { op: 'has', key: 'projectcalico.org/namespace' } }],
-    ['a notSelector alone scopes the rule to the namespace', { notSelector: "app == 'db'" }, 'shop', { op: '==', key: 'projectcalico.org/namespace', value: 'shop' }],
-    ['serviceAccounts: names and a pcsa. selector', { serviceAccounts: { names: ['a', 'b'], selector: "role == 'x'" } }, null,
-      { op: 'and', operands: [{ op: '==', key: 'pcsa.role', value: 'x' }, { op: 'in', key: 'projectcalico.org/serviceaccount', values: ['a', 'b'] }] }],
+    [
+      "a NetworkPolicy's selector stays in its namespace",
+      { selector: "app == 'db'" },
+      'shop',
+      {
+        op: 'and',
+        operands: [
+          { op: '==', key: 'projectcalico.org/namespace', value: 'shop' },
+          { op: '==', key: 'app', value: 'db' },
+        ],
+      },
+    ],
+    ["a GlobalNetworkPolicy's does not", { selector: "app == 'db'" }, null, { op: '==', key: 'app', value: 'db' }],
+    [
+      'a namespaceSelector reads pcns. labels',
+      { namespaceSelector: "team == 'x'" },
+      'shop',
+      { op: '==', key: 'pcns.team', value: 'x' },
+    ],
+    [
+      'namespaceSelector all() is any namespaced endpoint',
+      { namespaceSelector: 'all()' },
+      null,
+      { op: 'has', key: 'projectcalico.org/namespace' },
+    ],
+    [
+      'namespaceSelector global() is none',
+      { namespaceSelector: 'global()' },
+      null,
+      { op: 'not', operand: { op: 'has', key: 'projectcalico.org/namespace' } },
+    ],
+    [
+      'a notSelector alone scopes the rule to the namespace',
+      { notSelector: "app == 'db'" },
+      'shop',
+      { op: '==', key: 'projectcalico.org/namespace', value: 'shop' },
+    ],
+    [
+      'serviceAccounts: names and a pcsa. selector',
+      { serviceAccounts: { names: ['a', 'b'], selector: "role == 'x'" } },
+      null,
+      {
+        op: 'and',
+        operands: [
+          { op: '==', key: 'pcsa.role', value: 'x' },
+          { op: 'in', key: 'projectcalico.org/serviceaccount', values: ['a', 'b'] },
+        ],
+      },
+    ],
     ['nets alone select no endpoints', { nets: ['10.0.0.0/8'] }, 'shop', undefined],
   ])('%s', (_, destination, namespace, selector) => {
     expect(dst(destination, namespace).selector).toEqual(selector);
@@ -41,7 +82,14 @@ describe('ports and protocols', () => {
     expect(dst({ ports }).ports).toEqual(expected);
   });
 
-  it.each([['TCP', 6], ['udp', 17], ['SCTP', 132], ['ICMPv6', 58], [17, 17], ['132', 132]])('protocol %s is %i', (protocol, number) => {
+  it.each([
+    ['TCP', 6],
+    ['udp', 17],
+    ['SCTP', 132],
+    ['ICMPv6', 58],
+    [17, 17],
+    ['132', 132],
+  ])('protocol %s is %i', (protocol, number) => {
     expect(calicoRule({ action: 'Allow', protocol }, 'r', undefined).protocol).toBe(number);
   });
 });

@@ -25,7 +25,11 @@ function selects(selector: string, labels: Labels): boolean {
 const UPSTREAM: [string, Labels[], Labels[]][] = [
   [`a == "b"`, [{ a: 'b' }, { a: 'b', c: 'd' }], [{}, { a: 'c' }, { c: 'd' }]],
   [`a == "b" && c == "d"`, [{ a: 'b', c: 'd' }], [{}, { a: 'b', c: 'e' }, { a: 'c', c: 'd' }, { c: 'd' }, { a: 'b' }]],
-  [`a == "b" || c == "d"`, [{ a: 'b', c: 'd' }, { a: 'b' }, { c: 'd' }], [{}, { a: 'e', c: 'e' }, { c: 'e' }, { a: 'e' }]],
+  [
+    `a == "b" || c == "d"`,
+    [{ a: 'b', c: 'd' }, { a: 'b' }, { c: 'd' }],
+    [{}, { a: 'e', c: 'e' }, { c: 'e' }, { a: 'e' }],
+  ],
   [`a in {"'", '"', "c"}`, [{ a: 'c' }, { a: '"' }, { a: "'" }], [{}, { a: 'e' }]],
   [`a not in {"'", '"', "c"}`, [{}, { a: 'e' }], [{ a: 'c' }, { a: '"' }, { a: "'" }]],
   [`a == 'a'`, [{ a: 'a' }], [{ a: 'b' }, {}]],
@@ -106,13 +110,56 @@ describe('what the tokenizer and parser accept', () => {
 describe('what they refuse (the policy is then invalid)', () => {
   it.each([
     // parser_test.go badSelectors
-    'b == b', 'b contains b', 'b starts with b', 'b ends with b', "'b1' == b", 'b', 'a b', '!', 'foo == "bar" &', 'foo == "bar" |',
-    'foo != ||', 'foo in {"", ||', 'foo in ""', '"FOO', `"FOO'`, "'FOO", '(', '(a == "foo"', ')', '()', '%', 'a == "b" && %', 'a == "b" || %', 'a ', 'has(foo) &&',
+    'b == b',
+    'b contains b',
+    'b starts with b',
+    'b ends with b',
+    "'b1' == b",
+    'b',
+    'a b',
+    '!',
+    'foo == "bar" &',
+    'foo == "bar" |',
+    'foo != ||',
+    'foo in {"", ||',
+    'foo in ""',
+    '"FOO',
+    `"FOO'`,
+    "'FOO",
+    '(',
+    '(a == "foo"',
+    ')',
+    '()',
+    '%',
+    'a == "b" && %',
+    'a == "b" || %',
+    'a ',
+    'has(foo) &&',
     // tokenizer_test.go: rejected inputs
-    `${'a'.repeat(513)} == "value"`, 'label == "value', "label == 'value", 'label = "value"', 'all(', 'global(', 'has()', 'has(foo', 'has( foo ',
-    'a == "b" & has(foo)', 'a == "b" | has(foo)', 'label starts foo "value"', 'label inf "value"', 'label ends foo "value"', 'label ends withs "value"', 'label squiggles "value"',
+    `${'a'.repeat(513)} == "value"`,
+    'label == "value',
+    "label == 'value",
+    'label = "value"',
+    'all(',
+    'global(',
+    'has()',
+    'has(foo',
+    'has( foo ',
+    'a == "b" & has(foo)',
+    'a == "b" | has(foo)',
+    'label starts foo "value"',
+    'label inf "value"',
+    'label ends foo "value"',
+    'label ends withs "value"',
+    'label squiggles "value"',
     // only spaces and tabs separate tokens; has( and all( are one token; values are strings
-    'a == "b" &&\nc == "d"', 'has (a)', 'all ()', 'a in {b}', "a in {'x' 'y'}", 'a == "b")', 'a not in "bar"',
+    'a == "b" &&\nc == "d"',
+    'has (a)',
+    'all ()',
+    'a in {b}',
+    "a in {'x' 'y'}",
+    'a == "b")',
+    'a not in "bar"',
   ])('%s', (selector) => {
     expect(parseCalicoSelectorText(selector)).toHaveProperty('error');
   });
@@ -135,6 +182,9 @@ describe('a label that was not read', () => {
   });
 
   it('is named when it leaves the answer unknown', () => {
-    expect(evaluate(parse(`x == 'a' && y == 'b'`), lookup({ y: 'b' }, ['x']))).toEqual({ truth: 'unknown', unread: ['x'] });
+    expect(evaluate(parse(`x == 'a' && y == 'b'`), lookup({ y: 'b' }, ['x']))).toEqual({
+      truth: 'unknown',
+      unread: ['x'],
+    });
   });
 });

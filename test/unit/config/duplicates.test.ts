@@ -11,13 +11,20 @@ const web = pod('web-1', 'shop').on('n1').ip('10.4.0.7').build();
 const place = (i: number) => `f.yaml: document 1, items[${i}]`;
 
 function run(...objects: KubeObject[]) {
-  return deduplicate(objects, objects.map((_, i) => place(i)));
+  return deduplicate(
+    objects,
+    objects.map((_, i) => place(i)),
+  );
 }
 
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversedKeys(v)]),
+  );
 }
 
 describe('duplicate objects in -f input', () => {
@@ -33,13 +40,18 @@ describe('duplicate objects in -f input', () => {
 
   it.each([
     ['an identical copy', structuredClone(web)],
-    ['a copy that differs only in fields the tool does not read', { ...structuredClone(web), metadata: { ...web.metadata, resourceVersion: '42', managedFields: [] } }],
+    [
+      'a copy that differs only in fields the tool does not read',
+      { ...structuredClone(web), metadata: { ...web.metadata, resourceVersion: '42', managedFields: [] } },
+    ],
     ['a copy with its keys in another order', reversedKeys(web) as KubeObject],
   ])('reads %s once, with a warning naming both places', (_name, copy) => {
     const result = run(web, copy);
     expect(result.objects).toEqual([web]);
     expect(result.problems).toEqual([]);
-    expect(result.warnings).toEqual([`${place(1)}: Pod shop/web-1 repeats ${place(0)} (the same in every field kubectl egress reads); reading it once`]);
+    expect(result.warnings).toEqual([
+      `${place(1)}: Pod shop/web-1 repeats ${place(0)} (the same in every field kubectl egress reads); reading it once`,
+    ]);
   });
 
   it.each([
@@ -47,7 +59,9 @@ describe('duplicate objects in -f input', () => {
     ['another version of the same group', { ...structuredClone(web), apiVersion: 'v2' }],
   ])('refuses a copy with %s, naming both places', (_name, copy) => {
     const result = run(web, copy);
-    expect(result.problems).toEqual([`${place(1)}: Pod shop/web-1 is also at ${place(0)}, with different content; remove one of them (which one is true decides the answer)`]);
+    expect(result.problems).toEqual([
+      `${place(1)}: Pod shop/web-1 is also at ${place(0)}, with different content; remove one of them (which one is true decides the answer)`,
+    ]);
   });
 
   it('names a cluster-scoped object without a namespace', () => {

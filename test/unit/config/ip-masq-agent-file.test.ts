@@ -22,15 +22,18 @@ describe('the ip-masq-agent config file, decoded onto the defaults', () => {
     expect(parsed.rules.masqLinkLocal).toBe(true);
   });
 
-  it.each([['an explicit empty list', 'nonMasqueradeCIDRs: []'], ['an explicit null', 'nonMasqueradeCIDRs: null'], ['a key with no value', 'nonMasqueradeCIDRs:']])(
-    'clears the list for %s',
-    (_name, text) => {
-      expect(rules(text).rules.nonMasqueradeCIDRs).toEqual([]);
-    },
-  );
+  it.each([
+    ['an explicit empty list', 'nonMasqueradeCIDRs: []'],
+    ['an explicit null', 'nonMasqueradeCIDRs: null'],
+    ['a key with no value', 'nonMasqueradeCIDRs:'],
+  ])('clears the list for %s', (_name, text) => {
+    expect(rules(text).rules.nonMasqueradeCIDRs).toEqual([]);
+  });
 
   it('adds the eight reserved ranges to the defaults with --nomasq-all-reserved-ranges', () => {
-    expect(rules('masqLinkLocal: false', { ...plain, nomasqAllReservedRanges: true }).rules.nonMasqueradeCIDRs).toHaveLength(11);
+    expect(
+      rules('masqLinkLocal: false', { ...plain, nomasqAllReservedRanges: true }).rules.nonMasqueradeCIDRs,
+    ).toHaveLength(11);
   });
 
   it('replaces the defaults entirely with an explicit list, whatever the flag', () => {
@@ -59,7 +62,10 @@ describe('the ip-masq-agent config file, decoded onto the defaults', () => {
     expect(parsed.rules.masqLinkLocal).toBe(false);
   });
 
-  it.each([['an empty file', ''], ['a file with only a comment', '# nothing here\n']])('uses the defaults for %s', (_name, text) => {
+  it.each([
+    ['an empty file', ''],
+    ['a file with only a comment', '# nothing here\n'],
+  ])('uses the defaults for %s', (_name, text) => {
     const parsed = rules(text);
     expect(parsed.empty).toBe(true);
     expect(parsed.rules.nonMasqueradeCIDRs).toEqual(RFC1918_CIDRS);
@@ -86,7 +92,9 @@ describe('configs the agent rejects (no rules until it has synced a valid one, t
   });
 
   it('accepts an IPv6 CIDR with --enable-ipv6', () => {
-    expect(rules('nonMasqueradeCIDRs: [fd00::/8]', { ...plain, enableIPv6: true }).rules.nonMasqueradeCIDRs).toEqual(['fd00::/8']);
+    expect(rules('nonMasqueradeCIDRs: [fd00::/8]', { ...plain, enableIPv6: true }).rules.nonMasqueradeCIDRs).toEqual([
+      'fd00::/8',
+    ]);
   });
 
   it.each(['60s', '1m30s', '1.5h', '500ms', '0'])('accepts the Go duration %s', (value) => {
@@ -113,9 +121,17 @@ describe('a config file that starts with "{" is JSON, never YAML', () => {
 
   it.each([
     // ip-masq-agent_test.go TestSyncConfig "valid json file, all keys".
-    ['the upstream test "valid json file, all keys"', '\n{\n  "nonMasqueradeCIDRs": ["172.16.0.0/12", "10.0.0.0/8"],\n  "masqLinkLocal": true,\n  "resyncInterval": "5s"\n}\n', ['172.16.0.0/12', '10.0.0.0/8']],
+    [
+      'the upstream test "valid json file, all keys"',
+      '\n{\n  "nonMasqueradeCIDRs": ["172.16.0.0/12", "10.0.0.0/8"],\n  "masqLinkLocal": true,\n  "resyncInterval": "5s"\n}\n',
+      ['172.16.0.0/12', '10.0.0.0/8'],
+    ],
     ['the upstream test "valid json file, just masqLinkLocal"', '\n{\n\t"masqLinkLocal": true\n}\n', RFC1918_CIDRS],
-    ['escaped strings (upstream test "just resyncInterval but escaped")', '{"resyncInterval": "\\u0035\\u006d"}', RFC1918_CIDRS],
+    [
+      'escaped strings (upstream test "just resyncInterval but escaped")',
+      '{"resyncInterval": "\\u0035\\u006d"}',
+      RFC1918_CIDRS,
+    ],
   ])('reads %s', (_name, text, cidrs) => {
     expect(rules(text).rules.nonMasqueradeCIDRs).toEqual(cidrs);
   });
@@ -124,14 +140,17 @@ describe('a config file that starts with "{" is JSON, never YAML', () => {
     expect(rules('# flow\n{nonMasqueradeCIDRs: [10.0.0.0/8]}').rules.nonMasqueradeCIDRs).toEqual(['10.0.0.0/8']);
   });
 
-  it('applies the rule to Azure\'s v2 dialect too (Azure/ip-masq-agent-v2 `syncConfig` calls utilyaml.ToJSON per file)', () => {
-    const v2 = { base: { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false, cidrLimit: 64 }, v1Keys: false };
+  it("applies the rule to Azure's v2 dialect too (Azure/ip-masq-agent-v2 `syncConfig` calls utilyaml.ToJSON per file)", () => {
+    const v2 = {
+      base: { nonMasqueradeCIDRs: [], masqLinkLocal: false, masqLinkLocalIPv6: false, cidrLimit: 64 },
+      v1Keys: false,
+    };
     expect(parseAgentFile('{nonMasqueradeCIDRs: [10.0.0.0/8]}', plain, v2).ok).toBe(false);
   });
 });
 
 // ip-masq-agent_test.go `validateConfigTests` (TestConfigValidate): the agent's own error text.
-describe('the agent\'s own error text for a CIDR it rejects', () => {
+describe("the agent's own error text for a CIDR it rejects", () => {
   it.each([
     ['abcdefg', 'CIDR "abcdefg" could not be parsed, invalid CIDR address: abcdefg'],
     ['10.256.0.0/16', 'CIDR "10.256.0.0/16" could not be parsed, invalid CIDR address: 10.256.0.0/16'],
@@ -159,7 +178,9 @@ describe('what iptables-restore installs from the CIDRs the agent accepts', () =
   });
 
   it('installs fd00::/010 as fd00::/8 with --enable-ipv6 (ip6tables reads octal as well)', () => {
-    expect(rules('nonMasqueradeCIDRs: ["fd00::/010"]', { ...plain, enableIPv6: true }).rules.nonMasqueradeCIDRs).toEqual(['fd00::/8']);
+    expect(
+      rules('nonMasqueradeCIDRs: ["fd00::/010"]', { ...plain, enableIPv6: true }).rules.nonMasqueradeCIDRs,
+    ).toEqual(['fd00::/8']);
   });
 
   it('leaves prefixes without a leading zero as written', () => {
@@ -179,16 +200,19 @@ describe('what iptables-restore installs from the CIDRs the agent accepts', () =
     expect(parsed.ok || parsed.detail).toContain(why);
   });
 
-  it('rejects /040 already in Go (40 > 32), with the agent\'s parse error', () => {
+  it("rejects /040 already in Go (40 > 32), with the agent's parse error", () => {
     expect(problem('nonMasqueradeCIDRs: ["10.0.0.0/040"]')).toContain('could not be parsed');
   });
 
   it.each([
-    ['without --enable-ipv6 (the agent\'s IPv6 check takes it for IPv4)', plain],
+    ["without --enable-ipv6 (the agent's IPv6 check takes it for IPv4)", plain],
     ['with --enable-ipv6', { ...plain, enableIPv6: true }],
   ])('fails the IPv4 restore for an IPv4-mapped IPv6 CIDR %s', (_name, flags) => {
     const parsed = parseAgentFile('nonMasqueradeCIDRs: ["::ffff:10.0.0.0/104"]', flags);
-    expect(parsed).toMatchObject({ ok: false, issue: { kind: 'ipv4-mapped-cidr', cidr: '::ffff:10.0.0.0/104', ipv4: '10.0.0.0/8' } });
+    expect(parsed).toMatchObject({
+      ok: false,
+      issue: { kind: 'ipv4-mapped-cidr', cidr: '::ffff:10.0.0.0/104', ipv4: '10.0.0.0/8' },
+    });
   });
 
   it('keeps the written resyncInterval for lint', () => {

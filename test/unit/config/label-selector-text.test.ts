@@ -25,7 +25,15 @@ describe('label selectors as kubectl -l takes them', () => {
     expect('error' in parseLabelSelector(text)).toBe(true);
   });
 
-  it.each(['app=web', 'app!=web', 'tier in (back,front)', 'tier notin (back,front)', 'canary', '!canary', 'app=web,!canary'])('writes %s back as it reads it', (text) => {
+  it.each([
+    'app=web',
+    'app!=web',
+    'tier in (back,front)',
+    'tier notin (back,front)',
+    'canary',
+    '!canary',
+    'app=web,!canary',
+  ])('writes %s back as it reads it', (text) => {
     const parsed = parseLabelSelector(text);
     if ('error' in parsed) throw new Error(parsed.error);
     expect(formatLabelSelector(parsed.selector)).toBe(text);

@@ -9,10 +9,12 @@ function workloadOf(objects: KubeObject[], name: string) {
 }
 
 const owned = (kind: string, name: string, owner?: { kind: string; name: string }): KubeObject => ({
-  apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
+  apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
+  kind,
+  metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
 });
 
-describe('resolving a pod\'s workload through owner references', () => {
+describe("resolving a pod's workload through owner references", () => {
   it('derives the Deployment from the ReplicaSet name and pod-template-hash when the ReplicaSet was not read', () => {
     const p = pod('web-5d8f7c9b4-abcde').ownedBy('ReplicaSet', 'web-5d8f7c9b4').label('pod-template-hash', '5d8f7c9b4');
     expect(workloadOf(build(p), 'web-5d8f7c9b4-abcde')).toEqual({ kind: 'Deployment', name: 'web' });
@@ -20,7 +22,9 @@ describe('resolving a pod\'s workload through owner references', () => {
 
   it('follows a ReplicaSet that was read to its controller', () => {
     const p = pod('api-1').ownedBy('ReplicaSet', 'api-rs');
-    expect(workloadOf([...build(p), owned('ReplicaSet', 'api-rs', { kind: 'Deployment', name: 'api' })], 'api-1')).toEqual({ kind: 'Deployment', name: 'api' });
+    expect(
+      workloadOf([...build(p), owned('ReplicaSet', 'api-rs', { kind: 'Deployment', name: 'api' })], 'api-1'),
+    ).toEqual({ kind: 'Deployment', name: 'api' });
   });
 
   it('keeps a bare ReplicaSet as the workload', () => {
@@ -29,7 +33,9 @@ describe('resolving a pod\'s workload through owner references', () => {
 
   it('follows a Job that was read to its CronJob', () => {
     const p = pod('backup-29123-abc').ownedBy('Job', 'backup-29123');
-    expect(workloadOf([...build(p), owned('Job', 'backup-29123', { kind: 'CronJob', name: 'backup' })], 'backup-29123-abc')).toEqual({ kind: 'CronJob', name: 'backup' });
+    expect(
+      workloadOf([...build(p), owned('Job', 'backup-29123', { kind: 'CronJob', name: 'backup' })], 'backup-29123-abc'),
+    ).toEqual({ kind: 'CronJob', name: 'backup' });
   });
 
   it.each([
@@ -42,29 +48,60 @@ describe('resolving a pod\'s workload through owner references', () => {
 });
 
 describe('owner references a file may break (the API server would refuse them)', () => {
-  const withOwners = (ownerReferences: unknown): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', ownerReferences } as KubeObject['metadata'], spec: {} });
+  const withOwners = (ownerReferences: unknown): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', ownerReferences } as KubeObject['metadata'],
+    spec: {},
+  });
   it.each([
-    ['an entry without a name', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', controller: true }], { kind: 'Pod', name: 'p' }],
+    [
+      'an entry without a name',
+      [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', controller: true }],
+      { kind: 'Pod', name: 'p' },
+    ],
     ['an entry that is null', [null], { kind: 'Pod', name: 'p' }],
     ['an entry that is a string', ['web'], { kind: 'Pod', name: 'p' }],
-    ['a nameless controller beside a named owner', [{ kind: 'ReplicaSet', controller: true }, { kind: 'StatefulSet', name: 'db' }], { kind: 'StatefulSet', name: 'db' }],
+    [
+      'a nameless controller beside a named owner',
+      [
+        { kind: 'ReplicaSet', controller: true },
+        { kind: 'StatefulSet', name: 'db' },
+      ],
+      { kind: 'StatefulSet', name: 'db' },
+    ],
     ['a list that is null', null, { kind: 'Pod', name: 'p' }],
   ])('%s names no owner', (_name, refs, expected) => {
     expect(workloadOf([withOwners(refs)], 'p')).toEqual(expected);
   });
 });
 
-describe('a pod\'s service account (Cilium\'s io.cilium.k8s.policy.serviceaccount label)', () => {
-  const withSpec = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec });
-  const serviceAccountOf = (objects: KubeObject[], name: string) => buildSnapshot(objects).pods.find((p) => p.name === name)?.serviceAccount;
+describe("a pod's service account (Cilium's io.cilium.k8s.policy.serviceaccount label)", () => {
+  const withSpec = (name: string, spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec,
+  });
+  const serviceAccountOf = (objects: KubeObject[], name: string) =>
+    buildSnapshot(objects).pods.find((p) => p.name === name)?.serviceAccount;
 
   it('is spec.serviceAccountName, else the deprecated spec.serviceAccount, else default as admission sets it', () => {
-    const objects = [withSpec('a', { serviceAccountName: 'robot', serviceAccount: 'old' }), withSpec('b', { serviceAccount: 'old' }), withSpec('c', {})];
+    const objects = [
+      withSpec('a', { serviceAccountName: 'robot', serviceAccount: 'old' }),
+      withSpec('b', { serviceAccount: 'old' }),
+      withSpec('c', {}),
+    ];
     expect(['a', 'b', 'c'].map((n) => serviceAccountOf(objects, n))).toEqual(['robot', 'old', 'default']);
   });
 
   it('survives the snapshot file', () => {
-    const cut = readFields(withSpec('a', { serviceAccountName: 'robot', containers: [{ name: 'c', env: [{ name: 'SECRET', value: 'x' }] }] }));
+    const cut = readFields(
+      withSpec('a', {
+        serviceAccountName: 'robot',
+        containers: [{ name: 'c', env: [{ name: 'SECRET', value: 'x' }] }],
+      }),
+    );
     expect(cut.spec).toEqual({ serviceAccountName: 'robot' });
     expect(serviceAccountOf([cut], 'a')).toBe('robot');
   });

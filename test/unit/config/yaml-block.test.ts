@@ -20,12 +20,24 @@ function expectRead(value: unknown, yaml: unknown): void {
 
 describe('plain block YAML is read as the yaml package reads it', () => {
   it.each([
-    ['a kubectl pod', '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-1\n    labels:\n      app.kubernetes.io/name: web\n  spec:\n    nodeName: n1\n    hostNetwork: false\n    tolerations:\n    - key: node.kubernetes.io/not-ready\n      operator: Exists\n      tolerationSeconds: 300\n  status:\n    podIP: 10.0.0.7\n    podIPs:\n    - ip: 10.0.0.7\n    - ip: fd00::7\n'],
-    ['an indented item with indented sequences', '  - apiVersion: v1\n    kind: Node\n    metadata:\n      name: n1\n    status:\n      addresses:\n        - type: InternalIP\n          address: 192.168.0.1\n'],
-    ['scalars of every core-schema type', '- a: ~\n  b: null\n  c: Null\n  d: true\n  e: False\n  f: 42\n  g: -7\n  h: +3\n  i: 007\n  j: "quoted: # yes"\n  k: \'single\'\n  l: {}\n  m: []\n  n:\n  o: 10.0.0.1/24\n  p: --enable-bpf-masquerade=true\n  q: a#b\n  r: 12345678901234567890\n  s: yes\n  t: -foo\n  u: "007"\n'],
+    [
+      'a kubectl pod',
+      '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-1\n    labels:\n      app.kubernetes.io/name: web\n  spec:\n    nodeName: n1\n    hostNetwork: false\n    tolerations:\n    - key: node.kubernetes.io/not-ready\n      operator: Exists\n      tolerationSeconds: 300\n  status:\n    podIP: 10.0.0.7\n    podIPs:\n    - ip: 10.0.0.7\n    - ip: fd00::7\n',
+    ],
+    [
+      'an indented item with indented sequences',
+      '  - apiVersion: v1\n    kind: Node\n    metadata:\n      name: n1\n    status:\n      addresses:\n        - type: InternalIP\n          address: 192.168.0.1\n',
+    ],
+    [
+      'scalars of every core-schema type',
+      '- a: ~\n  b: null\n  c: Null\n  d: true\n  e: False\n  f: 42\n  g: -7\n  h: +3\n  i: 007\n  j: "quoted: # yes"\n  k: \'single\'\n  l: {}\n  m: []\n  n:\n  o: 10.0.0.1/24\n  p: --enable-bpf-masquerade=true\n  q: a#b\n  r: 12345678901234567890\n  s: yes\n  t: -foo\n  u: "007"\n',
+    ],
     ['a duplicate key (the last wins)', '- a: 1\n  a: 2\n'],
-    ['nested sequences of mappings', '- spec:\n    egressGateway:\n      nodeSelector:\n        matchLabels:\n          egress: "true"\n    selectors:\n    - podSelector:\n        matchLabels:\n          app: web\n    destinationCIDRs:\n    - 0.0.0.0/0\n'],
-    ['a sequence of scalars at the key\'s column', '- args:\n  - --a\n  - b\n  other: 1\n'],
+    [
+      'nested sequences of mappings',
+      '- spec:\n    egressGateway:\n      nodeSelector:\n        matchLabels:\n          egress: "true"\n    selectors:\n    - podSelector:\n        matchLabels:\n          app: web\n    destinationCIDRs:\n    - 0.0.0.0/0\n',
+    ],
+    ["a sequence of scalars at the key's column", '- args:\n  - --a\n  - b\n  other: 1\n'],
   ])('reads %s', (_name, text) => expectRead(readListItem(text), yamlItem(text)));
 
   it.each([
@@ -61,8 +73,12 @@ describe('plain block YAML is read as the yaml package reads it', () => {
 
 describe('every object of the scenario folders and examples, as List items', () => {
   const files = [
-    ...readdirSync(join(ROOT, 'test', 'scenarios')).map((name) => join(ROOT, 'test', 'scenarios', name, 'objects.yaml')).filter((path) => existsSync(path)),
-    ...readdirSync(join(ROOT, 'examples')).filter((n) => /\.ya?ml$/.test(n)).map((n) => join(ROOT, 'examples', n)),
+    ...readdirSync(join(ROOT, 'test', 'scenarios'))
+      .map((name) => join(ROOT, 'test', 'scenarios', name, 'objects.yaml'))
+      .filter((path) => existsSync(path)),
+    ...readdirSync(join(ROOT, 'examples'))
+      .filter((n) => /\.ya?ml$/.test(n))
+      .map((n) => join(ROOT, 'examples', n)),
   ];
   const objects = files.flatMap((path) => parseManifests(readFileSync(path, 'utf8'), path).objects);
 
@@ -82,8 +98,14 @@ describe('every object of the scenario folders and examples, as List items', () 
 
 describe('a document of one block mapping is read as the yaml package reads it', () => {
   it.each([
-    ['a kubectl pod', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  labels:\n    app: web\nspec:\n  nodeName: n1\n  tolerations:\n  - operator: Exists\nstatus:\n  podIPs:\n    - ip: 10.0.0.7\n'],
-    ['a List with its items', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n'],
+    [
+      'a kubectl pod',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  labels:\n    app: web\nspec:\n  nodeName: n1\n  tolerations:\n  - operator: Exists\nstatus:\n  podIPs:\n    - ip: 10.0.0.7\n',
+    ],
+    [
+      'a List with its items',
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n',
+    ],
     ['blank lines where skipped fields were', 'apiVersion: v1\n\n\nkind: Node\nmetadata:\n  name: a\n\n'],
   ])('reads %s', (_name, text) => expectRead(readMappingDocument(text), parse(text, { uniqueKeys: false })));
 
@@ -100,4 +122,3 @@ describe('a document of one block mapping is read as the yaml package reads it',
     expect(readMappingDocument(text)).toBeUndefined();
   });
 });
-

@@ -15,7 +15,15 @@ import type { KubeObject } from '../../../src/model/objects.ts';
 import { withVariants } from '../../support/reference.ts';
 import { SCENARIOS, resolved, scenarioCluster } from '../../support/scenario-cluster.ts';
 
-const DESTINATIONS = ['8.8.8.8', '1.1.1.1', '169.254.169.254', '10.0.0.1', '203.0.113.10', '198.51.100.7', '2001:4860:4860::8888'];
+const DESTINATIONS = [
+  '8.8.8.8',
+  '1.1.1.1',
+  '169.254.169.254',
+  '10.0.0.1',
+  '203.0.113.10',
+  '198.51.100.7',
+  '2001:4860:4860::8888',
+];
 
 /**
  * Each pod again under two other names: one on its node, one on the next node, each with another
@@ -24,11 +32,18 @@ const DESTINATIONS = ['8.8.8.8', '1.1.1.1', '169.254.169.254', '10.0.0.1', '203.
 function withTwins(objects: readonly KubeObject[]): KubeObject[] {
   const nodes = objects.filter((o) => o.kind === 'Node').map((o) => o.metadata.name);
   const twins = objects.flatMap((o, at) => {
-    if (o.kind === 'CiliumEndpoint') return ['twin', 'twin-moved'].map((suffix, i) => ({ ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}`, uid: `${o.metadata.uid}-${i}` } }));
+    if (o.kind === 'CiliumEndpoint')
+      return ['twin', 'twin-moved'].map((suffix, i) => ({
+        ...o,
+        metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}`, uid: `${o.metadata.uid}-${i}` },
+      }));
     if (o.kind !== 'Pod') return [];
     const spec = o['spec'] as { nodeName?: string } | undefined;
     const next = nodes[(nodes.indexOf(spec?.nodeName ?? '') + 1) % Math.max(nodes.length, 1)];
-    return [['twin', spec?.nodeName], ['twin-moved', next]].map(([suffix, node]) => {
+    return [
+      ['twin', spec?.nodeName],
+      ['twin-moved', next],
+    ].map(([suffix, node]) => {
       const copy = structuredClone(o);
       copy.metadata.name = `${o.metadata.name}-${suffix}`;
       if (node) copy['spec'] = { ...(copy['spec'] as object), nodeName: node };
@@ -55,22 +70,31 @@ describe('allowlist sharing decisions between pods of one template', () => {
     const query = queryFor(DESTINATIONS, { trace: false });
     const groups = [pods, ...Map.groupBy(pods, (p) => `${p.namespace}/${p.workload.kind}/${p.workload.name}`).values()];
     for (const group of groups) {
-      expect(buildAllowlists(snapshot, group, query)).toEqual(buildAllowlists(snapshot, group, query, { shareTemplates: false }));
+      expect(buildAllowlists(snapshot, group, query)).toEqual(
+        buildAllowlists(snapshot, group, query, { shareTemplates: false }),
+      );
     }
   });
 
   it('keeps pods apart whose CiliumEndpoint UIDs a policy with several gateways hashes', () => {
     // Two pods of one ReplicaSet on k8s3, whose endpoints hash to the gateways k8s2 and k8s1.
-    const parsed = parseManifests(readFileSync(join(SCENARIOS, 'cilium-e09-multi-gateway', 'objects.yaml'), 'utf8'), 'e09');
+    const parsed = parseManifests(
+      readFileSync(join(SCENARIOS, 'cilium-e09-multi-gateway', 'objects.yaml'), 'utf8'),
+      'e09',
+    );
     const owner = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'mg-abc', uid: 'rs-1', controller: true }];
-    const objects = parsed.objects.filter((o) => !['mg-2', 'mg-3'].includes(o.metadata.name))
+    const objects = parsed.objects
+      .filter((o) => !['mg-2', 'mg-3'].includes(o.metadata.name))
       .map((o) => (o.kind === 'Pod' ? { ...o, metadata: { ...o.metadata, ownerReferences: owner } } : o));
     const snapshot = buildSnapshot(objects, { gaps: parsed.gaps });
     const pods = selectPods(snapshot, { allNamespaces: true, selector: [] });
     const query = { destinations: resolved(['1.1.1.5']), trace: false };
     const [list] = buildAllowlists(snapshot, pods, query);
     expect(pods.map((p) => p.name)).toEqual(['mg-0', 'mg-1']);
-    expect(list!.sources.map((s) => [s.address, s.nodes])).toEqual([['192.168.1.1', ['k8s1', 'k8s2', 'k8s3']], ['192.168.1.2', ['k8s1', 'k8s2', 'k8s3']]]);
+    expect(list!.sources.map((s) => [s.address, s.nodes])).toEqual([
+      ['192.168.1.1', ['k8s1', 'k8s2', 'k8s3']],
+      ['192.168.1.2', ['k8s1', 'k8s2', 'k8s3']],
+    ]);
     expect(list).toEqual(buildAllowlists(snapshot, pods, query, { shareTemplates: false })[0]);
   });
 });

@@ -9,7 +9,13 @@ import { buildAllowlists } from '../../../src/engine/allowlist/index.ts';
 import { aggregate } from '../../../src/engine/allowlist/cidr-set.ts';
 import { eligibleNodes } from '../../../src/engine/allowlist/eligibility.ts';
 import { build, pod } from '../../support/builders.ts';
-import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
+import {
+  ciliumAgent,
+  ciliumConfig,
+  clusterNode,
+  EGRESS_GATEWAY_CONFIG,
+  egressPolicy,
+} from '../../support/cilium-builders.ts';
 import { destination } from '../../support/predict.ts';
 import { poolNode, scheduledPod, type SchedulingPodBuilder } from '../../support/scheduling-builders.ts';
 
@@ -23,21 +29,70 @@ const nodes = [
 
 function eligible(pod: SchedulingPodBuilder): string[] {
   const snapshot = buildSnapshot(build(...nodes, pod));
-  return eligibleNodes(snapshot.pods[0]!, snapshot.nodes).map((n) => n.name).sort();
+  return eligibleNodes(snapshot.pods[0]!, snapshot.nodes)
+    .map((n) => n.name)
+    .sort();
 }
 
 describe('the nodes a pod may be scheduled to', () => {
   it.each([
-    ['no constraints: every node without a NoSchedule taint, cordoned ones left out', scheduledPod('p'), ['a1', 'a2', 'd1']],
-    ['a node selector: only the nodes with those labels', scheduledPod('p').nodeSelector({ pool: 'general', disk: 'ssd' }), ['a2']],
-    ['a toleration of the taint: the tainted pool too', scheduledPod('p').tolerate({ key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }), ['a1', 'a2', 'b1', 'd1']],
-    ['a toleration with the wrong value: not the tainted pool', scheduledPod('p').tolerate({ key: 'dedicated', value: 'other' }), ['a1', 'a2', 'd1']],
-    ['a toleration of another effect: not the tainted pool', scheduledPod('p').tolerate({ key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }), ['a1', 'a2', 'd1']],
-    ['Exists with no key: every taint, cordoned nodes included', scheduledPod('p').tolerate({ operator: 'Exists' }), ['a1', 'a2', 'b1', 'c1', 'd1']],
-    ['required affinity In: the pools named', scheduledPod('p').tolerate({ operator: 'Exists' }).requireNodes({ matchExpressions: [{ key: 'pool', operator: 'In', values: ['batch', 'gpu'] }] }), ['b1', 'c1']],
-    ['required affinity NotIn: a missing label counts as not in', scheduledPod('p').requireNodes({ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }] }), ['a1', 'd1']],
-    ['required affinity Gt on an integer label', scheduledPod('p').tolerate({ operator: 'Exists' }).requireNodes({ matchExpressions: [{ key: 'gpus', operator: 'Gt', values: ['2'] }] }), ['c1']],
-    ['terms are ORed', scheduledPod('p').requireNodes({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['d1'] }] }), ['a2', 'd1']],
+    [
+      'no constraints: every node without a NoSchedule taint, cordoned ones left out',
+      scheduledPod('p'),
+      ['a1', 'a2', 'd1'],
+    ],
+    [
+      'a node selector: only the nodes with those labels',
+      scheduledPod('p').nodeSelector({ pool: 'general', disk: 'ssd' }),
+      ['a2'],
+    ],
+    [
+      'a toleration of the taint: the tainted pool too',
+      scheduledPod('p').tolerate({ key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }),
+      ['a1', 'a2', 'b1', 'd1'],
+    ],
+    [
+      'a toleration with the wrong value: not the tainted pool',
+      scheduledPod('p').tolerate({ key: 'dedicated', value: 'other' }),
+      ['a1', 'a2', 'd1'],
+    ],
+    [
+      'a toleration of another effect: not the tainted pool',
+      scheduledPod('p').tolerate({ key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }),
+      ['a1', 'a2', 'd1'],
+    ],
+    [
+      'Exists with no key: every taint, cordoned nodes included',
+      scheduledPod('p').tolerate({ operator: 'Exists' }),
+      ['a1', 'a2', 'b1', 'c1', 'd1'],
+    ],
+    [
+      'required affinity In: the pools named',
+      scheduledPod('p')
+        .tolerate({ operator: 'Exists' })
+        .requireNodes({ matchExpressions: [{ key: 'pool', operator: 'In', values: ['batch', 'gpu'] }] }),
+      ['b1', 'c1'],
+    ],
+    [
+      'required affinity NotIn: a missing label counts as not in',
+      scheduledPod('p').requireNodes({ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }] }),
+      ['a1', 'd1'],
+    ],
+    [
+      'required affinity Gt on an integer label',
+      scheduledPod('p')
+        .tolerate({ operator: 'Exists' })
+        .requireNodes({ matchExpressions: [{ key: 'gpus', operator: 'Gt', values: ['2'] }] }),
+      ['c1'],
+    ],
+    [
+      'terms are ORed',
+      scheduledPod('p').requireNodes(
+        { matchExpressions: [{ key: 'disk', operator: 'Exists' }] },
+        { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['d1'] }] },
+      ),
+      ['a2', 'd1'],
+    ],
     ['an empty term matches no node', scheduledPod('p').requireNodes({}), []],
     ['a selector no node has: nowhere', scheduledPod('p').nodeSelector({ pool: 'highmem' }), []],
   ])('%s', (_name, pod, expected) => {
@@ -45,13 +100,19 @@ describe('the nodes a pod may be scheduled to', () => {
   });
 
   it('frees a DaemonSet pod from the node its controller pinned it to', () => {
-    const pinned = scheduledPod('agent-x').ownedBy('DaemonSet', 'agent').tolerate({ operator: 'Exists' })
+    const pinned = scheduledPod('agent-x')
+      .ownedBy('DaemonSet', 'agent')
+      .tolerate({ operator: 'Exists' })
       .requireNodes({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a1'] }] });
     expect(eligible(pinned)).toEqual(['a1', 'a2', 'b1', 'c1', 'd1']);
   });
 
   it('keeps a bare pod pinned by node name', () => {
-    expect(eligible(scheduledPod('p').requireNodes({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a1'] }] }))).toEqual(['a1']);
+    expect(
+      eligible(
+        scheduledPod('p').requireNodes({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a1'] }] }),
+      ),
+    ).toEqual(['a1']);
   });
 });
 
@@ -61,8 +122,16 @@ describe('exact CIDR aggregation', () => {
     ['two adjacent unaligned addresses stay two', ['10.0.0.5/32', '10.0.0.6/32'], ['10.0.0.5/32', '10.0.0.6/32']],
     ['two neighbouring /24s aligned on a /23 merge', ['10.4.2.0/24', '10.4.3.0/24'], ['10.4.2.0/23']],
     ['a block inside another disappears', ['10.4.0.0/16', '10.4.7.9/32'], ['10.4.0.0/16']],
-    ['a run of three /32s gives the fewest blocks', ['10.0.0.1/32', '10.0.0.2/32', '10.0.0.3/32'], ['10.0.0.1/32', '10.0.0.2/31']],
-    ['IPv4 before IPv6, each merged', ['2001:db8::1/128', '2001:db8::/128', '198.51.100.7/32'], ['198.51.100.7/32', '2001:db8::/127']],
+    [
+      'a run of three /32s gives the fewest blocks',
+      ['10.0.0.1/32', '10.0.0.2/32', '10.0.0.3/32'],
+      ['10.0.0.1/32', '10.0.0.2/31'],
+    ],
+    [
+      'IPv4 before IPv6, each merged',
+      ['2001:db8::1/128', '2001:db8::/128', '198.51.100.7/32'],
+      ['198.51.100.7/32', '2001:db8::/127'],
+    ],
     ['nothing stays nothing', [], []],
   ])('%s', (_name, input, expected) => {
     expect(aggregate(input.map(cidr))).toEqual(expected);
@@ -72,12 +141,23 @@ describe('exact CIDR aggregation', () => {
 describe('the nodes an address is listed with', () => {
   // Listed out of name order, so the list's order comes from sorting, not from the input.
   const names = ['n-3', 'n-1', 'gw', 'n-2'];
-  const nodes = names.map((name, i) => clusterNode(name, `172.16.0.${i + 1}`, `10.244.${i}.0/24`, name === 'gw' ? { egress: 'yes' } : {}));
-  const pods = Array.from({ length: 40 }, (_, i) => pod(`web-${i}`, 'shop').on(names[i % names.length]!).ip(`10.244.${i % names.length}.${i + 2}`).label('app', 'web'));
+  const nodes = names.map((name, i) =>
+    clusterNode(name, `172.16.0.${i + 1}`, `10.244.${i}.0/24`, name === 'gw' ? { egress: 'yes' } : {}),
+  );
+  const pods = Array.from({ length: 40 }, (_, i) =>
+    pod(`web-${i}`, 'shop')
+      .on(names[i % names.length]!)
+      .ip(`10.244.${i % names.length}.${i + 2}`)
+      .label('app', 'web'),
+  );
   const snapshot = buildSnapshot([
     ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), ...nodes.map((n) => n.node), ...pods),
     ...nodes.map((n) => n.ciliumNode),
-    egressPolicy('web-out').selectPods({ matchLabels: { app: 'web' } }).to('203.0.113.0/24').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '172.16.0.3' }).build(),
+    egressPolicy('web-out')
+      .selectPods({ matchLabels: { app: 'web' } })
+      .to('203.0.113.0/24')
+      .gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '172.16.0.3' })
+      .build(),
   ]);
   const [list] = buildAllowlists(snapshot, snapshot.pods, { destinations: [destination('203.0.113.10')] });
 

@@ -8,17 +8,29 @@ import { longestPrefixMatch, entriesOf } from '../../../src/engine/gateways/cili
 import { parseEgressPolicy } from '../../../src/config/cilium-egress-policy.ts';
 import { singleAddress, parseCidr } from '../../../src/net/ip.ts';
 import { build, pod } from '../../support/builders.ts';
-import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
+import {
+  ciliumAgent,
+  ciliumConfig,
+  clusterNode,
+  EGRESS_GATEWAY_CONFIG,
+  egressPolicy,
+} from '../../support/cilium-builders.ts';
 import { codes, decide, warningCodes } from '../../support/predict.ts';
 
 describe('FNV-1a 32 (Go hash/fnv New32a)', () => {
-  it.each([['', 0x811c9dc5], ['a', 0xe40c292c], ['foobar', 0xbf9cf968]])('hashes %j to the published value', (text, hash) => {
+  it.each([
+    ['', 0x811c9dc5],
+    ['a', 0xe40c292c],
+    ['foobar', 0xbf9cf968],
+  ])('hashes %j to the published value', (text, hash) => {
     expect(fnv1a32(text)).toBe(hash);
   });
 });
 
 describe('longest-prefix match across policies', () => {
-  const policy = parseEgressPolicy(egressPolicy('p').selectPods({}).to('10.0.0.0/8', '10.1.0.0/16').excluding('10.1.2.3/32').gateway({}).build());
+  const policy = parseEgressPolicy(
+    egressPolicy('p').selectPods({}).to('10.0.0.0/8', '10.1.0.0/16').excluding('10.1.2.3/32').gateway({}).build(),
+  );
   const entries = entriesOf(policy, 4);
 
   it.each([
@@ -37,31 +49,59 @@ describe('longest-prefix match across policies', () => {
 });
 
 describe('gateway selection', () => {
-  const nodes = [clusterNode('b-node', '10.0.0.2', '10.244.2.0/24', { egress: 'yes' }), clusterNode('a-node', '10.0.0.1', '10.244.1.0/24', { egress: 'yes' }), clusterNode('c-node', '10.0.0.3', '10.244.3.0/24')];
-  const objects = (policy: ReturnType<typeof egressPolicy>, config: Record<string, string> = EGRESS_GATEWAY_CONFIG) => [
-    ...build(ciliumAgent(), ciliumConfig(config), ...nodes.map((n) => n.node), pod('web', 'default').on('c-node').ip('10.244.3.7').label('app', 'web')),
-    ...nodes.map((n) => n.ciliumNode), policy.build(),
+  const nodes = [
+    clusterNode('b-node', '10.0.0.2', '10.244.2.0/24', { egress: 'yes' }),
+    clusterNode('a-node', '10.0.0.1', '10.244.1.0/24', { egress: 'yes' }),
+    clusterNode('c-node', '10.0.0.3', '10.244.3.0/24'),
   ];
-  const web = () => egressPolicy('p').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0');
+  const objects = (policy: ReturnType<typeof egressPolicy>, config: Record<string, string> = EGRESS_GATEWAY_CONFIG) => [
+    ...build(
+      ciliumAgent(),
+      ciliumConfig(config),
+      ...nodes.map((n) => n.node),
+      pod('web', 'default').on('c-node').ip('10.244.3.7').label('app', 'web'),
+    ),
+    ...nodes.map((n) => n.ciliumNode),
+    policy.build(),
+  ];
+  const web = () =>
+    egressPolicy('p')
+      .selectPods({ matchLabels: { app: 'web' } })
+      .to('0.0.0.0/0');
 
   it('takes the first matching CiliumNode in name order', () => {
-    const [d] = decide(objects(web().gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' })), ['8.8.8.8']);
-    expect(d).toMatchObject({ identity: 'egress-gateway', sourceIP: '203.0.113.50', gateway: { node: 'a-node', policy: 'p' } });
+    const [d] = decide(objects(web().gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' })), [
+      '8.8.8.8',
+    ]);
+    expect(d).toMatchObject({
+      identity: 'egress-gateway',
+      sourceIP: '203.0.113.50',
+      gateway: { node: 'a-node', policy: 'p' },
+    });
   });
 
-  it('predicts the gateway\'s InternalIP for the default-route interface, with a warning', () => {
+  it("predicts the gateway's InternalIP for the default-route interface, with a warning", () => {
     const [d] = decide(objects(web().gateway({ matchLabels: { egress: 'yes' } })), ['8.8.8.8']);
     expect(d).toMatchObject({ identity: 'egress-gateway', sourceIP: '10.0.0.1' });
     expect(warningCodes(d!)).toContain('CILIUM_EGW_DEFAULT_ROUTE_ASSUMED');
   });
 
   it('supports matchExpressions in the gateway nodeSelector', () => {
-    const policy = web().gateway({ matchExpressions: [{ key: 'egress', operator: 'DoesNotExist' }] }, { egressIP: '198.51.100.9' });
-    expect(decide(objects(policy), ['8.8.8.8'])[0]).toMatchObject({ sourceIP: '198.51.100.9', gateway: { node: 'c-node' } });
+    const policy = web().gateway(
+      { matchExpressions: [{ key: 'egress', operator: 'DoesNotExist' }] },
+      { egressIP: '198.51.100.9' },
+    );
+    expect(decide(objects(policy), ['8.8.8.8'])[0]).toMatchObject({
+      sourceIP: '198.51.100.9',
+      gateway: { node: 'c-node' },
+    });
   });
 
   it('has no effect when the agent refuses to start (egress gateway without BPF masquerading)', () => {
-    const [d] = decide(objects(web().gateway({ matchLabels: { egress: 'yes' } }), { 'enable-egress-gateway': 'true' }), ['8.8.8.8']);
+    const [d] = decide(
+      objects(web().gateway({ matchLabels: { egress: 'yes' } }), { 'enable-egress-gateway': 'true' }),
+      ['8.8.8.8'],
+    );
     expect(d).toMatchObject({ identity: 'unknown', sourceIP: null });
     expect(codes(d!)).toEqual(['CILIUM_AGENT_REFUSES_CONFIG']);
   });
@@ -80,15 +120,34 @@ describe('gateway nodes without an IPv4 node address are skipped', () => {
   const objects = (gatewayNodes: ReturnType<typeof clusterNode>[]) => {
     const nodes = [...gatewayNodes, client];
     return [
-      ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), ...nodes.map((n) => n.node), pod('web', 'default').on('c-node').ip('10.244.3.7').label('app', 'web')),
+      ...build(
+        ciliumAgent(),
+        ciliumConfig(EGRESS_GATEWAY_CONFIG),
+        ...nodes.map((n) => n.node),
+        pod('web', 'default').on('c-node').ip('10.244.3.7').label('app', 'web'),
+      ),
       ...nodes.map((n) => n.ciliumNode),
-      egressPolicy('p').selectPods({ matchLabels: { app: 'web' } }).to('0.0.0.0/0').gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' }).build(),
+      egressPolicy('p')
+        .selectPods({ matchLabels: { app: 'web' } })
+        .to('0.0.0.0/0')
+        .gateway({ matchLabels: { egress: 'yes' } }, { egressIP: '203.0.113.50' })
+        .build(),
     ];
   };
 
   it.each([
-    ['an IPv6-only first match gives way to the next node by name', [v6Only, v4], { identity: 'egress-gateway', sourceIP: '203.0.113.50', gateway: { node: 'b-node' } }, 'CILIUM_EGW_EGRESS_IP'],
-    ['only IPv6-only matches: no gateway, the traffic is dropped', [v6Only], { identity: 'dropped', sourceIP: null }, 'CILIUM_EGW_NO_GATEWAY_NODE'],
+    [
+      'an IPv6-only first match gives way to the next node by name',
+      [v6Only, v4],
+      { identity: 'egress-gateway', sourceIP: '203.0.113.50', gateway: { node: 'b-node' } },
+      'CILIUM_EGW_EGRESS_IP',
+    ],
+    [
+      'only IPv6-only matches: no gateway, the traffic is dropped',
+      [v6Only],
+      { identity: 'dropped', sourceIP: null },
+      'CILIUM_EGW_NO_GATEWAY_NODE',
+    ],
   ])('%s', (_name, gatewayNodes, expected, code) => {
     const [d] = decide(objects(gatewayNodes), ['8.8.8.8']);
     expect(d).toMatchObject(expected);

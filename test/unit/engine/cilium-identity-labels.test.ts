@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLabelFilter, parseLabelPrefix } from '../../../src/config/cilium-labels.ts';
-import { identityLabels, labelFilter, labelView, type LabelView } from '../../../src/engine/gateways/cilium-identity.ts';
+import {
+  identityLabels,
+  labelFilter,
+  labelView,
+  type LabelView,
+} from '../../../src/engine/gateways/cilium-identity.ts';
 import { parseCiliumConfig } from '../../../src/config/cilium.ts';
 import { buildSnapshot } from '../../../src/engine/snapshot.ts';
 import { EngineContext } from '../../../src/engine/core/context.ts';
@@ -14,31 +19,76 @@ const keepsWith = (labels?: string) => labelFilter(parseLabelFilter(labels === u
 
 /** The keys of filter_test.go's `allNormalLabels`, plus those its later steps add. */
 const UPSTREAM_KEYS = [
-  'io.kubernetes.container.hash', 'io.kubernetes.container.name', 'io.kubernetes.container.restartCount',
-  'io.kubernetes.container.terminationMessagePath', 'io.kubernetes.pod.name', 'io.kubernetes.pod.namespace',
-  'app.kubernetes.io', 'kubernetes.io.foo', 'beta.kubernetes.io.foo', 'annotation.kubectl.kubernetes.io',
-  'annotation.hello', 'annotation.cilium-identity', 'io.kubernetes.pod.terminationGracePeriod', 'io.kubernetes.pod.uid',
-  'ioXkubernetes', 'ignore', 'ignorE', 'annotation.kubernetes.io/config.seen', 'controller-revision-hash',
-  'id.lizards', 'id.lizards.k8s', 'foo2.lizards.k8s', 'lizards.foo.lizards.k8s',
+  'io.kubernetes.container.hash',
+  'io.kubernetes.container.name',
+  'io.kubernetes.container.restartCount',
+  'io.kubernetes.container.terminationMessagePath',
+  'io.kubernetes.pod.name',
+  'io.kubernetes.pod.namespace',
+  'app.kubernetes.io',
+  'kubernetes.io.foo',
+  'beta.kubernetes.io.foo',
+  'annotation.kubectl.kubernetes.io',
+  'annotation.hello',
+  'annotation.cilium-identity',
+  'io.kubernetes.pod.terminationGracePeriod',
+  'io.kubernetes.pod.uid',
+  'ioXkubernetes',
+  'ignore',
+  'ignorE',
+  'annotation.kubernetes.io/config.seen',
+  'controller-revision-hash',
+  'id.lizards',
+  'id.lizards.k8s',
+  'foo2.lizards.k8s',
+  'lizards.foo.lizards.k8s',
 ];
 
 describe('the identity-label filter', () => {
   it('keeps by default what TestDefaultFilterLabels keeps', () => {
     const keeps = keepsWith();
     expect(UPSTREAM_KEYS.filter(keeps).sort()).toEqual([
-      'app.kubernetes.io', 'foo2.lizards.k8s', 'id.lizards', 'id.lizards.k8s', 'ignorE', 'ignore', 'io.kubernetes.pod.namespace', 'ioXkubernetes', 'lizards.foo.lizards.k8s',
+      'app.kubernetes.io',
+      'foo2.lizards.k8s',
+      'id.lizards',
+      'id.lizards.k8s',
+      'ignorE',
+      'ignore',
+      'io.kubernetes.pod.namespace',
+      'ioXkubernetes',
+      'lizards.foo.lizards.k8s',
     ]);
   });
 
   it('keeps with `:!ignor[eE] id.* foo` what TestFilterLabels keeps (an include makes it a whitelist)', () => {
     const keeps = keepsWith(':!ignor[eE] id.* foo');
-    expect(UPSTREAM_KEYS.filter(keeps).sort()).toEqual(['app.kubernetes.io', 'foo2.lizards.k8s', 'id.lizards', 'id.lizards.k8s', 'io.kubernetes.pod.namespace']);
+    expect(UPSTREAM_KEYS.filter(keeps).sort()).toEqual([
+      'app.kubernetes.io',
+      'foo2.lizards.k8s',
+      'id.lizards',
+      'id.lizards.k8s',
+      'io.kubernetes.pod.namespace',
+    ]);
   });
 
   it('keeps with the documented include list what TestFilterLabelsDocExample keeps', () => {
     const keeps = keepsWith('k8s:io.kubernetes.pod.namespace k8s:k8s-app k8s:app k8s:name');
-    expect(['io.cilium.k8s.namespace.labels', 'k8s-app-team', 'app-production', 'name-defined', 'io.kubernetes.pod.namespace', 'team'].filter(keeps))
-      .toEqual(['io.cilium.k8s.namespace.labels', 'k8s-app-team', 'app-production', 'name-defined', 'io.kubernetes.pod.namespace']);
+    expect(
+      [
+        'io.cilium.k8s.namespace.labels',
+        'k8s-app-team',
+        'app-production',
+        'name-defined',
+        'io.kubernetes.pod.namespace',
+        'team',
+      ].filter(keeps),
+    ).toEqual([
+      'io.cilium.k8s.namespace.labels',
+      'k8s-app-team',
+      'app-production',
+      'name-defined',
+      'io.kubernetes.pod.namespace',
+    ]);
   });
 
   it.each([
@@ -113,7 +163,10 @@ describe('the labels option', () => {
   });
 
   it('splits on any whitespace and is unmodelled with a label-prefix-file', () => {
-    expect(parseLabelFilter({ labels: ' a\n\t!b ' }).prefixes.slice(-2)).toEqual([{ source: '', pattern: 'a', ignore: false }, { source: '', pattern: 'b', ignore: true }]);
+    expect(parseLabelFilter({ labels: ' a\n\t!b ' }).prefixes.slice(-2)).toEqual([
+      { source: '', pattern: 'a', ignore: false },
+      { source: '', pattern: 'b', ignore: true },
+    ]);
     expect(parseLabelFilter({ 'label-prefix-file': '/etc/labels.json' }).unmodelled).toContain('label-prefix-file');
     expect(parseLabelFilter({ 'enable-dynamic-label-filter': 'true' }).unmodelled).toContain('network policies');
     expect(parseLabelFilter({ 'enable-dynamic-label-filter': 'false' }).unmodelled).toBeUndefined();
@@ -136,7 +189,13 @@ describe('identity labels (SanitizePodLabels, then the filter)', () => {
       'io.cilium.k8s.custom': 'x',
       'io.kubernetes.pod.namespace': 'kube-system',
     };
-    expect(identityLabels({ namespace: 'shop', labels, serviceAccount: 'robot' }, { env: 'dev', 'kubernetes.io/metadata.name': 'shop' }, view('east'))).toEqual({
+    expect(
+      identityLabels(
+        { namespace: 'shop', labels, serviceAccount: 'robot' },
+        { env: 'dev', 'kubernetes.io/metadata.name': 'shop' },
+        view('east'),
+      ),
+    ).toEqual({
       app: 'web',
       'io.cilium.k8s.namespace.labels.env': 'dev',
       'io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name': 'shop',
@@ -147,7 +206,13 @@ describe('identity labels (SanitizePodLabels, then the filter)', () => {
   });
 
   it('passes only the included labels through a whitelist', () => {
-    expect(identityLabels({ namespace: 'shop', labels: { app: 'web', team: 'a' }, serviceAccount: 'robot' }, {}, view('default', 'team'))).toEqual({
+    expect(
+      identityLabels(
+        { namespace: 'shop', labels: { app: 'web', team: 'a' }, serviceAccount: 'robot' },
+        {},
+        view('default', 'team'),
+      ),
+    ).toEqual({
       team: 'a',
       'io.kubernetes.pod.namespace': 'shop',
       'io.cilium.k8s.policy.cluster': 'default',
@@ -163,7 +228,10 @@ describe('identity labels (SanitizePodLabels, then the filter)', () => {
 
 describe('labels whose keeping changed across releases', () => {
   const viewOf = (data: Record<string, string>) => {
-    const config = parseCiliumConfig({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data }, 'kube-system');
+    const config = parseCiliumConfig(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data },
+      'kube-system',
+    );
     const snapshot = buildSnapshot([]);
     return new EngineContext(snapshot, { destinations: [] }).of(labelView, config);
   };

@@ -13,7 +13,9 @@ import { ciliumAgent, ciliumConfig, clusterNode } from '../../support/cilium-bui
 import { codes, decide } from '../../support/predict.ts';
 
 const BPF_IP_MASQ = { 'enable-bpf-masquerade': 'true', 'enable-ip-masq-agent': 'true' };
-const helmVolume = (optional = true) => ({ configMap: { name: 'ip-masq-agent', optional, items: [{ key: 'config', path: 'ip-masq-agent' }] } });
+const helmVolume = (optional = true) => ({
+  configMap: { name: 'ip-masq-agent', optional, items: [{ key: 'config', path: 'ip-masq-agent' }] },
+});
 const explicit = configMap('ip-masq-agent').data('config', 'nonMasqueradeCIDRs: [203.0.113.0/24]');
 
 function cluster(agent: DaemonSetBuilder, config: Record<string, string>, ...extra: ReturnType<typeof configMap>[]) {
@@ -23,12 +25,65 @@ function cluster(agent: DaemonSetBuilder, config: Record<string, string>, ...ext
 
 describe('Cilium ip-masq-agent: the config directory and file as mounted', () => {
   it.each([
-    ['Helm\'s optional volume without its ConfigMap: the defaults (172.16.0.0/12 exempt)', ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'), {}, [], '172.20.0.5', '10.0.0.7', 'DST_IN_NON_MASQ_CIDRS'],
-    ['Helm\'s volume with the ConfigMap under another key: the defaults', ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'), {}, [configMap('ip-masq-agent').data('config.yaml', 'nonMasqueradeCIDRs: []')], '172.20.0.5', '10.0.0.7', 'DST_IN_NON_MASQ_CIDRS'],
-    ['Helm\'s volume with the file: its CIDRs, not the defaults', ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'), {}, [explicit], '172.20.0.5', '192.168.1.1', 'CILIUM_BPF_MASQUERADE'],
-    ['an emptyDir at /etc/config: the directory exists, the file does not, so the defaults', ciliumAgent().mount('scratch', { emptyDir: {} }, '/etc/config'), {}, [], '172.20.0.5', '10.0.0.7', 'DST_IN_NON_MASQ_CIDRS'],
-    ['a subPath mount of the file itself: the runtime makes /etc/config, the file is read', ciliumAgent().mount('ip-masq-agent', { configMap: { name: 'ip-masq-agent' } }, '/etc/config/ip-masq-agent', 'config'), {}, [explicit], '203.0.113.9', '10.0.0.7', 'DST_IN_NON_MASQ_CIDRS'],
-    ['ip-masq-agent-config-path elsewhere, mounted there: that file is read', ciliumAgent().mount('masq', { configMap: { name: 'ip-masq-agent' } }, '/etc/ipmasq'), { 'ip-masq-agent-config-path': '/etc/ipmasq/config' }, [explicit], '203.0.113.9', '10.0.0.7', 'DST_IN_NON_MASQ_CIDRS'],
+    [
+      "Helm's optional volume without its ConfigMap: the defaults (172.16.0.0/12 exempt)",
+      ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'),
+      {},
+      [],
+      '172.20.0.5',
+      '10.0.0.7',
+      'DST_IN_NON_MASQ_CIDRS',
+    ],
+    [
+      "Helm's volume with the ConfigMap under another key: the defaults",
+      ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'),
+      {},
+      [configMap('ip-masq-agent').data('config.yaml', 'nonMasqueradeCIDRs: []')],
+      '172.20.0.5',
+      '10.0.0.7',
+      'DST_IN_NON_MASQ_CIDRS',
+    ],
+    [
+      "Helm's volume with the file: its CIDRs, not the defaults",
+      ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'),
+      {},
+      [explicit],
+      '172.20.0.5',
+      '192.168.1.1',
+      'CILIUM_BPF_MASQUERADE',
+    ],
+    [
+      'an emptyDir at /etc/config: the directory exists, the file does not, so the defaults',
+      ciliumAgent().mount('scratch', { emptyDir: {} }, '/etc/config'),
+      {},
+      [],
+      '172.20.0.5',
+      '10.0.0.7',
+      'DST_IN_NON_MASQ_CIDRS',
+    ],
+    [
+      'a subPath mount of the file itself: the runtime makes /etc/config, the file is read',
+      ciliumAgent().mount(
+        'ip-masq-agent',
+        { configMap: { name: 'ip-masq-agent' } },
+        '/etc/config/ip-masq-agent',
+        'config',
+      ),
+      {},
+      [explicit],
+      '203.0.113.9',
+      '10.0.0.7',
+      'DST_IN_NON_MASQ_CIDRS',
+    ],
+    [
+      'ip-masq-agent-config-path elsewhere, mounted there: that file is read',
+      ciliumAgent().mount('masq', { configMap: { name: 'ip-masq-agent' } }, '/etc/ipmasq'),
+      { 'ip-masq-agent-config-path': '/etc/ipmasq/config' },
+      [explicit],
+      '203.0.113.9',
+      '10.0.0.7',
+      'DST_IN_NON_MASQ_CIDRS',
+    ],
   ])('%s', (_name, agent, extraConfig, extra, to, sourceIP, code) => {
     const [d] = decide(cluster(agent, { ...BPF_IP_MASQ, ...extraConfig }, ...extra), [to]);
     expect(d).toMatchObject({ sourceIP });
@@ -37,8 +92,16 @@ describe('Cilium ip-masq-agent: the config directory and file as mounted', () =>
 
   it.each([
     ['nothing mounted at /etc/config: the watcher cannot be added and the agent does not start', ciliumAgent(), {}],
-    ['/etc/config mounted, but ip-masq-agent-config-path points at an unmounted directory', ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'), { 'ip-masq-agent-config-path': '/etc/ipmasq/config' }],
-    ['a non-optional ConfigMap that does not exist: kubelet does not start the pod', ciliumAgent().mount('ip-masq-agent', helmVolume(false), '/etc/config'), {}],
+    [
+      '/etc/config mounted, but ip-masq-agent-config-path points at an unmounted directory',
+      ciliumAgent().mount('ip-masq-agent', helmVolume(), '/etc/config'),
+      { 'ip-masq-agent-config-path': '/etc/ipmasq/config' },
+    ],
+    [
+      'a non-optional ConfigMap that does not exist: kubelet does not start the pod',
+      ciliumAgent().mount('ip-masq-agent', helmVolume(false), '/etc/config'),
+      {},
+    ],
   ])('%s: unknown, not the defaults', (_name, agent, extraConfig) => {
     const decisions = decide(cluster(agent, { ...BPF_IP_MASQ, ...extraConfig }), ['172.20.0.5', '8.8.8.8']);
     for (const d of decisions) {
@@ -49,7 +112,11 @@ describe('Cilium ip-masq-agent: the config directory and file as mounted', () =>
 
   it('cannot read a config path that a volume turned into a directory: the map keeps its unknown previous contents', () => {
     // ipmasq.go readConfig: os.ReadFile fails (not IsNotExist), Update returns the error, Start only logs it.
-    const agent = ciliumAgent().mount('ip-masq-agent', { configMap: { name: 'ip-masq-agent' } }, '/etc/config/ip-masq-agent');
+    const agent = ciliumAgent().mount(
+      'ip-masq-agent',
+      { configMap: { name: 'ip-masq-agent' } },
+      '/etc/config/ip-masq-agent',
+    );
     const [d] = decide(cluster(agent, BPF_IP_MASQ, explicit), ['172.20.0.5']);
     expect(d).toMatchObject({ identity: 'unknown', sourceIP: null });
     expect(codes(d!)).toContain('AGENT_CONFIG_INVALID');

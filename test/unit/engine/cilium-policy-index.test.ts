@@ -11,17 +11,29 @@ import { matchesSelector } from '../../../src/engine/core/label-selector.ts';
 import { predict } from '../../../src/engine/predict.ts';
 import { selectPods } from '../../../src/engine/select.ts';
 import { build, pod } from '../../support/builders.ts';
-import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
+import {
+  ciliumAgent,
+  ciliumConfig,
+  clusterNode,
+  EGRESS_GATEWAY_CONFIG,
+  egressPolicy,
+} from '../../support/cilium-builders.ts';
 import { destination } from '../../support/predict.ts';
 
 const gateway = { matchLabels: { egress: 'yes' } };
 const policies = [
   egressPolicy('by-app').selectPods({ matchLabels: { app: 'web' } }),
-  egressPolicy('by-tier-in').selectPods({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }),
-  egressPolicy('by-tier-notin').selectPods({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['back'] }] }),
+  egressPolicy('by-tier-in').selectPods({
+    matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }],
+  }),
+  egressPolicy('by-tier-notin').selectPods({
+    matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['back'] }],
+  }),
   egressPolicy('everything').selectPods({}),
   egressPolicy('app-and-tier').selectPods({ matchLabels: { app: 'web', tier: 'front' } }),
-  egressPolicy('two-selectors').selectPods({ matchLabels: { app: 'db' } }).selectPods({ matchLabels: { team: 'red' } }),
+  egressPolicy('two-selectors')
+    .selectPods({ matchLabels: { app: 'db' } })
+    .selectPods({ matchLabels: { team: 'red' } }),
   egressPolicy('by-namespace').selectPods({ matchLabels: { 'io.kubernetes.pod.namespace': 'shop' } }),
   egressPolicy('filtered-label').selectPods({ matchLabels: { 'pod-template-hash': 'abc' } }),
 ].map((p) => p.to('0.0.0.0/0').gateway(gateway).build());
@@ -34,7 +46,11 @@ const pods = [
   pod('red', 'default').on('n1').ip('10.244.1.5').label('team', 'red').label('tier', 'edge'),
   pod('bare', 'default').on('n1').ip('10.244.1.6'),
 ];
-const objects = [...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), node.node, ...pods), node.ciliumNode, ...policies];
+const objects = [
+  ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), node.node, ...pods),
+  node.ciliumNode,
+  ...policies,
+];
 
 describe('the Cilium egress policy index', () => {
   const snapshot = buildSnapshot(objects, {});
@@ -47,9 +63,20 @@ describe('the Cilium egress policy index', () => {
     ['db', ['by-tier-notin', 'everything', 'two-selectors']],
     ['red', ['by-tier-notin', 'everything', 'two-selectors']],
     ['bare', ['by-tier-notin', 'everything']],
-  ])('selects for %s exactly the policies whose selectors match, in the snapshot\'s policy order', (name, expected) => {
+  ])("selects for %s exactly the policies whose selectors match, in the snapshot's policy order", (name, expected) => {
     const p = snapshot.pods.find((x) => x.name === name)!;
-    const everyPolicy = index.valid.filter((policy) => policy.selectors.some((s) => matchesSelector(identityLabels(endpointOf(p), {}, new EngineContext(snapshot, { destinations: [] }).of(labelView, snapshot.datapath.cilium!.config)), s)));
+    const everyPolicy = index.valid.filter((policy) =>
+      policy.selectors.some((s) =>
+        matchesSelector(
+          identityLabels(
+            endpointOf(p),
+            {},
+            new EngineContext(snapshot, { destinations: [] }).of(labelView, snapshot.datapath.cilium!.config),
+          ),
+          s,
+        ),
+      ),
+    );
     expect(index.selecting(p)!.map((x) => x.name)).toEqual(expected);
     expect(index.selecting(p)).toEqual(everyPolicy);
   });
@@ -73,17 +100,33 @@ describe('selection where an older agent would select differently', () => {
     egressPolicy('by-app').selectPods({ matchLabels: { app: 'db' } }),
   ].map((p) => p.to('0.0.0.0/0').gateway(gateway).build());
   const statefulPods = [
-    pod('db-0', 'default').on('n1').ip('10.244.1.7').label('app', 'db').label('statefulset.kubernetes.io/pod-name', 'db-0'),
-    pod('db-1', 'default').on('n1').ip('10.244.1.8').label('app', 'db').label('statefulset.kubernetes.io/pod-name', 'db-1'),
+    pod('db-0', 'default')
+      .on('n1')
+      .ip('10.244.1.7')
+      .label('app', 'db')
+      .label('statefulset.kubernetes.io/pod-name', 'db-0'),
+    pod('db-1', 'default')
+      .on('n1')
+      .ip('10.244.1.8')
+      .label('app', 'db')
+      .label('statefulset.kubernetes.io/pod-name', 'db-1'),
   ];
-  const snapshot = buildSnapshot([...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), node.node, ...statefulPods), node.ciliumNode, ...versioned], {});
+  const snapshot = buildSnapshot(
+    [
+      ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), node.node, ...statefulPods),
+      node.ciliumNode,
+      ...versioned,
+    ],
+    {},
+  );
   const index = new EngineContext(snapshot, { destinations: [] }).of(policyIndex, snapshot);
   const of = (name: string) => snapshot.pods.find((x) => x.name === name)!;
 
   it('is unknown, naming the policy, key and release, only for the pod it would change', () => {
     expect(index.selection(of('db-0'))).toEqual({
       code: 'CILIUM_EGW_LABEL_FILTER_UNKNOWN',
-      detail: 'policy by-pod-name selects on statefulset.kubernetes.io/pod-name, which agents before Cilium 1.15 filter differently, and the agent\'s release is not read',
+      detail:
+        "policy by-pod-name selects on statefulset.kubernetes.io/pod-name, which agents before Cilium 1.15 filter differently, and the agent's release is not read",
     });
     expect(index.selecting(of('db-0'))).toBeUndefined();
     expect(index.selecting(of('db-1'))!.map((p) => p.name)).toEqual(['by-app']);

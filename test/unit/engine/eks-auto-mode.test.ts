@@ -17,20 +17,60 @@ import { codes, decide, decisionFor, warningCodes, type PredictOptions } from '.
 const VPC = { vpcCIDRs: ['10.0.0.0/16'] };
 const web = pod('web', 'shop').on('i-0a').ip('10.0.1.40');
 
-function cluster(classes: KubeObject[], links: { nodeClass?: string; nodePool?: string } = { nodeClass: 'default' }, pools: KubeObject[] = []): KubeObject[] {
+function cluster(
+  classes: KubeObject[],
+  links: { nodeClass?: string; nodePool?: string } = { nodeClass: 'default' },
+  pools: KubeObject[] = [],
+): KubeObject[] {
   return [...build(autoNode('i-0a', '10.0.1.10', links), web), ...classes, ...pools];
 }
 
-const answer = (objects: KubeObject[], to: string, options: PredictOptions = VPC) => decisionFor(decide(objects, [to], options), 'web', to);
+const answer = (objects: KubeObject[], to: string, options: PredictOptions = VPC) =>
+  decisionFor(decide(objects, [to], options), 'web', to);
 
 describe('EKS Auto Mode: snatPolicy', () => {
   it.each([
-    ['Random (written): the VPC keeps the pod IP', { snatPolicy: 'Random' }, '10.0.5.5', '10.0.1.40', 'pod-ip', 'AWS_DST_IN_VPC'],
-    ['Random (written): a peered VPC sees the node\'s primary address', { snatPolicy: 'Random' }, '172.31.0.5', '10.0.1.10', 'node-ip', 'AWS_SNAT_TO_PRIMARY_IP'],
+    [
+      'Random (written): the VPC keeps the pod IP',
+      { snatPolicy: 'Random' },
+      '10.0.5.5',
+      '10.0.1.40',
+      'pod-ip',
+      'AWS_DST_IN_VPC',
+    ],
+    [
+      "Random (written): a peered VPC sees the node's primary address",
+      { snatPolicy: 'Random' },
+      '172.31.0.5',
+      '10.0.1.10',
+      'node-ip',
+      'AWS_SNAT_TO_PRIMARY_IP',
+    ],
     ['Random by default when snatPolicy is absent', {}, '172.31.0.5', '10.0.1.10', 'node-ip', 'AWS_SNAT_TO_PRIMARY_IP'],
-    ['Disabled: a peered VPC sees the pod IP', { snatPolicy: 'Disabled' }, '172.31.0.5', '10.0.1.40', 'pod-ip', 'EKS_AUTO_SNAT_DISABLED'],
-    ['Disabled: the internet sees a NAT the cluster does not show', { snatPolicy: 'Disabled' }, '8.8.8.8', null, 'unknown', 'NAT_IP_UNKNOWN'],
-    ['a value outside the enum (a -f file) is unknown', { snatPolicy: 'random' }, '172.31.0.5', null, 'unknown', 'EKS_AUTO_SNAT_POLICY_UNKNOWN'],
+    [
+      'Disabled: a peered VPC sees the pod IP',
+      { snatPolicy: 'Disabled' },
+      '172.31.0.5',
+      '10.0.1.40',
+      'pod-ip',
+      'EKS_AUTO_SNAT_DISABLED',
+    ],
+    [
+      'Disabled: the internet sees a NAT the cluster does not show',
+      { snatPolicy: 'Disabled' },
+      '8.8.8.8',
+      null,
+      'unknown',
+      'NAT_IP_UNKNOWN',
+    ],
+    [
+      'a value outside the enum (a -f file) is unknown',
+      { snatPolicy: 'random' },
+      '172.31.0.5',
+      null,
+      'unknown',
+      'EKS_AUTO_SNAT_POLICY_UNKNOWN',
+    ],
   ] as const)('%s', (_name, spec, to, sourceIP, identity, code) => {
     const d = answer(cluster([nodeClass('default', spec)]), to);
     expect(d).toMatchObject({ sourceIP, identity });
@@ -38,19 +78,28 @@ describe('EKS Auto Mode: snatPolicy', () => {
   });
 
   it('does not translate IPv6: a dual-stack pod reaches an IPv6 destination with its own address', () => {
-    const objects = [...build(autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }).internalIP('2600:1f14::10'), pod('web', 'shop').on('i-0a').ip('10.0.1.40', '2600:1f14::40')), nodeClass('default')];
+    const objects = [
+      ...build(
+        autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }).internalIP('2600:1f14::10'),
+        pod('web', 'shop').on('i-0a').ip('10.0.1.40', '2600:1f14::40'),
+      ),
+      nodeClass('default'),
+    ];
     const d = answer(objects, '2600:1f18::1');
     expect(d).toMatchObject({ sourceIP: '2600:1f14::40', identity: 'pod-ip' });
     expect(d.trace.find((s) => s.layer === 'eks-auto-mode')?.code).toBe('EKS_AUTO_NO_IPV6_SNAT');
   });
 
-  it('answers the NAT given with --nat-ip for a Disabled node\'s internet traffic', () => {
-    const d = answer(cluster([nodeClass('default', { snatPolicy: 'Disabled' })]), '8.8.8.8', { ...VPC, natIP: '3.5.7.9' });
+  it("answers the NAT given with --nat-ip for a Disabled node's internet traffic", () => {
+    const d = answer(cluster([nodeClass('default', { snatPolicy: 'Disabled' })]), '8.8.8.8', {
+      ...VPC,
+      natIP: '3.5.7.9',
+    });
     expect(d).toMatchObject({ sourceIP: '3.5.7.9', identity: 'nat' });
     expect(warningCodes(d)).toEqual([]);
   });
 
-  it('warns that pods in subnets of their own may leave through another NAT than the node\'s', () => {
+  it("warns that pods in subnets of their own may leave through another NAT than the node's", () => {
     const spec = { snatPolicy: 'Disabled', podSubnetSelectorTerms: [{ tags: { 'kubernetes.io/role/pod': '1' } }] };
     const objects = cluster([nodeClass('default', spec)]);
     expect(warningCodes(answer(objects, '8.8.8.8', { ...VPC, natIP: '3.5.7.9' }))).toEqual(['EKS_AUTO_POD_SUBNETS']);
@@ -69,7 +118,10 @@ describe('EKS Auto Mode: snatPolicy', () => {
   });
 
   it('uses the ExternalIP a public node lists', () => {
-    const objects = [...build(autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }).externalIP('54.1.2.3'), web), nodeClass('default', { advancedNetworking: { associatePublicIPAddress: true } })];
+    const objects = [
+      ...build(autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }).externalIP('54.1.2.3'), web),
+      nodeClass('default', { advancedNetworking: { associatePublicIPAddress: true } }),
+    ];
     expect(answer(objects, '8.8.8.8')).toMatchObject({ sourceIP: '54.1.2.3', identity: 'node-ip' });
   });
 });
@@ -80,9 +132,27 @@ describe('EKS Auto Mode: which NodeClass a node follows', () => {
 
   it.each([
     ['its nodeclass label', { nodeClass: 'private' }, [], 'pod-ip', 'EKS_AUTO_SNAT_DISABLED'],
-    ['the label over its NodePool\'s ref', { nodeClass: 'private', nodePool: 'batch' }, [pool({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' })], 'pod-ip', 'EKS_AUTO_SNAT_DISABLED'],
-    ['its NodePool\'s nodeClassRef without the label', { nodePool: 'batch' }, [pool({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'private' })], 'pod-ip', 'EKS_AUTO_SNAT_DISABLED'],
-    ['a NodePool of self-managed Karpenter names no EKS NodeClass', { nodePool: 'batch' }, [pool({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'private' })], 'unknown', 'EKS_AUTO_NODE_NOT_LINKED'],
+    [
+      "the label over its NodePool's ref",
+      { nodeClass: 'private', nodePool: 'batch' },
+      [pool({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' })],
+      'pod-ip',
+      'EKS_AUTO_SNAT_DISABLED',
+    ],
+    [
+      "its NodePool's nodeClassRef without the label",
+      { nodePool: 'batch' },
+      [pool({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'private' })],
+      'pod-ip',
+      'EKS_AUTO_SNAT_DISABLED',
+    ],
+    [
+      'a NodePool of self-managed Karpenter names no EKS NodeClass',
+      { nodePool: 'batch' },
+      [pool({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'private' })],
+      'unknown',
+      'EKS_AUTO_NODE_NOT_LINKED',
+    ],
     ['a NodePool not among the objects', { nodePool: 'batch' }, [], 'unknown', 'EKS_AUTO_NODE_NOT_LINKED'],
     ['no label at all', {}, [], 'unknown', 'EKS_AUTO_NODE_NOT_LINKED'],
     ['a NodeClass not among the objects', { nodeClass: 'gpu' }, [], 'unknown', 'EKS_AUTO_NODECLASS_NOT_FOUND'],
@@ -93,8 +163,17 @@ describe('EKS Auto Mode: which NodeClass a node follows', () => {
   });
 
   it('names the missing NodeClass and how the node names it', () => {
-    const d = answer(cluster([nodeClass('default')], { nodePool: 'gpu' }, [nodePool('gpu', { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'gpu' })]), '8.8.8.8');
-    expect(d.reasons[0]).toMatchObject({ code: 'EKS_AUTO_NODECLASS_NOT_FOUND', data: { node: 'i-0a', nodeClass: 'gpu' }, source: { kind: 'NodePool', name: 'gpu' } });
+    const d = answer(
+      cluster([nodeClass('default')], { nodePool: 'gpu' }, [
+        nodePool('gpu', { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'gpu' }),
+      ]),
+      '8.8.8.8',
+    );
+    expect(d.reasons[0]).toMatchObject({
+      code: 'EKS_AUTO_NODECLASS_NOT_FOUND',
+      data: { node: 'i-0a', nodeClass: 'gpu' },
+      source: { kind: 'NodePool', name: 'gpu' },
+    });
   });
 });
 
@@ -105,11 +184,51 @@ describe('EKS Auto Mode: an unread NodeClass or NodePool is unknown where the an
   const batch = nodePool('batch', { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' });
 
   it.each([
-    ['NodeClasses refused', [forbidden(NODE_CLASSES)], [], { nodeClass: 'default' }, [], 'unknown', 'EKS_AUTO_NODECLASSES_UNREADABLE'],
-    ['NodeClasses served only at v2', [unknownVersion(NODE_CLASSES, 'v2')], [], { nodeClass: 'default' }, [], 'unknown', 'EKS_AUTO_NODECLASSES_UNREADABLE'],
-    ['NodeClasses not served: the node names one that cannot exist', [notServed(NODE_CLASSES)], [], { nodeClass: 'default' }, [], 'unknown', 'EKS_AUTO_NODECLASS_NOT_FOUND'],
-    ['NodePools refused, the node linked by its pool only', [forbidden(NODE_POOLS)], [nodeClass('default')], linkedByPool, [], 'unknown', 'EKS_AUTO_NODEPOOLS_UNREADABLE'],
-    ['NodePools refused, the node labelled with its NodeClass', [forbidden(NODE_POOLS)], [nodeClass('default')], { nodeClass: 'default', nodePool: 'batch' }, [], 'node-ip', 'AWS_SNAT_TO_PRIMARY_IP'],
+    [
+      'NodeClasses refused',
+      [forbidden(NODE_CLASSES)],
+      [],
+      { nodeClass: 'default' },
+      [],
+      'unknown',
+      'EKS_AUTO_NODECLASSES_UNREADABLE',
+    ],
+    [
+      'NodeClasses served only at v2',
+      [unknownVersion(NODE_CLASSES, 'v2')],
+      [],
+      { nodeClass: 'default' },
+      [],
+      'unknown',
+      'EKS_AUTO_NODECLASSES_UNREADABLE',
+    ],
+    [
+      'NodeClasses not served: the node names one that cannot exist',
+      [notServed(NODE_CLASSES)],
+      [],
+      { nodeClass: 'default' },
+      [],
+      'unknown',
+      'EKS_AUTO_NODECLASS_NOT_FOUND',
+    ],
+    [
+      'NodePools refused, the node linked by its pool only',
+      [forbidden(NODE_POOLS)],
+      [nodeClass('default')],
+      linkedByPool,
+      [],
+      'unknown',
+      'EKS_AUTO_NODEPOOLS_UNREADABLE',
+    ],
+    [
+      'NodePools refused, the node labelled with its NodeClass',
+      [forbidden(NODE_POOLS)],
+      [nodeClass('default')],
+      { nodeClass: 'default', nodePool: 'batch' },
+      [],
+      'node-ip',
+      'AWS_SNAT_TO_PRIMARY_IP',
+    ],
     ['NodePools read', [], [nodeClass('default')], linkedByPool, [batch], 'node-ip', 'AWS_SNAT_TO_PRIMARY_IP'],
   ] as const)('%s', (_name, gaps, classes, links, pools, identity, code) => {
     const d = answer(cluster([...classes], links, [...pools]), '172.31.0.5', { ...VPC, gaps: [...gaps] as ReadGap[] });
@@ -120,11 +239,17 @@ describe('EKS Auto Mode: an unread NodeClass or NodePool is unknown where the an
 
   it('names the refused resource and why in the reason', () => {
     const d = answer(cluster([]), '8.8.8.8', { ...VPC, gaps: [forbidden(NODE_CLASSES)] });
-    expect(d.reasons[0]).toMatchObject({ code: 'EKS_AUTO_NODECLASSES_UNREADABLE', data: { resource: NODE_CLASSES, reason: 'forbidden', node: 'i-0a' } });
+    expect(d.reasons[0]).toMatchObject({
+      code: 'EKS_AUTO_NODECLASSES_UNREADABLE',
+      data: { resource: NODE_CLASSES, reason: 'forbidden', node: 'i-0a' },
+    });
   });
 
-  it('keeps answers that do not pass node SNAT: the node\'s own address', () => {
-    expect(answer(cluster([]), '10.0.1.10', { ...VPC, gaps: [forbidden(NODE_CLASSES)] })).toMatchObject({ sourceIP: '10.0.1.40', identity: 'pod-ip' });
+  it("keeps answers that do not pass node SNAT: the node's own address", () => {
+    expect(answer(cluster([]), '10.0.1.10', { ...VPC, gaps: [forbidden(NODE_CLASSES)] })).toMatchObject({
+      sourceIP: '10.0.1.40',
+      identity: 'pod-ip',
+    });
   });
 });
 
@@ -135,14 +260,24 @@ describe('EKS Auto Mode: detection', () => {
 
   it('is not detected from NodeClasses alone: a cluster without Auto Mode nodes answers as before', () => {
     const before = [...build(node('n1').aws().internalIP('10.0.1.10'), pod('web', 'shop').on('n1').ip('10.0.1.40'))];
-    const after = [...before, nodeClass('default', { snatPolicy: 'Disabled' }), nodePool('general-purpose', { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' })];
+    const after = [
+      ...before,
+      nodeClass('default', { snatPolicy: 'Disabled' }),
+      nodePool('general-purpose', { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' }),
+    ];
     expect(buildSnapshot(after).datapath.mechanisms).toEqual(buildSnapshot(before).datapath.mechanisms);
     expect(decide(after, ['172.31.0.5', '8.8.8.8'], VPC)).toEqual(decide(before, ['172.31.0.5', '8.8.8.8'], VPC));
   });
 
   it('leaves managed node groups to aws-node and Auto Mode nodes to their NodeClass', () => {
     const objects = [
-      ...build(awsNode(), node('mng').aws().internalIP('10.0.2.20'), pod('static', 'shop').on('mng').ip('10.0.2.41'), autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }), web),
+      ...build(
+        awsNode(),
+        node('mng').aws().internalIP('10.0.2.20'),
+        pod('static', 'shop').on('mng').ip('10.0.2.41'),
+        autoNode('i-0a', '10.0.1.10', { nodeClass: 'default' }),
+        web,
+      ),
       nodeClass('default', { snatPolicy: 'Disabled' }),
     ];
     const decisions = decide(objects, ['172.31.0.5'], VPC);

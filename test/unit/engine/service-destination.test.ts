@@ -10,7 +10,11 @@ import { forbidden, notServed, unknownVersion } from '../../support/gaps.ts';
 import { codes, decide, decisionFor } from '../../support/predict.ts';
 
 const cluster = (...extra: KubeObject[]) => [
-  ...build(node('n1').internalIP('10.128.0.5').podCIDR('10.4.1.0/24'), pod('web').on('n1').ip('10.4.1.7', 'fd00:10:4:1::7'), ipMasqAgent()),
+  ...build(
+    node('n1').internalIP('10.128.0.5').podCIDR('10.4.1.0/24'),
+    pod('web').on('n1').ip('10.4.1.7', 'fd00:10:4:1::7'),
+    ipMasqAgent(),
+  ),
   ...extra,
 ];
 const services = build(serviceCIDR('kubernetes', '10.96.0.0/12', 'fd00:10:96::/108'))[0]!;
@@ -25,7 +29,10 @@ describe('a destination in a ServiceCIDR', () => {
     const decision = decisionFor(decide(cluster(services), [to]), 'web', to);
     expect(decision).toMatchObject({ sourceIP: null, identity: 'unknown' });
     expect(codes(decision)).toEqual(['DST_IS_SERVICE_ADDRESS']);
-    expect(decision.reasons[0]!.data).toEqual({ serviceCIDR: expect.stringMatching(/^(10\.96\.0\.0\/12|fd00:10:96::\/108)$/), whole });
+    expect(decision.reasons[0]!.data).toEqual({
+      serviceCIDR: expect.stringMatching(/^(10\.96\.0\.0\/12|fd00:10:96::\/108)$/),
+      whole,
+    });
     expect(decision.policy).toMatchObject({ verdict: 'unknown', reasons: [{ code: 'DST_IS_SERVICE_ADDRESS' }] });
   });
 
@@ -43,7 +50,10 @@ describe('a destination in a ServiceCIDR', () => {
 describe('ServiceCIDRs that could not be read', () => {
   it.each([
     ['refused', forbidden('servicecidrs.networking.k8s.io')],
-    ['served only at a version the tool does not read', unknownVersion('servicecidrs.networking.k8s.io', 'networking.k8s.io/v2')],
+    [
+      'served only at a version the tool does not read',
+      unknownVersion('servicecidrs.networking.k8s.io', 'networking.k8s.io/v2'),
+    ],
   ])('make a private destination unknown when %s: it may be a Service address', (_name, gap) => {
     const decision = decisionFor(decide(cluster(), ['10.96.0.10'], { gaps: [gap] }), 'web', '10.96.0.10');
     expect(decision).toMatchObject({ sourceIP: null, identity: 'unknown' });
@@ -51,12 +61,20 @@ describe('ServiceCIDRs that could not be read', () => {
   });
 
   it.each([['8.8.8.8'], ['169.254.169.254']])('leave the non-private destination %s answered', (to) => {
-    const decision = decisionFor(decide(cluster(), [to], { gaps: [forbidden('servicecidrs.networking.k8s.io')] }), 'web', to);
+    const decision = decisionFor(
+      decide(cluster(), [to], { gaps: [forbidden('servicecidrs.networking.k8s.io')] }),
+      'web',
+      to,
+    );
     expect(codes(decision)).not.toContain('SERVICE_CIDRS_UNREADABLE');
   });
 
   it('leave every destination answered where the API is not served (clusters before the API): nothing to read', () => {
-    const decision = decisionFor(decide(cluster(), ['10.96.0.10'], { gaps: [notServed('servicecidrs.networking.k8s.io')] }), 'web', '10.96.0.10');
+    const decision = decisionFor(
+      decide(cluster(), ['10.96.0.10'], { gaps: [notServed('servicecidrs.networking.k8s.io')] }),
+      'web',
+      '10.96.0.10',
+    );
     expect(decision.identity).toBe('pod-ip');
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addressesOfBlock, cidr, coverage, parseCidr, parseIp, RangeSet, singleAddress, orderedAddressSet } from '../../../src/net/ip.ts';
+import {
+  addressesOfBlock,
+  cidr,
+  coverage,
+  parseCidr,
+  parseIp,
+  RangeSet,
+  singleAddress,
+  orderedAddressSet,
+} from '../../../src/net/ip.ts';
 
 describe('parsing addresses like Go net.ParseIP', () => {
   it.each([
@@ -41,26 +50,44 @@ describe('parsing CIDRs like Go net.ParseCIDR', () => {
   });
 
   // Go net/parse.go `dtoi`, which ParseCIDR uses for the prefix: decimal, leading zeros allowed.
-  it.each([['10.0.0.0/014', 14], ['10.0.0.0/0000014', 14], ['fd00::/0008', 8]])('reads the prefix of %s as decimal %d', (text, prefix) => {
+  it.each([
+    ['10.0.0.0/014', 14],
+    ['10.0.0.0/0000014', 14],
+    ['fd00::/0008', 8],
+  ])('reads the prefix of %s as decimal %d', (text, prefix) => {
     expect(parseCidr(text)?.cidr.prefix).toBe(prefix);
   });
 
-  it.each([['no prefix', '10.0.0.0'], ['a prefix over 32', '10.0.0.0/33'], ['a prefix over 128', 'fd00::/129'], ['garbage', 'ten/8'], ['a signed prefix', '10.0.0.0/+8'], ['an empty prefix', '10.0.0.0/']])(
-    'rejects %s',
-    (_name, text) => {
-      expect(parseCidr(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['no prefix', '10.0.0.0'],
+    ['a prefix over 32', '10.0.0.0/33'],
+    ['a prefix over 128', 'fd00::/129'],
+    ['garbage', 'ten/8'],
+    ['a signed prefix', '10.0.0.0/+8'],
+    ['an empty prefix', '10.0.0.0/'],
+  ])('rejects %s', (_name, text) => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
 });
 
 describe('coverage of a range by blocks', () => {
-  const blocks = [cidr('10.0.0.0/8'), cidr('11.0.0.0/8'), cidr('172.16.0.5/32'), cidr('172.16.0.7/32'), cidr('fd00::/64')];
+  const blocks = [
+    cidr('10.0.0.0/8'),
+    cidr('11.0.0.0/8'),
+    cidr('172.16.0.5/32'),
+    cidr('172.16.0.7/32'),
+    cidr('fd00::/64'),
+  ];
   const cases = [
     ['an address inside one block', singleAddress('10.1.2.3')!, 'all'],
     ['an address outside every block', singleAddress('12.0.0.1')!, 'none'],
     ['a range covered by two adjacent blocks', cidr('10.0.0.0/7'), 'all'],
     ['a range only partly covered', cidr('8.0.0.0/6'), 'some'],
-    ['a range that only starts inside a block', { family: 4 as const, first: parseIp('11.255.255.255')!.value, last: parseIp('12.0.0.3')!.value }, 'some'],
+    [
+      'a range that only starts inside a block',
+      { family: 4 as const, first: parseIp('11.255.255.255')!.value, last: parseIp('12.0.0.3')!.value },
+      'some',
+    ],
     ['a range whose blocks leave a hole', cidr('172.16.0.4/30'), 'some'],
     ['a range with a block strictly inside', cidr('172.16.0.0/24'), 'some'],
     ['an address between two single-address blocks', singleAddress('172.16.0.6')!, 'none'],

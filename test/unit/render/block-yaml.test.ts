@@ -7,11 +7,66 @@ import { parse } from 'yaml';
 import { blockYamlItem } from '../../../src/render/block-yaml.ts';
 
 const TRICKY = [
-  'true', 'False', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'null', 'Null', '~', '', ' ', ' lead', 'trail ',
-  '010', '0x1F', '0o17', '0b101', '1e3', '1_000', '+12', '-1', '.5', '.inf', '.NaN', '1.0', '10.64.1.2',
-  '2001-12-14', '1:30', '12:30:00', 'a: b', 'a #b', '#c', '- x', '[x]', '{x}', '*ref', '&anchor', '!tag', '%x',
-  '@x', '`x', '|', '>', "'q'", '"q"', 'multi\nline', 'tab\there', 'ünïcode', '\u2028', 'node-0001',
-  '9bhn7zbbwk', 'app.kubernetes.io/name', '10.4.0.0/16', 'fe80::1', '<<', '=', '?', ',',
+  'true',
+  'False',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  'null',
+  'Null',
+  '~',
+  '',
+  ' ',
+  ' lead',
+  'trail ',
+  '010',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '1e3',
+  '1_000',
+  '+12',
+  '-1',
+  '.5',
+  '.inf',
+  '.NaN',
+  '1.0',
+  '10.64.1.2',
+  '2001-12-14',
+  '1:30',
+  '12:30:00',
+  'a: b',
+  'a #b',
+  '#c',
+  '- x',
+  '[x]',
+  '{x}',
+  '*ref',
+  '&anchor',
+  '!tag',
+  '%x',
+  '@x',
+  '`x',
+  '|',
+  '>',
+  "'q'",
+  '"q"',
+  'multi\nline',
+  'tab\there',
+  'ünïcode',
+  '\u2028',
+  'node-0001',
+  '9bhn7zbbwk',
+  'app.kubernetes.io/name',
+  '10.4.0.0/16',
+  'fe80::1',
+  '<<',
+  '=',
+  '?',
+  ',',
 ];
 
 const roundTrips = (value: Record<string, unknown>) => {
@@ -26,14 +81,35 @@ describe('block YAML of plain data', () => {
 
   it('reads nested, empty and non-string values back as they were', () => {
     roundTrips({
-      kind: 'Node', spec: { taints: [{ key: 'a', effect: 'NoSchedule' }], unschedulable: true, podCIDRs: [] },
-      status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }], none: null, empty: {}, count: 300, nested: [[1, 'x'], [{ a: [] }]] },
+      kind: 'Node',
+      spec: { taints: [{ key: 'a', effect: 'NoSchedule' }], unschedulable: true, podCIDRs: [] },
+      status: {
+        addresses: [{ type: 'InternalIP', address: '10.0.0.1' }],
+        none: null,
+        empty: {},
+        count: 300,
+        nested: [[1, 'x'], [{ a: [] }]],
+      },
     });
   });
 
   it('writes names, labels and nodes plain, and addresses quoted', () => {
-    expect(blockYamlItem({ kind: 'Pod', metadata: { name: 'web-1', labels: { app: 'web' } }, status: { podIP: '10.4.1.7' } }, '  ')).toBe([
-      '  - kind: Pod', '    metadata:', '      name: web-1', '      labels:', '        app: web', '    status:', '      podIP: "10.4.1.7"', '',
-    ].join('\n'));
+    expect(
+      blockYamlItem(
+        { kind: 'Pod', metadata: { name: 'web-1', labels: { app: 'web' } }, status: { podIP: '10.4.1.7' } },
+        '  ',
+      ),
+    ).toBe(
+      [
+        '  - kind: Pod',
+        '    metadata:',
+        '      name: web-1',
+        '      labels:',
+        '        app: web',
+        '    status:',
+        '      podIP: "10.4.1.7"',
+        '',
+      ].join('\n'),
+    );
   });
 });

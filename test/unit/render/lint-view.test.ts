@@ -7,11 +7,20 @@ import { atLeast, LINT_CODES, type LintCode } from '../../../src/engine/lint/ind
 import type { LintFinding, Severity } from '../../../src/model/lint.ts';
 import { lintHint, lintReport, renderLint } from '../../../src/render/lint-view.ts';
 import { build, pod } from '../../support/builders.ts';
-import { ciliumAgent, ciliumConfig, clusterNode, EGRESS_GATEWAY_CONFIG, egressPolicy } from '../../support/cilium-builders.ts';
+import {
+  ciliumAgent,
+  ciliumConfig,
+  clusterNode,
+  EGRESS_GATEWAY_CONFIG,
+  egressPolicy,
+} from '../../support/cilium-builders.ts';
 import { lintOf } from '../../support/lint.ts';
 
 const finding = (code: LintCode, severity: Severity): LintFinding<LintCode> => ({
-  code, severity, object: { kind: 'CiliumEgressGatewayPolicy', name: 'p' }, data: { policy: 'p', pods: '1', workloads: 'Pod shop/web', policies: 'p, q', cidr: '0.0.0.0/0' },
+  code,
+  severity,
+  object: { kind: 'CiliumEgressGatewayPolicy', name: 'p' },
+  data: { policy: 'p', pods: '1', workloads: 'Pod shop/web', policies: 'p, q', cidr: '0.0.0.0/0' },
 });
 
 describe('the codes', () => {
@@ -54,8 +63,12 @@ describe('the codes', () => {
   });
 
   it.each([
-    ['error', 'error', true], ['warning', 'error', false], ['error', 'warning', true],
-    ['warning', 'warning', true], ['info', 'warning', false], ['info', 'info', true],
+    ['error', 'error', true],
+    ['warning', 'error', false],
+    ['error', 'warning', true],
+    ['warning', 'warning', true],
+    ['info', 'warning', false],
+    ['info', 'info', true],
   ] as const)('counts %s at --fail-on %s: %s', (severity, threshold, fails) => {
     expect(atLeast(severity, threshold)).toBe(fails);
   });
@@ -64,11 +77,24 @@ describe('the codes', () => {
 describe('the order of findings', () => {
   // An error (no gateway node), a warning (a hostNetwork pod selected), an info (a copied policy).
   const gw = clusterNode('gw', '192.168.1.2', '10.0.2.0/24', { egress: 'true' });
-  const policy = (name: string, egress = 'true', app = 'web') => egressPolicy(name).selectPods({ matchLabels: { app } }).to('0.0.0.0/0').gateway({ matchLabels: { egress } }).build();
+  const policy = (name: string, egress = 'true', app = 'web') =>
+    egressPolicy(name)
+      .selectPods({ matchLabels: { app } })
+      .to('0.0.0.0/0')
+      .gateway({ matchLabels: { egress } })
+      .build();
   const objects = [
-    ...build(ciliumAgent(), ciliumConfig(EGRESS_GATEWAY_CONFIG), gw.node, pod('web').on('gw').ip('10.0.2.7').label('app', 'web'),
-      pod('agent').on('gw').ip('192.168.1.2').label('app', 'web').hostNetwork()),
-    gw.ciliumNode, policy('b'), policy('a'), policy('c', 'none', 'db'),
+    ...build(
+      ciliumAgent(),
+      ciliumConfig(EGRESS_GATEWAY_CONFIG),
+      gw.node,
+      pod('web').on('gw').ip('10.0.2.7').label('app', 'web'),
+      pod('agent').on('gw').ip('192.168.1.2').label('app', 'web').hostNetwork(),
+    ),
+    gw.ciliumNode,
+    policy('b'),
+    policy('a'),
+    policy('c', 'none', 'db'),
   ];
 
   it('is the same for any input order: most severe first, then by code and object', () => {
@@ -84,26 +110,50 @@ describe('the order of findings', () => {
 });
 
 describe('rendering', () => {
-  const findings = [finding('CILIUM_EGW_DUPLICATE_MATCH', 'error'), finding('CILIUM_EGW_SELECTS_HOST_NETWORK_POD', 'warning'), finding('CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY', 'info')];
+  const findings = [
+    finding('CILIUM_EGW_DUPLICATE_MATCH', 'error'),
+    finding('CILIUM_EGW_SELECTS_HOST_NETWORK_POD', 'warning'),
+    finding('CILIUM_EGW_DUPLICATE_MATCH_SAME_GATEWAY', 'info'),
+  ];
 
   it('prints one row per finding and a summary line', () => {
     const lines = renderLint(findings).trimEnd().split('\n');
     expect(lines[0]!.split(/\s{2,}/)).toEqual(['SEVERITY', 'CODE', 'OBJECT', 'MESSAGE', 'FIX']);
-    expect(lines[1]!.split(/\s{2,}/).slice(0, 3)).toEqual(['error', 'CILIUM_EGW_DUPLICATE_MATCH', 'CiliumEgressGatewayPolicy p']);
+    expect(lines[1]!.split(/\s{2,}/).slice(0, 3)).toEqual([
+      'error',
+      'CILIUM_EGW_DUPLICATE_MATCH',
+      'CiliumEgressGatewayPolicy p',
+    ]);
     expect(lines.at(-1)).toBe('3 findings: 1 error, 1 warning, 1 info');
     expect(renderLint([])).toBe('No findings.\n');
   });
 
   it('writes the EgressLintReport envelope with message, fix and data per item', () => {
     const report = lintReport(findings.slice(0, 1), []);
-    expect(report).toMatchObject({ apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressLintReport', summary: { error: 1, warning: 0, info: 0 }, warnings: [] });
-    expect(Object.keys((report['items'] as object[])[0]!)).toEqual(['code', 'severity', 'object', 'message', 'fix', 'data']);
+    expect(report).toMatchObject({
+      apiVersion: 'kubectl-egress/v1alpha1',
+      kind: 'EgressLintReport',
+      summary: { error: 1, warning: 0, info: 0 },
+      warnings: [],
+    });
+    expect(Object.keys((report['items'] as object[])[0]!)).toEqual([
+      'code',
+      'severity',
+      'object',
+      'message',
+      'fix',
+      'data',
+    ]);
   });
 
   it.each([
     ['nothing to point at', [], undefined],
     ['one error', findings.slice(0, 1), '1 lint finding (1 error): run kubectl egress lint\n'],
-    ['a mix, without the zeros', [findings[0]!, findings[0]!, findings[2]!], '3 lint findings (2 errors, 1 info): run kubectl egress lint\n'],
+    [
+      'a mix, without the zeros',
+      [findings[0]!, findings[0]!, findings[2]!],
+      '3 lint findings (2 errors, 1 info): run kubectl egress lint\n',
+    ],
   ])('hints for %s', (_name, list, hint) => {
     expect(lintHint(list)).toBe(hint);
   });

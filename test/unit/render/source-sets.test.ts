@@ -12,10 +12,28 @@ import { renderVerify, verificationReport } from '../../../src/render/verify-vie
 import { renderWho } from '../../../src/render/who-view.ts';
 import { destination } from '../../support/predict.ts';
 
-function decision(pod: string, sourceIP: string | null, sourceIPs: string[], identity: Decision['identity'] = 'egress-ip'): Decision {
+function decision(
+  pod: string,
+  sourceIP: string | null,
+  sourceIPs: string[],
+  identity: Decision['identity'] = 'egress-ip',
+): Decision {
   return {
-    namespace: 'prod', pod, workload: { kind: 'Deployment', name: pod }, node: 'n1', podIP: '10.128.0.7', hostNetwork: false,
-    destination: destination('203.0.113.50'), sourceIP, sourceIPs, identity, via: 'ovn-kubernetes', policy: { verdict: 'allowed', decidedBy: [], reasons: [] }, reasons: [], warnings: [], trace: [],
+    namespace: 'prod',
+    pod,
+    workload: { kind: 'Deployment', name: pod },
+    node: 'n1',
+    podIP: '10.128.0.7',
+    hostNetwork: false,
+    destination: destination('203.0.113.50'),
+    sourceIP,
+    sourceIPs,
+    identity,
+    via: 'ovn-kubernetes',
+    policy: { verdict: 'allowed', decidedBy: [], reasons: [] },
+    reasons: [],
+    warnings: [],
+    trace: [],
   };
 }
 
@@ -27,7 +45,7 @@ function whoCell(d: Decision): string {
   return row!.split(/ {3,}/)[4]!;
 }
 
-describe('who\'s SOURCE IP cell', () => {
+describe("who's SOURCE IP cell", () => {
   it.each([
     ['one address', decision('a', '192.0.2.10', ['192.0.2.10']), '192.0.2.10'],
     ['a set of two', decision('a', null, SET_OF(2)), '192.0.2.10,192.0.2.11'],
@@ -38,19 +56,26 @@ describe('who\'s SOURCE IP cell', () => {
     expect(whoCell(d)).toBe(cell);
   });
 
-  it('keeps a set one value among the distinct values of a workload\'s pods', () => {
-    const table = renderWho([decision('web', null, SET_OF(2)), { ...decision('web', '192.0.2.99', ['192.0.2.99']), pod: 'web-2' }], { by: 'workload', wide: false });
+  it("keeps a set one value among the distinct values of a workload's pods", () => {
+    const table = renderWho(
+      [decision('web', null, SET_OF(2)), { ...decision('web', '192.0.2.99', ['192.0.2.99']), pod: 'web-2' }],
+      { by: 'workload', wide: false },
+    );
     expect(table).toContain('192.0.2.10,192.0.2.11, 192.0.2.99');
   });
 });
 
-describe('explain\'s result', () => {
+describe("explain's result", () => {
   it('lists every address of a set, however many', () => {
-    expect(renderExplain([decision('a', null, SET_OF(16))])).toContain(`Result:       one of ${SET_OF(16).join(', ')} per connection (identity egress-ip, via ovn-kubernetes)`);
+    expect(renderExplain([decision('a', null, SET_OF(16))])).toContain(
+      `Result:       one of ${SET_OF(16).join(', ')} per connection (identity egress-ip, via ovn-kubernetes)`,
+    );
   });
 
   it('shows one address as before', () => {
-    expect(renderExplain([decision('a', '192.0.2.10', ['192.0.2.10'])])).toContain('Result:       192.0.2.10 (identity egress-ip, via ovn-kubernetes)');
+    expect(renderExplain([decision('a', '192.0.2.10', ['192.0.2.10'])])).toContain(
+      'Result:       192.0.2.10 (identity egress-ip, via ovn-kubernetes)',
+    );
   });
 });
 
@@ -67,9 +92,26 @@ describe('the JSON item', () => {
 describe('verify with a predicted set', () => {
   const d = decision('a', null, SET_OF(2));
   const verdict: Verdict = {
-    plan: { namespace: 'prod', pod: 'a', node: 'n1', labels: {}, annotations: {}, serviceAccount: 'default', decision: d, members: ['a'] },
-    observation: { sourceIP: '192.0.2.11', code: 'OBSERVED', detail: '', probe: { name: 'p', node: 'n1', podIP: '10.128.0.9' } },
-    expected: null, expectedSet: SET_OF(2), verdict: 'match', code: 'OBSERVED_AS_PREDICTED',
+    plan: {
+      namespace: 'prod',
+      pod: 'a',
+      node: 'n1',
+      labels: {},
+      annotations: {},
+      serviceAccount: 'default',
+      decision: d,
+      members: ['a'],
+    },
+    observation: {
+      sourceIP: '192.0.2.11',
+      code: 'OBSERVED',
+      detail: '',
+      probe: { name: 'p', node: 'n1', podIP: '10.128.0.9' },
+    },
+    expected: null,
+    expectedSet: SET_OF(2),
+    verdict: 'match',
+    code: 'OBSERVED_AS_PREDICTED',
   };
 
   it('shows the whole set as the prediction', () => {

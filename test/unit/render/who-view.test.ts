@@ -14,9 +14,21 @@ const PARTNER = destination('203.0.113.10');
 function decision(app: string, i: number, to: typeof INTERNET): Decision {
   const node = `node-${i % 3}`;
   return {
-    namespace: 'shop', pod: `${app}-${i}`, workload: { kind: 'Deployment', name: app }, node, podIP: `10.244.${i % 3}.${i % 250}`, hostNetwork: false,
-    destination: to, sourceIP: `172.16.0.${i % 3}`, sourceIPs: [`172.16.0.${i % 3}`], identity: 'node-ip', via: 'ip-masq-agent',
-    policy: { verdict: 'allowed', decidedBy: [], reasons: [] }, reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }], warnings: [], trace: [],
+    namespace: 'shop',
+    pod: `${app}-${i}`,
+    workload: { kind: 'Deployment', name: app },
+    node,
+    podIP: `10.244.${i % 3}.${i % 250}`,
+    hostNetwork: false,
+    destination: to,
+    sourceIP: `172.16.0.${i % 3}`,
+    sourceIPs: [`172.16.0.${i % 3}`],
+    identity: 'node-ip',
+    via: 'ip-masq-agent',
+    policy: { verdict: 'allowed', decidedBy: [], reasons: [] },
+    reasons: [{ code: 'MASQUERADED_TO_NODE_IP', data: { layer: 'ip-masq-agent', nodeIP: `172.16.0.${i % 3}` } }],
+    warnings: [],
+    trace: [],
   };
 }
 
@@ -34,7 +46,10 @@ function interleaved(): Decision[] {
 
 /** The table's rows as cells (columns are at least three spaces apart; no cell holds three). */
 function rows(table: string): string[][] {
-  return table.trimEnd().split('\n').map((line) => line.split(/ {3,}/));
+  return table
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(/ {3,}/));
 }
 
 describe('who by workload', () => {
@@ -44,7 +59,10 @@ describe('who by workload', () => {
   it('has one row per workload and destination, in the order each first appears', () => {
     expect(head).toEqual(['NAMESPACE', 'WORKLOAD', 'PODS', 'DESTINATION', 'SOURCE IP', 'VIA', 'POLICY']);
     expect(body.map((r) => `${r[1]} → ${r[3]}`)).toEqual([
-      'Deployment/web → 8.8.8.8', 'Deployment/api → 8.8.8.8', 'Deployment/web → 203.0.113.10', 'Deployment/api → 203.0.113.10',
+      'Deployment/web → 8.8.8.8',
+      'Deployment/api → 8.8.8.8',
+      'Deployment/web → 203.0.113.10',
+      'Deployment/api → 203.0.113.10',
     ]);
   });
 
@@ -58,14 +76,19 @@ describe('who by workload', () => {
   });
 
   it('lists each distinct source IP, VIA and policy verdict once, sorted', () => {
-    expect(body.map((r) => r.slice(4))).toEqual(Array(4).fill(['172.16.0.0, 172.16.0.1, 172.16.0.2', 'ip-masq-agent', 'allowed']));
+    expect(body.map((r) => r.slice(4))).toEqual(
+      Array(4).fill(['172.16.0.0, 172.16.0.1, 172.16.0.2', 'ip-masq-agent', 'allowed']),
+    );
   });
 
   it.each([
     ['IDENTITY', 'node-ip'],
     ['NODES', 'node-0, node-1, node-2'],
     ['GATEWAY', '<none>'],
-    ['REASON', 'masqueraded by ip-masq-agent to 172.16.0.0; masqueraded by ip-masq-agent to 172.16.0.1; masqueraded by ip-masq-agent to 172.16.0.2'],
+    [
+      'REASON',
+      'masqueraded by ip-masq-agent to 172.16.0.0; masqueraded by ip-masq-agent to 172.16.0.1; masqueraded by ip-masq-agent to 172.16.0.2',
+    ],
   ])('wide: lists each distinct %s once, sorted', (column, cell) => {
     const at = wideHead!.indexOf(column);
     expect(wideBody.map((r) => r[at])).toEqual(Array(4).fill(cell));
@@ -77,16 +100,24 @@ describe('who by workload', () => {
 });
 
 describe('who marks answers that rest on an assumption', () => {
-  const offCloud = (d: Decision): Decision => ({ ...d, warnings: [{ code: 'NO_NAT_ASSUMED_OFF_CLOUD', data: { node: d.node! } }] });
+  const offCloud = (d: Decision): Decision => ({
+    ...d,
+    warnings: [{ code: 'NO_NAT_ASSUMED_OFF_CLOUD', data: { node: d.node! } }],
+  });
 
   it('marks the source IP of a row whose answer has a warning, not the others', () => {
-    const table = renderWho([offCloud(decision('web', 0, INTERNET)), decision('api', 1, INTERNET)], { by: 'pod', wide: false });
+    const table = renderWho([offCloud(decision('web', 0, INTERNET)), decision('api', 1, INTERNET)], {
+      by: 'pod',
+      wide: false,
+    });
     expect(rows(table).map((r) => r[4])).toEqual(['SOURCE IP', '172.16.0.0*', '172.16.0.1']);
   });
 
   it('names each kind of assumption once in the legend, with how many more alike there are', () => {
     const legend = whoLegend([0, 1, 2, 3].map((i) => offCloud(decision('web', i, INTERNET))));
-    expect(legend).toBe('* the answer rests on an assumption (see explain or -o json):\n  node node-0 has no cloud providerID: assuming no NAT beyond the node (and 2 more like it)\n');
+    expect(legend).toBe(
+      '* the answer rests on an assumption (see explain or -o json):\n  node node-0 has no cloud providerID: assuming no NAT beyond the node (and 2 more like it)\n',
+    );
   });
 
   it('has no legend when nothing is marked', () => {
@@ -95,7 +126,11 @@ describe('who marks answers that rest on an assumption', () => {
 });
 
 describe('who counts the egress policy verdicts under the table', () => {
-  const withPolicy = (d: Decision, verdict: Decision['policy']['verdict'], decidedBy: Decision['policy']['decidedBy'] = []): Decision => ({ ...d, policy: { verdict, decidedBy, reasons: [] } });
+  const withPolicy = (
+    d: Decision,
+    verdict: Decision['policy']['verdict'],
+    decidedBy: Decision['policy']['decidedBy'] = [],
+  ): Decision => ({ ...d, policy: { verdict, decidedBy, reasons: [] } });
   const rule = { kind: 'NetworkPolicy', namespace: 'shop', name: 'p', rule: 'egress[0]' };
 
   it('says nothing where no policy isolates any pod', () => {
@@ -103,7 +138,13 @@ describe('who counts the egress policy verdicts under the table', () => {
   });
 
   it('counts each verdict where a policy decides one, and points at explain where one is unknown', () => {
-    const decisions = [withPolicy(decision('web', 0, INTERNET), 'allowed', [rule]), withPolicy(decision('web', 1, INTERNET), 'denied'), withPolicy(decision('api', 2, INTERNET), 'unknown')];
-    expect(policySummary(decisions)).toBe('Egress policy (pod and destination pairs): 1 allowed, 1 denied, 1 unknown (explain POD says why)\n');
+    const decisions = [
+      withPolicy(decision('web', 0, INTERNET), 'allowed', [rule]),
+      withPolicy(decision('web', 1, INTERNET), 'denied'),
+      withPolicy(decision('api', 2, INTERNET), 'unknown'),
+    ];
+    expect(policySummary(decisions)).toBe(
+      'Egress policy (pod and destination pairs): 1 allowed, 1 denied, 1 unknown (explain POD says why)\n',
+    );
   });
 });

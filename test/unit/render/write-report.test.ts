@@ -5,12 +5,27 @@
 import { describe, expect, it } from 'vitest';
 import { serialize, writeReport } from '../../../src/render/serialize.ts';
 
-const envelope = { apiVersion: 'kubectl-egress/v1alpha1', kind: 'EgressReport', datapath: { mechanisms: ['cilium'] }, items: [], warnings: ['a "quoted" warning'] };
-const item = (i: number) => ({ namespace: 'shop', pod: `web-${i}`, podIP: `10.0.${i % 250}.7`, reasons: [{ code: 'POD_IP', data: { podIP: '10.0.0.7' } }], warnings: [], gateway: i % 2 ? { node: 'n1' } : undefined });
+const envelope = {
+  apiVersion: 'kubectl-egress/v1alpha1',
+  kind: 'EgressReport',
+  datapath: { mechanisms: ['cilium'] },
+  items: [],
+  warnings: ['a "quoted" warning'],
+};
+const item = (i: number) => ({
+  namespace: 'shop',
+  pod: `web-${i}`,
+  podIP: `10.0.${i % 250}.7`,
+  reasons: [{ code: 'POD_IP', data: { podIP: '10.0.0.7' } }],
+  warnings: [],
+  gateway: i % 2 ? { node: 'n1' } : undefined,
+});
 
 function written(count: number, format: 'json' | 'yaml'): { pieces: string[]; text: string } {
   const pieces: string[] = [];
-  writeReport({ envelope, items: Array.from({ length: count }, (_, i) => item(i)) }, format, (text) => pieces.push(text));
+  writeReport({ envelope, items: Array.from({ length: count }, (_, i) => item(i)) }, format, (text) =>
+    pieces.push(text),
+  );
   return { pieces, text: pieces.join('') };
 }
 
@@ -25,6 +40,8 @@ describe('writeReport', () => {
   });
 
   it('writes YAML whole, as serialize does', () => {
-    expect(written(3, 'yaml').text).toBe(serialize({ ...envelope, items: Array.from({ length: 3 }, (_, i) => item(i)) }, 'yaml'));
+    expect(written(3, 'yaml').text).toBe(
+      serialize({ ...envelope, items: Array.from({ length: 3 }, (_, i) => item(i)) }, 'yaml'),
+    );
   });
 });

@@ -16,7 +16,12 @@ const gnp = (spec: Record<string, unknown>) => policy('GlobalNetworkPolicy', spe
 
 function policy(kind: CalicoPolicyKind, spec: Record<string, unknown>, namespace?: string) {
   const apiVersion = 'crd.projectcalico.org/v1';
-  return toCalicoPolicy(kind, { apiVersion, kind: kind === 'GlobalNetworkPolicy' ? kind : 'NetworkPolicy', metadata: { name: 'p', ...(namespace && { namespace }) }, spec });
+  return toCalicoPolicy(kind, {
+    apiVersion,
+    kind: kind === 'GlobalNetworkPolicy' ? kind : 'NetworkPolicy',
+    metadata: { name: 'p', ...(namespace && { namespace }) },
+    spec,
+  });
 }
 
 /** x/a: pod a in namespace x (labelled pod=a), service account `robot`. */
@@ -27,7 +32,11 @@ function podA(extra: Partial<PodInfo> = {}): PodInfo {
 const NAMESPACE = { team: 'blue' };
 
 /** `namespaceLabels` null: the namespace was not read. */
-function codes(p: ReturnType<typeof policy>, pod = podA(), namespaceLabels: Record<string, string> | null = NAMESPACE): string[] {
+function codes(
+  p: ReturnType<typeof policy>,
+  pod = podA(),
+  namespaceLabels: Record<string, string> | null = NAMESPACE,
+): string[] {
   const selection = calicoSelection([p], 1, pod, namespaceLabels ?? undefined);
   const unknowns = selectionUnknowns(selection, 'not worked out in this test');
   return unknowns.length > 0 ? unknowns.map((f) => f.code) : [selection.note!.code];
@@ -41,12 +50,32 @@ const INVALID = ['CALICO_POLICY_INVALID'];
 describe('the workload endpoint a pod is', () => {
   it.each([
     ['its own labels', np({ selector: "app == 'web' && pod == 'a'", types: ['Egress'] }), SELECTS],
-    ['projectcalico.org/namespace', gnp({ selector: "projectcalico.org/namespace == 'x'", types: ['Egress'] }), SELECTS],
-    ['projectcalico.org/orchestrator: k8s', gnp({ selector: "projectcalico.org/orchestrator == 'k8s'", types: ['Egress'] }), SELECTS],
-    ['projectcalico.org/serviceaccount', gnp({ selector: "projectcalico.org/serviceaccount == 'robot'", types: ['Egress'] }), SELECTS],
+    [
+      'projectcalico.org/namespace',
+      gnp({ selector: "projectcalico.org/namespace == 'x'", types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'projectcalico.org/orchestrator: k8s',
+      gnp({ selector: "projectcalico.org/orchestrator == 'k8s'", types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'projectcalico.org/serviceaccount',
+      gnp({ selector: "projectcalico.org/serviceaccount == 'robot'", types: ['Egress'] }),
+      SELECTS,
+    ],
     ['its namespace labels under pcns.', gnp({ selector: "pcns.team == 'blue'", types: ['Egress'] }), SELECTS],
-    ['the namespace name as pcns.projectcalico.org/name', gnp({ selector: "pcns.projectcalico.org/name == 'x'", types: ['Egress'] }), SELECTS],
-    ['the account name as pcsa.projectcalico.org/name', gnp({ selector: "pcsa.projectcalico.org/name == 'robot'", types: ['Egress'] }), SELECTS],
+    [
+      'the namespace name as pcns.projectcalico.org/name',
+      gnp({ selector: "pcns.projectcalico.org/name == 'x'", types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'the account name as pcsa.projectcalico.org/name',
+      gnp({ selector: "pcsa.projectcalico.org/name == 'robot'", types: ['Egress'] }),
+      SELECTS,
+    ],
     ['not a label it lacks', np({ selector: "app == 'db'", types: ['Egress'] }), NOT],
   ])('%s', (_, p, expected) => {
     expect(codes(p)).toEqual(expected);
@@ -64,25 +93,63 @@ describe('which pods a policy selects', () => {
     ['a NetworkPolicy selects in its own namespace only', np({ selector: 'all()', types: ['Egress'] }, 'y'), NOT],
     ['an empty selector is all()', np({ types: ['Egress'] }), SELECTS],
     ['a GlobalNetworkPolicy selects in every namespace', gnp({ selector: "app == 'web'", types: ['Egress'] }), SELECTS],
-    ['namespaceSelector reads namespace labels', gnp({ namespaceSelector: "team == 'blue'", types: ['Egress'] }), SELECTS],
-    ['and must hold with the selector', gnp({ selector: "app == 'db'", namespaceSelector: "team == 'blue'", types: ['Egress'] }), NOT],
-    ['namespaceSelector all() selects every namespace', gnp({ namespaceSelector: 'all()', types: ['Egress'] }), SELECTS],
-    ['serviceAccountSelector by name', np({ serviceAccountSelector: "projectcalico.org/name == 'robot'", types: ['Egress'] }), SELECTS],
-    ['serviceAccountSelector by another name', np({ serviceAccountSelector: "projectcalico.org/name == 'web'", types: ['Egress'] }), NOT],
-    ['serviceAccountSelector by a ServiceAccount label, which is not read', np({ serviceAccountSelector: "role == 'x'", types: ['Egress'] }), MAY],
-    ['unless the selector rules the pod out', np({ selector: "app == 'db'", serviceAccountSelector: "role == 'x'", types: ['Egress'] }), NOT],
+    [
+      'namespaceSelector reads namespace labels',
+      gnp({ namespaceSelector: "team == 'blue'", types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'and must hold with the selector',
+      gnp({ selector: "app == 'db'", namespaceSelector: "team == 'blue'", types: ['Egress'] }),
+      NOT,
+    ],
+    [
+      'namespaceSelector all() selects every namespace',
+      gnp({ namespaceSelector: 'all()', types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'serviceAccountSelector by name',
+      np({ serviceAccountSelector: "projectcalico.org/name == 'robot'", types: ['Egress'] }),
+      SELECTS,
+    ],
+    [
+      'serviceAccountSelector by another name',
+      np({ serviceAccountSelector: "projectcalico.org/name == 'web'", types: ['Egress'] }),
+      NOT,
+    ],
+    [
+      'serviceAccountSelector by a ServiceAccount label, which is not read',
+      np({ serviceAccountSelector: "role == 'x'", types: ['Egress'] }),
+      MAY,
+    ],
+    [
+      'unless the selector rules the pod out',
+      np({ selector: "app == 'db'", serviceAccountSelector: "role == 'x'", types: ['Egress'] }),
+      NOT,
+    ],
   ])('%s', (_, p, expected) => {
     expect(codes(p)).toEqual(expected);
   });
 
   it('needs the namespace read when it selects on namespace labels', () => {
     expect(codes(gnp({ namespaceSelector: "team == 'blue'", types: ['Egress'] }), podA(), null)).toEqual(MAY);
-    expect(codes(gnp({ namespaceSelector: "projectcalico.org/name == 'x'", types: ['Egress'] }), podA(), null)).toEqual(SELECTS);
+    expect(codes(gnp({ namespaceSelector: "projectcalico.org/name == 'x'", types: ['Egress'] }), podA(), null)).toEqual(
+      SELECTS,
+    );
   });
 
   it('says which labels were not read and why', () => {
-    const selection = calicoSelection([gnp({ namespaceSelector: "team == 'blue'", serviceAccountSelector: "role == 'x'", types: ['Egress'] })], 1, podA(), undefined);
-    expect(selection.unknowns[0]!.data).toMatchObject({ labels: 'pcns.team, pcsa.role', why: 'namespace x was not read; ServiceAccounts are not read' });
+    const selection = calicoSelection(
+      [gnp({ namespaceSelector: "team == 'blue'", serviceAccountSelector: "role == 'x'", types: ['Egress'] })],
+      1,
+      podA(),
+      undefined,
+    );
+    expect(selection.unknowns[0]!.data).toMatchObject({
+      labels: 'pcns.team, pcsa.role',
+      why: 'namespace x was not read; ServiceAccounts are not read',
+    });
   });
 });
 
@@ -115,7 +182,7 @@ describe('a policy Calico refuses', () => {
   });
 });
 
-describe('a GlobalNetworkPolicy for host endpoints\' raw or mangle chains', () => {
+describe("a GlobalNetworkPolicy for host endpoints' raw or mangle chains", () => {
   it.each(['doNotTrack', 'preDNAT'])('%s: not worked out where it may select the pod', (field) => {
     expect(codes(gnp({ selector: 'all()', types: ['Egress'], [field]: true }))).toEqual(['CALICO_POLICY_HOST_CHAINS']);
     expect(codes(gnp({ selector: "app == 'db'", types: ['Egress'], [field]: true }))).toEqual(NOT);
