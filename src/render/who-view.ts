@@ -171,6 +171,15 @@ function reasonCell(group: readonly Decision[]): string {
   );
 }
 
+/**
+ * A workload's distinct values in one cell, sorted: the first few, then how many more. A DaemonSet
+ * on 2,000 nodes has 2,000 node IPs, which as one cell would widen every row of the table past
+ * reading; `--by pod`, `-o json` and `allowlist` list each.
+ */
+const SHOWN_IN_GROUPS = 5;
+
 function unique(values: readonly string[], separator = ', '): string {
-  return [...new Set(values)].sort().join(separator);
+  const distinct = [...new Set(values)].sort();
+  if (distinct.length <= SHOWN_IN_GROUPS) return distinct.join(separator);
+  return `${distinct.slice(0, SHOWN_IN_GROUPS).join(separator)} (+${distinct.length - SHOWN_IN_GROUPS} more; --by pod lists each)`;
 }

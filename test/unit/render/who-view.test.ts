@@ -99,6 +99,28 @@ describe('who by workload', () => {
   });
 });
 
+describe('who by workload, for a workload on many nodes', () => {
+  const daemon = (i: number): Decision => ({
+    ...decision('agent', i, INTERNET),
+    node: `node-${String(i).padStart(2, '0')}`,
+    sourceIP: `172.16.1.${i}`,
+    sourceIPs: [`172.16.1.${i}`],
+  });
+  const [wideHead, row] = rows(
+    renderWho(
+      Array.from({ length: 40 }, (_, i) => daemon(i)),
+      { by: 'workload', wide: true },
+    ),
+  );
+
+  it.each([
+    ['SOURCE IP', '172.16.1.0, 172.16.1.1, 172.16.1.10, 172.16.1.11, 172.16.1.12 (+35 more; --by pod lists each)'],
+    ['NODES', 'node-00, node-01, node-02, node-03, node-04 (+35 more; --by pod lists each)'],
+  ])('shows the first five distinct values of %s and how many more', (column, cell) => {
+    expect(row![wideHead!.indexOf(column)]).toBe(cell);
+  });
+});
+
 describe('who marks answers that rest on an assumption', () => {
   const offCloud = (d: Decision): Decision => ({
     ...d,
