@@ -6,6 +6,9 @@
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { DatapathRegistry } from './datapath.ts';
+import type { ResourceSpec } from '../model/resources.ts';
+import { resourceName } from '../model/resources.ts';
+import { unreadable } from './gaps.ts';
 import type { ObjectIndex } from './objects.ts';
 import { POLICY_RESOURCES } from './policy-resources.ts';
 import { SERVICE_CIDRS } from './service-cidrs.ts';
@@ -55,4 +58,9 @@ export function versionGap(index: ObjectIndex, kind: string, plural: string): Re
   const resource = group ? `${plural}.${group}` : plural;
   const object = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
   return { resource, reason: 'unknown-version', served: obj.apiVersion, object };
+}
+
+/** The gap that keeps the objects of `spec` from being known: its read refused or served at an unknown version, or an input object of one. */
+export function specGap(index: ObjectIndex, gaps: readonly ReadGap[], spec: ResourceSpec): ReadGap | undefined {
+  return unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
 }

@@ -7,11 +7,10 @@
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
 import type { PolicyEnforcer, PolicyInputs } from '../model/policy.ts';
-import { versionGap } from './api-versions.ts';
+import { specGap } from './api-versions.ts';
 import { ciliumPolicyInputs } from './cilium-policy-settings.ts';
 import { calicoPolicies, calicoTiers } from './calico-policies.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
-import { unreadable } from './gaps.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
 import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
@@ -25,12 +24,9 @@ import {
 } from './policy-resources.ts';
 import { toAdminPolicy } from './admin-network-policies.ts';
 import { adminPolicySupport } from './admin-policy-support.ts';
-import { resourceName } from '../model/resources.ts';
 
 export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPods: boolean): PolicyInputs {
-  const networkPoliciesUnread =
-    unreadable(gaps, resourceName(NETWORK_POLICIES)) ??
-    versionGap(index, NETWORK_POLICIES.kind, NETWORK_POLICIES.plural);
+  const networkPoliciesUnread = specGap(index, gaps, NETWORK_POLICIES);
   const networkPolicies = networkPoliciesUnread ? [] : index.all(NETWORK_POLICIES.kind).map(toNetworkPolicy);
   const unevaluated = UNEVALUATED_POLICIES.flatMap((spec) =>
     index.all(spec.kind).map((o) => ({
@@ -41,7 +37,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
   );
   // An admin or Calico policy kind that cannot be read makes verdicts unknown as an unevaluated kind does.
   const unevaluatedUnread = [...ADMIN_POLICIES, ...CALICO_POLICIES, ...UNEVALUATED_POLICIES].flatMap((spec) => {
-    const gap = unreadable(gaps, resourceName(spec)) ?? versionGap(index, spec.kind, spec.plural);
+    const gap = specGap(index, gaps, spec);
     return gap ? [gap] : [];
   });
   return {
@@ -64,7 +60,7 @@ function calicoTierInputs(
   index: ObjectIndex,
   gaps: readonly ReadGap[],
 ): Pick<PolicyInputs, 'calicoTiers' | 'calicoTiersUnread'> {
-  const gap = unreadable(gaps, resourceName(CALICO_TIERS)) ?? versionGap(index, CALICO_TIERS.kind, CALICO_TIERS.plural);
+  const gap = specGap(index, gaps, CALICO_TIERS);
   return gap ? { calicoTiers: [], calicoTiersUnread: gap } : { calicoTiers: calicoTiers(index) };
 }
 

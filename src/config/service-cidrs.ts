@@ -8,11 +8,9 @@
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { ResourceSpec } from '../model/resources.ts';
-import { resourceName } from '../model/resources.ts';
 import type { ServiceRanges } from '../model/snapshot.ts';
 import { parseCidr } from '../net/ip.ts';
-import { versionGap } from './api-versions.ts';
-import { unreadable } from './gaps.ts';
+import { specGap } from './api-versions.ts';
 import { getArray, getRecord, refOf, type ObjectIndex } from './objects.ts';
 
 export const SERVICE_CIDRS: ResourceSpec = {
@@ -28,8 +26,7 @@ export const SERVICE_CIDRS: ResourceSpec = {
  * API server would refuse (from -f) is left out: no Service can have an address from it.
  */
 export function serviceRanges(index: ObjectIndex, gaps: readonly ReadGap[]): ServiceRanges {
-  const unread =
-    unreadable(gaps, resourceName(SERVICE_CIDRS)) ?? versionGap(index, SERVICE_CIDRS.kind, SERVICE_CIDRS.plural);
+  const unread = specGap(index, gaps, SERVICE_CIDRS);
   const ranges = index.all(SERVICE_CIDRS.kind).flatMap((obj) =>
     getArray(getRecord(obj, 'spec'), 'cidrs').flatMap((text) => {
       const parsed = typeof text === 'string' ? parseCidr(text) : undefined;

@@ -52,15 +52,17 @@ export function probeTwins(
   query: Query,
 ): ProbePlan[] {
   const podByKey = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-  return plans.map((plan) => {
+  const twins = plans.flatMap((plan) => {
     const pod = podByKey.get(`${plan.namespace}/${plan.pod}`);
-    if (!pod) return plan;
-    const twin: PodInfo = { ...pod, labels: probeLabels(pod.labels, 'prediction') };
-    const probeDecision = predict(snapshot, inAnswerOrder([twin]), {
-      ...query,
-      destinations: [plan.decision.destination],
-      trace: false,
-    })[0];
+    return pod ? [{ ...pod, labels: probeLabels(pod.labels, 'prediction') }] : [];
+  });
+  // One call for every twin: the call's derivations (policy view, node addresses) are made once.
+  const key = (d: Decision) => `${d.namespace}/${d.pod}\u0000${d.destination.text}`;
+  const decisions = new Map(
+    predict(snapshot, inAnswerOrder(twins), { ...query, trace: false }).map((d) => [key(d), d]),
+  );
+  return plans.map((plan) => {
+    const probeDecision = decisions.get(key(plan.decision));
     return probeDecision ? { ...plan, probeDecision } : plan;
   });
 }

@@ -10,6 +10,7 @@
  * "Behavior of to and from selectors"), so an ipBlock naming the Service range decides nothing.
  */
 import { gapData } from '../../config/gaps.ts';
+import { RFC1918_CIDRS } from '../../config/ip-masq-agent-file.ts';
 import type { Destination } from '../../model/decision.ts';
 import type { CodesOf, Finding } from '../../model/reasons.ts';
 import { cidrBlocks, coverage } from '../../net/ip.ts';
@@ -32,7 +33,7 @@ declare module '../../model/reasons.ts' {
  * private ones (RFC 1918, RFC 6598 shared space, IPv6 unique local addresses). Public, link-local
  * and loopback destinations keep their answer.
  */
-const PRIVATE = cidrBlocks(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']);
+const PRIVATE = cidrBlocks([...RFC1918_CIDRS, '100.64.0.0/10', 'fc00::/7']);
 
 /** Why the destination's answer is that of a Service endpoint rather than its own; undefined: it is not a Service address. */
 export const serviceAddress = derivation((destination: Destination, ctx): Finding | undefined => {
