@@ -156,8 +156,12 @@ function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
   return { namespace, pod, deployment };
 }
 
-/** The in-process read figures of explain and who -n (read-parts.ts), once the runs are done. */
-function readParts(env: NodeJS.ProcessEnv, targets: Targets): void {
+/**
+ * The in-process read figures of explain and who -n (read-parts.ts), once the runs are done;
+ * answers when explain's datapath configuration requests were done (ms), if it ran.
+ */
+function readParts(env: NodeJS.ProcessEnv, targets: Targets): number | undefined {
+  let datapathMs: number | undefined;
   for (const args of [[targets.namespace, targets.pod], [targets.namespace]]) {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], {
       env: { ...env, PATH: process.env['PATH'] },
@@ -166,7 +170,23 @@ function readParts(env: NodeJS.ProcessEnv, targets: Targets): void {
     process.stdout.write(
       run.status === 0 ? run.stdout : `  read parts: failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}\n`,
     );
+    const datapath = /the datapath configuration's \d+ requests after ([\d.]+) s/.exec(run.stdout);
+    if (args.length === 2 && run.status === 0 && datapath) datapathMs = Number(datapath[1]) * 1000;
   }
+  return datapathMs;
+}
+
+/**
+ * Issue 20's explain target, "≤ 0.5 s plus one read of the datapath configuration": explain's
+ * warm median against the time its read took for the datapath configuration (in process, beside
+ * its own pod reads, which end sooner), and what is left for the rest.
+ */
+function explainTarget(explain: Figures, datapathMs: number | undefined): void {
+  if (!explain || datapathMs === undefined) return;
+  const rest = explain.ms - datapathMs;
+  console.log(
+    `  explain POD: ${seconds(explain.ms)} (warm median) = ${seconds(datapathMs)} for one read of the datapath configuration + ${seconds(rest)} for the rest (start, its pods, the answer; target ≤ 0.50 s)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -180,7 +200,7 @@ async function main(): Promise<void> {
   const tools = selected(benchCommands(targets));
   mkdirSync(dirname(SNAPSHOT_FILE), { recursive: true });
   console.log(
-    `cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null (snapshot -A to ${SNAPSHOT_FILE}), timeout ${RUN_TIMEOUT_MS / 60_000} min per run`,
+    `cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null but for snapshot -A and who -A -o json, which write to files in ${dirname(SNAPSHOT_FILE)}, timeout ${RUN_TIMEOUT_MS / 60_000} min per run`,
   );
   console.log(`  NS ${targets.namespace}, POD ${targets.pod}, X ${targets.deployment}`);
   console.log(`  kubectl egress runs ${plugin.description}`);
@@ -189,7 +209,9 @@ async function main(): Promise<void> {
   );
   const samples = await roundRobin(kubectl, env, cluster.work, tools);
   report(tools, samples);
-  readParts(env, targets);
+  const datapathMs = readParts(env, targets);
+  const explain = tools.findIndex((t) => t.label.startsWith('egress explain'));
+  if (explain >= 0 && RUNS > 1) explainTarget(figures(samples[explain]!.slice(1)), datapathMs);
   console.log(
     `  server after the runs: ${describeMemory('kube-apiserver', cluster.lab.pids.apiserver)}, ${describeMemory('etcd', cluster.lab.pids.etcd)}`,
   );

@@ -37,7 +37,12 @@ const perNode = (count: number) =>
       all: whole,
       mayList: async () => true,
       onNode: (node) =>
-        listAll(client, PODS, 'v1', { namespace, chunkSize: 500, fieldSelector: `spec.nodeName=${node}` }),
+        listAll(client, PODS, 'v1', {
+          namespace,
+          chunkSize: 500,
+          fieldSelector: `spec.nodeName=${node}`,
+          fromWatchCache: true,
+        }),
     },
   );
 

@@ -56,6 +56,14 @@ type Wait = 'bounded' | 'list';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
+interface RequestOptions {
+  body?: unknown;
+  /** How the answer is read: parsed JSON, or the text as it came. */
+  as?: 'json' | 'text';
+  wait?: Wait;
+  accept?: string;
+}
+
 export class ApiClient {
   private readonly kc: KubeConfig;
   private readonly options: ApiClientOptions;
@@ -75,13 +83,18 @@ export class ApiClient {
     return this.request<T>('GET', path, query);
   }
 
+  /** A GET asking for another representation first (aggregated discovery, discovery.ts). */
+  getAccepting<T>(path: string, accept: string): Promise<T> {
+    return this.request<T>('GET', path, {}, { accept });
+  }
+
   /** A page of a list, which the server may take long to start (see Wait). */
   list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.request<T>('GET', path, query, undefined, 'json', 'list');
+    return this.request<T>('GET', path, query, { wait: 'list' });
   }
 
   post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', path, {}, body);
+    return this.request<T>('POST', path, {}, { body });
   }
 
   async delete(path: string, query: Record<string, string | undefined> = {}): Promise<void> {
@@ -90,16 +103,14 @@ export class ApiClient {
 
   /** A plain-text body, such as a container log. */
   getText(path: string, query: Record<string, string | undefined> = {}): Promise<string> {
-    return this.request<string>('GET', path, query, undefined, 'text');
+    return this.request<string>('GET', path, query, { as: 'text' });
   }
 
   private async request<T>(
     method: Method,
     path: string,
     query: Record<string, string | undefined>,
-    body?: unknown,
-    as: 'json' | 'text' = 'json',
-    wait: Wait = 'bounded',
+    { body, as = 'json', wait = 'bounded', accept = 'application/json' }: RequestOptions = {},
   ): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
@@ -107,7 +118,7 @@ export class ApiClient {
     // --request-timeout bounds the whole request, the exec plugin and the connection included.
     const signal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const credentials = await this.credentials.load(signal, timeoutMs);
-    const headers: Record<string, string> = { Accept: 'application/json', ...credentials.headers };
+    const headers: Record<string, string> = { Accept: accept, ...credentials.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     try {
       const sent = request(url, {

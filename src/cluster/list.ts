@@ -14,6 +14,14 @@ export interface ListOptions {
   labelSelector?: string;
   /** E.g. spec.nodeName=NAME: the API server filters pods by node (an indexed field in its watch cache). */
   fieldSelector?: string;
+  /**
+   * Served from the API server's watch cache as it stands (resourceVersion=0), as client-go's
+   * reflector makes an informer's first list, instead of first asking etcd for its latest revision:
+   * for the many small lists per node of the agents' pods (agent-pods.ts): about 0.15 s of
+   * `who -n team-00`'s 1.6 s on the benchmark cluster (611 lists, ten alternating runs). The cache
+   * trails etcd by moments, which lists read one after another trail each other by anyway.
+   */
+  fromWatchCache?: boolean;
   chunkSize: number;
   /** Called after each page; progress reporting and tests hook in here. */
   onPage?: (page: number, items: number) => Promise<void> | void;
@@ -61,6 +69,7 @@ async function listOnce(
       continue: token,
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
+      resourceVersion: options.fromWatchCache ? '0' : undefined,
     });
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
     for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));

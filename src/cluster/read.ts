@@ -46,8 +46,8 @@ export async function readCluster(client: ApiClient, scope: ReadScope): Promise<
 async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult> {
   const gaps: ReadGap[] = [];
   // A list narrowed by a field selector comes after the access review of the whole list.
-  const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!, fieldSelector?: string) =>
-    readOrGap(client, spec, version, { namespace, scope, gaps, ...(fieldSelector ? { fieldSelector } : {}) });
+  const read = (spec: ResourceSpec, namespace?: string, version = spec.versions[0]!, part?: ListPart) =>
+    readOrGap(client, spec, version, { namespace, scope, gaps, ...(part ? { part } : {}) });
   // Everything at once: the pod list's pages come one after another, the rest fits in beside it.
   // Every node is read whatever the scope: each answer asks whether the destination is an
   // address of the cluster (any node's InternalIP or pod CIDR, engine/core/cluster-addresses.ts),
@@ -89,7 +89,7 @@ type Read = (
   spec: ResourceSpec,
   namespace?: string,
   version?: string,
-  fieldSelector?: string,
+  part?: ListPart,
 ) => Promise<readonly KubeObject[]>;
 
 interface AgentReadContext {
@@ -120,7 +120,7 @@ async function readAgentNamespaces(
         : readAgentPods(ns, daemonSets, targetNodes, {
             all: () => read(PODS, ns),
             mayList: () => canList(client, PODS, ns),
-            onNode: (node) => read(PODS, ns, 'v1', `spec.nodeName=${node}`),
+            onNode: (node) => read(PODS, ns, 'v1', { fieldSelector: `spec.nodeName=${node}`, fromWatchCache: true }),
           });
       return (await Promise.all([read(CONFIGMAPS, ns), daemonSets, agentPods])).flat();
     }),
@@ -156,26 +156,32 @@ interface ReadContext {
   scope: ReadScope;
   gaps: ReadGap[];
   /** Set for a part of a list whose access the caller has already reviewed. */
-  fieldSelector?: string;
+  part?: ListPart;
+}
+
+/** A part of a list, by field selector; see ListOptions for fromWatchCache. */
+interface ListPart {
+  fieldSelector: string;
+  fromWatchCache?: boolean;
 }
 
 async function readOrGap(
   client: ApiClient,
   spec: ResourceSpec,
   version: string,
-  { namespace, scope, gaps, fieldSelector }: ReadContext,
+  { namespace, scope, gaps, part }: ReadContext,
 ): Promise<readonly KubeObject[]> {
   const gap: ReadGap = { resource: resourceName(spec), reason: 'forbidden', ...(namespace ? { namespace } : {}) };
   const refused = () => {
     gaps.push(gap);
     return REFUSED;
   };
-  if (fieldSelector === undefined && (await canList(client, spec, namespace)) === false) return refused();
+  if (part === undefined && (await canList(client, spec, namespace)) === false) return refused();
   try {
     return await listAll(client, spec, version, {
       ...listOptions(scope, gap.resource),
       namespace,
-      ...(fieldSelector ? { fieldSelector } : {}),
+      ...part,
     });
   } catch (error) {
     if (error instanceof ApiStatusError && error.status === 403) return refused();

@@ -46,8 +46,9 @@ export function* reportPieces(report: StreamedReport, format: DataFormat): Gener
 /**
  * A List written an item at a time (snapshot): JSON as reportPieces writes it, YAML in the block
  * form serialize() gives for the whole List (each item indented under `items:`), so a List of
- * 50,000 pods is never one YAML document in memory. Pods and Nodes, the bulk, go through the fast
- * writer of block-yaml.ts; the few other objects (ConfigMaps with multi-line data) through yaml's.
+ * 50,000 pods is never one YAML document in memory. Items go through the fast writer of
+ * block-yaml.ts, but for the few with a multi-line string (a ConfigMap's data, say), which yaml's
+ * writes as a block scalar a reader can read.
  */
 export function* listPieces(list: StreamedReport, format: DataFormat): Generator<string> {
   if (format === 'json') return yield* reportPieces(list, 'json');
@@ -66,8 +67,14 @@ export function* listPieces(list: StreamedReport, format: DataFormat): Generator
 }
 
 function yamlItem(item: unknown): string {
-  const kind = (item as { kind?: unknown }).kind;
-  if (kind === 'Pod' || kind === 'Node') return blockYamlItem(item as Record<string, unknown>, '  ');
+  if (!hasMultilineString(item)) return blockYamlItem(item as Record<string, unknown>, '  ');
   // Block scalars' empty lines stay empty, as the whole document has them.
   return serialize([item], 'yaml').replace(/^(?=.)/gm, '  ');
+}
+
+function hasMultilineString(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\n');
+  if (typeof value !== 'object' || value === null) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasMultilineString(v)) return true;
+  return false;
 }

@@ -1,7 +1,8 @@
 /**
  * Client behaviour against the real API server, kubectl's way: merged KUBECONFIG files, --context,
  * --cluster and --user, exec credential plugins, HTTPS_PROXY/NO_PROXY, in-cluster config,
- * --request-timeout, expired continue tokens, and one clear line for 401 and TLS failures.
+ * --request-timeout, expired continue tokens, one clear line for 401 and TLS failures, and
+ * aggregated discovery.
  */
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -9,7 +10,12 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
-import { ApiClient } from '../../src/cluster/http.ts';
+import { specIn } from '../../src/cluster/access.ts';
+import { aggregatedDiscovery, indexGroups } from '../../src/cluster/discovery.ts';
+import { ApiClient, FORBIDDEN, getIfVisible } from '../../src/cluster/http.ts';
+import { POLICY_RESOURCES } from '../../src/config/policy-resources.ts';
+import { SERVICE_CIDRS } from '../../src/config/service-cidrs.ts';
+import { CUSTOM_RESOURCES } from '../../src/engine/registry/mechanisms.ts';
 import { listAll } from '../../src/cluster/list.ts';
 import { readCluster } from '../../src/cluster/read.ts';
 import { PODS } from '../../src/cluster/resources.ts';
@@ -309,4 +315,42 @@ async function compactEtcd(etcdURL: string): Promise<void> {
     body: JSON.stringify({ revision: put.header.revision, physical: true }),
   });
   if (!response.ok) throw new Error(`etcd compaction failed: ${await response.text()}`);
+}
+
+describe('API discovery', () => {
+  const adminClient = () =>
+    new ApiClient(
+      loadKubeconfig(
+        { kubeconfig: writeKubeconfig(lab, 'admin') },
+        { env: {}, home: lab.dir, pathDelimiter: delimiter },
+      ),
+      { timeoutMs: 0 },
+    );
+
+  it('reads the aggregated document, and it says what asking each group version says', async () => {
+    const client = adminClient();
+    const discovery = await aggregatedDiscovery(client);
+    expect(discovery).toBeDefined();
+    for (const spec of [...CUSTOM_RESOURCES, ...POLICY_RESOURCES, SERVICE_CIDRS]) {
+      const byGroupVersion = specIn(await groupVersionsOf(client, spec.group), spec);
+      expect({ spec: spec.plural, found: specIn(discovery!, spec) }).toEqual({
+        spec: spec.plural,
+        found: byGroupVersion,
+      });
+    }
+    expect(specIn(discovery!, SERVICE_CIDRS)).toEqual({ served: 'v1' });
+  });
+});
+
+/** The group as the per-group endpoints describe it, in the aggregated document's shape. */
+async function groupVersionsOf(client: ApiClient, group: string) {
+  const found = await getIfVisible<{ versions: { version: string }[] }>(client, `/apis/${group}`);
+  if (found === undefined || found === FORBIDDEN) return indexGroups({ kind: 'APIGroupDiscoveryList', items: [] });
+  const versions = await Promise.all(
+    found.versions.map(async ({ version }) => {
+      const list = await client.get<{ resources: { name: string }[] }>(`/apis/${group}/${version}`);
+      return { version, resources: list.resources.map((r) => ({ resource: r.name })) };
+    }),
+  );
+  return indexGroups({ kind: 'APIGroupDiscoveryList', items: [{ metadata: { name: group }, versions }] });
 }

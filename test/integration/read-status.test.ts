@@ -284,7 +284,11 @@ describe('a CRD served only at a version the tool does not know', () => {
     await waitForDiscovery(
       () =>
         kubectl(lab, ['get', '--raw', '/apis/cilium.io/v3']).includes('ciliumegressgatewaypolicies') &&
-        !kubectl(lab, ['get', '--raw', '/apis/cilium.io/v2']).includes('ciliumegressgatewaypolicies'),
+        !kubectl(lab, ['get', '--raw', '/apis/cilium.io/v2']).includes('ciliumegressgatewaypolicies') &&
+        // The aggregated document the tool reads (cluster/discovery.ts), which kubectl api-resources reads too.
+        /^ciliumegressgatewaypolicies\s.*cilium\.io\/v3\s/m.test(
+          kubectl(lab, ['api-resources', '--api-group=cilium.io', '--cached=false']),
+        ),
     );
     const report = await whoAs('full-user');
     expect(
