@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeMemory } from './proc.ts';
+import { describeMemory, settle } from './proc.ts';
 import { checkGnuTime, measure, median, megabytes, ratio, RUN_TIMEOUT_MS, seconds, type Sample } from './measure.ts';
 import { countKubectlItems, countWhoPods } from './sanity.ts';
 import { benchCommands, COMPARISONS, selected, SNAPSHOT_FILE, type BenchCommand, type Targets } from './commands.ts';
@@ -77,10 +77,12 @@ async function roundRobin(
   env: NodeJS.ProcessEnv,
   work: string,
   tools: BenchCommand[],
+  server: number[],
 ): Promise<Sample[][]> {
   const samples: Sample[][] = tools.map(() => []);
   for (let run = 1; run <= RUNS; run++) {
     for (const [i, tool] of tools.entries()) {
+      await settle(server);
       const sample = await measure(kubectl, tool.args, env, work, tool.stdout, tool.exitCodes);
       samples[i]!.push(sample);
       console.error(
@@ -200,14 +202,17 @@ async function main(): Promise<void> {
   const tools = selected(benchCommands(targets));
   mkdirSync(dirname(SNAPSHOT_FILE), { recursive: true });
   console.log(
-    `cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, stdout to /dev/null but for snapshot -A and who -A -o json, which write to files in ${dirname(SNAPSHOT_FILE)}, timeout ${RUN_TIMEOUT_MS / 60_000} min per run`,
+    `cluster: 2,000 kwok nodes, 50,000 Running pods, 200 CiliumEgressGatewayPolicies; ${RUNS} runs of each command, round-robin, each once the API server and etcd are quiet (under 5 % of a core for a second, at most 30 s), stdout to /dev/null but for snapshot -A and who -A -o json, which write to files in ${dirname(SNAPSHOT_FILE)}, timeout ${RUN_TIMEOUT_MS / 60_000} min per run`,
   );
   console.log(`  NS ${targets.namespace}, POD ${targets.pod}, X ${targets.deployment}`);
   console.log(`  kubectl egress runs ${plugin.description}`);
   console.log(
     `  kubectl ${pluginRunsInPlace(kubectl, env, join(cluster.work, 'bin')) ? "execs the plugin in place (same PID): peak RSS of `kubectl egress` is the plugin's" : "does NOT exec the plugin in place: peak RSS is kubectl's own, not the plugin's"}`,
   );
-  const samples = await roundRobin(kubectl, env, cluster.work, tools);
+  const samples = await roundRobin(kubectl, env, cluster.work, tools, [
+    cluster.lab.pids.apiserver,
+    cluster.lab.pids.etcd,
+  ]);
   report(tools, samples);
   const datapathMs = readParts(env, targets);
   const explain = tools.findIndex((t) => t.label.startsWith('egress explain'));
