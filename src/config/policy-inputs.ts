@@ -46,6 +46,7 @@ export function policyInputs(index: ObjectIndex, gaps: readonly ReadGap[], allPo
     unevaluated,
     unevaluatedUnread,
     enforcers: enforcers(index),
+    enforcersUnread: enforcerGaps(index, gaps),
     adminPolicies: ADMIN_POLICIES.flatMap((spec) => index.all(spec.kind).map(toAdminPolicy)),
     cilium: ciliumPolicyInputs(index),
     allPods,
@@ -102,6 +103,20 @@ function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
   return [
     { id: 'eks-auto-mode', source: { kind: 'ConfigMap', namespace: 'kube-system', name: 'amazon-vpc-cni' }, admin: {} },
   ];
+}
+
+/**
+ * The refused reads an enforcer would have shown in: DaemonSets anywhere, and kube-system's
+ * ConfigMaps where an EKS Auto Mode node makes amazon-vpc-cni the switch. Without them, finding
+ * no enforcer says nothing about whether one runs.
+ */
+function enforcerGaps(index: ObjectIndex, gaps: readonly ReadGap[]): ReadGap[] {
+  const autoMode = index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto');
+  return gaps.filter(
+    (gap) =>
+      gap.resource === 'daemonsets.apps' ||
+      (autoMode && gap.resource === 'configmaps' && (gap.namespace ?? 'kube-system') === 'kube-system'),
+  );
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */

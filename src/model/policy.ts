@@ -101,6 +101,8 @@ export interface PolicyInputs {
   unevaluated: UnevaluatedPolicy[];
   unevaluatedUnread: ReadGap[];
   enforcers: PolicyEnforcer[];
+  /** The reads an enforcer would have been found by that were refused (DaemonSets; with an EKS Auto Mode node, kube-system's ConfigMaps); absent in inputs built before. */
+  enforcersUnread?: ReadGap[];
   /** AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies (engine/policy/admin-network-policy.ts). */
   adminPolicies: AdminPolicyInfo[];
   /** OVN-Kubernetes EgressFirewalls (absent in inputs built before they were read). */

@@ -43,35 +43,36 @@ function scalar(value: unknown): string | undefined {
   return JSON.stringify(String(value));
 }
 
-function writeCollection(out: string[], value: unknown, indent: string): void {
+/**
+ * `value`'s lines, each at `indent` but the first, which starts with `first` instead (as long as
+ * `indent`: the `- ` of the sequence item it opens). One string built as it goes: no array of
+ * lines per item, no re-indenting of a first line afterwards.
+ */
+function collection(value: unknown, indent: string, first: string): string {
+  const inner = `${indent}  `;
+  let text = '';
+  let lead = first;
   if (Array.isArray(value)) {
     for (const item of value) {
       const one = scalar(item);
-      if (one !== undefined) {
-        out.push(`${indent}- ${one}`);
-        continue;
-      }
-      const start = out.length;
-      writeCollection(out, item, `${indent}  `);
-      out[start] = `${indent}- ${out[start]!.slice(indent.length + 2)}`;
+      text += one !== undefined ? `${lead}- ${one}\n` : collection(item, inner, `${lead}- `);
+      lead = indent;
     }
-    return;
+    return text;
   }
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
     if (item === undefined) continue;
     const name = plain(key) ? key : JSON.stringify(key);
     const one = scalar(item);
-    if (one !== undefined) out.push(`${indent}${name}: ${one}`);
-    else {
-      out.push(`${indent}${name}:`);
-      writeCollection(out, item, `${indent}  `);
-    }
+    text += one !== undefined ? `${lead}${name}: ${one}\n` : `${lead}${name}:\n${collection(item, inner, inner)}`;
+    lead = indent;
   }
+  return text;
 }
 
 /** `value` (an object) as one item of a block sequence indented by `indent`: `- key: …`. */
 export function blockYamlItem(value: Record<string, unknown>, indent: string): string {
-  const out: string[] = [];
-  writeCollection(out, [value], indent);
-  return `${out.join('\n')}\n`;
+  return collection([value], indent, indent);
 }

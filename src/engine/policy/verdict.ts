@@ -9,6 +9,7 @@
  * It reads the subject, the destination and the call's snapshot, nothing else.
  */
 import type { Destination } from '../../model/decision.ts';
+import type { ReadGap } from '../../model/gaps.ts';
 import type { AdminPolicyInfo } from '../../model/admin-policy.ts';
 import type { CiliumPolicyRule } from '../../model/cilium-policy.ts';
 import type { NetworkPolicyInfo, PolicyAnswer, PolicyInputs } from '../../model/policy.ts';
@@ -37,6 +38,8 @@ export const POLICY_FINDINGS = {
     `${d['policies']} may allow or deny it, and this tool does not work out policies of ${d['kinds'] === '1' ? 'that kind' : 'those kinds'} yet`,
   POLICY_KIND_UNREADABLE: (d) =>
     `${d['resource']} could not be read (${d['reason']}${d['served'] ? `: served as ${d['served']}` : ''}): a policy of that kind may decide it`,
+  POLICY_ENFORCERS_UNREADABLE: (d) =>
+    `policies deny it, but no NetworkPolicy enforcer was found and what would show one could not be read (${d['reads']}): ${d['verdict']} if one runs, let out if none does`,
   POLICY_ENFORCER_NOT_FOUND: (d) =>
     `policies deny it, but nothing read runs a NetworkPolicy enforcer (no enforcer's DaemonSet, no EKS Auto Mode policy controller turned on): ${d['verdict']} if one runs unseen, let out if none does`,
 } satisfies Findings;
@@ -106,9 +109,16 @@ function verdictOf(ctx: EngineContext, subject: PolicySubject, destination: Dest
   // Only a denial needs an enforcer: what policies allow leaves whether or not anything enforces them.
   const enforced =
     answer.verdict === 'denied' && inputs.enforcers.length === 0
-      ? unknown([{ code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict: answer.verdict } }, ...answer.reasons])
+      ? unknown([noEnforcerFinding(inputs.enforcersUnread ?? [], answer.verdict), ...answer.reasons])
       : answer;
   return calico?.note ? { ...enforced, reasons: [...enforced.reasons, calico.note] } : enforced;
+}
+
+/** Why a denial found no enforcer: none in what was read, or the reads that would show one were refused. */
+function noEnforcerFinding(unread: readonly ReadGap[], verdict: string): Finding {
+  if (unread.length === 0) return { code: 'POLICY_ENFORCER_NOT_FOUND', data: { verdict } };
+  const reads = unread.map((g) => `${g.resource}${g.namespace ? ` in ${g.namespace}` : ''}: ${g.reason}`).join('; ');
+  return { code: 'POLICY_ENFORCERS_UNREADABLE', data: { verdict, reads } };
 }
 
 /** Where Calico enforces: the policies that select the pod, its namespace's NetworkPolicies (Calico's default tier holds them) and the Tiers. */
