@@ -123,6 +123,34 @@ function ratios(label: string, byLabel: Map<string, Figures>): void {
   }
 }
 
+/**
+ * The same comparisons run by run: each warm run's ratio of the two commands, which ran minutes
+ * apart at most, and the median of those. The server's pace drifts from run to run (a whole run
+ * slower by a second or two), which a ratio of medians taken over different runs mixes in.
+ */
+function pairedRatios(tools: BenchCommand[], samples: Sample[][]): void {
+  const byLabel = new Map(tools.map((t, i) => [t.label, samples[i]!]));
+  for (const { of, to } of COMPARISONS) {
+    const a = byLabel.get(of);
+    const b = to.map((t) => byLabel.get(t));
+    if (!a || b.some((x) => !x)) continue;
+    const time: number[] = [];
+    const rss: number[] = [];
+    for (let run = 1; run < a.length; run++) {
+      const pair = [a[run]!, ...b.map((x) => x![run]!)].flatMap((s) => (s.ok ? [s] : []));
+      if (pair.length !== to.length + 1) continue;
+      const [first, ...rest] = pair;
+      time.push(first!.ms / rest.reduce((n, s) => n + s.ms, 0));
+      rss.push(first!.rssMB / rest.reduce((n, s) => n + s.rssMB, 0));
+    }
+    if (time.length === 0) continue;
+    const shown = time.map((t) => t.toFixed(2)).join(', ');
+    console.log(
+      `  warm, run by run ${of} / ${to.join(' + ')}: time median ${ratio(median(time), 1)} (${shown}), RSS median ${ratio(median(rss), 1)}`,
+    );
+  }
+}
+
 function report(tools: BenchCommand[], samples: Sample[][]): void {
   const cold = samples.map((s) => figures(s.slice(0, 1)));
   const warm = samples.map((s) => figures(s.slice(1)));
@@ -135,6 +163,7 @@ function report(tools: BenchCommand[], samples: Sample[][]): void {
   }
   ratios('cold', new Map(tools.map((t, i) => [t.label, cold[i]])));
   if (RUNS > 1) ratios('warm', new Map(tools.map((t, i) => [t.label, warm[i]])));
+  if (RUNS > 1) pairedRatios(tools, samples);
   for (const [i, tool] of tools.entries()) {
     for (const failure of samples[i]!.filter((s) => !s.ok)) console.log(`  ${tool.label} failed: ${failure.error}`);
   }
