@@ -94,7 +94,7 @@ function enforcers(index: ObjectIndex): PolicyEnforcer[] {
  * None of SIG Network's admin kinds is implemented (EKS has its own ClusterNetworkPolicy group).
  */
 function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
-  if (!index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto')) return [];
+  if (!hasAutoModeNode(index)) return [];
   const config = index.where(
     'ConfigMap',
     (cm) => cm.metadata.namespace === 'kube-system' && cm.metadata.name === 'amazon-vpc-cni',
@@ -111,12 +111,16 @@ function autoModeEnforcer(index: ObjectIndex): PolicyEnforcer[] {
  * no enforcer says nothing about whether one runs.
  */
 function enforcerGaps(index: ObjectIndex, gaps: readonly ReadGap[]): ReadGap[] {
-  const autoMode = index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto');
+  const autoMode = hasAutoModeNode(index);
   return gaps.filter(
     (gap) =>
       gap.resource === 'daemonsets.apps' ||
       (autoMode && gap.resource === 'configmaps' && (gap.namespace ?? 'kube-system') === 'kube-system'),
   );
+}
+
+function hasAutoModeNode(index: ObjectIndex): boolean {
+  return index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto');
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */
