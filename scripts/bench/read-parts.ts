@@ -8,7 +8,7 @@
  */
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
-import { ApiClient } from '../../src/cluster/http.ts';
+import { ApiClient, type ListItems } from '../../src/cluster/http.ts';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
 import { readCluster } from '../../src/cluster/read.ts';
 
@@ -31,8 +31,8 @@ class TimedClient extends ApiClient {
     }
   }
 
-  override list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.timed(path, query, () => super.list<T>(path, query));
+  override list<T>(path: string, query: Record<string, string | undefined> = {}, items?: ListItems): Promise<T> {
+    return this.timed(path, query, () => super.list<T>(path, query, items));
   }
 
   override get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {

@@ -10,6 +10,8 @@ import { ClusterError } from '../errors.ts';
 import { CredentialSource, type Credentials } from './credentials.ts';
 import { createDispatcher, RESPONSE_HEADERS_TIMEOUT_MS } from './dispatcher.ts';
 import { describeTransportError } from './transport-errors.ts';
+import { decodeList, decodeStatus, isProtobuf, PROTOBUF, readsProtobuf } from './protobuf/core-v1.ts';
+import { NotExactError } from './protobuf/wire.ts';
 
 /** A non-2xx answer from the API server, with its Status reason. */
 export class ApiStatusError extends Error {
@@ -56,10 +58,19 @@ type Wait = 'bounded' | 'list';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
+/** The items of a list: their apiVersion and kind. */
+export interface ListItems {
+  apiVersion: string;
+  kind: string;
+}
+
+/** client-go's Accept for built-in types: protobuf, else JSON (a server or proxy without protobuf answers JSON). */
+const PROTOBUF_FIRST = `${PROTOBUF}, application/json`;
+
 interface RequestOptions {
   body?: unknown;
-  /** How the answer is read: parsed JSON, or the text as it came. */
-  as?: 'json' | 'text';
+  /** How the answer is read: parsed JSON, the text as it came, or a list of these items in protobuf. */
+  as?: 'json' | 'text' | ListItems;
   wait?: Wait;
   accept?: string;
 }
@@ -88,8 +99,22 @@ export class ApiClient {
     return this.request<T>('GET', path, {}, { accept });
   }
 
-  /** A page of a list, which the server may take long to start (see Wait). */
-  list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  /**
+   * A page of a list, which the server may take long to start (see Wait). With `items`, a list
+   * protobuf/core-v1.ts reads is asked for in protobuf, as client-go asks for built-in types, and
+   * its items carry only the fields the cut keeps (config/snapshot-file.ts readFields), as their
+   * JSON would have them. A
+   * server that answers JSON is read as JSON; an answer the reader cannot read exactly (a field
+   * newer than it, in a part the cut keeps whole) is asked for again in JSON.
+   */
+  async list<T>(path: string, query: Record<string, string | undefined> = {}, items?: ListItems): Promise<T> {
+    if (items && readsProtobuf(items.apiVersion, items.kind)) {
+      try {
+        return await this.request<T>('GET', path, query, { wait: 'list', as: items, accept: PROTOBUF_FIRST });
+      } catch (error) {
+        if (!(error instanceof NotExactError)) throw error;
+      }
+    }
     return this.request<T>('GET', path, query, { wait: 'list' });
   }
 
@@ -132,12 +157,24 @@ export class ApiClient {
         ...(signal ? { signal } : {}),
       });
       const response = await untilAborted(sent, signal);
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      if (typeof as === 'object') {
+        const bytes = Buffer.from(await response.body.arrayBuffer());
+        if (isProtobuf(bytes)) {
+          if (ok) return decodeList(bytes, as.apiVersion, as.kind) as T;
+          const { reason, message } = decodeStatus(bytes);
+          throw new ApiStatusError(response.statusCode, reason ?? '', message ?? '');
+        }
+        const text = bytes.toString('utf8');
+        if (ok) return this.parsed(text) as T;
+        throw statusError(response.statusCode, text);
+      }
       const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300)
-        return (as === 'text' ? text : this.parsed(text)) as T;
+      if (ok) return (as === 'text' ? text : this.parsed(text)) as T;
       throw statusError(response.statusCode, text);
     } catch (error) {
-      if (error instanceof ApiStatusError || error instanceof ClusterError) throw error;
+      if (error instanceof ApiStatusError || error instanceof ClusterError || error instanceof NotExactError)
+        throw error;
       throw new ClusterError(describeTransportError(error, this.server, timeoutMs));
     }
   }

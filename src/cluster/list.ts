@@ -64,13 +64,17 @@ async function listOnce(
   let token: string | undefined;
   let page = 0;
   do {
-    const body = await client.list<ListBody>(path, {
-      limit: options.chunkSize > 0 ? String(options.chunkSize) : undefined,
-      continue: token,
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      resourceVersion: options.fromWatchCache ? '0' : undefined,
-    });
+    const body = await client.list<ListBody>(
+      path,
+      {
+        limit: options.chunkSize > 0 ? String(options.chunkSize) : undefined,
+        continue: token,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+        resourceVersion: options.fromWatchCache ? '0' : undefined,
+      },
+      { apiVersion, kind: spec.kind },
+    );
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
     for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));
     token = body.metadata?.continue || undefined;

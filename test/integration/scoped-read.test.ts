@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ApiClient } from '../../src/cluster/http.ts';
+import { ApiClient, type ListItems } from '../../src/cluster/http.ts';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
 import { readCluster } from '../../src/cluster/read.ts';
 import { writeKubeconfig } from '../support/lab.ts';
@@ -20,9 +20,9 @@ const kubeconfig = writeKubeconfig(lab, 'admin');
 class RecordingClient extends ApiClient {
   lists: string[] = [];
 
-  override list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  override list<T>(path: string, query: Record<string, string | undefined> = {}, items?: ListItems): Promise<T> {
     this.lists.push(query['fieldSelector'] ? `${path}?${query['fieldSelector']}` : path);
-    return super.list<T>(path, query);
+    return super.list<T>(path, query, items);
   }
 }
 
