@@ -42,14 +42,17 @@ function fail(message) {
  * blob into a copy of the target's Node.js of the same version, ELF, Mach-O or PE alike; the blob
  * must come from the very version it goes into (nodejs/node doc/api/single-executable-applications.md).
  */
-function seaConfig(executable, output) {
+function seaConfig(executable, output, target) {
   return {
     main: join(WORK, 'main.cjs'),
     executable,
     output,
     disableExperimentalSEAWarning: true,
-    // Code cache and snapshots are specific to the platform that made them: off, as one builder serves all.
-    useCodeCache: false,
+    // Code cache and snapshots are specific to the platform that made them: the code cache only for
+    // the builder's own platform (linux/amd64), where it takes 60 ms off every start (0.21 to 0.15 s
+    // for `who -f` of the example, six alternating runs); no snapshot, which the code would have to
+    // be written for.
+    useCodeCache: target.os === 'linux' && target.arch === 'amd64',
     useSnapshot: false,
     // A user's NODE_OPTIONS still reaches the executable, as it reached the injected one before.
     execArgvExtension: 'env',
@@ -72,7 +75,7 @@ function makeExecutable(target) {
     rmSync(`${base}.unsigned`);
   }
   const config = join(dir, 'sea-config.json');
-  writeFileSync(config, JSON.stringify(seaConfig(base, join(dir, exe))));
+  writeFileSync(config, JSON.stringify(seaConfig(base, join(dir, exe), target)));
   const builder = join(nodePackage(TARGETS[0]), TARGETS[0].binary);
   execFileSync(builder, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   rmSync(base);

@@ -86,7 +86,7 @@ export function withSourceFlags<T>(y: Argv<T>) {
       coerce: lastValue,
       requiresArg: true,
       default: '500',
-      describe: 'List large collections in pages of this many objects (0 disables paging)',
+      describe: 'List the pods asked about in pages of this many (0 disables paging)',
     })
     .option('default-snat', {
       type: 'boolean',

@@ -11,14 +11,14 @@ import { controllerOf, isTerminated } from '../config/pods.ts';
 /**
  * Above this many nodes one list of the namespace's pods is cheaper than a list per node.
  * Measured on the benchmark cluster (2,000 nodes, a 25 KB Cilium agent pod on each) with
- * scripts/bench/cutover.ts (medians of 3, 2-core machine at load average 2). Lists per node, 16 at
- * a time, served from the watch cache (list.ts fromWatchCache): 100 nodes 0.04 s, 300 0.10 s,
- * 500 0.18 s, 700 0.24–0.32 s, 1,000 0.34–0.38 s, against 0.55–0.58 s for every pod of
- * kube-system. (Asking etcd's revision for each, as before: 700 nodes 0.31 s, 1,000 0.80 s, under
- * more load.) `who -n team-00` (pods on 611 nodes), three alternating runs: 1.62 s, 284 MB
- * (median) with lists per node against 2.13 s, 370 MB with every agent pod, the same answers.
+ * scripts/bench/cutover.ts (medians of 3, 2-core machine), both read as the read makes them — in
+ * protobuf, the whole list in one request, lists per node 16 at a time from the watch cache (list.ts
+ * fromWatchCache): every pod of kube-system 0.17–0.20 s against lists per node 0.14–0.22 s for
+ * 500 nodes, 0.17–0.19 s for 700, 0.32 s for 800, 0.23–0.26 s for 1,000 (two runs). A namespace
+ * with more pods than one page reads every agent pod anyway (read.ts), as soon as its first page
+ * arrives; this bound is for one page of pods on many nodes.
  */
-export const NODE_LISTS_UP_TO = 1_000;
+export const NODE_LISTS_UP_TO = 800;
 
 /** Lists per node in flight at once: a few connections' worth, not a burst the server's fairness queues would throttle. */
 const PARALLEL = 16;

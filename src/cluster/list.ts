@@ -23,8 +23,8 @@ export interface ListOptions {
    */
   fromWatchCache?: boolean;
   chunkSize: number;
-  /** Called after each page; progress reporting and tests hook in here. */
-  onPage?: (page: number, items: number) => Promise<void> | void;
+  /** Called after each page, with whether more pages follow; progress reporting and tests hook in here. */
+  onPage?: (page: number, items: number, more: boolean) => Promise<void> | void;
 }
 
 interface ListBody {
@@ -78,7 +78,7 @@ async function listOnce(
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
     for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));
     token = body.metadata?.continue || undefined;
-    await options.onPage?.(++page, objects.length);
+    await options.onPage?.(++page, objects.length, token !== undefined);
   } while (token);
   return objects;
 }

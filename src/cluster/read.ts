@@ -23,6 +23,7 @@ export interface ReadScope {
   labelSelector?: string;
   /** explain's pod, by name: the agents' pods are read on its node only. */
   pod?: string;
+  /** --chunk-size: the page size of the pods asked about; every other list is one request (WHOLE). */
   chunkSize: number;
   onPage?: (resource: string, page: number, items: number) => void;
 }
@@ -53,13 +54,23 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
   // address of the cluster (any node's InternalIP or pod CIDR, engine/core/cluster-addresses.ts),
   // and gateways pick their nodes by label among all of them.
   const namespaces = read(NAMESPACES);
-  const targetPods = readTargetPods(client, scope);
+  // More pods than one page holds is a large scope: every agent pod is read as soon as the first
+  // page says more follow, beside the other pages, not lists per node after the last one. explain
+  // asks about one pod, on one node, however many its namespace holds.
+  let morePages = () => {};
+  const large = new Promise<undefined>((resolve) => {
+    morePages = () => resolve(undefined);
+  });
+  const targetPods = readTargetPods(client, scope, morePages);
+  const nodesOfTargets = targetPods.then(
+    (pods) => nodesOf(pods, scope.pod),
+    () => undefined,
+  );
   const targetNodes = targetCoversAll(scope)
     ? Promise.resolve(undefined)
-    : targetPods.then(
-        (pods) => nodesOf(pods, scope.pod),
-        () => undefined,
-      );
+    : scope.pod === undefined
+      ? Promise.race([large, nodesOfTargets])
+      : nodesOfTargets;
   const [pods, namespaceList, nodes, agents, custom] = await Promise.all([
     targetPods,
     namespaces,
@@ -128,7 +139,7 @@ async function readAgentNamespaces(
   return lists.flat();
 }
 
-async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<KubeObject[]> {
+async function readTargetPods(client: ApiClient, scope: ReadScope, onMorePages: () => void): Promise<KubeObject[]> {
   const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
   if ((await canList(client, PODS, scope.namespace)) === false) {
     throw new ClusterError(
@@ -137,7 +148,11 @@ async function readTargetPods(client: ApiClient, scope: ReadScope): Promise<Kube
   }
   try {
     return await listAll(client, PODS, 'v1', {
-      ...listOptions(scope, 'pods'),
+      chunkSize: scope.chunkSize,
+      onPage: (page, items, more) => {
+        scope.onPage?.('pods', page, items);
+        if (more) onMorePages();
+      },
       namespace: scope.namespace,
       labelSelector: scope.labelSelector,
     });
@@ -179,7 +194,8 @@ async function readOrGap(
   if (part === undefined && (await canList(client, spec, namespace)) === false) return refused();
   try {
     return await listAll(client, spec, version, {
-      ...listOptions(scope, gap.resource),
+      chunkSize: WHOLE,
+      onPage: (page, items) => scope.onPage?.(gap.resource, page, items),
       namespace,
       ...part,
     });
@@ -195,9 +211,15 @@ function targetCoversAll(scope: ReadScope): boolean {
   return scope.namespace === undefined && !scope.labelSelector;
 }
 
-function listOptions(scope: ReadScope, resource: string) {
-  return { chunkSize: scope.chunkSize, onPage: (page: number, items: number) => scope.onPage?.(resource, page, items) };
-}
+/**
+ * Only the pods asked about come in pages of --chunk-size, as kubectl lists them. Every other list
+ * — nodes, the agents' settings and pods, the custom resources — is one request: a list without a
+ * limit is served whole from the API server's watch cache, where the pages of a limited one come
+ * one after another. On the benchmark cluster the 2,000 CiliumNodes took four pages in a row, the
+ * last read to end; `who -n team-00` went from 1.13 to 1.04 s (medians of six alternating runs;
+ * the slowest from 1.80 to 1.14 s).
+ */
+const WHOLE = 0;
 
 function describeStatus(error: ApiStatusError, doing: string, server: string): string {
   if (error.status === 401) return `the API server at ${server} rejected the credentials (401 Unauthorized)`;

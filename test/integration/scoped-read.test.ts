@@ -1,7 +1,8 @@
 /**
  * The read narrowed to the question (issue 20): explain reads the agents' pods on its pod's node
  * only — one list with the field selector spec.nodeName, never all of kube-system's pods — and
- * answers exactly as from a read of the whole cluster.
+ * answers exactly as from a read of the whole cluster; who -n does the same for its pods' nodes,
+ * unless its pods take more than one page.
  */
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -50,6 +51,21 @@ describe('a read narrowed to the pods asked about', () => {
       '/api/v1/namespaces/kube-system/pods?spec.nodeName=n1',
       '/api/v1/namespaces/kube-system/pods?spec.nodeName=n2',
     ]);
+  });
+
+  it("lists every agent pod, in one list, when the namespace's pods take more than one page", async () => {
+    const client = recordingClient();
+    const { objects } = await readCluster(client, { namespace: 'shop', chunkSize: 1 });
+    expect(kubeSystemPods(client.lists)).toEqual(['/api/v1/namespaces/kube-system/pods']);
+    expect(client.lists.filter((l) => l === '/api/v1/namespaces/shop/pods').length).toBeGreaterThan(1);
+    const agentPods = objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'kube-system');
+    expect(agentPods.map((o) => o.metadata.name)).toContain('ip-masq-agent-n1');
+  });
+
+  it('still lists per node for explain, whose one pod is on one node, however many pages its namespace takes', async () => {
+    const client = recordingClient();
+    await readCluster(client, { namespace: 'shop', pod: 'web-5f7d8c9b6-aaaaa', chunkSize: 1 });
+    expect(kubeSystemPods(client.lists)).toEqual(['/api/v1/namespaces/kube-system/pods?spec.nodeName=n1']);
   });
 
   it('lists every agent pod when all namespaces are asked about (they are among every pod)', async () => {
