@@ -10,20 +10,11 @@ import { ClusterError } from '../errors.ts';
 import { CredentialSource, type Credentials } from './credentials.ts';
 import { createDispatcher, RESPONSE_HEADERS_TIMEOUT_MS } from './dispatcher.ts';
 import { describeTransportError } from './transport-errors.ts';
+import { ApiStatusError, MAX_RETRIES, retryAfter, statusError, withRetryAfter } from './api-status.ts';
 import { decodeList, decodeStatus, isProtobuf, PROTOBUF, readsProtobuf } from './protobuf/core-v1.ts';
 import { NotExactError } from './protobuf/wire.ts';
 
-/** A non-2xx answer from the API server, with its Status reason. */
-export class ApiStatusError extends Error {
-  readonly status: number;
-  readonly reason: string;
-
-  constructor(status: number, reason: string, message: string) {
-    super(message);
-    this.status = status;
-    this.reason = reason;
-  }
-}
+export { ApiStatusError };
 
 /** What `getIfVisible` gives for an object the server will not show (403). */
 export const FORBIDDEN = Symbol('forbidden');
@@ -103,9 +94,8 @@ export class ApiClient {
    * A page of a list, which the server may take long to start (see Wait). With `items`, a list
    * protobuf/core-v1.ts reads is asked for in protobuf, as client-go asks for built-in types, and
    * its items carry only the fields the cut keeps (config/snapshot-file.ts readFields), as their
-   * JSON would have them. A
-   * server that answers JSON is read as JSON; an answer the reader cannot read exactly (a field
-   * newer than it, in a part the cut keeps whole) is asked for again in JSON.
+   * JSON would have them. A server that answers JSON is read as JSON; an answer the reader cannot
+   * read exactly (a field newer than it, in a part the cut keeps whole) is asked for again in JSON.
    */
   async list<T>(path: string, query: Record<string, string | undefined> = {}, items?: ListItems): Promise<T> {
     if (items && readsProtobuf(items.apiVersion, items.kind)) {
@@ -135,7 +125,24 @@ export class ApiClient {
     method: Method,
     path: string,
     query: Record<string, string | undefined>,
-    { body, as = 'json', wait = 'bounded', accept = 'application/json' }: RequestOptions = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.requestOnce<T>(method, path, query, options);
+      } catch (error) {
+        const seconds = retryAfter(error, method);
+        if (seconds === undefined || retry >= MAX_RETRIES) throw error;
+        await sleep(seconds * 1000);
+      }
+    }
+  }
+
+  private async requestOnce<T>(
+    method: Method,
+    path: string,
+    query: Record<string, string | undefined>,
+    { body, as = 'json', wait = 'bounded', accept = 'application/json' }: RequestOptions,
   ): Promise<T> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
@@ -158,20 +165,21 @@ export class ApiClient {
       });
       const response = await untilAborted(sent, signal);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const failed = (error: ApiStatusError) => withRetryAfter(error, response.headers['retry-after']);
       if (typeof as === 'object') {
         const bytes = Buffer.from(await response.body.arrayBuffer());
         if (isProtobuf(bytes)) {
           if (ok) return decodeList(bytes, as.apiVersion, as.kind) as T;
           const { reason, message } = decodeStatus(bytes);
-          throw new ApiStatusError(response.statusCode, reason ?? '', message ?? '');
+          throw failed(new ApiStatusError(response.statusCode, reason ?? '', message ?? ''));
         }
         const text = bytes.toString('utf8');
         if (ok) return this.parsed(text) as T;
-        throw statusError(response.statusCode, text);
+        throw failed(statusError(response.statusCode, text));
       }
       const text = await response.body.text();
       if (ok) return (as === 'text' ? text : this.parsed(text)) as T;
-      throw statusError(response.statusCode, text);
+      throw failed(statusError(response.statusCode, text));
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError || error instanceof NotExactError)
         throw error;
@@ -212,15 +220,4 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
-function statusError(status: number, text: string): ApiStatusError {
-  let reason = '';
-  let message = text.trim().slice(0, 200);
-  try {
-    const parsed = JSON.parse(text) as { reason?: string; message?: string };
-    reason = parsed.reason ?? '';
-    message = parsed.message ?? message;
-  } catch {
-    // not a Status object: keep the raw text
-  }
-  return new ApiStatusError(status, reason, message);
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -5,11 +5,10 @@
  * server's two answers are compared in test/integration/protobuf.test.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeList, decodeStatus, isProtobuf } from '../../src/cluster/protobuf/core-v1.ts';
 import { NotExactError } from '../../src/cluster/protobuf/wire.ts';
+import { kubeconfigFor } from '../support/plain-http-kubeconfig.ts';
 import { ApiClient, ApiStatusError } from '../../src/cluster/http.ts';
 import { bool, entry, envelope, int, list, msg, str } from '../support/protobuf-writer.ts';
 
@@ -216,13 +215,7 @@ describe('a list asked for in protobuf', () => {
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'lab', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
-      users: [{ name: 'nobody' }],
-      contexts: [{ name: 'lab', cluster: 'lab', user: 'nobody' }],
-      currentContext: 'lab',
-    });
+    const kc = kubeconfigFor(server);
     return { client: new ApiClient(kc, { timeoutMs: 0 }), accepts };
   }
   const POD = { apiVersion: 'v1', kind: 'Pod' };

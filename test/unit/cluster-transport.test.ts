@@ -5,7 +5,6 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errors, request } from 'undici';
 import {
@@ -16,6 +15,7 @@ import {
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '../../src/cluster/dispatcher.ts';
 import { describeTransportError } from '../../src/cluster/transport-errors.ts';
+import { kubeconfigFor } from '../support/plain-http-kubeconfig.ts';
 import { ApiClient } from '../../src/cluster/http.ts';
 import { ClusterError } from '../../src/errors.ts';
 import { selfSignedServer } from '../support/tls-server.ts';
@@ -224,13 +224,7 @@ describe('the wait for an answer to start, without --request-timeout', () => {
     );
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'lab', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
-      users: [{ name: 'nobody' }],
-      contexts: [{ name: 'lab', cluster: 'lab', user: 'nobody' }],
-      currentContext: 'lab',
-    });
+    const kc = kubeconfigFor(server);
     return new ApiClient(kc, { timeoutMs: 0, answerStartMs: 200 });
   }
 
@@ -242,5 +236,58 @@ describe('the wait for an answer to start, without --request-timeout', () => {
   it('is not bounded for a list, which a server may take long to start, as kubectl waits for it', async () => {
     const client = await slowServer(1000);
     await expect(client.list('/api/v1/pods')).resolves.toEqual({ items: [] });
+  });
+});
+
+describe('answers that say when to ask again, as client-go retries them', () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  /** A server that answers each request with the next of `answers` (the last one repeating), counting them. */
+  async function answering(answers: { status: number; retryAfter?: string }[]) {
+    const made: string[] = [];
+    const server = createHttpServer((request, response) => {
+      const answer = answers[Math.min(made.length, answers.length - 1)]!;
+      made.push(request.method ?? '');
+      response.statusCode = answer.status;
+      if (answer.retryAfter !== undefined) response.setHeader('Retry-After', answer.retryAfter);
+      response.end(
+        answer.status === 200
+          ? '{"items":[]}'
+          : '{"kind":"Status","reason":"TooManyRequests","message":"storage is (re)initializing"}',
+      );
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { client: new ApiClient(kubeconfigFor(server), { timeoutMs: 0 }), made };
+  }
+
+  it.each([
+    ['429 with Retry-After, to a GET', 'GET', 429, '0', 2],
+    ['503 with Retry-After, to a GET', 'GET', 503, '0', 2],
+    ['429 with Retry-After, to a POST', 'POST', 429, '0', 2],
+  ])('asks again after %s', async (_name, method, status, retryAfter, requests) => {
+    const { client, made } = await answering([{ status, retryAfter }, { status: 200 }]);
+    const answer = method === 'GET' ? client.list('/api/v1/pods') : client.post('/apis/x', {});
+    await expect(answer).resolves.toEqual({ items: [] });
+    expect(made).toHaveLength(requests);
+  });
+
+  it.each([
+    ['429 without Retry-After', 'GET', 429, undefined],
+    ['a Retry-After that is not whole seconds', 'GET', 429, 'Wed, 21 Oct 2026 07:28:00 GMT'],
+    ['503 with Retry-After, to a POST', 'POST', 503, '0'],
+    ['403, Retry-After or not', 'GET', 403, '0'],
+  ])('gives up at once on %s', async (_name, method, status, retryAfter) => {
+    const { client, made } = await answering([{ status, retryAfter }, { status: 200 }]);
+    const answer = method === 'GET' ? client.list('/api/v1/pods') : client.post('/apis/x', {});
+    await expect(answer).rejects.toMatchObject({ status });
+    expect(made).toHaveLength(1);
+  });
+
+  it('gives up after ten retries', async () => {
+    const { client, made } = await answering([{ status: 429, retryAfter: '0' }]);
+    await expect(client.list('/api/v1/pods')).rejects.toMatchObject({ status: 429, reason: 'TooManyRequests' });
+    expect(made).toHaveLength(11);
   });
 });
