@@ -48,9 +48,10 @@ export async function readAgentPods(
   targetNodes: Promise<readonly string[] | undefined>,
   reads: AgentPodReads,
 ): Promise<readonly KubeObject[]> {
+  // The access review runs beside the pods' read, where it would otherwise follow it.
+  const review = reads.mayList();
   const nodes = await targetNodes;
-  if (nodes === undefined || EVERY_POD_NAMESPACES.has(namespace) || (await reads.mayList()) === false)
-    return reads.all();
+  if (nodes === undefined || EVERY_POD_NAMESPACES.has(namespace) || (await review) === false) return reads.all();
   const [agents, pods] = await Promise.all([daemonSets, podsOn(nodes, reads.onNode)]);
   // An agent with no live pod on these nodes: the whole read says it does not run there when it
   // has pods elsewhere, while these pods alone would leave config/ to infer where it runs from its

@@ -23,8 +23,11 @@ export interface ListOptions {
    */
   fromWatchCache?: boolean;
   chunkSize: number;
-  /** Called after each page, with whether more pages follow; progress reporting and tests hook in here. */
-  onPage?: (page: number, items: number, more: boolean) => Promise<void> | void;
+  /**
+   * Called after each page with the count so far, whether more pages follow and the page's own
+   * (cut) objects; progress reporting, the read's early decisions (read.ts) and tests hook in here.
+   */
+  onPage?: (page: number, items: number, more: boolean, objects: readonly KubeObject[]) => Promise<void> | void;
 }
 
 interface ListBody {
@@ -76,9 +79,10 @@ async function listOnce(
       { apiVersion, kind: spec.kind },
     );
     // List items carry no apiVersion/kind on the wire; -f files and snapshots need them.
-    for (const item of body.items ?? []) objects.push(readFields({ ...item, apiVersion, kind: spec.kind }));
+    const pageObjects = (body.items ?? []).map((item) => readFields({ ...item, apiVersion, kind: spec.kind }));
+    for (const object of pageObjects) objects.push(object);
     token = body.metadata?.continue || undefined;
-    await options.onPage?.(++page, objects.length, token !== undefined);
+    await options.onPage?.(++page, objects.length, token !== undefined, pageObjects);
   } while (token);
   return objects;
 }

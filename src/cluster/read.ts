@@ -54,23 +54,24 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
   // address of the cluster (any node's InternalIP or pod CIDR, engine/core/cluster-addresses.ts),
   // and gateways pick their nodes by label among all of them.
   const namespaces = read(NAMESPACES);
-  // More pods than one page holds is a large scope: every agent pod is read as soon as the first
-  // page says more follow, beside the other pages, not lists per node after the last one. explain
-  // asks about one pod, on one node, however many its namespace holds.
-  let morePages = () => {};
-  const large = new Promise<undefined>((resolve) => {
-    morePages = () => resolve(undefined);
+  // The nodes whose agents' pods are read, decided as early as a page of the pods allows: more
+  // pods than one page holds is a large scope, for which every agent pod is read beside the other
+  // pages (not lists per node after the last one); explain's pod, once a page has it, is on its
+  // node whatever the other pages hold.
+  let decided: (nodes: readonly string[] | undefined) => void = () => {};
+  const early = new Promise<readonly string[] | undefined>((resolve) => {
+    decided = resolve;
   });
-  const targetPods = readTargetPods(client, scope, morePages);
+  const targetPods = readTargetPods(client, scope, (more, page) => {
+    const pod = scope.pod === undefined ? undefined : page.find((p) => p.metadata.name === scope.pod);
+    if (pod) decided(nodesOf([pod], scope.pod));
+    else if (more && scope.pod === undefined) decided(undefined);
+  });
   const nodesOfTargets = targetPods.then(
     (pods) => nodesOf(pods, scope.pod),
     () => undefined,
   );
-  const targetNodes = targetCoversAll(scope)
-    ? Promise.resolve(undefined)
-    : scope.pod === undefined
-      ? Promise.race([large, nodesOfTargets])
-      : nodesOfTargets;
+  const targetNodes = targetCoversAll(scope) ? Promise.resolve(undefined) : Promise.race([early, nodesOfTargets]);
   const [pods, namespaceList, nodes, agents, custom] = await Promise.all([
     targetPods,
     namespaces,
@@ -139,7 +140,11 @@ async function readAgentNamespaces(
   return lists.flat();
 }
 
-async function readTargetPods(client: ApiClient, scope: ReadScope, onMorePages: () => void): Promise<KubeObject[]> {
+async function readTargetPods(
+  client: ApiClient,
+  scope: ReadScope,
+  onPage: (more: boolean, page: readonly KubeObject[]) => void,
+): Promise<KubeObject[]> {
   const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
   if ((await canList(client, PODS, scope.namespace)) === false) {
     throw new ClusterError(
@@ -148,10 +153,11 @@ async function readTargetPods(client: ApiClient, scope: ReadScope, onMorePages: 
   }
   try {
     return await listAll(client, PODS, 'v1', {
-      chunkSize: scope.chunkSize,
-      onPage: (page, items, more) => {
+      // explain asks about one pod: its namespace's other pods are read as the datapath is, whole.
+      chunkSize: scope.pod === undefined ? scope.chunkSize : WHOLE,
+      onPage: (page, items, more, objects) => {
         scope.onPage?.('pods', page, items);
-        if (more) onMorePages();
+        onPage(more, objects);
       },
       namespace: scope.namespace,
       labelSelector: scope.labelSelector,
