@@ -9,20 +9,18 @@
 import { decodeMessage, message } from './message.ts';
 import { NotExactError, WireReader } from './wire.ts';
 
-const labelSelectorRequirement = message('LabelSelectorRequirement', 'whole', [
-  [1, 'key', 'string', 'always'],
-  [2, 'operator', 'string', 'always'],
-  [3, 'values', 'string', 'omitempty', 'list'],
-]);
+/** LabelSelectorRequirement and NodeSelectorRequirement have the same fields. */
+const requirement = (name: string) =>
+  message(name, 'whole', [
+    [1, 'key', 'string', 'always'],
+    [2, 'operator', 'string', 'always'],
+    [3, 'values', 'string', 'omitempty', 'list'],
+  ]);
 const labelSelector = message('LabelSelector', 'whole', [
   [1, 'matchLabels', 'map', 'omitempty'],
-  [2, 'matchExpressions', labelSelectorRequirement, 'omitempty', 'list'],
+  [2, 'matchExpressions', requirement('LabelSelectorRequirement'), 'omitempty', 'list'],
 ]);
-const nodeSelectorRequirement = message('NodeSelectorRequirement', 'whole', [
-  [1, 'key', 'string', 'always'],
-  [2, 'operator', 'string', 'always'],
-  [3, 'values', 'string', 'omitempty', 'list'],
-]);
+const nodeSelectorRequirement = requirement('NodeSelectorRequirement');
 const nodeSelectorTerm = message('NodeSelectorTerm', 'whole', [
   [1, 'matchExpressions', nodeSelectorRequirement, 'omitempty', 'list'],
   [2, 'matchFields', nodeSelectorRequirement, 'omitempty', 'list'],
