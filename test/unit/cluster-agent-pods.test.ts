@@ -99,6 +99,31 @@ describe("the agents' pods of a narrowed read", () => {
     await readAgentPods(namespace, Promise.resolve([daemonSet('agent')]), Promise.resolve(nodes), r);
     expect(r.made).toEqual(['all']);
   });
+
+  it('reviews access beside the pods read, and a review that fails is met where it is awaited', async () => {
+    const failing = (): AgentPodReads & { made: string[] } => ({
+      ...reads(),
+      mayList: () => Promise.reject(new Error('connection reset')),
+    });
+    let nodesKnown: (nodes: readonly string[] | undefined) => void = () => {};
+    const later = new Promise<readonly string[] | undefined>((resolve) => {
+      nodesKnown = resolve;
+    });
+    // The review fails while the nodes are still unknown: no unhandled rejection, the whole read goes on.
+    const large = failing();
+    const read = readAgentPods('kube-system', Promise.resolve([daemonSet('agent')]), later, large);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    nodesKnown(undefined);
+    expect(names(await read)).toEqual(names(CLUSTER));
+    // With nodes to list, the failure is the read's.
+    const narrow = readAgentPods(
+      'kube-system',
+      Promise.resolve([daemonSet('agent')]),
+      Promise.resolve(['n2']),
+      failing(),
+    );
+    await expect(narrow).rejects.toThrow('connection reset');
+  });
 });
 
 describe('the nodes a narrowed read looks at', () => {
