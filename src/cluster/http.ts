@@ -166,6 +166,7 @@ export class ApiClient {
       const response = await untilAborted(sent, signal);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const failed = (error: ApiStatusError) => withRetryAfter(error, response.headers['retry-after']);
+      let text: string;
       if (typeof as === 'object') {
         const bytes = Buffer.from(await response.body.arrayBuffer());
         if (isProtobuf(bytes)) {
@@ -173,11 +174,11 @@ export class ApiClient {
           const { reason, message } = decodeStatus(bytes);
           throw failed(new ApiStatusError(response.statusCode, reason ?? '', message ?? ''));
         }
-        const text = bytes.toString('utf8');
-        if (ok) return this.parsed(text) as T;
-        throw failed(statusError(response.statusCode, text));
+        // A server without protobuf answered JSON: read as every other answer.
+        text = bytes.toString('utf8');
+      } else {
+        text = await response.body.text();
       }
-      const text = await response.body.text();
       if (ok) return (as === 'text' ? text : this.parsed(text)) as T;
       throw failed(statusError(response.statusCode, text));
     } catch (error) {
