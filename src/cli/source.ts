@@ -66,11 +66,15 @@ export async function loadSnapshot(
   return { snapshot, defaultNamespace };
 }
 
+/** A live read's pages of the pods asked about, as they arrive (cluster/read.ts ReadScope). */
+export type TargetPodPages = (page: number, pods: readonly KubeObject[]) => void;
+
 export async function loadObjects(
   source: SourceOptions,
   selection: SelectionOptions,
   io: Io,
   cluster?: ClusterConnection,
+  onTargetPods?: TargetPodPages,
 ): Promise<LoadedObjects> {
   if (source.files.length > 0) return { ...(await readObjectFiles(source.files, io)), defaultNamespace: 'default' };
   const { client, defaultNamespace } = cluster ?? (await connectCluster(source));
@@ -81,6 +85,7 @@ export async function loadObjects(
     ...(namespace === undefined ? {} : { namespace }),
     ...(selection.selectorText ? { labelSelector: selection.selectorText } : {}),
     ...(selection.pod ? { pod: selection.pod } : {}),
+    ...(onTargetPods ? { onTargetPods } : {}),
   });
   return { ...read, allPods: namespace === undefined && !selection.selectorText, defaultNamespace };
 }

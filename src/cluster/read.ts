@@ -26,6 +26,11 @@ export interface ReadScope {
   /** --chunk-size: the page size of the pods asked about; every other list is one request (WHOLE). */
   chunkSize: number;
   onPage?: (resource: string, page: number, items: number) => void;
+  /**
+   * Each page of the pods asked about, cut, as it arrives (snapshot writes them then). Page 1
+   * again means the list started over (410 Gone, list.ts).
+   */
+  onTargetPods?: (page: number, pods: readonly KubeObject[]) => void;
 }
 
 export interface ReadResult {
@@ -157,6 +162,7 @@ async function readTargetPods(
       chunkSize: scope.pod === undefined ? scope.chunkSize : WHOLE,
       onPage: (page, items, more, objects) => {
         scope.onPage?.('pods', page, items);
+        scope.onTargetPods?.(page, objects);
         onPage(more, objects);
       },
       namespace: scope.namespace,

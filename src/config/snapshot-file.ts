@@ -15,7 +15,11 @@ import { datapathAnnotations } from './pods.ts';
 import { getArray, getRecord, isRecord, type Json } from './objects.ts';
 import { consultedObjects } from './snapshot.ts';
 
-const KIND_ORDER = ['Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job', 'Pod'];
+/**
+ * Pods first: the live read's pods asked about are written as their pages arrive (cli/snapshot-writer.ts),
+ * and a file read back gives them in the same place.
+ */
+const KIND_ORDER = ['Pod', 'Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job'];
 
 /** allPods: the objects hold every pod of the cluster, which the file then says (ALL_PODS_ANNOTATION). */
 export function snapshotList(
@@ -25,22 +29,31 @@ export function snapshotList(
   allPods = false,
 ): Json {
   const { envelope, items } = snapshotStream(objects, gaps, registry, allPods);
-  return { ...envelope, items: [...items] };
+  return { items: [...items], ...envelope };
 }
 
 /**
  * The same List with its items cut as they are written: `snapshot -A` of 50,000 pods never holds
- * a second copy of them, nor the List as one string (render/serialize.ts listPieces).
+ * a second copy of them, nor the List as one string (render/list-text.ts). `written`: the keys
+ * (podKey) of the pods already written, which are left out; every one must be a pod the List
+ * keeps, as every pod is (config/snapshot.ts reads them all), or the List would hold what it
+ * should not — which throws rather than end the List.
  */
 export function snapshotStream(
   objects: readonly KubeObject[],
   gaps: readonly ReadGap[],
   registry: DatapathRegistry,
   allPods = false,
+  written: ReadonlySet<string> = new Set(),
 ): { envelope: Json; items: Iterable<Json> } {
   const consulted = consultedObjects(objects, gaps, registry);
+  const keptPods = new Set([...consulted].filter((o) => o.kind === 'Pod').map(podKey));
+  const stray = [...written].find((key) => !keptPods.has(key));
+  if (stray !== undefined) throw new Error(`snapshot: pod ${stray} was written but is not one the List keeps`);
   // A stable sort: objects of one kind keep their order, which is the order readers meet them in.
-  const kept = objects.filter((o) => consulted.has(o)).sort((a, b) => kindRank(a) - kindRank(b));
+  const kept = objects
+    .filter((o) => consulted.has(o) && !(o.kind === 'Pod' && written.has(podKey(o))))
+    .sort((a, b) => kindRank(a) - kindRank(b));
   const envelope = {
     apiVersion: 'v1',
     kind: 'List',
@@ -54,6 +67,16 @@ export function snapshotStream(
       for (const o of kept) yield trim(o);
     })(),
   };
+}
+
+/** A pod's place in a List: its namespace and name. */
+export function podKey(pod: KubeObject): string {
+  return `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+}
+
+/** An object as the List holds it (the live read has already cut it so: the cut is the same). */
+export function snapshotItem(obj: KubeObject): Json {
+  return trim(obj);
 }
 
 function kindRank(obj: KubeObject): number {

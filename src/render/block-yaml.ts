@@ -32,12 +32,22 @@ function plain(text: string): boolean {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Met at the first string value with a line break, which the caller writes with the yaml package
+ * instead (a block scalar a person can read): one walk of the item, not a search and then a write.
+ */
+const LINE_BREAK = Symbol('line break');
+
 /** The value on one line, or undefined for a collection that takes lines of its own. */
 function scalar(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
-  if (typeof value === 'string') return plain(value) ? value : JSON.stringify(value);
+  if (typeof value === 'string') {
+    if (plain(value)) return value;
+    if (value.includes('\n')) throw LINE_BREAK;
+    return JSON.stringify(value);
+  }
   if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
   if (isObject(value)) return Object.values(value).some((v) => v !== undefined) ? undefined : '{}';
   return JSON.stringify(String(value));
@@ -72,7 +82,15 @@ function collection(value: unknown, indent: string, first: string): string {
   return text;
 }
 
-/** `value` (an object) as one item of a block sequence indented by `indent`: `- key: …`. */
-export function blockYamlItem(value: Record<string, unknown>, indent: string): string {
-  return collection([value], indent, indent);
+/**
+ * `value` (an object) as one item of a block sequence indented by `indent`: `- key: …`; undefined
+ * when one of its string values spans lines.
+ */
+export function blockYamlItem(value: Record<string, unknown>, indent: string): string | undefined {
+  try {
+    return collection([value], indent, indent);
+  } catch (error) {
+    if (error === LINE_BREAK) return undefined;
+    throw error;
+  }
 }

@@ -1,6 +1,5 @@
 /** json/yaml serialisation of report objects. */
 import { stringify } from 'yaml';
-import { blockYamlItem } from './block-yaml.ts';
 
 export type DataFormat = 'json' | 'yaml';
 
@@ -41,40 +40,4 @@ export function* reportPieces(report: StreamedReport, format: DataFormat): Gener
     }
   }
   yield `${buffer}${first ? '[]' : '\n  ]'}${tail}`;
-}
-
-/**
- * A List written an item at a time (snapshot): JSON as reportPieces writes it, YAML in the block
- * form serialize() gives for the whole List (each item indented under `items:`), so a List of
- * 50,000 pods is never one YAML document in memory. Items go through the fast writer of
- * block-yaml.ts, but for the few with a multi-line string (a ConfigMap's data, say), which yaml's
- * writes as a block scalar a reader can read.
- */
-export function* listPieces(list: StreamedReport, format: DataFormat): Generator<string> {
-  if (format === 'json') return yield* reportPieces(list, 'json');
-  const empty = serialize({ ...list.envelope, items: [] }, 'yaml');
-  let buffer = empty.slice(0, -'items: []\n'.length);
-  let first = true;
-  for (const item of list.items) {
-    buffer += `${first ? 'items:\n' : ''}${yamlItem(item)}`;
-    first = false;
-    if (buffer.length >= CHUNK) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  yield first ? empty : buffer;
-}
-
-function yamlItem(item: unknown): string {
-  if (!hasMultilineString(item)) return blockYamlItem(item as Record<string, unknown>, '  ');
-  // Block scalars' empty lines stay empty, as the whole document has them.
-  return serialize([item], 'yaml').replace(/^(?=.)/gm, '  ');
-}
-
-function hasMultilineString(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\n');
-  if (typeof value !== 'object' || value === null) return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasMultilineString(v)) return true;
-  return false;
 }

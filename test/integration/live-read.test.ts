@@ -135,6 +135,32 @@ describe('snapshot', () => {
     expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
   });
 
+  it('written as the pages of pods arrive, holds what a read in one page holds, pods first', async () => {
+    const kubeconfig = writeKubeconfig(lab, 'admin');
+    type Item = { kind: string; metadata: { namespace?: string; name: string } };
+    const items = async (chunkSize: string) => {
+      const run = await runPlugin([
+        'snapshot',
+        '-A',
+        '--kubeconfig',
+        kubeconfig,
+        '-o',
+        'json',
+        '--chunk-size',
+        chunkSize,
+      ]);
+      expect(run.code).toBe(0);
+      return (JSON.parse(run.stdout) as { items: Item[] }).items;
+    };
+    const [paged, whole] = [await items('2'), await items('500')];
+    const podCount = whole.filter((i) => i.kind === 'Pod').length;
+    expect(podCount).toBeGreaterThan(4);
+    expect(paged.slice(0, podCount).every((i) => i.kind === 'Pod')).toBe(true);
+    const key = (i: Item) => `${i.kind} ${i.metadata.namespace ?? ''}/${i.metadata.name}`;
+    expect(paged.map(key)).toEqual(whole.map(key));
+    expect(paged).toEqual(whole);
+  });
+
   it('keeps cilium-config, which no DaemonSet mounts, and leaves out ConfigMaps no mechanism reads', async () => {
     const configMaps = [
       {

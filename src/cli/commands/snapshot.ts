@@ -8,10 +8,9 @@ import { lastValue } from '../argv.ts';
 import { snapshotStream } from '../../config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../../engine/registry/mechanisms.ts';
 import { renderObjectNames } from '../../render/names.ts';
-import { listPieces } from '../../render/serialize.ts';
 import type { Io } from '../io.ts';
 import { toOutput, toSelectionOptions, toSourceOptions, withSelectionFlags, withSourceFlags } from '../options.ts';
-import { writePaced } from '../pace.ts';
+import { SnapshotWriter } from '../snapshot-writer.ts';
 import { loadObjects } from '../source.ts';
 
 export const snapshotExamples: [string, string][] = [
@@ -41,9 +40,16 @@ export async function snapshotCommand(args: SnapshotArgs, io: Io): Promise<numbe
   const source = toSourceOptions(args);
   const selection = toSelectionOptions(args);
   const output = toOutput(SNAPSHOT_OUTPUTS, args.output ?? 'yaml');
-  const { objects, gaps, allPods } = await loadObjects(source, selection, io);
-  const list = snapshotStream(objects, gaps, DATAPATH_REGISTRY, allPods);
-  if (output === 'name') io.stdout(renderObjectNames([...list.items] as unknown as KubeObject[]));
-  else await writePaced(listPieces(list, output), io.stdout);
+  if (output === 'name') {
+    const { objects, gaps, allPods } = await loadObjects(source, selection, io);
+    const { items } = snapshotStream(objects, gaps, DATAPATH_REGISTRY, allPods);
+    io.stdout(renderObjectNames([...items] as unknown as KubeObject[]));
+    return 0;
+  }
+  const writer = new SnapshotWriter(output, io.stdout);
+  const { objects, gaps, allPods } = await loadObjects(source, selection, io, undefined, (page, pods) =>
+    writer.pods(page, pods),
+  );
+  await writer.finish(objects, gaps, allPods);
   return 0;
 }

@@ -63,6 +63,7 @@ export async function run(
       throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', words));
     })
     .exitProcess(false);
+  skipHelpCache(parser);
   let printed = '';
   try {
     await parser.parseAsync(words, {}, (_error, _args, output) => void (printed = output));
@@ -102,4 +103,16 @@ function negatedValueFlag(words: readonly string[], commands: readonly CommandSp
   const flags = spec ? flagsOf(spec.builder) : [];
   const word = words.find((w) => /^--no-/.test(w) && findFlag(flags, `--${w.slice(5).split('=')[0]}`)?.takesValue);
   return word && `unknown flag: ${word.split('=')[0]} (--${word.slice(5).split('=')[0]} takes a value)`;
+}
+
+/**
+ * yargs renders a command's whole help text as the handler starts (command.js calls
+ * cacheHelpMessage), for a failure it would print with help; ours prints one line instead
+ * (`.fail` above), and --help renders its own. The rendering took 14 ms before `explain` sent its
+ * first request. yargs 18's internal methods have no types.
+ */
+export function skipHelpCache(parser: object): void {
+  const internal = parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }

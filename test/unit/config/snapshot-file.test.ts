@@ -43,9 +43,9 @@ describe('snapshot', () => {
       daemonSet('fluentd').env({ TOKEN: 'secret' }).build(),
     ];
     expect(kept([...cluster, ipMasqAgent().build(), ...other])).toEqual([
+      'Pod shop/web-1',
       'Node /n1',
       'DaemonSet kube-system/ip-masq-agent',
-      'Pod shop/web-1',
     ]);
   });
 

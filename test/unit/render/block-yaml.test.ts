@@ -54,7 +54,6 @@ const TRICKY = [
   '>',
   "'q'",
   '"q"',
-  'multi\nline',
   'tab\there',
   'ünïcode',
   '\u2028',
@@ -111,5 +110,14 @@ describe('block YAML of plain data', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('gives no text for an item with a string value on several lines, which yaml writes as a block scalar instead', () => {
+    expect(blockYamlItem({ kind: 'ConfigMap', data: { config: 'a: 1\nb: 2\n' } }, '  ')).toBeUndefined();
+    expect(blockYamlItem({ kind: 'ConfigMap', list: ['one', 'two\nlines'] }, '  ')).toBeUndefined();
+  });
+
+  it('reads a key with a line break back as the same key, quoted', () => {
+    roundTrips({ kind: 'Pod', metadata: { labels: { 'multi\nline': 'x' } } });
   });
 });
