@@ -6,7 +6,7 @@
  */
 import type { ReadGap } from '../model/gaps.ts';
 import type { KubeObject } from '../model/objects.ts';
-import { podKey, snapshotItem, snapshotStream } from '../config/snapshot-file.ts';
+import { podKey, snapshotStream } from '../config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../engine/registry/mechanisms.ts';
 import { ListText } from '../render/list-text.ts';
 import type { DataFormat } from '../render/serialize.ts';
@@ -24,7 +24,9 @@ export class SnapshotWriter {
   private scheduled = false;
   private failure: unknown;
   private pages = 0;
-  private buffer = '';
+  /** Texts not yet written, and their length. */
+  private pieces: string[] = [];
+  private length = 0;
 
   constructor(format: DataFormat, write: (text: string) => void) {
     this.text = new ListText(format);
@@ -32,7 +34,8 @@ export class SnapshotWriter {
   }
 
   /**
-   * A page of the pods asked about. Its text is made on the next turn of the event loop, once the
+   * A page of the pods asked about, as the read gives them: cut already to the List's fields
+   * (list.ts applies readFields, the cut the List makes). Its text is made on the next turn of the event loop, once the
    * read has asked for the page after it. A list that starts over (410 Gone) would give pods this
    * List already holds from another moment: that read fails instead, with the List left without
    * its end, which `-f` refuses.
@@ -59,9 +62,8 @@ export class SnapshotWriter {
       this.add(item);
       if (pacer.due()) await pacer.turn();
     }
-    this.buffer += this.text.end(envelope);
-    this.write(this.buffer);
-    this.buffer = '';
+    this.pieces.push(this.text.end(envelope));
+    this.flush();
   }
 
   /** Runs outside any await: what fails is kept for finish() to throw, never left uncaught. */
@@ -73,7 +75,7 @@ export class SnapshotWriter {
       for (const pods of pages)
         for (const pod of pods) {
           this.written.add(podKey(pod));
-          this.add(snapshotItem(pod));
+          this.add(pod as unknown as Record<string, unknown>);
         }
     } catch (error) {
       this.failure ??= error;
@@ -81,9 +83,16 @@ export class SnapshotWriter {
   }
 
   private add(item: Record<string, unknown>): void {
-    this.buffer += this.text.item(item);
-    if (this.buffer.length < CHUNK) return;
-    this.write(this.buffer);
-    this.buffer = '';
+    const text = this.text.item(item);
+    this.pieces.push(text);
+    this.length += text.length;
+    if (this.length >= CHUNK) this.flush();
+  }
+
+  /** One string of the pieces, made by join: a flat string, where `+=` would keep a tree of them alive until written. */
+  private flush(): void {
+    this.write(this.pieces.join(''));
+    this.pieces = [];
+    this.length = 0;
   }
 }

@@ -74,11 +74,6 @@ export function podKey(pod: KubeObject): string {
   return `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
 }
 
-/** An object as the List holds it (the live read has already cut it so: the cut is the same). */
-export function snapshotItem(obj: KubeObject): Json {
-  return trim(obj);
-}
-
 function kindRank(obj: KubeObject): number {
   const rank = KIND_ORDER.indexOf(obj.kind);
   return rank === -1 ? KIND_ORDER.length : rank;

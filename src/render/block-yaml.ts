@@ -9,25 +9,33 @@
 
 /** Number-like to some YAML reader: 010, 1_000, 1e3, 2001-12-14, 0x1F, 0o17, 0b101, .5 … */
 const NUMBER_LIKE = /^[-+]?[0-9._]+([eE][-+]?[0-9_]+)?$|^[-+]?[0-9][0-9._eE+-]*$|^0[xob]/i;
-/** YAML 1.1's booleans and the nulls of both versions. */
+/** YAML 1.1's booleans and the nulls of both versions; none longer than LONGEST_KEYWORD. */
 const KEYWORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
-const PLAIN = /^[A-Za-z0-9][A-Za-z0-9_./-]*$/;
+const LONGEST_KEYWORD = 5;
 
 /**
- * What plain() answered, by string: a snapshot's keys, label values, namespaces and node names
- * repeat across its items, and the three tests took a third of its writing time. Short strings
- * only, and a bounded number, so a file of distinct long values cannot grow it without end.
+ * Whether the string reads back as itself written plain: /^[A-Za-z0-9][A-Za-z0-9_./-]*$/, not
+ * NUMBER_LIKE, not a keyword. Tested a character at a time: a snapshot asks it of two million
+ * strings, most of them fresh from the read, where a regular expression or a cache lookup (which
+ * hashes the string) cost a third of the writing. Of the plain strings only one that starts with
+ * a digit can be number-like (a sign, dot or underscore cannot start one), and only a short one a
+ * keyword.
  */
-const plainAnswers = new Map<string, boolean>();
-const REMEMBERED_LENGTH = 64;
-const REMEMBERED_COUNT = 100_000;
+export function plain(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || !isAlphanumeric(text.charCodeAt(0))) return false;
+  for (let i = 1; i < length; i++) {
+    const c = text.charCodeAt(i);
+    // _ . / -
+    if (!isAlphanumeric(c) && c !== 95 && c !== 46 && c !== 47 && c !== 45) return false;
+  }
+  const first = text.charCodeAt(0);
+  if (first >= 48 && first <= 57) return !NUMBER_LIKE.test(text);
+  return length > LONGEST_KEYWORD || !KEYWORDS.has(text.toLowerCase());
+}
 
-function plain(text: string): boolean {
-  const known = plainAnswers.get(text);
-  if (known !== undefined) return known;
-  const answer = PLAIN.test(text) && !NUMBER_LIKE.test(text) && !KEYWORDS.has(text.toLowerCase());
-  if (text.length <= REMEMBERED_LENGTH && plainAnswers.size < REMEMBERED_COUNT) plainAnswers.set(text, answer);
-  return answer;
+function isAlphanumeric(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -55,20 +63,21 @@ function scalar(value: unknown): string | undefined {
 
 /**
  * `value`'s lines, each at `indent` but the first, which starts with `first` instead (as long as
- * `indent`: the `- ` of the sequence item it opens). One string built as it goes: no array of
- * lines per item, no re-indenting of a first line afterwards.
+ * `indent`: the `- ` of the sequence item it opens), pushed to `out` piece by piece: the item is
+ * joined once into one flat string, where `+=` would make a tree of small strings that lives as
+ * long as the text and costs the garbage collector a copy of each.
  */
-function collection(value: unknown, indent: string, first: string): string {
+function collection(value: unknown, indent: string, first: string, out: string[]): void {
   const inner = `${indent}  `;
-  let text = '';
   let lead = first;
   if (Array.isArray(value)) {
     for (const item of value) {
       const one = scalar(item);
-      text += one !== undefined ? `${lead}- ${one}\n` : collection(item, inner, `${lead}- `);
+      if (one !== undefined) out.push(lead, '- ', one, '\n');
+      else collection(item, inner, `${lead}- `, out);
       lead = indent;
     }
-    return text;
+    return;
   }
   const record = value as Record<string, unknown>;
   for (const key in record) {
@@ -76,10 +85,13 @@ function collection(value: unknown, indent: string, first: string): string {
     if (item === undefined) continue;
     const name = plain(key) ? key : JSON.stringify(key);
     const one = scalar(item);
-    text += one !== undefined ? `${lead}${name}: ${one}\n` : `${lead}${name}:\n${collection(item, inner, inner)}`;
+    if (one !== undefined) out.push(lead, name, ': ', one, '\n');
+    else {
+      out.push(lead, name, ':\n');
+      collection(item, inner, inner, out);
+    }
     lead = indent;
   }
-  return text;
 }
 
 /**
@@ -87,10 +99,12 @@ function collection(value: unknown, indent: string, first: string): string {
  * when one of its string values spans lines.
  */
 export function blockYamlItem(value: Record<string, unknown>, indent: string): string | undefined {
+  const out: string[] = [];
   try {
-    return collection([value], indent, indent);
+    collection([value], indent, indent, out);
   } catch (error) {
     if (error === LINE_BREAK) return undefined;
     throw error;
   }
+  return out.join('');
 }

@@ -7,18 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SnapshotWriter } from '../../../src/cli/snapshot-writer.ts';
 import { turn } from '../../../src/cli/pace.ts';
-import { snapshotList } from '../../../src/config/snapshot-file.ts';
+import { readFields, snapshotList } from '../../../src/config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../../../src/engine/registry/mechanisms.ts';
 import { ClusterError } from '../../../src/errors.ts';
 import type { KubeObject } from '../../../src/model/objects.ts';
 import { ipMasqAgent, node, pod } from '../../support/builders.ts';
 
+/** As the live read gives them: cut to the List's fields. */
 const pods = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) =>
-    pod(`web-${from + i}`, 'shop')
-      .on('n1')
-      .ip(`10.4.${(from + i) >> 8}.${(from + i) & 255}`)
-      .build(),
+    readFields(
+      pod(`web-${from + i}`, 'shop')
+        .on('n1')
+        .ip(`10.4.${(from + i) >> 8}.${(from + i) & 255}`)
+        .build(),
+    ),
   );
 
 function recorder(): { writer: SnapshotWriter; pieces: string[] } {

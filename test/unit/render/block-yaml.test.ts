@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { blockYamlItem } from '../../../src/render/block-yaml.ts';
+import { blockYamlItem, plain } from '../../../src/render/block-yaml.ts';
 
 const TRICKY = [
   'true',
@@ -119,5 +119,21 @@ describe('block YAML of plain data', () => {
 
   it('reads a key with a line break back as the same key, quoted', () => {
     roundTrips({ kind: 'Pod', metadata: { labels: { 'multi\nline': 'x' } } });
+  });
+
+  it('answers plain or not as its definition does: one pattern, not number-like, not a keyword', () => {
+    const pattern = /^[A-Za-z0-9][A-Za-z0-9_./-]*$/;
+    const numberLike = /^[-+]?[0-9._]+([eE][-+]?[0-9_]+)?$|^[-+]?[0-9][0-9._eE+-]*$|^0[xob]/i;
+    const keywords = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+    const definition = (t: string) => pattern.test(t) && !numberLike.test(t) && !keywords.has(t.toLowerCase());
+    const alphabet = '0123456789aeEoxbnNyYsStTrRuUfFlLO_./-+: é';
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648);
+    const corpus = [...TRICKY, 'TRUE', 'Off', 'nULL', 'yes1', 'n-1', '1.2.3', '0x', '0o', '10.4.0.7', '2001-12-14'];
+    for (let i = 0; i < 50_000; i++)
+      corpus.push(Array.from({ length: next() % 7 }, () => alphabet[next() % alphabet.length]).join(''));
+    const disagree = corpus.filter((t) => plain(t) !== definition(t));
+    expect(disagree).toEqual([]);
+    expect(corpus.filter(plain).length).toBeGreaterThan(1000);
   });
 });
