@@ -188,12 +188,18 @@ function pickTargets(kubectl: string, env: NodeJS.ProcessEnv): Targets {
 }
 
 /**
- * The in-process read figures of explain and who -n (read-parts.ts), once the runs are done;
- * answers when explain's datapath configuration requests were done (ms), if it ran.
+ * The in-process read figures of explain and who -n (read-parts.ts), once the runs are done, each
+ * once the server is quiet, as every run starts; answers when explain's datapath configuration
+ * requests were done (ms), if it ran.
  */
-function readParts(env: NodeJS.ProcessEnv, targets: Targets): DatapathRead | undefined {
+async function readParts(
+  env: NodeJS.ProcessEnv,
+  targets: Targets,
+  server: number[],
+): Promise<DatapathRead | undefined> {
   let datapath: DatapathRead | undefined;
   for (const args of [[targets.namespace, targets.pod], [targets.namespace]]) {
+    await settle(server);
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'read-parts.ts'), ...args], {
       env: { ...env, PATH: process.env['PATH'] },
       encoding: 'utf8',
@@ -256,7 +262,7 @@ async function main(): Promise<void> {
     cluster.lab.pids.etcd,
   ]);
   report(tools, samples);
-  const datapath = readParts(env, targets);
+  const datapath = await readParts(env, targets, [cluster.lab.pids.apiserver, cluster.lab.pids.etcd]);
   const explain = tools.findIndex((t) => t.label.startsWith('egress explain'));
   if (explain >= 0 && RUNS > 1) explainTarget(figures(samples[explain]!.slice(1)), datapath);
   console.log(
