@@ -35,10 +35,10 @@ export class SnapshotWriter {
 
   /**
    * A page of the pods asked about, as the read gives them: cut already to the List's fields
-   * (list.ts applies readFields, the cut the List makes). Its text is made on the next turn of the event loop, once the
-   * read has asked for the page after it. A list that starts over (410 Gone) would give pods this
-   * List already holds from another moment: that read fails instead, with the List left without
-   * its end, which `-f` refuses.
+   * (list.ts applies readFields, the cut the List makes). Its text is made on the next turn of
+   * the event loop, once the read has asked for the page after it. A list that starts over (410
+   * Gone) would give pods this List already holds from another moment: that read fails instead,
+   * with the List left without its end, which `-f` refuses.
    */
   pods(page: number, pods: readonly KubeObject[]): void {
     if (page === 1 && this.pages > 0)
@@ -89,7 +89,7 @@ export class SnapshotWriter {
     if (this.length >= CHUNK) this.flush();
   }
 
-  /** One string of the pieces, made by join: a flat string, where `+=` would keep a tree of them alive until written. */
+  /** The pieces as one string, made by join: a flat one, where `+=` keeps a tree of them alive until written. */
   private flush(): void {
     this.write(this.pieces.join(''));
     this.pieces = [];

@@ -16,8 +16,8 @@ import { getArray, getRecord, isRecord, type Json } from './objects.ts';
 import { consultedObjects } from './snapshot.ts';
 
 /**
- * Pods first: the live read's pods asked about are written as their pages arrive (cli/snapshot-writer.ts),
- * and a file read back gives them in the same place.
+ * Pods first: the live read's pods asked about are written as their pages arrive
+ * (cli/snapshot-writer.ts), and a file read back gives them in the same place.
  */
 const KIND_ORDER = ['Pod', 'Namespace', 'Node', 'DaemonSet', 'ConfigMap', 'ReplicaSet', 'Job'];
 
