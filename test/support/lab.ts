@@ -114,15 +114,19 @@ export function startProcess(binary: string, args: string[], log: string): Child
   return spawn(binary, args, { stdio: ['ignore', out, out] });
 }
 
+/** `child`: the component's process; once it has exited, waiting longer cannot help. */
 export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   log: string,
   timeoutMs = 90_000,
+  child?: ChildProcess,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
+    if (child && child.exitCode !== null)
+      throw new Error(`${what} exited (${child.exitCode}); log tail:\n${readFileSync(log, 'utf8').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
@@ -142,7 +146,23 @@ function httpsGet(url: string, ca: string, token: string): Promise<{ status: num
   });
 }
 
+/**
+ * A port freePort found free can be taken before etcd or the API server binds it — by any
+ * connection's ephemeral port, which comes from the same range (CI saw etcd fail so while `npm ci`
+ * ran beside it) — so a component that exits with "address already in use" is started again on
+ * other ports.
+ */
 export async function startLab(binDir: string, options: LabOptions = {}): Promise<Lab> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLabOnce(binDir, options);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startLabOnce(binDir: string, options: LabOptions): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-egress-lab-'));
   makeCertificates(dir);
   const users = [...LAB_USERS, ...(options.users ?? [])];
@@ -189,7 +209,7 @@ export async function startLab(binDir: string, options: LabOptions = {}): Promis
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('etcd', async () => (await fetch(`${etcdURL}/health`)).ok, etcdLog);
+    await waitFor('etcd', async () => (await fetch(`${etcdURL}/health`)).ok, etcdLog, 90_000, etcd);
     const apiLog = join(dir, 'kube-apiserver.log');
     const apiserver = startProcess(
       join(binDir, 'kube-apiserver'),
@@ -206,6 +226,7 @@ export async function startLab(binDir: string, options: LabOptions = {}): Promis
       async () => (await httpsGet(`${server}/readyz`, ca, tokens.admin)).status === 200,
       apiLog,
       readyTimeoutMs,
+      apiserver,
     );
     const pids = { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 };
     return { dir, server, etcdURL, caFile: join(dir, 'ca.crt'), binDir, tokens, pids, stop };
