@@ -9,12 +9,9 @@ import type { KubeObject } from '../model/objects.ts';
 import { podKey, snapshotStream } from '../config/snapshot-file.ts';
 import { DATAPATH_REGISTRY } from '../engine/registry/mechanisms.ts';
 import { ListText } from '../render/list-text.ts';
-import type { DataFormat } from '../render/serialize.ts';
+import { type DataFormat, PIECE_LENGTH } from '../render/serialize.ts';
 import { ClusterError } from '../errors.ts';
 import { Pacer } from './pace.ts';
-
-/** Written in pieces of about a megabyte. */
-const CHUNK = 1 << 20;
 
 export class SnapshotWriter {
   private readonly text: ListText;
@@ -86,7 +83,7 @@ export class SnapshotWriter {
     const text = this.text.item(item);
     this.pieces.push(text);
     this.length += text.length;
-    if (this.length >= CHUNK) this.flush();
+    if (this.length >= PIECE_LENGTH) this.flush();
   }
 
   /** The pieces as one string, made by join: a flat one, where `+=` keeps a tree of them alive until written. */

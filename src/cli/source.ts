@@ -10,6 +10,7 @@ import type { ReadGap } from '../model/gaps.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { buildSnapshot } from '../engine/snapshot.ts';
 import type { ApiClient } from '../cluster/http.ts';
+import type { TargetPodPages } from '../cluster/read.ts';
 import { ClusterError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { readObjectFiles } from './input.ts';
@@ -65,9 +66,6 @@ export async function loadSnapshot(
   await turn();
   return { snapshot, defaultNamespace };
 }
-
-/** A live read's pages of the pods asked about, as they arrive (cluster/read.ts ReadScope). */
-export type TargetPodPages = (page: number, pods: readonly KubeObject[]) => void;
 
 export async function loadObjects(
   source: SourceOptions,

@@ -30,8 +30,11 @@ export interface ReadScope {
    * Each page of the pods asked about, cut, as it arrives (snapshot writes them then). Page 1
    * again means the list started over (410 Gone, list.ts).
    */
-  onTargetPods?: (page: number, pods: readonly KubeObject[]) => void;
+  onTargetPods?: TargetPodPages;
 }
+
+/** A live read's pages of the pods asked about, as they arrive (ReadScope.onTargetPods). */
+export type TargetPodPages = (page: number, pods: readonly KubeObject[]) => void;
 
 export interface ReadResult {
   objects: KubeObject[];

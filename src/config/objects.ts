@@ -128,6 +128,7 @@ export function indexKind(obj: KubeObject): string {
   return KIND_ALIASES[`${obj.apiVersion.slice(0, slash)}/${obj.kind}`] ?? obj.kind;
 }
 
-function keyOf(namespace: string | undefined, name: string): string {
+/** An object's key in the index: its namespace and name (one object per key and kind). */
+export function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }

@@ -12,7 +12,7 @@ import type { KubeObject } from '../model/objects.ts';
 import type { DatapathRegistry } from './datapath.ts';
 import { ALL_PODS_ANNOTATION, GAPS_ANNOTATION } from './manifests.ts';
 import { datapathAnnotations } from './pods.ts';
-import { getArray, getRecord, isRecord, type Json } from './objects.ts';
+import { getArray, getRecord, isRecord, keyOf, type Json } from './objects.ts';
 import { consultedObjects } from './snapshot.ts';
 
 /**
@@ -69,9 +69,9 @@ export function snapshotStream(
   };
 }
 
-/** A pod's place in a List: its namespace and name. */
+/** A pod's key, as the object index keys it (one pod per key). */
 export function podKey(pod: KubeObject): string {
-  return `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+  return keyOf(pod.metadata.namespace, pod.metadata.name);
 }
 
 function kindRank(obj: KubeObject): number {

@@ -23,13 +23,13 @@ const LONGEST_KEYWORD = 5;
  */
 export function plain(text: string): boolean {
   const length = text.length;
-  if (length === 0 || !isAlphanumeric(text.charCodeAt(0))) return false;
+  const first = text.charCodeAt(0);
+  if (length === 0 || !isAlphanumeric(first)) return false;
   for (let i = 1; i < length; i++) {
     const c = text.charCodeAt(i);
     // _ . / -
     if (!isAlphanumeric(c) && c !== 95 && c !== 46 && c !== 47 && c !== 45) return false;
   }
-  const first = text.charCodeAt(0);
   if (first >= 48 && first <= 57) return !NUMBER_LIKE.test(text);
   return length > LONGEST_KEYWORD || !KEYWORDS.has(text.toLowerCase());
 }

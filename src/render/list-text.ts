@@ -6,9 +6,7 @@
  * A List cut off before its end (a read that failed half way) has no `kind`, and `-f` refuses it.
  */
 import { blockYamlItem } from './block-yaml.ts';
-import { type DataFormat, serialize } from './serialize.ts';
-
-const ITEMS_MARK = '\u0000items\u0000';
+import { type DataFormat, jsonAroundItems, jsonItem, serialize } from './serialize.ts';
 
 export class ListText {
   private readonly format: DataFormat;
@@ -23,7 +21,8 @@ export class ListText {
     const opening = this.first;
     this.first = false;
     if (this.format === 'yaml') return `${opening ? 'items:\n' : ''}${yamlItem(value)}`;
-    return `${opening ? '{\n  "items": [\n' : ',\n'}    ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`;
+    // `{` and the items' key: what jsonAroundItems gives before them when they come first.
+    return `${opening ? '{\n  "items": [\n' : ',\n'}${jsonItem(value)}`;
   }
 
   /** What closes the items, then the rest of the List (`envelope`: every key but `items`). */
@@ -32,7 +31,7 @@ export class ListText {
       const whole = serialize({ items: [], ...envelope }, 'yaml');
       return this.first ? whole : whole.slice('items: []\n'.length);
     }
-    const [head, tail] = serialize({ items: ITEMS_MARK, ...envelope }, 'json').split(JSON.stringify(ITEMS_MARK));
+    const [head, tail] = jsonAroundItems({ items: [], ...envelope });
     return this.first ? `${head}[]${tail}` : `\n  ]${tail}`;
   }
 }

@@ -14,7 +14,19 @@ export interface StreamedReport {
 }
 
 const ITEMS_MARK = '\u0000items\u0000';
-const CHUNK = 1 << 20;
+/** Streamed text is written in pieces of about a megabyte. */
+export const PIECE_LENGTH = 1 << 20;
+
+/** The JSON text of `value` before and after its `items` (in its place among the keys), which come one at a time. */
+export function jsonAroundItems(value: Record<string, unknown>): [head: string, tail: string] {
+  const [head, tail] = serialize({ ...value, items: ITEMS_MARK }, 'json').split(JSON.stringify(ITEMS_MARK));
+  return [head!, tail!];
+}
+
+/** One item of a List's `items` as serialize() indents it there, without the comma before it. */
+export function jsonItem(item: unknown): string {
+  return `    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;
+}
 
 /**
  * Writes the report in pieces of about a megabyte: the same text serialize() gives for the
@@ -28,13 +40,13 @@ export function writeReport(report: StreamedReport, format: DataFormat, write: (
 /** writeReport's pieces, for a writer that pauses between them. */
 export function* reportPieces(report: StreamedReport, format: DataFormat): Generator<string> {
   if (format === 'yaml') return yield serialize({ ...report.envelope, items: [...report.items] }, 'yaml');
-  const [head, tail] = serialize({ ...report.envelope, items: ITEMS_MARK }, 'json').split(JSON.stringify(ITEMS_MARK));
-  let buffer = head!;
+  const [head, tail] = jsonAroundItems(report.envelope);
+  let buffer = head;
   let first = true;
   for (const item of report.items) {
-    buffer += `${first ? '[\n' : ',\n'}    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;
+    buffer += `${first ? '[\n' : ',\n'}${jsonItem(item)}`;
     first = false;
-    if (buffer.length >= CHUNK) {
+    if (buffer.length >= PIECE_LENGTH) {
       yield buffer;
       buffer = '';
     }
