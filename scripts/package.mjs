@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleCjs, VERSION } from './build.mjs';
 import { pack } from './sea/archive.mjs';
+import { trainCodeCache } from './sea/train.mjs';
 import { NODE_VERSION, nodePackage, TARGETS } from './sea/node-binaries.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,25 +44,35 @@ function fail(message) {
  * must come from the very version it goes into (nodejs/node doc/api/single-executable-applications.md).
  */
 function seaConfig(executable, output, target) {
+  // Code caches and snapshots are specific to the Node.js that made them: only the builder's own
+  // platform, linux/amd64, gets a code cache, and it is one trained by running commands
+  // (trained-main.cjs); the others compile the bundle as they start.
+  const trained = isBuilder(target);
   return {
-    main: join(WORK, 'main.cjs'),
+    main: trained ? join(ROOT, 'scripts', 'sea', 'trained-main.cjs') : join(WORK, 'main.cjs'),
+    ...(trained ? { assets: { 'main.cjs': join(WORK, 'main.cjs'), 'main.cache': join(WORK, 'main.cache') } } : {}),
     executable,
     output,
     disableExperimentalSEAWarning: true,
-    // Code cache and snapshots are specific to the platform that made them: the code cache only for
-    // the builder's own platform (linux/amd64), where it takes 60 ms off every start (0.21 to 0.15 s
-    // for `who -f` of the example, six alternating runs); no snapshot, which the code would have to
-    // be written for.
-    useCodeCache: target.os === 'linux' && target.arch === 'amd64',
+    useCodeCache: false,
+    // No snapshot: the bundle's HTTP client cannot be in one (node --build-snapshot fails on
+    // node:http2's and the HTTP parser's handles, and Node has not verified node:tls, node:http or
+    // node:child_process in user snapshots).
     useSnapshot: false,
-    // A young generation of 16 MB from the start, where V8 starts at 1 MB and grows it: a live
-    // command decodes its pages in a burst of short-lived objects. explain on the benchmark cluster
-    // 0.79 to 0.73 s, who -n 0.97 to 0.83 s (alternating runs), who -A -f no change (README).
-    execArgv: ['--min-semi-space-size=16'],
+    execArgv: EXEC_ARGV,
     // A user's NODE_OPTIONS still reaches the executable, as it reached the injected one before.
     execArgvExtension: 'env',
   };
 }
+
+/**
+ * A young generation of 16 MB from the start, where V8 starts at 1 MB and grows it: a live
+ * command decodes its pages in a burst of short-lived objects. explain on the benchmark cluster
+ * 0.79 to 0.73 s, who -n 0.97 to 0.83 s (alternating runs), who -A -f no change (README).
+ */
+const EXEC_ARGV = ['--min-semi-space-size=16'];
+
+const isBuilder = (target) => target === TARGETS[0];
 
 function makeExecutable(target) {
   const dir = join(WORK, `${target.os}_${target.arch}`);
@@ -120,6 +131,15 @@ async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
+  if (wanted.includes(`${TARGETS[0].os}/${TARGETS[0].arch}`)) {
+    const bytes = trainCodeCache({
+      node: join(nodePackage(TARGETS[0]), TARGETS[0].binary),
+      execArgv: EXEC_ARGV,
+      bundle: join(WORK, 'main.cjs'),
+      cacheFile: join(WORK, 'main.cache'),
+    });
+    console.error(`code cache for ${TARGETS[0].os}/${TARGETS[0].arch}: ${(bytes / 1e6).toFixed(1)} MB, trained`);
+  }
   const entries = [];
   const sums = [];
   const unsigned = [];

@@ -203,6 +203,29 @@ describe('the linux/amd64 archive installed with krew', () => {
     expect(JSON.parse(packaged.stdout)).toEqual(JSON.parse(source.stdout));
   });
 
+  it('starts from the code cache trained when it was packaged, which its Node.js accepts', async () => {
+    const result = await runPlugin(['egress', 'version'], {
+      command: kubectl!,
+      env: { ...env(), KUBECTL_EGRESS_CODE_CACHE: 'report' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('code cache: accepted\n');
+  });
+
+  it('answers the same when V8 rejects that cache (flags from NODE_OPTIONS that it was not made with)', async () => {
+    const args = ['egress', 'who', '-A', '-f', example, '--to', '8.8.8.8', '-o', 'json'];
+    const [rejected, accepted] = await Promise.all([
+      runPlugin(args, {
+        command: kubectl!,
+        env: { ...env(), KUBECTL_EGRESS_CODE_CACHE: 'report', NODE_OPTIONS: '--jitless' },
+      }),
+      viaKubectl(args),
+    ]);
+    expect(rejected.stderr).toBe('code cache: rejected\n');
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toBe(accepted.stdout);
+  });
+
   it('completes `kubectl egress` through the kubectl_complete-egress of its store, with only kubectl and plugins on PATH', async () => {
     const { spec } = parse(manifestText) as { spec: { version: string } };
     // The caveats' way: the plugin's store directory on PATH; no /bin, so no dirname or readlink.
