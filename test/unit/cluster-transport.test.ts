@@ -178,6 +178,22 @@ describe('connection bounds', () => {
     await dispatcher.close();
   });
 
+  it('checks each new connection against the CA it was given, though it reads that CA once', async () => {
+    const answer = (socket: import('node:net').Socket) =>
+      socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+    const [trusted, stranger] = await Promise.all([selfSignedServer(answer), selfSignedServer(answer)]);
+    servers.push(trusted.server, stranger.server);
+    const dispatcher = createDispatcher({ tls: { ca: trusted.cert } });
+    const statuses = [];
+    // connection: close, so each request is a new connection and a new handshake.
+    for (let i = 0; i < 3; i++)
+      statuses.push((await request(`https://127.0.0.1:${trusted.port}/api`, { dispatcher })).statusCode);
+    expect(statuses).toEqual([200, 200, 200]);
+    const error = await failure(request(`https://127.0.0.1:${stranger.port}/api`, { dispatcher }));
+    expect(describeTransportError(error, 'https://x', 0)).toMatch(/certificate|self-signed|unable to verify/i);
+    await dispatcher.destroy();
+  });
+
   it('connects to ports fetch() refuses as "bad ports" (Go\'s client, and so kubectl, has no such list)', async () => {
     const answer = (socket: import('node:net').Socket) =>
       socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
