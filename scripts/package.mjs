@@ -132,7 +132,7 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
   if (wanted.includes(`${TARGETS[0].os}/${TARGETS[0].arch}`)) {
-    const bytes = trainCodeCache({
+    const bytes = await trainCodeCache({
       node: join(nodePackage(TARGETS[0]), TARGETS[0].binary),
       execArgv: EXEC_ARGV,
       bundle: join(WORK, 'main.cjs'),
