@@ -184,7 +184,7 @@ describe('connection bounds', () => {
     const [trusted, stranger] = await Promise.all([selfSignedServer(answer), selfSignedServer(answer)]);
     servers.push(trusted.server, stranger.server);
     const dispatcher = createDispatcher({ tls: { ca: trusted.cert } });
-    const statuses = [];
+    const statuses: number[] = [];
     // connection: close, so each request is a new connection and a new handshake.
     for (let i = 0; i < 3; i++)
       statuses.push((await request(`https://127.0.0.1:${trusted.port}/api`, { dispatcher })).statusCode);
