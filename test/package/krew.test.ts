@@ -126,7 +126,8 @@ describe('the linux/amd64 archive installed with krew', () => {
   const root = join(scratch, 'krew-root');
   const path = () => [join(root, 'bin'), krewBin!, dirname(kubectl!)].join(delimiter);
   const env = () => ({ HOME: scratch, PATH: path(), KREW_ROOT: root, KREW_NO_UPGRADE_CHECK: '1', KUBECONFIG: '' });
-  const viaKubectl = (args: string[]) => runPlugin(args, { command: kubectl!, env: env() });
+  const viaKubectl = (args: string[], more: NodeJS.ProcessEnv = {}) =>
+    runPlugin(args, { command: kubectl!, env: { ...env(), ...more } });
   /** Every file and link under the KREW_ROOT, outside its index. */
   const leftovers = (dir = root): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -204,10 +205,7 @@ describe('the linux/amd64 archive installed with krew', () => {
   });
 
   it('starts from the code cache trained when it was packaged, which its Node.js accepts', async () => {
-    const result = await runPlugin(['egress', 'version'], {
-      command: kubectl!,
-      env: { ...env(), KUBECTL_EGRESS_CODE_CACHE: 'report' },
-    });
+    const result = await viaKubectl(['egress', 'version'], { KUBECTL_EGRESS_CODE_CACHE: 'report' });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('code cache: accepted\n');
   });
@@ -215,10 +213,7 @@ describe('the linux/amd64 archive installed with krew', () => {
   it('answers the same when V8 rejects that cache (flags from NODE_OPTIONS that it was not made with)', async () => {
     const args = ['egress', 'who', '-A', '-f', example, '--to', '8.8.8.8', '-o', 'json'];
     const [rejected, accepted] = await Promise.all([
-      runPlugin(args, {
-        command: kubectl!,
-        env: { ...env(), KUBECTL_EGRESS_CODE_CACHE: 'report', NODE_OPTIONS: '--jitless' },
-      }),
+      viaKubectl(args, { KUBECTL_EGRESS_CODE_CACHE: 'report', NODE_OPTIONS: '--jitless' }),
       viaKubectl(args),
     ]);
     expect(rejected.stderr).toBe('code cache: rejected\n');
