@@ -32,12 +32,12 @@ function answer(objects, method, url) {
   const list = LIST_PATH.exec(pathname);
   const kind = list && KINDS[list[2]];
   if (!kind) return undefined;
-  const node = /^spec\.nodeName=(.*)$/.exec(searchParams.get('fieldSelector') ?? '')?.[1];
+  const [field, value] = (searchParams.get('fieldSelector') ?? '').split('=');
   const items = objects.filter(
     (o) =>
       o.kind === kind &&
       (list[1] === undefined || o.metadata?.namespace === list[1]) &&
-      (node === undefined || o.spec?.nodeName === node),
+      (!field || field.split('.').reduce((at, key) => at?.[key], o) === value),
   );
   return { kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items };
 }

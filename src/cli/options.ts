@@ -8,6 +8,7 @@ import { DATAPATH_NAMES } from '../engine/registry/mechanisms.ts';
 import { parseCidr, parseIp } from '../net/ip.ts';
 import type { Destination, Query } from '../model/decision.ts';
 import type { LabelSelector } from '../model/selector.ts';
+import type { IpRange } from '../model/net.ts';
 import { UsageError } from '../errors.ts';
 import { everyValue, FlagError, lastValue, valuesToCheck } from './argv.ts';
 
@@ -33,6 +34,8 @@ export interface SelectionOptions {
   selectorText?: string;
   /** explain's pod by name: the live read looks at the agents on its node only. */
   pod?: string;
+  /** explain's destinations: the live read looks up the pod's namespace's pods at these addresses. */
+  destinations?: readonly IpRange[];
 }
 
 const CLASS_HELP = Object.entries(DESTINATION_CLASSES)

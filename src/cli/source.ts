@@ -83,6 +83,7 @@ export async function loadObjects(
     ...(namespace === undefined ? {} : { namespace }),
     ...(selection.selectorText ? { labelSelector: selection.selectorText } : {}),
     ...(selection.pod ? { pod: selection.pod } : {}),
+    ...(selection.destinations ? { destinations: selection.destinations } : {}),
     ...(onTargetPods ? { onTargetPods } : {}),
   });
   return { ...read, allPods: namespace === undefined && !selection.selectorText, defaultNamespace };

@@ -4,6 +4,7 @@
  * config/ turns into warnings and `unknown` answers; only refusing the pods asked about is fatal.
  */
 import type { ReadGap } from '../model/gaps.ts';
+import type { IpRange } from '../model/net.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { ClusterError } from '../errors.ts';
 import { canList, discoverVersion } from './access.ts';
@@ -12,6 +13,7 @@ import { listAll } from './list.ts';
 import { resolveOwners } from './owners.ts';
 import { readEgressServiceTargets } from './egress-services.ts';
 import { nodesOf, readAgentPods } from './agent-pods.ts';
+import { readExplainedPod } from './explained-pod.ts';
 import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanisms.ts';
 import { POLICY_RESOURCES } from '../config/policy-resources.ts';
 import { SERVICE_CIDRS } from '../config/service-cidrs.ts';
@@ -23,6 +25,11 @@ export interface ReadScope {
   labelSelector?: string;
   /** explain's pod, by name: the agents' pods are read on its node only. */
   pod?: string;
+  /**
+   * explain's destinations: with them, of its namespace's pods only the pod and those at these
+   * addresses are read where they stand in for the whole namespace (explained-pod.ts).
+   */
+  destinations?: readonly IpRange[];
   /** --chunk-size: the page size of the pods asked about; every other list is one request (WHOLE). */
   chunkSize: number;
   onPage?: (resource: string, page: number, items: number) => void;
@@ -70,7 +77,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
   const early = new Promise<readonly string[] | undefined>((resolve) => {
     decided = resolve;
   });
-  const targetPods = readTargetPods(client, scope, (more, page) => {
+  const targetPods = readTargetPods(client, scope, namespaceAnnotations(namespaces, scope.namespace), (more, page) => {
     const pod = scope.pod === undefined ? undefined : page.find((p) => p.metadata.name === scope.pod);
     if (pod) decided(nodesOf([pod], scope.pod));
     else if (more && scope.pod === undefined) decided(undefined);
@@ -151,31 +158,52 @@ async function readAgentNamespaces(
 async function readTargetPods(
   client: ApiClient,
   scope: ReadScope,
+  annotations: Promise<Readonly<Record<string, string>> | undefined>,
   onPage: (more: boolean, page: readonly KubeObject[]) => void,
-): Promise<KubeObject[]> {
+): Promise<readonly KubeObject[]> {
   const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
   if ((await canList(client, PODS, scope.namespace)) === false) {
     throw new ClusterError(
       `forbidden: you may not list pods ${where}; the README lists the ClusterRole kubectl egress needs`,
     );
   }
-  try {
-    return await listAll(client, PODS, 'v1', {
-      // explain asks about one pod: its namespace's other pods are read as the datapath is, whole.
-      chunkSize: scope.pod === undefined ? scope.chunkSize : WHOLE,
+  const list = (options: { chunkSize: number; fieldSelector?: string; report?: boolean }) =>
+    listAll(client, PODS, 'v1', {
+      chunkSize: options.chunkSize,
       onPage: (page, items, more, objects) => {
+        if (options.report === false) return;
         scope.onPage?.('pods', page, items);
         scope.onTargetPods?.(page, objects);
         onPage(more, objects);
       },
       namespace: scope.namespace,
       labelSelector: scope.labelSelector,
+      ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+    });
+  try {
+    if (scope.pod === undefined) return await list({ chunkSize: scope.chunkSize });
+    // explain asks about one pod: the other pods it needs are few, or its namespace's are read whole,
+    // in one request as the datapath's lists are.
+    if (scope.destinations === undefined) return await list({ chunkSize: WHOLE });
+    return await readExplainedPod(scope.pod, scope.destinations, annotations, {
+      named: (name) => list({ chunkSize: WHOLE, fieldSelector: `metadata.name=${name}` }),
+      at: (address) => list({ chunkSize: WHOLE, fieldSelector: `status.podIP=${address}`, report: false }),
+      all: () => list({ chunkSize: WHOLE }),
     });
   } catch (error) {
     if (error instanceof ApiStatusError)
       throw new ClusterError(describeStatus(error, `listing pods ${where}`, client.server));
     throw error;
   }
+}
+
+/** The namespace's annotations, or undefined when the namespaces were refused or it is not among them. */
+async function namespaceAnnotations(
+  namespaces: Promise<readonly KubeObject[]>,
+  name: string | undefined,
+): Promise<Readonly<Record<string, string>> | undefined> {
+  const found = (await namespaces.catch(() => REFUSED)).find((n) => n.metadata.name === name);
+  return found && (found.metadata.annotations ?? {});
 }
 
 /** What a refused list gives: no objects, and by its identity, the sign that the list was refused. */

@@ -48,8 +48,9 @@ export async function explainCommand(args: ExplainArgs, io: Io): Promise<number>
   const scope = toSelectionOptions({ ...args, allNamespaces: false });
   const output = toOutputFormat(args);
   const target = parseTarget(args.target);
-  const selection = { ...scope, ...(target.kind === 'Pod' ? { pod: target.name } : {}) };
   const query = toQuery(args, await resolveDestinations(args.to ?? [], io));
+  const destinations = query.destinations.map((d) => d.range);
+  const selection = { ...scope, ...(target.kind === 'Pod' ? { pod: target.name, destinations } : {}) };
   const { snapshot, defaultNamespace } = await loadSnapshot(source, selection, io);
   const namespace = selection.namespace ?? defaultNamespace;
   const pods = selectPods(snapshot, { namespace, allNamespaces: false, selector: [], target });
