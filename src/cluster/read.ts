@@ -18,6 +18,7 @@ import { AGENT_NAMESPACES, CUSTOM_RESOURCES } from '../engine/registry/mechanism
 import { POLICY_RESOURCES } from '../config/policy-resources.ts';
 import { SERVICE_CIDRS } from '../config/service-cidrs.ts';
 import { CONFIGMAPS, DAEMONSETS, NAMESPACES, NODES, PODS, resourceName, type ResourceSpec } from './resources.ts';
+import { compareText } from '../config/text-order.ts';
 
 export interface ReadScope {
   /** undefined means all namespaces. */
@@ -271,5 +272,5 @@ function describeStatus(error: ApiStatusError, doing: string, server: string): s
 }
 
 function compareGaps(a: ReadGap, b: ReadGap): number {
-  return a.resource.localeCompare(b.resource) || (a.namespace ?? '').localeCompare(b.namespace ?? '');
+  return compareText(a.resource, b.resource) || compareText(a.namespace ?? '', b.namespace ?? '');
 }

@@ -27,6 +27,7 @@ import { configMapUnread } from './gaps.ts';
 import { agentDefaults, parseAgentFile } from './ip-masq-agent-file.ts';
 import { getArray, getRecord, getString, isRecord, refOf, stringMap, type Json, type ObjectIndex } from './objects.ts';
 import { daemonSets, orReference, referenceDaemonSet, type Detection } from './detection.ts';
+import { compareText } from './text-order.ts';
 
 const VALUE_FLAGS = new Set(['masq-chain', 'resync-interval', ...KLOG_VALUE_FLAGS]);
 /** `configPath` and `configFilePrefix` in cmd/ip-masq-agent-v2/ip-masq-agent.go. */
@@ -150,7 +151,7 @@ function listConfigDir(ds: KubeObject, container: Json, index: ObjectIndex, gaps
   }
   return {
     ok: true,
-    files: files.sort((a, b) => `${a.ref.name}/${a.ref.key}`.localeCompare(`${b.ref.name}/${b.ref.key}`)),
+    files: files.sort((a, b) => compareText(`${a.ref.name}/${a.ref.key}`, `${b.ref.name}/${b.ref.key}`)),
   };
 }
 

@@ -19,6 +19,7 @@ import { isGkeAnetd } from './cilium.ts';
 import { NOTHING, type Built, type Detection } from './detection.ts';
 import { configMapUnread, unreadable } from './gaps.ts';
 import { versionGap } from './api-versions.ts';
+import { compareText } from './text-order.ts';
 
 export interface CiliumDetection {
   datapath: CiliumDatapath;
@@ -128,7 +129,7 @@ function ciliumFrom(
     egressPolicies: index
       .all('CiliumEgressGatewayPolicy')
       .map(parseEgressPolicy)
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => compareText(a.name, b.name)),
     endpointUIDs: Object.fromEntries(
       index
         .all('CiliumEndpoint')

@@ -29,9 +29,19 @@ export function getString(value: unknown, key: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
+/** The string values of a record (labels, annotations): one pass, for every node and pod read. */
 export function stringMap(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const map: Record<string, string> = {};
+  if (!isRecord(value)) return map;
+  for (const key of Object.keys(value)) {
+    const found = value[key];
+    if (typeof found !== 'string') continue;
+    // Assigning "__proto__" would set the prototype, not a key.
+    if (key === '__proto__')
+      Object.defineProperty(map, key, { value: found, enumerable: true, writable: true, configurable: true });
+    else map[key] = found;
+  }
+  return map;
 }
 
 export function refOf(obj: KubeObject, key?: string): ObjectRef {

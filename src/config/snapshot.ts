@@ -16,6 +16,7 @@ import { indexKind, ObjectIndex, refOf, stringMap } from './objects.ts';
 import { datapathAnnotations, isTerminated, toPodInfo } from './pods.ts';
 import { policyInputs } from './policy-inputs.ts';
 import { serviceRanges } from './service-cidrs.ts';
+import { compareText } from './text-order.ts';
 
 export interface SnapshotOptions extends DatapathOptions {
   gaps?: ReadGap[];
@@ -66,7 +67,7 @@ function assembleFrom(
   const nodes = index
     .all('Node')
     .map(toNodeInfo)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
   const pods = index
     .all('Pod')
     .filter((p) => !isTerminated(p))

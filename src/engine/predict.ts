@@ -8,6 +8,7 @@ import { EngineContext } from './core/context.ts';
 import { newPacket } from './core/packet.ts';
 import { decideOnRoute, routeOf } from './pipeline.ts';
 import type { PodsInOrder } from './select.ts';
+import { compareText } from '../config/text-order.ts';
 
 export function predict(snapshot: Snapshot, pods: PodsInOrder, query: Query): Decision[] {
   const decide = podDecider(snapshot, query);
@@ -51,5 +52,5 @@ export function compareDestinations(a: Destination, b: Destination): number {
   if (x.family !== y.family) return x.family - y.family;
   if (x.first !== y.first) return x.first < y.first ? -1 : 1;
   if (x.last !== y.last) return x.last < y.last ? 1 : -1;
-  return (a.name ?? '').localeCompare(b.name ?? '');
+  return compareText(a.name ?? '', b.name ?? '');
 }

@@ -4,6 +4,7 @@
 import type { PodInfo, Snapshot } from '../model/snapshot.ts';
 import type { LabelSelector } from '../model/selector.ts';
 import { matchesSelector } from './core/label-selector.ts';
+import { compareText } from '../config/text-order.ts';
 
 export interface PodSelection {
   /** undefined with allNamespaces. */
@@ -29,12 +30,9 @@ export function inAnswerOrder(pods: readonly PodInfo[]): PodsInOrder {
   return [...pods].sort(comparePods) as readonly PodInfo[] as PodsInOrder;
 }
 
-/** String.prototype.localeCompare's own order (ECMA-402 §19.1.1), without making a collator per call. */
-const byLocale = new Intl.Collator().compare;
-
 /** The order of pods in every answer: by namespace, then name. */
 export function comparePods(a: PodInfo, b: PodInfo): number {
-  return byLocale(a.namespace, b.namespace) || byLocale(a.name, b.name);
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
 }
 
 function matchesTarget(pod: PodInfo, target: { kind: string; name: string }): boolean {

@@ -14,6 +14,7 @@ import { addressRange, aggregate } from './cidr-set.ts';
 import { eligibleByScheduling, eligibleNodes } from './eligibility.ts';
 import { Moves, PodAddresses, templateKey } from './moves.ts';
 import { NoteCollector, unique, type Placement } from './notes.ts';
+import { compareText } from '../../config/text-order.ts';
 
 /** Where each pod runs and may run: the same for every destination. */
 interface Scheduling {
@@ -188,5 +189,5 @@ function originOf(d: Decision, single: boolean): Omit<AllowlistSource, 'address'
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {
-  return [...new Map(values.map((v) => [key(v), v])).values()].sort((a, b) => key(a).localeCompare(key(b)));
+  return [...new Map(values.map((v) => [key(v), v])).values()].sort((a, b) => compareText(key(a), key(b)));
 }

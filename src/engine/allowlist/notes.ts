@@ -7,6 +7,7 @@ import type { Decision, Destination } from '../../model/decision.ts';
 import type { Finding } from '../../model/reasons.ts';
 import type { NodeInfo, PodInfo } from '../../model/snapshot.ts';
 import { parseCidr } from '../../net/ip.ts';
+import { compareText } from '../../config/text-order.ts';
 
 export interface Placement {
   pod: PodInfo;
@@ -135,7 +136,7 @@ function firstOfEachCode(byCode: Map<string, Finding>, reasons: readonly Finding
 }
 
 function byCode(found: ReadonlyMap<string, Finding>): Finding[] {
-  return [...found.values()].sort((a, b) => a.code.localeCompare(b.code));
+  return [...found.values()].sort((a, b) => compareText(a.code, b.code));
 }
 
 function sorted(values: ReadonlySet<string>): string[] {

@@ -8,6 +8,7 @@ import type { AntreaEgress, AntreaEgressLayer } from '../../model/layers/antrea.
 import type { PodInfo } from '../../model/snapshot.ts';
 import { tableKind, type EngineContext } from '../core/context.ts';
 import { matchesSelector } from '../core/label-selector.ts';
+import { compareText } from '../../config/text-order.ts';
 
 /** Why the selection is not known: a string, so inputs holding it intern. */
 export type SelectionUnknown = `namespace:${string}` | `group:${string}`;
@@ -39,7 +40,7 @@ export function egressesSelecting(ctx: EngineContext, layer: AntreaEgressLayer, 
     if (to.namespaceSelector && !matchesSelector(namespaceLabels!, to.namespaceSelector)) continue;
     selecting.push(egress);
   }
-  selecting.sort((a, b) => a.name.localeCompare(b.name));
+  selecting.sort((a, b) => compareText(a.name, b.name));
   const key = selecting.map((e) => e.name).join('\n');
   const shared = ctx.table(SHARED);
   if (!shared.has(key)) shared.set(key, selecting);
