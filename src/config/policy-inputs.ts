@@ -13,7 +13,7 @@ import { calicoPolicies, calicoTiers } from './calico-policies.ts';
 import { argvOf, containers, goBool, imageName, parseGoFlags } from './daemonset.ts';
 import { egressFirewallInputs } from './egress-firewalls.ts';
 import { toNetworkPolicy } from './network-policies.ts';
-import { getArray, getRecord, getString, isRecord, stringMap, type Json, type ObjectIndex } from './objects.ts';
+import { getArray, getRecord, getString, isRecord, type Json, type ObjectIndex } from './objects.ts';
 import { COMPUTE_TYPE_LABEL } from './eks-auto-mode.ts';
 import {
   ADMIN_POLICIES,
@@ -120,7 +120,7 @@ function enforcerGaps(index: ObjectIndex, gaps: readonly ReadGap[]): ReadGap[] {
 }
 
 function hasAutoModeNode(index: ObjectIndex): boolean {
-  return index.all('Node').some((node) => stringMap(node.metadata.labels)[COMPUTE_TYPE_LABEL] === 'auto');
+  return index.all('Node').some((node) => getString(node.metadata.labels, COMPUTE_TYPE_LABEL) === 'auto');
 }
 
 /** Which enforcer a DaemonSet runs, from its name and its containers' images and flags. */

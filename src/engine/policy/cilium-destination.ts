@@ -45,7 +45,8 @@ export const nodeAddresses = derivation((snapshot: Snapshot): NodeAddresses => {
     if (found.has(range)) return found.get(range);
     let name: string | undefined;
     for (const [node, ranges] of byNode) {
-      if (coverage(range, ranges) === 'none') continue;
+      // Overlap, not coverage: a coverage of each node's few addresses made a set of them per node.
+      if (!ranges.some((r) => overlaps(r, range))) continue;
       name = node;
       break;
     }
@@ -166,4 +167,8 @@ function fqdnPattern(pattern: string): RegExp {
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('[-a-z0-9_]*');
   return new RegExp(`^${body}$`);
+}
+
+function overlaps(a: IpRange, b: IpRange): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
