@@ -4,7 +4,7 @@
  * namespace cannot. This lab runs no NetworkPolicy enforcer (ip-masq-agent only), so a verdict
  * that would deny is `unknown` with POLICY_ENFORCER_NOT_FOUND; the kube-router lab shows real denials.
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubectl, writeKubeconfig } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
 import { list, seedPods } from '../support/pod-seeds.ts';
@@ -46,6 +46,11 @@ beforeAll(() => {
       },
     ]),
   );
+});
+
+// The lab is shared: a policy left behind would be in every later file's cluster (live-read lists the kinds it reads).
+afterAll(() => {
+  kubectl(lab, ['delete', 'networkpolicy', 'client-to-db', '-n', NAMESPACE]);
 });
 
 async function verdicts(scope: string[]): Promise<Record<string, string>> {

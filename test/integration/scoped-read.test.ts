@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, type ListItems } from '../../src/cluster/http.ts';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
 import { readCluster } from '../../src/cluster/read.ts';
@@ -61,6 +61,11 @@ beforeAll(() => {
       },
     ]),
   );
+});
+
+// The lab is shared: a policy left behind would be in every later file's cluster (live-read lists the kinds it reads).
+afterAll(() => {
+  kubectl(lab, ['delete', 'networkpolicy', 'client-to-db', '-n', EXPLAINED]);
 });
 
 const explainedPods = (lists: string[]) => lists.filter((l) => l.startsWith(`/api/v1/namespaces/${EXPLAINED}/pods`));
