@@ -5,9 +5,9 @@
  * that would deny is `unknown` with POLICY_ENFORCER_NOT_FOUND; the kube-router lab shows real denials.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubectl, writeKubeconfig } from '../support/lab.ts';
+import { writeKubeconfig } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
-import { list, seedPods } from '../support/pod-seeds.ts';
+import { seedClientToDb } from '../support/pod-seeds.ts';
 
 const lab = inject('lab');
 const NAMESPACE = 'policy-live';
@@ -24,34 +24,14 @@ interface Item {
   };
 }
 
+let removePolicy = () => {};
 beforeAll(() => {
-  kubectl(lab, ['create', 'namespace', NAMESPACE]);
-  seedPods(lab, [
-    { namespace: NAMESPACE, name: 'client', node: 'n1', ip: '10.4.9.7', labels: { app: 'client' } },
-    { namespace: NAMESPACE, name: 'db', node: 'n1', ip: '10.4.9.8', labels: { app: 'db' } },
+  removePolicy = seedClientToDb(lab, NAMESPACE, [
+    { name: 'client', node: 'n1', ip: '10.4.9.7', labels: { app: 'client' } },
+    { name: 'db', node: 'n1', ip: '10.4.9.8', labels: { app: 'db' } },
   ]);
-  kubectl(
-    lab,
-    ['create', '-f', '-'],
-    list([
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: 'client-to-db', namespace: NAMESPACE },
-        spec: {
-          podSelector: { matchLabels: { app: 'client' } },
-          policyTypes: ['Egress'],
-          egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432 }] }],
-        },
-      },
-    ]),
-  );
 });
-
-// The lab is shared: a policy left behind would be in every later file's cluster (live-read lists the kinds it reads).
-afterAll(() => {
-  kubectl(lab, ['delete', 'networkpolicy', 'client-to-db', '-n', NAMESPACE]);
-});
+afterAll(() => removePolicy());
 
 async function verdicts(scope: string[]): Promise<Record<string, string>> {
   const result = await runPlugin([

@@ -13,9 +13,9 @@ import { ApiClient, type ListItems } from '../../src/cluster/http.ts';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
 import { readCluster } from '../../src/cluster/read.ts';
 import { cidrBlocks, singleAddress } from '../../src/net/ip.ts';
-import { kubectl, writeKubeconfig } from '../support/lab.ts';
+import { writeKubeconfig } from '../support/lab.ts';
 import { runPlugin } from '../support/plugin.ts';
-import { list, seedPods } from '../support/pod-seeds.ts';
+import { seedClientToDb } from '../support/pod-seeds.ts';
 
 const lab = inject('lab');
 const kubeconfig = writeKubeconfig(lab, 'admin');
@@ -38,35 +38,15 @@ function recordingClient(): RecordingClient {
 /** A namespace of its own: a NetworkPolicy lets client reach db on 5432, and nothing else. */
 const EXPLAINED = 'explain-read';
 
+let removePolicy = () => {};
 beforeAll(() => {
-  kubectl(lab, ['create', 'namespace', EXPLAINED]);
-  seedPods(lab, [
-    { namespace: EXPLAINED, name: 'client', node: 'n1', ip: '10.4.8.7', labels: { app: 'client' } },
-    { namespace: EXPLAINED, name: 'db', node: 'n2', ip: '10.4.8.8', labels: { app: 'db' } },
-    { namespace: EXPLAINED, name: 'other', node: 'n2', ip: '10.4.8.9', labels: { app: 'other' } },
+  removePolicy = seedClientToDb(lab, EXPLAINED, [
+    { name: 'client', node: 'n1', ip: '10.4.8.7', labels: { app: 'client' } },
+    { name: 'db', node: 'n2', ip: '10.4.8.8', labels: { app: 'db' } },
+    { name: 'other', node: 'n2', ip: '10.4.8.9', labels: { app: 'other' } },
   ]);
-  kubectl(
-    lab,
-    ['create', '-f', '-'],
-    list([
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: 'client-to-db', namespace: EXPLAINED },
-        spec: {
-          podSelector: { matchLabels: { app: 'client' } },
-          policyTypes: ['Egress'],
-          egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432 }] }],
-        },
-      },
-    ]),
-  );
 });
-
-// The lab is shared: a policy left behind would be in every later file's cluster (live-read lists the kinds it reads).
-afterAll(() => {
-  kubectl(lab, ['delete', 'networkpolicy', 'client-to-db', '-n', EXPLAINED]);
-});
+afterAll(() => removePolicy());
 
 const explainedPods = (lists: string[]) => lists.filter((l) => l.startsWith(`/api/v1/namespaces/${EXPLAINED}/pods`));
 

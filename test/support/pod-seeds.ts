@@ -40,3 +40,38 @@ export function seedPods(lab: LabInfo, pods: readonly PodSeed[]): void {
   kubectl(lab, ['create', '-f', '-'], list(pods.map((p) => podManifest(p, false))));
   kubectl(lab, ['replace', '--subresource=status', '-f', '-'], list(pods.map((p) => podManifest(p, true))));
 }
+
+/**
+ * A namespace of its own with these pods, and the NetworkPolicy client-to-db: pods labelled
+ * app=client may reach pods labelled app=db on port 5432, and nothing else. Returns what deletes
+ * the policy again: the lab is shared, and a policy left behind would be in every later file's
+ * cluster (live-read lists the kinds a snapshot of it holds).
+ */
+export function seedClientToDb(
+  lab: LabInfo,
+  namespace: string,
+  pods: readonly Omit<PodSeed, 'namespace'>[],
+): () => void {
+  kubectl(lab, ['create', 'namespace', namespace]);
+  seedPods(
+    lab,
+    pods.map((p) => ({ ...p, namespace })),
+  );
+  kubectl(
+    lab,
+    ['create', '-f', '-'],
+    list([
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'client-to-db', namespace },
+        spec: {
+          podSelector: { matchLabels: { app: 'client' } },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432 }] }],
+        },
+      },
+    ]),
+  );
+  return () => kubectl(lab, ['delete', 'networkpolicy', 'client-to-db', '-n', namespace]);
+}
