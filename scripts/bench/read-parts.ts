@@ -69,8 +69,9 @@ async function timedRead(
 const isPodRead = (s: Span) => /\/pods(\?|$)/.test(s.path);
 const lastEnd = (spans: Span[]) => Math.max(0, ...spans.map((s) => s.end));
 
-// A first read warms the connections and the server, as the runs before this did; it is shown too,
-// as the read a fresh process makes (new connections, code not yet optimised).
+// A first read warms the code and the server, as the runs before this did; it is shown too,
+// as the read a fresh process makes (code not yet optimised). Every read opens its own connections:
+// each is made with a new client, whose dispatcher is its own.
 const scope = { namespace, chunkSize: 500, ...(pod ? { pod, destinations: explainDefaults() } : {}) };
 const first = await timedRead(scope);
 // The median of three reads by their time, each shown whole.
@@ -87,7 +88,7 @@ console.log(
   `  ${what} in process (${explain.objects} objects, median of 3): ${seconds(explain.ms)}; its pod reads done after ${seconds(lastEnd(pods))} (${shown}), the datapath configuration's ${rest.length} requests after ${seconds(lastEnd(rest))}`,
 );
 console.log(
-  `  the first read in this process (new connections): ${seconds(first.ms)}; the datapath configuration's requests after ${seconds(lastEnd(first.spans.filter((s) => !isPodRead(s))))}`,
+  `  the first read in this process (code not yet optimised): ${seconds(first.ms)}; the datapath configuration's requests after ${seconds(lastEnd(first.spans.filter((s) => !isPodRead(s))))}`,
 );
 const longest = [...rest].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, 3);
 console.log(
