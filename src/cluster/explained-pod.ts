@@ -20,12 +20,10 @@
 import type { IpRange } from '../model/net.ts';
 import type { KubeObject } from '../model/objects.ts';
 import { formatAddress, parseIp } from '../net/ip.ts';
+import { CALICO_EGRESS_PREFIX } from '../config/pods.ts';
 
 /** Past this many destination addresses, one list of the namespace beats a list per address. */
 export const MAX_ADDRESS_LISTS = 8;
-
-/** Calico's egress gateway annotations (projectcalico.org egress gateway docs), on a pod or namespace. */
-const CALICO_EGRESS_PREFIX = 'egress.projectcalico.org/';
 
 export interface NamespacePodReads {
   /** The pods named so (field selector metadata.name). */

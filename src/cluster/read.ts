@@ -78,7 +78,7 @@ async function readAll(client: ApiClient, scope: ReadScope): Promise<ReadResult>
   const early = new Promise<readonly string[] | undefined>((resolve) => {
     decided = resolve;
   });
-  const targetPods = readTargetPods(client, scope, namespaceAnnotations(namespaces, scope.namespace), (more, page) => {
+  const targetPods = readTargetPods(client, scope, namespaces, (more, page) => {
     const pod = scope.pod === undefined ? undefined : page.find((p) => p.metadata.name === scope.pod);
     if (pod) decided(nodesOf([pod], scope.pod));
     else if (more && scope.pod === undefined) decided(undefined);
@@ -159,7 +159,7 @@ async function readAgentNamespaces(
 async function readTargetPods(
   client: ApiClient,
   scope: ReadScope,
-  annotations: Promise<Readonly<Record<string, string>> | undefined>,
+  namespaces: Promise<readonly KubeObject[]>,
   onPage: (more: boolean, page: readonly KubeObject[]) => void,
 ): Promise<readonly KubeObject[]> {
   const where = scope.namespace === undefined ? 'in any namespace' : `in namespace "${scope.namespace}"`;
@@ -186,7 +186,7 @@ async function readTargetPods(
     // explain asks about one pod: the other pods it needs are few, or its namespace's are read whole,
     // in one request as the datapath's lists are.
     if (scope.destinations === undefined) return await list({ chunkSize: WHOLE });
-    return await readExplainedPod(scope.pod, scope.destinations, annotations, {
+    return await readExplainedPod(scope.pod, scope.destinations, namespaceAnnotations(namespaces, scope.namespace), {
       named: (name) => list({ chunkSize: WHOLE, fieldSelector: `metadata.name=${name}` }),
       at: (address) => list({ chunkSize: WHOLE, fieldSelector: `status.podIP=${address}`, report: false }),
       all: () => list({ chunkSize: WHOLE }),

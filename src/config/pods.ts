@@ -72,10 +72,13 @@ function workloadOf(pod: KubeObject, index: ObjectIndex): WorkloadRef {
   return { kind: owner.kind, name: owner.name };
 }
 
+/** Calico Enterprise's egress gateway annotations, on a pod or its namespace. */
+export const CALICO_EGRESS_PREFIX = 'egress.projectcalico.org/';
+
 /** Annotation prefixes some datapath reads; everything else stays out of the snapshot. */
 export const DATAPATH_ANNOTATION_PREFIXES = [
   'vpc.amazonaws.com/',
-  'egress.projectcalico.org/',
+  CALICO_EGRESS_PREFIX,
   'kubernetes.azure.com/static-gateway-configuration',
   // OVN-Kubernetes nodes: the gateway router's address and the node's share of the cluster subnet;
   // the host addresses EgressFirewall nodeSelector rules match.

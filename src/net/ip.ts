@@ -123,8 +123,13 @@ export function coverage(range: IpRange, blocks: readonly IpRange[] | RangeSet):
 }
 
 function blockCoverage(range: IpRange, block: IpRange): Coverage {
-  if (block.family !== range.family || block.last < range.first || block.first > range.last) return 'none';
+  if (!overlaps(range, block)) return 'none';
   return block.first <= range.first && block.last >= range.last ? 'all' : 'some';
+}
+
+/** Whether the two share an address. */
+export function overlaps(a: IpRange, b: IpRange): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
 
 /** The first block (in list order) that contains the whole range, if any. */

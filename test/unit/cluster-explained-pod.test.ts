@@ -20,6 +20,7 @@ const NAMESPACE = build(
   pod('cache', 'shop').ip('10.4.1.9', 'fd00::9'),
   pod('agent-n1', 'shop').ip('10.0.0.5').hostNetwork(),
   pod('pending', 'shop'),
+  pod('garbled', 'shop').ip('10.4.1.999'),
 );
 
 const address = (text: string): IpRange => singleAddress(text)!;
@@ -78,6 +79,7 @@ describe("explain's pods", () => {
     [`there are more than ${MAX_ADDRESS_LISTS} destination addresses`, 'web', {}, manyAddresses(MAX_ADDRESS_LISTS + 1)],
     ['a destination is of the other family than the pod’s first address', 'cache', {}, [address('fd00::8')]],
     ['the pod has no address yet', 'pending', {}, [address('8.8.8.8')]],
+    ['the pod’s address is not an address', 'garbled', {}, [address('8.8.8.8')]],
     ['the namespace has a Calico egress gateway annotation', 'web', calico(), [address('8.8.8.8')]],
     ['the namespace’s annotations are unknown', 'web', undefined, [address('8.8.8.8')]],
   ])('are the whole namespace where %s', async (_case, name, annotations, destinations) => {

@@ -21,9 +21,9 @@ import { parseCalicoSelector } from './calico-selector.ts';
 import type { CodesOf } from '../../model/reasons.ts';
 import type { Findings } from '../core/mechanism.ts';
 import { gapData } from '../../config/gaps.ts';
+import { CALICO_EGRESS_PREFIX as PREFIX } from '../../config/pods.ts';
 
 const LAYER = 'calico-egress-gateway';
-const PREFIX = 'egress.projectcalico.org/';
 /** One shared object per distinct set of effective annotations, by its canonical text. */
 const ANNOTATIONS = tableKind(() => new Map<string, Readonly<Record<string, string>>>());
 /** The gateway pods a selector picks, by selector, namespace selector and the pod's namespace when that applies. */

@@ -10,7 +10,7 @@ import type { CiliumCidrPeer } from '../../model/cilium-policy.ts';
 import type { IpRange } from '../../model/net.ts';
 import type { PodInfo, Snapshot } from '../../model/snapshot.ts';
 import type { LabelSelector } from '../../model/selector.ts';
-import { addressRanges, cidrBlocks, coverage, formatAddress } from '../../net/ip.ts';
+import { addressRanges, cidrBlocks, coverage, formatAddress, overlaps } from '../../net/ip.ts';
 import { derivation } from '../core/context.ts';
 import { anyOf, NO, unknown, YES, type Tri } from './tri.ts';
 import { endpointOf, type EndpointFacts } from '../gateways/cilium-identity.ts';
@@ -167,8 +167,4 @@ function fqdnPattern(pattern: string): RegExp {
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('[-a-z0-9_]*');
   return new RegExp(`^${body}$`);
-}
-
-function overlaps(a: IpRange, b: IpRange): boolean {
-  return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
