@@ -87,10 +87,20 @@ export const DATAPATH_ANNOTATION_PREFIXES = [
   'k8s.ovn.org/host-cidrs',
 ];
 
+/**
+ * The annotations of DATAPATH_ANNOTATION_PREFIXES with string values. Every object of a read goes
+ * through here (the cut, and the snapshot's nodes and namespaces), and most have none of them: it
+ * copies nothing until one matches.
+ */
 export function datapathAnnotations(annotations: unknown): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(stringMap(annotations)).filter(([k]) => DATAPATH_ANNOTATION_PREFIXES.some((p) => k.startsWith(p))),
-  );
+  const kept: Record<string, string> = {};
+  if (!isRecord(annotations)) return kept;
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    // No prefix is "__proto__", so assigning sets a key.
+    if (typeof value === 'string' && DATAPATH_ANNOTATION_PREFIXES.some((p) => key.startsWith(p))) kept[key] = value;
+  }
+  return kept;
 }
 
 function controllerWorkload(obj: KubeObject): WorkloadRef | undefined {

@@ -80,6 +80,31 @@ describe('a PodList read from protobuf', () => {
       `{"tolerations":[{"tolerationSeconds":${2 ** 62}}]}`,
     ],
     ['a negative int64 (ten bytes on the wire)', [msg(22, int(5, -1))], '{"tolerations":[{"tolerationSeconds":-1}]}'],
+    [
+      'an int64 of seven bytes on the wire, the largest read without BigInt',
+      [msg(22, int(5, 2 ** 49 - 1))],
+      `{"tolerations":[{"tolerationSeconds":${2 ** 49 - 1}}]}`,
+    ],
+    [
+      'an int64 of eight bytes on the wire',
+      [msg(22, int(5, 2 ** 49))],
+      `{"tolerations":[{"tolerationSeconds":${2 ** 49}}]}`,
+    ],
+    [
+      'map entries the marshaller did not sort are sorted',
+      [entry(7, 'zone', 'a'), entry(7, 'disk', 'ssd'), entry(7, 'arch', 'amd64')],
+      '{"nodeSelector":{"arch":"amd64","disk":"ssd","zone":"a"}}',
+    ],
+    [
+      'a map key that came twice keeps its last value, in its sorted place',
+      [entry(7, 'b', '1'), entry(7, 'a', 'x'), entry(7, 'b', '2')],
+      '{"nodeSelector":{"a":"x","b":"2"}}',
+    ],
+    [
+      'map keys beyond the Basic Multilingual Plane sort by their UTF-8 bytes, as Go sorts them',
+      [entry(7, '\u{1F600}', 'emoji'), entry(7, '\uFF5E', 'tilde')],
+      '{"nodeSelector":{"\uFF5E":"tilde","\u{1F600}":"emoji"}}',
+    ],
     ['an empty affinity pointer is {}', [msg(18)], '{"affinity":{}}'],
     [
       'a list without omitempty and no items is null',
@@ -123,10 +148,16 @@ describe('a PodList read from protobuf', () => {
     expect(specOf(containers, str(10, 'n1'))).toBe('{"nodeName":"n1"}');
   });
 
+  it('skips a dropped varint field of any length up to ten bytes', () => {
+    expect(specOf(int(3, 5), int(4, -1), int(12, 2n ** 63n), str(10, 'n1'))).toBe('{"nodeName":"n1"}');
+  });
+
   it.each([
     ['a field a kept-whole message does not know', [msg(22, str(1, 'k'), str(6, 'new'))]],
     ['a known field on an unexpected wire type', [msg(22, int(1, 3))]],
     ['a length past the end of its message', [Buffer.from([0x0a, 0x7f, 0x01])]],
+    ['a dropped varint longer than ten bytes', [Buffer.from([0x18, ...Array(10).fill(0xff), 0x01])]],
+    ['a varint cut off by the end of its message', [msg(22, Buffer.from([0x28, 0xff, 0xff]))]],
   ])('stops at %s', (_name, spec) => {
     expect(() => specOf(...spec)).toThrow(NotExactError);
   });

@@ -46,34 +46,50 @@ export class WireReader {
     return Number(BigInt.asUintN(64, this.bigVarint()));
   }
 
-  /** A varint read as Go's int64/int32 (negative numbers take ten bytes), as a JS number like JSON.parse gives. */
+  /**
+   * A varint read as Go's int64/int32 (negative numbers take ten bytes), as a JS number like
+   * JSON.parse gives. Up to seven bytes (below 2^49, exact in a double) without BigInt: counts,
+   * times and generations all are.
+   */
   int64(): number {
+    const { buf } = this;
+    let result = 0;
+    for (let i = this.pos, scale = 1; i < this.end && i < this.pos + 7; i++, scale *= 128) {
+      const byte = buf[i]!;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = i + 1;
+        return result;
+      }
+    }
     return Number(BigInt.asIntN(64, this.bigVarint()));
   }
 
-  /** A length-delimited field's bounds, checked against the message it sits in. */
-  lengthDelimited(): { start: number; end: number } {
+  /** A length-delimited field's bounds, checked against the message it sits in; the reader moves past it. */
+  private fieldEnd(): number {
     const length = this.uint();
-    const start = this.pos;
-    const end = start + length;
+    const end = this.pos + length;
     if (end > this.end) throw new NotExactError('a length-delimited field runs past its message');
-    this.pos = end;
-    return { start, end };
+    return end;
   }
 
   string(): string {
-    const { start, end } = this.lengthDelimited();
+    const end = this.fieldEnd();
+    const start = this.pos;
+    this.pos = end;
     return this.buf.toString('utf8', start, end);
   }
 
   sub(): WireReader {
-    const { start, end } = this.lengthDelimited();
+    const end = this.fieldEnd();
+    const start = this.pos;
+    this.pos = end;
     return new WireReader(this.buf, start, end);
   }
 
   skip(wireType: number): void {
-    if (wireType === WIRE_VARINT) this.bigVarint();
-    else if (wireType === WIRE_LENGTH) this.lengthDelimited();
+    if (wireType === WIRE_VARINT) this.skipVarint();
+    else if (wireType === WIRE_LENGTH) this.pos = this.fieldEnd();
     else if (wireType === WIRE_FIXED64) this.advance(8);
     else if (wireType === WIRE_FIXED32) this.advance(4);
     else throw new NotExactError(`wire type ${wireType} is not one Kubernetes' messages use`);
@@ -82,6 +98,13 @@ export class WireReader {
   private advance(bytes: number): void {
     if (this.pos + bytes > this.end) throw new NotExactError('a field runs past its message');
     this.pos += bytes;
+  }
+
+  private skipVarint(): void {
+    const start = this.pos;
+    while (this.byte(this.buf) >= 0x80) {
+      if (this.pos - start >= 10) throw new NotExactError('a varint longer than ten bytes');
+    }
   }
 
   private byte(buf: Buffer): number {
