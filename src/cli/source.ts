@@ -42,8 +42,10 @@ export async function connectCluster(source: SourceOptions): Promise<ClusterConn
   requireLiveReadRuntime();
   const { loadKubeconfig, contextNamespace } = await import('../cluster/kubeconfig.ts');
   const { ApiClient } = await import('../cluster/http.ts');
+  const { http2Allowed } = await import('../cluster/dispatcher.ts');
   const kc = loadKubeconfig(source, { env: process.env, home: homedir(), pathDelimiter: delimiter });
-  return { client: new ApiClient(kc, { timeoutMs: source.requestTimeoutMs }), defaultNamespace: contextNamespace(kc) };
+  const client = new ApiClient(kc, { timeoutMs: source.requestTimeoutMs, http2: http2Allowed(process.env) });
+  return { client, defaultNamespace: contextNamespace(kc) };
 }
 
 /** `cluster`: one already connected (verify's, which it probes), read unless there are -f files. */

@@ -47,6 +47,26 @@ const KUBECTL_BOUNDS: ConnectBounds = { dialMs: DIAL_TIMEOUT_MS, tlsHandshakeMs:
 export interface DispatcherOptions {
   tls: ConnectionOptions;
   proxyUrl?: string;
+  /** Offer HTTP/2 in the TLS handshake (default yes); see HTTP2_WINDOWS. */
+  http2?: boolean;
+}
+
+/**
+ * HTTP/2 where the server takes it, as client-go speaks it to the API server (k8s.io/apimachinery
+ * pkg/util/net/http.go SetTransportDefaults), with the flow-control windows of its HTTP/2 client
+ * (golang.org/x/net/http2 transport.go: transportDefaultStreamFlow 4 MB, transportDefaultConnFlow
+ * 1 GB) where Node's are 64 kB, which would hold a list of 2,000 Nodes (5.7 MB) to 64 kB a round
+ * trip. Every request then shares one connection and one TLS handshake, where HTTP/1.1 opened one
+ * per request in flight (14 for explain), and the API server frames a list in DATA frames of 4 kB
+ * where over HTTP/1.1 it comes in chunks of at most 2 kB, each a pass through the parser. HTTP/2
+ * alone, explain on the benchmark cluster: 0.71 to 0.68 s, 0.82 to 0.76 s of CPU (21 alternating
+ * runs).
+ */
+const HTTP2_WINDOWS = { initialWindowSize: 4 << 20, connectionWindowSize: 1 << 30 };
+
+/** As client-go: any value of DISABLE_HTTP2 keeps to HTTP/1.1 (the same SetTransportDefaults). */
+export function http2Allowed(env: Readonly<Record<string, string | undefined>>): boolean {
+  return !env['DISABLE_HTTP2'];
 }
 
 /**
@@ -54,7 +74,7 @@ export interface DispatcherOptions {
  * request's own (http.ts: bounded for most, not for lists, as kubectl).
  */
 export function createDispatcher(
-  { tls, proxyUrl }: DispatcherOptions,
+  { tls, proxyUrl, http2 = true }: DispatcherOptions,
   bounds: ConnectBounds = KUBECTL_BOUNDS,
 ): Dispatcher {
   // Keep-alive probes every 30 s, as client-go's dialer.
@@ -64,11 +84,11 @@ export function createDispatcher(
       requestTls: tls,
       connect: { keepAlive: true, keepAliveInitialDelay: 30_000 },
     });
-  return new Agent({ connect: phasedConnector(tls, bounds) });
+  return new Agent({ connect: phasedConnector(tls, bounds, http2), ...(http2 ? HTTP2_WINDOWS : {}) });
 }
 
 /** TCP within the dial timeout, then (for https) the TLS handshake within its own. */
-function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildConnector.connector {
+function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds, http2: boolean): buildConnector.connector {
   const tcp = buildConnector({ timeout: bounds.dialMs, keepAlive: true, keepAliveInitialDelay: 30_000 });
   // One SecureContext for every connection, where tls.connect would parse the CA, certificate and
   // key again for each (about 0.4 ms apiece; a live command opens some twenty). Made at the first
@@ -89,7 +109,15 @@ function phasedConnector(tls: ConnectionOptions, bounds: ConnectBounds): buildCo
       let secure: TLSSocket;
       try {
         secureContext ??= createSecureContext(tls);
-        secure = tlsConnect({ ...tls, secureContext, socket, host, ...(servername ? { servername } : {}) });
+        secure = tlsConnect({
+          ...tls,
+          secureContext,
+          socket,
+          host,
+          ...(servername ? { servername } : {}),
+          // undici reads the protocol the server picked and speaks HTTP/2 on `h2`.
+          ...(http2 ? { ALPNProtocols: ['h2', 'http/1.1'] } : {}),
+        });
       } catch (failure) {
         // A CA, certificate or key that is not valid PEM, or a key that does not match: thrown, not emitted.
         socket.destroy();

@@ -9,7 +9,7 @@ import { request, type Dispatcher } from 'undici';
 import { ClusterError } from '../errors.ts';
 import { CredentialSource, type Credentials } from './credentials.ts';
 import { createDispatcher, RESPONSE_HEADERS_TIMEOUT_MS } from './dispatcher.ts';
-import { describeTransportError } from './transport-errors.ts';
+import { describeTransportError, isGoAway, NotTaken } from './transport-errors.ts';
 import { ApiStatusError, MAX_RETRIES, retryAfter, statusError, withRetryAfter } from './api-status.ts';
 import { decodeList, decodeStatus, isProtobuf, PROTOBUF, readsProtobuf } from './protobuf/core-v1.ts';
 import { NotExactError } from './protobuf/wire.ts';
@@ -39,6 +39,8 @@ export interface ApiClientOptions {
   timeoutMs: number;
   /** Without --request-timeout, how long a request other than a list waits for the answer to start (tests shorten it). */
   answerStartMs?: number;
+  /** Offer HTTP/2 to a TLS server (dispatcher.ts); default yes, no under DISABLE_HTTP2 (http2Allowed). */
+  http2?: boolean;
 }
 
 /**
@@ -70,13 +72,16 @@ export class ApiClient {
   private readonly kc: KubeConfig;
   private readonly options: ApiClientOptions;
   private readonly credentials: CredentialSource;
-  /** One connection pool per TLS identity (an exec plugin may rotate the client certificate). */
+  /** One connection pool per TLS identity (an exec plugin may rotate the client certificate) and protocol. */
   private dispatcher: { key: string; value: Dispatcher } | undefined;
+  /** Offered until the server sends a GOAWAY for a request it did not take (NotTaken). */
+  private http2: boolean;
   readonly server: string;
 
   constructor(kc: KubeConfig, options: ApiClientOptions) {
     this.kc = kc;
     this.options = options;
+    this.http2 = options.http2 ?? true;
     this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
     this.credentials = new CredentialSource(kc);
   }
@@ -127,10 +132,19 @@ export class ApiClient {
     query: Record<string, string | undefined>,
     options: RequestOptions = {},
   ): Promise<T> {
+    let replayed = false;
     for (let retry = 0; ; retry++) {
       try {
         return await this.requestOnce<T>(method, path, query, options);
       } catch (error) {
+        if (error instanceof NotTaken) {
+          if (replayed) throw new ClusterError(describeTransportError(error.cause, this.server, 0));
+          // Every request from now on, and this one again, over HTTP/1.1.
+          this.http2 = false;
+          replayed = true;
+          retry--;
+          continue;
+        }
         const seconds = retryAfter(error, method);
         if (seconds === undefined || retry >= MAX_RETRIES) throw error;
         await sleep(seconds * 1000);
@@ -184,6 +198,7 @@ export class ApiClient {
     } catch (error) {
       if (error instanceof ApiStatusError || error instanceof ClusterError || error instanceof NotExactError)
         throw error;
+      if (isGoAway(error)) throw new NotTaken(error);
       throw new ClusterError(describeTransportError(error, this.server, timeoutMs));
     }
   }
@@ -200,11 +215,14 @@ export class ApiClient {
   }
 
   private dispatcherFor({ tls }: Credentials): Dispatcher {
-    const key = `${String(tls.cert ?? '')}\n${String(tls.key ?? '')}`;
+    const key = `${String(tls.cert ?? '')}\n${String(tls.key ?? '')}\n${this.http2}`;
     if (this.dispatcher?.key !== key) {
       const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl;
       void this.dispatcher?.value.close();
-      this.dispatcher = { key, value: createDispatcher({ tls, ...(proxyUrl ? { proxyUrl } : {}) }) };
+      this.dispatcher = {
+        key,
+        value: createDispatcher({ tls, http2: this.http2, ...(proxyUrl ? { proxyUrl } : {}) }),
+      };
     }
     return this.dispatcher.value;
   }

@@ -68,6 +68,9 @@ export function describeTransportError(error: unknown, server: string, timeoutMs
     const what = phase.phase === 'connect' ? 'accept the connection' : 'complete the TLS handshake';
     return `the API server at ${server} did not ${what} within ${phase.timeoutMs / 1000}s (${phase.message})`;
   }
+  if (chain.some(isGoAway)) {
+    return `the API server at ${server} closed the connection without taking the request, over HTTP/2 and again over HTTP/1.1 (GOAWAY)`;
+  }
   if (chain.some((e) => e.code === 'UND_ERR_HEADERS_TIMEOUT')) {
     return `the API server at ${server} accepted the connection but did not answer within ${RESPONSE_HEADERS_TIMEOUT_MS / 1000}s (kubectl's bound; --request-timeout sets another)`;
   }
@@ -92,4 +95,24 @@ function causes(error: unknown): Failure[] {
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
+}
+
+/**
+ * A request the server did not take: an HTTP/2 GOAWAY (NO_ERROR) above it, which undici had
+ * already replayed once on a new connection. The API server sends one after the first request
+ * of a client it did not authenticate, or as anonymous, on each HTTP/2 connection (its
+ * UnauthenticatedHTTP2DOSMitigation, for CVE-2023-44487: "degrade them to the performance of
+ * http1 with keep-alive disabled", k8s.io/apiserver pkg/endpoints/filters/authentication.go), and
+ * at random under --goaway-chance. client-go replays such a request on new connections; here it is
+ * asked again over HTTP/1.1, where every request in flight has its own connection, so that a 401
+ * answers as a 401 and not as the stream that lost the race.
+ */
+export class NotTaken extends Error {
+  constructor(cause: unknown) {
+    super('the server did not take the request (HTTP/2 GOAWAY)', { cause });
+  }
+}
+
+export function isGoAway(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'UND_ERR_INFO' && /GOAWAY/.test((error as Error).message);
 }

@@ -14,8 +14,8 @@ export interface TlsTestServer {
   certFile: string;
 }
 
-/** `onConnection` runs once the handshake is done: answer, or do nothing to play a server that never answers. */
-export async function selfSignedServer(onConnection: (socket: Socket) => void): Promise<TlsTestServer> {
+/** A fresh self-signed certificate for 127.0.0.1 and its key, PEM, in a folder `remove` deletes. */
+export function selfSignedCertificate(): { key: string; cert: string; certFile: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'egress-tls-'));
   const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
   execFileSync(
@@ -41,9 +41,19 @@ export async function selfSignedServer(onConnection: (socket: Socket) => void): 
     ],
     { stdio: 'ignore' },
   );
-  const cert = readFileSync(certFile, 'utf8');
-  const server = createServer({ key: readFileSync(keyFile), cert }, onConnection);
-  server.on('close', () => rmSync(dir, { recursive: true, force: true }));
+  return {
+    key: readFileSync(keyFile, 'utf8'),
+    cert: readFileSync(certFile, 'utf8'),
+    certFile,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** `onConnection` runs once the handshake is done: answer, or do nothing to play a server that never answers. */
+export async function selfSignedServer(onConnection: (socket: Socket) => void): Promise<TlsTestServer> {
+  const { key, cert, certFile, remove } = selfSignedCertificate();
+  const server = createServer({ key, cert }, onConnection);
+  server.on('close', remove);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as AddressInfo).port, cert, certFile };
 }

@@ -75,6 +75,12 @@ describe('transport failures in words', () => {
       'cannot reach the API server at https://api.example.com:6443: the server closed the connection without answering',
     ],
     [
+      'a request the server did not take over HTTP/2 or over HTTP/1.1',
+      new errors.InformationalError('HTTP/2: "GOAWAY" frame received with code 0'),
+      0,
+      'the API server at https://api.example.com:6443 closed the connection without taking the request, over HTTP/2 and again over HTTP/1.1 (GOAWAY)',
+    ],
+    [
       "undici's own connect timeout (through a proxy)",
       new errors.ConnectTimeoutError(),
       0,

@@ -56,9 +56,13 @@ async function liveNamespaces(given: GivenValues): Promise<string[]> {
   if (given['filename'] !== undefined) return [];
   const { loadKubeconfig } = await import('../../cluster/kubeconfig.ts');
   const { ApiClient } = await import('../../cluster/http.ts');
+  const { http2Allowed } = await import('../../cluster/dispatcher.ts');
   const { listAll } = await import('../../cluster/list.ts');
   const { NAMESPACES } = await import('../../cluster/resources.ts');
-  const client = new ApiClient(loadKubeconfig(given, environment()), { timeoutMs: CLUSTER_TIMEOUT_MS });
+  const client = new ApiClient(loadKubeconfig(given, environment()), {
+    timeoutMs: CLUSTER_TIMEOUT_MS,
+    http2: http2Allowed(process.env),
+  });
   const namespaces = await listAll(client, NAMESPACES, 'v1', { chunkSize: 500 });
   return namespaces.map((n) => n.metadata.name).sort();
 }
