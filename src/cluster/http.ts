@@ -133,7 +133,7 @@ export class ApiClient {
     options: RequestOptions = {},
   ): Promise<T> {
     let replayed = false;
-    for (let retry = 0; ; retry++) {
+    for (let retry = 0; ; ) {
       try {
         return await this.requestOnce<T>(method, path, query, options);
       } catch (error) {
@@ -142,11 +142,11 @@ export class ApiClient {
           // Every request from now on, and this one again, over HTTP/1.1.
           this.http2 = false;
           replayed = true;
-          retry--;
           continue;
         }
         const seconds = retryAfter(error, method);
         if (seconds === undefined || retry >= MAX_RETRIES) throw error;
+        retry++;
         await sleep(seconds * 1000);
       }
     }

@@ -65,7 +65,7 @@ export class WireReader {
     return Number(BigInt.asIntN(64, this.bigVarint()));
   }
 
-  /** A length-delimited field's bounds, checked against the message it sits in; the reader moves past it. */
+  /** Where the length-delimited field at the reader ends, checked against the message it sits in; past its length prefix. */
   private fieldEnd(): number {
     const length = this.uint();
     const end = this.pos + length;
