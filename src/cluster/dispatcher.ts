@@ -47,7 +47,7 @@ const KUBECTL_BOUNDS: ConnectBounds = { dialMs: DIAL_TIMEOUT_MS, tlsHandshakeMs:
 export interface DispatcherOptions {
   tls: ConnectionOptions;
   proxyUrl?: string;
-  /** Offer HTTP/2 in the TLS handshake (default yes); see HTTP2_WINDOWS. */
+  /** Offer HTTP/2 in the TLS handshake (default yes; a proxy's tunnel stays HTTP/1.1); see HTTP2_WINDOWS. */
   http2?: boolean;
 }
 

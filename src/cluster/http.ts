@@ -138,7 +138,8 @@ export class ApiClient {
         return await this.requestOnce<T>(method, path, query, options);
       } catch (error) {
         if (error instanceof NotTaken) {
-          if (replayed) throw new ClusterError(describeTransportError(error.cause, this.server, 0));
+          if (replayed)
+            throw new ClusterError(describeTransportError(error.cause, this.server, this.options.timeoutMs));
           // Every request from now on, and this one again, over HTTP/1.1.
           this.http2 = false;
           replayed = true;
